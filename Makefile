@@ -1,0 +1,31 @@
+# The README's two commands: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: install demo test lint clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Build the demo project in the default SQLite ledger and open it.
+demo: install
+	$(BIN)/sowtrack demo
+	$(BIN)/sowtrack --project DEMO-AGENT
+
+## Install and run the whole test suite.
+test: install
+	$(BIN)/ruff check model storage exports tui tests
+	$(BIN)/pytest -q
+
+lint: install
+	$(BIN)/ruff check model storage exports tui tests
+
+clean:
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis
