@@ -1,0 +1,371 @@
+"""What a SOW, a person, an entry, a change request *are*: SQLAlchemy 2.0 typed classes.
+
+Storage units: time in integer minutes, person-days in integer thousandths
+(``*_milli``), money in integer hundredths (``*_minor``). Nothing is a float.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    CheckConstraint,
+    Date,
+    DateTime,
+    ForeignKey,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+# Alembic needs named constraints to alter them later (SQLite batch mode above all).
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Project(Base):
+    """A SOW: the contract every figure is measured against."""
+
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    code: Mapped[str] = mapped_column(String(64), unique=True)
+    title: Mapped[str] = mapped_column(Text)
+    client: Mapped[str] = mapped_column(Text)
+    vendor: Mapped[str] = mapped_column(Text)
+    start: Mapped[date] = mapped_column(Date)
+    end: Mapped[date] = mapped_column(Date)
+    minutes_per_day: Mapped[int] = mapped_column(Integer)
+    currency: Mapped[str] = mapped_column(String(8))
+    timezone: Mapped[str] = mapped_column(String(64))
+    language: Mapped[str] = mapped_column(String(8))
+    country: Mapped[str | None] = mapped_column(String(8))
+    accepted_on: Mapped[date | None] = mapped_column(Date)
+
+    calendar_days: Mapped[list[CalendarDay]] = relationship(
+        back_populates="project", cascade="all, delete-orphan")
+    rates: Mapped[list[Rate]] = relationship(back_populates="project",
+                                             cascade="all, delete-orphan")
+    baseline: Mapped[list[Baseline]] = relationship(back_populates="project",
+                                                    cascade="all, delete-orphan")
+    people: Mapped[list[Person]] = relationship(back_populates="project",
+                                                cascade="all, delete-orphan",
+                                                order_by="Person.id")
+    tasks: Mapped[list[Task]] = relationship(back_populates="project",
+                                             cascade="all, delete-orphan", order_by="Task.id")
+    quotas: Mapped[list[Quota]] = relationship(back_populates="project",
+                                               cascade="all, delete-orphan",
+                                               order_by="Quota.id")
+
+    __table_args__ = (CheckConstraint("minutes_per_day > 0", name="minutes_per_day"),
+                      CheckConstraint("start <= \"end\"", name="dates"))
+
+
+class CalendarDay(Base):
+    """An explicit holiday or make-up working day (调休) of the SOW."""
+
+    __tablename__ = "calendar_day"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    on: Mapped[date] = mapped_column(Date)
+    kind: Mapped[str] = mapped_column(String(16))  # holiday | workday
+
+    project: Mapped[Project] = relationship(back_populates="calendar_days")
+
+    __table_args__ = (UniqueConstraint("project_id", "on", name="day"),
+                      CheckConstraint("kind in ('holiday', 'workday')", name="kind"))
+
+
+class Rate(Base):
+    """The rate card: a day rate per grade."""
+
+    __tablename__ = "rate"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    grade: Mapped[str] = mapped_column(String(16))
+    day_rate_minor: Mapped[int] = mapped_column(Integer)
+
+    project: Mapped[Project] = relationship(back_populates="rates")
+
+    __table_args__ = (UniqueConstraint("project_id", "grade", name="grade"),)
+
+
+class Baseline(Base):
+    """Person-days per grade as signed in the SOW."""
+
+    __tablename__ = "baseline"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    grade: Mapped[str] = mapped_column(String(16))
+    pd_milli: Mapped[int] = mapped_column(Integer)
+
+    project: Mapped[Project] = relationship(back_populates="baseline")
+
+    __table_args__ = (UniqueConstraint("project_id", "grade", name="grade"),)
+
+
+class Person(Base):
+    __tablename__ = "person"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))  # the SOW's person id, e.g. "zhang.wei"
+    name: Mapped[str] = mapped_column(Text)
+    party: Mapped[str] = mapped_column(String(8))
+    role: Mapped[str] = mapped_column(String(16))
+    grade: Mapped[str | None] = mapped_column(String(16))
+    location: Mapped[str | None] = mapped_column(String(8))
+    timezone: Mapped[str | None] = mapped_column(String(64))
+    title: Mapped[str | None] = mapped_column(Text)
+
+    project: Mapped[Project] = relationship(back_populates="people")
+
+    __table_args__ = (UniqueConstraint("project_id", "key", name="key"),
+                      CheckConstraint("party in ('vendor', 'client')", name="party"))
+
+
+class Task(Base):
+    """An item of the work breakdown."""
+
+    __tablename__ = "task"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    code: Mapped[str] = mapped_column(String(32))
+    title: Mapped[str] = mapped_column(Text)
+    estimate_milli: Mapped[int] = mapped_column(Integer)
+    priority: Mapped[str] = mapped_column(String(8))
+    status: Mapped[str] = mapped_column(String(16), default="open")
+
+    project: Mapped[Project] = relationship(back_populates="tasks")
+    assignees: Mapped[list[Assignment]] = relationship(back_populates="task",
+                                                       cascade="all, delete-orphan",
+                                                       order_by="Assignment.id")
+
+    __table_args__ = (UniqueConstraint("project_id", "code", name="code"),)
+
+
+class Assignment(Base):
+    """A person assigned to a task, with the PD planned for them (the allocation)."""
+
+    __tablename__ = "assignment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    planned_milli: Mapped[int | None] = mapped_column(Integer)
+
+    task: Mapped[Task] = relationship(back_populates="assignees")
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (UniqueConstraint("task_id", "person_id", name="task_person"),)
+
+
+class TimeEntry(Base):
+    """Minutes one person worked on one task on one date, charged at the grade held then."""
+
+    __tablename__ = "time_entry"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            index=True)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
+    on: Mapped[date] = mapped_column(Date, index=True)
+    minutes: Mapped[int] = mapped_column(Integer)
+    grade: Mapped[str] = mapped_column(String(16))
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[Person] = relationship()
+    task: Mapped[Task] = relationship()
+
+    __table_args__ = (CheckConstraint("minutes > 0", name="minutes"),)
+
+
+class Blocker(Base):
+    __tablename__ = "blocker"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(16))  # B-001
+    title: Mapped[str] = mapped_column(Text)
+    party: Mapped[str] = mapped_column(String(8))
+    raised_on: Mapped[date] = mapped_column(Date)
+    resolved_on: Mapped[date | None] = mapped_column(Date)
+    task_id: Mapped[int | None] = mapped_column(ForeignKey("task.id"))
+    raised_by: Mapped[str | None] = mapped_column(String(64))
+
+    task: Mapped[Task | None] = relationship()
+
+    __table_args__ = (UniqueConstraint("project_id", "number", name="number"),)
+
+
+class ChangeRequest(Base):
+    __tablename__ = "change_request"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(16))  # CR-001
+    title: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str] = mapped_column(Text, default="")
+    raised_on: Mapped[date] = mapped_column(Date)
+    raised_by: Mapped[str | None] = mapped_column(String(64))
+    new_end: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    effective_on: Mapped[date | None] = mapped_column(Date)
+
+    deltas: Mapped[list[ChangeDelta]] = relationship(back_populates="change",
+                                                     cascade="all, delete-orphan",
+                                                     order_by="ChangeDelta.id")
+    quota_deltas: Mapped[list[ChangeQuotaDelta]] = relationship(
+        back_populates="change", cascade="all, delete-orphan", order_by="ChangeQuotaDelta.id")
+
+    __table_args__ = (UniqueConstraint("project_id", "number", name="number"),)
+
+
+class ChangeDelta(Base):
+    """PD added (or removed) at one grade by a change request."""
+
+    __tablename__ = "change_delta"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("change_request.id", ondelete="CASCADE"))
+    grade: Mapped[str] = mapped_column(String(16))
+    pd_milli: Mapped[int] = mapped_column(Integer)
+
+    change: Mapped[ChangeRequest] = relationship(back_populates="deltas")
+
+
+class ChangeQuotaDelta(Base):
+    __tablename__ = "change_quota_delta"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    change_id: Mapped[int] = mapped_column(ForeignKey("change_request.id", ondelete="CASCADE"))
+    quota_key: Mapped[str] = mapped_column(String(64))
+    delta: Mapped[int] = mapped_column(Integer)
+
+    change: Mapped[ChangeRequest] = relationship(back_populates="quota_deltas")
+
+
+class Period(Base):
+    """A timesheet period put up for dual sign-off; locked from its first signature."""
+
+    __tablename__ = "period"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(16))  # TS-001
+    first: Mapped[date] = mapped_column(Date)
+    last: Mapped[date] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    effective_on: Mapped[date | None] = mapped_column(Date)
+
+    __table_args__ = (UniqueConstraint("project_id", "number", name="number"),)
+
+
+class Acceptance(Base):
+    """The final acceptance document: one per project."""
+
+    __tablename__ = "acceptance"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
+                                            unique=True)
+    number: Mapped[str] = mapped_column(String(16))  # ACC-001
+    status: Mapped[str] = mapped_column(String(16), default="open")
+    effective_on: Mapped[date | None] = mapped_column(Date)
+
+
+class Signature(Base):
+    """A dated signature by one person of one party on one document.
+
+    ``doc_kind`` is ``cr``, ``period`` or ``acceptance``; ``doc_id`` the row id
+    in that table. ``digest`` is the SHA-256 of the document's canonical content
+    at the moment of signing.
+    """
+
+    __tablename__ = "signature"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    doc_kind: Mapped[str] = mapped_column(String(16))
+    doc_id: Mapped[int] = mapped_column(Integer)
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
+    party: Mapped[str] = mapped_column(String(8))
+    role: Mapped[str] = mapped_column(String(16))
+    signed_on: Mapped[date] = mapped_column(Date)
+    digest: Mapped[str] = mapped_column(String(64))
+
+    person: Mapped[Person] = relationship()
+
+    __table_args__ = (
+        UniqueConstraint("doc_kind", "doc_id", "person_id", name="doc_person"),
+        CheckConstraint("doc_kind in ('cr', 'period', 'acceptance')", name="doc_kind"),
+    )
+
+
+class Quota(Base):
+    """A countable deliverable capped by the SOW package."""
+
+    __tablename__ = "quota"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    limit: Mapped[int] = mapped_column(Integer)
+
+    project: Mapped[Project] = relationship(back_populates="quotas")
+    uses: Mapped[list[QuotaUse]] = relationship(back_populates="quota",
+                                                cascade="all, delete-orphan",
+                                                order_by="QuotaUse.id")
+
+    __table_args__ = (UniqueConstraint("project_id", "key", name="key"),)
+
+
+class QuotaUse(Base):
+    __tablename__ = "quota_use"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    quota_id: Mapped[int] = mapped_column(ForeignKey("quota.id", ondelete="CASCADE"))
+    used_on: Mapped[date] = mapped_column(Date)
+    n: Mapped[int] = mapped_column(Integer)
+    note: Mapped[str] = mapped_column(Text, default="")
+    used_by: Mapped[str | None] = mapped_column(String(64))
+
+    quota: Mapped[Quota] = relationship(back_populates="uses")
+
+    __table_args__ = (CheckConstraint("n > 0", name="n"),)
+
+
+class AuditEvent(Base):
+    """One append-only row of the audit log, hash-chained to the previous row."""
+
+    __tablename__ = "audit_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_code: Mapped[str | None] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=False))
+    actor: Mapped[str] = mapped_column(String(64))
+    action: Mapped[str] = mapped_column(String(64))
+    entity: Mapped[str] = mapped_column(String(32))
+    ref: Mapped[str] = mapped_column(String(64))
+    before: Mapped[str | None] = mapped_column(Text)  # canonical JSON
+    after: Mapped[str | None] = mapped_column(Text)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)

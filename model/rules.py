@@ -1,0 +1,614 @@
+"""The ledger's rules (SPEC.md §3) as pure functions: no database, no terminal.
+
+Quantities are exact throughout: minutes are integers, person-days (PD) are
+``Fraction``s (a 7.5-hour day makes 1 minute = 1/450 PD, which no decimal
+holds exactly), money is a ``Fraction`` of the currency unit. Values are
+rounded only at the edge, for display and JSON, with :func:`round_pd` and
+:func:`round_money` (half to even, which is what the worked example's
+81.5625 -> 81.562 requires).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import math
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from decimal import Decimal
+from fractions import Fraction
+from functools import lru_cache
+
+from model.errors import LedgerError
+
+GRADES: tuple[str, ...] = ("junior", "intermediate", "senior", "expert", "senior_expert")
+GRADE_LABELS_ZH = {
+    "junior": "初级工程师",
+    "intermediate": "中级工程师",
+    "senior": "高级工程师",
+    "expert": "高级技术专家",
+    "senior_expert": "资深技术专家",
+}
+PARTIES: tuple[str, ...] = ("vendor", "client")
+ROLES: tuple[str, ...] = ("lead", "engineer", "signatory")
+LOCATIONS: tuple[str, ...] = ("onsite", "remote")
+PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
+TASK_STATUSES: tuple[str, ...] = ("open", "in_progress", "done")
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+
+MAX_MINUTES_PER_DAY = 24 * 60
+FORECAST_WINDOW = 10  # working days of history behind the forecast rate
+
+
+def grade_order(grade: str) -> int:
+    """Sort key: grades in seniority order, unknown ones last."""
+    return GRADES.index(grade) if grade in GRADES else len(GRADES)
+
+
+# ---------------------------------------------------------------- numbers
+
+
+def pd_of_minutes(minutes: int, minutes_per_day: int) -> Fraction:
+    """Person-days in ``minutes`` of work, exactly."""
+    return Fraction(minutes, minutes_per_day)
+
+
+def pd_of_milli(milli: int) -> Fraction:
+    """Person-days stored as integer thousandths (budgets and CR deltas)."""
+    return Fraction(milli, 1000)
+
+
+def _round(value: Fraction | int, places: int) -> Decimal:
+    # round() on a Fraction rounds half to even, exactly.
+    scaled = round(Fraction(value) * 10**places)
+    return Decimal(scaled).scaleb(-places)
+
+
+def round_pd(value: Fraction | int) -> Decimal:
+    """A PD figure as shown and exported: 3 decimals, half to even."""
+    return _round(value, 3)
+
+
+def round_money(value: Fraction | int) -> Decimal:
+    """A money figure as shown and exported: 2 decimals, half to even."""
+    return _round(value, 2)
+
+
+def parse_decimal(text: str, what: str) -> Decimal:
+    """A decimal number typed by a user; the error names ``what``."""
+    try:
+        value = Decimal(str(text).strip())
+    except ArithmeticError:
+        raise LedgerError(f"{what}: {text!r} is not a number") from None
+    if not value.is_finite():
+        raise LedgerError(f"{what}: {text!r} is not a number")
+    return value
+
+
+def hours_to_minutes(text: str | Decimal | int, what: str = "hours") -> int:
+    """Hours as typed (``7.5``) to whole minutes; refuses <= 0 and fractions of a minute."""
+    value = text if isinstance(text, Decimal) else parse_decimal(str(text), what)
+    if value <= 0:
+        raise LedgerError(f"{what}: must be more than 0, got {text}")
+    minutes = value * 60
+    if minutes != minutes.to_integral_value():
+        raise LedgerError(f"{what}: {text} is not a whole number of minutes")
+    if minutes > MAX_MINUTES_PER_DAY:
+        raise LedgerError(f"{what}: {text} is more than 24 hours")
+    return int(minutes)
+
+
+def pd_to_milli(value: str | Decimal | int | float, what: str) -> int:
+    """A PD amount (budget, delta, estimate) to integer thousandths of a PD."""
+    dec = parse_decimal(str(value), what)
+    milli = dec * 1000
+    if milli != milli.to_integral_value():
+        raise LedgerError(f"{what}: {value} has more than 3 decimals")
+    return int(milli)
+
+
+def money_to_minor(value: str | Decimal | int | float, what: str) -> int:
+    """An amount of money to integer hundredths."""
+    dec = parse_decimal(str(value), what)
+    minor = dec * 100
+    if minor != minor.to_integral_value():
+        raise LedgerError(f"{what}: {value} has more than 2 decimals")
+    if dec < 0:
+        raise LedgerError(f"{what}: must not be negative, got {value}")
+    return int(minor)
+
+
+def digest(content: object) -> str:
+    """SHA-256 of a document's canonical JSON (sorted keys, no spaces, UTF-8)."""
+    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+# ---------------------------------------------------------------- calendar
+
+
+@lru_cache(maxsize=64)
+def _country_year(country: str, year: int) -> tuple[frozenset[date], frozenset[date], bool]:
+    """Holidays, make-up working days and 'schedule unpublished' for one country-year."""
+    import holidays as holidays_lib  # imported late: it is slow to import
+
+    try:
+        table = holidays_lib.country_holidays(country, years=year)
+    except NotImplementedError:
+        raise LedgerError(f"calendar.country: {country!r} is not a known country code") from None
+    days_off = frozenset(d for d in table if d.year == year)
+    extra = frozenset(d for d in getattr(table, "weekend_workdays", ()) if d.year == year)
+    specials = getattr(table, "special_public_holidays", {}) or {}
+    unpublished = False
+    if specials:
+        last = max(specials)
+        # Only countries that publish a yearly schedule with make-up days (CN) are flagged.
+        if year > last and getattr(
+            holidays_lib.country_holidays(country, years=last), "weekend_workdays", ()
+        ):
+            unpublished = True
+    return days_off, extra, unpublished
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """Working days: Monday–Friday, minus holidays, plus make-up working days.
+
+    The SOW's explicit ``holidays`` and ``workdays`` always win over the
+    ``country`` table of the holidays library.
+    """
+
+    holidays: frozenset[date] = frozenset()
+    workdays: frozenset[date] = frozenset()
+    country: str | None = None
+
+    def is_working(self, d: date) -> bool:
+        if d in self.workdays:
+            return True
+        if d in self.holidays:
+            return False
+        if self.country:
+            days_off, extra, _ = _country_year(self.country, d.year)
+            if d in extra:
+                return True
+            if d in days_off:
+                return False
+        return d.weekday() < 5
+
+    def working_days(self, first: date, last: date) -> list[date]:
+        """Working days in first..last, both included."""
+        days = []
+        d = first
+        while d <= last:
+            if self.is_working(d):
+                days.append(d)
+            d += timedelta(days=1)
+        return days
+
+    def count(self, first: date, last: date) -> int:
+        return len(self.working_days(first, last))
+
+    def nth_working_day_after(self, d: date, n: int) -> date:
+        """The n-th working day strictly after ``d`` (n >= 1)."""
+        if n < 1:
+            raise ValueError("n must be >= 1")
+        while True:
+            d += timedelta(days=1)
+            if self.is_working(d):
+                n -= 1
+                if n == 0:
+                    return d
+
+    def unpublished_years(self, first: date, last: date) -> list[int]:
+        """Years in first..last whose official schedule the library does not know."""
+        if not self.country:
+            return []
+        return [y for y in range(first.year, last.year + 1)
+                if _country_year(self.country, y)[2]]
+
+
+def country_warning(cal: Calendar, first: date, last: date) -> str | None:
+    years = cal.unpublished_years(first, last)
+    if not years:
+        return None
+    listed = ", ".join(str(y) for y in years)
+    return (f"warning: the official {cal.country} holiday schedule for {listed} is not "
+            f"published in the holidays library; list [calendar] holidays and workdays "
+            f"explicitly for those years")
+
+
+# ---------------------------------------------------------------- facts
+
+
+@dataclass(frozen=True)
+class DayTotal:
+    """Minutes one person worked on one date, charged at one grade."""
+
+    on: date
+    person: str
+    grade: str
+    minutes: int
+
+
+@dataclass(frozen=True)
+class SignatureFact:
+    person: str
+    party: str
+    role: str
+    on: date
+
+
+@dataclass(frozen=True)
+class ChangeFact:
+    """A change request as the rules see it."""
+
+    number: str
+    raised_on: date
+    withdrawn: bool = False
+    effective_on: date | None = None
+    deltas: Mapping[str, int] = field(default_factory=dict)  # grade -> milli-PD
+    quota_deltas: Mapping[str, int] = field(default_factory=dict)
+    new_end: date | None = None
+
+    def effective_by(self, d: date) -> bool:
+        return (not self.withdrawn and self.effective_on is not None
+                and self.effective_on <= d)
+
+
+@dataclass(frozen=True)
+class BlockerFact:
+    number: str
+    party: str
+    raised_on: date
+    resolved_on: date | None = None
+
+
+@dataclass(frozen=True)
+class QuotaFact:
+    key: str
+    title: str
+    limit: int
+    uses: Sequence[tuple[date, int]] = ()
+
+
+@dataclass(frozen=True)
+class LedgerFacts:
+    """Everything the summary and the burn-down are computed from."""
+
+    code: str
+    start: date
+    end: date
+    minutes_per_day: int
+    currency: str
+    calendar: Calendar
+    rates: Mapping[str, int]  # grade -> minor units per PD
+    baseline: Mapping[str, int]  # grade -> milli-PD
+    day_totals: Sequence[DayTotal] = ()
+    changes: Sequence[ChangeFact] = ()
+    blockers: Sequence[BlockerFact] = ()
+    quotas: Sequence[QuotaFact] = ()
+
+
+# ---------------------------------------------------------------- rules
+
+
+def overtime_minutes(day_totals: Iterable[DayTotal], cal: Calendar,
+                     minutes_per_day: int) -> int:
+    """All minutes on non-working days plus minutes beyond a day's hours on working days."""
+    per_person_day: dict[tuple[str, date], int] = defaultdict(int)
+    for t in day_totals:
+        per_person_day[(t.person, t.on)] += t.minutes
+    total = 0
+    for (_, on), minutes in per_person_day.items():
+        if cal.is_working(on):
+            total += max(0, minutes - minutes_per_day)
+        else:
+            total += minutes
+    return total
+
+
+def budget_at(baseline: Mapping[str, int], changes: Iterable[ChangeFact],
+              d: date) -> dict[str, Fraction]:
+    """PD per grade: baseline plus the deltas of every CR effective on or before d."""
+    milli: dict[str, int] = defaultdict(int)
+    for grade, value in baseline.items():
+        milli[grade] += value
+    for cr in changes:
+        if cr.effective_by(d):
+            for grade, value in cr.deltas.items():
+                milli[grade] += value
+    return {g: pd_of_milli(v) for g, v in milli.items()}
+
+
+def end_at(sow_end: date, changes: Iterable[ChangeFact], d: date) -> date:
+    """The project's end date as of d: the newest effective CR's new end, else the SOW's."""
+    effective = [cr for cr in changes if cr.effective_by(d) and cr.new_end is not None]
+    if not effective:
+        return sow_end
+    latest = max(effective, key=lambda cr: (cr.effective_on, cr.number))
+    assert latest.new_end is not None
+    return latest.new_end
+
+
+def quota_limit_at(quota: QuotaFact, changes: Iterable[ChangeFact], d: date) -> int:
+    return quota.limit + sum(cr.quota_deltas.get(quota.key, 0)
+                             for cr in changes if cr.effective_by(d))
+
+
+def ideal_at(budget: Fraction, total_days: int, elapsed_days: int) -> Fraction:
+    """ideal(d) = budget(d) x (W - w(d)) / W."""
+    if total_days == 0:
+        return Fraction(0)
+    return budget * (total_days - elapsed_days) / total_days
+
+
+def forecast_end(cal: Calendar, start: date, as_of: date, remaining: Fraction,
+                 pd_by_date: Mapping[date, Fraction]) -> date | None:
+    """The date the remaining budget runs out at the recent burn rate, or None.
+
+    rate = PD dated on the last 10 working days up to as_of (fewer if fewer have
+    elapsed since start) / that number of days.
+    """
+    window = cal.working_days(start, as_of)[-FORECAST_WINDOW:]
+    if not window:
+        return None
+    rate = sum((pd_by_date.get(d, Fraction(0)) for d in window), Fraction(0)) / len(window)
+    if rate <= 0:
+        return None
+    if remaining <= 0:
+        return as_of
+    return cal.nth_working_day_after(as_of, math.ceil(remaining / rate))
+
+
+def blocked_days(blockers: Iterable[BlockerFact], cal: Calendar, as_of: date) -> dict[str, int]:
+    """Per party, distinct working days on which one of its blockers was open.
+
+    A blocker is open on d when raised <= d < resolved, or raised <= d <= as_of
+    while it is still open (or resolved after as_of).
+    """
+    days: dict[str, set[date]] = {p: set() for p in ("client", "vendor")}
+    for b in blockers:
+        if b.raised_on > as_of:
+            continue
+        if b.resolved_on is not None and b.resolved_on <= as_of:
+            last = b.resolved_on - timedelta(days=1)
+        else:
+            last = as_of
+        days.setdefault(b.party, set()).update(cal.working_days(b.raised_on, last))
+    return {p: len(ds) for p, ds in days.items()}
+
+
+def working_days_open(cal: Calendar, raised_on: date, resolved_on: date | None,
+                      as_of: date) -> int:
+    """A blocker's age in working days (raised..as_of, or until resolved)."""
+    last = resolved_on - timedelta(days=1) if resolved_on and resolved_on <= as_of else as_of
+    return cal.count(raised_on, last)
+
+
+# ---------------------------------------------------------------- dual sign-off
+
+DOC_OPEN = "open"  # no signature yet: content may change
+DOC_SIGNING = "signing"  # one party signed: content frozen
+DOC_EFFECTIVE = "effective"  # both parties signed
+DOC_WITHDRAWN = "withdrawn"
+
+
+def may_sign(party: str, role: str) -> bool:
+    """A vendor lead or signatory, or a client signatory."""
+    if party == "vendor":
+        return role in ("lead", "signatory")
+    return party == "client" and role == "signatory"
+
+
+def check_signature(doc: str, status: str, existing: Sequence[SignatureFact],
+                    new: SignatureFact, not_before: date | None = None) -> None:
+    """Raise LedgerError when ``new`` may not sign the document ``doc``."""
+    if status == DOC_WITHDRAWN:
+        raise LedgerError(f"{doc}: is withdrawn and cannot be signed")
+    if status == DOC_EFFECTIVE:
+        raise LedgerError(f"{doc}: is already signed by both parties")
+    if not may_sign(new.party, new.role):
+        raise LedgerError(
+            f"--as: {new.person} is a {new.party} {new.role}; only a vendor lead or "
+            f"signatory and a client signatory can sign {doc}")
+    if any(s.person == new.person for s in existing):
+        raise LedgerError(f"--as: {new.person} has already signed {doc}")
+    if not_before is not None and new.on < not_before:
+        raise LedgerError(f"--on: {new.on} is before {doc} was raised ({not_before})")
+
+
+def signoff_state(signatures: Sequence[SignatureFact]) -> tuple[str, date | None]:
+    """(status, effective date) of a document from its signatures.
+
+    Effective once one valid vendor and one valid client signature exist, on
+    the date of the later of the two (the last required signature).
+    """
+    vendor = [s.on for s in signatures if s.party == "vendor" and may_sign(s.party, s.role)]
+    client = [s.on for s in signatures if s.party == "client" and may_sign(s.party, s.role)]
+    if vendor and client:
+        return DOC_EFFECTIVE, max(min(vendor), min(client))
+    if signatures:
+        return DOC_SIGNING, None
+    return DOC_OPEN, None
+
+
+# ---------------------------------------------------------------- summary
+
+
+@dataclass(frozen=True)
+class GradeFigures:
+    grade: str
+    budget_pd: Fraction
+    consumed_pd: Fraction
+
+    @property
+    def remaining_pd(self) -> Fraction:
+        return self.budget_pd - self.consumed_pd
+
+
+@dataclass(frozen=True)
+class Summary:
+    """The figures of SPEC.md §3 as of one date, exact."""
+
+    code: str
+    as_of: date
+    currency: str
+    end: date
+    by_grade: tuple[GradeFigures, ...]
+    overtime_pd: Fraction
+    budget_cost: Fraction
+    consumed_cost: Fraction
+    blocked_days: Mapping[str, int]
+    working_days_total: int
+    working_days_elapsed: int
+    forecast_end: date | None
+    quotas: tuple[tuple[str, str, int, int], ...]  # key, title, limit, used
+    effective_changes: tuple[str, ...]
+    pending_changes: tuple[str, ...]
+
+    @property
+    def budget_pd(self) -> Fraction:
+        return sum((g.budget_pd for g in self.by_grade), Fraction(0))
+
+    @property
+    def consumed_pd(self) -> Fraction:
+        return sum((g.consumed_pd for g in self.by_grade), Fraction(0))
+
+    @property
+    def remaining_pd(self) -> Fraction:
+        return self.budget_pd - self.consumed_pd
+
+    def to_json(self) -> dict:
+        """The JSON of ``report summary --json`` (SPEC.md §6)."""
+        return {
+            "project": self.code,
+            "as_of": self.as_of.isoformat(),
+            "budget_pd": float(round_pd(self.budget_pd)),
+            "consumed_pd": float(round_pd(self.consumed_pd)),
+            "remaining_pd": float(round_pd(self.remaining_pd)),
+            "overtime_pd": float(round_pd(self.overtime_pd)),
+            "by_grade": {
+                g.grade: {
+                    "budget_pd": float(round_pd(g.budget_pd)),
+                    "consumed_pd": float(round_pd(g.consumed_pd)),
+                    "remaining_pd": float(round_pd(g.remaining_pd)),
+                }
+                for g in self.by_grade
+            },
+            "cost": {
+                "budget": float(round_money(self.budget_cost)),
+                "consumed": float(round_money(self.consumed_cost)),
+                "currency": self.currency,
+            },
+            "blocked_days": dict(self.blocked_days),
+            "working_days": {"total": self.working_days_total,
+                             "elapsed": self.working_days_elapsed},
+            "forecast_end": self.forecast_end.isoformat() if self.forecast_end else None,
+            "quotas": {key: {"limit": limit, "used": used}
+                       for key, _, limit, used in self.quotas},
+            "change_requests": {"effective": list(self.effective_changes),
+                                "pending": list(self.pending_changes)},
+        }
+
+
+def _consumed_by_grade(facts: LedgerFacts, d: date) -> dict[str, Fraction]:
+    minutes: dict[str, int] = defaultdict(int)
+    for t in facts.day_totals:
+        if t.on <= d:
+            minutes[t.grade] += t.minutes
+    return {g: pd_of_minutes(m, facts.minutes_per_day) for g, m in minutes.items()}
+
+
+def _cost(pd_by_grade: Mapping[str, Fraction], rates: Mapping[str, int]) -> Fraction:
+    return sum((pd * Fraction(rates.get(g, 0), 100) for g, pd in pd_by_grade.items()),
+               Fraction(0))
+
+
+def summarize(facts: LedgerFacts, as_of: date) -> Summary:
+    """Every figure of ``report summary`` as of ``as_of``."""
+    cal = facts.calendar
+    budget = budget_at(facts.baseline, facts.changes, as_of)
+    consumed = _consumed_by_grade(facts, as_of)
+    grades = sorted({g for g, v in budget.items() if v != 0} | set(consumed), key=grade_order)
+    by_grade = tuple(GradeFigures(g, budget.get(g, Fraction(0)), consumed.get(g, Fraction(0)))
+                     for g in grades)
+    end = end_at(facts.end, facts.changes, as_of)
+    total_days = cal.count(facts.start, end)
+    elapsed = cal.count(facts.start, min(as_of, end))
+
+    to_date = [t for t in facts.day_totals if t.on <= as_of]
+    pd_by_date: dict[date, Fraction] = defaultdict(Fraction)
+    for t in to_date:
+        pd_by_date[t.on] += pd_of_minutes(t.minutes, facts.minutes_per_day)
+    remaining = sum(budget.values(), Fraction(0)) - sum(consumed.values(), Fraction(0))
+
+    quotas = []
+    for q in facts.quotas:
+        used = sum(n for on, n in q.uses if on <= as_of)
+        quotas.append((q.key, q.title, quota_limit_at(q, facts.changes, as_of), used))
+
+    live = [cr for cr in facts.changes if cr.raised_on <= as_of and not cr.withdrawn]
+    return Summary(
+        code=facts.code,
+        as_of=as_of,
+        currency=facts.currency,
+        end=end,
+        by_grade=by_grade,
+        overtime_pd=pd_of_minutes(overtime_minutes(to_date, cal, facts.minutes_per_day),
+                                  facts.minutes_per_day),
+        budget_cost=_cost(budget, facts.rates),
+        consumed_cost=_cost(consumed, facts.rates),
+        blocked_days=blocked_days(facts.blockers, cal, as_of),
+        working_days_total=total_days,
+        working_days_elapsed=elapsed,
+        forecast_end=forecast_end(cal, facts.start, as_of, remaining, pd_by_date),
+        quotas=tuple(quotas),
+        effective_changes=tuple(cr.number for cr in live if cr.effective_by(as_of)),
+        pending_changes=tuple(cr.number for cr in live if not cr.effective_by(as_of)),
+    )
+
+
+@dataclass(frozen=True)
+class BurndownRow:
+    on: date
+    budget_pd: Fraction
+    consumed_pd: Fraction | None
+    ideal_pd: Fraction
+
+    @property
+    def remaining_pd(self) -> Fraction | None:
+        return None if self.consumed_pd is None else self.budget_pd - self.consumed_pd
+
+    def to_json(self) -> dict:
+        def opt(v: Fraction | None) -> float | None:
+            return None if v is None else float(round_pd(v))
+
+        return {"date": self.on.isoformat(), "budget_pd": float(round_pd(self.budget_pd)),
+                "consumed_pd": opt(self.consumed_pd), "remaining_pd": opt(self.remaining_pd),
+                "ideal_pd": float(round_pd(self.ideal_pd))}
+
+
+def burndown(facts: LedgerFacts, as_of: date) -> list[BurndownRow]:
+    """One row per working day from start to the end (as of ``as_of``)."""
+    cal = facts.calendar
+    end = end_at(facts.end, facts.changes, as_of)
+    days = cal.working_days(facts.start, end)
+    total = len(days)
+    minutes_by_date: dict[date, int] = defaultdict(int)
+    for t in facts.day_totals:
+        minutes_by_date[t.on] += t.minutes
+    ordered = sorted(minutes_by_date.items())
+    rows = []
+    cumulative = 0
+    i = 0
+    for n, d in enumerate(days, start=1):
+        while i < len(ordered) and ordered[i][0] <= d:
+            cumulative += ordered[i][1]
+            i += 1
+        budget = sum(budget_at(facts.baseline, facts.changes, d).values(), Fraction(0))
+        consumed = pd_of_minutes(cumulative, facts.minutes_per_day) if d <= as_of else None
+        rows.append(BurndownRow(d, budget, consumed, ideal_at(budget, total, n)))
+    return rows

@@ -1,0 +1,104 @@
+"""Frozen records handed to the command line, the TUI and the exports.
+
+No ORM object leaves a transaction: services turn rows into these.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class PersonView:
+    key: str
+    name: str
+    party: str
+    role: str
+    grade: str | None
+    location: str | None
+    timezone: str | None
+    day_rate_minor: int | None
+
+
+@dataclass(frozen=True)
+class EntryView:
+    id: int
+    on: date
+    person: str
+    task: str
+    minutes: int
+    grade: str
+    note: str
+
+
+@dataclass(frozen=True)
+class SignatureView:
+    person: str
+    name: str
+    party: str
+    role: str
+    on: date
+    digest: str
+
+
+@dataclass(frozen=True)
+class ChangeView:
+    number: str
+    title: str
+    reason: str
+    raised_on: date
+    raised_by: str | None
+    status: str  # open | signing | effective | withdrawn
+    effective_on: date | None
+    new_end: date | None
+    deltas: tuple[tuple[str, int], ...]  # (grade, milli-PD)
+    quota_deltas: tuple[tuple[str, int], ...]
+    signatures: tuple[SignatureView, ...]
+
+
+@dataclass(frozen=True)
+class BlockerView:
+    number: str
+    title: str
+    party: str
+    raised_on: date
+    resolved_on: date | None
+    task: str | None
+    age_days: int  # working days open, as of today or until resolved
+
+
+@dataclass(frozen=True)
+class QuotaView:
+    key: str
+    title: str
+    limit: int  # baseline + effective CR deltas
+    used: int
+
+
+@dataclass(frozen=True)
+class SignoffView:
+    """A signed (or being signed) period timesheet or the acceptance."""
+
+    kind: str  # period | acceptance
+    number: str
+    first: date | None
+    last: date | None
+    status: str
+    effective_on: date | None
+    signatures: tuple[SignatureView, ...]
+
+
+@dataclass(frozen=True)
+class ProjectView:
+    code: str
+    title: str
+    client: str
+    vendor: str
+    start: date
+    end: date
+    minutes_per_day: int
+    currency: str
+    timezone: str
+    language: str
+    accepted_on: date | None

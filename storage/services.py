@@ -1,0 +1,1030 @@
+"""Use cases: one transaction per user action, returning views.
+
+:class:`Ledger` is what the command line and the TUI call. Every method opens
+its own unit of work (:func:`storage.db.writing` or :func:`storage.db.reading`),
+checks the rules of SPEC.md §3, writes the change and its audit rows together,
+and returns frozen views. A refusal raises :class:`LedgerError` before anything
+is written, so nothing is ever half-written.
+"""
+
+from __future__ import annotations
+
+import getpass
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from datetime import date
+from typing import Any
+
+import pendulum
+from sqlalchemy import Engine, func, select
+from sqlalchemy.orm import Session, selectinload
+
+from model import rules
+from model.entities import (
+    Acceptance,
+    Assignment,
+    Baseline,
+    Blocker,
+    CalendarDay,
+    ChangeDelta,
+    ChangeQuotaDelta,
+    ChangeRequest,
+    Period,
+    Person,
+    Project,
+    Quota,
+    QuotaUse,
+    Rate,
+    Signature,
+    Task,
+    TimeEntry,
+)
+from model.errors import LedgerError, LedgerErrors
+from model.views import (
+    BlockerView,
+    ChangeView,
+    EntryView,
+    PersonView,
+    ProjectView,
+    QuotaView,
+    SignatureView,
+    SignoffView,
+)
+from storage.audit import AuditWriter, canonical, verify_chain
+from storage.db import open_engine, reading, writing
+from storage.sowfile import (
+    AllocationSpec,
+    EntryRow,
+    PersonSpec,
+    QuotaSpec,
+    SowSpec,
+    TaskSpec,
+    parse_date,
+)
+
+# ---------------------------------------------------------------- state for audit and digests
+
+
+def _entry_state(e: TimeEntry) -> dict[str, Any]:
+    return {"id": e.id, "date": e.on.isoformat(), "person": e.person.key, "task": e.task.code,
+            "minutes": e.minutes, "grade": e.grade, "note": e.note}
+
+
+def _change_content(project: Project, cr: ChangeRequest) -> dict[str, Any]:
+    """What a signature on a CR covers."""
+    return {"kind": "cr", "project": project.code, "number": cr.number, "title": cr.title,
+            "reason": cr.reason, "raised_on": cr.raised_on.isoformat(),
+            "new_end": cr.new_end.isoformat() if cr.new_end else None,
+            "deltas": sorted([d.grade, d.pd_milli] for d in cr.deltas),
+            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas)}
+
+
+def _change_state(project: Project, cr: ChangeRequest) -> dict[str, Any]:
+    return {**_change_content(project, cr), "status": cr.status,
+            "effective_on": cr.effective_on.isoformat() if cr.effective_on else None}
+
+
+def _signature_state(sig: Signature, doc: str) -> dict[str, Any]:
+    return {"doc": doc, "person": sig.person.key, "party": sig.party, "role": sig.role,
+            "on": sig.signed_on.isoformat(), "digest": sig.digest}
+
+
+def _blocker_state(b: Blocker) -> dict[str, Any]:
+    return {"number": b.number, "title": b.title, "party": b.party,
+            "raised_on": b.raised_on.isoformat(),
+            "resolved_on": b.resolved_on.isoformat() if b.resolved_on else None,
+            "task": b.task.code if b.task else None}
+
+
+def _parse_on(value: str | date | None, fallback: date, what: str = "--on") -> date:
+    if value is None:
+        return fallback
+    if isinstance(value, date):
+        return value
+    return parse_date(value, what)
+
+
+class Ledger:
+    """The ledger of one database, acting for one person (``actor``) on one project."""
+
+    def __init__(self, engine: Engine, project: str | None = None, actor: str | None = None):
+        self.engine = engine
+        self.project_code = project
+        self.actor = actor
+
+    @classmethod
+    def open(cls, url: str | None = None, project: str | None = None,
+             actor: str | None = None) -> Ledger:
+        """Open (and migrate) the database at ``url`` / $SOWTRACK_DB / the default."""
+        return cls(open_engine(url), project, actor)
+
+    # ------------------------------------------------------------ lookups
+
+    def _project(self, s: Session) -> Project:
+        if self.project_code:
+            p = s.scalars(select(Project).where(Project.code == self.project_code)).first()
+            if p is None:
+                known = ", ".join(s.scalars(select(Project.code).order_by(Project.code)))
+                raise LedgerError(f"--project: no project {self.project_code!r}"
+                                  + (f" (known: {known})" if known else ""))
+            return p
+        projects = list(s.scalars(select(Project).order_by(Project.code).limit(10)))
+        if not projects:
+            raise LedgerError("no project in this database: create one with "
+                              "`sowtrack init FILE.toml` or `sowtrack demo`")
+        if len(projects) > 1:
+            raise LedgerError("--project: this database holds several projects ("
+                              + ", ".join(p.code for p in projects) + "); name one")
+        return projects[0]
+
+    @staticmethod
+    def _person(s: Session, project: Project, key: str, what: str = "--person") -> Person:
+        p = s.scalars(select(Person).where(Person.project_id == project.id,
+                                           Person.key == key)).first()
+        if p is None:
+            raise LedgerError(f"{what}: unknown person {key!r}")
+        return p
+
+    @staticmethod
+    def _task(s: Session, project: Project, code: str, what: str = "--task") -> Task:
+        t = s.scalars(select(Task).where(Task.project_id == project.id, Task.code == code)).first()
+        if t is None:
+            raise LedgerError(f"{what}: unknown task {code!r}")
+        return t
+
+    def _acting(self, s: Session, project: Project) -> Person:
+        if not self.actor:
+            raise LedgerError("--as: required (or set SOWTRACK_USER): who is acting?")
+        return self._person(s, project, self.actor, "--as")
+
+    def _audit(self, s: Session, project: Project | None) -> AuditWriter:
+        actor = self.actor or f"os:{getpass.getuser()}"
+        return AuditWriter(s, project.code if project else None, actor)
+
+    @staticmethod
+    def today(tz: str) -> date:
+        """Today's date in time zone ``tz``."""
+        d = pendulum.today(tz)
+        return date(d.year, d.month, d.day)
+
+    def _person_today(self, project: Project, person: Person | None) -> date:
+        return self.today((person.timezone if person else None) or project.timezone)
+
+    @staticmethod
+    def _calendar(project: Project) -> rules.Calendar:
+        return rules.Calendar(
+            holidays=frozenset(d.on for d in project.calendar_days if d.kind == "holiday"),
+            workdays=frozenset(d.on for d in project.calendar_days if d.kind == "workday"),
+            country=project.country,
+        )
+
+    def _changes(self, s: Session, project: Project) -> list[ChangeRequest]:
+        return list(s.scalars(
+            select(ChangeRequest).where(ChangeRequest.project_id == project.id)
+            .options(selectinload(ChangeRequest.deltas), selectinload(ChangeRequest.quota_deltas))
+            .order_by(ChangeRequest.id)))
+
+    @staticmethod
+    def _change_fact(cr: ChangeRequest) -> rules.ChangeFact:
+        deltas: dict[str, int] = defaultdict(int)
+        for d in cr.deltas:
+            deltas[d.grade] += d.pd_milli
+        quota: dict[str, int] = defaultdict(int)
+        for q in cr.quota_deltas:
+            quota[q.quota_key] += q.delta
+        return rules.ChangeFact(number=cr.number, raised_on=cr.raised_on,
+                                withdrawn=cr.status == rules.DOC_WITHDRAWN,
+                                effective_on=cr.effective_on if cr.status == rules.DOC_EFFECTIVE
+                                else None,
+                                deltas=dict(deltas), quota_deltas=dict(quota), new_end=cr.new_end)
+
+    def _current_end(self, s: Session, project: Project) -> date:
+        facts = [self._change_fact(cr) for cr in self._changes(s, project)]
+        return rules.end_at(project.end, facts, date.max)
+
+    # ------------------------------------------------------------ write guards
+
+    def _check_writable(self, s: Session, project: Project) -> None:
+        if project.accepted_on is not None:
+            raise LedgerError(f"project {project.code} was accepted on {project.accepted_on}; "
+                              f"the ledger is read-only")
+        acc = s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)).first()
+        if acc is not None and acc.status == rules.DOC_SIGNING:
+            raise LedgerError(f"acceptance {acc.number} carries a signature; the ledger is "
+                              f"frozen until it is fully signed or withdrawn")
+
+    @staticmethod
+    def _locking_period(s: Session, project: Project, on: date) -> Period | None:
+        return s.scalars(select(Period).where(
+            Period.project_id == project.id,
+            Period.status.in_((rules.DOC_SIGNING, rules.DOC_EFFECTIVE)),
+            Period.first <= on, Period.last >= on)).first()
+
+    def _check_date_open(self, s: Session, project: Project, on: date,
+                         what: str = "--date") -> None:
+        period = self._locking_period(s, project, on)
+        if period is not None:
+            state = "signed" if period.status == rules.DOC_EFFECTIVE else "being signed"
+            raise LedgerError(f"{what}: {on} lies in period {period.number} "
+                              f"({period.first}..{period.last}), which is {state}")
+
+    def _check_entry(self, s: Session, project: Project, person: Person, on: date,
+                     end: date, what_date: str = "--date", what_person: str = "--person") -> None:
+        if person.party != "vendor":
+            raise LedgerError(f"{what_person}: {person.key} is of the client party; only vendor "
+                              f"people log hours")
+        if not person.grade:
+            raise LedgerError(f"{what_person}: {person.key} has no grade and cannot log hours")
+        if not project.start <= on <= end:
+            raise LedgerError(f"{what_date}: {on} is outside the SOW ({project.start}..{end})")
+        self._check_date_open(s, project, on, what_date)
+
+    @staticmethod
+    def _day_minutes(s: Session, person: Person, on: date, exclude: int | None = None) -> int:
+        q = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+            TimeEntry.person_id == person.id, TimeEntry.on == on)
+        if exclude is not None:
+            q = q.where(TimeEntry.id != exclude)
+        return int(s.execute(q).scalar() or 0)
+
+    # ------------------------------------------------------------ init
+
+    def init_project(self, spec: SowSpec) -> ProjectView:
+        """Create a project from a validated SOW."""
+        with writing(self.engine) as s:
+            if s.scalars(select(Project).where(Project.code == spec.code)).first():
+                raise LedgerError(f"[project] code: a project {spec.code!r} already exists "
+                                  f"in this database")
+            project = Project(code=spec.code, title=spec.title, client=spec.client,
+                              vendor=spec.vendor, start=spec.start, end=spec.end,
+                              minutes_per_day=spec.minutes_per_day, currency=spec.currency,
+                              timezone=spec.timezone, language=spec.language,
+                              country=spec.country)
+            project.calendar_days = (
+                [CalendarDay(on=d, kind="holiday") for d in sorted(set(spec.holidays))]
+                + [CalendarDay(on=d, kind="workday") for d in sorted(set(spec.workdays))])
+            project.rates = [Rate(grade=g, day_rate_minor=v) for g, v in spec.rates.items()]
+            project.baseline = [Baseline(grade=g, pd_milli=v) for g, v in spec.baseline.items()]
+            people = {p.key: Person(key=p.key, name=p.name, party=p.party, role=p.role,
+                                    grade=p.grade, location=p.location, timezone=p.timezone,
+                                    title=p.title) for p in spec.people}
+            project.people = list(people.values())
+            tasks = {}
+            for t in spec.tasks:
+                task = Task(code=t.code, title=t.title, estimate_milli=t.estimate_milli,
+                            priority=t.priority, status=t.status)
+                task.assignees = [Assignment(person=people[k]) for k in t.assignees]
+                tasks[t.code] = task
+            for a in spec.allocations:
+                task = tasks[a.task]
+                existing = next((x for x in task.assignees if x.person is people[a.person]), None)
+                if existing is None:
+                    existing = Assignment(person=people[a.person])
+                    task.assignees.append(existing)
+                existing.planned_milli = a.pd_milli
+            project.tasks = list(tasks.values())
+            project.quotas = [Quota(key=q.key, title=q.title, limit=q.limit) for q in spec.quotas]
+            s.add(project)
+            s.flush()
+            self._audit(s, project).record("init", "project", project.code,
+                                           after=self._sow_state(project))
+            return self._project_view(project)
+
+    @staticmethod
+    def _project_view(p: Project) -> ProjectView:
+        return ProjectView(p.code, p.title, p.client, p.vendor, p.start, p.end,
+                           p.minutes_per_day, p.currency, p.timezone, p.language, p.accepted_on)
+
+    def _sow_state(self, project: Project) -> dict[str, Any]:
+        from storage.sowfile import dump_sow
+
+        return {"sow": dump_sow(self._sow_spec(project))}
+
+    def _sow_spec(self, p: Project) -> SowSpec:
+        return SowSpec(
+            code=p.code, title=p.title, client=p.client, vendor=p.vendor, start=p.start,
+            end=p.end, minutes_per_day=p.minutes_per_day, currency=p.currency,
+            timezone=p.timezone, language=p.language, country=p.country,
+            holidays=sorted(d.on for d in p.calendar_days if d.kind == "holiday"),
+            workdays=sorted(d.on for d in p.calendar_days if d.kind == "workday"),
+            rates={r.grade: r.day_rate_minor for r in p.rates},
+            baseline={b.grade: b.pd_milli for b in p.baseline},
+            quotas=[QuotaSpec(q.key, q.title, q.limit) for q in p.quotas],
+            people=[PersonSpec(x.key, x.name, x.party, x.role, x.grade, x.location, x.timezone,
+                               x.title) for x in p.people],
+            tasks=[TaskSpec(t.code, t.title, t.estimate_milli, t.priority, t.status,
+                            [a.person.key for a in t.assignees]) for t in p.tasks],
+            allocations=[AllocationSpec(t.code, a.person.key, a.planned_milli)
+                         for t in p.tasks for a in t.assignees if a.planned_milli is not None],
+        )
+
+    def export_sow(self) -> SowSpec:
+        """The project as a SOW (the signed baseline; CRs are not folded in)."""
+        with reading(self.engine) as s:
+            return self._sow_spec(self._project(s))
+
+    def project(self) -> ProjectView:
+        with reading(self.engine) as s:
+            return self._project_view(self._project(s))
+
+    def projects(self) -> list[ProjectView]:
+        with reading(self.engine) as s:
+            return [self._project_view(p) for p in s.scalars(select(Project).order_by(Project.code))]
+
+    def people(self) -> list[PersonView]:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            rates = {r.grade: r.day_rate_minor for r in project.rates}
+            return [PersonView(p.key, p.name, p.party, p.role, p.grade, p.location,
+                               p.timezone or project.timezone,
+                               rates.get(p.grade) if p.grade else None)
+                    for p in project.people]
+
+    def change_grade(self, person: str, grade: str) -> PersonView:
+        """Promote or re-grade a person; past entries keep the grade they were charged at."""
+        if grade not in rules.GRADES:
+            raise LedgerError(f"--grade: {grade!r} is not a grade ({', '.join(rules.GRADES)})")
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            p = self._person(s, project, person)
+            if p.party != "vendor":
+                raise LedgerError(f"--person: {person} is of the client party and has no grade")
+            before = p.grade
+            p.grade = grade
+            self._audit(s, project).record("grade", "person", p.key, {"grade": before},
+                                           {"grade": grade})
+        return next(v for v in self.people() if v.key == person)
+
+    # ------------------------------------------------------------ entries
+
+    def log(self, task: str, hours: str | int, on: str | date | None = None,
+            person: str | None = None, note: str = "") -> EntryView:
+        """One time entry; ``person`` defaults to the acting person, ``on`` to their today."""
+        minutes = rules.hours_to_minutes(hours, "--hours")
+        who = person or self.actor
+        if not who:
+            raise LedgerError("--person: required (or --as / SOWTRACK_USER)")
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            p = self._person(s, project, who, "--person" if person else "--as")
+            t = self._task(s, project, task)
+            day = _parse_on(on, self._person_today(project, p), "--date")
+            self._check_entry(s, project, p, day, self._current_end(s, project),
+                              what_person="--person" if person else "--as")
+            total = self._day_minutes(s, p, day) + minutes
+            if total > rules.MAX_MINUTES_PER_DAY:
+                raise LedgerError(f"--hours: {who} would have {total / 60:g} h on {day}; "
+                                  f"a day holds at most 24 h")
+            e = TimeEntry(project_id=project.id, person=p, task=t, on=day, minutes=minutes,
+                          grade=p.grade or "", note=note or "")
+            s.add(e)
+            s.flush()
+            self._audit(s, project).record("log", "entry", str(e.id), after=_entry_state(e))
+            return self._entry_view(e)
+
+    @staticmethod
+    def _entry_view(e: TimeEntry) -> EntryView:
+        return EntryView(e.id, e.on, e.person.key, e.task.code, e.minutes, e.grade, e.note)
+
+    def _entry(self, s: Session, project: Project, entry_id: int) -> TimeEntry:
+        e = s.get(TimeEntry, entry_id)
+        if e is None or e.project_id != project.id:
+            raise LedgerError(f"entry {entry_id}: no such entry")
+        return e
+
+    def edit_entry(self, entry_id: int, *, task: str | None = None, hours: str | None = None,
+                   on: str | date | None = None, note: str | None = None) -> EntryView:
+        """Change an entry; both its old and its new date must be outside signed periods."""
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            e = self._entry(s, project, entry_id)
+            before = _entry_state(e)
+            self._check_date_open(s, project, e.on, f"entry {entry_id}")
+            if task is not None:
+                e.task = self._task(s, project, task)
+            if hours is not None:
+                e.minutes = rules.hours_to_minutes(hours, "--hours")
+            if on is not None:
+                e.on = _parse_on(on, e.on, "--date")
+            if note is not None:
+                e.note = note
+            self._check_entry(s, project, e.person, e.on, self._current_end(s, project))
+            total = self._day_minutes(s, e.person, e.on, exclude=e.id) + e.minutes
+            if total > rules.MAX_MINUTES_PER_DAY:
+                raise LedgerError(f"--hours: {e.person.key} would have {total / 60:g} h on "
+                                  f"{e.on}; a day holds at most 24 h")
+            s.flush()
+            self._audit(s, project).record("edit", "entry", str(e.id), before, _entry_state(e))
+            return self._entry_view(e)
+
+    def delete_entry(self, entry_id: int) -> None:
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            e = self._entry(s, project, entry_id)
+            self._check_date_open(s, project, e.on, f"entry {entry_id}")
+            before = _entry_state(e)
+            s.delete(e)
+            self._audit(s, project).record("delete", "entry", str(entry_id), before, None)
+
+    def entries(self, first: date | None = None, last: date | None = None,
+                person: str | None = None, limit: int | None = None,
+                offset: int = 0) -> list[EntryView]:
+        """Entries by date then id, optionally a window (the TUI pages through them)."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            q = (select(TimeEntry).where(TimeEntry.project_id == project.id)
+                 .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task))
+                 .order_by(TimeEntry.on, TimeEntry.id))
+            if first:
+                q = q.where(TimeEntry.on >= first)
+            if last:
+                q = q.where(TimeEntry.on <= last)
+            if person:
+                q = q.where(TimeEntry.person_id == self._person(s, project, person).id)
+            if limit is not None:
+                q = q.limit(limit).offset(offset)
+            return [self._entry_view(e) for e in s.scalars(q)]
+
+    def import_entries(self, rows: Sequence[EntryRow], problems: Sequence[str] = ()) -> int:
+        """All-or-nothing import; every bad row is listed as ``line N: reason``."""
+        problems = list(problems)
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            end = self._current_end(s, project)
+            people = {p.key: p for p in project.people}
+            tasks = {t.code: t for t in project.tasks}
+            periods = list(s.scalars(select(Period).where(
+                Period.project_id == project.id,
+                Period.status.in_((rules.DOC_SIGNING, rules.DOC_EFFECTIVE)))))
+            existing: dict[tuple[int, date], int] = defaultdict(int)
+            for pid, on, minutes in s.execute(
+                    select(TimeEntry.person_id, TimeEntry.on, func.sum(TimeEntry.minutes))
+                    .where(TimeEntry.project_id == project.id)
+                    .group_by(TimeEntry.person_id, TimeEntry.on)):
+                existing[(pid, on)] = int(minutes)
+            new: list[TimeEntry] = []
+            for row in rows:
+                try:
+                    day = parse_date(row.on, "date")
+                    p = people.get(row.person)
+                    if p is None:
+                        raise LedgerError(f"person: unknown person {row.person!r}")
+                    t = tasks.get(row.task)
+                    if t is None:
+                        raise LedgerError(f"task: unknown task {row.task!r}")
+                    minutes = rules.hours_to_minutes(row.hours, "hours")
+                    if p.party != "vendor":
+                        raise LedgerError(f"person: {p.key} is of the client party; only "
+                                          f"vendor people log hours")
+                    if not p.grade:
+                        raise LedgerError(f"person: {p.key} has no grade and cannot log hours")
+                    if not project.start <= day <= end:
+                        raise LedgerError(f"date: {day} is outside the SOW "
+                                          f"({project.start}..{end})")
+                    period = next((x for x in periods if x.first <= day <= x.last), None)
+                    if period is not None:
+                        raise LedgerError(f"date: {day} lies in signed period {period.number}")
+                    total = existing[(p.id, day)] + minutes
+                    if total > rules.MAX_MINUTES_PER_DAY:
+                        raise LedgerError(f"hours: {p.key} would have {total / 60:g} h on {day}; "
+                                          f"a day holds at most 24 h")
+                except LedgerError as exc:
+                    problems.append(f"line {row.line}: {exc}")
+                    continue
+                existing[(p.id, day)] = total
+                new.append(TimeEntry(project_id=project.id, person=p, task=t, on=day,
+                                     minutes=minutes, grade=p.grade or "", note=row.note))
+            if problems:
+                problems.sort(key=_line_number)
+                raise LedgerErrors(problems)
+            s.add_all(new)
+            s.flush()
+            audit = self._audit(s, project)
+            for e in new:
+                audit.record("import", "entry", str(e.id), after=_entry_state(e))
+            return len(new)
+
+    # ------------------------------------------------------------ blockers
+
+    def add_blocker(self, title: str, party: str, on: str | date | None = None,
+                    task: str | None = None) -> BlockerView:
+        if party not in rules.PARTIES:
+            raise LedgerError(f"--party: {party!r} is not one of {', '.join(rules.PARTIES)}")
+        if not title.strip():
+            raise LedgerError("--title: must not be empty")
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            day = _parse_on(on, self.today(project.timezone))
+            t = self._task(s, project, task) if task else None
+            count = s.execute(select(func.count()).select_from(Blocker)
+                              .where(Blocker.project_id == project.id)).scalar() or 0
+            b = Blocker(project_id=project.id, number=f"B-{int(count) + 1:03d}", title=title,
+                        party=party, raised_on=day, task=t, raised_by=self.actor)
+            s.add(b)
+            s.flush()
+            self._audit(s, project).record("add", "blocker", b.number, after=_blocker_state(b))
+            return self._blocker_view(project, b, self.today(project.timezone))
+
+    def resolve_blocker(self, number: str, on: str | date | None = None) -> BlockerView:
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            b = s.scalars(select(Blocker).where(Blocker.project_id == project.id,
+                                                Blocker.number == number.upper())).first()
+            if b is None:
+                raise LedgerError(f"blocker: no blocker {number!r}")
+            if b.resolved_on is not None:
+                raise LedgerError(f"blocker {b.number}: already resolved on {b.resolved_on}")
+            day = _parse_on(on, self.today(project.timezone))
+            if day < b.raised_on:
+                raise LedgerError(f"--on: {day} is before {b.number} was raised ({b.raised_on})")
+            before = _blocker_state(b)
+            b.resolved_on = day
+            self._audit(s, project).record("resolve", "blocker", b.number, before,
+                                           _blocker_state(b))
+            return self._blocker_view(project, b, self.today(project.timezone))
+
+    def _blocker_view(self, project: Project, b: Blocker, as_of: date) -> BlockerView:
+        age = rules.working_days_open(self._calendar(project), b.raised_on, b.resolved_on,
+                                      max(as_of, b.resolved_on or as_of))
+        return BlockerView(b.number, b.title, b.party, b.raised_on, b.resolved_on,
+                           b.task.code if b.task else None, age)
+
+    def blockers(self, as_of: date | None = None) -> list[BlockerView]:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            day = as_of or self.today(project.timezone)
+            return [self._blocker_view(project, b, day) for b in s.scalars(
+                select(Blocker).where(Blocker.project_id == project.id).order_by(Blocker.id))]
+
+    # ------------------------------------------------------------ change requests
+
+    def _parse_deltas(self, project: Project, deltas: Mapping[str, Any],
+                      quota_deltas: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
+        pd: dict[str, int] = {}
+        for grade, value in deltas.items():
+            if grade not in rules.GRADES:
+                raise LedgerError(f"--delta: {grade!r} is not a grade ({', '.join(rules.GRADES)})")
+            pd[grade] = rules.pd_to_milli(value, f"--delta {grade}")
+        quotas = {q.key for q in project.quotas}
+        qd: dict[str, int] = {}
+        for key, value in quota_deltas.items():
+            if key not in quotas:
+                raise LedgerError(f"--quota: unknown quota {key!r}"
+                                  + (f" (known: {', '.join(sorted(quotas))})" if quotas else ""))
+            try:
+                qd[key] = int(str(value))
+            except ValueError:
+                raise LedgerError(f"--quota {key}: {value!r} is not a whole number") from None
+        return pd, qd
+
+    def _cr(self, s: Session, project: Project, number: str) -> ChangeRequest:
+        cr = s.scalars(select(ChangeRequest).where(ChangeRequest.project_id == project.id,
+                                                   ChangeRequest.number == number.upper())).first()
+        if cr is None:
+            raise LedgerError(f"change request: no change request {number!r}")
+        return cr
+
+    def new_cr(self, title: str, reason: str = "", deltas: Mapping[str, Any] | None = None,
+               quota_deltas: Mapping[str, Any] | None = None, new_end: str | date | None = None,
+               on: str | date | None = None) -> ChangeView:
+        """Raise a change request (unsigned; no effect until both parties sign)."""
+        if not title.strip():
+            raise LedgerError("--title: must not be empty")
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            raiser = self._acting(s, project)
+            pd, qd = self._parse_deltas(project, deltas or {}, quota_deltas or {})
+            end = _parse_on(new_end, project.end, "--end") if new_end else None
+            if end is not None and end < project.start:
+                raise LedgerError(f"--end: {end} is before the SOW start {project.start}")
+            day = _parse_on(on, self.today(project.timezone))
+            count = s.execute(select(func.count()).select_from(ChangeRequest)
+                              .where(ChangeRequest.project_id == project.id)).scalar() or 0
+            cr = ChangeRequest(project_id=project.id, number=f"CR-{int(count) + 1:03d}",
+                               title=title, reason=reason or "", raised_on=day,
+                               raised_by=raiser.key, new_end=end, status=rules.DOC_OPEN)
+            cr.deltas = [ChangeDelta(grade=g, pd_milli=v) for g, v in pd.items()]
+            cr.quota_deltas = [ChangeQuotaDelta(quota_key=k, delta=v) for k, v in qd.items()]
+            s.add(cr)
+            s.flush()
+            self._audit(s, project).record("raise", "cr", cr.number,
+                                           after=_change_state(project, cr))
+            return self._change_view(s, project, cr)
+
+    def edit_cr(self, number: str, *, title: str | None = None, reason: str | None = None,
+                deltas: Mapping[str, Any] | None = None,
+                quota_deltas: Mapping[str, Any] | None = None,
+                new_end: str | date | None = None) -> ChangeView:
+        """Edit an unsigned CR; a signed one is frozen (withdraw it and raise a new one)."""
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            cr = self._cr(s, project, number)
+            if cr.status != rules.DOC_OPEN:
+                raise LedgerError(f"{cr.number}: is {cr.status} and carries a signature; its "
+                                  f"content is frozen (withdraw it and raise a new one)")
+            before = _change_state(project, cr)
+            if title is not None:
+                cr.title = title
+            if reason is not None:
+                cr.reason = reason
+            if deltas is not None or quota_deltas is not None:
+                pd, qd = self._parse_deltas(project, deltas or {}, quota_deltas or {})
+                if deltas is not None:
+                    cr.deltas = [ChangeDelta(grade=g, pd_milli=v) for g, v in pd.items()]
+                if quota_deltas is not None:
+                    cr.quota_deltas = [ChangeQuotaDelta(quota_key=k, delta=v)
+                                       for k, v in qd.items()]
+            if new_end is not None:
+                cr.new_end = _parse_on(new_end, project.end, "--end")
+            s.flush()
+            self._audit(s, project).record("edit", "cr", cr.number, before,
+                                           _change_state(project, cr))
+            return self._change_view(s, project, cr)
+
+    def _signatures(self, s: Session, kind: str, doc_id: int) -> list[Signature]:
+        return list(s.scalars(select(Signature).where(Signature.doc_kind == kind,
+                                                      Signature.doc_id == doc_id)
+                              .options(selectinload(Signature.person))
+                              .order_by(Signature.id)))
+
+    def _sign(self, s: Session, project: Project, kind: str, doc: Any, label: str,
+              content: dict[str, Any], on: str | date | None, not_before: date | None) -> None:
+        """Add the acting person's signature to a document and update its status."""
+        signer = self._acting(s, project)
+        day = _parse_on(on, self._person_today(project, signer))
+        existing = self._signatures(s, kind, doc.id)
+        facts = [rules.SignatureFact(x.person.key, x.party, x.role, x.signed_on)
+                 for x in existing]
+        new = rules.SignatureFact(signer.key, signer.party, signer.role, day)
+        rules.check_signature(label, doc.status, facts, new, not_before)
+        sig = Signature(project_id=project.id, doc_kind=kind, doc_id=doc.id, person=signer,
+                        party=signer.party, role=signer.role, signed_on=day,
+                        digest=rules.digest(content))
+        s.add(sig)
+        status, effective = rules.signoff_state(facts + [new])
+        doc.status, doc.effective_on = status, effective
+        s.flush()
+        audit = self._audit(s, project)
+        audit.record("sign", "signature", f"{label}/{signer.key}",
+                     after=_signature_state(sig, label))
+        audit.record("status", kind, label, after={"status": status,
+                                                    "effective_on": effective})
+
+    def sign_cr(self, number: str, on: str | date | None = None) -> ChangeView:
+        """Sign a CR as the acting person; it takes effect on its last required signature."""
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            cr = self._cr(s, project, number)
+            self._sign(s, project, "cr", cr, cr.number, _change_content(project, cr), on,
+                       cr.raised_on)
+            self._audit(s, project).record("state", "cr", cr.number,
+                                           after=_change_state(project, cr))
+            return self._change_view(s, project, cr)
+
+    def withdraw_cr(self, number: str) -> ChangeView:
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            cr = self._cr(s, project, number)
+            if cr.status == rules.DOC_EFFECTIVE:
+                raise LedgerError(f"{cr.number}: is effective since {cr.effective_on} and cannot "
+                                  f"be withdrawn; raise a new CR to reverse it")
+            if cr.status == rules.DOC_WITHDRAWN:
+                raise LedgerError(f"{cr.number}: is already withdrawn")
+            before = _change_state(project, cr)
+            cr.status = rules.DOC_WITHDRAWN
+            self._audit(s, project).record("withdraw", "cr", cr.number, before,
+                                           _change_state(project, cr))
+            return self._change_view(s, project, cr)
+
+    def _signature_views(self, s: Session, kind: str, doc_id: int) -> tuple[SignatureView, ...]:
+        return tuple(SignatureView(x.person.key, x.person.name, x.party, x.role, x.signed_on,
+                                   x.digest) for x in self._signatures(s, kind, doc_id))
+
+    def _change_view(self, s: Session, project: Project, cr: ChangeRequest) -> ChangeView:
+        return ChangeView(
+            number=cr.number, title=cr.title, reason=cr.reason, raised_on=cr.raised_on,
+            raised_by=cr.raised_by, status=cr.status, effective_on=cr.effective_on,
+            new_end=cr.new_end,
+            deltas=tuple(sorted(((d.grade, d.pd_milli) for d in cr.deltas),
+                                key=lambda x: rules.grade_order(x[0]))),
+            quota_deltas=tuple((q.quota_key, q.delta) for q in cr.quota_deltas),
+            signatures=self._signature_views(s, "cr", cr.id))
+
+    def change_requests(self) -> list[ChangeView]:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            return [self._change_view(s, project, cr) for cr in self._changes(s, project)]
+
+    def change_request(self, number: str) -> ChangeView:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            return self._change_view(s, project, self._cr(s, project, number))
+
+    # ------------------------------------------------------------ sign-offs
+
+    def _period_content(self, s: Session, project: Project, period: Period) -> dict[str, Any]:
+        entries = s.scalars(select(TimeEntry).where(
+            TimeEntry.project_id == project.id, TimeEntry.on >= period.first,
+            TimeEntry.on <= period.last).options(selectinload(TimeEntry.person),
+                                                 selectinload(TimeEntry.task)))
+        return {"kind": "period", "project": project.code, "number": period.number,
+                "first": period.first.isoformat(), "last": period.last.isoformat(),
+                "entries": sorted([e.on.isoformat(), e.person.key, e.task.code, e.minutes,
+                                   e.grade, e.note] for e in entries)}
+
+    def sign_period(self, first: str | date, last: str | date,
+                    on: str | date | None = None) -> SignoffView:
+        """Sign a period's timesheet as the acting person; its entries freeze at once."""
+        d1, d2 = _parse_on(first, date.min, "--from"), _parse_on(last, date.min, "--to")
+        if d2 < d1:
+            raise LedgerError(f"--to: {d2} is before --from {d1}")
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            end = self._current_end(s, project)
+            if d1 < project.start or d2 > end:
+                raise LedgerError(f"--from/--to: {d1}..{d2} is outside the SOW "
+                                  f"({project.start}..{end})")
+            live = list(s.scalars(select(Period).where(
+                Period.project_id == project.id, Period.status != rules.DOC_WITHDRAWN)))
+            period = next((p for p in live if p.first == d1 and p.last == d2), None)
+            if period is None:
+                clash = next((p for p in live if p.first <= d2 and d1 <= p.last), None)
+                if clash is not None:
+                    raise LedgerError(f"--from/--to: {d1}..{d2} overlaps period {clash.number} "
+                                      f"({clash.first}..{clash.last})")
+                count = s.execute(select(func.count()).select_from(Period)
+                                  .where(Period.project_id == project.id)).scalar() or 0
+                period = Period(project_id=project.id, number=f"TS-{int(count) + 1:03d}",
+                                first=d1, last=d2, status=rules.DOC_OPEN)
+                s.add(period)
+                s.flush()
+            self._sign(s, project, "period", period, period.number,
+                       self._period_content(s, project, period), on, None)
+            return self._period_view(s, period)
+
+    def _period_view(self, s: Session, p: Period) -> SignoffView:
+        return SignoffView("period", p.number, p.first, p.last, p.status, p.effective_on,
+                           self._signature_views(s, "period", p.id))
+
+    def _acceptance_content(self, s: Session, project: Project) -> dict[str, Any]:
+        changes = [self._change_fact(cr) for cr in self._changes(s, project)]
+        consumed = {g: int(m) for g, m in s.execute(
+            select(TimeEntry.grade, func.sum(TimeEntry.minutes))
+            .where(TimeEntry.project_id == project.id).group_by(TimeEntry.grade))}
+        budget = rules.budget_at({b.grade: b.pd_milli for b in project.baseline}, changes,
+                                 date.max)
+        periods = s.scalars(select(Period.number).where(
+            Period.project_id == project.id, Period.status == rules.DOC_EFFECTIVE)
+            .order_by(Period.number))
+        quotas = {q.key: sum(u.n for u in q.uses) for q in project.quotas}
+        return {"kind": "acceptance", "project": project.code,
+                "budget_pd": {g: str(v) for g, v in sorted(budget.items())},
+                "consumed_minutes": consumed,
+                "effective_crs": [c.number for c in changes if c.effective_on],
+                "signed_periods": list(periods), "quotas_used": quotas}
+
+    def sign_acceptance(self, on: str | date | None = None) -> SignoffView:
+        """Sign the final acceptance; once both parties have, the project is read-only."""
+        with writing(self.engine) as s:
+            project = self._project(s)
+            if project.accepted_on is not None:
+                raise LedgerError(f"project {project.code} was accepted on "
+                                  f"{project.accepted_on}; the ledger is read-only")
+            acc = s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)).first()
+            if acc is None or acc.status == rules.DOC_WITHDRAWN:
+                if acc is None:
+                    acc = Acceptance(project_id=project.id, number="ACC-001")
+                    s.add(acc)
+                acc.status = rules.DOC_OPEN
+                s.flush()
+            self._sign(s, project, "acceptance", acc, acc.number,
+                       self._acceptance_content(s, project), on, None)
+            if acc.status == rules.DOC_EFFECTIVE:
+                project.accepted_on = acc.effective_on
+                self._audit(s, project).record("accept", "project", project.code,
+                                               after={"accepted_on": acc.effective_on})
+            return SignoffView("acceptance", acc.number, None, None, acc.status,
+                               acc.effective_on, self._signature_views(s, "acceptance", acc.id))
+
+    def withdraw_signoff(self, number: str) -> SignoffView:
+        """Withdraw a period or the acceptance that is not yet signed by both parties."""
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._acting(s, project)
+            doc: Period | Acceptance | None
+            kind = "acceptance" if number.upper().startswith("ACC") else "period"
+            model = Acceptance if kind == "acceptance" else Period
+            doc = s.scalars(select(model).where(model.project_id == project.id,
+                                                model.number == number.upper())).first()
+            if doc is None:
+                raise LedgerError(f"sign-off: no period or acceptance {number!r}")
+            if doc.status == rules.DOC_EFFECTIVE:
+                raise LedgerError(f"{doc.number}: is signed by both parties and cannot be "
+                                  f"withdrawn")
+            if doc.status == rules.DOC_WITHDRAWN:
+                raise LedgerError(f"{doc.number}: is already withdrawn")
+            doc.status = rules.DOC_WITHDRAWN
+            self._audit(s, project).record("withdraw", kind, doc.number,
+                                           after={"status": doc.status})
+            s.flush()
+            first = doc.first if isinstance(doc, Period) else None
+            last = doc.last if isinstance(doc, Period) else None
+            return SignoffView(kind, doc.number, first, last, doc.status, None,
+                               self._signature_views(s, kind, doc.id))
+
+    def signoffs(self) -> list[SignoffView]:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            views = [self._period_view(s, p) for p in s.scalars(
+                select(Period).where(Period.project_id == project.id).order_by(Period.first))]
+            acc = s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)).first()
+            if acc is not None:
+                views.append(SignoffView("acceptance", acc.number, None, None, acc.status,
+                                         acc.effective_on,
+                                         self._signature_views(s, "acceptance", acc.id)))
+            return views
+
+    # ------------------------------------------------------------ quotas
+
+    def use_quota(self, key: str, n: int = 1, on: str | date | None = None,
+                  note: str = "") -> QuotaView:
+        """Record ``n`` uses of a quota; refused beyond its limit as of that date."""
+        if n < 1:
+            raise LedgerError(f"--n: must be at least 1, got {n}")
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            quota = next((q for q in project.quotas if q.key == key), None)
+            if quota is None:
+                known = ", ".join(q.key for q in project.quotas)
+                raise LedgerError(f"quota: unknown quota {key!r}"
+                                  + (f" (known: {known})" if known else ""))
+            day = _parse_on(on, self.today(project.timezone))
+            changes = [self._change_fact(cr) for cr in self._changes(s, project)]
+            limit = rules.quota_limit_at(rules.QuotaFact(quota.key, quota.title, quota.limit),
+                                         changes, day)
+            used = sum(u.n for u in quota.uses)
+            if used + n > limit:
+                raise LedgerError(f"quota {key}: limit is {limit} on {day} and {used} are used; "
+                                  f"{n} more would make {used + n}")
+            use = QuotaUse(quota=quota, used_on=day, n=n, note=note or "", used_by=self.actor)
+            s.add(use)
+            s.flush()
+            self._audit(s, project).record("use", "quota", f"{key}/{use.id}",
+                                           after={"key": key, "on": day, "n": n, "note": note})
+            return QuotaView(quota.key, quota.title, limit, used + n)
+
+    def quotas(self, as_of: date | None = None) -> list[QuotaView]:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            day = as_of or self.today(project.timezone)
+            changes = [self._change_fact(cr) for cr in self._changes(s, project)]
+            return [QuotaView(q.key, q.title,
+                              rules.quota_limit_at(rules.QuotaFact(q.key, q.title, q.limit),
+                                                   changes, day),
+                              sum(u.n for u in q.uses if u.used_on <= day))
+                    for q in project.quotas]
+
+    # ------------------------------------------------------------ reports
+
+    def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
+        day_totals = [
+            rules.DayTotal(on, key, grade, int(minutes))
+            for on, key, grade, minutes in s.execute(
+                select(TimeEntry.on, Person.key, TimeEntry.grade, func.sum(TimeEntry.minutes))
+                .join(Person, Person.id == TimeEntry.person_id)
+                .where(TimeEntry.project_id == project.id)
+                .group_by(TimeEntry.on, Person.key, TimeEntry.grade))]
+        blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
+                    for b in s.scalars(select(Blocker).where(Blocker.project_id == project.id))]
+        quotas = [rules.QuotaFact(q.key, q.title, q.limit, [(u.used_on, u.n) for u in q.uses])
+                  for q in project.quotas]
+        return rules.LedgerFacts(
+            code=project.code, start=project.start, end=project.end,
+            minutes_per_day=project.minutes_per_day, currency=project.currency,
+            calendar=self._calendar(project),
+            rates={r.grade: r.day_rate_minor for r in project.rates},
+            baseline={b.grade: b.pd_milli for b in project.baseline},
+            day_totals=day_totals,
+            changes=[self._change_fact(cr) for cr in self._changes(s, project)],
+            blockers=blockers, quotas=quotas)
+
+    def facts(self) -> rules.LedgerFacts:
+        """Everything the figures are computed from, read in one transaction."""
+        with reading(self.engine) as s:
+            return self._facts(s, self._project(s))
+
+    def as_of(self, value: str | date | None) -> date:
+        """--as-of, defaulting to today in the project's time zone."""
+        if value is None:
+            return self.today(self.project().timezone)
+        return _parse_on(value, date.min, "--as-of")
+
+    def summary(self, as_of: str | date | None = None) -> rules.Summary:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            day = _parse_on(as_of, self.today(project.timezone), "--as-of")
+            return rules.summarize(self._facts(s, project), day)
+
+    def burndown(self, as_of: str | date | None = None) -> list[rules.BurndownRow]:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            day = _parse_on(as_of, self.today(project.timezone), "--as-of")
+            return rules.burndown(self._facts(s, project), day)
+
+    def calendar_warning(self) -> str | None:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            return rules.country_warning(self._calendar(project), project.start,
+                                         self._current_end(s, project))
+
+    # ------------------------------------------------------------ verify
+
+    def verify(self) -> tuple[int, list[str]]:
+        """Check the audit chain, every record against its last audit row, and every
+        signature's digest against its document. Returns (rows checked, problems)."""
+        with reading(self.engine) as s:
+            count, chain_problems, last = verify_chain(s)
+            problems = [str(p) for p in chain_problems]
+            for project in s.scalars(select(Project).order_by(Project.id)):
+                problems += self._verify_project(s, project, last)
+            return count, problems
+
+    def _verify_project(self, s: Session, project: Project,
+                        last: dict[tuple[str, str, str], str | None]) -> list[str]:
+        code = project.code
+        problems: list[str] = []
+
+        def check(entity: str, ref: str, state: Any, label: str) -> None:
+            key = (code, entity, ref)
+            if key not in last:
+                problems.append(f"{label}: not in the audit log (added behind the program's back)")
+            elif last[key] != canonical(state):
+                problems.append(f"{label}: differs from its last audit row (edited behind the "
+                                f"program's back)")
+
+        entries = s.scalars(select(TimeEntry).where(TimeEntry.project_id == project.id)
+                            .options(selectinload(TimeEntry.person),
+                                     selectinload(TimeEntry.task)))
+        seen = set()
+        for e in entries:
+            seen.add(str(e.id))
+            check("entry", str(e.id), _entry_state(e), f"{code} entry {e.id}")
+        for (pc, entity, ref), after in last.items():
+            if pc == code and entity == "entry" and after is not None and ref not in seen:
+                problems.append(f"{code} entry {ref}: deleted behind the program's back")
+        for cr in self._changes(s, project):
+            check("cr", cr.number, _change_state(project, cr), f"{code} {cr.number}")
+            self._verify_signatures(s, "cr", cr.id, cr.number, _change_content(project, cr),
+                                    problems, check, code)
+        for b in s.scalars(select(Blocker).where(Blocker.project_id == project.id)):
+            check("blocker", b.number, _blocker_state(b), f"{code} {b.number}")
+        for p in s.scalars(select(Period).where(Period.project_id == project.id)):
+            if p.status != rules.DOC_WITHDRAWN:
+                self._verify_signatures(s, "period", p.id, p.number,
+                                        self._period_content(s, project, p), problems, check,
+                                        code)
+        return problems
+
+    def _verify_signatures(self, s: Session, kind: str, doc_id: int, label: str,
+                           content: dict[str, Any], problems: list[str], check: Any,
+                           code: str) -> None:
+        expected = rules.digest(content)
+        for sig in self._signatures(s, kind, doc_id):
+            check("signature", f"{label}/{sig.person.key}", _signature_state(sig, label),
+                  f"{code} {label} signature of {sig.person.key}")
+            if sig.digest != expected:
+                problems.append(f"{code} {label} signature of {sig.person.key}: the document "
+                                f"no longer matches what was signed on {sig.signed_on}")
+
+
+def _line_number(problem: str) -> int:
+    try:
+        return int(problem.split(":", 1)[0].removeprefix("line "))
+    except ValueError:
+        return 0
+
+
+def parse_assignments(values: Iterable[str], what: str) -> dict[str, str]:
+    """``KEY=VALUE`` arguments (``--delta senior=5``) to a dict; names ``what`` on error."""
+    out: dict[str, str] = {}
+    for v in values:
+        key, sep, value = v.partition("=")
+        if not sep or not key.strip() or not value.strip():
+            raise LedgerError(f"{what}: expected KEY=VALUE, got {v!r}")
+        if key.strip() in out:
+            raise LedgerError(f"{what}: {key.strip()} given twice")
+        out[key.strip()] = value.strip()
+    return out

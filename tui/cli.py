@@ -1,0 +1,559 @@
+"""The ``sowtrack`` command line (SPEC.md §6).
+
+Exit codes: 0 done, 1 refused input (one line per problem on stderr, nothing
+written), 2 usage error.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import sys
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+from model import rules
+from model.errors import LedgerError, LedgerErrors
+from tui.text import fmt_hours, fmt_money, fmt_pd, table
+
+PROG = "sowtrack"
+
+
+def _example(text: str) -> str:
+    return "example:\n  " + "\n  ".join(text.strip().splitlines())
+
+
+class _Parser(argparse.ArgumentParser):
+    def __init__(self, *args: Any, **kwargs: Any):
+        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        super().__init__(*args, **kwargs)
+
+
+def _globals(parser: argparse.ArgumentParser, top: bool) -> None:
+    # Accepted before or after the command; the sub-parsers must not reset them.
+    d = (lambda v: v) if top else (lambda v: argparse.SUPPRESS)
+    g = parser.add_argument_group("global options")
+    g.add_argument("--db", metavar="URL", default=d(None),
+                   help="SQLAlchemy URL of the ledger (env SOWTRACK_DB; default: a SQLite file "
+                        "in your data directory)")
+    g.add_argument("--project", metavar="CODE", default=d(None),
+                   help="project code, when the database holds more than one")
+    g.add_argument("--as", dest="actor", metavar="PERSON", default=d(os.environ.get(
+        "SOWTRACK_USER") if top else None), help="the acting person (env SOWTRACK_USER)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog=PROG,
+        description="Track a professional-services project sold by the person-day (人天) "
+                    "under a Statement of Work.\nWith no command, shows the project's status.",
+        epilog=_example("""
+sowtrack init sow.toml
+sowtrack --as liu.yang log --task T2 --hours 7.5 --note "parsing pipeline"
+sowtrack report summary --as-of 2026-03-10"""))
+    _globals(parser, top=True)
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    def cmd(parent: Any, name: str, help: str, example: str,
+            func: Callable[..., int]) -> argparse.ArgumentParser:
+        p = parent.add_parser(name, help=help, description=help, epilog=_example(example))
+        _globals(p, top=False)
+        p.set_defaults(func=func)
+        return p
+
+    p = cmd(sub, "init", "create a project from a SOW file", "sowtrack init sow.toml", do_init)
+    p.add_argument("file", metavar="FILE.toml")
+
+    p = cmd(sub, "demo", "create a realistic demo project (three months of a five-grade team)",
+            "sowtrack demo", do_demo)
+    p.add_argument("--today", metavar="D", help="build the demo as if today were D (YYYY-MM-DD)")
+
+    p = cmd(sub, "log", "log one time entry",
+            "sowtrack --as liu.yang log --task T2 --hours 7.5 --note 'retry logic'", do_log)
+    p.add_argument("--task", required=True, metavar="T", help="task code")
+    p.add_argument("--hours", required=True, metavar="H", help="hours, e.g. 7.5")
+    p.add_argument("--date", metavar="D", help="the date worked (default: today, your time zone)")
+    p.add_argument("--person", metavar="P", help="who worked (default: --as)")
+    p.add_argument("--note", default="", metavar="N")
+
+    p = cmd(sub, "entries", "list time entries",
+            "sowtrack entries --from 2026-03-01 --to 2026-03-31 --person liu.yang", do_entries)
+    p.add_argument("--from", dest="first", metavar="D")
+    p.add_argument("--to", dest="last", metavar="D")
+    p.add_argument("--person", metavar="P")
+
+    imp = sub.add_parser("import", help="bulk import", description="bulk import")
+    isub = imp.add_subparsers(dest="what", metavar="WHAT", required=True)
+    p = cmd(isub, "entries", "import time entries from a CSV file, all or nothing",
+            "sowtrack import entries march.csv   # header: date,person,task,hours,note", do_import)
+    p.add_argument("file", metavar="FILE.csv")
+
+    blk = sub.add_parser("blocker", help="blockers: add, resolve, list",
+                         description="blockers: add, resolve, list")
+    bsub = blk.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = cmd(bsub, "add", "record a blocker; prints its id (B-001, ...)",
+            "sowtrack blocker add --title 'Test environment access not granted' --party client",
+            do_blocker_add)
+    p.add_argument("--title", required=True, metavar="T")
+    p.add_argument("--party", required=True, metavar="client|vendor",
+                   help="the party that owns (caused) the blocker")
+    p.add_argument("--on", metavar="D", help="when it was raised (default today)")
+    p.add_argument("--task", metavar="T", help="the task it blocks")
+    p = cmd(bsub, "resolve", "resolve a blocker", "sowtrack blocker resolve B-001 --on 2026-03-05",
+            do_blocker_resolve)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--on", metavar="D")
+    p = cmd(bsub, "list", "list blockers with their age in working days",
+            "sowtrack blocker list", do_blocker_list)
+
+    crp = sub.add_parser("cr", help="change requests: new, sign, withdraw, list, show",
+                         description="change requests: new, sign, withdraw, list, show")
+    csub = crp.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = cmd(csub, "new", "raise a change request; prints its id (CR-001, ...)",
+            "sowtrack --as zhang.wei cr new --title 'Add fraud-risk hints' --delta senior=5 "
+            "--quota prompt-rounds=1", do_cr_new)
+    p.add_argument("--title", required=True, metavar="T")
+    p.add_argument("--reason", default="", metavar="R")
+    p.add_argument("--delta", action="append", default=[], metavar="GRADE=PD",
+                   help="person-days added (or removed, negative) at a grade; repeatable")
+    p.add_argument("--quota", action="append", default=[], metavar="KEY=N",
+                   help="quota limit change; repeatable")
+    p.add_argument("--end", metavar="D", help="the new end date")
+    p.add_argument("--on", metavar="D", help="when it was raised (default today)")
+    p = cmd(csub, "edit", "change an unsigned change request",
+            "sowtrack cr edit CR-002 --delta expert=4", do_cr_edit)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--title", metavar="T")
+    p.add_argument("--reason", metavar="R")
+    p.add_argument("--delta", action="append", metavar="GRADE=PD")
+    p.add_argument("--quota", action="append", metavar="KEY=N")
+    p.add_argument("--end", metavar="D")
+    p = cmd(csub, "sign", "sign a change request as --as; prints its status",
+            "sowtrack --as li.na cr sign CR-001 --on 2026-03-06", do_cr_sign)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--on", metavar="D", help="the date of the (paper) signature")
+    p = cmd(csub, "withdraw", "withdraw a change request that is not yet effective",
+            "sowtrack --as zhang.wei cr withdraw CR-002", do_cr_withdraw)
+    p.add_argument("id", metavar="ID")
+    cmd(csub, "list", "list change requests", "sowtrack cr list", do_cr_list)
+    p = cmd(csub, "show", "show one change request with its signatures",
+            "sowtrack cr show CR-001", do_cr_show)
+    p.add_argument("id", metavar="ID")
+
+    sgn = sub.add_parser("signoff", help="sign period timesheets and the acceptance",
+                         description="sign period timesheets and the acceptance")
+    ssub = sgn.add_subparsers(dest="what", metavar="WHAT", required=True)
+    p = cmd(ssub, "period", "sign a period's timesheet as --as (its entries freeze)",
+            "sowtrack --as zhang.wei signoff period --from 2026-03-01 --to 2026-03-31",
+            do_signoff_period)
+    p.add_argument("--from", dest="first", required=True, metavar="D")
+    p.add_argument("--to", dest="last", required=True, metavar="D")
+    p.add_argument("--on", metavar="D")
+    p = cmd(ssub, "acceptance", "sign the final acceptance as --as",
+            "sowtrack --as li.na signoff acceptance --on 2026-06-05", do_signoff_acceptance)
+    p.add_argument("--on", metavar="D")
+    p = cmd(ssub, "withdraw", "withdraw a period or the acceptance not yet signed by both",
+            "sowtrack --as zhang.wei signoff withdraw TS-002", do_signoff_withdraw)
+    p.add_argument("id", metavar="ID")
+    cmd(ssub, "list", "list periods and the acceptance with their signatures",
+        "sowtrack signoff list", do_signoff_list)
+
+    qta = sub.add_parser("quota", help="quotas: use, list", description="quotas: use, list")
+    qsub = qta.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = cmd(qsub, "use", "record the use of a quota",
+            "sowtrack --as zhang.wei quota use research-meetings --on 2026-03-02", do_quota_use)
+    p.add_argument("key", metavar="KEY")
+    p.add_argument("--n", type=int, default=1, metavar="N", help="how many (default 1)")
+    p.add_argument("--on", metavar="D")
+    p.add_argument("--note", default="", metavar="N")
+    cmd(qsub, "list", "list quotas with limit and use", "sowtrack quota list", do_quota_list)
+
+    per = sub.add_parser("person", help="people: list, grade", description="people: list, grade")
+    psub = per.add_subparsers(dest="what", metavar="ACTION", required=True)
+    cmd(psub, "list", "the team with grades and day rates", "sowtrack person list",
+        do_person_list)
+    p = cmd(psub, "grade", "change a person's grade (past entries keep their grade)",
+            "sowtrack person grade wang.fang senior", do_person_grade)
+    p.add_argument("person", metavar="PERSON")
+    p.add_argument("grade", metavar="GRADE")
+
+    rep = sub.add_parser("report", help="summary and burn-down",
+                         description="summary and burn-down")
+    rsub = rep.add_subparsers(dest="what", metavar="REPORT", required=True)
+    for name, func, help in (("summary", do_summary, "the project's figures (SPEC.md §3)"),
+                             ("burndown", do_burndown, "one row per working day, start to end")):
+        p = cmd(rsub, name, help, f"sowtrack report {name} --as-of 2026-03-10 --json", func)
+        p.add_argument("--as-of", metavar="D", help="default: today in the project's time zone")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+    p = cmd(sub, "export", "write the SOW back as TOML (printed sheets come later)",
+            "sowtrack export sow --out sow.toml", do_export)
+    p.add_argument("kind", choices=["sow"], metavar="sow")
+    p.add_argument("--out", required=True, metavar="FILE")
+
+    p = cmd(sub, "verify", "check the audit chain, every record and every signature",
+            "sowtrack verify", do_verify)
+    return parser
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _ledger(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    from storage.services import Ledger
+
+    return Ledger.open(args.db, args.project, args.actor)
+
+
+def _out(text: str = "") -> None:
+    print(text)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+# ---------------------------------------------------------------- commands
+
+
+def do_init(args: argparse.Namespace) -> int:
+    from storage.sowfile import load_sow
+
+    spec = load_sow(args.file)
+    ledger = _ledger(args)
+    view = ledger.init_project(spec)
+    ledger.project_code = view.code
+    warning = ledger.calendar_warning()
+    if warning:
+        _err(warning)
+    _out(f"created project {view.code}: {view.start}..{view.end}, "
+         f"{len(spec.people)} people, {len(spec.tasks)} tasks")
+    return 0
+
+
+def do_demo(args: argparse.Namespace) -> int:
+    from storage.demo import build_demo
+
+    ledger = _ledger(args)
+    code, created = build_demo(ledger, args.today)
+    if created:
+        _out(f"created demo project {code}")
+    else:
+        _out(f"demo project {code} already exists; left as it is")
+    return 0
+
+
+def do_log(args: argparse.Namespace) -> int:
+    e = _ledger(args).log(args.task, args.hours, args.date, args.person, args.note)
+    _out(f"logged {fmt_hours(e.minutes)} h for {e.person} on {e.task}, {e.on} "
+         f"(entry {e.id}, {e.grade})")
+    return 0
+
+
+def do_entries(args: argparse.Namespace) -> int:
+    from storage.sowfile import parse_date
+
+    first = parse_date(args.first, "--from") if args.first else None
+    last = parse_date(args.last, "--to") if args.last else None
+    rows = _ledger(args).entries(first, last, args.person)
+    _out(table(["id", "date", "person", "task", "hours", "grade", "note"],
+               [[e.id, e.on, e.person, e.task, fmt_hours(e.minutes), e.grade, e.note]
+                for e in rows], right=[0, 4]))
+    _out(f"{len(rows)} entries, {fmt_hours(sum(e.minutes for e in rows))} h")
+    return 0
+
+
+def do_import(args: argparse.Namespace) -> int:
+    from storage.sowfile import read_entry_csv
+
+    rows, problems = read_entry_csv(args.file)
+    ledger = _ledger(args)
+    try:
+        n = ledger.import_entries(rows, problems)
+    except LedgerErrors as exc:
+        for p in exc.problems:
+            _err(f"{Path(args.file).name}: {p}")
+        _err(f"nothing imported: {len(exc.problems)} bad row(s)")
+        return 1
+    _out(f"imported {n} entries")
+    return 0
+
+
+def do_blocker_add(args: argparse.Namespace) -> int:
+    b = _ledger(args).add_blocker(args.title, args.party, args.on, args.task)
+    _out(b.number)
+    return 0
+
+
+def do_blocker_resolve(args: argparse.Namespace) -> int:
+    b = _ledger(args).resolve_blocker(args.id, args.on)
+    _out(f"{b.number} resolved on {b.resolved_on} after {b.age_days} working day(s)")
+    return 0
+
+
+def do_blocker_list(args: argparse.Namespace) -> int:
+    rows = _ledger(args).blockers()
+    _out(table(["id", "party", "raised", "resolved", "days", "task", "title"],
+               [[b.number, b.party, b.raised_on, b.resolved_on or "open", b.age_days,
+                 b.task or "", b.title] for b in rows], right=[4]))
+    return 0
+
+
+def _cr_args(args: argparse.Namespace) -> tuple[dict | None, dict | None]:
+    from storage.services import parse_assignments
+
+    deltas = parse_assignments(args.delta, "--delta") if args.delta is not None else None
+    quotas = parse_assignments(args.quota, "--quota") if args.quota is not None else None
+    return deltas, quotas
+
+
+def do_cr_new(args: argparse.Namespace) -> int:
+    deltas, quotas = _cr_args(args)
+    cr = _ledger(args).new_cr(args.title, args.reason, deltas, quotas, args.end, args.on)
+    _out(cr.number)
+    return 0
+
+
+def do_cr_edit(args: argparse.Namespace) -> int:
+    deltas, quotas = _cr_args(args)
+    cr = _ledger(args).edit_cr(args.id, title=args.title, reason=args.reason, deltas=deltas,
+                               quota_deltas=quotas, new_end=args.end)
+    _out(f"{cr.number} updated")
+    return 0
+
+
+def _cr_status(cr: Any) -> str:
+    if cr.status == rules.DOC_EFFECTIVE:
+        return f"effective since {cr.effective_on}"
+    if cr.status == rules.DOC_SIGNING:
+        signed = {s.party for s in cr.signatures}
+        waiting = [p for p in rules.PARTIES if p not in signed]
+        return f"pending: signed by {', '.join(sorted(signed))}, waiting for {', '.join(waiting)}"
+    if cr.status == rules.DOC_OPEN:
+        return "pending: no signature yet"
+    return cr.status
+
+
+def do_cr_sign(args: argparse.Namespace) -> int:
+    cr = _ledger(args).sign_cr(args.id, args.on)
+    _out(f"{cr.number}: {_cr_status(cr)}")
+    return 0
+
+
+def do_cr_withdraw(args: argparse.Namespace) -> int:
+    cr = _ledger(args).withdraw_cr(args.id)
+    _out(f"{cr.number}: withdrawn")
+    return 0
+
+
+def _deltas(cr: Any) -> str:
+    parts = [f"{g}{'+' if v >= 0 else ''}{fmt_pd(rules.pd_of_milli(v))}" for g, v in cr.deltas]
+    parts += [f"{k}{'+' if v >= 0 else ''}{v}" for k, v in cr.quota_deltas]
+    if cr.new_end:
+        parts.append(f"end→{cr.new_end}")
+    return " ".join(parts)
+
+
+def do_cr_list(args: argparse.Namespace) -> int:
+    rows = _ledger(args).change_requests()
+    _out(table(["id", "raised", "status", "changes", "signed by", "title"],
+               [[c.number, c.raised_on, c.status, _deltas(c),
+                 ", ".join(f"{s.person} ({s.party}) {s.on}" for s in c.signatures), c.title]
+                for c in rows]))
+    return 0
+
+
+def do_cr_show(args: argparse.Namespace) -> int:
+    c = _ledger(args).change_request(args.id)
+    _out(f"{c.number}  {c.title}")
+    _out(f"raised     {c.raised_on} by {c.raised_by or '-'}")
+    _out(f"reason     {c.reason or '-'}")
+    _out(f"changes    {_deltas(c) or '-'}")
+    _out(f"status     {_cr_status(c)}")
+    for s in c.signatures:
+        _out(f"signed     {s.on}  {s.name} ({s.person}, {s.party} {s.role})  "
+             f"sha256 {s.digest[:16]}…")
+    return 0
+
+
+def _signoff_line(v: Any) -> str:
+    span = f" {v.first}..{v.last}" if v.first else ""
+    state = {rules.DOC_EFFECTIVE: f"signed by both parties, effective {v.effective_on}",
+             rules.DOC_SIGNING: "signed by one party, waiting for the other",
+             rules.DOC_OPEN: "not signed", rules.DOC_WITHDRAWN: "withdrawn"}[v.status]
+    return f"{v.number}{span}: {state}"
+
+
+def do_signoff_period(args: argparse.Namespace) -> int:
+    _out(_signoff_line(_ledger(args).sign_period(args.first, args.last, args.on)))
+    return 0
+
+
+def do_signoff_acceptance(args: argparse.Namespace) -> int:
+    _out(_signoff_line(_ledger(args).sign_acceptance(args.on)))
+    return 0
+
+
+def do_signoff_withdraw(args: argparse.Namespace) -> int:
+    _out(_signoff_line(_ledger(args).withdraw_signoff(args.id)))
+    return 0
+
+
+def do_signoff_list(args: argparse.Namespace) -> int:
+    for v in _ledger(args).signoffs():
+        _out(_signoff_line(v))
+        for s in v.signatures:
+            _out(f"    {s.on}  {s.name} ({s.person}, {s.party} {s.role})")
+    return 0
+
+
+def do_quota_use(args: argparse.Namespace) -> int:
+    q = _ledger(args).use_quota(args.key, args.n, args.on, args.note)
+    _out(f"{q.key}: {q.used} of {q.limit} used")
+    return 0
+
+
+def do_quota_list(args: argparse.Namespace) -> int:
+    rows = _ledger(args).quotas()
+    _out(table(["quota", "used", "limit", "title"],
+               [[q.key, q.used, q.limit, q.title] for q in rows], right=[1, 2]))
+    return 0
+
+
+def do_person_list(args: argparse.Namespace) -> int:
+    rows = _ledger(args).people()
+    _out(table(["id", "name", "party", "role", "grade", "day rate", "location", "time zone"],
+               [[p.key, p.name, p.party, p.role, p.grade or "",
+                 fmt_money(p.day_rate_minor / 100) if p.day_rate_minor is not None else "",
+                 p.location or "", p.timezone or ""] for p in rows], right=[5]))
+    return 0
+
+
+def do_person_grade(args: argparse.Namespace) -> int:
+    p = _ledger(args).change_grade(args.person, args.grade)
+    _out(f"{p.key} is now {p.grade}; past entries keep the grade they were charged at")
+    return 0
+
+
+def do_summary(args: argparse.Namespace) -> int:
+    ledger = _ledger(args)
+    s = ledger.summary(args.as_of)
+    if args.json:
+        _out(json.dumps(s.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    _out(render_summary(s, ledger.project().title))
+    return 0
+
+
+def render_summary(s: rules.Summary, title: str) -> str:
+    """The human form of ``report summary``."""
+    lines = [f"{s.code}  {title}", f"as of {s.as_of}   end {s.end}   working days "
+             f"{s.working_days_elapsed} of {s.working_days_total}", ""]
+    rows = [[g.grade, rules.GRADE_LABELS_ZH.get(g.grade, ""), fmt_pd(g.budget_pd),
+             fmt_pd(g.consumed_pd), fmt_pd(g.remaining_pd)] for g in s.by_grade]
+    rows.append(["total", "合计", fmt_pd(s.budget_pd), fmt_pd(s.consumed_pd),
+                 fmt_pd(s.remaining_pd)])
+    lines.append(table(["grade", "职级", "budget PD", "consumed PD", "remaining PD"], rows,
+                       right=[2, 3, 4]))
+    lines += ["",
+              f"overtime      {fmt_pd(s.overtime_pd)} PD (included in consumed)",
+              f"cost          {fmt_money(s.consumed_cost)} of {fmt_money(s.budget_cost)} "
+              f"{s.currency}",
+              f"blocked days  client {s.blocked_days.get('client', 0)}, "
+              f"vendor {s.blocked_days.get('vendor', 0)}",
+              f"forecast end  {s.forecast_end or 'none (no recent burn)'}"
+              + (f"  ({'after' if s.forecast_end > s.end else 'on or before'} the end "
+                 f"{s.end})" if s.forecast_end else ""),
+              "change requests  effective: " + (", ".join(s.effective_changes) or "-")
+              + "   pending: " + (", ".join(s.pending_changes) or "-")]
+    if s.quotas:
+        lines.append("quotas        " + ", ".join(f"{k} {used}/{limit}"
+                                                  for k, _, limit, used in s.quotas))
+    return "\n".join(lines)
+
+
+def do_burndown(args: argparse.Namespace) -> int:
+    ledger = _ledger(args)
+    rows = ledger.burndown(args.as_of)
+    if args.json:
+        _out(json.dumps({"project": ledger.project().code,
+                         "series": [r.to_json() for r in rows]}, ensure_ascii=False, indent=1))
+        return 0
+    _out(table(["date", "budget PD", "consumed PD", "remaining PD", "ideal PD"],
+               [[r.on, fmt_pd(r.budget_pd), fmt_pd(r.consumed_pd), fmt_pd(r.remaining_pd),
+                 fmt_pd(r.ideal_pd)] for r in rows], right=[1, 2, 3, 4]))
+    return 0
+
+
+def do_export(args: argparse.Namespace) -> int:
+    from storage.sowfile import dump_sow
+
+    text = dump_sow(_ledger(args).export_sow())
+    out = Path(args.out)
+    tmp = out.with_name(out.name + ".tmp")
+    try:
+        tmp.write_text(text, encoding="utf-8")
+        tmp.replace(out)  # never a half-written file
+    except OSError as exc:
+        raise LedgerError(f"--out: cannot write {args.out}: {exc.strerror}") from None
+    _out(f"wrote {args.out}")
+    return 0
+
+
+def do_verify(args: argparse.Namespace) -> int:
+    count, problems = _ledger(args).verify()
+    if problems:
+        for p in problems:
+            _err(p)
+        _err(f"verify failed: {len(problems)} problem(s) in {count} audit rows")
+        return 1
+    _out(f"ok: {count} audit rows chained, every record and signature matches")
+    return 0
+
+
+def do_status(args: argparse.Namespace) -> int:
+    """No command: a short status (until the full-screen TUI lands)."""
+    ledger = _ledger(args)
+    s = ledger.summary()
+    _out(render_summary(s, ledger.project().title))
+    open_blockers = [b for b in ledger.blockers() if b.resolved_on is None]
+    if open_blockers:
+        _out("open blockers " + "; ".join(f"{b.number} ({b.party}, {b.age_days} d) {b.title}"
+                                          for b in open_blockers))
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    if hasattr(signal, "SIGPIPE"):
+        # `sowtrack report burndown | head` should end quietly, like any Unix tool.
+        signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    func = getattr(args, "func", do_status)
+    try:
+        return func(args)
+    except LedgerErrors as exc:
+        for p in exc.problems:
+            _err(f"error: {p}")
+        return 1
+    except LedgerError as exc:
+        _err(f"error: {exc}")
+        return 1
+    except KeyboardInterrupt:
+        _err("interrupted; nothing was written by the unfinished action")
+        return 130
+    except Exception as exc:  # noqa: BLE001
+        from sqlalchemy.exc import SQLAlchemyError
+
+        if isinstance(exc, SQLAlchemyError):
+            first = str(exc).strip().splitlines()[0]
+            _err(f"error: database: {first}")
+            return 1
+        raise
+
+
+if __name__ == "__main__":
+    sys.exit(main())
