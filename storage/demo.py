@@ -1,0 +1,181 @@
+"""``sowtrack demo``: a realistic project, built through the same services as any user.
+
+The project is placed relative to "today" so that the dashboard is always
+live: it started 13 weeks ago and ends 7 weeks from now. A seeded random
+generator makes the same day give the same ledger.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import date, timedelta
+
+from model.rules import Calendar
+from storage.services import Ledger
+from storage.sowfile import EntryRow, PersonSpec, QuotaSpec, SowSpec, TaskSpec, parse_date
+
+DEMO_CODE = "DEMO-AGENT"
+
+PEOPLE = [
+    PersonSpec("zhang.wei", "张伟", "vendor", "lead", "senior_expert", "onsite",
+               "Asia/Shanghai", "项目经理 / Project lead"),
+    PersonSpec("chen.jing", "陈静", "vendor", "engineer", "expert", "remote", "Asia/Shanghai"),
+    PersonSpec("liu.yang", "刘洋", "vendor", "engineer", "senior", "remote", "Asia/Shanghai"),
+    PersonSpec("sun.lei", "孙磊", "vendor", "engineer", "senior", "remote", "Europe/Lisbon"),
+    PersonSpec("wang.fang", "王芳", "vendor", "engineer", "intermediate", "onsite",
+               "Asia/Shanghai"),
+    PersonSpec("zhou.jie", "周杰", "vendor", "engineer", "junior", "remote", "Asia/Shanghai"),
+    PersonSpec("zhao.min", "赵敏", "vendor", "signatory", None, None, "Asia/Shanghai",
+               "交付总监 / Delivery director"),
+    PersonSpec("li.na", "李娜", "client", "signatory", None, None, "Asia/Shanghai",
+               "信息科技部 / IT department"),
+]
+
+TASKS = [
+    TaskSpec("T1", "需求澄清与任务拆解 Requirement clarification", 12_000, "high", "done",
+             ["zhang.wei", "wang.fang"]),
+    TaskSpec("T2", "理赔材料解析流水线 Claims material parsing pipeline", 120_000, "high",
+             "in_progress", ["liu.yang", "sun.lei", "chen.jing"]),
+    TaskSpec("T3", "保单条款比对节点与提示词 Policy clause comparison", 90_000, "medium",
+             "in_progress", ["chen.jing", "wang.fang"]),
+    TaskSpec("T4", "评测、坏例轮次与验收报告 Evaluation and bad-case rounds", 70_000, "medium",
+             "in_progress", ["zhang.wei", "zhou.jie", "wang.fang"]),
+    TaskSpec("T5", "部署与运维交接 Deployment and hand-over", 30_000, "low", "open",
+             ["liu.yang", "zhou.jie"]),
+]
+
+# Each worker's usual day: (task codes, hours), and a first week on the project.
+HABITS = {
+    "zhang.wei": (["T1", "T4"], 6, 0),
+    "chen.jing": (["T2", "T3"], 8, 0),
+    "liu.yang": (["T2", "T5"], 8, 0),
+    "sun.lei": (["T2"], 8, 2),
+    "wang.fang": (["T1", "T3", "T4"], 8, 0),
+    "zhou.jie": (["T4", "T5"], 8, 3),
+}
+
+
+def _monday(d: date) -> date:
+    return d - timedelta(days=d.weekday())
+
+
+def demo_spec(today: date) -> SowSpec:
+    start = _monday(today) - timedelta(weeks=13)
+    end = start + timedelta(weeks=20, days=-3)
+    holiday = start + timedelta(weeks=5, days=4)  # a Friday off...
+    makeup = start + timedelta(weeks=6, days=5)  # ...worked back on a Saturday (调休)
+    return SowSpec(
+        code=DEMO_CODE,
+        title="保险理赔一站式助手 Agent 开发 (demo)",
+        client="示例人寿保险股份有限公司 Example Mutual Insurance",
+        vendor="示例云智能服务有限公司 Example Cloud AI Services",
+        start=start, end=end, minutes_per_day=480, currency="CNY",
+        timezone="Asia/Shanghai", language="zh",
+        holidays=[holiday], workdays=[makeup],
+        rates={"junior": 120_000, "intermediate": 180_000, "senior": 280_000,
+               "expert": 420_000, "senior_expert": 600_000},
+        baseline={"junior": 60_000, "intermediate": 95_000, "senior": 150_000,
+                  "expert": 80_000, "senior_expert": 60_000},
+        quotas=[QuotaSpec("research-meetings", "场景调研会 Scenario research meetings", 3),
+                QuotaSpec("prompt-rounds", "提示词优化轮次 Prompt optimisation rounds", 5),
+                QuotaSpec("eval-records", "评测数据条数 Evaluation data records", 2000)],
+        people=list(PEOPLE), tasks=list(TASKS),
+    )
+
+
+def demo_entries(spec: SowSpec, today: date) -> list[EntryRow]:
+    """Three months of entries up to the last working day before ``today``."""
+    rng = random.Random(2026)
+    cal = Calendar(frozenset(spec.holidays), frozenset(spec.workdays))
+    rows: list[EntryRow] = []
+    last = today - timedelta(days=1)
+    d = spec.start
+    notes = ["接口联调 integration", "坏例分析 bad-case review", "提示词迭代 prompt iteration",
+             "代码评审 code review", "与甲方对齐 alignment with client", "文档 documentation"]
+    while d <= last:
+        working = cal.is_working(d)
+        week = (d - spec.start).days // 7
+        for person, (tasks, hours, first_week) in HABITS.items():
+            if week < first_week:
+                continue
+            if person == "zhou.jie" and d == last:
+                continue  # the dashboard should show one engineer who has not logged yet
+            if not working:
+                # The odd weekend fix the client asked for: overtime.
+                if person == "liu.yang" and rng.random() < 0.15:
+                    rows.append(EntryRow(0, d.isoformat(), person, "T2", "4",
+                                         "周末修复 weekend fix, client asked"))
+                continue
+            if rng.random() < 0.04:
+                continue  # a day of leave
+            h = hours
+            if rng.random() < 0.1:
+                h += 2  # a late day: overtime
+            elif rng.random() < 0.1:
+                h -= 0.5
+            split = rng.random() < 0.3 and len(tasks) > 1
+            picks = rng.sample(tasks, 2) if split else [tasks[min(week // 5, len(tasks) - 1)]]
+            share = h / len(picks)
+            for t in picks:
+                rows.append(EntryRow(0, d.isoformat(), person, t, f"{share:g}",
+                                     rng.choice(notes)))
+        d += timedelta(days=1)
+    return [EntryRow(i + 2, r.on, r.person, r.task, r.hours, r.note)
+            for i, r in enumerate(rows)]
+
+
+def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bool]:
+    """Create the demo project; returns (code, created). An existing demo is left alone."""
+    if any(p.code == DEMO_CODE for p in ledger.projects()):
+        return DEMO_CODE, False
+    day = (parse_date(today, "--today") if isinstance(today, str)
+           else today or Ledger.today("Asia/Shanghai"))
+    spec = demo_spec(day)
+    engine = ledger.engine
+
+    def as_(person: str) -> Ledger:
+        return Ledger(engine, DEMO_CODE, person)
+
+    lead = as_("zhang.wei")
+    lead.init_project(spec)
+    lead.import_entries(demo_entries(spec, day))
+    s = spec.start
+    w = timedelta(weeks=1)
+
+    lead.use_quota("research-meetings", on=s + timedelta(days=1), note="理赔场景 claims flow")
+    lead.use_quota("research-meetings", on=s + timedelta(days=8), note="核保场景 underwriting")
+    lead.use_quota("research-meetings", on=s + 3 * w, note="欺诈识别 fraud hints")
+
+    b1 = lead.add_blocker("测试环境账号未开通 Test environment access not granted", "client",
+                          on=s + timedelta(days=2), task="T2")
+    lead.resolve_blocker(b1.number, on=s + timedelta(days=8))
+    b2 = lead.add_blocker("脱敏样本数据延迟 Desensitised sample data late", "vendor",
+                          on=s + 4 * w + timedelta(days=1), task="T3")
+    lead.resolve_blocker(b2.number, on=s + 4 * w + timedelta(days=3))
+    lead.add_blocker("生产 OCR 接口白名单待审批 Production OCR API allow-list pending",
+                     "client", on=_monday(day) - timedelta(days=5), task="T5")
+
+    cr1 = lead.new_cr("增加理赔结论中的欺诈风险提示 Add fraud-risk hints",
+                      reason="甲方在第三次调研会上提出 Raised by the client at research meeting 3",
+                      deltas={"senior": 10, "intermediate": 5}, quota_deltas={"prompt-rounds": 2},
+                      on=s + 3 * w + timedelta(days=1))
+    lead.sign_cr(cr1.number, on=s + 3 * w + timedelta(days=2))
+    as_("li.na").sign_cr(cr1.number, on=s + 4 * w)
+    cr2 = lead.new_cr("接入第二家 OCR 引擎 Second OCR engine",
+                      reason="单一 OCR 对手写材料识别率不足 Handwritten forms",
+                      deltas={"expert": 6}, new_end=spec.end + w,
+                      on=_monday(day) - 2 * w + timedelta(days=2))
+    as_("zhao.min").sign_cr(cr2.number, on=_monday(day) - 2 * w + timedelta(days=3))
+
+    for n, weeks in enumerate((2, 5, 8, 11)):
+        lead.use_quota("prompt-rounds", on=s + weeks * w + timedelta(days=4),
+                       note=f"第{n + 1}轮 round {n + 1}")
+    lead.use_quota("eval-records", n=800, on=s + 6 * w, note="批次 1 batch 1")
+    lead.use_quota("eval-records", n=450, on=s + 10 * w, note="批次 2 batch 2")
+
+    # The first whole calendar month of the project, signed by both parties.
+    first = (s.replace(day=1) + timedelta(days=32)).replace(day=1)
+    last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    lead.sign_period(first, last, on=last + timedelta(days=3))
+    as_("li.na").sign_period(first, last, on=last + timedelta(days=5))
+    return DEMO_CODE, True
