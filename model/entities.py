@@ -24,7 +24,7 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 # Alembic needs named constraints to alter them later (SQLite batch mode above all).
 NAMING = {
     "ix": "ix_%(column_0_label)s",
-    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
     "ck": "ck_%(table_name)s_%(constraint_name)s",
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
@@ -85,7 +85,7 @@ class CalendarDay(Base):
 
     project: Mapped[Project] = relationship(back_populates="calendar_days")
 
-    __table_args__ = (UniqueConstraint("project_id", "on", name="day"),
+    __table_args__ = (UniqueConstraint("project_id", "on"),
                       CheckConstraint("kind in ('holiday', 'workday')", name="kind"))
 
 
@@ -101,7 +101,7 @@ class Rate(Base):
 
     project: Mapped[Project] = relationship(back_populates="rates")
 
-    __table_args__ = (UniqueConstraint("project_id", "grade", name="grade"),)
+    __table_args__ = (UniqueConstraint("project_id", "grade"),)
 
 
 class Baseline(Base):
@@ -116,7 +116,7 @@ class Baseline(Base):
 
     project: Mapped[Project] = relationship(back_populates="baseline")
 
-    __table_args__ = (UniqueConstraint("project_id", "grade", name="grade"),)
+    __table_args__ = (UniqueConstraint("project_id", "grade"),)
 
 
 class Person(Base):
@@ -135,7 +135,7 @@ class Person(Base):
 
     project: Mapped[Project] = relationship(back_populates="people")
 
-    __table_args__ = (UniqueConstraint("project_id", "key", name="key"),
+    __table_args__ = (UniqueConstraint("project_id", "key"),
                       CheckConstraint("party in ('vendor', 'client')", name="party"))
 
 
@@ -157,7 +157,7 @@ class Task(Base):
                                                        cascade="all, delete-orphan",
                                                        order_by="Assignment.id")
 
-    __table_args__ = (UniqueConstraint("project_id", "code", name="code"),)
+    __table_args__ = (UniqueConstraint("project_id", "code"),)
 
 
 class Assignment(Base):
@@ -173,7 +173,7 @@ class Assignment(Base):
     task: Mapped[Task] = relationship(back_populates="assignees")
     person: Mapped[Person] = relationship()
 
-    __table_args__ = (UniqueConstraint("task_id", "person_id", name="task_person"),)
+    __table_args__ = (UniqueConstraint("task_id", "person_id"),)
 
 
 class TimeEntry(Base):
@@ -212,7 +212,7 @@ class Blocker(Base):
 
     task: Mapped[Task | None] = relationship()
 
-    __table_args__ = (UniqueConstraint("project_id", "number", name="number"),)
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
 
 
 class ChangeRequest(Base):
@@ -235,7 +235,7 @@ class ChangeRequest(Base):
     quota_deltas: Mapped[list[ChangeQuotaDelta]] = relationship(
         back_populates="change", cascade="all, delete-orphan", order_by="ChangeQuotaDelta.id")
 
-    __table_args__ = (UniqueConstraint("project_id", "number", name="number"),)
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
 
 
 class ChangeDelta(Base):
@@ -275,7 +275,7 @@ class Period(Base):
     status: Mapped[str] = mapped_column(String(16), default="open")
     effective_on: Mapped[date | None] = mapped_column(Date)
 
-    __table_args__ = (UniqueConstraint("project_id", "number", name="number"),)
+    __table_args__ = (UniqueConstraint("project_id", "number"),)
 
 
 class Acceptance(Base):
@@ -314,7 +314,7 @@ class Signature(Base):
     person: Mapped[Person] = relationship()
 
     __table_args__ = (
-        UniqueConstraint("doc_kind", "doc_id", "person_id", name="doc_person"),
+        UniqueConstraint("doc_kind", "doc_id", "person_id"),
         CheckConstraint("doc_kind in ('cr', 'period', 'acceptance')", name="doc_kind"),
     )
 
@@ -335,7 +335,7 @@ class Quota(Base):
                                                 cascade="all, delete-orphan",
                                                 order_by="QuotaUse.id")
 
-    __table_args__ = (UniqueConstraint("project_id", "key", name="key"),)
+    __table_args__ = (UniqueConstraint("project_id", "key"),)
 
 
 class QuotaUse(Base):

@@ -75,10 +75,13 @@ class ChainProblem:
         return f"audit row {self.row_id}: {self.problem}"
 
 
-def verify_chain(session: Session) -> tuple[int, list[ChainProblem], dict[tuple[str, str, str], str | None]]:
+LastStates = dict[tuple[str, str, str], str | None]
+
+
+def verify_chain(session: Session) -> tuple[int, list[ChainProblem], LastStates]:
     """Walk the chain: (rows checked, problems, last known state per (project, entity, ref))."""
     problems: list[ChainProblem] = []
-    last_state: dict[tuple[str, str, str], str | None] = {}
+    last_state: LastStates = {}
     prev = GENESIS
     count = 0
     for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):

@@ -329,7 +329,8 @@ class Ledger:
 
     def projects(self) -> list[ProjectView]:
         with reading(self.engine) as s:
-            return [self._project_view(p) for p in s.scalars(select(Project).order_by(Project.code))]
+            rows = s.scalars(select(Project).order_by(Project.code))
+            return [self._project_view(p) for p in rows]
 
     def people(self) -> list[PersonView]:
         with reading(self.engine) as s:

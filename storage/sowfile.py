@@ -333,7 +333,8 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         if person not in people or people[person].party != "vendor":
             raise t._fail("person", f"unknown vendor person {person!r}")
         t.number("pd")
-        spec.allocations.append(AllocationSpec(task, person, t.wrap("pd", pd_to_milli, t.data["pd"])))
+        pd = t.wrap("pd", pd_to_milli, t.data["pd"])
+        spec.allocations.append(AllocationSpec(task, person, pd))
     return spec
 
 

@@ -1,14 +1,13 @@
 """initial schema
 
 Revision ID: 0001
-Revises: 
-Create Date: 2026-11-21 05:05:49.490421
+Revises:
+Create Date: 2026-11-21 05:12:32.032358
 """
 from collections.abc import Sequence
 
 import sqlalchemy as sa
 from alembic import op
-
 
 revision: str = '0001'
 down_revision: str | None = None
@@ -69,7 +68,7 @@ def upgrade() -> None:
     sa.Column('pd_milli', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_baseline_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_baseline')),
-    sa.UniqueConstraint('project_id', 'grade', name='grade')
+    sa.UniqueConstraint('project_id', 'grade', name=op.f('uq_baseline_project_id_grade'))
     )
     op.create_table('calendar_day',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -79,7 +78,7 @@ def upgrade() -> None:
     sa.CheckConstraint("kind in ('holiday', 'workday')", name=op.f('ck_calendar_day_kind')),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_calendar_day_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_calendar_day')),
-    sa.UniqueConstraint('project_id', 'on', name='day')
+    sa.UniqueConstraint('project_id', 'on', name=op.f('uq_calendar_day_project_id_on'))
     )
     op.create_table('change_request',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -94,7 +93,7 @@ def upgrade() -> None:
     sa.Column('effective_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_change_request_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_change_request')),
-    sa.UniqueConstraint('project_id', 'number', name='number')
+    sa.UniqueConstraint('project_id', 'number', name=op.f('uq_change_request_project_id_number'))
     )
     op.create_table('period',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -106,7 +105,7 @@ def upgrade() -> None:
     sa.Column('effective_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_period_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_period')),
-    sa.UniqueConstraint('project_id', 'number', name='number')
+    sa.UniqueConstraint('project_id', 'number', name=op.f('uq_period_project_id_number'))
     )
     op.create_table('person',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -122,7 +121,7 @@ def upgrade() -> None:
     sa.CheckConstraint("party in ('vendor', 'client')", name=op.f('ck_person_party')),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_person_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_person')),
-    sa.UniqueConstraint('project_id', 'key', name='key')
+    sa.UniqueConstraint('project_id', 'key', name=op.f('uq_person_project_id_key'))
     )
     op.create_table('quota',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -132,7 +131,7 @@ def upgrade() -> None:
     sa.Column('limit', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_quota_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_quota')),
-    sa.UniqueConstraint('project_id', 'key', name='key')
+    sa.UniqueConstraint('project_id', 'key', name=op.f('uq_quota_project_id_key'))
     )
     op.create_table('rate',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -141,7 +140,7 @@ def upgrade() -> None:
     sa.Column('day_rate_minor', sa.Integer(), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_rate_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_rate')),
-    sa.UniqueConstraint('project_id', 'grade', name='grade')
+    sa.UniqueConstraint('project_id', 'grade', name=op.f('uq_rate_project_id_grade'))
     )
     op.create_table('task',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -153,7 +152,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_task_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_task')),
-    sa.UniqueConstraint('project_id', 'code', name='code')
+    sa.UniqueConstraint('project_id', 'code', name=op.f('uq_task_project_id_code'))
     )
     op.create_table('assignment',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -163,7 +162,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_assignment_person_id_person'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_assignment_task_id_task'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_assignment')),
-    sa.UniqueConstraint('task_id', 'person_id', name='task_person')
+    sa.UniqueConstraint('task_id', 'person_id', name=op.f('uq_assignment_task_id_person_id'))
     )
     op.create_table('blocker',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -178,7 +177,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_blocker_project_id_project'), ondelete='CASCADE'),
     sa.ForeignKeyConstraint(['task_id'], ['task.id'], name=op.f('fk_blocker_task_id_task')),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_blocker')),
-    sa.UniqueConstraint('project_id', 'number', name='number')
+    sa.UniqueConstraint('project_id', 'number', name=op.f('uq_blocker_project_id_number'))
     )
     op.create_table('change_delta',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -221,7 +220,7 @@ def upgrade() -> None:
     sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_signature_person_id_person')),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_signature_project_id_project'), ondelete='CASCADE'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_signature')),
-    sa.UniqueConstraint('doc_kind', 'doc_id', 'person_id', name='doc_person')
+    sa.UniqueConstraint('doc_kind', 'doc_id', 'person_id', name=op.f('uq_signature_doc_kind_doc_id_person_id'))
     )
     op.create_table('time_entry',
     sa.Column('id', sa.Integer(), nullable=False),

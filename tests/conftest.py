@@ -1,0 +1,88 @@
+"""Fixtures: every storage test runs on a SQLite file and, when a server is named, PostgreSQL.
+
+``SOWTRACK_TEST_PG`` is a SQLAlchemy URL of a PostgreSQL server whose role may
+CREATE DATABASE; each test gets a fresh database, dropped afterwards. Without
+it the PostgreSQL variants are skipped, unless ``SOWTRACK_REQUIRE_PG=1`` (CI),
+which turns the skip into a failure.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import uuid
+from pathlib import Path
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from storage.services import Ledger
+from storage.sowfile import load_sow
+
+SHARED = Path(__file__).resolve().parent / "data"
+EXAMPLE_SOW = SHARED / "sow-example.toml"
+WORKED = SHARED / "worked"
+
+PG_URL = os.environ.get("SOWTRACK_TEST_PG")
+REQUIRE_PG = os.environ.get("SOWTRACK_REQUIRE_PG") == "1"
+
+
+def _no_pg(reason: str) -> None:
+    if REQUIRE_PG:
+        pytest.fail(f"PostgreSQL is required (SOWTRACK_REQUIRE_PG=1): {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh, empty ledger URL on each backend."""
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path / 'ledger.db'}"
+        return
+    if not PG_URL:
+        _no_pg("SOWTRACK_TEST_PG is not set")
+    name = f"sowtrack_test_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"'))
+    except Exception as exc:  # noqa: BLE001
+        admin.dispose()
+        _no_pg(f"cannot create a database on {PG_URL}: {exc}")
+    try:
+        yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def ledger(db_url: str) -> Ledger:
+    """An open ledger with no project."""
+    led = Ledger.open(db_url)
+    yield led
+    led.engine.dispose()
+
+
+@pytest.fixture
+def example(ledger: Ledger) -> Ledger:
+    """The example SOW loaded; acting as the vendor lead."""
+    view = ledger.init_project(load_sow(EXAMPLE_SOW))
+    ledger.project_code = view.code
+    ledger.actor = "zhang.wei"
+    return ledger
+
+
+def as_(led: Ledger, person: str) -> Ledger:
+    """The same ledger acting as someone else."""
+    return Ledger(led.engine, led.project_code, person)
+
+
+@pytest.fixture
+def worked_dir(tmp_path: Path) -> Path:
+    """A copy of the worked example next to its SOW, as in the shared examples."""
+    root = tmp_path / "examples"
+    shutil.copytree(WORKED, root / "worked")
+    shutil.copy(EXAMPLE_SOW, root / "sow-example.toml")
+    return root / "worked"
