@@ -13,6 +13,7 @@ from sqlalchemy import (
     Date,
     DateTime,
     ForeignKey,
+    Index,
     Integer,
     MetaData,
     String,
@@ -194,7 +195,8 @@ class TimeEntry(Base):
     person: Mapped[Person] = relationship()
     task: Mapped[Task] = relationship()
 
-    __table_args__ = (CheckConstraint("minutes > 0", name="minutes"),)
+    __table_args__ = (CheckConstraint("minutes > 0", name="minutes"),
+                      Index("ix_time_entry_person_on", "person_id", "on"))
 
 
 class Blocker(Base):
@@ -279,14 +281,13 @@ class Period(Base):
 
 
 class Acceptance(Base):
-    """The final acceptance document: one per project."""
+    """The final acceptance document; at most one that is not withdrawn per project."""
 
     __tablename__ = "acceptance"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            unique=True)
-    number: Mapped[str] = mapped_column(String(16))  # ACC-001
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    number: Mapped[str] = mapped_column(String(16))  # ACC-001, ACC-002 after a withdrawal
     status: Mapped[str] = mapped_column(String(16), default="open")
     effective_on: Mapped[date | None] = mapped_column(Date)
 

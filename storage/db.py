@@ -25,7 +25,7 @@ from sqlalchemy.orm import Session
 from model.errors import LedgerError
 
 APP_NAME = "sowtrack"
-HEAD_REVISION = "0001"  # tests check that this is Alembic's head
+HEAD_REVISION = "0002"  # tests check that this is Alembic's head
 WRITE_LOCK_KEY = 0x50775472  # advisory lock id for writers on PostgreSQL
 _WRITE = "sowtrack_write"
 

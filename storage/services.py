@@ -208,10 +208,17 @@ class Ledger:
         if project.accepted_on is not None:
             raise LedgerError(f"project {project.code} was accepted on {project.accepted_on}; "
                               f"the ledger is read-only")
-        acc = s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)).first()
+        acc = self._live_acceptance(s, project)
         if acc is not None and acc.status == rules.DOC_SIGNING:
             raise LedgerError(f"acceptance {acc.number} carries a signature; the ledger is "
                               f"frozen until it is fully signed or withdrawn")
+
+    @staticmethod
+    def _live_acceptance(s: Session, project: Project) -> Acceptance | None:
+        """The acceptance document not withdrawn, if one was raised."""
+        return s.scalars(select(Acceptance).where(
+            Acceptance.project_id == project.id,
+            Acceptance.status != rules.DOC_WITHDRAWN)).first()
 
     @staticmethod
     def _locking_period(s: Session, project: Project, on: date) -> Period | None:
@@ -754,8 +761,8 @@ class Ledger:
             project = self._project(s)
             self._check_writable(s, project)
             end = self._current_end(s, project)
-            if d1 < project.start or d2 > end:
-                raise LedgerError(f"--from/--to: {d1}..{d2} is outside the SOW "
+            if d2 < project.start or d1 > end:
+                raise LedgerError(f"--from/--to: {d1}..{d2} does not overlap the SOW "
                                   f"({project.start}..{end})")
             live = list(s.scalars(select(Period).where(
                 Period.project_id == project.id, Period.status != rules.DOC_WITHDRAWN)))
@@ -803,12 +810,14 @@ class Ledger:
             if project.accepted_on is not None:
                 raise LedgerError(f"project {project.code} was accepted on "
                                   f"{project.accepted_on}; the ledger is read-only")
-            acc = s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)).first()
-            if acc is None or acc.status == rules.DOC_WITHDRAWN:
-                if acc is None:
-                    acc = Acceptance(project_id=project.id, number="ACC-001")
-                    s.add(acc)
-                acc.status = rules.DOC_OPEN
+            acc = self._live_acceptance(s, project)
+            if acc is None:
+                # A withdrawn acceptance keeps its signatures; a new document is raised.
+                count = s.execute(select(func.count()).select_from(Acceptance)
+                                  .where(Acceptance.project_id == project.id)).scalar() or 0
+                acc = Acceptance(project_id=project.id, number=f"ACC-{int(count) + 1:03d}",
+                                 status=rules.DOC_OPEN)
+                s.add(acc)
                 s.flush()
             self._sign(s, project, "acceptance", acc, acc.number,
                        self._acceptance_content(s, project), on, None)
@@ -850,8 +859,8 @@ class Ledger:
             project = self._project(s)
             views = [self._period_view(s, p) for p in s.scalars(
                 select(Period).where(Period.project_id == project.id).order_by(Period.first))]
-            acc = s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)).first()
-            if acc is not None:
+            for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)
+                                 .order_by(Acceptance.id)):
                 views.append(SignoffView("acceptance", acc.number, None, None, acc.status,
                                          acc.effective_on,
                                          self._signature_views(s, "acceptance", acc.id)))

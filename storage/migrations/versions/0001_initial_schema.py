@@ -58,8 +58,7 @@ def upgrade() -> None:
     sa.Column('status', sa.String(length=16), nullable=False),
     sa.Column('effective_on', sa.Date(), nullable=True),
     sa.ForeignKeyConstraint(['project_id'], ['project.id'], name=op.f('fk_acceptance_project_id_project'), ondelete='CASCADE'),
-    sa.PrimaryKeyConstraint('id', name=op.f('pk_acceptance')),
-    sa.UniqueConstraint('project_id', name=op.f('uq_acceptance_project_id'))
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_acceptance'))
     )
     op.create_table('baseline',
     sa.Column('id', sa.Integer(), nullable=False),
