@@ -90,6 +90,8 @@ def parse_decimal(text: str, what: str) -> Decimal:
 def hours_to_minutes(text: str | Decimal | int, what: str = "hours") -> int:
     """Hours as typed (``7.5``) to whole minutes; refuses <= 0 and fractions of a minute."""
     value = text if isinstance(text, Decimal) else parse_decimal(str(text), what)
+    if not value.is_finite():
+        raise LedgerError(f"{what}: {text!r} is not a number")
     if value <= 0:
         raise LedgerError(f"{what}: must be more than 0, got {text}")
     minutes = value * 60
@@ -592,7 +594,11 @@ class BurndownRow:
 
 
 def burndown(facts: LedgerFacts, as_of: date) -> list[BurndownRow]:
-    """One row per working day from start to the end (as of ``as_of``)."""
+    """One row per working day from start to the end (as of ``as_of``).
+
+    Rows after ``as_of`` carry no consumption, and their budget is the budget
+    as of ``as_of``: the burn-down shows what was known on that date.
+    """
     cal = facts.calendar
     end = end_at(facts.end, facts.changes, as_of)
     days = cal.working_days(facts.start, end)
@@ -608,7 +614,9 @@ def burndown(facts: LedgerFacts, as_of: date) -> list[BurndownRow]:
         while i < len(ordered) and ordered[i][0] <= d:
             cumulative += ordered[i][1]
             i += 1
-        budget = sum(budget_at(facts.baseline, facts.changes, d).values(), Fraction(0))
+        # Seen from as_of: a CR that took effect later is not known yet (as in the summary).
+        budget = sum(budget_at(facts.baseline, facts.changes, min(d, as_of)).values(),
+                     Fraction(0))
         consumed = pd_of_minutes(cumulative, facts.minutes_per_day) if d <= as_of else None
         rows.append(BurndownRow(d, budget, consumed, ideal_at(budget, total, n)))
     return rows

@@ -404,3 +404,32 @@ def test_the_demo_is_what_the_issue_asks_for(ledger: Ledger) -> None:
     assert (periods[0].first.day, (periods[0].last.month != (periods[0].last.replace(
         day=periods[0].last.day) + __import__("datetime").timedelta(days=1)).month)) == (1, True)
     assert led.verify()[1] == []
+
+
+# ---------------------------------------------------------------- concurrency
+
+
+def _log_many(url: str, person: str, n: int) -> list[str]:
+    led = Ledger.open(url, "CLAIMS-AGENT-2026", person)
+    errors = []
+    for i in range(n):
+        try:
+            led.log("T2", "0.25", on=date(2026, 3, 2) + __import__("datetime").timedelta(
+                days=i % 50))
+        except Exception as exc:  # noqa: BLE001 - any error here is a failure of the test
+            errors.append(f"{type(exc).__name__}: {exc}")
+    led.engine.dispose()
+    return errors
+
+
+def test_processes_logging_at_once_lose_nothing(example: Ledger, db_url: str) -> None:
+    import multiprocessing
+
+    people = ["zhang.wei", "chen.jing", "liu.yang", "wang.fang"]
+    ctx = multiprocessing.get_context("spawn")
+    with ctx.Pool(len(people)) as pool:
+        results = pool.starmap(_log_many, [(db_url, p, 25) for p in people])
+    assert results == [[]] * len(people)
+    assert _count(example) == 100
+    count, problems = example.verify()
+    assert problems == [] and count == 101  # init + 100 entries, one unbroken chain
