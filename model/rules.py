@@ -419,7 +419,7 @@ def check_signature(doc: str, status: str, existing: Sequence[SignatureFact],
     if any(s.person == new.person for s in existing):
         raise LedgerError(f"--as: {new.person} has already signed {doc}")
     if not_before is not None and new.on < not_before:
-        raise LedgerError(f"--on: {new.on} is before {doc} was raised ({not_before})")
+        raise LedgerError(f"--on: {new.on} is too early to sign {doc} (not before {not_before})")
 
 
 def signoff_state(signatures: Sequence[SignatureFact]) -> tuple[str, date | None]:

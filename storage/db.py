@@ -52,7 +52,12 @@ def make_engine(url: str) -> Engine:
     if engine.dialect.name == "sqlite":
         db = engine.url.database
         if db and db != ":memory:" and not db.startswith("file:"):
-            Path(db).expanduser().parent.mkdir(parents=True, exist_ok=True)
+            folder = Path(db).expanduser().parent
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+            except OSError as exc:
+                raise LedgerError(f"--db: cannot create the folder {folder}: "
+                                  f"{exc.strerror}") from None
         _configure_sqlite(engine)
     return engine
 

@@ -637,8 +637,8 @@ class Ledger:
             self._check_writable(s, project)
             cr = self._cr(s, project, number)
             if cr.status != rules.DOC_OPEN:
-                raise LedgerError(f"{cr.number}: is {cr.status} and carries a signature; its "
-                                  f"content is frozen (withdraw it and raise a new one)")
+                raise LedgerError(f"{cr.number}: carries a signature; its content is frozen "
+                                  f"(withdraw it and raise a new one)")
             before = _change_state(project, cr)
             if title is not None:
                 cr.title = title
@@ -703,6 +703,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            self._acting(s, project)
             cr = self._cr(s, project, number)
             if cr.status == rules.DOC_EFFECTIVE:
                 raise LedgerError(f"{cr.number}: is effective since {cr.effective_on} and cannot "
@@ -779,7 +780,7 @@ class Ledger:
                 s.add(period)
                 s.flush()
             self._sign(s, project, "period", period, period.number,
-                       self._period_content(s, project, period), on, None)
+                       self._period_content(s, project, period), on, period.first)
             return self._period_view(s, period)
 
     def _period_view(self, s: Session, p: Period) -> SignoffView:
@@ -820,7 +821,7 @@ class Ledger:
                 s.add(acc)
                 s.flush()
             self._sign(s, project, "acceptance", acc, acc.number,
-                       self._acceptance_content(s, project), on, None)
+                       self._acceptance_content(s, project), on, project.start)
             if acc.status == rules.DOC_EFFECTIVE:
                 project.accepted_on = acc.effective_on
                 self._audit(s, project).record("accept", "project", project.code,
@@ -832,6 +833,9 @@ class Ledger:
         """Withdraw a period or the acceptance that is not yet signed by both parties."""
         with writing(self.engine) as s:
             project = self._project(s)
+            if project.accepted_on is not None:
+                raise LedgerError(f"project {project.code} was accepted on "
+                                  f"{project.accepted_on}; the ledger is read-only")
             self._acting(s, project)
             doc: Period | Acceptance | None
             kind = "acceptance" if number.upper().startswith("ACC") else "period"
@@ -1005,6 +1009,11 @@ class Ledger:
             if p.status != rules.DOC_WITHDRAWN:
                 self._verify_signatures(s, "period", p.id, p.number,
                                         self._period_content(s, project, p), problems, check,
+                                        code)
+        for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)):
+            if acc.status != rules.DOC_WITHDRAWN:
+                self._verify_signatures(s, "acceptance", acc.id, acc.number,
+                                        self._acceptance_content(s, project), problems, check,
                                         code)
         return problems
 

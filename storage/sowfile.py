@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 import tomllib
 from dataclasses import dataclass, field
 from datetime import date
@@ -201,7 +202,7 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise LedgerError(f"{source}: {exc}") from None
+        raise LedgerError(_toml_error(text, source, exc)) from None
     root = _Table(source, doc)
     root.check_keys({"project", "calendar", "rates", "budget", "quota", "person", "task",
                      "allocation"})
@@ -338,6 +339,22 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
     return spec
 
 
+def _toml_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib's message, with the key written on the offending line named first."""
+    message = str(exc)
+    found = re.search(r"\(at line (\d+), column \d+\)", message)
+    if not found:
+        return f"{source}: {message}"
+    n = int(found.group(1))
+    lines = text.splitlines()
+    line = lines[n - 1] if 0 < n <= len(lines) else ""
+    reason = message[:found.start()].strip()
+    if reason == "Cannot overwrite a value":
+        reason = "duplicate key (it is already set above)"
+    key = line.split("=", 1)[0].strip() if "=" in line else line.strip()
+    return f"{source}: line {n}: {key}: {reason}" if key else f"{source}: line {n}: {reason}"
+
+
 def load_sow(path: str | Path) -> SowSpec:
     """Read and validate a SOW file."""
     p = Path(path)
@@ -394,7 +411,13 @@ def dump_sow(spec: SowSpec) -> str:
     if spec.allocations:
         doc["allocation"] = [{"task": a.task, "person": a.person, "pd": _num(a.pd_milli, 1000)}
                              for a in spec.allocations]
-    return tomli_w.dumps(doc)
+    # Arrays of tables as [[quota]] blocks, in the example's order (tomli-w would inline
+    # the short ones at the top of the file).
+    arrays = {k: doc.pop(k) for k in ("quota", "person", "task", "allocation") if k in doc}
+    parts = [tomli_w.dumps(doc)]
+    for name, items in arrays.items():
+        parts += [f"[[{name}]]\n{tomli_w.dumps(item)}" for item in items]
+    return "\n".join(parts)
 
 
 def _by_grade(values: dict[str, int]) -> list[tuple[str, int]]:

@@ -613,7 +613,9 @@ def test_check_signature_refuses_withdrawn_and_effective_documents() -> None:
 
 def test_check_signature_refuses_date_before_not_before() -> None:
     early = sig(VENDOR_LEAD, "vendor", "lead", D(2026, 3, 3))
-    with pytest.raises(LedgerError, match="^--on: 2026-03-03 is before CR-001"):
+    with pytest.raises(LedgerError,
+                       match=r"^--on: 2026-03-03 is too early to sign CR-001 "
+                             r"\(not before 2026-03-04\)"):
         check_signature("CR-001", DOC_OPEN, [], early, not_before=D(2026, 3, 4))
 
 

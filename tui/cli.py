@@ -57,6 +57,11 @@ sowtrack report summary --as-of 2026-03-10"""))
     _globals(parser, top=True)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
+    def group(name: str, help: str, example: str) -> Any:
+        g = sub.add_parser(name, help=help, description=help, epilog=_example(example))
+        _globals(g, top=False)
+        return g
+
     def cmd(parent: Any, name: str, help: str, example: str,
             func: Callable[..., int]) -> argparse.ArgumentParser:
         p = parent.add_parser(name, help=help, description=help, epilog=_example(example))
@@ -67,7 +72,8 @@ sowtrack report summary --as-of 2026-03-10"""))
     p = cmd(sub, "init", "create a project from a SOW file", "sowtrack init sow.toml", do_init)
     p.add_argument("file", metavar="FILE.toml")
 
-    p = cmd(sub, "demo", "create a realistic demo project (three months of a five-grade team)",
+    p = cmd(sub, "demo", "create a realistic demo project: a five-grade team 13 weeks into a "
+                         "20-week SOW",
             "sowtrack demo", do_demo)
     p.add_argument("--today", metavar="D", help="build the demo as if today were D (YYYY-MM-DD)")
 
@@ -81,18 +87,33 @@ sowtrack report summary --as-of 2026-03-10"""))
 
     p = cmd(sub, "entries", "list time entries",
             "sowtrack entries --from 2026-03-01 --to 2026-03-31 --person liu.yang", do_entries)
-    p.add_argument("--from", dest="first", metavar="D")
-    p.add_argument("--to", dest="last", metavar="D")
-    p.add_argument("--person", metavar="P")
+    p.add_argument("--from", dest="first", metavar="D", help="first date (YYYY-MM-DD)")
+    p.add_argument("--to", dest="last", metavar="D", help="last date")
+    p.add_argument("--person", metavar="P", help="only this person's entries")
 
-    imp = sub.add_parser("import", help="bulk import", description="bulk import")
+    ent = group("entry", "correct a time entry: edit, delete",
+                "sowtrack entry edit 42 --hours 6.5")
+    esub = ent.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = cmd(esub, "edit", "change an entry (not inside a signed period)",
+            "sowtrack entry edit 42 --hours 6.5 --note 'fixed'", do_entry_edit)
+    p.add_argument("id", type=int, metavar="ID", help="the entry id shown by `entries`")
+    p.add_argument("--task", metavar="T")
+    p.add_argument("--hours", metavar="H")
+    p.add_argument("--date", metavar="D")
+    p.add_argument("--note", metavar="N")
+    p = cmd(esub, "delete", "delete an entry (not inside a signed period)",
+            "sowtrack entry delete 42", do_entry_delete)
+    p.add_argument("id", type=int, metavar="ID")
+
+    imp = group("import", "bulk import of time entries",
+                "sowtrack import entries march.csv")
     isub = imp.add_subparsers(dest="what", metavar="WHAT", required=True)
     p = cmd(isub, "entries", "import time entries from a CSV file, all or nothing",
             "sowtrack import entries march.csv   # header: date,person,task,hours,note", do_import)
     p.add_argument("file", metavar="FILE.csv")
 
-    blk = sub.add_parser("blocker", help="blockers: add, resolve, list",
-                         description="blockers: add, resolve, list")
+    blk = group("blocker", "blockers: add, resolve, list",
+                "sowtrack blocker add --title 'VPN not granted' --party client")
     bsub = blk.add_subparsers(dest="what", metavar="ACTION", required=True)
     p = cmd(bsub, "add", "record a blocker; prints its id (B-001, ...)",
             "sowtrack blocker add --title 'Test environment access not granted' --party client",
@@ -105,12 +126,12 @@ sowtrack report summary --as-of 2026-03-10"""))
     p = cmd(bsub, "resolve", "resolve a blocker", "sowtrack blocker resolve B-001 --on 2026-03-05",
             do_blocker_resolve)
     p.add_argument("id", metavar="ID")
-    p.add_argument("--on", metavar="D")
+    p.add_argument("--on", metavar="D", help="when it was resolved (default today)")
     p = cmd(bsub, "list", "list blockers with their age in working days",
             "sowtrack blocker list", do_blocker_list)
 
-    crp = sub.add_parser("cr", help="change requests: new, sign, withdraw, list, show",
-                         description="change requests: new, sign, withdraw, list, show")
+    crp = group("cr", "change requests: new, edit, sign, withdraw, list, show",
+                "sowtrack --as zhang.wei cr new --title 'Second OCR engine' --delta expert=3")
     csub = crp.add_subparsers(dest="what", metavar="ACTION", required=True)
     p = cmd(csub, "new", "raise a change request; prints its id (CR-001, ...)",
             "sowtrack --as zhang.wei cr new --title 'Add fraud-risk hints' --delta senior=5 "
@@ -143,35 +164,35 @@ sowtrack report summary --as-of 2026-03-10"""))
             "sowtrack cr show CR-001", do_cr_show)
     p.add_argument("id", metavar="ID")
 
-    sgn = sub.add_parser("signoff", help="sign period timesheets and the acceptance",
-                         description="sign period timesheets and the acceptance")
+    sgn = group("signoff", "period timesheets and the acceptance: sign, withdraw, list",
+                "sowtrack --as li.na signoff period --from 2026-03-01 --to 2026-03-31")
     ssub = sgn.add_subparsers(dest="what", metavar="WHAT", required=True)
     p = cmd(ssub, "period", "sign a period's timesheet as --as (its entries freeze)",
             "sowtrack --as zhang.wei signoff period --from 2026-03-01 --to 2026-03-31",
             do_signoff_period)
-    p.add_argument("--from", dest="first", required=True, metavar="D")
-    p.add_argument("--to", dest="last", required=True, metavar="D")
-    p.add_argument("--on", metavar="D")
+    p.add_argument("--from", dest="first", required=True, metavar="D", help="first date")
+    p.add_argument("--to", dest="last", required=True, metavar="D", help="last date")
+    p.add_argument("--on", metavar="D", help="the date of the (paper) signature (default today)")
     p = cmd(ssub, "acceptance", "sign the final acceptance as --as",
             "sowtrack --as li.na signoff acceptance --on 2026-06-05", do_signoff_acceptance)
-    p.add_argument("--on", metavar="D")
+    p.add_argument("--on", metavar="D", help="the date of the (paper) signature (default today)")
     p = cmd(ssub, "withdraw", "withdraw a period or the acceptance not yet signed by both",
             "sowtrack --as zhang.wei signoff withdraw TS-002", do_signoff_withdraw)
     p.add_argument("id", metavar="ID")
     cmd(ssub, "list", "list periods and the acceptance with their signatures",
         "sowtrack signoff list", do_signoff_list)
 
-    qta = sub.add_parser("quota", help="quotas: use, list", description="quotas: use, list")
+    qta = group("quota", "quotas: use, list", "sowtrack --as zhang.wei quota use prompt-rounds")
     qsub = qta.add_subparsers(dest="what", metavar="ACTION", required=True)
     p = cmd(qsub, "use", "record the use of a quota",
             "sowtrack --as zhang.wei quota use research-meetings --on 2026-03-02", do_quota_use)
     p.add_argument("key", metavar="KEY")
     p.add_argument("--n", type=int, default=1, metavar="N", help="how many (default 1)")
-    p.add_argument("--on", metavar="D")
+    p.add_argument("--on", metavar="D", help="when it was used (default today)")
     p.add_argument("--note", default="", metavar="N")
     cmd(qsub, "list", "list quotas with limit and use", "sowtrack quota list", do_quota_list)
 
-    per = sub.add_parser("person", help="people: list, grade", description="people: list, grade")
+    per = group("person", "people: list, grade", "sowtrack person list")
     psub = per.add_subparsers(dest="what", metavar="ACTION", required=True)
     cmd(psub, "list", "the team with grades and day rates", "sowtrack person list",
         do_person_list)
@@ -180,10 +201,12 @@ sowtrack report summary --as-of 2026-03-10"""))
     p.add_argument("person", metavar="PERSON")
     p.add_argument("grade", metavar="GRADE")
 
-    rep = sub.add_parser("report", help="summary and burn-down",
-                         description="summary and burn-down")
+    rep = group("report", "summary and burn-down",
+                "sowtrack report summary --as-of 2026-03-10 --json")
     rsub = rep.add_subparsers(dest="what", metavar="REPORT", required=True)
-    for name, func, help in (("summary", do_summary, "the project's figures (SPEC.md §3)"),
+    for name, func, help in (("summary", do_summary,
+                              "budget, consumed and remaining PD by grade, cost, overtime, "
+                              "blocked days, forecast, quotas, change requests"),
                              ("burndown", do_burndown, "one row per working day, start to end")):
         p = cmd(rsub, name, help, f"sowtrack report {name} --as-of 2026-03-10 --json", func)
         p.add_argument("--as-of", metavar="D", help="default: today in the project's time zone")
@@ -263,6 +286,19 @@ def do_entries(args: argparse.Namespace) -> int:
                [[e.id, e.on, e.person, e.task, fmt_hours(e.minutes), e.grade, e.note]
                 for e in rows], right=[0, 4]))
     _out(f"{len(rows)} entries, {fmt_hours(sum(e.minutes for e in rows))} h")
+    return 0
+
+
+def do_entry_edit(args: argparse.Namespace) -> int:
+    e = _ledger(args).edit_entry(args.id, task=args.task, hours=args.hours, on=args.date,
+                                 note=args.note)
+    _out(f"entry {e.id}: {fmt_hours(e.minutes)} h for {e.person} on {e.task}, {e.on}")
+    return 0
+
+
+def do_entry_delete(args: argparse.Namespace) -> int:
+    _ledger(args).delete_entry(args.id)
+    _out(f"entry {args.id} deleted")
     return 0
 
 
@@ -359,8 +395,10 @@ def _deltas(cr: Any) -> str:
 
 def do_cr_list(args: argparse.Namespace) -> int:
     rows = _ledger(args).change_requests()
+    shown = {rules.DOC_OPEN: "pending", rules.DOC_SIGNING: "pending",
+             rules.DOC_EFFECTIVE: "effective", rules.DOC_WITHDRAWN: "withdrawn"}
     _out(table(["id", "raised", "status", "changes", "signed by", "title"],
-               [[c.number, c.raised_on, c.status, _deltas(c),
+               [[c.number, c.raised_on, shown[c.status], _deltas(c),
                  ", ".join(f"{s.person} ({s.party}) {s.on}" for s in c.signatures), c.title]
                 for c in rows]))
     return 0
