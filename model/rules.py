@@ -620,3 +620,72 @@ def burndown(facts: LedgerFacts, as_of: date) -> list[BurndownRow]:
         consumed = pd_of_minutes(cumulative, facts.minutes_per_day) if d <= as_of else None
         rows.append(BurndownRow(d, budget, consumed, ideal_at(budget, total, n)))
     return rows
+
+
+# ---------------------------------------------------------------- dashboard alerts
+
+BLOCKER_ALERT_DAYS = 3  # a blocker open for more than this many working days is an alert
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str  # grade | quota | blocker | missing | forecast
+    text: str
+
+
+def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | None:
+    """The newest working day strictly before as_of, not before start."""
+    d = as_of - timedelta(days=1)
+    while d >= start:
+        if cal.is_working(d):
+            return d
+        d -= timedelta(days=1)
+    return None
+
+
+def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, start: date,
+           engineers: Sequence[str], logged_on: Mapping[date, set[str]]) -> list[Alert]:
+    """What the lead must see first: a grade over budget, a quota at its limit, a
+    blocker open for more than 3 working days, an engineer with no entry on the last
+    working day, a forecast end after the SOW end."""
+    as_of = summary.as_of
+    out: list[Alert] = []
+    for g in summary.by_grade:
+        if g.consumed_pd > g.budget_pd:
+            out.append(Alert("grade", f"{g.grade} is over budget: {fmt(g.consumed_pd)} of "
+                                      f"{fmt(g.budget_pd)} PD consumed"))
+    for key, _title, limit, used in summary.quotas:
+        if used >= limit:
+            out.append(Alert("quota", f"quota {key} is at its limit: {used} of {limit} used"))
+    for b in blockers:
+        if b.raised_on > as_of or (b.resolved_on is not None and b.resolved_on <= as_of):
+            continue
+        days = working_days_open(cal, b.raised_on, None, as_of)
+        if days > BLOCKER_ALERT_DAYS:
+            out.append(Alert("blocker", f"blocker {b.number} ({b.party}) open for {days} "
+                                        f"working days"))
+    last = last_working_day_before(cal, start, as_of)
+    if last is not None:
+        for person in engineers:
+            if person not in logged_on.get(last, set()):
+                out.append(Alert("missing", f"{person} has no entry on {last}"))
+    if summary.forecast_end is not None and summary.forecast_end > summary.end:
+        out.append(Alert("forecast", f"forecast end {summary.forecast_end} is after the end "
+                                     f"{summary.end}"))
+    return out
+
+
+def fmt(value: Fraction) -> str:
+    """A PD figure in a sentence: 3 decimals at most, no trailing zeros."""
+    text = f"{round_pd(value):f}"
+    return text.rstrip("0").rstrip(".") if "." in text else text
+
+
+def budget_if_signed(summary: Summary, change: ChangeFact) -> dict[str, tuple[Fraction, Fraction]]:
+    """Per grade touched by ``change``: (budget now, budget once it takes effect)."""
+    now = {g.grade: g.budget_pd for g in summary.by_grade}
+    out = {}
+    for grade, milli in sorted(change.deltas.items(), key=lambda kv: grade_order(kv[0])):
+        before = now.get(grade, Fraction(0))
+        out[grade] = (before, before + pd_of_milli(milli))
+    return out

@@ -102,3 +102,21 @@ class ProjectView:
     timezone: str
     language: str
     accepted_on: date | None
+
+
+@dataclass(frozen=True)
+class TaskView:
+    """A task of the work breakdown with its plan and its consumption."""
+
+    code: str
+    title: str
+    estimate_milli: int
+    priority: str
+    status: str
+    assignees: tuple[tuple[str, int | None], ...]  # (person, planned milli-PD or None)
+    consumed_minutes: int
+    minutes_per_day: int
+
+    @property
+    def allocated_milli(self) -> int:
+        return sum(p or 0 for _, p in self.assignees)

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 import pendulum
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, func, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
@@ -49,6 +49,7 @@ from model.views import (
     QuotaView,
     SignatureView,
     SignoffView,
+    TaskView,
 )
 from storage.audit import AuditWriter, canonical, verify_chain
 from storage.db import open_engine, reading, writing
@@ -516,6 +517,167 @@ class Ledger:
             for e in new:
                 audit.record("import", "entry", str(e.id), after=_entry_state(e))
             return len(new)
+
+    def entries_after(self, after: tuple[date, int] | None, limit: int,
+                      person: str | None = None) -> list[EntryView]:
+        """The next ``limit`` entries after (date, id): keyset paging for huge ledgers."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            q = (select(TimeEntry).where(TimeEntry.project_id == project.id)
+                 .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task))
+                 .order_by(TimeEntry.on, TimeEntry.id).limit(limit))
+            if after is not None:
+                on, entry_id = after
+                q = q.where(tuple_(TimeEntry.on, TimeEntry.id) > tuple_(on, entry_id))
+            if person:
+                q = q.where(TimeEntry.person_id == self._person(s, project, person).id)
+            return [self._entry_view(e) for e in s.scalars(q)]
+
+    def entry_count(self) -> int:
+        with reading(self.engine) as s:
+            project = self._project(s)
+            return int(s.execute(select(func.count()).select_from(TimeEntry)
+                                 .where(TimeEntry.project_id == project.id)).scalar() or 0)
+
+    # ------------------------------------------------------------ tasks
+
+    def tasks(self) -> list[TaskView]:
+        """The work breakdown with estimate, allocations and consumption."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            consumed = {tid: int(m) for tid, m in s.execute(
+                select(TimeEntry.task_id, func.sum(TimeEntry.minutes))
+                .where(TimeEntry.project_id == project.id).group_by(TimeEntry.task_id))}
+            return [self._task_view(project, t, consumed.get(t.id, 0)) for t in project.tasks]
+
+    @staticmethod
+    def _task_view(project: Project, t: Task, consumed: int) -> TaskView:
+        return TaskView(t.code, t.title, t.estimate_milli, t.priority, t.status,
+                        tuple((a.person.key, a.planned_milli) for a in t.assignees),
+                        consumed, project.minutes_per_day)
+
+    @staticmethod
+    def _task_state(t: Task) -> dict[str, Any]:
+        return {"code": t.code, "title": t.title, "estimate_milli": t.estimate_milli,
+                "priority": t.priority, "status": t.status,
+                "assignees": [[a.person.key, a.planned_milli] for a in t.assignees]}
+
+    def add_task(self, code: str, title: str, estimate: str | int, priority: str = "medium",
+                 assignees: Sequence[str] = ()) -> TaskView:
+        code, title = code.strip(), title.strip()
+        if not code:
+            raise LedgerError("code: must not be empty")
+        if not title:
+            raise LedgerError("title: must not be empty")
+        if priority not in rules.PRIORITIES:
+            raise LedgerError(f"priority: {priority!r} is not one of "
+                              f"{', '.join(rules.PRIORITIES)}")
+        milli = rules.pd_to_milli(estimate, "estimate")
+        if milli < 0:
+            raise LedgerError("estimate: must not be negative")
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            if any(t.code == code for t in project.tasks):
+                raise LedgerError(f"code: a task {code!r} already exists")
+            task = Task(code=code, title=title, estimate_milli=milli, priority=priority,
+                        status="open")
+            for key in dict.fromkeys(assignees):
+                p = self._person(s, project, key, "assignees")
+                if p.party != "vendor":
+                    raise LedgerError(f"assignees: {key} is not of the vendor party")
+                task.assignees.append(Assignment(person=p))
+            project.tasks.append(task)
+            s.flush()
+            self._audit(s, project).record("add", "task", code, after=self._task_state(task))
+            return self._task_view(project, task, 0)
+
+    def edit_task(self, code: str, *, title: str | None = None, estimate: str | None = None,
+                  priority: str | None = None, status: str | None = None) -> TaskView:
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            task = self._task(s, project, code, "task")
+            before = self._task_state(task)
+            if title is not None:
+                if not title.strip():
+                    raise LedgerError("title: must not be empty")
+                task.title = title.strip()
+            if estimate is not None:
+                milli = rules.pd_to_milli(estimate, "estimate")
+                if milli < 0:
+                    raise LedgerError("estimate: must not be negative")
+                task.estimate_milli = milli
+            if priority is not None:
+                if priority not in rules.PRIORITIES:
+                    raise LedgerError(f"priority: {priority!r} is not one of "
+                                      f"{', '.join(rules.PRIORITIES)}")
+                task.priority = priority
+            if status is not None:
+                if status not in rules.TASK_STATUSES:
+                    raise LedgerError(f"status: {status!r} is not one of "
+                                      f"{', '.join(rules.TASK_STATUSES)}")
+                task.status = status
+            s.flush()
+            self._audit(s, project).record("edit", "task", code, before, self._task_state(task))
+            return self._task_view(project, task, self._task_minutes(s, task))
+
+    @staticmethod
+    def _task_minutes(s: Session, task: Task) -> int:
+        return int(s.execute(select(func.coalesce(func.sum(TimeEntry.minutes), 0))
+                             .where(TimeEntry.task_id == task.id)).scalar() or 0)
+
+    def set_allocation(self, task: str, person: str, pd: str | None) -> TaskView:
+        """Assign ``person`` to ``task`` with ``pd`` planned PD; ``pd`` None unassigns."""
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            t = self._task(s, project, task, "task")
+            p = self._person(s, project, person, "person")
+            if p.party != "vendor":
+                raise LedgerError(f"person: {person} is not of the vendor party")
+            before = self._task_state(t)
+            current = next((a for a in t.assignees if a.person is p), None)
+            if pd is None:
+                if current is not None:
+                    t.assignees.remove(current)
+            else:
+                milli = rules.pd_to_milli(pd, "PD")
+                if milli < 0:
+                    raise LedgerError("PD: must not be negative")
+                if current is None:
+                    current = Assignment(person=p)
+                    t.assignees.append(current)
+                current.planned_milli = milli
+            s.flush()
+            self._audit(s, project).record("allocate", "task", t.code, before,
+                                           self._task_state(t))
+            return self._task_view(project, t, self._task_minutes(s, t))
+
+    def calendar(self) -> tuple[rules.Calendar, date, date]:
+        """(calendar, start, current end) of the project."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            return self._calendar(project), project.start, self._current_end(s, project)
+
+    def alerts(self, summary: rules.Summary) -> list[rules.Alert]:
+        """The dashboard's alerts for ``summary``'s as-of date."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            cal = self._calendar(project)
+            last = rules.last_working_day_before(cal, project.start, summary.as_of)
+            logged: dict[date, set[str]] = defaultdict(set)
+            if last is not None:
+                for key in s.scalars(select(Person.key).join(
+                        TimeEntry, TimeEntry.person_id == Person.id).where(
+                        TimeEntry.project_id == project.id, TimeEntry.on == last).distinct()):
+                    logged[last].add(key)
+            engineers = [p.key for p in project.people
+                         if p.party == "vendor" and p.role == "engineer"]
+            blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
+                        for b in s.scalars(select(Blocker)
+                                           .where(Blocker.project_id == project.id))]
+            return rules.alerts(summary, blockers, cal, project.start, engineers, logged)
 
     # ------------------------------------------------------------ blockers
 

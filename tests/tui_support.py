@@ -1,0 +1,53 @@
+"""Helpers for driving the TUI with Textual's Pilot in plain (sync) pytest tests."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from datetime import date
+from pathlib import Path
+
+from textual.pilot import Pilot
+
+from storage.demo import DEMO_CODE, build_demo
+from storage.services import Ledger
+from tui.app import SowtrackApp
+
+#: the demo is built "as of" this day in every TUI test, so screens are reproducible
+TODAY = date(2026, 11, 21)
+SIZE = (150, 45)
+
+
+def demo_ledger(tmp_path: Path, actor: str | None = None) -> Ledger:
+    """The demo project in a SQLite file (thread workers need a file, not :memory:)."""
+    led = Ledger.open(f"sqlite:///{tmp_path / 'tui.db'}")
+    build_demo(led, TODAY)
+    return Ledger(led.engine, DEMO_CODE, actor)
+
+
+async def settle(pilot: Pilot) -> None:
+    """Wait until every worker is done and the screen has caught up."""
+    for _ in range(4):
+        await pilot.app.workers.wait_for_complete()
+        await pilot.pause()
+
+
+def drive(ledger: Ledger, scenario: Callable[[Pilot], Awaitable[None]],
+          size: tuple[int, int] = SIZE, today: date = TODAY) -> SowtrackApp:
+    """Run the app headless on ``ledger`` and play ``scenario`` against it."""
+    app = SowtrackApp(ledger, today=today)
+
+    async def main() -> None:
+        async with app.run_test(size=size) as pilot:
+            await settle(pilot)
+            await scenario(pilot)
+            await settle(pilot)
+
+    asyncio.run(main())
+    return app
+
+
+def screen_text(app: SowtrackApp) -> str:
+    """What the terminal shows, as plain text lines (no colours)."""
+    strips = app.screen._compositor.render_strips()
+    return "\n".join(strip.text.rstrip() for strip in strips)

@@ -1,0 +1,140 @@
+"""The full-screen app: the project lead's cockpit and the engineer's minute."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from datetime import date
+
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from model.views import PersonView
+from storage.services import Ledger
+from tui.screens.blockers import BlockersScreen
+from tui.screens.changes import ChangesScreen
+from tui.screens.dashboard import DashboardScreen
+from tui.screens.journal import JournalScreen
+from tui.screens.my_day import MyDayScreen
+from tui.screens.signoffs import SignoffsScreen
+from tui.screens.tasks import TasksScreen
+from tui.screens.team import TeamScreen
+from tui.screens.timesheet import TimesheetScreen
+from tui.widgets.navbar import VIEWS
+
+#: palette entries: (title, help, mode, action on that view's screen or None)
+ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
+    ("Log hours", "log a time entry for the acting person", "myday", "focus_log"),
+    ("Add an entry in the timesheet", "a time entry for anyone, any day", "timesheet",
+     "add_entry"),
+    ("Add a task", "a new item of the work breakdown", "tasks", "add_task"),
+    ("Allocate person-days", "plan PD of a person on the selected task", "tasks", "allocate"),
+    ("Add a blocker", "record what stops the team, and whose it is", "blockers",
+     "add_blocker"),
+    ("Resolve the selected blocker", "", "blockers", "resolve_blocker"),
+    ("Raise a change request", "PD deltas per grade, quota deltas, a new end", "changes",
+     "raise_cr"),
+    ("Sign the selected change request", "as the acting person", "changes", "sign_cr"),
+    ("Withdraw the selected change request", "", "changes", "withdraw_cr"),
+    ("Sign a period's timesheet", "as the acting person", "signoffs", "sign_period"),
+    ("Sign the acceptance", "as the acting person", "signoffs", "sign_acceptance"),
+)
+
+
+class SowtrackApp(App[None]):
+    """sowtrack's TUI over one ledger, acting as one person."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "sowtrack"
+    MODES = {
+        "dashboard": DashboardScreen,
+        "myday": MyDayScreen,
+        "timesheet": TimesheetScreen,
+        "tasks": TasksScreen,
+        "blockers": BlockersScreen,
+        "changes": ChangesScreen,
+        "team": TeamScreen,
+        "signoffs": SignoffsScreen,
+        "journal": JournalScreen,
+    }
+    BINDINGS = [
+        *(Binding(key, f"switch_mode('{mode}')", label, show=False, id=f"view-{mode}")
+          for mode, key, label in VIEWS),
+        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("ctrl+a", "act_as", "Act as", show=False, id="act-as"),
+    ]
+
+    def __init__(self, ledger: Ledger, today: date | None = None):
+        super().__init__()
+        self.ledger = ledger
+        project = ledger.project()  # one quick read: the app cannot start without it
+        self.project_view = project
+        self.today = today or Ledger.today(project.timezone)
+        self.people: list[PersonView] = ledger.people()
+        if ledger.actor is None:
+            lead = next((p for p in self.people if p.party == "vendor" and p.role == "lead"),
+                        None)
+            ledger.actor = lead.key if lead else None
+        self.sub_title = f"{project.code} · {project.title}"
+
+    @property
+    def actor(self) -> PersonView | None:
+        return next((p for p in self.people if p.key == self.ledger.actor), None)
+
+    @property
+    def acting_label(self) -> str:
+        p = self.actor
+        if p is None:
+            return "acting as nobody (ctrl+a)"
+        return f"as {p.name} {p.key} ({p.party} {p.role})"
+
+    def on_mount(self) -> None:
+        p = self.actor
+        engineer = p is not None and p.party == "vendor" and p.role == "engineer"
+        self.switch_mode("myday" if engineer else "dashboard")
+
+    def set_actor(self, key: str) -> None:
+        """Act as someone else from now on (the lead at the client's desk)."""
+        self.ledger = Ledger(self.ledger.engine, self.ledger.project_code or
+                             self.project_view.code, key)
+        for screen in self.screen_stack:
+            for bar in screen.query("NavBar"):
+                bar.on_mount()  # type: ignore[attr-defined]
+        self.notify(self.acting_label, timeout=4)
+        if hasattr(self.screen, "reload"):
+            self.screen.reload()  # type: ignore[attr-defined]
+
+    def action_act_as(self) -> None:
+        from tui.screens.act_as import ActAsScreen
+
+        def chosen(key: str | None) -> None:
+            if key:
+                self.set_actor(key)
+
+        self.push_screen(ActAsScreen(self.people, self.ledger.actor), chosen)
+
+    def action_help(self) -> None:
+        from tui.screens.help import HelpScreen
+
+        self.push_screen(HelpScreen())
+
+    async def goto(self, mode: str, action: str | None = None) -> None:
+        """Show a view and run one of its actions (the command palette's entries)."""
+        if self.current_mode != mode:
+            await self.switch_mode(mode)
+        if action:
+            await self.screen.run_action(action)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield from super().get_system_commands(screen)
+        for mode, key, label in VIEWS:
+            yield SystemCommand(f"Go to {label}", f"key {key}",
+                                lambda m=mode: self.call_later(self.goto, m))
+        for title, help_text, mode, action in ACTIONS:
+            yield SystemCommand(title, help_text,
+                                lambda m=mode, a=action: self.call_later(self.goto, m, a))
+        yield SystemCommand("Act as…", "choose the acting person (ctrl+a)", self.action_act_as)
+
+
+def run_tui(ledger: Ledger, today: date | None = None) -> None:
+    SowtrackApp(ledger, today).run()

@@ -1,0 +1,40 @@
+"""Choose the acting person (who logs, signs, raises)."""
+
+from __future__ import annotations
+
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from model.views import PersonView
+
+
+class ActAsScreen(ModalScreen[str | None]):
+    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel")]
+
+    def __init__(self, people: list[PersonView], current: str | None):
+        super().__init__()
+        self.people = people
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        with Vertical(classes="dialog"):
+            yield Static("Act as", classes="section-title")
+            yield OptionList(*[Option(f"{p.name}  {p.key}  ({p.party} {p.role}"
+                                      f"{', ' + p.grade if p.grade else ''})", id=p.key)
+                               for p in self.people], id="people")
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        keys = [p.key for p in self.people]
+        if self.current in keys:
+            options.highlighted = keys.index(self.current)
+        options.focus()
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)

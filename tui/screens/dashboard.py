@@ -1,0 +1,7 @@
+"""(being built)"""
+
+from tui.screens.base import LedgerScreen
+
+
+class DashboardScreen(LedgerScreen):
+    VIEW = "dashboard"

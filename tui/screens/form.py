@@ -1,0 +1,133 @@
+"""A modal form: fields in, one ledger call out, refusals shown inline.
+
+The form never touches the database itself: it is given ``submit``, a
+function of the field values that calls a service. ``submit`` runs in a
+thread worker; if the ledger refuses, its message appears in the form (which
+stays open, nothing written); on success the form closes with the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from model.errors import LedgerError
+
+
+@dataclass
+class Field:
+    """One field of a form: a text input, or a choice when ``options`` is given."""
+
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    options: Sequence[tuple[str, str]] | None = None  # (label, value)
+    help: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class FormScreen(ModalScreen[Any]):
+    """A dialog with fields; Enter or ctrl+s submits, Escape cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form-cancel"),
+        Binding("ctrl+s", "submit", "Submit", id="form-submit"),
+    ]
+
+    def __init__(self, title: str, fields: Sequence[Field],
+                 submit: Callable[[dict[str, str]], Any], submit_label: str = "Save",
+                 note: str = "", on_change: Callable[[dict[str, str]], str] | None = None):
+        super().__init__()
+        self.form_title = title
+        self.fields = list(fields)
+        self.submit_fn = submit
+        self.submit_label = submit_label
+        self.note = note
+        self.on_change = on_change
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            yield Static(self.form_title, classes="section-title")
+            if self.note:
+                yield Static(self.note, classes="muted")
+            for f in self.fields:
+                yield Label(f.label)
+                if f.options is not None:
+                    yield Select([(label, value) for label, value in f.options],
+                                 value=f.value if f.value else Select.BLANK,
+                                 id=f"f-{f.name}", allow_blank=not f.value)
+                else:
+                    yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}")
+                if f.help:
+                    yield Static(f.help, classes="muted")
+            yield Static("", id="preview", classes="muted")
+            yield Static("", id="form-error", classes="error")
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(self.submit_label, id="submit", variant="primary")
+
+    def on_mount(self) -> None:
+        self._changed()
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.name}")
+            if isinstance(widget, Select):
+                out[f.name] = "" if widget.value is Select.BLANK else str(widget.value)
+            else:
+                out[f.name] = widget.value  # type: ignore[attr-defined]
+        return out
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            try:
+                text = self.on_change(self.values())
+            except LedgerError as exc:
+                text = str(exc)
+            self.query_one("#preview", Static).update(text)
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#submit")
+    def _submit_button(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        self.query_one("#form-error", Static).update("")
+        self._run(self.values())
+
+    @work(thread=True, exclusive=True, group="form")
+    def _run(self, values: dict[str, str]) -> None:
+        try:
+            result = self.submit_fn(values)
+        except LedgerError as exc:
+            self.app.call_from_thread(self.query_one("#form-error", Static).update,
+                                      f"refused: {exc}")
+            return
+        self.app.call_from_thread(self.dismiss, result if result is not None else True)
+
+
+class ConfirmScreen(FormScreen):
+    """A yes/no question whose 'yes' is one ledger call."""
+
+    def __init__(self, question: str, submit: Callable[[dict[str, str]], Any],
+                 submit_label: str = "Yes"):
+        super().__init__(question, [], submit, submit_label)

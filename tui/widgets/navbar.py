@@ -1,0 +1,59 @@
+"""The row of views at the top: which one is shown, and the key (or click) to go to each."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.events import Click
+from textual.widgets import Static
+
+#: (mode, key, label) of every view, in the order of the bar
+VIEWS: tuple[tuple[str, str, str], ...] = (
+    ("dashboard", "1", "Dashboard"),
+    ("myday", "2", "My day"),
+    ("timesheet", "3", "Timesheet"),
+    ("tasks", "4", "Tasks"),
+    ("blockers", "5", "Blockers"),
+    ("changes", "6", "Change requests"),
+    ("team", "7", "Team"),
+    ("signoffs", "8", "Sign-offs"),
+    ("journal", "9", "Journal"),
+)
+
+
+class NavBar(Static):
+    """Shows the views with their keys; the current one highlighted."""
+
+    DEFAULT_CSS = """
+    NavBar { height: 1; background: $panel; color: $text-muted; }
+    """
+
+    def __init__(self, current: str):
+        super().__init__(id="navbar")
+        self.current = current
+        self._spans: list[tuple[int, int, str]] = []
+
+    def on_mount(self) -> None:
+        self.update(self._render_bar())
+
+    def _render_bar(self) -> Text:
+        text = Text()
+        app = self.app
+        who = getattr(app, "acting_label", "")
+        self._spans = []
+        for mode, key, label in VIEWS:
+            start = len(text)
+            part = f" {key} {label} "
+            if mode == self.current:
+                text.append(part, style="bold reverse")
+            else:
+                text.append(part)
+            self._spans.append((start, len(text), mode))
+        if who:
+            text.append("  " + who, style="italic")
+        return text
+
+    def on_click(self, event: Click) -> None:
+        for start, end, mode in self._spans:
+            if start <= event.x < end:
+                self.app.switch_mode(mode)
+                return
