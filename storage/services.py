@@ -349,6 +349,11 @@ class Ledger:
                                rates.get(p.grade) if p.grade else None)
                     for p in project.people]
 
+    def rates(self) -> dict[str, int]:
+        """The rate card: day rate per grade in minor units (hundredths)."""
+        with reading(self.engine) as s:
+            return {r.grade: r.day_rate_minor for r in self._project(s).rates}
+
     def change_grade(self, person: str, grade: str) -> PersonView:
         """Promote or re-grade a person; past entries keep the grade they were charged at."""
         if grade not in rules.GRADES:

@@ -56,13 +56,18 @@ class LedgerScreen(Screen[None]):
         yield from self.compose_body()
         yield Footer()
 
+    _first_resume = True
+
     def on_mount(self) -> None:
         self.reload()
 
     def on_screen_resume(self) -> None:
-        # Another view (or another process) may have changed the ledger meanwhile.
-        if self.is_mounted:
-            self.reload()
+        # Another view (or another process) may have changed the ledger meanwhile; the
+        # first resume follows the mount, which has just loaded.
+        if self._first_resume:
+            self._first_resume = False
+            return
+        self.reload()
 
     # ------------------------------------------------------------ reading
 

@@ -1,7 +1,175 @@
-"""(being built)"""
+"""The dashboard: are we inside the SOW? Budget by grade, burn-down, forecast, alerts."""
 
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.widgets import DataTable, Static
+
+from model import rules
+from model.views import BlockerView, ChangeView
 from tui.screens.base import LedgerScreen
+from tui.text import fmt_money, fmt_pd
+from tui.widgets.burndown import BurndownChart, ChartData
+
+
+@dataclass(frozen=True)
+class DashboardData:
+    title: str
+    summary: rules.Summary
+    chart: ChartData
+    alerts: list[rules.Alert]
+    changes: list[ChangeView]
+    blockers: list[BlockerView]
+    rates: dict[str, int]
 
 
 class DashboardScreen(LedgerScreen):
+    """Budget / consumed / remaining PD and money, burn-down, forecast and alerts."""
+
     VIEW = "dashboard"
+    BINDINGS = [Binding("r", "refresh", "Refresh", id="dashboard-refresh")]
+    DEFAULT_CSS = """
+    DashboardScreen #dash-left { width: 1fr; }
+    DashboardScreen #dash-right { width: 52; border-left: vkey $panel-lighten-2; }
+    DashboardScreen #grades { height: auto; max-height: 10; }
+    DashboardScreen .panel { height: auto; padding: 0 1 1 1; }
+    """
+
+    def compose_body(self) -> ComposeResult:
+        with Horizontal():
+            with Vertical(id="dash-left"):
+                yield Static("loading…", id="headline", classes="headline")
+                yield DataTable(id="grades", cursor_type="row", zebra_stripes=True)
+                yield BurndownChart(id="chart")
+            with VerticalScroll(id="dash-right"):
+                yield Static("Alerts", classes="section-title")
+                yield Static("", id="alerts", classes="panel")
+                yield Static("Change requests", classes="section-title")
+                yield Static("", id="changes", classes="panel")
+                yield Static("Open blockers", classes="section-title")
+                yield Static("", id="blockers", classes="panel")
+                yield Static("Quotas", classes="section-title")
+                yield Static("", id="quotas", classes="panel")
+
+    def action_refresh(self) -> None:
+        self.reload()
+
+    def load(self) -> DashboardData:
+        led = self.ledger
+        summary = led.summary(self.today)
+        rows = led.burndown(self.today)
+        cal, start, _end = led.calendar()
+        forecast_x = None
+        if summary.forecast_end is not None:
+            forecast_x = cal.count(start, summary.forecast_end)
+        changes = led.change_requests()
+        steps = [(c.number, c.effective_on) for c in changes
+                 if c.status == rules.DOC_EFFECTIVE and c.effective_on is not None
+                 and c.effective_on <= self.today]
+        pending = []
+        for c in changes:
+            if c.status in (rules.DOC_OPEN, rules.DOC_SIGNING) and c.deltas:
+                extra = sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0))
+                pending.append((c.number, float(summary.budget_pd + extra)))
+        return DashboardData(
+            title=led.project().title, summary=summary,
+            chart=ChartData(rows, self.today, forecast_x, steps, pending),
+            alerts=led.alerts(summary), changes=changes,
+            blockers=[b for b in led.blockers(self.today) if b.resolved_on is None],
+            rates=led.rates())
+
+    def show(self, data: DashboardData) -> None:
+        s = data.summary
+        self.query_one("#headline", Static).update(headline(s))
+        self._grades(s, data.rates)
+        self.query_one(BurndownChart).draw(data.chart)
+        alerts = self.query_one("#alerts", Static)
+        if data.alerts:
+            alerts.update(Text("\n".join(f"! {a.text}" for a in data.alerts), style="bold red"))
+        else:
+            alerts.update(Text("none", style="green"))
+        self.query_one("#changes", Static).update(changes_text(data.changes))
+        self.query_one("#blockers", Static).update(
+            "\n".join(f"{b.number} {b.party:<6} {b.age_days:>2} d  {b.title}"
+                      for b in data.blockers) or "none")
+        self.query_one("#quotas", Static).update(
+            "\n".join(f"{key:<20} {used:>5} / {limit:<5} {title}"
+                      for key, title, limit, used in s.quotas) or "none")
+
+    def _grades(self, s: rules.Summary, rates: dict[str, int]) -> None:
+        table = self.query_one("#grades", DataTable)
+        table.clear()
+        if not table.columns:
+            table.add_column("grade", key="grade")
+            table.add_column("职级", key="zh")
+            for label in ("budget PD", "consumed PD", "remaining PD", f"budget {s.currency}",
+                          f"consumed {s.currency}"):
+                table.add_column(Text(label, justify="right"), key=label)
+        for g in s.by_grade:
+            rate = Fraction(rates.get(g.grade, 0), 100)
+            over = g.consumed_pd > g.budget_pd
+            table.add_row(
+                g.grade, rules.GRADE_LABELS_ZH.get(g.grade, ""),
+                _num(fmt_pd(g.budget_pd)), _num(fmt_pd(g.consumed_pd)),
+                _num(fmt_pd(g.remaining_pd), "bold red" if over else ""),
+                _num(fmt_money(g.budget_pd * rate)), _num(fmt_money(g.consumed_pd * rate)),
+                key=g.grade)
+        table.add_row(Text("total", style="bold"), Text("合计", style="bold"),
+                      _num(fmt_pd(s.budget_pd), "bold"), _num(fmt_pd(s.consumed_pd), "bold"),
+                      _num(fmt_pd(s.remaining_pd), "bold"),
+                      _num(fmt_money(s.budget_cost), "bold"),
+                      _num(fmt_money(s.consumed_cost), "bold"), key="total")
+
+
+def _num(text: str, style: str = "") -> Text:
+    return Text(text, style=style, justify="right")
+
+
+def headline(s: rules.Summary) -> Text:
+    """One line that answers: are we inside the SOW?"""
+    t = Text()
+    t.append(f"{s.code}  as of {s.as_of}", style="bold")
+    t.append(f"   working days {s.working_days_elapsed} / {s.working_days_total}\n")
+    t.append(f"PD  budget {fmt_pd(s.budget_pd)} · consumed {fmt_pd(s.consumed_pd)} · ")
+    t.append(f"remaining {fmt_pd(s.remaining_pd)}",
+             style="bold red" if s.remaining_pd < 0 else "bold")
+    t.append(f" · overtime {fmt_pd(s.overtime_pd)}\n")
+    t.append(f"{s.currency} {fmt_money(s.consumed_cost)} of {fmt_money(s.budget_cost)}   "
+             f"blocked days: client {s.blocked_days.get('client', 0)} · "
+             f"vendor {s.blocked_days.get('vendor', 0)}\n")
+    t.append("forecast end ")
+    if s.forecast_end is None:
+        t.append("none (no burn in the last 10 working days)", style="yellow")
+    else:
+        late = s.forecast_end > s.end
+        t.append(str(s.forecast_end), style="bold red" if late else "bold green")
+        t.append(f" against the end {s.end}: " + (
+            f"{_days(s.end, s.forecast_end)} days late" if late else "inside the SOW"))
+    return t
+
+
+def _days(a: date, b: date) -> int:
+    return (b - a).days
+
+
+def changes_text(changes: list[ChangeView]) -> Text:
+    t = Text()
+    for c in changes:
+        if c.status == rules.DOC_WITHDRAWN:
+            continue
+        deltas = " ".join(f"{g}{'+' if m >= 0 else ''}{fmt_pd(rules.pd_of_milli(m))}"
+                          for g, m in c.deltas)
+        if c.status == rules.DOC_EFFECTIVE:
+            t.append(f"{c.number} effective {c.effective_on}  {deltas}\n", style="green")
+        else:
+            signed = {s.party for s in c.signatures}
+            waiting = ", ".join(p for p in ("vendor", "client") if p not in signed)
+            t.append(f"{c.number} pending: waiting for {waiting}  {deltas}\n", style="yellow")
+    return t if t.plain else Text("none")
