@@ -32,15 +32,15 @@ PEOPLE = [
 ]
 
 TASKS = [
-    TaskSpec("T1", "需求澄清与任务拆解 Requirement clarification", 12_000, "high", "done",
+    TaskSpec("T1", "需求澄清与任务拆解 Requirement clarification", 45_000, "high", "done",
              ["zhang.wei", "wang.fang"]),
-    TaskSpec("T2", "理赔材料解析流水线 Claims material parsing pipeline", 120_000, "high",
+    TaskSpec("T2", "理赔材料解析流水线 Claims material parsing pipeline", 160_000, "high",
              "in_progress", ["liu.yang", "sun.lei", "chen.jing"]),
     TaskSpec("T3", "保单条款比对节点与提示词 Policy clause comparison", 90_000, "medium",
              "in_progress", ["chen.jing", "wang.fang"]),
-    TaskSpec("T4", "评测、坏例轮次与验收报告 Evaluation and bad-case rounds", 70_000, "medium",
+    TaskSpec("T4", "评测、坏例轮次与验收报告 Evaluation and bad-case rounds", 80_000, "medium",
              "in_progress", ["zhang.wei", "zhou.jie", "wang.fang"]),
-    TaskSpec("T5", "部署与运维交接 Deployment and hand-over", 30_000, "low", "open",
+    TaskSpec("T5", "部署与运维交接 Deployment and hand-over", 85_000, "low", "open",
              ["liu.yang", "zhou.jie"]),
 ]
 

@@ -69,7 +69,9 @@ class SowtrackApp(App[None]):
         self.ledger = ledger
         project = ledger.project()  # one quick read: the app cannot start without it
         self.project_view = project
+        #: the as-of date of every view; given explicitly for demos and tests
         self.today = today or Ledger.today(project.timezone)
+        self.today_given = today is not None
         self.people: list[PersonView] = ledger.people()
         if ledger.actor is None:
             lead = next((p for p in self.people if p.party == "vendor" and p.role == "lead"),

@@ -1,7 +1,245 @@
-"""(being built)"""
+"""My day: the remote engineer's minute. Today's entries, my tasks, and logging in a few keys.
 
+The form is focused on the hours: type ``8``, Enter, done (the task defaults to the
+one you logged last, else your first assigned task). While you type, the preview
+shows what remains of your grade's budget and of the task after this entry.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from fractions import Fraction
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.widgets import Button, DataTable, Input, Label, Select, Static
+
+from model import rules
+from model.errors import LedgerError
+from model.views import EntryView, PersonView, TaskView
+from storage.sowfile import parse_date
 from tui.screens.base import LedgerScreen
+from tui.text import fmt_hours, fmt_pd
+
+
+@dataclass(frozen=True)
+class MyDayData:
+    person: PersonView | None
+    day: date
+    entries: list[EntryView]
+    tasks: list[TaskView]
+    grade_remaining: Fraction | None
+    minutes_per_day: int
+    last_task: str | None
 
 
 class MyDayScreen(LedgerScreen):
+    """Today's entries, the tasks assigned to me, and the log form."""
+
     VIEW = "myday"
+    BINDINGS = [
+        Binding("l", "focus_log", "Log hours", id="myday-log"),
+        Binding("ctrl+s", "submit", "Save entry", id="myday-save"),
+    ]
+    DEFAULT_CSS = """
+    MyDayScreen #myday-left { width: 1fr; }
+    MyDayScreen #myday-form { width: 58; height: auto; }
+    MyDayScreen #today-entries { height: auto; max-height: 12; }
+    MyDayScreen #log-preview { height: auto; padding: 1 0 0 0; }
+    MyDayScreen #log-button { margin-top: 1; }
+    MyDayScreen #myday-form Input { height: 1; border: none; padding: 0 1; background: $boost; }
+    MyDayScreen #myday-form Input:focus { background: $accent 30%; }
+    MyDayScreen #myday-form Label { padding: 1 0 0 0; }
+    """
+
+    data: MyDayData | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("loading…", id="myday-headline", classes="headline")
+        with Horizontal():
+            with Vertical(id="myday-left"):
+                yield Static("Today's entries", classes="section-title")
+                yield DataTable(id="today-entries", cursor_type="row")
+                yield Static("My tasks", classes="section-title")
+                yield DataTable(id="my-tasks", cursor_type="row", zebra_stripes=True)
+            with Vertical(id="myday-form", classes="form"):
+                yield Static("Log hours", classes="section-title")
+                yield Label("Task")
+                yield Select([], id="log-task", allow_blank=True, prompt="choose a task")
+                yield Label("Hours")
+                yield Input(placeholder="e.g. 7.5", id="log-hours")
+                yield Label("Note")
+                yield Input(placeholder="what you did (optional)", id="log-note")
+                yield Label("Date")
+                yield Input(id="log-date")
+                yield Button("Log", id="log-button", variant="primary")
+                yield Static("", id="log-preview")
+                yield Static("", id="log-error", classes="error")
+
+    # ------------------------------------------------------------ data
+
+    def _day(self, person: PersonView | None) -> date:
+        app = self.sow_app
+        if app.today_given or person is None:
+            return self.today
+        return self.ledger.today(person.timezone or app.project_view.timezone)
+
+    def load(self) -> MyDayData:
+        led = self.ledger
+        person = next((p for p in led.people() if p.key == led.actor), None)
+        day = self._day(person)
+        project = led.project()
+        if person is None or person.party != "vendor" or not person.grade:
+            return MyDayData(person, day, [], [], None, project.minutes_per_day, None)
+        summary = led.summary(day)
+        remaining = next((g.remaining_pd for g in summary.by_grade if g.grade == person.grade),
+                         Fraction(0))
+        mine = led.entries(person=person.key)
+        tasks = led.tasks()
+        return MyDayData(person, day, [e for e in mine if e.on == day], tasks, remaining,
+                         project.minutes_per_day, mine[-1].task if mine else None)
+
+    def show(self, data: MyDayData) -> None:
+        first = self.data is None or self.data.person != data.person
+        self.data = data
+        p = data.person
+        headline = self.query_one("#myday-headline", Static)
+        form = self.query_one("#myday-form")
+        if p is None or p.party != "vendor" or not p.grade:
+            who = p.name if p else "nobody"
+            headline.update(Text(f"{who} does not log hours: only vendor people with a grade "
+                                 f"do. Act as someone else with ctrl+a.", style="yellow"))
+            form.display = False
+            self.query_one("#today-entries", DataTable).clear()
+            self.query_one("#my-tasks", DataTable).clear()
+            return
+        form.display = True
+        logged = sum(e.minutes for e in data.entries)
+        headline.update(Text.assemble(
+            (f"{p.name} {p.key}", "bold"), f" · {p.grade} {rules.GRADE_LABELS_ZH[p.grade]}",
+            f" · {data.day} ({p.timezone}) · logged today ",
+            (f"{fmt_hours(logged)} h", "bold"),
+            f" = {fmt_pd(rules.pd_of_minutes(logged, data.minutes_per_day))} PD · "
+            f"{p.grade} budget left ", (f"{fmt_pd(data.grade_remaining)} PD", "bold")))
+        self._fill_entries(data)
+        self._fill_tasks(data)
+        select = self.query_one("#log-task", Select)
+        options = self._task_options(data)
+        select.set_options(options)
+        default = data.last_task or next((t.code for t in self._assigned(data)), None)
+        if default and default in [v for _, v in options]:
+            select.value = default
+        if first:
+            self.query_one("#log-date", Input).value = data.day.isoformat()
+            self.query_one("#log-hours", Input).focus()
+        self._preview()
+
+    def _assigned(self, data: MyDayData) -> list[TaskView]:
+        key = data.person.key if data.person else ""
+        return [t for t in data.tasks if any(a == key for a, _ in t.assignees)]
+
+    def _task_options(self, data: MyDayData) -> list[tuple[str, str]]:
+        mine = self._assigned(data)
+        others = [t for t in data.tasks if t not in mine]
+        return ([(f"{t.code} {t.title}", t.code) for t in mine]
+                + [(f"{t.code} {t.title} (not assigned to me)", t.code) for t in others])
+
+    def _fill_entries(self, data: MyDayData) -> None:
+        table = self.query_one("#today-entries", DataTable)
+        table.clear()
+        if not table.columns:
+            table.add_columns("id", "task", "hours", "note")
+        for e in data.entries:
+            table.add_row(str(e.id), e.task, Text(fmt_hours(e.minutes), justify="right"),
+                          e.note, key=str(e.id))
+        if not data.entries:
+            table.add_row("", "", "", Text("nothing logged yet today", style="italic"))
+
+    def _fill_tasks(self, data: MyDayData) -> None:
+        table = self.query_one("#my-tasks", DataTable)
+        table.clear()
+        if not table.columns:
+            table.add_columns("task", "title", Text("estimate PD", justify="right"),
+                              Text("consumed PD", justify="right"),
+                              Text("remaining PD", justify="right"),
+                              Text("my plan PD", justify="right"), "priority")
+        key = data.person.key if data.person else ""
+        for t in self._assigned(data):
+            consumed = rules.pd_of_minutes(t.consumed_minutes, t.minutes_per_day)
+            estimate = rules.pd_of_milli(t.estimate_milli)
+            plan = next((p for a, p in t.assignees if a == key), None)
+            table.add_row(t.code, t.title, _r(fmt_pd(estimate)), _r(fmt_pd(consumed)),
+                          _r(fmt_pd(estimate - consumed),
+                             "bold red" if consumed > estimate else ""),
+                          _r(fmt_pd(rules.pd_of_milli(plan)) if plan is not None else ""),
+                          t.priority, key=t.code)
+
+    # ------------------------------------------------------------ the form
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _preview(self) -> None:
+        data = self.data
+        preview = self.query_one("#log-preview", Static)
+        if data is None or data.person is None or data.grade_remaining is None:
+            preview.update("")
+            return
+        hours = self.query_one("#log-hours", Input).value.strip()
+        try:
+            minutes = rules.hours_to_minutes(hours) if hours else 0
+        except LedgerError as exc:
+            preview.update(Text(str(exc), style="yellow"))
+            return
+        pd = rules.pd_of_minutes(minutes, data.minutes_per_day)
+        lines = [f"{data.person.grade}: {fmt_pd(data.grade_remaining)} PD left"
+                 + (f" → {fmt_pd(data.grade_remaining - pd)} after this entry" if pd else "")]
+        code = self.query_one("#log-task", Select).value
+        task = next((t for t in data.tasks if t.code == code), None)
+        if task is not None:
+            left = (rules.pd_of_milli(task.estimate_milli)
+                    - rules.pd_of_minutes(task.consumed_minutes, task.minutes_per_day))
+            lines.append(f"{task.code}: {fmt_pd(left)} PD of its estimate left"
+                         + (f" → {fmt_pd(left - pd)}" if pd else ""))
+        preview.update("\n".join(lines))
+
+    def action_focus_log(self) -> None:
+        self.query_one("#log-hours", Input).focus()
+
+    @on(Input.Submitted)
+    @on(Button.Pressed, "#log-button")
+    def action_submit(self) -> None:
+        data = self.data
+        if data is None or data.person is None:
+            return
+        error = self.query_one("#log-error", Static)
+        error.update("")
+        code = self.query_one("#log-task", Select).value
+        if code is Select.BLANK:
+            error.update("refused: --task: choose a task")
+            return
+        hours = self.query_one("#log-hours", Input).value.strip()
+        note = self.query_one("#log-note", Input).value
+        day_text = self.query_one("#log-date", Input).value.strip()
+        try:
+            day = parse_date(day_text, "--date") if day_text else data.day
+        except LedgerError as exc:
+            error.update(f"refused: {exc}")
+            return
+        led = self.ledger
+
+        def logged(entry: EntryView) -> None:
+            self.query_one("#log-hours", Input).value = ""
+            self.query_one("#log-note", Input).value = ""
+            self.query_one("#log-hours", Input).focus()
+
+        self.write(lambda: led.log(str(code), hours, on=day, note=note),
+                   success=lambda e: f"logged {fmt_hours(e.minutes)} h on {e.task}, {e.on}",
+                   then=logged)
+
+
+def _r(text: str, style: str = "") -> Text:
+    return Text(text, style=style, justify="right")
