@@ -49,7 +49,8 @@ def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
         description="Track a professional-services project sold by the person-day (人天) "
-                    "under a Statement of Work.\nWith no command, shows the project's status.",
+                    "under a Statement of Work.\nWith no command, opens the full-screen app "
+                    "(or, when output is piped, prints the project's status).",
         epilog=_example("""
 sowtrack init sow.toml
 sowtrack --as liu.yang log --task T2 --hours 7.5 --note "parsing pipeline"
@@ -553,9 +554,17 @@ def do_verify(args: argparse.Namespace) -> int:
 
 
 def do_status(args: argparse.Namespace) -> int:
-    """No command: a short status (until the full-screen TUI lands)."""
+    """No command: the full-screen TUI on a terminal, else (piped) a short status."""
     ledger = _ledger(args)
-    s = ledger.summary()
+    today = os.environ.get("SOWTRACK_TODAY")
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from storage.sowfile import parse_date
+        from tui.app import run_tui
+
+        ledger.project()  # refuse here, in one line, if there is no project to show
+        run_tui(ledger, parse_date(today, "SOWTRACK_TODAY") if today else None)
+        return 0
+    s = ledger.summary(today)
     _out(render_summary(s, ledger.project().title))
     open_blockers = [b for b in ledger.blockers() if b.resolved_on is None]
     if open_blockers:

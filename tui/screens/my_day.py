@@ -44,6 +44,7 @@ class MyDayScreen(LedgerScreen):
     BINDINGS = [
         Binding("l", "focus_log", "Log hours", id="myday-log"),
         Binding("ctrl+s", "submit", "Save entry", id="myday-save"),
+        Binding("escape", "leave_form", "Leave the form", show=False, id="myday-leave"),
     ]
     DEFAULT_CSS = """
     MyDayScreen #myday-left { width: 1fr; }
@@ -106,6 +107,7 @@ class MyDayScreen(LedgerScreen):
     def show(self, data: MyDayData) -> None:
         first = self.data is None or self.data.person != data.person
         self.data = data
+        self.refresh_bindings()
         p = data.person
         headline = self.query_one("#myday-headline", Static)
         form = self.query_one("#myday-form")
@@ -206,8 +208,22 @@ class MyDayScreen(LedgerScreen):
                          + (f" → {fmt_pd(left - pd)}" if pd else ""))
         preview.update("\n".join(lines))
 
+    def _can_log(self) -> bool:
+        p = self.data.person if self.data else None
+        return p is not None and p.party == "vendor" and bool(p.grade)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        # A client signatory has no log form: its keys leave the footer.
+        if action in ("focus_log", "submit") and not self._can_log():
+            return None if action == "submit" else False
+        return True
+
     def action_focus_log(self) -> None:
         self.query_one("#log-hours", Input).focus()
+
+    def action_leave_form(self) -> None:
+        """Esc: out of the text fields, so that 1..9 switch views again."""
+        self.query_one("#my-tasks", DataTable).focus()
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#log-button")

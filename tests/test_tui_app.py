@@ -1,0 +1,140 @@
+"""The app as a whole, the dashboard and My day, driven with Textual's Pilot."""
+
+from __future__ import annotations
+
+from datetime import date
+from pathlib import Path
+
+from textual.widgets import Input
+
+from storage.services import Ledger
+from tui.app import ACTIONS, SowtrackApp
+
+from .snapshot import assert_snapshot
+from .tui_support import TODAY, demo_ledger, drive, screen_text, settle
+
+
+def test_the_dashboard_on_the_demo(tmp_path: Path) -> None:
+    led = demo_ledger(tmp_path)
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot) -> None:
+        assert pilot.app.current_mode == "dashboard"  # the lead's default
+        seen["text"] = screen_text(pilot.app)
+
+    drive(led, scenario)
+    text = seen["text"]
+    s = led.summary(TODAY)
+    # The figures on screen are the ledger's.
+    assert "PD  budget 460 · consumed 371.625 · remaining 88.375" in text
+    assert f"forecast end {s.forecast_end} against the end {s.end}" in text
+    assert "zhou.jie has no entry on 2026-11-20" in text  # an engineer who did not log
+    assert "blocker B-003 (client) open for 8 working days" in text
+    assert "quota research-meetings is at its limit" in text
+    assert "CR-002 pending: waiting for client" in text
+    assert "Burn-down (PD)" in text
+    assert_snapshot("dashboard.txt", text)
+
+
+def test_my_day_logs_an_entry_in_a_few_keys(tmp_path: Path) -> None:
+    led = demo_ledger(tmp_path, actor="liu.yang")
+    before = len(led.entries(person="liu.yang"))
+
+    async def scenario(pilot) -> None:
+        assert pilot.app.current_mode == "myday"  # an engineer's default view
+        assert isinstance(pilot.app.focused, Input) and pilot.app.focused.id == "log-hours"
+        await pilot.press("7", ".", "5")
+        await settle(pilot)
+        # The preview shows the grade's budget after this entry as the hours are typed.
+        assert "senior: 31.188 PD left → 30.25 after this entry" in screen_text(pilot.app)
+        await pilot.press("enter")
+        await settle(pilot)
+        assert "logged today 7.5 h = 0.938 PD" in screen_text(pilot.app)
+
+    drive(led, scenario)
+    entries = led.entries(person="liu.yang")
+    assert len(entries) == before + 1
+    new = entries[-1]
+    assert (new.on, new.minutes, new.task, new.grade) == (TODAY, 450, "T2", "senior")
+
+
+def test_my_day_shows_the_ledgers_refusal_and_writes_nothing(tmp_path: Path) -> None:
+    led = demo_ledger(tmp_path, actor="liu.yang")
+    before = led.entries(person="liu.yang")
+
+    async def scenario(pilot) -> None:
+        await pilot.press("2", "5")  # 25 hours
+        await settle(pilot)
+        assert "hours: 25 is more than 24 hours" in screen_text(pilot.app)
+        await pilot.press("enter")
+        await settle(pilot)
+        notes = [n.message for n in pilot.app._notifications]
+        assert any("--hours: 25 is more than 24 hours" in m for m in notes)
+
+    drive(led, scenario)
+    assert led.entries(person="liu.yang") == before
+
+
+def test_a_client_signatory_does_not_log(tmp_path: Path) -> None:
+    led = demo_ledger(tmp_path, actor="li.na")
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot) -> None:
+        await pilot.press("2")
+        await settle(pilot)
+        seen["text"] = screen_text(pilot.app)
+
+    drive(led, scenario)
+    assert "李娜 does not log hours" in seen["text"]
+    assert "Log hours" not in seen["text"]  # neither the form nor its key in the footer
+
+
+def test_views_switch_by_key_and_help_lists_every_views_keys(tmp_path: Path) -> None:
+    led = demo_ledger(tmp_path)
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot) -> None:
+        modes = []
+        for key in "123456789":
+            if pilot.app.current_mode == "myday":
+                await pilot.press("escape")  # out of the hours field first
+            await pilot.press(key)
+            await settle(pilot)
+            modes.append(pilot.app.current_mode)
+        seen["modes"] = modes
+        await pilot.press("question_mark")
+        await settle(pilot)
+        seen["help"] = screen_text(pilot.app)
+
+    drive(led, scenario)
+    assert seen["modes"] == ["dashboard", "myday", "timesheet", "tasks", "blockers", "changes",
+                             "team", "signoffs", "journal"]
+    assert "My day" in seen["help"] and "l        Log hours" in seen["help"]
+
+
+def test_every_palette_action_exists_on_its_view() -> None:
+    """The command palette's entries call actions that the views really define."""
+    for _title, _help, mode, action in ACTIONS:
+        screen = SowtrackApp.MODES[mode]
+        assert action is None or hasattr(screen, f"action_{action}"), (mode, action)
+
+
+def test_acting_as_someone_else(tmp_path: Path) -> None:
+    led = demo_ledger(tmp_path)
+
+    async def scenario(pilot) -> None:
+        pilot.app.set_actor("chen.jing")
+        await pilot.press("2")
+        await settle(pilot)
+        assert "陈静 chen.jing · expert" in screen_text(pilot.app)
+        assert "as 陈静 chen.jing (vendor engineer)" in screen_text(pilot.app)
+
+    drive(led, scenario)
+
+
+def test_the_app_uses_todays_date_when_none_is_given(tmp_path: Path) -> None:
+    led = demo_ledger(tmp_path)
+    app = SowtrackApp(Ledger(led.engine, led.project_code, None))
+    assert app.today == Ledger.today("Asia/Shanghai") and not app.today_given
+    assert app.ledger.actor == "zhang.wei"  # the vendor lead when nobody is named
+    assert isinstance(app.today, date)
