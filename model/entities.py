@@ -183,11 +183,10 @@ class TimeEntry(Base):
     __tablename__ = "time_entry"
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"),
-                                            index=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     person_id: Mapped[int] = mapped_column(ForeignKey("person.id"))
     task_id: Mapped[int] = mapped_column(ForeignKey("task.id"))
-    on: Mapped[date] = mapped_column(Date, index=True)
+    on: Mapped[date] = mapped_column(Date)
     minutes: Mapped[int] = mapped_column(Integer)
     grade: Mapped[str] = mapped_column(String(16))
     note: Mapped[str] = mapped_column(Text, default="")
@@ -195,8 +194,13 @@ class TimeEntry(Base):
     person: Mapped[Person] = relationship()
     task: Mapped[Task] = relationship()
 
-    __table_args__ = (CheckConstraint("minutes > 0", name="minutes"),
-                      Index("ix_time_entry_person_on", "person_id", "on"))
+    __table_args__ = (
+        CheckConstraint("minutes > 0", name="minutes"),
+        # Entries by date for a project, in (date, id) order: keyset paging, periods, reports.
+        Index("ix_time_entry_project_on_id", "project_id", "on", "id"),
+        # One person's day: the 24-hour check, timesheets.
+        Index("ix_time_entry_person_on", "person_id", "on"),
+    )
 
 
 class Blocker(Base):
