@@ -26,9 +26,17 @@ def demo_ledger(tmp_path: Path, actor: str | None = None) -> Ledger:
 
 
 async def settle(pilot: Pilot) -> None:
-    """Wait until every worker is done and the screen has caught up."""
+    """Wait until every worker is done and the screen has caught up.
+
+    A load superseded by a newer one (exclusive workers) is cancelled: that is normal.
+    """
+    from textual.worker import WorkerCancelled
+
     for _ in range(4):
-        await pilot.app.workers.wait_for_complete()
+        try:
+            await pilot.app.workers.wait_for_complete()
+        except WorkerCancelled:
+            pass
         await pilot.pause()
 
 

@@ -42,6 +42,7 @@ class FormScreen(ModalScreen[Any]):
         Binding("escape", "cancel", "Cancel", id="form-cancel"),
         Binding("ctrl+s", "submit", "Submit", id="form-submit"),
     ]
+    AUTO_FOCUS = "Input, Select, #submit"
 
     def __init__(self, title: str, fields: Sequence[Field],
                  submit: Callable[[dict[str, str]], Any], submit_label: str = "Save",
@@ -56,21 +57,23 @@ class FormScreen(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(classes="dialog"):
-            yield Static(self.form_title, classes="section-title")
+            # User text (titles, notes) is never read as markup: a "[" stays a "[".
+            yield Static(self.form_title, classes="section-title", markup=False)
             if self.note:
-                yield Static(self.note, classes="muted")
+                yield Static(self.note, classes="muted", markup=False)
             for f in self.fields:
-                yield Label(f.label)
+                yield Label(f.label, markup=False)
                 if f.options is not None:
                     yield Select([(label, value) for label, value in f.options],
                                  value=f.value if f.value else Select.BLANK,
-                                 id=f"f-{f.name}", allow_blank=not f.value)
+                                 id=f"f-{f.name}", allow_blank=not f.value, compact=True)
                 else:
-                    yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}")
+                    yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}",
+                                compact=True)
                 if f.help:
-                    yield Static(f.help, classes="muted")
-            yield Static("", id="preview", classes="muted")
-            yield Static("", id="form-error", classes="error")
+                    yield Static(f.help, classes="muted", markup=False)
+            yield Static("", id="preview", classes="muted", markup=False)
+            yield Static("", id="form-error", classes="error", markup=False)
             with Horizontal(classes="buttons"):
                 yield Button("Cancel", id="cancel")
                 yield Button(self.submit_label, id="submit", variant="primary")

@@ -52,8 +52,6 @@ class MyDayScreen(LedgerScreen):
     MyDayScreen #today-entries { height: auto; max-height: 12; }
     MyDayScreen #log-preview { height: auto; padding: 1 0 0 0; }
     MyDayScreen #log-button { margin-top: 1; }
-    MyDayScreen #myday-form Input { height: 1; border: none; padding: 0 1; background: $boost; }
-    MyDayScreen #myday-form Input:focus { background: $accent 30%; }
     MyDayScreen #myday-form Label { padding: 1 0 0 0; }
     """
 
@@ -70,13 +68,14 @@ class MyDayScreen(LedgerScreen):
             with Vertical(id="myday-form", classes="form"):
                 yield Static("Log hours", classes="section-title")
                 yield Label("Task")
-                yield Select([], id="log-task", allow_blank=True, prompt="choose a task")
+                yield Select([], id="log-task", allow_blank=True, prompt="choose a task",
+                             compact=True)
                 yield Label("Hours")
-                yield Input(placeholder="e.g. 7.5", id="log-hours")
+                yield Input(placeholder="e.g. 7.5", id="log-hours", compact=True)
                 yield Label("Note")
-                yield Input(placeholder="what you did (optional)", id="log-note")
+                yield Input(placeholder="what you did (optional)", id="log-note", compact=True)
                 yield Label("Date")
-                yield Input(id="log-date")
+                yield Input(id="log-date", compact=True)
                 yield Button("Log", id="log-button", variant="primary")
                 yield Static("", id="log-preview")
                 yield Static("", id="log-error", classes="error")

@@ -1,7 +1,328 @@
-"""(being built)"""
+"""Sign-offs (签字确认): period timesheets and the acceptance, with their signatures.
 
+A period locks at its first signature (its entries are frozen) and is signed
+once a vendor and a client signatory have both signed. Once the acceptance
+carries one signature the whole ledger is frozen; with both, the project is
+accepted and read-only for good.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from rich.markup import escape
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.widgets import DataTable, Static
+
+from model import rules
+from model.errors import LedgerError
+from model.views import ProjectView, SignoffView
 from tui.screens.base import LedgerScreen
+from tui.screens.changes import push_form, signature_lines, signed_parties
+from tui.screens.form import ConfirmScreen, Field, FormScreen
+
+
+def previous_month(today: date) -> tuple[date, date]:
+    """The calendar month before ``today``'s: (first day, last day)."""
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last
+
+
+def _awaiting(doc: SignoffView) -> str:
+    """Which required party has not signed yet ("client", "vendor" or "")."""
+    missing = [party for party in ("vendor", "client")
+               if not any(s.party == party and rules.may_sign(s.party, s.role)
+                          for s in doc.signatures)]
+    return " and ".join(missing)
+
+
+def status_label(doc: SignoffView) -> tuple[str, str]:
+    """(short status, style) for the list."""
+    if doc.status == rules.DOC_WITHDRAWN:
+        return "withdrawn", "dim"
+    if doc.status == rules.DOC_EFFECTIVE:
+        return ("ACCEPTED" if doc.kind == "acceptance" else "SIGNED"), "bold green"
+    if doc.status == rules.DOC_SIGNING:
+        if doc.kind == "acceptance":
+            return "LEDGER FROZEN · 1 of 2", "bold yellow"
+        return "LOCKED · 1 of 2", "bold yellow"
+    return "open", ""
+
+
+def meaning(doc: SignoffView) -> str:
+    """What the status means for the ledger, in one sentence."""
+    if doc.kind == "period":
+        if doc.status == rules.DOC_EFFECTIVE:
+            return (f"signed by both parties, effective {doc.effective_on}; "
+                    "its entries are locked for good")
+        if doc.status == rules.DOC_SIGNING:
+            return (f"locked: its entries are frozen since the first signature; "
+                    f"awaiting the {_awaiting(doc)} signature")
+        if doc.status == rules.DOC_WITHDRAWN:
+            return "withdrawn: no effect, its entries are no longer frozen by it"
+        return "no signature yet"
+    if doc.status == rules.DOC_EFFECTIVE:
+        return f"project accepted on {doc.effective_on}: the ledger is read-only"
+    if doc.status == rules.DOC_SIGNING:
+        return (f"the whole ledger is frozen until the {_awaiting(doc)} signature "
+                "(or a withdrawal)")
+    if doc.status == rules.DOC_WITHDRAWN:
+        return "withdrawn: the next acceptance signature starts a new document"
+    return "no signature yet"
+
+
+def short_meaning(doc: SignoffView) -> str:
+    """The list's column: what is locked, and who is awaited."""
+    waiting = _awaiting(doc)
+    if doc.status == rules.DOC_WITHDRAWN:
+        return "no effect"
+    if doc.kind == "period":
+        if doc.status == rules.DOC_EFFECTIVE:
+            return "entries locked for good"
+        if doc.status == rules.DOC_SIGNING:
+            return f"entries frozen; awaiting {waiting}"
+        return "not signed"
+    if doc.status == rules.DOC_EFFECTIVE:
+        return "project accepted: read-only"
+    if doc.status == rules.DOC_SIGNING:
+        return f"whole ledger frozen; awaiting {waiting}"
+    return "not signed"
+
+
+def _range(doc: SignoffView) -> str:
+    if doc.first is None or doc.last is None:
+        return "whole project"
+    return f"{doc.first} .. {doc.last}"
+
+
+@dataclass(frozen=True)
+class SignoffsData:
+    docs: list[SignoffView]
+    project: ProjectView
 
 
 class SignoffsScreen(LedgerScreen):
+    """Period timesheets and the acceptance: status, who signed, what is locked."""
+
     VIEW = "signoffs"
+    BINDINGS = [
+        Binding("p", "sign_period", "Sign a period", id="sign-period"),
+        Binding("a", "sign_acceptance", "Sign acceptance", id="sign-acceptance"),
+        Binding("w", "withdraw_signoff", "Withdraw", id="withdraw-signoff"),
+    ]
+    DEFAULT_CSS = """
+    SignoffsScreen #so-detail-scroll { height: 1fr; border-top: solid $primary; }
+    SignoffsScreen #so-detail { padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: SignoffsData | None = None
+        self.selected: str | None = None
+        self._after_load: list[Callable[[], None]] = []  # actions asked for before the data
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("Sign-offs 签字确认", id="so-headline", classes="headline")
+        yield DataTable(id="so-table", cursor_type="row", zebra_stripes=True)
+        with VerticalScroll(id="so-detail-scroll"):
+            yield Static("", id="so-detail", markup=False)
+
+    def on_mount(self) -> None:
+        t = self.query_one("#so-table", DataTable)
+        t.add_columns("number", "document", "range", "status", "signed", "effective",
+                      "locks")
+        t.focus()
+        super().on_mount()
+
+    # ------------------------------------------------------------ reading
+
+    def load(self) -> SignoffsData:
+        ledger = self.ledger
+        return SignoffsData(ledger.signoffs(), ledger.project())
+
+    def show(self, data: SignoffsData) -> None:
+        self.data = data
+        p = data.project
+        acc = [d for d in data.docs if d.kind == "acceptance"
+               and d.status != rules.DOC_WITHDRAWN]
+        if p.accepted_on:
+            acceptance = f"project ACCEPTED on {p.accepted_on} (read-only)"
+        elif acc:
+            acceptance = f"acceptance {acc[-1].number}: {status_label(acc[-1])[0]}"
+        else:
+            acceptance = "acceptance: not signed yet (a)"
+        self.query_one("#so-headline", Static).update(Text(
+            f"Sign-offs 签字确认 · a period locks at its first signature, is signed once "
+            f"both parties have · {acceptance}"))
+        t = self.query_one("#so-table", DataTable)
+        t.clear()
+        for d in data.docs:
+            label, style = status_label(d)
+            t.add_row(d.number, "period" if d.kind == "period" else "acceptance 验收",
+                      _range(d), Text(label, style=style), signed_parties(d.signatures),
+                      str(d.effective_on or ""), short_meaning(d), key=d.number)
+        numbers = [d.number for d in data.docs]
+        if self.selected not in numbers:
+            self.selected = numbers[-1] if numbers else None
+        if self.selected is not None:
+            t.move_cursor(row=numbers.index(self.selected))
+        self._show_detail()
+        pending_actions, self._after_load = self._after_load, []
+        for action in pending_actions:
+            action()
+
+    def _loaded(self, action: Callable[[], None]) -> bool:
+        """True when the data is here; else run ``action`` once it is (the command palette)."""
+        if self.data is None:
+            self._after_load.append(action)
+            return False
+        return True
+
+    @on(DataTable.RowHighlighted, "#so-table")
+    def _highlighted(self, event: DataTable.RowHighlighted) -> None:
+        if event.row_key.value is not None:
+            self.selected = event.row_key.value
+            self._show_detail()
+
+    def current(self) -> SignoffView | None:
+        if self.data is None:
+            return None
+        return next((d for d in self.data.docs if d.number == self.selected), None)
+
+    def _show_detail(self) -> None:
+        panel = self.query_one("#so-detail", Static)
+        doc = self.current()
+        if doc is None:
+            panel.update("Nothing signed yet. Press p to sign a period's timesheet, "
+                         "a to sign the acceptance.")
+            return
+        out = Text()
+        kind = "Period timesheet" if doc.kind == "period" else "Acceptance 验收"
+        label, style = status_label(doc)
+        out.append(f"{doc.number}  {kind}  {_range(doc)}  ", style="bold")
+        out.append(label + "\n", style=style)
+        out.append(meaning(doc) + "\n")
+        out.append(f"{signed_parties(doc.signatures)}\n\n")
+        out.append("Signatures\n", style="bold")
+        out.append(signature_lines(doc.signatures) + "\n")
+        if doc.status in (rules.DOC_OPEN, rules.DOC_SIGNING):
+            out.append("\nThe other party signs with ", style="dim")
+            out.append("p" if doc.kind == "period" else "a", style="bold")
+            out.append(" (ctrl+a to act as them); w withdraws it.", style="dim")
+        panel.update(out)
+
+    # ------------------------------------------------------------ actions
+
+    def _period_default(self) -> tuple[date, date, str]:
+        """The selected period when it awaits a signature, else the previous month."""
+        doc = self.current()
+        if (doc is not None and doc.kind == "period" and doc.status == rules.DOC_SIGNING
+                and doc.first and doc.last):
+            return doc.first, doc.last, f"{doc.number} awaits the {_awaiting(doc)} signature"
+        first, last = previous_month(self.today)
+        return first, last, "the previous calendar month"
+
+    def _period_preview(self, values: dict[str, str]) -> str:
+        try:
+            d1 = _date(values.get("first", ""), "from")
+            d2 = _date(values.get("last", ""), "to")
+            _date(values.get("on", ""), "signed on")
+        except LedgerError as exc:
+            return escape(f"⚠ {exc}")
+        if d2 < d1:
+            return escape(f"⚠ to: {d2} is before from {d1}")
+        docs = self.data.docs if self.data else []
+        live = [d for d in docs if d.kind == "period" and d.status != rules.DOC_WITHDRAWN
+                and d.first and d.last]
+        same = next((d for d in live if d.first == d1 and d.last == d2), None)
+        if same is not None:
+            return escape(f"co-signs {same.number} ({status_label(same)[0]}; "
+                          f"{signed_parties(same.signatures)})")
+        clash = next((d for d in live if d.first <= d2 and d1 <= d.last), None)
+        if clash is not None:
+            return escape(f"⚠ overlaps {clash.number} ({clash.first} .. {clash.last}); "
+                          "the ledger will refuse it")
+        days = (d2 - d1).days + 1
+        return (f"a new period of {days} days: from this first signature on, the entries "
+                f"dated {d1} .. {d2} are frozen (no add, edit or delete)")
+
+    def action_sign_period(self) -> None:
+        if not self._loaded(self.action_sign_period):
+            return
+        ledger = self.ledger
+        first, last, why = self._period_default()
+
+        def submit(v: dict[str, str]) -> SignoffView:
+            return ledger.sign_period(v["first"].strip(), v["last"].strip(),
+                                      v["on"].strip() or None)
+
+        def done(doc: SignoffView | None) -> None:
+            if isinstance(doc, SignoffView):
+                self.selected = doc.number
+                self.notify(f"{doc.number} {_range(doc)} signed: {status_label(doc)[0]} "
+                            f"({signed_parties(doc.signatures)})", timeout=6)
+                self.reload()
+
+        push_form(self, FormScreen("Sign a period's timesheet", [
+            Field("first", "From", value=first.isoformat(), help=f"default: {why}"),
+            Field("last", "To", value=last.isoformat()),
+            Field("on", "Signed on", value=self.today.isoformat()),
+        ], submit, "Sign", note=escape(f"signing {self.sow_app.acting_label}"),
+            on_change=self._period_preview), done)
+
+    def action_sign_acceptance(self) -> None:
+        if not self._loaded(self.action_sign_acceptance):
+            return
+        ledger = self.ledger
+
+        def submit(v: dict[str, str]) -> SignoffView:
+            return ledger.sign_acceptance(v["on"].strip() or None)
+
+        def done(doc: SignoffView | None) -> None:
+            if isinstance(doc, SignoffView):
+                self.selected = doc.number
+                self.notify(f"{doc.number} signed: {status_label(doc)[0]} "
+                            f"({signed_parties(doc.signatures)})", timeout=6)
+                self.reload()
+
+        note = escape(f"signing {self.sow_app.acting_label}\n"
+                      "Once one party has signed, the whole ledger is frozen (entries, "
+                      "blockers, CRs, periods, quotas) until the other signs or it is "
+                      "withdrawn. Once both have signed, the project is accepted and "
+                      "read-only for good.")
+        push_form(self, FormScreen("Sign the final acceptance 验收?", [
+            Field("on", "Signed on", value=self.today.isoformat()),
+        ], submit, "Sign the acceptance", note=note), done)
+
+    def action_withdraw_signoff(self) -> None:
+        if not self._loaded(self.action_withdraw_signoff):
+            return
+        doc = self.current()
+        if doc is None:
+            self.notify("no sign-off selected", severity="warning")
+            return
+        ledger = self.ledger
+        number = doc.number
+
+        def done(result: SignoffView | None) -> None:
+            if isinstance(result, SignoffView):
+                self.notify(f"{result.number} withdrawn", timeout=4)
+                self.reload()
+
+        push_form(self, ConfirmScreen(
+            escape(f"Withdraw {doc.number} ({_range(doc)}, {signed_parties(doc.signatures)})? "
+                   "Its signatures stay on record; it stops locking anything."),
+            lambda _v: ledger.withdraw_signoff(number), "Withdraw"), done)
+
+
+def _date(text: str, what: str) -> date:
+    try:
+        return date.fromisoformat(text.strip())
+    except ValueError:
+        raise LedgerError(f"{what}: {text.strip()!r} is not a date (YYYY-MM-DD)") from None
