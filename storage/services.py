@@ -589,8 +589,8 @@ class Ledger:
                         status="open")
             for key in dict.fromkeys(assignees):
                 p = self._person(s, project, key, "assignees")
-                if p.party != "vendor":
-                    raise LedgerError(f"assignees: {key} is not of the vendor party")
+                if p.party != "vendor" or not p.grade:
+                    raise LedgerError(f"assignees: {key} is not a vendor person with a grade")
                 task.assignees.append(Assignment(person=p))
             project.tasks.append(task)
             s.flush()
@@ -639,13 +639,14 @@ class Ledger:
             self._check_writable(s, project)
             t = self._task(s, project, task, "task")
             p = self._person(s, project, person, "person")
-            if p.party != "vendor":
-                raise LedgerError(f"person: {person} is not of the vendor party")
+            if p.party != "vendor" or not p.grade:
+                raise LedgerError(f"person: {person} is not a vendor person with a grade")
             before = self._task_state(t)
             current = next((a for a in t.assignees if a.person is p), None)
             if pd is None:
-                if current is not None:
-                    t.assignees.remove(current)
+                if current is None:
+                    raise LedgerError(f"person: {person} is not assigned to {t.code}")
+                t.assignees.remove(current)
             else:
                 milli = rules.pd_to_milli(pd, "PD")
                 if milli < 0:

@@ -433,3 +433,28 @@ def test_processes_logging_at_once_lose_nothing(example: Ledger, db_url: str) ->
     assert _count(example) == 100
     count, problems = example.verify()
     assert problems == [] and count == 101  # init + 100 entries, one unbroken chain
+
+
+# ---------------------------------------------------------------- tasks
+
+
+def test_tasks_and_allocations(example: Ledger) -> None:
+    t = example.add_task("T5", "Hand-over", "10", "low", ["liu.yang"])
+    assert (t.code, t.estimate_milli, t.assignees) == ("T5", 10_000, (("liu.yang", None),))
+    t = example.set_allocation("T5", "liu.yang", "6.5")
+    t = example.set_allocation("T5", "wang.fang", "2")
+    assert t.assignees == (("liu.yang", 6500), ("wang.fang", 2000)) and t.allocated_milli == 8500
+    with pytest.raises(LedgerError, match="person: zhao.min is not a vendor person with a grade"):
+        example.set_allocation("T5", "zhao.min", "1")
+    with pytest.raises(LedgerError, match="person: chen.jing is not assigned to T5"):
+        example.set_allocation("T5", "chen.jing", None)
+    assert example.set_allocation("T5", "wang.fang", None).assignees == (("liu.yang", 6500),)
+    with pytest.raises(LedgerError, match="code: a task 'T5' already exists"):
+        example.add_task("T5", "again", "1")
+    as_(example, "liu.yang").log("T5", "4", on="2026-03-02")
+    edited = example.edit_task("T5", status="in_progress", estimate="12.5")
+    assert (edited.status, edited.estimate_milli, edited.consumed_minutes) == (
+        "in_progress", 12_500, 240)
+    with pytest.raises(LedgerError, match="status: 'later' is not one of"):
+        example.edit_task("T5", status="later")
+    assert example.verify()[1] == []

@@ -65,7 +65,7 @@ class FormScreen(ModalScreen[Any]):
                 yield Label(f.label, markup=False)
                 if f.options is not None:
                     yield Select([(label, value) for label, value in f.options],
-                                 value=f.value if f.value else Select.BLANK,
+                                 value=f.value if f.value else Select.NULL,
                                  id=f"f-{f.name}", allow_blank=not f.value, compact=True)
                 else:
                     yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}",
@@ -86,7 +86,7 @@ class FormScreen(ModalScreen[Any]):
         for f in self.fields:
             widget = self.query_one(f"#f-{f.name}")
             if isinstance(widget, Select):
-                out[f.name] = "" if widget.value is Select.BLANK else str(widget.value)
+                out[f.name] = "" if widget.value is Select.NULL else str(widget.value)
             else:
                 out[f.name] = widget.value  # type: ignore[attr-defined]
         return out

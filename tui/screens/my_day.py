@@ -233,7 +233,7 @@ class MyDayScreen(LedgerScreen):
         error = self.query_one("#log-error", Static)
         error.update("")
         code = self.query_one("#log-task", Select).value
-        if code is Select.BLANK:
+        if code is Select.NULL:
             error.update("refused: --task: choose a task")
             return
         hours = self.query_one("#log-hours", Input).value.strip()

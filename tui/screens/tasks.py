@@ -1,7 +1,359 @@
-"""(being built)"""
+"""Tasks (任务): the work breakdown, its estimates, allocations (人天分配) and consumption.
 
+Keys: ``a`` add a task, ``e`` edit the selected task, ``l`` allocate person-days
+of one person on the selected task (an empty PD unassigns). The lower table
+shows the selected task's allocations by person and grade.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from fractions import Fraction
+from typing import Any
+
+from rich.text import Text
+from textual import on
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import DataTable, Static
+
+from model.errors import LedgerError
+from model.rules import (
+    GRADE_LABELS_ZH,
+    GRADES,
+    PRIORITIES,
+    TASK_STATUSES,
+    grade_order,
+    pd_of_milli,
+    pd_of_minutes,
+)
+from model.views import PersonView, TaskView
 from tui.screens.base import LedgerScreen
+from tui.screens.form import Field, FormScreen
+from tui.text import fmt_pd
+
+TASK_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("code", "code"), ("title", "title 任务"), ("priority", "priority"), ("status", "status"),
+    ("estimate", "estimate"), ("allocated", "allocated"), ("consumed", "consumed"),
+    ("remaining", "remaining"), ("assignees", "assignees (planned PD)"),
+)
+NUMERIC = {"estimate", "allocated", "consumed", "remaining", "planned"}
+ALLOC_COLUMNS: tuple[tuple[str, str], ...] = (
+    ("name", "name 姓名"), ("key", "id"), ("grade", "grade"), ("zh", "职级"),
+    ("planned", "planned PD"),
+)
+PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
+STATUS_STYLE = {"done": "green", "in_progress": "cyan", "open": ""}
+
+
+@dataclass(frozen=True)
+class TasksData:
+    tasks: list[TaskView]
+    people: list[PersonView]
+
+
+def right(text: str, style: str = "") -> Text:
+    return Text(text, style=style, justify="right")
+
+
+def task_pd(t: TaskView) -> tuple[Fraction, Fraction, Fraction, Fraction]:
+    """(estimate, allocated, consumed, remaining) of a task, in PD, exactly."""
+    estimate = pd_of_milli(t.estimate_milli)
+    consumed = pd_of_minutes(t.consumed_minutes, t.minutes_per_day)
+    return estimate, pd_of_milli(t.allocated_milli), consumed, estimate - consumed
+
+
+def assignees_text(t: TaskView) -> str:
+    return ", ".join(key if planned is None else f"{key} {fmt_pd(pd_of_milli(planned))}"
+                     for key, planned in t.assignees)
+
+
+#: the option value meaning "nothing chosen" (FormScreen's blank Select is unusable in Textual 8)
+CHOOSE = "?"
+
+
+class FieldForm(FormScreen):
+    """A FormScreen that starts with the cursor in a chosen field (the first by default).
+
+    E.g. the allocation form preselects the person and starts in the PD field.
+    """
+
+    def __init__(self, *args: Any, focus: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.focus_field = focus or (self.fields[0].name if self.fields else None)
+
+    def on_mount(self) -> None:
+        # FormScreen.on_mount runs as well (Textual calls each class's handler).
+        if self.focus_field:
+            self.query_one(f"#f-{self.focus_field}").focus()
+
+
+def _split_keys(text: str) -> list[str]:
+    return [k.strip() for k in text.replace("，", ",").split(",") if k.strip()]
 
 
 class TasksScreen(LedgerScreen):
     VIEW = "tasks"
+
+    BINDINGS = [
+        Binding("a", "add_task", "Add task", id="tasks-add"),
+        Binding("e", "edit_task", "Edit task", id="tasks-edit"),
+        Binding("l", "allocate", "Allocate PD", id="tasks-allocate"),
+    ]
+
+    DEFAULT_CSS = """
+    TasksScreen #by-grade { height: auto; padding: 0 1; }
+    """
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.data: TasksData | None = None
+        self._pending: str | None = None  # an action asked for before the first load
+        self._select_after_reload: str | None = None
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="tasks-headline", classes="headline", markup=False)
+        yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+        yield Static("Allocations", id="alloc-title", classes="section-title", markup=False)
+        yield DataTable(id="allocations", cursor_type="none", zebra_stripes=True)
+        yield Static("", id="by-grade", classes="muted", markup=False)
+
+    def on_mount(self) -> None:
+        table = self.query_one("#tasks", DataTable)
+        for key, label in TASK_COLUMNS:
+            width = 40 if key == "title" else None
+            table.add_column(right(label) if key in NUMERIC else label, key=key, width=width)
+        # Inline styles: the app's stylesheet gives every DataTable height 1fr.
+        table.styles.height = "auto"
+        table.styles.max_height = "60%"
+        alloc = self.query_one("#allocations", DataTable)
+        alloc.styles.height = "auto"
+        alloc.styles.max_height = 14
+        for key, label in ALLOC_COLUMNS:
+            alloc.add_column(right(label) if key in NUMERIC else label, key=key)
+        table.focus()
+        # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
+
+    # ------------------------------------------------------------ reading
+
+    def load(self) -> TasksData:
+        return TasksData(self.ledger.tasks(), self.ledger.people())
+
+    def show(self, data: TasksData) -> None:
+        selected = self._select_after_reload or self.selected_code()
+        self._select_after_reload = None
+        self.data = data
+        table = self.query_one("#tasks", DataTable)
+        table.clear()
+        total = [Fraction(0)] * 4
+        for t in data.tasks:
+            figures = task_pd(t)
+            total = [a + b for a, b in zip(total, figures, strict=True)]
+            estimate, allocated, consumed, remaining = figures
+            table.add_row(
+                Text(t.code), Text(t.title),
+                Text(t.priority, style=PRIORITY_STYLE.get(t.priority, "")),
+                Text(t.status, style=STATUS_STYLE.get(t.status, "")),
+                right(fmt_pd(estimate)), right(fmt_pd(allocated)), right(fmt_pd(consumed)),
+                right(fmt_pd(remaining), "bold red" if remaining < 0 else ""),
+                Text(assignees_text(t)), key=t.code)
+        codes = [t.code for t in data.tasks]
+        if selected in codes:
+            table.move_cursor(row=codes.index(selected))
+        estimate, allocated, consumed, remaining = total
+        self.query_one("#tasks-headline", Static).update(
+            f"{len(codes)} tasks (figures in PD 人天)   estimate {fmt_pd(estimate)}   allocated "
+            f"{fmt_pd(allocated)}   consumed {fmt_pd(consumed)}   remaining {fmt_pd(remaining)}")
+        self.show_allocations()
+        if self._pending:
+            action, self._pending = self._pending, None
+            self.call_later(self.run_action, action)
+
+    def selected_task(self) -> TaskView | None:
+        if self.data is None or not self.data.tasks:
+            return None
+        table = self.query_one("#tasks", DataTable)
+        row = table.cursor_row
+        if 0 <= row < len(self.data.tasks):
+            return self.data.tasks[row]
+        return None
+
+    def selected_code(self) -> str | None:
+        task = self.selected_task()
+        return task.code if task else None
+
+    @on(DataTable.RowHighlighted, "#tasks")
+    def _highlighted(self) -> None:
+        self.show_allocations()
+
+    def show_allocations(self) -> None:
+        task = self.selected_task()
+        alloc = self.query_one("#allocations", DataTable)
+        alloc.clear()
+        title = self.query_one("#alloc-title", Static)
+        grades_line = self.query_one("#by-grade", Static)
+        if task is None or self.data is None:
+            title.update("Allocations")
+            grades_line.update("")
+            return
+        people = {p.key: p for p in self.data.people}
+        rows = sorted(task.assignees, key=lambda a: (
+            grade_order(people[a[0]].grade or "") if a[0] in people else len(GRADES), a[0]))
+        by_grade: dict[str, Fraction] = defaultdict(Fraction)
+        for key, planned in rows:
+            p = people.get(key)
+            grade = (p.grade if p else None) or ""
+            if planned is not None:
+                by_grade[grade] += pd_of_milli(planned)
+            alloc.add_row(Text(p.name if p else key), Text(key), grade,
+                          GRADE_LABELS_ZH.get(grade, ""),
+                          right(fmt_pd(pd_of_milli(planned)) if planned is not None else "–"))
+        estimate, allocated, _, _ = task_pd(task)
+        title.update(f"Allocations of {task.code} (人天分配): {len(rows)} people, "
+                     f"{fmt_pd(allocated)} of {fmt_pd(estimate)} PD planned, "
+                     f"{fmt_pd(estimate - allocated)} PD unallocated")
+        parts = [f"{g} {GRADE_LABELS_ZH.get(g, '')} {fmt_pd(pd)}"
+                 for g, pd in sorted(by_grade.items(), key=lambda i: grade_order(i[0]))]
+        grades_line.update("by grade: " + ("   ".join(parts) if parts else "nothing planned yet"))
+
+    # ------------------------------------------------------------ actions
+
+    def _needs_task(self, action: str) -> TaskView | None:
+        """The selected task; before the first load, remember the action for later."""
+        if self.data is None:
+            self._pending = action
+            return None
+        task = self.selected_task()
+        if task is None:
+            self.notify("No task selected: add one with a", severity="warning")
+        return task
+
+    def _vendor_people(self) -> list[PersonView]:
+        people = self.data.people if self.data else self.sow_app.people
+        graded = [p for p in people if p.party == "vendor" and p.grade]
+        return sorted(graded, key=lambda p: (grade_order(p.grade or ""), p.key))
+
+    def action_add_task(self) -> None:
+        ledger = self.ledger
+        codes = {t.code for t in self.data.tasks} if self.data else set()
+        n = len(codes) + 1
+        while f"T{n}" in codes:
+            n += 1
+        keys = ", ".join(f"{p.key} ({p.grade})" for p in self._vendor_people())
+
+        def submit(v: dict[str, str]) -> TaskView:
+            return ledger.add_task(v["code"], v["title"], v["estimate"].strip(),
+                                   v["priority"] or "medium", _split_keys(v["assignees"]))
+
+        def done(result: TaskView | None) -> None:
+            if isinstance(result, TaskView):
+                estimate = fmt_pd(pd_of_milli(result.estimate_milli))
+                self.notify(f"Task {result.code} added: {estimate} PD estimated", timeout=4)
+                self._select_after_reload = result.code
+                self.reload()
+
+        self.app.push_screen(FieldForm("Add a task (任务)", [
+            Field("code", "Code", placeholder=f"T{n}", value=f"T{n}"),
+            Field("title", "Title", placeholder="需求澄清 Requirement clarification"),
+            Field("estimate", "Estimate (PD)", placeholder="e.g. 12.5"),
+            Field("priority", "Priority", value="medium",
+                  options=[(p, p) for p in PRIORITIES]),
+            Field("assignees", "Assignees (ids, comma-separated; optional)",
+                  placeholder="liu.yang, sun.lei", help=f"vendor people: {keys}"),
+        ], submit, submit_label="Add task", focus="title"), done)
+
+    def action_edit_task(self) -> None:
+        task = self._needs_task("edit_task")
+        if task is None:
+            return
+        ledger = self.ledger
+        estimate = fmt_pd(pd_of_milli(task.estimate_milli))
+
+        def submit(v: dict[str, str]) -> TaskView | None:
+            changes = {}
+            if v["title"].strip() != task.title:
+                changes["title"] = v["title"]
+            if v["estimate"].strip() != estimate:
+                changes["estimate"] = v["estimate"].strip()
+            if v["priority"] and v["priority"] != task.priority:
+                changes["priority"] = v["priority"]
+            if v["status"] and v["status"] != task.status:
+                changes["status"] = v["status"]
+            if not changes:
+                return None
+            return ledger.edit_task(task.code, **changes)
+
+        def done(result: TaskView | bool | None) -> None:
+            if isinstance(result, TaskView):
+                self.notify(f"Task {result.code} saved", timeout=4)
+                self.reload()
+            elif result:
+                self.notify(f"Task {task.code}: nothing changed", timeout=3)
+
+        self.app.push_screen(FieldForm(f"Edit task {task.code}", [
+            Field("title", "Title", value=task.title),
+            Field("estimate", "Estimate (PD)", value=estimate),
+            Field("priority", "Priority", value=task.priority,
+                  options=[(p, p) for p in PRIORITIES]),
+            Field("status", "Status", value=task.status,
+                  options=[(s, s) for s in TASK_STATUSES]),
+        ], submit, submit_label="Save"), done)
+
+    def action_allocate(self) -> None:
+        task = self._needs_task("allocate")
+        if task is None:
+            return
+        ledger = self.ledger
+        planned = dict(task.assignees)
+        people = self._vendor_people()
+        # Labels are Text: names are user text, never markup.
+        options = [(Text(f"{p.name} {p.key} · {p.grade} {GRADE_LABELS_ZH.get(p.grade or '', '')}"
+                         + (f" · assigned, {fmt_pd(pd_of_milli(planned[p.key]))} PD"
+                            if planned.get(p.key) is not None
+                            else " · assigned" if p.key in planned else "")), p.key)
+                   for p in people]
+
+        def submit(v: dict[str, str]) -> TaskView:
+            person = v["person"]
+            if person in ("", CHOOSE):
+                raise LedgerError("person: choose a person")
+            pd = v["pd"].strip() or None
+            if pd is None and person not in planned:
+                raise LedgerError(f"person: {person} is not assigned to {task.code}; "
+                                  "nothing to unassign")
+            return ledger.set_allocation(task.code, person, pd)
+
+        def preview(v: dict[str, str]) -> str:
+            person = v["person"]
+            if person in ("", CHOOSE):
+                return ""
+            now = planned.get(person)
+            state = ("not assigned" if person not in planned else
+                     "assigned, no PD planned" if now is None else
+                     f"{fmt_pd(pd_of_milli(now))} PD planned")
+            pd = v["pd"].strip()
+            after = "unassign" if not pd else f"plan {pd} PD"
+            return f"{person} on {task.code}: {state} → {after}"
+
+        def done(result: TaskView | None) -> None:
+            if isinstance(result, TaskView):
+                self.notify(f"{result.code}: {fmt_pd(pd_of_milli(result.allocated_milli))} PD "
+                            "allocated in all", timeout=4)
+                self.reload()
+
+        # The first assignee without planned PD, else the first assignee, else nobody.
+        graded = {p.key for p in people}
+        first = next((k for k, pd in task.assignees if pd is None and k in graded),
+                     next((k for k, _ in task.assignees if k in graded), CHOOSE))
+        estimate, allocated, _, _ = task_pd(task)
+        self.app.push_screen(FieldForm(
+            f"Allocate person-days (人天分配) on {task.code}", [
+                Field("person", "Person (vendor, with a grade)", value=first,
+                      options=[("— choose —", CHOOSE), *options]),
+                Field("pd", "Planned PD", placeholder="e.g. 10",
+                      help="leave empty to unassign the person from the task"),
+            ], submit, submit_label="Allocate", on_change=preview,
+            focus="person" if first == CHOOSE else "pd",
+            note=f"{task.title} · estimate {fmt_pd(estimate)} PD, "
+                 f"{fmt_pd(allocated)} PD allocated"), done)
