@@ -12,7 +12,15 @@ from datetime import date, timedelta
 
 from model.rules import Calendar
 from storage.services import Ledger
-from storage.sowfile import EntryRow, PersonSpec, QuotaSpec, SowSpec, TaskSpec, parse_date
+from storage.sowfile import (
+    AllocationSpec,
+    EntryRow,
+    PersonSpec,
+    QuotaSpec,
+    SowSpec,
+    TaskSpec,
+    parse_date,
+)
 
 DEMO_CODE = "DEMO-AGENT"
 
@@ -42,6 +50,15 @@ TASKS = [
              "in_progress", ["zhang.wei", "zhou.jie", "wang.fang"]),
     TaskSpec("T5", "部署与运维交接 Deployment and hand-over", 85_000, "low", "open",
              ["liu.yang", "zhou.jie"]),
+]
+
+# Planned PD of each person on each task (人天分配), in thousandths.
+ALLOCATIONS = [
+    ("T1", "zhang.wei", 20_000), ("T1", "wang.fang", 25_000),
+    ("T2", "liu.yang", 70_000), ("T2", "sun.lei", 55_000), ("T2", "chen.jing", 35_000),
+    ("T3", "chen.jing", 45_000), ("T3", "wang.fang", 45_000),
+    ("T4", "zhang.wei", 30_000), ("T4", "zhou.jie", 30_000), ("T4", "wang.fang", 20_000),
+    ("T5", "liu.yang", 45_000), ("T5", "zhou.jie", 40_000),
 ]
 
 # Each worker's usual day: (task codes, hours), and a first week on the project.
@@ -80,6 +97,7 @@ def demo_spec(today: date) -> SowSpec:
                 QuotaSpec("prompt-rounds", "提示词优化轮次 Prompt optimisation rounds", 5),
                 QuotaSpec("eval-records", "评测数据条数 Evaluation data records", 2000)],
         people=list(PEOPLE), tasks=list(TASKS),
+        allocations=[AllocationSpec(t, p, pd) for t, p, pd in ALLOCATIONS],
     )
 
 

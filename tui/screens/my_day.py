@@ -164,10 +164,11 @@ class MyDayScreen(LedgerScreen):
         table = self.query_one("#my-tasks", DataTable)
         table.clear()
         if not table.columns:
-            table.add_columns("task", "title", Text("estimate PD", justify="right"),
-                              Text("consumed PD", justify="right"),
-                              Text("remaining PD", justify="right"),
-                              Text("my plan PD", justify="right"), "priority")
+            # A fixed title width: auto-width can be computed before the first layout.
+            table.add_column("task")
+            table.add_column("title", width=34)
+            for label in ("estimate", "consumed", "left PD", "my plan"):
+                table.add_column(Text(label, justify="right"))
         key = data.person.key if data.person else ""
         for t in self._assigned(data):
             consumed = rules.pd_of_minutes(t.consumed_minutes, t.minutes_per_day)
@@ -177,7 +178,7 @@ class MyDayScreen(LedgerScreen):
                           _r(fmt_pd(estimate - consumed),
                              "bold red" if consumed > estimate else ""),
                           _r(fmt_pd(rules.pd_of_milli(plan)) if plan is not None else ""),
-                          t.priority, key=t.code)
+                          key=t.code)
 
     # ------------------------------------------------------------ the form
 
