@@ -138,3 +138,31 @@ def test_the_app_uses_todays_date_when_none_is_given(tmp_path: Path) -> None:
     assert app.today == Ledger.today("Asia/Shanghai") and not app.today_given
     assert app.ledger.actor == "zhang.wei"  # the vendor lead when nobody is named
     assert isinstance(app.today, date)
+
+
+def test_the_palette_offers_every_key_of_every_view(tmp_path: Path) -> None:
+    from tui.app import view_bindings
+
+    led = demo_ledger(tmp_path)
+    app = SowtrackApp(led, today=TODAY)
+    seen: dict[str, list[str]] = {}
+
+    async def scenario(pilot) -> None:
+        seen["titles"] = [c.title for c in pilot.app.get_system_commands(pilot.app.screen)]
+
+    async def main() -> None:
+        async with app.run_test(size=(150, 45)) as pilot:
+            await scenario(pilot)
+
+    import asyncio
+
+    asyncio.run(main())
+    titles = seen["titles"]
+    assert "Log hours" in titles and "Raise a change request" in titles
+    assert "Timesheet: Delete" in titles and "Journal: Filter" in titles
+    assert "Team: Change grade" in titles
+    named = {(m, a) for _, _, m, a in ACTIONS}
+    for mode, screen in SowtrackApp.MODES.items():
+        for b in view_bindings(screen):
+            assert (mode, b.action) in named or any(t.endswith(": " + b.description)
+                                                    for t in titles), (mode, b.action)

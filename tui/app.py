@@ -132,10 +132,25 @@ class SowtrackApp(App[None]):
         for mode, key, label in VIEWS:
             yield SystemCommand(f"Go to {label}", f"key {key}",
                                 lambda m=mode: self.call_later(self.goto, m))
+        named = set()
         for title, help_text, mode, action in ACTIONS:
+            named.add((mode, action))
             yield SystemCommand(title, help_text,
                                 lambda m=mode, a=action: self.call_later(self.goto, m, a))
+        # Every other key of every view, so that each action is in the palette too.
+        for mode, _key, label in VIEWS:
+            for b in view_bindings(self.MODES[mode]):  # type: ignore[arg-type]
+                if (mode, b.action) not in named:
+                    yield SystemCommand(f"{label}: {b.description}", f"key {b.key}",
+                                        lambda m=mode, a=b.action: self.call_later(
+                                            self.goto, m, a))
         yield SystemCommand("Act as…", "choose the acting person (ctrl+a)", self.action_act_as)
+
+
+def view_bindings(screen: type[Screen]) -> list[Binding]:
+    """The keys a view defines itself (not those it inherits), shown in the footer."""
+    return [b for b in screen.__dict__.get("BINDINGS", [])
+            if isinstance(b, Binding) and b.show]
 
 
 def run_tui(ledger: Ledger, today: date | None = None) -> None:
