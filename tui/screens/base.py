@@ -57,6 +57,8 @@ class LedgerScreen(Screen[None]):
         yield Footer()
 
     _first_resume = True
+    _loaded = False  # set once show() has run: the view has its data
+    _waiting: list[Callable[[], None]] | None = None
 
     def on_mount(self) -> None:
         self.reload()
@@ -81,6 +83,26 @@ class LedgerScreen(Screen[None]):
     def reload(self) -> None:
         self._load()
 
+    def when_loaded(self, action: Callable[[], None]) -> bool:
+        """True if the view has its data; else run ``action`` once it has, and say False.
+
+        An action can be asked for before the first load is in (the command palette
+        switches to a view and runs one of its actions at once).
+        """
+        if self._loaded:
+            return True
+        if self._waiting is None:
+            self._waiting = []
+        self._waiting.append(action)
+        return False
+
+    def _shown(self, data: Any) -> None:
+        self.show(data)
+        self._loaded = True
+        waiting, self._waiting = self._waiting or [], None
+        for action in waiting:
+            self.call_later(action)
+
     @work(thread=True, exclusive=True, group="load")
     def _load(self) -> None:
         try:
@@ -89,7 +111,7 @@ class LedgerScreen(Screen[None]):
             self.app.call_from_thread(self.notify, str(exc), title="sowtrack",
                                       severity="error", timeout=8)
             return
-        self.app.call_from_thread(self.show, data)
+        self.app.call_from_thread(self._shown, data)
 
     # ------------------------------------------------------------ writing
 

@@ -60,7 +60,6 @@ class BlockersScreen(LedgerScreen):
     def __init__(self) -> None:
         super().__init__()
         self.data: BlockersData | None = None
-        self._pending: str | None = None  # an action asked for before the first load
         self._select_after_reload: str | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -107,9 +106,6 @@ class BlockersScreen(LedgerScreen):
         self.query_one("#blockers-headline", Static).update(
             f"Working days lost as of {self.today}:   {days}      "
             f"{open_count} open, {len(numbers) - open_count} resolved")
-        if self._pending:
-            action, self._pending = self._pending, None
-            self.call_later(self.run_action, action)
 
     def selected_blocker(self) -> BlockerView | None:
         if self.data is None or not self.data.blockers:
@@ -151,8 +147,7 @@ class BlockersScreen(LedgerScreen):
         ], submit, submit_label="Add blocker"), done)
 
     def action_resolve_blocker(self) -> None:
-        if self.data is None:
-            self._pending = "resolve_blocker"
+        if not self.when_loaded(self.action_resolve_blocker):
             return
         b = self.selected_blocker()
         if b is None:

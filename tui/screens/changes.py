@@ -244,7 +244,6 @@ class ChangesScreen(LedgerScreen):
         super().__init__()
         self.data: ChangesData | None = None
         self.selected: str | None = None  # CR number to keep selected across reloads
-        self._after_load: list[Callable[[], None]] = []  # actions asked for before the data
 
     def compose_body(self) -> ComposeResult:
         yield Static("Change requests 变更申请单", id="cr-headline", classes="headline")
@@ -288,16 +287,6 @@ class ChangesScreen(LedgerScreen):
         if self.selected is not None:
             t.move_cursor(row=numbers.index(self.selected))
         self._show_detail()
-        pending_actions, self._after_load = self._after_load, []
-        for action in pending_actions:
-            action()
-
-    def _loaded(self, action: Callable[[], None]) -> bool:
-        """True when the data is here; else run ``action`` once it is (the command palette)."""
-        if self.data is None:
-            self._after_load.append(action)
-            return False
-        return True
 
     @on(DataTable.RowHighlighted, "#cr-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -367,7 +356,7 @@ class ChangesScreen(LedgerScreen):
                       + effect_text(s, self.data.rates, fact, compact=True))
 
     def action_raise_cr(self) -> None:
-        if not self._loaded(self.action_raise_cr):
+        if not self.when_loaded(self.action_raise_cr):
             return
         ledger = self.ledger
         quota_keys = ", ".join(key for key, *_ in self.data.summary.quotas) if self.data else ""
@@ -409,7 +398,7 @@ class ChangesScreen(LedgerScreen):
         return escape(f"{doing} {self.sow_app.acting_label}")
 
     def action_sign_cr(self) -> None:
-        if not self._loaded(self.action_sign_cr):
+        if not self.when_loaded(self.action_sign_cr):
             return
         cr = self.current()
         if cr is None:
@@ -443,7 +432,7 @@ class ChangesScreen(LedgerScreen):
         ], submit, "Sign", note=note), done)
 
     def action_withdraw_cr(self) -> None:
-        if not self._loaded(self.action_withdraw_cr):
+        if not self.when_loaded(self.action_withdraw_cr):
             return
         cr = self.current()
         if cr is None:

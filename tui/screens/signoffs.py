@@ -8,7 +8,6 @@ accepted and read-only for good.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -125,7 +124,6 @@ class SignoffsScreen(LedgerScreen):
         super().__init__()
         self.data: SignoffsData | None = None
         self.selected: str | None = None
-        self._after_load: list[Callable[[], None]] = []  # actions asked for before the data
 
     def compose_body(self) -> ComposeResult:
         yield Static("Sign-offs 签字确认", id="so-headline", classes="headline")
@@ -173,16 +171,6 @@ class SignoffsScreen(LedgerScreen):
         if self.selected is not None:
             t.move_cursor(row=numbers.index(self.selected))
         self._show_detail()
-        pending_actions, self._after_load = self._after_load, []
-        for action in pending_actions:
-            action()
-
-    def _loaded(self, action: Callable[[], None]) -> bool:
-        """True when the data is here; else run ``action`` once it is (the command palette)."""
-        if self.data is None:
-            self._after_load.append(action)
-            return False
-        return True
 
     @on(DataTable.RowHighlighted, "#so-table")
     def _highlighted(self, event: DataTable.RowHighlighted) -> None:
@@ -253,7 +241,7 @@ class SignoffsScreen(LedgerScreen):
                 f"dated {d1} .. {d2} are frozen (no add, edit or delete)")
 
     def action_sign_period(self) -> None:
-        if not self._loaded(self.action_sign_period):
+        if not self.when_loaded(self.action_sign_period):
             return
         ledger = self.ledger
         first, last, why = self._period_default()
@@ -277,7 +265,7 @@ class SignoffsScreen(LedgerScreen):
             on_change=self._period_preview), done)
 
     def action_sign_acceptance(self) -> None:
-        if not self._loaded(self.action_sign_acceptance):
+        if not self.when_loaded(self.action_sign_acceptance):
             return
         ledger = self.ledger
 
@@ -301,7 +289,7 @@ class SignoffsScreen(LedgerScreen):
         ], submit, "Sign the acceptance", note=note), done)
 
     def action_withdraw_signoff(self) -> None:
-        if not self._loaded(self.action_withdraw_signoff):
+        if not self.when_loaded(self.action_withdraw_signoff):
             return
         doc = self.current()
         if doc is None:

@@ -109,7 +109,6 @@ class TasksScreen(LedgerScreen):
     def __init__(self) -> None:
         super().__init__()
         self.data: TasksData | None = None
-        self._pending: str | None = None  # an action asked for before the first load
         self._select_after_reload: str | None = None
 
     def compose_body(self) -> ComposeResult:
@@ -166,9 +165,6 @@ class TasksScreen(LedgerScreen):
             f"{len(codes)} tasks (figures in PD 人天)   estimate {fmt_pd(estimate)}   allocated "
             f"{fmt_pd(allocated)}   consumed {fmt_pd(consumed)}   remaining {fmt_pd(remaining)}")
         self.show_allocations()
-        if self._pending:
-            action, self._pending = self._pending, None
-            self.call_later(self.run_action, action)
 
     def selected_task(self) -> TaskView | None:
         if self.data is None or not self.data.tasks:
@@ -221,8 +217,7 @@ class TasksScreen(LedgerScreen):
 
     def _needs_task(self, action: str) -> TaskView | None:
         """The selected task; before the first load, remember the action for later."""
-        if self.data is None:
-            self._pending = action
+        if not self.when_loaded(lambda: self.call_later(self.run_action, action)):
             return None
         task = self.selected_task()
         if task is None:

@@ -126,7 +126,6 @@ class TimesheetScreen(LedgerScreen):
         self.week: Week | None = None
         self._row_keys: list[str] = []
         self._place: tuple[str | None, int] | None = None  # cursor to restore after a load
-        self._pending: str | None = None  # an action asked for before the week was loaded
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="ts-head", classes="headline")
@@ -177,9 +176,6 @@ class TimesheetScreen(LedgerScreen):
             return  # a load for a week the user has already left
         self.week = data
         self.render_week()
-        if self._pending:  # e.g. the command palette's "Add an entry" on a fresh view
-            action, self._pending = self._pending, None
-            self.call_later(self.run_action, action)
 
     # ------------------------------------------------------------ drawing
 
@@ -525,9 +521,10 @@ class TimesheetScreen(LedgerScreen):
         self.app.push_screen(pick_entry(cell.entries, self._names(), what), chosen)
 
     def action_add_entry(self) -> None:
+        if not self.when_loaded(self.action_add_entry):
+            return
         week = self.week
         if week is None:
-            self._pending = "add_entry"
             return
         cell = self.current_cell()
         person = cell.person or self._default_person() or ""
