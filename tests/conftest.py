@@ -74,6 +74,19 @@ def example(ledger: Ledger) -> Ledger:
     return ledger
 
 
+def worked_commands() -> list[list[str]]:
+    """The sowtrack invocations of the worked example's commands.sh, continuations joined."""
+    import shlex
+
+    text = (WORKED / "commands.sh").read_text(encoding="utf-8").replace("\\\n", " ")
+    out = []
+    for line in text.splitlines():
+        words = shlex.split(line, comments=True)
+        if words and words[0] == "sowtrack":
+            out.append(words[1:])
+    return out
+
+
 def as_(led: Ledger, person: str) -> Ledger:
     """The same ledger acting as someone else."""
     return Ledger(led.engine, led.project_code, person)

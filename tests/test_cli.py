@@ -11,7 +11,6 @@ from __future__ import annotations
 import argparse
 import json
 import re
-import shlex
 import subprocess
 import sys
 from collections.abc import Iterator
@@ -24,7 +23,7 @@ from model.errors import LedgerError
 from storage.services import Ledger
 from tui.cli import build_parser, main
 
-from .conftest import EXAMPLE_SOW, WORKED
+from .conftest import EXAMPLE_SOW, WORKED, worked_commands
 
 CODE = "CLAIMS-AGENT-2026"
 
@@ -668,22 +667,13 @@ def test_help_of_every_command_has_an_example(path: list[str],
 # ---------------------------------------------------------------- reports, export, verify
 
 
-def _worked_commands() -> list[list[str]]:
-    text = (WORKED / "commands.sh").read_text(encoding="utf-8").replace("\\\n", " ")
-    out = []
-    for line in text.splitlines():
-        words = shlex.split(line, comments=True)
-        if words and words[0] == "sowtrack":
-            out.append(words[1:])
-    return out
-
 
 @pytest.fixture
 def worked(url: str, worked_dir: Path, capsys: pytest.CaptureFixture[str],
            monkeypatch: pytest.MonkeyPatch) -> str:
     """The worked example replayed through the command line (but its last report)."""
     monkeypatch.chdir(worked_dir)
-    commands = _worked_commands()
+    commands = worked_commands()
     assert commands[-1][:2] == ["report", "summary"]
     for args in commands[:-1]:
         assert main(["--db", url, *args]) == 0, args

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import os
-import shlex
 import subprocess
 import sys
 from pathlib import Path
@@ -13,7 +12,7 @@ import pytest
 
 from tui.cli import main
 
-from .conftest import WORKED
+from .conftest import WORKED, worked_commands
 
 
 def _expected() -> dict:
@@ -22,16 +21,6 @@ def _expected() -> dict:
     expected["cost"]["currency"] = "CNY"
     return expected
 
-
-def _commands() -> list[list[str]]:
-    """The sowtrack invocations of commands.sh, continuation lines joined."""
-    text = (WORKED / "commands.sh").read_text(encoding="utf-8").replace("\\\n", " ")
-    out = []
-    for line in text.splitlines():
-        words = shlex.split(line, comments=True)
-        if words and words[0] == "sowtrack":
-            out.append(words[1:])
-    return out
 
 
 def test_commands_sh_as_a_shell_script(worked_dir: Path) -> None:
@@ -53,7 +42,7 @@ def test_worked_example_on_each_backend(db_url: str, worked_dir: Path,
                                         monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.chdir(worked_dir)
     monkeypatch.delenv("SOWTRACK_USER", raising=False)
-    commands = _commands()
+    commands = worked_commands()
     assert len(commands) == 13
     for args in commands[:-1]:
         assert main(["--db", db_url, *args]) == 0, args
@@ -69,7 +58,7 @@ def test_summary_before_cr_001_took_effect(db_url: str, worked_dir: Path,
                                            monkeypatch: pytest.MonkeyPatch) -> None:
     """As of 03-05 only the vendor had signed CR-001: no +5 senior yet, limit 5 rounds."""
     monkeypatch.chdir(worked_dir)
-    for args in _commands()[:-1]:
+    for args in worked_commands()[:-1]:
         assert main(["--db", db_url, *args]) == 0
     capsys.readouterr()
     assert main(["--db", db_url, "report", "summary", "--as-of", "2026-03-05", "--json"]) == 0
