@@ -19,6 +19,7 @@ class PersonView:
     location: str | None
     timezone: str | None
     day_rate_minor: int | None
+    title: str | None = None  # job title, printed in signature blocks
 
 
 @dataclass(frozen=True)

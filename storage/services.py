@@ -23,6 +23,7 @@ from model import rules
 from model.entities import (
     Acceptance,
     Assignment,
+    AuditEvent,
     Baseline,
     Blocker,
     CalendarDay,
@@ -346,7 +347,7 @@ class Ledger:
             rates = {r.grade: r.day_rate_minor for r in project.rates}
             return [PersonView(p.key, p.name, p.party, p.role, p.grade, p.location,
                                p.timezone or project.timezone,
-                               rates.get(p.grade) if p.grade else None)
+                               rates.get(p.grade) if p.grade else None, p.title)
                     for p in project.people]
 
     def rates(self) -> dict[str, int]:
@@ -911,12 +912,17 @@ class Ledger:
     # ------------------------------------------------------------ sign-offs
 
     def _period_content(self, s: Session, project: Project, period: Period) -> dict[str, Any]:
+        return self._period_entries_content(s, project, period.first, period.last)
+
+    def _period_entries_content(self, s: Session, project: Project, first: date,
+                                last: date) -> dict[str, Any]:
+        """What a period's signatures (and its printed timesheet) cover: its entries."""
         entries = s.scalars(select(TimeEntry).where(
-            TimeEntry.project_id == project.id, TimeEntry.on >= period.first,
-            TimeEntry.on <= period.last).options(selectinload(TimeEntry.person),
-                                                 selectinload(TimeEntry.task)))
-        return {"kind": "period", "project": project.code, "number": period.number,
-                "first": period.first.isoformat(), "last": period.last.isoformat(),
+            TimeEntry.project_id == project.id, TimeEntry.on >= first,
+            TimeEntry.on <= last).options(selectinload(TimeEntry.person),
+                                          selectinload(TimeEntry.task)))
+        return {"kind": "period", "project": project.code,
+                "first": first.isoformat(), "last": last.isoformat(),
                 "entries": sorted([e.on.isoformat(), e.person.key, e.task.code, e.minutes,
                                    e.grade, e.note] for e in entries)}
 
@@ -950,6 +956,31 @@ class Ledger:
             self._sign(s, project, "period", period, period.number,
                        self._period_content(s, project, period), on, period.first)
             return self._period_view(s, period)
+
+    # ------------------------------------------------------------ printed sheets
+
+    def period_content(self, first: date, last: date) -> dict[str, Any]:
+        """The canonical content a period's signatures cover (a printed timesheet's too)."""
+        with reading(self.engine) as s:
+            return self._period_entries_content(s, self._project(s), first, last)
+
+    def change_content(self, number: str) -> dict[str, Any]:
+        """The canonical content a CR's signatures cover (its printed form's too)."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            return _change_content(project, self._cr(s, project, number))
+
+    def acceptance_content(self) -> dict[str, Any]:
+        """The canonical content the acceptance's signatures cover."""
+        with reading(self.engine) as s:
+            return self._acceptance_content(s, self._project(s))
+
+    def ledger_version(self) -> int:
+        """The project's audit rows so far: a printed sheet's version."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            return int(s.execute(select(func.count()).select_from(AuditEvent).where(
+                AuditEvent.project_code == project.code)).scalar() or 0)
 
     def _period_view(self, s: Session, p: Period) -> SignoffView:
         return SignoffView("period", p.number, p.first, p.last, p.status, p.effective_on,

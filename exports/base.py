@@ -1,0 +1,276 @@
+"""What every printed sheet shares: page, styles, header and footer, QR code, signatures.
+
+A sheet is built from a :class:`SheetMeta` (who, which document, which content) and a
+story of flowables. Every page carries the document id and version and "page X of Y";
+the first page carries a QR code with the id and the SHA-256 of the sheet's content;
+the PDF's metadata carries them too, so that ``sowtrack verify FILE.pdf`` can read
+them back. No Textual, no database: sheets take views.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from decimal import Decimal
+from fractions import Fraction
+from pathlib import Path
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.graphics.barcode.qr import QrCodeWidget
+from reportlab.graphics.shapes import Drawing
+from reportlab.lib import colors
+from reportlab.lib.enums import TA_CENTER, TA_RIGHT
+from reportlab.lib.pagesizes import A4, landscape
+from reportlab.lib.styles import ParagraphStyle
+from reportlab.lib.units import mm
+from reportlab.pdfgen.canvas import Canvas
+from reportlab.platypus import (
+    BaseDocTemplate,
+    Frame,
+    KeepTogether,
+    PageTemplate,
+    Paragraph,
+    Spacer,
+    Table,
+    TableStyle,
+)
+
+from exports.fonts import cjk_font
+from model.rules import round_money, round_pd
+from model.sheets import METADATA_PREFIX, SheetMeta, Signatory, read_keywords  # noqa: F401
+
+# ---------------------------------------------------------------- styles and helpers
+
+
+class Styles:
+    """The one stylesheet of every sheet (CJK font throughout: it has Latin glyphs too)."""
+
+    def __init__(self) -> None:
+        font = cjk_font()
+        self.font, self.bold = font.regular, font.bold
+        base = dict(fontName=self.font, fontSize=9, leading=12, wordWrap="CJK")
+        self.body = ParagraphStyle("body", **base)
+        self.small = ParagraphStyle("small", **{**base, "fontSize": 7.5, "leading": 9.5})
+        self.cell = ParagraphStyle("cell", **{**base, "fontSize": 8, "leading": 10})
+        self.cell_right = ParagraphStyle("cell_right", parent=self.cell, alignment=TA_RIGHT)
+        self.cell_center = ParagraphStyle("cell_center", parent=self.cell, alignment=TA_CENTER)
+        self.head = ParagraphStyle("head", **{**base, "fontName": self.bold, "fontSize": 8,
+                                               "leading": 10})
+        self.head_right = ParagraphStyle("head_right", parent=self.head, alignment=TA_RIGHT)
+        self.h1 = ParagraphStyle("h1", **{**base, "fontName": self.bold, "fontSize": 16,
+                                          "leading": 21, "spaceAfter": 4})
+        self.h2 = ParagraphStyle("h2", **{**base, "fontName": self.bold, "fontSize": 11,
+                                          "leading": 15, "spaceBefore": 8, "spaceAfter": 3,
+                                          "textColor": colors.HexColor("#1f3b63")})
+
+
+def p(text: object, style: ParagraphStyle) -> Paragraph:
+    """A paragraph of plain text (escaped: a '<' in a task title stays a '<')."""
+    return Paragraph(escape("" if text is None else str(text)), style)
+
+
+def fmt_pd(value: Fraction | int | None) -> str:
+    if value is None:
+        return ""
+    text = f"{round_pd(value):f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
+def fmt_money(value: Fraction | int | Decimal) -> str:
+    return f"{round_money(Fraction(value)):,.2f}"
+
+
+def money_capitals(value: Fraction | int | Decimal) -> str:
+    """An amount in Chinese capital numerals (大写), e.g. 肆万柒仟壹佰叁拾柒元伍角."""
+    import cn2an
+
+    amount = round_money(Fraction(value))
+    if amount == 0:
+        return "零元整"
+    sign = "负" if amount < 0 else ""
+    text = cn2an.an2cn(f"{abs(amount):f}", "rmb")
+    if not text.endswith(("角", "分", "整")):
+        text += "整"
+    return sign + text
+
+
+def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], styles: Styles,
+               widths: Sequence[float] | None = None, right: Sequence[int] = (),
+               total_rows: int = 0, shade: Sequence[tuple[int, int]] = (),
+               repeat: bool = True) -> Table:
+    """A ruled table with a bold header; ``right`` columns right-aligned; the last
+    ``total_rows`` rows bold; ``shade`` cells (col, row) greyed (0-based, body rows)."""
+    body = [[p(h, styles.head_right if i in right else styles.head)
+             for i, h in enumerate(header)]]
+    n = len(rows)
+    for r, row in enumerate(rows):
+        is_total = r >= n - total_rows
+        cells = []
+        for i, value in enumerate(row):
+            if isinstance(value, Paragraph):
+                cells.append(value)
+                continue
+            style = (styles.head_right if i in right else styles.head) if is_total else (
+                styles.cell_right if i in right else styles.cell)
+            cells.append(p(value, style))
+        body.append(cells)
+    table = Table(body, colWidths=widths, repeatRows=1 if repeat else 0)
+    commands: list[tuple] = [
+        ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a94a6")),
+        ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ebf2")),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("TOPPADDING", (0, 0), (-1, -1), 2),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+    ]
+    if total_rows:
+        commands.append(("BACKGROUND", (0, n - total_rows + 1), (-1, n),
+                         colors.HexColor("#f2f2f2")))
+    for col, row in shade:
+        commands.append(("BACKGROUND", (col, row + 1), (col, row + 1),
+                         colors.HexColor("#d9d9d9")))
+    table.setStyle(TableStyle(commands))
+    return table
+
+
+def key_values(pairs: Sequence[tuple[str, object]], styles: Styles,
+               widths: tuple[float, float] = (35 * mm, 135 * mm)) -> Table:
+    """Label: value lines (the parties, the SOW, the dates)."""
+    rows = [[p(k, styles.head), p(v, styles.cell)] for k, v in pairs]
+    table = Table(rows, colWidths=list(widths))
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    return table
+
+
+def signature_block(meta: SheetMeta, styles: Styles) -> KeepTogether:
+    """One column per party: name, title, date, signature line; a seal box for the client."""
+    cols = []
+    for party in ("vendor", "client"):
+        people = [s for s in meta.signatories if s.party == party] or [Signatory(party, "")]
+        company = meta.vendor if party == "vendor" else meta.client
+        lines: list[list[object]] = [[p(f"{meta.label(party)}: {company}", styles.head)]]
+        for s in people:
+            lines.append([p(f"{meta.label('name')}: {s.name}", styles.cell)])
+            lines.append([p(f"{meta.label('title')}: {s.title}", styles.cell)])
+            on = (f"{s.signed_on}  ({meta.label('signed_in_ledger')})" if s.signed_on
+                  else "________________")
+            lines.append([p(f"{meta.label('date')}: {on}", styles.cell)])
+            lines.append([p(f"{meta.label('signature')}: ______________________",
+                            styles.cell)])
+            lines.append([Spacer(1, 3 * mm)])
+        if party == "client":
+            seal = Table([[p(meta.label("seal"), styles.small)]], colWidths=[32 * mm],
+                         rowHeights=[26 * mm])
+            seal.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
+                                      ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+            lines.append([seal])
+        inner = Table(lines, colWidths=[82 * mm])
+        inner.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 2),
+                                   ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))
+        cols.append(inner)
+    outer = Table([cols], colWidths=[88 * mm, 88 * mm])
+    outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#8a94a6")),
+                               ("LINEAFTER", (0, 0), (0, 0), 0.4, colors.HexColor("#8a94a6"))]))
+    return KeepTogether([Spacer(1, 6 * mm), outer])
+
+
+def qr_drawing(payload: str, size: float = 24 * mm) -> Drawing:
+    widget = QrCodeWidget(payload)
+    x1, y1, x2, y2 = widget.getBounds()
+    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing.add(widget)
+    return drawing
+
+
+# ---------------------------------------------------------------- the document
+
+
+def _numbered_canvas(meta: SheetMeta, styles: Styles) -> type[Canvas]:
+    """A canvas that knows the page count when it draws each page's footer."""
+
+    class NumberedCanvas(Canvas):
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self._pages: list[dict] = []
+
+        def showPage(self) -> None:  # noqa: N802 - ReportLab's name
+            self._pages.append(dict(self.__dict__))
+            self._startPage()
+
+        def save(self) -> None:
+            total = len(self._pages)
+            for state in self._pages:
+                self.__dict__.update(state)
+                self._footer(total)
+                super().showPage()
+            super().save()
+
+        def _footer(self, total: int) -> None:
+            width, height = self._pagesize
+            self.saveState()
+            self.setFont(styles.font, 7.5)
+            self.setFillColor(colors.HexColor("#4a5568"))
+            left = 15 * mm
+            self.drawString(left, height - 10 * mm, f"{meta.project_code} · {meta.title}")
+            self.drawRightString(width - 15 * mm, height - 10 * mm,
+                                 f"{meta.label('doc_id')} {meta.doc_id} · "
+                                 f"{meta.label('version')} v{meta.version}")
+            self.line(left, 12 * mm, width - 15 * mm, 12 * mm)
+            self.drawString(left, 8 * mm, f"{meta.label('sha')} {meta.digest[:32]}…  ·  "
+                                          f"{meta.label('printed')} {meta.printed_on}")
+            self.drawRightString(width - 15 * mm, 8 * mm,
+                                 meta.label("page", n=self._pageNumber, total=total))
+            self.restoreState()
+
+    return NumberedCanvas
+
+
+class SheetDocument:
+    """A4 (portrait or landscape) with a QR code on the first page; builds to a file."""
+
+    MARGIN = 15 * mm
+    TOP = 16 * mm
+    BOTTOM = 16 * mm
+
+    def __init__(self, meta: SheetMeta):
+        self.meta = meta
+        self.styles = Styles()
+        self.pagesize = landscape(A4) if meta.landscape else A4
+
+    def heading(self) -> list[Any]:
+        """Title and parties at the top of the first page, the QR code at the right."""
+        m, s = self.meta, self.styles
+        qr = qr_drawing(m.qr_payload)
+        left = [p(m.title, s.h1), p(f"{m.project_code} · {m.project_title}", s.body),
+                p(f"{m.label('client')}: {m.client}    {m.label('vendor')}: {m.vendor}",
+                  s.body),
+                p(f"{m.label('doc_id')}: {m.doc_id}   {m.label('version')}: v{m.version}",
+                  s.small)]
+        width = self.pagesize[0] - 2 * self.MARGIN
+        table = Table([[left, qr]], colWidths=[width - 28 * mm, 28 * mm])
+        table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                                   ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
+        return [table, Spacer(1, 4 * mm)]
+
+    def build(self, story: list[Any], out: str | Path) -> Path:
+        """Write the PDF (atomically: a half-built sheet never lands at ``out``)."""
+        out = Path(out)
+        tmp = out.with_name(out.name + ".part")
+        m = self.meta
+        doc = BaseDocTemplate(
+            str(tmp), pagesize=self.pagesize, leftMargin=self.MARGIN,
+            rightMargin=self.MARGIN, topMargin=self.TOP, bottomMargin=self.BOTTOM,
+            title=m.title, author=m.vendor, subject=m.doc_id, creator="sowtrack",
+            keywords=m.keywords, invariant=1)
+        frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        try:
+            doc.build(self.heading() + story,
+                      canvasmaker=_numbered_canvas(m, self.styles))  # type: ignore[arg-type]
+            tmp.replace(out)
+        finally:
+            tmp.unlink(missing_ok=True)
+        return out

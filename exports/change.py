@@ -1,0 +1,109 @@
+"""The change request form (变更申请单): "the written change form is the only basis"."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from reportlab.lib.units import mm
+from reportlab.platypus import Spacer
+
+from exports.base import (
+    SheetDocument,
+    data_table,
+    fmt_money,
+    fmt_pd,
+    key_values,
+    money_capitals,
+    signature_block,
+)
+from exports.base import p as para
+from model.rules import GRADE_LABELS_ZH
+from model.sheet_change import ChangeSheetData
+from model.sheets import Sheet
+
+TEXT = {
+    "zh": {"number": "变更编号", "title": "变更标题", "raised": "提出日期 / 提出人",
+           "status": "状态", "reason": "变更原因", "deltas": "人天变更（按职级）",
+           "grade": "职级", "before": "变更前人天", "delta": "变更人天", "after": "变更后人天",
+           "rate": "人天单价", "cost": "费用变更", "total": "合计",
+           "capitals": "费用变更（大写）", "quotas": "额度变更", "quota": "额度",
+           "schedule": "工期影响", "end": "结束日期", "wd": "工作日",
+           "budget": "预算变更前后", "amount": "金额",
+           "basis": "口头要求不作为变更依据，本书面变更申请单经双方签字后方为唯一依据。",
+           "status_open": "待签字", "status_signing": "待签字（一方已签）",
+           "status_effective": "已生效", "status_withdrawn": "已撤回", "none": "无"},
+    "en": {"number": "Change request", "title": "Title", "raised": "Raised on / by",
+           "status": "Status", "reason": "Reason", "deltas": "Person-days by grade",
+           "grade": "Grade", "before": "PD before", "delta": "PD change", "after": "PD after",
+           "rate": "Day rate", "cost": "Cost change", "total": "Total",
+           "capitals": "Cost change in words", "quotas": "Quota changes", "quota": "Quota",
+           "schedule": "Schedule impact", "end": "End date", "wd": "working days",
+           "budget": "Budget before and after", "amount": "Amount",
+           "basis": "Oral requests are not honoured: this written form, signed by both "
+                    "parties, is the only basis for the change.",
+           "status_open": "awaiting signatures", "status_signing": "signed by one party",
+           "status_effective": "effective", "status_withdrawn": "withdrawn", "none": "none"},
+}
+
+
+def _signed(value: Any) -> str:
+    text = fmt_pd(value) if not isinstance(value, int) else str(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
+    data: ChangeSheetData = sheet.data
+    s, lang, cr = doc.styles, sheet.meta.language, data.cr
+    t = TEXT[lang]
+    cur = data.currency
+    status = t[f"status_{cr.status}"] + (f" {cr.effective_on}" if cr.effective_on else "")
+    out: list[Any] = [key_values([
+        (t["number"], cr.number), (t["title"], cr.title),
+        (t["raised"], f"{cr.raised_on} / {cr.raised_by or ''}"), (t["status"], status),
+        (t["reason"], cr.reason or t["none"])], s)]
+
+    out.append(para(t["deltas"], s.h2))
+    changed = [g for g in data.grades if g.delta_pd]
+    rows = [[g.grade + (f" {GRADE_LABELS_ZH.get(g.grade, '')}" if lang == "zh" else ""),
+             _signed(g.delta_pd), fmt_money(g.rate_minor / 100), fmt_money(g.cost_delta)]
+            for g in changed]
+    rows.append([t["total"], _signed(sum((g.delta_pd for g in changed), 0)), "",
+                 fmt_money(data.cost_delta)])
+    out.append(data_table([t["grade"], t["delta"], f"{t['rate']} ({cur})",
+                           f"{t['cost']} ({cur})"], rows, s,
+                          widths=[60 * mm, 35 * mm, 35 * mm, 45 * mm], right=[1, 2, 3],
+                          total_rows=1))
+    if lang == "zh":
+        out.append(Spacer(1, 2 * mm))
+        out.append(para(f"{t['capitals']}: {money_capitals(data.cost_delta)}", s.body))
+
+    out.append(para(t["quotas"], s.h2))
+    if data.quotas:
+        out.append(data_table([t["quota"], t["before"].replace("人天", "额度"), t["delta"],
+                               t["after"]],
+                              [[f"{q.key} {q.title}", q.before, _signed(q.delta),
+                                q.before + q.delta] for q in data.quotas], s,
+                              widths=[85 * mm, 30 * mm, 30 * mm, 30 * mm], right=[1, 2, 3]))
+    else:
+        out.append(para(t["none"], s.body))
+
+    out.append(para(t["schedule"], s.h2))
+    out.append(key_values([
+        (t["end"], f"{data.end_before} → {data.end_after}"),
+        (t["wd"], f"{data.working_days_before} → {data.working_days_after}")], s))
+
+    out.append(para(t["budget"], s.h2))
+    rows = [[g.grade + (f" {GRADE_LABELS_ZH.get(g.grade, '')}" if lang == "zh" else ""),
+             fmt_pd(g.before_pd), _signed(g.delta_pd), fmt_pd(g.after_pd)]
+            for g in data.grades]
+    rows.append([t["total"], fmt_pd(data.budget_before),
+                 _signed(data.budget_after - data.budget_before), fmt_pd(data.budget_after)])
+    rows.append([f"{t['amount']} ({cur})", fmt_money(data.cost(False)),
+                 fmt_money(data.cost_delta), fmt_money(data.cost(True))])
+    out.append(data_table([t["grade"], t["before"], t["delta"], t["after"]], rows, s,
+                          widths=[60 * mm, 38 * mm, 38 * mm, 39 * mm], right=[1, 2, 3],
+                          total_rows=2))
+    out.append(Spacer(1, 4 * mm))
+    out.append(para(t["basis"], s.small))
+    out.append(signature_block(sheet.meta, s))
+    return out
