@@ -58,6 +58,7 @@ class SheetRequest:
     cr: str | None = None  # change request number
     person: str | None = None  # one person's timesheet
     as_of: date | None = None  # status report
+    per_person: bool = False  # timesheet: one sheet per person (same content, same id)
 
     def doc_id(self, project: str) -> str:
         """``PROJECT/KIND[/params]``: enough to rebuild the sheet from the ledger."""

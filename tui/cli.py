@@ -20,6 +20,7 @@ from model.errors import LedgerError, LedgerErrors
 from tui.text import fmt_hours, fmt_money, fmt_pd, table
 
 PROG = "sowtrack"
+SHEETS = ("acceptance", "timesheet", "cr", "plan", "status")
 
 
 def _example(text: str) -> str:
@@ -213,13 +214,28 @@ sowtrack report summary --as-of 2026-03-10"""))
         p.add_argument("--as-of", metavar="D", help="default: today in the project's time zone")
         p.add_argument("--json", action="store_true", help="machine-readable output")
 
-    p = cmd(sub, "export", "write the SOW back as TOML (printed sheets come later)",
-            "sowtrack export sow --out sow.toml", do_export)
-    p.add_argument("kind", choices=["sow"], metavar="sow")
+    p = cmd(sub, "export", "write the SOW as TOML, or a printed sheet as PDF",
+            "sowtrack export sow --out sow.toml\n"
+            "sowtrack export timesheet --from 2026-03-01 --to 2026-03-31 --out march.pdf\n"
+            "sowtrack export cr --cr CR-002 --out CR-002.pdf\n"
+            "sowtrack export acceptance --out acceptance.pdf", do_export)
+    p.add_argument("kind", choices=["sow", *SHEETS], metavar="|".join(["sow", *SHEETS]),
+                   help="sow (TOML) or a sheet: acceptance report, timesheet confirmation, "
+                        "change request form, work plan, status report (PDF)")
     p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--from", dest="first", metavar="D", help="timesheet: first date")
+    p.add_argument("--to", dest="last", metavar="D", help="timesheet: last date")
+    p.add_argument("--person", metavar="P", help="timesheet: only this person")
+    p.add_argument("--per-person", action="store_true",
+                   help="timesheet: one sheet per person, each with its signatures")
+    p.add_argument("--cr", metavar="ID", help="cr: the change request")
+    p.add_argument("--as-of", metavar="D", help="status: as of this date (default today)")
 
-    p = cmd(sub, "verify", "check the audit chain, every record and every signature",
-            "sowtrack verify", do_verify)
+    p = cmd(sub, "verify", "check the audit chain, every record and every signature; or "
+                           "a printed sheet against the ledger",
+            "sowtrack verify\nsowtrack verify CR-002.pdf", do_verify)
+    p.add_argument("file", nargs="?", metavar="FILE.pdf",
+                   help="a sheet printed by sowtrack: is it still what the ledger holds?")
     return parser
 
 
@@ -527,9 +543,60 @@ def do_burndown(args: argparse.Namespace) -> int:
     return 0
 
 
+def sheet_request(args: argparse.Namespace) -> Any:
+    """The SheetRequest of `export KIND` options; refuses missing or stray options."""
+    from model.sheets import SheetRequest
+    from storage.sowfile import parse_date
+
+    kind = args.kind
+    if kind == "timesheet":
+        if not args.first or not args.last:
+            raise LedgerError("--from/--to: a timesheet needs its period")
+        first, last = parse_date(args.first, "--from"), parse_date(args.last, "--to")
+        if last < first:
+            raise LedgerError(f"--to: {last} is before --from {first}")
+        return SheetRequest(kind, first, last, person=args.person,
+                            per_person=args.per_person)
+    if kind == "cr":
+        if not args.cr:
+            raise LedgerError("--cr: which change request? (e.g. --cr CR-001)")
+        return SheetRequest(kind, cr=args.cr.upper())
+    if kind == "status":
+        return SheetRequest(kind, as_of=parse_date(args.as_of, "--as-of") if args.as_of
+                            else None)
+    return SheetRequest(kind)
+
+
+def write_sheet(ledger: Any, request: Any, out: str | Path) -> Path:
+    """Build and draw one sheet; font warnings go to stderr."""
+    import warnings
+
+    from exports.render import render_sheet
+    from storage.sheets import build_sheet
+
+    if request.kind == "status" and request.as_of is None:
+        from dataclasses import replace
+
+        request = replace(request, as_of=ledger.today(ledger.project().timezone))
+    sheet = build_sheet(ledger, request)
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        try:
+            path = render_sheet(sheet, request.kind, out)
+        except OSError as exc:
+            raise LedgerError(f"--out: cannot write {out}: {exc.strerror}") from None
+    for w in caught:
+        _err(f"warning: {w.message}")
+    return path
+
+
 def do_export(args: argparse.Namespace) -> int:
     from storage.sowfile import dump_sow
 
+    if args.kind != "sow":
+        path = write_sheet(_ledger(args), sheet_request(args), args.out)
+        _out(f"wrote {path}")
+        return 0
     text = dump_sow(_ledger(args).export_sow())
     out = Path(args.out)
     tmp = out.with_name(out.name + ".tmp")
@@ -543,6 +610,22 @@ def do_export(args: argparse.Namespace) -> int:
 
 
 def do_verify(args: argparse.Namespace) -> int:
+    if args.file:
+        from storage.services import Ledger
+        from storage.sheets import verify_pdf
+
+        engine = _ledger(args).engine
+        report = verify_pdf(args.file, lambda code: Ledger(engine, code, args.actor))
+        head = f"{args.file}: {report.doc_id} v{report.version}"
+        if report.matches:
+            _out(f"{head}: the ledger still holds exactly this content "
+                 f"(sha256 {report.printed_digest[:16]}…)")
+            _out(f"signatures: {report.signed}")
+            return 0
+        _err(f"{head}: the ledger no longer holds this content: printed sha256 "
+             f"{report.printed_digest[:16]}…, now {report.current_digest[:16]}…")
+        _err(f"signatures: {report.signed}")
+        return 1
     count, problems = _ledger(args).verify()
     if problems:
         for p in problems:
