@@ -1,0 +1,306 @@
+"""The acceptance report (验收报告): the last document of a project, signed by both parties.
+
+Sections: the project and its dates; the deliverables; person-days and money by grade
+(baseline, each effective change request, budget, consumed, remaining); quotas;
+blockers and the working days lost per party; the signed periods; the change
+requests with their document ids; the conclusion and the signatures.
+"""
+
+from __future__ import annotations
+
+from fractions import Fraction
+from typing import Any
+from xml.sax.saxutils import escape
+
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Paragraph, Spacer
+
+from exports.base import (
+    SheetDocument,
+    data_table,
+    fmt_money,
+    fmt_pd,
+    key_values,
+    money_capitals,
+    signature_block,
+)
+from exports.base import p as para
+from exports.status import figure_tiles, grade_label, signed_pd
+from model.sheet_acceptance import AcceptanceSheetData
+from model.sheets import Sheet
+
+TEXT = {
+    "zh": {
+        "intro": "根据工作说明书 {code} 及双方签字生效的变更申请单，甲乙双方对本项目的交付成果、"
+                 "人天消耗、额度使用与阻塞问题进行确认，形成本验收报告。",
+        "s_project": "一、项目概况", "s_deliver": "二、交付成果", "s_pd": "三、人天与金额",
+        "s_quota": "四、额度使用", "s_block": "五、阻塞问题与损失工作日",
+        "s_periods": "六、已签字确认的工时期间", "s_crs": "七、变更申请单",
+        "s_end": "八、验收结论",
+        "code": "项目编号", "name": "项目名称", "start": "开始日期", "sow_end": "合同结束日期",
+        "cur_end": "当前结束日期（含已生效变更）", "wd": "工作日", "pd_def": "人天定义",
+        "pd_def_v": "1 人天 = {h} 小时", "currency": "币种", "status": "验收状态",
+        "t_budget": "预算人天", "t_consumed": "已消耗人天", "t_remaining": "剩余人天",
+        "t_cost": "已消耗金额 ({cur})",
+        "task": "编号", "task_title": "任务 / 交付物", "priority": "优先级", "t_status": "状态",
+        "estimate": "预估人天", "used": "实耗人天", "diff": "偏差", "total": "合计",
+        "item": "项目", "rate": "人天单价", "baseline": "基线", "budget": "预算",
+        "consumed": "已消耗", "remaining": "剩余", "total_pd": "合计人天", "amount": "金额",
+        "cr_row": "{d} 生效",
+        "by_money": "金额（按职级）", "budget_cost": "预算金额", "consumed_cost": "已消耗金额",
+        "remaining_cost": "剩余金额",
+        "cap_budget": "预算金额（大写）", "cap_consumed": "已消耗金额（大写）",
+        "cap_remaining": "剩余金额（大写）",
+        "overtime": "其中加班 {pd} 人天（已计入消耗，另行列示）。",
+        "pd_note": "人天与金额按全部已登记工时及全部已生效变更计算，即验收签字所覆盖的内容。",
+        "quota": "额度", "q_title": "说明", "limit": "上限", "q_used": "已用", "q_left": "剩余",
+        "lost": "损失工作日（截至 {d}）", "lost_v": "{n} 个工作日", "b_count": "阻塞问题数",
+        "b_no": "编号", "b_title": "阻塞问题", "party": "责任方", "raised": "提出日期",
+        "resolved": "解决日期", "b_days": "工作日", "b_task": "任务", "open": "未解决",
+        "p_no": "编号", "period": "期间", "effective_on": "生效日期", "signers": "签字人",
+        "doc_id": "文档编号", "cr_title": "标题", "new_end": "新结束日期",
+        "d_pd": "人天变更", "d_cost": "费用变更",
+        "conclusion": "经双方确认，乙方已按工作说明书及上述已生效的变更完成约定的交付内容，"
+                      "人天消耗与金额如上所列。双方签字后本项目验收通过，台账转为只读。",
+        "none": "无",
+        "acc_open": "未签字", "acc_signing": "一方已签字（{who}），待另一方签字",
+        "acc_effective": "已于 {d} 验收通过（{who}）",
+        "doc_open": "待签字", "doc_signing": "一方已签", "doc_effective": "已生效",
+        "doc_withdrawn": "已撤回",
+        "task_open": "未开始", "task_in_progress": "进行中", "task_done": "已完成",
+        "prio_high": "高", "prio_medium": "中", "prio_low": "低",
+        "party_client": "甲方", "party_vendor": "乙方",
+    },
+    "en": {
+        "intro": "Under the Statement of Work {code} and the change requests signed by both "
+                 "parties, the client and the vendor confirm the deliverables, the "
+                 "person-days consumed, the quotas used and the blockers of this project.",
+        "s_project": "1. Project", "s_deliver": "2. Deliverables",
+        "s_pd": "3. Person-days and money", "s_quota": "4. Quotas",
+        "s_block": "5. Blockers and working days lost", "s_periods": "6. Signed periods",
+        "s_crs": "7. Change requests", "s_end": "8. Acceptance",
+        "code": "Project code", "name": "Project", "start": "Start", "sow_end": "SOW end",
+        "cur_end": "Current end (after CRs)", "wd": "Working days", "pd_def": "Person-day",
+        "pd_def_v": "1 PD = {h} hours", "currency": "Currency", "status": "Acceptance",
+        "t_budget": "Budget PD", "t_consumed": "Consumed PD", "t_remaining": "Remaining PD",
+        "t_cost": "Consumed ({cur})",
+        "task": "Task", "task_title": "Deliverable", "priority": "Priority",
+        "t_status": "Status", "estimate": "Estimate PD", "used": "Consumed PD",
+        "diff": "Variance", "total": "Total",
+        "item": "Item", "rate": "Day rate", "baseline": "Baseline", "budget": "Budget",
+        "consumed": "Consumed", "remaining": "Remaining", "total_pd": "Total PD",
+        "amount": "Amount", "cr_row": "effective {d}",
+        "by_money": "Money by grade", "budget_cost": "Budget", "consumed_cost": "Consumed",
+        "remaining_cost": "Remaining",
+        "cap_budget": "", "cap_consumed": "", "cap_remaining": "",
+        "overtime": "Of which overtime: {pd} PD (included in the consumption).",
+        "pd_note": "Person-days and money count every recorded entry and every effective "
+                   "change request: the content the acceptance signatures cover.",
+        "quota": "Quota", "q_title": "Description", "limit": "Limit", "q_used": "Used",
+        "q_left": "Left",
+        "lost": "Working days lost (as of {d})", "lost_v": "{n} working days",
+        "b_count": "Blockers",
+        "b_no": "No.", "b_title": "Blocker", "party": "Party", "raised": "Raised",
+        "resolved": "Resolved", "b_days": "Days", "b_task": "Task", "open": "open",
+        "p_no": "No.", "period": "Period", "effective_on": "Effective", "signers": "Signed by",
+        "doc_id": "Document", "cr_title": "Title", "new_end": "New end",
+        "d_pd": "PD change", "d_cost": "Cost change",
+        "conclusion": "The parties confirm that the vendor has delivered the work of the "
+                      "Statement of Work and of the effective change requests above, with "
+                      "the person-days and amounts listed. Once signed by both parties the "
+                      "project is accepted and its ledger becomes read-only.",
+        "none": "none",
+        "acc_open": "not signed", "acc_signing": "signed by one party ({who}); awaiting "
+                                                 "the other party",
+        "acc_effective": "accepted on {d} ({who})",
+        "doc_open": "unsigned", "doc_signing": "one party signed",
+        "doc_effective": "effective", "doc_withdrawn": "withdrawn",
+        "task_open": "open", "task_in_progress": "in progress", "task_done": "done",
+        "prio_high": "high", "prio_medium": "medium", "prio_low": "low",
+        "party_client": "client", "party_vendor": "vendor",
+    },
+}
+
+
+def _hours(value: Fraction) -> str:
+    return fmt_pd(value)
+
+
+def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
+    data: AcceptanceSheetData = sheet.data
+    meta, s = sheet.meta, doc.styles
+    lang = meta.language
+    t = TEXT[lang]
+    cur = data.currency
+    width = doc.pagesize[0] - 2 * doc.MARGIN
+
+    def party(key: str) -> str:
+        return t.get(f"party_{key}", key)
+
+    def who(signers: Any) -> str:
+        return ", ".join(f"{party(x.party)} {x.name} {x.on}" for x in signers)
+
+    out: list[Any] = [para(t["intro"].format(code=meta.project_code), s.body),
+                      Spacer(1, 3 * mm)]
+    out.append(figure_tiles([
+        (t["t_budget"], fmt_pd(data.total("budget_pd"))),
+        (t["t_consumed"], fmt_pd(data.total("consumed_pd"))),
+        (t["t_remaining"], fmt_pd(data.total("remaining_pd"))),
+        (t["t_cost"].format(cur=cur), fmt_money(data.total_cost("consumed_pd")))], s, width))
+
+    # 1. the project
+    if data.accepted_on:
+        acc = t["acc_effective"].format(d=data.accepted_on, who=who(data.acceptance_signers))
+    elif data.acceptance_signers:
+        acc = t["acc_signing"].format(who=who(data.acceptance_signers))
+    else:
+        acc = t["acc_open"]
+    if data.acceptance_number:
+        acc = f"{data.acceptance_number}: {acc}"
+    out.append(para(t["s_project"], s.h2))
+    out.append(key_values([
+        (t["code"], meta.project_code), (t["name"], meta.project_title),
+        (meta.label("client"), meta.client), (meta.label("vendor"), meta.vendor),
+        (t["start"], data.start), (t["sow_end"], data.sow_end),
+        (t["cur_end"], data.current_end), (t["wd"], data.working_days),
+        (t["pd_def"], t["pd_def_v"].format(h=_hours(data.hours_per_day))),
+        (t["currency"], cur), (t["status"], acc)], s, widths=(48 * mm, width - 48 * mm)))
+
+    # 2. deliverables
+    out.append(para(t["s_deliver"], s.h2))
+    if data.deliverables:
+        rows: list[list[object]] = [
+            [d.code, d.title, t.get(f"prio_{d.priority}", d.priority),
+             t.get(f"task_{d.status}", d.status), fmt_pd(d.estimate_pd), fmt_pd(d.consumed_pd),
+             signed_pd(d.consumed_pd - d.estimate_pd)] for d in data.deliverables]
+        rows.append(["", t["total"], "", "", fmt_pd(data.estimate_total),
+                     fmt_pd(data.deliverables_consumed),
+                     signed_pd(data.deliverables_consumed - data.estimate_total)])
+        out.append(data_table([t["task"], t["task_title"], t["priority"], t["t_status"],
+                               t["estimate"], t["used"], t["diff"]], rows, s,
+                              widths=[14 * mm, 74 * mm, 16 * mm, 20 * mm, 19 * mm, 19 * mm,
+                                      18 * mm], right=[4, 5, 6], total_rows=1))
+    else:
+        out.append(para(t["none"], s.body))
+
+    # 3. person-days and money: rows are the baseline, each effective CR, the budget...
+    out.append(para(t["s_pd"], s.h2))
+    grades = data.grades
+    n = len(grades)
+    label_w, total_w, money_w = 28 * mm, 20 * mm, 28 * mm
+    grade_w = (width - label_w - total_w - money_w) / max(n, 1)
+    header = [t["item"], *(grade_label(g.grade, lang) for g in grades), t["total_pd"],
+              f"{t['amount']} ({cur})"]
+    pd_rows: list[list[object]] = [
+        [t["rate"], *(fmt_money(Fraction(g.rate_minor, 100)) for g in grades), "", ""],
+        [t["baseline"], *(fmt_pd(g.baseline_pd) for g in grades),
+         fmt_pd(data.total("baseline_pd")), fmt_money(data.total_cost("baseline_pd"))]]
+    changes = {c.number: c for c in data.changes}
+    for i, number in enumerate(data.effective):
+        on = changes[number].effective_on if number in changes else ""
+        pd_rows.append([Paragraph(f"{escape(number)}<br/><font size=6.5>"
+                                  f"{escape(t['cr_row'].format(d=on))}</font>", s.cell),
+                        *(signed_pd(g.deltas_pd[i]) for g in grades),
+                        signed_pd(data.delta_total(i)), fmt_money(data.delta_cost(i))])
+    for key in ("budget_pd", "consumed_pd", "remaining_pd"):
+        pd_rows.append([t[key.removesuffix("_pd")], *(fmt_pd(getattr(g, key)) for g in grades),
+                        fmt_pd(data.total(key)), fmt_money(data.total_cost(key))])
+    over = [(i + 1, len(pd_rows) - 1) for i, g in enumerate(grades) if g.remaining_pd < 0]
+    table = data_table(header, pd_rows, s, widths=[label_w, *([grade_w] * n), total_w, money_w],
+                       right=list(range(1, n + 3)), total_rows=3, shade=over)
+    out.append(table)
+    out.append(Spacer(1, 1.5 * mm))
+    notes = [t["pd_note"]]
+    if data.overtime_pd:
+        notes.append(t["overtime"].format(pd=fmt_pd(data.overtime_pd)))
+    out.append(para(" ".join(notes), s.small))
+
+    out.append(Spacer(1, 3 * mm))
+    money_rows: list[list[object]] = [
+        [grade_label(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)),
+         fmt_money(g.cost(g.budget_pd)), fmt_money(g.cost(g.consumed_pd)),
+         fmt_money(g.cost(g.remaining_pd))] for g in grades]
+    money_rows.append([t["total"], "", fmt_money(data.total_cost("budget_pd")),
+                       fmt_money(data.total_cost("consumed_pd")),
+                       fmt_money(data.total_cost("remaining_pd"))])
+    w = (width - 44 * mm) / 4
+    block: list[Any] = [
+        para(t["by_money"], s.head), Spacer(1, 1 * mm),
+        data_table([grade_header(lang), f"{t['rate']} ({cur})", f"{t['budget_cost']} ({cur})",
+                    f"{t['consumed_cost']} ({cur})", f"{t['remaining_cost']} ({cur})"],
+                   money_rows, s, widths=[44 * mm, w, w, w, w], right=[1, 2, 3, 4],
+                   total_rows=1)]
+    if lang == "zh":
+        block.append(Spacer(1, 2 * mm))
+        block.append(key_values([
+            (t["cap_budget"], money_capitals(data.total_cost("budget_pd"))),
+            (t["cap_consumed"], money_capitals(data.total_cost("consumed_pd"))),
+            (t["cap_remaining"], money_capitals(data.total_cost("remaining_pd")))], s,
+            widths=(40 * mm, width - 40 * mm)))
+    out.append(KeepTogether(block))
+
+    # 4. quotas
+    out.append(para(t["s_quota"], s.h2))
+    if data.quotas:
+        out.append(data_table(
+            [t["quota"], t["q_title"], t["limit"], t["q_used"], t["q_left"]],
+            [[q.key, q.title, q.limit, q.used, q.limit - q.used] for q in data.quotas], s,
+            widths=[40 * mm, width - 40 * mm - 60 * mm, 20 * mm, 20 * mm, 20 * mm],
+            right=[2, 3, 4]))
+    else:
+        out.append(para(t["none"], s.body))
+
+    # 5. blockers
+    out.append(para(t["s_block"], s.h2))
+    counts = {p: sum(1 for b in data.blockers if b.party == p) for p, _ in data.blocked_days}
+    lost = data_table(
+        [t["party"], t["lost"].format(d=data.as_of), t["b_count"]],
+        [[party(p), t["lost_v"].format(n=days), counts[p]] for p, days in data.blocked_days],
+        s, widths=[30 * mm, 60 * mm, 30 * mm], right=[1, 2])
+    lost.hAlign = "LEFT"
+    out.append(lost)
+    if data.blockers:
+        out.append(Spacer(1, 2 * mm))
+        out.append(data_table(
+            [t["b_no"], t["b_title"], t["party"], t["raised"], t["resolved"], t["b_days"],
+             t["b_task"]],
+            [[b.number, b.title, party(b.party), b.raised_on, b.resolved_on or t["open"],
+              b.working_days, b.task or ""] for b in data.blockers], s,
+            widths=[15 * mm, width - 15 * mm - 82 * mm, 14 * mm, 20 * mm, 20 * mm, 14 * mm,
+                    14 * mm], right=[5]))
+
+    # 6. signed periods
+    out.append(para(t["s_periods"], s.h2))
+    if data.periods:
+        out.append(data_table(
+            [t["p_no"], t["period"], t["t_status"], t["effective_on"], t["signers"]],
+            [[x.number, f"{x.first} – {x.last}", t[f"doc_{x.status}"], x.effective_on or "",
+              who(x.signers)] for x in data.periods], s,
+            widths=[18 * mm, 44 * mm, 22 * mm, 22 * mm, width - 106 * mm]))
+    else:
+        out.append(para(t["none"], s.body))
+
+    # 7. change requests
+    out.append(para(t["s_crs"], s.h2))
+    if data.changes:
+        out.append(data_table(
+            [t["doc_id"], t["cr_title"], t["t_status"], t["effective_on"], t["new_end"],
+             t["d_pd"], f"{t['d_cost']} ({cur})"],
+            [[para(c.doc_id, s.small), c.title, t[f"doc_{c.status}"], c.effective_on or "",
+              c.new_end or "", signed_pd(c.delta_pd), fmt_money(c.delta_cost)]
+             for c in data.changes], s,
+            widths=[46 * mm, width - 46 * mm - 99 * mm, 18 * mm, 20 * mm, 20 * mm, 16 * mm,
+                    25 * mm], right=[5, 6]))
+    else:
+        out.append(para(t["none"], s.body))
+
+    # 8. conclusion and signatures, kept together (signature_block is a KeepTogether:
+    # nested in another one it would always break the page, so its content is taken)
+    sig = signature_block(meta, s)
+    out.append(KeepTogether([para(t["s_end"], s.h2), para(t["conclusion"], s.body),
+                             *getattr(sig, "_content", [sig])]))
+    return out
+
+
+def grade_header(lang: str) -> str:
+    return "职级" if lang == "zh" else "Grade"

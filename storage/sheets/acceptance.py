@@ -1,0 +1,120 @@
+"""The acceptance report (验收报告): what was delivered, consumed and signed, for the final
+dual sign-off. Its digest is that of ``Ledger.acceptance_content()``, the content the
+acceptance signatures cover."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+from fractions import Fraction
+
+from model import rules
+from model.sheet_acceptance import (
+    AcceptanceSheetData,
+    BlockerLine,
+    ChangeLine,
+    Deliverable,
+    GradeLine,
+    PeriodLine,
+    QuotaLine,
+    SignerLine,
+    money,
+)
+from model.sheets import SheetRequest
+from model.views import SignoffView
+from storage.services import Ledger
+from storage.sheets import SheetParts, signatories
+
+
+def live_acceptance(ledger: Ledger) -> SignoffView | None:
+    """The acceptance document being signed or signed (not a withdrawn one), if any."""
+    live = [s for s in ledger.signoffs()
+            if s.kind == "acceptance" and s.status != rules.DOC_WITHDRAWN]
+    return live[-1] if live else None
+
+
+def _signers(view: SignoffView | None) -> tuple[SignerLine, ...]:
+    if view is None:
+        return ()
+    return tuple(SignerLine(s.name, s.party, s.on) for s in view.signatures)
+
+
+def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
+    project = ledger.project()
+    facts = ledger.facts()
+    cal = facts.calendar
+    current_end = rules.end_at(facts.end, facts.changes, date.max)
+    # Blocked days are counted up to the acceptance, or up to today within the SOW.
+    as_of = project.accepted_on or min(max(ledger.today(project.timezone), facts.start),
+                                       current_end)
+
+    effective = sorted((c for c in facts.changes if c.effective_by(date.max)),
+                       key=lambda c: (c.effective_on or date.max, c.number))
+    minutes: dict[str, int] = defaultdict(int)
+    for t in facts.day_totals:
+        minutes[t.grade] += t.minutes
+    grades = sorted({g for g, v in facts.baseline.items() if v}
+                    | {g for c in effective for g, v in c.deltas.items() if v}
+                    | {g for g, m in minutes.items() if m}, key=rules.grade_order)
+    lines = tuple(GradeLine(
+        grade=g, rate_minor=facts.rates.get(g, 0),
+        baseline_pd=rules.pd_of_milli(facts.baseline.get(g, 0)),
+        deltas_pd=tuple(rules.pd_of_milli(c.deltas.get(g, 0)) for c in effective),
+        consumed_pd=rules.pd_of_minutes(minutes.get(g, 0), facts.minutes_per_day))
+        for g in grades)
+
+    tasks = tuple(Deliverable(t.code, t.title, t.priority, t.status,
+                              rules.pd_of_milli(t.estimate_milli),
+                              rules.pd_of_minutes(t.consumed_minutes, t.minutes_per_day))
+                  for t in ledger.tasks())
+    # date.max: every use and every effective CR, as the acceptance content counts them.
+    quotas = tuple(QuotaLine(q.key, q.title, q.limit, q.used)
+                   for q in ledger.quotas(date.max))
+    blocked = ledger.summary(as_of).blocked_days
+    blockers = tuple(BlockerLine(b.number, b.title, b.party, b.raised_on, b.resolved_on, b.task,
+                                 rules.working_days_open(cal, b.raised_on, b.resolved_on, as_of)
+                                 if b.raised_on <= as_of else 0)
+                     for b in ledger.blockers(as_of))
+    periods = tuple(PeriodLine(s.number, s.first, s.last, s.status, s.effective_on,
+                               _signers(s))
+                    for s in ledger.signoffs()
+                    if s.kind == "period" and s.status != rules.DOC_WITHDRAWN)
+    rates = facts.rates
+    changes = tuple(ChangeLine(
+        number=c.number, doc_id=SheetRequest("cr", cr=c.number).doc_id(project.code),
+        title=c.title, status=c.status, raised_on=c.raised_on, effective_on=c.effective_on,
+        new_end=c.new_end,
+        delta_pd=sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0)),
+        delta_cost=sum((money(rules.pd_of_milli(m), rates.get(g, 0)) for g, m in c.deltas),
+                       Fraction(0)))
+        for c in ledger.change_requests())
+    acc = live_acceptance(ledger)
+    data = AcceptanceSheetData(
+        currency=project.currency, minutes_per_day=facts.minutes_per_day, start=facts.start,
+        sow_end=facts.end, current_end=current_end,
+        working_days=cal.count(facts.start, current_end), as_of=as_of,
+        effective=tuple(c.number for c in effective), grades=lines,
+        overtime_pd=rules.pd_of_minutes(
+            rules.overtime_minutes(facts.day_totals, cal, facts.minutes_per_day),
+            facts.minutes_per_day),
+        deliverables=tasks, quotas=quotas,
+        blocked_days=tuple(blocked.items()),
+        blockers=blockers, periods=periods, changes=changes,
+        acceptance_number=acc.number if acc else None,
+        acceptance_status=acc.status if acc else rules.DOC_OPEN,
+        accepted_on=project.accepted_on, acceptance_signers=_signers(acc))
+    title = "项目验收报告" if project.language == "zh" else "Acceptance Report"
+    return SheetParts(title, ledger.acceptance_content(), data,
+                      signatories(ledger, acc.signatures if acc else ()))
+
+
+def signed_status(ledger: Ledger, request: SheetRequest) -> str:
+    project = ledger.project()
+    acc = live_acceptance(ledger)
+    if acc is None or not acc.signatures:
+        return f"the acceptance of {project.code} is not signed"
+    who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in acc.signatures)
+    if acc.status == rules.DOC_EFFECTIVE:
+        return f"{project.code} was accepted on {acc.effective_on} ({acc.number}: signed by {who})"
+    return (f"the acceptance {acc.number} is signed by one party: {who}; "
+            f"awaiting the other party")

@@ -1,0 +1,113 @@
+"""The status report (项目状态报告) as of one date: burn-down, remaining by grade, open
+blockers, pending change requests, the forecast and the alerts.
+
+Its content (what its digest covers) is the canonical figures as of that date: the
+summary, the burn-down series, the open blockers and the pending change requests with
+their signatures, and the alerts. It depends only on the ledger and the as-of date.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from fractions import Fraction
+from typing import Any
+
+from model import rules
+from model.sheet_status import (
+    BudgetStep,
+    BurnPoint,
+    GradeStatus,
+    OpenBlocker,
+    PendingChange,
+    Signed,
+    StatusAlert,
+    StatusSheetData,
+)
+from model.sheets import SheetRequest
+from storage.services import Ledger
+from storage.sheets import SheetParts, signatories
+
+
+def _shift(cal: rules.Calendar, end: Any, forecast: Any) -> int | None:
+    """Working days from the end to the forecast end: + late, - early, 0 on the day."""
+    if forecast is None:
+        return None
+    if forecast > end:
+        return cal.count(end + timedelta(days=1), forecast)
+    return -cal.count(forecast + timedelta(days=1), end)
+
+
+def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
+    project = ledger.project()
+    as_of = request.as_of or ledger.today(project.timezone)
+    summary = ledger.summary(as_of)
+    rows = ledger.burndown(as_of)
+    cal, _start, _end = ledger.calendar()
+    rates = ledger.rates()
+    crs = ledger.change_requests()
+
+    open_blockers = tuple(
+        OpenBlocker(b.number, b.title, b.party, b.raised_on, b.task,
+                    rules.working_days_open(cal, b.raised_on, None, as_of))
+        for b in ledger.blockers(as_of)
+        if b.raised_on <= as_of and (b.resolved_on is None or b.resolved_on > as_of))
+
+    who_signs: dict[str, tuple[str, ...]] = {}
+    for s in signatories(ledger):
+        who_signs[s.party] = (*who_signs.get(s.party, ()), s.name)
+    pending_numbers = set(summary.pending_changes)
+    pending = []
+    for c in crs:
+        if c.number not in pending_numbers:
+            continue
+        signed = tuple(Signed(x.name, x.party, x.on) for x in c.signatures if x.on <= as_of)
+        valid = {x.party for x in c.signatures
+                 if x.on <= as_of and rules.may_sign(x.party, x.role)}
+        pending.append(PendingChange(
+            number=c.number, doc_id=SheetRequest("cr", cr=c.number).doc_id(project.code),
+            title=c.title, raised_on=c.raised_on,
+            delta_pd=sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0)),
+            delta_cost=sum((rules.pd_of_milli(m) * Fraction(rates.get(g, 0), 100)
+                            for g, m in c.deltas), Fraction(0)),
+            new_end=c.new_end, signed=signed,
+            awaited=tuple((p, who_signs.get(p, ())) for p in ("vendor", "client")
+                          if p not in valid)))
+
+    steps = tuple(sorted(
+        (BudgetStep(c.effective_on, c.number,
+                    sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0)))
+         for c in crs if c.status == rules.DOC_EFFECTIVE and c.effective_on is not None
+         and c.effective_on <= as_of and c.deltas),
+        key=lambda st: (st.on, st.number)))
+    alerts = tuple(StatusAlert(a.kind, a.text) for a in ledger.alerts(summary))
+
+    data = StatusSheetData(
+        as_of=as_of, currency=project.currency, start=project.start, sow_end=project.end,
+        end=summary.end, working_days_total=summary.working_days_total,
+        working_days_elapsed=summary.working_days_elapsed,
+        forecast_end=summary.forecast_end,
+        forecast_shift=_shift(cal, summary.end, summary.forecast_end),
+        grades=tuple(GradeStatus(g.grade, rates.get(g.grade, 0), g.budget_pd, g.consumed_pd)
+                     for g in summary.by_grade),
+        overtime_pd=summary.overtime_pd, blocked_days=tuple(summary.blocked_days.items()),
+        series=tuple(BurnPoint(r.on, r.budget_pd, r.remaining_pd, r.ideal_pd) for r in rows),
+        steps=steps, open_blockers=open_blockers, pending=tuple(pending), alerts=alerts,
+        quotas=summary.quotas)
+
+    content = {
+        "kind": "status", "project": project.code, "as_of": as_of.isoformat(),
+        "summary": summary.to_json(),
+        "burndown": [r.to_json() for r in rows],
+        "open_blockers": [[b.number, b.party, b.raised_on.isoformat(), b.age_days]
+                          for b in open_blockers],
+        "pending_crs": [[p.number, [[x.name, x.party, x.on.isoformat()] for x in p.signed]]
+                        for p in pending],
+        "alerts": [[a.kind, a.text] for a in alerts],
+    }
+    title = (f"项目状态报告（截至 {as_of}）" if project.language == "zh"
+             else f"Status Report as of {as_of}")
+    return SheetParts(title, content, data)
+
+
+def signed_status(ledger: Ledger, request: SheetRequest) -> str:
+    return "a status report is not signed"
