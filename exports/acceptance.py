@@ -294,11 +294,9 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     else:
         out.append(para(t["none"], s.body))
 
-    # 8. conclusion and signatures, kept together (signature_block is a KeepTogether:
-    # nested in another one it would always break the page, so its content is taken)
-    sig = signature_block(meta, s)
+    # 8. conclusion and signatures, kept together on one page
     out.append(KeepTogether([para(t["s_end"], s.h2), para(t["conclusion"], s.body),
-                             *getattr(sig, "_content", [sig])]))
+                             *signature_block(meta, s, keep=False)]))
     return out
 
 

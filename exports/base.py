@@ -144,8 +144,14 @@ def key_values(pairs: Sequence[tuple[str, object]], styles: Styles,
     return table
 
 
-def signature_block(meta: SheetMeta, styles: Styles) -> KeepTogether:
-    """One column per party: name, title, date, signature line; a seal box for the client."""
+def signature_block(meta: SheetMeta, styles: Styles,
+                    keep: bool = True) -> KeepTogether | list[Any]:
+    """One column per party: name, title, date, signature line; a seal box for the client.
+
+    Kept together on one page; with ``keep=False``, the bare flowables, for a caller
+    that keeps them together with what precedes them (a KeepTogether nested in another
+    one always breaks the page).
+    """
     cols = []
     for party in ("vendor", "client"):
         people = [s for s in meta.signatories if s.party == party] or [Signatory(party, "")]
@@ -174,7 +180,8 @@ def signature_block(meta: SheetMeta, styles: Styles) -> KeepTogether:
     outer.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#8a94a6")),
                                ("LINEAFTER", (0, 0), (0, 0), 0.4, colors.HexColor("#8a94a6"))]))
-    return KeepTogether([Spacer(1, 6 * mm), outer])
+    parts: list[Any] = [Spacer(1, 6 * mm), outer]
+    return KeepTogether(parts) if keep else parts
 
 
 def qr_drawing(payload: str, size: float = 24 * mm) -> Drawing:

@@ -48,7 +48,7 @@ TASKS = [
              "in_progress", ["chen.jing", "wang.fang"]),
     TaskSpec("T4", "评测、坏例轮次与验收报告 Evaluation and bad-case rounds", 80_000, "medium",
              "in_progress", ["zhang.wei", "zhou.jie", "wang.fang"]),
-    TaskSpec("T5", "部署与运维交接 Deployment and hand-over", 85_000, "low", "open",
+    TaskSpec("T5", "部署与运维交接 Deployment and hand-over", 85_000, "low", "in_progress",
              ["liu.yang", "zhou.jie"]),
 ]
 

@@ -997,11 +997,18 @@ class Ledger:
             Period.project_id == project.id, Period.status == rules.DOC_EFFECTIVE)
             .order_by(Period.number))
         quotas = {q.key: sum(u.n for u in q.uses) for q in project.quotas}
+        blockers = s.scalars(select(Blocker).where(Blocker.project_id == project.id)
+                             .order_by(Blocker.id))
         return {"kind": "acceptance", "project": project.code,
+                "start": project.start.isoformat(),
+                "end": rules.end_at(project.end, changes, date.max).isoformat(),
+                "rates": {r.grade: r.day_rate_minor for r in project.rates},
                 "budget_pd": {g: str(v) for g, v in sorted(budget.items())},
                 "consumed_minutes": consumed,
+                "tasks": [[t.code, t.title, t.estimate_milli, t.status] for t in project.tasks],
                 "effective_crs": [c.number for c in changes if c.effective_on],
-                "signed_periods": list(periods), "quotas_used": quotas}
+                "signed_periods": list(periods), "quotas_used": quotas,
+                "blockers": [_blocker_state(b) for b in blockers]}
 
     def sign_acceptance(self, on: str | date | None = None) -> SignoffView:
         """Sign the final acceptance; once both parties have, the project is read-only."""

@@ -458,3 +458,19 @@ def test_tasks_and_allocations(example: Ledger) -> None:
     with pytest.raises(LedgerError, match="status: 'later' is not one of"):
         example.edit_task("T5", status="later")
     assert example.verify()[1] == []
+
+
+def test_the_acceptance_content_covers_what_the_report_prints(example: Ledger) -> None:
+    """Blockers, deliverables and the end date are on the acceptance report: a change to
+    any of them changes the digest its signatures (and the printed report) carry."""
+    from model.rules import digest
+
+    seen = {digest(example.acceptance_content())}
+    example.add_blocker("VPN", "client", on="2026-03-03")
+    seen.add(digest(example.acceptance_content()))
+    example.edit_task("T1", estimate="7")
+    seen.add(digest(example.acceptance_content()))
+    example.new_cr("Later end", new_end="2026-06-12", on="2026-03-04")
+    _sign_cr_both(example, "CR-001", "2026-03-05", "2026-03-06")
+    seen.add(digest(example.acceptance_content()))
+    assert len(seen) == 4

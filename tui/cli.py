@@ -574,10 +574,6 @@ def write_sheet(ledger: Any, request: Any, out: str | Path) -> Path:
     from exports.render import render_sheet
     from storage.sheets import build_sheet
 
-    if request.kind == "status" and request.as_of is None:
-        from dataclasses import replace
-
-        request = replace(request, as_of=ledger.today(ledger.project().timezone))
     sheet = build_sheet(ledger, request)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from pathlib import Path
 from typing import Any
@@ -63,9 +63,11 @@ def build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None =
     if request.kind not in MODULES:
         raise LedgerError(f"export: {request.kind!r} is not a sheet "
                           f"({', '.join(MODULES)})")
+    project = ledger.project()
+    if request.kind == "status" and request.as_of is None:
+        request = replace(request, as_of=ledger.today(project.timezone))
     module = importlib.import_module(MODULES[request.kind])
     parts: SheetParts = module.build(ledger, request)
-    project = ledger.project()
     meta = SheetMeta(
         doc_id=request.doc_id(project.code), version=ledger.ledger_version(),
         digest=Sheet.content_digest(parts.content), title=parts.title,
