@@ -94,14 +94,22 @@ class VerifyReport:
 
 def read_pdf_identity(path: str | Path) -> dict[str, str]:
     """The id, digest and version a sowtrack sheet carries in its metadata."""
+    import logging
+
     from pypdf import PdfReader
     from pypdf.errors import PdfReadError
 
+    # pypdf logs its own complaints about a damaged file; ours is the one line the user sees.
+    log = logging.getLogger("pypdf")
+    level = log.level
+    log.setLevel(logging.CRITICAL)
     try:
         reader = PdfReader(str(path))
         keywords = str((reader.metadata or {}).get("/Keywords") or "")
     except (OSError, PdfReadError, ValueError) as exc:
         raise LedgerError(f"{path}: cannot read this PDF: {exc}") from None
+    finally:
+        log.setLevel(level)
     fields = read_keywords(keywords)
     if "id" not in fields or "sha256" not in fields:
         raise LedgerError(f"{path}: not a sowtrack sheet (no document id in its metadata)")

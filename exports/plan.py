@@ -1,0 +1,229 @@
+"""The work plan (工作计划): tasks by priority, allocations, PD per grade, ideal burn-down."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, Spacer
+
+from exports.base import SheetDocument, Styles, data_table, fmt_pd, key_values, signature_block
+from exports.base import p as para
+from model.rules import GRADE_LABELS_ZH, pd_of_milli
+from model.sheet_plan import Milestone, PlanData
+from model.sheets import Sheet
+
+TEXT = {
+    "zh": {"schedule": "工期", "schedule_text": "{start} 至 {end}（工作日 {wd} 天）",
+           "moved": "；SOW 原定结束 {sow_end}，经变更 {crs} 调整",
+           "budget": "人天预算", "budget_text": "基线 {baseline} 人天，当前预算 {budget} 人天{crs}",
+           "crs": "（含已生效变更 {list}）", "plan": "计划",
+           "plan_text": "任务估算合计 {estimate} 人天，已分配 {planned} 人天",
+           "tasks": "任务与估算（按优先级）", "code": "编号", "task": "任务",
+           "priority": "优先级", "status": "状态", "estimate": "估算人天",
+           "planned": "已分配人天", "assignees": "人员（计划人天）", "total": "合计",
+           "people": "人天分配（按人员）", "name": "姓名", "grade": "职级",
+           "allocations": "任务分配（计划人天）", "none": "—", "unplanned": "未定",
+           "by_grade": "按职级：计划与预算", "baseline": "基线人天",
+           "budget_now": "当前预算人天", "spare": "预算余量（预算 − 已分配）",
+           "milestones": "里程碑与理想剩余人天", "date": "日期", "milestone": "里程碑",
+           "elapsed": "已过工作日", "ideal": "理想剩余人天",
+           "start": "项目开始", "month_end": "{month} 月末", "sow_end": "SOW 原定结束",
+           "end": "项目结束", "end_crs": "项目结束（经 {crs} 调整）",
+           "burndown": "理想燃尽线", "axis_x": "工作日", "axis_y": "剩余人天",
+           "ideal_note": "理想剩余人天 = 当前预算 × (W − 已过工作日) ÷ W，W = {wd} 个工作日"
+                         "（周一至周五，除节假日，含调休工作日）；按日终计算。",
+           "note": "本计划为当前排期，不构成变更依据；"
+                   "人天、额度与工期的变更以双方签字的变更申请单为准。",
+           "priorities": {"high": "高", "medium": "中", "low": "低"},
+           "statuses": {"open": "未开始", "in_progress": "进行中", "done": "已完成"}},
+    "en": {"schedule": "Schedule", "schedule_text": "{start} to {end} ({wd} working days)",
+           "moved": "; the SOW's end {sow_end} was moved by {crs}",
+           "budget": "Budget", "budget_text": "baseline {baseline} PD, budget now {budget} PD{crs}",
+           "crs": " (with effective change requests {list})", "plan": "Plan",
+           "plan_text": "task estimates {estimate} PD in all, {planned} PD allocated",
+           "tasks": "Tasks and estimates (by priority)", "code": "Code", "task": "Task",
+           "priority": "Priority", "status": "Status", "estimate": "Estimate PD",
+           "planned": "Allocated PD", "assignees": "People (planned PD)", "total": "Total",
+           "people": "Allocations by person", "name": "Name", "grade": "Grade",
+           "allocations": "Tasks (planned PD)", "none": "—", "unplanned": "tbd",
+           "by_grade": "By grade: plan and budget", "baseline": "Baseline PD",
+           "budget_now": "Budget now PD", "spare": "Budget − allocated",
+           "milestones": "Milestones and ideal remaining PD", "date": "Date",
+           "milestone": "Milestone", "elapsed": "Working days", "ideal": "Ideal remaining PD",
+           "start": "Start", "month_end": "End of {month}", "sow_end": "SOW end (original)",
+           "end": "End", "end_crs": "End (moved by {crs})",
+           "burndown": "Ideal burn-down", "axis_x": "working days", "axis_y": "PD left",
+           "ideal_note": "Ideal remaining PD = budget now × (W − working days elapsed) ÷ W, "
+                         "W = {wd} working days (Monday to Friday, less holidays, plus "
+                         "make-up days), at the end of each day.",
+           "note": "This plan is the current schedule, not a change of scope: changes of "
+                   "person-days, quotas or dates take a change request signed by both parties.",
+           "priorities": {"high": "high", "medium": "medium", "low": "low"},
+           "statuses": {"open": "open", "in_progress": "in progress", "done": "done"}},
+}
+
+LINE = colors.HexColor("#1f3b63")
+GRID = colors.HexColor("#c5ccd6")
+AXIS = colors.HexColor("#4a5568")
+MOVED = colors.HexColor("#b42318")
+
+
+def _grade(grade: str | None, lang: str) -> str:
+    if not grade:
+        return ""
+    return f"{grade} {GRADE_LABELS_ZH.get(grade, '')}".strip() if lang == "zh" else grade
+
+
+def _milli(value: int | None, t: dict) -> str:
+    return t["unplanned"] if value is None else fmt_pd(pd_of_milli(value))
+
+
+def _milestone_label(m: Milestone, data: PlanData, t: dict, lang: str) -> str:
+    if m.kind == "month_end":
+        month = f"{m.on.year} 年 {m.on.month}" if lang == "zh" else m.on.strftime("%B %Y")
+        return t["month_end"].format(month=month)
+    if m.kind == "end" and data.end_crs:
+        return t["end_crs"].format(crs=", ".join(data.end_crs))
+    return t[m.kind]
+
+
+def _nice_step(top: float) -> float:
+    raw = top / 5 if top > 0 else 1
+    power = 10 ** math.floor(math.log10(raw))
+    return next(f * power for f in (1, 2, 2.5, 5, 10) if f * power >= raw)
+
+
+def burndown_drawing(data: PlanData, s: Styles, t: dict, width: float,
+                     height: float = 62 * mm) -> Drawing:
+    """The ideal line from the budget to 0 over the working days, milestones marked."""
+    total = len(data.working_days)
+    budget = float(data.budget_pd)
+    left, bottom, right, top = 14 * mm, 11 * mm, 6 * mm, 8 * mm
+    pw, ph = width - left - right, height - bottom - top
+    step = _nice_step(budget)
+    ymax = max(step, math.ceil(budget / step) * step)
+    d = Drawing(width, height)
+
+    def x(i: float) -> float:
+        return left + (pw * i / total if total else 0)
+
+    def y(v: float) -> float:
+        return bottom + ph * v / ymax
+
+    def text(px: float, py: float, value: str, size: float = 6.5, anchor: str = "middle",
+             color: Any = AXIS) -> None:
+        d.add(String(px, py, value, fontName=s.font, fontSize=size, textAnchor=anchor,
+                     fillColor=color))
+
+    v = 0.0
+    while v <= ymax + 1e-9:
+        d.add(Line(left, y(v), left + pw, y(v), strokeColor=GRID, strokeWidth=0.4))
+        text(left - 2, y(v) - 2.2, f"{v:g}", anchor="end")
+        v += step
+    d.add(Line(left, bottom, left, bottom + ph, strokeColor=AXIS, strokeWidth=0.6))
+    d.add(Line(left, bottom, left + pw, bottom, strokeColor=AXIS, strokeWidth=0.6))
+    text(left, bottom + ph + 4, t["axis_y"], anchor="start")
+    text(left + pw, 1.5, t["axis_x"], anchor="end")
+    labels: list[float] = []  # x of the date labels drawn so far: no two overlap
+
+    def label_free(px: float) -> bool:
+        return all(abs(px - q) >= 10 * mm for q in labels)
+
+    end = data.milestones[-1]
+    for m in [end] + [m for m in data.milestones if m is not end]:
+        px = x(m.elapsed)
+        if m.kind in ("month_end", "sow_end"):
+            moved = m.kind == "sow_end"
+            d.add(Line(px, bottom, px, bottom + ph, strokeColor=MOVED if moved else GRID,
+                       strokeWidth=0.6 if moved else 0.4,
+                       strokeDashArray=[2, 2] if moved else None))
+        d.add(Circle(px, y(float(m.ideal)), 1.4, fillColor=LINE, strokeColor=None))
+        if not label_free(px):
+            continue
+        labels.append(px)
+        anchor = "start" if m.kind == "start" else "end" if m is end else "middle"
+        text(px, bottom - 7, m.on.strftime("%m-%d"), anchor=anchor,
+             color=MOVED if m.kind == "sow_end" else AXIS)
+        if m.kind not in ("start", "end"):
+            text(px + 2, y(float(m.ideal)) + 2.5, fmt_pd(m.ideal), anchor="start",
+                 color=LINE)
+    if total:
+        points: list[float] = []
+        for i in range(total + 1):
+            points += [x(i), y(budget * (total - i) / total)]
+        d.add(PolyLine(points, strokeColor=LINE, strokeWidth=1.2))
+    return d
+
+
+def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
+    data: PlanData = sheet.data
+    s, lang = doc.styles, sheet.meta.language
+    t = TEXT[lang]
+    width = doc.pagesize[0] - 2 * doc.MARGIN
+    schedule = t["schedule_text"].format(start=data.start, end=data.end,
+                                         wd=len(data.working_days))
+    if data.end_crs:
+        schedule += t["moved"].format(sow_end=data.sow_end, crs=", ".join(data.end_crs))
+    crs = (t["crs"].format(list=", ".join(f"{n} ({on})" for n, on in data.effective_crs))
+           if data.effective_crs else "")
+    out: list[Any] = [key_values([
+        (t["schedule"], schedule),
+        (t["budget"], t["budget_text"].format(baseline=fmt_pd(data.baseline_pd),
+                                              budget=fmt_pd(data.budget_pd), crs=crs)),
+        (t["plan"], t["plan_text"].format(estimate=fmt_pd(data.estimate_pd),
+                                          planned=fmt_pd(data.planned_pd)))], s,
+        widths=(25 * mm, 155 * mm))]
+
+    out.append(para(t["tasks"], s.h2))
+    rows: list[list[Any]] = []
+    for task in data.tasks:
+        people = " · ".join(f"{a.name} {_milli(a.planned_milli, t)}" for a in task.assignees)
+        rows.append([task.code, task.title, t["priorities"].get(task.priority, task.priority),
+                     t["statuses"].get(task.status, task.status),
+                     fmt_pd(pd_of_milli(task.estimate_milli)),
+                     fmt_pd(pd_of_milli(task.planned_milli)), people or t["none"]])
+    rows.append([t["total"], "", "", "", fmt_pd(data.estimate_pd), fmt_pd(data.planned_pd), ""])
+    out.append(data_table([t["code"], t["task"], t["priority"], t["status"], t["estimate"],
+                           t["planned"], t["assignees"]], rows, s,
+                          widths=[13 * mm, 48 * mm, 15 * mm, 17 * mm, 18 * mm, 20 * mm,
+                                  49 * mm], right=[4, 5], total_rows=1))
+
+    rows = [[pp.name, _grade(pp.grade, lang),
+             " · ".join(f"{code} {_milli(m, t)}" for code, m in pp.tasks) or t["none"],
+             fmt_pd(pd_of_milli(pp.planned_milli))] for pp in data.people]
+    rows.append([t["total"], "", "", fmt_pd(pd_of_milli(sum(pp.planned_milli
+                                                            for pp in data.people)))])
+    out.append(KeepTogether([para(t["people"], s.h2), data_table(
+        [t["name"], t["grade"], t["allocations"], t["planned"]], rows, s,
+        widths=[30 * mm, 45 * mm, 80 * mm, 25 * mm], right=[3], total_rows=1)]))
+
+    rows = [[_grade(g.grade, lang), fmt_pd(pd_of_milli(g.baseline_milli)),
+             fmt_pd(pd_of_milli(g.budget_milli)), fmt_pd(pd_of_milli(g.planned_milli)),
+             fmt_pd(pd_of_milli(g.spare_milli))] for g in data.grades]
+    rows.append([t["total"], fmt_pd(data.baseline_pd), fmt_pd(data.budget_pd),
+                 fmt_pd(pd_of_milli(sum(g.planned_milli for g in data.grades))),
+                 fmt_pd(pd_of_milli(sum(g.spare_milli for g in data.grades)))])
+    out.append(KeepTogether([para(t["by_grade"], s.h2), data_table(
+        [t["grade"], t["baseline"], t["budget_now"], t["planned"], t["spare"]], rows, s,
+        widths=[55 * mm, 28 * mm, 30 * mm, 30 * mm, 37 * mm], right=[1, 2, 3, 4],
+        total_rows=1)]))
+
+    rows = [[m.on.isoformat(), _milestone_label(m, data, t, lang), m.elapsed,
+             fmt_pd(m.ideal)] for m in data.milestones]
+    out.append(KeepTogether([
+        para(t["milestones"], s.h2),
+        data_table([t["date"], t["milestone"], t["elapsed"], t["ideal"]], rows, s,
+                   widths=[28 * mm, 92 * mm, 30 * mm, 30 * mm], right=[2, 3])]))
+    out.append(KeepTogether([
+        para(t["burndown"], s.h2),
+        burndown_drawing(data, s, t, width),
+        para(t["ideal_note"].format(wd=len(data.working_days)), s.small)]))
+    out.append(Spacer(1, 4 * mm))
+    out.append(para(t["note"], s.small))
+    out.append(signature_block(sheet.meta, s))
+    return out
+

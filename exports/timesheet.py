@@ -1,0 +1,282 @@
+"""The timesheet confirmation (工时确认单): hours per person and day, signed by both parties.
+
+Landscape A4. A month's 28–31 day columns are split into tables of at most 16 days
+(1–16, 17–31), each day column 12.5 mm wide at 7 pt: readable on paper. Day cells are
+plain strings drawn by the table (no Paragraph per cell), so a 50-person month stays fast.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from datetime import date
+from fractions import Fraction
+from typing import Any
+
+from reportlab.lib import colors
+from reportlab.lib.units import mm
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
+
+from exports.base import (
+    SheetDocument,
+    Styles,
+    data_table,
+    fmt_pd,
+    signature_block,
+)
+from exports.base import p as para
+from model.rules import DOC_EFFECTIVE, GRADE_LABELS_ZH, round_money
+from model.sheet_timesheet import TimesheetData, TimesheetSection
+from model.sheets import Sheet
+
+TEXT = {
+    "zh": {"period": "期间", "period_text": "{first} 至 {last}（工作日 {wd} 天）",
+           "basis": "折算", "basis_text": "1 人天 = {h} 小时；工时以小时计，人天 = 工时 ÷ {h}",
+           "status": "签字状态", "unsigned": "未签字（系统中尚无本期间的签字记录）",
+           "effective": "{n} 已生效（{on}）", "signing": "{n} 签字中",
+           "totals": "合计", "totals_text": "{h} 小时 = {pd} 人天，其中加班 {ot} 小时",
+           "daily": "每日工时（小时）", "name": "姓名", "subtotal": "小计",
+           "sum_h": "合计（小时）", "sum_pd": "合计（人天）", "pd_row": "人天",
+           "weekdays": "一二三四五六日", "off": "休", "makeup": "班",
+           "people": "个人合计", "no": "序号", "key": "账号", "grade": "职级",
+           "days_worked": "出勤天数", "hours": "工时（小时）", "overtime": "其中加班（小时）",
+           "pd": "人天", "by_grade": "按职级汇总", "headcount": "人数", "total": "合计",
+           "legend": "说明：“+”及红色表示当日含加班（工作日超过 {h} 小时，或非工作日的任何工时），"
+                     "格内为当日全部工时；灰底为非工作日（周末、节假日）；“休”为节假日，"
+                     "“班”为调休工作日；空白为无工时。",
+           "confirm": "甲乙双方确认上表所列工时真实、准确，作为本期人天结算的依据。",
+           "own": "本人确认（签字 / 日期）：______________________",
+           "section": "{name}（{key}）· {grade}", "sep": "、", "colon": "："},
+    "en": {"period": "Period", "period_text": "{first} to {last} ({wd} working days)",
+           "basis": "Person-day", "basis_text": "1 PD = {h} hours; PD = hours ÷ {h}",
+           "status": "Signatures", "unsigned": "not signed (no sign-off of this period on record)",
+           "effective": "{n} effective since {on}", "signing": "{n} being signed",
+           "totals": "Total", "totals_text": "{h} hours = {pd} PD, of which {ot} hours overtime",
+           "daily": "Hours per day", "name": "Name", "subtotal": "Subtotal",
+           "sum_h": "Total (hours)", "sum_pd": "Total (PD)", "pd_row": "PD",
+           "weekdays": ["Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"], "off": "off",
+           "makeup": "wk", "people": "Totals per person", "no": "#", "key": "ID",
+           "grade": "Grade", "days_worked": "Days worked", "hours": "Hours",
+           "overtime": "of which overtime", "pd": "PD", "by_grade": "Totals per grade",
+           "headcount": "People", "total": "Total",
+           "legend": "\"+\" in red: a day with overtime (more than {h} hours on a working "
+                     "day, or any hours on a non-working day); the cell shows the day's hours "
+                     "in all. Grey: a non-working day (weekend, holiday); \"off\": a holiday, "
+                     "\"wk\": a make-up working day. Blank: no hours.",
+           "confirm": "Both parties confirm that the hours above are true and complete and are "
+                      "the basis of this period's person-day settlement.",
+           "own": "Confirmed by the engineer (signature / date): ______________________",
+           "section": "{name} ({key}) · {grade}", "sep": ", ", "colon": ": "},
+}
+
+MAX_DAYS_PER_TABLE = 16
+NAME_W = 34 * mm
+DAY_W = 12.5 * mm
+SUB_W = 18 * mm
+GRID = colors.HexColor("#8a94a6")
+HEAD_BG = colors.HexColor("#e6ebf2")
+TOTAL_BG = colors.HexColor("#f2f2f2")
+OFF_BG = colors.HexColor("#d9d9d9")
+OVERTIME = colors.HexColor("#b42318")
+
+
+def fmt_hours(minutes: int) -> str:
+    """Hours with at most 2 decimals (display only): 480 -> "8", 450 -> "7.5"."""
+    text = f"{round_money(Fraction(minutes, 60)):f}"
+    text = text.rstrip("0").rstrip(".") if "." in text else text
+    return "0" if text == "-0" else text
+
+
+def grade_label(grade: str, lang: str) -> str:
+    return f"{grade} {GRADE_LABELS_ZH.get(grade, '')}".strip() if lang == "zh" else grade
+
+
+def chunks(days: Sequence[date]) -> list[list[date]]:
+    """Days in balanced tables of at most 16 columns (31 -> 16 + 15)."""
+    n = len(days)
+    if n == 0:
+        return []
+    size = math.ceil(n / math.ceil(n / MAX_DAYS_PER_TABLE))
+    return [list(days[i:i + size]) for i in range(0, n, size)]
+
+
+def _day_head(d: date, working: bool, t: dict) -> str:
+    mark = ""
+    if not working and d.weekday() < 5:
+        mark = " " + t["off"]
+    elif working and d.weekday() >= 5:
+        mark = " " + t["makeup"]
+    return f"{d.day}\n{t['weekdays'][d.weekday()]}{mark}"
+
+
+def _day_table(section: TimesheetSection, data: TimesheetData, days: list[date],
+               s: Styles, t: dict) -> Table:
+    """Rows: people, then daily totals in hours and PD; a column per day and a subtotal."""
+    single = section.person is not None
+    head = [t["name"]] + [_day_head(d, d in data.working, t) for d in days] + [t["subtotal"]]
+    rows: list[list[Any]] = [head]
+    overtime_cells: list[tuple[int, int]] = []
+    for r, person in enumerate(section.rows, start=1):
+        cells: list[Any] = [para(person.name, s.cell)]
+        for c, d in enumerate(days, start=1):
+            m = person.minutes.get(d, 0)
+            if person.overtime.get(d):
+                cells.append("+" + fmt_hours(m))
+                overtime_cells.append((c, r))
+            else:
+                cells.append(fmt_hours(m) if m else "")
+        cells.append(fmt_hours(sum(person.minutes.get(d, 0) for d in days)))
+        rows.append(cells)
+    chunk_minutes = sum(section.day_minutes.get(d, 0) for d in days)
+    if not single:
+        rows.append([t["sum_h"]] + [fmt_hours(section.day_minutes[d])
+                                    if section.day_minutes.get(d) else "" for d in days]
+                    + [fmt_hours(chunk_minutes)])
+    rows.append([t["sum_pd"] if not single else t["pd_row"]]
+                + [fmt_pd(data.pd(section.day_minutes[d])) if section.day_minutes.get(d)
+                   else "" for d in days] + [fmt_pd(data.pd(chunk_minutes))])
+    totals = 1 if single else 2
+    n = len(rows)
+    table = Table(rows, colWidths=[NAME_W] + [DAY_W] * len(days) + [SUB_W], repeatRows=1)
+    cmds: list[tuple] = [
+        ("FONTNAME", (0, 0), (-1, -1), s.font),
+        ("FONTSIZE", (0, 0), (-1, -1), 7.5),
+        ("LEADING", (0, 0), (-1, -1), 9),
+        ("FONTNAME", (0, 0), (-1, 0), s.bold),
+        ("FONTSIZE", (1, 0), (-2, 0), 7),
+        ("LEADING", (1, 0), (-2, 0), 8),
+        ("ALIGN", (1, 0), (-1, -1), "RIGHT"),
+        ("ALIGN", (1, 0), (-2, 0), "CENTER"),
+        ("VALIGN", (0, 0), (-1, -1), "MIDDLE"),
+        ("GRID", (0, 0), (-1, -1), 0.4, GRID),
+        ("BACKGROUND", (0, 0), (-1, 0), HEAD_BG),
+        ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+        ("BOTTOMPADDING", (0, 0), (-1, -1), 2),
+        ("LEFTPADDING", (1, 0), (-1, -1), 2),
+        ("RIGHTPADDING", (1, 0), (-1, -1), 3),
+        ("BACKGROUND", (0, n - totals), (-1, n - 1), TOTAL_BG),
+        ("FONTNAME", (0, n - totals), (-1, n - 1), s.bold),
+        ("BACKGROUND", (-1, 1), (-1, n - 1), TOTAL_BG),
+        ("LINEBEFORE", (-1, 0), (-1, -1), 0.9, GRID),
+    ]
+    for c, d in enumerate(days, start=1):
+        if d not in data.working:
+            cmds.append(("BACKGROUND", (c, 0), (c, n - 1), OFF_BG))
+    for cell in overtime_cells:
+        cmds.append(("TEXTCOLOR", cell, cell, OVERTIME))
+    table.setStyle(TableStyle(cmds))
+    table.hAlign = "LEFT"
+    return table
+
+
+def _facts(pairs: list[tuple[str, str]], s: Styles) -> Table:
+    """Label: value pairs two to a line (landscape has the width, the page needs the height)."""
+    rows = []
+    for i in range(0, len(pairs), 2):
+        row: list[Any] = []
+        for k, v in pairs[i:i + 2]:
+            row += [para(k, s.head), para(v, s.cell)]
+        rows.append(row)
+    table = Table(rows, colWidths=[22 * mm, 108 * mm, 22 * mm, 111 * mm])
+    table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
+                               ("LEFTPADDING", (0, 0), (0, -1), 0),
+                               ("TOPPADDING", (0, 0), (-1, -1), 1),
+                               ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
+    table.hAlign = "LEFT"
+    return table
+
+
+def _status(data: TimesheetData, t: dict) -> str:
+    period = data.period
+    if period is None:
+        return t["unsigned"]
+    head = (t["effective"].format(n=period.number, on=period.effective_on)
+            if period.status == DOC_EFFECTIVE else t["signing"].format(n=period.number))
+    who = t["sep"].join(f"{sig.name} {sig.on}" for sig in period.signatures)
+    return f"{head}{t['colon']}{who}" if who else head
+
+
+def _person_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: dict,
+                  lang: str) -> Table:
+    rows: list[list[Any]] = []
+    for i, r in enumerate(section.rows, start=1):
+        rows.append([i, r.name, r.key, " / ".join(grade_label(g, lang) for g in r.grades),
+                     r.days_worked, fmt_hours(r.total_minutes), fmt_hours(r.overtime_minutes),
+                     fmt_pd(data.pd(r.total_minutes))])
+    rows.append([t["total"], "", "", "", sum(r.days_worked for r in section.rows),
+                 fmt_hours(section.total_minutes), fmt_hours(section.overtime_minutes),
+                 fmt_pd(data.pd(section.total_minutes))])
+    table = data_table([t["no"], t["name"], t["key"], t["grade"], t["days_worked"], t["hours"],
+                        t["overtime"], t["pd"]], rows, s,
+                       widths=[12 * mm, 40 * mm, 36 * mm, 50 * mm, 26 * mm, 30 * mm, 32 * mm,
+                               30 * mm], right=[4, 5, 6, 7], total_rows=1)
+    table.hAlign = "LEFT"
+    return table
+
+
+def _grade_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: dict,
+                 lang: str) -> Table:
+    rows: list[list[Any]] = [[grade_label(g.grade, lang), g.people, fmt_hours(g.minutes),
+                              fmt_pd(data.pd(g.minutes))] for g in section.grades]
+    rows.append([t["total"], len({r.key for r in section.rows if r.minutes}),
+                 fmt_hours(section.total_minutes), fmt_pd(data.pd(section.total_minutes))])
+    table = data_table([t["grade"], t["headcount"], t["hours"], t["pd"]], rows, s,
+                       widths=[60 * mm, 26 * mm, 30 * mm, 30 * mm], right=[1, 2, 3],
+                       total_rows=1)
+    table.hAlign = "LEFT"
+    return table
+
+
+def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> list[Any]:
+    data: TimesheetData = sheet.data
+    s, lang = doc.styles, sheet.meta.language
+    t = TEXT[lang]
+    h = fmt_hours(data.minutes_per_day)
+    out: list[Any] = []
+    if section.person is not None and data.per_person:
+        r = section.rows[0]
+        title = data.person_titles.get(r.key, "")
+        grades = " / ".join(grade_label(g, lang) for g in r.grades)
+        out.append(para(t["section"].format(name=r.name, key=r.key, grade=grades)
+                        + (f" · {title}" if title else ""), s.h2))
+    pairs = [
+        (t["period"], t["period_text"].format(first=data.first, last=data.last,
+                                              wd=len(data.working))),
+        (t["basis"], t["basis_text"].format(h=h)),
+        (t["totals"], t["totals_text"].format(h=fmt_hours(section.total_minutes),
+                                              pd=fmt_pd(data.pd(section.total_minutes)),
+                                              ot=fmt_hours(section.overtime_minutes))),
+        (t["status"], _status(data, t)),
+    ]
+    out.append(_facts(pairs, s))
+    if section.person is None:
+        out.append(para(t["daily"], s.h2))
+    else:
+        out.append(Spacer(1, 3 * mm))
+    for days in chunks(data.days):
+        out.append(_day_table(section, data, days, s, t))
+        out.append(Spacer(1, 2.5 * mm))
+    out.append(para(t["legend"].format(h=h), s.small))
+    if section.person is None:
+        out.append(KeepTogether([para(t["people"], s.h2),
+                                 _person_table(section, data, s, t, lang)]))
+        out.append(KeepTogether([para(t["by_grade"], s.h2),
+                                 _grade_table(section, data, s, t, lang)]))
+    else:
+        out.append(Spacer(1, 2 * mm))
+        out.append(para(t["own"], s.body))
+    out.append(Spacer(1, 2 * mm))
+    out.append(para(t["confirm"], s.body))
+    out.append(signature_block(sheet.meta, s))
+    return out
+
+
+def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
+    data: TimesheetData = sheet.data
+    out: list[Any] = []
+    for i, section in enumerate(data.sections):
+        if i:
+            out.append(PageBreak())
+        out += _section(sheet, doc, section)
+    return out
+

@@ -1,0 +1,132 @@
+"""The figures of a printed timesheet confirmation (工时确认单).
+
+Everything here is tabulated from the canonical content of the period (the entries a
+period's signatures cover, see ``Ledger.period_content``), so that the printed figures
+are, provably, those the sheet's SHA-256 covers. Time stays in integer minutes; PD and
+hours are derived only for display.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from fractions import Fraction
+
+from model.rules import grade_order, pd_of_minutes
+from model.views import SignoffView
+
+
+@dataclass(frozen=True)
+class PersonHours:
+    """One person's row: minutes per day, and the overtime in them."""
+
+    key: str
+    name: str
+    grades: tuple[str, ...]  # grades charged in the period (the current one if none)
+    minutes: Mapping[date, int]  # days with entries only
+    overtime: Mapping[date, int]  # days with overtime only
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(self.minutes.values())
+
+    @property
+    def overtime_minutes(self) -> int:
+        return sum(self.overtime.values())
+
+    @property
+    def days_worked(self) -> int:
+        return len(self.minutes)
+
+
+@dataclass(frozen=True)
+class GradeHours:
+    grade: str
+    people: int  # distinct people charged at this grade in the period
+    minutes: int
+
+
+@dataclass(frozen=True)
+class TimesheetSection:
+    """One confirmation: the whole team, or one person (``person``)."""
+
+    person: str | None
+    rows: tuple[PersonHours, ...]
+    grades: tuple[GradeHours, ...]
+    day_minutes: Mapping[date, int]  # everybody in the section, days with entries only
+
+    @property
+    def total_minutes(self) -> int:
+        return sum(r.total_minutes for r in self.rows)
+
+    @property
+    def overtime_minutes(self) -> int:
+        return sum(r.overtime_minutes for r in self.rows)
+
+
+@dataclass(frozen=True)
+class TimesheetData:
+    first: date
+    last: date
+    minutes_per_day: int
+    working: frozenset[date]  # working days in first..last
+    sections: tuple[TimesheetSection, ...]
+    sow_start: date
+    sow_end: date  # as of today, after effective change requests
+    period: SignoffView | None = None  # the live sign-off with exactly these dates
+    per_person: bool = False
+    person_titles: Mapping[str, str] = field(default_factory=dict)
+
+    @property
+    def days(self) -> list[date]:
+        return [self.first + timedelta(days=i) for i in range((self.last - self.first).days + 1)]
+
+    def pd(self, minutes: int) -> Fraction:
+        return pd_of_minutes(minutes, self.minutes_per_day)
+
+
+def overtime_of_day(minutes: int, working: bool, minutes_per_day: int) -> int:
+    """SPEC §3: all minutes of a non-working day, those beyond a day's hours on a working day."""
+    return max(0, minutes - minutes_per_day) if working else minutes
+
+
+def tabulate(entries: Iterable[Sequence], people: Sequence[tuple[str, str, str | None]],
+             working: frozenset[date], minutes_per_day: int,
+             person: str | None = None) -> TimesheetSection:
+    """A section from period content entries ``[date, person, task, minutes, grade, note]``.
+
+    ``people`` are (key, name, current grade) in the order to print; each appears as
+    a row (with zeros when they logged nothing) together with anyone else who has entries.
+    """
+    by_person: dict[str, dict[date, int]] = defaultdict(lambda: defaultdict(int))
+    charged: dict[str, set[str]] = defaultdict(set)
+    grade_minutes: dict[str, int] = defaultdict(int)
+    grade_people: dict[str, set[str]] = defaultdict(set)
+    for on, key, _task, minutes, grade, _note in entries:
+        if person is not None and key != person:
+            continue
+        day = date.fromisoformat(on) if isinstance(on, str) else on
+        by_person[key][day] += minutes
+        charged[key].add(grade)
+        grade_minutes[grade] += minutes
+        grade_people[grade].add(key)
+    known = {k for k, _, _ in people}
+    listed = list(people) + [(k, k, None) for k in sorted(by_person) if k not in known]
+    rows = []
+    day_minutes: dict[date, int] = defaultdict(int)
+    for key, name, grade in listed:
+        if person is not None and key != person:
+            continue
+        days = dict(sorted(by_person.get(key, {}).items()))
+        overtime = {d: ot for d, m in days.items()
+                    if (ot := overtime_of_day(m, d in working, minutes_per_day))}
+        for d, m in days.items():
+            day_minutes[d] += m
+        grades = tuple(sorted(charged.get(key) or ({grade} if grade else set()),
+                              key=grade_order))
+        rows.append(PersonHours(key, name, grades, days, overtime))
+    grades = tuple(GradeHours(g, len(grade_people[g]), grade_minutes[g])
+                   for g in sorted(grade_minutes, key=grade_order))
+    return TimesheetSection(person, tuple(rows), grades, dict(sorted(day_minutes.items())))

@@ -1,0 +1,86 @@
+"""The timesheet confirmation (工时确认单) of a period: hours per person and day.
+
+Its content is exactly what a period's signatures cover (``Ledger.period_content``), or
+for one person the same structure with only that person's entries; its figures are
+tabulated from that content, so the print shows what its digest covers.
+"""
+
+from __future__ import annotations
+
+from model import rules
+from model.errors import LedgerError
+from model.sheet_timesheet import TimesheetData, tabulate
+from model.sheets import SheetRequest
+from model.views import SignoffView
+from storage.services import Ledger
+from storage.sheets import SheetParts, signatories
+
+TITLES = {"zh": "工时确认单", "en": "Timesheet Confirmation"}
+
+
+def _period(ledger: Ledger, request: SheetRequest) -> SignoffView | None:
+    """The live sign-off of a period with exactly these dates, if any."""
+    live = [s for s in ledger.signoffs() if s.kind == "period" and s.first == request.first
+            and s.last == request.last and s.status != rules.DOC_WITHDRAWN]
+    return live[0] if live else None
+
+
+def content(ledger: Ledger, request: SheetRequest) -> dict:
+    """The canonical content: the period's, filtered to ``request.person`` if given."""
+    assert request.first is not None and request.last is not None
+    full = ledger.period_content(request.first, request.last)
+    if not request.person:
+        return full
+    return {**full, "person": request.person,
+            "entries": [e for e in full["entries"] if e[1] == request.person]}
+
+
+def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
+    if request.first is None or request.last is None:
+        raise LedgerError("--from/--to: a timesheet needs its period")
+    if request.last < request.first:
+        raise LedgerError(f"--to: {request.last} is before --from {request.first}")
+    project = ledger.project()
+    people = ledger.people()
+    title = TITLES.get(project.language, TITLES["en"])
+    if request.person:
+        who = next((p for p in people if p.key == request.person), None)
+        if who is None:
+            raise LedgerError(f"--person: no person {request.person!r} in {project.code}")
+        if who.party != "vendor":
+            raise LedgerError(f"--person: {who.key} is of the client party; a timesheet "
+                              f"lists the vendor's people")
+        title += f" {who.name}"
+    cal, start, end = ledger.calendar()
+    working = frozenset(cal.working_days(request.first, request.last))
+    doc = content(ledger, request)
+    # Everyone who can log hours gets a row (zeros say "no hours" in writing).
+    team = [(p.key, p.name, p.grade) for p in people if p.party == "vendor" and p.grade]
+    entries = doc["entries"]
+    mpd = project.minutes_per_day
+    if request.person:
+        sections = (tabulate(entries, team, working, mpd, request.person),)
+    elif request.per_person:
+        keys = [k for k, _, _ in team] + sorted({e[1] for e in entries} - {k for k, _, _ in team})
+        sections = tuple(tabulate(entries, team, working, mpd, k) for k in keys)
+    else:
+        sections = (tabulate(entries, team, working, mpd),)
+    period = _period(ledger, request)
+    data = TimesheetData(
+        first=request.first, last=request.last, minutes_per_day=mpd, working=working,
+        sections=sections, sow_start=start, sow_end=end, period=period,
+        per_person=request.per_person and not request.person,
+        person_titles={p.key: p.title or "" for p in people})
+    return SheetParts(title, doc, data, signatories(ledger, period.signatures if period else ()),
+                      landscape=True)
+
+
+def signed_status(ledger: Ledger, request: SheetRequest) -> str:
+    period = _period(ledger, request)
+    span = f"{request.first}..{request.last}"
+    if period is None:
+        return f"not signed yet: no sign-off of the period {span} in the ledger"
+    who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in period.signatures) or "nobody"
+    if period.status == rules.DOC_EFFECTIVE:
+        return f"{period.number} ({span}) is effective since {period.effective_on}: signed by {who}"
+    return f"{period.number} ({span}) is being signed: signed by {who}"
