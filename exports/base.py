@@ -200,6 +200,8 @@ def _numbered_canvas(meta: SheetMeta, styles: Styles) -> type[Canvas]:
 
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
+            # Start in the sheet's font, so no unused (non-embedded) Helvetica is declared.
+            kwargs.setdefault("initialFontName", styles.font)
             super().__init__(*args, **kwargs)
             self._pages: list[dict] = []
 

@@ -14,6 +14,7 @@ from storage.services import Ledger
 from tui.screens.blockers import BlockersScreen
 from tui.screens.changes import ChangesScreen
 from tui.screens.dashboard import DashboardScreen
+from tui.screens.exports import EXPORT_ACTIONS, ExportsScreen
 from tui.screens.journal import JournalScreen
 from tui.screens.my_day import MyDayScreen
 from tui.screens.signoffs import SignoffsScreen
@@ -38,6 +39,7 @@ ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("Withdraw the selected change request", "", "changes", "withdraw_cr"),
     ("Sign a period's timesheet", "as the acting person", "signoffs", "sign_period"),
     ("Sign the acceptance", "as the acting person", "signoffs", "sign_acceptance"),
+    *EXPORT_ACTIONS,
 )
 
 
@@ -56,6 +58,7 @@ class SowtrackApp(App[None]):
         "team": TeamScreen,
         "signoffs": SignoffsScreen,
         "journal": JournalScreen,
+        "exports": ExportsScreen,
     }
     BINDINGS = [
         *(Binding(key, f"switch_mode('{mode}')", label, show=False, id=f"view-{mode}")
@@ -88,7 +91,7 @@ class SowtrackApp(App[None]):
         p = self.actor
         if p is None:
             return "acting as nobody (ctrl+a)"
-        return f"as {p.name} {p.key} ({p.party} {p.role})"
+        return f"as {p.name} {p.key} ({p.role})"
 
     def on_mount(self) -> None:
         p = self.actor

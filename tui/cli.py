@@ -549,6 +549,15 @@ def sheet_request(args: argparse.Namespace) -> Any:
     from storage.sowfile import parse_date
 
     kind = args.kind
+    applies = {"--from": ("timesheet", args.first), "--to": ("timesheet", args.last),
+               "--person": ("timesheet", args.person),
+               "--per-person": ("timesheet", args.per_person), "--cr": ("cr", args.cr),
+               "--as-of": ("status", args.as_of)}
+    for option, (only, value) in applies.items():
+        if value and kind != only:
+            raise LedgerError(f"{option}: does not apply to `export {kind}` (only to {only})")
+    if args.person and args.per_person:
+        raise LedgerError("--per-person: not with --person (one sheet for one person)")
     if kind == "timesheet":
         if not args.first or not args.last:
             raise LedgerError("--from/--to: a timesheet needs its period")
@@ -590,7 +599,8 @@ def do_export(args: argparse.Namespace) -> int:
     from storage.sowfile import dump_sow
 
     if args.kind != "sow":
-        path = write_sheet(_ledger(args), sheet_request(args), args.out)
+        request = sheet_request(args)  # bad options are refused before the ledger is opened
+        path = write_sheet(_ledger(args), request, args.out)
         _out(f"wrote {path}")
         return 0
     text = dump_sow(_ledger(args).export_sow())

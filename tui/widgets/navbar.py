@@ -13,10 +13,11 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("timesheet", "3", "Timesheet"),
     ("tasks", "4", "Tasks"),
     ("blockers", "5", "Blockers"),
-    ("changes", "6", "Change requests"),
+    ("changes", "6", "CRs"),
     ("team", "7", "Team"),
     ("signoffs", "8", "Sign-offs"),
     ("journal", "9", "Journal"),
+    ("exports", "0", "Exports"),
 )
 
 
