@@ -275,7 +275,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
         out.append(data_table(
             [t["p_no"], t["period"], t["t_status"], t["effective_on"], t["signers"]],
             [[x.number, f"{x.first} – {x.last}", t[f"doc_{x.status}"], x.effective_on or "",
-              who(x.signers)] for x in data.periods], s,
+              who(x.signatures)] for x in data.periods], s,
             widths=[18 * mm, 44 * mm, 22 * mm, 22 * mm, width - 106 * mm]))
     else:
         out.append(para(t["none"], s.body))

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from model.views import SignatureView, SignoffView
+
 
 def money(pd: Fraction, rate_minor: int) -> Fraction:
     """PD x a day rate held in hundredths."""
@@ -72,25 +74,6 @@ class BlockerLine:
 
 
 @dataclass(frozen=True)
-class SignerLine:
-    name: str
-    party: str
-    on: date
-
-
-@dataclass(frozen=True)
-class PeriodLine:
-    """A period timesheet (签字确认的工时期间) that is signed, or being signed."""
-
-    number: str
-    first: date | None
-    last: date | None
-    status: str
-    effective_on: date | None
-    signers: tuple[SignerLine, ...]
-
-
-@dataclass(frozen=True)
 class ChangeLine:
     """A change request with its printed document's id."""
 
@@ -121,12 +104,12 @@ class AcceptanceSheetData:
     quotas: tuple[QuotaLine, ...]
     blocked_days: tuple[tuple[str, int], ...]  # (party, working days lost)
     blockers: tuple[BlockerLine, ...]
-    periods: tuple[PeriodLine, ...]
+    periods: tuple[SignoffView, ...]  # signed or being signed
     changes: tuple[ChangeLine, ...]
     acceptance_number: str | None  # the live acceptance document, if any
     acceptance_status: str  # open | signing | effective
     accepted_on: date | None
-    acceptance_signers: tuple[SignerLine, ...]
+    acceptance_signers: tuple[SignatureView, ...]
 
     @property
     def hours_per_day(self) -> Fraction:

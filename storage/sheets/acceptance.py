@@ -15,13 +15,11 @@ from model.sheet_acceptance import (
     ChangeLine,
     Deliverable,
     GradeLine,
-    PeriodLine,
     QuotaLine,
-    SignerLine,
     money,
 )
 from model.sheets import SheetRequest
-from model.views import SignoffView
+from model.views import SignatureView, SignoffView
 from storage.services import Ledger
 from storage.sheets import SheetParts, signatories
 
@@ -33,10 +31,8 @@ def live_acceptance(ledger: Ledger) -> SignoffView | None:
     return live[-1] if live else None
 
 
-def _signers(view: SignoffView | None) -> tuple[SignerLine, ...]:
-    if view is None:
-        return ()
-    return tuple(SignerLine(s.name, s.party, s.on) for s in view.signatures)
+def _signers(view: SignoffView | None) -> tuple[SignatureView, ...]:
+    return view.signatures if view is not None else ()
 
 
 def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
@@ -75,9 +71,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
                                  rules.working_days_open(cal, b.raised_on, b.resolved_on, as_of)
                                  if b.raised_on <= as_of else 0)
                      for b in ledger.blockers(as_of))
-    periods = tuple(PeriodLine(s.number, s.first, s.last, s.status, s.effective_on,
-                               _signers(s))
-                    for s in ledger.signoffs()
+    periods = tuple(s for s in ledger.signoffs()
                     if s.kind == "period" and s.status != rules.DOC_WITHDRAWN)
     rates = facts.rates
     changes = tuple(ChangeLine(
