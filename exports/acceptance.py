@@ -23,9 +23,10 @@ from exports.base import (
     key_values,
     money_capitals,
     signature_block,
+    signed_pd,
 )
 from exports.base import p as para
-from exports.status import figure_tiles, grade_label, signed_pd
+from exports.status import figure_tiles, grade_label
 from model.sheet_acceptance import AcceptanceSheetData
 from model.sheets import Sheet
 
@@ -122,10 +123,6 @@ TEXT = {
 }
 
 
-def _hours(value: Fraction) -> str:
-    return fmt_pd(value)
-
-
 def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     data: AcceptanceSheetData = sheet.data
     meta, s = sheet.meta, doc.styles
@@ -163,7 +160,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
         (meta.label("client"), meta.client), (meta.label("vendor"), meta.vendor),
         (t["start"], data.start), (t["sow_end"], data.sow_end),
         (t["cur_end"], data.current_end), (t["wd"], data.working_days),
-        (t["pd_def"], t["pd_def_v"].format(h=_hours(data.hours_per_day))),
+        (t["pd_def"], t["pd_def_v"].format(h=fmt_pd(data.hours_per_day))),
         (t["currency"], cur), (t["status"], acc)], s, widths=(48 * mm, width - 48 * mm)))
 
     # 2. deliverables

@@ -36,7 +36,7 @@ from reportlab.platypus import (
 )
 
 from exports.fonts import cjk_font
-from model.rules import round_money, round_pd
+from model.rules import format_money, format_pd, format_signed_pd, round_money
 from model.sheets import METADATA_PREFIX, SheetMeta, Signatory, read_keywords  # noqa: F401
 
 # ---------------------------------------------------------------- styles and helpers
@@ -69,16 +69,9 @@ def p(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape("" if text is None else str(text)), style)
 
 
-def fmt_pd(value: Fraction | int | None) -> str:
-    if value is None:
-        return ""
-    text = f"{round_pd(value):f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text == "-0" else text
-
-
-def fmt_money(value: Fraction | int | Decimal) -> str:
-    return f"{round_money(Fraction(value)):,.2f}"
+fmt_pd = format_pd
+fmt_money = format_money
+signed_pd = format_signed_pd
 
 
 def money_capitals(value: Fraction | int | Decimal) -> str:

@@ -15,6 +15,7 @@ from exports.base import (
     key_values,
     money_capitals,
     signature_block,
+    signed_pd,
 )
 from exports.base import p as para
 from model.rules import GRADE_LABELS_ZH
@@ -46,11 +47,6 @@ TEXT = {
 }
 
 
-def _signed(value: Any) -> str:
-    text = fmt_pd(value) if not isinstance(value, int) else str(value)
-    return text if text.startswith("-") or text == "0" else "+" + text
-
-
 def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     data: ChangeSheetData = sheet.data
     s, lang, cr = doc.styles, sheet.meta.language, data.cr
@@ -65,9 +61,9 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     out.append(para(t["deltas"], s.h2))
     changed = [g for g in data.grades if g.delta_pd]
     rows = [[g.grade + (f" {GRADE_LABELS_ZH.get(g.grade, '')}" if lang == "zh" else ""),
-             _signed(g.delta_pd), fmt_money(g.rate_minor / 100), fmt_money(g.cost_delta)]
+             signed_pd(g.delta_pd), fmt_money(g.rate_minor / 100), fmt_money(g.cost_delta)]
             for g in changed]
-    rows.append([t["total"], _signed(sum((g.delta_pd for g in changed), 0)), "",
+    rows.append([t["total"], signed_pd(sum((g.delta_pd for g in changed), 0)), "",
                  fmt_money(data.cost_delta)])
     out.append(data_table([t["grade"], t["delta"], f"{t['rate']} ({cur})",
                            f"{t['cost']} ({cur})"], rows, s,
@@ -81,7 +77,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     if data.quotas:
         out.append(data_table([t["quota"], t["before"].replace("人天", "额度"), t["delta"],
                                t["after"]],
-                              [[f"{q.key} {q.title}", q.before, _signed(q.delta),
+                              [[f"{q.key} {q.title}", q.before, signed_pd(q.delta),
                                 q.before + q.delta] for q in data.quotas], s,
                               widths=[85 * mm, 30 * mm, 30 * mm, 30 * mm], right=[1, 2, 3]))
     else:
@@ -94,10 +90,10 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
 
     out.append(para(t["budget"], s.h2))
     rows = [[g.grade + (f" {GRADE_LABELS_ZH.get(g.grade, '')}" if lang == "zh" else ""),
-             fmt_pd(g.before_pd), _signed(g.delta_pd), fmt_pd(g.after_pd)]
+             fmt_pd(g.before_pd), signed_pd(g.delta_pd), fmt_pd(g.after_pd)]
             for g in data.grades]
     rows.append([t["total"], fmt_pd(data.budget_before),
-                 _signed(data.budget_after - data.budget_before), fmt_pd(data.budget_after)])
+                 signed_pd(data.budget_after - data.budget_before), fmt_pd(data.budget_after)])
     rows.append([f"{t['amount']} ({cur})", fmt_money(data.cost(False)),
                  fmt_money(data.cost_delta), fmt_money(data.cost(True))])
     out.append(data_table([t["grade"], t["before"], t["delta"], t["after"]], rows, s,

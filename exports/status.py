@@ -22,7 +22,15 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
 
-from exports.base import SheetDocument, Styles, data_table, fmt_money, fmt_pd, key_values
+from exports.base import (
+    SheetDocument,
+    Styles,
+    data_table,
+    fmt_money,
+    fmt_pd,
+    key_values,
+    signed_pd,
+)
 from exports.base import p as para
 from model.rules import GRADE_LABELS_ZH
 from model.sheet_status import StatusSheetData
@@ -128,12 +136,6 @@ ALERTS_ZH = [
 
 def grade_label(grade: str, lang: str) -> str:
     return GRADE_LABELS_ZH.get(grade, grade) if lang == "zh" else grade
-
-
-def signed_pd(value: Fraction) -> str:
-    """A PD change with its sign: +10, -2.5, 0."""
-    text = fmt_pd(value)
-    return text if text.startswith("-") or text == "0" else "+" + text
 
 
 def figure_tiles(pairs: Sequence[tuple[str, str]], styles: Styles, width: float,

@@ -652,8 +652,8 @@ def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, sta
     out: list[Alert] = []
     for g in summary.by_grade:
         if g.consumed_pd > g.budget_pd:
-            out.append(Alert("grade", f"{g.grade} is over budget: {fmt(g.consumed_pd)} of "
-                                      f"{fmt(g.budget_pd)} PD consumed"))
+            out.append(Alert("grade", f"{g.grade} is over budget: {format_pd(g.consumed_pd)} of "
+                                      f"{format_pd(g.budget_pd)} PD consumed"))
     for key, _title, limit, used in summary.quotas:
         if used >= limit:
             out.append(Alert("quota", f"quota {key} is at its limit: {used} of {limit} used"))
@@ -675,10 +675,28 @@ def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, sta
     return out
 
 
-def fmt(value: Fraction) -> str:
-    """A PD figure in a sentence: 3 decimals at most, no trailing zeros."""
-    text = f"{round_pd(value):f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+def plain_decimal(value: Decimal) -> str:
+    """A decimal without trailing zeros (8.500 -> 8.5, -0.000 -> 0)."""
+    text = f"{value:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    return "0" if text in ("-0", "") else text
+
+
+def format_pd(value: Fraction | int | None) -> str:
+    """A PD figure as people read it: 3 decimals at most, no trailing zeros (13.438, 95)."""
+    return "" if value is None else plain_decimal(round_pd(value))
+
+
+def format_signed_pd(value: Fraction | int) -> str:
+    """A PD change with its sign: +10, -2.5, 0."""
+    text = format_pd(value)
+    return text if text.startswith("-") or text == "0" else "+" + text
+
+
+def format_money(value: Fraction | int | Decimal | float) -> str:
+    """An amount with thousands separators and 2 decimals: 1,396,000.00."""
+    return f"{round_money(Fraction(value)):,.2f}"
 
 
 def budget_if_signed(summary: Summary, change: ChangeFact) -> dict[str, tuple[Fraction, Fraction]]:

@@ -4,11 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import Decimal
-from fractions import Fraction
 
 from rich.cells import cell_len
 
-from model.rules import round_money, round_pd
+from model.rules import format_money, format_pd, plain_decimal
 
 
 def pad(text: str, width: int, right: bool = False) -> str:
@@ -29,24 +28,10 @@ def table(headers: Sequence[str], rows: Sequence[Sequence[object]],
     return "\n".join(lines)
 
 
-def fmt_pd(value: Fraction | int | None) -> str:
-    """PD for display: 3 decimals, trailing zeros dropped (13.438, 95, 0.75)."""
-    if value is None:
-        return ""
-    d = round_pd(value)
-    return _trim(d)
-
-
-def fmt_money(value: Fraction | int) -> str:
-    return f"{round_money(value):,.2f}"
+fmt_pd = format_pd
+fmt_money = format_money
 
 
 def fmt_hours(minutes: int) -> str:
-    return _trim(Decimal(minutes) / 60)
-
-
-def _trim(d: Decimal) -> str:
-    text = f"{d:f}"
-    if "." in text:
-        text = text.rstrip("0").rstrip(".")
-    return "0" if text in ("-0", "") else text
+    """Hours, exactly, without trailing zeros (480 -> 8, 450 -> 7.5)."""
+    return plain_decimal(Decimal(minutes) / 60)
