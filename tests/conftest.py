@@ -27,6 +27,15 @@ PG_URL = os.environ.get("SOWTRACK_TEST_PG")
 REQUIRE_PG = os.environ.get("SOWTRACK_REQUIRE_PG") == "1"
 
 
+@pytest.fixture(autouse=True)
+def _isolated_config(tmp_path_factory: pytest.TempPathFactory,
+                     monkeypatch: pytest.MonkeyPatch) -> Path:
+    """No test reads or writes the user's own config file."""
+    path = tmp_path_factory.mktemp("config") / "config.toml"
+    monkeypatch.setenv("SOWTRACK_CONFIG", str(path))
+    return path
+
+
 def _no_pg(reason: str) -> None:
     if REQUIRE_PG:
         pytest.fail(f"PostgreSQL is required (SOWTRACK_REQUIRE_PG=1): {reason}")
