@@ -133,10 +133,13 @@ class Person(Base):
     location: Mapped[str | None] = mapped_column(String(8))
     timezone: Mapped[str | None] = mapped_column(String(64))
     title: Mapped[str | None] = mapped_column(Text)
+    # The PostgreSQL login role bound to this person: that role acts as this person only.
+    db_role: Mapped[str | None] = mapped_column(String(63))
 
     project: Mapped[Project] = relationship(back_populates="people")
 
     __table_args__ = (UniqueConstraint("project_id", "key"),
+                      UniqueConstraint("project_id", "db_role"),
                       CheckConstraint("party in ('vendor', 'client')", name="party"))
 
 

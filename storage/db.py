@@ -9,25 +9,46 @@ cannot race:
   that later writes fails at once with "database is locked" under
   concurrency, whatever the busy timeout); WAL lets readers go on meanwhile.
 * PostgreSQL: write transactions take a transaction-level advisory lock.
+
+A busy ledger is waited for, never shown as "database is locked": getting a
+connection, ``BEGIN IMMEDIATE`` and the advisory lock are retried with
+exponential back-off and jitter (nothing has been done yet, so a retry is
+safe) for at most :func:`busy_limit` seconds in all, and then the action is
+refused with one line (:class:`LedgerBusy`). A busy error that reaches the
+middle of a transaction (a PostgreSQL deadlock or serialization failure) rolls
+it back and is refused the same way; it is not replayed.
 """
 
 from __future__ import annotations
 
+import math
 import os
-from collections.abc import Iterator
+import random
+import sqlite3
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any, TypeVar
 
 import platformdirs
-from sqlalchemy import Engine, create_engine, event, inspect, text
+from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.pool import NullPool
 
 from model.errors import LedgerError
 
+_T = TypeVar("_T")
+
 APP_NAME = "sowtrack"
-HEAD_REVISION = "0002"  # tests check that this is Alembic's head
+HEAD_REVISION = "0003"  # tests check that this is Alembic's head
 WRITE_LOCK_KEY = 0x50775472  # advisory lock id for writers on PostgreSQL
 _WRITE = "sowtrack_write"
+BUSY_LIMIT_S = 120.0  # how long an action waits for a busy ledger, in all (SOWTRACK_BUSY_TIMEOUT)
+_SQLITE_BUSY_MS = 30_000  # one wait in SQLite's own busy handler, before our back-off
+_BACKOFF_FIRST_S, _BACKOFF_MAX_S = 0.05, 2.0
 
 
 def default_url() -> str:
@@ -37,8 +58,10 @@ def default_url() -> str:
 
 
 def resolve_url(url: str | None) -> str:
-    """--db, else $SOWTRACK_DB, else the default SQLite file."""
-    return url or os.environ.get("SOWTRACK_DB") or default_url()
+    """--db, else $SOWTRACK_DB, else ``db`` in the config file, else the default SQLite file."""
+    from storage.config import setting
+
+    return setting("db", url)[0] or default_url()
 
 
 def make_engine(url: str) -> Engine:
@@ -68,7 +91,7 @@ def _configure_sqlite(engine: Engine) -> None:
         # Take transaction control from pysqlite so that we choose the BEGIN.
         dbapi_conn.isolation_level = None
         cur = dbapi_conn.cursor()
-        cur.execute("PRAGMA busy_timeout = 30000")
+        cur.execute(f"PRAGMA busy_timeout = {_sqlite_busy_ms(_busy_limit_or_default())}")
         cur.execute("PRAGMA journal_mode = WAL")
         cur.execute("PRAGMA synchronous = NORMAL")
         cur.execute("PRAGMA foreign_keys = ON")
@@ -79,18 +102,150 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get(_WRITE) else "BEGIN")
 
 
+class LedgerBusy(LedgerError):
+    """The ledger stayed busy (locked by other writers, or no free connection) too long."""
+
+
+def busy_limit() -> float:
+    """Seconds an action waits for a busy ledger in all: $SOWTRACK_BUSY_TIMEOUT, else 120."""
+    raw = os.environ.get("SOWTRACK_BUSY_TIMEOUT", "").strip()
+    if not raw:
+        return BUSY_LIMIT_S
+    try:
+        value = float(raw)
+    except ValueError:
+        value = math.nan
+    if not math.isfinite(value) or value < 0:
+        raise LedgerError(f"SOWTRACK_BUSY_TIMEOUT: {raw!r} is not a number of seconds (>= 0)")
+    return value
+
+
+def _busy_limit_or_default() -> float:
+    try:
+        return busy_limit()
+    except LedgerError:
+        return BUSY_LIMIT_S  # refused, in one line, by the transaction that follows
+
+
+def _sqlite_busy_ms(remaining_s: float) -> int:
+    return max(0, min(_SQLITE_BUSY_MS, int(remaining_s * 1000)))
+
+
+_PG_LOCKED = {"40001", "40P01", "55P03"}  # serialization failure, deadlock, lock timeout
+_PG_NO_CONNECTION = {"53300", "57P03"}  # too many connections, cannot connect now
+# A refused connection carries no SQLSTATE in psycopg, only the server's message.
+_PG_NO_CONNECTION_TEXT = ("too many connections", "too many clients",
+                          "remaining connection slots are reserved",
+                          "the database system is starting up")
+
+
+def busy_kind(exc: BaseException) -> str | None:
+    """``"locked"`` or ``"connections"`` when ``exc`` is a transient busy error, else None."""
+    orig = getattr(exc, "orig", None) or exc
+    if isinstance(orig, sqlite3.OperationalError):
+        code = getattr(orig, "sqlite_errorcode", None)
+        if code is not None:
+            return "locked" if code & 0xFF in (5, 6) else None  # SQLITE_BUSY, SQLITE_LOCKED
+        return "locked" if "is locked" in str(orig) else None
+    state = getattr(orig, "sqlstate", None)
+    if state in _PG_LOCKED:
+        return "locked"
+    if state in _PG_NO_CONNECTION:
+        return "connections"
+    if type(orig).__module__.startswith("psycopg") and state is None:
+        text_ = str(orig).lower()
+        if any(t in text_ for t in _PG_NO_CONNECTION_TEXT):
+            return "connections"
+    return None
+
+
+def _busy_message(kind: str, waited: float) -> str:
+    if kind == "connections":
+        return (f"the ledger is busy: the database server has had no free connection for "
+                f"{waited:.0f} s; try again")
+    return f"the ledger is busy: another sowtrack has been writing for {waited:.0f} s; try again"
+
+
+def _backoff(attempt: int) -> float:
+    """Exponential back-off with jitter, so that waiting processes do not retry in step."""
+    step = min(_BACKOFF_MAX_S, _BACKOFF_FIRST_S * 2 ** attempt)
+    return step / 2 + random.uniform(0, step / 2)
+
+
+def _retrying(engine: Engine, first: Callable[[float], _T]) -> _T:
+    """``first(seconds left)`` retried on busy errors until :func:`busy_limit` is spent.
+
+    Only for steps that have done nothing yet (connect, BEGIN, the write lock): a
+    retry cannot repeat a change.
+    """
+    limit = busy_limit()
+    start = time.monotonic()
+    attempt = 0
+    while True:
+        try:
+            return first(max(0.0, limit - (time.monotonic() - start)))
+        except DBAPIError as exc:
+            kind = busy_kind(exc)
+            if kind is None:
+                raise
+            waited = time.monotonic() - start
+            if waited >= limit:
+                raise LedgerBusy(_busy_message(kind, waited)) from None
+            time.sleep(min(_backoff(attempt), limit - waited))
+            attempt += 1
+
+
+def connect(engine: Engine) -> Connection:
+    """``engine.connect()``, waiting (with back-off) while the database is busy."""
+    return _retrying(engine, lambda _left: engine.connect())
+
+
+def _begin(engine: Engine, write: bool, left: float) -> tuple[Connection, Session, Any]:
+    conn = engine.connect()
+    session = None
+    try:
+        conn.info[_WRITE] = write
+        if engine.dialect.name == "sqlite":
+            # SQLite's own wait (inside BEGIN IMMEDIATE) must not outlast what is left.
+            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                f"PRAGMA busy_timeout = {_sqlite_busy_ms(left)}")
+        session = Session(bind=conn, expire_on_commit=False)
+        tx = session.begin()
+        session.connection()  # BEGIN (IMMEDIATE) now, where a retry is still safe
+        if write and engine.dialect.name == "postgresql":
+            # Wait in the server's queue (first come, first served), no longer than is left.
+            ms = max(1, min(2**31 - 1, int(left * 1000)))
+            session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
+            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
+            session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
+        return conn, session, tx
+    except BaseException:
+        if session is not None:
+            session.close()
+        conn.info.pop(_WRITE, None)
+        conn.close()
+        raise
+
+
 @contextmanager
 def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
-    with engine.connect() as conn:
-        conn.info[_WRITE] = write
-        try:
-            with Session(bind=conn, expire_on_commit=False) as session, session.begin():
-                if write and engine.dialect.name == "postgresql":
-                    session.execute(text("SELECT pg_advisory_xact_lock(:k)"),
-                                    {"k": WRITE_LOCK_KEY})
-                yield session
-        finally:
-            conn.info.pop(_WRITE, None)
+    conn, session, tx = _retrying(engine, lambda left: _begin(engine, write, left))
+    try:
+        with session:
+            try:
+                with tx:
+                    yield session
+            except DBAPIError as exc:
+                kind = busy_kind(exc)
+                if kind is None:
+                    raise
+                # The database rolled the transaction back; replaying the caller's work
+                # is not ours to do, so the user is told, in one line, to try again.
+                raise LedgerBusy("the ledger is busy: this action met another writer and "
+                                 "was rolled back, nothing was written; try again") from None
+    finally:
+        conn.info.pop(_WRITE, None)
+        conn.close()
 
 
 def reading(engine: Engine) -> Iterator[Session]:
@@ -113,30 +268,160 @@ def _alembic_config(connection=None):  # type: ignore[no-untyped-def]
 
 
 def current_revision(engine: Engine) -> str | None:
-    with engine.connect() as conn:
+    with connect(engine) as conn:
         if not inspect(conn).has_table("alembic_version"):
             return None
         return conn.execute(text("SELECT version_num FROM alembic_version")).scalar()
 
 
-def migrate(engine: Engine) -> None:
-    """Bring the schema to the newest revision; an older ledger is upgraded in place."""
+def _scripts():  # type: ignore[no-untyped-def]
+    from alembic.script import ScriptDirectory
+
+    return ScriptDirectory.from_config(_alembic_config())
+
+
+def pending_migrations(current: str | None) -> list[tuple[str, str]]:
+    """(revision, message) of each migration after ``current``, oldest first.
+
+    ``current`` None is an empty database (every migration is pending). A revision this
+    program does not know is a LedgerError: the ledger is newer than this sowtrack.
+    """
+    walked = list(_scripts().walk_revisions())  # newest first
+    known = [r.revision for r in walked]
+    if current is not None and current not in known:
+        raise LedgerError(f"the ledger's schema ({current}) is newer than this sowtrack "
+                          f"({HEAD_REVISION}): upgrade sowtrack")
+    out = []
+    for r in walked:
+        if r.revision == current:
+            break
+        out.append((r.revision, (r.doc or "").strip()))
+    return out[::-1]
+
+
+def migrate(engine: Engine, *, upgrade: bool = False) -> tuple[str | None, str]:
+    """Check the schema on open and bring it to the newest revision where that is allowed.
+
+    Returns (revision before, revision after). An empty database is created at the
+    newest revision on both backends; an older SQLite file (one user's own ledger) is
+    upgraded in place. An older PostgreSQL database is refused unless ``upgrade`` (that
+    is `sowtrack db upgrade`, run by the database owner: engineers' login roles on a
+    shared server have no DDL rights). A schema newer than this program is always
+    refused.
+    """
     try:
-        if current_revision(engine) == HEAD_REVISION:
-            return
+        current = current_revision(engine)
     except Exception as exc:  # noqa: BLE001
         raise LedgerError(f"--db: cannot open the ledger: {_first_line(exc)}") from None
+    if current == HEAD_REVISION:
+        return current, current
+    pending_migrations(current)  # refuses a newer schema
+    if current is not None and not upgrade and engine.dialect.name != "sqlite":
+        raise LedgerError(f"database schema is at {current}, this sowtrack needs "
+                          f"{HEAD_REVISION}: run `sowtrack db upgrade` (as the database owner)")
+    run_alembic(engine, "upgrade", "head")
+    return current, HEAD_REVISION
+
+
+def run_alembic(engine: Engine, name: str, revision: str) -> None:
+    """Alembic's ``upgrade`` or ``downgrade`` to ``revision``, in one write transaction.
+
+    On SQLite the foreign keys are off meanwhile (a batch migration rebuilds a table by
+    copy, drop and rename, which a referenced table does not survive with them on) and
+    are checked before the commit.
+    """
     from alembic import command
 
-    with _transaction(engine, write=True) as session:
-        command.upgrade(_alembic_config(session.connection()), "head")
+    run = {"upgrade": command.upgrade, "downgrade": command.downgrade}[name]
+    with engine.connect() as conn:
+        # Set outside any transaction, where SQLite honours it; conn.connection does not
+        # begin one.
+        raw = conn.connection.dbapi_connection if engine.dialect.name == "sqlite" else None
+        if raw is not None:
+            raw.execute("PRAGMA foreign_keys = OFF")
+        conn.info[_WRITE] = True
+        try:
+            with conn.begin():
+                if engine.dialect.name == "postgresql":
+                    conn.execute(text("SELECT pg_advisory_xact_lock(:k)"),
+                                 {"k": WRITE_LOCK_KEY})
+                run(_alembic_config(conn), revision)
+                if raw is not None:
+                    broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
+                    if broken:
+                        raise LedgerError(f"the migration to {revision} would break "
+                                          f"{len(broken)} reference(s), first in table "
+                                          f"{broken[0][0]}; nothing was changed")
+        finally:
+            conn.info.pop(_WRITE, None)
+            if raw is not None:
+                raw.execute("PRAGMA foreign_keys = ON")
 
 
 def open_engine(url: str | None) -> Engine:
-    """The engine for --db / $SOWTRACK_DB / the default, migrated to the newest schema."""
+    """The engine for --db / $SOWTRACK_DB / the config file / the default, its schema
+    checked and, where allowed, migrated (see :func:`migrate`)."""
     engine = make_engine(resolve_url(url))
-    migrate(engine)
+    try:
+        migrate(engine)
+    except BaseException:
+        engine.dispose()
+        raise
     return engine
+
+
+@dataclass(frozen=True)
+class SchemaStatus:
+    """What `sowtrack db status` reports; reading it changes nothing."""
+
+    url: str
+    """The database URL with its password hidden."""
+    backend: str
+    """``sqlite`` or ``postgresql``."""
+    current: str | None
+    """The revision the database is at; None for an empty (or absent) database."""
+    head: str
+    """This program's newest revision."""
+    pending: list[tuple[str, str]]
+    """(revision, message) of the migrations `db upgrade` would apply, oldest first."""
+    newer: bool
+    """The database is at a revision this program does not know (a newer sowtrack)."""
+
+
+def schema_status(url: str) -> SchemaStatus:
+    """The schema revision of the ledger at ``url`` and what is pending.
+
+    Creates, migrates and writes nothing: a SQLite file that does not exist is reported
+    empty without being created, and one that exists is read without sowtrack's pragmas.
+    """
+    try:
+        parsed = make_url(url)
+    except Exception:  # noqa: BLE001 - the URL is not echoed: it may hold a password
+        raise LedgerError("--db: not a database URL (e.g. postgresql://user:password@host/"
+                          "sowtrack or sqlite:////path/to/ledger.db)") from None
+    shown = parsed.render_as_string(hide_password=True)
+    backend = parsed.get_backend_name()
+    if backend == "sqlite":
+        db = parsed.database
+        if not db or db == ":memory:" or (not db.startswith("file:")
+                                          and not Path(db).is_file()):
+            return SchemaStatus(shown, backend, None, HEAD_REVISION, pending_migrations(None),
+                                False)
+        engine = create_engine(url, poolclass=NullPool)
+    else:
+        engine = make_engine(url)
+    try:
+        try:
+            current = current_revision(engine)
+        except Exception as exc:  # noqa: BLE001
+            raise LedgerError(f"--db: cannot open the ledger: {_first_line(exc)}") from None
+    finally:
+        engine.dispose()
+    try:
+        pending, newer = pending_migrations(current), False
+    except LedgerError:
+        pending, newer = [], True
+    return SchemaStatus(shown, backend, current, HEAD_REVISION, pending, newer)
 
 
 def _first_line(exc: BaseException) -> str:

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 import pendulum
-from sqlalchemy import Engine, func, select, tuple_
+from sqlalchemy import Engine, func, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
@@ -41,6 +41,7 @@ from model.entities import (
     TimeEntry,
 )
 from model.errors import LedgerError, LedgerErrors
+from model.permissions import Action, Actor, allowed, require
 from model.views import (
     BlockerView,
     ChangeView,
@@ -106,6 +107,9 @@ def _parse_on(value: str | date | None, fallback: date, what: str = "--on") -> d
     return parse_date(value, what)
 
 
+_ACTOR = "sowtrack_actor"  # Session.info key: (project id, Actor, Person) of this transaction
+
+
 class Ledger:
     """The ledger of one database, acting for one person (``actor``) on one project."""
 
@@ -113,6 +117,7 @@ class Ledger:
         self.engine = engine
         self.project_code = project
         self.actor = actor
+        self._role: str | None = None
 
     @classmethod
     def open(cls, url: str | None = None, project: str | None = None,
@@ -154,14 +159,67 @@ class Ledger:
             raise LedgerError(f"{what}: unknown task {code!r}")
         return t
 
-    def _acting(self, s: Session, project: Project) -> Person:
-        if not self.actor:
-            raise LedgerError("--as: required (or set SOWTRACK_USER): who is acting?")
-        return self._person(s, project, self.actor, "--as")
+    def _login_role(self, s: Session) -> str | None:
+        """The database login role of this connection (PostgreSQL), else None."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        if self._role is None:
+            self._role = str(s.execute(select(func.current_user())).scalar())
+        return self._role
+
+    def _actor(self, s: Session, project: Project) -> tuple[Actor, Person | None]:
+        """Who is acting in this transaction: the person bound to the login role, else
+        ``--as``, else the operator. Acting for someone bound to another role is refused."""
+        cached = s.info.get(_ACTOR)
+        if cached is not None and cached[0] == project.id:
+            return cached[1], cached[2]
+        role = self._login_role(s)
+        person: Person | None = None
+        if role is not None:
+            person = s.scalars(select(Person).where(Person.project_id == project.id,
+                                                    Person.db_role == role)).first()
+        if person is not None:
+            if self.actor and self.actor != person.key:
+                raise LedgerError(f"--as: this connection's database login role {role!r} is "
+                                  f"bound to {person.key}; it cannot act as {self.actor}")
+        elif self.actor:
+            person = self._person(s, project, self.actor, "--as")
+            if person.db_role is not None:
+                raise LedgerError(f"--as: {person.key} is bound to the database login role "
+                                  f"{person.db_role!r}; connect as that role to act as "
+                                  f"{person.key}")
+        actor = (Actor(person.key, person.party, person.role) if person is not None
+                 else Actor(None))
+        s.info[_ACTOR] = (project.id, actor, person)
+        return actor, person
+
+    def _permit(self, s: Session, project: Project, action: Action) -> Person | None:
+        """The acting person (None: the operator), refused unless the matrix allows ``action``."""
+        actor, person = self._actor(s, project)
+        require(actor, action)
+        return person
+
+    def _acting(self, s: Session, project: Project, action: Action) -> Person:
+        """The acting person, who must be named and allowed ``action``."""
+        person = self._permit(s, project, action)
+        assert person is not None  # the operator is refused every action that needs a person
+        return person
+
+    def _permit_entry(self, s: Session, project: Project, owner: Person) -> None:
+        """Entries: your own need LOG_OWN, anybody else's LOG_OTHERS."""
+        actor, _ = self._actor(s, project)
+        require(actor, Action.LOG_OWN if actor.key == owner.key else Action.LOG_OTHERS)
 
     def _audit(self, s: Session, project: Project | None) -> AuditWriter:
-        actor = self.actor or f"os:{getpass.getuser()}"
-        return AuditWriter(s, project.code if project else None, actor)
+        cached = s.info.get(_ACTOR)
+        if cached is not None and cached[1].key is not None:
+            who = cached[1].key
+        elif self.actor:
+            who = self.actor
+        else:
+            role = self._login_role(s)
+            who = f"db:{role}" if role else f"os:{getpass.getuser()}"
+        return AuditWriter(s, project.code if project else None, who)
 
     @staticmethod
     def today(tz: str) -> date:
@@ -362,6 +420,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            self._permit(s, project, Action.PLAN)
             p = self._person(s, project, person)
             if p.party != "vendor":
                 raise LedgerError(f"--person: {person} is of the client party and has no grade")
@@ -371,19 +430,71 @@ class Ledger:
                                            {"grade": grade})
         return next(v for v in self.people() if v.key == person)
 
+    # ------------------------------------------------------------ identities
+
+    def whoami(self) -> tuple[str, PersonView | None, str | None]:
+        """(kind of actor, the acting person or None for the operator, login role or None).
+
+        Refuses, like any write would, an ``--as`` that this connection may not use."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            actor, person = self._actor(s, project)
+            role = self._login_role(s)
+        view = next((v for v in self.people() if person and v.key == person.key), None)
+        return actor.kind, view, role
+
+    def bind_role(self, person: str, role: str | None) -> PersonView:
+        """Bind ``person`` to the PostgreSQL login role ``role`` (None: unbind)."""
+        if role is not None and not role.strip():
+            raise LedgerError("ROLE: must not be empty")
+        with writing(self.engine) as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            self._permit(s, project, Action.BIND)
+            if self.engine.dialect.name != "postgresql":
+                raise LedgerError("person bind: login roles exist on PostgreSQL only; a SQLite "
+                                  "ledger is as private as its file")
+            p = self._person(s, project, person, "PERSON")
+            if role is not None:
+                exists = s.execute(select(func.count()).select_from(text("pg_roles")).where(
+                    text("rolname = :r")), {"r": role}).scalar()
+                if not exists:
+                    raise LedgerError(f"ROLE: there is no database login role {role!r} "
+                                      f"(CREATE ROLE {role} LOGIN PASSWORD '...' first)")
+                other = s.scalars(select(Person).where(Person.project_id == project.id,
+                                                       Person.db_role == role,
+                                                       Person.id != p.id)).first()
+                if other is not None:
+                    raise LedgerError(f"ROLE: {role!r} is already bound to {other.key}")
+            elif p.db_role is None:
+                raise LedgerError(f"PERSON: {p.key} is not bound to a login role")
+            before = p.db_role
+            p.db_role = role
+            self._audit(s, project).record("bind", "person", p.key, {"db_role": before},
+                                           {"db_role": role})
+        return next(v for v in self.people() if v.key == person)
+
+    def bindings(self) -> dict[str, str]:
+        """person -> bound login role, for the people who have one."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            return {p.key: p.db_role for p in project.people if p.db_role}
+
     # ------------------------------------------------------------ entries
 
     def log(self, task: str, hours: str | int, on: str | date | None = None,
             person: str | None = None, note: str = "") -> EntryView:
         """One time entry; ``person`` defaults to the acting person, ``on`` to their today."""
         minutes = rules.hours_to_minutes(hours, "--hours")
-        who = person or self.actor
-        if not who:
-            raise LedgerError("--person: required (or --as / SOWTRACK_USER)")
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            actor, me = self._actor(s, project)
+            who = person or (me.key if me else None)
+            if not who:
+                require(actor, Action.LOG_OWN)  # the operator has no entries of their own
             p = self._person(s, project, who, "--person" if person else "--as")
+            self._permit_entry(s, project, p)
             t = self._task(s, project, task)
             day = _parse_on(on, self._person_today(project, p), "--date")
             self._check_entry(s, project, p, day, self._current_end(s, project),
@@ -416,6 +527,7 @@ class Ledger:
             project = self._project(s)
             self._check_writable(s, project)
             e = self._entry(s, project, entry_id)
+            self._permit_entry(s, project, e.person)
             before = _entry_state(e)
             self._check_date_open(s, project, e.on, f"entry {entry_id}")
             if task is not None:
@@ -440,6 +552,7 @@ class Ledger:
             project = self._project(s)
             self._check_writable(s, project)
             e = self._entry(s, project, entry_id)
+            self._permit_entry(s, project, e.person)
             self._check_date_open(s, project, e.on, f"entry {entry_id}")
             before = _entry_state(e)
             s.delete(e)
@@ -470,6 +583,13 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            actor, _ = self._actor(s, project)
+            if not allowed(actor, Action.LOG_OTHERS):
+                require(actor, Action.LOG_OWN)
+                other = next((r for r in rows if r.person != actor.key), None)
+                if other is not None:
+                    raise LedgerError(f"--as: {actor.label} may not import entries of other "
+                                      f"people: line {other.line} is for {other.person!r}")
             end = self._current_end(s, project)
             people = {p.key: p for p in project.people}
             tasks = {t.code: t for t in project.tasks}
@@ -584,6 +704,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            self._permit(s, project, Action.PLAN)
             if any(t.code == code for t in project.tasks):
                 raise LedgerError(f"code: a task {code!r} already exists")
             task = Task(code=code, title=title, estimate_milli=milli, priority=priority,
@@ -603,6 +724,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            self._permit(s, project, Action.PLAN)
             task = self._task(s, project, code, "task")
             before = self._task_state(task)
             if title is not None:
@@ -638,6 +760,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            self._permit(s, project, Action.PLAN)
             t = self._task(s, project, task, "task")
             p = self._person(s, project, person, "person")
             if p.party != "vendor" or not p.grade:
@@ -697,12 +820,14 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            me = self._permit(s, project, Action.BLOCKER)
             day = _parse_on(on, self.today(project.timezone))
             t = self._task(s, project, task) if task else None
             count = s.execute(select(func.count()).select_from(Blocker)
                               .where(Blocker.project_id == project.id)).scalar() or 0
             b = Blocker(project_id=project.id, number=f"B-{int(count) + 1:03d}", title=title,
-                        party=party, raised_on=day, task=t, raised_by=self.actor)
+                        party=party, raised_on=day, task=t,
+                        raised_by=me.key if me else None)
             s.add(b)
             s.flush()
             self._audit(s, project).record("add", "blocker", b.number, after=_blocker_state(b))
@@ -712,6 +837,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            self._permit(s, project, Action.BLOCKER)
             b = s.scalars(select(Blocker).where(Blocker.project_id == project.id,
                                                 Blocker.number == number.upper())).first()
             if b is None:
@@ -777,7 +903,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
-            raiser = self._acting(s, project)
+            raiser = self._acting(s, project, Action.CHANGE)
             pd, qd = self._parse_deltas(project, deltas or {}, quota_deltas or {})
             end = _parse_on(new_end, project.end, "--end") if new_end else None
             if end is not None and end < project.start:
@@ -804,6 +930,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            self._acting(s, project, Action.CHANGE)
             cr = self._cr(s, project, number)
             if cr.status != rules.DOC_OPEN:
                 raise LedgerError(f"{cr.number}: carries a signature; its content is frozen "
@@ -836,7 +963,7 @@ class Ledger:
     def _sign(self, s: Session, project: Project, kind: str, doc: Any, label: str,
               content: dict[str, Any], on: str | date | None, not_before: date | None) -> None:
         """Add the acting person's signature to a document and update its status."""
-        signer = self._acting(s, project)
+        signer = self._acting(s, project, Action.SIGN)
         day = _parse_on(on, self._person_today(project, signer))
         existing = self._signatures(s, kind, doc.id)
         facts = [rules.SignatureFact(x.person.key, x.party, x.role, x.signed_on)
@@ -872,7 +999,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
-            self._acting(s, project)
+            self._acting(s, project, Action.CHANGE)
             cr = self._cr(s, project, number)
             if cr.status == rules.DOC_EFFECTIVE:
                 raise LedgerError(f"{cr.number}: is effective since {cr.effective_on} and cannot "
@@ -1042,7 +1169,7 @@ class Ledger:
             if project.accepted_on is not None:
                 raise LedgerError(f"project {project.code} was accepted on "
                                   f"{project.accepted_on}; the ledger is read-only")
-            self._acting(s, project)
+            self._acting(s, project, Action.SIGN)
             doc: Period | Acceptance | None
             kind = "acceptance" if number.upper().startswith("ACC") else "period"
             model = Acceptance if kind == "acceptance" else Period
@@ -1086,6 +1213,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            me = self._permit(s, project, Action.QUOTA)
             quota = next((q for q in project.quotas if q.key == key), None)
             if quota is None:
                 known = ", ".join(q.key for q in project.quotas)
@@ -1099,7 +1227,8 @@ class Ledger:
             if used + n > limit:
                 raise LedgerError(f"quota {key}: limit is {limit} on {day} and {used} are used; "
                                   f"{n} more would make {used + n}")
-            use = QuotaUse(quota=quota, used_on=day, n=n, note=note or "", used_by=self.actor)
+            use = QuotaUse(quota=quota, used_on=day, n=n, note=note or "",
+                           used_by=me.key if me else None)
             s.add(use)
             s.flush()
             self._audit(s, project).record("use", "quota", f"{key}/{use.id}",

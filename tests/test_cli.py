@@ -36,6 +36,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
     """No acting person or database leaks in from the environment."""
     monkeypatch.delenv("SOWTRACK_USER", raising=False)
     monkeypatch.delenv("SOWTRACK_DB", raising=False)
+    monkeypatch.delenv("SOWTRACK_PROJECT", raising=False)
 
 
 @pytest.fixture

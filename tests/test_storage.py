@@ -10,7 +10,7 @@ from sqlalchemy import func, select, text
 
 from model.entities import AuditEvent, TimeEntry
 from model.errors import LedgerError, LedgerErrors
-from storage.db import HEAD_REVISION, current_revision, make_engine
+from storage.db import HEAD_REVISION, current_revision
 from storage.services import Ledger
 from storage.sowfile import EntryRow, dump_sow, load_sow, parse_entry_csv, parse_sow
 
@@ -55,20 +55,26 @@ def test_migrations_match_the_entities(ledger: Ledger) -> None:
 
 
 def test_an_older_ledger_is_migrated_not_lost(db_url: str) -> None:
-    """A ledger written by the first schema (0001) is upgraded in place, data kept."""
-    from alembic import command
+    """A ledger at the first schema (0001) keeps its data: a SQLite file is upgraded in
+    place on open; a PostgreSQL database is refused until `db upgrade` (the owner's job)."""
     from sqlalchemy import inspect
 
-    from storage.db import _alembic_config, writing
+    from storage.db import migrate, run_alembic
 
-    engine = make_engine(db_url)
-    with writing(engine) as s:
-        command.upgrade(_alembic_config(s.connection()), "0001")
-    assert current_revision(engine) == "0001"
-    led = Ledger(engine, actor="zhang.wei")  # no migrate: as the older program ran
+    led = Ledger.open(db_url, actor="zhang.wei")
     code = led.init_project(load_sow(EXAMPLE_SOW)).code
     led.project_code = code
     led.log("T1", "8", on="2026-03-02")
+    engine = led.engine
+    run_alembic(engine, "downgrade", "0001")  # back to the first schema, data kept
+    assert current_revision(engine) == "0001"
+    if engine.dialect.name == "postgresql":
+        with pytest.raises(LedgerError, match=r"^database schema is at 0001, this sowtrack "
+                           rf"needs {HEAD_REVISION}: run `sowtrack db upgrade` \(as the "
+                           r"database owner\)$"):
+            Ledger.open(db_url, code, "zhang.wei")
+        assert current_revision(engine) == "0001"  # refused, not touched
+        assert migrate(engine, upgrade=True) == ("0001", HEAD_REVISION)
     engine.dispose()
     reopened = Ledger.open(db_url, code, "zhang.wei")
     assert current_revision(reopened.engine) == HEAD_REVISION
@@ -178,7 +184,7 @@ def test_a_period_cannot_overlap_another(example: Ledger) -> None:
 
 
 def test_an_engineer_cannot_sign_a_period(example: Ledger) -> None:
-    with pytest.raises(LedgerError, match="--as: liu.yang is a vendor engineer"):
+    with pytest.raises(LedgerError, match=r"--as: liu.yang \(vendor engineer\) may not sign"):
         as_(example, "liu.yang").sign_period("2026-03-01", "2026-03-31")
 
 

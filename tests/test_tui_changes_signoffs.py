@@ -134,7 +134,7 @@ def test_engineer_signature_is_refused_with_the_ledgers_message(tmp_path):
     with pytest.raises(LedgerError) as refusal:
         Ledger(ledger.engine, ledger.project_code, "liu.yang").sign_cr("CR-002", TODAY)
     assert shown["error"] == f"refused: {refusal.value}"
-    assert "liu.yang is a vendor engineer" in shown["screen"]
+    assert "liu.yang (vendor engineer) may not sign" in shown["screen"]
     assert ledger.change_request("CR-002") == cr_before      # signatures unchanged
 
 

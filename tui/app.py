@@ -9,6 +9,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from model.errors import LedgerError
 from model.views import PersonView
 from storage.services import Ledger
 from tui.screens.blockers import BlockersScreen
@@ -76,7 +77,13 @@ class SowtrackApp(App[None]):
         self.today = today or Ledger.today(project.timezone)
         self.today_given = today is not None
         self.people: list[PersonView] = ledger.people()
+        # A login role bound to a person (PostgreSQL) is that person; an --as it may not
+        # use is refused here, in one line, before the app starts.
+        _, bound, _ = ledger.whoami()
+        if ledger.actor is None and bound is not None:
+            ledger.actor = bound.key
         if ledger.actor is None:
+            # No one named: the app is the on-site lead's tool, so it opens as the lead.
             lead = next((p for p in self.people if p.party == "vendor" and p.role == "lead"),
                         None)
             ledger.actor = lead.key if lead else None
@@ -100,8 +107,14 @@ class SowtrackApp(App[None]):
 
     def set_actor(self, key: str) -> None:
         """Act as someone else from now on (the lead at the client's desk)."""
-        self.ledger = Ledger(self.ledger.engine, self.ledger.project_code or
-                             self.project_view.code, key)
+        other = Ledger(self.ledger.engine, self.ledger.project_code or self.project_view.code,
+                       key)
+        try:
+            other.whoami()  # a connection bound to one person acts as no one else
+        except LedgerError as exc:
+            self.notify(str(exc), severity="error", timeout=8)
+            return
+        self.ledger = other
         for screen in self.screen_stack:
             for bar in screen.query("NavBar"):
                 bar.on_mount()  # type: ignore[attr-defined]

@@ -37,13 +37,15 @@ def _globals(parser: argparse.ArgumentParser, top: bool) -> None:
     # Accepted before or after the command; the sub-parsers must not reset them.
     d = (lambda v: v) if top else (lambda v: argparse.SUPPRESS)
     g = parser.add_argument_group("global options")
+    # Unset flags stay None: _ledger() falls back to the environment, then the config file.
     g.add_argument("--db", metavar="URL", default=d(None),
-                   help="SQLAlchemy URL of the ledger (env SOWTRACK_DB; default: a SQLite file "
-                        "in your data directory)")
+                   help="SQLAlchemy URL of the ledger (env SOWTRACK_DB, config key db; "
+                        "default: a SQLite file in your data directory)")
     g.add_argument("--project", metavar="CODE", default=d(None),
-                   help="project code, when the database holds more than one")
-    g.add_argument("--as", dest="actor", metavar="PERSON", default=d(os.environ.get(
-        "SOWTRACK_USER") if top else None), help="the acting person (env SOWTRACK_USER)")
+                   help="project code, when the database holds more than one (env "
+                        "SOWTRACK_PROJECT, config key project)")
+    g.add_argument("--as", dest="actor", metavar="PERSON", default=d(None),
+                   help="the acting person (env SOWTRACK_USER, config key person)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -194,7 +196,7 @@ sowtrack report summary --as-of 2026-03-10"""))
     p.add_argument("--note", default="", metavar="N")
     cmd(qsub, "list", "list quotas with limit and use", "sowtrack quota list", do_quota_list)
 
-    per = group("person", "people: list, grade", "sowtrack person list")
+    per = group("person", "people: list, grade, bind, unbind", "sowtrack person list")
     psub = per.add_subparsers(dest="what", metavar="ACTION", required=True)
     cmd(psub, "list", "the team with grades and day rates", "sowtrack person list",
         do_person_list)
@@ -202,6 +204,17 @@ sowtrack report summary --as-of 2026-03-10"""))
             "sowtrack person grade wang.fang senior", do_person_grade)
     p.add_argument("person", metavar="PERSON")
     p.add_argument("grade", metavar="GRADE")
+    p = cmd(psub, "bind", "PostgreSQL: bind a person to a database login role; that role then "
+                          "acts as this person and no one else",
+            "sowtrack --as zhang.wei person bind liu.yang liu_yang", do_person_bind)
+    p.add_argument("person", metavar="PERSON")
+    p.add_argument("role", metavar="ROLE", help="an existing PostgreSQL login role")
+    p = cmd(psub, "unbind", "PostgreSQL: remove a person's login role binding",
+            "sowtrack --as zhang.wei person unbind liu.yang", do_person_unbind)
+    p.add_argument("person", metavar="PERSON")
+
+    cmd(sub, "whoami", "who you are acting as, and what you may do",
+        "sowtrack whoami", do_whoami)
 
     rep = group("report", "summary and burn-down",
                 "sowtrack report summary --as-of 2026-03-10 --json")
@@ -236,6 +249,37 @@ sowtrack report summary --as-of 2026-03-10"""))
             "sowtrack verify\nsowtrack verify CR-002.pdf", do_verify)
     p.add_argument("file", nargs="?", metavar="FILE.pdf",
                    help="a sheet printed by sowtrack: is it still what the ledger holds?")
+
+    cfg = group("config", "your settings file: the database, who you are, the project",
+                "sowtrack config set db postgresql://liu_yang:secret@ledger.example.com/sowtrack\n"
+                "sowtrack config set person liu.yang\n"
+                "sowtrack log --task T2 --hours 7.5")
+    gsub = cfg.add_subparsers(dest="what", metavar="ACTION", required=True)
+    keys_help = "db (the --db URL), person (the --as person) or project (the --project code)"
+    p = cmd(gsub, "set", "set a key in the config file, keeping the others",
+            "sowtrack config set person liu.yang\n"
+            "sowtrack config set db postgresql://liu_yang:secret@ledger.example.com/sowtrack",
+            do_config_set)
+    p.add_argument("key", metavar="KEY", help=keys_help)
+    p.add_argument("value", metavar="VALUE")
+    p = cmd(gsub, "get", "print one key's value, or every key and the file's path",
+            "sowtrack config get\nsowtrack config get person", do_config_get)
+    p.add_argument("key", nargs="?", metavar="KEY", help=keys_help)
+    p = cmd(gsub, "unset", "remove a key from the config file",
+            "sowtrack config unset project", do_config_unset)
+    p.add_argument("key", metavar="KEY", help=keys_help)
+    cmd(gsub, "path", "print where the config file is (SOWTRACK_CONFIG, else your config "
+                      "directory)", "sowtrack config path", do_config_path)
+
+    dbp = group("db", "the ledger's database schema: status, upgrade",
+                "sowtrack db status\nsowtrack --db postgresql://sowtrack_owner@ledger.example.com/"
+                "sowtrack db upgrade")
+    dsub = dbp.add_subparsers(dest="what", metavar="ACTION", required=True)
+    cmd(dsub, "status", "show the database, its schema revision and the pending migrations "
+                        "(changes nothing)", "sowtrack db status", do_db_status)
+    cmd(dsub, "upgrade", "apply the pending migrations (on PostgreSQL, as the database owner)",
+        "sowtrack --db postgresql://sowtrack_owner@ledger.example.com/sowtrack db upgrade",
+        do_db_upgrade)
     return parser
 
 
@@ -243,9 +287,13 @@ sowtrack report summary --as-of 2026-03-10"""))
 
 
 def _ledger(args: argparse.Namespace):  # type: ignore[no-untyped-def]
+    """The ledger named by the flags, else the environment, else the config file."""
+    from storage.config import setting
+    from storage.db import resolve_url
     from storage.services import Ledger
 
-    return Ledger.open(args.db, args.project, args.actor)
+    return Ledger.open(resolve_url(args.db), setting("project", args.project)[0],
+                       setting("person", args.actor)[0])
 
 
 def _out(text: str = "") -> None:
@@ -479,11 +527,37 @@ def do_quota_list(args: argparse.Namespace) -> int:
 
 
 def do_person_list(args: argparse.Namespace) -> int:
-    rows = _ledger(args).people()
-    _out(table(["id", "name", "party", "role", "grade", "day rate", "location", "time zone"],
+    ledger = _ledger(args)
+    rows, bound = ledger.people(), ledger.bindings()
+    head = ["id", "name", "party", "role", "grade", "day rate", "location", "time zone"]
+    _out(table(head + (["login role"] if bound else []),
                [[p.key, p.name, p.party, p.role, p.grade or "",
                  fmt_money(p.day_rate_minor / 100) if p.day_rate_minor is not None else "",
-                 p.location or "", p.timezone or ""] for p in rows], right=[5]))
+                 p.location or "", p.timezone or ""] + ([bound.get(p.key, "")] if bound else [])
+                for p in rows], right=[5]))
+    return 0
+
+
+def do_person_bind(args: argparse.Namespace) -> int:
+    p = _ledger(args).bind_role(args.person, args.role)
+    _out(f"{p.key} is bound to the login role {args.role}: that role acts as {p.key} only")
+    return 0
+
+
+def do_person_unbind(args: argparse.Namespace) -> int:
+    p = _ledger(args).bind_role(args.person, None)
+    _out(f"{p.key} is no longer bound to a login role")
+    return 0
+
+
+def do_whoami(args: argparse.Namespace) -> int:
+    from model.permissions import MATRIX, Action
+
+    kind, person, role = _ledger(args).whoami()
+    who = f"{person.key} {person.name}, {kind}" if person else "the operator (no person named)"
+    _out(f"acting as {who}" + (f"; database login role {role}" if role else ""))
+    _out("may: read reports and sheets; "
+         + "; ".join(a.value for a in Action if a in MATRIX[kind]))
     return 0
 
 
@@ -620,8 +694,9 @@ def do_verify(args: argparse.Namespace) -> int:
         from storage.services import Ledger
         from storage.sheets import verify_pdf
 
-        engine = _ledger(args).engine
-        report = verify_pdf(args.file, lambda code: Ledger(engine, code, args.actor))
+        opened = _ledger(args)
+        engine, actor = opened.engine, opened.actor
+        report = verify_pdf(args.file, lambda code: Ledger(engine, code, actor))
         head = f"{args.file}: {report.doc_id} v{report.version}"
         if report.matches:
             _out(f"{head}: the ledger still holds exactly this content "
@@ -639,6 +714,136 @@ def do_verify(args: argparse.Namespace) -> int:
         _err(f"verify failed: {len(problems)} problem(s) in {count} audit rows")
         return 1
     _out(f"ok: {count} audit rows chained, every record and signature matches")
+    return 0
+
+
+def _shown_value(key: str, value: str) -> str:
+    """A config value as printed in a listing: a db URL with its password hidden."""
+    if key == "db":
+        from sqlalchemy import make_url
+
+        try:
+            return make_url(value).render_as_string(hide_password=True)
+        except Exception:  # noqa: BLE001 - shown as stored
+            return value
+    return value
+
+
+def do_config_set(args: argparse.Namespace) -> int:
+    from storage.config import set_value
+
+    path = set_value(args.key, args.value)
+    _out(f"{args.key} = {_shown_value(args.key, args.value)}  (in {path})")
+    _config_overridden(args.key)
+    return 0
+
+
+def _config_overridden(key: str) -> None:
+    from storage.config import ENV
+
+    if os.environ.get(ENV[key]):
+        _err(f"note: {ENV[key]} is set in your environment and wins over the config file's "
+             f"{key}")
+
+
+def do_config_get(args: argparse.Namespace) -> int:
+    from storage.config import KEYS, check_key, config_path, load_config
+
+    path = config_path()
+    if args.key:
+        check_key(args.key)
+        value = getattr(load_config(path), args.key)
+        if value is None:
+            raise LedgerError(f"config: {args.key} is not set (in {path})")
+        _out(value)
+        _config_overridden(args.key)
+        return 0
+    config = load_config(path)
+    _out(f"# {path}" + ("" if path.exists() else " (does not exist yet)"))
+    for key in KEYS:
+        value = getattr(config, key)
+        _out(f"{key} = {_shown_value(key, value)}" if value is not None
+             else f"# {key} is not set")
+    return 0
+
+
+def do_config_unset(args: argparse.Namespace) -> int:
+    from storage.config import config_path, unset_value
+
+    if unset_value(args.key):
+        _out(f"{args.key} removed from {config_path()}")
+    else:
+        _out(f"{args.key} was not set in {config_path()}")
+    return 0
+
+
+def do_config_path(args: argparse.Namespace) -> int:
+    from storage.config import config_path
+
+    _out(str(config_path()))
+    return 0
+
+
+def _db_url(args: argparse.Namespace) -> tuple[str, str]:
+    """The ledger's URL and where it came from: a flag, the environment, the config file."""
+    from storage.config import setting
+    from storage.db import default_url
+
+    url, source = setting("db", args.db)
+    return (url, source) if url else (default_url(), "the default")
+
+
+def do_db_status(args: argparse.Namespace) -> int:
+    from storage.db import schema_status
+
+    url, source = _db_url(args)
+    st = schema_status(url)
+    _out(f"database  {st.url}  (from {source})")
+    _out(f"backend   {st.backend}")
+    if st.newer:
+        _out(f"schema    {st.current}: newer than this sowtrack; upgrade sowtrack")
+    else:
+        _out(f"schema    {st.current or 'empty'}")
+    _out(f"sowtrack  {st.head}")
+    if st.newer:
+        return 0
+    if not st.pending:
+        _out("pending   none: up to date")
+        return 0
+    for i, (rev, message) in enumerate(st.pending):
+        _out(f"{'pending' if i == 0 else '':<9} {rev}  {message}")
+    if st.current is None:
+        _out("the first command creates the schema, or `sowtrack db upgrade`")
+    elif st.backend == "sqlite":
+        _out("applied the next time sowtrack opens this file, or now with `sowtrack db upgrade`")
+    else:
+        _out("apply them with `sowtrack db upgrade`, as the database owner")
+    return 0
+
+
+def do_db_upgrade(args: argparse.Namespace) -> int:
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.db import make_engine, migrate
+
+    url, _ = _db_url(args)
+    shown = make_url(url).render_as_string(hide_password=True)
+    engine = make_engine(url)
+    try:
+        before, after = migrate(engine, upgrade=True)
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        raise LedgerError(f"db upgrade: the login role {make_url(url).username!r} may not "
+                          "change the schema; run it as the database owner "
+                          f"({str(exc.orig).strip().splitlines()[0]})") from None
+    finally:
+        engine.dispose()
+    if before == after:
+        _out(f"{shown}: schema {after}, up to date")
+    else:
+        _out(f"{shown}: schema {before or 'empty'} → {after}")
     return 0
 
 

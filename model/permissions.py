@@ -1,0 +1,107 @@
+"""Who may do what: the permission matrix, enforced by the service layer.
+
+The matrix is data (:data:`MATRIX`) so that the README's table, the tests and
+the checks all read the same thing. A *kind* of actor is a party and a role
+from the SOW (``vendor lead``, ``client signatory``, ...), or the *operator*:
+whoever runs sowtrack without naming a person (the owner of a SQLite file, the
+administrator of a shared database). The operator may set a ledger up and keep
+it (import, tasks, blockers) but anything signed or raised in somebody's name
+needs that somebody.
+
+Rules that are not about *who* (a date in a signed period, the 24-hour day,
+a client person's hours, the read-only accepted project) stay in the services
+and in :mod:`model.rules`; they apply to everyone, the operator included.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+from model.errors import LedgerError
+
+
+class Action(Enum):
+    """What the matrix decides. The value is how a refusal names it."""
+
+    LOG_OWN = "log, edit or delete their own entries"
+    LOG_OTHERS = "log, edit, delete or import entries of other people"
+    BLOCKER = "raise or resolve a blocker"
+    CHANGE = "raise, edit or withdraw a change request"
+    SIGN = "sign (or withdraw) a change request, a period timesheet or the acceptance"
+    QUOTA = "record a quota use"
+    PLAN = "change tasks, allocations and grades"
+    BIND = "bind a person to a database login role"
+
+
+OPERATOR = "operator"
+VENDOR_LEAD = "vendor lead"
+VENDOR_ENGINEER = "vendor engineer"
+VENDOR_SIGNATORY = "vendor signatory"
+CLIENT_SIGNATORY = "client signatory"
+CLIENT_OTHER = "client lead or engineer"
+
+KINDS: tuple[str, ...] = (VENDOR_LEAD, VENDOR_ENGINEER, VENDOR_SIGNATORY, CLIENT_SIGNATORY,
+                          CLIENT_OTHER, OPERATOR)
+
+_ALL = frozenset(Action)
+
+#: kind of actor -> what it may do. Reading (reports, exports, verify) is open to all.
+MATRIX: dict[str, frozenset[Action]] = {
+    VENDOR_LEAD: _ALL,
+    VENDOR_ENGINEER: frozenset({Action.LOG_OWN, Action.BLOCKER}),
+    VENDOR_SIGNATORY: frozenset({Action.LOG_OWN, Action.BLOCKER, Action.CHANGE, Action.SIGN}),
+    CLIENT_SIGNATORY: frozenset({Action.BLOCKER, Action.CHANGE, Action.SIGN}),
+    CLIENT_OTHER: frozenset({Action.BLOCKER, Action.CHANGE}),
+    OPERATOR: frozenset({Action.LOG_OTHERS, Action.BLOCKER, Action.QUOTA, Action.PLAN,
+                         Action.BIND}),
+}
+
+#: Who may, in words, for refusals.
+_WHO = {
+    Action.LOG_OWN: "vendor people log their own hours; client people never log hours",
+    Action.LOG_OTHERS: "only the vendor lead logs for other people",
+    Action.BLOCKER: "any person of the project may",
+    Action.CHANGE: "the vendor lead or signatory, or a client person, raises change requests",
+    Action.SIGN: "only a vendor lead or signatory and a client signatory sign",
+    Action.QUOTA: "only the vendor lead records quota uses",
+    Action.PLAN: "only the vendor lead plans tasks, allocations and grades",
+    Action.BIND: "only the vendor lead or the database administrator binds login roles",
+}
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who is acting: a person of the project, or the operator (``key`` None)."""
+
+    key: str | None
+    party: str | None = None
+    role: str | None = None
+
+    @property
+    def kind(self) -> str:
+        if self.key is None:
+            return OPERATOR
+        if self.party == "vendor":
+            return {"lead": VENDOR_LEAD, "signatory": VENDOR_SIGNATORY}.get(
+                self.role or "", VENDOR_ENGINEER)
+        return CLIENT_SIGNATORY if self.role == "signatory" else CLIENT_OTHER
+
+    @property
+    def label(self) -> str:
+        return OPERATOR if self.key is None else f"{self.key} ({self.kind})"
+
+
+def allowed(actor: Actor, action: Action) -> bool:
+    """Whether ``actor`` may do ``action`` (before the ledger's other rules)."""
+    return action in MATRIX[actor.kind]
+
+
+def require(actor: Actor, action: Action) -> None:
+    """Raise a one-line :class:`LedgerError` when ``actor`` may not do ``action``."""
+    if allowed(actor, action):
+        return
+    if actor.key is None:
+        raise LedgerError(f"--as: name who is acting (--as, SOWTRACK_USER or `sowtrack config "
+                          f"set person`): without a person you may not {action.value}")
+    raise LedgerError(f"--as: {actor.label} may not {action.value}; {_WHO[action]}")

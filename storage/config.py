@@ -1,0 +1,188 @@
+"""The user's config file: where the ledger is, who is acting, which project.
+
+A small TOML file, ``$SOWTRACK_CONFIG`` if set, else ``config.toml`` in the
+platformdirs user config directory (``~/.config/sowtrack/`` on Linux,
+``~/Library/Application Support/sowtrack/`` on macOS). Every value is looked up
+in the same order: the command-line flag, then the environment variable, then
+this file, then the built-in default (see :func:`setting`).
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+import tomllib
+from dataclasses import dataclass, fields, replace
+from pathlib import Path
+
+import platformdirs
+import tomli_w
+
+from model.errors import LedgerError
+
+APP_NAME = "sowtrack"
+CONFIG_ENV = "SOWTRACK_CONFIG"
+
+
+@dataclass(frozen=True)
+class Config:
+    """The settings a user keeps between commands; ``None`` is "not set"."""
+
+    db: str | None = None
+    """SQLAlchemy URL of the ledger, e.g. ``postgresql://liu_yang:…@host/sowtrack``
+    (the default for ``--db``; ``SOWTRACK_DB`` wins over it)."""
+
+    person: str | None = None
+    """The acting person, a person id from the SOW such as ``liu.yang`` (the default for
+    ``--as``; ``SOWTRACK_USER`` wins over it)."""
+
+    project: str | None = None
+    """The project code to use when the database holds several (the default for
+    ``--project``; ``SOWTRACK_PROJECT`` wins over it)."""
+
+
+KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
+FLAGS = {"db": "--db", "person": "--as", "project": "--project"}
+ENV = {"db": "SOWTRACK_DB", "person": "SOWTRACK_USER", "project": "SOWTRACK_PROJECT"}
+
+
+def config_path() -> Path:
+    """``$SOWTRACK_CONFIG``, else ``config.toml`` in the user config directory."""
+    env = os.environ.get(CONFIG_ENV)
+    if env:
+        return Path(env).expanduser()
+    return Path(platformdirs.user_config_dir(APP_NAME, appauthor=False)) / "config.toml"
+
+
+def check_key(key: str) -> str:
+    """``key`` if it is a config key, else a LedgerError listing the known ones."""
+    if key not in KEYS:
+        raise LedgerError(f"config: unknown key {key!r} (known: {', '.join(KEYS)})")
+    return key
+
+
+def load_config(path: Path | None = None) -> Config:
+    """The config file's settings; an absent file is an empty config.
+
+    An unreadable file, invalid TOML, an unknown key or a value that is not a
+    non-empty string is a LedgerError naming the file (and the key or line).
+    """
+    path = path or config_path()
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return Config()
+    except OSError as exc:
+        raise LedgerError(f"config file {path}: cannot read it: {exc.strerror}") from None
+    try:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise LedgerError(f"config file {path}: line {line}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LedgerError(f"config file {path}: not valid TOML: {exc}") from None
+    values: dict[str, str] = {}
+    for key, value in data.items():
+        if key not in KEYS:
+            raise LedgerError(f"config file {path}: unknown key {key!r} "
+                              f"(known: {', '.join(KEYS)})")
+        if not isinstance(value, str):
+            raise LedgerError(f"config file {path}: {key}: must be a string, "
+                              f"not {_toml_type(value)}")
+        if not value.strip():
+            raise LedgerError(f"config file {path}: {key}: is empty "
+                              f"(remove it with `sowtrack config unset {key}`)")
+        values[key] = value
+    return Config(**values)
+
+
+def save_config(config: Config, path: Path | None = None) -> Path:
+    """Write ``config`` atomically (a temporary file in the same folder, then a rename).
+
+    The folder is created if needed. The file is readable by its owner only, since
+    ``db`` may hold a password. Comments in an existing file are not kept.
+    """
+    path = path or config_path()
+    data = {k: getattr(config, k) for k in KEYS if getattr(config, k) is not None}
+    text = tomli_w.dumps(data)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    except OSError as exc:
+        raise LedgerError(f"config file {path}: cannot write it: {exc.strerror}") from None
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            f.write(text)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except OSError as exc:
+        Path(tmp).unlink(missing_ok=True)
+        raise LedgerError(f"config file {path}: cannot write it: {exc.strerror}") from None
+    return path
+
+
+def set_value(key: str, value: str, path: Path | None = None) -> Path:
+    """Set one key, keeping the others; returns the file written."""
+    check_key(key)
+    if not value.strip():
+        raise LedgerError(f"config: {key}: empty value (to remove it: "
+                          f"`sowtrack config unset {key}`)")
+    if key == "db":
+        check_db_url(value)
+    path = path or config_path()
+    return save_config(replace(load_config(path), **{key: value}), path)
+
+
+def unset_value(key: str, path: Path | None = None) -> bool:
+    """Remove one key, keeping the others; False if it was not set (nothing written)."""
+    check_key(key)
+    path = path or config_path()
+    config = load_config(path)
+    if getattr(config, key) is None:
+        return False
+    save_config(replace(config, **{key: None}), path)
+    return True
+
+
+def check_db_url(url: str) -> None:
+    """Refuse a value that is not shaped like a SQLAlchemy URL; never connects."""
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        # The value is not echoed: it may hold a password.
+        raise LedgerError("config: db: not a database URL (e.g. "
+                          "postgresql://user:password@host/sowtrack or "
+                          "sqlite:////path/to/ledger.db)") from None
+    backend = parsed.get_backend_name()
+    if backend not in ("sqlite", "postgresql"):
+        raise LedgerError(f"config: db: unsupported database {backend!r} "
+                          "(sowtrack supports sqlite and postgresql)")
+
+
+def setting(key: str, flag: str | None = None) -> tuple[str | None, str]:
+    """The value of ``key`` and where it came from.
+
+    The command-line flag, else the environment variable, else the config file;
+    ``(None, "")`` when none of them sets it. The file is read only when needed.
+    """
+    check_key(key)
+    if flag:
+        return flag, FLAGS[key]
+    env = os.environ.get(ENV[key])
+    if env:
+        return env, ENV[key]
+    path = config_path()
+    value = getattr(load_config(path), key)
+    if value is not None:
+        return value, f"config file {path}"
+    return None, ""
+
+
+def _toml_type(value: object) -> str:
+    names = {bool: "a boolean", int: "an integer", float: "a number", list: "an array",
+             dict: "a table"}
+    return next((n for t, n in names.items() if isinstance(value, t)), "a date or time")

@@ -1,0 +1,166 @@
+"""PostgreSQL: a person bound to a database login role, and that role acting as no one else.
+
+Creates real login roles (the test server's role has CREATEROLE), grants them
+what README "A shared ledger on PostgreSQL" tells an administrator to grant,
+connects as them and drives the command line.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, make_url, text
+
+from storage.services import Ledger
+from storage.sowfile import load_sow
+from tui.cli import main
+
+from .conftest import EXAMPLE_SOW
+
+# Login roles exist on PostgreSQL only: no SQLite variant here.
+pytestmark = [pytest.mark.postgres,
+              pytest.mark.parametrize("db_url", ["postgres"], indirect=True)]
+
+
+@pytest.fixture
+def pg_url(db_url: str) -> str:
+    return db_url
+
+
+@pytest.fixture
+def roles(pg_url: str):
+    """Make login roles with the grants of the README; yields a function name -> URL."""
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        role = f"st_{name}_{uuid.uuid4().hex[:8]}"
+        db = make_url(pg_url).database
+        with admin.connect() as c:
+            c.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'"))
+            # Membership lets the test's own role end the new role's sessions at teardown
+            # (the CLI's pooled connections), before the role and the database go.
+            c.execute(text(f"GRANT {role} TO CURRENT_USER"))
+            c.execute(text(f'GRANT CONNECT ON DATABASE "{db}" TO {role}'))
+            c.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
+            c.execute(text(f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
+                           f"TO {role}"))
+            c.execute(text(f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {role}"))
+        made.append(role)
+        return (make_url(pg_url).set(username=role, password="pw")
+                .render_as_string(hide_password=False))
+
+    yield make
+    db = make_url(pg_url).database
+    with admin.connect() as c:
+        for role in made:  # a role with privileges left cannot be dropped
+            c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE usename = :r"), {"r": role})
+            c.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}"))
+            c.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role}"))
+            c.execute(text(f"REVOKE ALL ON SCHEMA public FROM {role}"))
+            c.execute(text(f'REVOKE ALL ON DATABASE "{db}" FROM {role}'))
+    admin.dispose()
+    # The database is dropped by db_url's teardown; the roles are cluster-wide.
+    server = create_engine(make_url(pg_url).set(database="postgres"),
+                           isolation_level="AUTOCOMMIT")
+    with server.connect() as c:
+        for role in made:
+            c.execute(text(f"DROP ROLE IF EXISTS {role}"))
+    server.dispose()
+
+
+@pytest.fixture
+def project(pg_url: str) -> str:
+    led = Ledger.open(pg_url, actor="zhang.wei")
+    code = led.init_project(load_sow(EXAMPLE_SOW)).code
+    led.engine.dispose()
+    return code
+
+
+def _role(url: str) -> str:
+    return str(make_url(url).username)
+
+
+def test_a_bound_role_acts_as_its_person_and_no_one_else(
+        pg_url: str, project: str, roles, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOWTRACK_USER", raising=False)
+    liu = roles("liu")
+    # The administrator (the database owner, unbound) binds liu.yang to the new role.
+    assert main(["--db", pg_url, "--as", "zhang.wei", "person", "bind", "liu.yang",
+                 _role(liu)]) == 0
+    capsys.readouterr()
+
+    # Connected as that role, liu.yang types no --as at all.
+    assert main(["--db", liu, "whoami"]) == 0
+    assert "acting as liu.yang" in capsys.readouterr().out
+    assert main(["--db", liu, "log", "--task", "T2", "--hours", "7.5",
+                 "--date", "2026-03-02"]) == 0
+    assert "for liu.yang" in capsys.readouterr().out
+
+    # ... and cannot act as anyone else on that connection, even the lead.
+    for who in ("zhang.wei", "wang.fang"):
+        assert main(["--db", liu, "--as", who, "log", "--task", "T2", "--hours", "1",
+                     "--date", "2026-03-03", "--person", "wang.fang"]) == 1
+        err = capsys.readouterr().err.strip()
+        assert err == (f"error: --as: this connection's database login role {_role(liu)!r} is "
+                       f"bound to liu.yang; it cannot act as {who}")
+    # As himself, an engineer still may not log for someone else.
+    assert main(["--db", liu, "log", "--task", "T2", "--hours", "1", "--date", "2026-03-03",
+                 "--person", "wang.fang"]) == 1
+    assert "may not log, edit, delete or import entries of other people" in capsys.readouterr().err
+
+    # Another connection may not pretend to be liu.yang: the binding is his alone.
+    assert main(["--db", pg_url, "--as", "liu.yang", "log", "--task", "T2", "--hours", "1",
+                 "--date", "2026-03-03"]) == 1
+    assert (f"liu.yang is bound to the database login role {_role(liu)!r}; connect as that "
+            f"role") in capsys.readouterr().err
+
+    led = Ledger.open(pg_url, project, "zhang.wei")
+    assert [(e.person, e.minutes) for e in led.entries()] == [("liu.yang", 450)]
+    assert led.verify()[1] == []
+    led.engine.dispose()
+
+
+def test_a_bound_client_signatory_signs_as_herself_only(
+        pg_url: str, project: str, roles, capsys: pytest.CaptureFixture[str]) -> None:
+    li = roles("li")
+    assert main(["--db", pg_url, "--as", "zhang.wei", "person", "bind", "li.na",
+                 _role(li)]) == 0
+    assert main(["--db", pg_url, "--as", "zhang.wei", "cr", "new", "--title", "OCR",
+                 "--delta", "expert=3", "--on", "2026-03-04"]) == 0
+    assert main(["--db", pg_url, "--as", "zhang.wei", "cr", "sign", "CR-001",
+                 "--on", "2026-03-05"]) == 0
+    capsys.readouterr()
+    assert main(["--db", li, "--as", "zhao.min", "cr", "sign", "CR-001"]) == 1
+    assert "bound to li.na; it cannot act as zhao.min" in capsys.readouterr().err
+    assert main(["--db", li, "cr", "sign", "CR-001", "--on", "2026-03-06"]) == 0
+    assert "effective" in capsys.readouterr().out
+    # She never logs hours, bound or not.
+    assert main(["--db", li, "log", "--task", "T2", "--hours", "1", "--date",
+                 "2026-03-06"]) == 1
+    assert "li.na (client signatory) may not log" in capsys.readouterr().err
+
+
+def test_binding_rules(pg_url: str, project: str, roles,
+                      capsys: pytest.CaptureFixture[str]) -> None:
+    a = roles("a")
+    base = ["--db", pg_url, "--as", "zhang.wei", "person"]
+    assert main([*base, "bind", "liu.yang", "no_such_role_here"]) == 1
+    assert "ROLE: there is no database login role 'no_such_role_here'" in capsys.readouterr().err
+    assert main([*base, "bind", "liu.yang", _role(a)]) == 0
+    assert main([*base, "bind", "wang.fang", _role(a)]) == 1
+    assert f"ROLE: {_role(a)!r} is already bound to liu.yang" in capsys.readouterr().err
+    # An engineer, even bound, may not bind or unbind anyone.
+    assert main(["--db", a, "person", "unbind", "liu.yang"]) == 1
+    assert "may not bind a person to a database login role" in capsys.readouterr().err
+    assert main(["--db", pg_url, "--as", "zhang.wei", "person", "list"]) == 0
+    listing = capsys.readouterr().out
+    assert "login role" in listing and _role(a) in listing
+    assert main([*base, "unbind", "liu.yang"]) == 0
+    capsys.readouterr()
+    # Unbound again: the role is the operator, and may name liu.yang.
+    assert main(["--db", a, "--as", "liu.yang", "whoami"]) == 0
+    assert "acting as liu.yang" in capsys.readouterr().out
