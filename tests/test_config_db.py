@@ -389,6 +389,8 @@ def test_a_newer_schema_is_refused(db_url: str, capsys: pytest.CaptureFixture[st
 # ---------------------------------------------------------------- a shared PostgreSQL ledger
 
 
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # login roles: PostgreSQL only
 def test_the_readme_grants_suffice_for_an_engineer(db_url: str, cfg: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
     """The README's recipe: the owner migrates; a login role in the group logs entries
@@ -398,8 +400,6 @@ def test_the_readme_grants_suffice_for_an_engineer(db_url: str, cfg: Path,
 
     from sqlalchemy import create_engine
 
-    if make_url(db_url).get_backend_name() != "postgresql":
-        pytest.skip("login roles exist on PostgreSQL only")
     suffix = uuid.uuid4().hex[:8]
     group, person = f"sowtrack_users_{suffix}", f"liu_yang_{suffix}"
     owner_url = make_url(db_url)

@@ -164,3 +164,26 @@ def test_binding_rules(pg_url: str, project: str, roles,
     # Unbound again: the role is the operator, and may name liu.yang.
     assert main(["--db", a, "--as", "liu.yang", "whoami"]) == 0
     assert "acting as liu.yang" in capsys.readouterr().out
+
+
+def test_the_app_opens_as_the_bound_person_and_acts_as_no_one_else(
+        pg_url: str, project: str, roles) -> None:
+    from .tui_support import drive
+
+    liu = roles("liu")
+    assert main(["--db", pg_url, "person", "bind", "liu.yang", _role(liu)]) == 0
+    led = Ledger.open(liu, project)  # no --as: the binding decides
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        seen["first"] = pilot.app.ledger.actor
+        pilot.app.set_actor("zhang.wei")  # what ctrl+a's dialog does on a choice
+        await pilot.pause()
+        seen["after"] = pilot.app.ledger.actor
+        seen["notes"] = [n.message for n in pilot.app._notifications]
+
+    drive(led, scenario)
+    led.engine.dispose()
+    assert seen["first"] == "liu.yang" and seen["after"] == "liu.yang"
+    assert any("bound to liu.yang; it cannot act as zhang.wei" in str(m)
+               for m in seen["notes"])  # type: ignore[union-attr]
