@@ -13,11 +13,12 @@ from __future__ import annotations
 import hashlib
 import json
 import math
+import re
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from decimal import Decimal
+from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 from functools import lru_cache
 
@@ -40,6 +41,7 @@ LANGUAGES: tuple[str, ...] = ("zh", "en")
 
 MAX_MINUTES_PER_DAY = 24 * 60
 FORECAST_WINDOW = 10  # working days of history behind the forecast rate
+FORECAST_HORIZON_YEARS = 100  # no forecast end further out than this
 
 
 def grade_order(grade: str) -> int:
@@ -76,50 +78,86 @@ def round_money(value: Fraction | int) -> Decimal:
     return _round(value, 2)
 
 
+#: the largest PD amount (budget, delta, estimate) and day rate a ledger holds: stored as
+#: thousandths and hundredths, they stay well inside PostgreSQL's 32-bit ``integer``
+MAX_PD = 1_000_000
+MAX_MONEY = 10_000_000
+#: a number as a person types it: ``7.5``, ``-2``, ``.5``, ``1e3`` (no ``1_000``, ``nan``)
+_NUMBER = re.compile(r"[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?")
+
+
+def _shown(value: object, quote: bool = False) -> str:
+    """A value as quoted in a message: one line, not a screenful."""
+    text = str(value)
+    if quote or not text.isprintable():
+        text = repr(value) if isinstance(value, str) else repr(text)
+    return text if len(text) <= 40 else text[:39] + "…"
+
+
 def parse_decimal(text: str, what: str) -> Decimal:
     """A decimal number typed by a user; the error names ``what``."""
+    clean = str(text).strip()
+    if not _NUMBER.fullmatch(clean):
+        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number")
     try:
-        value = Decimal(str(text).strip())
+        value = Decimal(clean)
     except ArithmeticError:
-        raise LedgerError(f"{what}: {text!r} is not a number") from None
+        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number") from None
     if not value.is_finite():
-        raise LedgerError(f"{what}: {text!r} is not a number")
+        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number")
     return value
+
+
+def _exact(value: Decimal, scale: int) -> int | None:
+    """value × scale if that is a whole number, computed without rounding, else None."""
+    try:
+        with localcontext() as ctx:
+            ctx.prec = 60
+            ctx.traps[Inexact] = True  # a digit lost (or an underflow to 0) is an error
+            scaled = value * scale
+    except ArithmeticError:
+        return None
+    return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
 def hours_to_minutes(text: str | Decimal | int, what: str = "hours") -> int:
     """Hours as typed (``7.5``) to whole minutes; refuses <= 0 and fractions of a minute."""
     value = text if isinstance(text, Decimal) else parse_decimal(str(text), what)
     if not value.is_finite():
-        raise LedgerError(f"{what}: {text!r} is not a number")
+        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number")
     if value <= 0:
-        raise LedgerError(f"{what}: must be more than 0, got {text}")
-    minutes = value * 60
-    if minutes != minutes.to_integral_value():
-        raise LedgerError(f"{what}: {text} is not a whole number of minutes")
+        raise LedgerError(f"{what}: must be more than 0, got {_shown(text)}")
+    # 1e999999999999999999 × 60 overflows: a huge value is compared, not multiplied.
+    minutes = _exact(value, 60) if value <= MAX_MINUTES_PER_DAY else MAX_MINUTES_PER_DAY + 1
+    if not minutes:  # None: a fraction of a minute; 0: 1e-999999999999 underflowed
+        raise LedgerError(f"{what}: {_shown(text)} is not a whole number of minutes")
     if minutes > MAX_MINUTES_PER_DAY:
-        raise LedgerError(f"{what}: {text} is more than 24 hours")
-    return int(minutes)
+        raise LedgerError(f"{what}: {_shown(text)} is more than 24 hours")
+    return minutes
 
 
 def pd_to_milli(value: str | Decimal | int | float, what: str) -> int:
     """A PD amount (budget, delta, estimate) to integer thousandths of a PD."""
     dec = parse_decimal(str(value), what)
-    milli = dec * 1000
-    if milli != milli.to_integral_value():
-        raise LedgerError(f"{what}: {value} has more than 3 decimals")
-    return int(milli)
+    if dec > MAX_PD or dec < -MAX_PD:
+        raise LedgerError(f"{what}: {_shown(value)} is too large (at most {MAX_PD} PD)")
+    milli = _exact(dec, 1000)
+    if milli is None:
+        raise LedgerError(f"{what}: {_shown(value)} has more than 3 decimals")
+    return milli
 
 
 def money_to_minor(value: str | Decimal | int | float, what: str) -> int:
     """An amount of money to integer hundredths."""
     dec = parse_decimal(str(value), what)
-    minor = dec * 100
-    if minor != minor.to_integral_value():
-        raise LedgerError(f"{what}: {value} has more than 2 decimals")
     if dec < 0:
-        raise LedgerError(f"{what}: must not be negative, got {value}")
-    return int(minor)
+        raise LedgerError(f"{what}: must not be negative, got {_shown(value)}")
+    if dec > MAX_MONEY:
+        raise LedgerError(f"{what}: {_shown(value)} is too large (at most {MAX_MONEY})")
+    minor = _exact(dec, 100)
+    if minor is None:
+        raise LedgerError(f"{what}: {_shown(value)} has more than 2 decimals")
+    return minor
 
 
 def digest(content: object) -> str:
@@ -183,26 +221,26 @@ class Calendar:
     def working_days(self, first: date, last: date) -> list[date]:
         """Working days in first..last, both included."""
         days = []
-        d = first
-        while d <= last:
+        for ordinal in range(first.toordinal(), last.toordinal() + 1):  # last may be date.max
+            d = date.fromordinal(ordinal)
             if self.is_working(d):
                 days.append(d)
-            d += timedelta(days=1)
         return days
 
     def count(self, first: date, last: date) -> int:
         return len(self.working_days(first, last))
 
-    def nth_working_day_after(self, d: date, n: int) -> date:
-        """The n-th working day strictly after ``d`` (n >= 1)."""
+    def nth_working_day_after(self, d: date, n: int, limit: date = date.max) -> date | None:
+        """The n-th working day strictly after ``d`` (n >= 1); None if it is after ``limit``."""
         if n < 1:
             raise ValueError("n must be >= 1")
-        while True:
+        while d < limit:
             d += timedelta(days=1)
             if self.is_working(d):
                 n -= 1
                 if n == 0:
                     return d
+        return None
 
     def unpublished_years(self, first: date, last: date) -> list[int]:
         """Years in first..last whose official schedule the library does not know."""
@@ -362,7 +400,10 @@ def forecast_end(cal: Calendar, start: date, as_of: date, remaining: Fraction,
         return None
     if remaining <= 0:
         return as_of
-    return cal.nth_working_day_after(as_of, math.ceil(remaining / rate))
+    # A trickle of hours against a large budget would put the end thousands of years out
+    # (and past 9999-12-31, which no date holds): beyond the horizon there is no forecast.
+    horizon = date(min(as_of.year + FORECAST_HORIZON_YEARS, date.max.year), 12, 31)
+    return cal.nth_working_day_after(as_of, math.ceil(remaining / rate), horizon)
 
 
 def blocked_days(blockers: Iterable[BlockerFact], cal: Calendar, as_of: date) -> dict[str, int]:

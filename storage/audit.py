@@ -31,6 +31,27 @@ def canonical(value: Any) -> str | None:
                       default=str)
 
 
+def state_changes(recorded: str | None, state: Any) -> str:
+    """What differs between a record's state as its last audit row holds it and as it is
+    now, for a person to read: ``minutes was 480, is 600``; "" when that cannot be told."""
+    try:
+        before = json.loads(recorded) if recorded else None
+    except ValueError:
+        return ""
+    now = json.loads(canonical(state) or "null")
+    if not isinstance(before, dict) or not isinstance(now, dict):
+        return ""
+    return "; ".join(f"{key} was {_brief(before.get(key))}, is {_brief(now.get(key))}"
+                     for key in sorted(set(before) | set(now))
+                     if before.get(key) != now.get(key))
+
+
+def _brief(value: Any) -> str:
+    text = value if isinstance(value, str) and value.isprintable() and value else json.dumps(
+        value, ensure_ascii=False, separators=(",", ":"))
+    return text if len(text) <= 24 else text[:16] + "…"
+
+
 def row_hash(prev_hash: str, project_code: str | None, at: datetime, actor: str, action: str,
              entity: str, ref: str, before: str | None, after: str | None) -> str:
     body = json.dumps([project_code, at.isoformat(), actor, action, entity, ref, before, after],
@@ -92,7 +113,8 @@ def verify_chain(session: Session) -> tuple[int, list[ChainProblem], LastStates]
         expected = row_hash(ev.prev_hash, ev.project_code, ev.at, ev.actor, ev.action,
                             ev.entity, ev.ref, ev.before, ev.after)
         if expected != ev.hash:
-            problems.append(ChainProblem(ev.id, f"content was edited ({ev.action} {ev.ref})"))
+            problems.append(ChainProblem(ev.id, f"content was edited ({ev.action} {ev.entity} "
+                                                f"{ev.ref})"))
         prev = ev.hash
         last_state[(ev.project_code or "", ev.entity, ev.ref)] = ev.after
     return count, problems, last_state

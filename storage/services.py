@@ -53,15 +53,18 @@ from model.views import (
     SignoffView,
     TaskView,
 )
-from storage.audit import AuditWriter, canonical, verify_chain
+from storage.audit import AuditWriter, canonical, state_changes, verify_chain
 from storage.db import open_engine, reading, writing
 from storage.sowfile import (
+    MAX_QUOTA,
+    MAX_SOW_YEARS,
     AllocationSpec,
     EntryRow,
     PersonSpec,
     QuotaSpec,
     SowSpec,
     TaskSpec,
+    latest_end,
     parse_date,
 )
 
@@ -885,7 +888,21 @@ class Ledger:
                 qd[key] = int(str(value))
             except ValueError:
                 raise LedgerError(f"--quota {key}: {value!r} is not a whole number") from None
+            if abs(qd[key]) > MAX_QUOTA:  # stored in a 32-bit integer
+                raise LedgerError(f"--quota {key}: {value} is too large (at most {MAX_QUOTA})")
         return pd, qd
+
+    @staticmethod
+    def _new_end(project: Project, value: str | date) -> date:
+        """A change request's new end: not before the start, nor years past it (reports walk
+        every day up to the end)."""
+        end = _parse_on(value, project.end, "--end")
+        if end < project.start:
+            raise LedgerError(f"--end: {end} is before the SOW start {project.start}")
+        if end > latest_end(project.start):
+            raise LedgerError(f"--end: {end} is more than {MAX_SOW_YEARS} years after the SOW "
+                              f"start {project.start}")
+        return end
 
     def _cr(self, s: Session, project: Project, number: str) -> ChangeRequest:
         cr = s.scalars(select(ChangeRequest).where(ChangeRequest.project_id == project.id,
@@ -905,9 +922,7 @@ class Ledger:
             self._check_writable(s, project)
             raiser = self._acting(s, project, Action.CHANGE)
             pd, qd = self._parse_deltas(project, deltas or {}, quota_deltas or {})
-            end = _parse_on(new_end, project.end, "--end") if new_end else None
-            if end is not None and end < project.start:
-                raise LedgerError(f"--end: {end} is before the SOW start {project.start}")
+            end = self._new_end(project, new_end) if new_end else None
             day = _parse_on(on, self.today(project.timezone))
             count = s.execute(select(func.count()).select_from(ChangeRequest)
                               .where(ChangeRequest.project_id == project.id)).scalar() or 0
@@ -948,7 +963,7 @@ class Ledger:
                     cr.quota_deltas = [ChangeQuotaDelta(quota_key=k, delta=v)
                                        for k, v in qd.items()]
             if new_end is not None:
-                cr.new_end = _parse_on(new_end, project.end, "--end")
+                cr.new_end = self._new_end(project, new_end)
             s.flush()
             self._audit(s, project).record("edit", "cr", cr.number, before,
                                            _change_state(project, cr))
@@ -1316,13 +1331,17 @@ class Ledger:
         code = project.code
         problems: list[str] = []
 
-        def check(entity: str, ref: str, state: Any, label: str) -> None:
+        def check(entity: str, ref: str, state: Any, label: str) -> bool:
             key = (code, entity, ref)
             if key not in last:
                 problems.append(f"{label}: not in the audit log (added behind the program's back)")
             elif last[key] != canonical(state):
+                changes = state_changes(last[key], state)
                 problems.append(f"{label}: differs from its last audit row (edited behind the "
-                                f"program's back)")
+                                f"program's back)" + (f": {changes}" if changes else ""))
+            else:
+                return True
+            return False
 
         entries = s.scalars(select(TimeEntry).where(TimeEntry.project_id == project.id)
                             .options(selectinload(TimeEntry.person),
@@ -1357,11 +1376,15 @@ class Ledger:
                            code: str) -> None:
         expected = rules.digest(content)
         for sig in self._signatures(s, kind, doc_id):
-            check("signature", f"{label}/{sig.person.key}", _signature_state(sig, label),
-                  f"{code} {label} signature of {sig.person.key}")
+            intact = check("signature", f"{label}/{sig.person.key}",
+                           _signature_state(sig, label),
+                           f"{code} {label} signature of {sig.person.key}")
             if sig.digest != expected:
-                problems.append(f"{code} {label} signature of {sig.person.key}: the document "
-                                f"no longer matches what was signed on {sig.signed_on}")
+                # An intact signature row: the document changed. An edited one: say no more
+                # than what is known.
+                problems.append(f"{code} {label} signature of {sig.person.key}: " + (
+                    f"the document no longer matches what was signed on {sig.signed_on}"
+                    if intact else "its digest does not match the document"))
 
 
 def _line_number(problem: str) -> int:

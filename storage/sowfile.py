@@ -10,8 +10,9 @@ import csv
 import io
 import re
 import tomllib
+import unicodedata
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time
 from pathlib import Path
 from typing import Any
 
@@ -30,6 +31,55 @@ from model.rules import (
     money_to_minor,
     pd_to_milli,
 )
+
+#: the longest SOW a ledger takes: its reports walk every day, its calendar every year
+MAX_SOW_YEARS = 10
+#: the largest quota limit (stored in a 32-bit integer column)
+MAX_QUOTA = 1_000_000_000
+
+
+def latest_end(start: date) -> date:
+    """The latest end a SOW (or a change request) starting on ``start`` may have."""
+    if start.year + MAX_SOW_YEARS > date.max.year:
+        return date.max
+    return date(start.year + MAX_SOW_YEARS, start.month, min(start.day, 28 if (
+        start.month, start.day) == (2, 29) else start.day))
+
+
+def _show(value: Any) -> str:
+    """A TOML value as a message shows it: one line, in TOML's terms, never a Python repr."""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, datetime):
+        return f"the date-time {value.isoformat()}"
+    if isinstance(value, time):
+        return f"the time {value.isoformat()}"
+    if isinstance(value, date):
+        return value.isoformat()
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "an array"
+    text = repr(value) if isinstance(value, str) else str(value)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def _key(key: str) -> str:
+    """A key as a message names it: bare when it is a plain word, else quoted on one line."""
+    return key if re.fullmatch(r"[A-Za-z0-9_.-]+", key) else _show(key)
+
+
+def _control(text: str) -> str | None:
+    """The first control character (or line break) in ``text``, if any."""
+    return next((c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
+
+
+def _max_length(table: str, column: str) -> int | None:
+    """The length of a VARCHAR column: PostgreSQL refuses longer strings, SQLite does not."""
+    from model import entities
+
+    found = entities.Base.metadata.tables[table].c[column].type
+    return getattr(found, "length", None)
 
 
 @dataclass
@@ -103,7 +153,7 @@ class _Table:
         self.data = data
 
     def _fail(self, key: str, problem: str) -> LedgerError:
-        return LedgerError(f"{self.where} {key}: {problem}")
+        return LedgerError(f"{self.where} {_key(key)}: {problem}")
 
     def check_keys(self, allowed: set[str]) -> None:
         for key in self.data:
@@ -120,19 +170,27 @@ class _Table:
             return None
         return self.data[key]
 
-    def text(self, key: str, required: bool = True, default: str | None = None) -> str | None:
+    def text(self, key: str, required: bool = True, default: str | None = None,
+             column: tuple[str, str] | None = None) -> str | None:
         value = self.get(key, required)
         if value is None:
             return default
         if not isinstance(value, str) or not value.strip():
-            raise self._fail(key, f"expected a non-empty string, got {value!r}")
+            raise self._fail(key, f"expected a non-empty string, got {_show(value)}")
+        bad = _control(value)
+        if bad is not None:
+            raise self._fail(key, f"must be one line without control characters, got "
+                                  f"{_show(value)} (it holds {bad!r})")
+        longest = _max_length(*column) if column else None
+        if longest is not None and len(value) > longest:
+            raise self._fail(key, f"at most {longest} characters, got {len(value)}")
         return value
 
     def choice(self, key: str, choices: tuple[str, ...], required: bool = True,
                default: str | None = None) -> str | None:
         value = self.text(key, required, default)
         if value is not None and value not in choices:
-            raise self._fail(key, f"{value!r} is not one of {', '.join(choices)}")
+            raise self._fail(key, f"{_show(value)} is not one of {', '.join(choices)}")
         return value
 
     def day(self, key: str) -> date:
@@ -144,15 +202,17 @@ class _Table:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._fail(key, f"expected a number, got {value!r}")
+            raise self._fail(key, f"expected a number, got {_show(value)}")
         return value
 
-    def integer(self, key: str, minimum: int = 0) -> int:
+    def integer(self, key: str, minimum: int = 0, maximum: int = MAX_QUOTA) -> int:
         value = self.get(key)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self._fail(key, f"expected a whole number, got {value!r}")
+            raise self._fail(key, f"expected a whole number, got {_show(value)}")
         if value < minimum:
-            raise self._fail(key, f"must be at least {minimum}, got {value}")
+            raise self._fail(key, f"must be at least {minimum}, got {_show(value)}")
+        if value > maximum:
+            raise self._fail(key, f"must be at most {maximum}, got {_show(value)}")
         return value
 
     def dates(self, key: str) -> list[date]:
@@ -162,6 +222,15 @@ class _Table:
         if not isinstance(value, list):
             raise self._fail(key, "expected a list of dates")
         return [_as_date(v, lambda p: self._fail(key, p)) for v in value]
+
+    def tables(self, key: str) -> list[Any]:
+        """An array of tables (``[[person]]``), or none."""
+        value = self.get(key, required=False)
+        if value is None:
+            return []
+        if not isinstance(value, list):
+            raise self._fail(key, f"expected an array of tables ([[{key}]]), got {_show(value)}")
+        return value
 
     def wrap(self, key: str, fn: Any, value: Any) -> Any:
         try:
@@ -178,61 +247,79 @@ def _as_date(value: Any, fail: Any) -> date:
             return parse_date(value)
         except LedgerError:
             pass
-    raise fail(f"expected a date (YYYY-MM-DD), got {value!r}")
+    raise fail(f"expected a date (YYYY-MM-DD), got {_show(value)}")
 
 
 def parse_date(text: str, what: str = "date") -> date:
-    """An ISO date typed by a user."""
+    """An ISO date typed by a user: exactly ``YYYY-MM-DD`` (Python 3.11 would also take
+    ``20260301`` and week dates such as ``2026-W10-1``; a typo must not become a date)."""
+    clean = text.strip() if isinstance(text, str) else ""
     try:
-        return date.fromisoformat(text.strip())
-    except (ValueError, AttributeError):
-        raise LedgerError(f"{what}: {text!r} is not a date (YYYY-MM-DD)") from None
+        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", clean):
+            raise ValueError(clean)
+        return date.fromisoformat(clean)
+    except ValueError:
+        raise LedgerError(f"{what}: {_show(text)} is not a date (YYYY-MM-DD)") from None
 
 
 def _check_timezone(name: str, fail: Any) -> str:
     try:
         pendulum.timezone(name)
     except Exception:  # noqa: BLE001 - pendulum raises several types
-        raise fail(f"{name!r} is not a known time zone") from None
+        raise fail(f"{_show(name)} is not a known time zone") from None
     return name
 
 
 def parse_sow(text: str, source: str = "SOW") -> SowSpec:
     """Validate a SOW file's text; raises LedgerError naming the key at fault."""
+    text = text.removeprefix("\ufeff")  # a BOM, as Windows editors write it
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise LedgerError(_toml_error(text, source, exc)) from None
-    root = _Table(source, doc)
+    except RecursionError:
+        raise LedgerError(f"{source}: arrays or tables nested too deeply") from None
+    except ValueError:  # int() of a number longer than Python converts (4300 digits)
+        long = re.search(r"[0-9_]{4000,}", text)
+        where = f"line {text.count(chr(10), 0, long.start()) + 1}: " if long else ""
+        raise LedgerError(f"{source}: {where}a number with thousands of digits") from None
+    root = _Table(f"{source}:", doc)
     root.check_keys({"project", "calendar", "rates", "budget", "quota", "person", "task",
                      "allocation"})
 
+    if not root.has("project"):
+        raise LedgerError(f"{source}: [project]: missing (the table with the SOW's code, "
+                          f"title, parties and dates)")
     p = _Table(f"{source}: [project]", root.get("project"))
     p.check_keys({"code", "title", "client", "vendor", "start", "end", "hours_per_day",
                   "currency", "timezone", "language"})
     hours = p.number("hours_per_day", required=False)
     minutes_per_day = 480
     if hours is not None:
-        minutes = pd_to_milli(hours, "hours_per_day") * 60
+        minutes = p.wrap("hours_per_day", pd_to_milli, hours) * 60
         if minutes % 1000 or not 0 < minutes // 1000 <= 24 * 60:
             raise p._fail("hours_per_day",
                           f"must be a whole number of minutes between 0 and 24 h, got {hours}")
         minutes_per_day = minutes // 1000
     spec = SowSpec(
-        code=p.text("code") or "",
+        code=p.text("code", column=("project", "code")) or "",
         title=p.text("title") or "",
         client=p.text("client") or "",
         vendor=p.text("vendor") or "",
         start=p.day("start"),
         end=p.day("end"),
         minutes_per_day=minutes_per_day,
-        currency=p.text("currency", required=False, default="CNY") or "CNY",
+        currency=p.text("currency", required=False, default="CNY",
+                        column=("project", "currency")) or "CNY",
         timezone=_check_timezone(p.text("timezone", False, "Asia/Shanghai") or "",
                                  lambda m: p._fail("timezone", m)),
         language=p.choice("language", LANGUAGES, required=False, default="zh") or "zh",
     )
     if spec.end < spec.start:
         raise p._fail("end", f"{spec.end} is before start {spec.start}")
+    if spec.end > latest_end(spec.start):
+        raise p._fail("end", f"{spec.end} is more than {MAX_SOW_YEARS} years after start "
+                             f"{spec.start}")
 
     if root.has("calendar"):
         c = _Table(f"{source}: [calendar]", root.get("calendar"))
@@ -261,22 +348,22 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
                     raise t._fail(grade, "must not be negative")
 
     seen: set[str] = set()
-    for i, raw in enumerate(root.get("quota", False) or [], start=1):
+    for i, raw in enumerate(root.tables("quota"), start=1):
         q = _Table(f"{source}: [[quota]] #{i}", raw)
         q.check_keys({"key", "title", "limit"})
-        key = q.text("key") or ""
+        key = q.text("key", column=("quota", "key")) or ""
         if key in seen:
-            raise q._fail("key", f"duplicate quota {key!r}")
+            raise q._fail("key", f"duplicate quota {_show(key)}")
         seen.add(key)
         spec.quotas.append(QuotaSpec(key, q.text("title", False, key) or key, q.integer("limit")))
 
     seen = set()
-    for i, raw in enumerate(root.get("person", False) or [], start=1):
+    for i, raw in enumerate(root.tables("person"), start=1):
         t = _Table(f"{source}: [[person]] #{i}", raw)
         t.check_keys({"id", "name", "party", "role", "grade", "location", "timezone", "title"})
-        key = t.text("id") or ""
+        key = t.text("id", column=("person", "key")) or ""
         if key in seen:
-            raise t._fail("id", f"duplicate person {key!r}")
+            raise t._fail("id", f"duplicate person {_show(key)}")
         seen.add(key)
         person = PersonSpec(
             key=key,
@@ -300,12 +387,12 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
     people = {p.key: p for p in spec.people}
 
     seen = set()
-    for i, raw in enumerate(root.get("task", False) or [], start=1):
+    for i, raw in enumerate(root.tables("task"), start=1):
         t = _Table(f"{source}: [[task]] #{i}", raw)
         t.check_keys({"code", "title", "estimate", "priority", "status", "assignees"})
-        code = t.text("code") or ""
+        code = t.text("code", column=("task", "code")) or ""
         if code in seen:
-            raise t._fail("code", f"duplicate task {code!r}")
+            raise t._fail("code", f"duplicate task {_show(code)}")
         seen.add(code)
         t.number("estimate")
         assignees = t.get("assignees", required=False) or []
@@ -313,9 +400,9 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
             raise t._fail("assignees", "expected a list of person ids")
         for a in assignees:
             if a not in people:
-                raise t._fail("assignees", f"unknown person {a!r}")
+                raise t._fail("assignees", f"unknown person {_show(a)}")
             if people[a].party != "vendor":
-                raise t._fail("assignees", f"{a!r} is not of the vendor party")
+                raise t._fail("assignees", f"{_show(a)} is not of the vendor party")
         spec.tasks.append(TaskSpec(
             code=code, title=t.text("title") or "",
             estimate_milli=t.wrap("estimate", pd_to_milli, t.data["estimate"]),
@@ -325,14 +412,14 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         ))
     tasks = {t.code: t for t in spec.tasks}
 
-    for i, raw in enumerate(root.get("allocation", False) or [], start=1):
+    for i, raw in enumerate(root.tables("allocation"), start=1):
         t = _Table(f"{source}: [[allocation]] #{i}", raw)
         t.check_keys({"task", "person", "pd"})
         task, person = t.text("task") or "", t.text("person") or ""
         if task not in tasks:
-            raise t._fail("task", f"unknown task {task!r}")
+            raise t._fail("task", f"unknown task {_show(task)}")
         if person not in people or people[person].party != "vendor":
-            raise t._fail("person", f"unknown vendor person {person!r}")
+            raise t._fail("person", f"unknown vendor person {_show(person)}")
         t.number("pd")
         pd = t.wrap("pd", pd_to_milli, t.data["pd"])
         spec.allocations.append(AllocationSpec(task, person, pd))
@@ -342,28 +429,45 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
 def _toml_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> str:
     """tomllib's message, with the key written on the offending line named first."""
     message = str(exc)
-    found = re.search(r"\(at line (\d+), column \d+\)", message)
+    found = re.search(r"\(at (?:line (\d+), column \d+|end of document)\)", message)
     if not found:
         return f"{source}: {message}"
-    n = int(found.group(1))
-    lines = text.splitlines()
+    lines = text.split("\n")  # tomllib counts "\n" only, not every line break Python knows
+    n = int(found.group(1)) if found.group(1) else len(lines)
     line = lines[n - 1] if 0 < n <= len(lines) else ""
     reason = message[:found.start()].strip()
     if reason == "Cannot overwrite a value":
         reason = "duplicate key (it is already set above)"
-    key = line.split("=", 1)[0].strip() if "=" in line else line.strip()
+    # tomllib names a table by a Python tuple, ('a', 'b'): write it as TOML does, a.b
+    reason = re.sub(r"\((?:'[^']*'(?:, )?)+,?\)",
+                    lambda m: ".".join(re.findall(r"'([^']*)'", m.group())), reason)
+    key = (line.split("=", 1)[0] if "=" in line else line).strip()
+    if '"' not in key and "'" not in key:
+        key = key.split("#", 1)[0].strip()  # a comment after a table header
+    if key and (len(key) > 60 or not key.isprintable()):
+        key = _show(key)
     return f"{source}: line {n}: {key}: {reason}" if key else f"{source}: line {n}: {reason}"
+
+
+def _not_utf8(name: str, raw: bytes, exc: UnicodeDecodeError) -> LedgerError:
+    """The line and byte where a file stops being UTF-8 (``raw`` is the whole file)."""
+    at = exc.start + len(raw) - len(exc.object)  # utf-8-sig reports past the BOM it dropped
+    line = raw.count(b"\n", 0, at) + 1
+    return LedgerError(f"{name}: line {line}: not UTF-8 text (byte {at + 1} of the file "
+                       f"is {raw[at]:#04x})")
 
 
 def load_sow(path: str | Path) -> SowSpec:
     """Read and validate a SOW file."""
     p = Path(path)
     try:
-        text = p.read_text(encoding="utf-8")
+        raw = p.read_bytes()
     except OSError as exc:
         raise LedgerError(f"{path}: cannot read: {exc.strerror}") from None
-    except UnicodeDecodeError:
-        raise LedgerError(f"{path}: not UTF-8 text") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(p.name, raw, exc) from None
     return parse_sow(text, source=p.name)
 
 
@@ -449,7 +553,7 @@ def read_entry_csv(path: str | Path) -> tuple[list[EntryRow], list[str]]:
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        raise LedgerError(f"{p.name}: not UTF-8 text (byte {exc.start})") from None
+        raise _not_utf8(p.name, raw, exc) from None
     return parse_entry_csv(text, p.name)
 
 
@@ -464,20 +568,29 @@ def parse_entry_csv(text: str, source: str = "CSV") -> tuple[list[EntryRow], lis
     if header is None:
         raise LedgerError(f"{source}: empty file; expected the header {','.join(ENTRY_HEADER)}")
     if [h.strip().lower() for h in header] != ENTRY_HEADER:
+        got = ",".join(header)
+        shown = got if got and got.strip() == got and got.isprintable() and len(got) <= 80 \
+            else _show(got)
         raise LedgerError(f"{source}: line 1: header must be {','.join(ENTRY_HEADER)}, "
-                          f"got {','.join(header)}")
+                          f"got {shown}")
     rows: list[EntryRow] = []
     problems: list[str] = []
+    line = reader.line_num + 1  # where the next record starts (a quoted value may span lines)
     try:
         for fields in reader:
-            line = reader.line_num
+            first, line = line, reader.line_num + 1
             if not fields or all(not f.strip() for f in fields):
                 continue
             if len(fields) != len(ENTRY_HEADER):
-                problems.append(f"line {line}: expected {len(ENTRY_HEADER)} fields, "
-                                f"got {len(fields)}")
+                problems.append(f"line {first}: expected {len(ENTRY_HEADER)} fields "
+                                f"({','.join(ENTRY_HEADER)}), got {len(fields)}")
                 continue
-            rows.append(EntryRow(line, *(f.strip() for f in fields[:4]), fields[4]))
+            nul = next((name for name, f in zip(ENTRY_HEADER, fields, strict=True)
+                        if "\x00" in f), None)
+            if nul is not None:
+                problems.append(f"line {first}: {nul}: contains a NUL character")
+                continue
+            rows.append(EntryRow(first, *(f.strip() for f in fields[:4]), fields[4]))
     except csv.Error as exc:
-        problems.append(f"line {reader.line_num}: {exc}")
+        problems.append(f"line {line}: {exc}")
     return rows, problems

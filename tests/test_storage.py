@@ -345,14 +345,14 @@ def test_verify_names_an_entry_edited_with_sql(signed: Ledger) -> None:
     _tamper(signed, f"UPDATE time_entry SET minutes = 600 WHERE id = {entry.id}")
     problems = signed.verify()[1]
     assert problems == [f"CLAIMS-AGENT-2026 entry {entry.id}: differs from its last audit row "
-                        f"(edited behind the program's back)"]
+                        f"(edited behind the program's back): minutes was 480, is 600"]
 
 
 def test_verify_names_a_cr_delta_edited_with_sql(signed: Ledger) -> None:
     _tamper(signed, "UPDATE change_delta SET pd_milli = 50000")
     problems = signed.verify()[1]
     assert "CLAIMS-AGENT-2026 CR-001: differs from its last audit row (edited behind the " \
-           "program's back)" in problems
+           "program's back): deltas was [[\"senior\",5000]], is [[\"senior\",50000]]" in problems
     assert any("CR-001 signature of li.na: the document no longer matches" in p
                for p in problems)
 
@@ -360,12 +360,13 @@ def test_verify_names_a_cr_delta_edited_with_sql(signed: Ledger) -> None:
 def test_verify_names_a_signature_edited_with_sql(signed: Ledger) -> None:
     _tamper(signed, "UPDATE signature SET signed_on = '2026-03-01' WHERE party = 'client'")
     assert signed.verify()[1] == ["CLAIMS-AGENT-2026 CR-001 signature of li.na: differs from "
-                                  "its last audit row (edited behind the program's back)"]
+                                  "its last audit row (edited behind the program's back): "
+                                  "on was 2026-03-06, is 2026-03-01"]
 
 
 def test_verify_names_an_edited_or_removed_audit_row(signed: Ledger) -> None:
     _tamper(signed, "UPDATE audit_event SET actor = 'mallory' WHERE id = 2")
-    assert signed.verify()[1] == ["audit row 2: content was edited (log 1)"]
+    assert signed.verify()[1] == ["audit row 2: content was edited (log entry 1)"]
     _tamper(signed, "UPDATE audit_event SET actor = 'liu.yang' WHERE id = 2")
     assert signed.verify()[1] == []
     _tamper(signed, "DELETE FROM audit_event WHERE id = 3")
