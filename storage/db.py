@@ -15,8 +15,9 @@ connection, ``BEGIN IMMEDIATE`` and the advisory lock are retried with
 exponential back-off and jitter (nothing has been done yet, so a retry is
 safe) for at most :func:`busy_limit` seconds in all, and then the action is
 refused with one line (:class:`LedgerBusy`). A busy error that reaches the
-middle of a transaction (a PostgreSQL deadlock or serialization failure) rolls
-it back and is refused the same way; it is not replayed.
+middle of a transaction (on PostgreSQL a deadlock, a serialization failure, or a
+lock wait longer than the time left) rolls it back and is refused the same way;
+it is not replayed, since only the caller knows what it was doing.
 """
 
 from __future__ import annotations
@@ -66,6 +67,7 @@ def resolve_url(url: str | None) -> str:
 
 def make_engine(url: str) -> Engine:
     """An engine for ``url`` with sowtrack's connection settings; creates a SQLite file's folder."""
+    busy_limit()  # a bad SOWTRACK_BUSY_TIMEOUT is refused before anything is opened
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url[len("postgresql://"):]
     try:
@@ -172,11 +174,12 @@ def _backoff(attempt: int) -> float:
     return step / 2 + random.uniform(0, step / 2)
 
 
-def _retrying(engine: Engine, first: Callable[[float], _T]) -> _T:
-    """``first(seconds left)`` retried on busy errors until :func:`busy_limit` is spent.
+def wait_while_busy(first: Callable[[float], _T]) -> _T:
+    """``first(seconds left)``, retried on busy errors until :func:`busy_limit` is spent.
 
-    Only for steps that have done nothing yet (connect, BEGIN, the write lock): a
-    retry cannot repeat a change.
+    Only for steps that have done nothing yet (connect, BEGIN, the write lock, a
+    read-only copy): a retry cannot repeat a change. Raises :class:`LedgerBusy` once
+    the time is spent.
     """
     limit = busy_limit()
     start = time.monotonic()
@@ -184,7 +187,7 @@ def _retrying(engine: Engine, first: Callable[[float], _T]) -> _T:
     while True:
         try:
             return first(max(0.0, limit - (time.monotonic() - start)))
-        except DBAPIError as exc:
+        except (DBAPIError, sqlite3.OperationalError) as exc:
             kind = busy_kind(exc)
             if kind is None:
                 raise
@@ -197,7 +200,7 @@ def _retrying(engine: Engine, first: Callable[[float], _T]) -> _T:
 
 def connect(engine: Engine) -> Connection:
     """``engine.connect()``, waiting (with back-off) while the database is busy."""
-    return _retrying(engine, lambda _left: engine.connect())
+    return wait_while_busy(lambda _left: engine.connect())
 
 
 def _begin(engine: Engine, write: bool, left: float) -> tuple[Connection, Session, Any]:
@@ -213,11 +216,12 @@ def _begin(engine: Engine, write: bool, left: float) -> tuple[Connection, Sessio
         tx = session.begin()
         session.connection()  # BEGIN (IMMEDIATE) now, where a retry is still safe
         if write and engine.dialect.name == "postgresql":
-            # Wait in the server's queue (first come, first served), no longer than is left.
+            # Wait in the server's queue (first come, first served), no longer than is
+            # left. The rest of the transaction keeps that bound on its own lock waits
+            # (rare: writers are serialised), so the total wait stays bounded too.
             ms = max(1, min(2**31 - 1, int(left * 1000)))
-            session.execute(text(f"SET LOCAL lock_timeout = {ms}"))
-            session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": WRITE_LOCK_KEY})
-            session.execute(text("SET LOCAL lock_timeout = DEFAULT"))
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
         return conn, session, tx
     except BaseException:
         if session is not None:
@@ -229,7 +233,7 @@ def _begin(engine: Engine, write: bool, left: float) -> tuple[Connection, Sessio
 
 @contextmanager
 def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
-    conn, session, tx = _retrying(engine, lambda left: _begin(engine, write, left))
+    conn, session, tx = wait_while_busy(lambda left: _begin(engine, write, left))
     try:
         with session:
             try:
@@ -239,10 +243,11 @@ def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
                 kind = busy_kind(exc)
                 if kind is None:
                     raise
-                # The database rolled the transaction back; replaying the caller's work
-                # is not ours to do, so the user is told, in one line, to try again.
-                raise LedgerBusy("the ledger is busy: this action met another writer and "
-                                 "was rolled back, nothing was written; try again") from None
+                # The transaction is rolled back; replaying the caller's work is not
+                # ours to do, so the user is told, in one line, to try again.
+                raise LedgerBusy("the ledger is busy: another sowtrack is writing; "
+                                 + ("nothing was written; " if write else "")
+                                 + "try again") from None
     finally:
         conn.info.pop(_WRITE, None)
         conn.close()
@@ -311,6 +316,8 @@ def migrate(engine: Engine, *, upgrade: bool = False) -> tuple[str | None, str]:
     """
     try:
         current = current_revision(engine)
+    except LedgerBusy:
+        raise  # already one line: "the ledger is busy: ..."
     except Exception as exc:  # noqa: BLE001
         raise LedgerError(f"--db: cannot open the ledger: {_first_line(exc)}") from None
     if current == HEAD_REVISION:

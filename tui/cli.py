@@ -250,6 +250,24 @@ sowtrack report summary --as-of 2026-03-10"""))
     p.add_argument("file", nargs="?", metavar="FILE.pdf",
                    help="a sheet printed by sowtrack: is it still what the ledger holds?")
 
+    p = cmd(sub, "backup", "copy a SQLite ledger into FILE, consistently, while others go on "
+                           "writing (PostgreSQL: pg_dump)",
+            "sowtrack backup ~/backups/sowtrack-2026-03-31.db\n"
+            "sowtrack --db sqlite:///team-ledger.db backup ledger-copy.db --force",
+            do_backup)
+    p.add_argument("file", metavar="FILE", help="the backup to write (a SQLite file)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p = cmd(sub, "restore", "replace the SQLite ledger by a backup, in one transaction; "
+                            "refused if the ledger holds audit rows the backup lacks "
+                            "(PostgreSQL: pg_restore)",
+            "sowtrack restore ~/backups/sowtrack-2026-03-31.db\n"
+            "sowtrack restore ~/backups/sowtrack-2026-03-31.db --force   # drops newer rows",
+            do_restore)
+    p.add_argument("file", metavar="FILE", help="a backup written by `sowtrack backup`")
+    p.add_argument("--force", action="store_true",
+                   help="restore even if the ledger holds audit rows the backup lacks "
+                        "(they are lost)")
+
     cfg = group("config", "your settings file: the database, who you are, the project",
                 "sowtrack config set db postgresql://liu_yang:secret@ledger.example.com/sowtrack\n"
                 "sowtrack config set person liu.yang\n"
@@ -593,7 +611,7 @@ def render_summary(s: rules.Summary, title: str) -> str:
               f"{s.currency}",
               f"blocked days  client {s.blocked_days.get('client', 0)}, "
               f"vendor {s.blocked_days.get('vendor', 0)}",
-              f"forecast end  {s.forecast_end or 'none (no recent burn)'}"
+              f"forecast end  {s.forecast_end or 'none (no recent burn, or over 100 years out)'}"
               + (f"  ({'after' if s.forecast_end > s.end else 'on or before'} the end "
                  f"{s.end})" if s.forecast_end else ""),
               "change requests  effective: " + (", ".join(s.effective_changes) or "-")
@@ -844,6 +862,29 @@ def do_db_upgrade(args: argparse.Namespace) -> int:
         _out(f"{shown}: schema {after}, up to date")
     else:
         _out(f"{shown}: schema {before or 'empty'} → {after}")
+    return 0
+
+
+def do_backup(args: argparse.Namespace) -> int:
+    from storage.backup import backup
+    from storage.db import resolve_url
+
+    r = backup(resolve_url(args.db), args.file, args.force)
+    newest = f", newest {r.newest:%Y-%m-%d %H:%M} UTC" if r.newest else ""
+    _out(f"wrote {args.file}: {r.entries} entries, {r.audit_rows} audit rows{newest}")
+    return 0
+
+
+def do_restore(args: argparse.Namespace) -> int:
+    from storage.backup import restore
+    from storage.db import resolve_url
+
+    r = restore(resolve_url(args.db), args.file, args.force)
+    if r.lost:
+        span = (f"on {r.lost_first}" if r.lost_first == r.lost_last
+                else f"from {r.lost_first} to {r.lost_last}")
+        _err(f"warning: --force: {r.lost} audit row(s) written {span} were dropped")
+    _out(f"restored {args.file}: {r.entries} entries, {r.audit_rows} audit rows")
     return 0
 
 
