@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
 from model.entities import AuditEvent
@@ -85,6 +86,24 @@ class AuditWriter:
                                     action=action, entity=entity, ref=ref, before=b, after=a,
                                     prev_hash=prev, hash=h))
         self._last = h
+
+    def record_many(self, rows: Iterable[tuple[str, str, str, Any, Any]]) -> None:
+        """Append many rows, (action, entity, ref, before, after) each, in one INSERT.
+
+        Rows the session still holds unflushed go first, so ids follow the chain."""
+        self.session.flush()
+        at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+        values = []
+        for action, entity, ref, before, after in rows:
+            b, a = canonical(before), canonical(after)
+            prev = self._prev()
+            h = row_hash(prev, self.project_code, at, self.actor, action, entity, ref, b, a)
+            values.append({"project_code": self.project_code, "at": at, "actor": self.actor,
+                           "action": action, "entity": entity, "ref": ref, "before": b,
+                           "after": a, "prev_hash": prev, "hash": h})
+            self._last = h
+        if values:
+            self.session.execute(insert(AuditEvent), values)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from datetime import date
 from typing import Any
 
 import pendulum
-from sqlalchemy import Engine, func, select, text, tuple_
+from sqlalchemy import Engine, func, insert, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
@@ -110,6 +110,7 @@ def _parse_on(value: str | date | None, fallback: date, what: str = "--on") -> d
     return parse_date(value, what)
 
 
+_IMPORT_BATCH = 5000  # rows per INSERT ... RETURNING of an import
 _ACTOR = "sowtrack_actor"  # Session.info key: (project id, Actor, Person) of this transaction
 
 
@@ -635,16 +636,38 @@ class Ledger:
                     problems.append(f"line {row.line}: {exc}")
                     continue
                 existing[(p.id, day)] = total
-                new.append(TimeEntry(project_id=project.id, person=p, task=t, on=day,
-                                     minutes=minutes, grade=p.grade or "", note=row.note))
+                new.append({"project_id": project.id, "person_id": p.id, "task_id": t.id,
+                            "on": day, "minutes": minutes, "grade": p.grade or "",
+                            "note": row.note, "_person": p.key, "_task": t.code})
             if problems:
                 problems.sort(key=_line_number)
                 raise LedgerErrors(problems)
-            s.add_all(new)
-            s.flush()
+            # Core inserts in batches, not 100,000 ORM objects: an import of a year's hours
+            # runs in seconds and in little memory, in the same one transaction.
             audit = self._audit(s, project)
-            for e in new:
-                audit.record("import", "entry", str(e.id), after=_entry_state(e))
+            table = TimeEntry.__table__
+            sqlite = self.engine.dialect.name == "sqlite"
+            insert_entries = (insert(table) if sqlite else insert(table).returning(
+                table.c.id, sort_by_parameter_order=True))
+            for start in range(0, len(new), _IMPORT_BATCH):
+                batch = new[start:start + _IMPORT_BATCH]
+                rows = [{k: v for k, v in e.items() if k[0] != "_"} for e in batch]
+                if sqlite:
+                    # SQLite cannot return ids in parameter order from one INSERT, so the
+                    # ids are given: under BEGIN IMMEDIATE no one else inserts, and max + 1
+                    # is what SQLite itself would choose.
+                    top = int(s.execute(select(func.coalesce(func.max(table.c.id), 0)))
+                              .scalar() or 0)
+                    ids = list(range(top + 1, top + 1 + len(rows)))
+                    for i, r in zip(ids, rows, strict=True):
+                        r["id"] = i
+                    s.execute(insert_entries, rows)
+                else:
+                    ids = list(s.scalars(insert_entries, rows).all())
+                audit.record_many(("import", "entry", str(i), None, {
+                    "id": i, "date": e["on"].isoformat(), "person": e["_person"],
+                    "task": e["_task"], "minutes": e["minutes"], "grade": e["grade"],
+                    "note": e["note"]}) for i, e in zip(ids, batch, strict=True))
             return len(new)
 
     def entries_after(self, after: tuple[date, int] | None, limit: int,
