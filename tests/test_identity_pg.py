@@ -187,3 +187,21 @@ def test_the_app_opens_as_the_bound_person_and_acts_as_no_one_else(
     assert seen["first"] == "liu.yang" and seen["after"] == "liu.yang"
     assert any("bound to liu.yang; it cannot act as zhang.wei" in str(m)
                for m in seen["notes"])  # type: ignore[union-attr]
+
+
+def test_the_app_does_not_open_as_a_lead_bound_to_another_role(
+        pg_url: str, project: str, roles) -> None:
+    from .tui_support import drive
+
+    lead = roles("zhang")
+    assert main(["--db", pg_url, "person", "bind", "zhang.wei", _role(lead)]) == 0
+    led = Ledger.open(pg_url, project)  # the owner's connection, no one named
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        seen["actor"] = pilot.app.ledger.actor
+        seen["label"] = pilot.app.acting_label
+
+    drive(led, scenario)
+    led.engine.dispose()
+    assert seen["actor"] is None and "nobody" in str(seen["label"])
