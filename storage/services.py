@@ -164,11 +164,14 @@ class Ledger:
         return t
 
     def _login_role(self, s: Session) -> str | None:
-        """The database login role of this connection (PostgreSQL), else None."""
+        """The database login role of this connection (PostgreSQL), else None.
+
+        ``session_user``, the role that logged in, not ``current_user``: a ``role``
+        option in the URL (SET ROLE) must not turn a bound login into someone else."""
         if self.engine.dialect.name != "postgresql":
             return None
         if self._role is None:
-            self._role = str(s.execute(select(func.current_user())).scalar())
+            self._role = str(s.execute(select(func.session_user())).scalar())
         return self._role
 
     def _actor(self, s: Session, project: Project) -> tuple[Actor, Person | None]:

@@ -205,3 +205,22 @@ def test_the_app_does_not_open_as_a_lead_bound_to_another_role(
     drive(led, scenario)
     led.engine.dispose()
     assert seen["actor"] is None and "nobody" in str(seen["label"])
+
+
+def test_set_role_in_the_url_does_not_unbind_a_login(pg_url: str, project: str, roles,
+                                                      capsys: pytest.CaptureFixture[str]) -> None:
+    """The login role decides, not a role switched to with SET ROLE (URL ``options``)."""
+    liu = roles("liu")
+    other = roles("other")
+    admin = create_engine(pg_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as c:
+        c.execute(text(f"GRANT {_role(other)} TO {_role(liu)}"))  # liu may SET ROLE other
+    admin.dispose()
+    assert main(["--db", pg_url, "person", "bind", "liu.yang", _role(liu)]) == 0
+    switched = (make_url(liu).update_query_dict({"options": f"-c role={_role(other)}"})
+                .render_as_string(hide_password=False))
+    capsys.readouterr()
+    assert main(["--db", switched, "--as", "zhang.wei", "whoami"]) == 1
+    assert "is bound to liu.yang; it cannot act as zhang.wei" in capsys.readouterr().err
+    assert main(["--db", switched, "whoami"]) == 0
+    assert "acting as liu.yang" in capsys.readouterr().out
