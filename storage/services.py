@@ -10,6 +10,7 @@ is written, so nothing is ever half-written.
 from __future__ import annotations
 
 import getpass
+import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -1369,6 +1370,7 @@ class Ledger:
                 return True
             return False
 
+        problems += self._verify_setup(s, project)
         entries = s.scalars(select(TimeEntry).where(TimeEntry.project_id == project.id)
                             .options(selectinload(TimeEntry.person),
                                      selectinload(TimeEntry.task)))
@@ -1395,6 +1397,79 @@ class Ledger:
                 self._verify_signatures(s, "acceptance", acc.id, acc.number,
                                         self._acceptance_content(s, project), problems, check,
                                         code)
+        return problems
+
+    def _verify_setup(self, s: Session, project: Project) -> list[str]:
+        """The SOW as loaded, then every change of a person or a task, replayed from the
+        audit log, must be what the tables hold: a role, a grade, a rate or a task edited
+        with SQL (an engineer making themselves lead) is named."""
+        code = project.code
+        rows = s.execute(select(AuditEvent.action, AuditEvent.entity, AuditEvent.ref,
+                                AuditEvent.after)
+                         .where(AuditEvent.project_code == code,
+                                AuditEvent.entity.in_(("project", "person", "task")))
+                         .order_by(AuditEvent.id)).all()
+        init = next((r for r in rows if r.action == "init" and r.entity == "project"), None)
+        if init is None or not init.after:
+            return [f"{code}: its creation is not in the audit log"]
+        from storage.sowfile import parse_sow
+
+        try:
+            sow = parse_sow(json.loads(init.after)["sow"])
+        except (LedgerError, ValueError, KeyError, TypeError):
+            return [f"{code}: the SOW in its first audit row cannot be read"]
+        planned = {(a.task, a.person): a.pd_milli for a in sow.allocations}
+
+        def person(p: PersonSpec, db_role: str | None = None) -> dict[str, Any]:
+            return {"name": p.name, "party": p.party, "role": p.role, "grade": p.grade,
+                    "location": p.location, "timezone": p.timezone, "title": p.title,
+                    "db_role": db_role}
+
+        def task(t: TaskSpec) -> dict[str, Any]:
+            keys = list(dict.fromkeys([*t.assignees, *(k for c, k in planned if c == t.code)]))
+            return {"code": t.code, "title": t.title, "estimate_milli": t.estimate_milli,
+                    "priority": t.priority, "status": t.status,
+                    "assignees": sorted([k, planned.get((t.code, k))] for k in keys)}
+
+        people = {p.key: person(p) for p in sow.people}
+        tasks = {t.code: task(t) for t in sow.tasks}
+        for r in rows:
+            after = json.loads(r.after) if r.after else {}
+            if r.entity == "person" and r.ref in people and isinstance(after, dict):
+                people[r.ref].update(after)  # a grade, or a login role binding
+            elif r.entity == "task" and isinstance(after, dict):
+                tasks[r.ref] = {**after, "assignees": sorted(after.get("assignees", []))}
+        problems: list[str] = []
+
+        def compare(label: str, expected: Mapping[str, Any] | None,
+                    now: Mapping[str, Any]) -> None:
+            if expected is None:
+                problems.append(f"{code} {label}: not in the audit log (added behind the "
+                                f"program's back)")
+                return
+            changes = state_changes(canonical(expected), now)
+            if changes:
+                problems.append(f"{code} {label}: differs from the SOW and its audit rows "
+                                f"(edited behind the program's back): {changes}")
+
+        now_spec = self._sow_spec(project)
+        for field in ("title", "client", "vendor", "start", "end", "minutes_per_day",
+                      "currency", "timezone", "country", "holidays", "workdays", "rates",
+                      "baseline", "quotas"):
+            before, now = getattr(sow, field), getattr(now_spec, field)
+            if canonical(before) != canonical(now):
+                if isinstance(before, dict) and isinstance(now, dict):
+                    compare(f"SOW {field}", before, now)  # names the grade
+                else:
+                    compare(f"SOW {field}", {field: before}, {field: now})
+        for p in project.people:
+            compare(f"person {p.key}", people.get(p.key), {
+                "name": p.name, "party": p.party, "role": p.role, "grade": p.grade,
+                "location": p.location, "timezone": p.timezone, "title": p.title,
+                "db_role": p.db_role})
+        for t in project.tasks:
+            compare(f"task {t.code}", tasks.get(t.code), {
+                **self._task_state(t), "assignees": sorted(self._task_state(t)["assignees"])})
         return problems
 
     def _verify_signatures(self, s: Session, kind: str, doc_id: int, label: str,

@@ -224,3 +224,18 @@ def test_set_role_in_the_url_does_not_unbind_a_login(pg_url: str, project: str, 
     assert "is bound to liu.yang; it cannot act as zhang.wei" in capsys.readouterr().err
     assert main(["--db", switched, "whoami"]) == 0
     assert "acting as liu.yang" in capsys.readouterr().out
+
+
+def test_a_binding_removed_with_sql_is_named_by_verify(pg_url: str, project: str, roles,
+                                                       capsys: pytest.CaptureFixture[str]) -> None:
+    liu = roles("liu")
+    assert main(["--db", pg_url, "person", "bind", "liu.yang", _role(liu)]) == 0
+    assert main(["--db", pg_url, "verify"]) == 0
+    engine = create_engine(pg_url)
+    with engine.begin() as c:  # the person's own role may UPDATE: unbind himself by hand
+        c.execute(text("UPDATE person SET db_role = NULL WHERE key = 'liu.yang'"))
+    engine.dispose()
+    capsys.readouterr()
+    assert main(["--db", pg_url, "verify"]) == 1
+    assert (f"person liu.yang: differs from the SOW and its audit rows (edited behind the "
+            f"program's back): db_role was {_role(liu)}, is null") in capsys.readouterr().err

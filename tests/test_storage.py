@@ -348,6 +348,28 @@ def test_verify_names_an_entry_edited_with_sql(signed: Ledger) -> None:
                         f"(edited behind the program's back): minutes was 480, is 600"]
 
 
+def test_verify_names_people_tasks_and_rates_edited_with_sql(signed: Ledger) -> None:
+    """The permission matrix rests on a person's party and role: an engineer who makes
+    himself lead with SQL is named, as are a grade, a day rate and a task's estimate.
+    Changes made through the program (a grade, an allocation) are not."""
+    signed.change_grade("wang.fang", "senior")
+    signed.set_allocation("T2", "liu.yang", "12")
+    assert signed.verify()[1] == []
+    _tamper(signed, "UPDATE person SET role = 'lead' WHERE key = 'liu.yang'")
+    _tamper(signed, "UPDATE person SET grade = 'expert' WHERE key = 'wang.fang'")
+    _tamper(signed, "UPDATE rate SET day_rate_minor = day_rate_minor + 100 "
+                    "WHERE grade = 'senior'")
+    _tamper(signed, "UPDATE task SET estimate_milli = 1000 WHERE code = 'T3'")
+    edited = "differs from the SOW and its audit rows (edited behind the program's back)"
+    code = "CLAIMS-AGENT-2026"
+    assert signed.verify()[1] == [
+        f"{code} SOW rates: {edited}: senior was 280000, is 280100",
+        f"{code} person liu.yang: {edited}: role was engineer, is lead",
+        f"{code} person wang.fang: {edited}: grade was senior, is expert",
+        f"{code} task T3: {edited}: estimate_milli was 24000, is 1000",
+    ]
+
+
 def test_verify_names_a_cr_delta_edited_with_sql(signed: Ledger) -> None:
     _tamper(signed, "UPDATE change_delta SET pd_milli = 50000")
     problems = signed.verify()[1]
