@@ -20,6 +20,7 @@ import re
 import shutil
 import sqlite3
 import tomllib
+from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
@@ -28,6 +29,7 @@ import pytest
 import tomli_w
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
+from sqlalchemy import create_engine, text
 
 from storage.services import Ledger
 from storage.sowfile import dump_sow, load_sow, parse_sow
@@ -92,6 +94,34 @@ class Bench:
     def counts(self) -> tuple[int, int, int]:
         return self.count("project"), self.count("time_entry"), self.count("audit_event")
 
+    def bad_minutes(self) -> int:
+        """Entries of 0 minutes or less, or of more than a day."""
+        return self.count("time_entry WHERE minutes <= 0 OR minutes > 1440")
+
+
+class PgBench(Bench):
+    """The same on one PostgreSQL database, where text holds no NUL and a VARCHAR(64)
+    no more than 64 characters. Imports accumulate (the checks compare before and
+    after); a SOW bench is emptied before every example."""
+
+    def __init__(self, root: Path, url: str, with_project: bool):
+        self.root, self.url, self.with_project = root, url, with_project
+        led = Ledger.open(url)
+        if with_project:
+            led.init_project(load_sow(EXAMPLE_SOW))
+        led.engine.dispose()
+        self.engine = create_engine(url)
+
+    def fresh(self) -> str:
+        if not self.with_project:
+            with self.engine.begin() as conn:
+                conn.execute(text("TRUNCATE project, audit_event RESTART IDENTITY CASCADE"))
+        return self.url
+
+    def count(self, table: str) -> int:
+        with self.engine.connect() as conn:
+            return int(conn.execute(text(f"SELECT count(*) FROM {table}")).scalar() or 0)
+
 
 @pytest.fixture
 def entries_bench(tmp_path: Path) -> Bench:
@@ -101,6 +131,26 @@ def entries_bench(tmp_path: Path) -> Bench:
 @pytest.fixture
 def empty_bench(tmp_path: Path) -> Bench:
     return Bench(tmp_path, with_project=False)
+
+
+@pytest.fixture
+def pg_entries_bench(tmp_path: Path, db_url: str) -> Iterator[Bench]:
+    bench = PgBench(tmp_path, db_url, with_project=True)
+    yield bench
+    bench.engine.dispose()
+
+
+@pytest.fixture
+def pg_empty_bench(tmp_path: Path, db_url: str) -> Iterator[Bench]:
+    bench = PgBench(tmp_path, db_url, with_project=False)
+    yield bench
+    bench.engine.dispose()
+
+
+#: PostgreSQL: fewer examples (each is a round trip to a server), the same strategies.
+PG_FUZZ = settings(FUZZ, max_examples=max(25, EXAMPLES // 4))
+ON_POSTGRES = (pytest.mark.postgres,
+               pytest.mark.parametrize("db_url", ["postgres"], indirect=True))
 
 
 def assert_no_leak(text: str) -> None:
@@ -239,9 +289,7 @@ def import_csv(capsys: pytest.CaptureFixture[str], bench: Bench, data: bytes) ->
         assert found and err == "", (out, err)
         n = int(found.group(1))
         assert after == (1, before[1] + n, before[2] + n)
-        with sqlite3.connect(bench.db) as conn:  # every entry holds more than 0 minutes
-            assert conn.execute("SELECT count(*) FROM time_entry WHERE minutes <= 0 "
-                                "OR minutes > 1440").fetchone()[0] == 0
+        assert bench.bad_minutes() == 0  # every entry holds more than 0 minutes
         return rc
     assert after == before, "a refused import wrote something"
     lines = err.splitlines()
@@ -276,6 +324,17 @@ def import_csv(capsys: pytest.CaptureFixture[str], bench: Bench, data: bytes) ->
 def test_any_entry_file_is_imported_whole_or_refused_in_clear_lines(
         capsys: pytest.CaptureFixture[str], entries_bench: Bench, data: bytes) -> None:
     import_csv(capsys, entries_bench, data)
+
+
+@ON_POSTGRES[0]
+@ON_POSTGRES[1]
+@example(data=b"date,person,task,hours,note\n2026-03-02,liu.yang,T2,8,a\x00b\n")  # NUL
+@example(data=b"date,person,task,hours,note\n2026-03-02," + b"x" * 300 + b",T2,8,\n")
+@given(data=st.one_of(st.binary(max_size=2000), encoded_csv(), structured_csv()))
+@PG_FUZZ
+def test_any_entry_file_on_postgresql(capsys: pytest.CaptureFixture[str],
+                                      pg_entries_bench: Bench, data: bytes) -> None:
+    import_csv(capsys, pg_entries_bench, data)
 
 
 @st.composite
@@ -496,6 +555,18 @@ def init_sow(capsys: pytest.CaptureFixture[str], bench: Bench, data: bytes) -> i
 def test_any_sow_file_creates_the_whole_project_or_nothing(
         capsys: pytest.CaptureFixture[str], empty_bench: Bench, data: bytes) -> None:
     init_sow(capsys, empty_bench, data)
+
+
+@ON_POSTGRES[0]
+@ON_POSTGRES[1]
+@example(data=EXAMPLE_TEXT.replace('code = "T1"', f'code = "{"T" * 40}"').encode())
+@example(data=EXAMPLE_TEXT.replace("senior = 40", "senior = 1e300").encode())
+@given(data=st.one_of(st.binary(max_size=500), st.text(max_size=500).map(str.encode),
+                      line_mutated_sow(), mutated_sow(), mutated_sow()))
+@PG_FUZZ
+def test_any_sow_file_on_postgresql(capsys: pytest.CaptureFixture[str],
+                                    pg_empty_bench: Bench, data: bytes) -> None:
+    init_sow(capsys, pg_empty_bench, data)
 
 
 # ---------------------------------------------------------------- the bugs, on both backends
