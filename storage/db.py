@@ -104,6 +104,18 @@ def _configure_sqlite(engine: Engine) -> None:
         conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get(_WRITE) else "BEGIN")
 
 
+@event.listens_for(Session, "before_flush")
+def _refuse_nul(session: Session, _context: Any, _instances: Any) -> None:
+    """Text with a NUL: PostgreSQL cannot store it and SQLite would cut it short in
+    places, so any action writing one (a note typed in the app, say) is refused, in one
+    line naming the field, before anything is written."""
+    for obj in (*session.new, *session.dirty):
+        for attr in inspect(obj).mapper.column_attrs:
+            value = getattr(obj, attr.key, None)
+            if isinstance(value, str) and "\x00" in value:
+                raise LedgerError(f"{attr.key}: contains a NUL character")
+
+
 class LedgerBusy(LedgerError):
     """The ledger stayed busy (locked by other writers, or no free connection) too long."""
 

@@ -503,3 +503,17 @@ def test_the_acceptance_content_covers_what_the_report_prints(example: Ledger) -
     _sign_cr_both(example, "CR-001", "2026-03-05", "2026-03-06")
     seen.add(digest(example.acceptance_content()))
     assert len(seen) == 4
+
+
+def test_text_with_a_nul_is_refused_naming_the_field(example: Ledger) -> None:
+    """PostgreSQL cannot store a NUL; the app's forms can type one. One line, nothing written."""
+    with pytest.raises(LedgerError, match=r"^note: contains a NUL character$"):
+        example.log("T2", "2", on="2026-03-02", person="liu.yang", note="a\x00b")
+    with pytest.raises(LedgerError, match=r"^title: contains a NUL character$"):
+        example.add_blocker("VPN\x00", "client", on="2026-03-02")
+    e = example.log("T2", "2", on="2026-03-02", person="liu.yang", note="fine")
+    with pytest.raises(LedgerError, match=r"^note: contains a NUL character$"):
+        example.edit_entry(e.id, note="x\x00")
+    assert [x.note for x in example.entries()] == ["fine"]
+    assert example.blockers() == []
+    assert example.verify()[1] == []
