@@ -257,3 +257,13 @@ def test_export_refuses_options_that_do_not_apply(tmp_path: Path, args: list[str
     err = capsys.readouterr().err.strip().splitlines()
     assert len(err) == 1 and err[0].startswith("error: --")
     assert not out.exists() and not db.exists()  # refused before the ledger was opened
+
+
+def test_a_pinned_today_is_the_printed_on_date(db, tmp_path, capsys, monkeypatch):
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("SOWTRACK_TODAY", "2026-11-23")
+    out = tmp_path / "plan.pdf"
+    assert run(db, "export", "plan", "--out", str(out)) == 0, capsys.readouterr()
+    text = "".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    assert "2026-11-23" in text

@@ -675,7 +675,13 @@ def write_sheet(ledger: Any, request: Any, out: str | Path) -> Path:
     from exports.render import render_sheet
     from storage.sheets import build_sheet
 
-    sheet = build_sheet(ledger, request)
+    today = os.environ.get("SOWTRACK_TODAY")
+    if today:
+        from storage.sowfile import parse_date
+
+        sheet = build_sheet(ledger, request, parse_date(today, "SOWTRACK_TODAY"))
+    else:
+        sheet = build_sheet(ledger, request)
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         try:

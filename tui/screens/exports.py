@@ -375,7 +375,9 @@ class ExportsScreen(LedgerScreen):
         try:
             out = output_path(out_text)
             t0 = time.monotonic()
-            sheet = build_sheet(self.ledger, request)
+            # A pinned "today" (SOWTRACK_TODAY) is the date the sheet is printed on too.
+            sheet = build_sheet(self.ledger, request,
+                                self.app.today if self.app.today_given else None)  # type: ignore[attr-defined]
             t1 = time.monotonic()
             call(self._progress, f"drawing {sheet.meta.title} ({sheet.meta.doc_id})…")
             with warnings.catch_warnings(record=True) as caught:
