@@ -9,8 +9,7 @@ the alerts, the open blockers, the pending change requests and the quotas.
 from __future__ import annotations
 
 import math
-import re
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 from fractions import Fraction
 from typing import Any
@@ -33,7 +32,7 @@ from exports.base import (
 )
 from exports.base import p as para
 from model.rules import GRADE_LABELS_ZH
-from model.sheet_status import StatusSheetData
+from model.sheet_status import StatusAlert, StatusSheetData
 from model.sheets import Sheet
 
 NAVY = colors.HexColor("#1f3b63")
@@ -116,19 +115,16 @@ TEXT = {
     },
 }
 
-#: the ledger's alert sentences (model.rules.alerts), in Chinese
-ALERTS_ZH = [
-    (re.compile(r"^(\S+) is over budget: (\S+) of (\S+) PD consumed$"),
-     lambda m: f"{GRADE_LABELS_ZH.get(m[1], m[1])}超出预算：已消耗 {m[2]} 人天，预算 {m[3]} 人天"),
-    (re.compile(r"^quota (\S+) is at its limit: (\d+) of (\d+) used$"),
-     lambda m: f"额度 {m[1]} 已用尽：已用 {m[2]}，上限 {m[3]}"),
-    (re.compile(r"^blocker (\S+) \((\w+)\) open for (\d+) working days$"),
-     lambda m: f"阻塞问题 {m[1]}（{'甲方' if m[2] == 'client' else '乙方'}）"
-               f"已持续 {m[3]} 个工作日"),
-    (re.compile(r"^(\S+) has no entry on (\S+)$"), lambda m: f"{m[1]} 在 {m[2]} 没有登记工时"),
-    (re.compile(r"^forecast end (\S+) is after the end (\S+)$"),
-     lambda m: f"预测完成日 {m[1]} 晚于结束日期 {m[2]}"),
-]
+#: the ledger's alerts (model.rules.ALERT_TEXT) in Chinese, filled from each alert's args
+ALERTS_ZH: dict[str, Callable[[Sequence[str]], str]] = {
+    "grade": lambda a: f"{GRADE_LABELS_ZH.get(a[0], a[0])}超出预算：已消耗 {a[1]} 人天，"
+                       f"预算 {a[2]} 人天",
+    "quota": lambda a: f"额度 {a[0]} 已用尽：已用 {a[1]}，上限 {a[2]}",
+    "blocker": lambda a: f"阻塞问题 {a[0]}（{'甲方' if a[1] == 'client' else '乙方'}）"
+                         f"已持续 {a[2]} 个工作日",
+    "missing": lambda a: f"{a[0]} 在 {a[1]} 没有登记工时",
+    "forecast": lambda a: f"预测完成日 {a[0]} 晚于结束日期 {a[1]}",
+}
 
 
 # ---------------------------------------------------------------- shared with the acceptance
@@ -347,14 +343,11 @@ def burndown_chart(data: StatusSheetData, styles: Styles, t: dict[str, str], wid
 # ---------------------------------------------------------------- the sheet
 
 
-def _alert_text(kind: str, text: str, lang: str) -> str:
-    if lang != "zh":
-        return text
-    for pattern, render in ALERTS_ZH:
-        m = pattern.match(text)
-        if m:
-            return render(m)
-    return text
+def _alert_text(alert: StatusAlert, lang: str) -> str:
+    render = ALERTS_ZH.get(alert.kind)
+    if lang != "zh" or render is None or not alert.args:
+        return alert.text
+    return render(alert.args)
 
 
 def _pct(part: Fraction | int, whole: Fraction | int) -> str:
@@ -415,7 +408,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     out.append(para(t["s_alerts"], s.h2))
     if data.alerts:
         out.append(data_table([t["alert_kind"], t["alert_text"]],
-                              [[t.get(f"kind_{a.kind}", a.kind), _alert_text(a.kind, a.text, lang)]
+                              [[t.get(f"kind_{a.kind}", a.kind), _alert_text(a, lang)]
                                for a in data.alerts], s, widths=[32 * mm, width - 32 * mm]))
     else:
         out.append(para(t["no_alerts"], s.body))

@@ -668,10 +668,24 @@ def burndown(facts: LedgerFacts, as_of: date) -> list[BurndownRow]:
 BLOCKER_ALERT_DAYS = 3  # a blocker open for more than this many working days is an alert
 
 
+#: an alert's sentence per kind; its ``args`` fill the slots (a printed sheet may use its own)
+ALERT_TEXT = {
+    "grade": "{0} is over budget: {1} of {2} PD consumed",
+    "quota": "quota {0} is at its limit: {1} of {2} used",
+    "blocker": "blocker {0} ({1}) open for {2} working days",
+    "missing": "{0} has no entry on {1}",
+    "forecast": "forecast end {0} is after the end {1}",
+}
+
+
 @dataclass(frozen=True)
 class Alert:
     kind: str  # grade | quota | blocker | missing | forecast
-    text: str
+    args: tuple[str, ...]  # what the sentence names, in the order of ALERT_TEXT[kind]
+
+    @property
+    def text(self) -> str:
+        return ALERT_TEXT[self.kind].format(*self.args)
 
 
 def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | None:
@@ -693,26 +707,25 @@ def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, sta
     out: list[Alert] = []
     for g in summary.by_grade:
         if g.consumed_pd > g.budget_pd:
-            out.append(Alert("grade", f"{g.grade} is over budget: {format_pd(g.consumed_pd)} of "
-                                      f"{format_pd(g.budget_pd)} PD consumed"))
+            out.append(Alert("grade", (g.grade, format_pd(g.consumed_pd),
+                                       format_pd(g.budget_pd))))
     for key, _title, limit, used in summary.quotas:
         if used >= limit:
-            out.append(Alert("quota", f"quota {key} is at its limit: {used} of {limit} used"))
+            out.append(Alert("quota", (key, str(used), str(limit))))
     for b in blockers:
         if b.raised_on > as_of or (b.resolved_on is not None and b.resolved_on <= as_of):
             continue
         days = working_days_open(cal, b.raised_on, None, as_of)
         if days > BLOCKER_ALERT_DAYS:
-            out.append(Alert("blocker", f"blocker {b.number} ({b.party}) open for {days} "
-                                        f"working days"))
+            out.append(Alert("blocker", (b.number, b.party, str(days))))
     last = last_working_day_before(cal, start, as_of)
     if last is not None:
         for person in engineers:
             if person not in logged_on.get(last, set()):
-                out.append(Alert("missing", f"{person} has no entry on {last}"))
+                out.append(Alert("missing", (person, last.isoformat())))
     if summary.forecast_end is not None and summary.forecast_end > summary.end:
-        out.append(Alert("forecast", f"forecast end {summary.forecast_end} is after the end "
-                                     f"{summary.end}"))
+        out.append(Alert("forecast", (summary.forecast_end.isoformat(),
+                                      summary.end.isoformat())))
     return out
 
 

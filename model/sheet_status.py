@@ -80,6 +80,7 @@ class PendingChange:
 class StatusAlert:
     kind: str  # grade | quota | blocker | missing | forecast
     text: str  # the ledger's sentence (English)
+    args: tuple[str, ...] = ()  # what it names (model.rules.Alert.args), for other languages
 
 
 @dataclass(frozen=True)

@@ -62,3 +62,14 @@ def test_a_pending_cr_changes_nothing_but_an_effective_one_can_clear_an_alert() 
     after = summarize(_facts(day_totals=totals, changes=[cr]), date(2026, 3, 5))
     assert [a.kind for a in alerts(before, [], CAL, START, [], {})] == ["grade"]
     assert alerts(after, [], CAL, START, [], {}) == []
+
+
+def test_every_alert_kind_has_a_sentence_in_each_language() -> None:
+    """Alerts carry what they name (args), so a sheet words them in its own language."""
+    from exports.status import ALERTS_ZH
+    from model.rules import ALERT_TEXT, Alert
+
+    assert set(ALERTS_ZH) == set(ALERT_TEXT)
+    a = Alert("blocker", ("B-003", "client", "8"))
+    assert a.text == "blocker B-003 (client) open for 8 working days"
+    assert ALERTS_ZH["blocker"](a.args) == "阻塞问题 B-003（甲方）已持续 8 个工作日"

@@ -79,7 +79,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
          for c in crs if c.status == rules.DOC_EFFECTIVE and c.effective_on is not None
          and c.effective_on <= as_of and c.deltas),
         key=lambda st: (st.on, st.number)))
-    alerts = tuple(StatusAlert(a.kind, a.text) for a in ledger.alerts(summary))
+    alerts = tuple(StatusAlert(a.kind, a.text, a.args) for a in ledger.alerts(summary))
 
     data = StatusSheetData(
         as_of=as_of, currency=project.currency, start=project.start, sow_end=project.end,
