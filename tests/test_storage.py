@@ -517,3 +517,16 @@ def test_text_with_a_nul_is_refused_naming_the_field(example: Ledger) -> None:
     assert [x.note for x in example.entries()] == ["fine"]
     assert example.blockers() == []
     assert example.verify()[1] == []
+
+
+def test_figures_kept_between_reads_follow_every_change(example: Ledger) -> None:
+    """The summary's facts are kept while the ledger is unchanged; a change made through
+    another Ledger (another process, another engineer) is seen at the next read."""
+    other = as_(example, "liu.yang")
+    first = example.summary("2026-03-31")
+    assert example.summary("2026-03-31") == first  # served again, unchanged ledger
+    other.log("T2", "8", on="2026-03-02")
+    assert example.summary("2026-03-31").consumed_pd == first.consumed_pd + 1
+    example.new_cr("More", deltas={"senior": 5}, on="2026-03-03")
+    _sign_cr_both(example, "CR-001", "2026-03-04", "2026-03-05")
+    assert example.summary("2026-03-31").budget_pd == first.budget_pd + 5
