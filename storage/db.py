@@ -28,7 +28,7 @@ import random
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -265,14 +265,14 @@ def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
         conn.close()
 
 
-def reading(engine: Engine) -> Iterator[Session]:
+def reading(engine: Engine) -> AbstractContextManager[Session]:
     """A read-only unit of work."""
-    return _transaction(engine, write=False)  # type: ignore[return-value]
+    return _transaction(engine, write=False)
 
 
-def writing(engine: Engine) -> Iterator[Session]:
+def writing(engine: Engine) -> AbstractContextManager[Session]:
     """A write unit of work: serialised with other writers, all or nothing."""
-    return _transaction(engine, write=True)  # type: ignore[return-value]
+    return _transaction(engine, write=True)
 
 
 def _alembic_config(connection=None):  # type: ignore[no-untyped-def]

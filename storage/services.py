@@ -17,7 +17,7 @@ from datetime import date
 from typing import Any
 
 import pendulum
-from sqlalchemy import Engine, func, insert, select, text, tuple_
+from sqlalchemy import Engine, Table, func, insert, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
@@ -502,6 +502,7 @@ class Ledger:
             who = person or (me.key if me else None)
             if not who:
                 require(actor, Action.LOG_OWN)  # the operator has no entries of their own
+                raise LedgerError("--person: required (or --as / SOWTRACK_USER)")
             p = self._person(s, project, who, "--person" if person else "--as")
             self._permit_entry(s, project, p)
             t = self._task(s, project, task)
@@ -611,7 +612,7 @@ class Ledger:
                     .where(TimeEntry.project_id == project.id)
                     .group_by(TimeEntry.person_id, TimeEntry.on)):
                 existing[(pid, on)] = int(minutes)
-            new: list[TimeEntry] = []
+            new: list[dict[str, Any]] = []
             for row in rows:
                 try:
                     day = parse_date(row.on, "date")
@@ -651,24 +652,25 @@ class Ledger:
             # runs in seconds and in little memory, in the same one transaction.
             audit = self._audit(s, project)
             table = TimeEntry.__table__
+            assert isinstance(table, Table)
             sqlite = self.engine.dialect.name == "sqlite"
             insert_entries = (insert(table) if sqlite else insert(table).returning(
                 table.c.id, sort_by_parameter_order=True))
             for start in range(0, len(new), _IMPORT_BATCH):
                 batch = new[start:start + _IMPORT_BATCH]
-                rows = [{k: v for k, v in e.items() if k[0] != "_"} for e in batch]
+                values = [{k: v for k, v in e.items() if k[0] != "_"} for e in batch]
                 if sqlite:
                     # SQLite cannot return ids in parameter order from one INSERT, so the
                     # ids are given: under BEGIN IMMEDIATE no one else inserts, and max + 1
                     # is what SQLite itself would choose.
                     top = int(s.execute(select(func.coalesce(func.max(table.c.id), 0)))
                               .scalar() or 0)
-                    ids = list(range(top + 1, top + 1 + len(rows)))
-                    for i, r in zip(ids, rows, strict=True):
-                        r["id"] = i
-                    s.execute(insert_entries, rows)
+                    ids = list(range(top + 1, top + 1 + len(values)))
+                    for i, v in zip(ids, values, strict=True):
+                        v["id"] = i
+                    s.execute(insert_entries, values)
                 else:
-                    ids = list(s.scalars(insert_entries, rows).all())
+                    ids = list(s.scalars(insert_entries, values).all())
                 audit.record_many(("import", "entry", str(i), None, {
                     "id": i, "date": e["on"].isoformat(), "person": e["_person"],
                     "task": e["_task"], "minutes": e["minutes"], "grade": e["grade"],
