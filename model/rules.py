@@ -23,6 +23,7 @@ from fractions import Fraction
 from functools import lru_cache
 
 from model.errors import LedgerError
+from model.permissions import Action, Actor, allowed
 
 GRADES: tuple[str, ...] = ("junior", "intermediate", "senior", "expert", "senior_expert")
 GRADE_LABELS_ZH = {
@@ -440,10 +441,8 @@ DOC_WITHDRAWN = "withdrawn"
 
 
 def may_sign(party: str, role: str) -> bool:
-    """A vendor lead or signatory, or a client signatory."""
-    if party == "vendor":
-        return role in ("lead", "signatory")
-    return party == "client" and role == "signatory"
+    """A vendor lead or signatory, or a client signatory: the permission matrix's SIGN."""
+    return allowed(Actor("signer", party, role), Action.SIGN)
 
 
 def check_signature(doc: str, status: str, existing: Sequence[SignatureFact],
