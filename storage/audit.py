@@ -76,34 +76,34 @@ class AuditWriter:
             ).scalar() or GENESIS
         return self._last
 
-    def record(self, action: str, entity: str, ref: str, before: Any = None,
-               after: Any = None) -> None:
-        at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
+    def _row(self, at: datetime, action: str, entity: str, ref: str, before: Any,
+             after: Any) -> dict[str, Any]:
+        """The next row of the chain, as column values; it becomes the chain's head."""
         b, a = canonical(before), canonical(after)
         prev = self._prev()
         h = row_hash(prev, self.project_code, at, self.actor, action, entity, ref, b, a)
-        self.session.add(AuditEvent(project_code=self.project_code, at=at, actor=self.actor,
-                                    action=action, entity=entity, ref=ref, before=b, after=a,
-                                    prev_hash=prev, hash=h))
         self._last = h
+        return {"project_code": self.project_code, "at": at, "actor": self.actor,
+                "action": action, "entity": entity, "ref": ref, "before": b, "after": a,
+                "prev_hash": prev, "hash": h}
+
+    def record(self, action: str, entity: str, ref: str, before: Any = None,
+               after: Any = None) -> None:
+        self.session.add(AuditEvent(**self._row(_now(), action, entity, ref, before, after)))
 
     def record_many(self, rows: Iterable[tuple[str, str, str, Any, Any]]) -> None:
         """Append many rows, (action, entity, ref, before, after) each, in one INSERT.
 
         Rows the session still holds unflushed go first, so ids follow the chain."""
         self.session.flush()
-        at = datetime.now(UTC).replace(tzinfo=None, microsecond=0)
-        values = []
-        for action, entity, ref, before, after in rows:
-            b, a = canonical(before), canonical(after)
-            prev = self._prev()
-            h = row_hash(prev, self.project_code, at, self.actor, action, entity, ref, b, a)
-            values.append({"project_code": self.project_code, "at": at, "actor": self.actor,
-                           "action": action, "entity": entity, "ref": ref, "before": b,
-                           "after": a, "prev_hash": prev, "hash": h})
-            self._last = h
+        at = _now()
+        values = [self._row(at, *row) for row in rows]
         if values:
             self.session.execute(insert(AuditEvent), values)
+
+
+def _now() -> datetime:
+    return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
 
 @dataclass(frozen=True)
