@@ -96,6 +96,13 @@ def _signature_state(sig: Signature, doc: str) -> dict[str, Any]:
             "on": sig.signed_on.isoformat(), "digest": sig.digest}
 
 
+def _person_state(p: Person | PersonSpec, db_role: str | None) -> dict[str, Any]:
+    """A person as the SOW and the grade and binding changes define them (verify)."""
+    return {"name": p.name, "party": p.party, "role": p.role, "grade": p.grade,
+            "location": p.location, "timezone": p.timezone, "title": p.title,
+            "db_role": db_role}
+
+
 def _blocker_state(b: Blocker) -> dict[str, Any]:
     return {"number": b.number, "title": b.title, "party": b.party,
             "raised_on": b.raised_on.isoformat(),
@@ -465,9 +472,9 @@ class Ledger:
                                   "ledger is as private as its file")
             p = self._person(s, project, person, "PERSON")
             if role is not None:
-                exists = s.execute(select(func.count()).select_from(text("pg_roles")).where(
-                    text("rolname = :r")), {"r": role}).scalar()
-                if not exists:
+                exists = s.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
+                                   {"r": role}).first()
+                if exists is None:
                     raise LedgerError(f"ROLE: there is no database login role {role!r} "
                                       f"(CREATE ROLE {role} LOGIN PASSWORD '...' first)")
                 other = s.scalars(select(Person).where(Person.project_id == project.id,
@@ -656,16 +663,17 @@ class Ledger:
             sqlite = self.engine.dialect.name == "sqlite"
             insert_entries = (insert(table) if sqlite else insert(table).returning(
                 table.c.id, sort_by_parameter_order=True))
+            # SQLite cannot return ids in parameter order from one INSERT, so the ids are
+            # given: under BEGIN IMMEDIATE no one else inserts, and max + 1 is what SQLite
+            # itself would choose.
+            top = (int(s.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar() or 0)
+                   if sqlite else 0)
             for start in range(0, len(new), _IMPORT_BATCH):
                 batch = new[start:start + _IMPORT_BATCH]
                 values = [{k: v for k, v in e.items() if k[0] != "_"} for e in batch]
                 if sqlite:
-                    # SQLite cannot return ids in parameter order from one INSERT, so the
-                    # ids are given: under BEGIN IMMEDIATE no one else inserts, and max + 1
-                    # is what SQLite itself would choose.
-                    top = int(s.execute(select(func.coalesce(func.max(table.c.id), 0)))
-                              .scalar() or 0)
                     ids = list(range(top + 1, top + 1 + len(values)))
+                    top += len(values)
                     for i, v in zip(ids, values, strict=True):
                         v["id"] = i
                     s.execute(insert_entries, values)
@@ -1437,18 +1445,13 @@ class Ledger:
             return [f"{code}: the SOW in its first audit row cannot be read"]
         planned = {(a.task, a.person): a.pd_milli for a in sow.allocations}
 
-        def person(p: PersonSpec, db_role: str | None = None) -> dict[str, Any]:
-            return {"name": p.name, "party": p.party, "role": p.role, "grade": p.grade,
-                    "location": p.location, "timezone": p.timezone, "title": p.title,
-                    "db_role": db_role}
-
         def task(t: TaskSpec) -> dict[str, Any]:
             keys = list(dict.fromkeys([*t.assignees, *(k for c, k in planned if c == t.code)]))
             return {"code": t.code, "title": t.title, "estimate_milli": t.estimate_milli,
                     "priority": t.priority, "status": t.status,
                     "assignees": sorted([k, planned.get((t.code, k))] for k in keys)}
 
-        people = {p.key: person(p) for p in sow.people}
+        people = {p.key: _person_state(p, None) for p in sow.people}
         tasks = {t.code: task(t) for t in sow.tasks}
         for r in rows:
             after = json.loads(r.after) if r.after else {}
@@ -1480,10 +1483,7 @@ class Ledger:
                 else:
                     compare(f"SOW {field}", {field: before}, {field: now})
         for p in project.people:
-            compare(f"person {p.key}", people.get(p.key), {
-                "name": p.name, "party": p.party, "role": p.role, "grade": p.grade,
-                "location": p.location, "timezone": p.timezone, "title": p.title,
-                "db_role": p.db_role})
+            compare(f"person {p.key}", people.get(p.key), _person_state(p, p.db_role))
         for t in project.tasks:
             compare(f"task {t.code}", tasks.get(t.code), {
                 **self._task_state(t), "assignees": sorted(self._task_state(t)["assignees"])})
