@@ -20,6 +20,7 @@ class PersonView:
     timezone: str | None
     day_rate_minor: int | None
     title: str | None = None  # job title, printed in signature blocks
+    login_role: str | None = None  # PostgreSQL login role bound to this person, if any
 
 
 @dataclass(frozen=True)

@@ -421,7 +421,7 @@ class Ledger:
             rates = {r.grade: r.day_rate_minor for r in project.rates}
             return [PersonView(p.key, p.name, p.party, p.role, p.grade, p.location,
                                p.timezone or project.timezone,
-                               rates.get(p.grade) if p.grade else None, p.title)
+                               rates.get(p.grade) if p.grade else None, p.title, p.db_role)
                     for p in project.people]
 
     def rates(self) -> dict[str, int]:
@@ -489,12 +489,6 @@ class Ledger:
             self._audit(s, project).record("bind", "person", p.key, {"db_role": before},
                                            {"db_role": role})
         return next(v for v in self.people() if v.key == person)
-
-    def bindings(self) -> dict[str, str]:
-        """person -> bound login role, for the people who have one."""
-        with reading(self.engine) as s:
-            project = self._project(s)
-            return {p.key: p.db_role for p in project.people if p.db_role}
 
     # ------------------------------------------------------------ entries
 

@@ -85,9 +85,8 @@ class SowtrackApp(App[None]):
         if ledger.actor is None:
             # No one named: the app is the on-site lead's tool, so it opens as the lead,
             # unless the lead is bound to a login role (then only that role is the lead).
-            bound_keys = ledger.bindings()
             lead = next((p for p in self.people if p.party == "vendor" and p.role == "lead"
-                         and p.key not in bound_keys), None)
+                         and p.login_role is None), None)
             ledger.actor = lead.key if lead else None
         self.sub_title = f"{project.code} · {project.title}"
 

@@ -546,7 +546,8 @@ def do_quota_list(args: argparse.Namespace) -> int:
 
 def do_person_list(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
-    rows, bound = ledger.people(), ledger.bindings()
+    rows = ledger.people()
+    bound = {p.key: p.login_role for p in rows if p.login_role}
     head = ["id", "name", "party", "role", "grade", "day rate", "location", "time zone"]
     _out(table(head + (["login role"] if bound else []),
                [[p.key, p.name, p.party, p.role, p.grade or "",
