@@ -102,6 +102,13 @@ class AuditWriter:
             self.session.execute(insert(AuditEvent), values)
 
 
+def chain_head(session: Session) -> tuple[int, str] | None:
+    """The newest audit row's (id, hash): the chain's head, or None for an empty log."""
+    row = session.execute(select(AuditEvent.id, AuditEvent.hash)
+                          .order_by(AuditEvent.id.desc()).limit(1)).first()
+    return (int(row.id), str(row.hash)) if row is not None else None
+
+
 def _now() -> datetime:
     return datetime.now(UTC).replace(tzinfo=None, microsecond=0)
 
