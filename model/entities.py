@@ -19,6 +19,7 @@ from sqlalchemy import (
     String,
     Text,
     UniqueConstraint,
+    text,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -377,3 +378,18 @@ class AuditEvent(Base):
     after: Mapped[str | None] = mapped_column(Text)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64), unique=True)
+
+
+class AuditWitness(Base):
+    """The audit chain's head after a write (PostgreSQL; a SQLite ledger uses a file).
+
+    Application login roles may only append to it, so removing the newest audit rows
+    with their records leaves a chain that ends before the witnessed head."""
+
+    __tablename__ = "audit_witness"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    audit_id: Mapped[int] = mapped_column(Integer)
+    hash: Mapped[str] = mapped_column(String(64))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=False),
+                                         server_default=text("CURRENT_TIMESTAMP"))

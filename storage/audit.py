@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from model.entities import AuditEvent
 
 GENESIS = "0" * 64
+APPENDED = "sowtrack_audit_appended"  # Session.info: this transaction moved the head
 
 
 def canonical(value: Any) -> str | None:
@@ -83,6 +84,7 @@ class AuditWriter:
         prev = self._prev()
         h = row_hash(prev, self.project_code, at, self.actor, action, entity, ref, b, a)
         self._last = h
+        self.session.info[APPENDED] = True  # storage.witness records the new head
         return {"project_code": self.project_code, "at": at, "actor": self.actor,
                 "action": action, "entity": entity, "ref": ref, "before": b, "after": a,
                 "prev_hash": prev, "hash": h}

@@ -44,12 +44,15 @@ from urllib.parse import quote
 from sqlalchemy import make_url
 
 from model.errors import LedgerError
+from storage import witness
+from storage.audit import chain_head
 from storage.db import (
     _busy_limit_or_default,
     _sqlite_busy_ms,
     make_engine,
     migrate,
     pending_migrations,
+    reading,
     wait_while_busy,
     writing,
 )
@@ -266,7 +269,11 @@ def restore(url: str, file: str | Path, force: bool = False) -> RestoreResult:
         engine = make_engine(f"sqlite:///{target}")
         try:
             migrate(engine)
-            return _replace_rows(engine, tmp, str(file), force)
+            result = _replace_rows(engine, tmp, str(file), force)
+            # The ledger went back on purpose: its witness follows it (storage/witness.py).
+            with reading(engine) as s:
+                witness.write_file(engine, chain_head(s))
+            return result
         finally:
             engine.dispose()
 

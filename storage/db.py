@@ -40,6 +40,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from model.errors import LedgerError
+from storage import witness
 
 _T = TypeVar("_T")
 
@@ -246,11 +247,14 @@ def _begin(engine: Engine, write: bool, left: float) -> tuple[Connection, Sessio
 @contextmanager
 def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
     conn, session, tx = wait_while_busy(lambda left: _begin(engine, write, left))
+    head = None
     try:
         with session:
             try:
                 with tx:
                     yield session
+                    if write:
+                        head = witness.before_commit(engine, session)
             except DBAPIError as exc:
                 kind = busy_kind(exc)
                 if kind is None:
@@ -263,6 +267,7 @@ def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
     finally:
         conn.info.pop(_WRITE, None)
         conn.close()
+    witness.after_commit(engine, head)
 
 
 def reading(engine: Engine) -> AbstractContextManager[Session]:

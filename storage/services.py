@@ -10,7 +10,6 @@ is written, so nothing is ever half-written.
 from __future__ import annotations
 
 import getpass
-import json
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
@@ -54,7 +53,8 @@ from model.views import (
     SignoffView,
     TaskView,
 )
-from storage.audit import AuditWriter, canonical, state_changes, verify_chain
+from storage import records
+from storage.audit import AuditWriter
 from storage.db import open_engine, reading, writing
 from storage.sowfile import (
     MAX_QUOTA,
@@ -72,42 +72,11 @@ from storage.sowfile import (
 # ---------------------------------------------------------------- state for audit and digests
 
 
-def _entry_state(e: TimeEntry) -> dict[str, Any]:
-    return {"id": e.id, "date": e.on.isoformat(), "person": e.person.key, "task": e.task.code,
-            "minutes": e.minutes, "grade": e.grade, "note": e.note}
-
-
-def _change_content(project: Project, cr: ChangeRequest) -> dict[str, Any]:
-    """What a signature on a CR covers."""
-    return {"kind": "cr", "project": project.code, "number": cr.number, "title": cr.title,
-            "reason": cr.reason, "raised_on": cr.raised_on.isoformat(),
-            "new_end": cr.new_end.isoformat() if cr.new_end else None,
-            "deltas": sorted([d.grade, d.pd_milli] for d in cr.deltas),
-            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas)}
-
-
-def _change_state(project: Project, cr: ChangeRequest) -> dict[str, Any]:
-    return {**_change_content(project, cr), "status": cr.status,
-            "effective_on": cr.effective_on.isoformat() if cr.effective_on else None}
-
-
-def _signature_state(sig: Signature, doc: str) -> dict[str, Any]:
-    return {"doc": doc, "person": sig.person.key, "party": sig.party, "role": sig.role,
-            "on": sig.signed_on.isoformat(), "digest": sig.digest}
-
-
-def _person_state(p: Person | PersonSpec, db_role: str | None) -> dict[str, Any]:
-    """A person as the SOW and the grade and binding changes define them (verify)."""
-    return {"name": p.name, "party": p.party, "role": p.role, "grade": p.grade,
-            "location": p.location, "timezone": p.timezone, "title": p.title,
-            "db_role": db_role}
-
-
-def _blocker_state(b: Blocker) -> dict[str, Any]:
-    return {"number": b.number, "title": b.title, "party": b.party,
-            "raised_on": b.raised_on.isoformat(),
-            "resolved_on": b.resolved_on.isoformat() if b.resolved_on else None,
-            "task": b.task.code if b.task else None}
+_entry_state = records.entry_record
+_change_content = records.change_content
+_change_state = records.change_record
+_signature_state = records.signature_record
+_blocker_state = records.blocker_content
 
 
 def _parse_on(value: str | date | None, fallback: date, what: str = "--on") -> date:
@@ -717,11 +686,7 @@ class Ledger:
                         tuple((a.person.key, a.planned_milli) for a in t.assignees),
                         consumed, project.minutes_per_day)
 
-    @staticmethod
-    def _task_state(t: Task) -> dict[str, Any]:
-        return {"code": t.code, "title": t.title, "estimate_milli": t.estimate_milli,
-                "priority": t.priority, "status": t.status,
-                "assignees": [[a.person.key, a.planned_milli] for a in t.assignees]}
+    _task_state = staticmethod(records.task_record)
 
     def add_task(self, code: str, title: str, estimate: str | int, priority: str = "medium",
                  assignees: Sequence[str] = ()) -> TaskView:
@@ -865,7 +830,8 @@ class Ledger:
                         raised_by=me.key if me else None)
             s.add(b)
             s.flush()
-            self._audit(s, project).record("add", "blocker", b.number, after=_blocker_state(b))
+            self._audit(s, project).record("add", "blocker", b.number,
+                                           after=records.blocker_record(b))
             return self._blocker_view(project, b, self.today(project.timezone))
 
     def resolve_blocker(self, number: str, on: str | date | None = None) -> BlockerView:
@@ -882,10 +848,10 @@ class Ledger:
             day = _parse_on(on, self.today(project.timezone))
             if day < b.raised_on:
                 raise LedgerError(f"--on: {day} is before {b.number} was raised ({b.raised_on})")
-            before = _blocker_state(b)
+            before = records.blocker_record(b)
             b.resolved_on = day
             self._audit(s, project).record("resolve", "blocker", b.number, before,
-                                           _blocker_state(b))
+                                           records.blocker_record(b))
             return self._blocker_view(project, b, self.today(project.timezone))
 
     def _blocker_view(self, project: Project, b: Blocker, as_of: date) -> BlockerView:
@@ -1127,6 +1093,8 @@ class Ledger:
                                 first=d1, last=d2, status=rules.DOC_OPEN)
                 s.add(period)
                 s.flush()
+                self._audit(s, project).record("raise", "period", period.number,
+                                               after=records.period_record(period))
             self._sign(s, project, "period", period, period.number,
                        self._period_content(s, project, period), on, period.first)
             return self._period_view(s, period)
@@ -1200,6 +1168,8 @@ class Ledger:
                                  status=rules.DOC_OPEN)
                 s.add(acc)
                 s.flush()
+                self._audit(s, project).record("raise", "acceptance", acc.number,
+                                               after=records.acceptance_record(acc))
             self._sign(s, project, "acceptance", acc, acc.number,
                        self._acceptance_content(s, project), on, project.start)
             if acc.status == rules.DOC_EFFECTIVE:
@@ -1278,8 +1248,9 @@ class Ledger:
                            used_by=me.key if me else None)
             s.add(use)
             s.flush()
-            self._audit(s, project).record("use", "quota", f"{key}/{use.id}",
-                                           after={"key": key, "on": day, "n": n, "note": note})
+            self._audit(s, project).record("use", "quota_use",
+                                           records.quota_use_ref(key, use.id),
+                                           after=records.quota_use_record(use, key))
             return QuotaView(quota.key, quota.title, limit, used + n)
 
     def quotas(self, as_of: date | None = None) -> list[QuotaView]:
@@ -1363,140 +1334,30 @@ class Ledger:
     # ------------------------------------------------------------ verify
 
     def verify(self) -> tuple[int, list[str]]:
-        """Check the audit chain, every record against its last audit row, and every
-        signature's digest against its document. Returns (rows checked, problems)."""
+        """Check the audit chain and its witnessed head, every record of every table
+        against the state the audit log alone gives it, and every signature's digest
+        against its document. Returns (rows checked, problems)."""
+        from storage.verify import verify_ledger
+
         with reading(self.engine) as s:
-            count, chain_problems, last = verify_chain(s)
-            problems = [str(p) for p in chain_problems]
-            for project in s.scalars(select(Project).order_by(Project.id)):
-                problems += self._verify_project(s, project, last)
-            return count, problems
+            return verify_ledger(self.engine, s, self._signed_contents)
 
-    def _verify_project(self, s: Session, project: Project,
-                        last: dict[tuple[str, str, str], str | None]) -> list[str]:
-        code = project.code
-        problems: list[str] = []
-
-        def check(entity: str, ref: str, state: Any, label: str) -> bool:
-            key = (code, entity, ref)
-            if key not in last:
-                problems.append(f"{label}: not in the audit log (added behind the program's back)")
-            elif last[key] != canonical(state):
-                changes = state_changes(last[key], state)
-                problems.append(f"{label}: differs from its last audit row (edited behind the "
-                                f"program's back)" + (f": {changes}" if changes else ""))
-            else:
-                return True
-            return False
-
-        problems += self._verify_setup(s, project)
-        entries = s.scalars(select(TimeEntry).where(TimeEntry.project_id == project.id)
-                            .options(selectinload(TimeEntry.person),
-                                     selectinload(TimeEntry.task)))
-        seen = set()
-        for e in entries:
-            seen.add(str(e.id))
-            check("entry", str(e.id), _entry_state(e), f"{code} entry {e.id}")
-        for (pc, entity, ref), after in last.items():
-            if pc == code and entity == "entry" and after is not None and ref not in seen:
-                problems.append(f"{code} entry {ref}: deleted behind the program's back")
-        for cr in self._changes(s, project):
-            check("cr", cr.number, _change_state(project, cr), f"{code} {cr.number}")
-            self._verify_signatures(s, "cr", cr.id, cr.number, _change_content(project, cr),
-                                    problems, check, code)
-        for b in s.scalars(select(Blocker).where(Blocker.project_id == project.id)):
-            check("blocker", b.number, _blocker_state(b), f"{code} {b.number}")
-        for p in s.scalars(select(Period).where(Period.project_id == project.id)):
+    def _signed_contents(self, s: Session,
+                         project: Project) -> list[tuple[str, int, str, Any]]:
+        """(kind, id, number, canonical content) of every document whose signatures count."""
+        out: list[tuple[str, int, str, Any]] = [
+            ("cr", cr.id, cr.number, _change_content(project, cr))
+            for cr in self._changes(s, project)]
+        for p in s.scalars(select(Period).where(Period.project_id == project.id)
+                           .order_by(Period.id)):
             if p.status != rules.DOC_WITHDRAWN:
-                self._verify_signatures(s, "period", p.id, p.number,
-                                        self._period_content(s, project, p), problems, check,
-                                        code)
-        for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)):
+                out.append(("period", p.id, p.number, self._period_content(s, project, p)))
+        for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)
+                             .order_by(Acceptance.id)):
             if acc.status != rules.DOC_WITHDRAWN:
-                self._verify_signatures(s, "acceptance", acc.id, acc.number,
-                                        self._acceptance_content(s, project), problems, check,
-                                        code)
-        return problems
-
-    def _verify_setup(self, s: Session, project: Project) -> list[str]:
-        """The SOW as loaded, then every change of a person or a task, replayed from the
-        audit log, must be what the tables hold: a role, a grade, a rate or a task edited
-        with SQL (an engineer making themselves lead) is named."""
-        code = project.code
-        rows = s.execute(select(AuditEvent.action, AuditEvent.entity, AuditEvent.ref,
-                                AuditEvent.after)
-                         .where(AuditEvent.project_code == code,
-                                AuditEvent.entity.in_(("project", "person", "task")))
-                         .order_by(AuditEvent.id)).all()
-        init = next((r for r in rows if r.action == "init" and r.entity == "project"), None)
-        if init is None or not init.after:
-            return [f"{code}: its creation is not in the audit log"]
-        from storage.sowfile import parse_sow
-
-        try:
-            sow = parse_sow(json.loads(init.after)["sow"])
-        except (LedgerError, ValueError, KeyError, TypeError):
-            return [f"{code}: the SOW in its first audit row cannot be read"]
-        planned = {(a.task, a.person): a.pd_milli for a in sow.allocations}
-
-        def task(t: TaskSpec) -> dict[str, Any]:
-            keys = list(dict.fromkeys([*t.assignees, *(k for c, k in planned if c == t.code)]))
-            return {"code": t.code, "title": t.title, "estimate_milli": t.estimate_milli,
-                    "priority": t.priority, "status": t.status,
-                    "assignees": sorted([k, planned.get((t.code, k))] for k in keys)}
-
-        people = {p.key: _person_state(p, None) for p in sow.people}
-        tasks = {t.code: task(t) for t in sow.tasks}
-        for r in rows:
-            after = json.loads(r.after) if r.after else {}
-            if r.entity == "person" and r.ref in people and isinstance(after, dict):
-                people[r.ref].update(after)  # a grade, or a login role binding
-            elif r.entity == "task" and isinstance(after, dict):
-                tasks[r.ref] = {**after, "assignees": sorted(after.get("assignees", []))}
-        problems: list[str] = []
-
-        def compare(label: str, expected: Mapping[str, Any] | None,
-                    now: Mapping[str, Any]) -> None:
-            if expected is None:
-                problems.append(f"{code} {label}: not in the audit log (added behind the "
-                                f"program's back)")
-                return
-            changes = state_changes(canonical(expected), now)
-            if changes:
-                problems.append(f"{code} {label}: differs from the SOW and its audit rows "
-                                f"(edited behind the program's back): {changes}")
-
-        now_spec = self._sow_spec(project)
-        for field in ("title", "client", "vendor", "start", "end", "minutes_per_day",
-                      "currency", "timezone", "country", "holidays", "workdays", "rates",
-                      "baseline", "quotas"):
-            before, now = getattr(sow, field), getattr(now_spec, field)
-            if canonical(before) != canonical(now):
-                if isinstance(before, dict) and isinstance(now, dict):
-                    compare(f"SOW {field}", before, now)  # names the grade
-                else:
-                    compare(f"SOW {field}", {field: before}, {field: now})
-        for p in project.people:
-            compare(f"person {p.key}", people.get(p.key), _person_state(p, p.db_role))
-        for t in project.tasks:
-            compare(f"task {t.code}", tasks.get(t.code), {
-                **self._task_state(t), "assignees": sorted(self._task_state(t)["assignees"])})
-        return problems
-
-    def _verify_signatures(self, s: Session, kind: str, doc_id: int, label: str,
-                           content: dict[str, Any], problems: list[str], check: Any,
-                           code: str) -> None:
-        expected = rules.digest(content)
-        for sig in self._signatures(s, kind, doc_id):
-            intact = check("signature", f"{label}/{sig.person.key}",
-                           _signature_state(sig, label),
-                           f"{code} {label} signature of {sig.person.key}")
-            if sig.digest != expected:
-                # An intact signature row: the document changed. An edited one: say no more
-                # than what is known.
-                problems.append(f"{code} {label} signature of {sig.person.key}: " + (
-                    f"the document no longer matches what was signed on {sig.signed_on}"
-                    if intact else "its digest does not match the document"))
+                out.append(("acceptance", acc.id, acc.number,
+                            self._acceptance_content(s, project)))
+        return out
 
 
 def _line_number(problem: str) -> int:

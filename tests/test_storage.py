@@ -363,7 +363,7 @@ def test_verify_names_people_tasks_and_rates_edited_with_sql(signed: Ledger) -> 
     edited = "differs from the SOW and its audit rows (edited behind the program's back)"
     code = "CLAIMS-AGENT-2026"
     assert signed.verify()[1] == [
-        f"{code} SOW rates: {edited}: senior was 280000, is 280100",
+        f"{code} rate senior: {edited}: day_rate_minor was 280000, is 280100",
         f"{code} person liu.yang: {edited}: role was engineer, is lead",
         f"{code} person wang.fang: {edited}: grade was senior, is expert",
         f"{code} task T3: {edited}: estimate_milli was 24000, is 1000",

@@ -4,9 +4,10 @@ Deleting the newest audit rows together with the records they describe leaves a
 shorter chain that is still well formed. So every commit that appends audit rows
 also appends the new head (audit id and hash) to ``audit_witness``, a table that
 application login roles may only append to (see 0005). ``verify`` fails when the
-chain ends before the newest witnessed head. On SQLite the witness is a small
-file beside the ledger instead (``storage/witness.py``): whoever can write the
-database file can write any table of it.
+chain ends before the newest witnessed head. A SQLite ledger has the table too
+(one schema for both) but leaves it empty: its witness is a small file beside the
+ledger (``storage/witness.py``), since whoever can write the database file can
+write any table of it.
 
 Revision ID: 0004
 Revises: 0003
@@ -24,19 +25,16 @@ depends_on: str | Sequence[str] | None = None
 
 
 def upgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
     op.create_table(
         "audit_witness",
-        sa.Column("id", sa.Integer(), primary_key=True),
+        sa.Column("id", sa.Integer(), nullable=False),
         sa.Column("audit_id", sa.Integer(), nullable=False),
         sa.Column("hash", sa.String(64), nullable=False),
         sa.Column("at", sa.DateTime(timezone=False), nullable=False,
                   server_default=sa.text("CURRENT_TIMESTAMP")),
+        sa.PrimaryKeyConstraint("id", name=op.f("pk_audit_witness")),
     )
 
 
 def downgrade() -> None:
-    if op.get_bind().dialect.name != "postgresql":
-        return
     op.drop_table("audit_witness")

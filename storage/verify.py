@@ -1,0 +1,92 @@
+"""``sowtrack verify``: the audit log alone must explain every table.
+
+Four checks, each naming what it finds, one line per problem:
+
+1. the chain: every row's hash follows from the previous row and its content;
+2. the witness: the chain still holds the head witnessed outside the tables
+   (storage/witness.py), so removing the newest rows with their records is found;
+3. the records: the state of every meaningful table, replayed from the audit log
+   (storage/records.py), is what the tables hold: a row added, deleted or changed by
+   any means other than the program is named, with the field, the recorded value
+   and the value found;
+4. the signatures: each signature's digest is the digest of its document now.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from sqlalchemy import Engine, select
+from sqlalchemy.orm import Session, selectinload
+
+from model import rules
+from model.entities import AuditEvent, Project, Signature
+from storage import records, witness
+from storage.audit import verify_chain
+
+SignedContents = Callable[[Session, Project], list[tuple[str, int, str, Any]]]
+
+
+def verify_ledger(engine: Engine, s: Session,
+                  signed_contents: SignedContents) -> tuple[int, list[str]]:
+    """(audit rows checked, problems) for every project of the ledger."""
+    count, chain_problems, _ = verify_chain(s)
+    problems = [str(p) for p in chain_problems]
+    problems += _check_witness(engine, s)
+    projects = {p.code: p for p in s.scalars(select(Project).order_by(Project.id))}
+    logged = [c for c in s.scalars(select(AuditEvent.project_code).distinct()) if c]
+    for code in sorted(set(projects) | set(logged)):
+        project = projects.get(code)
+        if project is None:
+            problems.append(f"{code}: deleted behind the program's back (the audit log "
+                            f"holds its creation)")
+            continue
+        problems += _verify_project(s, project, signed_contents)
+    return count, problems
+
+
+def _check_witness(engine: Engine, s: Session) -> list[str]:
+    head, where = witness.read(engine, s)
+    if head is None:
+        return []
+    row = s.execute(select(AuditEvent.id, AuditEvent.hash)
+                    .where(AuditEvent.id == head.audit_id)).first()
+    if row is None:
+        last = s.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar()
+        ends = f"ends at audit row {last}" if last is not None else "is empty"
+        return [f"audit log: the chain {ends}, before the head witnessed in {where} "
+                f"({head}): its newest rows were removed"]
+    if row.hash != head.hash:
+        return [f"audit row {head.audit_id}: its hash is not the one witnessed in {where} "
+                f"({head}): the chain was rewritten"]
+    return []
+
+
+def _verify_project(s: Session, project: Project,
+                    signed_contents: SignedContents) -> list[str]:
+    code = project.code
+    rows = s.execute(select(AuditEvent.action, AuditEvent.entity, AuditEvent.ref,
+                            AuditEvent.after)
+                     .where(AuditEvent.project_code == code).order_by(AuditEvent.id))
+    from storage.sowfile import parse_sow
+
+    replayed = records.replay(rows, parse_sow)
+    if not replayed.created:
+        return [f"{code}: its creation is not in the audit log"]
+    problems, bad = records.compare(code, replayed, records.table_records(s, project))
+    for kind, doc_id, number, content in signed_contents(s, project):
+        expected = rules.digest(content)
+        for sig in s.scalars(select(Signature).where(Signature.doc_kind == kind,
+                                                     Signature.doc_id == doc_id)
+                             .options(selectinload(Signature.person)).order_by(Signature.id)):
+            if sig.digest == expected:
+                continue
+            # An intact signature row: the document changed since it was signed. An
+            # edited one: say no more than what is known.
+            who = f"{code} {number} signature of {sig.person.key}"
+            intact = ("signature", records.signature_ref(number, sig.person.key)) not in bad
+            problems.append(f"{who}: the document no longer matches what was signed on "
+                            f"{sig.signed_on}" if intact
+                            else f"{who}: its digest does not match the document")
+    return problems

@@ -1,0 +1,154 @@
+"""The audit chain's head, kept outside the audit log.
+
+Deleting the newest audit rows together with the records they describe leaves a
+chain that is shorter but still well formed. So each write that appends audit
+rows also leaves the new head (audit id and hash) where the tables cannot take
+it back: on PostgreSQL in ``audit_witness``, a table application login roles may
+only append to, in the same transaction; on SQLite in a small file beside the
+ledger (``LEDGER.head``), after the commit. ``verify`` fails when the chain ends
+before the witnessed head, or holds another hash at its id.
+
+The SQLite file only moves forward: concurrent writers commit in some order and
+write the file afterwards in another, so a writer replaces it only with a newer
+head, under an exclusive lock. A crash between the commit and the file leaves
+the witness one step behind, which is harmless; it is never ahead.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import Engine, text
+from sqlalchemy.orm import Session
+
+from storage.audit import APPENDED, chain_head
+
+try:
+    import fcntl
+except ImportError:  # pragma: no cover - not on Windows
+    fcntl = None  # type: ignore[assignment]
+
+_PREFIX = "sowtrack audit head"
+
+
+@dataclass(frozen=True)
+class Head:
+    audit_id: int
+    hash: str
+
+    def __str__(self) -> str:
+        return f"audit row {self.audit_id} ({self.hash[:12]}…)"
+
+
+def sqlite_path(engine: Engine) -> Path | None:
+    """The witness file of a SQLite ledger file, or None (PostgreSQL, in-memory)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    database = engine.url.database
+    if not database or database == ":memory:" or database.startswith("file:"):
+        return None
+    return Path(database).with_name(Path(database).name + ".head")
+
+
+def before_commit(engine: Engine, session: Session) -> Head | None:
+    """Inside a write transaction that is about to commit: the new head, if it moved.
+
+    On PostgreSQL it is appended to ``audit_witness`` here, so the witness commits
+    (or rolls back) with the rows it witnesses."""
+    if not session.info.pop(APPENDED, False):
+        return None
+    session.flush()
+    head = chain_head(session)
+    if head is None:
+        return None
+    if engine.dialect.name == "postgresql":
+        session.execute(text("INSERT INTO audit_witness (audit_id, hash) VALUES (:i, :h)"),
+                        {"i": head[0], "h": head[1]})
+    return Head(*head)
+
+
+def after_commit(engine: Engine, head: Head | None) -> None:
+    """After the commit: move a SQLite ledger's witness file forward to ``head``."""
+    path = sqlite_path(engine)
+    if head is None or path is None:
+        return
+    with contextlib.suppress(OSError):
+        # A ledger whose folder is read-only was not written either; nothing to witness.
+        _advance_file(path, head)
+
+
+def _advance_file(path: Path, head: Head) -> None:
+    while True:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            # Another writer may have replaced the file while this one waited for the
+            # lock on the old one: start again on the file that is there now.
+            try:
+                same = os.path.samestat(os.fstat(fd), os.stat(path, follow_symlinks=False))
+            except FileNotFoundError:
+                same = False
+            if not same:
+                continue
+            with os.fdopen(os.dup(fd), "r", encoding="utf-8", errors="replace") as f:
+                current = _parse(f.read())
+            if current is not None and current.audit_id >= head.audit_id:
+                return
+            tmp_fd, tmp = tempfile.mkstemp(prefix=".head-", dir=path.parent)
+            try:
+                with os.fdopen(tmp_fd, "w", encoding="utf-8") as f:
+                    f.write(f"{_PREFIX} {head.audit_id} {head.hash}\n")
+                    f.flush()
+                    os.fsync(f.fileno())
+                os.replace(tmp, path)
+            except BaseException:
+                with contextlib.suppress(OSError):
+                    os.unlink(tmp)
+                raise
+            return
+        finally:
+            os.close(fd)
+
+
+def _parse(content: str) -> Head | None:
+    parts = content.split()
+    if len(parts) != 6 or " ".join(parts[:3]) != _PREFIX or not parts[4].isdigit():
+        return None
+    return Head(int(parts[4]), parts[5])
+
+
+def write_file(engine: Engine, head: tuple[int, str] | None) -> None:
+    """Set a SQLite ledger's witness to ``head`` whatever it held (``restore``: the
+    ledger goes back to a backup on purpose); None removes it."""
+    path = sqlite_path(engine)
+    if path is None:
+        return
+    if head is None:
+        with contextlib.suppress(FileNotFoundError):
+            path.unlink()
+        return
+    with contextlib.suppress(FileNotFoundError):
+        path.unlink()
+    _advance_file(path, Head(*head))
+
+
+def read(engine: Engine, session: Session) -> tuple[Head | None, str]:
+    """The witnessed head, and where it was read (for messages); None if there is none."""
+    path = sqlite_path(engine)
+    if path is not None:
+        try:
+            if path.is_symlink():
+                return None, f"{path.name} (a symbolic link, not read)"
+            return _parse(path.read_text(encoding="utf-8", errors="replace")), path.name
+        except FileNotFoundError:
+            return None, path.name
+    if engine.dialect.name == "postgresql":
+        row = session.execute(text("SELECT audit_id, hash FROM audit_witness "
+                                   "ORDER BY id DESC LIMIT 1")).first()
+        return (Head(int(row[0]), str(row[1])) if row else None), "audit_witness"
+    return None, "nowhere (an in-memory ledger)"
