@@ -21,7 +21,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
-from model.entities import AuditEvent, Project, Signature
+from model.entities import AuditEvent, AuditWitness, Project, Signature
 from storage import records, witness
 from storage.audit import verify_chain
 
@@ -47,6 +47,14 @@ def verify_ledger(engine: Engine, s: Session,
 
 
 def _check_witness(engine: Engine, s: Session) -> list[str]:
+    problems = []
+    if engine.dialect.name != "postgresql" and s.scalar(select(AuditWitness.id).limit(1)):
+        problems.append("audit_witness: holds rows, but a SQLite ledger keeps its witness in "
+                        "a file beside it (added behind the program's back)")
+    return problems + _check_head(engine, s)
+
+
+def _check_head(engine: Engine, s: Session) -> list[str]:
     head, where = witness.read(engine, s)
     if head is None:
         return []

@@ -117,9 +117,9 @@ def _advance_file(path: Path, head: Head) -> None:
 
 def _parse(content: str) -> Head | None:
     parts = content.split()
-    if len(parts) != 6 or " ".join(parts[:3]) != _PREFIX or not parts[4].isdigit():
+    if len(parts) != 5 or " ".join(parts[:3]) != _PREFIX or not parts[3].isdigit():
         return None
-    return Head(int(parts[4]), parts[5])
+    return Head(int(parts[3]), parts[4])
 
 
 def write_file(engine: Engine, head: tuple[int, str] | None) -> None:
