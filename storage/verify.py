@@ -68,7 +68,15 @@ def _check_head(engine: Engine, s: Session) -> list[str]:
     if row.hash != head.hash:
         return [f"audit row {head.audit_id}: its hash is not the one witnessed in {where} "
                 f"({head}): the chain was rewritten"]
-    return []
+    if engine.dialect.name != "postgresql":
+        return []
+    # Every earlier head witnessed must be in the chain too.
+    stale = s.execute(select(AuditWitness.id, AuditWitness.audit_id)
+                      .outerjoin(AuditEvent, AuditEvent.id == AuditWitness.audit_id)
+                      .where(AuditEvent.hash.is_distinct_from(AuditWitness.hash))
+                      .order_by(AuditWitness.id)).all()
+    return [f"audit_witness row {w.id}: witnesses audit row {w.audit_id} with a hash the "
+            f"chain does not hold: the chain or the witness was rewritten" for w in stale]
 
 
 def _verify_project(s: Session, project: Project,

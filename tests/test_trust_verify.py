@@ -42,6 +42,9 @@ def build(led: Ledger, *, accept: bool = True) -> Ledger:
     lead.resolve_blocker("B-001", on="2026-03-05")
     lead.use_quota("research-meetings", on="2026-03-02")
     lead.use_quota("prompt-rounds", on="2026-03-05")
+    lead.add_task("T9", "Knowledge transfer", "2", assignees=["liu.yang"])
+    lead.set_allocation("T9", "liu.yang", "1.5")
+    lead.change_grade("wang.fang", "senior")
     lead.sign_period("2026-03-02", "2026-03-08", on="2026-03-09")
     client.sign_period("2026-03-02", "2026-03-08", on="2026-03-10")
     if accept:
