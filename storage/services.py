@@ -936,9 +936,9 @@ class Ledger:
             if b.resolved_on is not None:
                 raise LedgerError(f"blocker {b.number}: already resolved on {b.resolved_on}")
             day = _parse_on(on, self._today(project.timezone))
-            self._check_event_date(project, me, day)
             if day < b.raised_on:
                 raise LedgerError(f"--on: {day} is before {b.number} was raised ({b.raised_on})")
+            self._check_event_date(project, me, day)
             before = _blocker_state(b)
             b.resolved_on = day
             self._audit(s, project).record("resolve", "blocker", b.number, before,
