@@ -152,7 +152,8 @@ def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bo
     engine = ledger.engine
 
     def as_(person: str) -> Ledger:
-        return Ledger(engine, DEMO_CODE, person)
+        # Every date of the demo is checked against "today": the day it is built as of.
+        return Ledger(engine, DEMO_CODE, person, today=day)
 
     lead = as_("zhang.wei")
     lead.init_project(spec)

@@ -10,8 +10,10 @@ is written, so nothing is ever half-written.
 from __future__ import annotations
 
 import getpass
+import json
+import os
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
 from typing import Any
 
@@ -60,6 +62,7 @@ from storage.sowfile import (
     MAX_QUOTA,
     MAX_SOW_YEARS,
     AllocationSpec,
+    EntryFile,
     EntryRow,
     PersonSpec,
     QuotaSpec,
@@ -94,10 +97,14 @@ _ACTOR = "sowtrack_actor"  # Session.info key: (project id, Actor, Person) of th
 class Ledger:
     """The ledger of one database, acting for one person (``actor``) on one project."""
 
-    def __init__(self, engine: Engine, project: str | None = None, actor: str | None = None):
+    def __init__(self, engine: Engine, project: str | None = None, actor: str | None = None,
+                 today: date | None = None):
         self.engine = engine
         self.project_code = project
         self.actor = actor
+        #: "today" for every default date and every plausibility check of this ledger
+        #: (the demo is built as of a given day); None: :meth:`today`
+        self.pinned_today = today
         self._role: str | None = None
         self._facts_cache: tuple[Any, rules.LedgerFacts] | None = None
 
@@ -208,12 +215,31 @@ class Ledger:
 
     @staticmethod
     def today(tz: str) -> date:
-        """Today's date in time zone ``tz``."""
+        """Today's date in time zone ``tz``, or the date $SOWTRACK_TODAY pins (demos,
+        screenshots, tests): one date for every time zone."""
+        pinned = os.environ.get("SOWTRACK_TODAY")
+        if pinned:
+            return parse_date(pinned, "SOWTRACK_TODAY")
         d = pendulum.today(tz)
         return date(d.year, d.month, d.day)
 
+    def _today(self, tz: str) -> date:
+        """Today in ``tz`` for this ledger: its pinned date, else :meth:`today`."""
+        return self.pinned_today or self.today(tz)
+
     def _person_today(self, project: Project, person: Person | None) -> date:
-        return self.today((person.timezone if person else None) or project.timezone)
+        return self._today((person.timezone if person else None) or project.timezone)
+
+    def _event_today(self, project: Project, person: Person | None) -> date:
+        """The latest date a signature or an event may carry: today in the acting
+        person's time zone or the project's, whichever is later (the default ``--on`` is
+        one of them, and is never refused)."""
+        return max(self._today(project.timezone), self._person_today(project, person))
+
+    def _check_event_date(self, project: Project, person: Person | None, on: date,
+                          what: str = "--on") -> None:
+        """A signature or an event: not after today, not before the SOW's start."""
+        rules.check_date(on, what, self._event_today(project, person), project.start)
 
     @staticmethod
     def _calendar(project: Project) -> rules.Calendar:
@@ -289,6 +315,7 @@ class Ledger:
             raise LedgerError(f"{what_person}: {person.key} has no grade and cannot log hours")
         if not project.start <= on <= end:
             raise LedgerError(f"{what_date}: {on} is outside the SOW ({project.start}..{end})")
+        rules.check_date(on, what_date, self._person_today(project, person))
         self._check_date_open(s, project, on, what_date)
 
     @staticmethod
@@ -557,13 +584,20 @@ class Ledger:
                 q = q.limit(limit).offset(offset)
             return [self._entry_view(e) for e in s.scalars(q)]
 
-    def import_entries(self, rows: Sequence[EntryRow], problems: Sequence[str] = ()) -> int:
-        """All-or-nothing import; every bad row is listed as ``line N: reason``."""
+    def import_entries(self, rows: Sequence[EntryRow], problems: Sequence[str] = (),
+                       source: EntryFile | None = None, again: bool = False) -> int:
+        """All-or-nothing import; every bad row is listed as ``line N: reason``.
+
+        ``source`` is the file the rows come from: a file whose SHA-256 was imported
+        before is refused unless ``again``, and the import is recorded in the audit log
+        (entity ``import``, ref the SHA-256) in the same transaction as its entries."""
         problems = list(problems)
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
             actor, _ = self._actor(s, project)
+            if source is not None and not again:
+                self._check_not_imported(s, project, source)
             if not allowed(actor, Action.LOG_OTHERS):
                 require(actor, Action.LOG_OWN)
                 other = next((r for r in rows if r.person != actor.key), None)
@@ -576,6 +610,7 @@ class Ledger:
             periods = list(s.scalars(select(Period).where(
                 Period.project_id == project.id,
                 Period.status.in_((rules.DOC_SIGNING, rules.DOC_EFFECTIVE)))))
+            today: dict[int, date] = {}  # per person: today in their time zone
             existing: dict[tuple[int, date], int] = defaultdict(int)
             for pid, on, minutes in s.execute(
                     select(TimeEntry.person_id, TimeEntry.on, func.sum(TimeEntry.minutes))
@@ -601,6 +636,9 @@ class Ledger:
                     if not project.start <= day <= end:
                         raise LedgerError(f"date: {day} is outside the SOW "
                                           f"({project.start}..{end})")
+                    if p.id not in today:
+                        today[p.id] = self._person_today(project, p)
+                    rules.check_date(day, "date", today[p.id])
                     period = next((x for x in periods if x.first <= day <= x.last), None)
                     if period is not None:
                         raise LedgerError(f"date: {day} lies in signed period {period.number}")
@@ -646,7 +684,32 @@ class Ledger:
                     "id": i, "date": e["on"].isoformat(), "person": e["_person"],
                     "task": e["_task"], "minutes": e["minutes"], "grade": e["grade"],
                     "note": e["note"]}) for i, e in zip(ids, batch, strict=True))
+            if source is not None and new:
+                audit.record_many([("import", "import", source.sha256, None, {
+                    "sha256": source.sha256, "name": source.name, "rows": len(new)})])
             return len(new)
+
+    @staticmethod
+    def _check_not_imported(s: Session, project: Project, source: EntryFile) -> None:
+        """Refuse a file already imported into this project (the same bytes twice would
+        count every hour twice)."""
+        earlier = s.execute(select(AuditEvent.at, AuditEvent.actor, AuditEvent.after).where(
+            AuditEvent.project_code == project.code, AuditEvent.entity == "import",
+            AuditEvent.ref == source.sha256).order_by(AuditEvent.id.desc()).limit(1)).first()
+        if earlier is None:
+            return
+        try:
+            seen = json.loads(earlier.after or "{}")
+        except ValueError:
+            seen = {}
+        name = seen.get("name") if isinstance(seen, dict) else None
+        rows = seen.get("rows") if isinstance(seen, dict) else None
+        what = f" as {name}" if name and name != source.name else ""
+        count = (f" ({rows} entr{'y' if rows == 1 else 'ies'})" if isinstance(rows, int)
+                 else "")
+        raise LedgerError(f"{source.name}: this file was already imported{what}{count} on "
+                          f"{earlier.at:%Y-%m-%d %H:%M} UTC by {earlier.actor}; importing it "
+                          f"again would count its hours twice (use --again if that is meant)")
 
     def entries_after(self, after: tuple[date, int] | None, limit: int,
                       person: str | None = None) -> list[EntryView]:
@@ -698,9 +761,7 @@ class Ledger:
         if priority not in rules.PRIORITIES:
             raise LedgerError(f"priority: {priority!r} is not one of "
                               f"{', '.join(rules.PRIORITIES)}")
-        milli = rules.pd_to_milli(estimate, "estimate")
-        if milli < 0:
-            raise LedgerError("estimate: must not be negative")
+        milli = rules.pd_amount_to_milli(estimate, "estimate")
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -732,10 +793,7 @@ class Ledger:
                     raise LedgerError("title: must not be empty")
                 task.title = title.strip()
             if estimate is not None:
-                milli = rules.pd_to_milli(estimate, "estimate")
-                if milli < 0:
-                    raise LedgerError("estimate: must not be negative")
-                task.estimate_milli = milli
+                task.estimate_milli = rules.pd_amount_to_milli(estimate, "estimate")
             if priority is not None:
                 if priority not in rules.PRIORITIES:
                     raise LedgerError(f"priority: {priority!r} is not one of "
@@ -772,9 +830,7 @@ class Ledger:
                     raise LedgerError(f"person: {person} is not assigned to {t.code}")
                 t.assignees.remove(current)
             else:
-                milli = rules.pd_to_milli(pd, "PD")
-                if milli < 0:
-                    raise LedgerError("PD: must not be negative")
+                milli = rules.pd_amount_to_milli(pd, "PD")
                 if current is None:
                     current = Assignment(person=p)
                     t.assignees.append(current)
@@ -821,7 +877,8 @@ class Ledger:
             project = self._project(s)
             self._check_writable(s, project)
             me = self._permit(s, project, Action.BLOCKER)
-            day = _parse_on(on, self.today(project.timezone))
+            day = _parse_on(on, self._today(project.timezone))
+            self._check_event_date(project, me, day)
             t = self._task(s, project, task) if task else None
             count = s.execute(select(func.count()).select_from(Blocker)
                               .where(Blocker.project_id == project.id)).scalar() or 0
@@ -832,27 +889,28 @@ class Ledger:
             s.flush()
             self._audit(s, project).record("add", "blocker", b.number,
                                            after=records.blocker_record(b))
-            return self._blocker_view(project, b, self.today(project.timezone))
+            return self._blocker_view(project, b, self._today(project.timezone))
 
     def resolve_blocker(self, number: str, on: str | date | None = None) -> BlockerView:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
-            self._permit(s, project, Action.BLOCKER)
+            me = self._permit(s, project, Action.BLOCKER)
             b = s.scalars(select(Blocker).where(Blocker.project_id == project.id,
                                                 Blocker.number == number.upper())).first()
             if b is None:
                 raise LedgerError(f"blocker: no blocker {number!r}")
             if b.resolved_on is not None:
                 raise LedgerError(f"blocker {b.number}: already resolved on {b.resolved_on}")
-            day = _parse_on(on, self.today(project.timezone))
+            day = _parse_on(on, self._today(project.timezone))
             if day < b.raised_on:
                 raise LedgerError(f"--on: {day} is before {b.number} was raised ({b.raised_on})")
+            self._check_event_date(project, me, day)
             before = records.blocker_record(b)
             b.resolved_on = day
             self._audit(s, project).record("resolve", "blocker", b.number, before,
                                            records.blocker_record(b))
-            return self._blocker_view(project, b, self.today(project.timezone))
+            return self._blocker_view(project, b, self._today(project.timezone))
 
     def _blocker_view(self, project: Project, b: Blocker, as_of: date) -> BlockerView:
         age = rules.working_days_open(self._calendar(project), b.raised_on, b.resolved_on,
@@ -863,7 +921,7 @@ class Ledger:
     def blockers(self, as_of: date | None = None) -> list[BlockerView]:
         with reading(self.engine) as s:
             project = self._project(s)
-            day = as_of or self.today(project.timezone)
+            day = as_of or self._today(project.timezone)
             return [self._blocker_view(project, b, day) for b in s.scalars(
                 select(Blocker).where(Blocker.project_id == project.id).order_by(Blocker.id))]
 
@@ -909,6 +967,18 @@ class Ledger:
             raise LedgerError(f"change request: no change request {number!r}")
         return cr
 
+    def _check_change(self, s: Session, project: Project, change: rules.ChangeFact,
+                      signing: bool = False) -> None:
+        """The change request ``change`` changes something (checked when it is raised or
+        edited) and, on top of the baseline and every effective CR, leaves no budget or
+        quota limit negative (checked again when it takes effect)."""
+        changes = [self._change_fact(cr) for cr in self._changes(s, project)]
+        if not signing:
+            rules.check_change_not_empty(change, rules.end_at(project.end, changes, date.max))
+        rules.check_change_not_negative(
+            change, {b.grade: b.pd_milli for b in project.baseline},
+            [rules.QuotaFact(q.key, q.title, q.limit) for q in project.quotas], changes)
+
     def new_cr(self, title: str, reason: str = "", deltas: Mapping[str, Any] | None = None,
                quota_deltas: Mapping[str, Any] | None = None, new_end: str | date | None = None,
                on: str | date | None = None) -> ChangeView:
@@ -921,7 +991,10 @@ class Ledger:
             raiser = self._acting(s, project, Action.CHANGE)
             pd, qd = self._parse_deltas(project, deltas or {}, quota_deltas or {})
             end = self._new_end(project, new_end) if new_end else None
-            day = _parse_on(on, self.today(project.timezone))
+            day = _parse_on(on, self._today(project.timezone))
+            self._check_event_date(project, raiser, day)
+            self._check_change(s, project, rules.ChangeFact("new", day, deltas=pd,
+                                                            quota_deltas=qd, new_end=end))
             count = s.execute(select(func.count()).select_from(ChangeRequest)
                               .where(ChangeRequest.project_id == project.id)).scalar() or 0
             cr = ChangeRequest(project_id=project.id, number=f"CR-{int(count) + 1:03d}",
@@ -963,6 +1036,7 @@ class Ledger:
             if new_end is not None:
                 cr.new_end = self._new_end(project, new_end)
             s.flush()
+            self._check_change(s, project, self._change_fact(cr))
             self._audit(s, project).record("edit", "cr", cr.number, before,
                                            _change_state(project, cr))
             return self._change_view(s, project, cr)
@@ -974,8 +1048,10 @@ class Ledger:
                               .order_by(Signature.id)))
 
     def _sign(self, s: Session, project: Project, kind: str, doc: Any, label: str,
-              content: dict[str, Any], on: str | date | None, not_before: date | None) -> None:
-        """Add the acting person's signature to a document and update its status."""
+              content: dict[str, Any], on: str | date | None, not_before: date | None,
+              effective_check: Callable[[], None] | None = None) -> None:
+        """Add the acting person's signature to a document and update its status;
+        ``effective_check`` runs first when this signature makes the document effective."""
         signer = self._acting(s, project, Action.SIGN)
         day = _parse_on(on, self._person_today(project, signer))
         existing = self._signatures(s, kind, doc.id)
@@ -983,11 +1059,14 @@ class Ledger:
                  for x in existing]
         new = rules.SignatureFact(signer.key, signer.party, signer.role, day)
         rules.check_signature(label, doc.status, facts, new, not_before)
+        self._check_event_date(project, signer, day)
+        status, effective = rules.signoff_state(facts + [new])
+        if effective_check is not None and status == rules.DOC_EFFECTIVE:
+            effective_check()
         sig = Signature(project_id=project.id, doc_kind=kind, doc_id=doc.id, person=signer,
                         party=signer.party, role=signer.role, signed_on=day,
                         digest=rules.digest(content))
         s.add(sig)
-        status, effective = rules.signoff_state(facts + [new])
         doc.status, doc.effective_on = status, effective
         s.flush()
         audit = self._audit(s, project)
@@ -1002,8 +1081,10 @@ class Ledger:
             project = self._project(s)
             self._check_writable(s, project)
             cr = self._cr(s, project, number)
+            # Another CR may have taken effect since this one was raised: check again.
             self._sign(s, project, "cr", cr, cr.number, _change_content(project, cr), on,
-                       cr.raised_on)
+                       cr.raised_on, lambda: self._check_change(s, project,
+                                                                self._change_fact(cr), True))
             self._audit(s, project).record("state", "cr", cr.number,
                                            after=_change_state(project, cr))
             return self._change_view(s, project, cr)
@@ -1079,6 +1160,8 @@ class Ledger:
             if d2 < project.start or d1 > end:
                 raise LedgerError(f"--from/--to: {d1}..{d2} does not overlap the SOW "
                                   f"({project.start}..{end})")
+            signer = self._acting(s, project, Action.SIGN)
+            rules.check_period_over(d2, self._person_today(project, signer))
             live = list(s.scalars(select(Period).where(
                 Period.project_id == project.id, Period.status != rules.DOC_WITHDRAWN)))
             period = next((p for p in live if p.first == d1 and p.last == d2), None)
@@ -1236,7 +1319,8 @@ class Ledger:
                 known = ", ".join(q.key for q in project.quotas)
                 raise LedgerError(f"quota: unknown quota {key!r}"
                                   + (f" (known: {known})" if known else ""))
-            day = _parse_on(on, self.today(project.timezone))
+            day = _parse_on(on, self._today(project.timezone))
+            self._check_event_date(project, me, day)
             changes = [self._change_fact(cr) for cr in self._changes(s, project)]
             limit = rules.quota_limit_at(rules.QuotaFact(quota.key, quota.title, quota.limit),
                                          changes, day)
@@ -1256,7 +1340,7 @@ class Ledger:
     def quotas(self, as_of: date | None = None) -> list[QuotaView]:
         with reading(self.engine) as s:
             project = self._project(s)
-            day = as_of or self.today(project.timezone)
+            day = as_of or self._today(project.timezone)
             changes = [self._change_fact(cr) for cr in self._changes(s, project)]
             return [QuotaView(q.key, q.title,
                               rules.quota_limit_at(rules.QuotaFact(q.key, q.title, q.limit),
@@ -1310,19 +1394,19 @@ class Ledger:
     def as_of(self, value: str | date | None) -> date:
         """--as-of, defaulting to today in the project's time zone."""
         if value is None:
-            return self.today(self.project().timezone)
+            return self._today(self.project().timezone)
         return _parse_on(value, date.min, "--as-of")
 
     def summary(self, as_of: str | date | None = None) -> rules.Summary:
         with reading(self.engine) as s:
             project = self._project(s)
-            day = _parse_on(as_of, self.today(project.timezone), "--as-of")
+            day = _parse_on(as_of, self._today(project.timezone), "--as-of")
             return rules.summarize(self._facts(s, project), day)
 
     def burndown(self, as_of: str | date | None = None) -> list[rules.BurndownRow]:
         with reading(self.engine) as s:
             project = self._project(s)
-            day = _parse_on(as_of, self.today(project.timezone), "--as-of")
+            day = _parse_on(as_of, self._today(project.timezone), "--as-of")
             return rules.burndown(self._facts(s, project), day)
 
     def calendar_warning(self) -> str | None:

@@ -29,6 +29,7 @@ from model.rules import (
     ROLES,
     TASK_STATUSES,
     money_to_minor,
+    pd_amount_to_milli,
     pd_to_milli,
 )
 
@@ -336,16 +337,16 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         if both:
             raise c._fail("workdays", f"{min(both)} is also listed in holidays")
 
+    # Neither converter takes a negative amount: a rate, a budget, an estimate or an
+    # allocation below 0 is refused here as the ledger refuses it later (model.rules).
     for name, target, conv in (("rates", spec.rates, money_to_minor),
-                               ("budget", spec.baseline, pd_to_milli)):
+                               ("budget", spec.baseline, pd_amount_to_milli)):
         if root.has(name):
             t = _Table(f"{source}: [{name}]", root.get(name))
             t.check_keys(set(GRADES))
             for grade in t.data:
                 t.number(grade)
                 target[grade] = t.wrap(grade, conv, t.data[grade])
-                if target[grade] < 0:
-                    raise t._fail(grade, "must not be negative")
 
     seen: set[str] = set()
     for i, raw in enumerate(root.tables("quota"), start=1):
@@ -405,7 +406,7 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
                 raise t._fail("assignees", f"{_show(a)} is not of the vendor party")
         spec.tasks.append(TaskSpec(
             code=code, title=t.text("title") or "",
-            estimate_milli=t.wrap("estimate", pd_to_milli, t.data["estimate"]),
+            estimate_milli=t.wrap("estimate", pd_amount_to_milli, t.data["estimate"]),
             priority=t.choice("priority", PRIORITIES, required=False, default="medium") or "",
             status=t.choice("status", TASK_STATUSES, required=False, default="open") or "",
             assignees=list(dict.fromkeys(assignees)),
@@ -421,7 +422,7 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         if person not in people or people[person].party != "vendor":
             raise t._fail("person", f"unknown vendor person {_show(person)}")
         t.number("pd")
-        pd = t.wrap("pd", pd_to_milli, t.data["pd"])
+        pd = t.wrap("pd", pd_amount_to_milli, t.data["pd"])
         spec.allocations.append(AllocationSpec(task, person, pd))
     return spec
 
@@ -543,8 +544,21 @@ class EntryRow:
     note: str
 
 
-def read_entry_csv(path: str | Path) -> tuple[list[EntryRow], list[str]]:
-    """The rows of an entry file, unvalidated but for the header; line numbers as in the file."""
+@dataclass(frozen=True)
+class EntryFile:
+    """An entry file as read: its rows, the problems of malformed lines, and what names
+    the file in the audit log (the SHA-256 of its bytes, refusing a second import)."""
+
+    name: str
+    sha256: str
+    rows: list[EntryRow]
+    problems: list[str]
+
+
+def read_entry_file(path: str | Path) -> EntryFile:
+    """An entry file, unvalidated but for the header and its CSV syntax."""
+    import hashlib
+
     p = Path(path)
     try:
         raw = p.read_bytes()
@@ -554,17 +568,36 @@ def read_entry_csv(path: str | Path) -> tuple[list[EntryRow], list[str]]:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         raise _not_utf8(p.name, raw, exc) from None
-    return parse_entry_csv(text, p.name)
+    rows, problems = parse_entry_csv(text, p.name)
+    return EntryFile(p.name, hashlib.sha256(raw).hexdigest(), rows, problems)
+
+
+def read_entry_csv(path: str | Path) -> tuple[list[EntryRow], list[str]]:
+    """The rows of an entry file, unvalidated but for the header; line numbers as in the file."""
+    f = read_entry_file(path)
+    return f.rows, f.problems
+
+
+def _csv_problem(exc: csv.Error) -> str:
+    """Python's csv message in words a person acts on."""
+    text = str(exc)
+    if text == "unexpected end of data":
+        return ('a quote (") opened in this row is never closed: the rest of the file would '
+                'become its value')
+    if "expected after" in text:
+        return 'a closing quote (") must be followed by "," or the end of the line'
+    return text
 
 
 def parse_entry_csv(text: str, source: str = "CSV") -> tuple[list[EntryRow], list[str]]:
     """Rows and the problems of malformed lines (``line N: reason``); a bad header raises."""
     text = text.removeprefix("\ufeff")
-    reader = csv.reader(io.StringIO(text, newline=""))
+    # strict: a quote left open is an error, not a value that swallows the next rows
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise LedgerError(f"{source}: line 1: {exc}") from None
+        raise LedgerError(f"{source}: line 1: {_csv_problem(exc)}") from None
     if header is None:
         raise LedgerError(f"{source}: empty file; expected the header {','.join(ENTRY_HEADER)}")
     if [h.strip().lower() for h in header] != ENTRY_HEADER:
@@ -592,5 +625,5 @@ def parse_entry_csv(text: str, source: str = "CSV") -> tuple[list[EntryRow], lis
                 continue
             rows.append(EntryRow(first, *(f.strip() for f in fields[:4]), fields[4]))
     except csv.Error as exc:
-        problems.append(f"line {line}: {exc}")
+        problems.append(f"line {line}: {_csv_problem(exc)}")
     return rows, problems

@@ -471,7 +471,8 @@ def test_cr_new_refusals(ex: str, capsys: pytest.CaptureFixture[str], extra: lis
     refused(capsys, ex, "--as", "zhang.wei", "cr", "new", *title, *extra, names=names)
     assert change_requests(ex) == []
     # The numbering did not move.
-    assert ok(capsys, ex, "--as", "zhang.wei", "cr", "new", "--title", "ok").strip() == "CR-001"
+    assert ok(capsys, ex, "--as", "zhang.wei", "cr", "new", "--title", "ok",
+              "--delta", "senior=1").strip() == "CR-001"
 
 
 def test_cr_new_without_as(ex: str, capsys: pytest.CaptureFixture[str]) -> None:

@@ -15,6 +15,7 @@ from pathlib import Path
 import pendulum
 import pytest
 
+from model.errors import LedgerError
 from storage.services import Ledger
 from storage.sowfile import load_sow
 from tui.cli import main
@@ -86,8 +87,12 @@ def test_an_entry_is_dated_by_the_working_persons_local_day(lisbon: Ledger) -> N
 
 def test_an_explicit_date_is_taken_as_given(lisbon: Ledger) -> None:
     with pendulum.travel_to(LISBON_EVENING, freeze=True):
-        e = lisbon.log("T2", "1", on="2026-03-11", person="liu.yang")
-    assert e.on == ELEVENTH
+        e = lisbon.log("T2", "1", on="2026-03-09", person="liu.yang")
+        assert e.on == date(2026, 3, 9)
+        # The lead's (Shanghai's) 11th is still the future where liu.yang works.
+        with pytest.raises(LedgerError, match=r"^--date: 2026-03-11 is after today "
+                                              r"\(2026-03-10\)"):
+            lisbon.log("T2", "1", on="2026-03-11", person="liu.yang")
 
 
 def test_the_cli_dates_an_entry_by_the_working_persons_day(

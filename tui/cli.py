@@ -115,6 +115,9 @@ sowtrack report summary --as-of 2026-03-10"""))
     p = cmd(isub, "entries", "import time entries from a CSV file, all or nothing",
             "sowtrack import entries march.csv   # header: date,person,task,hours,note", do_import)
     p.add_argument("file", metavar="FILE.csv")
+    p.add_argument("--again", action="store_true",
+                   help="import a file whose exact bytes were imported before (refused "
+                        "otherwise: its hours would count twice)")
 
     blk = group("blocker", "blockers: add, resolve, list",
                 "sowtrack blocker add --title 'VPN not granted' --party client")
@@ -386,12 +389,12 @@ def do_entry_delete(args: argparse.Namespace) -> int:
 
 
 def do_import(args: argparse.Namespace) -> int:
-    from storage.sowfile import read_entry_csv
+    from storage.sowfile import read_entry_file
 
-    rows, problems = read_entry_csv(args.file)
+    f = read_entry_file(args.file)
     ledger = _ledger(args)
     try:
-        n = ledger.import_entries(rows, problems)
+        n = ledger.import_entries(f.rows, f.problems, source=f, again=args.again)
     except LedgerErrors as exc:
         for p in exc.problems:
             _err(f"{Path(args.file).name}: {p}")
