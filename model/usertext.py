@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import unicodedata
 
+from model.errors import FieldError
+
 #: Unicode categories refused: controls (C0, DEL, C1), line and paragraph separators
 _REFUSED = ("Cc", "Zl", "Zp")
 
@@ -43,3 +45,10 @@ def text_problem(text: str, multiline: bool = False) -> str | None:
     if multiline:
         return f"may hold line breaks but no other control character (it holds {bad!r})"
     return f"must be one line without control characters (it holds {bad!r})"
+
+
+def check_text(text: str, field: str, multiline: bool = False) -> None:
+    """Refuse ``text`` for ``field`` unless :func:`text_problem` allows it."""
+    problem = text_problem(text, multiline)
+    if problem is not None:
+        raise FieldError(field, problem)

@@ -41,7 +41,7 @@ from sqlalchemy.pool import NullPool
 
 from model.entities import AuditEvent
 from model.errors import FieldError, LedgerError
-from model.usertext import text_problem
+from model.usertext import check_text
 
 _T = TypeVar("_T")
 
@@ -120,20 +120,18 @@ def _refuse_control(session: Session, _context: Any, _instances: Any) -> None:
     of values checked here, and may hold anything."""
     for obj in (*session.new, *session.dirty):
         state = inspect(obj)
-        audit = isinstance(obj, AuditEvent)
+        new, audit = obj in session.new, isinstance(obj, AuditEvent)
         for attr in state.mapper.column_attrs:
             value = getattr(obj, attr.key, None)
             if not isinstance(value, str):
                 continue
-            if obj not in session.new and not state.attrs[attr.key].history.has_changes():
+            if not new and not state.attrs[attr.key].history.has_changes():
                 continue
             if audit:
-                problem = "contains a NUL character" if "\x00" in value else None
-            else:
-                multiline = any(c.info.get("multiline") for c in attr.columns)
-                problem = text_problem(value, multiline)
-            if problem is not None:
-                raise FieldError(attr.key, problem)
+                if "\x00" in value:
+                    raise FieldError(attr.key, "contains a NUL character")
+                continue
+            check_text(value, attr.key, any(c.info.get("multiline") for c in attr.columns))
 
 
 class LedgerBusy(LedgerError):

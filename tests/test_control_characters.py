@@ -19,10 +19,10 @@ import pytest
 from sqlalchemy import text
 from textual.widgets import Input, Select, Static
 
-from model.errors import FieldError, LedgerError
+from model.errors import FieldError, LedgerError, LedgerErrors
 from model.usertext import text_problem
 from storage.services import Ledger
-from storage.sowfile import load_sow
+from storage.sowfile import EntryRow, load_sow
 from tui.app import SowtrackApp
 from tui.cli import main
 from tui.screens.form import FormScreen
@@ -115,6 +115,16 @@ def test_quota_use_note(example: Ledger) -> None:
         with refused("note", c):
             example.use_quota("research-meetings", 1, on="2026-03-04", note=f"kick{c}off")
     assert {q.key: q.used for q in example.quotas()}["research-meetings"] == 0
+
+
+def test_import_rows_not_read_from_a_file(example: Ledger) -> None:
+    """The import writes with Core inserts (no flush to check them): it checks each note."""
+    rows = [EntryRow(2, "2026-03-02", "liu.yang", "T2", "8", "ok"),
+            EntryRow(3, "2026-03-03", "liu.yang", "T2", "8", "esc\x1b[2J")]
+    with pytest.raises(LedgerErrors) as caught:
+        example.import_entries(rows)
+    assert caught.value.problems == [f"line 3: {one_line('note', chr(27))}"]
+    assert example.entries() == []
 
 
 def test_names_and_titles_of_a_new_project(ledger: Ledger) -> None:
