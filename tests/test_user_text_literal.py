@@ -129,6 +129,10 @@ def test_the_timesheet_and_its_cells(hostile: Callable[[str], Ledger]) -> None:
     text = view(lead, "3", "down", "v")
     assert_shown(text, f"tasks × days of {h.NAMES['chen.jing']} chen.jing",
                  "T3 [@click=app.quit]x[/] clau")
+    # The add form's choices: people by name, tasks by title.
+    text = view(lead, "3", "down", "left", "a")
+    assert_shown(text, "Add a time entry", f"T3  {h.TASKS['T3']}")
+    assert_row(text, h.NAMES["chen.jing"], "chen.jing", "(expert)")
 
 
 def test_tasks(hostile: Callable[[str], Ledger]) -> None:
@@ -190,6 +194,9 @@ def test_the_journal(hostile: Callable[[str], Ledger]) -> None:
     text = view(hostile("zhang.wei"), "9")
     assert_shown(text, h.NOTE_1, h.NOTE_2, h.NOTE_TODAY, h.NAMES["chen.jing"],
                  h.NAMES["liu.yang"], h.NAMES["wang.fang"])
+    text = view(hostile("zhang.wei"), "9", "f")  # filter by person: a pick list of names
+    assert_shown(text, "Show the entries of")
+    assert_row(text, h.NAMES["liu.yang"], "liu.yang", "(senior)")
 
 
 def test_exports_choices(hostile: Callable[[str], Ledger]) -> None:
