@@ -2,8 +2,9 @@
 
 Every piece of text a person types or a file brings in (titles, notes, names, a
 change request's reason, the SOW's strings, a CSV's fields) is checked by
-:func:`text_problem` before it is stored: the SOW loader, the CSV reader and the
-unit of work (``storage.db``, on every flush) all call it, so there is one rule.
+:func:`text_problem` before it is stored: the SOW loader, the CSV reader, the unit
+of work (``storage.db``, on every flush) and the import (whose Core inserts bypass
+the flush) all call it, so there is one rule.
 
 - No NUL, anywhere (PostgreSQL cannot store one).
 - One-line text holds no control character: no ESC (terminal escape sequences),

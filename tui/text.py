@@ -45,7 +45,7 @@ def fmt_hours(minutes: int) -> str:
 
 # ---------------------------------------------------------------- user text on screen
 
-#: what a control character looks like on screen: its Unicode "control picture" (␛, ␤, ␡)
+#: what a control character looks like on screen: its Unicode "control picture" (␛, ␊, ␡)
 _PICTURES = {chr(c): chr(0x2400 + c) for c in range(0x20)} | {"\x7f": "\u2421"}
 
 
