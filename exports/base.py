@@ -65,8 +65,14 @@ class Styles:
 
 
 def p(text: object, style: ParagraphStyle) -> Paragraph:
-    """A paragraph of plain text (escaped: a '<' in a task title stays a '<')."""
-    return Paragraph(escape("" if text is None else str(text)), style)
+    """A paragraph of plain text, printed literally (SPEC §7).
+
+    A Paragraph reads its text as markup (``<b>``, ``<font size=40>``, ``&amp;``; an
+    unknown tag fails the whole build), so every piece of text a sheet prints goes
+    through here and is escaped: a ``<`` in a task title stays a ``<``. A line break
+    (only a change request's reason may hold one) stays a line break.
+    """
+    return Paragraph(escape("" if text is None else str(text)).replace("\n", "<br/>"), style)
 
 
 fmt_pd = format_pd

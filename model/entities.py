@@ -232,7 +232,8 @@ class ChangeRequest(Base):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
     number: Mapped[str] = mapped_column(String(16))  # CR-001
     title: Mapped[str] = mapped_column(Text)
-    reason: Mapped[str] = mapped_column(Text, default="")
+    # The one multi-line user text: it may hold newlines (storage.db checks every text).
+    reason: Mapped[str] = mapped_column(Text, default="", info={"multiline": True})
     raised_on: Mapped[date] = mapped_column(Date)
     raised_by: Mapped[str | None] = mapped_column(String(64))
     new_end: Mapped[date | None] = mapped_column(Date)

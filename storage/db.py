@@ -39,7 +39,9 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
-from model.errors import LedgerError
+from model.entities import AuditEvent
+from model.errors import FieldError, LedgerError
+from model.usertext import check_text
 from storage import witness
 
 _T = TypeVar("_T")
@@ -106,15 +108,31 @@ def _configure_sqlite(engine: Engine) -> None:
 
 
 @event.listens_for(Session, "before_flush")
-def _refuse_nul(session: Session, _context: Any, _instances: Any) -> None:
-    """Text with a NUL: PostgreSQL cannot store it and SQLite would cut it short in
-    places, so any action writing one (a note typed in the app, say) is refused, in one
-    line naming the field, before anything is written."""
+def _refuse_control(session: Session, _context: Any, _instances: Any) -> None:
+    """User text is data (SPEC §7): any action writing text that
+    :func:`model.usertext.text_problem` refuses (a NUL, which PostgreSQL cannot store;
+    an ESC, a line break or another control character in one-line text) is refused, in
+    one line naming the field, before anything is written. Only a column marked
+    ``info={"multiline": True}`` (a change request's reason) may hold newlines.
+
+    Checked here, at every flush, so that no write path (a service, an import, a new
+    project) can bypass it; only the values an action sets are checked, so a record
+    written before this rule can still be edited. The audit log holds canonical JSON
+    of values checked here, and may hold anything."""
     for obj in (*session.new, *session.dirty):
-        for attr in inspect(obj).mapper.column_attrs:
+        state = inspect(obj)
+        new, audit = obj in session.new, isinstance(obj, AuditEvent)
+        for attr in state.mapper.column_attrs:
             value = getattr(obj, attr.key, None)
-            if isinstance(value, str) and "\x00" in value:
-                raise LedgerError(f"{attr.key}: contains a NUL character")
+            if not isinstance(value, str):
+                continue
+            if not new and not state.attrs[attr.key].history.has_changes():
+                continue
+            if audit:
+                if "\x00" in value:
+                    raise FieldError(attr.key, "contains a NUL character")
+                continue
+            check_text(value, attr.key, any(c.info.get("multiline") for c in attr.columns))
 
 
 class LedgerBusy(LedgerError):

@@ -44,6 +44,7 @@ from model.entities import (
 )
 from model.errors import LedgerError, LedgerErrors
 from model.permissions import Action, Actor, allowed, require
+from model.usertext import check_text
 from model.views import (
     BlockerView,
     ChangeView,
@@ -620,6 +621,7 @@ class Ledger:
             new: list[dict[str, Any]] = []
             for row in rows:
                 try:
+                    check_text(row.note, "note")  # Core inserts below: no flush checks it
                     day = parse_date(row.on, "date")
                     p = people.get(row.person)
                     if p is None:

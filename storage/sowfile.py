@@ -10,7 +10,6 @@ import csv
 import io
 import re
 import tomllib
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time
 from pathlib import Path
@@ -32,6 +31,7 @@ from model.rules import (
     pd_amount_to_milli,
     pd_to_milli,
 )
+from model.usertext import control_character, text_problem
 
 #: the longest SOW a ledger takes: its reports walk every day, its calendar every year
 MAX_SOW_YEARS = 10
@@ -68,11 +68,6 @@ def _show(value: Any) -> str:
 def _key(key: str) -> str:
     """A key as a message names it: bare when it is a plain word, else quoted on one line."""
     return key if re.fullmatch(r"[A-Za-z0-9_.-]+", key) else _show(key)
-
-
-def _control(text: str) -> str | None:
-    """The first control character (or line break) in ``text``, if any."""
-    return next((c for c in text if unicodedata.category(c) in ("Cc", "Zl", "Zp")), None)
 
 
 def _max_length(table: str, column: str) -> int | None:
@@ -178,7 +173,7 @@ class _Table:
             return default
         if not isinstance(value, str) or not value.strip():
             raise self._fail(key, f"expected a non-empty string, got {_show(value)}")
-        bad = _control(value)
+        bad = control_character(value)
         if bad is not None:
             raise self._fail(key, f"must be one line without control characters, got "
                                   f"{_show(value)} (it holds {bad!r})")
@@ -618,12 +613,14 @@ def parse_entry_csv(text: str, source: str = "CSV") -> tuple[list[EntryRow], lis
                 problems.append(f"line {first}: expected {len(ENTRY_HEADER)} fields "
                                 f"({','.join(ENTRY_HEADER)}), got {len(fields)}")
                 continue
-            nul = next((name for name, f in zip(ENTRY_HEADER, fields, strict=True)
-                        if "\x00" in f), None)
-            if nul is not None:
-                problems.append(f"line {first}: {nul}: contains a NUL character")
+            # The one rule on user text (model.usertext): no NUL, and one line each.
+            values = [*(f.strip() for f in fields[:4]), fields[4]]
+            bad = next(((name, p) for name, v in zip(ENTRY_HEADER, values, strict=True)
+                        if (p := text_problem(v)) is not None), None)
+            if bad is not None:
+                problems.append(f"line {first}: {bad[0]}: {bad[1]}")
                 continue
-            rows.append(EntryRow(first, *(f.strip() for f in fields[:4]), fields[4]))
+            rows.append(EntryRow(first, *values))
     except csv.Error as exc:
         problems.append(f"line {line}: {_csv_problem(exc)}")
     return rows, problems

@@ -350,7 +350,8 @@ def valid_rows(draw: Any) -> list[tuple[date, str, str, int, str]]:
             continue
         per_day[(day, person)] = per_day.get((day, person), 0) + 1
         minutes = draw(st.integers(1, 32)) * 15
-        note = draw(st.text(st.characters(exclude_categories=("Cs",), exclude_characters="\x00"),
+        # A note is one line without control characters (SPEC §7); anything else goes.
+        note = draw(st.text(st.characters(exclude_categories=("Cs", "Cc", "Zl", "Zp")),
                             max_size=30))
         rows.append((day, person, draw(st.sampled_from(KNOWN_TASKS)), minutes, note))
     return rows

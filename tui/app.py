@@ -7,6 +7,7 @@ from datetime import date
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
+from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from model.errors import LedgerError
@@ -89,6 +90,16 @@ class SowtrackApp(App[None]):
                          and p.login_role is None), None)
             ledger.actor = lead.key if lead else None
         self.sub_title = f"{project.code} · {project.title}"
+
+    def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
+               timeout: float | None = None, markup: bool = True) -> None:
+        """Every notification, from any view or form, is plain text: messages carry user
+        text (titles, notes, the ledger's refusals quoting what was typed), never markup."""
+        super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
+
+    def action_help_quit(self) -> None:
+        # Textual's own hint is markup; notifications here are plain text.
+        self.notify("Press ctrl+q to quit the app", title="Do you want to quit?")
 
     @property
     def actor(self) -> PersonView | None:

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from model import rules
-from model.errors import LedgerError, LedgerErrors
+from model.errors import FieldError, LedgerError, LedgerErrors
 from tui.text import fmt_hours, fmt_money, fmt_pd, table
 
 PROG = "sowtrack"
@@ -70,7 +70,7 @@ sowtrack report summary --as-of 2026-03-10"""))
             func: Callable[..., int]) -> argparse.ArgumentParser:
         p = parent.add_parser(name, help=help, description=help, epilog=_example(example))
         _globals(p, top=False)
-        p.set_defaults(func=func)
+        p.set_defaults(func=func, command_parser=p)
         return p
 
     p = cmd(sub, "init", "create a project from a SOW file", "sowtrack init sow.toml", do_init)
@@ -918,6 +918,16 @@ def do_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _flag(args: argparse.Namespace, field: str) -> str:
+    """A refused field as the command line names it: the command's option that sets it
+    (``--note``) when it has one, else the field's own name."""
+    command = getattr(args, "command_parser", None)
+    for action in command._actions if command is not None else ():
+        if action.dest == field and action.option_strings:
+            return action.option_strings[0]
+    return field
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         # `sowtrack report burndown | head` should end quietly, like any Unix tool.
@@ -930,6 +940,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except LedgerErrors as exc:
         for p in exc.problems:
             _err(f"error: {p}")
+        return 1
+    except FieldError as exc:
+        _err(f"error: {_flag(args, exc.field)}: {exc.problem}")
         return 1
     except LedgerError as exc:
         _err(f"error: {exc}")

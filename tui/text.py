@@ -1,13 +1,19 @@
-"""Plain-text tables for the command line, aligned for wide (CJK) characters."""
+"""Text for people: plain tables for the command line, user text shown literally in the app."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
 from decimal import Decimal
+from typing import Any, TypeVar
 
 from rich.cells import cell_len
+from rich.text import Text
 
+from model.errors import FieldError, LedgerError
 from model.rules import format_money, format_pd, plain_decimal
+
+V = TypeVar("V")
 
 
 def pad(text: str, width: int, right: bool = False) -> str:
@@ -35,3 +41,47 @@ fmt_money = format_money
 def fmt_hours(minutes: int) -> str:
     """Hours, exactly, without trailing zeros (480 -> 8, 450 -> 7.5)."""
     return plain_decimal(Decimal(minutes) / 60)
+
+
+# ---------------------------------------------------------------- user text on screen
+
+#: what a control character looks like on screen: its Unicode "control picture" (␛, ␊, ␡)
+_PICTURES = {chr(c): chr(0x2400 + c) for c in range(0x20)} | {"\x7f": "\u2421"}
+
+
+def _shown(text: str, one_line: bool) -> str:
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() or (c == "\n" and not one_line)
+        else _PICTURES.get(c, "\N{REPLACEMENT CHARACTER}") if unicodedata.category(c) in (
+            "Cc", "Zl", "Zp") else c
+        for c in text)
+
+
+def literal(value: object, style: str = "", *, one_line: bool = False, **kwargs: Any) -> Text:
+    """User text (a title, a note, a name...) for the screen, exactly as it was typed.
+
+    Rich and Textual read ``[...]`` in a plain string as markup: ``[/oops]`` takes a view
+    down, ``[WIP]`` vanishes, ``[@click=app.quit]`` is a link. A :class:`~rich.text.Text`
+    is never read as markup, so every widget is given one. A control character (the
+    ledger refuses them, but an older ledger or a plain SQL edit may hold one) is shown
+    as its symbol, never sent to the terminal; a newline stays a line break unless
+    ``one_line``. ``kwargs`` go to :class:`~rich.text.Text` (``justify``, ``no_wrap``...).
+    """
+    text = "" if value is None else str(value)
+    return Text(_shown(text, one_line), style=style, **kwargs)
+
+
+def options(pairs: Iterable[tuple[object, V]]) -> list[tuple[Text, V]]:
+    """(label, value) pairs for a Select or an OptionList, each label shown literally."""
+    return [(label if isinstance(label, Text) else literal(label, one_line=True), value)
+            for label, value in pairs]
+
+
+def refusal(exc: LedgerError, labels: Mapping[str, str] | None = None) -> str:
+    """The ledger's refusal as the app words it: a refused field is named by the label of
+    the form field that holds it (``Note: must be one line...``), not by its flag."""
+    if isinstance(exc, FieldError) and labels and exc.field in labels:
+        return f"{labels[exc.field]}: {exc.problem}"
+    return str(exc)

@@ -11,6 +11,7 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from model.views import PersonView
+from tui.text import literal
 
 
 class ActAsScreen(ModalScreen[str | None]):
@@ -24,8 +25,10 @@ class ActAsScreen(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
             yield Static("Act as", classes="section-title")
-            yield OptionList(*[Option(f"{p.name}  {p.key}  ({p.party} {p.role}"
-                                      f"{', ' + p.grade if p.grade else ''})", id=p.key)
+            # Names are user text: each prompt is a Text, never markup.
+            yield OptionList(*[Option(literal(f"{p.name}  {p.key}  ({p.party} {p.role}"
+                                              f"{', ' + p.grade if p.grade else ''})",
+                                              one_line=True), id=p.key)
                                for p in self.people], id="people")
 
     def on_mount(self) -> None:

@@ -5,14 +5,15 @@ ledger's services only, returns plain views) and :meth:`LedgerScreen.show`
 (runs on the UI thread; updates widgets). Writes go through
 :meth:`LedgerScreen.write`: the service call runs in a thread, a refusal by
 the ledger becomes an error notification carrying the ledger's message (and
-nothing was written), success reloads the view.
+nothing was written), success reloads the view. Notifications are plain text
+(``SowtrackApp.notify``): they quote user text, never markup.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from datetime import date
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar
 
 from textual import work
 from textual.app import ComposeResult
@@ -21,6 +22,7 @@ from textual.widgets import Footer
 
 from model.errors import LedgerError
 from storage.services import Ledger
+from tui.text import refusal
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
@@ -34,6 +36,9 @@ class LedgerScreen(Screen[None]):
 
     #: the mode name of this view in SowtrackApp.MODES
     VIEW = ""
+    #: the labels of the view's own fields, by the ledger's field name: a refused field
+    #: is named by its label, as the user sees it (``Note: ...``), not by its flag
+    FIELD_LABELS: ClassVar[dict[str, str]] = {}
 
     @property
     def sow_app(self) -> SowtrackApp:
@@ -125,8 +130,8 @@ class LedgerScreen(Screen[None]):
         try:
             result = action()
         except LedgerError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="refused",
-                                      severity="error", timeout=10)
+            self.app.call_from_thread(self.notify, refusal(exc, self.FIELD_LABELS),
+                                      title="refused", severity="error", timeout=10)
             return
 
         def after() -> None:

@@ -14,7 +14,6 @@ from datetime import date
 from fractions import Fraction
 from typing import Any
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -345,15 +344,15 @@ class ChangesScreen(LedgerScreen):
             new_end = _optional_date(values.get("end", ""), "new end")
             raised = _optional_date(values.get("on", ""), "raised on")
         except LedgerError as exc:
-            return escape(f"⚠ {exc}")
+            return f"⚠ {exc}"
         if not deltas and not quota_deltas and new_end is None:
             return "Type PD deltas (senior=5 expert=-2), quota deltas or a new end date."
         fact = rules.ChangeFact("new", raised or self.today,
                                 deltas={g: rules.pd_to_milli(v, g) for g, v in deltas.items()},
                                 quota_deltas={k: int(v) for k, v in quota_deltas.items()},
                                 new_end=new_end)
-        return escape(f"Once signed by both parties (budget as of {s.as_of}):\n"
-                      + effect_text(s, self.data.rates, fact, compact=True))
+        return (f"Once signed by both parties (budget as of {s.as_of}):\n"
+                + effect_text(s, self.data.rates, fact, compact=True))
 
     def action_raise_cr(self) -> None:
         if not self.when_loaded(self.action_raise_cr):
@@ -392,10 +391,10 @@ class ChangesScreen(LedgerScreen):
         who = self.sow_app.actor
         if who is None or rules.may_sign(who.party, who.role):
             return ""
-        return escape(f"\n⚠ a {who.party} {who.role} cannot sign: the ledger will refuse")
+        return f"\n⚠ a {who.party} {who.role} cannot sign: the ledger will refuse"
 
     def _acting_note(self, doing: str) -> str:
-        return escape(f"{doing} {self.sow_app.acting_label}")
+        return f"{doing} {self.sow_app.acting_label}"
 
     def action_sign_cr(self) -> None:
         if not self.when_loaded(self.action_sign_cr):
@@ -423,9 +422,9 @@ class ChangesScreen(LedgerScreen):
             steps = budget_steps(self.data.summary, _fact(cr), in_budget(cr, self.today))
             effect = "once effective: " + ", ".join(
                 f"{g} {fmt_pd(a)} → {fmt_pd(b)}" for g, (a, b) in steps.items())
-        note = (escape(f"{cr.number} {cr.title}") + f"\n{self._acting_note('signing')}\n"
+        note = (f"{cr.number} {cr.title}\n{self._acting_note('signing')}\n"
                 f"signed so far: {signed_parties(cr.signatures)}"
-                + escape(f"\n{effect}" if effect else "") + self._cannot_sign_note())
+                + (f"\n{effect}" if effect else "") + self._cannot_sign_note())
         push_form(self, FormScreen(f"Sign {cr.number}", [
             Field("on", "Signed on", value=self.today.isoformat(),
                   help="the date of the signature (a paper signature's real date)"),
@@ -447,6 +446,6 @@ class ChangesScreen(LedgerScreen):
                 self.reload()
 
         push_form(self, ConfirmScreen(
-            escape(f"Withdraw {cr.number} {cr.title}? ({signed_parties(cr.signatures)})"),
+            f"Withdraw {cr.number} {cr.title}? ({signed_parties(cr.signatures)})",
             lambda _v: ledger.withdraw_cr(number), "Withdraw"), done)
 

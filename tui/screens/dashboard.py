@@ -15,7 +15,7 @@ from textual.widgets import DataTable, Static
 from model import rules
 from model.views import BlockerView, ChangeView
 from tui.screens.base import LedgerScreen
-from tui.text import fmt_money, fmt_pd
+from tui.text import fmt_money, fmt_pd, literal
 from tui.widgets.burndown import BurndownChart, ChartData
 
 
@@ -96,12 +96,13 @@ class DashboardScreen(LedgerScreen):
         else:
             alerts.update(Text("none", style="green"))
         self.query_one("#changes", Static).update(changes_text(data.changes))
-        self.query_one("#blockers", Static).update(
+        # Titles and keys are user text: one Text, never markup.
+        self.query_one("#blockers", Static).update(literal(
             "\n".join(f"{b.number} {b.party:<6} {b.age_days:>2} d  {b.title}"
-                      for b in data.blockers) or "none")
-        self.query_one("#quotas", Static).update(
+                      for b in data.blockers) or "none"))
+        self.query_one("#quotas", Static).update(literal(
             "\n".join(f"{key:<20} {used:>5} / {limit:<5} {title}"
-                      for key, title, limit, used in s.quotas) or "none")
+                      for key, title, limit, used in s.quotas) or "none"))
 
     def _grades(self, s: rules.Summary, rates: dict[str, int]) -> None:
         table = self.query_one("#grades", DataTable)

@@ -39,6 +39,7 @@ from model.views import ChangeView, PersonView, ProjectView
 from storage.services import Ledger
 from tui.screens.base import LedgerScreen
 from tui.screens.signoffs import previous_month
+from tui.text import options
 
 #: (kind, label) of every sheet, in the order of the choice
 SHEETS: tuple[tuple[str, str], ...] = (
@@ -248,10 +249,10 @@ class ExportsScreen(LedgerScreen):
         self.data = data
         people = [p for p in data.people if p.party == "vendor" and p.grade]
         _set_options(self.query_one("#ex-person", Select),
-                     [(f"{p.name} {p.key} ({p.grade})", p.key) for p in people])
+                     options((f"{p.name} {p.key} ({p.grade})", p.key) for p in people))
         crs = self.query_one("#ex-cr", Select)
-        _set_options(crs, [(f"{c.number}  {_CR_STATUS.get(c.status, c.status)}  {c.title}",
-                            c.number) for c in data.changes])
+        _set_options(crs, options((f"{c.number}  {_CR_STATUS.get(c.status, c.status)}  "
+                                   f"{c.title}", c.number) for c in data.changes))
         if crs.value is Select.NULL and data.changes:
             pending = [c for c in data.changes if c.status in (rules.DOC_OPEN,
                                                                rules.DOC_SIGNING)]
@@ -481,11 +482,11 @@ class ExportsScreen(LedgerScreen):
         call(shown)
 
 
-def _set_options(select: Select, options: list[tuple[str, str]]) -> None:
+def _set_options(select: Select, labelled: list[tuple[Text, str]]) -> None:
     """Replace a Select's options, keeping its choice when it is still one of them."""
     current = select.value
-    select.set_options(options)
-    if current is not Select.NULL and current in [v for _, v in options]:
+    select.set_options(labelled)
+    if current is not Select.NULL and current in [v for _, v in labelled]:
         select.value = current
 
 

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -20,6 +21,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from model.errors import LedgerError
+from tui.text import options, refusal
 
 
 @dataclass
@@ -30,7 +32,7 @@ class Field:
     label: str
     value: str = ""
     placeholder: str = ""
-    options: Sequence[tuple[str, str]] | None = None  # (label, value)
+    options: Sequence[tuple[str | Text, str]] | None = None  # (label, value); labels literal
     help: str = ""
     extra: dict[str, Any] = field(default_factory=dict)
 
@@ -64,7 +66,7 @@ class FormScreen(ModalScreen[Any]):
             for f in self.fields:
                 yield Label(f.label, markup=False)
                 if f.options is not None:
-                    yield Select([(label, value) for label, value in f.options],
+                    yield Select(options(f.options),
                                  value=f.value if f.value else Select.NULL,
                                  id=f"f-{f.name}", allow_blank=not f.value, compact=True)
                 else:
@@ -122,8 +124,9 @@ class FormScreen(ModalScreen[Any]):
         try:
             result = self.submit_fn(values)
         except LedgerError as exc:
+            labels = {f.name: f.label for f in self.fields}
             self.app.call_from_thread(self.query_one("#form-error", Static).update,
-                                      f"refused: {exc}")
+                                      f"refused: {refusal(exc, labels)}")
             return
         self.app.call_from_thread(self.dismiss, result if result is not None else True)
 

@@ -47,6 +47,8 @@ class HelpScreen(ModalScreen[None]):
         app = self.app
         with VerticalScroll(classes="dialog"):
             yield Static("Keys", classes="section-title")
-            yield Static(keys_text(list(app.BINDINGS), dict(app.MODES)), id="keys")
+            # Plain text: the week keys are "[" and "]", which markup would swallow.
+            yield Static(keys_text(list(app.BINDINGS), dict(app.MODES)), id="keys",
+                         markup=False)
             yield Static("Mouse: click a view in the top bar, a row, a button.",
                          classes="muted")

@@ -23,7 +23,7 @@ from model.errors import LedgerError
 from model.views import EntryView, PersonView, TaskView
 from storage.sowfile import parse_date
 from tui.screens.base import LedgerScreen
-from tui.text import fmt_hours, fmt_pd
+from tui.text import fmt_hours, fmt_pd, literal, options
 
 
 @dataclass(frozen=True)
@@ -41,6 +41,7 @@ class MyDayScreen(LedgerScreen):
     """Today's entries, the tasks assigned to me, and the log form."""
 
     VIEW = "myday"
+    FIELD_LABELS = {"note": "Note", "task": "Task", "hours": "Hours", "date": "Date"}
     BINDINGS = [
         Binding("l", "focus_log", "Log hours", id="myday-log"),
         Binding("ctrl+s", "submit", "Save entry", id="myday-save"),
@@ -77,8 +78,8 @@ class MyDayScreen(LedgerScreen):
                 yield Label("Date")
                 yield Input(id="log-date", compact=True)
                 yield Button("Log", id="log-button", variant="primary")
-                yield Static("", id="log-preview")
-                yield Static("", id="log-error", classes="error")
+                yield Static("", id="log-preview", markup=False)
+                yield Static("", id="log-error", classes="error", markup=False)
 
     # ------------------------------------------------------------ data
 
@@ -143,11 +144,11 @@ class MyDayScreen(LedgerScreen):
         key = data.person.key if data.person else ""
         return [t for t in data.tasks if any(a == key for a, _ in t.assignees)]
 
-    def _task_options(self, data: MyDayData) -> list[tuple[str, str]]:
+    def _task_options(self, data: MyDayData) -> list[tuple[Text, str]]:
         mine = self._assigned(data)
         others = [t for t in data.tasks if t not in mine]
-        return ([(f"{t.code} {t.title}", t.code) for t in mine]
-                + [(f"{t.code} {t.title} (not assigned to me)", t.code) for t in others])
+        return options([(f"{t.code} {t.title}", t.code) for t in mine]
+                       + [(f"{t.code} {t.title} (not assigned to me)", t.code) for t in others])
 
     def _fill_entries(self, data: MyDayData) -> None:
         table = self.query_one("#today-entries", DataTable)
@@ -155,8 +156,8 @@ class MyDayScreen(LedgerScreen):
         if not table.columns:
             table.add_columns("id", "task", "hours", "note")
         for e in data.entries:
-            table.add_row(str(e.id), e.task, Text(fmt_hours(e.minutes), justify="right"),
-                          e.note, key=str(e.id))
+            table.add_row(str(e.id), literal(e.task), Text(fmt_hours(e.minutes), justify="right"),
+                          literal(e.note, one_line=True), key=str(e.id))
         if not data.entries:
             table.add_row("", "", "", Text("nothing logged yet today", style="italic"))
 
@@ -174,7 +175,8 @@ class MyDayScreen(LedgerScreen):
             consumed = rules.pd_of_minutes(t.consumed_minutes, t.minutes_per_day)
             estimate = rules.pd_of_milli(t.estimate_milli)
             plan = next((p for a, p in t.assignees if a == key), None)
-            table.add_row(t.code, t.title, _r(fmt_pd(estimate)), _r(fmt_pd(consumed)),
+            table.add_row(literal(t.code), literal(t.title), _r(fmt_pd(estimate)),
+                          _r(fmt_pd(consumed)),
                           _r(fmt_pd(estimate - consumed),
                              "bold red" if consumed > estimate else ""),
                           _r(fmt_pd(rules.pd_of_milli(plan)) if plan is not None else ""),
@@ -235,7 +237,7 @@ class MyDayScreen(LedgerScreen):
         error.update("")
         code = self.query_one("#log-task", Select).value
         if code is Select.NULL:
-            error.update("refused: --task: choose a task")
+            error.update("refused: Task: choose a task")
             return
         hours = self.query_one("#log-hours", Input).value.strip()
         note = self.query_one("#log-note", Input).value

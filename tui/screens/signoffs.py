@@ -11,7 +11,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from rich.markup import escape
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -222,19 +221,19 @@ class SignoffsScreen(LedgerScreen):
             d2 = _date(values.get("last", ""), "to")
             _date(values.get("on", ""), "signed on")
         except LedgerError as exc:
-            return escape(f"⚠ {exc}")
+            return f"⚠ {exc}"
         if d2 < d1:
-            return escape(f"⚠ to: {d2} is before from {d1}")
+            return f"⚠ to: {d2} is before from {d1}"
         docs = self.data.docs if self.data else []
         live = [d for d in docs if d.kind == "period" and d.status != rules.DOC_WITHDRAWN
                 and d.first and d.last]
         same = next((d for d in live if d.first == d1 and d.last == d2), None)
         if same is not None:
-            return escape(f"co-signs {same.number} ({status_label(same)[0]}; "
+            return (f"co-signs {same.number} ({status_label(same)[0]}; "
                           f"{signed_parties(same.signatures)})")
         clash = next((d for d in live if d.first <= d2 and d1 <= d.last), None)
         if clash is not None:
-            return escape(f"⚠ overlaps {clash.number} ({clash.first} .. {clash.last}); "
+            return (f"⚠ overlaps {clash.number} ({clash.first} .. {clash.last}); "
                           "the ledger will refuse it")
         days = (d2 - d1).days + 1
         return (f"a new period of {days} days: from this first signature on, the entries "
@@ -261,7 +260,7 @@ class SignoffsScreen(LedgerScreen):
             Field("first", "From", value=first.isoformat(), help=f"default: {why}"),
             Field("last", "To", value=last.isoformat()),
             Field("on", "Signed on", value=self.today.isoformat()),
-        ], submit, "Sign", note=escape(f"signing {self.sow_app.acting_label}"),
+        ], submit, "Sign", note=f"signing {self.sow_app.acting_label}",
             on_change=self._period_preview), done)
 
     def action_sign_acceptance(self) -> None:
@@ -279,7 +278,7 @@ class SignoffsScreen(LedgerScreen):
                             f"({signed_parties(doc.signatures)})", timeout=6)
                 self.reload()
 
-        note = escape(f"signing {self.sow_app.acting_label}\n"
+        note = (f"signing {self.sow_app.acting_label}\n"
                       "Once one party has signed, the whole ledger is frozen (entries, "
                       "blockers, CRs, periods, quotas) until the other signs or it is "
                       "withdrawn. Once both have signed, the project is accepted and "
@@ -304,7 +303,7 @@ class SignoffsScreen(LedgerScreen):
                 self.reload()
 
         push_form(self, ConfirmScreen(
-            escape(f"Withdraw {doc.number} ({_range(doc)}, {signed_parties(doc.signatures)})? "
+            (f"Withdraw {doc.number} ({_range(doc)}, {signed_parties(doc.signatures)})? "
                    "Its signatures stay on record; it stops locking anything."),
             lambda _v: ledger.withdraw_signoff(number), "Withdraw"), done)
 

@@ -12,7 +12,6 @@ from decimal import Decimal
 from typing import Any
 
 from rich.cells import cell_len
-from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -23,6 +22,7 @@ from textual.widgets.option_list import Option
 
 from model.views import EntryView, PersonView, TaskView
 from tui.screens.form import Field, FormScreen
+from tui.text import literal, options
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
@@ -144,10 +144,10 @@ class PickScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         with Vertical(classes="dialog"):
-            yield Static(self.pick_title, classes="section-title")
+            yield Static(literal(self.pick_title), classes="section-title")
             if self.note:
-                yield Static(Text(self.note), classes="muted")
-            yield OptionList(*[Option(Text(label), id=value) for label, value in self.options],
+                yield Static(literal(self.note), classes="muted")
+            yield OptionList(*[Option(label, id=value) for label, value in options(self.options)],
                              id="pick")
 
     def on_mount(self) -> None:
