@@ -570,13 +570,18 @@ def do_person_unbind(args: argparse.Namespace) -> int:
 
 
 def do_whoami(args: argparse.Namespace) -> int:
-    from model.permissions import MATRIX, Action
+    from model.permissions import MATRIX, UNBOUND, Action
 
     kind, person, role = _ledger(args).whoami()
-    who = f"{person.key} {person.name}, {kind}" if person else "the operator (no person named)"
+    if kind == UNBOUND:
+        who = (f"{person.key} {person.name}" if person else "nobody") + (
+            ", read only: this login role is bound to no person")
+    else:
+        who = (f"{person.key} {person.name}, {kind}" if person
+               else "the operator (no person named)")
     _out(f"acting as {who}" + (f"; database login role {role}" if role else ""))
-    _out("may: read reports and sheets; "
-         + "; ".join(a.value for a in Action if a in MATRIX[kind]))
+    _out("may: " + "; ".join(["read reports and sheets",
+                              *(a.value for a in Action if a in MATRIX[kind])]))
     return 0
 
 
