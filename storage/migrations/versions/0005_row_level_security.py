@@ -300,6 +300,7 @@ def upgrade() -> None:
 
 
 def downgrade() -> None:
+    """Back to 0004 with login roles that only read: the policies go, so do the writes."""
     conn = op.get_bind()
     if conn.dialect.name != "postgresql":
         return
@@ -312,7 +313,7 @@ def downgrade() -> None:
         op.execute(f"DROP POLICY IF EXISTS sowtrack_read ON {t}")
         op.execute(f"ALTER TABLE {t} DISABLE ROW LEVEL SECURITY")
         op.execute(f"REVOKE ALL ON {t} FROM PUBLIC")
-    op.execute(f"REVOKE ALL ON {_q(s)}.alembic_version FROM PUBLIC")
+        op.execute(f"GRANT SELECT ON {t} TO PUBLIC")
     for seq in _sequences(conn, s).values():
         op.execute(f"REVOKE ALL ON SEQUENCE {seq} FROM PUBLIC")
     for fn in _FUNCTION_NAMES:
