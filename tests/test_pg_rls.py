@@ -308,9 +308,10 @@ def test_the_issues_rebinding_attack_fails(team: Team,
     assert team.owner.verify()[1] == []
 
 
-def test_set_role_does_not_dodge_the_policies(team: Team, roles) -> None:  # type: ignore[no-untyped-def]
+def test_neither_set_role_nor_a_temporary_table_dodges_the_policies(team: Team) -> None:
     """The policies ask for session_user: a bound engineer who may SET ROLE to the lead's
-    login role is still the engineer."""
+    login role is still the engineer. And they name their tables with the schema, so a
+    temporary table ``person`` in his session, binding him as the lead, changes nothing."""
     liu, zhang = _role(team.url[LIU]), _role(team.url[ZHANG])
     admin = create_engine(team.owner_url, isolation_level="AUTOCOMMIT", poolclass=NullPool)
     with admin.connect() as c:
@@ -319,6 +320,13 @@ def test_set_role_does_not_dodge_the_policies(team: Team, roles) -> None:  # typ
     for sql in ("UPDATE task SET estimate_milli = 1", _audit("zhang.wei"),
                 "UPDATE person SET grade = 'junior' WHERE key = 'wang.fang'"):
         assert _sql(team.url[LIU], f"SET ROLE {zhang}; {sql}") == "42501", sql
+    shadow = ("CREATE TEMP TABLE person AS SELECT * FROM public.person; "
+              "UPDATE pg_temp.person SET db_role = session_user WHERE key = 'zhang.wei'; "
+              "UPDATE pg_temp.person SET db_role = NULL WHERE key = 'liu.yang'; ")
+    for sql in ("UPDATE task SET estimate_milli = 1", _audit("zhang.wei")):
+        assert _sql(team.url[LIU], shadow + sql) == "42501", sql
+        assert _sql(team.url[LIU], "SET search_path = pg_temp, public; " + shadow + sql) == (
+            "42501"), sql
 
 
 def test_the_bound_people_work_through_the_program(team: Team, tmp_path: Path,

@@ -65,11 +65,11 @@ GRANTS = {
     "audit_witness": "INSERT",
 }
 
-# The matrix of model/permissions.py, by the Action names; a test checks that the two
-# agree. Kinds as in Actor.kind: a vendor lead, a vendor signatory, any other vendor
-# person (an engineer), a client signatory, any other client person.
-_MATRIX = """
-    CASE
+# The matrix of model/permissions.py, by the Action names, for the bound person ``me``;
+# a test checks that the two agree. Kinds as in Actor.kind: a vendor lead, a vendor
+# signatory, any other vendor person (an engineer), a client signatory, any other
+# client person.
+_MATRIX = """CASE
         WHEN me.party = 'vendor' AND me.role = 'lead' THEN
             ARRAY['LOG_OWN', 'LOG_OTHERS', 'BLOCKER', 'CHANGE', 'SIGN', 'QUOTA', 'PLAN', 'BIND']
         WHEN me.party = 'vendor' AND me.role = 'signatory' THEN
@@ -79,39 +79,145 @@ _MATRIX = """
         ELSE ARRAY['BLOCKER', 'CHANGE']
     END"""
 
-# Helper functions. SECURITY DEFINER: they read person as the owner, so a policy on
-# person that calls them does not recurse, and a fixed search_path keeps them safe.
-_FUNCTIONS = """
-CREATE FUNCTION {s}.sowtrack_me(p_project integer) RETURNS integer
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
-    SELECT id FROM person WHERE project_id = p_project AND db_role = session_user
-$$;
-CREATE FUNCTION {s}.sowtrack_key(p_project integer) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
-    SELECT key FROM person WHERE project_id = p_project AND db_role = session_user
-$$;
-CREATE FUNCTION {s}.sowtrack_actor(p_code text) RETURNS text
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
-    SELECT me.key FROM person me JOIN project p ON p.id = me.project_id
-    WHERE p.code = p_code AND me.db_role = session_user
-$$;
-CREATE FUNCTION {s}.sowtrack_bound() RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
-    SELECT EXISTS (SELECT 1 FROM person WHERE db_role = session_user)
-$$;
+
+class _Sql:
+    """The policies' building blocks, for the tables in schema ``s``.
+
+    They are written into each policy's expression rather than called as functions: a
+    policy is stored parsed, its tables and operators fixed when it is created, so no
+    search_path or temporary table of a session can change what it means; and the
+    server plans it with the statement, which keeps a 100,000-row import quick.
+    ``project`` and ``person`` are SQL expressions of the row, qualified by its table
+    (inside the subqueries ``me`` is the bound person)."""
+
+    def __init__(self, s: str):
+        self.s = s
+
+    def _me(self, project: str, what: str) -> str:
+        return (f"(SELECT {what} FROM {self.s}.person me "
+                f"WHERE me.project_id = ({project}) AND me.db_role = session_user)")
+
+    def may(self, project: str, action: str) -> str:
+        """The person bound to this login in the row's project may do ``action``."""
+        allowed = f"'{action}' = ANY ({_MATRIX})"
+        return f"COALESCE({self._me(project, allowed)}, false)"
+
+    def may_log(self, project: str, person: str) -> str:
+        """... may log, edit or delete entries of ``person``: their own, or anyone's."""
+        return ("COALESCE(" + self._me(
+            project, f"(me.id = ({person}) AND 'LOG_OWN' = ANY ({_MATRIX})) "
+                     f"OR 'LOG_OTHERS' = ANY ({_MATRIX})") + ", false)")
+
+    def key(self, project: str) -> str:
+        """The key of the person bound to this login in the row's project (else NULL)."""
+        return self._me(project, "me.key")
+
+    def me(self, project: str) -> str:
+        return self._me(project, "me.id")
+
+    def actor(self, code: str) -> str:
+        """The key of the person bound to this login in the project of that code."""
+        return (f"(SELECT me.key FROM {self.s}.person me JOIN {self.s}.project p "
+                f"ON p.id = me.project_id WHERE p.code = ({code}) "
+                f"AND me.db_role = session_user)")
+
+    def bound(self) -> str:
+        return f"EXISTS (SELECT 1 FROM {self.s}.person me WHERE me.db_role = session_user)"
+
+
+def _policies(s: str) -> list[tuple[str, str, str | None, str | None]]:
+    """(table, command, USING, WITH CHECK) of every write policy. Every table also has a
+    read policy for all; a command with no policy is refused to every login role but the
+    owner, whatever privileges it is granted. An UPDATE policy checks the new row only
+    (USING true): the columns its check reads (the project, the person, the task) may
+    not be updated, so the new row answers for the old one, and a refused UPDATE is an
+    error rather than a statement that silently matches no row."""
+    q = _Sql(s)
+    task_project = f"(SELECT t.project_id FROM {s}.task t WHERE t.id = assignment.task_id)"
+    quota_project = f"(SELECT q.project_id FROM {s}.quota q WHERE q.id = quota_use.quota_id)"
+    task_in_project = (f"EXISTS (SELECT 1 FROM {s}.task t WHERE t.id = time_entry.task_id "
+                       f"AND t.project_id = time_entry.project_id)")
+
+    def person_of(table: str, also: str) -> str:
+        return (f"EXISTS (SELECT 1 FROM {s}.person p WHERE p.id = {table}.person_id "
+                f"AND p.project_id = {table}.project_id AND {also})")
+
+    def cr_open(table: str) -> str:
+        return (f"EXISTS (SELECT 1 FROM {s}.change_request c WHERE c.id = {table}.change_id "
+                f"AND c.status = 'open' AND {q.may('c.project_id', 'CHANGE')})")
+
+    docs = " ".join(
+        f"WHEN '{kind}' THEN EXISTS (SELECT 1 FROM {s}.{table} d "
+        f"WHERE d.id = signature.doc_id AND d.project_id = signature.project_id)"
+        for kind, table in (("cr", "change_request"), ("period", "period"),
+                            ("acceptance", "acceptance")))
+    return [
+        ("project", "UPDATE", "true", q.may("project.id", "SIGN")),
+        ("person", "UPDATE", "true",
+         f"{q.may('person.project_id', 'PLAN')} AND person.party = 'vendor'"),
+        ("task", "INSERT", None, q.may("task.project_id", "PLAN")),
+        ("task", "UPDATE", "true", q.may("task.project_id", "PLAN")),
+        ("assignment", "INSERT", None,
+         f"{q.may(task_project, 'PLAN')} AND EXISTS (SELECT 1 FROM {s}.person p "
+         f"WHERE p.id = assignment.person_id AND p.project_id = {task_project})"),
+        ("assignment", "UPDATE", "true", q.may(task_project, "PLAN")),
+        ("assignment", "DELETE", q.may(task_project, "PLAN"), None),
+        ("time_entry", "INSERT", None,
+         f"{q.may_log('time_entry.project_id', 'time_entry.person_id')} AND "
+         + person_of("time_entry", "p.party = 'vendor' AND p.grade = time_entry.grade")
+         + f" AND {task_in_project}"),
+        ("time_entry", "UPDATE", "true",
+         f"{q.may_log('time_entry.project_id', 'time_entry.person_id')} AND {task_in_project}"),
+        ("time_entry", "DELETE", q.may_log("time_entry.project_id", "time_entry.person_id"),
+         None),
+        ("blocker", "INSERT", None,
+         f"{q.may('blocker.project_id', 'BLOCKER')} "
+         f"AND blocker.raised_by = {q.key('blocker.project_id')}"),
+        ("blocker", "UPDATE", "true", q.may("blocker.project_id", "BLOCKER")),
+        ("change_request", "INSERT", None,
+         f"{q.may('change_request.project_id', 'CHANGE')} "
+         f"AND change_request.raised_by = {q.key('change_request.project_id')} "
+         f"AND change_request.status = 'open' AND change_request.effective_on IS NULL"),
+        ("change_request", "UPDATE", "true",
+         f"{q.may('change_request.project_id', 'CHANGE')} "
+         f"OR {q.may('change_request.project_id', 'SIGN')}"),
+        ("change_delta", "INSERT", None, cr_open("change_delta")),
+        ("change_delta", "DELETE", cr_open("change_delta"), None),
+        ("change_quota_delta", "INSERT", None, cr_open("change_quota_delta")),
+        ("change_quota_delta", "DELETE", cr_open("change_quota_delta"), None),
+        ("period", "INSERT", None,
+         f"{q.may('period.project_id', 'SIGN')} AND period.status = 'open'"),
+        ("period", "UPDATE", "true", q.may("period.project_id", "SIGN")),
+        ("acceptance", "INSERT", None,
+         f"{q.may('acceptance.project_id', 'SIGN')} AND acceptance.status = 'open'"),
+        ("acceptance", "UPDATE", "true", q.may("acceptance.project_id", "SIGN")),
+        ("signature", "INSERT", None,
+         f"{q.may('signature.project_id', 'SIGN')} "
+         f"AND signature.person_id = {q.me('signature.project_id')} AND "
+         + person_of("signature", "p.party = signature.party AND p.role = signature.role")
+         + f" AND CASE signature.doc_kind {docs} ELSE false END"),
+        ("quota_use", "INSERT", None,
+         f"{q.may(quota_project, 'QUOTA')} AND quota_use.used_by = {q.key(quota_project)}"),
+        ("audit_event", "INSERT", None,
+         f"audit_event.actor = {q.actor('audit_event.project_code')}"),
+        ("audit_witness", "INSERT", None,
+         f"{q.bound()} AND EXISTS (SELECT 1 FROM {s}.audit_event e "
+         f"WHERE e.id = audit_witness.audit_id AND e.hash = audit_witness.hash)"),
+    ]
+
+
+def _functions(s: str) -> str:
+    """``sowtrack_may(project id, action)``: the matrix as the database holds it, for a
+    person bound to this login (read by the test that compares it with MATRIX); and the
+    trigger that lets a change request's status move only by a signature."""
+    allowed = _Sql(s)._me("p_project", f"p_action = ANY ({_MATRIX})")
+    return f"""
 CREATE FUNCTION {s}.sowtrack_may(p_project integer, p_action text) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
-    SELECT COALESCE((SELECT p_action = ANY ({matrix})
-                     FROM person me
-                     WHERE me.project_id = p_project AND me.db_role = session_user), false)
-$$;
-CREATE FUNCTION {s}.sowtrack_may_log(p_project integer, p_person integer) RETURNS boolean
-    LANGUAGE sql STABLE SECURITY DEFINER SET search_path = {s}, pg_temp AS $$
-    SELECT (p_person = sowtrack_me(p_project) AND sowtrack_may(p_project, 'LOG_OWN'))
-           OR sowtrack_may(p_project, 'LOG_OTHERS')
+    LANGUAGE sql STABLE SET search_path = pg_catalog, {s}, pg_temp AS $$
+    SELECT COALESCE({allowed}, false)
 $$;
 CREATE FUNCTION {s}.sowtrack_change_status() RETURNS trigger
-    LANGUAGE plpgsql AS $$
+    LANGUAGE plpgsql SET search_path = pg_catalog, {s}, pg_temp AS $$
 BEGIN
     -- A change request's status and effective date move only by a signature, except
     -- that whoever may raise one may withdraw one that is not yet effective. The
@@ -130,79 +236,8 @@ END
 $$;
 """
 
-_FUNCTION_NAMES = ("sowtrack_change_status()", "sowtrack_may_log(integer, integer)",
-                   "sowtrack_may(integer, text)", "sowtrack_bound()", "sowtrack_actor(text)",
-                   "sowtrack_key(integer)", "sowtrack_me(integer)")
 
-_PERSON_OF_ROW = ("EXISTS (SELECT 1 FROM person p WHERE p.id = {t}.person_id "
-                  "AND p.project_id = {t}.project_id")
-_TASK_IN_PROJECT = ("EXISTS (SELECT 1 FROM task t WHERE t.id = time_entry.task_id "
-                    "AND t.project_id = time_entry.project_id)")
-_TASK_PROJECT = "(SELECT t.project_id FROM task t WHERE t.id = assignment.task_id)"
-_CR_OPEN = ("EXISTS (SELECT 1 FROM change_request c WHERE c.id = {t}.change_id "
-            "AND c.status = 'open' AND sowtrack_may(c.project_id, 'CHANGE'))")
-_QUOTA_PROJECT = "(SELECT q.project_id FROM quota q WHERE q.id = quota_use.quota_id)"
-_DOC_IN_PROJECT = """CASE signature.doc_kind
-    WHEN 'cr' THEN EXISTS (SELECT 1 FROM change_request d WHERE d.id = signature.doc_id
-                           AND d.project_id = signature.project_id)
-    WHEN 'period' THEN EXISTS (SELECT 1 FROM period d WHERE d.id = signature.doc_id
-                               AND d.project_id = signature.project_id)
-    WHEN 'acceptance' THEN EXISTS (SELECT 1 FROM acceptance d WHERE d.id = signature.doc_id
-                                   AND d.project_id = signature.project_id)
-    ELSE false END"""
-
-#: (table, command, USING, WITH CHECK) of every write policy; every table also has a
-#: read policy for all. A command with no policy is refused to every login role but
-#: the owner, whatever privileges it is granted. An UPDATE policy checks the new row
-#: only (USING true): the columns its check reads (the project, the person) may not be
-#: updated, so the new row answers for the old one, and a refused UPDATE is an error
-#: rather than a statement that silently matches no row.
-POLICIES: tuple[tuple[str, str, str | None, str | None], ...] = (
-    ("project", "UPDATE", "true", "sowtrack_may(id, 'SIGN')"),
-    ("person", "UPDATE", "true",
-     "sowtrack_may(project_id, 'PLAN') AND party = 'vendor'"),
-    ("task", "INSERT", None, "sowtrack_may(project_id, 'PLAN')"),
-    ("task", "UPDATE", "true", "sowtrack_may(project_id, 'PLAN')"),
-    ("assignment", "INSERT", None,
-     f"sowtrack_may({_TASK_PROJECT}, 'PLAN') AND EXISTS (SELECT 1 FROM person p "
-     f"WHERE p.id = assignment.person_id AND p.project_id = {_TASK_PROJECT})"),
-    ("assignment", "UPDATE", "true", f"sowtrack_may({_TASK_PROJECT}, 'PLAN')"),
-    ("assignment", "DELETE", f"sowtrack_may({_TASK_PROJECT}, 'PLAN')", None),
-    ("time_entry", "INSERT", None,
-     "sowtrack_may_log(project_id, person_id) AND "
-     + _PERSON_OF_ROW.format(t="time_entry")
-     + " AND p.party = 'vendor' AND p.grade IS NOT NULL AND p.grade = time_entry.grade) AND "
-     + _TASK_IN_PROJECT),
-    ("time_entry", "UPDATE", "true",
-     "sowtrack_may_log(project_id, person_id) AND " + _TASK_IN_PROJECT),
-    ("time_entry", "DELETE", "sowtrack_may_log(project_id, person_id)", None),
-    ("blocker", "INSERT", None,
-     "sowtrack_may(project_id, 'BLOCKER') AND raised_by = sowtrack_key(project_id)"),
-    ("blocker", "UPDATE", "true", "sowtrack_may(project_id, 'BLOCKER')"),
-    ("change_request", "INSERT", None,
-     "sowtrack_may(project_id, 'CHANGE') AND raised_by = sowtrack_key(project_id) "
-     "AND status = 'open' AND effective_on IS NULL"),
-    ("change_request", "UPDATE", "true",
-     "sowtrack_may(project_id, 'CHANGE') OR sowtrack_may(project_id, 'SIGN')"),
-    ("change_delta", "INSERT", None, _CR_OPEN.format(t="change_delta")),
-    ("change_delta", "DELETE", _CR_OPEN.format(t="change_delta"), None),
-    ("change_quota_delta", "INSERT", None, _CR_OPEN.format(t="change_quota_delta")),
-    ("change_quota_delta", "DELETE", _CR_OPEN.format(t="change_quota_delta"), None),
-    ("period", "INSERT", None, "sowtrack_may(project_id, 'SIGN') AND status = 'open'"),
-    ("period", "UPDATE", "true", "sowtrack_may(project_id, 'SIGN')"),
-    ("acceptance", "INSERT", None, "sowtrack_may(project_id, 'SIGN') AND status = 'open'"),
-    ("acceptance", "UPDATE", "true", "sowtrack_may(project_id, 'SIGN')"),
-    ("signature", "INSERT", None,
-     "sowtrack_may(project_id, 'SIGN') AND person_id = sowtrack_me(project_id) AND "
-     + _PERSON_OF_ROW.format(t="signature")
-     + " AND p.party = signature.party AND p.role = signature.role) AND " + _DOC_IN_PROJECT),
-    ("quota_use", "INSERT", None,
-     f"sowtrack_may({_QUOTA_PROJECT}, 'QUOTA') AND used_by = sowtrack_key({_QUOTA_PROJECT})"),
-    ("audit_event", "INSERT", None, "actor = sowtrack_actor(project_code)"),
-    ("audit_witness", "INSERT", None,
-     "sowtrack_bound() AND EXISTS (SELECT 1 FROM audit_event e "
-     "WHERE e.id = audit_witness.audit_id AND e.hash = audit_witness.hash)"),
-)
+_FUNCTION_NAMES = ("sowtrack_change_status()", "sowtrack_may(integer, text)")
 
 
 def _q(name: str) -> str:
@@ -275,7 +310,7 @@ def upgrade() -> None:
     s = _schema(conn)
     _revoke_others(conn, s)
     op.execute(f"GRANT SELECT ON {_q(s)}.alembic_version TO PUBLIC")
-    op.execute(_FUNCTIONS.format(s=_q(s), matrix=_MATRIX))
+    op.execute(_functions(_q(s)))
     for table in TABLES:
         t = f"{_q(s)}.{_q(table)}"
         op.execute(f"GRANT SELECT ON {t} TO PUBLIC")
@@ -283,7 +318,7 @@ def upgrade() -> None:
             op.execute(f"GRANT {GRANTS[table]} ON {t} TO PUBLIC")
         op.execute(f"ALTER TABLE {t} ENABLE ROW LEVEL SECURITY")
         op.execute(f"CREATE POLICY sowtrack_read ON {t} FOR SELECT USING (true)")
-    for table, command, using, check in POLICIES:
+    for table, command, using, check in _policies(_q(s)):
         name = f"sowtrack_{command.lower()}"
         sql = f"CREATE POLICY {name} ON {_q(s)}.{_q(table)} FOR {command}"
         if using:
@@ -306,7 +341,7 @@ def downgrade() -> None:
         return
     s = _schema(conn)
     op.execute(f"DROP TRIGGER IF EXISTS sowtrack_change_status ON {_q(s)}.change_request")
-    for table, command, _using, _check in POLICIES:
+    for table, command, _using, _check in _policies(_q(s)):
         op.execute(f"DROP POLICY IF EXISTS sowtrack_{command.lower()} ON {_q(s)}.{_q(table)}")
     for table in TABLES:
         t = f"{_q(s)}.{_q(table)}"
