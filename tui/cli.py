@@ -204,13 +204,14 @@ sowtrack report summary --as-of 2026-03-10"""))
             "sowtrack person grade wang.fang senior", do_person_grade)
     p.add_argument("person", metavar="PERSON")
     p.add_argument("grade", metavar="GRADE")
-    p = cmd(psub, "bind", "PostgreSQL: bind a person to a database login role; that role then "
-                          "acts as this person and no one else",
-            "sowtrack --as zhang.wei person bind liu.yang liu_yang", do_person_bind)
+    p = cmd(psub, "bind", "PostgreSQL, as the database owner: bind a person to a database login "
+                          "role; that role then acts as this person and no one else",
+            "sowtrack person bind liu.yang liu_yang", do_person_bind)
     p.add_argument("person", metavar="PERSON")
     p.add_argument("role", metavar="ROLE", help="an existing PostgreSQL login role")
-    p = cmd(psub, "unbind", "PostgreSQL: remove a person's login role binding",
-            "sowtrack --as zhang.wei person unbind liu.yang", do_person_unbind)
+    p = cmd(psub, "unbind", "PostgreSQL, as the database owner: remove a person's login role "
+                            "binding",
+            "sowtrack person unbind liu.yang", do_person_unbind)
     p.add_argument("person", metavar="PERSON")
 
     cmd(sub, "whoami", "who you are acting as, and what you may do",
