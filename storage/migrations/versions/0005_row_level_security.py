@@ -8,10 +8,11 @@ and is the *operator*. Every other login role that may CONNECT to the database:
   database's CONNECT privilege, so no role has to be created here, which would need
   CREATEROLE and would reach beyond this database);
 * writes only what the permission matrix (``model/permissions.py``) lets the person
-  bound to it do: a policy on each table asks :func:`sowtrack_may` whether the
-  person whose ``db_role`` is ``session_user`` (the role that logged in, so that
-  ``SET ROLE`` cannot dodge it) in the row's project may do the action. A login role
-  bound to nobody may do nothing but read;
+  bound to it do: a policy on each table asks whether the person whose ``db_role``
+  is ``session_user`` (the role that logged in, so that ``SET ROLE`` cannot dodge
+  it) in the row's project may do the action (``_MATRIX``, also the function
+  ``sowtrack_may``). A login role bound to nobody may do nothing but read; a DELETE
+  of rows it may not delete matches no row;
 * may UPDATE only the columns the program changes (column privileges): never a
   person's ``db_role``, ``role`` or ``party``, only their ``grade``;
 * appends to ``audit_event`` only rows whose ``actor`` is its bound person's key
