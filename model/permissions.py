@@ -4,9 +4,14 @@ The matrix is data (:data:`MATRIX`) so that the README's table, the tests and
 the checks all read the same thing. A *kind* of actor is a party and a role
 from the SOW (``vendor lead``, ``client signatory``, ...), or the *operator*:
 whoever runs sowtrack without naming a person (the owner of a SQLite file, the
-administrator of a shared database). The operator may set a ledger up and keep
-it (import, tasks, blockers) but anything signed or raised in somebody's name
-needs that somebody.
+database owner of a shared PostgreSQL ledger). The operator may set a ledger up
+and keep it (import, tasks, blockers) but anything signed or raised in somebody's
+name needs that somebody.
+
+On PostgreSQL a login role that is not the database owner is its bound person
+and no one else; bound to nobody, it is an *unbound login role*, which only reads,
+whoever ``--as`` names. The database enforces the same matrix itself (migration
+0005's policies, whose copy of this matrix a test compares with :data:`MATRIX`).
 
 Rules that are not about *who* (a date in a signed period, the 24-hour day,
 a client person's hours, the read-only accepted project) stay in the services
@@ -31,7 +36,7 @@ class Action(Enum):
     SIGN = "sign (or withdraw) a change request, a period timesheet or the acceptance"
     QUOTA = "record a quota use"
     PLAN = "change tasks, allocations and grades"
-    BIND = "bind a person to a database login role"
+    BIND = "bind a person to a database login role (PostgreSQL, as the database owner)"
 
 
 OPERATOR = "operator"
@@ -40,9 +45,10 @@ VENDOR_ENGINEER = "vendor engineer"
 VENDOR_SIGNATORY = "vendor signatory"
 CLIENT_SIGNATORY = "client signatory"
 CLIENT_OTHER = "client lead or engineer"
+UNBOUND = "unbound login role"
 
 KINDS: tuple[str, ...] = (VENDOR_LEAD, VENDOR_ENGINEER, VENDOR_SIGNATORY, CLIENT_SIGNATORY,
-                          CLIENT_OTHER, OPERATOR)
+                          CLIENT_OTHER, OPERATOR, UNBOUND)
 
 _ALL = frozenset(Action)
 
@@ -55,6 +61,7 @@ MATRIX: dict[str, frozenset[Action]] = {
     CLIENT_OTHER: frozenset({Action.BLOCKER, Action.CHANGE}),
     OPERATOR: frozenset({Action.LOG_OTHERS, Action.BLOCKER, Action.QUOTA, Action.PLAN,
                          Action.BIND}),
+    UNBOUND: frozenset(),
 }
 
 #: Who may, in words, for refusals.
@@ -66,20 +73,27 @@ _WHO = {
     Action.SIGN: "only a vendor lead or signatory and a client signatory sign",
     Action.QUOTA: "only the vendor lead records quota uses",
     Action.PLAN: "only the vendor lead plans tasks, allocations and grades",
-    Action.BIND: "only the vendor lead or the database administrator binds login roles",
+    Action.BIND: "only the database owner binds people to login roles, naming no one or the "
+                 "vendor lead",
 }
 
 
 @dataclass(frozen=True)
 class Actor:
-    """Who is acting: a person of the project, or the operator (``key`` None)."""
+    """Who is acting: a person of the project, or the operator (``key`` None).
+
+    ``unbound_role`` is set on PostgreSQL when the connection's login role is neither the
+    database owner nor bound to a person: then whoever ``key`` names, it only reads."""
 
     key: str | None
     party: str | None = None
     role: str | None = None
+    unbound_role: str | None = None
 
     @property
     def kind(self) -> str:
+        if self.unbound_role is not None:
+            return UNBOUND
         if self.key is None:
             return OPERATOR
         if self.party == "vendor":
@@ -89,6 +103,8 @@ class Actor:
 
     @property
     def label(self) -> str:
+        if self.unbound_role is not None:
+            return f"the database login role {self.unbound_role!r}, bound to no person,"
         return OPERATOR if self.key is None else f"{self.key} ({self.kind})"
 
 
@@ -101,6 +117,10 @@ def require(actor: Actor, action: Action) -> None:
     """Raise a one-line :class:`LedgerError` when ``actor`` may not do ``action``."""
     if allowed(actor, action):
         return
+    if actor.unbound_role is not None:
+        raise LedgerError(f"--as: {actor.label} may not {action.value}: it may only read "
+                          f"(the database owner binds it: `sowtrack person bind PERSON "
+                          f"{actor.unbound_role}`)")
     if actor.key is None:
         raise LedgerError(f"--as: name who is acting (--as, SOWTRACK_USER or `sowtrack config "
                           f"set person`): without a person you may not {action.value}")

@@ -25,6 +25,7 @@ from __future__ import annotations
 import math
 import os
 import random
+import re
 import sqlite3
 import time
 from collections.abc import Callable, Iterator
@@ -37,6 +38,7 @@ import platformdirs
 from sqlalchemy import Connection, Engine, create_engine, event, inspect, make_url, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
 from model.entities import AuditEvent
@@ -47,7 +49,7 @@ from storage import witness
 _T = TypeVar("_T")
 
 APP_NAME = "sowtrack"
-HEAD_REVISION = "0004"  # tests check that this is Alembic's head
+HEAD_REVISION = "0005"  # tests check that this is Alembic's head
 WRITE_LOCK_KEY = 0x50775472  # advisory lock id for writers on PostgreSQL
 _WRITE = "sowtrack_write"
 BUSY_LIMIT_S = 120.0  # how long an action waits for a busy ledger, in all (SOWTRACK_BUSY_TIMEOUT)
@@ -192,6 +194,26 @@ def busy_kind(exc: BaseException) -> str | None:
     return None
 
 
+_PG_REFUSED = "42501"  # insufficient_privilege: a privilege, or a row-level security policy
+
+
+def refusal(exc: BaseException) -> str | None:
+    """The one line for a change the database server refused (PostgreSQL's privileges and
+    row-level security, migration 0005), naming what was refused; None for other errors."""
+    if isinstance(exc, StaleDataError):
+        # An UPDATE or DELETE whose row a policy hides matches no row, without an error.
+        found = re.search(r"on table '([^']+)'", str(exc))
+        table = f" of table {found.group(1)}" if found else ""
+        return (f"the database refused this change: no row{table} that this login role may "
+                f"change matched; nothing was written")
+    orig = getattr(exc, "orig", None)
+    if getattr(orig, "sqlstate", None) != _PG_REFUSED:
+        return None
+    diag = getattr(orig, "diag", None)
+    what = (getattr(diag, "message_primary", None) or _first_line(orig)).rstrip(".")
+    return f"the database refused this change: {what}; nothing was written"
+
+
 def _busy_message(kind: str, waited: float) -> str:
     if kind == "connections":
         return (f"the ledger is busy: the database server has had no free connection for "
@@ -273,10 +295,17 @@ def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
                     yield session
                     if write:
                         head = witness.before_commit(engine, session)
+            except StaleDataError as exc:
+                if engine.dialect.name != "postgresql":
+                    raise
+                raise LedgerError(str(refusal(exc))) from None
             except DBAPIError as exc:
                 kind = busy_kind(exc)
                 if kind is None:
-                    raise
+                    refused = refusal(exc)
+                    if refused is None:
+                        raise
+                    raise LedgerError(refused) from None
                 # The transaction is rolled back; replaying the caller's work is not
                 # ours to do, so the user is told, in one line, to try again.
                 raise LedgerBusy("the ledger is busy: another sowtrack is writing; "

@@ -107,6 +107,7 @@ class Ledger:
         #: (the demo is built as of a given day); None: :meth:`today`
         self.pinned_today = today
         self._role: str | None = None
+        self._owner: bool | None = None
         self._facts_cache: tuple[Any, rules.LedgerFacts] | None = None
 
     @classmethod
@@ -160,6 +161,17 @@ class Ledger:
             self._role = str(s.execute(select(func.session_user())).scalar())
         return self._role
 
+    def _db_owner(self, s: Session) -> bool:
+        """Whether this connection writes past row-level security: the database owner (the
+        tables' owner, or a member of it), a superuser or a BYPASSRLS role. On PostgreSQL
+        the database answers (``row_security_active``); a SQLite file has no other roles."""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        if self._owner is None:
+            self._owner = not s.execute(
+                text("SELECT row_security_active('audit_event')")).scalar()
+        return self._owner
+
     def _actor(self, s: Session, project: Project) -> tuple[Actor, Person | None]:
         """Who is acting in this transaction: the person bound to the login role, else
         ``--as``, else the operator. Acting for someone bound to another role is refused."""
@@ -181,8 +193,12 @@ class Ledger:
                 raise LedgerError(f"--as: {person.key} is bound to the database login role "
                                   f"{person.db_role!r}; connect as that role to act as "
                                   f"{person.key}")
-        actor = (Actor(person.key, person.party, person.role) if person is not None
-                 else Actor(None))
+        # An unbound login role other than the owner only reads, whoever --as names; the
+        # database's row-level security refuses its writes too (migration 0005).
+        unbound = (role if role is not None and (person is None or person.db_role != role)
+                   and not self._db_owner(s) else None)
+        actor = (Actor(person.key, person.party, person.role, unbound) if person is not None
+                 else Actor(None, unbound_role=unbound))
         s.info[_ACTOR] = (project.id, actor, person)
         return actor, person
 
@@ -332,6 +348,9 @@ class Ledger:
     def init_project(self, spec: SowSpec) -> ProjectView:
         """Create a project from a validated SOW."""
         with writing(self.engine) as s:
+            if not self._db_owner(s):
+                raise LedgerError("init: only the database owner creates projects in a shared "
+                                  "PostgreSQL ledger")
             if s.scalars(select(Project).where(Project.code == spec.code)).first():
                 raise LedgerError(f"[project] code: a project {spec.code!r} already exists "
                                   f"in this database")
@@ -461,6 +480,9 @@ class Ledger:
         if role is not None and not role.strip():
             raise LedgerError("ROLE: must not be empty")
         with writing(self.engine) as s:
+            if not self._db_owner(s):  # checked first: the database refuses it anyway
+                raise LedgerError(f"person {'bind' if role else 'unbind'}: only the database "
+                                  f"owner binds people to login roles")
             project = self._project(s)
             self._check_writable(s, project)
             self._permit(s, project, Action.BIND)
@@ -1158,6 +1180,7 @@ class Ledger:
         with writing(self.engine) as s:
             project = self._project(s)
             self._check_writable(s, project)
+            self._acting(s, project, Action.SIGN)  # before the period is written
             end = self._current_end(s, project)
             if d2 < project.start or d1 > end:
                 raise LedgerError(f"--from/--to: {d1}..{d2} does not overlap the SOW "
@@ -1244,6 +1267,7 @@ class Ledger:
             if project.accepted_on is not None:
                 raise LedgerError(f"project {project.code} was accepted on "
                                   f"{project.accepted_on}; the ledger is read-only")
+            self._acting(s, project, Action.SIGN)  # before a new acceptance is written
             acc = self._live_acceptance(s, project)
             if acc is None:
                 # A withdrawn acceptance keeps its signatures; a new document is raised.

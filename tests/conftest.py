@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import shutil
 import uuid
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
@@ -34,6 +35,19 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory,
     path = tmp_path_factory.mktemp("config") / "config.toml"
     monkeypatch.setenv("SOWTRACK_CONFIG", str(path))
     return path
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """A case marked ``pg_only`` exists on PostgreSQL alone: its SQLite variant is not a
+    test (not a skipped one either)."""
+    def sqlite_variant(item: pytest.Item) -> bool:
+        callspec = getattr(item, "callspec", None)
+        return callspec is not None and callspec.params.get("db_url") == "sqlite"
+
+    keep = [i for i in items if not (i.get_closest_marker("pg_only") and sqlite_variant(i))]
+    if len(keep) != len(items):
+        config.hook.pytest_deselected(items=[i for i in items if i not in keep])
+        items[:] = keep
 
 
 def _no_pg(reason: str) -> None:
@@ -108,3 +122,45 @@ def worked_dir(tmp_path: Path) -> Path:
     shutil.copytree(WORKED, root / "worked")
     shutil.copy(EXAMPLE_SOW, root / "sow-example.toml")
     return root / "worked"
+
+
+@pytest.fixture
+def roles(db_url: str) -> Iterator[Callable[[str], str]]:
+    """A function: name -> the URL of a new login role on the test's database (PostgreSQL).
+
+    Made as README "A shared ledger on PostgreSQL" says: CONNECT on the database and
+    nothing else. What it may read and write is what migration 0005 grants every login
+    role, and what row-level security lets the person bound to it do."""
+    admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
+    db = make_url(db_url).database
+    made: list[str] = []
+
+    def make(name: str) -> str:
+        role = f"st_{name}_{uuid.uuid4().hex[:8]}"
+        with admin.connect() as c:
+            c.execute(text(f"CREATE ROLE {role} LOGIN PASSWORD 'pw'"))
+            # Membership lets the test's own role end the new role's sessions at teardown
+            # (the CLI's pooled connections), before the role and the database go.
+            c.execute(text(f"GRANT {role} TO CURRENT_USER"))
+            c.execute(text(f'GRANT CONNECT ON DATABASE "{db}" TO {role}'))
+        made.append(role)
+        return (make_url(db_url).set(username=role, password="pw")
+                .render_as_string(hide_password=False))
+
+    yield make
+    with admin.connect() as c:
+        for role in made:  # a role with privileges left cannot be dropped
+            c.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                           "WHERE usename = :r"), {"r": role})
+            c.execute(text(f"REVOKE ALL ON ALL TABLES IN SCHEMA public FROM {role}"))
+            c.execute(text(f"REVOKE ALL ON ALL SEQUENCES IN SCHEMA public FROM {role}"))
+            c.execute(text(f"REVOKE ALL ON SCHEMA public FROM {role}"))
+            c.execute(text(f'REVOKE ALL ON DATABASE "{db}" FROM {role}'))
+    admin.dispose()
+    # The database is dropped by db_url's teardown; the roles are cluster-wide.
+    server = create_engine(make_url(db_url).set(database="postgres"),
+                           isolation_level="AUTOCOMMIT")
+    with server.connect() as c:
+        for role in made:
+            c.execute(text(f"DROP ROLE IF EXISTS {role}"))
+    server.dispose()

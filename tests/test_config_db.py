@@ -393,8 +393,8 @@ def test_a_newer_schema_is_refused(db_url: str, capsys: pytest.CaptureFixture[st
 @pytest.mark.parametrize("db_url", ["postgres"], indirect=True)  # login roles: PostgreSQL only
 def test_the_readme_grants_suffice_for_an_engineer(db_url: str, cfg: Path,
                                                    capsys: pytest.CaptureFixture[str]) -> None:
-    """The README's recipe: the owner migrates; a login role in the group logs entries
-    through the config file but may not change the schema."""
+    """The README's recipe: the owner migrates, creates the project and binds; a login role
+    in the group logs entries through the config file but may not change the schema."""
     import gc
     import uuid
 
@@ -406,41 +406,33 @@ def test_the_readme_grants_suffice_for_an_engineer(db_url: str, cfg: Path,
     owner, database = owner_url.username, owner_url.database
     admin = create_engine(db_url, isolation_level="AUTOCOMMIT")
     try:
-        with admin.connect() as conn:
+        with admin.connect() as conn:  # step 1 (the database exists already)
             conn.execute(text(f"CREATE ROLE {group} NOLOGIN"))
+            conn.execute(text(f'GRANT CONNECT ON DATABASE "{database}" TO {group}'))
             conn.execute(text(f"CREATE ROLE {person} LOGIN PASSWORD 'pw' IN ROLE {group}"))
         ok(capsys, "--db", db_url, "db", "upgrade")  # step 2, as the owner
-        with admin.connect() as conn:  # step 3
-            for sql in (
-                    f'GRANT CONNECT ON DATABASE "{database}" TO {group}',
-                    f"GRANT USAGE ON SCHEMA public TO {group}",
-                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA public "
-                    f"TO {group}",
-                    f"GRANT USAGE, SELECT ON ALL SEQUENCES IN SCHEMA public TO {group}",
-                    f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public "
-                    f"GRANT SELECT, INSERT, UPDATE, DELETE ON TABLES TO {group}",
-                    f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public "
-                    f"GRANT USAGE, SELECT ON SEQUENCES TO {group}"):
-                conn.execute(text(sql))
+        ok(capsys, "--db", db_url, "init", str(EXAMPLE_SOW))  # step 3, as the owner
+        ok(capsys, "--db", db_url, "person", "bind", "liu.yang", person)
         mine = owner_url.set(username=person, password="pw").render_as_string(
             hide_password=False)
 
-        ok(capsys, "config", "set", "db", mine)  # step 5, on the engineer's machine
-        ok(capsys, "config", "set", "person", "liu.yang")
-        ok(capsys, "init", str(EXAMPLE_SOW))
+        ok(capsys, "config", "set", "db", mine)  # step 4, on the engineer's machine
+        assert "acting as liu.yang" in ok(capsys, "whoami")
         ok(capsys, "log", "--task", "T2", "--hours", "7.5", "--date", "2026-03-10")
         ok(capsys, "entry", "edit", "1", "--hours", "7")
         assert "ok:" in ok(capsys, "verify")
         assert "up to date" in ok(capsys, "db", "upgrade")  # nothing to do: no DDL needed
+        assert "only the database owner creates projects" in refused(
+            capsys, "init", str(EXAMPLE_SOW))
 
         older = make_engine(db_url)  # a new sowtrack, the database not yet upgraded
-        run_alembic(older, "downgrade", "0001")
+        run_alembic(older, "downgrade", "0004")
         older.dispose()
         assert "run `sowtrack db upgrade` (as the database owner)" in refused(capsys, "entries")
         line = refused(capsys, "db", "upgrade")
         assert line.startswith(f"error: db upgrade: the login role '{person}' may not change "
                                "the schema; run it as the database owner"), line
-        assert revision_of(db_url) == "0001"
+        assert revision_of(db_url) == "0004"
         ok(capsys, "--db", db_url, "db", "upgrade")  # the owner
         ok(capsys, "log", "--task", "T2", "--hours", "1", "--date", "2026-03-11")
         assert "2 entries" in ok(capsys, "entries")

@@ -11,6 +11,7 @@ from textual.notifications import SeverityLevel
 from textual.screen import Screen
 
 from model.errors import LedgerError
+from model.permissions import UNBOUND
 from model.views import PersonView
 from storage.services import Ledger
 from tui.screens.blockers import BlockersScreen
@@ -80,10 +81,10 @@ class SowtrackApp(App[None]):
         self.people: list[PersonView] = ledger.people()
         # A login role bound to a person (PostgreSQL) is that person; an --as it may not
         # use is refused here, in one line, before the app starts.
-        _, bound, _ = ledger.whoami()
+        kind, bound, _ = ledger.whoami()
         if ledger.actor is None and bound is not None:
             ledger.actor = bound.key
-        if ledger.actor is None:
+        if ledger.actor is None and kind != UNBOUND:  # an unbound login role only reads
             # No one named: the app is the on-site lead's tool, so it opens as the lead,
             # unless the lead is bound to a login role (then only that role is the lead).
             lead = next((p for p in self.people if p.party == "vendor" and p.role == "lead"

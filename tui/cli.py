@@ -207,13 +207,14 @@ sowtrack report summary --as-of 2026-03-10"""))
             "sowtrack person grade wang.fang senior", do_person_grade)
     p.add_argument("person", metavar="PERSON")
     p.add_argument("grade", metavar="GRADE")
-    p = cmd(psub, "bind", "PostgreSQL: bind a person to a database login role; that role then "
-                          "acts as this person and no one else",
-            "sowtrack --as zhang.wei person bind liu.yang liu_yang", do_person_bind)
+    p = cmd(psub, "bind", "PostgreSQL, as the database owner: bind a person to a database login "
+                          "role; that role then acts as this person and no one else",
+            "sowtrack person bind liu.yang liu_yang", do_person_bind)
     p.add_argument("person", metavar="PERSON")
     p.add_argument("role", metavar="ROLE", help="an existing PostgreSQL login role")
-    p = cmd(psub, "unbind", "PostgreSQL: remove a person's login role binding",
-            "sowtrack --as zhang.wei person unbind liu.yang", do_person_unbind)
+    p = cmd(psub, "unbind", "PostgreSQL, as the database owner: remove a person's login role "
+                            "binding",
+            "sowtrack person unbind liu.yang", do_person_unbind)
     p.add_argument("person", metavar="PERSON")
 
     cmd(sub, "whoami", "who you are acting as, and what you may do",
@@ -573,13 +574,18 @@ def do_person_unbind(args: argparse.Namespace) -> int:
 
 
 def do_whoami(args: argparse.Namespace) -> int:
-    from model.permissions import MATRIX, Action
+    from model.permissions import MATRIX, UNBOUND, Action
 
     kind, person, role = _ledger(args).whoami()
-    who = f"{person.key} {person.name}, {kind}" if person else "the operator (no person named)"
+    if kind == UNBOUND:
+        who = (f"{person.key} {person.name}" if person else "nobody") + (
+            ", read only: this login role is bound to no person")
+    else:
+        who = (f"{person.key} {person.name}, {kind}" if person
+               else "the operator (no person named)")
     _out(f"acting as {who}" + (f"; database login role {role}" if role else ""))
-    _out("may: read reports and sheets; "
-         + "; ".join(a.value for a in Action if a in MATRIX[kind]))
+    _out("may: " + "; ".join(["read reports and sheets",
+                              *(a.value for a in Action if a in MATRIX[kind])]))
     return 0
 
 
