@@ -145,8 +145,10 @@ def test_the_acceptance_report_prints_the_ledgers_figures(tmp_path: Path) -> Non
     pages = _pages(path)
     assert f"第 1 页 / 共 {len(pages)} 页" in pages[0]
     fields = _keywords(path)
+    head_id, head_hash = led.chain_head()
     assert fields == {"id": "DEMO-AGENT/ACC", "sha256": sheet.meta.digest,
-                      "version": str(led.ledger_version())}
+                      "version": str(led.ledger_version()), "head": f"{head_id}:{head_hash}",
+                      "printed": str(sheet.meta.printed_on), "lang": "zh"}
 
 
 def test_the_acceptance_digest_is_the_signatures_and_verify_follows_the_ledger(

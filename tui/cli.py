@@ -723,13 +723,18 @@ def do_verify(args: argparse.Namespace) -> int:
         engine, actor = opened.engine, opened.actor
         report = verify_pdf(args.file, lambda code: Ledger(engine, code, actor))
         head = f"{args.file}: {report.doc_id} v{report.version}"
-        if report.matches:
+        if report.ok:
             _out(f"{head}: the ledger still holds exactly this content "
-                 f"(sha256 {report.printed_digest[:16]}…)")
+                 f"(sha256 {report.printed_digest[:16]}…), and every page is what it prints")
             _out(f"signatures: {report.signed}")
             return 0
-        _err(f"{head}: the ledger no longer holds this content: printed sha256 "
-             f"{report.printed_digest[:16]}…, now {report.current_digest[:16]}…")
+        if not report.matches:
+            _err(f"{head}: the ledger no longer holds this content: printed sha256 "
+                 f"{report.printed_digest[:16]}…, now {report.current_digest[:16]}…")
+        for problem in report.problems:
+            _err(f"{head}: {problem}")
+        if report.note:
+            _err(report.note)
         _err(f"signatures: {report.signed}")
         return 1
     count, problems = _ledger(args).verify()

@@ -465,12 +465,20 @@ class ExportsScreen(LedgerScreen):
             self.busy = False
             self._progress(None)
             out = Text()
-            if report.matches:
+            if report.ok:
                 out.append("✓ matches: ", style="bold green")
-                out.append("the ledger still holds exactly this content\n")
-            else:
+                out.append("the ledger still holds exactly this content, and every page "
+                           "is what it prints\n")
+            elif not report.matches:
                 out.append("✗ does not match: ", style="bold red")
                 out.append("the ledger no longer holds this content\n")
+            else:
+                out.append("✗ refused: ", style="bold red")
+                out.append("the content its digest covers matches, but:\n")
+            for problem in report.problems:
+                out.append(f"  {problem}\n", style="red")
+            if report.note:
+                out.append(f"  {report.note}\n", style="yellow")
             out.append(f"  file      {_short(path.resolve())}\n")
             out.append(f"  document  {report.doc_id} v{report.version}\n")
             out.append(f"  printed   sha256 {report.printed_digest[:16]}…\n")
