@@ -1,9 +1,10 @@
 """What a printed sheet is, independent of how it is drawn: built by storage, drawn by exports.
 
 A sheet's identity is its ``doc_id`` (project, kind and parameters, enough to rebuild
-it), the ledger ``version`` it was printed at (the audit log's length), and the
-SHA-256 of its canonical ``content``. ``sowtrack verify FILE.pdf`` rebuilds the content
-from the ledger and compares digests.
+it), the ledger ``version`` it was printed at (the audit log's length), the audit
+chain's ``head`` then, and the SHA-256 of its canonical ``content``. Its metadata also
+carries what else it was printed with (the day, the language, one sheet per person), so
+that ``sowtrack verify FILE.pdf`` can print it again from the ledger and compare pages.
 """
 
 from __future__ import annotations
