@@ -269,6 +269,21 @@ def test_an_image_stamped_on_a_page_is_refused(scene: Ledger, tmp_path: Path,
     assert rc == 1 and ": page 1 differs from what the ledger prints: " in err[0], err
 
 
+def test_a_note_laid_over_a_number_is_refused(scene: Ledger, tmp_path: Path,
+                                             capsys: pytest.CaptureFixture[str]) -> None:
+    """What a PDF editor's "add text" does: an annotation drawn over the page."""
+    from pypdf.annotations import FreeText
+
+    path = export(scene, "cr", tmp_path / "cr.pdf")
+    writer = PdfWriter(clone_from=str(path))
+    writer.add_annotation(0, FreeText(text="+30", rect=(300, 500, 340, 515)))
+    writer.write(str(tmp_path / "annotated.pdf"))
+    rc, _, err = verify(scene, tmp_path / "annotated.pdf", capsys)
+    assert rc == 1
+    assert err[0].endswith(": page 1 differs from what the ledger prints: its annotations "
+                           "differ (the ledger prints none)"), err
+
+
 def test_the_image_data_a_page_draws_is_compared() -> None:
     """Two files drawing the same operations with different pixels in the same image."""
     from reportlab.lib.utils import ImageReader

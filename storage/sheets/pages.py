@@ -12,6 +12,7 @@ count. Nothing here knows a sheet's layout: every page is compared whole.
 from __future__ import annotations
 
 import difflib
+import functools
 import hashlib
 import io
 import logging
@@ -165,11 +166,11 @@ class _Canon:
                 continue
             value = resources[category].get_object()
             if isinstance(value, DictionaryObject):
-                listed += [(str(category), str(name), self(value[name]))
+                listed += [(str(category), str(name), self(value.raw_get(name)))
                            for name in sorted(value)]
             else:
                 listed.append((str(category), "", self(value)))
-        annotations = self(page["/Annots"]) if "/Annots" in page else None
+        annotations = self(page.raw_get("/Annots")) if "/Annots" in page else None
         settings = tuple((str(k), self(v)) for k, v in sorted(page.items())
                          if k not in _NOT_DRAWN and k not in ("/Contents", "/Resources",
                                                               "/Annots"))
@@ -228,6 +229,7 @@ class _Canon:
         return tuple((str(k), self(obj.raw_get(k))) for k in sorted(obj) if k not in _NOT_DRAWN)
 
 
+@functools.lru_cache(maxsize=8192)  # a page repeats its coordinates and sizes
 def _number(value: int | float) -> Decimal:
     exact = Decimal(repr(value))
     try:
