@@ -419,7 +419,8 @@ class ExportsScreen(LedgerScreen):
                    f"{result.build_s:.1f} s, drawn in {result.draw_s:.1f} s\n")
         for note in result.warnings:
             out.append(f"  warning: {note}\n", style="yellow")
-        out.append("\nv checks it against the ledger later (after edits or signatures).",
+        out.append("\nv checks it against the ledger later: its content, every page, and the "
+                   "audit chain head it carries.",
                    style="dim")
         self.query_one("#ex-result", Static).update(out)
         self.notify(f"wrote {result.path.name}", timeout=4)
