@@ -1,14 +1,16 @@
 """What every printed sheet shares: page, styles, header and footer, QR code, signatures.
 
 A sheet is built from a :class:`SheetMeta` (who, which document, which content) and a
-story of flowables. Every page carries the document id and version and "page X of Y";
-the first page carries a QR code with the id and the SHA-256 of the sheet's content;
-the PDF's metadata carries them too, so that ``sowtrack verify FILE.pdf`` can read
-them back. No Textual, no database: sheets take views.
+story of flowables. Every page carries the document id and version, the audit chain's
+head it was printed at and "page X of Y"; the first page carries a QR code with the id
+and the SHA-256 of the sheet's content; the PDF's metadata carries them too, with the
+parameters it was printed with, so that ``sowtrack verify FILE.pdf`` can read them back
+and print it again. No Textual, no database: sheets take views.
 """
 
 from __future__ import annotations
 
+import io
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -227,8 +229,12 @@ def _numbered_canvas(meta: SheetMeta, styles: Styles) -> type[Canvas]:
                                  f"{meta.label('doc_id')} {meta.doc_id} · "
                                  f"{meta.label('version')} v{meta.version}")
             self.line(left, 12 * mm, width - 15 * mm, 12 * mm)
+            # The chain's head in short (the metadata holds it in full): `verify FILE.pdf`
+            # checks the ledger still holds that audit row with that hash.
             self.drawString(left, 8 * mm, f"{meta.label('sha')} {meta.digest[:32]}…  ·  "
-                                          f"{meta.label('printed')} {meta.printed_on}")
+                                          f"{meta.label('printed')} {meta.printed_on}  ·  "
+                                          f"{meta.label('head')} #{meta.head[0]} "
+                                          f"{meta.head[1][:12]}")
             self.drawRightString(width - 15 * mm, 8 * mm,
                                  meta.label("page", n=self._pageNumber, total=total))
             self.restoreState()
@@ -263,21 +269,29 @@ class SheetDocument:
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         return [table, Spacer(1, 4 * mm)]
 
-    def build(self, story: list[Any], out: str | Path) -> Path:
-        """Write the PDF (atomically: a half-built sheet never lands at ``out``)."""
-        out = Path(out)
-        tmp = out.with_name(out.name + ".part")
+    def pdf(self, story: list[Any]) -> bytes:
+        """The PDF's bytes: the same sheet gives the same bytes (``invariant``), whether
+        it is written to a file or printed again by ``verify FILE.pdf`` to compare."""
         m = self.meta
+        buffer = io.BytesIO()
         doc = BaseDocTemplate(
-            str(tmp), pagesize=self.pagesize, leftMargin=self.MARGIN,
+            buffer, pagesize=self.pagesize, leftMargin=self.MARGIN,
             rightMargin=self.MARGIN, topMargin=self.TOP, bottomMargin=self.BOTTOM,
             title=m.title, author=m.vendor, subject=m.doc_id, creator="sowtrack",
             keywords=m.keywords, invariant=1)
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        doc.build(self.heading() + story,
+                  canvasmaker=_numbered_canvas(m, self.styles))  # type: ignore[arg-type]
+        return buffer.getvalue()
+
+    def build(self, story: list[Any], out: str | Path) -> Path:
+        """Write the PDF (atomically: a half-built sheet never lands at ``out``)."""
+        out = Path(out)
+        data = self.pdf(story)
+        tmp = out.with_name(out.name + ".part")
         try:
-            doc.build(self.heading() + story,
-                      canvasmaker=_numbered_canvas(m, self.styles))  # type: ignore[arg-type]
+            tmp.write_bytes(data)
             tmp.replace(out)
         finally:
             tmp.unlink(missing_ok=True)

@@ -23,3 +23,11 @@ def render_sheet(sheet: Sheet, kind: str, out: str | Path) -> Path:
     module = importlib.import_module(RENDERERS[kind])
     doc = SheetDocument(sheet.meta)
     return doc.build(module.story(sheet, doc), out)
+
+
+def render_pdf(sheet: Sheet, kind: str) -> bytes:
+    """The bytes :func:`render_sheet` writes: ``verify FILE.pdf`` prints the sheet again
+    with them and compares what each page draws."""
+    module = importlib.import_module(RENDERERS[kind])
+    doc = SheetDocument(sheet.meta)
+    return doc.pdf(module.story(sheet, doc))

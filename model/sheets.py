@@ -1,14 +1,15 @@
 """What a printed sheet is, independent of how it is drawn: built by storage, drawn by exports.
 
 A sheet's identity is its ``doc_id`` (project, kind and parameters, enough to rebuild
-it), the ledger ``version`` it was printed at (the audit log's length), and the
-SHA-256 of its canonical ``content``. ``sowtrack verify FILE.pdf`` rebuilds the content
-from the ledger and compares digests.
+it), the ledger ``version`` it was printed at (the audit log's length), the audit
+chain's ``head`` then, and the SHA-256 of its canonical ``content``. Its metadata also
+carries what else it was printed with (the day, the language, one sheet per person), so
+that ``sowtrack verify FILE.pdf`` can print it again from the ledger and compare pages.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any
 
@@ -19,6 +20,7 @@ KIND_CODES = {"acceptance": "ACC", "timesheet": "TS", "cr": "CR", "plan": "PLAN"
               "status": "STATUS"}
 
 METADATA_PREFIX = "sowtrack"  # keywords: "sowtrack-id=… sowtrack-sha256=… sowtrack-version=…"
+LANGUAGES = ("zh", "en")
 
 LABELS = {
     "zh": {
@@ -26,14 +28,14 @@ LABELS = {
         "sha": "内容摘要 SHA-256", "vendor": "乙方", "client": "甲方", "name": "姓名",
         "title": "职务", "date": "日期", "signature": "签字", "seal": "盖章",
         "signed_in_ledger": "系统已记录签字", "project": "项目", "period": "期间",
-        "printed": "打印日期", "sow": "工作说明书编号",
+        "printed": "打印日期", "sow": "工作说明书编号", "head": "审计链",
     },
     "en": {
         "page": "page {n} of {total}", "doc_id": "Document", "version": "version",
         "sha": "content SHA-256", "vendor": "Vendor", "client": "Client", "name": "Name",
         "title": "Title", "date": "Date", "signature": "Signature", "seal": "Company seal",
         "signed_in_ledger": "signature on record", "project": "Project", "period": "Period",
-        "printed": "Printed", "sow": "SOW",
+        "printed": "Printed", "sow": "SOW", "head": "audit chain",
     },
 }
 
@@ -59,6 +61,8 @@ class SheetRequest:
     person: str | None = None  # one person's timesheet
     as_of: date | None = None  # status report
     per_person: bool = False  # timesheet: one sheet per person (same content, same id)
+    language: str | None = None  # zh | en; None: the SOW's
+    printed_on: date | None = None  # "today" for what a sheet counts up to; None: today
 
     def doc_id(self, project: str) -> str:
         """``PROJECT/KIND[/params]``: enough to rebuild the sheet from the ledger."""
@@ -112,6 +116,8 @@ class SheetMeta:
     signatories: tuple[Signatory, ...] = ()
     landscape: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
+    head: tuple[int, str] = (0, "")  # the audit chain's head (row id, hash) when printed
+    per_person: bool = False  # a timesheet printed one sheet per person
 
     def label(self, key: str, **kw: Any) -> str:
         return LABELS[self.language][key].format(**kw)
@@ -122,8 +128,62 @@ class SheetMeta:
 
     @property
     def keywords(self) -> str:
-        return (f"{METADATA_PREFIX}-id={self.doc_id} {METADATA_PREFIX}-sha256={self.digest} "
-                f"{METADATA_PREFIX}-version={self.version}")
+        """The PDF's keywords: the identity, and every parameter that prints it again
+        exactly (``verify FILE.pdf`` renders it anew from the ledger and compares pages)."""
+        fields = {"id": self.doc_id, "sha256": self.digest, "version": self.version,
+                  "head": f"{self.head[0]}:{self.head[1]}",
+                  "printed": self.printed_on.isoformat(), "lang": self.language}
+        if self.per_person:
+            fields["per-person"] = 1
+        return " ".join(f"{METADATA_PREFIX}-{k}={v}" for k, v in fields.items())
+
+
+@dataclass(frozen=True)
+class PrintedIdentity:
+    """What a sheet's metadata says of it: which document, its digest, and the
+    parameters it was printed with (the ledger version, the audit chain's head, the day
+    printed, the language, one sheet per person)."""
+
+    project: str
+    request: SheetRequest
+    digest: str
+    version: int | None
+    head: tuple[int, str] | None  # None: printed before sheets carried the head
+
+    @staticmethod
+    def parse(fields: dict[str, str]) -> PrintedIdentity:
+        """From :func:`read_keywords`; ValueError naming the field that is not well formed."""
+        try:
+            project, request = SheetRequest.parse(fields["id"])
+        except (ValueError, IndexError, KeyError):
+            raise ValueError(f"{fields.get('id')!r} is not a sowtrack document id") from None
+        digest = fields.get("sha256", "")
+        version = head = None
+        if "version" in fields:
+            version = _field(fields, "version", int)
+        if "head" in fields:
+            row, _, sha = fields["head"].partition(":")
+            head = (_field({"head": row}, "head", int), sha)
+            if len(sha) != 64 or head[0] < 0:
+                raise ValueError(f"head: {fields['head']!r} is not an audit row id:hash")
+        language = fields.get("lang")
+        if language is not None and language not in LANGUAGES:
+            raise ValueError(f"lang: {language!r} is not one of {', '.join(LANGUAGES)}")
+        printed = (_field(fields, "printed", date.fromisoformat) if "printed" in fields
+                   else None)
+        per_person = fields.get("per-person") == "1"
+        if per_person and request.kind != "timesheet":
+            raise ValueError(f"per-person: a {request.kind} sheet is not printed per person")
+        request = replace(request, per_person=per_person, language=language,
+                          printed_on=printed)
+        return PrintedIdentity(project, request, digest, version, head)
+
+
+def _field(fields: dict[str, str], key: str, parse: Any) -> Any:
+    try:
+        return parse(fields[key])
+    except ValueError:
+        raise ValueError(f"{key}: {fields[key]!r} is not well formed") from None
 
 
 def read_keywords(keywords: str) -> dict[str, str]:
@@ -134,8 +194,6 @@ def read_keywords(keywords: str) -> dict[str, str]:
         if sep and key.startswith(METADATA_PREFIX + "-"):
             out[key[len(METADATA_PREFIX) + 1:]] = value
     return out
-
-
 
 
 @dataclass(frozen=True)

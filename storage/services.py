@@ -58,6 +58,7 @@ from model.views import (
 )
 from storage import records
 from storage.audit import AuditWriter
+from storage.audit import chain_head as audit_chain_head
 from storage.db import open_engine, reading, writing
 from storage.sowfile import (
     MAX_QUOTA,
@@ -1231,6 +1232,16 @@ class Ledger:
             project = self._project(s)
             return int(s.execute(select(func.count()).select_from(AuditEvent).where(
                 AuditEvent.project_code == project.code)).scalar() or 0)
+
+    def chain_head(self) -> tuple[int, str] | None:
+        """The audit chain's head (newest row id, its hash): what a printed sheet carries."""
+        with reading(self.engine) as s:
+            return audit_chain_head(s)
+
+    def audit_hash(self, row_id: int) -> str | None:
+        """The hash of audit row ``row_id``, or None when the ledger has no such row."""
+        with reading(self.engine) as s:
+            return s.execute(select(AuditEvent.hash).where(AuditEvent.id == row_id)).scalar()
 
     def _period_view(self, s: Session, p: Period) -> SignoffView:
         return SignoffView("period", p.number, p.first, p.last, p.status, p.effective_on,

@@ -13,7 +13,7 @@ import pytest
 from pypdf import PdfReader
 
 from exports.base import fmt_money, fmt_pd, money_capitals, read_keywords
-from exports.render import render_sheet
+from exports.render import render_pdf, render_sheet
 from model import rules
 from model.sheets import Sheet, SheetRequest
 from storage.services import Ledger
@@ -145,26 +145,28 @@ def test_the_acceptance_report_prints_the_ledgers_figures(tmp_path: Path) -> Non
     pages = _pages(path)
     assert f"第 1 页 / 共 {len(pages)} 页" in pages[0]
     fields = _keywords(path)
+    head_id, head_hash = led.chain_head()
     assert fields == {"id": "DEMO-AGENT/ACC", "sha256": sheet.meta.digest,
-                      "version": str(led.ledger_version())}
+                      "version": str(led.ledger_version()), "head": f"{head_id}:{head_hash}",
+                      "printed": str(sheet.meta.printed_on), "lang": "zh"}
 
 
 def test_the_acceptance_digest_is_the_signatures_and_verify_follows_the_ledger(
         tmp_path: Path) -> None:
     led = demo_ledger(tmp_path, actor="zhang.wei")
     path, sheet = _print(led, SheetRequest("acceptance"), tmp_path / "acc.pdf")
-    first = verify_pdf(path, _opener(led))
+    first = verify_pdf(path, _opener(led), render_pdf)
     assert first.matches and "not signed" in first.signed
     # a new entry changes what the acceptance covers: the print no longer matches
     led.log("T4", "2", on="2026-11-20", note="one more review")
-    second = verify_pdf(path, _opener(led))
+    second = verify_pdf(path, _opener(led), render_pdf)
     assert not second.matches and second.printed_digest == sheet.meta.digest
 
     path, sheet = _print(led, SheetRequest("acceptance"), tmp_path / "acc2.pdf")
     led.sign_acceptance(on="2026-11-21")
     acc = next(s for s in led.signoffs() if s.kind == "acceptance")
     assert acc.signatures[0].digest == sheet.meta.digest == _keywords(path)["sha256"]
-    report = verify_pdf(path, _opener(led))
+    report = verify_pdf(path, _opener(led), render_pdf)
     assert report.matches and "signed by one party: 张伟 (vendor) 2026-11-21" in report.signed
     # printed again, the vendor's signature is on record and the client's awaited
     text = _text(_print(led, SheetRequest("acceptance"), tmp_path / "acc3.pdf")[0])
@@ -172,7 +174,7 @@ def test_the_acceptance_digest_is_the_signatures_and_verify_follows_the_ledger(
     assert "赵敏" not in text  # the vendor side prints who signed
 
     _as(led, "li.na").sign_acceptance(on="2026-11-23")
-    report = verify_pdf(path, _opener(led))
+    report = verify_pdf(path, _opener(led), render_pdf)
     assert report.matches and "accepted on 2026-11-23" in report.signed
     accepted, sheet = _print(led, SheetRequest("acceptance"), tmp_path / "acc4.pdf")
     assert "已于 2026-11-23 验收通过" in _text(accepted)
@@ -207,9 +209,9 @@ def test_the_acceptance_with_seven_and_a_half_hour_days(tmp_path: Path, language
         assert f"{blocked['client']} working days" in text
         assert f"{blocked['vendor']} working days" in text
     assert "+2.5" in text and "+1.25" in text
-    assert verify_pdf(path, _opener(led)).matches
+    assert verify_pdf(path, _opener(led), render_pdf).matches
     led.log("T4", "0.5", on="2026-03-20")
-    assert not verify_pdf(path, _opener(led)).matches
+    assert not verify_pdf(path, _opener(led), render_pdf).matches
 
 
 def test_long_tables_break_across_pages_with_their_header(tmp_path: Path) -> None:
@@ -253,7 +255,7 @@ def test_the_status_report_prints_the_figures_as_of_its_date(tmp_path: Path) -> 
     assert "额度 research-meetings 已用尽" in text
     # the chart: its legend and dated axis
     assert "理想燃尽线" in text and "2026-10-01" in text and "CR-001 +15" in text
-    assert "a status report is not signed" == verify_pdf(path, _opener(led)).signed
+    assert "a status report is not signed" == verify_pdf(path, _opener(led), render_pdf).signed
     fields = _keywords(path)
     assert fields["id"] == "DEMO-AGENT/STATUS/2026-11-21"
     assert fields["sha256"] == sheet.meta.digest
@@ -270,11 +272,11 @@ def test_the_status_report_verifies_until_the_figures_as_of_its_date_change(
     led = demo_ledger(tmp_path, actor="zhang.wei")
     path, _ = _print(led, SheetRequest("status", as_of=date(2026, 11, 18)),
                      tmp_path / "status.pdf")
-    assert verify_pdf(path, _opener(led)).matches
+    assert verify_pdf(path, _opener(led), render_pdf).matches
     led.log("T4", "1", on="2026-11-20")  # after the as-of date: not in the report
-    assert verify_pdf(path, _opener(led)).matches
+    assert verify_pdf(path, _opener(led), render_pdf).matches
     led.log("T4", "1", on="2026-11-18")  # on the as-of date: the figures moved
-    assert not verify_pdf(path, _opener(led)).matches
+    assert not verify_pdf(path, _opener(led), render_pdf).matches
 
 
 @pytest.mark.parametrize("language", ["zh", "en"])
@@ -299,9 +301,9 @@ def test_the_status_report_with_seven_and_a_half_hour_days(tmp_path: Path,
         assert "client (李娜)" in text
     else:
         assert "待签字" in text and "甲方（李娜）" in text
-    assert verify_pdf(path, _opener(led)).matches
+    assert verify_pdf(path, _opener(led), render_pdf).matches
     led.log("T3", "2", on="2026-03-18", person="wang.fang")
-    assert not verify_pdf(path, _opener(led)).matches
+    assert not verify_pdf(path, _opener(led), render_pdf).matches
     assert sheet.data.steps[0].number == "CR-001" and sheet.data.steps[0].on == date(2026, 3, 11)
 
 
@@ -309,7 +311,7 @@ def test_a_status_report_before_the_start_and_after_the_end(tmp_path: Path) -> N
     led = _scenario(tmp_path, "en")
     for as_of in (date(2026, 2, 20), date(2026, 7, 1)):
         path, sheet = _print(led, SheetRequest("status", as_of=as_of), tmp_path / "s.pdf")
-        assert verify_pdf(path, _opener(led)).matches
+        assert verify_pdf(path, _opener(led), render_pdf).matches
         s = led.summary(as_of)
         assert fmt_pd(s.remaining_pd) in _text(path)
         assert sheet.data.working_days_elapsed == s.working_days_elapsed

@@ -13,7 +13,7 @@ from pypdf import PdfReader
 
 from exports import fonts
 from exports.base import money_capitals, read_keywords
-from exports.render import render_sheet
+from exports.render import render_pdf, render_sheet
 from model.sheets import SheetRequest
 from storage.services import Ledger
 from storage.sheets import build_sheet, verify_pdf
@@ -61,13 +61,13 @@ def test_verify_passes_on_a_fresh_sheet_and_fails_after_the_ledger_changes(
     def open_ledger(code: str) -> Ledger:
         return Ledger(led.engine, code)
 
-    first = verify_pdf(path, open_ledger)
+    first = verify_pdf(path, open_ledger, render_pdf)
     assert first.matches and "CR-003 is pending: signed by nobody" == first.signed
     led.edit_cr("CR-003", deltas={"expert": "3"})
-    second = verify_pdf(path, open_ledger)
+    second = verify_pdf(path, open_ledger, render_pdf)
     assert not second.matches and second.printed_digest == first.printed_digest
     Ledger(led.engine, led.project_code, "zhao.min").sign_cr("CR-003", on="2026-11-21")
-    assert "signed by 赵敏 (vendor) 2026-11-21" in verify_pdf(path, open_ledger).signed
+    assert "signed by 赵敏 (vendor) 2026-11-21" in verify_pdf(path, open_ledger, render_pdf).signed
 
 
 def test_the_cr_form_in_english_with_seven_and_a_half_hour_days(tmp_path: Path) -> None:
@@ -132,11 +132,11 @@ def test_verify_refuses_a_pdf_that_is_not_a_sheet(tmp_path: Path) -> None:
     c.drawString(100, 100, "hello")
     c.save()
     with pytest.raises(LedgerError, match="not a sowtrack sheet"):
-        verify_pdf(plain, lambda code: None)  # type: ignore[arg-type,return-value]
+        verify_pdf(plain, lambda code: None, render_pdf)  # type: ignore[arg-type,return-value]
     junk = tmp_path / "junk.pdf"
     junk.write_bytes(b"not a pdf at all")
     with pytest.raises(LedgerError, match="cannot read this PDF"):
-        verify_pdf(junk, lambda code: None)  # type: ignore[arg-type,return-value]
+        verify_pdf(junk, lambda code: None, render_pdf)  # type: ignore[arg-type,return-value]
 
 
 def test_a_sheet_is_reproducible_byte_for_byte(tmp_path: Path) -> None:

@@ -19,7 +19,7 @@ import pytest
 from pypdf import PdfReader
 
 from exports.base import fmt_pd, read_keywords
-from exports.render import render_sheet
+from exports.render import render_pdf, render_sheet
 from exports.timesheet import chunks, fmt_hours
 from model.rules import digest
 from model.sheets import SheetRequest
@@ -135,7 +135,7 @@ def test_demo_september_digest_is_the_one_its_signatures_cover(demo, september):
     fields = keywords(september)
     assert fields["sha256"] == signed.pop()
     assert fields["id"] == "DEMO-AGENT/TS/2026-09-01..2026-09-30"
-    report = verify_pdf(september, lambda code: Ledger(demo.engine, code))
+    report = verify_pdf(september, lambda code: Ledger(demo.engine, code), render_pdf)
     assert report.matches
     assert "TS-001" in report.signed and "effective since 2026-10-05" in report.signed
 
@@ -176,7 +176,7 @@ def test_demo_one_person(demo, tmp_path):
     minutes = exp["minutes"]["liu.yang"]
     assert f"{fmt_hours(minutes)} 小时 = {fmt_pd(Fraction(minutes, 480))} 人天" in text
     assert "刘洋" in text and "陈静" not in text
-    assert verify_pdf(path, lambda code: Ledger(demo.engine, code)).matches
+    assert verify_pdf(path, lambda code: Ledger(demo.engine, code), render_pdf).matches
 
 
 def test_demo_unknown_or_client_person_is_refused(demo):
@@ -191,16 +191,16 @@ def test_demo_unknown_or_client_person_is_refused(demo):
 def test_demo_verify_fails_once_an_entry_of_the_period_changes(tmp_path):
     led = demo_ledger(tmp_path, actor="zhang.wei")
     path = render(led, SheetRequest("timesheet", *OCT), tmp_path / "oct.pdf")
-    report = verify_pdf(path, lambda code: Ledger(led.engine, code))
+    report = verify_pdf(path, lambda code: Ledger(led.engine, code), render_pdf)
     assert report.matches and report.signed.startswith("not signed yet")
     entry = led.entries(*OCT)[0]
     led.edit_entry(entry.id, hours=str(entry.minutes / 60 + 0.5))
-    assert not verify_pdf(path, lambda code: Ledger(led.engine, code)).matches
+    assert not verify_pdf(path, lambda code: Ledger(led.engine, code), render_pdf).matches
     # an entry outside the period leaves the sheet as it was
     path = render(led, SheetRequest("timesheet", *OCT), tmp_path / "oct2.pdf")
     other = led.entries(date(2026, 11, 2), date(2026, 11, 20))[0]
     led.edit_entry(other.id, note="changed")
-    assert verify_pdf(path, lambda code: Ledger(led.engine, code)).matches
+    assert verify_pdf(path, lambda code: Ledger(led.engine, code), render_pdf).matches
 
 
 @pytest.mark.skipif(shutil.which("pdffonts") is None, reason="pdffonts (poppler) not installed")
@@ -227,7 +227,7 @@ def test_demo_plan(demo, tmp_path):
     assert f"基线 445 人天，当前预算 {fmt_pd(summary.budget_pd)} 人天（含已生效变更 CR-001 " \
            f"(2026-09-14)）" in text
     assert "项目开始" in text and "项目结束" in text
-    report = verify_pdf(path, lambda code: Ledger(demo.engine, code))
+    report = verify_pdf(path, lambda code: Ledger(demo.engine, code), render_pdf)
     assert report.matches and report.signed.startswith("a work plan is not signed")
 
 
@@ -282,9 +282,9 @@ def test_short_days_timesheet(short_days, tmp_path):
     assert (("工时确认单" if lang == "zh" else "Timesheet Confirmation") in text[0])
     fields = keywords(path)
     assert fields["sha256"] == digest(led.period_content(*APRIL))
-    assert verify_pdf(path, lambda code: Ledger(led.engine, code)).matches
+    assert verify_pdf(path, lambda code: Ledger(led.engine, code), render_pdf).matches
     led.log("T1", "1", "2026-04-15", "zhang.wei")
-    assert not verify_pdf(path, lambda code: Ledger(led.engine, code)).matches
+    assert not verify_pdf(path, lambda code: Ledger(led.engine, code), render_pdf).matches
 
 
 def test_short_days_signed_period_digest(short_days, tmp_path):
@@ -295,7 +295,7 @@ def test_short_days_signed_period_digest(short_days, tmp_path):
     period = next(s for s in led.signoffs() if (s.first, s.last) == APRIL)
     assert period.status == "effective"
     assert {s.digest for s in period.signatures} == {keywords(path)["sha256"]}
-    report = verify_pdf(path, lambda code: Ledger(led.engine, code))
+    report = verify_pdf(path, lambda code: Ledger(led.engine, code), render_pdf)
     assert report.matches and "effective since 2026-05-07" in report.signed
     text = "\n".join(pages(path))
     assert "2026-05-06" in text and "2026-05-07" in text  # the signatures on record
@@ -337,11 +337,11 @@ def test_short_days_plan(short_days, tmp_path):
     content = sheet.content
     assert content["budget_milli"]["senior"] == 50_000 and content["end"] == "2026-06-12"
     assert keywords(path)["sha256"] == digest(content)
-    assert verify_pdf(path, lambda code: Ledger(led.engine, code)).matches
+    assert verify_pdf(path, lambda code: Ledger(led.engine, code), render_pdf).matches
     led.log("T2", "3", "2026-04-23", "liu.yang")  # consumption is not part of the plan
-    assert verify_pdf(path, lambda code: Ledger(led.engine, code)).matches
+    assert verify_pdf(path, lambda code: Ledger(led.engine, code), render_pdf).matches
     led.set_allocation("T2", "liu.yang", "13")
-    assert not verify_pdf(path, lambda code: Ledger(led.engine, code)).matches
+    assert not verify_pdf(path, lambda code: Ledger(led.engine, code), render_pdf).matches
 
 
 def test_a_month_is_split_into_readable_tables():

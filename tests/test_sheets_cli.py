@@ -90,12 +90,22 @@ def test_export_the_cr_form_then_verify_it(db, tmp_path, capsys):
     assert f"sha256 {fields['sha256'][:16]}" in lines[0]
     assert lines[1] == "signatures: CR-002 is pending: signed by 赵敏 (vendor) 2026-11-05"
 
-    # Withdrawing does not change what the form says: it still matches, and says so.
+    # Withdrawing leaves the content its digest covers, but the form the ledger prints
+    # now says "withdrawn": the old print no longer shows what the ledger shows.
     assert run(db, "cr", "withdraw", "CR-002") == 0
     capsys.readouterr()
-    assert run(db, "verify", str(out)) == 0
-    lines, _ = err_lines(capsys)
-    assert "still holds exactly" in lines[0] and "withdrawn" in lines[1]
+    assert run(db, "verify", str(out)) == 1
+    lines, err = err_lines(capsys)
+    assert lines == []
+    assert err[0].endswith("page 1 differs from what the ledger prints: it reads "
+                           "'待签字（一方已签）' where the ledger prints '已撤回'"), err
+    assert err[1].startswith("the ledger changed after this sheet was printed (audit row "
+                             f"{keywords(out)['head'].split(':')[0]}, now "), err
+    assert "withdrawn" in err[2] and len(err) == 3, err
+    again = tmp_path / "CR-002-withdrawn.pdf"
+    assert run(db, "export", "cr", "--cr", "CR-002", "--out", str(again)) == 0
+    assert keywords(again)["sha256"] == fields["sha256"]
+    assert run(db, "verify", str(again)) == 0
 
 
 def test_verify_a_print_the_ledger_no_longer_holds(db, tmp_path, capsys):

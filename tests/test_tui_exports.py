@@ -251,6 +251,43 @@ def test_verify_says_when_the_ledger_no_longer_holds_a_print(tmp_path):
     assert seen["missing"].startswith("refused: verify: no file at "), seen["missing"]
 
 
+def test_verify_refuses_a_print_whose_page_was_edited(tmp_path):
+    """The view's `v` is `sowtrack verify FILE.pdf`: a page edited with the metadata kept
+    is refused, naming the page."""
+    from pypdf import PdfWriter
+    from pypdf.generic import ContentStream
+
+    ledger = demo_ledger(tmp_path, actor="zhang.wei")
+    out = tmp_path / "cr.pdf"
+    seen: dict[str, str] = {}
+
+    def forge() -> None:
+        writer = PdfWriter(clone_from=str(out))
+        page = writer.pages[0]
+        stream = ContentStream(None, None)
+        stream.set_data(page.get_contents().get_data().replace(b"(+6) Tj", b"(+60) Tj", 1))
+        page.replace_contents(stream)
+        writer.write(str(out))
+
+    async def scenario(pilot):
+        screen = await _open(pilot)
+        await _choose(pilot, screen, "cr")
+        screen.query_one("#ex-out", Input).value = str(out)
+        await _export(pilot, screen)
+        forge()
+        await pilot.press("v")
+        await settle(pilot)
+        seen["forged"] = _flat(pilot.app)
+
+    drive(ledger, scenario)
+    assert _keywords(out)["id"] == "DEMO-AGENT/CR/CR-002"
+    forged = seen["forged"]
+    assert "✗ refused" in forged and "✓" not in forged, forged
+    assert ("page 1 differs from what the ledger prints: it reads '+60' where the ledger "
+            "prints '+6'") in forged, forged
+    assert "the file was altered after it was printed" in forged, forged
+
+
 def test_the_palette_offers_the_exports(tmp_path):
     from tui.app import ACTIONS
 

@@ -725,20 +725,26 @@ def do_export(args: argparse.Namespace) -> int:
 
 def do_verify(args: argparse.Namespace) -> int:
     if args.file:
+        from exports.render import render_pdf
         from storage.services import Ledger
         from storage.sheets import verify_pdf
 
         opened = _ledger(args)
         engine, actor = opened.engine, opened.actor
-        report = verify_pdf(args.file, lambda code: Ledger(engine, code, actor))
+        report = verify_pdf(args.file, lambda code: Ledger(engine, code, actor), render_pdf)
         head = f"{args.file}: {report.doc_id} v{report.version}"
-        if report.matches:
+        if report.ok:
             _out(f"{head}: the ledger still holds exactly this content "
-                 f"(sha256 {report.printed_digest[:16]}…)")
+                 f"(sha256 {report.printed_digest[:16]}…), and every page is what it prints")
             _out(f"signatures: {report.signed}")
             return 0
-        _err(f"{head}: the ledger no longer holds this content: printed sha256 "
-             f"{report.printed_digest[:16]}…, now {report.current_digest[:16]}…")
+        if not report.matches:
+            _err(f"{head}: the ledger no longer holds this content: printed sha256 "
+                 f"{report.printed_digest[:16]}…, now {report.current_digest[:16]}…")
+        for problem in report.problems:
+            _err(f"{head}: {problem}")
+        if report.note:
+            _err(report.note)
         _err(f"signatures: {report.signed}")
         return 1
     count, problems = _ledger(args).verify()

@@ -3,13 +3,16 @@
 Each kind has a module here with ``build(ledger, request) -> SheetParts`` (the
 figures, read through the Ledger's services only) and ``signed_status(ledger, request)
 -> str`` (has the document been signed since?). :func:`build_sheet` wraps the parts
-in a :class:`model.sheets.Sheet` with its document id, version and digest;
-:func:`verify_pdf` reads those back from a PDF and compares with the ledger now.
+in a :class:`model.sheets.Sheet` with its document id, version, digest and the audit
+chain's head; :func:`verify_pdf` reads those back from a PDF, checks the head is still in
+the chain, compares the digest with the ledger now, prints the sheet again with the
+parameters its metadata carries and compares what each page draws.
 """
 
 from __future__ import annotations
 
 import importlib
+import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import date
@@ -17,8 +20,16 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import LedgerError
-from model.sheets import Sheet, SheetMeta, SheetRequest, Signatory, read_keywords
+from model.sheets import (
+    PrintedIdentity,
+    Sheet,
+    SheetMeta,
+    SheetRequest,
+    Signatory,
+    read_keywords,
+)
 from model.views import SignatureView
+from storage.audit import GENESIS
 from storage.services import Ledger
 
 MODULES = {
@@ -59,22 +70,27 @@ def signatories(ledger: Ledger, signed: tuple[SignatureView, ...] = ()) -> tuple
 
 
 def build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None = None) -> Sheet:
-    """The sheet ``request`` asks for, as the ledger holds it now."""
+    """The sheet ``request`` asks for, as the ledger holds it now, printed on
+    ``printed_on`` (default: today in the project's time zone; a sheet counts up to it)."""
     if request.kind not in MODULES:
         raise LedgerError(f"export: {request.kind!r} is not a sheet "
                           f"({', '.join(MODULES)})")
     project = ledger.project()
+    printed_on = printed_on or request.printed_on or ledger.today(project.timezone)
+    request = replace(request, printed_on=printed_on,
+                      language=request.language or project.language)
     if request.kind == "status" and request.as_of is None:
-        request = replace(request, as_of=ledger.today(project.timezone))
+        request = replace(request, as_of=printed_on)
     module = importlib.import_module(MODULES[request.kind])
     parts: SheetParts = module.build(ledger, request)
     meta = SheetMeta(
         doc_id=request.doc_id(project.code), version=ledger.ledger_version(),
         digest=Sheet.content_digest(parts.content), title=parts.title,
-        language=project.language, project_code=project.code,
+        language=request.language or project.language, project_code=project.code,
         project_title=project.title, client=project.client, vendor=project.vendor,
-        printed_on=printed_on or ledger.today(project.timezone),
-        signatories=parts.signatories, landscape=parts.landscape)
+        printed_on=printed_on, signatories=parts.signatories, landscape=parts.landscape,
+        head=ledger.chain_head() or (0, GENESIS),
+        per_person=request.per_person and request.kind == "timesheet" and not request.person)
     return Sheet(meta, parts.content, parts.data)
 
 
@@ -86,14 +102,45 @@ class VerifyReport:
     printed_digest: str
     current_digest: str
     signed: str  # what the ledger says of its signatures now
+    #: why the sheet is refused beside its digest: the audit chain no longer holds its
+    #: head, or a page differs from what the ledger prints (one line each)
+    problems: tuple[str, ...] = ()
+    #: the audit row the sheet was printed at, and the chain's head now: when they
+    #: differ, a changed page may be the ledger's doing (a signature, a withdrawal, an edit)
+    printed_head: int | None = None
+    current_head: int | None = None
 
     @property
     def matches(self) -> bool:
+        """The ledger still holds the content the sheet's digest covers."""
         return self.printed_digest == self.current_digest
+
+    @property
+    def note(self) -> str | None:
+        """Whether a page that differs may be the ledger's doing or the file's."""
+        if not self.matches or not self.problems or self.printed_head is None:
+            return None
+        if self.current_head != self.printed_head:
+            return (f"the ledger changed after this sheet was printed (audit row "
+                    f"{self.printed_head}, now {self.current_head}): if a signature, a "
+                    f"withdrawal or an edit since then changed what it shows, print it again")
+        return (f"the ledger has not changed since this sheet was printed (audit row "
+                f"{self.printed_head}): the file was altered after it was printed")
+
+    @property
+    def ok(self) -> bool:
+        """The digest matches, the head is in the chain, and every page is what the
+        ledger prints."""
+        return self.matches and not self.problems
 
 
 def read_pdf_identity(path: str | Path) -> dict[str, str]:
-    """The id, digest and version a sowtrack sheet carries in its metadata."""
+    """The id, digest, version and print parameters a sowtrack sheet carries."""
+    fields, _ = _read_pdf(path)
+    return fields
+
+
+def _read_pdf(path: str | Path) -> tuple[dict[str, str], bytes]:
     import logging
 
     from pypdf import PdfReader
@@ -104,27 +151,70 @@ def read_pdf_identity(path: str | Path) -> dict[str, str]:
     level = log.level
     log.setLevel(logging.CRITICAL)
     try:
-        reader = PdfReader(str(path))
+        data = Path(path).read_bytes()
+        reader = PdfReader(io.BytesIO(data))
         keywords = str((reader.metadata or {}).get("/Keywords") or "")
-    except (OSError, PdfReadError, ValueError) as exc:
+    except OSError as exc:
+        raise LedgerError(f"{path}: cannot read this PDF: {exc.strerror or exc}") from None
+    except (PdfReadError, ValueError) as exc:
         raise LedgerError(f"{path}: cannot read this PDF: {exc}") from None
     finally:
         log.setLevel(level)
     fields = read_keywords(keywords)
     if "id" not in fields or "sha256" not in fields:
         raise LedgerError(f"{path}: not a sowtrack sheet (no document id in its metadata)")
-    return fields
+    return fields, data
 
 
-def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger]) -> VerifyReport:
-    """Does the ledger still hold exactly what the sheet at ``path`` printed?"""
-    fields = read_pdf_identity(path)
+def head_problem(ledger: Ledger, head: tuple[int, str]) -> str | None:
+    """Why the audit chain no longer holds ``head`` (row id, hash), or None if it does."""
+    row, sha = head
+    if row == 0 and sha == GENESIS:  # printed from an empty log: nothing to lose
+        return None
+    if ledger.audit_hash(row) != sha:
+        return (f"the ledger's audit chain no longer holds the head this sheet was printed "
+                f"at (audit row {row}): rows were removed or rewritten")
+    return None
+
+
+def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger],
+               render: Callable[[Sheet, str], bytes]) -> VerifyReport:
+    """Does the ledger still hold exactly what the sheet at ``path`` shows?
+
+    The digest in its metadata is compared with the content the ledger holds now; the
+    audit chain must still hold the head it was printed at; and the sheet is printed
+    again (``render``: the caller passes sowtrack's renderer, exports.render.render_pdf,
+    since storage never imports exports) with the parameters its metadata carries, and
+    each page compared with the file's, whatever it draws.
+    """
+    from storage.sheets.pages import compare
+
+    fields, data = _read_pdf(path)
     try:
-        project, request = SheetRequest.parse(fields["id"])
-    except (ValueError, IndexError):
-        raise LedgerError(f"{path}: {fields['id']!r} is not a sowtrack document id") from None
-    ledger = open_ledger(project)
+        printed = PrintedIdentity.parse(fields)
+    except ValueError as exc:
+        raise LedgerError(f"{path}: {exc}") from None
+    ledger = open_ledger(printed.project)
+    request = printed.request
     sheet = build_sheet(ledger, request)
     module = importlib.import_module(MODULES[request.kind])
-    return VerifyReport(str(path), fields["id"], fields.get("version", "?"), fields["sha256"],
-                        sheet.meta.digest, module.signed_status(ledger, request))
+    report = VerifyReport(str(path), fields["id"], fields.get("version", "?"), printed.digest,
+                          sheet.meta.digest, module.signed_status(ledger, request))
+    if printed.head is None or printed.version is None or request.printed_on is None:
+        return replace(report, problems=(
+            "this sheet carries no audit chain head or print parameters (printed by an "
+            "older sowtrack): it cannot be printed again to compare; print it anew",))
+    problem = head_problem(ledger, printed.head)
+    if problem:
+        return replace(report, problems=(problem,))
+    if not report.matches:
+        return report  # refused already; its pages cannot match
+    fresh = render(replace(sheet, meta=replace(sheet.meta, version=printed.version,
+                                               head=printed.head)), request.kind)
+    try:
+        pages = compare(data, fresh)
+    except ValueError as exc:
+        raise LedgerError(f"{path}: {exc}") from None
+    current = ledger.chain_head() or (0, GENESIS)
+    return replace(report, problems=tuple(pages), printed_head=printed.head[0],
+                   current_head=current[0])

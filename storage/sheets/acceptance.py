@@ -41,8 +41,8 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
     cal = facts.calendar
     current_end = rules.end_at(facts.end, facts.changes, date.max)
     # Blocked days are counted up to the acceptance, or up to today within the SOW.
-    as_of = project.accepted_on or min(max(ledger.today(project.timezone), facts.start),
-                                       current_end)
+    assert request.printed_on is not None  # build_sheet fills it in
+    as_of = project.accepted_on or min(max(request.printed_on, facts.start), current_end)
 
     effective = sorted((c for c in facts.changes if c.effective_by(date.max)),
                        key=lambda c: (c.effective_on or date.max, c.number))
@@ -97,7 +97,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
         acceptance_number=acc.number if acc else None,
         acceptance_status=acc.status if acc else rules.DOC_OPEN,
         accepted_on=project.accepted_on, acceptance_signers=_signers(acc))
-    title = "项目验收报告" if project.language == "zh" else "Acceptance Report"
+    title = "项目验收报告" if request.language == "zh" else "Acceptance Report"
     return SheetParts(title, ledger.acceptance_content(), data,
                       signatories(ledger, acc.signatures if acc else ()))
 

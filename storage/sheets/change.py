@@ -18,8 +18,8 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
     others = [c for c in facts.changes if c.number != cr.number]
     project = ledger.project()
     # "Before" is the day before it took effect, or today while it is pending.
-    as_of = (cr.effective_on - timedelta(days=1) if cr.effective_on
-             else ledger.today(project.timezone))
+    assert request.printed_on is not None  # build_sheet fills it in
+    as_of = cr.effective_on - timedelta(days=1) if cr.effective_on else request.printed_on
     before = rules.budget_at(facts.baseline, others, as_of)
     deltas = {g: rules.pd_of_milli(m) for g, m in cr.deltas}
     rates = ledger.rates()
@@ -39,7 +39,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
         end_before=end_before, end_after=end_after,
         working_days_before=cal.count(facts.start, end_before),
         working_days_after=cal.count(facts.start, end_after))
-    title = "变更申请单" if project.language == "zh" else "Change Request Form"
+    title = "变更申请单" if request.language == "zh" else "Change Request Form"
     return SheetParts(f"{title} {cr.number}", ledger.change_content(cr.number), data,
                       signatories(ledger, cr.signatures))
 

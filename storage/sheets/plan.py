@@ -82,7 +82,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
         "start": start.isoformat(), "sow_end": project.end.isoformat(),
         "end": end.isoformat(), "working_days": len(working),
     }
-    title = TITLES.get(project.language, TITLES["en"])
+    title = TITLES.get(request.language or "", TITLES["en"])
     return SheetParts(title, content, data, signatories(ledger))
 
 

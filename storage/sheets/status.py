@@ -39,7 +39,8 @@ def _shift(cal: rules.Calendar, end: Any, forecast: Any) -> int | None:
 
 def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
     project = ledger.project()
-    as_of = request.as_of or ledger.today(project.timezone)
+    as_of = request.as_of or request.printed_on
+    assert as_of is not None  # build_sheet fills in the day printed
     summary = ledger.summary(as_of)
     rows = ledger.burndown(as_of)
     cal, _start, _end = ledger.calendar()
@@ -104,7 +105,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
                         for p in pending],
         "alerts": [[a.kind, a.text] for a in alerts],
     }
-    title = (f"项目状态报告（截至 {as_of}）" if project.language == "zh"
+    title = (f"项目状态报告（截至 {as_of}）" if request.language == "zh"
              else f"Status Report as of {as_of}")
     return SheetParts(title, content, data)
 

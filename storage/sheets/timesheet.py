@@ -42,7 +42,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
         raise LedgerError(f"--to: {request.last} is before --from {request.first}")
     project = ledger.project()
     people = ledger.people()
-    title = TITLES.get(project.language, TITLES["en"])
+    title = TITLES.get(request.language or "", TITLES["en"])
     if request.person:
         who = next((p for p in people if p.key == request.person), None)
         if who is None:

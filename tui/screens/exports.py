@@ -420,7 +420,8 @@ class ExportsScreen(LedgerScreen):
                    f"{result.build_s:.1f} s, drawn in {result.draw_s:.1f} s\n")
         for note in result.warnings:
             out.append(f"  warning: {note}\n", style="yellow")
-        out.append("\nv checks it against the ledger later (after edits or signatures).",
+        out.append("\nv checks it against the ledger later: its content, every page, and the "
+                   "audit chain head it carries.",
                    style="dim")
         self.query_one("#ex-result", Static).update(out)
         self.notify(f"wrote {result.path.name}", timeout=4)
@@ -444,6 +445,7 @@ class ExportsScreen(LedgerScreen):
 
     @work(thread=True, group="export")
     def _verify(self, text: str) -> None:
+        from exports.render import render_pdf
         from storage.sheets import verify_pdf
 
         engine, actor = self.ledger.engine, self.ledger.actor
@@ -453,7 +455,7 @@ class ExportsScreen(LedgerScreen):
             call(self._refused, f"verify: no file at {text}")
             return
         try:
-            report = verify_pdf(path, lambda code: Ledger(engine, code, actor))
+            report = verify_pdf(path, lambda code: Ledger(engine, code, actor), render_pdf)
         except LedgerError as exc:
             call(self._refused, str(exc))
             return
@@ -466,12 +468,20 @@ class ExportsScreen(LedgerScreen):
             self.busy = False
             self._progress(None)
             out = Text()
-            if report.matches:
+            if report.ok:
                 out.append("✓ matches: ", style="bold green")
-                out.append("the ledger still holds exactly this content\n")
-            else:
+                out.append("the ledger still holds exactly this content, and every page "
+                           "is what it prints\n")
+            elif not report.matches:
                 out.append("✗ does not match: ", style="bold red")
                 out.append("the ledger no longer holds this content\n")
+            else:
+                out.append("✗ refused: ", style="bold red")
+                out.append("the content its digest covers matches, but:\n")
+            for problem in report.problems:
+                out.append(f"  {problem}\n", style="red")
+            if report.note:
+                out.append(f"  {report.note}\n", style="yellow")
             out.append(f"  file      {_short(path.resolve())}\n")
             out.append(f"  document  {report.doc_id} v{report.version}\n")
             out.append(f"  printed   sha256 {report.printed_digest[:16]}…\n")
