@@ -12,8 +12,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
-from typing import Any
+from typing import Any, BinaryIO
 from xml.sax.saxutils import escape
 
 from reportlab.graphics.barcode.qr import QrCodeWidget
@@ -257,22 +256,16 @@ class SheetDocument:
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
         return [table, Spacer(1, 4 * mm)]
 
-    def build(self, story: list[Any], out: str | Path) -> Path:
-        """Write the PDF (atomically: a half-built sheet never lands at ``out``)."""
-        out = Path(out)
-        tmp = out.with_name(out.name + ".part")
+    def build(self, story: list[Any], out: BinaryIO) -> None:
+        """Write the PDF into the binary file ``out`` (where it lands is the caller's
+        business: see storage.outfile for files a user names)."""
         m = self.meta
         doc = BaseDocTemplate(
-            str(tmp), pagesize=self.pagesize, leftMargin=self.MARGIN,
+            out, pagesize=self.pagesize, leftMargin=self.MARGIN,
             rightMargin=self.MARGIN, topMargin=self.TOP, bottomMargin=self.BOTTOM,
             title=m.title, author=m.vendor, subject=m.doc_id, creator="sowtrack",
             keywords=m.keywords, invariant=1)
         frame = Frame(doc.leftMargin, doc.bottomMargin, doc.width, doc.height, id="body")
         doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        try:
-            doc.build(self.heading() + story,
-                      canvasmaker=_numbered_canvas(m, self.styles))  # type: ignore[arg-type]
-            tmp.replace(out)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return out
+        doc.build(self.heading() + story,
+                  canvasmaker=_numbered_canvas(m, self.styles))  # type: ignore[arg-type]

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import importlib
+import io
+import os
 from pathlib import Path
 
 from exports.base import SheetDocument
@@ -17,9 +19,30 @@ RENDERERS = {
 }
 
 
-def render_sheet(sheet: Sheet, kind: str, out: str | Path) -> Path:
-    """Write ``sheet`` as a PDF at ``out``. Each renderer module has
+def sheet_pdf(sheet: Sheet, kind: str) -> bytes:
+    """``sheet`` drawn as a PDF. Each renderer module has
     ``story(sheet, doc) -> list[Flowable]`` (the body below the common heading)."""
     module = importlib.import_module(RENDERERS[kind])
     doc = SheetDocument(sheet.meta)
-    return doc.build(module.story(sheet, doc), out)
+    buffer = io.BytesIO()
+    doc.build(module.story(sheet, doc), buffer)
+    return buffer.getvalue()
+
+
+def render_sheet(sheet: Sheet, kind: str, out: str | Path) -> Path:
+    """Write ``sheet`` as a PDF into the new file ``out`` (tests and tools).
+
+    The file is created exclusively: an existing file or a link at ``out`` is an error,
+    never overwritten. A path a user names goes through ``storage.outfile`` instead
+    (``--force``, the ledger's own files, an atomic rename).
+    """
+    data = sheet_pdf(sheet, kind)
+    out = Path(out)
+    fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(data)
+    except BaseException:
+        out.unlink(missing_ok=True)
+        raise
+    return out

@@ -125,20 +125,21 @@ def sheet_request(values: dict[str, object]) -> SheetRequest:
         cr=text("cr", "cr"), as_of=text("as_of", "status")))
 
 
+#: the form's name for the path field, and how to say "overwrite" there (no flags in the app)
+OUT_FIELD = "save to"
+OVERWRITE = "choose another name, or tick “overwrite an existing file”"
+
+
 def output_path(text: str) -> Path:
-    """The path typed (``~`` expanded); refuses one that cannot be written to as a file."""
+    """The path typed (``~`` expanded); the default export folder is created on the
+    first export. Whether it may be written is storage.outfile's rule (check_target)."""
     text = text.strip()
     if not text:
-        raise LedgerError("save to: where? (a file name ending in .pdf)")
+        raise LedgerError(f"{OUT_FIELD}: where? (a file name ending in .pdf)")
     path = Path(text).expanduser()
-    if path.is_dir():
-        raise LedgerError(f"save to: {path} is a folder; add a file name")
     folder = path.parent
-    if not folder.exists():
-        if folder == Path(EXPORT_DIR).expanduser():
-            folder.mkdir(parents=True, exist_ok=True)
-        else:
-            raise LedgerError(f"save to: the folder {folder} does not exist")
+    if not folder.exists() and folder == Path(EXPORT_DIR).expanduser():
+        folder.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -217,6 +218,7 @@ class ExportsScreen(LedgerScreen):
                     yield Input(id="ex-as-of", placeholder="YYYY-MM-DD", compact=True)
                 yield Label("Save to")
                 yield Input(id="ex-out", compact=True)
+                yield Checkbox("overwrite an existing file", id="ex-overwrite", compact=True)
                 with Horizontal(id="ex-buttons"):
                     yield Button("Export (x)", id="ex-export", variant="primary")
                     yield Button("Verify (v)", id="ex-verify")
@@ -275,7 +277,8 @@ class ExportsScreen(LedgerScreen):
                 "last": self.query_one("#ex-last", Input).value, "person": sel("#ex-person"),
                 "per_person": self.query_one("#ex-per-person", Checkbox).value,
                 "cr": sel("#ex-cr"), "as_of": self.query_one("#ex-as-of", Input).value,
-                "out": self.query_one("#ex-out", Input).value}
+                "out": self.query_one("#ex-out", Input).value,
+                "overwrite": self.query_one("#ex-overwrite", Checkbox).value}
 
     @on(Select.Changed, "#ex-kind")
     def _kind_changed(self) -> None:
@@ -363,17 +366,22 @@ class ExportsScreen(LedgerScreen):
             return
         self.busy = True
         self._progress("reading the ledger and building the sheet…")
-        self._export(request, str(values["out"]))
+        self._export(request, str(values["out"]), bool(values["overwrite"]))
 
     @work(thread=True, group="export")
-    def _export(self, request: SheetRequest, out_text: str) -> None:
+    def _export(self, request: SheetRequest, out_text: str, overwrite: bool) -> None:
         from exports.fonts import cjk_font
-        from exports.render import render_sheet
+        from exports.render import sheet_pdf
+        from storage.outfile import check_target, ledger_files, write_output
         from storage.sheets import build_sheet
 
         call = self.app.call_from_thread
+        # The command line's rule (export --out, --force), in the form's words.
+        rule = {"force": overwrite, "protected": ledger_files(self.ledger.engine.url),
+                "field": OUT_FIELD, "overwrite": OVERWRITE}
         try:
             out = output_path(out_text)
+            check_target(out, **rule)  # refused before the work
             t0 = time.monotonic()
             # A pinned "today" (SOWTRACK_TODAY) is the date the sheet is printed on too.
             sheet = build_sheet(self.ledger, request,
@@ -382,7 +390,8 @@ class ExportsScreen(LedgerScreen):
             call(self._progress, f"drawing {sheet.meta.title} ({sheet.meta.doc_id})…")
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                path = render_sheet(sheet, request.kind, out)
+                data = sheet_pdf(sheet, request.kind)
+            path = write_output(out, data, **rule)
             t2 = time.monotonic()
         except LedgerError as exc:
             call(self._refused, str(exc))
@@ -406,6 +415,7 @@ class ExportsScreen(LedgerScreen):
     def _exported(self, result: Exported) -> None:
         self.busy = False
         self.last = result
+        self.query_one("#ex-overwrite", Checkbox).value = False  # asked for each file anew
         self._progress(None)
         out = Text()
         out.append("✓ wrote ", style="bold green")
