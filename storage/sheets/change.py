@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from fractions import Fraction
 
 from model import rules
@@ -18,7 +17,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
     others = [c for c in facts.changes if c.number != cr.number]
     project = ledger.project()
     # "Before" is the day before it took effect, or today while it is pending.
-    as_of = (cr.effective_on - timedelta(days=1) if cr.effective_on
+    as_of = (rules.shift(cr.effective_on, -1) if cr.effective_on
              else ledger.today(project.timezone))
     before = rules.budget_at(facts.baseline, others, as_of)
     deltas = {g: rules.pd_of_milli(m) for g, m in cr.deltas}

@@ -14,7 +14,6 @@ import time
 import warnings
 from argparse import Namespace
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from rich.text import Text
@@ -95,8 +94,7 @@ def default_name(code: str, request: SheetRequest) -> str:
     if kind == "timesheet" and request.first and request.last:
         first, last = request.first, request.last
         whole_month = (first.day == 1 and last.month == first.month
-                       and last.year == first.year
-                       and (last + timedelta(days=1)).day == 1)
+                       and last.year == first.year and last == rules.month_end(last))
         span = f"{first:%Y-%m}" if whole_month else f"{first}_{last}"
         person = f"-{request.person}" if request.person else ""
         return f"{code}-timesheet-{span}{person}.pdf"
