@@ -529,7 +529,8 @@ def schema_status(url: str) -> SchemaStatus:
                                           and not Path(db).is_file()):
             return SchemaStatus(shown, backend, None, HEAD_REVISION, pending_migrations(None),
                                 False)
-        engine = create_engine(url, poolclass=NullPool)
+        # Read-only, as the docstring promises (and a read-only ledger can be looked at).
+        engine = create_engine(_read_only_url(Path(db).expanduser()), poolclass=NullPool)
     else:
         engine = make_engine(url)
     try:
