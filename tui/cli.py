@@ -707,7 +707,8 @@ def write_sheet(ledger: Any, request: Any, out: str | Path, force: bool = False)
         data = sheet_pdf(sheet, request.kind)
     path = write_output(out, data, force=force, protected=protected)
     for w in caught:
-        _err(f"warning: {w.message}")
+        if not issubclass(w.category, ResourceWarning):  # the drawing's own, not the GC's
+            _err(f"warning: {w.message}")
     return path
 
 

@@ -402,7 +402,7 @@ class ExportsScreen(LedgerScreen):
             call(self._refused, f"could not print the sheet: {type(exc).__name__}: {exc}",
                  "failed")
             return
-        notes = [str(w.message) for w in caught]
+        notes = [str(w.message) for w in caught if not issubclass(w.category, ResourceWarning)]
         if not cjk_font().embedded and not notes:
             notes.append("no TrueType CJK font: the Chinese text is not embedded")
         call(self._exported, Exported(
