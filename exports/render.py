@@ -30,14 +30,16 @@ def sheet_pdf(sheet: Sheet, kind: str) -> bytes:
 
 
 def render_sheet(sheet: Sheet, kind: str, out: str | Path) -> Path:
-    """Write ``sheet`` as a PDF into the new file ``out`` (tests and tools).
+    """Write ``sheet`` as a PDF at ``out`` (tests and tools), replacing a regular file.
 
-    The file is created exclusively: an existing file or a link at ``out`` is an error,
-    never overwritten. A path a user names goes through ``storage.outfile`` instead
-    (``--force``, the ledger's own files, an atomic rename).
+    The file is created exclusively (a link, a FIFO or a device at ``out`` is an error,
+    never written through). A path a user names goes through ``storage.outfile``
+    instead: no overwrite without --force, never the ledger, an atomic rename.
     """
     data = sheet_pdf(sheet, kind)
     out = Path(out)
+    if out.is_file() and not out.is_symlink():
+        out.unlink()
     fd = os.open(out, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "wb") as f:
