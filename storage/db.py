@@ -435,8 +435,8 @@ def migrate(engine: Engine, *, upgrade: bool = False) -> tuple[str | None, str]:
         if current is None:
             refuse_read_only(engine)  # an empty file: nothing to read
         raise LedgerError(f"the ledger's schema is at {current}, this sowtrack needs "
-                          f"{HEAD_REVISION}, and the ledger is read-only: open it once with "
-                          "write access (or `sowtrack db upgrade`)")
+                          f"{HEAD_REVISION}, and the ledger is read-only, so it cannot be "
+                          "upgraded: open it once with write access")
     if current is not None and not upgrade and engine.dialect.name != "sqlite":
         raise LedgerError(f"database schema is at {current}, this sowtrack needs "
                           f"{HEAD_REVISION}: run `sowtrack db upgrade` (as the database owner)")
@@ -530,7 +530,8 @@ def schema_status(url: str) -> SchemaStatus:
             return SchemaStatus(shown, backend, None, HEAD_REVISION, pending_migrations(None),
                                 False)
         # Read-only, as the docstring promises (and a read-only ledger can be looked at).
-        engine = create_engine(_read_only_url(Path(db).expanduser()), poolclass=NullPool)
+        engine = create_engine(url if db.startswith("file:")
+                               else _read_only_url(Path(db).expanduser()), poolclass=NullPool)
     else:
         engine = make_engine(url)
     try:

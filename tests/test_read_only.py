@@ -147,7 +147,7 @@ def test_a_read_only_ledger_whose_schema_is_behind_is_refused_in_one_line(
         rc, out, err = run(capsys, url, "report", "summary")
     assert (rc, out) == (1, "")
     assert err == ("error: the ledger's schema is at 0003, this sowtrack needs 0004, and the "
-                   "ledger is read-only: open it once with write access (or `sowtrack db "
-                   "upgrade`)\n")
+                   "ledger is read-only, so it cannot be upgraded: open it once with write "
+                   "access\n")
     with sqlite3.connect(path) as conn:  # untouched: still at 0003
         assert conn.execute("SELECT version_num FROM alembic_version").fetchone() == ("0003",)
