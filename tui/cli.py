@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -319,7 +320,7 @@ def _ledger(args: argparse.Namespace, create: bool = False):  # type: ignore[no-
                        setting("person", args.actor)[0], create=create)
 
 
-def pinned_today() -> Any:
+def pinned_today() -> date | None:
     """``SOWTRACK_TODAY`` as a date (the app's today and the sheets' printed-on date),
     None when unset; a value that is not a date is refused, naming the variable."""
     from storage.sowfile import parse_date

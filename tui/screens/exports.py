@@ -5,8 +5,9 @@ request form 变更申请单, work plan 工作计划, status report 状态报告
 and where to save it (an existing file only with "overwrite an existing file" ticked:
 the rule of ``export --out``, storage.outfile); ``x`` builds it from the ledger and
 draws it in a thread worker (the view shows which step it is at, and never blocks),
-then shows the file, its document id and the SHA-256 of its content. ``v`` reads a PDF back and says whether
-the ledger still holds exactly what it printed, and who has signed since.
+then shows the file, its document id and the SHA-256 of its content. ``v`` reads a PDF
+back and says whether the ledger still holds exactly what it printed, and who has signed
+since.
 """
 
 from __future__ import annotations
