@@ -14,7 +14,6 @@ import io
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
-from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
 
@@ -271,7 +270,9 @@ class SheetDocument:
 
     def pdf(self, story: list[Any]) -> bytes:
         """The PDF's bytes: the same sheet gives the same bytes (``invariant``), whether
-        it is written to a file or printed again by ``verify FILE.pdf`` to compare."""
+        it is written to a file (where it lands is the caller's business: see
+        storage.outfile for files a user names) or printed again by ``verify FILE.pdf``
+        to compare."""
         m = self.meta
         buffer = io.BytesIO()
         doc = BaseDocTemplate(
@@ -284,15 +285,3 @@ class SheetDocument:
         doc.build(self.heading() + story,
                   canvasmaker=_numbered_canvas(m, self.styles))  # type: ignore[arg-type]
         return buffer.getvalue()
-
-    def build(self, story: list[Any], out: str | Path) -> Path:
-        """Write the PDF (atomically: a half-built sheet never lands at ``out``)."""
-        out = Path(out)
-        data = self.pdf(story)
-        tmp = out.with_name(out.name + ".part")
-        try:
-            tmp.write_bytes(data)
-            tmp.replace(out)
-        finally:
-            tmp.unlink(missing_ok=True)
-        return out

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
-from datetime import date, timedelta
+from datetime import date
 from fractions import Fraction
 from typing import Any
 
@@ -31,7 +31,7 @@ from exports.base import (
     signed_pd,
 )
 from exports.base import p as para
-from model.rules import GRADE_LABELS_ZH
+from model.rules import GRADE_LABELS_ZH, shift
 from model.sheet_status import StatusAlert, StatusSheetData
 from model.sheets import Sheet
 
@@ -178,12 +178,9 @@ def _date_ticks(first: date, last: date) -> list[date]:
     days = (last - first).days
     if days <= 62:
         step = 7 if days <= 35 else 14
-        d = first + timedelta(days=(7 - first.weekday()) % 7)
-        out = []
-        while d <= last:
-            out.append(d)
-            d += timedelta(days=step)
-        return out
+        monday = first.toordinal() + (7 - first.weekday()) % 7
+        # Ordinals, not dates: a step past 9999-12-31 must end the loop, not the report.
+        return [date.fromordinal(o) for o in range(monday, last.toordinal() + 1, step)]
     months = days / 30.4
     every = next((m for m in (1, 2, 3, 6, 12) if months / m <= 7), 24)
     out = []
@@ -192,6 +189,8 @@ def _date_ticks(first: date, last: date) -> list[date]:
         m += 1
         if m > 12:
             y, m = y + 1, 1
+        if y > date.max.year:
+            return out
         d = date(y, m, 1)
         if d > last:
             return out
@@ -210,7 +209,7 @@ def burndown_chart(data: StatusSheetData, styles: Styles, t: dict[str, str], wid
     first = series[0].on if series else data.start
     # The x axis runs to the end, or to the as-of date or the forecast end when they
     # are later, within half the project's length (a forecast years away is cut off).
-    reach = data.end + timedelta(days=max((data.end - first).days // 2, 31))
+    reach = shift(data.end, max((data.end - first).days // 2, 31))
     last = max([data.end, *(d for d in (data.as_of, data.forecast_end) if d),
                 *([series[-1].on] if series else [])])
     last = min(last, max(reach, data.end))

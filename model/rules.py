@@ -14,6 +14,7 @@ import hashlib
 import json
 import math
 import re
+from calendar import monthrange
 from collections import defaultdict
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -169,6 +170,19 @@ def digest(content: object) -> str:
 
 
 # ---------------------------------------------------------------- calendar
+
+
+def shift(d: date, days: int) -> date:
+    """``d`` moved by ``days``, held within the dates Python knows (0001-01-01 to
+    9999-12-31): a SOW may end on the last of them, and one step past it must not
+    take a report down."""
+    ordinal = min(max(d.toordinal() + days, date.min.toordinal()), date.max.toordinal())
+    return date.fromordinal(ordinal)
+
+
+def month_end(d: date) -> date:
+    """The last day of ``d``'s month."""
+    return date(d.year, d.month, monthrange(d.year, d.month)[1])
 
 
 @lru_cache(maxsize=64)
@@ -418,6 +432,8 @@ def blocked_days(blockers: Iterable[BlockerFact], cal: Calendar, as_of: date) ->
         if b.raised_on > as_of:
             continue
         if b.resolved_on is not None and b.resolved_on <= as_of:
+            if b.resolved_on == date.min:
+                continue  # resolved on the first day there is: open on no day
             last = b.resolved_on - timedelta(days=1)
         else:
             last = as_of
@@ -428,8 +444,11 @@ def blocked_days(blockers: Iterable[BlockerFact], cal: Calendar, as_of: date) ->
 def working_days_open(cal: Calendar, raised_on: date, resolved_on: date | None,
                       as_of: date) -> int:
     """A blocker's age in working days (raised..as_of, or until resolved)."""
-    last = resolved_on - timedelta(days=1) if resolved_on and resolved_on <= as_of else as_of
-    return cal.count(raised_on, last)
+    if resolved_on and resolved_on <= as_of:
+        if resolved_on == date.min:
+            return 0  # resolved on the first day there is
+        return cal.count(raised_on, resolved_on - timedelta(days=1))
+    return cal.count(raised_on, as_of)
 
 
 # ---------------------------------------------------------------- dual sign-off
@@ -763,11 +782,10 @@ class Alert:
 
 def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | None:
     """The newest working day strictly before as_of, not before start."""
-    d = as_of - timedelta(days=1)
-    while d >= start:
+    for ordinal in range(as_of.toordinal() - 1, start.toordinal() - 1, -1):
+        d = date.fromordinal(ordinal)  # never a step before 0001-01-01
         if cal.is_working(d):
             return d
-        d -= timedelta(days=1)
     return None
 
 

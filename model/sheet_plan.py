@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from fractions import Fraction
 
-from model.rules import PRIORITIES, ideal_at, pd_of_milli
+from model.rules import PRIORITIES, ideal_at, month_end, pd_of_milli
 
 
 @dataclass(frozen=True)
@@ -124,11 +124,11 @@ def milestones(working_days: list[date], start: date, sow_end: date, end: date,
         return n
 
     out = [Milestone(start, "start", 0, budget)]
-    month_end = (start.replace(day=1) + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-    while month_end < end:
-        w = elapsed(month_end)
-        out.append(Milestone(month_end, "month_end", w, ideal_at(budget, total, w)))
-        month_end = (month_end + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+    last = month_end(start)
+    while last < end:  # so last + 1 day is still a date
+        w = elapsed(last)
+        out.append(Milestone(last, "month_end", w, ideal_at(budget, total, w)))
+        last = month_end(last + timedelta(days=1))
     if sow_end != end:
         w = elapsed(sow_end)
         out.append(Milestone(sow_end, "sow_end", w, ideal_at(budget, total, w)))

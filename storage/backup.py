@@ -56,6 +56,7 @@ from storage.db import (
     wait_while_busy,
     writing,
 )
+from storage.outfile import ledger_files, replacing
 
 PG_BACKUP = ("backup: for PostgreSQL use pg_dump, e.g. `pg_dump -Fc -f sowtrack.dump DBNAME` "
              "(see README, Backups)")
@@ -188,9 +189,8 @@ def _temp_next_to(path: Path, what: str) -> Iterator[Path]:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
         raise LedgerError(f"{what}: cannot write in {path.parent}: {exc.strerror}") from None
-    os.close(fd)
-    os.unlink(name)  # SQLite creates it
-    tmp = Path(name)
+    os.close(fd)  # SQLite opens the empty file as a new database; never a name it creates,
+    tmp = Path(name)  # which a planted link could redirect
     try:
         yield tmp
     finally:
@@ -203,39 +203,27 @@ def _journals(path: Path) -> tuple[Path, ...]:
     return tuple(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))
 
 
-def _fsync(path: Path) -> None:
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-
-
 def backup(url: str, out: str | Path, force: bool = False) -> BackupResult:
-    """Copy the SQLite ledger at ``url`` into ``out``, consistently, while others write."""
+    """Copy the SQLite ledger at ``url`` into ``out``, consistently, while others write.
+
+    ``out`` is written under storage.outfile's rule: an existing file only with
+    ``force``, a regular file only, never the ledger or its companions, through a
+    temporary file created exclusively beside it (SQLite writes into that empty file).
+    """
     source = sqlite_path(url, "backup")
-    dest = Path(out).expanduser().absolute()
     if not source.is_file():
         raise LedgerError(f"--db: there is no ledger at {source}")
-    if dest.is_dir():
-        raise LedgerError(f"{out}: is a folder; name the backup file")
-    if _same_file(source, dest) or dest == source:
-        raise LedgerError(f"{out}: is the ledger itself; name another file")
-    if dest.exists() and not force:
-        raise LedgerError(f"{out}: exists; add --force to overwrite it")
-    if not dest.parent.is_dir():
-        raise LedgerError(f"{out}: the folder {dest.parent} does not exist")
-    with _temp_next_to(dest, str(out)) as tmp:
+    with replacing(out, force=force, protected=ledger_files(url), field=None,
+                   private=True) as (_f, tmp):
         try:
             _copy(source, tmp, "--db")
             _check(tmp, "--db")
             audit, entries, newest = _counts(tmp)
-            _fsync(tmp)
-            os.replace(tmp, dest)
-            _fsync(dest.parent)
-        except OSError as exc:
-            raise LedgerError(f"{out}: cannot write: {exc.strerror}") from None
-    return BackupResult(dest, audit, entries, newest)
+        finally:
+            for leftover in _journals(tmp):
+                with contextlib.suppress(FileNotFoundError):
+                    leftover.unlink()
+    return BackupResult(Path(out).expanduser().absolute(), audit, entries, newest)
 
 
 def restore(url: str, file: str | Path, force: bool = False) -> RestoreResult:
@@ -253,7 +241,8 @@ def restore(url: str, file: str | Path, force: bool = False) -> RestoreResult:
         raise LedgerError(f"{file}: no such file")
     if _same_file(src, target) or src == target:
         raise LedgerError(f"{file}: is the ledger itself")
-    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.is_dir():
+        raise LedgerError(f"--db: folder {target.parent} does not exist")
     with _temp_next_to(target, str(file)) as tmp:
         _copy(src, tmp, str(file))  # read-only: the backup file is never changed
         _check(tmp, str(file))

@@ -44,6 +44,8 @@ class Config:
 KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
 FLAGS = {"db": "--db", "person": "--as", "project": "--project"}
 ENV = {"db": "SOWTRACK_DB", "person": "SOWTRACK_USER", "project": "SOWTRACK_PROJECT"}
+_EMPTY = {"db": "name a ledger (e.g. sqlite:////path/to/ledger.db)",
+          "person": "name a person id", "project": "name a project code"}
 
 
 def config_path() -> Path:
@@ -167,13 +169,19 @@ def setting(key: str, flag: str | None = None) -> tuple[str | None, str]:
     """The value of ``key`` and where it came from.
 
     The command-line flag, else the environment variable, else the config file;
-    ``(None, "")`` when none of them sets it. The file is read only when needed.
+    ``(None, "")`` when none of them sets it. The file is read only when needed. An
+    empty flag or environment variable is refused, naming it.
     """
     check_key(key)
-    if flag:
+    if flag is not None:
+        if not flag.strip():
+            raise LedgerError(f"{FLAGS[key]}: empty; {_EMPTY[key]}")
         return flag, FLAGS[key]
     env = os.environ.get(ENV[key])
-    if env:
+    if env is not None:
+        if not env.strip():
+            # An empty value must not quietly mean "the config file's, or the default".
+            raise LedgerError(f"{ENV[key]}: set but empty; {_EMPTY[key]}, or unset it")
         return env, ENV[key]
     path = config_path()
     value = getattr(load_config(path), key)

@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from model.errors import LedgerError
 from model.rules import Calendar
 from storage.services import Ledger
 from storage.sowfile import (
@@ -23,6 +24,7 @@ from storage.sowfile import (
 )
 
 DEMO_CODE = "DEMO-AGENT"
+DEMO_EARLIEST, DEMO_LATEST = date(2, 1, 1), date(9998, 12, 31)
 
 PEOPLE = [
     PersonSpec("zhang.wei", "张伟", "vendor", "lead", "senior_expert", "onsite",
@@ -148,6 +150,10 @@ def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bo
         return DEMO_CODE, False
     day = (parse_date(today, "--today") if isinstance(today, str)
            else today or Ledger.today("Asia/Shanghai"))
+    # The demo spans 13 weeks before `today` and 7 after: it needs room on both sides.
+    if not DEMO_EARLIEST <= day <= DEMO_LATEST:
+        raise LedgerError(f"--today: {day} is outside the years the demo can be built in "
+                          f"({DEMO_EARLIEST} to {DEMO_LATEST})")
     spec = demo_spec(day)
     engine = ledger.engine
 

@@ -92,6 +92,7 @@ def _parse_on(value: str | date | None, fallback: date, what: str = "--on") -> d
     return parse_date(value, what)
 
 
+MAX_ROW_ID = 2**63 - 1  # the largest id a database integer holds
 _IMPORT_BATCH = 5000  # rows per INSERT ... RETURNING of an import
 _ACTOR = "sowtrack_actor"  # Session.info key: (project id, Actor, Person) of this transaction
 
@@ -113,9 +114,10 @@ class Ledger:
 
     @classmethod
     def open(cls, url: str | None = None, project: str | None = None,
-             actor: str | None = None) -> Ledger:
-        """Open (and migrate) the database at ``url`` / $SOWTRACK_DB / the default."""
-        return cls(open_engine(url), project, actor)
+             actor: str | None = None, *, create: bool = True) -> Ledger:
+        """Open (and migrate) the database at ``url`` / $SOWTRACK_DB / the default; a named
+        SQLite file that does not exist is created only when ``create``."""
+        return cls(open_engine(url, create=create), project, actor)
 
     # ------------------------------------------------------------ lookups
 
@@ -546,6 +548,8 @@ class Ledger:
         return EntryView(e.id, e.on, e.person.key, e.task.code, e.minutes, e.grade, e.note)
 
     def _entry(self, s: Session, project: Project, entry_id: int) -> TimeEntry:
+        if not 1 <= entry_id <= MAX_ROW_ID:  # beyond a database integer: no such row
+            raise LedgerError(f"entry {entry_id}: no such entry")
         e = s.get(TimeEntry, entry_id)
         if e is None or e.project_id != project.id:
             raise LedgerError(f"entry {entry_id}: no such entry")

@@ -151,6 +151,7 @@ def test_a_backup_taken_while_another_process_logs_is_consistent(example: Ledger
 @pytest.fixture
 def team(tmp_path: Path) -> str:
     """A SQLite ledger with the example SOW and one entry."""
+    (tmp_path / "team").mkdir()  # a named ledger's folder is never created
     url = f"sqlite:///{tmp_path / 'team' / 'ledger.db'}"
     assert main(["--db", url, "init", str(EXAMPLE_SOW)]) == 0
     _log(url, "2026-03-02")
@@ -190,11 +191,15 @@ def test_backup_never_overwrites_by_accident_nor_leaves_half_a_file(
         1, "error: --db: not a sowtrack ledger (file is not a database)\n")
     missing = tmp_path / "nowhere" / "l.db"
     assert _run(capsys, f"sqlite:///{missing}", "backup", str(tmp_path / "x.db"))[::2] == (
-        1, f"error: --db: there is no ledger at {missing}\n")
+        1, f"error: --db: folder {missing.parent} does not exist\n")
+    missing.parent.mkdir()
+    assert _run(capsys, f"sqlite:///{missing}", "backup", str(tmp_path / "x.db"))[::2] == (
+        1, f"error: --db: no ledger at {missing}; create one with `sowtrack init FILE.toml` "
+           "(or `sowtrack demo`)\n")
     assert not missing.exists()  # a backup never creates the ledger it copies
     assert _run(capsys, team, "backup", str(tmp_path / "no" / "b.db"))[::2] == (
         1, f"error: {tmp_path / 'no' / 'b.db'}: the folder {tmp_path / 'no'} does not exist\n")
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db", "junk.db", "team"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["b.db", "junk.db", "nowhere", "team"]
 
 
 def test_restore_refuses_an_older_backup_naming_the_rows_it_would_lose(

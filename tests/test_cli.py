@@ -191,10 +191,10 @@ def test_init_refuses_a_bad_sow_file(tmp_path: Path, url: str,
     sow = tmp_path / "sow.toml"
     sow.write_text(sow_text(*edits), encoding="utf-8")
     refused(capsys, url, "init", str(sow), names=names)
-    # Nothing was written: the database holds no project.
+    # Nothing was written: not even an empty ledger file.
     r = run(capsys, url, "report", "summary")
-    assert r.rc == 1 and "no project" in r.err, r.err
-    assert projects(url) == []
+    assert r.rc == 1 and "--db: no ledger at" in r.err, r.err
+    assert not Path(url.removeprefix("sqlite:///")).exists()
 
 
 def test_init_accepts_seven_and_a_half_hour_days(tmp_path: Path, url: str,
@@ -771,6 +771,7 @@ def test_no_command_shows_the_status(ex: str, capsys: pytest.CaptureFixture[str]
 
 
 def test_no_command_on_an_empty_database(url: str, capsys: pytest.CaptureFixture[str]) -> None:
+    ok(capsys, url, "db", "upgrade")  # an empty ledger: the schema and nothing else
     refused(capsys, url, names=("no project",))
 
 

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Callable, Sequence
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -239,7 +240,10 @@ sowtrack report summary --as-of 2026-03-10"""))
     p.add_argument("kind", choices=["sow", *SHEETS], metavar="|".join(["sow", *SHEETS]),
                    help="sow (TOML) or a sheet: acceptance report, timesheet confirmation, "
                         "change request form, work plan, status report (PDF)")
-    p.add_argument("--out", required=True, metavar="FILE")
+    p.add_argument("--out", required=True, metavar="FILE",
+                   help="the file to write; refused if it exists, unless --force")
+    p.add_argument("--force", action="store_true",
+                   help="replace FILE if it exists (a regular file only, never the ledger)")
     p.add_argument("--from", dest="first", metavar="D", help="timesheet: first date")
     p.add_argument("--to", dest="last", metavar="D", help="timesheet: last date")
     p.add_argument("--person", metavar="P", help="timesheet: only this person")
@@ -308,14 +312,25 @@ sowtrack report summary --as-of 2026-03-10"""))
 # ---------------------------------------------------------------- helpers
 
 
-def _ledger(args: argparse.Namespace):  # type: ignore[no-untyped-def]
-    """The ledger named by the flags, else the environment, else the config file."""
+def _ledger(args: argparse.Namespace, create: bool = False):  # type: ignore[no-untyped-def]
+    """The ledger named by the flags, else the environment, else the config file.
+
+    A SQLite file named by them that does not exist is refused, unless ``create``
+    (`init`, `demo`): only the default file is created by any command."""
     from storage.config import setting
-    from storage.db import resolve_url
     from storage.services import Ledger
 
-    return Ledger.open(resolve_url(args.db), setting("project", args.project)[0],
-                       setting("person", args.actor)[0])
+    return Ledger.open(args.db, setting("project", args.project)[0],
+                       setting("person", args.actor)[0], create=create)
+
+
+def pinned_today() -> date | None:
+    """``SOWTRACK_TODAY`` as a date (the app's today and the sheets' printed-on date),
+    None when unset; a value that is not a date is refused, naming the variable."""
+    from storage.sowfile import parse_date
+
+    raw = os.environ.get("SOWTRACK_TODAY")
+    return None if raw is None else parse_date(raw, "SOWTRACK_TODAY")
 
 
 def _out(text: str = "") -> None:
@@ -333,7 +348,7 @@ def do_init(args: argparse.Namespace) -> int:
     from storage.sowfile import load_sow
 
     spec = load_sow(args.file)
-    ledger = _ledger(args)
+    ledger = _ledger(args, create=True)
     view = ledger.init_project(spec)
     ledger.project_code = view.code
     warning = ledger.calendar_warning()
@@ -347,7 +362,7 @@ def do_init(args: argparse.Namespace) -> int:
 def do_demo(args: argparse.Namespace) -> int:
     from storage.demo import build_demo
 
-    ledger = _ledger(args)
+    ledger = _ledger(args, create=True)
     code, created = build_demo(ledger, args.today)
     if created:
         _out(f"created demo project {code}")
@@ -678,47 +693,49 @@ def sheet_request(args: argparse.Namespace) -> Any:
     return SheetRequest(kind)
 
 
-def write_sheet(ledger: Any, request: Any, out: str | Path) -> Path:
-    """Build and draw one sheet; font warnings go to stderr."""
+def ledger_protected(ledger: Any) -> tuple[Path, ...]:
+    """The files of ``ledger`` that no export or backup may write (see storage.outfile)."""
+    from storage.outfile import ledger_files
+
+    return ledger_files(ledger.engine.url)
+
+
+def write_sheet(ledger: Any, request: Any, out: str | Path, force: bool = False) -> Path:
+    """Build and draw one sheet into ``out`` (refused if it exists, unless ``force``);
+    font warnings go to stderr."""
     import warnings
 
-    from exports.render import render_sheet
+    from exports.render import render_pdf
+    from storage.outfile import check_target, write_output
     from storage.sheets import build_sheet
 
-    today = os.environ.get("SOWTRACK_TODAY")
-    if today:
-        from storage.sowfile import parse_date
-
-        sheet = build_sheet(ledger, request, parse_date(today, "SOWTRACK_TODAY"))
-    else:
-        sheet = build_sheet(ledger, request)
+    protected = ledger_protected(ledger)
+    check_target(out, force=force, protected=protected)  # refused before the work
+    sheet = build_sheet(ledger, request, pinned_today())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        try:
-            path = render_sheet(sheet, request.kind, out)
-        except OSError as exc:
-            raise LedgerError(f"--out: cannot write {out}: {exc.strerror}") from None
+        data = render_pdf(sheet, request.kind)
+    path = write_output(out, data, force=force, protected=protected)
     for w in caught:
-        _err(f"warning: {w.message}")
+        if not issubclass(w.category, ResourceWarning):  # the drawing's own, not the GC's
+            _err(f"warning: {w.message}")
     return path
 
 
 def do_export(args: argparse.Namespace) -> int:
+    from storage.outfile import check_target, write_output
     from storage.sowfile import dump_sow
 
     if args.kind != "sow":
         request = sheet_request(args)  # bad options are refused before the ledger is opened
-        path = write_sheet(_ledger(args), request, args.out)
-        _out(f"wrote {path}")
+        write_sheet(_ledger(args), request, args.out, args.force)
+        _out(f"wrote {args.out}")
         return 0
-    text = dump_sow(_ledger(args).export_sow())
-    out = Path(args.out)
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        tmp.replace(out)  # never a half-written file
-    except OSError as exc:
-        raise LedgerError(f"--out: cannot write {args.out}: {exc.strerror}") from None
+    ledger = _ledger(args)
+    protected = ledger_protected(ledger)
+    check_target(args.out, force=args.force, protected=protected)
+    text = dump_sow(ledger.export_sow())
+    write_output(args.out, text.encode("utf-8"), force=args.force, protected=protected)
     _out(f"wrote {args.out}")
     return 0
 
@@ -865,9 +882,9 @@ def do_db_upgrade(args: argparse.Namespace) -> int:
     from sqlalchemy import make_url
     from sqlalchemy.exc import DBAPIError
 
-    from storage.db import make_engine, migrate
+    from storage.db import ledger_url, make_engine, migrate
 
-    url, _ = _db_url(args)
+    url = ledger_url(args.db, create=True)
     shown = make_url(url).render_as_string(hide_password=True)
     engine = make_engine(url)
     try:
@@ -889,9 +906,9 @@ def do_db_upgrade(args: argparse.Namespace) -> int:
 
 def do_backup(args: argparse.Namespace) -> int:
     from storage.backup import backup
-    from storage.db import resolve_url
+    from storage.db import ledger_url
 
-    r = backup(resolve_url(args.db), args.file, args.force)
+    r = backup(ledger_url(args.db, create=False), args.file, args.force)
     newest = f", newest {r.newest:%Y-%m-%d %H:%M} UTC" if r.newest else ""
     _out(f"wrote {args.file}: {r.entries} entries, {r.audit_rows} audit rows{newest}")
     return 0
@@ -899,9 +916,9 @@ def do_backup(args: argparse.Namespace) -> int:
 
 def do_restore(args: argparse.Namespace) -> int:
     from storage.backup import restore
-    from storage.db import resolve_url
+    from storage.db import ledger_url
 
-    r = restore(resolve_url(args.db), args.file, args.force)
+    r = restore(ledger_url(args.db, create=True), args.file, args.force)
     if r.lost:
         span = (f"on {r.lost_first}" if r.lost_first == r.lost_last
                 else f"from {r.lost_first} to {r.lost_last}")
@@ -913,13 +930,12 @@ def do_restore(args: argparse.Namespace) -> int:
 def do_status(args: argparse.Namespace) -> int:
     """No command: the full-screen TUI on a terminal, else (piped) a short status."""
     ledger = _ledger(args)
-    today = os.environ.get("SOWTRACK_TODAY")
+    today = pinned_today()
     if sys.stdin.isatty() and sys.stdout.isatty():
-        from storage.sowfile import parse_date
         from tui.app import run_tui
 
         ledger.project()  # refuse here, in one line, if there is no project to show
-        run_tui(ledger, parse_date(today, "SOWTRACK_TODAY") if today else None)
+        run_tui(ledger, today)
         return 0
     s = ledger.summary(today)
     _out(render_summary(s, ledger.project().title))
@@ -948,6 +964,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     func = getattr(args, "func", do_status)
     try:
+        pinned_today()  # a bad SOWTRACK_TODAY is refused whatever the command
         return func(args)
     except LedgerErrors as exc:
         for p in exc.problems:

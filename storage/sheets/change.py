@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
 from fractions import Fraction
 
 from model import rules
@@ -19,7 +18,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
     project = ledger.project()
     # "Before" is the day before it took effect, or today while it is pending.
     assert request.printed_on is not None  # build_sheet fills it in
-    as_of = cr.effective_on - timedelta(days=1) if cr.effective_on else request.printed_on
+    as_of = rules.shift(cr.effective_on, -1) if cr.effective_on else request.printed_on
     before = rules.budget_at(facts.baseline, others, as_of)
     deltas = {g: rules.pd_of_milli(m) for g, m in cr.deltas}
     rates = ledger.rates()

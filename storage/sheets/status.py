@@ -32,6 +32,8 @@ def _shift(cal: rules.Calendar, end: Any, forecast: Any) -> int | None:
     """Working days from the end to the forecast end: + late, - early, 0 on the day."""
     if forecast is None:
         return None
+    if forecast == end:
+        return 0
     if forecast > end:
         return cal.count(end + timedelta(days=1), forecast)
     return -cal.count(forecast + timedelta(days=1), end)

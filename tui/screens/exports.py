@@ -2,10 +2,12 @@
 
 Choose the sheet (acceptance report 验收报告, timesheet confirmation 工时确认单, change
 request form 变更申请单, work plan 工作计划, status report 状态报告), its parameters
-and where to save it; ``x`` builds it from the ledger and draws it in a thread worker
-(the view shows which step it is at, and never blocks), then shows the file, its
-document id and the SHA-256 of its content. ``v`` reads a PDF back and says whether
-the ledger still holds exactly what it printed, and who has signed since.
+and where to save it (an existing file only with "overwrite an existing file" ticked:
+the rule of ``export --out``, storage.outfile); ``x`` builds it from the ledger and
+draws it in a thread worker (the view shows which step it is at, and never blocks),
+then shows the file, its document id and the SHA-256 of its content. ``v`` reads a PDF
+back and says whether the ledger still holds exactly what it printed, and who has signed
+since.
 """
 
 from __future__ import annotations
@@ -14,7 +16,6 @@ import time
 import warnings
 from argparse import Namespace
 from dataclasses import dataclass, field
-from datetime import timedelta
 from pathlib import Path
 
 from rich.text import Text
@@ -96,8 +97,7 @@ def default_name(code: str, request: SheetRequest) -> str:
     if kind == "timesheet" and request.first and request.last:
         first, last = request.first, request.last
         whole_month = (first.day == 1 and last.month == first.month
-                       and last.year == first.year
-                       and (last + timedelta(days=1)).day == 1)
+                       and last.year == first.year and last == rules.month_end(last))
         span = f"{first:%Y-%m}" if whole_month else f"{first}_{last}"
         person = f"-{request.person}" if request.person else ""
         return f"{code}-timesheet-{span}{person}.pdf"
@@ -126,20 +126,21 @@ def sheet_request(values: dict[str, object]) -> SheetRequest:
         cr=text("cr", "cr"), as_of=text("as_of", "status")))
 
 
+#: the form's name for the path field, and how to say "overwrite" there (no flags in the app)
+OUT_FIELD = "save to"
+OVERWRITE = "choose another name, or tick “overwrite an existing file”"
+
+
 def output_path(text: str) -> Path:
-    """The path typed (``~`` expanded); refuses one that cannot be written to as a file."""
+    """The path typed (``~`` expanded); the default export folder is created on the
+    first export. Whether it may be written is storage.outfile's rule (check_target)."""
     text = text.strip()
     if not text:
-        raise LedgerError("save to: where? (a file name ending in .pdf)")
+        raise LedgerError(f"{OUT_FIELD}: where? (a file name ending in .pdf)")
     path = Path(text).expanduser()
-    if path.is_dir():
-        raise LedgerError(f"save to: {path} is a folder; add a file name")
     folder = path.parent
-    if not folder.exists():
-        if folder == Path(EXPORT_DIR).expanduser():
-            folder.mkdir(parents=True, exist_ok=True)
-        else:
-            raise LedgerError(f"save to: the folder {folder} does not exist")
+    if not folder.exists() and folder == Path(EXPORT_DIR).expanduser():
+        folder.mkdir(parents=True, exist_ok=True)
     return path
 
 
@@ -218,6 +219,7 @@ class ExportsScreen(LedgerScreen):
                     yield Input(id="ex-as-of", placeholder="YYYY-MM-DD", compact=True)
                 yield Label("Save to")
                 yield Input(id="ex-out", compact=True)
+                yield Checkbox("overwrite an existing file", id="ex-overwrite", compact=True)
                 with Horizontal(id="ex-buttons"):
                     yield Button("Export (x)", id="ex-export", variant="primary")
                     yield Button("Verify (v)", id="ex-verify")
@@ -276,7 +278,8 @@ class ExportsScreen(LedgerScreen):
                 "last": self.query_one("#ex-last", Input).value, "person": sel("#ex-person"),
                 "per_person": self.query_one("#ex-per-person", Checkbox).value,
                 "cr": sel("#ex-cr"), "as_of": self.query_one("#ex-as-of", Input).value,
-                "out": self.query_one("#ex-out", Input).value}
+                "out": self.query_one("#ex-out", Input).value,
+                "overwrite": self.query_one("#ex-overwrite", Checkbox).value}
 
     @on(Select.Changed, "#ex-kind")
     def _kind_changed(self) -> None:
@@ -364,17 +367,22 @@ class ExportsScreen(LedgerScreen):
             return
         self.busy = True
         self._progress("reading the ledger and building the sheet…")
-        self._export(request, str(values["out"]))
+        self._export(request, str(values["out"]), bool(values["overwrite"]))
 
     @work(thread=True, group="export")
-    def _export(self, request: SheetRequest, out_text: str) -> None:
+    def _export(self, request: SheetRequest, out_text: str, overwrite: bool) -> None:
         from exports.fonts import cjk_font
-        from exports.render import render_sheet
+        from exports.render import render_pdf
+        from storage.outfile import check_target, ledger_files, write_output
         from storage.sheets import build_sheet
 
         call = self.app.call_from_thread
+        # The command line's rule (export --out, --force), in the form's words.
+        rule = {"force": overwrite, "protected": ledger_files(self.ledger.engine.url),
+                "field": OUT_FIELD, "overwrite": OVERWRITE}
         try:
             out = output_path(out_text)
+            check_target(out, **rule)  # refused before the work
             t0 = time.monotonic()
             # A pinned "today" (SOWTRACK_TODAY) is the date the sheet is printed on too.
             sheet = build_sheet(self.ledger, request,
@@ -383,7 +391,8 @@ class ExportsScreen(LedgerScreen):
             call(self._progress, f"drawing {sheet.meta.title} ({sheet.meta.doc_id})…")
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                path = render_sheet(sheet, request.kind, out)
+                data = render_pdf(sheet, request.kind)
+            path = write_output(out, data, **rule)
             t2 = time.monotonic()
         except LedgerError as exc:
             call(self._refused, str(exc))
@@ -396,7 +405,7 @@ class ExportsScreen(LedgerScreen):
             call(self._refused, f"could not print the sheet: {type(exc).__name__}: {exc}",
                  "failed")
             return
-        notes = [str(w.message) for w in caught]
+        notes = [str(w.message) for w in caught if not issubclass(w.category, ResourceWarning)]
         if not cjk_font().embedded and not notes:
             notes.append("no TrueType CJK font: the Chinese text is not embedded")
         call(self._exported, Exported(
@@ -407,6 +416,7 @@ class ExportsScreen(LedgerScreen):
     def _exported(self, result: Exported) -> None:
         self.busy = False
         self.last = result
+        self.query_one("#ex-overwrite", Checkbox).value = False  # asked for each file anew
         self._progress(None)
         out = Text()
         out.append("✓ wrote ", style="bold green")

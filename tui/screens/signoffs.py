@@ -27,7 +27,10 @@ from tui.screens.form import ConfirmScreen, Field, FormScreen
 
 
 def previous_month(today: date) -> tuple[date, date]:
-    """The calendar month before ``today``'s: (first day, last day)."""
+    """The calendar month before ``today``'s: (first day, last day); in January of
+    the year 1, that month itself."""
+    if today.replace(day=1) == date.min:
+        return date.min, rules.month_end(date.min)
     last = today.replace(day=1) - timedelta(days=1)
     return last.replace(day=1), last
 

@@ -90,8 +90,13 @@ class Cell:
     entries: list[EntryView] = field(default_factory=list)
 
 
+#: the last week whose Sunday is a date (9999-12-27 is a Monday; its Sunday is not)
+LAST_MONDAY = date.max - timedelta(days=date.max.weekday() + 7)
+
+
 def monday_of(d: date) -> date:
-    return d - timedelta(days=d.weekday())
+    """The Monday of ``d``'s week; in the last days of 9999, the last whole week."""
+    return min(d - timedelta(days=d.weekday()), LAST_MONDAY)
 
 
 class TimesheetScreen(LedgerScreen):
@@ -460,11 +465,11 @@ class TimesheetScreen(LedgerScreen):
 
     def action_prev_week(self) -> None:
         if self.monday:
-            self._go(self.monday - timedelta(days=7))
+            self._go(monday_of(rules.shift(self.monday, -7)))  # 0001-01-01 is a Monday
 
     def action_next_week(self) -> None:
         if self.monday:
-            self._go(self.monday + timedelta(days=7))
+            self._go(monday_of(rules.shift(self.monday, 7)))
 
     def action_this_week(self) -> None:
         self._go(monday_of(self.today))

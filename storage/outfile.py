@@ -1,0 +1,191 @@
+"""Files a user names for sowtrack to write: `export --out FILE`, `backup FILE`, the app's
+Exports view.
+
+One rule, in one place (SPEC.md §7, "nothing the user did not name is overwritten"):
+
+* an existing file is replaced only when the user said so (``--force``, or the form's
+  overwrite box);
+* only a regular file is ever replaced: a folder, a FIFO, a device, a socket or a
+  symbolic link at the path is refused (looked at with ``lstat``, never followed);
+* the ledger is never written: its SQLite file, the ``-wal``, ``-shm`` and ``-journal``
+  files beside it and the witness ``<ledger>.head`` are refused, whether named directly,
+  through a symbolic link in the path, or as a hard link to the same file;
+* the content goes into a new temporary file created exclusively (``mkstemp``: a random
+  name, ``O_EXCL``, so no planted symbolic link can redirect it) in the target's folder,
+  is flushed to disk, and only then renamed over the target (``os.replace``, which
+  replaces the directory entry and never writes through a link). On any failure the
+  temporary file is removed and the target is as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import tempfile
+from collections.abc import Callable, Iterator, Sequence
+from pathlib import Path
+from typing import BinaryIO
+
+from sqlalchemy import make_url
+
+from model.errors import LedgerError
+
+#: what SQLite and sowtrack keep beside a ledger file: its journals and the chain's witness
+LEDGER_COMPANIONS = ("-wal", "-shm", "-journal", ".head")
+
+
+class OutputExists(LedgerError):
+    """The named file exists and the user did not say to overwrite it."""
+
+
+def ledger_files(url: object) -> tuple[Path, ...]:
+    """The files of the SQLite ledger at ``url`` (a URL string or a SQLAlchemy URL):
+    the database and its companions. Empty for PostgreSQL or an in-memory database."""
+    try:
+        parsed = make_url(url)  # type: ignore[arg-type]
+    except Exception:  # noqa: BLE001 - not a URL: nothing on disk to protect
+        return ()
+    if parsed.get_backend_name() != "sqlite":
+        return ()
+    db = parsed.database or ""
+    if db.startswith("file:"):  # a URI filename: file:PATH?mode=ro...
+        db = db[len("file:"):].split("?", 1)[0]
+    if not db or db == ":memory:":
+        return ()
+    path = Path(db).expanduser().absolute()
+    return (path, *(path.with_name(path.name + s) for s in LEDGER_COMPANIONS))
+
+
+def _protected_as(path: Path, protected: Sequence[Path]) -> str | None:
+    """What ``path`` is among the ledger's files ("the ledger itself", "the ledger's
+    -wal file", ...), or None when it is none of them."""
+    real = os.path.realpath(path)
+    for i, p in enumerate(protected):
+        same = real == os.path.realpath(p)
+        if not same:
+            with contextlib.suppress(OSError):
+                same = os.path.samefile(path, p)  # a hard link to the ledger is the ledger
+        if same:
+            return ("the ledger itself" if i == 0
+                    else f"the ledger's {p.name[len(protected[0].name):]} file")
+    return None
+
+
+def check_target(out: str | os.PathLike[str], *, force: bool, protected: Sequence[Path] = (),
+                 field: str | None = "--out",
+                 overwrite: str = "add --force to overwrite it") -> Path:
+    """The path to write, or a LedgerError that says why not.
+
+    Messages start with ``field`` and the path as given (``--out: x.pdf exists; ...``),
+    or with the path alone when ``field`` is None (a positional argument).
+    ``overwrite`` is what the user can do about an existing file (a command-line flag,
+    or a form's check box). ``protected`` are the ledger's files (:func:`ledger_files`,
+    the database first). The folder must exist; it is not created.
+    """
+    text = os.fspath(out)
+
+    def say(rest: str) -> str:
+        return f"{field}: {text} {rest}" if field else f"{text}: {rest}"
+
+    if not text.strip():
+        raise LedgerError(f"{field or 'file'}: empty; name the file to write")
+    if "\x00" in text:
+        raise LedgerError(f"{field or 'file'}: contains a NUL character")
+    path = Path(os.path.abspath(Path(text).expanduser()))
+    ledger = _protected_as(path, protected)
+    if ledger:
+        raise LedgerError(say(f"is {ledger}; name another file"))
+    try:
+        st = os.lstat(path)
+    except FileNotFoundError:
+        st = None
+    except OSError as exc:
+        raise LedgerError(say(f"cannot be used: {exc.strerror}")) from None
+    if st is not None:
+        if stat.S_ISLNK(st.st_mode):
+            raise LedgerError(say("is a symbolic link; name the file itself"))
+        if stat.S_ISDIR(st.st_mode):
+            raise LedgerError(say("is a folder; add a file name"))
+        if not stat.S_ISREG(st.st_mode):
+            raise LedgerError(say(f"is not a regular file ({_kind(st.st_mode)}); name a file"))
+        if not force:
+            raise OutputExists(say(f"exists; {overwrite}"))
+    folder = path.parent
+    if not folder.is_dir():
+        raise LedgerError(f"{field or text}: the folder {folder} does not exist")
+    return path
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISFIFO(mode):
+        return "a FIFO"
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a plain file"
+
+
+def _umask_mode() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return 0o666 & ~mask
+
+
+@contextlib.contextmanager
+def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[Path] = (),
+              field: str | None = "--out", overwrite: str = "add --force to overwrite it",
+              private: bool = False) -> Iterator[tuple[BinaryIO, Path]]:
+    """A new temporary file beside ``out`` (open for binary writing, and its path) that
+    replaces ``out`` when the block ends without an exception; removed otherwise.
+
+    ``out`` is checked first (:func:`check_target`) and again just before the rename.
+    The file is readable by its owner only when ``private`` (a backup of the ledger),
+    else as the umask allows.
+    """
+    target = check_target(out, force=force, protected=protected, field=field,
+                          overwrite=overwrite)
+    text = os.fspath(out)
+    try:
+        fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
+                                    suffix=".tmp")
+    except OSError as exc:
+        raise LedgerError(f"{field or text}: cannot write in {target.parent}: "
+                          f"{exc.strerror}") from None
+    tmp = Path(name)
+    try:
+        with os.fdopen(fd, "wb") as f:
+            if not private:
+                os.fchmod(f.fileno(), _umask_mode())
+            yield f, tmp
+            f.flush()
+            os.fsync(f.fileno())
+        check_target(out, force=force, protected=protected, field=field, overwrite=overwrite)
+        os.replace(tmp, target)
+    except OSError as exc:
+        raise LedgerError(f"{field}: cannot write {text}: {exc.strerror or exc}" if field
+                          else f"{text}: cannot write: {exc.strerror or exc}") from None
+    finally:
+        with contextlib.suppress(FileNotFoundError):
+            tmp.unlink()
+    with contextlib.suppress(OSError):  # the rename itself on disk; a nicety if refused
+        dir_fd = os.open(target.parent, os.O_RDONLY)
+        try:
+            os.fsync(dir_fd)
+        finally:
+            os.close(dir_fd)
+
+
+def write_output(out: str | os.PathLike[str], content: bytes | Callable[[BinaryIO], None], *,
+                 force: bool, protected: Sequence[Path] = (), field: str | None = "--out",
+                 overwrite: str = "add --force to overwrite it") -> Path:
+    """Write ``content`` (bytes, or a function that writes to a binary file) to ``out``
+    under the rules of this module; returns the path written."""
+    with replacing(out, force=force, protected=protected, field=field,
+                   overwrite=overwrite) as (f, _tmp):
+        if isinstance(content, bytes):
+            f.write(content)
+        else:
+            content(f)
+    return Path(os.path.abspath(Path(os.fspath(out)).expanduser()))
