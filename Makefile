@@ -22,7 +22,7 @@ demo: install
 ## Install and run the whole test suite.
 test: install
 	$(BIN)/ruff check model storage exports tui tests
-	$(BIN)/pytest -q $(PYTEST_ARGS)
+	$(BIN)/pytest -q -n auto $(PYTEST_ARGS)
 
 lint: install
 	$(BIN)/ruff check model storage exports tui tests

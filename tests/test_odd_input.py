@@ -177,9 +177,15 @@ def _sow(tmp_path: Path, start: str, end: str) -> Path:
 
 def _busy_project(capsys: pytest.CaptureFixture[str], url: str, sow: Path,
                   days: list[str], first: str, last: str) -> None:
-    """Entries on ``days``, an open blocker, a signed CR, a signed period first..last."""
+    """Entries on ``days``, an open blocker, a signed CR, a signed period first..last,
+    recorded on a day when all of it has happened (nothing may be dated after today, a
+    period is signed once it is over)."""
+    from datetime import date, timedelta
+
+    today = max(max(days), (date.fromisoformat(last) + timedelta(days=1)).isoformat())
+
     def ok(*argv: str) -> None:
-        rc, out, err = run(capsys, "--db", url, *argv)
+        rc, out, err = _at(today, lambda: run(capsys, "--db", url, *argv))
         assert (rc, err) == (0, ""), (argv, err)
 
     ok("init", str(sow))
@@ -196,6 +202,19 @@ def _busy_project(capsys: pytest.CaptureFixture[str], url: str, sow: Path,
         ok("--as", who, "signoff", "period", "--from", first, "--to", last, "--on", last)
 
 
+def _at(today: str, call):  # type: ignore[no-untyped-def]
+    """``call()`` with SOWTRACK_TODAY pinned to ``today``."""
+    saved = os.environ.get("SOWTRACK_TODAY")
+    os.environ["SOWTRACK_TODAY"] = today
+    try:
+        return call()
+    finally:
+        if saved is None:
+            del os.environ["SOWTRACK_TODAY"]
+        else:
+            os.environ["SOWTRACK_TODAY"] = saved
+
+
 REPORTS = [
     ["report", "summary"], ["report", "summary", "--json"], ["report", "burndown"],
     ["export", "status"], ["export", "plan"], ["export", "acceptance"],
@@ -204,7 +223,7 @@ REPORTS = [
 ]
 ENDS = {
     "year 9999": ("9999-10-01", "9999-12-31", ["9999-12-29", "9999-12-30", "9999-12-31"],
-                  "9999-12-01", "9999-12-31",
+                  "9999-12-01", "9999-12-28",
                   ["9999-12-31", "9999-12-30", "9999-10-01", "9999-12-27"]),
     "year 1": ("0001-01-01", "0001-03-31", ["0001-01-01", "0001-01-02"], "0001-01-01",
                "0001-01-31", ["0001-01-01", "0001-01-02", "0001-03-31"]),

@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from storage.db import is_read_only, make_engine, run_alembic
+from storage.db import HEAD_REVISION, is_read_only, make_engine, run_alembic
 from storage.services import Ledger
 from storage.sowfile import load_sow
 from tui.cli import main
@@ -134,7 +134,8 @@ def test_a_ledger_in_a_read_only_folder_is_read_and_never_written(
         rc, out, err = run(capsys, url, "export", "sow", "--out", str(path.parent / "s.toml"))
         assert rc == 1 and len(err.splitlines()) == 1
         assert err.startswith(f"error: --out: cannot write in {path.parent}: "), err
-    assert sorted(p.name for p in path.parent.iterdir()) == ["ledger.db"]
+    # the ledger and the witness of its audit chain's head, as _make left them
+    assert sorted(p.name for p in path.parent.iterdir()) == ["ledger.db", "ledger.db.head"]
 
 
 def test_a_read_only_ledger_whose_schema_is_behind_is_refused_in_one_line(
@@ -146,7 +147,8 @@ def test_a_read_only_ledger_whose_schema_is_behind_is_refused_in_one_line(
     with read_only(path):
         rc, out, err = run(capsys, url, "report", "summary")
     assert (rc, out) == (1, "")
-    assert err == ("error: the ledger's schema is at 0003, this sowtrack needs 0004, and the "
+    assert err == ("error: the ledger's schema is at 0003, this sowtrack needs "
+                   f"{HEAD_REVISION}, and the "
                    "ledger is read-only, so it cannot be upgraded: open it once with write "
                    "access\n")
     with sqlite3.connect(path) as conn:  # untouched: still at 0003

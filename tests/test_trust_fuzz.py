@@ -49,7 +49,7 @@ from sqlalchemy.exc import DBAPIError
 
 from storage.services import Ledger
 from storage.sowfile import load_sow
-from tests.conftest import EXAMPLE_SOW, PG_URL, _no_pg
+from tests.conftest import EXAMPLE_SOW, PG_URL, _no_pg, drop_database
 from tests.test_trust_verify import build
 
 EXAMPLES = int(os.environ.get("SOWTRACK_FUZZ_EXAMPLES", "40"))
@@ -98,13 +98,11 @@ class Copies:
             for p in (path, path.with_name(path.name + ".head")):
                 p.unlink(missing_ok=True)
             return
-        with self.admin.connect() as c:
-            c.execute(text(f'DROP DATABASE IF EXISTS "{make_url(url).database}" WITH (FORCE)'))
+        drop_database(self.admin, str(make_url(url).database))
 
     def close(self) -> None:
         if self.backend == "postgres":
-            with self.admin.connect() as c:
-                c.execute(text(f'DROP DATABASE IF EXISTS "{self.name}" WITH (FORCE)'))
+            drop_database(self.admin, self.name)
             self.admin.dispose()
 
 
