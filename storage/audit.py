@@ -2,9 +2,9 @@
 
 Every change appends one row (who, when, what, before, after) whose hash is
 SHA-256 over the previous row's hash and this row's canonical content. The
-``after`` of the newest row for a record is that record's state as the
-program last wrote it, so :func:`verify_chain` can also tell a row edited
-behind the program's back: its state no longer matches its last audit row.
+``after`` of a record's rows is its state as the program wrote it
+(storage/records.py), so ``verify`` can replay the log alone into every table
+and name a row edited behind the program's back.
 """
 
 from __future__ import annotations
@@ -31,27 +31,6 @@ def canonical(value: Any) -> str | None:
         return None
     return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
                       default=str)
-
-
-def state_changes(recorded: str | None, state: Any) -> str:
-    """What differs between a record's state as its last audit row holds it and as it is
-    now, for a person to read: ``minutes was 480, is 600``; "" when that cannot be told."""
-    try:
-        before = json.loads(recorded) if recorded else None
-    except ValueError:
-        return ""
-    now = json.loads(canonical(state) or "null")
-    if not isinstance(before, dict) or not isinstance(now, dict):
-        return ""
-    return "; ".join(f"{key} was {_brief(before.get(key))}, is {_brief(now.get(key))}"
-                     for key in sorted(set(before) | set(now))
-                     if before.get(key) != now.get(key))
-
-
-def _brief(value: Any) -> str:
-    text = value if isinstance(value, str) and value.isprintable() and value else json.dumps(
-        value, ensure_ascii=False, separators=(",", ":"))
-    return text if len(text) <= 24 else text[:16] + "…"
 
 
 def row_hash(prev_hash: str, project_code: str | None, at: datetime, actor: str, action: str,
@@ -124,13 +103,10 @@ class ChainProblem:
         return f"audit row {self.row_id}: {self.problem}"
 
 
-LastStates = dict[tuple[str, str, str], str | None]
-
-
-def verify_chain(session: Session) -> tuple[int, list[ChainProblem], LastStates]:
-    """Walk the chain: (rows checked, problems, last known state per (project, entity, ref))."""
+def verify_chain(session: Session) -> tuple[int, list[ChainProblem]]:
+    """Walk the chain: (rows checked, problems). What the rows say of the records is
+    storage.records' business."""
     problems: list[ChainProblem] = []
-    last_state: LastStates = {}
     prev = GENESIS
     count = 0
     for ev in session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
@@ -144,5 +120,4 @@ def verify_chain(session: Session) -> tuple[int, list[ChainProblem], LastStates]
             problems.append(ChainProblem(ev.id, f"content was edited ({ev.action} {ev.entity} "
                                                 f"{ev.ref})"))
         prev = ev.hash
-        last_state[(ev.project_code or "", ev.entity, ev.ref)] = ev.after
-    return count, problems, last_state
+    return count, problems
