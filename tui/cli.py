@@ -252,11 +252,14 @@ sowtrack report summary --as-of 2026-03-10"""))
     p.add_argument("--cr", metavar="ID", help="cr: the change request")
     p.add_argument("--as-of", metavar="D", help="status: as of this date (default today)")
 
-    p = cmd(sub, "verify", "check the audit chain, every record and every signature; or "
-                           "a printed sheet against the ledger",
+    p = cmd(sub, "verify", "check the audit chain and its witnessed head, every record of "
+                           "every table against the audit log, every signature; or a printed "
+                           "sheet against the ledger, page by page",
             "sowtrack verify\nsowtrack verify CR-002.pdf", do_verify)
     p.add_argument("file", nargs="?", metavar="FILE.pdf",
-                   help="a sheet printed by sowtrack: is it still what the ledger holds?")
+                   help="a sheet printed by sowtrack: is it still what the ledger holds, "
+                        "does each page draw what the ledger prints, is the audit chain "
+                        "head it was printed at still in the chain?")
 
     p = cmd(sub, "backup", "copy a SQLite ledger into FILE, consistently, while others go on "
                            "writing (PostgreSQL: pg_dump)",
