@@ -32,15 +32,25 @@ from reportlab.platypus import (
     PageTemplate,
     Paragraph,
     Spacer,
-    Table,
     TableStyle,
 )
+from reportlab.platypus import Table as _Table
 
 from exports.fonts import cjk_font
 from model.rules import format_money, format_pd, format_signed_pd, round_money
 from model.sheets import METADATA_PREFIX, SheetMeta, Signatory, read_keywords  # noqa: F401
 
 # ---------------------------------------------------------------- styles and helpers
+
+
+class Table(_Table):
+    """Every sheet's table: its cells start in the sheet's font. ReportLab's default is
+    Helvetica, which a PDF then declares without embedding it (SPEC §8: nothing a
+    reader may lack)."""
+
+    def __init__(self, data: Any, *args: Any, **kwargs: Any):
+        super().__init__(data, *args, **kwargs)
+        self.setStyle(TableStyle([("FONTNAME", (0, 0), (-1, -1), cjk_font().regular)]))
 
 
 class Styles:
@@ -184,10 +194,19 @@ def signature_block(meta: SheetMeta, styles: Styles,
     return KeepTogether(parts) if keep else parts
 
 
+def new_drawing(width: float, height: float, **kwargs: Any) -> Drawing:
+    """A Drawing that starts in the sheet's font: reportlab.graphics would otherwise set
+    its default Helvetica, which every PDF then declares without embedding it."""
+    drawing = Drawing(width, height, **kwargs)
+    drawing.initialFontName = cjk_font().regular
+    return drawing
+
+
 def qr_drawing(payload: str, size: float = 24 * mm) -> Drawing:
     widget = QrCodeWidget(payload)
     x1, y1, x2, y2 = widget.getBounds()
-    drawing = Drawing(size, size, transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
+    drawing = new_drawing(size, size,
+                          transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
     drawing.add(widget)
     return drawing
 
@@ -201,8 +220,13 @@ def _numbered_canvas(meta: SheetMeta, styles: Styles) -> type[Canvas]:
     class NumberedCanvas(Canvas):
         def __init__(self, *args: Any, **kwargs: Any):
             # Start in the sheet's font, so no unused (non-embedded) Helvetica is declared.
-            kwargs.setdefault("initialFontName", styles.font)
+            # (BaseDocTemplate passes initialFontName=None explicitly.)
+            kwargs["initialFontName"] = kwargs.get("initialFontName") or styles.font
             super().__init__(*args, **kwargs)
+            # Dated the day it was printed, not ReportLab's invariant 2000-01-01: the same
+            # sheet printed the same day still gives the same bytes.
+            stamp = f"D:{meta.printed_on:%Y%m%d}000000+00'00'"
+            self.setDateFormatter(lambda *_: stamp)
             self._pages: list[dict] = []
 
         def showPage(self) -> None:  # noqa: N802 - ReportLab's name

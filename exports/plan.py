@@ -10,7 +10,15 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
-from exports.base import SheetDocument, Styles, data_table, fmt_pd, key_values, signature_block
+from exports.base import (
+    SheetDocument,
+    Styles,
+    data_table,
+    fmt_pd,
+    key_values,
+    new_drawing,
+    signature_block,
+)
 from exports.base import p as para
 from model.rules import GRADE_LABELS_ZH, pd_of_milli
 from model.sheet_plan import Milestone, PlanData
@@ -106,7 +114,7 @@ def burndown_drawing(data: PlanData, s: Styles, t: dict, width: float,
     pw, ph = width - left - right, height - bottom - top
     step = _nice_step(budget)
     ymax = max(step, math.ceil(budget / step) * step)
-    d = Drawing(width, height)
+    d = new_drawing(width, height)
 
     def x(i: float) -> float:
         return left + (pw * i / total if total else 0)

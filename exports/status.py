@@ -19,15 +19,17 @@ from reportlab.lib import colors
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
-from reportlab.platypus import KeepTogether, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, Spacer, TableStyle
 
 from exports.base import (
     SheetDocument,
     Styles,
+    Table,
     data_table,
     fmt_money,
     fmt_pd,
     key_values,
+    new_drawing,
     signed_pd,
 )
 from exports.base import p as para
@@ -202,7 +204,7 @@ def burndown_chart(data: StatusSheetData, styles: Styles, t: dict[str, str], wid
                    height: float) -> Drawing:
     """The burn-down as shapes: exact dates on x, person-days on y."""
     font = styles.font
-    drawing = Drawing(width, height)
+    drawing = new_drawing(width, height)
     left, right, bottom, top = 40.0, 14.0, 44.0, 22.0
     pw, ph = width - left - right, height - bottom - top
     series = data.series

@@ -15,11 +15,12 @@ from typing import Any
 
 from reportlab.lib import colors
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, PageBreak, Spacer, Table, TableStyle
+from reportlab.platypus import KeepTogether, PageBreak, Spacer, TableStyle
 
 from exports.base import (
     SheetDocument,
     Styles,
+    Table,
     data_table,
     fmt_pd,
     signature_block,
