@@ -12,11 +12,15 @@ from fractions import Fraction
 from typing import Any
 from xml.sax.saxutils import escape
 
+from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
-from reportlab.platypus import KeepTogether, Paragraph, Spacer
+from reportlab.platypus import KeepTogether, Paragraph, Spacer, TableStyle
 
 from exports.base import (
     SheetDocument,
+    Styles,
+    Table,
     data_table,
     fmt_money,
     fmt_pd,
@@ -27,6 +31,7 @@ from exports.base import (
 )
 from exports.base import p as para
 from exports.status import figure_tiles, grade_label
+from model import rules
 from model.sheet_acceptance import AcceptanceSheetData
 from model.sheets import Sheet
 
@@ -61,13 +66,14 @@ TEXT = {
         "p_no": "编号", "period": "期间", "effective_on": "生效日期", "signers": "签字人",
         "doc_id": "文档编号", "cr_title": "标题", "new_end": "新结束日期",
         "d_pd": "人天变更", "d_cost": "费用变更",
-        "conclusion": "经双方确认，乙方已按工作说明书及上述已生效的变更完成约定的交付内容，"
-                      "人天消耗与金额如上所列。双方签字后本项目验收通过，台账转为只读。",
+        "conclusion": "甲方验收结论（由甲方签字人勾选，并在意见栏中写明条件或理由）：",
+        "c_accepted": "通过", "c_conditional": "有条件通过", "c_rejected": "不通过",
+        "comments": "验收意见",
         "none": "无",
         "acc_open": "未签字", "acc_signing": "一方已签字（{who}），待另一方签字",
         "acc_effective": "已于 {d} 验收通过（{who}）",
         "doc_open": "待签字", "doc_signing": "一方已签", "doc_effective": "已生效",
-        "doc_withdrawn": "已撤回",
+        "doc_withdrawn": "已撤回", "doc_rejected": "不通过",
         "task_open": "未开始", "task_in_progress": "进行中", "task_done": "已完成",
         "prio_high": "高", "prio_medium": "中", "prio_low": "低",
         "party_client": "甲方", "party_vendor": "乙方",
@@ -106,16 +112,16 @@ TEXT = {
         "p_no": "No.", "period": "Period", "effective_on": "Effective", "signers": "Signed by",
         "doc_id": "Document", "cr_title": "Title", "new_end": "New end",
         "d_pd": "PD change", "d_cost": "Cost change",
-        "conclusion": "The parties confirm that the vendor has delivered the work of the "
-                      "Statement of Work and of the effective change requests above, with "
-                      "the person-days and amounts listed. Once signed by both parties the "
-                      "project is accepted and its ledger becomes read-only.",
+        "conclusion": "The client's conclusion (ticked by the client's signatory, with the "
+                      "conditions or reasons written in the comments):",
+        "c_accepted": "Accepted", "c_conditional": "Accepted with conditions",
+        "c_rejected": "Rejected", "comments": "Comments",
         "none": "none",
         "acc_open": "not signed", "acc_signing": "signed by one party ({who}); awaiting "
                                                  "the other party",
         "acc_effective": "accepted on {d} ({who})",
         "doc_open": "unsigned", "doc_signing": "one party signed",
-        "doc_effective": "effective", "doc_withdrawn": "withdrawn",
+        "doc_effective": "effective", "doc_withdrawn": "withdrawn", "doc_rejected": "rejected",
         "task_open": "open", "task_in_progress": "in progress", "task_done": "done",
         "prio_high": "high", "prio_medium": "medium", "prio_low": "low",
         "party_client": "client", "party_vendor": "vendor",
@@ -292,9 +298,27 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
         out.append(para(t["none"], s.body))
 
     # 8. conclusion and signatures, kept together on one page
-    out.append(KeepTogether([para(t["s_end"], s.h2), para(t["conclusion"], s.body),
+    out.append(KeepTogether([para(t["s_end"], s.h2), *conclusion_block(data, s, t, width),
                              *signature_block(meta, s, keep=False)]))
     return out
+
+
+def conclusion_block(data: AcceptanceSheetData, s: Styles, t: dict[str, str],
+                     width: float) -> list[Any]:
+    """The client's conclusion: three boxes to tick and a comments box while unsigned;
+    the conclusion and comments recorded with the client's signature once signed."""
+    # □ and ▣: the embedded font has no ☐ / ☑ (U+2610/2611).
+    # Our own words only (no user text), so the boxes may be drawn larger with markup.
+    marks = "&nbsp;" * 6
+    marks = marks.join(f'<font size="14">{"▣" if data.conclusion == c else "□"}</font> '
+                       f'{escape(t["c_" + c])}' for c in rules.CONCLUSIONS)
+    box = Table([[para(t["comments"], s.small)], [para(data.comment, s.body)]],
+                colWidths=[width], rowHeights=[None, None if data.comment else 22 * mm])
+    box.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.HexColor("#8a94a6")),
+                             ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    return [para(t["conclusion"], s.body), Spacer(1, 2 * mm),
+            Paragraph(marks, ParagraphStyle("marks", parent=s.body, leading=16)),
+            Spacer(1, 2 * mm), box]
 
 
 def grade_header(lang: str) -> str:

@@ -299,6 +299,10 @@ class Acceptance(Base):
     number: Mapped[str] = mapped_column(String(16))  # ACC-001, ACC-002 after a withdrawal
     status: Mapped[str] = mapped_column(String(16), default="open")
     effective_on: Mapped[date | None] = mapped_column(Date)
+    # Recorded with the client's signature: accepted | conditional | rejected, and why.
+    conclusion: Mapped[str | None] = mapped_column(String(16))
+    comment: Mapped[str] = mapped_column(Text, default="", server_default="",
+                                         info={"multiline": True})
 
 
 class Signature(Base):

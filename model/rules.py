@@ -23,7 +23,7 @@ from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 from functools import lru_cache
 
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError
 from model.permissions import Action, Actor, allowed
 
 GRADES: tuple[str, ...] = ("junior", "intermediate", "senior", "expert", "senior_expert")
@@ -457,6 +457,11 @@ DOC_OPEN = "open"  # no signature yet: content may change
 DOC_SIGNING = "signing"  # one party signed: content frozen
 DOC_EFFECTIVE = "effective"  # both parties signed
 DOC_WITHDRAWN = "withdrawn"
+DOC_REJECTED = "rejected"  # an acceptance whose client signature rejected it
+DOC_CLOSED = (DOC_WITHDRAWN, DOC_REJECTED)  # no longer counts: its signatures bind nothing
+
+# The acceptance's conclusion, recorded with the client's signature (SPEC §8).
+CONCLUSIONS = ("accepted", "conditional", "rejected")
 
 
 def may_sign(party: str, role: str) -> bool:
@@ -464,11 +469,33 @@ def may_sign(party: str, role: str) -> bool:
     return allowed(Actor("signer", party, role), Action.SIGN)
 
 
+def acceptance_conclusion(party: str, conclusion: str | None,
+                          comment: str) -> tuple[str | None, str]:
+    """(conclusion, comment) a signature of the acceptance records, or a refusal.
+
+    Only the client's signature records a conclusion; without one it is ``accepted``.
+    Accepting with conditions, or rejecting, says why in the comment."""
+    if party != "client":
+        if conclusion is not None or comment:
+            field = "conclusion" if conclusion is not None else "comment"
+            raise FieldError(field, "only the client's signature records the acceptance's "
+                                    "conclusion and comments")
+        return None, ""
+    conclusion = conclusion or "accepted"
+    if conclusion not in CONCLUSIONS:
+        raise FieldError("conclusion", f"{conclusion!r} is not one of "
+                                       f"{', '.join(CONCLUSIONS)}")
+    if conclusion != "accepted" and not comment.strip():
+        raise FieldError("comment", f"a {conclusion} acceptance says why: give the "
+                                    f"{'conditions' if conclusion == 'conditional' else 'reasons'}")
+    return conclusion, comment.strip()
+
+
 def check_signature(doc: str, status: str, existing: Sequence[SignatureFact],
                     new: SignatureFact, not_before: date | None = None) -> None:
     """Raise LedgerError when ``new`` may not sign the document ``doc``."""
-    if status == DOC_WITHDRAWN:
-        raise LedgerError(f"{doc}: is withdrawn and cannot be signed")
+    if status in DOC_CLOSED:
+        raise LedgerError(f"{doc}: is {status} and cannot be signed")
     if status == DOC_EFFECTIVE:
         raise LedgerError(f"{doc}: is already signed by both parties")
     if not may_sign(new.party, new.role):

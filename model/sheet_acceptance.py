@@ -110,6 +110,8 @@ class AcceptanceSheetData:
     acceptance_status: str  # open | signing | effective
     accepted_on: date | None
     acceptance_signers: tuple[SignatureView, ...]
+    conclusion: str | None = None  # recorded with the client's signature
+    comment: str = ""
 
     @property
     def hours_per_day(self) -> Fraction:

@@ -89,6 +89,8 @@ class SignoffView:
     status: str
     effective_on: date | None
     signatures: tuple[SignatureView, ...]
+    conclusion: str | None = None  # the acceptance: accepted | conditional | rejected
+    comment: str = ""  # the acceptance: the client's comments
 
 
 @dataclass(frozen=True)

@@ -99,7 +99,8 @@ def period_record(p: Period) -> dict[str, Any]:
 
 
 def acceptance_record(a: Acceptance) -> dict[str, Any]:
-    return {"number": a.number, "status": a.status, "effective_on": _iso(a.effective_on)}
+    return {"number": a.number, "status": a.status, "effective_on": _iso(a.effective_on),
+            "conclusion": a.conclusion, "comment": a.comment or ""}
 
 
 def signature_record(sig: Signature, doc: str) -> dict[str, Any]:

@@ -309,7 +309,7 @@ class Ledger:
         """The acceptance document not withdrawn, if one was raised."""
         return s.scalars(select(Acceptance).where(
             Acceptance.project_id == project.id,
-            Acceptance.status != rules.DOC_WITHDRAWN)).first()
+            Acceptance.status.not_in(rules.DOC_CLOSED))).first()
 
     @staticmethod
     def _locking_period(s: Session, project: Project, on: date) -> Period | None:
@@ -1247,6 +1247,11 @@ class Ledger:
         with reading(self.engine) as s:
             return s.execute(select(AuditEvent.hash).where(AuditEvent.id == row_id)).scalar()
 
+    def _acceptance_view(self, s: Session, acc: Acceptance) -> SignoffView:
+        return SignoffView("acceptance", acc.number, None, None, acc.status, acc.effective_on,
+                           self._signature_views(s, "acceptance", acc.id), acc.conclusion,
+                           acc.comment or "")
+
     def _period_view(self, s: Session, p: Period) -> SignoffView:
         return SignoffView("period", p.number, p.first, p.last, p.status, p.effective_on,
                            self._signature_views(s, "period", p.id))
@@ -1275,14 +1280,20 @@ class Ledger:
                 "signed_periods": list(periods), "quotas_used": quotas,
                 "blockers": [_blocker_state(b) for b in blockers]}
 
-    def sign_acceptance(self, on: str | date | None = None) -> SignoffView:
-        """Sign the final acceptance; once both parties have, the project is read-only."""
+    def sign_acceptance(self, on: str | date | None = None, conclusion: str | None = None,
+                        comment: str = "") -> SignoffView:
+        """Sign the final acceptance; once both parties have, the project is read-only.
+
+        The client's signature records the conclusion (accepted, conditional, rejected)
+        and comments; a rejected acceptance closes the document, not the project."""
         with writing(self.engine) as s:
             project = self._project(s)
             if project.accepted_on is not None:
                 raise LedgerError(f"project {project.code} was accepted on "
                                   f"{project.accepted_on}; the ledger is read-only")
-            self._acting(s, project, Action.SIGN)  # before a new acceptance is written
+            signer = self._acting(s, project, Action.SIGN)  # before an acceptance is written
+            conclusion, comment = rules.acceptance_conclusion(signer.party, conclusion,
+                                                              comment)
             acc = self._live_acceptance(s, project)
             if acc is None:
                 # A withdrawn acceptance keeps its signatures; a new document is raised.
@@ -1296,12 +1307,17 @@ class Ledger:
                                                after=records.acceptance_record(acc))
             self._sign(s, project, "acceptance", acc, acc.number,
                        self._acceptance_content(s, project), on, project.start)
+            if conclusion is not None:
+                acc.conclusion, acc.comment = conclusion, comment
+                if conclusion == "rejected":
+                    acc.status, acc.effective_on = rules.DOC_REJECTED, None
+                self._audit(s, project).record("conclude", "acceptance", acc.number,
+                                               after=records.acceptance_record(acc))
             if acc.status == rules.DOC_EFFECTIVE:
                 project.accepted_on = acc.effective_on
                 self._audit(s, project).record("accept", "project", project.code,
                                                after={"accepted_on": acc.effective_on})
-            return SignoffView("acceptance", acc.number, None, None, acc.status,
-                               acc.effective_on, self._signature_views(s, "acceptance", acc.id))
+            return self._acceptance_view(s, acc)
 
     def withdraw_signoff(self, number: str) -> SignoffView:
         """Withdraw a period or the acceptance that is not yet signed by both parties."""
@@ -1321,8 +1337,8 @@ class Ledger:
             if doc.status == rules.DOC_EFFECTIVE:
                 raise LedgerError(f"{doc.number}: is signed by both parties and cannot be "
                                   f"withdrawn")
-            if doc.status == rules.DOC_WITHDRAWN:
-                raise LedgerError(f"{doc.number}: is already withdrawn")
+            if doc.status in rules.DOC_CLOSED:
+                raise LedgerError(f"{doc.number}: is already {doc.status}")
             doc.status = rules.DOC_WITHDRAWN
             self._audit(s, project).record("withdraw", kind, doc.number,
                                            after={"status": doc.status})
@@ -1339,9 +1355,7 @@ class Ledger:
                 select(Period).where(Period.project_id == project.id).order_by(Period.first))]
             for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)
                                  .order_by(Acceptance.id)):
-                views.append(SignoffView("acceptance", acc.number, None, None, acc.status,
-                                         acc.effective_on,
-                                         self._signature_views(s, "acceptance", acc.id)))
+                views.append(self._acceptance_view(s, acc))
             return views
 
     # ------------------------------------------------------------ quotas
@@ -1479,7 +1493,7 @@ class Ledger:
                 out.append(("period", p.id, p.number, self._period_content(s, project, p)))
         for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)
                              .order_by(Acceptance.id)):
-            if acc.status != rules.DOC_WITHDRAWN:
+            if acc.status not in rules.DOC_CLOSED:
                 out.append(("acceptance", acc.id, acc.number,
                             self._acceptance_content(s, project)))
         return out

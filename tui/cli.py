@@ -182,8 +182,15 @@ sowtrack report summary --as-of 2026-03-10"""))
     p.add_argument("--to", dest="last", required=True, metavar="D", help="last date")
     p.add_argument("--on", metavar="D", help="the date of the (paper) signature (default today)")
     p = cmd(ssub, "acceptance", "sign the final acceptance as --as",
-            "sowtrack --as li.na signoff acceptance --on 2026-06-05", do_signoff_acceptance)
+            "sowtrack --as li.na signoff acceptance --on 2026-06-05 --conclusion accepted\n"
+            "sowtrack --as li.na signoff acceptance --conclusion conditional "
+            "--comment 'fix the OCR timeout by 06-30'", do_signoff_acceptance)
     p.add_argument("--on", metavar="D", help="the date of the (paper) signature (default today)")
+    p.add_argument("--conclusion", choices=rules.CONCLUSIONS,
+                   help="the client's conclusion (default accepted); rejected closes this "
+                        "acceptance, not the project")
+    p.add_argument("--comment", metavar="TEXT",
+                   help="the client's comments: the conditions, or why it is rejected")
     p = cmd(ssub, "withdraw", "withdraw a period or the acceptance not yet signed by both",
             "sowtrack --as zhang.wei signoff withdraw TS-002", do_signoff_withdraw)
     p.add_argument("id", metavar="ID")
@@ -526,7 +533,11 @@ def _signoff_line(v: Any) -> str:
     span = f" {v.first}..{v.last}" if v.first else ""
     state = {rules.DOC_EFFECTIVE: f"signed by both parties, effective {v.effective_on}",
              rules.DOC_SIGNING: "signed by one party, waiting for the other",
-             rules.DOC_OPEN: "not signed", rules.DOC_WITHDRAWN: "withdrawn"}[v.status]
+             rules.DOC_OPEN: "not signed", rules.DOC_WITHDRAWN: "withdrawn",
+             rules.DOC_REJECTED: "rejected by the client"}[v.status]
+    conclusion = getattr(v, "conclusion", None)
+    if conclusion and v.status != rules.DOC_REJECTED:
+        state += f"; the client's conclusion: {conclusion}"
     return f"{v.number}{span}: {state}"
 
 
@@ -536,7 +547,8 @@ def do_signoff_period(args: argparse.Namespace) -> int:
 
 
 def do_signoff_acceptance(args: argparse.Namespace) -> int:
-    _out(_signoff_line(_ledger(args).sign_acceptance(args.on)))
+    _out(_signoff_line(_ledger(args).sign_acceptance(args.on, args.conclusion,
+                                                     args.comment or "")))
     return 0
 
 

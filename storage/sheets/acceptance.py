@@ -27,7 +27,7 @@ from storage.sheets import SheetParts, signatories
 def live_acceptance(ledger: Ledger) -> SignoffView | None:
     """The acceptance document being signed or signed (not a withdrawn one), if any."""
     live = [s for s in ledger.signoffs()
-            if s.kind == "acceptance" and s.status != rules.DOC_WITHDRAWN]
+            if s.kind == "acceptance" and s.status not in rules.DOC_CLOSED]
     return live[-1] if live else None
 
 
@@ -96,7 +96,8 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
         blockers=blockers, periods=periods, changes=changes,
         acceptance_number=acc.number if acc else None,
         acceptance_status=acc.status if acc else rules.DOC_OPEN,
-        accepted_on=project.accepted_on, acceptance_signers=_signers(acc))
+        accepted_on=project.accepted_on, acceptance_signers=_signers(acc),
+        conclusion=acc.conclusion if acc else None, comment=acc.comment if acc else "")
     title = "项目验收报告" if request.language == "zh" else "Acceptance Report"
     return SheetParts(title, ledger.acceptance_content(), data,
                       signatories(ledger, acc.signatures if acc else ()))
