@@ -167,17 +167,20 @@ def signature_block(meta: SheetMeta, styles: Styles,
     one always breaks the page).
     """
     cols = []
+    colon = "：" if meta.language == "zh" else ": "  # 全角 in Chinese
     for party in ("client", "vendor"):
         people = [s for s in meta.signatories if s.party == party] or [Signatory(party, "")]
         company = meta.vendor if party == "vendor" else meta.client
-        lines: list[list[object]] = [[p(f"{meta.label(party)}: {company}", styles.head)]]
+        lines: list[list[object]] = [[p(f"{meta.label(party)}{colon}{company}", styles.head)]]
         for s in people:
-            lines.append([p(f"{meta.label('name')}: {s.name}", styles.cell)])
-            lines.append([p(f"{meta.label('title')}: {s.title}", styles.cell)])
-            on = (f"{s.signed_on}  ({meta.label('signed_in_ledger')})" if s.signed_on
+            lines.append([p(f"{meta.label('name')}{colon}{s.name}", styles.cell)])
+            lines.append([p(f"{meta.label('title')}{colon}{s.title}", styles.cell)])
+            recorded = meta.label("signed_in_ledger")
+            on = ((f"{s.signed_on}（{recorded}）" if meta.language == "zh"
+                   else f"{s.signed_on}  ({recorded})") if s.signed_on
                   else "________________")
-            lines.append([p(f"{meta.label('date')}: {on}", styles.cell)])
-            lines.append([p(f"{meta.label('signature')}: ______________________",
+            lines.append([p(f"{meta.label('date')}{colon}{on}", styles.cell)])
+            lines.append([p(f"{meta.label('signature')}{colon}______________________",
                             styles.cell)])
             lines.append([Spacer(1, 3 * mm)])
         seal = Table([[p(meta.label("seal"), styles.small)]], colWidths=[32 * mm],

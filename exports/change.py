@@ -75,7 +75,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
                           total_rows=1))
     if lang == "zh":
         out.append(Spacer(1, 2 * mm))
-        out.append(para(f"{t['capitals']}: {money_capitals(data.cost_delta)}", s.body))
+        out.append(para(f"{t['capitals']}：{money_capitals(data.cost_delta)}", s.body))
 
     out.append(para(t["quotas"], s.h2))
     if data.quotas:

@@ -147,6 +147,10 @@ def test_the_client_signs_first_and_each_party_has_a_seal_box(
         seal: str) -> None:
     example.new_cr("More senior time", deltas={"senior": "2"}, on="2026-03-05")
     _, path = _cr_form(example, "CR-001", tmp_path / "cr.pdf", language)
+    text = _text(path)
+    colon = "：" if language == "zh" else ": "  # full-width punctuation in Chinese
+    for label in (client, vendor):
+        assert f"{label}{colon}" in text
     runs = _labels_at(path, (client, vendor, seal))
     seals = [r for r in runs if r[0] == seal]
     assert len(seals) == 2, runs  # one seal box per party
