@@ -221,6 +221,10 @@ def test_export_lang_overrides_the_sows_language(kind, sow, lang, demos, tmp_pat
     assert titles[lang] in first and titles[sow] not in first
     page_label = "第 1 页" if lang == "zh" else "page 1 of"
     assert page_label in first
+    if kind in ("cr", "plan"):  # grades by their title in the sheet's language (one function)
+        text = "\n".join(page.extract_text() for page in reader.pages)
+        assert ("资深技术专家" if lang == "zh" else "Senior technical expert") in text
+        assert "senior_expert" not in text
     capsys.readouterr()
     # verify prints it again in the language it carries: every page matches.
     assert main(["--db", db, "verify", str(out)]) == 0, capsys.readouterr()
