@@ -37,7 +37,14 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as _Table
 
 from exports.fonts import cjk_font
-from model.rules import format_money, format_pd, format_signed_pd, round_money
+from model.rules import (
+    GRADE_LABELS_EN,
+    GRADE_LABELS_ZH,
+    format_money,
+    format_pd,
+    format_signed_pd,
+    round_money,
+)
 from model.sheets import METADATA_PREFIX, SheetMeta, Signatory, read_keywords  # noqa: F401
 
 # ---------------------------------------------------------------- styles and helpers
@@ -89,6 +96,12 @@ def p(text: object, style: ParagraphStyle) -> Paragraph:
 fmt_pd = format_pd
 fmt_money = format_money
 signed_pd = format_signed_pd
+
+
+def grade_title(grade: str, lang: str) -> str:
+    """A grade as a sheet names it: its title in the sheet's language (高级工程师,
+    Senior engineer), never its key; a grade without a title keeps its key."""
+    return (GRADE_LABELS_ZH if lang == "zh" else GRADE_LABELS_EN).get(grade, grade)
 
 
 def money_capitals(value: Fraction | int | Decimal) -> str:
@@ -156,32 +169,35 @@ def key_values(pairs: Sequence[tuple[str, object]], styles: Styles,
 
 def signature_block(meta: SheetMeta, styles: Styles,
                     keep: bool = True) -> KeepTogether | list[Any]:
-    """One column per party: name, title, date, signature line; a seal box for the client.
+    """One column per party, the client (甲方) first and the vendor (乙方) second: name,
+    title, date, signature line and a seal box for each.
 
     Kept together on one page; with ``keep=False``, the bare flowables, for a caller
     that keeps them together with what precedes them (a KeepTogether nested in another
     one always breaks the page).
     """
     cols = []
-    for party in ("vendor", "client"):
+    colon = "：" if meta.language == "zh" else ": "  # 全角 in Chinese
+    for party in ("client", "vendor"):
         people = [s for s in meta.signatories if s.party == party] or [Signatory(party, "")]
         company = meta.vendor if party == "vendor" else meta.client
-        lines: list[list[object]] = [[p(f"{meta.label(party)}: {company}", styles.head)]]
+        lines: list[list[object]] = [[p(f"{meta.label(party)}{colon}{company}", styles.head)]]
         for s in people:
-            lines.append([p(f"{meta.label('name')}: {s.name}", styles.cell)])
-            lines.append([p(f"{meta.label('title')}: {s.title}", styles.cell)])
-            on = (f"{s.signed_on}  ({meta.label('signed_in_ledger')})" if s.signed_on
+            lines.append([p(f"{meta.label('name')}{colon}{s.name}", styles.cell)])
+            lines.append([p(f"{meta.label('title')}{colon}{s.title}", styles.cell)])
+            recorded = meta.label("signed_in_ledger")
+            on = ((f"{s.signed_on}（{recorded}）" if meta.language == "zh"
+                   else f"{s.signed_on}  ({recorded})") if s.signed_on
                   else "________________")
-            lines.append([p(f"{meta.label('date')}: {on}", styles.cell)])
-            lines.append([p(f"{meta.label('signature')}: ______________________",
+            lines.append([p(f"{meta.label('date')}{colon}{on}", styles.cell)])
+            lines.append([p(f"{meta.label('signature')}{colon}______________________",
                             styles.cell)])
             lines.append([Spacer(1, 3 * mm)])
-        if party == "client":
-            seal = Table([[p(meta.label("seal"), styles.small)]], colWidths=[32 * mm],
-                         rowHeights=[26 * mm])
-            seal.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
-                                      ("VALIGN", (0, 0), (-1, -1), "TOP")]))
-            lines.append([seal])
+        seal = Table([[p(meta.label("seal"), styles.small)]], colWidths=[32 * mm],
+                     rowHeights=[26 * mm])
+        seal.setStyle(TableStyle([("BOX", (0, 0), (-1, -1), 0.6, colors.grey),
+                                  ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+        lines.append([seal])
         inner = Table(lines, colWidths=[82 * mm])
         inner.setStyle(TableStyle([("TOPPADDING", (0, 0), (-1, -1), 2),
                                    ("BOTTOMPADDING", (0, 0), (-1, -1), 2)]))

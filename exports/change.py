@@ -12,13 +12,13 @@ from exports.base import (
     data_table,
     fmt_money,
     fmt_pd,
+    grade_title,
     key_values,
     money_capitals,
     signature_block,
     signed_pd,
 )
 from exports.base import p as para
-from model.rules import GRADE_LABELS_ZH
 from model.sheet_change import ChangeSheetData
 from model.sheets import Sheet
 
@@ -28,6 +28,8 @@ TEXT = {
            "grade": "职级", "before": "变更前人天", "delta": "变更人天", "after": "变更后人天",
            "rate": "人天单价", "cost": "费用变更", "total": "合计",
            "capitals": "费用变更（大写）", "quotas": "额度变更", "quota": "额度",
+           "quota_before": "变更前次数", "quota_delta": "变更次数",
+           "quota_after": "变更后次数",
            "schedule": "工期影响", "end": "结束日期", "wd": "工作日",
            "budget": "预算变更前后", "amount": "金额",
            "basis": "口头要求不作为变更依据，本书面变更申请单经双方签字后方为唯一依据。",
@@ -38,6 +40,8 @@ TEXT = {
            "grade": "Grade", "before": "PD before", "delta": "PD change", "after": "PD after",
            "rate": "Day rate", "cost": "Cost change", "total": "Total",
            "capitals": "Cost change in words", "quotas": "Quota changes", "quota": "Quota",
+           "quota_before": "Count before", "quota_delta": "Count change",
+           "quota_after": "Count after",
            "schedule": "Schedule impact", "end": "End date", "wd": "working days",
            "budget": "Budget before and after", "amount": "Amount",
            "basis": "Oral requests are not honoured: this written form, signed by both "
@@ -55,14 +59,14 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     status = t[f"status_{cr.status}"] + (f" {cr.effective_on}" if cr.effective_on else "")
     out: list[Any] = [key_values([
         (t["number"], cr.number), (t["title"], cr.title),
-        (t["raised"], f"{cr.raised_on} / {cr.raised_by or ''}"), (t["status"], status),
+        (t["raised"], f"{cr.raised_on} / {data.raised_by_name or cr.raised_by or ''}"),
+        (t["status"], status),
         (t["reason"], cr.reason or t["none"])], s)]
 
     out.append(para(t["deltas"], s.h2))
     changed = [g for g in data.grades if g.delta_pd]
-    rows = [[g.grade + (f" {GRADE_LABELS_ZH.get(g.grade, '')}" if lang == "zh" else ""),
-             signed_pd(g.delta_pd), fmt_money(g.rate_minor / 100), fmt_money(g.cost_delta)]
-            for g in changed]
+    rows = [[grade_title(g.grade, lang), signed_pd(g.delta_pd), fmt_money(g.rate_minor / 100),
+             fmt_money(g.cost_delta)] for g in changed]
     rows.append([t["total"], signed_pd(sum((g.delta_pd for g in changed), 0)), "",
                  fmt_money(data.cost_delta)])
     out.append(data_table([t["grade"], t["delta"], f"{t['rate']} ({cur})",
@@ -71,14 +75,15 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
                           total_rows=1))
     if lang == "zh":
         out.append(Spacer(1, 2 * mm))
-        out.append(para(f"{t['capitals']}: {money_capitals(data.cost_delta)}", s.body))
+        out.append(para(f"{t['capitals']}：{money_capitals(data.cost_delta)}", s.body))
 
     out.append(para(t["quotas"], s.h2))
     if data.quotas:
-        out.append(data_table([t["quota"], t["before"].replace("人天", "额度"), t["delta"],
-                               t["after"]],
-                              [[f"{q.key} {q.title}", q.before, signed_pd(q.delta),
-                                q.before + q.delta] for q in data.quotas], s,
+        # A quota counts rounds or sessions, not person-days.
+        out.append(data_table([t["quota"], t["quota_before"], t["quota_delta"],
+                               t["quota_after"]],
+                              [[q.title, q.before, f"{q.delta:+d}", q.before + q.delta]
+                               for q in data.quotas], s,
                               widths=[85 * mm, 30 * mm, 30 * mm, 30 * mm], right=[1, 2, 3]))
     else:
         out.append(para(t["none"], s.body))
@@ -89,9 +94,8 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
         (t["wd"], f"{data.working_days_before} → {data.working_days_after}")], s))
 
     out.append(para(t["budget"], s.h2))
-    rows = [[g.grade + (f" {GRADE_LABELS_ZH.get(g.grade, '')}" if lang == "zh" else ""),
-             fmt_pd(g.before_pd), signed_pd(g.delta_pd), fmt_pd(g.after_pd)]
-            for g in data.grades]
+    rows = [[grade_title(g.grade, lang), fmt_pd(g.before_pd), signed_pd(g.delta_pd),
+             fmt_pd(g.after_pd)] for g in data.grades]
     rows.append([t["total"], fmt_pd(data.budget_before),
                  signed_pd(data.budget_after - data.budget_before), fmt_pd(data.budget_after)])
     rows.append([f"{t['amount']} ({cur})", fmt_money(data.cost(False)),

@@ -15,12 +15,13 @@ from exports.base import (
     Styles,
     data_table,
     fmt_pd,
+    grade_title,
     key_values,
     new_drawing,
     signature_block,
 )
 from exports.base import p as para
-from model.rules import GRADE_LABELS_ZH, pd_of_milli
+from model.rules import pd_of_milli
 from model.sheet_plan import Milestone, PlanData
 from model.sheets import Sheet
 
@@ -83,7 +84,7 @@ MOVED = colors.HexColor("#b42318")
 def _grade(grade: str | None, lang: str) -> str:
     if not grade:
         return ""
-    return f"{grade} {GRADE_LABELS_ZH.get(grade, '')}".strip() if lang == "zh" else grade
+    return grade_title(grade, lang)
 
 
 def _milli(value: int | None, t: dict) -> str:

@@ -34,6 +34,13 @@ GRADE_LABELS_ZH = {
     "expert": "高级技术专家",
     "senior_expert": "资深技术专家",
 }
+GRADE_LABELS_EN = {
+    "junior": "Junior engineer",
+    "intermediate": "Intermediate engineer",
+    "senior": "Senior engineer",
+    "expert": "Technical expert",
+    "senior_expert": "Senior technical expert",
+}
 PARTIES: tuple[str, ...] = ("vendor", "client")
 ROLES: tuple[str, ...] = ("lead", "engineer", "signatory")
 LOCATIONS: tuple[str, ...] = ("onsite", "remote")

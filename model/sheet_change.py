@@ -37,13 +37,14 @@ class QuotaChange:
 class ChangeSheetData:
     cr: ChangeView
     currency: str
-    as_of: date  # the budget "before" is the budget on this date without this CR
+    as_of: date  # the day it took effect, or the day printed while it is pending
     grades: tuple[GradeChange, ...]  # every grade with a budget or a delta
     quotas: tuple[QuotaChange, ...]
     end_before: date
     end_after: date
     working_days_before: int
     working_days_after: int
+    raised_by_name: str = ""  # the name of the person who raised it
 
     @property
     def budget_before(self) -> Fraction:

@@ -1159,6 +1159,23 @@ class Ledger:
             project = self._project(s)
             return self._change_view(s, project, self._cr(s, project, number))
 
+    def effective_order(self) -> list[str]:
+        """The effective CRs in the order they took effect: by effective date, then by
+        the signature that made each effective (its last signature row: ids follow the
+        order of signing, so two CRs signed the same day keep their order)."""
+        with reading(self.engine) as s:
+            project = self._project(s)
+            rows = s.execute(
+                select(ChangeRequest.number, ChangeRequest.effective_on,
+                       func.max(Signature.id))
+                .join(Signature, (Signature.doc_kind == "cr")
+                      & (Signature.doc_id == ChangeRequest.id))
+                .where(ChangeRequest.project_id == project.id,
+                       ChangeRequest.status == rules.DOC_EFFECTIVE)
+                .group_by(ChangeRequest.id, ChangeRequest.number,
+                          ChangeRequest.effective_on))
+            return [number for number, _, _ in sorted(rows, key=lambda r: (r[1], r[2]))]
+
     # ------------------------------------------------------------ sign-offs
 
     def _period_content(self, s: Session, project: Project, period: Period) -> dict[str, Any]:

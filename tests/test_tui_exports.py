@@ -325,3 +325,27 @@ def test_default_names():
     assert req.as_of == date(2026, 11, 21)
     assert default_name("P", req) == "P-status-2026-11-21.pdf"
     assert default_name("P", sheet_request({"kind": "plan"})) == "P-plan.pdf"
+
+
+def test_the_view_prints_in_the_language_chosen(tmp_path):
+    """The language defaults to the SOW's (zh for the demo); English is a choice away."""
+    ledger = demo_ledger(tmp_path)
+    out = tmp_path / "cr-en.pdf"
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot):
+        screen = await _open(pilot)
+        await _choose(pilot, screen, "cr")
+        seen["default"] = screen.query_one("#ex-lang", Select).value
+        screen.query_one("#ex-lang", Select).value = "en"
+        screen.query_one("#ex-out", Input).value = str(out)
+        await _export(pilot, screen)
+        seen["error"] = str(screen.query_one("#ex-error", Static).render())
+
+    drive(ledger, scenario)
+    assert seen["default"] == "zh"
+    assert seen["error"] == "", seen["error"]
+    assert _keywords(out)["lang"] == "en"
+    from pypdf import PdfReader
+
+    assert "Change Request Form CR-002" in PdfReader(str(out)).pages[0].extract_text()

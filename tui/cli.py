@@ -258,6 +258,8 @@ sowtrack report summary --as-of 2026-03-10"""))
                    help="timesheet: one sheet per person, each with its signatures")
     p.add_argument("--cr", metavar="ID", help="cr: the change request")
     p.add_argument("--as-of", metavar="D", help="status: as of this date (default today)")
+    p.add_argument("--lang", metavar="zh|en",
+                   help="a sheet: print it in this language (default: the SOW's)")
 
     p = cmd(sub, "verify", "check the audit chain and its witnessed head, every record of "
                            "every table against the audit log, every signature; or a printed "
@@ -677,8 +679,9 @@ def do_burndown(args: argparse.Namespace) -> int:
 
 def sheet_request(args: argparse.Namespace) -> Any:
     """The SheetRequest of `export KIND` options; refuses missing or stray options."""
-    from model.sheets import SheetRequest
-    from storage.sowfile import parse_date
+    from dataclasses import replace
+
+    from model.sheets import LANGUAGES
 
     kind = args.kind
     applies = {"--from": ("timesheet", args.first), "--to": ("timesheet", args.last),
@@ -690,6 +693,17 @@ def sheet_request(args: argparse.Namespace) -> Any:
             raise LedgerError(f"{option}: does not apply to `export {kind}` (only to {only})")
     if args.person and args.per_person:
         raise LedgerError("--per-person: not with --person (one sheet for one person)")
+    language = getattr(args, "lang", None)
+    if language is not None and language not in LANGUAGES:
+        raise LedgerError(f"--lang: {language!r} is not one of {', '.join(LANGUAGES)}")
+    request = _sheet_request(args, kind)
+    return replace(request, language=language) if language else request
+
+
+def _sheet_request(args: argparse.Namespace, kind: str) -> Any:
+    from model.sheets import SheetRequest
+    from storage.sowfile import parse_date
+
     if kind == "timesheet":
         if not args.first or not args.last:
             raise LedgerError("--from/--to: a timesheet needs its period")
@@ -746,6 +760,8 @@ def do_export(args: argparse.Namespace) -> int:
         write_sheet(_ledger(args), request, args.out, args.force)
         _out(f"wrote {args.out}")
         return 0
+    if args.lang:
+        raise LedgerError("--lang: does not apply to `export sow` (only to a sheet)")
     ledger = _ledger(args)
     protected = ledger_protected(ledger)
     check_target(args.out, force=args.force, protected=protected)

@@ -1,9 +1,10 @@
 """Exports (导出): print a sheet as PDF, and check a printed sheet against the ledger.
 
 Choose the sheet (acceptance report 验收报告, timesheet confirmation 工时确认单, change
-request form 变更申请单, work plan 工作计划, status report 状态报告), its parameters
-and where to save it (an existing file only with "overwrite an existing file" ticked:
-the rule of ``export --out``, storage.outfile); ``x`` builds it from the ledger and
+request form 变更申请单, work plan 工作计划, status report 状态报告), its parameters,
+its language (the SOW's unless another is chosen: ``export --lang``) and where to save
+it (an existing file only with "overwrite an existing file" ticked: the rule of
+``export --out``, storage.outfile); ``x`` builds it from the ledger and
 draws it in a thread worker (the view shows which step it is at, and never blocks),
 then shows the file, its document id and the SHA-256 of its content. ``v`` reads a PDF
 back and says whether the ledger still holds exactly what it printed, and who has signed
@@ -50,6 +51,9 @@ SHEETS: tuple[tuple[str, str], ...] = (
     ("plan", "工作计划 work plan"),
     ("status", "状态报告 status report"),
 )
+
+#: the languages a sheet is printed in (the SOW's is chosen when the view opens)
+LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (("中文 Chinese", "zh"), ("English", "en"))
 
 #: where sheets go unless the path says otherwise (created on the first export)
 EXPORT_DIR = "~/sowtrack-exports"
@@ -123,7 +127,8 @@ def sheet_request(values: dict[str, object]) -> SheetRequest:
         kind=kind, first=text("first", "timesheet"), last=text("last", "timesheet"),
         person=text("person", "timesheet"),
         per_person=kind == "timesheet" and bool(values.get("per_person")),
-        cr=text("cr", "cr"), as_of=text("as_of", "status")))
+        cr=text("cr", "cr"), as_of=text("as_of", "status"),
+        lang=str(values.get("lang") or "") or None))
 
 
 #: the form's name for the path field, and how to say "overwrite" there (no flags in the app)
@@ -217,6 +222,9 @@ class ExportsScreen(LedgerScreen):
                 with Vertical(id="ex-status-group", classes="ex-group"):
                     yield Label("As of")
                     yield Input(id="ex-as-of", placeholder="YYYY-MM-DD", compact=True)
+                yield Label("Language")
+                yield Select(LANGUAGE_CHOICES, id="ex-lang", allow_blank=False,
+                             compact=True)
                 yield Label("Save to")
                 yield Input(id="ex-out", compact=True)
                 yield Checkbox("overwrite an existing file", id="ex-overwrite", compact=True)
@@ -265,6 +273,7 @@ class ExportsScreen(LedgerScreen):
             self.query_one("#ex-first", Input).value = first.isoformat()
             self.query_one("#ex-last", Input).value = last.isoformat()
             self.query_one("#ex-as-of", Input).value = self.today.isoformat()
+            self.query_one("#ex-lang", Select).value = data.project.language
         self._params_changed()
 
     # ------------------------------------------------------------ the form
@@ -278,6 +287,7 @@ class ExportsScreen(LedgerScreen):
                 "last": self.query_one("#ex-last", Input).value, "person": sel("#ex-person"),
                 "per_person": self.query_one("#ex-per-person", Checkbox).value,
                 "cr": sel("#ex-cr"), "as_of": self.query_one("#ex-as-of", Input).value,
+                "lang": sel("#ex-lang"),
                 "out": self.query_one("#ex-out", Input).value,
                 "overwrite": self.query_one("#ex-overwrite", Checkbox).value}
 
