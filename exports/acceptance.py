@@ -8,6 +8,7 @@ requests with their document ids; the conclusion and the signatures.
 
 from __future__ import annotations
 
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 from xml.sax.saxutils import escape
@@ -30,8 +31,9 @@ from exports.base import (
     signed_pd,
 )
 from exports.base import p as para
-from exports.status import figure_tiles, grade_label
+from exports.status import figure_tiles, grade_label, money_by_grade
 from model import rules
+from model.rules import round_to_total
 from model.sheet_acceptance import AcceptanceSheetData
 from model.sheets import Sheet
 
@@ -172,17 +174,23 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     # 2. deliverables
     out.append(para(t["s_deliver"], s.h2))
     if data.deliverables:
+        # each column adds up to its total as printed; variance is consumed less
+        # estimate as printed
+        estimates = round_to_total([d.estimate_pd for d in data.deliverables], 3)
+        used = round_to_total([d.consumed_pd for d in data.deliverables], 3)
         rows: list[list[object]] = [
             [d.code, d.title, t.get(f"prio_{d.priority}", d.priority),
-             t.get(f"task_{d.status}", d.status), fmt_pd(d.estimate_pd), fmt_pd(d.consumed_pd),
-             signed_pd(d.consumed_pd - d.estimate_pd)] for d in data.deliverables]
-        rows.append(["", t["total"], "", "", fmt_pd(data.estimate_total),
-                     fmt_pd(data.deliverables_consumed),
-                     signed_pd(data.deliverables_consumed - data.estimate_total)])
+             t.get(f"task_{d.status}", d.status), fmt_pd(e), fmt_pd(u), signed_pd(u - e)]
+            for d, e, u in zip(data.deliverables, estimates, used, strict=True)]
+        estimate_total, used_total = sum(estimates, Decimal(0)), sum(used, Decimal(0))
+        rows.append(["", t["total"], "", "", fmt_pd(estimate_total), fmt_pd(used_total),
+                     signed_pd(used_total - estimate_total)])
         out.append(data_table([t["task"], t["task_title"], t["priority"], t["t_status"],
                                t["estimate"], t["used"], t["diff"]], rows, s,
                               widths=[14 * mm, 74 * mm, 16 * mm, 20 * mm, 19 * mm, 19 * mm,
                                       18 * mm], right=[4, 5, 6], total_rows=1))
+        out.append(Spacer(1, 1.5 * mm))
+        out.append(para(meta.label("foot"), s.small))
     else:
         out.append(para(t["none"], s.body))
 
@@ -194,26 +202,44 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     grade_w = (width - label_w - total_w - money_w) / max(n, 1)
     header = [t["item"], *(grade_label(g.grade, lang) for g in grades), t["total_pd"],
               f"{t['amount']} ({cur})"]
+    # Every row adds up to its total as printed (largest remainder); remaining is the
+    # budget less the consumption as printed, so the columns add up too.
+    def footed(values: list[Fraction], places: int = 3) -> tuple[list[Decimal], Decimal]:
+        rounded = round_to_total(values, places)
+        return rounded, sum(rounded, Decimal(0))
+
+    costs = money_by_grade(data)
+    budget_cost, consumed_cost, remaining_cost = (sum(c, Decimal(0)) for c in costs)
+    amounts = round_to_total([data.total_cost("baseline_pd"),
+                              *(data.delta_cost(i) for i in range(len(data.effective)))],
+                             2, budget_cost)
+    baseline, baseline_total = footed([g.baseline_pd for g in grades])
     pd_rows: list[list[object]] = [
         [t["rate"], *(fmt_money(Fraction(g.rate_minor, 100)) for g in grades), "", ""],
-        [t["baseline"], *(fmt_pd(g.baseline_pd) for g in grades),
-         fmt_pd(data.total("baseline_pd")), fmt_money(data.total_cost("baseline_pd"))]]
+        [t["baseline"], *(fmt_pd(v) for v in baseline), fmt_pd(baseline_total),
+         fmt_money(amounts[0])]]
     changes = {c.number: c for c in data.changes}
     for i, number in enumerate(data.effective):
         on = changes[number].effective_on if number in changes else ""
+        deltas, delta_total = footed([g.deltas_pd[i] for g in grades])
         pd_rows.append([Paragraph(f"{escape(number)}<br/><font size=6.5>"
                                   f"{escape(t['cr_row'].format(d=on))}</font>", s.cell),
-                        *(signed_pd(g.deltas_pd[i]) for g in grades),
-                        signed_pd(data.delta_total(i)), fmt_money(data.delta_cost(i))])
-    for key in ("budget_pd", "consumed_pd", "remaining_pd"):
-        pd_rows.append([t[key.removesuffix("_pd")], *(fmt_pd(getattr(g, key)) for g in grades),
-                        fmt_pd(data.total(key)), fmt_money(data.total_cost(key))])
+                        *(signed_pd(v) for v in deltas),
+                        signed_pd(delta_total), fmt_money(amounts[i + 1])])
+    budget, budget_total = footed([g.budget_pd for g in grades])
+    consumed, consumed_total = footed([g.consumed_pd for g in grades])
+    remaining = [b - c for b, c in zip(budget, consumed, strict=True)]
+    for key, values, total, cost in (
+            ("budget", budget, budget_total, budget_cost),
+            ("consumed", consumed, consumed_total, consumed_cost),
+            ("remaining", remaining, budget_total - consumed_total, remaining_cost)):
+        pd_rows.append([t[key], *(fmt_pd(v) for v in values), fmt_pd(total), fmt_money(cost)])
     over = [(i + 1, len(pd_rows) - 1) for i, g in enumerate(grades) if g.remaining_pd < 0]
     table = data_table(header, pd_rows, s, widths=[label_w, *([grade_w] * n), total_w, money_w],
                        right=list(range(1, n + 3)), total_rows=3, shade=over)
     out.append(table)
     out.append(Spacer(1, 1.5 * mm))
-    notes = [t["pd_note"]]
+    notes = [meta.label("foot"), t["pd_note"]]
     if data.overtime_pd:
         notes.append(t["overtime"].format(pd=fmt_pd(data.overtime_pd)))
     out.append(para(" ".join(notes), s.small))
@@ -221,24 +247,24 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     out.append(Spacer(1, 3 * mm))
     money_rows: list[list[object]] = [
         [grade_label(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)),
-         fmt_money(g.cost(g.budget_pd)), fmt_money(g.cost(g.consumed_pd)),
-         fmt_money(g.cost(g.remaining_pd))] for g in grades]
-    money_rows.append([t["total"], "", fmt_money(data.total_cost("budget_pd")),
-                       fmt_money(data.total_cost("consumed_pd")),
-                       fmt_money(data.total_cost("remaining_pd"))])
+         fmt_money(costs[0][i]), fmt_money(costs[1][i]), fmt_money(costs[2][i])]
+        for i, g in enumerate(grades)]
+    money_rows.append([t["total"], "", fmt_money(budget_cost), fmt_money(consumed_cost),
+                       fmt_money(remaining_cost)])
     w = (width - 44 * mm) / 4
     block: list[Any] = [
         para(t["by_money"], s.head), Spacer(1, 1 * mm),
         data_table([grade_header(lang), f"{t['rate']} ({cur})", f"{t['budget_cost']} ({cur})",
                     f"{t['consumed_cost']} ({cur})", f"{t['remaining_cost']} ({cur})"],
                    money_rows, s, widths=[44 * mm, w, w, w, w], right=[1, 2, 3, 4],
-                   total_rows=1)]
+                   total_rows=1),
+        Spacer(1, 1.5 * mm), para(meta.label("foot"), s.small)]
     if lang == "zh":
         block.append(Spacer(1, 2 * mm))
         block.append(key_values([
-            (t["cap_budget"], money_capitals(data.total_cost("budget_pd"))),
-            (t["cap_consumed"], money_capitals(data.total_cost("consumed_pd"))),
-            (t["cap_remaining"], money_capitals(data.total_cost("remaining_pd")))], s,
+            (t["cap_budget"], money_capitals(budget_cost)),
+            (t["cap_consumed"], money_capitals(consumed_cost)),
+            (t["cap_remaining"], money_capitals(remaining_cost))], s,
             widths=(40 * mm, width - 40 * mm)))
     out.append(KeepTogether(block))
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Sequence
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -33,7 +34,7 @@ from exports.base import (
     signed_pd,
 )
 from exports.base import p as para
-from model.rules import GRADE_LABELS_ZH, shift
+from model.rules import GRADE_LABELS_ZH, round_to_total, shift
 from model.sheet_status import StatusAlert, StatusSheetData
 from model.sheets import Sheet
 
@@ -414,15 +415,20 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     else:
         out.append(para(t["no_alerts"], s.body))
 
+    # Each column adds up to its total as printed (largest remainder); remaining is the
+    # budget less the consumption as printed, so each row adds up too.
+    budget_pd = round_to_total([g.budget_pd for g in data.grades], 3)
+    consumed_pd = round_to_total([g.consumed_pd for g in data.grades], 3)
+    costs = money_by_grade(data)
     rows: list[list[object]] = [
-        [grade_label(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)), fmt_pd(g.budget_pd),
-         fmt_pd(g.consumed_pd), fmt_pd(g.remaining_pd), _pct(g.consumed_pd, g.budget_pd),
-         fmt_money(g.cost(g.budget_pd)), fmt_money(g.cost(g.consumed_pd)),
-         fmt_money(g.cost(g.remaining_pd))] for g in data.grades]
-    rows.append([t["total"], "", fmt_pd(budget), fmt_pd(consumed), fmt_pd(data.remaining_now),
-                 _pct(consumed, budget), fmt_money(data.total_cost("budget_pd")),
-                 fmt_money(data.total_cost("consumed_pd")),
-                 fmt_money(data.total_cost("remaining_pd"))])
+        [grade_label(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)),
+         fmt_pd(budget_pd[i]), fmt_pd(consumed_pd[i]), fmt_pd(budget_pd[i] - consumed_pd[i]),
+         _pct(g.consumed_pd, g.budget_pd), fmt_money(costs[0][i]), fmt_money(costs[1][i]),
+         fmt_money(costs[2][i])] for i, g in enumerate(data.grades)]
+    budget_total, consumed_total = sum(budget_pd, Decimal(0)), sum(consumed_pd, Decimal(0))
+    rows.append([t["total"], "", fmt_pd(budget_total), fmt_pd(consumed_total),
+                 fmt_pd(budget_total - consumed_total), _pct(consumed, budget),
+                 *(fmt_money(sum(c, Decimal(0))) for c in costs)])
     over = [(4, i) for i, g in enumerate(data.grades) if g.remaining_pd < 0]
     money_w = (width - 103 * mm) / 3
     out.append(KeepTogether([para(t["s_grades"], s.h2), data_table(
@@ -430,7 +436,8 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
          t["burn"], f"{t['budget_cost']} ({cur})", f"{t['consumed_cost']} ({cur})",
          f"{t['remaining_cost']} ({cur})"], rows, s,
         widths=[22 * mm, 17 * mm, 15 * mm, 18 * mm, 19 * mm, 12 * mm] + [money_w] * 3,
-        right=list(range(1, 9)), total_rows=1, shade=over)]))
+        right=list(range(1, 9)), total_rows=1, shade=over),
+        Spacer(1, 1.5 * mm), para(meta.label("foot"), s.small)]))
 
     out.append(para(t["s_blockers"], s.h2))
     if data.open_blockers:
@@ -475,3 +482,13 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     out.append(Spacer(1, 5 * mm))
     out.append(para(t["unsigned"], s.small))
     return out
+
+
+def money_by_grade(data: Any) -> tuple[list[Decimal], ...]:
+    """(budget, consumed, remaining) money per grade as printed: budget and consumed each
+    add up to their total (largest remainder), remaining is budget less consumed as
+    printed, so the table adds up across and down. ``data`` has ``grades`` of lines with
+    ``cost``, ``budget_pd`` and ``consumed_pd`` (the acceptance and the status report)."""
+    budget = round_to_total([g.cost(g.budget_pd) for g in data.grades], 2)
+    consumed = round_to_total([g.cost(g.consumed_pd) for g in data.grades], 2)
+    return budget, consumed, [b - c for b, c in zip(budget, consumed, strict=True)]

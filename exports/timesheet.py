@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from typing import Any
 
@@ -26,7 +27,14 @@ from exports.base import (
     signature_block,
 )
 from exports.base import p as para
-from model.rules import DOC_EFFECTIVE, GRADE_LABELS_ZH, round_money
+from model.rules import (
+    DOC_EFFECTIVE,
+    GRADE_LABELS_ZH,
+    plain_decimal,
+    round_money,
+    round_table,
+    round_to_total,
+)
 from model.sheet_timesheet import TimesheetData, TimesheetSection
 from model.sheets import Sheet
 
@@ -45,6 +53,8 @@ TEXT = {
            "legend": "说明：“+”及红色表示当日含加班（工作日超过 {h} 小时，或非工作日的任何工时），"
                      "格内为当日全部工时；灰底为非工作日（周末、节假日）；“休”为节假日，"
                      "“班”为调休工作日；空白为无工时。",
+           "grid": "表中工时与人天均经舍入，使每行之和等于小计、每列之和等于当日合计"
+                   "（行列同时平衡的受控舍入，每格与精确值相差不超过末位一个单位）。",
            "confirm": "甲乙双方确认上表所列工时真实、准确，作为本期人天结算的依据。",
            "own": "本人确认（签字 / 日期）：______________________",
            "section": "{name}（{key}）· {grade}", "sep": "、", "colon": "："},
@@ -64,6 +74,9 @@ TEXT = {
                      "day, or any hours on a non-working day); the cell shows the day's hours "
                      "in all. Grey: a non-working day (weekend, holiday); \"off\": a holiday, "
                      "\"wk\": a make-up working day. Blank: no hours.",
+           "grid": " Figures are rounded so that each row adds up to its subtotal and each "
+                   "column to its day's total (controlled rounding: every cell within one "
+                   "unit of the last place of its exact value).",
            "confirm": "Both parties confirm that the hours above are true and complete and are "
                       "the basis of this period's person-day settlement.",
            "own": "Confirmed by the engineer (signature / date): ______________________",
@@ -86,6 +99,11 @@ def fmt_hours(minutes: int) -> str:
     text = f"{round_money(Fraction(minutes, 60)):f}"
     text = text.rstrip("0").rstrip(".") if "." in text else text
     return "0" if text == "-0" else text
+
+
+def _footed_hours(minutes: Sequence[int]) -> list[str]:
+    """Hours that add up to their total as printed (largest remainder), as shown."""
+    return [plain_decimal(h) for h in round_to_total([Fraction(m, 60) for m in minutes], 2)]
 
 
 def grade_label(grade: str, lang: str) -> str:
@@ -117,25 +135,30 @@ def _day_table(section: TimesheetSection, data: TimesheetData, days: list[date],
     head = [t["name"]] + [_day_head(d, d in data.working, t) for d in days] + [t["subtotal"]]
     rows: list[list[Any]] = [head]
     overtime_cells: list[tuple[int, int]] = []
+    # hours foot both ways (controlled rounding): each person's cells add up to their
+    # subtotal, each day's cells to the day's total, and both to the table's total
+    grid = round_table([[Fraction(person.minutes.get(d, 0), 60) for d in days]
+                        for person in section.rows], 2)
     for r, person in enumerate(section.rows, start=1):
         cells: list[Any] = [para(person.name, s.cell)]
         for c, d in enumerate(days, start=1):
-            m = person.minutes.get(d, 0)
+            m, hours = person.minutes.get(d, 0), plain_decimal(grid.cells[r - 1][c - 1])
             if person.overtime.get(d):
-                cells.append("+" + fmt_hours(m))
+                cells.append("+" + hours)
                 overtime_cells.append((c, r))
             else:
-                cells.append(fmt_hours(m) if m else "")
-        cells.append(fmt_hours(sum(person.minutes.get(d, 0) for d in days)))
+                cells.append(hours if m else "")
+        cells.append(plain_decimal(grid.row_totals[r - 1]))
         rows.append(cells)
-    chunk_minutes = sum(section.day_minutes.get(d, 0) for d in days)
     if not single:
-        rows.append([t["sum_h"]] + [fmt_hours(section.day_minutes[d])
-                                    if section.day_minutes.get(d) else "" for d in days]
-                    + [fmt_hours(chunk_minutes)])
+        rows.append([t["sum_h"]] + [plain_decimal(h) if section.day_minutes.get(d) else ""
+                                    for d, h in zip(days, grid.column_totals, strict=True)]
+                    + [plain_decimal(grid.total)])
+    day_pd = round_to_total([data.pd(section.day_minutes.get(d, 0)) for d in days], 3)
     rows.append([t["sum_pd"] if not single else t["pd_row"]]
-                + [fmt_pd(data.pd(section.day_minutes[d])) if section.day_minutes.get(d)
-                   else "" for d in days] + [fmt_pd(data.pd(chunk_minutes))])
+                + [fmt_pd(v) if section.day_minutes.get(d) else ""
+                   for d, v in zip(days, day_pd, strict=True)]
+                + [fmt_pd(sum(day_pd, Decimal(0)))])
     totals = 1 if single else 2
     n = len(rows)
     table = Table(rows, colWidths=[NAME_W] + [DAY_W] * len(days) + [SUB_W], repeatRows=1)
@@ -200,10 +223,13 @@ def _status(data: TimesheetData, t: dict) -> str:
 def _person_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: dict,
                   lang: str) -> Table:
     rows: list[list[Any]] = []
+    # each column adds up to its total as printed (largest remainder)
+    hours = _footed_hours([r.total_minutes for r in section.rows])
+    overtime = _footed_hours([r.overtime_minutes for r in section.rows])
+    pds = round_to_total([data.pd(r.total_minutes) for r in section.rows], 3)
     for i, r in enumerate(section.rows, start=1):
         rows.append([i, r.name, r.key, " / ".join(grade_label(g, lang) for g in r.grades),
-                     r.days_worked, fmt_hours(r.total_minutes), fmt_hours(r.overtime_minutes),
-                     fmt_pd(data.pd(r.total_minutes))])
+                     r.days_worked, hours[i - 1], overtime[i - 1], fmt_pd(pds[i - 1])])
     rows.append([t["total"], "", "", "", sum(r.days_worked for r in section.rows),
                  fmt_hours(section.total_minutes), fmt_hours(section.overtime_minutes),
                  fmt_pd(data.pd(section.total_minutes))])
@@ -217,8 +243,10 @@ def _person_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: 
 
 def _grade_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: dict,
                  lang: str) -> Table:
-    rows: list[list[Any]] = [[grade_label(g.grade, lang), g.people, fmt_hours(g.minutes),
-                              fmt_pd(data.pd(g.minutes))] for g in section.grades]
+    hours = _footed_hours([g.minutes for g in section.grades])
+    pds = round_to_total([data.pd(g.minutes) for g in section.grades], 3)
+    rows: list[list[Any]] = [[grade_label(g.grade, lang), g.people, h, fmt_pd(pd)]
+                             for g, h, pd in zip(section.grades, hours, pds, strict=True)]
     rows.append([t["total"], len({r.key for r in section.rows if r.minutes}),
                  fmt_hours(section.total_minutes), fmt_pd(data.pd(section.total_minutes))])
     table = data_table([t["grade"], t["headcount"], t["hours"], t["pd"]], rows, s,
@@ -257,12 +285,15 @@ def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> lis
     for days in chunks(data.days):
         out.append(_day_table(section, data, days, s, t))
         out.append(Spacer(1, 2.5 * mm))
-    out.append(para(t["legend"].format(h=h), s.small))
+    out.append(para(t["legend"].format(h=h) + t["grid"], s.small))
     if section.person is None:
+        foot = sheet.meta.label("foot")
         out.append(KeepTogether([para(t["people"], s.h2),
-                                 _person_table(section, data, s, t, lang)]))
+                                 _person_table(section, data, s, t, lang),
+                                 Spacer(1, 1.5 * mm), para(foot, s.small)]))
         out.append(KeepTogether([para(t["by_grade"], s.h2),
-                                 _grade_table(section, data, s, t, lang)]))
+                                 _grade_table(section, data, s, t, lang),
+                                 Spacer(1, 1.5 * mm), para(foot, s.small)]))
     else:
         out.append(Spacer(1, 2 * mm))
         out.append(para(t["own"], s.body))

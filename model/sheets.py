@@ -29,6 +29,7 @@ LABELS = {
         "title": "职务", "date": "日期", "signature": "签字", "seal": "盖章",
         "signed_in_ledger": "系统已记录签字", "project": "项目", "period": "期间",
         "printed": "打印日期", "sow": "工作说明书编号", "head": "审计链",
+        "foot": "各行数值按最大余额法舍入，使其之和与所列合计完全一致。",
     },
     "en": {
         "page": "page {n} of {total}", "doc_id": "Document", "version": "version",
@@ -36,6 +37,7 @@ LABELS = {
         "title": "Title", "date": "Date", "signature": "Signature", "seal": "Company seal",
         "signed_in_ledger": "signature on record", "project": "Project", "period": "Period",
         "printed": "Printed", "sow": "SOW", "head": "audit chain",
+        "foot": "Rows are rounded (largest remainder) so that they add up to the total shown.",
     },
 }
 

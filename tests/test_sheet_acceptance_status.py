@@ -6,6 +6,7 @@ import shutil
 import subprocess
 from collections.abc import Callable
 from datetime import date
+from decimal import Decimal
 from fractions import Fraction
 from pathlib import Path
 
@@ -118,8 +119,12 @@ def test_the_acceptance_report_prints_the_ledgers_figures(tmp_path: Path) -> Non
     for amount in (budget_cost, consumed_cost, budget_cost - consumed_cost):
         assert money_capitals(amount) in text
     # by grade, with the CR's column of deltas
-    for g in led.summary(TODAY).by_grade:
-        assert fmt_pd(g.consumed_pd) in text and fmt_pd(g.remaining_pd) in text
+    # (rounded so that the grades add up to the total: tests/test_sheets_foot.py)
+    by_grade = led.summary(TODAY).by_grade
+    consumed_shown = rules.round_to_total([g.consumed_pd for g in by_grade], 3)
+    for g, shown in zip(by_grade, consumed_shown, strict=True):
+        assert abs(shown - rules.round_pd(g.consumed_pd)) <= Decimal("0.001")
+        assert fmt_pd(shown) in text and fmt_pd(g.budget_pd - Fraction(shown)) in text
     assert "+10" in text and "+5" in text and "37,000.00" in text
     # dates: the SOW's end and the current end after effective CRs (CR-002 is pending)
     project = led.project()
@@ -240,8 +245,11 @@ def test_the_status_report_prints_the_figures_as_of_its_date(tmp_path: Path) -> 
     for figure in (fmt_pd(s.budget_pd), fmt_pd(s.consumed_pd), fmt_pd(s.remaining_pd),
                    fmt_money(s.budget_cost), fmt_money(s.consumed_cost)):
         assert figure in text
-    for g in s.by_grade:
-        assert fmt_pd(g.budget_pd) in text and fmt_pd(g.remaining_pd) in text
+    # (rounded so that the grades add up to the total: tests/test_sheets_foot.py)
+    consumed_shown = rules.round_to_total([g.consumed_pd for g in s.by_grade], 3)
+    for g, shown in zip(s.by_grade, consumed_shown, strict=True):
+        assert abs(shown - rules.round_pd(g.consumed_pd)) <= Decimal("0.001")
+        assert fmt_pd(g.budget_pd) in text and fmt_pd(g.budget_pd - Fraction(shown)) in text
     assert f"{s.working_days_elapsed} / {s.working_days_total}" in text
     assert s.forecast_end is not None and str(s.forecast_end) in text
     assert str(s.end) in text
