@@ -77,13 +77,6 @@ from storage.sowfile import (
 # ---------------------------------------------------------------- state for audit and digests
 
 
-_entry_state = records.entry_record
-_change_content = records.change_content
-_change_state = records.change_record
-_signature_state = records.signature_record
-_blocker_state = records.blocker_content
-
-
 def _parse_on(value: str | date | None, fallback: date, what: str = "--on") -> date:
     if value is None:
         return fallback
@@ -540,7 +533,7 @@ class Ledger:
                           grade=p.grade or "", note=note or "")
             s.add(e)
             s.flush()
-            self._audit(s, project).record("log", "entry", str(e.id), after=_entry_state(e))
+            self._audit(s, project).record("log", "entry", str(e.id), after=records.entry_record(e))
             return self._entry_view(e)
 
     @staticmethod
@@ -563,7 +556,7 @@ class Ledger:
             self._check_writable(s, project)
             e = self._entry(s, project, entry_id)
             self._permit_entry(s, project, e.person)
-            before = _entry_state(e)
+            before = records.entry_record(e)
             self._check_date_open(s, project, e.on, f"entry {entry_id}")
             if task is not None:
                 e.task = self._task(s, project, task)
@@ -579,7 +572,8 @@ class Ledger:
                 raise LedgerError(f"--hours: {e.person.key} would have {total / 60:g} h on "
                                   f"{e.on}; a day holds at most 24 h")
             s.flush()
-            self._audit(s, project).record("edit", "entry", str(e.id), before, _entry_state(e))
+            self._audit(s, project).record("edit", "entry", str(e.id), before,
+                                           records.entry_record(e))
             return self._entry_view(e)
 
     def delete_entry(self, entry_id: int) -> None:
@@ -589,7 +583,7 @@ class Ledger:
             e = self._entry(s, project, entry_id)
             self._permit_entry(s, project, e.person)
             self._check_date_open(s, project, e.on, f"entry {entry_id}")
-            before = _entry_state(e)
+            before = records.entry_record(e)
             s.delete(e)
             self._audit(s, project).record("delete", "entry", str(entry_id), before, None)
 
@@ -1034,7 +1028,7 @@ class Ledger:
             s.add(cr)
             s.flush()
             self._audit(s, project).record("raise", "cr", cr.number,
-                                           after=_change_state(project, cr))
+                                           after=records.change_record(project, cr))
             return self._change_view(s, project, cr)
 
     def edit_cr(self, number: str, *, title: str | None = None, reason: str | None = None,
@@ -1050,7 +1044,7 @@ class Ledger:
             if cr.status != rules.DOC_OPEN:
                 raise LedgerError(f"{cr.number}: carries a signature; its content is frozen "
                                   f"(withdraw it and raise a new one)")
-            before = _change_state(project, cr)
+            before = records.change_record(project, cr)
             if title is not None:
                 cr.title = title
             if reason is not None:
@@ -1067,7 +1061,7 @@ class Ledger:
             s.flush()
             self._check_change(s, project, self._change_fact(cr))
             self._audit(s, project).record("edit", "cr", cr.number, before,
-                                           _change_state(project, cr))
+                                           records.change_record(project, cr))
             return self._change_view(s, project, cr)
 
     def _signatures(self, s: Session, kind: str, doc_id: int) -> list[Signature]:
@@ -1100,7 +1094,7 @@ class Ledger:
         s.flush()
         audit = self._audit(s, project)
         audit.record("sign", "signature", f"{label}/{signer.key}",
-                     after=_signature_state(sig, label))
+                     after=records.signature_record(sig, label))
         audit.record("status", kind, label, after={"status": status,
                                                     "effective_on": effective})
 
@@ -1111,11 +1105,11 @@ class Ledger:
             self._check_writable(s, project)
             cr = self._cr(s, project, number)
             # Another CR may have taken effect since this one was raised: check again.
-            self._sign(s, project, "cr", cr, cr.number, _change_content(project, cr), on,
+            self._sign(s, project, "cr", cr, cr.number, records.change_content(project, cr), on,
                        cr.raised_on, lambda: self._check_change(s, project,
                                                                 self._change_fact(cr), True))
             self._audit(s, project).record("state", "cr", cr.number,
-                                           after=_change_state(project, cr))
+                                           after=records.change_record(project, cr))
             return self._change_view(s, project, cr)
 
     def withdraw_cr(self, number: str) -> ChangeView:
@@ -1129,10 +1123,10 @@ class Ledger:
                                   f"be withdrawn; raise a new CR to reverse it")
             if cr.status == rules.DOC_WITHDRAWN:
                 raise LedgerError(f"{cr.number}: is already withdrawn")
-            before = _change_state(project, cr)
+            before = records.change_record(project, cr)
             cr.status = rules.DOC_WITHDRAWN
             self._audit(s, project).record("withdraw", "cr", cr.number, before,
-                                           _change_state(project, cr))
+                                           records.change_record(project, cr))
             return self._change_view(s, project, cr)
 
     def _signature_views(self, s: Session, kind: str, doc_id: int) -> tuple[SignatureView, ...]:
@@ -1240,7 +1234,7 @@ class Ledger:
         """The canonical content a CR's signatures cover (its printed form's too)."""
         with reading(self.engine) as s:
             project = self._project(s)
-            return _change_content(project, self._cr(s, project, number))
+            return records.change_content(project, self._cr(s, project, number))
 
     def acceptance_content(self) -> dict[str, Any]:
         """The canonical content the acceptance's signatures cover."""
@@ -1295,7 +1289,7 @@ class Ledger:
                 "tasks": [[t.code, t.title, t.estimate_milli, t.status] for t in project.tasks],
                 "effective_crs": [c.number for c in changes if c.effective_on],
                 "signed_periods": list(periods), "quotas_used": quotas,
-                "blockers": [_blocker_state(b) for b in blockers]}
+                "blockers": [records.blocker_content(b) for b in blockers]}
 
     def sign_acceptance(self, on: str | date | None = None, conclusion: str | None = None,
                         comment: str = "") -> SignoffView:
@@ -1502,7 +1496,7 @@ class Ledger:
                          project: Project) -> list[tuple[str, int, str, Any]]:
         """(kind, id, number, canonical content) of every document whose signatures count."""
         out: list[tuple[str, int, str, Any]] = [
-            ("cr", cr.id, cr.number, _change_content(project, cr))
+            ("cr", cr.id, cr.number, records.change_content(project, cr))
             for cr in self._changes(s, project)]
         for p in s.scalars(select(Period).where(Period.project_id == project.id)
                            .order_by(Period.id)):
