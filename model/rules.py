@@ -155,7 +155,10 @@ def round_table(cells: Sequence[Sequence[Fraction | int]], places: int) -> Round
     row_frac = [sum(r, Fraction(0)) for r in frac]
     col_frac = [sum((frac[i][j] for i in range(n_rows)), Fraction(0)) for j in range(n_cols)]
     grand = sum(row_frac, Fraction(0))
-    target = round(grand)
+    # Units to add to the floors: the whole table's exact sum rounded half to even, less
+    # the floors (rounding the fractions alone gets a tie wrong when the floors are odd).
+    base = sum(sum(row) for row in floors)
+    target = round(base + grand) - base
     # nodes: 0 source, 1 sink, rows, columns; edges with [low, high] bounds, then the
     # circulation sink -> source of exactly ``target``.
     s, t = 0, 1
