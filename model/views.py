@@ -5,8 +5,9 @@ No ORM object leaves a transaction: services turn rows into these.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
+from fractions import Fraction
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,31 @@ class SignoffView:
 
 
 @dataclass(frozen=True)
+class ContractTerms:
+    """The SOW's contract terms (SPEC §8): what a signatory needs to find the contract
+    and settle it. Every field is optional in the SOW file."""
+
+    contract: str | None = None  # the contract or SOW number
+    signed_on: date | None = None
+    billing: str = "actual"  # actual (按实结算) | fixed (固定总价)
+    price_minor: int | None = None  # the fixed price, hundredths; required with fixed
+    tax_rate: Fraction | None = None  # e.g. Fraction(6, 100)
+    prices_include_tax: bool = True
+
+
+@dataclass(frozen=True)
+class DeliverableView:
+    """A ``[[deliverable]]`` of the SOW: what is handed over, and how it is accepted."""
+
+    key: str
+    title: str
+    tasks: tuple[str, ...] = ()  # task codes
+    criteria: str = ""  # acceptance criteria text
+    due: date | None = None
+    kind: str | None = None  # "training": the knowledge transfer (SPEC §9)
+
+
+@dataclass(frozen=True)
 class ProjectView:
     code: str
     title: str
@@ -106,6 +132,7 @@ class ProjectView:
     timezone: str
     language: str
     accepted_on: date | None
+    terms: ContractTerms = field(default_factory=ContractTerms)
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ from model.usertext import check_text
 from model.views import (
     BlockerView,
     ChangeView,
+    DeliverableView,
     EntryView,
     PersonView,
     ProjectView,
@@ -421,6 +422,10 @@ class Ledger:
     def project(self) -> ProjectView:
         with reading(self.engine) as s:
             return self._project_view(self._project(s))
+
+    def deliverables(self) -> list[DeliverableView]:
+        """The SOW's deliverables, in the SOW's order."""
+        return []  # stored from the SOW's [[deliverable]] (issue 10, SOW keys)
 
     def projects(self) -> list[ProjectView]:
         with reading(self.engine) as s:
