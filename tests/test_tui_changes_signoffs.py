@@ -296,3 +296,59 @@ def test_command_palette_actions_wait_for_the_data(tmp_path):
 
     assert seen == {"sign": "Sign CR-002", "period": "Sign a period's timesheet",
                     "raise": "Raise a change request 变更申请单"}
+
+
+def test_the_clients_acceptance_form_records_conclusion_and_comments(tmp_path):
+    """The client signs the acceptance from the app with a conclusion and comments; a
+    conditional one without comments is refused naming the form's field; the vendor's
+    form has no conclusion (only the client's signature records one)."""
+    from textual.widgets import Input, Select
+
+    ledger = demo_ledger(tmp_path)
+    shown: dict[str, object] = {}
+
+    async def scenario(pilot):
+        await pilot.press("8")
+        await settle(pilot)
+        await pilot.press("a")                        # the vendor lead's form
+        await settle(pilot)
+        shown["vendor_fields"] = [w.id for w in pilot.app.screen.query("Input, Select")]
+        await pilot.press("escape")
+        await settle(pilot)
+
+        pilot.app.set_actor("li.na")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        form.query_one("#f-conclusion", Select).value = "conditional"
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown["refused"] = _form_error(pilot.app)
+        form.query_one("#f-comment", Input).focus()
+        await _type(pilot, "[b]manual[/b] due 12-20")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        shown["after"] = _flat(pilot.app)
+
+    drive(ledger, scenario)
+
+    assert shown["vendor_fields"] == ["f-on"]
+    assert "Comments 意见: a conditional acceptance says why" in str(shown["refused"])
+    acc = [d for d in ledger.signoffs() if d.kind == "acceptance"]
+    assert len(acc) == 1
+    assert (acc[0].conclusion, acc[0].comment) == ("conditional", "[b]manual[/b] due 12-20")
+    assert [s.person for s in acc[0].signatures] == ["li.na"]
+    assert "Conclusion: accepted with conditions 有条件通过" in str(shown["after"])
+    assert "Comments: [b]manual[/b] due 12-20" in str(shown["after"])
+
+
+def test_a_rejected_acceptance_reads_as_rejected_and_the_project_open():
+    from model.views import SignoffView
+    from tui.screens.signoffs import meaning, short_meaning, status_label
+
+    doc = SignoffView("acceptance", "ACC-001", None, None, "rejected", None, (),
+                      "rejected", "interfaces missing")
+    assert status_label(doc) == ("REJECTED", "bold red")
+    assert "project stays open" in meaning(doc)
+    assert short_meaning(doc) == "rejected: project stays open"

@@ -43,10 +43,17 @@ def _awaiting(doc: SignoffView) -> str:
     return " and ".join(missing)
 
 
+CONCLUSION_LABELS = {"accepted": "accepted 通过",
+                     "conditional": "accepted with conditions 有条件通过",
+                     "rejected": "rejected 不通过"}
+
+
 def status_label(doc: SignoffView) -> tuple[str, str]:
     """(short status, style) for the list."""
     if doc.status == rules.DOC_WITHDRAWN:
         return "withdrawn", "dim"
+    if doc.status == rules.DOC_REJECTED:
+        return "REJECTED", "bold red"
     if doc.status == rules.DOC_EFFECTIVE:
         return ("ACCEPTED" if doc.kind == "acceptance" else "SIGNED"), "bold green"
     if doc.status == rules.DOC_SIGNING:
@@ -68,6 +75,9 @@ def meaning(doc: SignoffView) -> str:
         if doc.status == rules.DOC_WITHDRAWN:
             return "withdrawn: no effect, its entries are no longer frozen by it"
         return "no signature yet"
+    if doc.status == rules.DOC_REJECTED:
+        return ("rejected by the client: the project stays open; the next acceptance "
+                "signature starts a new document")
     if doc.status == rules.DOC_EFFECTIVE:
         return f"project accepted on {doc.effective_on}: the ledger is read-only"
     if doc.status == rules.DOC_SIGNING:
@@ -83,6 +93,8 @@ def short_meaning(doc: SignoffView) -> str:
     waiting = _awaiting(doc)
     if doc.status == rules.DOC_WITHDRAWN:
         return "no effect"
+    if doc.status == rules.DOC_REJECTED:
+        return "rejected: project stays open"
     if doc.kind == "period":
         if doc.status == rules.DOC_EFFECTIVE:
             return "entries locked for good"
@@ -198,6 +210,12 @@ class SignoffsScreen(LedgerScreen):
         out.append(f"{doc.number}  {kind}  {_range(doc)}  ", style="bold")
         out.append(label + "\n", style=style)
         out.append(meaning(doc) + "\n")
+        if doc.conclusion is not None:
+            out.append("Conclusion: ", style="bold")
+            out.append(CONCLUSION_LABELS[doc.conclusion] + "\n")
+            if doc.comment:
+                out.append("Comments: ", style="bold")
+                out.append(doc.comment + "\n")  # the client's text, literal
         out.append(f"{signed_parties(doc.signatures)}\n\n")
         out.append("Signatures\n", style="bold")
         out.append(signature_lines(doc.signatures) + "\n")
@@ -272,7 +290,8 @@ class SignoffsScreen(LedgerScreen):
         ledger = self.ledger
 
         def submit(v: dict[str, str]) -> SignoffView:
-            return ledger.sign_acceptance(v["on"].strip() or None)
+            return ledger.sign_acceptance(v["on"].strip() or None,
+                                          v.get("conclusion") or None, v.get("comment", ""))
 
         def done(doc: SignoffView | None) -> None:
             if isinstance(doc, SignoffView):
@@ -286,9 +305,22 @@ class SignoffsScreen(LedgerScreen):
                       "blockers, CRs, periods, quotas) until the other signs or it is "
                       "withdrawn. Once both have signed, the project is accepted and "
                       "read-only for good.")
-        push_form(self, FormScreen("Sign the final acceptance 验收?", [
-            Field("on", "Signed on", value=self.today.isoformat()),
-        ], submit, "Sign the acceptance", note=note), done)
+        fields = [Field("on", "Signed on", value=self.today.isoformat())]
+        actor = self.sow_app.actor
+        if actor is None or actor.party == "client":
+            # The client's signature records the conclusion and the comments (SPEC §8).
+            fields += [
+                Field("conclusion", "Conclusion 验收结论", value="accepted",
+                      options=[(CONCLUSION_LABELS[c], c) for c in rules.CONCLUSIONS],
+                      help="accepted with conditions, or rejected, says why in Comments; "
+                           "a rejected acceptance leaves the project open"),
+                Field("comment", "Comments 意见",
+                      placeholder="conditions or reasons, printed on the report"),
+            ]
+        else:
+            note += "\nThe client's signature records the conclusion and comments."
+        push_form(self, FormScreen("Sign the final acceptance 验收?", fields,
+                                   submit, "Sign the acceptance", note=note), done)
 
     def action_withdraw_signoff(self) -> None:
         if not self.when_loaded(self.action_withdraw_signoff):
