@@ -39,6 +39,7 @@ from model.entities import (
     Task,
     TimeEntry,
 )
+from model.sheets import contract_content
 
 Key = tuple[str, str]  # (kind, ref)
 
@@ -121,7 +122,8 @@ def change_content(project: Project, cr: ChangeRequest) -> dict[str, Any]:
             "reason": cr.reason, "raised_on": cr.raised_on.isoformat(),
             "new_end": _iso(cr.new_end),
             "deltas": sorted([d.grade, d.pd_milli] for d in cr.deltas),
-            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas)}
+            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas),
+            **contract_content(project.contract, project.signed_on)}
 
 
 def change_record(project: Project, cr: ChangeRequest) -> dict[str, Any]:

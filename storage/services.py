@@ -44,6 +44,7 @@ from model.entities import (
 )
 from model.errors import LedgerError, LedgerErrors
 from model.permissions import Action, Actor, allowed, require
+from model.sheets import contract_content
 from model.usertext import check_text
 from model.views import (
     BlockerView,
@@ -1207,7 +1208,8 @@ class Ledger:
         return {"kind": "period", "project": project.code,
                 "first": first.isoformat(), "last": last.isoformat(),
                 "entries": sorted([e.on.isoformat(), e.person.key, e.task.code, e.minutes,
-                                   e.grade, e.note] for e in entries)}
+                                   e.grade, e.note] for e in entries),
+                **contract_content(project.contract, project.signed_on)}
 
     def sign_period(self, first: str | date, last: str | date,
                     on: str | date | None = None) -> SignoffView:
@@ -1311,7 +1313,8 @@ class Ledger:
                 "tasks": [[t.code, t.title, t.estimate_milli, t.status] for t in project.tasks],
                 "effective_crs": [c.number for c in changes if c.effective_on],
                 "signed_periods": list(periods), "quotas_used": quotas,
-                "blockers": [records.blocker_content(b) for b in blockers]}
+                "blockers": [records.blocker_content(b) for b in blockers],
+                **contract_content(project.contract, project.signed_on)}
 
     def sign_acceptance(self, on: str | date | None = None, conclusion: str | None = None,
                         comment: str = "") -> SignoffView:
