@@ -117,17 +117,21 @@ def entry_record(e: TimeEntry) -> dict[str, Any]:
 
 
 def change_content(project: Project, cr: ChangeRequest) -> dict[str, Any]:
-    """What a signature on a CR covers (and its printed form)."""
+    """What a signature on a CR covers (and its printed form): the CR and the contract."""
+    return {**_change_fields(project, cr),
+            **contract_content(project.contract, project.signed_on)}
+
+
+def _change_fields(project: Project, cr: ChangeRequest) -> dict[str, Any]:
     return {"kind": "cr", "project": project.code, "number": cr.number, "title": cr.title,
             "reason": cr.reason, "raised_on": cr.raised_on.isoformat(),
             "new_end": _iso(cr.new_end),
             "deltas": sorted([d.grade, d.pd_milli] for d in cr.deltas),
-            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas),
-            **contract_content(project.contract, project.signed_on)}
+            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas)}
 
 
 def change_record(project: Project, cr: ChangeRequest) -> dict[str, Any]:
-    return {**change_content(project, cr), "status": cr.status,
+    return {**_change_fields(project, cr), "status": cr.status,
             "effective_on": _iso(cr.effective_on), "raised_by": cr.raised_by}
 
 
