@@ -210,6 +210,23 @@ def signature_block(meta: SheetMeta, styles: Styles,
     return KeepTogether(parts) if keep else parts
 
 
+def contract_line(meta: SheetMeta) -> str | None:
+    """The contract number and its date as a sheet's heading names them (SPEC §8):
+    合同编号：HT-2026-0117　签订日期：2026-02-20, or Contract no. HT-2026-0117, signed
+    2026-02-20; None when the SOW has neither."""
+    number, on = meta.contract, meta.contract_signed_on
+    if number is None and on is None:
+        return None
+    if meta.language == "zh":
+        parts = [f"{meta.label('contract')}：{number}" if number is not None else "",
+                 f"{meta.label('contract_signed_on')}：{on}" if on is not None else ""]
+        return "\u3000".join(x for x in parts if x)
+    if number is None:
+        return f"Contract {meta.label('contract_signed_on')} {on}"
+    signed = f", {meta.label('contract_signed_on')} {on}" if on is not None else ""
+    return f"{meta.label('contract')} {number}{signed}"
+
+
 def new_drawing(width: float, height: float, **kwargs: Any) -> Drawing:
     """A Drawing that starts in the sheet's font: reportlab.graphics would otherwise set
     its default Helvetica, which every PDF then declares without embedding it."""
@@ -300,6 +317,7 @@ class SheetDocument:
         left = [p(m.title, s.h1), p(f"{m.project_code} · {m.project_title}", s.body),
                 p(f"{m.label('client')}: {m.client}    {m.label('vendor')}: {m.vendor}",
                   s.body),
+                *([p(line, s.body)] if (line := contract_line(m)) else []),
                 p(f"{m.label('doc_id')}: {m.doc_id}   {m.label('version')}: v{m.version}",
                   s.small)]
         width = self.pagesize[0] - 2 * self.MARGIN

@@ -23,7 +23,9 @@ from exports.base import (
     Styles,
     Table,
     data_table,
+    fmt_money,
     fmt_pd,
+    grade_title,
     signature_block,
 )
 from exports.base import p as para
@@ -81,6 +83,24 @@ TEXT = {
                       "the basis of this period's person-day settlement.",
            "own": "Confirmed by the engineer (signature / date): ______________________",
            "section": "{name} ({key}) · {grade}", "sep": ", ", "colon": ": "},
+}
+
+#: the amounts table (billing = "actual", SPEC §8)
+MONEY_TEXT = {
+    "zh": {"title": "人天费用（按实结算）", "no": "序号", "name": "姓名", "grade": "职级",
+           "pd": "人天", "rate": "人天单价（{cur}）", "amount": "金额（{cur}）", "total": "合计",
+           "how": "金额 = 人天 × 人天单价，按精确人天（工时 ÷ {h}）计算后舍入到分。",
+           "tax_in": "单价及金额含税（税率 {rate}）。",
+           "tax_out": "单价及金额不含税（税率 {rate}）。",
+           "tax_in_only": "单价及金额含税。", "tax_out_only": "单价及金额不含税。"},
+    "en": {"title": "Amounts (time and materials)", "no": "#", "name": "Name", "grade": "Grade",
+           "pd": "PD", "rate": "Day rate ({cur})", "amount": "Amount ({cur})", "total": "Total",
+           "how": "Amount = PD × day rate, from the exact PD (hours ÷ {h}), rounded to the "
+                  "cent.",
+           "tax_in": "Rates and amounts include tax at {rate}.",
+           "tax_out": "Rates and amounts exclude tax at {rate}.",
+           "tax_in_only": "Rates and amounts include tax.",
+           "tax_out_only": "Rates and amounts exclude tax."},
 }
 
 MAX_DAYS_PER_TABLE = 16
@@ -256,6 +276,49 @@ def _grade_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: d
     return table
 
 
+def amount_rows(section: TimesheetSection) -> tuple[list[Decimal], list[Decimal],
+                                                    Decimal, Decimal]:
+    """(PD per row, amount per row, total PD, total amount) as printed: each column
+    rounded so that it adds up to its total (largest remainder), the totals being the
+    exact sums rounded; every amount is the exact PD × rate, within a cent."""
+    pds = round_to_total([c.pd for c in section.charges], 3)
+    amounts = round_to_total([c.amount for c in section.charges], 2)
+    return pds, amounts, sum(pds, Decimal(0)), sum(amounts, Decimal(0))
+
+
+def _percent(rate: Fraction) -> str:
+    return plain_decimal(Decimal(rate.numerator * 100) / Decimal(rate.denominator)) + "%"
+
+
+def _amount_table(sheet: Sheet, section: TimesheetSection, s: Styles) -> list[Any]:
+    """Each person's PD, day rate and amount, with a total row that foots as printed."""
+    data: TimesheetData = sheet.data
+    lang = sheet.meta.language
+    t = MONEY_TEXT[lang]
+    pds, amounts, total_pd, total = amount_rows(section)
+    rows: list[list[Any]] = [
+        [i, c.name, grade_title(c.grade, lang), fmt_pd(pd), fmt_money(c.rate),
+         fmt_money(amount)]
+        for i, (c, pd, amount) in enumerate(zip(section.charges, pds, amounts, strict=True),
+                                            start=1)]
+    rows.append([t["total"], "", "", fmt_pd(total_pd), "", fmt_money(total)])
+    table = data_table([t["no"], t["name"], t["grade"], t["pd"],
+                        t["rate"].format(cur=data.currency),
+                        t["amount"].format(cur=data.currency)], rows, s,
+                       widths=[12 * mm, 48 * mm, 50 * mm, 30 * mm, 40 * mm, 46 * mm],
+                       right=[3, 4, 5], total_rows=1)
+    table.hAlign = "LEFT"
+    notes = [sheet.meta.label("foot"), t["how"].format(h=fmt_hours(data.minutes_per_day))]
+    if data.tax_rate is not None:
+        notes.append(t["tax_in" if data.prices_include_tax else "tax_out"].format(
+            rate=_percent(data.tax_rate)))
+    else:
+        notes.append(t["tax_in_only" if data.prices_include_tax else "tax_out_only"])
+    sep = "" if lang == "zh" else " "
+    return [KeepTogether([para(t["title"], s.h2), table, Spacer(1, 1.5 * mm),
+                          para(sep.join(notes), s.small)])]
+
+
 def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> list[Any]:
     data: TimesheetData = sheet.data
     s, lang = doc.styles, sheet.meta.language
@@ -297,6 +360,8 @@ def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> lis
     else:
         out.append(Spacer(1, 2 * mm))
         out.append(para(t["own"], s.body))
+    if data.billing == "actual" and section.charges:
+        out += _amount_table(sheet, section, s)
     out.append(Spacer(1, 2 * mm))
     out.append(para(t["confirm"], s.body))
     out.append(signature_block(sheet.meta, s))

@@ -9,6 +9,8 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
     CheckConstraint,
     Date,
     DateTime,
@@ -55,6 +57,14 @@ class Project(Base):
     language: Mapped[str] = mapped_column(String(8))
     country: Mapped[str | None] = mapped_column(String(8))
     accepted_on: Mapped[date | None] = mapped_column(Date)
+    # The contract terms (SPEC §8), all optional in the SOW file; fixed at init.
+    contract: Mapped[str | None] = mapped_column(String(128))  # the contract or SOW number
+    signed_on: Mapped[date | None] = mapped_column(Date)
+    billing: Mapped[str] = mapped_column(String(8), default="actual", server_default="actual")
+    price_minor: Mapped[int | None] = mapped_column(BigInteger)  # billing = fixed
+    tax_rate_ppm: Mapped[int | None] = mapped_column(Integer)  # 0.06 is 60000
+    prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=True,
+                                                     server_default=text("true"))
 
     calendar_days: Mapped[list[CalendarDay]] = relationship(
         back_populates="project", cascade="all, delete-orphan")
@@ -70,9 +80,31 @@ class Project(Base):
     quotas: Mapped[list[Quota]] = relationship(back_populates="project",
                                                cascade="all, delete-orphan",
                                                order_by="Quota.id")
+    deliverables: Mapped[list[Deliverable]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Deliverable.id")
 
     __table_args__ = (CheckConstraint("minutes_per_day > 0", name="minutes_per_day"),
                       CheckConstraint("start <= \"end\"", name="dates"))
+
+
+class Deliverable(Base):
+    """A ``[[deliverable]]`` of the SOW: what is handed over and how it is accepted."""
+
+    __tablename__ = "deliverable"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str] = mapped_column(Text)
+    tasks: Mapped[str] = mapped_column(Text, default="[]")  # task codes, a JSON array
+    criteria: Mapped[str] = mapped_column(Text, default="", info={"multiline": True})
+    due: Mapped[date | None] = mapped_column(Date)
+    kind: Mapped[str | None] = mapped_column(String(16))  # training: the knowledge transfer
+
+    project: Mapped[Project] = relationship(back_populates="deliverables")
+
+    __table_args__ = (UniqueConstraint("project_id", "key"),
+                      CheckConstraint("kind in ('training')", name="kind"))
 
 
 class CalendarDay(Base):

@@ -47,6 +47,10 @@ LOCATIONS: tuple[str, ...] = ("onsite", "remote")
 PRIORITIES: tuple[str, ...] = ("high", "medium", "low")
 TASK_STATUSES: tuple[str, ...] = ("open", "in_progress", "done")
 LANGUAGES: tuple[str, ...] = ("zh", "en")
+#: how a SOW is settled (SPEC §8): consumed × rates (按实结算) or a fixed price (固定总价)
+BILLINGS: tuple[str, ...] = ("actual", "fixed")
+#: a deliverable's kind: the only one is the knowledge transfer (SPEC §9)
+DELIVERABLE_KINDS: tuple[str, ...] = ("training",)
 
 MAX_MINUTES_PER_DAY = 24 * 60
 FORECAST_WINDOW = 10  # working days of history behind the forecast rate
@@ -301,17 +305,42 @@ def pd_to_milli(value: str | Decimal | int | float, what: str) -> int:
     return milli
 
 
-def money_to_minor(value: str | Decimal | int | float, what: str) -> int:
+def money_to_minor(value: str | Decimal | int | float, what: str,
+                   maximum: int = MAX_MONEY) -> int:
     """An amount of money to integer hundredths."""
     dec = parse_decimal(str(value), what)
     if dec < 0:
         raise LedgerError(f"{what}: must not be negative, got {_shown(value)}")
-    if dec > MAX_MONEY:
-        raise LedgerError(f"{what}: {_shown(value)} is too large (at most {MAX_MONEY})")
+    if dec > maximum:
+        raise LedgerError(f"{what}: {_shown(value)} is too large (at most {maximum})")
     minor = _exact(dec, 100)
     if minor is None:
         raise LedgerError(f"{what}: {_shown(value)} has more than 2 decimals")
     return minor
+
+
+def tax_rate_to_ppm(value: str | Decimal | int | float, what: str) -> int:
+    """A tax rate as a fraction (``0.06``) to integer parts per million, exactly:
+    0 <= rate < 1 with at most 6 decimals (a rate of 6% is written 0.06, not 6)."""
+    dec = parse_decimal(str(value), what)
+    if not 0 <= dec < 1:
+        raise LedgerError(f"{what}: must be at least 0 and below 1 (0.06 for 6%), "
+                          f"got {_shown(value)}")
+    ppm = _exact(dec, 1_000_000)
+    if ppm is None:
+        raise LedgerError(f"{what}: {_shown(value)} has more than 6 decimals")
+    return ppm
+
+
+def tax_rate_of_ppm(ppm: int | None) -> Fraction | None:
+    """A stored tax rate back to the exact fraction it is (60000 ppm is 6/100)."""
+    return None if ppm is None else Fraction(ppm, 1_000_000)
+
+
+def format_tax_rate(rate: Fraction) -> str:
+    """A tax rate as the SOW file writes it: ``0.06``, exactly."""
+    text = f"{Decimal(rate.numerator) / Decimal(rate.denominator):f}"
+    return text if "." in text else text + ".0"
 
 
 def digest(content: object) -> str:

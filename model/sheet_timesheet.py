@@ -49,6 +49,32 @@ class GradeHours:
 
 
 @dataclass(frozen=True)
+class Charge:
+    """One person's minutes at one grade in the period, and the grade's day rate: a row
+    of the amounts a timesheet confirmation carries when billing is ``actual``."""
+
+    key: str
+    name: str
+    grade: str
+    minutes: int
+    rate_minor: int  # the grade's day rate, hundredths (0 when the rate card has none)
+    minutes_per_day: int
+
+    @property
+    def pd(self) -> Fraction:
+        return pd_of_minutes(self.minutes, self.minutes_per_day)
+
+    @property
+    def rate(self) -> Fraction:
+        return Fraction(self.rate_minor, 100)
+
+    @property
+    def amount(self) -> Fraction:
+        """PD × day rate, exactly (rounded only when printed)."""
+        return self.pd * self.rate
+
+
+@dataclass(frozen=True)
 class TimesheetSection:
     """One confirmation: the whole team, or one person (``person``)."""
 
@@ -56,6 +82,7 @@ class TimesheetSection:
     rows: tuple[PersonHours, ...]
     grades: tuple[GradeHours, ...]
     day_minutes: Mapping[date, int]  # everybody in the section, days with entries only
+    charges: tuple[Charge, ...] = ()  # billing = actual: each person's PD, rate and amount
 
     @property
     def total_minutes(self) -> int:
@@ -64,6 +91,25 @@ class TimesheetSection:
     @property
     def overtime_minutes(self) -> int:
         return sum(r.overtime_minutes for r in self.rows)
+
+
+def charges(entries: Iterable[Sequence], people: Sequence[tuple[str, str, str | None]],
+            rates: Mapping[str, int], minutes_per_day: int,
+            person: str | None = None) -> tuple[Charge, ...]:
+    """Per person and grade charged, from period content entries ``[date, person, task,
+    minutes, grade, note]``: PD and the amount at the grade's day rate. People in the
+    order of ``people`` (key, name, grade), then anyone else with entries; a person
+    charged at two grades in the period (a grade change) has a row for each."""
+    minutes: dict[tuple[str, str], int] = defaultdict(int)
+    for _on, key, _task, m, grade, _note in entries:
+        if person is None or key == person:
+            minutes[(key, grade)] += m
+    names = {k: n for k, n, _ in people}
+    order = {k: i for i, (k, _, _) in enumerate(people)}
+    keys = sorted(minutes, key=lambda kg: (order.get(kg[0], len(order)), kg[0],
+                                           grade_order(kg[1])))
+    return tuple(Charge(k, names.get(k, k), g, minutes[(k, g)], rates.get(g, 0),
+                        minutes_per_day) for k, g in keys)
 
 
 @dataclass(frozen=True)
@@ -78,6 +124,10 @@ class TimesheetData:
     period: SignoffView | None = None  # the live sign-off with exactly these dates
     per_person: bool = False
     person_titles: Mapping[str, str] = field(default_factory=dict)
+    billing: str = "actual"  # actual: the sheet carries PD × rate per person; fixed: no money
+    currency: str = "CNY"
+    tax_rate: Fraction | None = None  # the SOW's, for the amounts' note
+    prices_include_tax: bool = True
 
     @property
     def days(self) -> list[date]:

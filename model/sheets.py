@@ -30,6 +30,7 @@ LABELS = {
         "signed_in_ledger": "系统已记录签字", "project": "项目", "period": "期间",
         "printed": "打印日期", "sow": "工作说明书编号", "head": "审计链",
         "foot": "各行数值按最大余额法舍入，使其之和与所列合计完全一致。",
+        "contract": "合同编号", "contract_signed_on": "签订日期",
     },
     "en": {
         "page": "page {n} of {total}", "doc_id": "Document", "version": "version",
@@ -38,8 +39,21 @@ LABELS = {
         "signed_in_ledger": "signature on record", "project": "Project", "period": "Period",
         "printed": "Printed", "sow": "SOW", "head": "audit chain",
         "foot": "Rows are rounded (largest remainder) so that they add up to the total shown.",
+        "contract": "Contract no.", "contract_signed_on": "signed",
     },
 }
+
+
+def contract_content(contract: str | None, signed_on: date | None) -> dict[str, Any]:
+    """The contract number and its date as every sheet's content holds them (SPEC §8:
+    every sheet names them, so its digest covers them); empty when the SOW has neither,
+    so that the content of a sheet without them is what it always was."""
+    out: dict[str, Any] = {}
+    if contract is not None:
+        out["contract"] = contract
+    if signed_on is not None:
+        out["contract_signed_on"] = signed_on.isoformat()
+    return out
 
 
 @dataclass(frozen=True)
@@ -120,6 +134,8 @@ class SheetMeta:
     extra: dict[str, Any] = field(default_factory=dict)
     head: tuple[int, str] = (0, "")  # the audit chain's head (row id, hash) when printed
     per_person: bool = False  # a timesheet printed one sheet per person
+    contract: str | None = None  # the contract (or SOW) number, when the SOW has one
+    contract_signed_on: date | None = None  # and its date
 
     def label(self, key: str, **kw: Any) -> str:
         return LABELS[self.language][key].format(**kw)

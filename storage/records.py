@@ -28,6 +28,7 @@ from model.entities import (
     Blocker,
     CalendarDay,
     ChangeRequest,
+    Deliverable,
     Period,
     Person,
     Project,
@@ -38,11 +39,13 @@ from model.entities import (
     Task,
     TimeEntry,
 )
+from model.sheets import contract_content
 
 Key = tuple[str, str]  # (kind, ref)
 
 # The kinds, in the order verify reports them: what a record follows from comes first.
-SETUP_KINDS = ("project", "calendar", "rate", "baseline", "quota", "person", "task")
+SETUP_KINDS = ("project", "calendar", "rate", "baseline", "quota", "person", "task",
+               "deliverable")
 KINDS = (*SETUP_KINDS, "entry", "cr", "period", "acceptance", "signature", "blocker",
          "quota_use")
 
@@ -58,7 +61,41 @@ def project_record(p: Project) -> dict[str, Any]:
     return {"title": p.title, "client": p.client, "vendor": p.vendor, "start": _iso(p.start),
             "end": _iso(p.end), "minutes_per_day": p.minutes_per_day, "currency": p.currency,
             "timezone": p.timezone, "language": p.language, "country": p.country,
-            "accepted_on": _iso(p.accepted_on)}
+            "accepted_on": _iso(p.accepted_on), **terms_record(p)}
+
+
+def terms_record(p: Any) -> dict[str, Any]:
+    """The contract terms of a project (a table row or a SOW's SowSpec: same names)."""
+    return {"contract": p.contract, "signed_on": _iso(p.signed_on), "billing": p.billing,
+            "price_minor": p.price_minor, "tax_rate_ppm": p.tax_rate_ppm,
+            "prices_include_tax": bool(p.prices_include_tax)}
+
+
+def deliverable_record(d: Any) -> dict[str, Any]:
+    """A deliverable (a SOW's DeliverableSpec, or a table row read by deliverable_spec)."""
+    return {"title": d.title, "tasks": list(d.tasks), "criteria": d.criteria,
+            "due": _iso(d.due), "kind": d.kind}
+
+
+def deliverable_row(d: Any) -> Deliverable:
+    """The table row of a SOW's DeliverableSpec (its tasks as a JSON array)."""
+    return Deliverable(key=d.key, title=d.title, tasks=json.dumps(list(d.tasks)),
+                       criteria=d.criteria, due=d.due, kind=d.kind)
+
+
+def deliverable_spec(row: Deliverable) -> Any:
+    """A deliverable row as the SOW states it; tasks that are not a JSON array of codes
+    (an edit behind the program's back) are read as the text found, for verify to name."""
+    from storage.sowfile import DeliverableSpec
+
+    try:
+        tasks = json.loads(row.tasks)
+    except ValueError:
+        tasks = [row.tasks]
+    if not isinstance(tasks, list):
+        tasks = [row.tasks]
+    return DeliverableSpec(row.key, row.title, [str(t) for t in tasks], row.criteria or "",
+                           row.due, row.kind)
 
 
 def person_record(p: Any, db_role: str | None) -> dict[str, Any]:
@@ -80,7 +117,12 @@ def entry_record(e: TimeEntry) -> dict[str, Any]:
 
 
 def change_content(project: Project, cr: ChangeRequest) -> dict[str, Any]:
-    """What a signature on a CR covers (and its printed form)."""
+    """What a signature on a CR covers (and its printed form): the CR and the contract."""
+    return {**_change_fields(project, cr),
+            **contract_content(project.contract, project.signed_on)}
+
+
+def _change_fields(project: Project, cr: ChangeRequest) -> dict[str, Any]:
     return {"kind": "cr", "project": project.code, "number": cr.number, "title": cr.title,
             "reason": cr.reason, "raised_on": cr.raised_on.isoformat(),
             "new_end": _iso(cr.new_end),
@@ -89,7 +131,7 @@ def change_content(project: Project, cr: ChangeRequest) -> dict[str, Any]:
 
 
 def change_record(project: Project, cr: ChangeRequest) -> dict[str, Any]:
-    return {**change_content(project, cr), "status": cr.status,
+    return {**_change_fields(project, cr), "status": cr.status,
             "effective_on": _iso(cr.effective_on), "raised_by": cr.raised_by}
 
 
@@ -151,7 +193,8 @@ def sow_records(spec: Any) -> dict[Key, dict[str, Any]]:
                           "start": _iso(spec.start), "end": _iso(spec.end),
                           "minutes_per_day": spec.minutes_per_day, "currency": spec.currency,
                           "timezone": spec.timezone, "language": spec.language,
-                          "country": spec.country, "accepted_on": None}}
+                          "country": spec.country, "accepted_on": None,
+                          **terms_record(spec)}}
     for kind, days in (("holiday", spec.holidays), ("workday", spec.workdays)):
         for d in days:
             out[("calendar", d.isoformat())] = {"kind": kind}
@@ -170,6 +213,8 @@ def sow_records(spec: Any) -> dict[Key, dict[str, Any]]:
                                  "estimate_milli": t.estimate_milli, "priority": t.priority,
                                  "status": t.status,
                                  "assignees": [[k, planned.get((t.code, k))] for k in keys]}
+    for d in spec.deliverables:
+        out[("deliverable", d.key)] = deliverable_record(d)
     return {k: _normal(k[0], v) for k, v in out.items()}
 
 
@@ -264,6 +309,8 @@ def table_records(s: Session, project: Project) -> Found:
     for t in tasks:
         found.add("task", t.code, {**task_record(t), "assignees": [
             [a.person.key, a.planned_milli] for a in assignees[t.id]]})
+    for d in s.scalars(select(Deliverable).where(Deliverable.project_id == pid)):
+        found.add("deliverable", d.key, deliverable_record(deliverable_spec(d)))
     for e in s.scalars(select(TimeEntry).where(TimeEntry.project_id == pid)
                        .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task))):
         found.add("entry", str(e.id), entry_record(e))

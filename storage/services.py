@@ -44,10 +44,12 @@ from model.entities import (
 )
 from model.errors import LedgerError, LedgerErrors
 from model.permissions import Action, Actor, allowed, require
+from model.sheets import contract_content
 from model.usertext import check_text
 from model.views import (
     BlockerView,
     ChangeView,
+    ContractTerms,
     DeliverableView,
     EntryView,
     PersonView,
@@ -355,7 +357,10 @@ class Ledger:
                               vendor=spec.vendor, start=spec.start, end=spec.end,
                               minutes_per_day=spec.minutes_per_day, currency=spec.currency,
                               timezone=spec.timezone, language=spec.language,
-                              country=spec.country)
+                              country=spec.country, contract=spec.contract,
+                              signed_on=spec.signed_on, billing=spec.billing,
+                              price_minor=spec.price_minor, tax_rate_ppm=spec.tax_rate_ppm,
+                              prices_include_tax=spec.prices_include_tax)
             project.calendar_days = (
                 [CalendarDay(on=d, kind="holiday") for d in sorted(set(spec.holidays))]
                 + [CalendarDay(on=d, kind="workday") for d in sorted(set(spec.workdays))])
@@ -380,6 +385,7 @@ class Ledger:
                 existing.planned_milli = a.pd_milli
             project.tasks = list(tasks.values())
             project.quotas = [Quota(key=q.key, title=q.title, limit=q.limit) for q in spec.quotas]
+            project.deliverables = [records.deliverable_row(d) for d in spec.deliverables]
             s.add(project)
             s.flush()
             self._audit(s, project).record("init", "project", project.code,
@@ -388,8 +394,13 @@ class Ledger:
 
     @staticmethod
     def _project_view(p: Project) -> ProjectView:
+        terms = ContractTerms(contract=p.contract, signed_on=p.signed_on, billing=p.billing,
+                              price_minor=p.price_minor,
+                              tax_rate=rules.tax_rate_of_ppm(p.tax_rate_ppm),
+                              prices_include_tax=p.prices_include_tax)
         return ProjectView(p.code, p.title, p.client, p.vendor, p.start, p.end,
-                           p.minutes_per_day, p.currency, p.timezone, p.language, p.accepted_on)
+                           p.minutes_per_day, p.currency, p.timezone, p.language, p.accepted_on,
+                           terms)
 
     def _sow_state(self, project: Project) -> dict[str, Any]:
         from storage.sowfile import dump_sow
@@ -412,6 +423,10 @@ class Ledger:
                             [a.person.key for a in t.assignees]) for t in p.tasks],
             allocations=[AllocationSpec(t.code, a.person.key, a.planned_milli)
                          for t in p.tasks for a in t.assignees if a.planned_milli is not None],
+            contract=p.contract, signed_on=p.signed_on, billing=p.billing,
+            price_minor=p.price_minor, tax_rate_ppm=p.tax_rate_ppm,
+            prices_include_tax=p.prices_include_tax,
+            deliverables=[records.deliverable_spec(d) for d in p.deliverables],
         )
 
     def export_sow(self) -> SowSpec:
@@ -425,7 +440,10 @@ class Ledger:
 
     def deliverables(self) -> list[DeliverableView]:
         """The SOW's deliverables, in the SOW's order."""
-        return []  # stored from the SOW's [[deliverable]] (issue 10, SOW keys)
+        with reading(self.engine) as s:
+            return [DeliverableView(d.key, d.title, tuple(d.tasks), d.criteria, d.due, d.kind)
+                    for d in (records.deliverable_spec(row)
+                              for row in self._project(s).deliverables)]
 
     def projects(self) -> list[ProjectView]:
         with reading(self.engine) as s:
@@ -1190,7 +1208,8 @@ class Ledger:
         return {"kind": "period", "project": project.code,
                 "first": first.isoformat(), "last": last.isoformat(),
                 "entries": sorted([e.on.isoformat(), e.person.key, e.task.code, e.minutes,
-                                   e.grade, e.note] for e in entries)}
+                                   e.grade, e.note] for e in entries),
+                **contract_content(project.contract, project.signed_on)}
 
     def sign_period(self, first: str | date, last: str | date,
                     on: str | date | None = None) -> SignoffView:
@@ -1294,7 +1313,8 @@ class Ledger:
                 "tasks": [[t.code, t.title, t.estimate_milli, t.status] for t in project.tasks],
                 "effective_crs": [c.number for c in changes if c.effective_on],
                 "signed_periods": list(periods), "quotas_used": quotas,
-                "blockers": [records.blocker_content(b) for b in blockers]}
+                "blockers": [records.blocker_content(b) for b in blockers],
+                **contract_content(project.contract, project.signed_on)}
 
     def sign_acceptance(self, on: str | date | None = None, conclusion: str | None = None,
                         comment: str = "") -> SignoffView:

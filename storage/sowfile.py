@@ -20,6 +20,8 @@ import tomli_w
 
 from model.errors import LedgerError
 from model.rules import (
+    BILLINGS,
+    DELIVERABLE_KINDS,
     GRADES,
     LANGUAGES,
     LOCATIONS,
@@ -30,6 +32,7 @@ from model.rules import (
     money_to_minor,
     pd_amount_to_milli,
     pd_to_milli,
+    tax_rate_to_ppm,
 )
 from model.usertext import control_character, text_problem
 
@@ -37,6 +40,8 @@ from model.usertext import control_character, text_problem
 MAX_SOW_YEARS = 10
 #: the largest quota limit (stored in a 32-bit integer column)
 MAX_QUOTA = 1_000_000_000
+#: the largest fixed price (stored in hundredths in a 64-bit integer column)
+MAX_PRICE = 1_000_000_000_000
 
 
 def latest_end(start: date) -> date:
@@ -115,6 +120,19 @@ class QuotaSpec:
 
 
 @dataclass
+class DeliverableSpec:
+    """A ``[[deliverable]]``: what is handed over, the tasks it comes from, how it is
+    accepted and when it is due; ``kind = "training"`` is the knowledge transfer."""
+
+    key: str
+    title: str
+    tasks: list[str] = field(default_factory=list)
+    criteria: str = ""
+    due: date | None = None
+    kind: str | None = None
+
+
+@dataclass
 class SowSpec:
     """A validated SOW: everything ``sowtrack init`` needs."""
 
@@ -137,6 +155,14 @@ class SowSpec:
     people: list[PersonSpec] = field(default_factory=list)
     tasks: list[TaskSpec] = field(default_factory=list)
     allocations: list[AllocationSpec] = field(default_factory=list)
+    # The contract terms (SPEC §8): all optional.
+    contract: str | None = None
+    signed_on: date | None = None
+    billing: str = "actual"
+    price_minor: int | None = None
+    tax_rate_ppm: int | None = None
+    prices_include_tax: bool = True
+    deliverables: list[DeliverableSpec] = field(default_factory=list)
 
 
 class _Table:
@@ -167,13 +193,17 @@ class _Table:
         return self.data[key]
 
     def text(self, key: str, required: bool = True, default: str | None = None,
-             column: tuple[str, str] | None = None) -> str | None:
+             column: tuple[str, str] | None = None, multiline: bool = False) -> str | None:
         value = self.get(key, required)
         if value is None:
             return default
         if not isinstance(value, str) or not value.strip():
             raise self._fail(key, f"expected a non-empty string, got {_show(value)}")
-        bad = control_character(value)
+        if multiline:
+            problem = text_problem(value, multiline=True)
+            if problem is not None:
+                raise self._fail(key, problem)
+        bad = None if multiline else control_character(value)
         if bad is not None:
             raise self._fail(key, f"must be one line without control characters, got "
                                   f"{_show(value)} (it holds {bad!r})")
@@ -192,6 +222,17 @@ class _Table:
     def day(self, key: str) -> date:
         value = self.get(key)
         return _as_date(value, lambda p: self._fail(key, p))
+
+    def optional_day(self, key: str) -> date | None:
+        return self.day(key) if self.has(key) else None
+
+    def flag(self, key: str, default: bool) -> bool:
+        value = self.get(key, required=False)
+        if value is None:
+            return default
+        if not isinstance(value, bool):
+            raise self._fail(key, f"expected true or false, got {_show(value)}")
+        return value
 
     def number(self, key: str, required: bool = True) -> Any:
         value = self.get(key, required)
@@ -281,14 +322,14 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         raise LedgerError(f"{source}: {where}a number with thousands of digits") from None
     root = _Table(f"{source}:", doc)
     root.check_keys({"project", "calendar", "rates", "budget", "quota", "person", "task",
-                     "allocation"})
+                     "allocation", "deliverable"})
 
     if not root.has("project"):
         raise LedgerError(f"{source}: [project]: missing (the table with the SOW's code, "
                           f"title, parties and dates)")
     p = _Table(f"{source}: [project]", root.get("project"))
     p.check_keys({"code", "title", "client", "vendor", "start", "end", "hours_per_day",
-                  "currency", "timezone", "language"})
+                  "currency", "timezone", "language", *CONTRACT_KEYS})
     hours = p.number("hours_per_day", required=False)
     minutes_per_day = 480
     if hours is not None:
@@ -316,6 +357,7 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
     if spec.end > latest_end(spec.start):
         raise p._fail("end", f"{spec.end} is more than {MAX_SOW_YEARS} years after start "
                              f"{spec.start}")
+    _contract_terms(p, spec)
 
     if root.has("calendar"):
         c = _Table(f"{source}: [calendar]", root.get("calendar"))
@@ -419,7 +461,70 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         t.number("pd")
         pd = t.wrap("pd", pd_amount_to_milli, t.data["pd"])
         spec.allocations.append(AllocationSpec(task, person, pd))
+    spec.deliverables = _deliverables(root, source, spec)
     return spec
+
+
+#: the [project] keys of the contract terms (SPEC §8)
+CONTRACT_KEYS = ("contract", "signed_on", "billing", "price", "tax_rate",
+                 "prices_include_tax")
+
+
+def _contract_terms(p: _Table, spec: SowSpec) -> None:
+    """The contract number and date, billing, price and tax of ``[project]``, into ``spec``."""
+    spec.contract = p.text("contract", required=False, column=("project", "contract"))
+    if p.has("signed_on"):
+        spec.signed_on = p.day("signed_on")
+        if spec.signed_on > spec.end:
+            raise p._fail("signed_on", f"{spec.signed_on} is after the SOW's end {spec.end}")
+    spec.billing = p.choice("billing", BILLINGS, required=False, default="actual") or "actual"
+    if p.has("price"):
+        if spec.billing != "fixed":
+            raise p._fail("price", 'only with billing = "fixed" (with billing = "actual" '
+                                   'the amount is the PD consumed × the rates)')
+        p.number("price")
+        spec.price_minor = p.wrap("price", lambda v, k: money_to_minor(v, k, MAX_PRICE),
+                                  p.data["price"])
+        if spec.price_minor == 0:
+            raise p._fail("price", "must be more than 0")
+    elif spec.billing == "fixed":
+        raise p._fail("price", 'missing: billing = "fixed" needs the fixed price')
+    if p.has("tax_rate"):
+        p.number("tax_rate")
+        spec.tax_rate_ppm = p.wrap("tax_rate", tax_rate_to_ppm, p.data["tax_rate"])
+    spec.prices_include_tax = p.flag("prices_include_tax", True)
+
+
+def _deliverables(root: _Table, source: str, spec: SowSpec) -> list[DeliverableSpec]:
+    """The ``[[deliverable]]`` tables. Their tasks must be tasks of the SOW when it lists
+    any; a SOW without tasks (they are added later with ``task add``) may name any code."""
+    tasks = {t.code for t in spec.tasks}
+    out: list[DeliverableSpec] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(root.tables("deliverable"), start=1):
+        t = _Table(f"{source}: [[deliverable]] #{i}", raw)
+        t.check_keys({"key", "title", "tasks", "criteria", "due", "kind"})
+        key = t.text("key", column=("deliverable", "key")) or ""
+        if key in seen:
+            raise t._fail("key", f"duplicate deliverable {_show(key)}")
+        seen.add(key)
+        codes = t.get("tasks", required=False) or []
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise t._fail("tasks", "expected a list of task codes")
+        for code in codes:
+            if tasks and code not in tasks:
+                raise t._fail("tasks", f"unknown task {_show(code)}")
+            if not tasks and (not code.strip() or control_character(code) is not None
+                              or "\x00" in code):
+                raise t._fail("tasks", f"{_show(code)} is not a task code")
+        due = t.optional_day("due")
+        if due is not None and due < spec.start:
+            raise t._fail("due", f"{due} is before the SOW's start {spec.start}")
+        out.append(DeliverableSpec(
+            key=key, title=t.text("title") or "", tasks=list(dict.fromkeys(codes)),
+            criteria=t.text("criteria", required=False, default="", multiline=True) or "",
+            due=due, kind=t.choice("kind", DELIVERABLE_KINDS, required=False)))
+    return out
 
 
 def _toml_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> str:
@@ -482,6 +587,7 @@ def dump_sow(spec: SowSpec) -> str:
         "hours_per_day": _num(spec.minutes_per_day, 60),
         "currency": spec.currency, "timezone": spec.timezone, "language": spec.language,
     }
+    project.update(_dump_terms(spec))
     doc: dict[str, Any] = {"project": project}
     calendar: dict[str, Any] = {}
     if spec.country:
@@ -511,13 +617,40 @@ def dump_sow(spec: SowSpec) -> str:
     if spec.allocations:
         doc["allocation"] = [{"task": a.task, "person": a.person, "pd": _num(a.pd_milli, 1000)}
                              for a in spec.allocations]
+    if spec.deliverables:
+        doc["deliverable"] = [
+            {k: v for k, v in (("key", d.key), ("title", d.title), ("tasks", d.tasks),
+                               ("criteria", d.criteria or None), ("due", d.due),
+                               ("kind", d.kind)) if v is not None}
+            for d in spec.deliverables]
     # Arrays of tables as [[quota]] blocks, in the example's order (tomli-w would inline
     # the short ones at the top of the file).
-    arrays = {k: doc.pop(k) for k in ("quota", "person", "task", "allocation") if k in doc}
+    arrays = {k: doc.pop(k) for k in ("quota", "person", "task", "allocation", "deliverable")
+              if k in doc}
     parts = [tomli_w.dumps(doc)]
     for name, items in arrays.items():
         parts += [f"[[{name}]]\n{tomli_w.dumps(item)}" for item in items]
     return "\n".join(parts)
+
+
+def _dump_terms(spec: SowSpec) -> dict[str, Any]:
+    """The contract terms as ``[project]`` keys; the defaults are written too, but for
+    a key the SOW had no value for."""
+    from decimal import Decimal
+
+    terms: dict[str, Any] = {}
+    if spec.contract is not None:
+        terms["contract"] = spec.contract
+    if spec.signed_on is not None:
+        terms["signed_on"] = spec.signed_on
+    terms["billing"] = spec.billing
+    if spec.price_minor is not None:  # exact: a float would round a large price
+        terms["price"] = (spec.price_minor // 100 if spec.price_minor % 100 == 0
+                          else Decimal(spec.price_minor).scaleb(-2))
+    if spec.tax_rate_ppm is not None:
+        terms["tax_rate"] = Decimal(spec.tax_rate_ppm) / Decimal(1_000_000)
+    terms["prices_include_tax"] = spec.prices_include_tax
+    return terms
 
 
 def _by_grade(values: dict[str, int]) -> list[tuple[str, int]]:

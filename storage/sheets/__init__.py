@@ -26,6 +26,7 @@ from model.sheets import (
     SheetMeta,
     SheetRequest,
     Signatory,
+    contract_content,
     read_keywords,
 )
 from model.views import SignatureView
@@ -83,15 +84,20 @@ def build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None =
         request = replace(request, as_of=printed_on)
     module = importlib.import_module(MODULES[request.kind])
     parts: SheetParts = module.build(ledger, request)
+    # Every sheet's content names the contract (the signed documents' content, built by
+    # the ledger, does already: this adds it to the others, and changes nothing there).
+    terms = project.terms
+    content = {**parts.content, **contract_content(terms.contract, terms.signed_on)}
     meta = SheetMeta(
         doc_id=request.doc_id(project.code), version=ledger.ledger_version(),
-        digest=Sheet.content_digest(parts.content), title=parts.title,
+        digest=Sheet.content_digest(content), title=parts.title,
         language=request.language or project.language, project_code=project.code,
         project_title=project.title, client=project.client, vendor=project.vendor,
         printed_on=printed_on, signatories=parts.signatories, landscape=parts.landscape,
         head=ledger.chain_head() or (0, GENESIS),
-        per_person=request.per_person and request.kind == "timesheet" and not request.person)
-    return Sheet(meta, parts.content, parts.data)
+        per_person=request.per_person and request.kind == "timesheet" and not request.person,
+        contract=terms.contract, contract_signed_on=terms.signed_on)
+    return Sheet(meta, content, parts.data)
 
 
 @dataclass(frozen=True)

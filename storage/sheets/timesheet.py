@@ -7,9 +7,11 @@ tabulated from that content, so the print shows what its digest covers.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from model import rules
 from model.errors import LedgerError
-from model.sheet_timesheet import TimesheetData, tabulate
+from model.sheet_timesheet import TimesheetData, charges, tabulate
 from model.sheets import SheetRequest
 from model.views import SignoffView
 from storage.services import Ledger
@@ -65,12 +67,18 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
         sections = tuple(tabulate(entries, team, working, mpd, k) for k in keys)
     else:
         sections = (tabulate(entries, team, working, mpd),)
+    if project.terms.billing == "actual":  # the amounts of a settlement by PD consumed
+        rates = ledger.rates()
+        sections = tuple(replace(x, charges=charges(entries, team, rates, mpd, x.person))
+                         for x in sections)
     period = _period(ledger, request)
     data = TimesheetData(
         first=request.first, last=request.last, minutes_per_day=mpd, working=working,
         sections=sections, sow_start=start, sow_end=end, period=period,
         per_person=request.per_person and not request.person,
-        person_titles={p.key: p.title or "" for p in people})
+        person_titles={p.key: p.title or "" for p in people},
+        billing=project.terms.billing, currency=project.currency,
+        tax_rate=project.terms.tax_rate, prices_include_tax=project.terms.prices_include_tax)
     return SheetParts(title, doc, data, signatories(ledger, period.signatures if period else ()),
                       landscape=True)
 
