@@ -118,6 +118,25 @@ def per_person_requests(ledger: Ledger, request: SheetRequest) -> list[SheetRequ
             for key in timesheet.team(ledger, request)]
 
 
+def record_printed(ledger: Ledger, sheets: list[Sheet]) -> list[Sheet]:
+    """``sheets`` as they are printed: each with the revision the ledger records for its
+    content (``Ledger.record_printed``: a new content is recorded as the next revision),
+    and all at the audit chain's head after those records."""
+    out = []
+    for sheet in sheets:
+        revision = ledger.record_printed(sheet.meta.doc_id, sheet.meta.digest,
+                                         sheet.meta.printed_on)
+        out.append(replace(sheet, meta=replace(sheet.meta, revision=revision)))
+    head = ledger.chain_head() or (0, GENESIS)
+    return [replace(sheet, meta=replace(sheet.meta, head=head)) for sheet in out]
+
+
+def print_sheet(ledger: Ledger, request: SheetRequest,
+                printed_on: date | None = None) -> Sheet:
+    """One sheet as :func:`export_sheets` prints it (its revision recorded), to draw."""
+    return record_printed(ledger, [build_sheet(ledger, request, printed_on)])[0]
+
+
 #: what may stand in a file name made from a person's id
 _SAFE_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
 
@@ -161,14 +180,11 @@ def export_sheets(ledger: Ledger, request: SheetRequest, out: str | Path,
         targets = [check(person_path(out, r.person or "")) for r in requests]
     else:
         targets = [check(Path(out))]
+    sheets = record_printed(ledger, [build_sheet(ledger, r, printed_on) for r in requests])
     drawn = []
-    for req, path in zip(requests, targets, strict=True):
-        sheet = build_sheet(ledger, req, printed_on)
+    for req, path, sheet in zip(requests, targets, sheets, strict=True):
         if progress:
             progress(sheet)
-        revision = ledger.record_printed(sheet.meta.doc_id, sheet.meta.digest,
-                                         sheet.meta.printed_on)
-        sheet = replace(sheet, meta=replace(sheet.meta, revision=revision))
         drawn.append(Printed(path, sheet, render(sheet, req.kind)))
     for p in drawn:
         write(p.path, p.pages)
@@ -193,16 +209,18 @@ class VerifyReport:
     #: the revision the ledger holds now for this document (its current content), and
     #: whether that content has been printed (recorded) yet
     current_revision: int | None = None
-    current_recorded: bool = True
+    current_printed_on: date | None = None  # None: that content is not printed yet
 
     @property
     def superseded(self) -> str | None:
         """When the ledger holds another content: which revision replaces this one."""
         if self.matches or self.current_revision is None:
             return None
-        now = (f"revision {self.current_revision}" if self.current_recorded
-               else f"a content not printed yet (it will be revision {self.current_revision})")
-        return f"revision {self.revision} of {self.doc_id} is superseded by {now}"
+        if self.current_printed_on is None:
+            return (f"revision {self.revision} is superseded: the ledger holds a content not "
+                    f"printed yet (it will be revision {self.current_revision})")
+        return (f"revision {self.revision} is superseded by revision "
+                f"{self.current_revision} (first printed {self.current_printed_on})")
 
     @property
     def matches(self) -> bool:
@@ -296,7 +314,8 @@ def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger],
     report = VerifyReport(str(path), fields["id"], fields.get("revision", "?"), printed.digest,
                           sheet.meta.digest, module.signed_status(ledger, request),
                           current_revision=sheet.meta.revision,
-                          current_recorded=any(d == sheet.meta.digest for _, d, _ in revisions))
+                          current_printed_on=next((on for _, d, on in revisions
+                                                   if d == sheet.meta.digest), None))
     if printed.head is None or printed.revision is None or request.printed_on is None:
         return replace(report, problems=(
             "this sheet carries no audit chain head, revision or print parameters (printed "
