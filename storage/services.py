@@ -1292,6 +1292,15 @@ class Ledger:
                      if r.digest == digest]
         if known:
             return known[0]
+        try:
+            return self._record_printed(doc_id, digest, printed_on)
+        except LedgerError as exc:  # a ledger that cannot be written: say why it had to be
+            if str(exc).startswith("export: "):
+                raise
+            raise LedgerError(f"export: {doc_id} holds content not printed before, whose "
+                              f"revision cannot be recorded: {exc}") from None
+
+    def _record_printed(self, doc_id: str, digest: str, printed_on: date) -> int:
         with writing(self.engine) as s:
             project = self._project(s)
             actor, me = self._actor(s, project)
