@@ -254,8 +254,11 @@ def test_per_person_writes_a_document_per_person(week: Ledger, tmp_path: Path,
         flat = "".join(text.split())
         assert f"工时确认单（已签，摘要{signed[:16]}…）的分人明细" in flat
         assert "张伟" in text and "李娜" in text  # the signatories, lines left blank
-        rc, _, err = run(week, capsys, "verify", str(path))
-        assert rc == 0, err
+        rc, out, err = run(week, capsys, "verify", str(path))
+        assert rc == 0 and out[1] == (
+            f"signatures: no signature on record covers this sheet: it is {p}'s part of "
+            f"TS-001 (2026-03-02..2026-03-06), whose signatures cover the whole period's "
+            f"sheet (signed by 张伟 (vendor) 2026-03-09, 李娜 (client) 2026-03-10)"), out
     assert len(seen) == len(people) and signed not in seen
 
 

@@ -94,6 +94,10 @@ def signed_status(ledger: Ledger, request: SheetRequest) -> str:
     if period is None:
         return f"not signed yet: no sign-off of the period {span} in the ledger"
     who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in period.signatures) or "nobody"
+    if request.person:
+        return (f"no signature on record covers this sheet: it is {request.person}'s part of "
+                f"{period.number} ({span}), whose signatures cover the whole period's sheet "
+                f"(signed by {who})")
     if period.status == rules.DOC_EFFECTIVE:
         return f"{period.number} ({span}) is effective since {period.effective_on}: signed by {who}"
     return f"{period.number} ({span}) is being signed: signed by {who}"
