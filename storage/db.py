@@ -460,7 +460,7 @@ def pending_migrations(current: str | None) -> list[tuple[str, str]]:
     for r in walked:
         if r.revision == current:
             break
-        out.append((r.revision, (r.doc or "").strip()))
+        out.append((r.revision, " ".join((r.doc or "").split())))  # one line each
     return out[::-1]
 
 
