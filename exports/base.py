@@ -1,7 +1,7 @@
 """What every printed sheet shares: page, styles, header and footer, QR code, signatures.
 
 A sheet is built from a :class:`SheetMeta` (who, which document, which content) and a
-story of flowables. Every page carries the document id and version, the audit chain's
+story of flowables. Every page carries the document id and its revision, the audit chain's
 head it was printed at and "page X of Y"; the first page carries a QR code with the id
 and the SHA-256 of the sheet's content; the PDF's metadata carries them too, with the
 parameters it was printed with, so that ``sowtrack verify FILE.pdf`` can read them back
@@ -283,7 +283,7 @@ def _numbered_canvas(meta: SheetMeta, styles: Styles) -> type[Canvas]:
             self.drawString(left, height - 10 * mm, f"{meta.project_code} · {meta.title}")
             self.drawRightString(width - 15 * mm, height - 10 * mm,
                                  f"{meta.label('doc_id')} {meta.doc_id} · "
-                                 f"{meta.label('version')} v{meta.version}")
+                                 f"{meta.label('revision', n=meta.revision)}")
             self.line(left, 12 * mm, width - 15 * mm, 12 * mm)
             # The chain's head in short (the metadata holds it in full): `verify FILE.pdf`
             # checks the ledger still holds that audit row with that hash.
@@ -318,7 +318,7 @@ class SheetDocument:
                 p(f"{m.label('client')}: {m.client}    {m.label('vendor')}: {m.vendor}",
                   s.body),
                 *([p(line, s.body)] if (line := contract_line(m)) else []),
-                p(f"{m.label('doc_id')}: {m.doc_id}   {m.label('version')}: v{m.version}",
+                p(f"{m.label('doc_id')}: {m.doc_id}   {m.label('revision', n=m.revision)}",
                   s.small)]
         width = self.pagesize[0] - 2 * self.MARGIN
         table = Table([[left, qr]], colWidths=[width - 28 * mm, 28 * mm])

@@ -59,7 +59,10 @@ TEXT = {
                    "（行列同时平衡的受控舍入，每格与精确值相差不超过末位一个单位）。",
            "confirm": "甲乙双方确认上表所列工时真实、准确，作为本期人天结算的依据。",
            "own": "本人确认（签字 / 日期）：______________________",
-           "section": "{name}（{key}）· {grade}", "sep": "、", "colon": "："},
+           "section": "{name}（{key}）· {grade}", "sep": "、", "colon": "：",
+           "part_of": "本表为 {n}（{first} 至 {last}）工时确认单（{state}，摘要 {sha}…）"
+                      "的分人明细；该单的签字不涵盖本表，本表另行签字。",
+           "part_signed": "已签", "part_signing": "签字中"},
     "en": {"period": "Period", "period_text": "{first} to {last} ({wd} working days)",
            "basis": "Person-day", "basis_text": "1 PD = {h} hours; PD = hours ÷ {h}",
            "status": "Signatures", "unsigned": "not signed (no sign-off of this period on record)",
@@ -82,7 +85,11 @@ TEXT = {
            "confirm": "Both parties confirm that the hours above are true and complete and are "
                       "the basis of this period's person-day settlement.",
            "own": "Confirmed by the engineer (signature / date): ______________________",
-           "section": "{name} ({key}) · {grade}", "sep": ", ", "colon": ": "},
+           "section": "{name} ({key}) · {grade}", "sep": ", ", "colon": ": ",
+           "part_of": "One person's part of timesheet confirmation {n} ({first} to {last}; "
+                      "{state}, SHA-256 {sha}…); its signatures do not cover this sheet, "
+                      "which is signed on its own.",
+           "part_signed": "signed", "part_signing": "being signed"},
 }
 
 #: the amounts table (billing = "actual", SPEC §8)
@@ -230,10 +237,15 @@ def _facts(pairs: list[tuple[str, str]], s: Styles) -> Table:
     return table
 
 
-def _status(data: TimesheetData, t: dict) -> str:
+def _status(data: TimesheetData, t: dict, person: bool = False) -> str:
     period = data.period
     if period is None:
         return t["unsigned"]
+    if person:  # one person's sheet: the period's signatures cover another digest
+        signed = period.signatures[0].digest[:16] if period.signatures else ""
+        return t["part_of"].format(n=period.number, first=data.first, last=data.last,
+                                   state=t["part_signed" if period.status == DOC_EFFECTIVE
+                                           else "part_signing"], sha=signed)
     head = (t["effective"].format(n=period.number, on=period.effective_on)
             if period.status == DOC_EFFECTIVE else t["signing"].format(n=period.number))
     who = t["sep"].join(f"{sig.name} {sig.on}" for sig in period.signatures)
@@ -325,7 +337,7 @@ def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> lis
     t = TEXT[lang]
     h = fmt_hours(data.minutes_per_day)
     out: list[Any] = []
-    if section.person is not None and data.per_person:
+    if section.person is not None:
         r = section.rows[0]
         title = data.person_titles.get(r.key, "")
         grades = " / ".join(grade_label(g, lang) for g in r.grades)
@@ -338,7 +350,7 @@ def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> lis
         (t["totals"], t["totals_text"].format(h=fmt_hours(section.total_minutes),
                                               pd=fmt_pd(data.pd(section.total_minutes)),
                                               ot=fmt_hours(section.overtime_minutes))),
-        (t["status"], _status(data, t)),
+        (t["status"], _status(data, t, section.person is not None)),
     ]
     out.append(_facts(pairs, s))
     if section.person is None:

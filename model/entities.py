@@ -430,3 +430,27 @@ class AuditWitness(Base):
     hash: Mapped[str] = mapped_column(String(64))
     at: Mapped[datetime] = mapped_column(DateTime(timezone=False),
                                          server_default=text("CURRENT_TIMESTAMP"))
+
+
+class PrintedRevision(Base):
+    """A content printed under a document id: its revision (SPEC §8).
+
+    Revision 1 of ``doc_id`` is the first content printed under it; each new content
+    (a new ``digest``) printed under it is the next revision. Written when a sheet is
+    exported (document control, not a fact of the ledger: also on an accepted ledger)."""
+
+    __tablename__ = "printed_revision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    doc_id: Mapped[str] = mapped_column(String(255))
+    revision: Mapped[int] = mapped_column(Integer)
+    digest: Mapped[str] = mapped_column(String(64))
+    printed_on: Mapped[date] = mapped_column(Date)  # the day it was first printed
+    printed_by: Mapped[str | None] = mapped_column(String(64))
+
+    __table_args__ = (
+        UniqueConstraint("project_id", "doc_id", "revision"),
+        UniqueConstraint("project_id", "doc_id", "digest"),
+        CheckConstraint("revision > 0", name="revision"),
+    )

@@ -121,8 +121,9 @@ class TimesheetData:
     sections: tuple[TimesheetSection, ...]
     sow_start: date
     sow_end: date  # as of today, after effective change requests
-    period: SignoffView | None = None  # the live sign-off with exactly these dates
-    per_person: bool = False
+    #: the live sign-off with exactly these dates (on one person's sheet: the signed
+    #: confirmation it details; its signatures cover the whole period's digest)
+    period: SignoffView | None = None
     person_titles: Mapping[str, str] = field(default_factory=dict)
     billing: str = "actual"  # actual: the sheet carries PD × rate per person; fixed: no money
     currency: str = "CNY"

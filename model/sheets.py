@@ -1,10 +1,11 @@
 """What a printed sheet is, independent of how it is drawn: built by storage, drawn by exports.
 
 A sheet's identity is its ``doc_id`` (project, kind and parameters, enough to rebuild
-it), the ledger ``version`` it was printed at (the audit log's length), the audit
-chain's ``head`` then, and the SHA-256 of its canonical ``content``. Its metadata also
-carries what else it was printed with (the day, the language, one sheet per person), so
-that ``sowtrack verify FILE.pdf`` can print it again from the ledger and compare pages.
+it), the SHA-256 of its canonical ``content``, its ``revision`` (1 for the first content
+printed under that id, one more for each new content: the ledger's table of printed
+revisions), and the audit chain's ``head`` when it was printed. Its metadata also carries
+what else it was printed with (the day, the language), so that ``sowtrack verify
+FILE.pdf`` can print it again from the ledger and compare pages.
 """
 
 from __future__ import annotations
@@ -19,12 +20,12 @@ KINDS = ("acceptance", "timesheet", "cr", "plan", "status")
 KIND_CODES = {"acceptance": "ACC", "timesheet": "TS", "cr": "CR", "plan": "PLAN",
               "status": "STATUS"}
 
-METADATA_PREFIX = "sowtrack"  # keywords: "sowtrack-id=… sowtrack-sha256=… sowtrack-version=…"
+METADATA_PREFIX = "sowtrack"  # keywords: "sowtrack-id=… sowtrack-sha256=… sowtrack-revision=…"
 LANGUAGES = ("zh", "en")
 
 LABELS = {
     "zh": {
-        "page": "第 {n} 页 / 共 {total} 页", "doc_id": "文档编号", "version": "版本",
+        "page": "第 {n} 页 / 共 {total} 页", "doc_id": "文档编号", "revision": "第 {n} 版",
         "sha": "内容摘要 SHA-256", "vendor": "乙方", "client": "甲方", "name": "姓名",
         "title": "职务", "date": "日期", "signature": "签字", "seal": "盖章",
         "signed_in_ledger": "系统已记录签字", "project": "项目", "period": "期间",
@@ -33,7 +34,7 @@ LABELS = {
         "contract": "合同编号", "contract_signed_on": "签订日期",
     },
     "en": {
-        "page": "page {n} of {total}", "doc_id": "Document", "version": "version",
+        "page": "page {n} of {total}", "doc_id": "Document", "revision": "Revision {n}",
         "sha": "content SHA-256", "vendor": "Vendor", "client": "Client", "name": "Name",
         "title": "Title", "date": "Date", "signature": "Signature", "seal": "Company seal",
         "signed_in_ledger": "signature on record", "project": "Project", "period": "Period",
@@ -76,7 +77,9 @@ class SheetRequest:
     cr: str | None = None  # change request number
     person: str | None = None  # one person's timesheet
     as_of: date | None = None  # status report
-    per_person: bool = False  # timesheet: one sheet per person (same content, same id)
+    #: timesheet: print one independent sheet per person (each its own id, digest,
+    #: revision and file; see storage.sheets.per_person_requests), never one document
+    per_person: bool = False
     language: str | None = None  # zh | en; None: the SOW's
     printed_on: date | None = None  # "today" for what a sheet counts up to; None: today
 
@@ -120,7 +123,7 @@ class SheetMeta:
     """Who and what a sheet is: printed on every page and in the PDF's metadata."""
 
     doc_id: str
-    version: int
+    revision: int  # the document's revision of this content (storage.sheets)
     digest: str
     title: str
     language: str  # zh | en
@@ -133,7 +136,6 @@ class SheetMeta:
     landscape: bool = False
     extra: dict[str, Any] = field(default_factory=dict)
     head: tuple[int, str] = (0, "")  # the audit chain's head (row id, hash) when printed
-    per_person: bool = False  # a timesheet printed one sheet per person
     contract: str | None = None  # the contract (or SOW) number, when the SOW has one
     contract_signed_on: date | None = None  # and its date
 
@@ -142,30 +144,28 @@ class SheetMeta:
 
     @property
     def qr_payload(self) -> str:
-        return f"{METADATA_PREFIX}:{self.doc_id}:v{self.version}:sha256:{self.digest}"
+        return f"{METADATA_PREFIX}:{self.doc_id}:r{self.revision}:sha256:{self.digest}"
 
     @property
     def keywords(self) -> str:
         """The PDF's keywords: the identity, and every parameter that prints it again
         exactly (``verify FILE.pdf`` renders it anew from the ledger and compares pages)."""
-        fields = {"id": self.doc_id, "sha256": self.digest, "version": self.version,
+        fields = {"id": self.doc_id, "sha256": self.digest, "revision": self.revision,
                   "head": f"{self.head[0]}:{self.head[1]}",
                   "printed": self.printed_on.isoformat(), "lang": self.language}
-        if self.per_person:
-            fields["per-person"] = 1
         return " ".join(f"{METADATA_PREFIX}-{k}={v}" for k, v in fields.items())
 
 
 @dataclass(frozen=True)
 class PrintedIdentity:
-    """What a sheet's metadata says of it: which document, its digest, and the
-    parameters it was printed with (the ledger version, the audit chain's head, the day
-    printed, the language, one sheet per person)."""
+    """What a sheet's metadata says of it: which document, its digest and revision, and
+    the parameters it was printed with (the audit chain's head, the day printed, the
+    language)."""
 
     project: str
     request: SheetRequest
     digest: str
-    version: int | None
+    revision: int | None  # None: printed before sheets carried a revision
     head: tuple[int, str] | None  # None: printed before sheets carried the head
 
     @staticmethod
@@ -176,9 +176,11 @@ class PrintedIdentity:
         except (ValueError, IndexError, KeyError):
             raise ValueError(f"{fields.get('id')!r} is not a sowtrack document id") from None
         digest = fields.get("sha256", "")
-        version = head = None
-        if "version" in fields:
-            version = _field(fields, "version", int)
+        revision = head = None
+        if "revision" in fields:
+            revision = _field(fields, "revision", int)
+            if revision < 1:
+                raise ValueError(f"revision: {fields['revision']!r} is not a revision (1, 2, …)")
         if "head" in fields:
             row, _, sha = fields["head"].partition(":")
             head = (_field({"head": row}, "head", int), sha)
@@ -189,12 +191,12 @@ class PrintedIdentity:
             raise ValueError(f"lang: {language!r} is not one of {', '.join(LANGUAGES)}")
         printed = (_field(fields, "printed", date.fromisoformat) if "printed" in fields
                    else None)
-        per_person = fields.get("per-person") == "1"
-        if per_person and request.kind != "timesheet":
-            raise ValueError(f"per-person: a {request.kind} sheet is not printed per person")
-        request = replace(request, per_person=per_person, language=language,
-                          printed_on=printed)
-        return PrintedIdentity(project, request, digest, version, head)
+        if "per-person" in fields:
+            # An older sowtrack printed the whole team into one document per person.
+            raise ValueError("per-person: printed by an older sowtrack as one document for "
+                             "the whole team; print it anew (one file per person)")
+        request = replace(request, language=language, printed_on=printed)
+        return PrintedIdentity(project, request, digest, revision, head)
 
 
 def _field(fields: dict[str, str], key: str, parse: Any) -> Any:

@@ -50,7 +50,7 @@ from storage import witness
 _T = TypeVar("_T")
 
 APP_NAME = "sowtrack"
-HEAD_REVISION = "0007"  # tests check that this is Alembic's head
+HEAD_REVISION = "0008"  # tests check that this is Alembic's head
 WRITE_LOCK_KEY = 0x50775472  # advisory lock id for writers on PostgreSQL
 _WRITE = "sowtrack_write"
 BUSY_LIMIT_S = 120.0  # how long an action waits for a busy ledger, in all (SOWTRACK_BUSY_TIMEOUT)

@@ -31,6 +31,7 @@ from model.entities import (
     Deliverable,
     Period,
     Person,
+    PrintedRevision,
     Project,
     Quota,
     QuotaUse,
@@ -47,7 +48,7 @@ Key = tuple[str, str]  # (kind, ref)
 SETUP_KINDS = ("project", "calendar", "rate", "baseline", "quota", "person", "task",
                "deliverable")
 KINDS = (*SETUP_KINDS, "entry", "cr", "period", "acceptance", "signature", "blocker",
-         "quota_use")
+         "quota_use", "printed")
 
 
 def _iso(d: Any) -> str | None:
@@ -164,6 +165,13 @@ def blocker_record(b: Blocker) -> dict[str, Any]:
 def quota_use_record(use: QuotaUse, key: str) -> dict[str, Any]:
     return {"key": key, "on": use.used_on.isoformat(), "n": use.n, "note": use.note,
             "used_by": use.used_by}
+
+
+def printed_record(r: PrintedRevision) -> dict[str, Any]:
+    """A printed revision (kind ``printed``, keyed by its row id: a document id may be
+    longer than an audit row's ref)."""
+    return {"doc": r.doc_id, "revision": r.revision, "digest": r.digest,
+            "printed_on": r.printed_on.isoformat(), "printed_by": r.printed_by}
 
 
 def quota_use_ref(key: str, use_id: int) -> str:
@@ -336,6 +344,8 @@ def table_records(s: Session, project: Project) -> Found:
     for use in s.scalars(select(QuotaUse).where(QuotaUse.quota_id.in_(list(quotas)))):
         key = quotas[use.quota_id]
         found.add("quota_use", quota_use_ref(key, use.id), quota_use_record(use, key))
+    for r in s.scalars(select(PrintedRevision).where(PrintedRevision.project_id == pid)):
+        found.add("printed", str(r.id), printed_record(r))
     return found
 
 
@@ -352,6 +362,8 @@ def label(code: str, key: Key) -> str:
     if kind == "signature":
         doc, _, person = ref.rpartition("/")
         return f"{code} {doc} signature of {person}"
+    if kind == "printed":
+        return f"{code} printed revision (row {ref})"
     return f"{code} {kind.replace('_', ' ')} {ref}"
 
 

@@ -34,6 +34,7 @@ from model.entities import (
     ChangeRequest,
     Period,
     Person,
+    PrintedRevision,
     Project,
     Quota,
     QuotaUse,
@@ -1281,6 +1282,65 @@ class Ledger:
         """The hash of audit row ``row_id``, or None when the ledger has no such row."""
         with reading(self.engine) as s:
             return s.execute(select(AuditEvent.hash).where(AuditEvent.id == row_id)).scalar()
+
+    # ------------------------------------------------------------ printed revisions
+
+    @staticmethod
+    def _revisions(s: Session, project: Project, doc_id: str) -> list[PrintedRevision]:
+        return list(s.scalars(select(PrintedRevision).where(
+            PrintedRevision.project_id == project.id, PrintedRevision.doc_id == doc_id)
+            .order_by(PrintedRevision.revision)))
+
+    def printed_revisions(self, doc_id: str) -> list[tuple[int, str, date]]:
+        """(revision, digest, first printed on) of every content printed under ``doc_id``,
+        oldest first."""
+        with reading(self.engine) as s:
+            return [(r.revision, r.digest, r.printed_on)
+                    for r in self._revisions(s, self._project(s), doc_id)]
+
+    def record_printed(self, doc_id: str, digest: str, printed_on: date) -> int:
+        """The revision of content ``digest`` under ``doc_id``, recorded when it is new.
+
+        A content already printed keeps its revision (nothing is written); a new one is
+        one more than the last, recorded with its audit row. Anyone who may print a sheet
+        may record it, on an accepted (read-only) ledger too: it is document control, not
+        a fact of the ledger. On PostgreSQL a login role bound to nobody only reads.
+        """
+        with reading(self.engine) as s:
+            known = [r.revision for r in self._revisions(s, self._project(s), doc_id)
+                     if r.digest == digest]
+        if known:
+            return known[0]
+        try:
+            return self._record_printed(doc_id, digest, printed_on)
+        except LedgerError as exc:  # a ledger that cannot be written: say why it had to be
+            if str(exc).startswith("export: "):
+                raise
+            raise LedgerError(f"export: {doc_id} holds content not printed before, whose "
+                              f"revision cannot be recorded: {exc}") from None
+
+    def _record_printed(self, doc_id: str, digest: str, printed_on: date) -> int:
+        with writing(self.engine) as s:
+            project = self._project(s)
+            actor, me = self._actor(s, project)
+            if actor.unbound_role is not None:
+                raise LedgerError(f"export: {doc_id} holds content not printed before, and "
+                                  f"{actor.label} may not record its revision: it may only "
+                                  f"read (the database owner binds it: `sowtrack person "
+                                  f"bind PERSON {actor.unbound_role}`)")
+            rows = self._revisions(s, project, doc_id)
+            same = [r.revision for r in rows if r.digest == digest]
+            if same:  # recorded meanwhile by another export
+                return same[0]
+            row = PrintedRevision(project_id=project.id, doc_id=doc_id,
+                                  revision=max((r.revision for r in rows), default=0) + 1,
+                                  digest=digest, printed_on=printed_on,
+                                  printed_by=me.key if me else None)
+            s.add(row)
+            s.flush()
+            self._audit(s, project).record("print", "printed", str(row.id),
+                                           after=records.printed_record(row))
+            return row.revision
 
     def _acceptance_view(self, s: Session, acc: Acceptance) -> SignoffView:
         return SignoffView("acceptance", acc.number, None, None, acc.status, acc.effective_on,

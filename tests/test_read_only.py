@@ -17,12 +17,15 @@ import sqlite3
 import subprocess
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import date
 from pathlib import Path
 
 import pytest
 
+from model.sheets import SheetRequest
 from storage.db import HEAD_REVISION, is_read_only, make_engine, run_alembic
 from storage.services import Ledger
+from storage.sheets import print_sheet
 from storage.sowfile import load_sow
 from tui.cli import main
 
@@ -73,6 +76,8 @@ def _make(tmp_path: Path) -> tuple[Path, str]:
     led = Ledger.open(url)
     code = led.init_project(load_sow(EXAMPLE_SOW)).code
     Ledger(led.engine, code, "liu.yang").log("T2", "6", "2026-03-03")
+    # printed once while it could be written: its revision is recorded
+    print_sheet(Ledger(led.engine, code), SheetRequest("status", as_of=date(2026, 3, 10)))
     led.engine.dispose()
     assert not path.with_name("ledger.db-wal").exists()
     return path, url
@@ -98,6 +103,12 @@ def _reads_work_and_writes_are_refused(capsys: pytest.CaptureFixture[str], url: 
         assert (rc, err) == (0, ""), err
         assert out.stat().st_size > 100
     refusal = f"error: the ledger {path} is read-only ({why}); nothing was written\n"
+    # a content never printed: its revision cannot be recorded, so it is not printed
+    plan = out_dir / "plan.pdf"
+    assert run(capsys, url, "export", "plan", "--out", str(plan)) == (
+        1, "", "error: export: CLAIMS-AGENT-2026/PLAN holds content not printed before, "
+               "whose revision cannot be recorded: " + refusal.removeprefix("error: "))
+    assert not plan.exists()
     for argv in (["--as", "liu.yang", "log", "--task", "T2", "--hours", "1", "--date",
                   "2026-03-04"],
                  ["--as", "zhang.wei", "blocker", "add", "--title", "x", "--party", "client",

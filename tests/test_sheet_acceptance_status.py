@@ -18,7 +18,7 @@ from exports.render import render_pdf, render_sheet
 from model import rules
 from model.sheets import Sheet, SheetRequest
 from storage.services import Ledger
-from storage.sheets import build_sheet, verify_pdf
+from storage.sheets import build_sheet, print_sheet, verify_pdf
 from storage.sowfile import parse_sow
 
 from .conftest import EXAMPLE_SOW
@@ -37,7 +37,7 @@ def _text(path: Path) -> str:
 
 
 def _print(led: Ledger, request: SheetRequest, out: Path) -> tuple[Path, Sheet]:
-    sheet = build_sheet(led, request, printed_on=TODAY)
+    sheet = print_sheet(led, request, printed_on=TODAY)
     return render_sheet(sheet, request.kind, out), sheet
 
 
@@ -152,7 +152,7 @@ def test_the_acceptance_report_prints_the_ledgers_figures(tmp_path: Path) -> Non
     fields = _keywords(path)
     head_id, head_hash = led.chain_head()
     assert fields == {"id": "DEMO-AGENT/ACC", "sha256": sheet.meta.digest,
-                      "version": str(led.ledger_version()), "head": f"{head_id}:{head_hash}",
+                      "revision": "1", "head": f"{head_id}:{head_hash}",
                       "printed": str(sheet.meta.printed_on), "lang": "zh"}
 
 

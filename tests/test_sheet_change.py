@@ -16,7 +16,7 @@ from exports.base import money_capitals, read_keywords
 from exports.render import render_pdf, render_sheet
 from model.sheets import SheetRequest
 from storage.services import Ledger
-from storage.sheets import build_sheet, verify_pdf
+from storage.sheets import build_sheet, print_sheet, verify_pdf
 from storage.sowfile import parse_sow
 
 from .conftest import EXAMPLE_SOW
@@ -28,7 +28,7 @@ def _text(path: Path) -> str:
 
 
 def _cr_pdf(led: Ledger, number: str, out: Path) -> tuple[Path, str]:
-    sheet = build_sheet(led, SheetRequest("cr", cr=number))
+    sheet = print_sheet(led, SheetRequest("cr", cr=number))
     return render_sheet(sheet, "cr", out), sheet.meta.digest
 
 

@@ -25,7 +25,7 @@ from exports.timesheet import chunks, fmt_hours
 from model.rules import digest
 from model.sheets import SheetRequest
 from storage.services import Ledger
-from storage.sheets import build_sheet, verify_pdf
+from storage.sheets import build_sheet, per_person_requests, print_sheet, verify_pdf
 from storage.sowfile import parse_sow
 
 from .conftest import EXAMPLE_SOW
@@ -52,7 +52,7 @@ def keywords(path: Path) -> dict[str, str]:
 
 
 def render(led: Ledger, request: SheetRequest, path: Path) -> Path:
-    return render_sheet(build_sheet(led, request), request.kind, path)
+    return render_sheet(print_sheet(led, request), request.kind, path)
 
 
 def expected(led: Ledger, first: date, last: date) -> dict:
@@ -146,27 +146,34 @@ def test_demo_september_digest_is_the_one_its_signatures_cover(demo, september):
     assert "TS-001" in report.signed and "effective since 2026-10-05" in report.signed
 
 
-def test_demo_per_person_has_a_section_and_totals_per_person(demo, tmp_path):
-    path = render(demo, SheetRequest("timesheet", *OCT, per_person=True), tmp_path / "pp.pdf")
+def test_demo_per_person_is_a_document_per_person(demo, tmp_path):
+    """--per-person: each person's sheet is a document of its own (id, digest, title,
+    QR, page numbering from 1), not pages 2..n of one whole-period document."""
+    requests = per_person_requests(demo, SheetRequest("timesheet", *OCT, per_person=True))
     exp = expected(demo, *OCT)
     people = [p for p in demo.people() if p.party == "vendor" and p.grade]
-    texts = pages(path)
-    assert len(texts) >= len(people)
-    seen = []
-    for p in people:
-        on = [n for n, t in enumerate(texts) if f"{p.name}（{p.key}）" in t]
-        assert len(on) == 1, (p.key, on)
-        seen.append(on[0])
-        page = [line.strip() for line in texts[on[0]].splitlines()]
+    assert [r.person for r in requests] == [p.key for p in people]
+    digests = set()
+    for p, request in zip(people, requests, strict=True):
+        path = render(demo, request, tmp_path / f"pp-{p.key}.pdf")
+        texts = pages(path)
+        assert f"{p.name}（{p.key}）" in texts[0]
+        assert f"工时确认单 {p.name}" in texts[0]  # its own title, on its own first page
+        page = [line.strip() for line in texts[0].splitlines()]
         minutes = exp["minutes"].get(p.key, 0)
         assert (f"{fmt_hours(minutes)} 小时 = {fmt_pd(Fraction(minutes, 480))} 人天，其中加班 "
                 f"{fmt_hours(exp['overtime'].get(p.key, 0))} 小时") in page
-        # its own signature block: the signatories on every person's section
-        assert "盖章" in "".join(texts[on[0]:on[0] + 2])
-    assert seen == sorted(seen) and len(set(seen)) == len(people)
-    # one document, one content: the period's
-    assert keywords(path)["sha256"] == digest(demo.period_content(*OCT))
-    assert keywords(path)["id"] == "DEMO-AGENT/TS/2026-10-01..2026-10-31"
+        assert "盖章" in "".join(texts)
+        for n, text in enumerate(texts, start=1):  # numbered within this document
+            assert f"第 {n} 页 / 共 {len(texts)} 页" in text
+        fields = keywords(path)
+        assert fields["id"] == f"DEMO-AGENT/TS/2026-10-01..2026-10-31/{p.key}"
+        own = {**demo.period_content(*OCT), "person": p.key,
+               "entries": [e for e in demo.period_content(*OCT)["entries"] if e[1] == p.key]}
+        assert fields["sha256"] == digest(own)
+        digests.add(fields["sha256"])
+    assert len(digests) == len(people)
+    assert digest(demo.period_content(*OCT)) not in digests
 
 
 def test_demo_one_person(demo, tmp_path):
@@ -305,10 +312,13 @@ def test_short_days_signed_period_digest(short_days, tmp_path):
     assert report.matches and "effective since 2026-05-07" in report.signed
     text = "\n".join(pages(path))
     assert "2026-05-06" in text and "2026-05-07" in text  # the signatures on record
-    # per person: same document, same digest, one section each
-    pp = render(led, SheetRequest("timesheet", *APRIL, per_person=True), tmp_path / "pp.pdf")
-    assert keywords(pp)["sha256"] == keywords(path)["sha256"]
-    assert len(pages(pp)) >= 4
+    # per person: a document each, none with the period's digest or its signatures
+    for request in per_person_requests(led, SheetRequest("timesheet", *APRIL,
+                                                         per_person=True)):
+        pp = render(led, request, tmp_path / f"pp-{request.person}.pdf")
+        assert keywords(pp)["sha256"] != keywords(path)["sha256"]
+        text = "\n".join(pages(pp))
+        assert "2026-05-06" not in text and "2026-05-07" not in text
 
 
 def test_short_days_plan(short_days, tmp_path):

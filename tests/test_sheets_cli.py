@@ -78,10 +78,10 @@ def cli(db: str, *argv: str) -> subprocess.CompletedProcess[str]:
 def test_export_the_cr_form_then_verify_it(db, tmp_path, capsys):
     out = tmp_path / "CR-002.pdf"
     assert run(db, "export", "cr", "--cr", "CR-002", "--out", str(out)) == 0
-    assert err_lines(capsys)[0] == [f"wrote {out}"]
+    assert err_lines(capsys)[0] == [f"wrote {out} (DEMO-AGENT/CR/CR-002 revision 1)"]
     fields = keywords(out)
     assert fields["id"] == "DEMO-AGENT/CR/CR-002" and len(fields["sha256"]) == 64
-    assert int(fields["version"]) > 0
+    assert fields["revision"] == "1"  # the first content printed under this id
 
     assert run(db, "verify", str(out)) == 0
     lines, err = err_lines(capsys)
@@ -126,8 +126,10 @@ def test_verify_a_print_the_ledger_no_longer_holds(db, tmp_path, capsys):
     assert lines == []
     assert "DEMO-AGENT/CR/CR-003" in err[0] and "no longer holds" in err[0], err
     assert f"printed sha256 {printed['sha256'][:16]}" in err[0]
-    assert err[1].startswith("signatures: CR-003 is pending"), err
-    assert len(err) == 2
+    assert err[1].endswith("DEMO-AGENT/CR/CR-003 revision 1: revision 1 is superseded: the "
+                           "ledger holds a content not printed yet (it will be revision 2)"), err
+    assert err[2].startswith("signatures: CR-003 is pending"), err
+    assert len(err) == 3
 
     # A new print of the edited CR holds again, with another digest.
     again = tmp_path / "CR-003-v2.pdf"
@@ -142,7 +144,7 @@ def test_every_sheet_exports_with_its_document_id(kind, db, tmp_path, capsys):
     out = tmp_path / f"{kind}.pdf"
     assert run(db, "export", kind, *options, "--out", str(out)) == 0, capsys.readouterr()
     lines, err = err_lines(capsys)
-    assert lines == [f"wrote {out}"]
+    assert lines == [f"wrote {out} ({doc_id} revision 1)"]
     assert not [e for e in err if "warning" in e], err  # the CJK font is embedded
     assert out.read_bytes().startswith(b"%PDF")
     assert keywords(out)["id"] == doc_id
@@ -152,16 +154,16 @@ def test_every_sheet_exports_with_its_document_id(kind, db, tmp_path, capsys):
     assert "still holds exactly" in capsys.readouterr().out
 
 
-@pytest.mark.parametrize("options, doc_id", [
-    (["--person", "liu.yang"], "DEMO-AGENT/TS/2026-10-01..2026-10-31/liu.yang"),
-    (["--per-person"], "DEMO-AGENT/TS/2026-10-01..2026-10-31"),
+@pytest.mark.parametrize("options, doc_id, name", [
+    (["--person", "liu.yang"], "DEMO-AGENT/TS/2026-10-01..2026-10-31/liu.yang", "ts.pdf"),
+    (["--per-person"], "DEMO-AGENT/TS/2026-10-01..2026-10-31/liu.yang", "ts-liu.yang.pdf"),
 ])
-def test_timesheet_options(options, doc_id, db, tmp_path, capsys):
+def test_timesheet_options(options, doc_id, name, db, tmp_path, capsys):
     out = tmp_path / "ts.pdf"
     assert run(db, "export", "timesheet", "--from", "2026-10-01", "--to", "2026-10-31",
                *options, "--out", str(out)) == 0, capsys.readouterr()
-    assert keywords(out)["id"] == doc_id
-    assert run(db, "verify", str(out)) == 0, capsys.readouterr()
+    assert keywords(tmp_path / name)["id"] == doc_id
+    assert run(db, "verify", str(tmp_path / name)) == 0, capsys.readouterr()
 
 
 # ---------------------------------------------------------------- refusals
@@ -220,10 +222,10 @@ def test_verify_a_missing_file(db, tmp_path, capsys):
 
 
 @pytest.mark.parametrize("keywords_text, what", [
-    ("sowtrack-id=FOO sowtrack-sha256=00 sowtrack-version=1", "not a sowtrack document id"),
-    ("sowtrack-id=DEMO-AGENT/TS sowtrack-sha256=00 sowtrack-version=1",
+    ("sowtrack-id=FOO sowtrack-sha256=00 sowtrack-revision=1", "not a sowtrack document id"),
+    ("sowtrack-id=DEMO-AGENT/TS sowtrack-sha256=00 sowtrack-revision=1",
      "not a sowtrack document id"),
-    ("sowtrack-id=DEMO-AGENT/CR/CR-999 sowtrack-sha256=00 sowtrack-version=1", "CR-999"),
+    ("sowtrack-id=DEMO-AGENT/CR/CR-999 sowtrack-sha256=00 sowtrack-revision=1", "CR-999"),
 ])
 def test_verify_a_pdf_with_a_bad_identity(keywords_text, what, db, tmp_path, capsys):
     from reportlab.pdfgen.canvas import Canvas

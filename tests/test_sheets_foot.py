@@ -272,12 +272,12 @@ def _requests(language: str | None, as_of: date, first: date) -> dict[str, Sheet
     return {"acceptance": SheetRequest("acceptance", language=language),
             "status": SheetRequest("status", as_of=as_of, language=language),
             "timesheet": SheetRequest("timesheet", first, last, language=language),
-            "timesheet-per-person": SheetRequest("timesheet", first, last, language=language,
-                                                 per_person=True),
+            "timesheet-person": SheetRequest("timesheet", first, last, language=language,
+                                             person="liu.yang"),
             "plan": SheetRequest("plan", language=language)}
 
 
-KINDS = ["acceptance", "status", "timesheet", "timesheet-per-person", "plan"]
+KINDS = ["acceptance", "status", "timesheet", "timesheet-person", "plan"]
 
 
 @pytest.fixture(scope="module")

@@ -349,3 +349,34 @@ def test_the_view_prints_in_the_language_chosen(tmp_path):
     from pypdf import PdfReader
 
     assert "Change Request Form CR-002" in PdfReader(str(out)).pages[0].extract_text()
+
+
+def test_the_view_prints_a_file_per_person(tmp_path):
+    """"one file per person": each person's sheet a document of its own, each file named
+    after the one typed, and the revision shown (not the ledger's audit length)."""
+    from textual.widgets import Checkbox
+
+    ledger = demo_ledger(tmp_path)
+    out = tmp_path / "october.pdf"
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot):
+        screen = await _open(pilot)
+        await _choose(pilot, screen, "timesheet")
+        screen.query_one("#ex-per-person", Checkbox).value = True
+        screen.query_one("#ex-out", Input).value = str(out)
+        await _export(pilot, screen)
+        seen["error"] = str(screen.query_one("#ex-error", Static).render())
+        seen["done"] = _flat(pilot.app)
+
+    drive(ledger, scenario)
+    assert seen["error"] == "", seen["error"]
+    people = [p.key for p in ledger.people() if p.party == "vendor" and p.grade]
+    assert not out.exists()
+    for key in people:
+        path = tmp_path / f"october-{key}.pdf"
+        assert _keywords(path)["id"] == f"DEMO-AGENT/TS/2026-10-01..2026-10-31/{key}"
+        assert _keywords(path)["revision"] == "1"
+    done = seen["done"]
+    assert f"and {len(people) - 1} more, one document per person" in done, done
+    assert "revision 1 (of this document's content)" in done, done

@@ -255,7 +255,8 @@ sowtrack report summary --as-of 2026-03-10"""))
     p.add_argument("--to", dest="last", metavar="D", help="timesheet: last date")
     p.add_argument("--person", metavar="P", help="timesheet: only this person")
     p.add_argument("--per-person", action="store_true",
-                   help="timesheet: one sheet per person, each with its signatures")
+                   help="timesheet: one sheet per person, each a document of its own in "
+                        "its own file (FILE with the person's id: march-liu.yang.pdf)")
     p.add_argument("--cr", metavar="ID", help="cr: the change request")
     p.add_argument("--as-of", metavar="D", help="status: as of this date (default today)")
     p.add_argument("--lang", metavar="zh|en",
@@ -729,26 +730,30 @@ def ledger_protected(ledger: Any) -> tuple[Path, ...]:
     return ledger_files(ledger.engine.url)
 
 
-def write_sheet(ledger: Any, request: Any, out: str | Path, force: bool = False) -> Path:
-    """Build and draw one sheet into ``out`` (refused if it exists, unless ``force``);
-    font warnings go to stderr."""
+def write_sheet(ledger: Any, request: Any, out: str | Path, force: bool = False) -> list[Any]:
+    """Build and draw a sheet into ``out`` (a timesheet per person: one file per person,
+    ``out`` with the person's id before its suffix), each refused if it exists, unless
+    ``force``; records each sheet's revision; font warnings go to stderr. The files
+    written (storage.sheets.Printed)."""
     import warnings
 
     from exports.render import render_pdf
     from storage.outfile import check_target, write_output
-    from storage.sheets import build_sheet
+    from storage.sheets import export_sheets
 
     protected = ledger_protected(ledger)
-    check_target(out, force=force, protected=protected)  # refused before the work
-    sheet = build_sheet(ledger, request, pinned_today())
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
-        data = render_pdf(sheet, request.kind)
-    path = write_output(out, data, force=force, protected=protected)
-    for w in caught:
-        if not issubclass(w.category, ResourceWarning):  # the drawing's own, not the GC's
-            _err(f"warning: {w.message}")
-    return path
+        written = export_sheets(
+            ledger, request, out, render_pdf,
+            check=lambda path: check_target(path, force=force, protected=protected),
+            write=lambda path, data: write_output(path, data, force=force,
+                                                  protected=protected),
+            printed_on=pinned_today())
+    for message in dict.fromkeys(str(w.message) for w in caught
+                                 if not issubclass(w.category, ResourceWarning)):
+        _err(f"warning: {message}")  # the drawing's own, not the GC's
+    return written
 
 
 def do_export(args: argparse.Namespace) -> int:
@@ -757,8 +762,9 @@ def do_export(args: argparse.Namespace) -> int:
 
     if args.kind != "sow":
         request = sheet_request(args)  # bad options are refused before the ledger is opened
-        write_sheet(_ledger(args), request, args.out, args.force)
-        _out(f"wrote {args.out}")
+        for printed in write_sheet(_ledger(args), request, args.out, args.force):
+            meta = printed.sheet.meta
+            _out(f"wrote {printed.path} ({meta.doc_id} revision {meta.revision})")
         return 0
     if args.lang:
         raise LedgerError("--lang: does not apply to `export sow` (only to a sheet)")
@@ -780,7 +786,7 @@ def do_verify(args: argparse.Namespace) -> int:
         opened = _ledger(args)
         engine, actor = opened.engine, opened.actor
         report = verify_pdf(args.file, lambda code: Ledger(engine, code, actor), render_pdf)
-        head = f"{args.file}: {report.doc_id} v{report.version}"
+        head = f"{args.file}: {report.doc_id} revision {report.revision}"
         if report.ok:
             _out(f"{head}: the ledger still holds exactly this content "
                  f"(sha256 {report.printed_digest[:16]}…), and every page is what it prints")
@@ -789,6 +795,8 @@ def do_verify(args: argparse.Namespace) -> int:
         if not report.matches:
             _err(f"{head}: the ledger no longer holds this content: printed sha256 "
                  f"{report.printed_digest[:16]}…, now {report.current_digest[:16]}…")
+            if report.superseded:
+                _err(f"{head}: {report.superseded}")
         for problem in report.problems:
             _err(f"{head}: {problem}")
         if report.note:

@@ -3,10 +3,12 @@
 Each kind has a module here with ``build(ledger, request) -> SheetParts`` (the
 figures, read through the Ledger's services only) and ``signed_status(ledger, request)
 -> str`` (has the document been signed since?). :func:`build_sheet` wraps the parts
-in a :class:`model.sheets.Sheet` with its document id, version, digest and the audit
-chain's head; :func:`verify_pdf` reads those back from a PDF, checks the head is still in
-the chain, compares the digest with the ledger now, prints the sheet again with the
-parameters its metadata carries and compares what each page draws.
+in a :class:`model.sheets.Sheet` with its document id, digest, revision and the audit
+chain's head; :func:`export_sheets` records the revision of what it prints and writes
+the files (one per person for a timesheet printed per person); :func:`verify_pdf`
+reads those back from a PDF, checks the head is still in the chain, the revision is the
+one recorded for the digest, compares the digest with the ledger now, prints the sheet
+again with the parameters its metadata carries and compares what each page draws.
 """
 
 from __future__ import annotations
@@ -76,6 +78,9 @@ def build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None =
     if request.kind not in MODULES:
         raise LedgerError(f"export: {request.kind!r} is not a sheet "
                           f"({', '.join(MODULES)})")
+    if request.per_person:
+        raise LedgerError("--per-person: each person's sheet is a document of its own; "
+                          "build them from per_person_requests()")
     project = ledger.project()
     printed_on = printed_on or request.printed_on or ledger.today(project.timezone)
     request = replace(request, printed_on=printed_on,
@@ -88,23 +93,115 @@ def build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None =
     # the ledger, does already: this adds it to the others, and changes nothing there).
     terms = project.terms
     content = {**parts.content, **contract_content(terms.contract, terms.signed_on)}
+    doc_id, digest = request.doc_id(project.code), Sheet.content_digest(content)
     meta = SheetMeta(
-        doc_id=request.doc_id(project.code), version=ledger.ledger_version(),
-        digest=Sheet.content_digest(content), title=parts.title,
+        doc_id=doc_id, revision=revision_of(ledger.printed_revisions(doc_id), digest),
+        digest=digest, title=parts.title,
         language=request.language or project.language, project_code=project.code,
         project_title=project.title, client=project.client, vendor=project.vendor,
         printed_on=printed_on, signatories=parts.signatories, landscape=parts.landscape,
         head=ledger.chain_head() or (0, GENESIS),
-        per_person=request.per_person and request.kind == "timesheet" and not request.person,
         contract=terms.contract, contract_signed_on=terms.signed_on)
     return Sheet(meta, content, parts.data)
+
+
+def revision_of(printed: list[tuple[int, str, date]], digest: str) -> int:
+    """The revision of content ``digest`` among a document's printed revisions
+    (``Ledger.printed_revisions``): the recorded one, else the next (not yet recorded)."""
+    known = [n for n, d, _ in printed if d == digest]
+    return known[0] if known else max((n for n, _, _ in printed), default=0) + 1
+
+
+def per_person_requests(ledger: Ledger, request: SheetRequest) -> list[SheetRequest]:
+    """A timesheet printed per person: one request per person, each its own document."""
+    from storage.sheets import timesheet
+
+    if request.kind != "timesheet" or not request.per_person:
+        return [request]
+    if request.first is None or request.last is None:
+        raise LedgerError("--from/--to: a timesheet needs its period")
+    return [replace(request, per_person=False, person=key)
+            for key in timesheet.team(ledger, request)]
+
+
+def record_printed(ledger: Ledger, sheets: list[Sheet]) -> list[Sheet]:
+    """``sheets`` as they are printed: each with the revision the ledger records for its
+    content (``Ledger.record_printed``: a new content is recorded as the next revision),
+    and all at the audit chain's head after those records."""
+    out = []
+    for sheet in sheets:
+        revision = ledger.record_printed(sheet.meta.doc_id, sheet.meta.digest,
+                                         sheet.meta.printed_on)
+        out.append(replace(sheet, meta=replace(sheet.meta, revision=revision)))
+    head = ledger.chain_head() or (0, GENESIS)
+    return [replace(sheet, meta=replace(sheet.meta, head=head)) for sheet in out]
+
+
+def print_sheet(ledger: Ledger, request: SheetRequest,
+                printed_on: date | None = None) -> Sheet:
+    """One sheet as :func:`export_sheets` prints it (its revision recorded), to draw."""
+    return record_printed(ledger, [build_sheet(ledger, request, printed_on)])[0]
+
+
+#: what may stand in a file name made from a person's id
+_SAFE_NAME = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-")
+
+
+def person_path(out: str | Path, person: str) -> Path:
+    """``march.pdf`` and ``liu.yang`` -> ``march-liu.yang.pdf``: the file of one person's
+    sheet when a timesheet is printed per person (one file per document)."""
+    if not person or not set(person) <= _SAFE_NAME or person.startswith("."):
+        raise LedgerError(f"--per-person: the person id {person!r} cannot name a file; "
+                          f"print that sheet with --person and --out")
+    out = Path(out)
+    return out.with_name(f"{out.stem}-{person}{out.suffix or '.pdf'}")
+
+
+@dataclass(frozen=True)
+class Printed:
+    """One file written by :func:`export_sheets`."""
+
+    path: Path  # as named: ``out``, or ``person_path(out, person)``
+    sheet: Sheet
+    pages: bytes  # the PDF written
+
+
+def export_sheets(ledger: Ledger, request: SheetRequest, out: str | Path,
+                  render: Callable[[Sheet, str], bytes],
+                  check: Callable[[Path], Path], write: Callable[[Path, bytes], Path],
+                  printed_on: date | None = None,
+                  progress: Callable[[Sheet], None] | None = None) -> list[Printed]:
+    """Print ``request`` into ``out`` (a timesheet per person: one file per person,
+    ``person_path``), recording each sheet's revision (``Ledger.record_printed``).
+
+    ``check`` refuses a target (storage.outfile.check_target with the caller's rule) and
+    is called on every file before any work; ``write`` writes one (write_output). Every
+    sheet is drawn before the first file is written, so a refusal or a failed drawing
+    writes nothing."""
+    requests = per_person_requests(ledger, request)
+    if not requests:
+        raise LedgerError("--per-person: the vendor has nobody with a grade and nobody "
+                          "logged hours in the period: no sheet to print")
+    if request.per_person:
+        targets = [check(person_path(out, r.person or "")) for r in requests]
+    else:
+        targets = [check(Path(out))]
+    sheets = record_printed(ledger, [build_sheet(ledger, r, printed_on) for r in requests])
+    drawn = []
+    for req, path, sheet in zip(requests, targets, sheets, strict=True):
+        if progress:
+            progress(sheet)
+        drawn.append(Printed(path, sheet, render(sheet, req.kind)))
+    for p in drawn:
+        write(p.path, p.pages)
+    return drawn
 
 
 @dataclass(frozen=True)
 class VerifyReport:
     path: str
     doc_id: str
-    version: str
+    revision: str  # the revision the sheet prints
     printed_digest: str
     current_digest: str
     signed: str  # what the ledger says of its signatures now
@@ -115,6 +212,21 @@ class VerifyReport:
     #: differ, a changed page may be the ledger's doing (a signature, a withdrawal, an edit)
     printed_head: int | None = None
     current_head: int | None = None
+    #: the revision the ledger holds now for this document (its current content), and
+    #: whether that content has been printed (recorded) yet
+    current_revision: int | None = None
+    current_printed_on: date | None = None  # None: that content is not printed yet
+
+    @property
+    def superseded(self) -> str | None:
+        """When the ledger holds another content: which revision replaces this one."""
+        if self.matches or self.current_revision is None:
+            return None
+        if self.current_printed_on is None:
+            return (f"revision {self.revision} is superseded: the ledger holds a content not "
+                    f"printed yet (it will be revision {self.current_revision})")
+        return (f"revision {self.revision} is superseded by revision "
+                f"{self.current_revision} (first printed {self.current_printed_on})")
 
     @property
     def matches(self) -> bool:
@@ -204,19 +316,23 @@ def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger],
     request = printed.request
     sheet = build_sheet(ledger, request)
     module = importlib.import_module(MODULES[request.kind])
-    report = VerifyReport(str(path), fields["id"], fields.get("version", "?"), printed.digest,
-                          sheet.meta.digest, module.signed_status(ledger, request))
-    if printed.head is None or printed.version is None or request.printed_on is None:
+    revisions = ledger.printed_revisions(sheet.meta.doc_id)
+    report = VerifyReport(str(path), fields["id"], fields.get("revision", "?"), printed.digest,
+                          sheet.meta.digest, module.signed_status(ledger, request),
+                          current_revision=sheet.meta.revision,
+                          current_printed_on=next((on for _, d, on in revisions
+                                                   if d == sheet.meta.digest), None))
+    if printed.head is None or printed.revision is None or request.printed_on is None:
         return replace(report, problems=(
-            "this sheet carries no audit chain head or print parameters (printed by an "
-            "older sowtrack): it cannot be printed again to compare; print it anew",))
-    problem = head_problem(ledger, printed.head)
+            "this sheet carries no audit chain head, revision or print parameters (printed "
+            "by an older sowtrack): it cannot be printed again to compare; print it anew",))
+    problem = head_problem(ledger, printed.head) or revision_problem(
+        revisions, printed.digest, printed.revision)
     if problem:
         return replace(report, problems=(problem,))
     if not report.matches:
         return report  # refused already; its pages cannot match
-    fresh = render(replace(sheet, meta=replace(sheet.meta, version=printed.version,
-                                               head=printed.head)), request.kind)
+    fresh = render(replace(sheet, meta=replace(sheet.meta, head=printed.head)), request.kind)
     try:
         pages = compare(data, fresh)
     except ValueError as exc:
@@ -224,3 +340,18 @@ def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger],
     current = ledger.chain_head() or (0, GENESIS)
     return replace(report, problems=tuple(pages), printed_head=printed.head[0],
                    current_head=current[0])
+
+
+def revision_problem(printed: list[tuple[int, str, date]], digest: str,
+                     revision: int) -> str | None:
+    """Why a sheet's revision is not the one the ledger records for its digest, or None."""
+    known = {d: (n, on) for n, d, on in printed}
+    if digest not in known:
+        return (f"the ledger records no printed revision with this content (it says "
+                f"revision {revision}): it was not printed from this ledger, or the "
+                f"record of its printing was removed")
+    n, on = known[digest]
+    if n != revision:
+        return (f"it says revision {revision}, but the ledger records this content as "
+                f"revision {n} (first printed {on})")
+    return None

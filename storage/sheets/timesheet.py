@@ -3,6 +3,11 @@
 Its content is exactly what a period's signatures cover (``Ledger.period_content``), or
 for one person the same structure with only that person's entries; its figures are
 tabulated from that content, so the print shows what its digest covers.
+
+One person's sheet (``--person``, and each sheet of ``--per-person``) is a document of its
+own (id ``PROJECT/TS/first..last/person``, its own digest and revision): the period's
+signatures cover the whole period's digest, not it, so it prints the signatories with
+blank signature lines and says which signed confirmation it details.
 """
 
 from __future__ import annotations
@@ -37,6 +42,16 @@ def content(ledger: Ledger, request: SheetRequest) -> dict:
             "entries": [e for e in full["entries"] if e[1] == request.person]}
 
 
+def team(ledger: Ledger, request: SheetRequest) -> list[str]:
+    """Who gets a sheet of their own when the period is printed per person: every vendor
+    person with a grade (zeros say "no hours" in writing), then anyone else with entries
+    in the period."""
+    assert request.first is not None and request.last is not None
+    keys = [p.key for p in ledger.people() if p.party == "vendor" and p.grade]
+    entries = ledger.period_content(request.first, request.last)["entries"]
+    return keys + sorted({e[1] for e in entries} - set(keys))
+
+
 def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
     if request.first is None or request.last is None:
         raise LedgerError("--from/--to: a timesheet needs its period")
@@ -62,9 +77,6 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
     mpd = project.minutes_per_day
     if request.person:
         sections = (tabulate(entries, team, working, mpd, request.person),)
-    elif request.per_person:
-        keys = [k for k, _, _ in team] + sorted({e[1] for e in entries} - {k for k, _, _ in team})
-        sections = tuple(tabulate(entries, team, working, mpd, k) for k in keys)
     else:
         sections = (tabulate(entries, team, working, mpd),)
     if project.terms.billing == "actual":  # the amounts of a settlement by PD consumed
@@ -75,12 +87,13 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
     data = TimesheetData(
         first=request.first, last=request.last, minutes_per_day=mpd, working=working,
         sections=sections, sow_start=start, sow_end=end, period=period,
-        per_person=request.per_person and not request.person,
         person_titles={p.key: p.title or "" for p in people},
         billing=project.terms.billing, currency=project.currency,
         tax_rate=project.terms.tax_rate, prices_include_tax=project.terms.prices_include_tax)
-    return SheetParts(title, doc, data, signatories(ledger, period.signatures if period else ()),
-                      landscape=True)
+    # A signature on record is printed only on the document whose digest it covers: the
+    # whole period's sheet. One person's sheet names the signatories, lines left blank.
+    signed = period.signatures if period and not request.person else ()
+    return SheetParts(title, doc, data, signatories(ledger, signed), landscape=True)
 
 
 def signed_status(ledger: Ledger, request: SheetRequest) -> str:
@@ -89,6 +102,10 @@ def signed_status(ledger: Ledger, request: SheetRequest) -> str:
     if period is None:
         return f"not signed yet: no sign-off of the period {span} in the ledger"
     who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in period.signatures) or "nobody"
+    if request.person:
+        return (f"no signature on record covers this sheet: it is {request.person}'s part of "
+                f"{period.number} ({span}), whose signatures cover the whole period's sheet "
+                f"(signed by {who})")
     if period.status == rules.DOC_EFFECTIVE:
         return f"{period.number} ({span}) is effective since {period.effective_on}: signed by {who}"
     return f"{period.number} ({span}) is being signed: signed by {who}"

@@ -36,7 +36,7 @@ from textual.widgets import (
 
 from model import rules
 from model.errors import LedgerError
-from model.sheets import SheetRequest
+from model.sheets import Sheet, SheetRequest
 from model.views import ChangeView, PersonView, ProjectView
 from storage.services import Ledger
 from tui.screens.base import LedgerScreen
@@ -85,7 +85,7 @@ class Exported:
 
     path: Path
     doc_id: str
-    version: int
+    revision: int
     digest: str
     title: str
     pages: int | None
@@ -93,6 +93,9 @@ class Exported:
     build_s: float
     draw_s: float
     warnings: tuple[str, ...] = field(default=())
+    #: a timesheet printed per person: every file written (one document each), the
+    #: first of them above
+    files: tuple[Path, ...] = field(default=())
 
 
 def default_name(code: str, request: SheetRequest) -> str:
@@ -213,7 +216,7 @@ class ExportsScreen(LedgerScreen):
                     yield Label("Person")
                     yield Select([], id="ex-person", allow_blank=True,
                                  prompt="everyone (one sheet for the team)", compact=True)
-                    yield Checkbox("one sheet per person, each with its signatures",
+                    yield Checkbox("one file per person (the name gets each person's id)",
                                    id="ex-per-person", compact=True)
                 with Vertical(id="ex-cr-group", classes="ex-group"):
                     yield Label("Change request")
@@ -384,7 +387,7 @@ class ExportsScreen(LedgerScreen):
         from exports.fonts import cjk_font
         from exports.render import render_pdf
         from storage.outfile import check_target, ledger_files, write_output
-        from storage.sheets import build_sheet
+        from storage.sheets import export_sheets
 
         call = self.app.call_from_thread
         # The command line's rule (export --out, --force), in the form's words.
@@ -392,18 +395,25 @@ class ExportsScreen(LedgerScreen):
                 "field": OUT_FIELD, "overwrite": OVERWRITE}
         try:
             out = output_path(out_text)
-            check_target(out, **rule)  # refused before the work
             t0 = time.monotonic()
-            # A pinned "today" (SOWTRACK_TODAY) is the date the sheet is printed on too.
-            sheet = build_sheet(self.ledger, request,
-                                self.app.today if self.app.today_given else None)  # type: ignore[attr-defined]
-            t1 = time.monotonic()
-            call(self._progress, f"drawing {sheet.meta.title} ({sheet.meta.doc_id})…")
+            built: list[float] = []
+
+            def drawing(sheet: Sheet) -> None:
+                built.append(time.monotonic())
+                call(self._progress, f"drawing {sheet.meta.title} ({sheet.meta.doc_id})…")
+
             with warnings.catch_warnings(record=True) as caught:
                 warnings.simplefilter("always")
-                data = render_pdf(sheet, request.kind)
-            path = write_output(out, data, **rule)
-            t2 = time.monotonic()
+                # Every target is refused before the work (check_target); a pinned "today"
+                # (SOWTRACK_TODAY) is the date the sheet is printed on too.
+                written = export_sheets(
+                    self.ledger, request, out, render_pdf,
+                    check=lambda path: check_target(path, **rule),
+                    write=lambda path, data: write_output(path, data, **rule),
+                    printed_on=self.app.today if self.app.today_given else None,  # type: ignore[attr-defined]
+                    progress=drawing)
+            t1, t2 = (built[0] if built else t0), time.monotonic()
+            path, sheet = Path(written[0].path), written[0].sheet
         except LedgerError as exc:
             call(self._refused, str(exc))
             return
@@ -419,9 +429,10 @@ class ExportsScreen(LedgerScreen):
         if not cjk_font().embedded and not notes:
             notes.append("no TrueType CJK font: the Chinese text is not embedded")
         call(self._exported, Exported(
-            path.resolve(), sheet.meta.doc_id, sheet.meta.version, sheet.meta.digest,
+            path.resolve(), sheet.meta.doc_id, sheet.meta.revision, sheet.meta.digest,
             sheet.meta.title, _page_count(path), path.stat().st_size, t1 - t0, t2 - t1,
-            tuple(dict.fromkeys(notes))))
+            tuple(dict.fromkeys(notes)),
+            tuple(Path(w.path).resolve() for w in written) if request.per_person else ()))
 
     def _exported(self, result: Exported) -> None:
         self.busy = False
@@ -431,9 +442,12 @@ class ExportsScreen(LedgerScreen):
         out = Text()
         out.append("✓ wrote ", style="bold green")
         out.append(f"{_short(result.path)}\n", style="bold")
+        if len(result.files) > 1:  # a timesheet per person: a file per person
+            out.append(f"  and {len(result.files) - 1} more, one document per person: "
+                       + ", ".join(p.name for p in result.files[1:]) + "\n")
         out.append(f"  document  {result.doc_id}\n")
         out.append(f"  title     {result.title}\n")
-        out.append(f"  version   v{result.version} (the ledger's audit length)\n")
+        out.append(f"  revision  {result.revision} (of this document's content)\n")
         out.append(f"  sha256    {result.digest[:16]}…\n")
         pages = f"{result.pages} page(s), " if result.pages is not None else ""
         out.append(f"  size      {pages}{result.size / 1024:.0f} KB · built in "
@@ -503,7 +517,9 @@ class ExportsScreen(LedgerScreen):
             if report.note:
                 out.append(f"  {report.note}\n", style="yellow")
             out.append(f"  file      {_short(path.resolve())}\n")
-            out.append(f"  document  {report.doc_id} v{report.version}\n")
+            out.append(f"  document  {report.doc_id} revision {report.revision}\n")
+            if report.superseded:
+                out.append(f"  {report.superseded}\n", style="yellow")
             out.append(f"  printed   sha256 {report.printed_digest[:16]}…\n")
             out.append(f"  now       sha256 {report.current_digest[:16]}…\n")
             out.append(f"  signed    {report.signed}\n")
