@@ -24,12 +24,13 @@ from exports.base import (
     Table,
     data_table,
     fmt_pd,
+    grade_title,
+    name_with_id,
     signature_block,
 )
 from exports.base import p as para
 from model.rules import (
     DOC_EFFECTIVE,
-    GRADE_LABELS_ZH,
     plain_decimal,
     round_money,
     round_table,
@@ -57,7 +58,7 @@ TEXT = {
                    "（行列同时平衡的受控舍入，每格与精确值相差不超过末位一个单位）。",
            "confirm": "甲乙双方确认上表所列工时真实、准确，作为本期人天结算的依据。",
            "own": "本人确认（签字 / 日期）：______________________",
-           "section": "{name}（{key}）· {grade}", "sep": "、", "colon": "："},
+           "sep": "、", "colon": "："},
     "en": {"period": "Period", "period_text": "{first} to {last} ({wd} working days)",
            "basis": "Person-day", "basis_text": "1 PD = {h} hours; PD = hours ÷ {h}",
            "status": "Signatures", "unsigned": "not signed (no sign-off of this period on record)",
@@ -80,7 +81,7 @@ TEXT = {
            "confirm": "Both parties confirm that the hours above are true and complete and are "
                       "the basis of this period's person-day settlement.",
            "own": "Confirmed by the engineer (signature / date): ______________________",
-           "section": "{name} ({key}) · {grade}", "sep": ", ", "colon": ": "},
+           "sep": ", ", "colon": ": "},
 }
 
 MAX_DAYS_PER_TABLE = 16
@@ -104,10 +105,6 @@ def fmt_hours(minutes: int) -> str:
 def _footed_hours(minutes: Sequence[int]) -> list[str]:
     """Hours that add up to their total as printed (largest remainder), as shown."""
     return [plain_decimal(h) for h in round_to_total([Fraction(m, 60) for m in minutes], 2)]
-
-
-def grade_label(grade: str, lang: str) -> str:
-    return f"{grade} {GRADE_LABELS_ZH.get(grade, '')}".strip() if lang == "zh" else grade
 
 
 def chunks(days: Sequence[date]) -> list[list[date]]:
@@ -228,7 +225,8 @@ def _person_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: 
     overtime = _footed_hours([r.overtime_minutes for r in section.rows])
     pds = round_to_total([data.pd(r.total_minutes) for r in section.rows], 3)
     for i, r in enumerate(section.rows, start=1):
-        rows.append([i, r.name, r.key, " / ".join(grade_label(g, lang) for g in r.grades),
+        rows.append([i, r.name, para(r.key, s.id),
+                     " / ".join(grade_title(g, lang) for g in r.grades),
                      r.days_worked, hours[i - 1], overtime[i - 1], fmt_pd(pds[i - 1])])
     rows.append([t["total"], "", "", "", sum(r.days_worked for r in section.rows),
                  fmt_hours(section.total_minutes), fmt_hours(section.overtime_minutes),
@@ -245,7 +243,7 @@ def _grade_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: d
                  lang: str) -> Table:
     hours = _footed_hours([g.minutes for g in section.grades])
     pds = round_to_total([data.pd(g.minutes) for g in section.grades], 3)
-    rows: list[list[Any]] = [[grade_label(g.grade, lang), g.people, h, fmt_pd(pd)]
+    rows: list[list[Any]] = [[grade_title(g.grade, lang), g.people, h, fmt_pd(pd)]
                              for g, h, pd in zip(section.grades, hours, pds, strict=True)]
     rows.append([t["total"], len({r.key for r in section.rows if r.minutes}),
                  fmt_hours(section.total_minutes), fmt_pd(data.pd(section.total_minutes))])
@@ -265,9 +263,9 @@ def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> lis
     if section.person is not None and data.per_person:
         r = section.rows[0]
         title = data.person_titles.get(r.key, "")
-        grades = " / ".join(grade_label(g, lang) for g in r.grades)
-        out.append(para(t["section"].format(name=r.name, key=r.key, grade=grades)
-                        + (f" · {title}" if title else ""), s.h2))
+        grades = " / ".join(grade_title(g, lang) for g in r.grades)
+        out.append(name_with_id(r.name, r.key, s.h2, lang, f" · {grades}"
+                                + (f" · {title}" if title else "")))
     pairs = [
         (t["period"], t["period_text"].format(first=data.first, last=data.last,
                                               wd=len(data.working))),

@@ -1,0 +1,212 @@
+"""Every sheet read back from its PDF as a signatory reads it (SPEC §8, issue 10).
+
+Each sheet kind of the demo is printed in Chinese and in English and its text is read
+back with pypdf, line by line with the position and size of each line. Then:
+
+- no word of the glossary (grade titles, 人天, 预算人天, 消耗比例, in progress, the quota
+  titles, the people's names, ...) is broken inside itself: its first part ending a
+  line of a table cell and the rest starting the cell's next line ("预算人 / 天",
+  "senior_exper / t", "PD chan / ge"); English may wrap at a space, Chinese nowhere
+  inside a word;
+- no person id (zhou.jie), grade key (senior_expert) or quota key (research-meetings)
+  appears outside small print (smaller than the body's 8 pt);
+- a Chinese sheet has no ASCII ``,`` ``:`` ``;`` ``(`` ``)`` next to a CJK character.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import pytest
+from pypdf import PdfReader
+from reportlab.pdfbase.pdfmetrics import stringWidth
+
+from exports.fonts import cjk_font
+from exports.render import render_pdf
+from model.rules import GRADE_LABELS_EN, GRADE_LABELS_ZH
+from model.sheets import SheetRequest
+from storage.demo import PEOPLE, demo_spec
+from storage.services import Ledger
+from storage.sheets import build_sheet
+
+from .tui_support import TODAY, demo_ledger
+
+SHEETS = {
+    "acceptance": lambda lang: SheetRequest("acceptance", language=lang),
+    "timesheet": lambda lang: SheetRequest("timesheet", date(2026, 9, 1), date(2026, 9, 30),
+                                           language=lang),
+    "cr-001": lambda lang: SheetRequest("cr", cr="CR-001", language=lang),
+    "cr-002": lambda lang: SheetRequest("cr", cr="CR-002", language=lang),
+    "plan": lambda lang: SheetRequest("plan", language=lang),
+    "status": lambda lang: SheetRequest("status", as_of=TODAY, language=lang),
+}
+
+SPEC = demo_spec(TODAY)
+PERSON_IDS = [p.key for p in PEOPLE]
+GRADE_KEYS = sorted(GRADE_LABELS_EN, key=len, reverse=True)
+QUOTA_KEYS = [q.key for q in SPEC.quotas]
+
+#: words a line may not break inside (English terms may wrap at their spaces)
+GLOSSARY = [
+    *GRADE_LABELS_ZH.values(), *GRADE_LABELS_EN.values(), *GRADE_KEYS,
+    "人天", "预算人天", "消耗比例", "已消耗人天", "剩余人天", "变更人天", "已分配人天",
+    "工作日", "变更数量", "预算余量",
+    "in progress", "person-days", "Person-days", "change", "Change", "Budget", "Consumed",
+    "Remaining", "Allocated", "Estimate", "Variance", "overtime", "Overtime",
+    *(p.name for p in PEOPLE),
+    *(part for q in SPEC.quotas for part in q.title.split(" ", 1)),
+    *QUOTA_KEYS, *PERSON_IDS,
+]
+
+CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
+ASCII_NEXT_TO_CJK = re.compile(rf"[{CJK}][,:;()]|[,:;()][{CJK}]")
+SMALL = 7.5  # small print: at most this size (the body's cells are 8 pt)
+
+
+@dataclass
+class Line:
+    page: int
+    x: float
+    y: float
+    size: float
+    text: str
+
+    @property
+    def right(self) -> float:
+        return self.x + stringWidth(self.text, cjk_font().regular, self.size)
+
+
+def read_lines(pdf: bytes, path: Path) -> list[Line]:
+    """The PDF's lines of text, each where it is drawn and at its size."""
+    path.write_bytes(pdf)
+    lines: list[Line] = []
+    for n, page in enumerate(PdfReader(path).pages):
+        current: list[Line] = []
+
+        def visit(text: str, cm: list[float], tm: list[float], font: object, size: float,
+                  n: int = n, current: list[Line] = current) -> None:
+            if not text:
+                return
+            x = tm[4] * cm[0] + tm[5] * cm[2] + cm[4]
+            y = tm[4] * cm[1] + tm[5] * cm[3] + cm[5]
+            if current:
+                current[0].text += text
+                current[0].size = max(current[0].size, size)
+            else:
+                current.append(Line(n, x, y, size, text))
+            if text.endswith("\n"):
+                line = current.pop()
+                line.text = line.text.rstrip("\n")
+                if line.text.strip():
+                    lines.append(line)
+
+        page.extract_text(visitor_text=visit)
+        lines.extend(x for x in current if x.text.strip())
+    return lines
+
+
+@pytest.fixture(scope="module")
+def printed(tmp_path_factory: pytest.TempPathFactory) -> dict[tuple[str, str], list[Line]]:
+    folder = tmp_path_factory.mktemp("readback")
+    led: Ledger = demo_ledger(folder)
+    out = {}
+    for name, request in SHEETS.items():
+        for lang in ("zh", "en"):
+            req = request(lang)
+            sheet = build_sheet(led, req, printed_on=TODAY)
+            out[name, lang] = read_lines(render_pdf(sheet, req.kind),
+                                         folder / f"{name}-{lang}.pdf")
+    led.engine.dispose()
+    return out
+
+
+CASES = [(name, lang) for name in SHEETS for lang in ("zh", "en")]
+
+
+def _below(a: Line, b: Line) -> bool:
+    """``b`` is the next line of the same paragraph or table cell as ``a``."""
+    return (a.page == b.page and 0 < a.y - b.y <= 1.6 * a.size and b.x < a.right
+            and a.x < b.right)
+
+
+def broken_words(lines: list[Line]) -> list[str]:
+    found = []
+    for a in lines:
+        head = a.text.rstrip()
+        for b in lines:
+            if not _below(a, b):
+                continue
+            tail = b.text.lstrip()
+            for word in GLOSSARY:
+                for k in range(1, len(word)):
+                    if word[k - 1] == " " or word[k] == " ":
+                        continue  # a space is where English may wrap
+                    if head.endswith(word[:k]) and tail.startswith(word[k:]):
+                        found.append(f"{word!r}: {head!r} / {tail!r}")
+    return found
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES)
+def test_no_glossary_word_is_broken_across_lines(printed: dict, name: str,
+                                                 lang: str) -> None:
+    lines = printed[name, lang]
+    assert lines, "nothing read back"
+    assert broken_words(lines) == []
+
+
+def _keys_in(text: str) -> list[str]:
+    for title in sorted([*GRADE_LABELS_EN.values(), *GRADE_LABELS_ZH.values()], key=len,
+                        reverse=True):
+        text = text.replace(title, " ")
+    found = [k for k in PERSON_IDS if k in text]
+    found += [k for k in QUOTA_KEYS if k in text]
+    found += [k for k in GRADE_KEYS if re.search(rf"(?<![\w.-]){k}(?![\w-])", text)]
+    return found
+
+
+@pytest.mark.parametrize(("name", "lang"), CASES)
+def test_no_id_or_key_outside_small_print(printed: dict, name: str, lang: str) -> None:
+    large = [(line.size, line.text) for line in cells(printed[name, lang])
+             if line.size > SMALL and _keys_in(line.text)]
+    assert large == []
+
+
+def cells(lines: list[Line]) -> list[Line]:
+    """Lines joined with the lines that continue them (a cell's or a paragraph's), so
+    that a title wrapped at a space ("Technical" / "expert") is read as one."""
+    out = []
+    continued = {id(b) for a in lines for b in lines if _below(a, b)}
+    for first in lines:
+        if id(first) in continued:
+            continue
+        joined, line = Line(first.page, first.x, first.y, first.size, first.text), first
+        while (nxt := next((b for b in lines if _below(line, b)), None)) is not None:
+            joined.text += " " + nxt.text.strip()
+            joined.size = max(joined.size, nxt.size)
+            line = nxt
+        out.append(joined)
+    return out
+
+
+@pytest.mark.parametrize("name", list(SHEETS))
+def test_chinese_sheets_use_full_width_punctuation(printed: dict, name: str) -> None:
+    bad = [line.text for line in printed[name, "zh"] if ASCII_NEXT_TO_CJK.search(line.text)]
+    assert bad == []
+
+
+def test_the_checks_find_what_the_issue_found() -> None:
+    """The checks themselves: a word broken in a cell, a key, ASCII punctuation."""
+    a = Line(0, 100, 700, 8, "预算人")
+    b = Line(0, 100, 690, 8, "天")
+    assert broken_words([a, b]) and not broken_words([a, Line(0, 300, 690, 8, "天")])
+    assert broken_words([Line(0, 10, 700, 8, "PD chan"), Line(0, 10, 690, 8, "ge")])
+    assert not broken_words([Line(0, 10, 700, 8, "Senior"),
+                             Line(0, 10, 690, 8, "engineer")])
+    assert _keys_in("zhou.jie 在 2026-11-20 没有登记工时") == ["zhou.jie"]
+    assert _keys_in("senior_expert 资深技术专家") == ["senior_expert"]
+    assert _keys_in("Senior technical expert · Technical expert") == []
+    assert ASCII_NEXT_TO_CJK.search("甲方: 示例")
+    assert not ASCII_NEXT_TO_CJK.search("甲方：示例 (demo)")
