@@ -463,12 +463,14 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
 
     out.append(para(t["s_pending"], s.h2))
     if data.pending:
+        sep = "；" if lang == "zh" else "; "
+
         def signed(pc: Any) -> str:
-            return "; ".join(f"{party(x.party)} {x.name} {x.on}" for x in pc.signed) or \
+            return sep.join(f"{party(x.party)} {x.name} {x.on}" for x in pc.signed) or \
                 t["nobody"]
 
         def awaited(pc: Any) -> str:
-            return "; ".join(f"{party(p)}（{'、'.join(names) or '–'}）" if lang == "zh"
+            return sep.join(f"{party(p)}（{'、'.join(names) or '–'}）" if lang == "zh"
                              else f"{party(p)} ({', '.join(names) or '–'})"
                              for p, names in pc.awaited)
 

@@ -18,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 from pathlib import Path
 
 import pytest
@@ -27,11 +28,14 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from exports.fonts import cjk_font
 from exports.render import render_pdf
 from model.rules import GRADE_LABELS_EN, GRADE_LABELS_ZH
-from model.sheets import SheetRequest
+from model.sheet_plan import milestones
+from model.sheets import LABELS, SheetRequest
 from storage.demo import PEOPLE, demo_spec
 from storage.services import Ledger
 from storage.sheets import build_sheet
+from storage.sowfile import parse_sow
 
+from .conftest import EXAMPLE_SOW
 from .tui_support import TODAY, demo_ledger
 
 SHEETS = {
@@ -210,3 +214,106 @@ def test_the_checks_find_what_the_issue_found() -> None:
     assert _keys_in("Senior technical expert · Technical expert") == []
     assert ASCII_NEXT_TO_CJK.search("甲方: 示例")
     assert not ASCII_NEXT_TO_CJK.search("甲方：示例 (demo)")
+
+
+# ---------------------------------------------------------------- wording, unit by unit
+
+
+def _lines_of(led: Ledger, request: SheetRequest, path: Path) -> list[Line]:
+    sheet = build_sheet(led, request, printed_on=TODAY)
+    return read_lines(render_pdf(sheet, request.kind), path)
+
+
+def _example(tmp_path: Path, replace: tuple[tuple[str, str], ...] = ()) -> Ledger:
+    text = EXAMPLE_SOW.read_text(encoding="utf-8")
+    for old, new in replace:
+        assert old in text
+        text = text.replace(old, new)
+    led = Ledger.open(f"sqlite:///{tmp_path / 'example.db'}", actor="zhang.wei")
+    led.project_code = led.init_project(parse_sow(text)).code
+    return led
+
+
+def _working(first: date, last: date) -> list[date]:
+    return [date.fromordinal(o) for o in range(first.toordinal(), last.toordinal() + 1)
+            if date.fromordinal(o).weekday() < 5]
+
+
+def test_plan_milestones_are_distinct_real_dates() -> None:
+    """A SOW ending on 08-31 that a CR moved to 09-30: 08-31 once, as the SOW's end (it
+    was listed twice, as a month's end and as the SOW's end); a start on a month's end
+    and an end on one are listed once too."""
+    start, sow_end, end = date(2026, 7, 31), date(2026, 8, 31), date(2026, 9, 30)
+    got = milestones(_working(start, end), start, sow_end, end, Fraction(100))
+    days = [m.on for m in got]
+    assert days == sorted(set(days))
+    assert [(m.on, m.kind) for m in got] == [(start, "start"), (sow_end, "sow_end"),
+                                             (end, "end")]
+    got = milestones(_working(start, sow_end), start, sow_end, sow_end, Fraction(100))
+    assert [(m.on, m.kind) for m in got] == [(start, "start"), (sow_end, "end")]
+
+
+@pytest.mark.parametrize(("lang", "words"), [
+    ("zh", ["初级工程师超出 10 人天", "高级工程师超出 10 人天"]),
+    ("en", ["Junior engineer over by 10 PD", "Senior engineer over by 10 PD"]),
+])
+def test_plan_marks_over_allocation(printed: dict, lang: str, words: list[str]) -> None:
+    """The demo allocates 70 PD to juniors against a budget of 60: that grade is marked
+    ▲ in the table and named with its excess in a note, in bold."""
+    lines = printed["plan", lang]
+    text = " ".join(line.text for line in cells(lines))
+    assert all(w in text for w in words), text
+    marked = [line.text for line in lines if line.text.endswith("▲")]
+    assert len(marked) == 2
+
+
+def test_cr_form_quota_counts_in_their_own_unit(printed: dict) -> None:
+    """Prompt rounds are counted, not person-days: the quota table's headers say so."""
+    def row(lang: str, first: str) -> list[str]:
+        lines = printed["cr-001", lang]
+        at = next(line for line in lines if line.text.strip() == first)
+        return [line.text.strip() for line in lines
+                if line.page == at.page and abs(line.y - at.y) < 1]
+
+    assert row("zh", "额度") == ["额度", "变更前数量", "变更数量", "变更后数量"]
+    assert row("zh", "提示词优化轮次") == ["提示词优化轮次", "5", "+2", "7"]
+    assert row("en", "Quota") == ["Quota", "Before", "Change", "After"]
+    assert row("en", "Prompt optimisation rounds") == ["Prompt optimisation rounds", "5",
+                                                       "+2", "7"]
+
+
+def test_cr_form_costs_add_up_to_their_total(tmp_path: Path) -> None:
+    """Rates with cents: 0.1 PD at 2,800.05 is 280.005 and at 1,800.05 is 180.005; each
+    rounded on its own, 280.00 + 180.00 falls short of the total 460.01. Rounded to the
+    total (largest remainder), they add up, with the footnote."""
+    from .test_sheets_foot import check_down, drawn_tables
+
+    led = _example(tmp_path, (("senior = 2800", "senior = 2800.05"),
+                              ("intermediate = 1800", "intermediate = 1800.05")))
+    led.new_cr("Cents", deltas={"senior": "0.1", "intermediate": "0.1"}, on="2026-03-05")
+    for lang in ("zh", "en"):
+        request = SheetRequest("cr", cr="CR-001", language=lang)
+        sheet = build_sheet(led, request, printed_on=TODAY)
+        table = drawn_tables(sheet, "cr")[1]  # the costs by grade
+        assert table[-1][-1] == "460.01", table
+        assert check_down(table, [len(table[0]) - 1]) == 1
+        text = " ".join(x.text for x in _lines_of(led, request, tmp_path / f"{lang}.pdf"))
+        assert LABELS[lang]["foot"][:10] in text
+    led.engine.dispose()
+
+
+@pytest.mark.parametrize("lang", ["zh", "en"])
+def test_overtime_line_promises_no_list(printed: dict, lang: str) -> None:
+    """The acceptance's overtime line said "另行列示" (listed separately) and listed it
+    nowhere: it now says where the overtime is shown by person and day."""
+    text = " ".join(line.text for line in cells(printed["acceptance", lang]))
+    assert "另行列示" not in text
+    assert ("逐人逐日见各期工时确认单" if lang == "zh" else
+            "by person and day on each period's timesheet confirmation") in text
+
+
+def test_demo_titles_are_job_titles(printed: dict) -> None:
+    """The client's signatory's 职务 is a job, not a department."""
+    text = " ".join(line.text for line in printed["acceptance", "zh"])
+    assert "职务：信息科技部总经理" in text
+    assert "职务：信息科技部 " not in text and "IT department" not in text
