@@ -132,7 +132,8 @@ def alert_sentence(kind: str, args: Sequence[str], lang: str,
     if a and kind == "grade":
         a[0] = grade_title(a[0], lang)
     elif a and kind == "quota":
-        a[0] = quota_title((quotas or {}).get(a[0], a[0]), lang)
+        title = quota_title((quotas or {}).get(a[0], a[0]), lang)
+        a[0] = title if lang == "zh" else f"‘{title}’"  # 额度“{0}”: quoted in either
     elif a and kind == "missing":
         a[0] = (names or {}).get(a[0], a[0])
     elif len(a) > 1 and kind == "blocker":
