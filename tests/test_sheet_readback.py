@@ -329,3 +329,32 @@ def test_demo_titles_are_job_titles(printed: dict) -> None:
     text = " ".join(line.text for line in printed["acceptance", "zh"])
     assert "职务：信息科技部总经理" in text
     assert "职务：信息科技部 " not in text and "IT department" not in text
+
+
+def test_a_quota_is_named_by_its_title_in_the_sheets_language() -> None:
+    from exports.base import quota_title
+
+    assert quota_title("场景调研会 Scenario research meetings", "zh") == "场景调研会"
+    assert quota_title("场景调研会 Scenario research meetings", "en") == \
+        "Scenario research meetings"
+    # a title in one language, or that mixes them otherwise, is printed as written
+    for title in ("场景调研会", "Research meetings", "OCR 调用次数", "调研会 3 次"):
+        assert quota_title(title, "zh") == quota_title(title, "en") == title
+
+
+def test_alerts_have_one_wording_that_sheets_fill_with_names() -> None:
+    from exports.status import alert_sentence
+    from model.rules import Alert, alert_text
+
+    missing = Alert("missing", ("zhou.jie", "2026-11-20"))
+    assert missing.text == alert_text("missing", missing.args) == \
+        "zhou.jie has no entry on 2026-11-20"  # the command line: ids
+    names = {"zhou.jie": "周杰"}
+    assert alert_sentence("missing", missing.args, "zh", names) == "周杰在 2026-11-20 没有登记工时"
+    assert alert_sentence("missing", missing.args, "en", names) == "周杰 has no entry on 2026-11-20"
+    quotas = {"research-meetings": "场景调研会 Scenario research meetings"}
+    args = ("research-meetings", "3", "3")
+    assert alert_sentence("quota", args, "zh", quotas=quotas) == \
+        "额度“场景调研会”已用尽：已用 3，上限 3"
+    assert alert_sentence("grade", ("senior_expert", "61", "60"), "en") == \
+        "Senior technical expert is over budget: 61 of 60 PD consumed"
