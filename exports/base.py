@@ -168,14 +168,7 @@ def whole_words(style: ParagraphStyle) -> ParagraphStyle:
     room for its widest word."""
     if style.wordWrap is None:
         return style
-    key = (style.name, id(style))
-    found = _WHOLE.get(key)
-    if found is None:
-        found = _WHOLE[key] = ParagraphStyle(f"{style.name}_words", parent=style, wordWrap=None)
-    return found
-
-
-_WHOLE: dict[tuple[str, int], ParagraphStyle] = {}
+    return ParagraphStyle(f"{style.name}_words", parent=style, wordWrap=None)
 
 
 def cell_text(value: object, style: ParagraphStyle) -> Paragraph:
