@@ -22,7 +22,9 @@ from exports.base import (
     SheetDocument,
     Styles,
     Table,
+    cell_text,
     data_table,
+    fit_widths,
     fmt_pd,
     grade_title,
     name_with_id,
@@ -196,9 +198,9 @@ def _facts(pairs: list[tuple[str, str]], s: Styles) -> Table:
     for i in range(0, len(pairs), 2):
         row: list[Any] = []
         for k, v in pairs[i:i + 2]:
-            row += [para(k, s.head), para(v, s.cell)]
+            row += [cell_text(k, s.head), para(v, s.cell)]
         rows.append(row)
-    table = Table(rows, colWidths=[22 * mm, 108 * mm, 22 * mm, 111 * mm])
+    table = Table(rows, colWidths=fit_widths(rows, [22 * mm, 108 * mm, 22 * mm, 111 * mm]))
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (0, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 1),
