@@ -25,13 +25,17 @@ from exports.base import (
     data_table,
     fmt_money,
     fmt_pd,
+    grade_title,
+    joined,
     key_values,
     money_capitals,
+    quota_title,
     signature_block,
     signed_pd,
+    unit,
 )
 from exports.base import p as para
-from exports.status import figure_tiles, grade_label, money_by_grade
+from exports.status import figure_tiles, money_by_grade
 from model import rules
 from model.rules import round_to_total
 from model.sheet_acceptance import AcceptanceSheetData
@@ -49,7 +53,7 @@ TEXT = {
         "cur_end": "当前结束日期（含已生效变更）", "wd": "工作日", "pd_def": "人天定义",
         "pd_def_v": "1 人天 = {h} 小时", "currency": "币种", "status": "验收状态",
         "t_budget": "预算人天", "t_consumed": "已消耗人天", "t_remaining": "剩余人天",
-        "t_cost": "已消耗金额 ({cur})",
+        "t_cost": "已消耗金额（{cur}）",
         "task": "编号", "task_title": "任务 / 交付物", "priority": "优先级", "t_status": "状态",
         "estimate": "预估人天", "used": "实耗人天", "diff": "偏差", "total": "合计",
         "item": "项目", "rate": "人天单价", "baseline": "基线", "budget": "预算",
@@ -59,7 +63,7 @@ TEXT = {
         "remaining_cost": "剩余金额",
         "cap_budget": "预算金额（大写）", "cap_consumed": "已消耗金额（大写）",
         "cap_remaining": "剩余金额（大写）",
-        "overtime": "其中加班 {pd} 人天（已计入消耗，另行列示）。",
+        "overtime": "其中加班 {pd} 人天，已计入消耗（逐人逐日见各期工时确认单）。",
         "pd_note": "人天与金额按全部已登记工时及全部已生效变更计算，即验收签字所覆盖的内容。",
         "quota": "额度", "q_title": "说明", "limit": "上限", "q_used": "已用", "q_left": "剩余",
         "lost": "损失工作日（截至 {d}）", "lost_v": "{n} 个工作日", "b_count": "阻塞问题数",
@@ -102,7 +106,8 @@ TEXT = {
         "by_money": "Money by grade", "budget_cost": "Budget", "consumed_cost": "Consumed",
         "remaining_cost": "Remaining",
         "cap_budget": "", "cap_consumed": "", "cap_remaining": "",
-        "overtime": "Of which overtime: {pd} PD (included in the consumption).",
+        "overtime": "Of which overtime: {pd} PD, included in the consumption (by person "
+                    "and day on each period's timesheet confirmation).",
         "pd_note": "Person-days and money count every recorded entry and every effective "
                    "change request: the content the acceptance signatures cover.",
         "quota": "Quota", "q_title": "Description", "limit": "Limit", "q_used": "Used",
@@ -124,7 +129,7 @@ TEXT = {
         "acc_effective": "accepted on {d} ({who})",
         "doc_open": "unsigned", "doc_signing": "one party signed",
         "doc_effective": "effective", "doc_withdrawn": "withdrawn", "doc_rejected": "rejected",
-        "task_open": "open", "task_in_progress": "in progress", "task_done": "done",
+        "task_open": "open", "task_in_progress": "in\u00a0progress", "task_done": "done",
         "prio_high": "high", "prio_medium": "medium", "prio_low": "low",
         "party_client": "client", "party_vendor": "vendor",
     },
@@ -143,7 +148,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
         return t.get(f"party_{key}", key)
 
     def who(signers: Any) -> str:
-        return ", ".join(f"{party(x.party)} {x.name} {x.on}" for x in signers)
+        return joined([f"{party(x.party)} {x.name} {x.on}" for x in signers], lang)
 
     out: list[Any] = [para(t["intro"].format(code=meta.project_code), s.body),
                       Spacer(1, 3 * mm)]
@@ -161,7 +166,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     else:
         acc = t["acc_open"]
     if data.acceptance_number:
-        acc = f"{data.acceptance_number}: {acc}"
+        acc = f"{data.acceptance_number}{'：' if lang == 'zh' else ': '}{acc}"
     out.append(para(t["s_project"], s.h2))
     out.append(key_values([
         (t["code"], meta.project_code), (t["name"], meta.project_title),
@@ -200,8 +205,8 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     n = len(grades)
     label_w, total_w, money_w = 28 * mm, 20 * mm, 28 * mm
     grade_w = (width - label_w - total_w - money_w) / max(n, 1)
-    header = [t["item"], *(grade_label(g.grade, lang) for g in grades), t["total_pd"],
-              f"{t['amount']} ({cur})"]
+    header = [t["item"], *(grade_title(g.grade, lang) for g in grades), t["total_pd"],
+              unit(t["amount"], cur, lang)]
     # Every row adds up to its total as printed (largest remainder); remaining is the
     # budget less the consumption as printed, so the columns add up too.
     def footed(values: list[Fraction], places: int = 3) -> tuple[list[Decimal], Decimal]:
@@ -246,7 +251,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
 
     out.append(Spacer(1, 3 * mm))
     money_rows: list[list[object]] = [
-        [grade_label(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)),
+        [grade_title(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)),
          fmt_money(costs[0][i]), fmt_money(costs[1][i]), fmt_money(costs[2][i])]
         for i, g in enumerate(grades)]
     money_rows.append([t["total"], "", fmt_money(budget_cost), fmt_money(consumed_cost),
@@ -254,8 +259,9 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     w = (width - 44 * mm) / 4
     block: list[Any] = [
         para(t["by_money"], s.head), Spacer(1, 1 * mm),
-        data_table([grade_header(lang), f"{t['rate']} ({cur})", f"{t['budget_cost']} ({cur})",
-                    f"{t['consumed_cost']} ({cur})", f"{t['remaining_cost']} ({cur})"],
+        data_table([grade_header(lang), unit(t["rate"], cur, lang),
+                    unit(t["budget_cost"], cur, lang), unit(t["consumed_cost"], cur, lang),
+                    unit(t["remaining_cost"], cur, lang)],
                    money_rows, s, widths=[44 * mm, w, w, w, w], right=[1, 2, 3, 4],
                    total_rows=1),
         Spacer(1, 1.5 * mm), para(meta.label("foot"), s.small)]
@@ -272,10 +278,10 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     out.append(para(t["s_quota"], s.h2))
     if data.quotas:
         out.append(data_table(
-            [t["quota"], t["q_title"], t["limit"], t["q_used"], t["q_left"]],
-            [[q.key, q.title, q.limit, q.used, q.limit - q.used] for q in data.quotas], s,
-            widths=[40 * mm, width - 40 * mm - 60 * mm, 20 * mm, 20 * mm, 20 * mm],
-            right=[2, 3, 4]))
+            [t["quota"], t["limit"], t["q_used"], t["q_left"]],
+            [[quota_title(q.title, lang), q.limit, q.used, q.limit - q.used]
+             for q in data.quotas], s,
+            widths=[width - 60 * mm, 20 * mm, 20 * mm, 20 * mm], right=[1, 2, 3]))
     else:
         out.append(para(t["none"], s.body))
 
@@ -314,7 +320,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     if data.changes:
         out.append(data_table(
             [t["doc_id"], t["cr_title"], t["t_status"], t["effective_on"], t["new_end"],
-             t["d_pd"], f"{t['d_cost']} ({cur})"],
+             t["d_pd"], unit(t["d_cost"], cur, lang)],
             [[para(c.doc_id, s.small), c.title, t[f"doc_{c.status}"], c.effective_on or "",
               c.new_end or "", signed_pd(c.delta_pd), fmt_money(c.delta_cost)]
              for c in data.changes], s,

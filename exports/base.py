@@ -11,6 +11,7 @@ and print it again. No Textual, no database: sheets take views.
 from __future__ import annotations
 
 import io
+import re
 from collections.abc import Sequence
 from decimal import Decimal
 from fractions import Fraction
@@ -24,6 +25,7 @@ from reportlab.lib.enums import TA_CENTER, TA_RIGHT
 from reportlab.lib.pagesizes import A4, landscape
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
+from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen.canvas import Canvas
 from reportlab.platypus import (
     BaseDocTemplate,
@@ -75,6 +77,9 @@ class Styles:
         self.head = ParagraphStyle("head", **{**base, "fontName": self.bold, "fontSize": 8,
                                                "leading": 10})
         self.head_right = ParagraphStyle("head_right", parent=self.head, alignment=TA_RIGHT)
+        # an id or a key where one must be printed at all: small print under the name
+        self.id = ParagraphStyle("id", **{**base, "fontSize": 6.5, "leading": 8,
+                                          "textColor": colors.HexColor("#4a5568")})
         self.h1 = ParagraphStyle("h1", **{**base, "fontName": self.bold, "fontSize": 16,
                                           "leading": 21, "spaceAfter": 4})
         self.h2 = ParagraphStyle("h2", **{**base, "fontName": self.bold, "fontSize": 11,
@@ -93,6 +98,25 @@ def p(text: object, style: ParagraphStyle) -> Paragraph:
     return Paragraph(escape("" if text is None else str(text)).replace("\n", "<br/>"), style)
 
 
+def name_with_id(name: str, key: str, style: ParagraphStyle, lang: str,
+                 after: str = "") -> Paragraph:
+    """A person by name, the id after it in small print (SPEC §8: people by name, the id
+    only as small print): 张伟（zhang.wei）, Zhang Wei (zhang.wei)."""
+    small = f'<font size="6.5">{escape(f"（{key}）" if lang == "zh" else f" ({key})")}</font>'
+    return Paragraph(f"{escape(name)}{small if key and key != name else ''}{escape(after)}",
+                     style)
+
+
+def unit(label: str, what: str, lang: str) -> str:
+    """A header with its unit: 单价（CNY）in Chinese (全角), Day rate (CNY) in English."""
+    return f"{label}（{what}）" if lang == "zh" else f"{label} ({what})"
+
+
+def joined(items: Sequence[str], lang: str) -> str:
+    """A list in a sentence: 、 between Chinese items, a comma between English ones."""
+    return ("、" if lang == "zh" else ", ").join(items)
+
+
 fmt_pd = format_pd
 fmt_money = format_money
 signed_pd = format_signed_pd
@@ -102,6 +126,20 @@ def grade_title(grade: str, lang: str) -> str:
     """A grade as a sheet names it: its title in the sheet's language (高级工程师,
     Senior engineer), never its key; a grade without a title keeps its key."""
     return (GRADE_LABELS_ZH if lang == "zh" else GRADE_LABELS_EN).get(grade, grade)
+
+
+#: a title written in both languages, Chinese first: "场景调研会 Scenario research meetings"
+_BILINGUAL = re.compile(r"^(?P<zh>[^A-Za-z]*[\u3400-\u9fff][^A-Za-z]*?)\s+(?P<en>[A-Za-z].*)$")
+
+
+def quota_title(title: str, lang: str) -> str:
+    """A quota as a sheet names it: its title, never its key. A title the SOW writes in
+    both languages, Chinese first and English after ("场景调研会 Scenario research
+    meetings"), is printed in the sheet's language; any other title as written."""
+    both = _BILINGUAL.match(title.strip())
+    if both is None:
+        return title
+    return both["zh"].strip() if lang == "zh" else both["en"].strip()
 
 
 def money_capitals(value: Fraction | int | Decimal) -> str:
@@ -118,14 +156,89 @@ def money_capitals(value: Fraction | int | Decimal) -> str:
     return sign + text
 
 
+#: ReportLab's default cell padding, each side
+CELL_PAD = 6
+#: a word wider than this (a sentence written without spaces) may still wrap inside
+LONG_WORD = 70 * mm
+
+
+def whole_words(style: ParagraphStyle) -> ParagraphStyle:
+    """``style`` wrapping at spaces and line breaks only: a Chinese run (预算人天, 高级技术专家)
+    or an English word is never cut. A table sized by :func:`fit_widths` always has the
+    room for its widest word."""
+    if style.wordWrap is None:
+        return style
+    return ParagraphStyle(f"{style.name}_words", parent=style, wordWrap=None)
+
+
+def cell_text(value: object, style: ParagraphStyle) -> Paragraph:
+    """A table cell that breaks only between words (:func:`whole_words`), unless one of
+    its words is too long for any column (:data:`LONG_WORD`): then it wraps as Chinese
+    prose does, anywhere."""
+    cell = p(value, whole_words(style))
+    return cell if cell.minWidth() <= LONG_WORD else p(value, style)
+
+
+def min_width(cell: object) -> float:
+    """The narrowest a column may be for ``cell``: its widest unbreakable word (as it is
+    drawn, in its font and size) and the cell's padding."""
+    if isinstance(cell, Paragraph):
+        word = cell.minWidth() if cell.style.wordWrap is None else 0.0
+    elif isinstance(cell, str):
+        word = max((stringWidth(line, cjk_font().regular, 8) for line in cell.split("\n")),
+                   default=0.0)
+    else:
+        word = 0.0
+    return word + 2 * CELL_PAD + 0.5 if word else 0.0
+
+
+def fit_widths(rows: Sequence[Sequence[object]],
+               widths: Sequence[float] | None) -> list[float] | None:
+    """Column widths no narrower than any word of their cells, the table as wide as asked.
+
+    Each column gets at least its widest unbreakable word (:func:`min_width`); what a
+    column gains is taken from the columns with room to spare, in proportion to that
+    room. A table whose words do not fit at all gets wider than asked (never a word cut).
+    This is the one rule of every sheet's tables: no header or value breaks inside a word.
+    """
+    if widths is None:
+        return None
+    n = len(widths)
+    need = [0.0] * n
+    for row in rows:
+        for i, cell in enumerate(row[:n]):
+            need[i] = max(need[i], min_width(cell))
+    out = [max(w, m) for w, m in zip(widths, need, strict=True)]
+    extra = sum(out) - sum(widths)
+    if extra <= 0:
+        return out
+    room = [w - m if w > m else 0.0 for w, m in zip(widths, need, strict=True)]
+    spare = sum(room)
+    if spare <= 0:
+        return out
+    take = min(extra, spare)
+    return [o - r * take / spare for o, r in zip(out, room, strict=True)]
+
+
+def _header(text: str, style: ParagraphStyle, width: float | None) -> Paragraph:
+    """A header cell; a Chinese header too wide for its column breaks before its unit in
+    full-width brackets (已消耗金额 / （CNY）), a chosen break point, not inside a word."""
+    cell = cell_text(text, style)
+    if width is not None and min_width(cell) > width and "（" in text[1:]:
+        at = text.index("（", 1)
+        cell = cell_text(f"{text[:at]}\n{text[at:]}", style)
+    return cell
+
+
 def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], styles: Styles,
                widths: Sequence[float] | None = None, right: Sequence[int] = (),
                total_rows: int = 0, shade: Sequence[tuple[int, int]] = (),
                repeat: bool = True) -> Table:
     """A ruled table with a bold header; ``right`` columns right-aligned; the last
-    ``total_rows`` rows bold; ``shade`` cells (col, row) greyed (0-based, body rows)."""
-    body = [[p(h, styles.head_right if i in right else styles.head)
-             for i, h in enumerate(header)]]
+    ``total_rows`` rows bold; ``shade`` cells (col, row) greyed (0-based, body rows).
+    Columns are sized so that no header or value breaks inside a word (:func:`fit_widths`)."""
+    body = [[_header(h, styles.head_right if i in right else styles.head,
+                     widths[i] if widths else None) for i, h in enumerate(header)]]
     n = len(rows)
     for r, row in enumerate(rows):
         is_total = r >= n - total_rows
@@ -136,9 +249,9 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], styles: 
                 continue
             style = (styles.head_right if i in right else styles.head) if is_total else (
                 styles.cell_right if i in right else styles.cell)
-            cells.append(p(value, style))
+            cells.append(cell_text(value, style))
         body.append(cells)
-    table = Table(body, colWidths=widths, repeatRows=1 if repeat else 0)
+    table = Table(body, colWidths=fit_widths(body, widths), repeatRows=1 if repeat else 0)
     commands: list[tuple] = [
         ("GRID", (0, 0), (-1, -1), 0.4, colors.HexColor("#8a94a6")),
         ("BACKGROUND", (0, 0), (-1, 0), colors.HexColor("#e6ebf2")),
@@ -159,8 +272,8 @@ def data_table(header: Sequence[str], rows: Sequence[Sequence[object]], styles: 
 def key_values(pairs: Sequence[tuple[str, object]], styles: Styles,
                widths: tuple[float, float] = (35 * mm, 135 * mm)) -> Table:
     """Label: value lines (the parties, the SOW, the dates)."""
-    rows = [[p(k, styles.head), p(v, styles.cell)] for k, v in pairs]
-    table = Table(rows, colWidths=list(widths))
+    rows = [[cell_text(k, styles.head), p(v, styles.cell)] for k, v in pairs]
+    table = Table(rows, colWidths=fit_widths(rows, widths))
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("TOPPADDING", (0, 0), (-1, -1), 1),
                                ("BOTTOMPADDING", (0, 0), (-1, -1), 1)]))
@@ -314,11 +427,12 @@ class SheetDocument:
         """Title and parties at the top of the first page, the QR code at the right."""
         m, s = self.meta, self.styles
         qr = qr_drawing(m.qr_payload)
+        colon = "：" if m.language == "zh" else ": "
         left = [p(m.title, s.h1), p(f"{m.project_code} · {m.project_title}", s.body),
-                p(f"{m.label('client')}: {m.client}    {m.label('vendor')}: {m.vendor}",
-                  s.body),
+                p(f"{m.label('client')}{colon}{m.client}    "
+                  f"{m.label('vendor')}{colon}{m.vendor}", s.body),
                 *([p(line, s.body)] if (line := contract_line(m)) else []),
-                p(f"{m.label('doc_id')}: {m.doc_id}   {m.label('revision', n=m.revision)}",
+                p(f"{m.label('doc_id')}{colon}{m.doc_id}   {m.label('revision', n=m.revision)}",
                   s.small)]
         width = self.pagesize[0] - 2 * self.MARGIN
         table = Table([[left, qr]], colWidths=[width - 28 * mm, 28 * mm])

@@ -15,10 +15,13 @@ from exports.base import (
     grade_title,
     key_values,
     money_capitals,
+    quota_title,
     signature_block,
     signed_pd,
+    unit,
 )
 from exports.base import p as para
+from model.rules import round_to_total
 from model.sheet_change import ChangeSheetData
 from model.sheets import Sheet
 
@@ -28,8 +31,8 @@ TEXT = {
            "grade": "职级", "before": "变更前人天", "delta": "变更人天", "after": "变更后人天",
            "rate": "人天单价", "cost": "费用变更", "total": "合计",
            "capitals": "费用变更（大写）", "quotas": "额度变更", "quota": "额度",
-           "quota_before": "变更前次数", "quota_delta": "变更次数",
-           "quota_after": "变更后次数",
+           "quota_before": "变更前数量", "quota_delta": "变更数量",
+           "quota_after": "变更后数量",
            "schedule": "工期影响", "end": "结束日期", "wd": "工作日",
            "budget": "预算变更前后", "amount": "金额",
            "basis": "口头要求不作为变更依据，本书面变更申请单经双方签字后方为唯一依据。",
@@ -40,8 +43,8 @@ TEXT = {
            "grade": "Grade", "before": "PD before", "delta": "PD change", "after": "PD after",
            "rate": "Day rate", "cost": "Cost change", "total": "Total",
            "capitals": "Cost change in words", "quotas": "Quota changes", "quota": "Quota",
-           "quota_before": "Count before", "quota_delta": "Count change",
-           "quota_after": "Count after",
+           "quota_before": "Before", "quota_delta": "Change",
+           "quota_after": "After",
            "schedule": "Schedule impact", "end": "End date", "wd": "working days",
            "budget": "Budget before and after", "amount": "Amount",
            "basis": "Oral requests are not honoured: this written form, signed by both "
@@ -65,14 +68,18 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
 
     out.append(para(t["deltas"], s.h2))
     changed = [g for g in data.grades if g.delta_pd]
+    # the costs add up to their total as printed (largest remainder), as on every sheet
+    costs = round_to_total([g.cost_delta for g in changed], 2, data.cost_delta)
     rows = [[grade_title(g.grade, lang), signed_pd(g.delta_pd), fmt_money(g.rate_minor / 100),
-             fmt_money(g.cost_delta)] for g in changed]
+             fmt_money(cost)] for g, cost in zip(changed, costs, strict=True)]
     rows.append([t["total"], signed_pd(sum((g.delta_pd for g in changed), 0)), "",
                  fmt_money(data.cost_delta)])
-    out.append(data_table([t["grade"], t["delta"], f"{t['rate']} ({cur})",
-                           f"{t['cost']} ({cur})"], rows, s,
+    out.append(data_table([t["grade"], t["delta"], unit(t["rate"], cur, lang),
+                           unit(t["cost"], cur, lang)], rows, s,
                           widths=[60 * mm, 35 * mm, 35 * mm, 45 * mm], right=[1, 2, 3],
                           total_rows=1))
+    out.append(Spacer(1, 1.5 * mm))
+    out.append(para(sheet.meta.label("foot"), s.small))
     if lang == "zh":
         out.append(Spacer(1, 2 * mm))
         out.append(para(f"{t['capitals']}：{money_capitals(data.cost_delta)}", s.body))
@@ -82,7 +89,8 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
         # A quota counts rounds or sessions, not person-days.
         out.append(data_table([t["quota"], t["quota_before"], t["quota_delta"],
                                t["quota_after"]],
-                              [[q.title, q.before, f"{q.delta:+d}", q.before + q.delta]
+                              [[quota_title(q.title, lang), q.before, f"{q.delta:+d}",
+                                q.before + q.delta]
                                for q in data.quotas], s,
                               widths=[85 * mm, 30 * mm, 30 * mm, 30 * mm], right=[1, 2, 3]))
     else:
@@ -98,7 +106,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
              fmt_pd(g.after_pd)] for g in data.grades]
     rows.append([t["total"], fmt_pd(data.budget_before),
                  signed_pd(data.budget_after - data.budget_before), fmt_pd(data.budget_after)])
-    rows.append([f"{t['amount']} ({cur})", fmt_money(data.cost(False)),
+    rows.append([unit(t["amount"], cur, lang), fmt_money(data.cost(False)),
                  fmt_money(data.cost_delta), fmt_money(data.cost(True))])
     out.append(data_table([t["grade"], t["before"], t["delta"], t["after"]], rows, s,
                           widths=[60 * mm, 38 * mm, 38 * mm, 39 * mm], right=[1, 2, 3],

@@ -7,18 +7,22 @@ from typing import Any
 
 from reportlab.graphics.shapes import Circle, Drawing, Line, PolyLine, String
 from reportlab.lib import colors
+from reportlab.lib.styles import ParagraphStyle
 from reportlab.lib.units import mm
 from reportlab.platypus import KeepTogether, Spacer
 
 from exports.base import (
     SheetDocument,
     Styles,
+    cell_text,
     data_table,
     fmt_pd,
     grade_title,
+    joined,
     key_values,
     new_drawing,
     signature_block,
+    unit,
 )
 from exports.base import p as para
 from model.rules import pd_of_milli
@@ -38,12 +42,15 @@ TEXT = {
            "allocations": "任务分配（计划人天）", "none": "—", "unplanned": "未定",
            "by_grade": "按职级：计划与预算", "baseline": "基线人天",
            "budget_now": "当前预算人天", "spare": "预算余量（预算 − 已分配）",
+           "over_note": "▲ 已分配人天超出当前预算：{list}。超出部分须经双方签字的变更申请单"
+                        "增加预算，或调整分配。",
+           "over_item": "{grade}超出 {pd} 人天",
            "milestones": "里程碑与理想剩余人天", "date": "日期", "milestone": "里程碑",
            "elapsed": "已过工作日", "ideal": "理想剩余人天",
            "start": "项目开始", "month_end": "{month} 月末", "sow_end": "SOW 原定结束",
            "end": "项目结束", "end_crs": "项目结束（经 {crs} 调整）",
            "burndown": "理想燃尽线", "axis_x": "工作日", "axis_y": "剩余人天",
-           "ideal_note": "理想剩余人天 = 当前预算 × (W − 已过工作日) ÷ W，W = {wd} 个工作日"
+           "ideal_note": "理想剩余人天 = 当前预算 ×（W − 已过工作日）÷ W，W = {wd} 个工作日"
                          "（周一至周五，除节假日，含调休工作日）；按日终计算。",
            "note": "本计划为当前排期，不构成变更依据；"
                    "人天、额度与工期的变更以双方签字的变更申请单为准。",
@@ -61,6 +68,10 @@ TEXT = {
            "allocations": "Tasks (planned PD)", "none": "—", "unplanned": "tbd",
            "by_grade": "By grade: plan and budget", "baseline": "Baseline PD",
            "budget_now": "Budget now PD", "spare": "Budget − allocated",
+           "over_note": "▲ More person-days allocated than budgeted: {list}. The excess "
+                        "takes a change request signed by both parties, or fewer "
+                        "allocations.",
+           "over_item": "{grade} over by {pd} PD",
            "milestones": "Milestones and ideal remaining PD", "date": "Date",
            "milestone": "Milestone", "elapsed": "Working days", "ideal": "Ideal remaining PD",
            "start": "Start", "month_end": "End of {month}", "sow_end": "SOW end (original)",
@@ -72,7 +83,7 @@ TEXT = {
            "note": "This plan is the current schedule, not a change of scope: changes of "
                    "person-days, quotas or dates take a change request signed by both parties.",
            "priorities": {"high": "high", "medium": "medium", "low": "low"},
-           "statuses": {"open": "open", "in_progress": "in progress", "done": "done"}},
+           "statuses": {"open": "open", "in_progress": "in\u00a0progress", "done": "done"}},
 }
 
 LINE = colors.HexColor("#1f3b63")
@@ -96,8 +107,21 @@ def _milestone_label(m: Milestone, data: PlanData, t: dict, lang: str) -> str:
         month = f"{m.on.year} 年 {m.on.month}" if lang == "zh" else m.on.strftime("%B %Y")
         return t["month_end"].format(month=month)
     if m.kind == "end" and data.end_crs:
-        return t["end_crs"].format(crs=", ".join(data.end_crs))
+        return t["end_crs"].format(crs=joined(data.end_crs, lang))
     return t[m.kind]
+
+
+def _over_note(data: PlanData, s: Styles, t: dict, lang: str) -> list[Any]:
+    """The grades allocated beyond their budget, in a note under the table (marked ▲)."""
+    over = [t["over_item"].format(grade=_grade(g.grade, lang),
+                                  pd=fmt_pd(pd_of_milli(-g.spare_milli)))
+            for g in data.grades if g.spare_milli < 0]
+    if not over:
+        return []
+    style = ParagraphStyle("over_note", parent=s.small, fontName=s.bold, textColor=MOVED)
+    return [Spacer(1, 1.5 * mm),
+            para(t["over_note"].format(list=("；" if lang == "zh" else "; ").join(over)),
+                 style)]
 
 
 def _nice_step(top: float) -> float:
@@ -176,8 +200,9 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     schedule = t["schedule_text"].format(start=data.start, end=data.end,
                                          wd=len(data.working_days))
     if data.end_crs:
-        schedule += t["moved"].format(sow_end=data.sow_end, crs=", ".join(data.end_crs))
-    crs = (t["crs"].format(list=", ".join(f"{n} ({on})" for n, on in data.effective_crs))
+        schedule += t["moved"].format(sow_end=data.sow_end, crs=joined(data.end_crs, lang))
+    crs = (t["crs"].format(list=joined([unit(n, str(on), lang)
+                                        for n, on in data.effective_crs], lang))
            if data.effective_crs else "")
     out: list[Any] = [key_values([
         (t["schedule"], schedule),
@@ -210,16 +235,23 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
         [t["name"], t["grade"], t["allocations"], t["planned"]], rows, s,
         widths=[30 * mm, 45 * mm, 80 * mm, 25 * mm], right=[3], total_rows=1)]))
 
-    rows = [[_grade(g.grade, lang), fmt_pd(pd_of_milli(g.baseline_milli)),
+    # a grade allocated beyond its budget: marked ▲, its shortfall in bold red, and named
+    # in the note under the table
+    over_style = ParagraphStyle("over", parent=s.head, textColor=MOVED)
+    over_right = ParagraphStyle("over_right", parent=s.head_right, textColor=MOVED)
+    rows = [[cell_text(f"{_grade(g.grade, lang)} ▲", over_style) if g.spare_milli < 0
+             else _grade(g.grade, lang), fmt_pd(pd_of_milli(g.baseline_milli)),
              fmt_pd(pd_of_milli(g.budget_milli)), fmt_pd(pd_of_milli(g.planned_milli)),
-             fmt_pd(pd_of_milli(g.spare_milli))] for g in data.grades]
+             cell_text(fmt_pd(pd_of_milli(g.spare_milli)), over_right) if g.spare_milli < 0
+             else fmt_pd(pd_of_milli(g.spare_milli))]
+            for g in data.grades]
     rows.append([t["total"], fmt_pd(data.baseline_pd), fmt_pd(data.budget_pd),
                  fmt_pd(pd_of_milli(sum(g.planned_milli for g in data.grades))),
                  fmt_pd(pd_of_milli(sum(g.spare_milli for g in data.grades)))])
     out.append(KeepTogether([para(t["by_grade"], s.h2), data_table(
         [t["grade"], t["baseline"], t["budget_now"], t["planned"], t["spare"]], rows, s,
         widths=[55 * mm, 28 * mm, 30 * mm, 30 * mm, 37 * mm], right=[1, 2, 3, 4],
-        total_rows=1)]))
+        total_rows=1), *_over_note(data, s, t, lang)]))
 
     rows = [[m.on.isoformat(), _milestone_label(m, data, t, lang), m.elapsed,
              fmt_pd(m.ideal)] for m in data.milestones]

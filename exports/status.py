@@ -9,7 +9,7 @@ the alerts, the open blockers, the pending change requests and the quotas.
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -29,12 +29,15 @@ from exports.base import (
     data_table,
     fmt_money,
     fmt_pd,
+    grade_title,
     key_values,
     new_drawing,
+    quota_title,
     signed_pd,
+    unit,
 )
 from exports.base import p as para
-from model.rules import GRADE_LABELS_ZH, round_to_total, shift
+from model.rules import ALERT_TEXT, alert_text, round_to_total, shift
 from model.sheet_status import StatusAlert, StatusSheetData
 from model.sheets import Sheet
 
@@ -118,23 +121,32 @@ TEXT = {
     },
 }
 
+
+def alert_sentence(kind: str, args: Sequence[str], lang: str,
+                   names: Mapping[str, str] | None = None,
+                   quotas: Mapping[str, str] | None = None) -> str:
+    """An alert as a sheet prints it: the ledger's sentence (rules.alert_text) in the
+    sheet's language, naming the grade by its title, the quota by its title and the
+    person by name instead of their keys."""
+    a = list(args)
+    if a and kind == "grade":
+        a[0] = grade_title(a[0], lang)
+    elif a and kind == "quota":
+        title = quota_title((quotas or {}).get(a[0], a[0]), lang)
+        a[0] = title if lang == "zh" else f"‘{title}’"  # 额度“{0}”: quoted in either
+    elif a and kind == "missing":
+        a[0] = (names or {}).get(a[0], a[0])
+    elif len(a) > 1 and kind == "blocker":
+        a[1] = TEXT[lang].get(f"party_{a[1]}", a[1])
+    return alert_text(kind, a, lang)
+
+
 #: the ledger's alerts (model.rules.ALERT_TEXT) in Chinese, filled from each alert's args
 ALERTS_ZH: dict[str, Callable[[Sequence[str]], str]] = {
-    "grade": lambda a: f"{GRADE_LABELS_ZH.get(a[0], a[0])}超出预算：已消耗 {a[1]} 人天，"
-                       f"预算 {a[2]} 人天",
-    "quota": lambda a: f"额度 {a[0]} 已用尽：已用 {a[1]}，上限 {a[2]}",
-    "blocker": lambda a: f"阻塞问题 {a[0]}（{'甲方' if a[1] == 'client' else '乙方'}）"
-                         f"已持续 {a[2]} 个工作日",
-    "missing": lambda a: f"{a[0]} 在 {a[1]} 没有登记工时",
-    "forecast": lambda a: f"预测完成日 {a[0]} 晚于结束日期 {a[1]}",
-}
+    kind: (lambda a, kind=kind: alert_sentence(kind, a, "zh")) for kind in ALERT_TEXT}
 
 
 # ---------------------------------------------------------------- shared with the acceptance
-
-
-def grade_label(grade: str, lang: str) -> str:
-    return GRADE_LABELS_ZH.get(grade, grade) if lang == "zh" else grade
 
 
 def figure_tiles(pairs: Sequence[tuple[str, str]], styles: Styles, width: float,
@@ -345,11 +357,11 @@ def burndown_chart(data: StatusSheetData, styles: Styles, t: dict[str, str], wid
 # ---------------------------------------------------------------- the sheet
 
 
-def _alert_text(alert: StatusAlert, lang: str) -> str:
-    render = ALERTS_ZH.get(alert.kind)
-    if lang != "zh" or render is None or not alert.args:
+def _alert_text(alert: StatusAlert, data: StatusSheetData, lang: str) -> str:
+    if alert.kind not in ALERT_TEXT or not alert.args:
         return alert.text
-    return render(alert.args)
+    return alert_sentence(alert.kind, alert.args, lang, dict(data.names),
+                          {key: title for key, title, _, _ in data.quotas})
 
 
 def _pct(part: Fraction | int, whole: Fraction | int) -> str:
@@ -410,7 +422,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     out.append(para(t["s_alerts"], s.h2))
     if data.alerts:
         out.append(data_table([t["alert_kind"], t["alert_text"]],
-                              [[t.get(f"kind_{a.kind}", a.kind), _alert_text(a, lang)]
+                              [[t.get(f"kind_{a.kind}", a.kind), _alert_text(a, data, lang)]
                                for a in data.alerts], s, widths=[32 * mm, width - 32 * mm]))
     else:
         out.append(para(t["no_alerts"], s.body))
@@ -421,7 +433,7 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     consumed_pd = round_to_total([g.consumed_pd for g in data.grades], 3)
     costs = money_by_grade(data)
     rows: list[list[object]] = [
-        [grade_label(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)),
+        [grade_title(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)),
          fmt_pd(budget_pd[i]), fmt_pd(consumed_pd[i]), fmt_pd(budget_pd[i] - consumed_pd[i]),
          _pct(g.consumed_pd, g.budget_pd), fmt_money(costs[0][i]), fmt_money(costs[1][i]),
          fmt_money(costs[2][i])] for i, g in enumerate(data.grades)]
@@ -432,9 +444,9 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     over = [(4, i) for i, g in enumerate(data.grades) if g.remaining_pd < 0]
     money_w = (width - 103 * mm) / 3
     out.append(KeepTogether([para(t["s_grades"], s.h2), data_table(
-        [t["grade"], f"{t['rate']} ({cur})", t["budget"], t["consumed"], t["remaining"],
-         t["burn"], f"{t['budget_cost']} ({cur})", f"{t['consumed_cost']} ({cur})",
-         f"{t['remaining_cost']} ({cur})"], rows, s,
+        [t["grade"], unit(t["rate"], cur, lang), t["budget"], t["consumed"], t["remaining"],
+         t["burn"], unit(t["budget_cost"], cur, lang), unit(t["consumed_cost"], cur, lang),
+         unit(t["remaining_cost"], cur, lang)], rows, s,
         widths=[22 * mm, 17 * mm, 15 * mm, 18 * mm, 19 * mm, 12 * mm] + [money_w] * 3,
         right=list(range(1, 9)), total_rows=1, shade=over),
         Spacer(1, 1.5 * mm), para(meta.label("foot"), s.small)]))
@@ -452,17 +464,19 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
 
     out.append(para(t["s_pending"], s.h2))
     if data.pending:
+        sep = "；" if lang == "zh" else "; "
+
         def signed(pc: Any) -> str:
-            return "; ".join(f"{party(x.party)} {x.name} {x.on}" for x in pc.signed) or \
+            return sep.join(f"{party(x.party)} {x.name} {x.on}" for x in pc.signed) or \
                 t["nobody"]
 
         def awaited(pc: Any) -> str:
-            return "; ".join(f"{party(p)}（{'、'.join(names) or '–'}）" if lang == "zh"
+            return sep.join(f"{party(p)}（{'、'.join(names) or '–'}）" if lang == "zh"
                              else f"{party(p)} ({', '.join(names) or '–'})"
                              for p, names in pc.awaited)
 
         out.append(data_table(
-            [t["doc_id"], t["cr_title"], f"{t['change']} ({cur})", t["signed"], t["awaited"]],
+            [t["doc_id"], t["cr_title"], unit(t["change"], cur, lang), t["signed"], t["awaited"]],
             [[para(pc.doc_id, s.small), pc.title,
               f"{signed_pd(pc.delta_pd)} / {fmt_money(pc.delta_cost)}",
               signed(pc), awaited(pc)] for pc in data.pending], s,
@@ -474,10 +488,11 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
         out.append(para(t["s_quotas"], s.h2))
         full = [(4, i) for i, q in enumerate(data.quotas) if q[3] >= q[2]]
         out.append(data_table(
-            [t["quota"], t["q_title"], t["limit"], t["used"], t["left"]],
-            [[key, title, limit, used, limit - used] for key, title, limit, used in data.quotas],
-            s, widths=[40 * mm, width - 100 * mm, 20 * mm, 20 * mm, 20 * mm], right=[2, 3, 4],
-            shade=full))
+            [t["quota"], t["limit"], t["used"], t["left"]],
+            [[quota_title(title, lang), limit, used, limit - used]
+             for _key, title, limit, used in data.quotas],
+            s, widths=[width - 60 * mm, 20 * mm, 20 * mm, 20 * mm], right=[1, 2, 3],
+            shade=[(c - 1, r) for c, r in full]))
 
     out.append(Spacer(1, 5 * mm))
     out.append(para(t["unsigned"], s.small))

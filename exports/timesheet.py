@@ -22,16 +22,18 @@ from exports.base import (
     SheetDocument,
     Styles,
     Table,
+    cell_text,
     data_table,
+    fit_widths,
     fmt_money,
     fmt_pd,
     grade_title,
+    name_with_id,
     signature_block,
 )
 from exports.base import p as para
 from model.rules import (
     DOC_EFFECTIVE,
-    GRADE_LABELS_ZH,
     plain_decimal,
     round_money,
     round_table,
@@ -59,7 +61,7 @@ TEXT = {
                    "（行列同时平衡的受控舍入，每格与精确值相差不超过末位一个单位）。",
            "confirm": "甲乙双方确认上表所列工时真实、准确，作为本期人天结算的依据。",
            "own": "本人确认（签字 / 日期）：______________________",
-           "section": "{name}（{key}）· {grade}", "sep": "、", "colon": "：",
+           "sep": "、", "colon": "：",
            "part_of": "本表为 {n}（{first} 至 {last}）工时确认单（{state}，摘要 {sha}…）"
                       "的分人明细；该单的签字不涵盖本表，本表另行签字。",
            "part_signed": "已签", "part_signing": "签字中"},
@@ -85,7 +87,7 @@ TEXT = {
            "confirm": "Both parties confirm that the hours above are true and complete and are "
                       "the basis of this period's person-day settlement.",
            "own": "Confirmed by the engineer (signature / date): ______________________",
-           "section": "{name} ({key}) · {grade}", "sep": ", ", "colon": ": ",
+           "sep": ", ", "colon": ": ",
            "part_of": "One person's part of timesheet confirmation {n} ({first} to {last}; "
                       "{state}, SHA-256 {sha}…); its signatures do not cover this sheet, "
                       "which is signed on its own.",
@@ -131,10 +133,6 @@ def fmt_hours(minutes: int) -> str:
 def _footed_hours(minutes: Sequence[int]) -> list[str]:
     """Hours that add up to their total as printed (largest remainder), as shown."""
     return [plain_decimal(h) for h in round_to_total([Fraction(m, 60) for m in minutes], 2)]
-
-
-def grade_label(grade: str, lang: str) -> str:
-    return f"{grade} {GRADE_LABELS_ZH.get(grade, '')}".strip() if lang == "zh" else grade
 
 
 def chunks(days: Sequence[date]) -> list[list[date]]:
@@ -226,9 +224,9 @@ def _facts(pairs: list[tuple[str, str]], s: Styles) -> Table:
     for i in range(0, len(pairs), 2):
         row: list[Any] = []
         for k, v in pairs[i:i + 2]:
-            row += [para(k, s.head), para(v, s.cell)]
+            row += [cell_text(k, s.head), para(v, s.cell)]
         rows.append(row)
-    table = Table(rows, colWidths=[22 * mm, 108 * mm, 22 * mm, 111 * mm])
+    table = Table(rows, colWidths=fit_widths(rows, [22 * mm, 108 * mm, 22 * mm, 111 * mm]))
     table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                ("LEFTPADDING", (0, 0), (0, -1), 0),
                                ("TOPPADDING", (0, 0), (-1, -1), 1),
@@ -260,7 +258,8 @@ def _person_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: 
     overtime = _footed_hours([r.overtime_minutes for r in section.rows])
     pds = round_to_total([data.pd(r.total_minutes) for r in section.rows], 3)
     for i, r in enumerate(section.rows, start=1):
-        rows.append([i, r.name, r.key, " / ".join(grade_label(g, lang) for g in r.grades),
+        rows.append([i, r.name, para(r.key, s.id),
+                     " / ".join(grade_title(g, lang) for g in r.grades),
                      r.days_worked, hours[i - 1], overtime[i - 1], fmt_pd(pds[i - 1])])
     rows.append([t["total"], "", "", "", sum(r.days_worked for r in section.rows),
                  fmt_hours(section.total_minutes), fmt_hours(section.overtime_minutes),
@@ -277,7 +276,7 @@ def _grade_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: d
                  lang: str) -> Table:
     hours = _footed_hours([g.minutes for g in section.grades])
     pds = round_to_total([data.pd(g.minutes) for g in section.grades], 3)
-    rows: list[list[Any]] = [[grade_label(g.grade, lang), g.people, h, fmt_pd(pd)]
+    rows: list[list[Any]] = [[grade_title(g.grade, lang), g.people, h, fmt_pd(pd)]
                              for g, h, pd in zip(section.grades, hours, pds, strict=True)]
     rows.append([t["total"], len({r.key for r in section.rows if r.minutes}),
                  fmt_hours(section.total_minutes), fmt_pd(data.pd(section.total_minutes))])
@@ -340,9 +339,9 @@ def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> lis
     if section.person is not None:
         r = section.rows[0]
         title = data.person_titles.get(r.key, "")
-        grades = " / ".join(grade_label(g, lang) for g in r.grades)
-        out.append(para(t["section"].format(name=r.name, key=r.key, grade=grades)
-                        + (f" · {title}" if title else ""), s.h2))
+        grades = " / ".join(grade_title(g, lang) for g in r.grades)
+        out.append(name_with_id(r.name, r.key, s.h2, lang, f" · {grades}"
+                                + (f" · {title}" if title else "")))
     pairs = [
         (t["period"], t["period_text"].format(first=data.first, last=data.last,
                                               wd=len(data.working))),

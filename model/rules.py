@@ -976,6 +976,20 @@ ALERT_TEXT = {
     "missing": "{0} has no entry on {1}",
     "forecast": "forecast end {0} is after the end {1}",
 }
+#: the same sentences in Chinese (a printed sheet names the grade, quota and person first)
+ALERT_TEXT_ZH = {
+    "grade": "{0}超出预算：已消耗 {1} 人天，预算 {2} 人天",
+    "quota": "额度“{0}”已用尽：已用 {1}，上限 {2}",
+    "blocker": "阻塞问题 {0}（{1}）已持续 {2} 个工作日",
+    "missing": "{0}在 {1} 没有登记工时",
+    "forecast": "预测完成日 {0} 晚于结束日期 {1}",
+}
+
+
+def alert_text(kind: str, args: Sequence[str], lang: str = "en") -> str:
+    """The one wording of an alert: its sentence in ``lang`` filled with ``args`` (the
+    ledger's ids and keys for the command line, names and titles on a printed sheet)."""
+    return (ALERT_TEXT_ZH if lang == "zh" else ALERT_TEXT)[kind].format(*args)
 
 
 @dataclass(frozen=True)
@@ -985,7 +999,7 @@ class Alert:
 
     @property
     def text(self) -> str:
-        return ALERT_TEXT[self.kind].format(*self.args)
+        return alert_text(self.kind, self.args)
 
 
 def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | None:

@@ -106,7 +106,9 @@ def priority_order(task: PlanTask) -> tuple[int, str]:
 
 def milestones(working_days: list[date], start: date, sow_end: date, end: date,
                budget: Fraction) -> list[Milestone]:
-    """Start, each month's last day before the end, the SOW's end if a CR moved it, the end.
+    """Start, each month's last day before the end, the SOW's end if a CR moved it, the end:
+    distinct dates, in order (a date that is two of them is listed once, as the first of
+    start, end, SOW end, month's end).
 
     The ideal remaining at a date is SPEC §3's ideal(d) = budget x (W - w(d)) / W, at the
     end of that day; at the start it is the whole budget (no day has elapsed yet).
@@ -133,4 +135,11 @@ def milestones(working_days: list[date], start: date, sow_end: date, end: date,
         w = elapsed(sow_end)
         out.append(Milestone(sow_end, "sow_end", w, ideal_at(budget, total, w)))
     out.append(Milestone(end, "end", elapsed(end), ideal_at(budget, total, elapsed(end))))
-    return sorted(out, key=lambda m: (m.on, m.kind != "start"))
+    # one milestone a date: the start, the end and the SOW's end outrank a month's end
+    # (a project ending on 08-31 has its end there, not "end of August" as well)
+    rank = {"start": 0, "end": 1, "sow_end": 2, "month_end": 3}
+    by_day: dict[date, Milestone] = {}
+    for m in out:
+        if m.on not in by_day or rank[m.kind] < rank[by_day[m.on].kind]:
+            by_day[m.on] = m
+    return sorted(by_day.values(), key=lambda m: m.on)

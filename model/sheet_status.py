@@ -103,6 +103,7 @@ class StatusSheetData:
     pending: tuple[PendingChange, ...]
     alerts: tuple[StatusAlert, ...]
     quotas: tuple[tuple[str, str, int, int], ...]  # key, title, limit, used
+    names: tuple[tuple[str, str], ...] = ()  # person id -> name (the alerts name people)
 
     def total(self, what: str) -> Fraction:
         """Sum over grades of ``budget_pd``, ``consumed_pd`` or ``remaining_pd``."""

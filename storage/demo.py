@@ -38,7 +38,7 @@ PEOPLE = [
     PersonSpec("zhao.min", "赵敏", "vendor", "signatory", None, None, "Asia/Shanghai",
                "交付总监 / Delivery director"),
     PersonSpec("li.na", "李娜", "client", "signatory", None, None, "Asia/Shanghai",
-               "信息科技部 / IT department"),
+               "信息科技部总经理 / Head of IT"),
 ]
 
 TASKS = [

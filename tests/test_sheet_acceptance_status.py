@@ -141,8 +141,8 @@ def test_the_acceptance_report_prints_the_ledgers_figures(tmp_path: Path) -> Non
     # signed periods, quotas, deliverables
     period = next(s for s in led.signoffs() if s.kind == "period")
     assert period.number in text and str(period.effective_on) in text
-    for q in led.quotas(date.max):
-        assert q.key in text
+    for q in led.quotas(date.max):  # by their title in the sheet's language, not their key
+        assert q.title.split(" ")[0] in text and q.key not in text
     for task in led.tasks():
         assert task.code in text
     # both parties' signatories, and the page numbers
@@ -259,8 +259,8 @@ def test_the_status_report_prints_the_figures_as_of_its_date(tmp_path: Path) -> 
     assert "DEMO-AGENT/CR/CR-002" in text and "DEMO-AGENT/CR/CR-001" not in text
     assert "乙方 赵敏 2026-11-05" in text and "甲方（李娜）" in text
     # the alerts, in the sheet's language
-    assert "zhou.jie 在 2026-11-20 没有登记工时" in text
-    assert "额度 research-meetings 已用尽" in text
+    assert "周杰在 2026-11-20 没有登记工时" in text  # by name, not by id
+    assert "额度“场景调研会”已用尽" in text  # by title, not by key
     # the chart: its legend and dated axis
     assert "理想燃尽线" in text and "2026-10-01" in text and "CR-001 +15" in text
     assert "a status report is not signed" == verify_pdf(path, _opener(led), render_pdf).signed

@@ -101,8 +101,8 @@ def test_a_pending_cr_starts_from_the_budget_in_effect_now(example: Ledger) -> N
 
 
 @pytest.mark.parametrize("language, title, grade, counts", [
-    ("zh", "变更申请单", "高级工程师", "变更前次数"),
-    ("en", "Change Request Form", "Senior engineer", "Count before"),
+    ("zh", "变更申请单", "高级工程师", "变更前数量"),
+    ("en", "Change Request Form", "Senior engineer", "Before"),
 ])
 def test_the_form_names_people_and_grades_and_counts_quotas(
         example: Ledger, tmp_path: Path, language: str, title: str, grade: str,

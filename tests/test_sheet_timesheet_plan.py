@@ -237,8 +237,8 @@ def test_demo_plan(demo, tmp_path):
                                                                        "low").index(t.priority))]
     assert order == sorted(order)
     summary = demo.summary(date(2026, 11, 21))
-    assert f"基线 445 人天，当前预算 {fmt_pd(summary.budget_pd)} 人天（含已生效变更 CR-001 " \
-           f"(2026-09-14)）" in text
+    assert f"基线 445 人天，当前预算 {fmt_pd(summary.budget_pd)} 人天（含已生效变更 CR-001" \
+           f"（2026-09-14））" in text
     assert "项目开始" in text and "项目结束" in text
     report = verify_pdf(path, lambda code: Ledger(demo.engine, code), render_pdf)
     assert report.matches and report.signed.startswith("a work plan is not signed")
@@ -333,7 +333,7 @@ def test_short_days_plan(short_days, tmp_path):
     text = lines(path)
     joined = "\n".join(text)
     if lang == "zh":
-        assert "基线 90 人天，当前预算 100 人天（含已生效变更 CR-001 (2026-04-22)）" in text
+        assert "基线 90 人天，当前预算 100 人天（含已生效变更 CR-001（2026-04-22））" in text
         assert "SOW 原定结束" in text and "项目结束（经 CR-001 调整）" in text
     else:
         assert ("baseline 90 PD, budget now 100 PD (with effective change requests CR-001 "

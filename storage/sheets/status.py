@@ -95,7 +95,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
         overtime_pd=summary.overtime_pd, blocked_days=tuple(summary.blocked_days.items()),
         series=tuple(BurnPoint(r.on, r.budget_pd, r.remaining_pd, r.ideal_pd) for r in rows),
         steps=steps, open_blockers=open_blockers, pending=tuple(pending), alerts=alerts,
-        quotas=summary.quotas)
+        quotas=summary.quotas, names=tuple((p.key, p.name) for p in ledger.people()))
 
     content = {
         "kind": "status", "project": project.code, "as_of": as_of.isoformat(),
