@@ -516,23 +516,20 @@ def blocker_block(data: AcceptanceSheetData, s: Styles, t: dict[str, str], width
     out: list[Any] = [summary]
     if data.blockers:
         rows: list[list[object]] = []
-        totals: list[int] = []
         for p, bs in by_party.items():
             if not bs:
                 continue
             rows.extend([b.number, b.title, party(b.party), b.raised_on,
                          b.resolved_on or t["open"], b.working_days, b.task or ""]
                         for b in bs)
-            rows.append(["", t["b_subtotal"].format(p=party(p)), "", "", "",
-                         sum(b.working_days for b in bs), ""])
-            totals.append(len(rows) - 1)
+            # a party's subtotal, in bold like a total row
+            rows.append(["", para(t["b_subtotal"].format(p=party(p)), s.head), "", "", "",
+                         para(sum(b.working_days for b in bs), s.head_right), ""])
         table = data_table(
             [t["b_no"], t["b_title"], t["party"], t["raised"], t["resolved"], t["b_days"],
              t["b_task"]], rows, s,
             widths=[15 * mm, width - 15 * mm - 82 * mm, 14 * mm, 20 * mm, 20 * mm, 14 * mm,
                     14 * mm], right=[5])
-        table.setStyle(TableStyle([("FONTNAME", (0, r + 1), (-1, r + 1), s.bold)
-                                   for r in totals]))
         out += [Spacer(1, 2 * mm), table]
     out += [Spacer(1, 1.5 * mm), para(t["b_note"].format(d=data.as_of), s.small)]
     return out
