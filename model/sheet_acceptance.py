@@ -15,6 +15,7 @@ from datetime import date
 from decimal import Decimal
 from fractions import Fraction
 
+from model.errors import LedgerError
 from model.views import ContractTerms, DeliverableView, SignatureView, SignoffView
 
 
@@ -152,12 +153,12 @@ def settlement(terms: ContractTerms, consumed_cost: Fraction) -> Settlement:
     parts add up to the total exactly as printed."""
     if terms.billing == "fixed":
         if terms.price_minor is None:
-            raise ValueError("a fixed price needs its price")
+            raise LedgerError('price: billing = "fixed" needs the price')
         exact = Fraction(terms.price_minor, 100)
     elif terms.billing == "actual":
         exact = Fraction(consumed_cost)
     else:
-        raise ValueError(f"billing {terms.billing!r} is not actual or fixed")
+        raise LedgerError(f"billing: {terms.billing!r} is not one of actual, fixed")
     amount = round_half_up(exact)
     rate = terms.tax_rate
     if rate is None:

@@ -91,9 +91,9 @@ def test_halves_go_up_once_at_the_end() -> None:
 
 
 def test_a_fixed_price_needs_a_price_and_billing_is_actual_or_fixed() -> None:
-    with pytest.raises(ValueError, match="fixed price needs its price"):
+    with pytest.raises(LedgerError, match=r'^price: billing = "fixed" needs the price$'):
         settlement(ContractTerms(billing="fixed"), Fraction(0))
-    with pytest.raises(ValueError, match="'monthly' is not actual or fixed"):
+    with pytest.raises(LedgerError, match=r"^billing: 'monthly' is not one of actual, fixed$"):
         settlement(ContractTerms(billing="monthly"), Fraction(0))
 
 
