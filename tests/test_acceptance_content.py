@@ -19,7 +19,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 from sqlalchemy import text
 
-from exports.acceptance import percent, section_title
+from exports.acceptance import money_costs, percent, section_title
 from exports.base import money_capitals
 from exports.render import render_sheet
 from model import rules
@@ -29,6 +29,7 @@ from model.sheet_acceptance import (
     IN_PROGRESS,
     NO_TASKS,
     NOT_STARTED,
+    GradeLine,
     deliverable_lines,
     deliverable_state,
     round_half_up,
@@ -417,3 +418,18 @@ def test_a_fixed_price_is_the_settlement(example: Ledger, tmp_path: Path) -> Non
     text = _print(led, tmp_path, "zh", terms=terms, settlement=settlement(terms, Fraction(0)))
     rows = "\n".join(_section(text, "十、结算金额", "十一、验收结论"))
     assert "固定总价" in rows and "300,000.00" in rows and "叁拾万元整" in rows
+
+
+def test_the_consumed_money_is_the_settlement_amount_to_the_cent(example: Ledger) -> None:
+    """Billed on time and materials, the money table's consumed total is the settlement
+    amount (half up), not a second figure rounded half to even: 0.125 is 0.13 in both."""
+    sheet = build_sheet(Ledger(example.engine, example.project_code),
+                        SheetRequest("acceptance"), printed_on=PRINTED)
+    lines = (GradeLine("senior", 100, Fraction(1), (), Fraction(1, 16)),
+             GradeLine("expert", 100, Fraction(1), (), Fraction(1, 16)))
+    data = replace(sheet.data, grades=lines, effective=(),
+                   settlement=settlement(ContractTerms(), Fraction(1, 8)))
+    budget, consumed, remaining = money_costs(data)
+    assert sum(consumed, D(0)) == data.settlement.amount == D("0.13")
+    assert all(b - c == r for b, c, r in zip(budget, consumed, remaining, strict=True))
+    assert rules.round_money(Fraction(1, 8)) == D("0.12")  # what half to even would print
