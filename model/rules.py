@@ -632,6 +632,37 @@ def working_days_open(cal: Calendar, raised_on: date, resolved_on: date | None,
     return cal.count(raised_on, as_of)
 
 
+# ---------------------------------------------------------------- confirmed hours
+
+
+def confirmed_spans(periods: Iterable[tuple[date | None, date | None, str]]
+                    ) -> tuple[tuple[date, date], ...]:
+    """The (first, last) days of the timesheet periods signed by both parties, from
+    (first, last, status) triples: only these confirm the hours logged in them (a period
+    signed by one party, withdrawn or open confirms nothing)."""
+    return tuple(sorted((first, last) for first, last, status in periods
+                        if status == DOC_EFFECTIVE and first is not None and last is not None))
+
+
+def is_confirmed(on: date, spans: Iterable[tuple[date, date]]) -> bool:
+    """Whether the hours logged on ``on`` are confirmed: a period signed by both parties
+    (:func:`confirmed_spans`) covers the day."""
+    return any(first <= on <= last for first, last in spans)
+
+
+def unconfirmed_minutes(day_totals: Iterable[DayTotal],
+                        spans: Iterable[tuple[date, date]]) -> dict[str, int]:
+    """Per grade, the minutes logged on days no period signed by both parties covers
+    (every grade with hours logged appears, with 0 when all of them are confirmed)."""
+    spans = tuple(spans)
+    out: dict[str, int] = {}
+    for t in day_totals:
+        out.setdefault(t.grade, 0)
+        if not is_confirmed(t.on, spans):
+            out[t.grade] += t.minutes
+    return dict(sorted(out.items(), key=lambda kv: (grade_order(kv[0]), kv[0])))
+
+
 # ---------------------------------------------------------------- dual sign-off
 
 DOC_OPEN = "open"  # no signature yet: content may change

@@ -15,6 +15,7 @@ import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import date
+from fractions import Fraction
 from typing import Any
 
 import pendulum
@@ -45,6 +46,7 @@ from model.entities import (
 )
 from model.errors import LedgerError, LedgerErrors
 from model.permissions import Action, Actor, allowed, require
+from model.sheet_acceptance import settlement
 from model.sheets import contract_content
 from model.usertext import check_text
 from model.views import (
@@ -442,9 +444,13 @@ class Ledger:
     def deliverables(self) -> list[DeliverableView]:
         """The SOW's deliverables, in the SOW's order."""
         with reading(self.engine) as s:
-            return [DeliverableView(d.key, d.title, tuple(d.tasks), d.criteria, d.due, d.kind)
-                    for d in (records.deliverable_spec(row)
-                              for row in self._project(s).deliverables)]
+            return self._deliverables(s, self._project(s))
+
+    @staticmethod
+    def _deliverables(s: Session, project: Project) -> list[DeliverableView]:
+        """The SOW's deliverables, in the SOW's order, within a transaction."""
+        return [DeliverableView(d.key, d.title, tuple(d.tasks), d.criteria, d.due, d.kind)
+                for d in (records.deliverable_spec(row) for row in project.deliverables)]
 
     def projects(self) -> list[ProjectView]:
         with reading(self.engine) as s:
@@ -1374,7 +1380,35 @@ class Ledger:
                 "effective_crs": [c.number for c in changes if c.effective_on],
                 "signed_periods": list(periods), "quotas_used": quotas,
                 "blockers": [records.blocker_content(b) for b in blockers],
-                **contract_content(project.contract, project.signed_on)}
+                **contract_content(project.contract, project.signed_on),
+                **self._settlement_content(s, project, consumed)}
+
+    def _settlement_content(self, s: Session, project: Project,
+                            consumed: Mapping[str, int]) -> dict[str, Any]:
+        """The acceptance's contract terms, deliverables, unconfirmed minutes per grade and
+        settlement amount (SPEC §8), as its signatures cover them."""
+        terms = self._project_view(project).terms
+        spans = rules.confirmed_spans(s.execute(
+            select(Period.first, Period.last, Period.status)
+            .where(Period.project_id == project.id)))
+        rates = {r.grade: r.day_rate_minor for r in project.rates}
+        cost = sum((rules.pd_of_minutes(m, project.minutes_per_day)
+                    * Fraction(rates.get(g, 0), 100) for g, m in consumed.items()), Fraction(0))
+        return {
+            "terms": {"contract": terms.contract,
+                      "signed_on": terms.signed_on.isoformat() if terms.signed_on else None,
+                      "billing": terms.billing, "price_minor": terms.price_minor,
+                      "tax_rate": None if terms.tax_rate is None else str(terms.tax_rate),
+                      "prices_include_tax": terms.prices_include_tax},
+            "deliverables": [[d.key, d.title, list(d.tasks), d.criteria,
+                              d.due.isoformat() if d.due else None, d.kind]
+                             for d in self._deliverables(s, project)],
+            "unconfirmed_minutes": rules.unconfirmed_minutes(
+                (rules.DayTotal(on, "", grade, int(m)) for on, grade, m in s.execute(
+                    select(TimeEntry.on, TimeEntry.grade, func.sum(TimeEntry.minutes))
+                    .where(TimeEntry.project_id == project.id)
+                    .group_by(TimeEntry.on, TimeEntry.grade))), spans),
+            "settlement": settlement(terms, cost).content()}
 
     def sign_acceptance(self, on: str | date | None = None, conclusion: str | None = None,
                         comment: str = "") -> SignoffView:

@@ -210,7 +210,9 @@ def test_the_acceptance_with_seven_and_a_half_hour_days(tmp_path: Path, language
         assert f"{blocked['vendor']} 个工作日" in text
     else:
         assert "1 PD = 7.5 hours" in text and "Acceptance Report" in text
-        assert "贰" not in text  # no capitals in English
+        # in English, the capitals of the settlement amount only (SPEC §8)
+        assert money_capitals(budget_cost) not in text
+        assert "Amount in Chinese capitals" in text and money_capitals(consumed_cost) in text
         assert f"{blocked['client']} working days" in text
         assert f"{blocked['vendor']} working days" in text
     assert "+2.5" in text and "+1.25" in text

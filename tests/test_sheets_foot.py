@@ -167,7 +167,7 @@ def num(text: str) -> Decimal | None:
         return None
 
 
-TOTAL = {"合计", "Total"}
+TOTAL = {"合计", "Total", "价税合计", "Total including tax"}  # the acceptance's settlement
 
 
 def check_down(table: list[list[str]], cols: list[int]) -> int:

@@ -13,10 +13,12 @@ from model.sheet_acceptance import (
     AcceptanceSheetData,
     BlockerLine,
     ChangeLine,
-    Deliverable,
     GradeLine,
     QuotaLine,
+    TaskLine,
+    deliverable_lines,
     money,
+    settlement,
 )
 from model.sheets import SheetRequest
 from model.views import SignatureView, SignoffView
@@ -59,10 +61,13 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
         consumed_pd=rules.pd_of_minutes(minutes.get(g, 0), facts.minutes_per_day))
         for g in grades)
 
-    tasks = tuple(Deliverable(t.code, t.title, t.priority, t.status,
-                              rules.pd_of_milli(t.estimate_milli),
-                              rules.pd_of_minutes(t.consumed_minutes, t.minutes_per_day))
-                  for t in ledger.tasks())
+    task_views = ledger.tasks()
+    tasks = tuple(TaskLine(t.code, t.title, t.priority, t.status,
+                           rules.pd_of_milli(t.estimate_milli),
+                           rules.pd_of_minutes(t.consumed_minutes, t.minutes_per_day))
+                  for t in task_views)
+    deliverables = deliverable_lines(ledger.deliverables(),
+                                     {t.code: t.status for t in task_views})
     # date.max: every use and every effective CR, as the acceptance content counts them.
     quotas = tuple(QuotaLine(q.key, q.title, q.limit, q.used)
                    for q in ledger.quotas(date.max))
@@ -71,8 +76,13 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
                                  rules.working_days_open(cal, b.raised_on, b.resolved_on, as_of)
                                  if b.raised_on <= as_of else 0)
                      for b in ledger.blockers(as_of))
-    periods = tuple(s for s in ledger.signoffs()
+    signoffs = ledger.signoffs()
+    periods = tuple(s for s in signoffs
                     if s.kind == "period" and s.status != rules.DOC_WITHDRAWN)
+    spans = rules.confirmed_spans((s.first, s.last, s.status)
+                                  for s in signoffs if s.kind == "period")
+    unconfirmed = tuple((g, rules.pd_of_minutes(m, facts.minutes_per_day)) for g, m in
+                        rules.unconfirmed_minutes(facts.day_totals, spans).items())
     rates = facts.rates
     changes = tuple(ChangeLine(
         number=c.number, doc_id=SheetRequest("cr", cr=c.number).doc_id(project.code),
@@ -97,7 +107,10 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
         acceptance_number=acc.number if acc else None,
         acceptance_status=acc.status if acc else rules.DOC_OPEN,
         accepted_on=project.accepted_on, acceptance_signers=_signers(acc),
-        conclusion=acc.conclusion if acc else None, comment=acc.comment if acc else "")
+        conclusion=acc.conclusion if acc else None, comment=acc.comment if acc else "",
+        terms=project.terms, sow_deliverables=deliverables, unconfirmed=unconfirmed,
+        settlement=settlement(project.terms,
+                              sum((g.cost(g.consumed_pd) for g in lines), Fraction(0))))
     title = "项目验收报告" if request.language == "zh" else "Acceptance Report"
     return SheetParts(title, ledger.acceptance_content(), data,
                       signatories(ledger, acc.signatures if acc else ()))
