@@ -63,8 +63,10 @@ class Project(Base):
     billing: Mapped[str] = mapped_column(String(8), default="actual", server_default="actual")
     price_minor: Mapped[int | None] = mapped_column(BigInteger)  # billing = fixed
     tax_rate_ppm: Mapped[int | None] = mapped_column(Integer)  # 0.06 is 60000
-    prices_include_tax: Mapped[bool] = mapped_column(Boolean, default=True,
-                                                     server_default=text("true"))
+    # A CHECK on SQLite too: there a BOOLEAN column would take any value and read it as true.
+    prices_include_tax: Mapped[bool] = mapped_column(
+        Boolean(create_constraint=True, name="prices_include_tax"), default=True,
+        server_default=text("true"))
 
     calendar_days: Mapped[list[CalendarDay]] = relationship(
         back_populates="project", cascade="all, delete-orphan")

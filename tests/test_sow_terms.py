@@ -315,3 +315,27 @@ def test_no_login_role_writes_the_terms_on_postgresql(db_url: str, roles, statem
         engine.dispose()
     assert owner.verify()[1] == []
     owner.engine.dispose()
+
+
+def test_the_database_refuses_a_value_that_is_not_a_boolean(terms: Ledger) -> None:
+    """A SQLite BOOLEAN column would take 'abc' and read it back as true: a CHECK refuses it."""
+    from sqlalchemy.exc import DBAPIError
+
+    with pytest.raises(DBAPIError):
+        sql(terms, "UPDATE project SET prices_include_tax = 'abc'")
+    assert terms.project().terms.prices_include_tax is True
+
+
+def test_a_ledger_from_before_0007_keeps_verifying(ledger: Ledger) -> None:
+    """Back to 0006 and up again: a project of an older ledger has the default terms, no
+    deliverables, and verify finds nothing (its SOW in the audit log has no such keys)."""
+    from storage.db import HEAD_REVISION, run_alembic
+
+    ledger.project_code = ledger.init_project(load_sow(EXAMPLE_SOW)).code
+    as_lead = Ledger(ledger.engine, ledger.project_code, "zhang.wei")
+    as_lead.log("T1", "8", on="2026-03-02")
+    run_alembic(ledger.engine, "downgrade", "0006")
+    run_alembic(ledger.engine, "upgrade", HEAD_REVISION)
+    assert ledger.project().terms == ContractTerms()
+    assert ledger.deliverables() == []
+    assert ledger.verify()[1] == []

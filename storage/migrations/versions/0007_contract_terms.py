@@ -34,8 +34,10 @@ def upgrade() -> None:
                                    server_default="actual"))
         batch.add_column(sa.Column("price_minor", sa.BigInteger(), nullable=True))
         batch.add_column(sa.Column("tax_rate_ppm", sa.Integer(), nullable=True))
-        batch.add_column(sa.Column("prices_include_tax", sa.Boolean(), nullable=False,
-                                   server_default=sa.text("true")))
+        batch.add_column(sa.Column(
+            "prices_include_tax",
+            sa.Boolean(create_constraint=True, name=op.f("ck_project_prices_include_tax")),
+            nullable=False, server_default=sa.text("true")))
     op.create_table(
         "deliverable",
         sa.Column("id", sa.Integer(), nullable=False),
@@ -69,6 +71,8 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_table("deliverable")
     with op.batch_alter_table("project") as batch:
+        if op.get_bind().dialect.name != "postgresql":  # a native boolean there, no CHECK
+            batch.drop_constraint(op.f("ck_project_prices_include_tax"), type_="check")
         for column in ("prices_include_tax", "tax_rate_ppm", "price_minor", "billing",
                        "signed_on", "contract"):
             batch.drop_column(column)
