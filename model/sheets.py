@@ -199,6 +199,14 @@ class PrintedIdentity:
         return PrintedIdentity(project, request, digest, revision, head)
 
 
+def revision_of(printed: list[tuple[int, str, date]], digest: str) -> int:
+    """The revision of content ``digest`` among a document's printed revisions (revision,
+    digest, first printed on): the one recorded for it, else the next (one more than the
+    last; 1 for a document never printed). The one rule for export and verify."""
+    known = [n for n, d, _ in printed if d == digest]
+    return known[0] if known else max((n for n, _, _ in printed), default=0) + 1
+
+
 def _field(fields: dict[str, str], key: str, parse: Any) -> Any:
     try:
         return parse(fields[key])

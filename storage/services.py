@@ -47,7 +47,7 @@ from model.entities import (
 from model.errors import LedgerError, LedgerErrors
 from model.permissions import Action, Actor, allowed, require
 from model.sheet_acceptance import settlement
-from model.sheets import contract_content
+from model.sheets import contract_content, revision_of
 from model.usertext import check_text
 from model.views import (
     BlockerView,
@@ -1334,12 +1334,12 @@ class Ledger:
                                   f"{actor.label} may not record its revision: it may only "
                                   f"read (the database owner binds it: `sowtrack person "
                                   f"bind PERSON {actor.unbound_role}`)")
-            rows = self._revisions(s, project, doc_id)
-            same = [r.revision for r in rows if r.digest == digest]
-            if same:  # recorded meanwhile by another export
-                return same[0]
-            row = PrintedRevision(project_id=project.id, doc_id=doc_id,
-                                  revision=max((r.revision for r in rows), default=0) + 1,
+            printed = [(r.revision, r.digest, r.printed_on)
+                       for r in self._revisions(s, project, doc_id)]
+            revision = revision_of(printed, digest)
+            if any(d == digest for _, d, _ in printed):  # recorded meanwhile by another
+                return revision
+            row = PrintedRevision(project_id=project.id, doc_id=doc_id, revision=revision,
                                   digest=digest, printed_on=printed_on,
                                   printed_by=me.key if me else None)
             s.add(row)

@@ -30,6 +30,7 @@ from model.sheets import (
     Signatory,
     contract_content,
     read_keywords,
+    revision_of,
 )
 from model.views import SignatureView
 from storage.audit import GENESIS
@@ -103,13 +104,6 @@ def build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None =
         head=ledger.chain_head() or (0, GENESIS),
         contract=terms.contract, contract_signed_on=terms.signed_on)
     return Sheet(meta, content, parts.data)
-
-
-def revision_of(printed: list[tuple[int, str, date]], digest: str) -> int:
-    """The revision of content ``digest`` among a document's printed revisions
-    (``Ledger.printed_revisions``): the recorded one, else the next (not yet recorded)."""
-    known = [n for n, d, _ in printed if d == digest]
-    return known[0] if known else max((n for n, _, _ in printed), default=0) + 1
 
 
 def per_person_requests(ledger: Ledger, request: SheetRequest) -> list[SheetRequest]:
@@ -212,8 +206,8 @@ class VerifyReport:
     #: differ, a changed page may be the ledger's doing (a signature, a withdrawal, an edit)
     printed_head: int | None = None
     current_head: int | None = None
-    #: the revision the ledger holds now for this document (its current content), and
-    #: whether that content has been printed (recorded) yet
+    #: the revision of the content the ledger holds now for this document, and the day
+    #: it was first printed
     current_revision: int | None = None
     current_printed_on: date | None = None  # None: that content is not printed yet
 
