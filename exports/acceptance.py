@@ -414,7 +414,8 @@ def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
     # settlement
     if data.settlement is not None:
         out.append(KeepTogether([heading("s_settle"), *settlement_block(
-            data.settlement, cur, s, t, width, section_number(numbers["s_pd"], lang))]))
+            data.settlement, cur, s, t, width, section_number(numbers["s_pd"], lang),
+            lang)]))
 
     # conclusion and signatures, kept together on one page
     out.append(KeepTogether([heading("s_end"), *conclusion_block(data, s, t, width),
@@ -499,8 +500,8 @@ def unconfirmed_block(data: AcceptanceSheetData, meta: Any, s: Styles, t: dict[s
                  fmt_money(sum(amounts, Decimal(0)))])
     w = (width - 44 * mm) / 3
     return [para(t["u_intro"], s.body), Spacer(1, 1.5 * mm),
-            data_table([grade_header(lang), t["u_pd"], f"{t['rate']} ({cur})",
-                        f"{t['amount']} ({cur})"], rows, s, widths=[44 * mm, w, w, w],
+            data_table([grade_header(lang), t["u_pd"], unit(t["rate"], cur, lang),
+                        unit(t["amount"], cur, lang)], rows, s, widths=[44 * mm, w, w, w],
                        right=[1, 2, 3], total_rows=1),
             Spacer(1, 1.5 * mm), para(meta.label("foot"), s.small)]
 
@@ -542,7 +543,7 @@ def blocker_block(data: AcceptanceSheetData, s: Styles, t: dict[str, str], width
 
 
 def settlement_block(st: Settlement, cur: str, s: Styles, t: dict[str, str], width: float,
-                     pd_section: str) -> list[Any]:
+                     pd_section: str, lang: str) -> list[Any]:
     """The settlement: its basis, the amount and, with a tax rate, the amount excluding
     tax, the tax and the total including tax (adding up as printed), and the total in
     Chinese capitals."""
@@ -557,7 +558,7 @@ def settlement_block(st: Settlement, cur: str, s: Styles, t: dict[str, str], wid
                 [t["st_incl"], fmt_money(st.incl_tax)]]
         note = " ".join((t["st_incl_note"] if st.prices_include_tax else t["st_excl_note"],
                          t["st_round"]))
-    table = data_table([t["st_item"], f"{t['amount']} ({cur})"],
+    table = data_table([t["st_item"], unit(t["amount"], cur, lang)],
                        rows, s, widths=[90 * mm, 40 * mm], right=[1], total_rows=1)
     table.hAlign = "LEFT"
     return [key_values([(t["st_basis"], basis)], s, widths=(48 * mm, width - 48 * mm)),

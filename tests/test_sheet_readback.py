@@ -68,7 +68,7 @@ GLOSSARY = [
 ]
 
 CJK = "\u3400-\u4dbf\u4e00-\u9fff\u3000-\u303f\uff00-\uffef"
-ASCII_NEXT_TO_CJK = re.compile(rf"[{CJK}][,:;()]|[,:;()][{CJK}]")
+ASCII_NEXT_TO_CJK = re.compile(rf"[{CJK}][,:;()]|[,:;()][{CJK}]|[{CJK}] \((CNY|PD)\)")
 SMALL = 7.5  # small print: at most this size (the body's cells are 8 pt)
 
 
