@@ -374,8 +374,8 @@ def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> lis
     if data.billing == "actual" and section.charges:
         out += _amount_table(sheet, section, s)
     out.append(Spacer(1, 2 * mm))
-    out.append(para(t["confirm"], s.body))
-    out.append(signature_block(sheet.meta, s))
+    # The sentence the parties sign stays on the page of their signatures.
+    out.append(KeepTogether([para(t["confirm"], s.body), signature_block(sheet.meta, s)]))
     return out
 
 
