@@ -197,7 +197,7 @@ class ExportsScreen(LedgerScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Exports 导出 · printed sheets as PDF, each carrying its document id, "
-                     "version and the SHA-256 of its content (also in a QR code)",
+                     "revision and the SHA-256 of its content (also in a QR code)",
                      id="ex-headline", classes="headline", markup=False)
         with Horizontal():
             with VerticalScroll(id="ex-form", classes="form"):
