@@ -14,9 +14,9 @@ from textual.widgets import DataTable, Static
 
 from model import rules
 from model.views import BlockerView, ChangeView
-from tui.screens.base import LedgerScreen
 from tui.text import fmt_money, fmt_pd, literal
 from tui.widgets.burndown import BurndownChart, ChartData
+from tui.widgets.ledger_screen import LedgerScreen
 
 
 @dataclass(frozen=True)

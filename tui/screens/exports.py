@@ -39,9 +39,8 @@ from model.errors import LedgerError
 from model.sheets import Sheet, SheetRequest
 from model.views import ChangeView, PersonView, ProjectView
 from storage.services import Ledger
-from tui.screens.base import LedgerScreen
-from tui.screens.signoffs import previous_month
-from tui.text import options
+from tui.text import options, previous_month
+from tui.widgets.ledger_screen import LedgerScreen
 
 #: (kind, label) of every sheet, in the order of the choice
 SHEETS: tuple[tuple[str, str], ...] = (

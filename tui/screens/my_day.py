@@ -22,8 +22,8 @@ from model import rules
 from model.errors import LedgerError
 from model.views import EntryView, PersonView, TaskView
 from storage.sowfile import parse_date
-from tui.screens.base import LedgerScreen
 from tui.text import fmt_hours, fmt_pd, literal, options
+from tui.widgets.ledger_screen import LedgerScreen
 
 
 @dataclass(frozen=True)

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -29,9 +28,9 @@ from model.rules import (
     pd_of_minutes,
 )
 from model.views import PersonView, TaskView
-from tui.screens.base import LedgerScreen
-from tui.screens.form import Field, FormScreen
 from tui.text import fmt_pd
+from tui.widgets.form import Field, FieldForm
+from tui.widgets.ledger_screen import LedgerScreen
 
 TASK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("code", "code"), ("title", "title 任务"), ("priority", "priority"), ("status", "status"),
@@ -71,22 +70,6 @@ def assignees_text(t: TaskView) -> str:
 
 #: the option value meaning "nothing chosen" (FormScreen's blank Select is unusable in Textual 8)
 CHOOSE = "?"
-
-
-class FieldForm(FormScreen):
-    """A FormScreen that starts with the cursor in a chosen field (the first by default).
-
-    E.g. the allocation form preselects the person and starts in the PD field.
-    """
-
-    def __init__(self, *args: Any, focus: str | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.focus_field = focus or (self.fields[0].name if self.fields else None)
-
-    def on_mount(self) -> None:
-        # FormScreen.on_mount runs as well (Textual calls each class's handler).
-        if self.focus_field:
-            self.query_one(f"#f-{self.focus_field}").focus()
 
 
 def _split_keys(text: str) -> list[str]:

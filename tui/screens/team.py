@@ -16,10 +16,9 @@ from textual.widgets import DataTable, Static
 
 from model.rules import GRADE_LABELS_ZH, GRADES, grade_order
 from model.views import PersonView
-from tui.screens.base import LedgerScreen
-from tui.screens.form import Field
-from tui.screens.tasks import FieldForm
 from tui.text import fmt_money
+from tui.widgets.form import Field, FieldForm
+from tui.widgets.ledger_screen import LedgerScreen
 
 PARTY_LABELS = {"vendor": "vendor 乙方", "client": "client 甲方"}
 ROLE_LABELS = {"lead": "lead 项目经理", "engineer": "engineer 工程师",

@@ -27,8 +27,6 @@ from textual.widgets import DataTable, Static
 from model import rules
 from model.errors import LedgerError
 from model.views import EntryView, PersonView, ProjectView, TaskView
-from tui.screens.base import LedgerScreen
-from tui.screens.form import ConfirmScreen
 from tui.widgets.entry_form import (
     EntryForm,
     add_fields,
@@ -42,6 +40,8 @@ from tui.widgets.entry_form import (
     person_label,
     pick_entry,
 )
+from tui.widgets.form import ConfirmScreen
+from tui.widgets.ledger_screen import LedgerScreen
 
 PEOPLE, TASKS = "people", "tasks"
 TOTAL_ROW = "__daily_total__"

@@ -1,6 +1,6 @@
 """Time entries in the TUI: how hours read, the add/edit forms' fields, picking one of several.
 
-Nothing here touches the database: the forms are :class:`~tui.screens.form.FormScreen`
+Nothing here touches the database: the forms are :class:`~tui.widgets.form.FormScreen`
 instances whose ``submit`` the calling view provides (a service call run in a worker).
 """
 
@@ -21,8 +21,8 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from model.views import EntryView, PersonView, TaskView
-from tui.screens.form import Field, FormScreen
 from tui.text import literal, options
+from tui.widgets.form import Field, FormScreen
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
