@@ -5,7 +5,6 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from decimal import Decimal
 from typing import Any, TypeVar
 
 from rich.cells import cell_len
@@ -13,7 +12,8 @@ from rich.text import Text
 
 from model import rules
 from model.errors import FieldError, LedgerError
-from model.rules import format_money, format_pd, plain_decimal
+from model.formats import format_hours
+from model.rules import format_money, format_pd
 from model.views import SignatureView
 
 V = TypeVar("V")
@@ -41,10 +41,7 @@ fmt_pd = format_pd
 fmt_money = format_money
 
 
-def fmt_hours(minutes: int) -> str:
-    """Hours, exactly, without trailing zeros (480 -> 8, 450 -> 7.5)."""
-    return plain_decimal(Decimal(minutes) / 60)
-
+fmt_hours = format_hours
 
 # ---------------------------------------------------------------- user text on screen
 

@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 
 from model import rules
 from model.errors import LedgerError
+from model.formats import grade_title
 from model.views import ChangeView
 from storage.services import parse_assignments
 from tui.text import fmt_money, fmt_pd, signature_lines, signed_parties, table
@@ -31,9 +32,7 @@ from tui.widgets.ledger_screen import LedgerScreen
 # ---------------------------------------------------------------- shared with the sign-offs view
 
 
-def signed_pd(value: Fraction | int) -> str:
-    text = fmt_pd(value)
-    return text if text.startswith("-") or text == "0" else "+" + text
+signed_pd = rules.format_signed_pd  # +10, -2.5, 0: the sheets' rule
 
 
 def signed_money(value: Fraction | int) -> str:
@@ -105,7 +104,7 @@ def effect_text(summary: rules.Summary, rates: Mapping[str, int], fact: rules.Ch
             cost = delta * Fraction(rate, 100) if rate is not None else None
             total_delta += delta
             total_cost += cost or 0
-            rows.append((grade, rules.GRADE_LABELS_ZH.get(grade, ""),
+            rows.append((grade, grade_title(grade, "zh"),
                          f"{fmt_pd(before)} → {fmt_pd(after)}", signed_pd(delta),
                          fmt_money(Fraction(rate, 100)) if rate is not None else "no rate",
                          signed_money(cost) if cost is not None else "—"))

@@ -18,8 +18,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from model.errors import LedgerError
+from model.formats import grade_title
 from model.rules import (
-    GRADE_LABELS_ZH,
     GRADES,
     PRIORITIES,
     TASK_STATUSES,
@@ -186,13 +186,13 @@ class TasksScreen(LedgerScreen):
             if planned is not None:
                 by_grade[grade] += pd_of_milli(planned)
             alloc.add_row(Text(p.name if p else key), Text(key), grade,
-                          GRADE_LABELS_ZH.get(grade, ""),
+                          grade_title(grade, "zh"),
                           right(fmt_pd(pd_of_milli(planned)) if planned is not None else "–"))
         estimate, allocated, _, _ = task_pd(task)
         title.update(f"Allocations of {task.code} (人天分配): {len(rows)} people, "
                      f"{fmt_pd(allocated)} of {fmt_pd(estimate)} PD planned, "
                      f"{fmt_pd(estimate - allocated)} PD unallocated")
-        parts = [f"{g} {GRADE_LABELS_ZH.get(g, '')} {fmt_pd(pd)}"
+        parts = [f"{g} {grade_title(g, 'zh')} {fmt_pd(pd)}"
                  for g, pd in sorted(by_grade.items(), key=lambda i: grade_order(i[0]))]
         grades_line.update("by grade: " + ("   ".join(parts) if parts else "nothing planned yet"))
 
@@ -286,7 +286,7 @@ class TasksScreen(LedgerScreen):
         planned = dict(task.assignees)
         people = self._vendor_people()
         # Labels are Text: names are user text, never markup.
-        options = [(Text(f"{p.name} {p.key} · {p.grade} {GRADE_LABELS_ZH.get(p.grade or '', '')}"
+        options = [(Text(f"{p.name} {p.key} · {p.grade} {grade_title(p.grade or '', 'zh')}"
                          + (f" · assigned, {fmt_pd(pd_of_milli(planned[p.key]))} PD"
                             if planned.get(p.key) is not None
                             else " · assigned" if p.key in planned else "")), p.key)
