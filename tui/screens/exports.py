@@ -409,7 +409,7 @@ class ExportsScreen(LedgerScreen):
                     self.ledger, request, out, render_pdf,
                     check=lambda path: check_target(path, **rule),
                     write=lambda path, data: write_output(path, data, **rule),
-                    printed_on=self.app.today if self.app.today_given else None,  # type: ignore[attr-defined]
+                    printed_on=self.today if self.sow_app.today_given else None,
                     progress=drawing)
             t1, t2 = (built[0] if built else t0), time.monotonic()
             path, sheet = Path(written[0].path), written[0].sheet
