@@ -166,7 +166,7 @@ class SowtrackApp(App[None]):
             if key:
                 self.set_actor(key)
 
-        self.push_screen(ActAsScreen(self.people, self.ledger.actor), chosen)
+        self.push_screen(ActAsScreen(self.people, self.acting), chosen)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
