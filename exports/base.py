@@ -39,9 +39,8 @@ from reportlab.platypus import (
 from reportlab.platypus import Table as _Table
 
 from exports.fonts import cjk_font
+from model.formats import grade_title  # noqa: F401  (the sheets' name for it)
 from model.rules import (
-    GRADE_LABELS_EN,
-    GRADE_LABELS_ZH,
     format_money,
     format_pd,
     format_signed_pd,
@@ -120,12 +119,6 @@ def joined(items: Sequence[str], lang: str) -> str:
 fmt_pd = format_pd
 fmt_money = format_money
 signed_pd = format_signed_pd
-
-
-def grade_title(grade: str, lang: str) -> str:
-    """A grade as a sheet names it: its title in the sheet's language (高级工程师,
-    Senior engineer), never its key; a grade without a title keeps its key."""
-    return (GRADE_LABELS_ZH if lang == "zh" else GRADE_LABELS_EN).get(grade, grade)
 
 
 #: a title written in both languages, Chinese first: "场景调研会 Scenario research meetings"

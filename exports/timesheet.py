@@ -32,10 +32,10 @@ from exports.base import (
     signature_block,
 )
 from exports.base import p as para
+from model.formats import format_hours
 from model.rules import (
     DOC_EFFECTIVE,
     plain_decimal,
-    round_money,
     round_table,
     round_to_total,
 )
@@ -123,11 +123,7 @@ OFF_BG = colors.HexColor("#d9d9d9")
 OVERTIME = colors.HexColor("#b42318")
 
 
-def fmt_hours(minutes: int) -> str:
-    """Hours with at most 2 decimals (display only): 480 -> "8", 450 -> "7.5"."""
-    text = f"{round_money(Fraction(minutes, 60)):f}"
-    text = text.rstrip("0").rstrip(".") if "." in text else text
-    return "0" if text == "-0" else text
+fmt_hours = format_hours  # the one rule for hours, the app's too
 
 
 def _footed_hours(minutes: Sequence[int]) -> list[str]:

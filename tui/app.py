@@ -8,7 +8,9 @@ from datetime import date
 from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.notifications import SeverityLevel
+from textual.reactive import reactive
 from textual.screen import Screen
+from textual.worker import WorkerFailed
 
 from model.errors import LedgerError
 from model.permissions import UNBOUND
@@ -24,6 +26,7 @@ from tui.screens.signoffs import SignoffsScreen
 from tui.screens.tasks import TasksScreen
 from tui.screens.team import TeamScreen
 from tui.screens.timesheet import TimesheetScreen
+from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.navbar import VIEWS
 
 #: palette entries: (title, help, mode, action on that view's screen or None)
@@ -46,29 +49,37 @@ ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
 )
 
 
+#: the screen of each view, by mode (the app's MODES)
+VIEW_SCREENS: dict[str, type[LedgerScreen]] = {
+    "dashboard": DashboardScreen,
+    "myday": MyDayScreen,
+    "timesheet": TimesheetScreen,
+    "tasks": TasksScreen,
+    "blockers": BlockersScreen,
+    "changes": ChangesScreen,
+    "team": TeamScreen,
+    "signoffs": SignoffsScreen,
+    "journal": JournalScreen,
+    "exports": ExportsScreen,
+}
+
+
 class SowtrackApp(App[None]):
     """sowtrack's TUI over one ledger, acting as one person."""
 
     CSS_PATH = "app.tcss"
     TITLE = "sowtrack"
-    MODES = {
-        "dashboard": DashboardScreen,
-        "myday": MyDayScreen,
-        "timesheet": TimesheetScreen,
-        "tasks": TasksScreen,
-        "blockers": BlockersScreen,
-        "changes": ChangesScreen,
-        "team": TeamScreen,
-        "signoffs": SignoffsScreen,
-        "journal": JournalScreen,
-        "exports": ExportsScreen,
-    }
+    MODES = dict(VIEW_SCREENS)
     BINDINGS = [
         *(Binding(key, f"switch_mode('{mode}')", label, show=False, id=f"view-{mode}")
           for mode, key, label in VIEWS),
         Binding("question_mark,f1", "help", "Help", id="help"),
         Binding("ctrl+a", "act_as", "Act as", show=False, id="act-as"),
     ]
+
+    acting: reactive[str | None] = reactive(None, init=False)
+    """The key of the acting person (who logs, signs, raises), or None: every view's top
+    bar follows it; ctrl+a changes it."""
 
     def __init__(self, ledger: Ledger, today: date | None = None):
         super().__init__()
@@ -90,6 +101,7 @@ class SowtrackApp(App[None]):
             lead = next((p for p in self.people if p.party == "vendor" and p.role == "lead"
                          and p.login_role is None), None)
             ledger.actor = lead.key if lead else None
+        self.set_reactive(SowtrackApp.acting, ledger.actor)
         self.sub_title = f"{project.code} · {project.title}"
 
     def notify(self, message: str, *, title: str = "", severity: SeverityLevel = "information",
@@ -98,13 +110,27 @@ class SowtrackApp(App[None]):
         text (titles, notes, the ledger's refusals quoting what was typed), never markup."""
         super().notify(message, title=title, severity=severity, timeout=timeout, markup=False)
 
+    def _handle_exception(self, error: Exception) -> None:
+        """The one handler of a worker's failure: a view's load or a form's submit that
+        raised something other than a refusal (the ledger's refusals are handled where the
+        call is made) is shown as an error, in one line, and the app keeps running; any
+        other exception still ends the app, as Textual does."""
+        if isinstance(error, WorkerFailed):
+            cause = error.error
+            self.log.error(f"worker failed: {cause!r}")
+            text = " ".join(str(cause).split()) or type(cause).__name__
+            self.notify(f"{type(cause).__name__}: {text}" if text != type(cause).__name__
+                        else text, title="error", severity="error", timeout=10)
+            return
+        super()._handle_exception(error)
+
     def action_help_quit(self) -> None:
         # Textual's own hint is markup; notifications here are plain text.
         self.notify("Press ctrl+q to quit the app", title="Do you want to quit?")
 
     @property
     def actor(self) -> PersonView | None:
-        return next((p for p in self.people if p.key == self.ledger.actor), None)
+        return next((p for p in self.people if p.key == self.acting), None)
 
     @property
     def acting_label(self) -> str:
@@ -128,12 +154,10 @@ class SowtrackApp(App[None]):
             self.notify(str(exc), severity="error", timeout=8)
             return
         self.ledger = other
-        for screen in self.screen_stack:
-            for bar in screen.query("NavBar"):
-                bar.on_mount()  # type: ignore[attr-defined]
+        self.acting = key  # every view's top bar follows
         self.notify(self.acting_label, timeout=4)
-        if hasattr(self.screen, "reload"):
-            self.screen.reload()  # type: ignore[attr-defined]
+        if isinstance(self.screen, LedgerScreen):
+            self.screen.reload()
 
     def action_act_as(self) -> None:
         from tui.screens.act_as import ActAsScreen
@@ -142,7 +166,7 @@ class SowtrackApp(App[None]):
             if key:
                 self.set_actor(key)
 
-        self.push_screen(ActAsScreen(self.people, self.ledger.actor), chosen)
+        self.push_screen(ActAsScreen(self.people, self.acting), chosen)
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -168,7 +192,7 @@ class SowtrackApp(App[None]):
                                 lambda m=mode, a=action: self.call_later(self.goto, m, a))
         # Every other key of every view, so that each action is in the palette too.
         for mode, _key, label in VIEWS:
-            for b in view_bindings(self.MODES[mode]):  # type: ignore[arg-type]
+            for b in view_bindings(VIEW_SCREENS[mode]):
                 if (mode, b.action) not in named:
                     yield SystemCommand(f"{label}: {b.description}", f"key {b.key}",
                                         lambda m=mode, a=b.action: self.call_later(

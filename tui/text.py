@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
-from decimal import Decimal
+from datetime import date, timedelta
 from typing import Any, TypeVar
 
 from rich.cells import cell_len
 from rich.text import Text
 
+from model import rules
 from model.errors import FieldError, LedgerError
-from model.rules import format_money, format_pd, plain_decimal
+from model.formats import format_hours
+from model.rules import format_money, format_pd
+from model.views import SignatureView
 
 V = TypeVar("V")
 
@@ -38,10 +41,7 @@ fmt_pd = format_pd
 fmt_money = format_money
 
 
-def fmt_hours(minutes: int) -> str:
-    """Hours, exactly, without trailing zeros (480 -> 8, 450 -> 7.5)."""
-    return plain_decimal(Decimal(minutes) / 60)
-
+fmt_hours = format_hours
 
 # ---------------------------------------------------------------- user text on screen
 
@@ -85,3 +85,35 @@ def refusal(exc: LedgerError, labels: Mapping[str, str] | None = None) -> str:
     if isinstance(exc, FieldError) and labels and exc.field in labels:
         return f"{labels[exc.field]}: {exc.problem}"
     return str(exc)
+
+
+# ---------------------------------------------------------------- signatures and periods
+
+
+def signed_parties(signatures: Iterable[SignatureView]) -> str:
+    """``vendor ✓ client …``: which of the two required parties has signed."""
+    sigs = list(signatures)
+    marks = []
+    for party in ("vendor", "client"):
+        done = any(s.party == party and rules.may_sign(s.party, s.role) for s in sigs)
+        marks.append(f"{party} {'✓' if done else '…'}")
+    return " ".join(marks)
+
+
+def signature_lines(signatures: Sequence[SignatureView]) -> str:
+    """One aligned line per signature: name, key, party, role, date, first 12 hex of the digest."""
+    if not signatures:
+        return "  no signature yet"
+    rows = [(s.name, s.person, s.party, s.role, s.on.isoformat(), s.digest[:12])
+            for s in signatures]
+    body = table(("name", "person", "party", "role", "signed on", "sha-256"), rows)
+    return "\n".join("  " + line for line in body.splitlines())
+
+
+def previous_month(today: date) -> tuple[date, date]:
+    """The calendar month before ``today``'s: (first day, last day); in January of
+    the year 1, that month itself."""
+    if today.replace(day=1) == date.min:
+        return date.min, rules.month_end(date.min)
+    last = today.replace(day=1) - timedelta(days=1)
+    return last.replace(day=1), last

@@ -17,9 +17,8 @@ from textual.widgets import DataTable, Static
 from model.errors import LedgerError
 from model.rules import PARTIES
 from model.views import BlockerView, TaskView
-from tui.screens.base import LedgerScreen
-from tui.screens.form import Field
-from tui.screens.tasks import FieldForm
+from tui.widgets.form import Field, FieldForm
+from tui.widgets.ledger_screen import LedgerScreen
 
 PARTY_LABELS = {"client": "client 甲方", "vendor": "vendor 乙方"}
 #: option values meaning "nothing chosen" (FormScreen's blank Select is unusable in Textual 8)

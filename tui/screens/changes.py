@@ -8,11 +8,10 @@ the cost of the delta at the grade's day rate (rate card of the SOW).
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -23,45 +22,17 @@ from textual.widgets import DataTable, Static
 
 from model import rules
 from model.errors import LedgerError
-from model.views import ChangeView, SignatureView
+from model.formats import grade_title
+from model.views import ChangeView
 from storage.services import parse_assignments
-from tui.screens.base import LedgerScreen
-from tui.screens.form import ConfirmScreen, Field, FormScreen
-from tui.text import fmt_money, fmt_pd, table
+from tui.text import fmt_money, fmt_pd, signature_lines, signed_parties, table
+from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
+from tui.widgets.ledger_screen import LedgerScreen
 
 # ---------------------------------------------------------------- shared with the sign-offs view
 
 
-def signed_parties(signatures: Iterable[SignatureView]) -> str:
-    """``vendor ✓ client …``: which of the two required parties has signed."""
-    sigs = list(signatures)
-    marks = []
-    for party in ("vendor", "client"):
-        done = any(s.party == party and rules.may_sign(s.party, s.role) for s in sigs)
-        marks.append(f"{party} {'✓' if done else '…'}")
-    return " ".join(marks)
-
-
-def signature_lines(signatures: Sequence[SignatureView]) -> str:
-    """One aligned line per signature: name, key, party, role, date, first 12 hex of the digest."""
-    if not signatures:
-        return "  no signature yet"
-    rows = [(s.name, s.person, s.party, s.role, s.on.isoformat(), s.digest[:12])
-            for s in signatures]
-    body = table(("name", "person", "party", "role", "signed on", "sha-256"), rows)
-    return "\n".join("  " + line for line in body.splitlines())
-
-
-def push_form(screen: LedgerScreen, form: FormScreen, done: Callable[[Any], None]) -> None:
-    """Open a form over ``screen`` with its first field focused, ready to type."""
-    if not isinstance(form, ConfirmScreen):
-        form.AUTO_FOCUS = "Input, Select"  # type: ignore[misc]
-    screen.app.push_screen(form, done)
-
-
-def signed_pd(value: Fraction | int) -> str:
-    text = fmt_pd(value)
-    return text if text.startswith("-") or text == "0" else "+" + text
+signed_pd = rules.format_signed_pd  # +10, -2.5, 0: the sheets' rule
 
 
 def signed_money(value: Fraction | int) -> str:
@@ -133,7 +104,7 @@ def effect_text(summary: rules.Summary, rates: Mapping[str, int], fact: rules.Ch
             cost = delta * Fraction(rate, 100) if rate is not None else None
             total_delta += delta
             total_cost += cost or 0
-            rows.append((grade, rules.GRADE_LABELS_ZH.get(grade, ""),
+            rows.append((grade, grade_title(grade, "zh"),
                          f"{fmt_pd(before)} → {fmt_pd(after)}", signed_pd(delta),
                          fmt_money(Fraction(rate, 100)) if rate is not None else "no rate",
                          signed_money(cost) if cost is not None else "—"))

@@ -13,10 +13,11 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from model import rules
+from model.formats import grade_title
 from model.views import BlockerView, ChangeView
-from tui.screens.base import LedgerScreen
 from tui.text import fmt_money, fmt_pd, literal
 from tui.widgets.burndown import BurndownChart, ChartData
+from tui.widgets.ledger_screen import LedgerScreen
 
 
 @dataclass(frozen=True)
@@ -117,7 +118,7 @@ class DashboardScreen(LedgerScreen):
             rate = Fraction(rates.get(g.grade, 0), 100)
             over = g.consumed_pd > g.budget_pd
             table.add_row(
-                g.grade, rules.GRADE_LABELS_ZH.get(g.grade, ""),
+                g.grade, grade_title(g.grade, "zh"),
                 _num(fmt_pd(g.budget_pd)), _num(fmt_pd(g.consumed_pd)),
                 _num(fmt_pd(g.remaining_pd), "bold red" if over else ""),
                 _num(fmt_money(g.budget_pd * rate)), _num(fmt_money(g.consumed_pd * rate)),

@@ -39,9 +39,8 @@ from model.errors import LedgerError
 from model.sheets import Sheet, SheetRequest
 from model.views import ChangeView, PersonView, ProjectView
 from storage.services import Ledger
-from tui.screens.base import LedgerScreen
-from tui.screens.signoffs import previous_month
-from tui.text import options
+from tui.text import options, previous_month
+from tui.widgets.ledger_screen import LedgerScreen
 
 #: (kind, label) of every sheet, in the order of the choice
 SHEETS: tuple[tuple[str, str], ...] = (
@@ -410,7 +409,7 @@ class ExportsScreen(LedgerScreen):
                     self.ledger, request, out, render_pdf,
                     check=lambda path: check_target(path, **rule),
                     write=lambda path, data: write_output(path, data, **rule),
-                    printed_on=self.app.today if self.app.today_given else None,  # type: ignore[attr-defined]
+                    printed_on=self.today if self.sow_app.today_given else None,
                     progress=drawing)
             t1, t2 = (built[0] if built else t0), time.monotonic()
             path, sheet = Path(written[0].path), written[0].sheet

@@ -22,9 +22,9 @@ from textual.widgets import DataTable, Static
 from model.errors import LedgerError
 from model.views import EntryView
 from storage.sowfile import parse_date
-from tui.screens.base import LedgerScreen
-from tui.screens.form import Field, FormScreen
 from tui.widgets.entry_form import PickScreen, hours, pad_cells
+from tui.widgets.form import Field, FormScreen
+from tui.widgets.ledger_screen import LedgerScreen
 
 #: rows read per page
 PAGE = 200

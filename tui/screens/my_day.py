@@ -20,10 +20,11 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 
 from model import rules
 from model.errors import LedgerError
+from model.formats import grade_title
 from model.views import EntryView, PersonView, TaskView
 from storage.sowfile import parse_date
-from tui.screens.base import LedgerScreen
 from tui.text import fmt_hours, fmt_pd, literal, options
+from tui.widgets.ledger_screen import LedgerScreen
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ class MyDayScreen(LedgerScreen):
         form.display = True
         logged = sum(e.minutes for e in data.entries)
         headline.update(Text.assemble(
-            (f"{p.name} {p.key}", "bold"), f" · {p.grade} {rules.GRADE_LABELS_ZH[p.grade]}",
+            (f"{p.name} {p.key}", "bold"), f" · {p.grade} {grade_title(p.grade, 'zh')}",
             f" · {data.day} ({p.timezone}) · logged today ",
             (f"{fmt_hours(logged)} h", "bold"),
             f" = {fmt_pd(rules.pd_of_minutes(logged, data.minutes_per_day))} PD · "

@@ -9,7 +9,7 @@ accepted and read-only for good.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date
 
 from rich.text import Text
 from textual import on
@@ -21,18 +21,9 @@ from textual.widgets import DataTable, Static
 from model import rules
 from model.errors import LedgerError
 from model.views import ProjectView, SignoffView
-from tui.screens.base import LedgerScreen
-from tui.screens.changes import push_form, signature_lines, signed_parties
-from tui.screens.form import ConfirmScreen, Field, FormScreen
-
-
-def previous_month(today: date) -> tuple[date, date]:
-    """The calendar month before ``today``'s: (first day, last day); in January of
-    the year 1, that month itself."""
-    if today.replace(day=1) == date.min:
-        return date.min, rules.month_end(date.min)
-    last = today.replace(day=1) - timedelta(days=1)
-    return last.replace(day=1), last
+from tui.text import previous_month, signature_lines, signed_parties
+from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
+from tui.widgets.ledger_screen import LedgerScreen
 
 
 def _awaiting(doc: SignoffView) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 from fractions import Fraction
-from typing import Any
 
 from rich.text import Text
 from textual import on
@@ -19,8 +18,8 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from model.errors import LedgerError
+from model.formats import grade_title
 from model.rules import (
-    GRADE_LABELS_ZH,
     GRADES,
     PRIORITIES,
     TASK_STATUSES,
@@ -29,9 +28,9 @@ from model.rules import (
     pd_of_minutes,
 )
 from model.views import PersonView, TaskView
-from tui.screens.base import LedgerScreen
-from tui.screens.form import Field, FormScreen
 from tui.text import fmt_pd
+from tui.widgets.form import Field, FieldForm
+from tui.widgets.ledger_screen import LedgerScreen
 
 TASK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("code", "code"), ("title", "title 任务"), ("priority", "priority"), ("status", "status"),
@@ -71,22 +70,6 @@ def assignees_text(t: TaskView) -> str:
 
 #: the option value meaning "nothing chosen" (FormScreen's blank Select is unusable in Textual 8)
 CHOOSE = "?"
-
-
-class FieldForm(FormScreen):
-    """A FormScreen that starts with the cursor in a chosen field (the first by default).
-
-    E.g. the allocation form preselects the person and starts in the PD field.
-    """
-
-    def __init__(self, *args: Any, focus: str | None = None, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.focus_field = focus or (self.fields[0].name if self.fields else None)
-
-    def on_mount(self) -> None:
-        # FormScreen.on_mount runs as well (Textual calls each class's handler).
-        if self.focus_field:
-            self.query_one(f"#f-{self.focus_field}").focus()
 
 
 def _split_keys(text: str) -> list[str]:
@@ -203,13 +186,13 @@ class TasksScreen(LedgerScreen):
             if planned is not None:
                 by_grade[grade] += pd_of_milli(planned)
             alloc.add_row(Text(p.name if p else key), Text(key), grade,
-                          GRADE_LABELS_ZH.get(grade, ""),
+                          grade_title(grade, "zh"),
                           right(fmt_pd(pd_of_milli(planned)) if planned is not None else "–"))
         estimate, allocated, _, _ = task_pd(task)
         title.update(f"Allocations of {task.code} (人天分配): {len(rows)} people, "
                      f"{fmt_pd(allocated)} of {fmt_pd(estimate)} PD planned, "
                      f"{fmt_pd(estimate - allocated)} PD unallocated")
-        parts = [f"{g} {GRADE_LABELS_ZH.get(g, '')} {fmt_pd(pd)}"
+        parts = [f"{g} {grade_title(g, 'zh')} {fmt_pd(pd)}"
                  for g, pd in sorted(by_grade.items(), key=lambda i: grade_order(i[0]))]
         grades_line.update("by grade: " + ("   ".join(parts) if parts else "nothing planned yet"))
 
@@ -303,7 +286,7 @@ class TasksScreen(LedgerScreen):
         planned = dict(task.assignees)
         people = self._vendor_people()
         # Labels are Text: names are user text, never markup.
-        options = [(Text(f"{p.name} {p.key} · {p.grade} {GRADE_LABELS_ZH.get(p.grade or '', '')}"
+        options = [(Text(f"{p.name} {p.key} · {p.grade} {grade_title(p.grade or '', 'zh')}"
                          + (f" · assigned, {fmt_pd(pd_of_milli(planned[p.key]))} PD"
                             if planned.get(p.key) is not None
                             else " · assigned" if p.key in planned else "")), p.key)

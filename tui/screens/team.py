@@ -14,12 +14,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
-from model.rules import GRADE_LABELS_ZH, GRADES, grade_order
+from model.formats import grade_title
+from model.rules import GRADES, grade_order
 from model.views import PersonView
-from tui.screens.base import LedgerScreen
-from tui.screens.form import Field
-from tui.screens.tasks import FieldForm
 from tui.text import fmt_money
+from tui.widgets.form import Field, FieldForm
+from tui.widgets.ledger_screen import LedgerScreen
 
 PARTY_LABELS = {"vendor": "vendor 乙方", "client": "client 甲方"}
 ROLE_LABELS = {"lead": "lead 项目经理", "engineer": "engineer 工程师",
@@ -83,7 +83,7 @@ class TeamScreen(LedgerScreen):
             # Cells are Text: names and ids are user text, never markup.
             table.add_row(Text(p.name), Text(p.key), Text(PARTY_LABELS.get(p.party, p.party)),
                           Text(ROLE_LABELS.get(p.role, p.role)), Text(p.grade or ""),
-                          GRADE_LABELS_ZH.get(p.grade or "", ""),
+                          grade_title(p.grade or "", "zh"),
                           Text(rate, justify="right"), Text(p.location or ""),
                           Text(p.timezone or ""), key=p.key)
         keys = [p.key for p in people]
@@ -121,13 +121,13 @@ class TeamScreen(LedgerScreen):
         def done(result: PersonView | None) -> None:
             if isinstance(result, PersonView):
                 self.notify(f"{result.name} {result.key} is now {result.grade} "
-                            f"{GRADE_LABELS_ZH.get(result.grade or '', '')}", timeout=4)
+                            f"{grade_title(result.grade or '', 'zh')}", timeout=4)
                 self.reload()
 
         self.app.push_screen(FieldForm(
             f"Change the grade of {person.name} {person.key}", [
                 Field("grade", "Grade", value=person.grade or "?",
                       options=([] if person.grade else [("— choose —", "?")])
-                      + [(f"{g} {GRADE_LABELS_ZH[g]}", g) for g in GRADES]),
+                      + [(f"{g} {grade_title(g, 'zh')}", g) for g in GRADES]),
             ], submit, submit_label="Change grade",
             note="Past entries keep the grade they were charged at."), done)

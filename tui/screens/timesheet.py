@@ -24,11 +24,10 @@ from textual.binding import Binding
 from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
-from model import rules
+from model import locks, rules
 from model.errors import LedgerError
+from model.sheet_timesheet import overtime_of_day
 from model.views import EntryView, PersonView, ProjectView, TaskView
-from tui.screens.base import LedgerScreen
-from tui.screens.form import ConfirmScreen
 from tui.widgets.entry_form import (
     EntryForm,
     add_fields,
@@ -42,6 +41,8 @@ from tui.widgets.entry_form import (
     person_label,
     pick_entry,
 )
+from tui.widgets.form import ConfirmScreen
+from tui.widgets.ledger_screen import LedgerScreen
 
 PEOPLE, TASKS = "people", "tasks"
 TOTAL_ROW = "__daily_total__"
@@ -73,11 +74,14 @@ class Week:
     def minutes_per_day(self) -> int:
         return self.project.minutes_per_day
 
+    def overtime_minutes(self, minutes: int, day: date) -> int:
+        """The overtime in one person's ``minutes`` on ``day``: the ledger's rule (SPEC §3),
+        the timesheet sheet's too."""
+        return overtime_of_day(minutes, self.working[day], self.minutes_per_day)
+
     def overtime(self, minutes: int, day: date) -> bool:
-        """Overtime for one person and date (SPEC §3)."""
-        if not minutes:
-            return False
-        return not self.working[day] or minutes > self.minutes_per_day
+        """Whether one person's ``minutes`` on ``day`` hold overtime."""
+        return self.overtime_minutes(minutes, day) > 0
 
 
 @dataclass
@@ -159,22 +163,22 @@ class TimesheetScreen(LedgerScreen):
         sunday = monday + timedelta(days=6)
         entries = tuple(ledger.entries(monday, sunday))
         days = [monday + timedelta(days=i) for i in range(7)]
-        locks: dict[date, str] = {}
+        # What a signature locks is the model's rule (model.locks); here only its words.
+        signoffs = ledger.signoffs()
+        locked: dict[date, str] = {}
+        for d in days:
+            period = locks.locking_period(signoffs, d)
+            if period is not None:
+                locked[d] = f"{period.number} ({locks.lock_state(period.status)})"
         frozen = ""
+        acceptance = locks.freezing_acceptance(signoffs)
         if project.accepted_on:
             frozen = f"accepted on {project.accepted_on}: read-only"
-        for s in ledger.signoffs():
-            if s.status not in (rules.DOC_SIGNING, rules.DOC_EFFECTIVE):
-                continue
-            state = "signed" if s.status == rules.DOC_EFFECTIVE else "being signed"
-            if s.kind == "acceptance":
-                frozen = frozen or f"acceptance {s.number} {state}: read-only"
-            elif s.first and s.last:
-                for d in days:
-                    if s.first <= d <= s.last:
-                        locks[d] = f"{s.number} ({state})"
+        elif acceptance is not None:
+            frozen = (f"acceptance {acceptance.number} {locks.lock_state(acceptance.status)}: "
+                      f"read-only")
         return Week(monday, project, people, tasks, entries,
-                    {d: calendar.is_working(d) for d in days}, locks, frozen, start, end)
+                    {d: calendar.is_working(d) for d in days}, locked, frozen, start, end)
 
     def show(self, data: Week) -> None:
         if data.monday != self.monday:
@@ -294,12 +298,6 @@ class TimesheetScreen(LedgerScreen):
                      style=f"{style} red" if overtime else style, justify="right"))
 
     @staticmethod
-    def _overtime_minutes(week: Week, minutes: int, day: date) -> int:
-        if not week.working[day]:
-            return minutes
-        return max(0, minutes - week.minutes_per_day)
-
-    @staticmethod
     def _label_width(week: Week) -> int:
         width = max((cell_len(p.name) for p in week.people), default=0)
         return max((cell_len(person_label(p, width)) for p in week.people), default=0)
@@ -318,7 +316,7 @@ class TimesheetScreen(LedgerScreen):
             for d in days:
                 m = per[(p.key, d)]
                 total += m
-                overtime += self._overtime_minutes(week, m, d)
+                overtime += week.overtime_minutes(m, d)
                 cells.append(self._cell(week, m, d, week.overtime(m, d)))
             all_overtime += overtime
             cells.extend(self._totals(week, total, overtime))
@@ -354,7 +352,7 @@ class TimesheetScreen(LedgerScreen):
         day_total = {d: sum(e.minutes for e in mine if e.on == d) for d in days}
         self._total_row(week, days, TASK_WIDTH, day_total,
                         {d: week.overtime(day_total[d], d) for d in days},
-                        sum(self._overtime_minutes(week, day_total[d], d) for d in days))
+                        sum(week.overtime_minutes(day_total[d], d) for d in days))
 
     def _total_row(self, week: Week, days: list[date], width: int, per_day: dict[date, int],
                    marks: dict[date, bool], overtime: int) -> None:
@@ -564,7 +562,7 @@ class TimesheetScreen(LedgerScreen):
                 added = 0
             if added:
                 after = before + added
-                over = after if not week.working[on_day] else after - week.minutes_per_day
+                over = week.overtime_minutes(after, on_day)
                 text += f" → {hours(after)} h" + (f", {hours(over)} h overtime" if over > 0
                                                  else "")
             if not week.working[on_day]:

@@ -1,6 +1,6 @@
 """Time entries in the TUI: how hours read, the add/edit forms' fields, picking one of several.
 
-Nothing here touches the database: the forms are :class:`~tui.screens.form.FormScreen`
+Nothing here touches the database: the forms are :class:`~tui.widgets.form.FormScreen`
 instances whose ``submit`` the calling view provides (a service call run in a worker).
 """
 
@@ -20,18 +20,16 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
+from model.formats import format_hours
+from model.rules import format_pd, pd_of_minutes
 from model.views import EntryView, PersonView, TaskView
-from tui.screens.form import Field, FormScreen
 from tui.text import literal, options
+from tui.widgets.form import Field, FormScreen
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 
 
-def hours(minutes: int, places: int = 2) -> str:
-    """Minutes as hours for reading: ``450`` -> ``7.5``, ``20`` -> ``0.33``."""
-    value = (Decimal(minutes) / 60).quantize(Decimal(1).scaleb(-places))
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+hours = format_hours  # the one rule for hours: ``450`` -> ``7.5``, ``20`` -> ``0.33``
 
 
 def exact_hours(minutes: int) -> str | None:
@@ -42,9 +40,7 @@ def exact_hours(minutes: int) -> str | None:
 
 def person_days(minutes: int, minutes_per_day: int) -> str:
     """PD for display, at most 3 decimals (SPEC §3)."""
-    value = (Decimal(minutes) / minutes_per_day).quantize(Decimal("0.001"))
-    text = f"{value:f}"
-    return text.rstrip("0").rstrip(".") if "." in text else text
+    return format_pd(pd_of_minutes(minutes, minutes_per_day))
 
 
 def day_label(d: date) -> str:

@@ -34,6 +34,11 @@ class NavBar(Static):
         self._spans: list[tuple[int, int, str]] = []
 
     def on_mount(self) -> None:
+        # The acting person is a reactive of the app: every view's bar follows it, those
+        # of the views not on screen too (ctrl+a in one view renames it in all).
+        self.watch(self.app, "acting", self._refresh_bar)  # and draws it now
+
+    def _refresh_bar(self) -> None:
         self.update(self._render_bar())
 
     def _render_bar(self) -> Text:

@@ -1,0 +1,161 @@
+"""A modal form: fields in, one ledger call out, refusals shown inline.
+
+The form never touches the database itself: it is given ``submit``, a
+function of the field values that calls a service. ``submit`` runs in a
+thread worker; if the ledger refuses, its message appears in the form (which
+stays open, nothing written); on success the form closes with the result.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Button, Input, Label, Select, Static
+
+from model.errors import LedgerError
+from tui.text import options, refusal
+
+
+@dataclass
+class Field:
+    """One field of a form: a text input, or a choice when ``options`` is given."""
+
+    name: str
+    label: str
+    value: str = ""
+    placeholder: str = ""
+    options: Sequence[tuple[str | Text, str]] | None = None  # (label, value); labels literal
+    help: str = ""
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+class FormScreen(ModalScreen[Any]):
+    """A dialog with fields; Enter or ctrl+s submits, Escape cancels."""
+
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel", id="form-cancel"),
+        Binding("ctrl+s", "submit", "Submit", id="form-submit"),
+    ]
+    AUTO_FOCUS = "Input, Select, #submit"
+
+    def __init__(self, title: str, fields: Sequence[Field],
+                 submit: Callable[[dict[str, str]], Any], submit_label: str = "Save",
+                 note: str = "", on_change: Callable[[dict[str, str]], str] | None = None):
+        super().__init__()
+        self.form_title = title
+        self.fields = list(fields)
+        self.submit_fn = submit
+        self.submit_label = submit_label
+        self.note = note
+        self.on_change = on_change
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(classes="dialog"):
+            # User text (titles, notes) is never read as markup: a "[" stays a "[".
+            yield Static(self.form_title, classes="section-title", markup=False)
+            if self.note:
+                yield Static(self.note, classes="muted", markup=False)
+            for f in self.fields:
+                yield Label(f.label, markup=False)
+                if f.options is not None:
+                    yield Select(options(f.options),
+                                 value=f.value if f.value else Select.NULL,
+                                 id=f"f-{f.name}", allow_blank=not f.value, compact=True)
+                else:
+                    yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}",
+                                compact=True)
+                if f.help:
+                    yield Static(f.help, classes="muted", markup=False)
+            yield Static("", id="preview", classes="muted", markup=False)
+            yield Static("", id="form-error", classes="error", markup=False)
+            with Horizontal(classes="buttons"):
+                yield Button("Cancel", id="cancel")
+                yield Button(self.submit_label, id="submit", variant="primary")
+
+    def on_mount(self) -> None:
+        self._changed()
+
+    def values(self) -> dict[str, str]:
+        out: dict[str, str] = {}
+        for f in self.fields:
+            widget = self.query_one(f"#f-{f.name}")
+            if isinstance(widget, Select):
+                out[f.name] = "" if widget.value is Select.NULL else str(widget.value)
+            elif isinstance(widget, Input):
+                out[f.name] = widget.value
+        return out
+
+    @on(Input.Changed)
+    @on(Select.Changed)
+    def _changed(self) -> None:
+        if self.on_change is not None:
+            try:
+                text = self.on_change(self.values())
+            except LedgerError as exc:
+                text = str(exc)
+            self.query_one("#preview", Static).update(text)
+
+    @on(Input.Submitted)
+    def _enter(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#submit")
+    def _submit_button(self) -> None:
+        self.action_submit()
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    def action_submit(self) -> None:
+        self.query_one("#form-error", Static).update("")
+        self._run(self.values())
+
+    @work(thread=True, exclusive=True, group="form")
+    def _run(self, values: dict[str, str]) -> None:
+        try:
+            result = self.submit_fn(values)
+        except LedgerError as exc:
+            labels = {f.name: f.label for f in self.fields}
+            self.app.call_from_thread(self.query_one("#form-error", Static).update,
+                                      f"refused: {refusal(exc, labels)}")
+            return
+        self.app.call_from_thread(self.dismiss, result if result is not None else True)
+
+
+class ConfirmScreen(FormScreen):
+    """A yes/no question whose 'yes' is one ledger call."""
+
+    def __init__(self, question: str, submit: Callable[[dict[str, str]], Any],
+                 submit_label: str = "Yes"):
+        super().__init__(question, [], submit, submit_label)
+
+
+class FieldForm(FormScreen):
+    """A FormScreen that starts with the cursor in a chosen field (the first by default).
+
+    E.g. the allocation form preselects the person and starts in the PD field.
+    """
+
+    def __init__(self, *args: Any, focus: str | None = None, **kwargs: Any):
+        super().__init__(*args, **kwargs)
+        self.focus_field = focus or (self.fields[0].name if self.fields else None)
+
+    def on_mount(self) -> None:
+        # FormScreen.on_mount runs as well (Textual calls each class's handler).
+        if self.focus_field:
+            self.query_one(f"#f-{self.focus_field}").focus()
+
+
+def push_form(screen: Screen[Any], form: FormScreen, done: Callable[[Any], None]) -> None:
+    """Open a form over ``screen``, ready to type: its first field has the focus
+    (:attr:`FormScreen.AUTO_FOCUS`), or its button when it has no field."""
+    screen.app.push_screen(form, done)

@@ -1,0 +1,147 @@
+"""What every top-level view shares: data loaded in thread workers, writes that can be refused.
+
+A view implements :meth:`LedgerScreen.load` (runs in a thread; calls the
+ledger's services only, returns plain views) and :meth:`LedgerScreen.show`
+(runs on the UI thread; updates widgets). Writes go through
+:meth:`LedgerScreen.write`: the service call runs in a thread, a refusal by
+the ledger becomes an error notification carrying the ledger's message (and
+nothing was written), success reloads the view. Notifications are plain text
+(``SowtrackApp.notify``): they quote user text, never markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import date
+from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
+
+from textual import work
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from model.errors import LedgerError
+from storage.services import Ledger
+from tui.text import refusal
+from tui.widgets.navbar import NavBar
+
+if TYPE_CHECKING:
+    from tui.app import SowtrackApp
+
+T = TypeVar("T")
+
+
+class LedgerScreen(Screen[None]):
+    """A top-level view of the ledger (one per mode of the app)."""
+
+    #: the mode name of this view in SowtrackApp.MODES
+    VIEW = ""
+    #: the labels of the view's own fields, by the ledger's field name: a refused field
+    #: is named by its label, as the user sees it (``Note: ...``), not by its flag
+    FIELD_LABELS: ClassVar[dict[str, str]] = {}
+
+    @property
+    def sow_app(self) -> SowtrackApp:
+        """The app, typed: every view runs in :class:`~tui.app.SowtrackApp`."""
+        return cast("SowtrackApp", self.app)
+
+    @property
+    def ledger(self) -> Ledger:
+        return self.sow_app.ledger
+
+    @property
+    def today(self) -> date:
+        return self.sow_app.today
+
+    def compose_body(self) -> ComposeResult:
+        """The view's own widgets, between the navigation bar and the footer."""
+        yield from ()
+
+    def compose(self) -> ComposeResult:
+        yield NavBar(self.VIEW)
+        yield from self.compose_body()
+        yield Footer()
+
+    _first_resume = True
+    _loaded = False  # set once show() has run: the view has its data
+    _waiting: list[Callable[[], None]] | None = None
+
+    def on_mount(self) -> None:
+        self.reload()
+
+    def on_screen_resume(self) -> None:
+        # Another view (or another process) may have changed the ledger meanwhile; the
+        # first resume follows the mount, which has just loaded.
+        if self._first_resume:
+            self._first_resume = False
+            return
+        self.reload()
+
+    # ------------------------------------------------------------ reading
+
+    def load(self) -> Any:
+        """Read what the view shows. Runs in a worker thread: services only, no widgets."""
+        return None
+
+    def show(self, data: Any) -> None:
+        """Put freshly loaded data on screen (UI thread)."""
+
+    def reload(self) -> None:
+        self._load()
+
+    def when_loaded(self, action: Callable[[], None]) -> bool:
+        """True if the view has its data; else run ``action`` once it has, and say False.
+
+        An action can be asked for before the first load is in (the command palette
+        switches to a view and runs one of its actions at once).
+        """
+        if self._loaded:
+            return True
+        if self._waiting is None:
+            self._waiting = []
+        self._waiting.append(action)
+        return False
+
+    def _shown(self, data: Any) -> None:
+        self.show(data)
+        self._loaded = True
+        waiting, self._waiting = self._waiting or [], None
+        for action in waiting:
+            self.call_later(action)
+
+    @work(thread=True, exclusive=True, group="load")
+    def _load(self) -> None:
+        # Only the ledger's refusals are handled here; anything else fails the worker, and
+        # the app's one handler (SowtrackApp._handle_exception) shows it and keeps running.
+        try:
+            data = self.load()
+        except LedgerError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="sowtrack",
+                                      severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self._shown, data)
+
+    # ------------------------------------------------------------ writing
+
+    def write(self, action: Callable[[], T], success: str | Callable[[T], str] | None = None,
+              then: Callable[[T], None] | None = None) -> None:
+        """Run a ledger write in a worker; notify its refusal or its success, then reload."""
+        self._write(action, success, then)
+
+    @work(thread=True, group="write")
+    def _write(self, action: Callable[[], Any], success: Any, then: Any) -> None:
+        try:
+            result = action()
+        except LedgerError as exc:
+            self.app.call_from_thread(self.notify, refusal(exc, self.FIELD_LABELS),
+                                      title="refused", severity="error", timeout=10)
+            return
+
+        def after() -> None:
+            if success is not None:
+                self.notify(success(result) if callable(success) else success, timeout=4)
+            if then is not None:
+                then(result)
+            self.reload()
+
+        self.app.call_from_thread(after)
