@@ -231,7 +231,7 @@ def percent(rate: Fraction) -> str:
     return f"{(Decimal(value.numerator) / Decimal(value.denominator)).normalize():f}%"
 
 
-def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
+def story(sheet: Sheet[AcceptanceSheetData], doc: SheetDocument) -> list[Any]:
     data: AcceptanceSheetData = sheet.data
     meta, s = sheet.meta, doc.styles
     lang = meta.language

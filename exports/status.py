@@ -370,7 +370,7 @@ def _pct(part: Fraction | int, whole: Fraction | int) -> str:
     return f"{round(Fraction(part) * 100 / Fraction(whole))}%"
 
 
-def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
+def story(sheet: Sheet[StatusSheetData], doc: SheetDocument) -> list[Any]:
     data: StatusSheetData = sheet.data
     meta, s = sheet.meta, doc.styles
     lang = meta.language

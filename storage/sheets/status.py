@@ -25,7 +25,7 @@ from model.sheet_status import (
 )
 from model.sheets import SheetRequest
 from storage.services import Ledger
-from storage.sheets import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories
 
 
 def _shift(cal: rules.Calendar, end: Any, forecast: Any) -> int | None:
@@ -39,7 +39,7 @@ def _shift(cal: rules.Calendar, end: Any, forecast: Any) -> int | None:
     return -cal.count(forecast + timedelta(days=1), end)
 
 
-def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
+def build(ledger: Ledger, request: SheetRequest) -> SheetParts[StatusSheetData]:
     project = ledger.project()
     as_of = request.as_of or request.printed_on
     assert as_of is not None  # build_sheet fills in the day printed
