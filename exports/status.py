@@ -358,8 +358,7 @@ def burndown_chart(data: StatusSheetData, styles: Styles, t: dict[str, str], wid
 
 
 def _alert_text(alert: StatusAlert, data: StatusSheetData, lang: str) -> str:
-    if alert.kind not in ALERT_TEXT or not alert.args:
-        return alert.text
+    """The alert's sentence in the sheet's language: worded here, never in the content."""
     return alert_sentence(alert.kind, alert.args, lang, dict(data.names),
                           {key: title for key, title, _, _ in data.quotas})
 
