@@ -21,8 +21,8 @@ from model.sheet_kinds import SHEET_KINDS, KindInfo, SheetKind, kind_of_code
 #: a kind's typed figures (model.sheet_acceptance, sheet_timesheet, ...)
 D = TypeVar("D")
 
-KINDS = tuple(str(k) for k in SHEET_KINDS)
-KIND_CODES = {str(k): info.code for k, info in SHEET_KINDS.items()}
+KINDS = tuple(k.value for k in SHEET_KINDS)
+KIND_CODES = {k.value: info.code for k, info in SHEET_KINDS.items()}
 
 METADATA_PREFIX = "sowtrack"  # keywords: "sowtrack-id=… sowtrack-sha256=… sowtrack-revision=…"
 LANGUAGES = ("zh", "en")

@@ -18,10 +18,11 @@ from typing import Any
 
 from model import rules
 from model.errors import FieldError, LedgerError, LedgerErrors
+from model.sheets import KINDS
 from tui.text import fmt_hours, fmt_money, fmt_pd, table
 
 PROG = "sowtrack"
-SHEETS = ("acceptance", "timesheet", "cr", "plan", "status")
+SHEETS = KINDS  # the registry's words (model.sheet_kinds)
 
 
 def _example(text: str) -> str:
@@ -678,49 +679,13 @@ def do_burndown(args: argparse.Namespace) -> int:
     return 0
 
 
-def sheet_request(args: argparse.Namespace) -> Any:
-    """The SheetRequest of `export KIND` options; refuses missing or stray options."""
-    from dataclasses import replace
+def sheet_options(args: argparse.Namespace) -> Any:
+    """The options of `export KIND` as tui.sheets takes them (the app's form does too)."""
+    from tui.sheets import SheetOptions
 
-    from model.sheets import LANGUAGES
-
-    kind = args.kind
-    applies = {"--from": ("timesheet", args.first), "--to": ("timesheet", args.last),
-               "--person": ("timesheet", args.person),
-               "--per-person": ("timesheet", args.per_person), "--cr": ("cr", args.cr),
-               "--as-of": ("status", args.as_of)}
-    for option, (only, value) in applies.items():
-        if value and kind != only:
-            raise LedgerError(f"{option}: does not apply to `export {kind}` (only to {only})")
-    if args.person and args.per_person:
-        raise LedgerError("--per-person: not with --person (one sheet for one person)")
-    language = getattr(args, "lang", None)
-    if language is not None and language not in LANGUAGES:
-        raise LedgerError(f"--lang: {language!r} is not one of {', '.join(LANGUAGES)}")
-    request = _sheet_request(args, kind)
-    return replace(request, language=language) if language else request
-
-
-def _sheet_request(args: argparse.Namespace, kind: str) -> Any:
-    from model.sheets import SheetRequest
-    from storage.sowfile import parse_date
-
-    if kind == "timesheet":
-        if not args.first or not args.last:
-            raise LedgerError("--from/--to: a timesheet needs its period")
-        first, last = parse_date(args.first, "--from"), parse_date(args.last, "--to")
-        if last < first:
-            raise LedgerError(f"--to: {last} is before --from {first}")
-        return SheetRequest(kind, first, last, person=args.person,
-                            per_person=args.per_person)
-    if kind == "cr":
-        if not args.cr:
-            raise LedgerError("--cr: which change request? (e.g. --cr CR-001)")
-        return SheetRequest(kind, cr=args.cr.upper())
-    if kind == "status":
-        return SheetRequest(kind, as_of=parse_date(args.as_of, "--as-of") if args.as_of
-                            else None)
-    return SheetRequest(kind)
+    return SheetOptions(args.kind, first=args.first, last=args.last, person=args.person,
+                        per_person=args.per_person, cr=args.cr, as_of=args.as_of,
+                        lang=getattr(args, "lang", None))
 
 
 def ledger_protected(ledger: Any) -> tuple[Path, ...]:
@@ -730,39 +695,19 @@ def ledger_protected(ledger: Any) -> tuple[Path, ...]:
     return ledger_files(ledger.engine.url)
 
 
-def write_sheet(ledger: Any, request: Any, out: str | Path, force: bool = False) -> list[Any]:
-    """Build and draw a sheet into ``out`` (a timesheet per person: one file per person,
-    ``out`` with the person's id before its suffix), each refused if it exists, unless
-    ``force``; records each sheet's revision; font warnings go to stderr. The files
-    written (storage.sheets.Printed)."""
-    import warnings
-
-    from exports.render import render_pdf
-    from storage.outfile import check_target, write_output
-    from storage.sheets import export_sheets
-
-    protected = ledger_protected(ledger)
-    with warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
-        written = export_sheets(
-            ledger, request, out, render_pdf,
-            check=lambda path: check_target(path, force=force, protected=protected),
-            write=lambda path, data: write_output(path, data, force=force,
-                                                  protected=protected),
-            printed_on=pinned_today())
-    for message in dict.fromkeys(str(w.message) for w in caught
-                                 if not issubclass(w.category, ResourceWarning)):
-        _err(f"warning: {message}")  # the drawing's own, not the GC's
-    return written
-
-
 def do_export(args: argparse.Namespace) -> int:
     from storage.outfile import check_target, write_output
     from storage.sowfile import dump_sow
 
     if args.kind != "sow":
-        request = sheet_request(args)  # bad options are refused before the ledger is opened
-        for printed in write_sheet(_ledger(args), request, args.out, args.force):
+        from tui.sheets import WriteRequest, sheet_request, write_sheet
+
+        request = sheet_request(sheet_options(args))  # refused before the ledger is opened
+        written = write_sheet(_ledger(args), WriteRequest(
+            request, args.out, force=args.force, printed_on=pinned_today()))
+        for message in written.warnings:
+            _err(f"warning: {message}")
+        for printed in written.files:
             meta = printed.sheet.meta
             _out(f"wrote {printed.path} ({meta.doc_id} revision {meta.revision})")
         return 0
