@@ -54,7 +54,7 @@ TEXT = {
 }
 
 
-def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
+def story(sheet: Sheet[ChangeSheetData], doc: SheetDocument) -> list[Any]:
     data: ChangeSheetData = sheet.data
     s, lang, cr = doc.styles, sheet.meta.language, data.cr
     t = TEXT[lang]

@@ -192,7 +192,7 @@ def burndown_drawing(data: PlanData, s: Styles, t: dict, width: float,
     return d
 
 
-def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
+def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
     data: PlanData = sheet.data
     s, lang = doc.styles, sheet.meta.language
     t = TEXT[lang]

@@ -2,32 +2,39 @@
 
 from __future__ import annotations
 
-import importlib
 import os
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+from exports import acceptance, change, plan, status, timesheet
 from exports.base import SheetDocument
+from model.sheet_kinds import SheetKind
 from model.sheets import Sheet
 
-RENDERERS = {
-    "acceptance": "exports.acceptance",
-    "timesheet": "exports.timesheet",
-    "cr": "exports.change",
-    "plan": "exports.plan",
-    "status": "exports.status",
+#: a kind's renderer: the body of the sheet below the common heading (its flowables)
+Renderer = Callable[[Sheet[Any], SheetDocument], list[Any]]
+
+#: each kind's renderer, keyed by the registry (model.sheet_kinds); a test checks that
+#: every kind has one
+RENDERERS: dict[SheetKind, Renderer] = {
+    SheetKind.ACCEPTANCE: acceptance.story,
+    SheetKind.TIMESHEET: timesheet.story,
+    SheetKind.CR: change.story,
+    SheetKind.PLAN: plan.story,
+    SheetKind.STATUS: status.story,
 }
 
 
-def render_pdf(sheet: Sheet, kind: str) -> bytes:
+def render_pdf(sheet: Sheet[Any], kind: str) -> bytes:
     """``sheet`` drawn as a PDF's bytes: what ``export`` writes and what ``verify
-    FILE.pdf`` prints again to compare page by page. Each renderer module has
-    ``story(sheet, doc) -> list[Flowable]`` (the body below the common heading)."""
-    module = importlib.import_module(RENDERERS[kind])
+    FILE.pdf`` prints again to compare page by page. Each kind's renderer
+    (:data:`RENDERERS`) draws the body below the common heading."""
     doc = SheetDocument(sheet.meta)
-    return doc.pdf(module.story(sheet, doc))
+    return doc.pdf(RENDERERS[SheetKind(kind)](sheet, doc))
 
 
-def render_sheet(sheet: Sheet, kind: str, out: str | Path) -> Path:
+def render_sheet(sheet: Sheet[Any], kind: str, out: str | Path) -> Path:
     """Write ``sheet`` as a PDF at ``out`` (tests and tools), replacing a regular file.
 
     The file is created exclusively (a link, a FIFO or a device at ``out`` is an error,

@@ -375,7 +375,7 @@ def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> lis
     return out
 
 
-def story(sheet: Sheet, doc: SheetDocument) -> list[Any]:
+def story(sheet: Sheet[TimesheetData], doc: SheetDocument) -> list[Any]:
     data: TimesheetData = sheet.data
     out: list[Any] = []
     for i, section in enumerate(data.sections):

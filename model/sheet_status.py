@@ -78,9 +78,16 @@ class PendingChange:
 
 @dataclass(frozen=True)
 class StatusAlert:
+    """An alert as the sheet holds it: what it is and what it names, never its sentence
+    (worded only when drawn, in the sheet's language: rules.alert_text), so that
+    rewording a message changes no printed sheet's digest."""
+
     kind: str  # grade | quota | blocker | missing | forecast
-    text: str  # the ledger's sentence (English)
-    args: tuple[str, ...] = ()  # what it names (model.rules.Alert.args), for other languages
+    args: tuple[str, ...] = ()  # what it names (model.rules.Alert.args)
+
+    def to_json(self) -> list[object]:
+        """Its canonical form in the sheet's content (what the digest covers)."""
+        return [self.kind, list(self.args)]
 
 
 @dataclass(frozen=True)

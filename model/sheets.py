@@ -12,13 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
 from datetime import date
-from typing import Any
+from typing import Any, Generic, TypeVar
 
 from model.rules import digest
+from model.sheet_kinds import SHEET_KINDS, KindInfo, SheetKind, kind_of_code
 
-KINDS = ("acceptance", "timesheet", "cr", "plan", "status")
-KIND_CODES = {"acceptance": "ACC", "timesheet": "TS", "cr": "CR", "plan": "PLAN",
-              "status": "STATUS"}
+#: the kinds' words and their document-id codes (model.sheet_kinds is the registry)
+#: a kind's typed figures (model.sheet_acceptance, sheet_timesheet, ...)
+D = TypeVar("D")
+
+KINDS = tuple(k.value for k in SHEET_KINDS)
+KIND_CODES = {k.value: info.code for k, info in SHEET_KINDS.items()}
 
 METADATA_PREFIX = "sowtrack"  # keywords: "sowtrack-id=… sowtrack-sha256=… sowtrack-revision=…"
 LANGUAGES = ("zh", "en")
@@ -71,7 +75,7 @@ class Signatory:
 class SheetRequest:
     """Which sheet: its kind and the parameters that select its content."""
 
-    kind: str
+    kind: SheetKind  # a kind's word ("timesheet") is taken too; ValueError for another
     first: date | None = None  # timesheet period
     last: date | None = None
     cr: str | None = None  # change request number
@@ -83,16 +87,25 @@ class SheetRequest:
     language: str | None = None  # zh | en; None: the SOW's
     printed_on: date | None = None  # "today" for what a sheet counts up to; None: today
 
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kind", SheetKind(self.kind))
+
+    @property
+    def info(self) -> KindInfo:
+        """Its kind's entry in the registry (code, titles, options)."""
+        return SHEET_KINDS[self.kind]
+
     def doc_id(self, project: str) -> str:
         """``PROJECT/KIND[/params]``: enough to rebuild the sheet from the ledger."""
-        parts = [project, KIND_CODES[self.kind]]
-        if self.kind == "timesheet":
+        info = self.info
+        parts = [project, info.code]
+        if info.period:
             parts.append(f"{self.first}..{self.last}")
             if self.person:
                 parts.append(self.person)
-        elif self.kind == "cr":
+        elif info.cr:
             parts.append(str(self.cr))
-        elif self.kind == "status":
+        elif info.as_of:
             parts.append(str(self.as_of))
         return "/".join(parts)
 
@@ -103,17 +116,18 @@ class SheetRequest:
         if len(parts) < 2:
             raise ValueError(doc_id)
         project, code, rest = parts[0], parts[1], parts[2:]
-        kind = {v: k for k, v in KIND_CODES.items()}.get(code)
+        kind = kind_of_code(code)
         if kind is None:
             raise ValueError(doc_id)
-        if kind == "timesheet":
+        info = SHEET_KINDS[kind]
+        if info.period:
             first, _, last = rest[0].partition("..")
             return project, SheetRequest(kind, date.fromisoformat(first),
                                          date.fromisoformat(last),
                                          person=rest[1] if len(rest) > 1 else None)
-        if kind == "cr":
+        if info.cr:
             return project, SheetRequest(kind, cr=rest[0])
-        if kind == "status":
+        if info.as_of:
             return project, SheetRequest(kind, as_of=date.fromisoformat(rest[0]))
         return project, SheetRequest(kind)
 
@@ -225,12 +239,13 @@ def read_keywords(keywords: str) -> dict[str, str]:
 
 
 @dataclass(frozen=True)
-class Sheet:
-    """A sheet ready to draw: its identity, its canonical content and its typed data."""
+class Sheet(Generic[D]):
+    """A sheet ready to draw: its identity, its canonical content and its typed data
+    (``Sheet[StatusSheetData]``: each kind's figures, model.sheet_*)."""
 
     meta: SheetMeta
     content: dict[str, Any]
-    data: Any
+    data: D
 
     @staticmethod
     def content_digest(content: dict[str, Any]) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+import sys
 from collections.abc import Callable
 from datetime import date
 from decimal import Decimal
@@ -377,3 +378,22 @@ def test_both_sheets_are_reproducible_byte_for_byte(tmp_path: Path) -> None:
         a = render_sheet(sheet, request.kind, tmp_path / "a.pdf").read_bytes()
         b = render_sheet(sheet, request.kind, tmp_path / "b.pdf").read_bytes()
         assert a == b
+
+
+@pytest.mark.parametrize("language", ["zh", "en"])
+def test_rewording_an_alert_changes_no_status_digest(tmp_path: Path, language: str,
+                                                     monkeypatch: pytest.MonkeyPatch) -> None:
+    """The status sheet holds its alerts as kind and arguments: the sentence is worded
+    when drawn, so a printed sheet's digest survives a reworded message."""
+    led = demo_ledger(tmp_path)
+    request = SheetRequest("status", as_of=TODAY, language=language)
+    before = build_sheet(led, request, printed_on=TODAY)
+    assert ["missing", ["zhou.jie", "2026-11-20"]] in before.content["alerts"]
+    table = "ALERT_TEXT_ZH" if language == "zh" else "ALERT_TEXT"
+    wording = sys.modules[rules.alert_text.__module__]  # where the templates are read
+    reworded = {**getattr(wording, table), "missing": "REWORDED: {0} logged nothing on {1}"}
+    monkeypatch.setattr(wording, table, reworded)
+    after = build_sheet(led, request, printed_on=TODAY)
+    assert after.meta.digest == before.meta.digest and after.content == before.content
+    path = render_sheet(after, "status", tmp_path / "status.pdf")
+    assert "REWORDED: 周杰 logged nothing on 2026-11-20" in _text(path).replace("\n", " ")

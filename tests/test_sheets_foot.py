@@ -10,7 +10,6 @@ add up (0.333 + 0.333 + 0.333 under a total of 1).
 
 from __future__ import annotations
 
-import importlib
 from datetime import date
 from decimal import Decimal
 from fractions import Fraction
@@ -26,6 +25,7 @@ from exports.base import SheetDocument
 from exports.render import RENDERERS, render_sheet
 from model import rules
 from model.rules import round_table, round_to_total
+from model.sheet_kinds import SheetKind
 from model.sheets import LABELS, Sheet, SheetRequest
 from storage.services import Ledger
 from storage.sheets import build_sheet
@@ -152,8 +152,7 @@ def _tables(flowables: list) -> list[list[list[str]]]:
 
 def drawn_tables(sheet: Sheet, kind: str) -> list[list[list[str]]]:
     """Every table of the sheet as the strings it prints."""
-    module = importlib.import_module(RENDERERS[kind])
-    return _tables(module.story(sheet, SheetDocument(sheet.meta)))
+    return _tables(RENDERERS[SheetKind(kind)](sheet, SheetDocument(sheet.meta)))
 
 
 def num(text: str) -> Decimal | None:

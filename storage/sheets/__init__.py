@@ -2,7 +2,8 @@
 
 Each kind has a module here with ``build(ledger, request) -> SheetParts`` (the
 figures, read through the Ledger's services only) and ``signed_status(ledger, request)
--> str`` (has the document been signed since?). :func:`build_sheet` wraps the parts
+-> str`` (has the document been signed since?), registered in :data:`BUILDERS` under
+its :class:`model.sheet_kinds.SheetKind`. :func:`build_sheet` wraps the parts
 in a :class:`model.sheets.Sheet` with its document id, digest, revision and the audit
 chain's head; :func:`export_sheets` records the revision of what it prints and writes
 the files (one per person for a timesheet printed per person); :func:`verify_pdf`
@@ -13,7 +14,6 @@ again with the parameters its metadata carries and compares what each page draws
 
 from __future__ import annotations
 
-import importlib
 import io
 from collections.abc import Callable
 from dataclasses import dataclass, replace
@@ -22,63 +22,49 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import LedgerError
+from model.sheet_kinds import SheetKind
 from model.sheets import (
     PrintedIdentity,
     Sheet,
     SheetMeta,
     SheetRequest,
-    Signatory,
     contract_content,
     read_keywords,
     revision_of,
 )
-from model.views import SignatureView
 from storage.audit import GENESIS
 from storage.services import Ledger
+from storage.sheets import acceptance, change, plan, status, timesheet
+from storage.sheets.parts import SheetParts, signatories
 
-MODULES = {
-    "acceptance": "storage.sheets.acceptance",
-    "timesheet": "storage.sheets.timesheet",
-    "cr": "storage.sheets.change",
-    "plan": "storage.sheets.plan",
-    "status": "storage.sheets.status",
-}
+__all__ = ["BUILDERS", "Builder", "SheetParts", "signatories"]  # and the functions below
 
 
 @dataclass(frozen=True)
-class SheetParts:
-    """What a kind's builder returns: the rest is common to every sheet."""
+class Builder:
+    """The ledger side of one kind of sheet."""
 
-    title: str
-    content: dict[str, Any]  # canonical, JSON-able: its SHA-256 identifies the sheet
-    data: Any  # the typed figures the renderer draws
-    signatories: tuple[Signatory, ...] = ()
-    landscape: bool = False
-
-
-def signatories(ledger: Ledger, signed: tuple[SignatureView, ...] = ()) -> tuple[Signatory, ...]:
-    """Who signs for each party (the vendor lead and signatories, the client signatories),
-    with the date of their signature where the ledger has one."""
-    on = {s.person: s.on for s in signed}
-    out = []
-    for p in ledger.people():
-        if (p.party == "vendor" and p.role in ("lead", "signatory")) or (
-                p.party == "client" and p.role == "signatory"):
-            out.append(Signatory(p.party, p.name, p.title or p.role, on.get(p.key)))
-    signed_people = [s for s in out if s.signed_on]
-    # When signatures are on record, print those who signed; else everyone who may.
-    for party in ("vendor", "client"):
-        if any(s.party == party for s in signed_people):
-            out = [s for s in out if s.party != party or s.signed_on]
-    return tuple(out)
+    #: the figures of the sheet ``request`` asks for, read through the Ledger's services
+    build: Callable[[Ledger, SheetRequest], SheetParts[Any]]
+    #: what the ledger says of the document's signatures now (for ``verify FILE.pdf``)
+    signed_status: Callable[[Ledger, SheetRequest], str]
 
 
-def build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None = None) -> Sheet:
+#: each kind's builder, keyed by the registry (model.sheet_kinds); a test checks that
+#: every kind has one
+BUILDERS: dict[SheetKind, Builder] = {
+    SheetKind.ACCEPTANCE: Builder(acceptance.build, acceptance.signed_status),
+    SheetKind.TIMESHEET: Builder(timesheet.build, timesheet.signed_status),
+    SheetKind.CR: Builder(change.build, change.signed_status),
+    SheetKind.PLAN: Builder(plan.build, plan.signed_status),
+    SheetKind.STATUS: Builder(status.build, status.signed_status),
+}
+
+
+def build_sheet(ledger: Ledger, request: SheetRequest,
+                printed_on: date | None = None) -> Sheet[Any]:
     """The sheet ``request`` asks for, as the ledger holds it now, printed on
     ``printed_on`` (default: today in the project's time zone; a sheet counts up to it)."""
-    if request.kind not in MODULES:
-        raise LedgerError(f"export: {request.kind!r} is not a sheet "
-                          f"({', '.join(MODULES)})")
     if request.per_person:
         raise LedgerError("--per-person: each person's sheet is a document of its own; "
                           "build them from per_person_requests()")
@@ -86,10 +72,9 @@ def build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None =
     printed_on = printed_on or request.printed_on or ledger.today(project.timezone)
     request = replace(request, printed_on=printed_on,
                       language=request.language or project.language)
-    if request.kind == "status" and request.as_of is None:
+    if request.info.as_of and request.as_of is None:
         request = replace(request, as_of=printed_on)
-    module = importlib.import_module(MODULES[request.kind])
-    parts: SheetParts = module.build(ledger, request)
+    parts = BUILDERS[request.kind].build(ledger, request)
     # Every sheet's content names the contract (the signed documents' content, built by
     # the ledger, does already: this adds it to the others, and changes nothing there).
     terms = project.terms
@@ -108,9 +93,7 @@ def build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None =
 
 def per_person_requests(ledger: Ledger, request: SheetRequest) -> list[SheetRequest]:
     """A timesheet printed per person: one request per person, each its own document."""
-    from storage.sheets import timesheet
-
-    if request.kind != "timesheet" or not request.per_person:
+    if not request.info.person or not request.per_person:
         return [request]
     if request.first is None or request.last is None:
         raise LedgerError("--from/--to: a timesheet needs its period")
@@ -309,10 +292,10 @@ def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger],
     ledger = open_ledger(printed.project)
     request = printed.request
     sheet = build_sheet(ledger, request)
-    module = importlib.import_module(MODULES[request.kind])
     revisions = ledger.printed_revisions(sheet.meta.doc_id)
     report = VerifyReport(str(path), fields["id"], fields.get("revision", "?"), printed.digest,
-                          sheet.meta.digest, module.signed_status(ledger, request),
+                          sheet.meta.digest,
+                          BUILDERS[request.kind].signed_status(ledger, request),
                           current_revision=sheet.meta.revision,
                           current_printed_on=next((on for _, d, on in revisions
                                                    if d == sheet.meta.digest), None))

@@ -23,7 +23,7 @@ from model.sheet_acceptance import (
 from model.sheets import SheetRequest
 from model.views import SignatureView, SignoffView
 from storage.services import Ledger
-from storage.sheets import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories
 
 
 def live_acceptance(ledger: Ledger) -> SignoffView | None:
@@ -37,7 +37,7 @@ def _signers(view: SignoffView | None) -> tuple[SignatureView, ...]:
     return view.signatures if view is not None else ()
 
 
-def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
+def build(ledger: Ledger, request: SheetRequest) -> SheetParts[AcceptanceSheetData]:
     project = ledger.project()
     facts = ledger.facts()
     cal = facts.calendar

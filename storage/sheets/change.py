@@ -9,7 +9,7 @@ from model import rules
 from model.sheet_change import ChangeSheetData, GradeChange, QuotaChange
 from model.sheets import SheetRequest
 from storage.services import Ledger
-from storage.sheets import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories
 
 
 def earlier_changes(ledger: Ledger, number: str,
@@ -26,7 +26,7 @@ def earlier_changes(ledger: Ledger, number: str,
             if c.number != number and c.effective_by(printed_on)], facts
 
 
-def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
+def build(ledger: Ledger, request: SheetRequest) -> SheetParts[ChangeSheetData]:
     cr = ledger.change_request(str(request.cr))
     assert request.printed_on is not None  # build_sheet fills it in
     earlier, facts = earlier_changes(ledger, cr.number, request.printed_on)

@@ -20,12 +20,12 @@ from model.sheet_plan import (
 )
 from model.sheets import SheetRequest
 from storage.services import Ledger
-from storage.sheets import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories
 
 TITLES = {"zh": "工作计划", "en": "Work Plan"}
 
 
-def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
+def build(ledger: Ledger, request: SheetRequest) -> SheetParts[PlanData]:
     project = ledger.project()
     people = {p.key: p for p in ledger.people()}
     baseline = dict(ledger.export_sow().baseline)

@@ -3,7 +3,8 @@ blockers, pending change requests, the forecast and the alerts.
 
 Its content (what its digest covers) is the canonical figures as of that date: the
 summary, the burn-down series, the open blockers and the pending change requests with
-their signatures, and the alerts. It depends only on the ledger and the as-of date.
+their signatures, and the alerts (each its kind and what it names: the sentence is
+worded when drawn). It depends only on the ledger and the as-of date.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ from model.sheet_status import (
 )
 from model.sheets import SheetRequest
 from storage.services import Ledger
-from storage.sheets import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories
 
 
 def _shift(cal: rules.Calendar, end: Any, forecast: Any) -> int | None:
@@ -39,7 +40,7 @@ def _shift(cal: rules.Calendar, end: Any, forecast: Any) -> int | None:
     return -cal.count(forecast + timedelta(days=1), end)
 
 
-def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
+def build(ledger: Ledger, request: SheetRequest) -> SheetParts[StatusSheetData]:
     project = ledger.project()
     as_of = request.as_of or request.printed_on
     assert as_of is not None  # build_sheet fills in the day printed
@@ -82,7 +83,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
          for c in crs if c.status == rules.DOC_EFFECTIVE and c.effective_on is not None
          and c.effective_on <= as_of and c.deltas),
         key=lambda st: (st.on, st.number)))
-    alerts = tuple(StatusAlert(a.kind, a.text, a.args) for a in ledger.alerts(summary))
+    alerts = tuple(StatusAlert(a.kind, a.args) for a in ledger.alerts(summary))
 
     data = StatusSheetData(
         as_of=as_of, currency=project.currency, start=project.start, sow_end=project.end,
@@ -105,7 +106,8 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
                           for b in open_blockers],
         "pending_crs": [[p.number, [[x.name, x.party, x.on.isoformat()] for x in p.signed]]
                         for p in pending],
-        "alerts": [[a.kind, a.text] for a in alerts],
+        # kind and arguments, never the sentence: rewording one changes no digest
+        "alerts": [a.to_json() for a in alerts],
     }
     title = (f"项目状态报告（截至 {as_of}）" if request.language == "zh"
              else f"Status Report as of {as_of}")

@@ -20,7 +20,7 @@ from model.sheet_timesheet import TimesheetData, charges, tabulate
 from model.sheets import SheetRequest
 from model.views import SignoffView
 from storage.services import Ledger
-from storage.sheets import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories
 
 TITLES = {"zh": "工时确认单", "en": "Timesheet Confirmation"}
 
@@ -52,7 +52,7 @@ def team(ledger: Ledger, request: SheetRequest) -> list[str]:
     return keys + sorted({e[1] for e in entries} - set(keys))
 
 
-def build(ledger: Ledger, request: SheetRequest) -> SheetParts:
+def build(ledger: Ledger, request: SheetRequest) -> SheetParts[TimesheetData]:
     if request.first is None or request.last is None:
         raise LedgerError("--from/--to: a timesheet needs its period")
     if request.last < request.first:

@@ -14,8 +14,6 @@ since.
 from __future__ import annotations
 
 import time
-import warnings
-from argparse import Namespace
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -36,20 +34,18 @@ from textual.widgets import (
 
 from model import rules
 from model.errors import LedgerError
+from model.sheet_kinds import SHEET_KINDS
 from model.sheets import Sheet, SheetRequest
 from model.views import ChangeView, PersonView, ProjectView
 from storage.services import Ledger
+from tui.sheets import SheetOptions, WriteRequest, write_sheet
+from tui.sheets import sheet_request as checked_request
 from tui.text import options, previous_month
 from tui.widgets.ledger_screen import LedgerScreen
 
-#: (kind, label) of every sheet, in the order of the choice
-SHEETS: tuple[tuple[str, str], ...] = (
-    ("acceptance", "验收报告 acceptance report"),
-    ("timesheet", "工时确认单 timesheet confirmation"),
-    ("cr", "变更申请单 change request form"),
-    ("plan", "工作计划 work plan"),
-    ("status", "状态报告 status report"),
-)
+#: (kind, label) of every sheet, in the order of the choice (model.sheet_kinds)
+SHEETS: tuple[tuple[str, str], ...] = tuple(
+    (kind.value, info.label) for kind, info in SHEET_KINDS.items())
 
 #: the languages a sheet is printed in (the SOW's is chosen when the view opens)
 LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (("中文 Chinese", "zh"), ("English", "en"))
@@ -116,16 +112,14 @@ def default_name(code: str, request: SheetRequest) -> str:
 
 def sheet_request(values: dict[str, object]) -> SheetRequest:
     """The SheetRequest of the form, checked as the command line checks its options."""
-    from tui.cli import sheet_request as cli_request
-
-    kind = values["kind"]
+    kind = str(values["kind"])
 
     def text(key: str, only: str) -> str | None:
         # The form keeps every field; only those of the chosen sheet are options.
         value = str(values.get(key) or "").strip() if kind == only else ""
         return value or None
 
-    return cli_request(Namespace(
+    return checked_request(SheetOptions(
         kind=kind, first=text("first", "timesheet"), last=text("last", "timesheet"),
         person=text("person", "timesheet"),
         per_person=kind == "timesheet" and bool(values.get("per_person")),
@@ -384,14 +378,8 @@ class ExportsScreen(LedgerScreen):
     @work(thread=True, group="export")
     def _export(self, request: SheetRequest, out_text: str, overwrite: bool) -> None:
         from exports.fonts import cjk_font
-        from exports.render import render_pdf
-        from storage.outfile import check_target, ledger_files, write_output
-        from storage.sheets import export_sheets
 
         call = self.app.call_from_thread
-        # The command line's rule (export --out, --force), in the form's words.
-        rule = {"force": overwrite, "protected": ledger_files(self.ledger.engine.url),
-                "field": OUT_FIELD, "overwrite": OVERWRITE}
         try:
             out = output_path(out_text)
             t0 = time.monotonic()
@@ -401,16 +389,14 @@ class ExportsScreen(LedgerScreen):
                 built.append(time.monotonic())
                 call(self._progress, f"drawing {sheet.meta.title} ({sheet.meta.doc_id})…")
 
-            with warnings.catch_warnings(record=True) as caught:
-                warnings.simplefilter("always")
-                # Every target is refused before the work (check_target); a pinned "today"
-                # (SOWTRACK_TODAY) is the date the sheet is printed on too.
-                written = export_sheets(
-                    self.ledger, request, out, render_pdf,
-                    check=lambda path: check_target(path, **rule),
-                    write=lambda path, data: write_output(path, data, **rule),
-                    printed_on=self.today if self.sow_app.today_given else None,
-                    progress=drawing)
+            # The command line's rule (export --out, --force), in the form's words. Every
+            # target is refused before the work (check_target); a pinned "today"
+            # (SOWTRACK_TODAY) is the date the sheet is printed on too.
+            result = write_sheet(self.ledger, WriteRequest(
+                request, out, force=overwrite,
+                printed_on=self.today if self.sow_app.today_given else None,
+                field=OUT_FIELD, overwrite=OVERWRITE), progress=drawing)
+            written = result.files
             t1, t2 = (built[0] if built else t0), time.monotonic()
             path, sheet = Path(written[0].path), written[0].sheet
         except LedgerError as exc:
@@ -424,7 +410,7 @@ class ExportsScreen(LedgerScreen):
             call(self._refused, f"could not print the sheet: {type(exc).__name__}: {exc}",
                  "failed")
             return
-        notes = [str(w.message) for w in caught if not issubclass(w.category, ResourceWarning)]
+        notes = list(result.warnings)
         if not cjk_font().embedded and not notes:
             notes.append("no TrueType CJK font: the Chinese text is not embedded")
         call(self._exported, Exported(

@@ -1,0 +1,216 @@
+"""Commands on the ledger's files and settings: ``backup``, ``restore``, ``config``, ``db``."""
+
+from __future__ import annotations
+
+import argparse
+import os
+from collections.abc import Callable
+from typing import Any
+
+from model.errors import LedgerError
+from tui.commands.common import _err, _out
+
+
+def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
+    """Its commands' parsers (in the order of ``sowtrack --help``)."""
+    p = cmd(sub, "backup", "copy a SQLite ledger into FILE, consistently, while others go on "
+                           "writing (PostgreSQL: pg_dump)",
+            "sowtrack backup ~/backups/sowtrack-2026-03-31.db\n"
+            "sowtrack --db sqlite:///team-ledger.db backup ledger-copy.db --force",
+            do_backup)
+    p.add_argument("file", metavar="FILE", help="the backup to write (a SQLite file)")
+    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
+    p = cmd(sub, "restore", "replace the SQLite ledger by a backup, in one transaction; "
+                            "refused if the ledger holds audit rows the backup lacks "
+                            "(PostgreSQL: pg_restore)",
+            "sowtrack restore ~/backups/sowtrack-2026-03-31.db\n"
+            "sowtrack restore ~/backups/sowtrack-2026-03-31.db --force   # drops newer rows",
+            do_restore)
+    p.add_argument("file", metavar="FILE", help="a backup written by `sowtrack backup`")
+    p.add_argument("--force", action="store_true",
+                   help="restore even if the ledger holds audit rows the backup lacks "
+                        "(they are lost)")
+
+    cfg = group("config", "your settings file: the database, who you are, the project",
+                "sowtrack config set db postgresql://liu_yang:secret@ledger.example.com/sowtrack\n"
+                "sowtrack config set person liu.yang\n"
+                "sowtrack log --task T2 --hours 7.5")
+    gsub = cfg.add_subparsers(dest="what", metavar="ACTION", required=True)
+    keys_help = "db (the --db URL), person (the --as person) or project (the --project code)"
+    p = cmd(gsub, "set", "set a key in the config file, keeping the others",
+            "sowtrack config set person liu.yang\n"
+            "sowtrack config set db postgresql://liu_yang:secret@ledger.example.com/sowtrack",
+            do_config_set)
+    p.add_argument("key", metavar="KEY", help=keys_help)
+    p.add_argument("value", metavar="VALUE")
+    p = cmd(gsub, "get", "print one key's value, or every key and the file's path",
+            "sowtrack config get\nsowtrack config get person", do_config_get)
+    p.add_argument("key", nargs="?", metavar="KEY", help=keys_help)
+    p = cmd(gsub, "unset", "remove a key from the config file",
+            "sowtrack config unset project", do_config_unset)
+    p.add_argument("key", metavar="KEY", help=keys_help)
+    cmd(gsub, "path", "print where the config file is (SOWTRACK_CONFIG, else your config "
+                      "directory)", "sowtrack config path", do_config_path)
+
+    dbp = group("db", "the ledger's database schema: status, upgrade",
+                "sowtrack db status\nsowtrack --db postgresql://sowtrack_owner@ledger.example.com/"
+                "sowtrack db upgrade")
+    dsub = dbp.add_subparsers(dest="what", metavar="ACTION", required=True)
+    cmd(dsub, "status", "show the database, its schema revision and the pending migrations "
+                        "(changes nothing)", "sowtrack db status", do_db_status)
+    cmd(dsub, "upgrade", "apply the pending migrations (on PostgreSQL, as the database owner)",
+        "sowtrack --db postgresql://sowtrack_owner@ledger.example.com/sowtrack db upgrade",
+        do_db_upgrade)
+
+
+def _shown_value(key: str, value: str) -> str:
+    """A config value as printed in a listing: a db URL with its password hidden."""
+    if key == "db":
+        from sqlalchemy import make_url
+
+        try:
+            return make_url(value).render_as_string(hide_password=True)
+        except Exception:  # noqa: BLE001 - shown as stored
+            return value
+    return value
+
+
+def do_config_set(args: argparse.Namespace) -> int:
+    from storage.config import set_value
+
+    path = set_value(args.key, args.value)
+    _out(f"{args.key} = {_shown_value(args.key, args.value)}  (in {path})")
+    _config_overridden(args.key)
+    return 0
+
+
+def _config_overridden(key: str) -> None:
+    from storage.config import ENV
+
+    if os.environ.get(ENV[key]):
+        _err(f"note: {ENV[key]} is set in your environment and wins over the config file's "
+             f"{key}")
+
+
+def do_config_get(args: argparse.Namespace) -> int:
+    from storage.config import KEYS, check_key, config_path, load_config
+
+    path = config_path()
+    if args.key:
+        check_key(args.key)
+        value = getattr(load_config(path), args.key)
+        if value is None:
+            raise LedgerError(f"config: {args.key} is not set (in {path})")
+        _out(value)
+        _config_overridden(args.key)
+        return 0
+    config = load_config(path)
+    _out(f"# {path}" + ("" if path.exists() else " (does not exist yet)"))
+    for key in KEYS:
+        value = getattr(config, key)
+        _out(f"{key} = {_shown_value(key, value)}" if value is not None
+             else f"# {key} is not set")
+    return 0
+
+
+def do_config_unset(args: argparse.Namespace) -> int:
+    from storage.config import config_path, unset_value
+
+    if unset_value(args.key):
+        _out(f"{args.key} removed from {config_path()}")
+    else:
+        _out(f"{args.key} was not set in {config_path()}")
+    return 0
+
+
+def do_config_path(args: argparse.Namespace) -> int:
+    from storage.config import config_path
+
+    _out(str(config_path()))
+    return 0
+
+
+def _db_url(args: argparse.Namespace) -> tuple[str, str]:
+    """The ledger's URL and where it came from: a flag, the environment, the config file."""
+    from storage.config import setting
+    from storage.db import default_url
+
+    url, source = setting("db", args.db)
+    return (url, source) if url else (default_url(), "the default")
+
+
+def do_db_status(args: argparse.Namespace) -> int:
+    from storage.db import schema_status
+
+    url, source = _db_url(args)
+    st = schema_status(url)
+    _out(f"database  {st.url}  (from {source})")
+    _out(f"backend   {st.backend}")
+    if st.newer:
+        _out(f"schema    {st.current}: newer than this sowtrack; upgrade sowtrack")
+    else:
+        _out(f"schema    {st.current or 'empty'}")
+    _out(f"sowtrack  {st.head}")
+    if st.newer:
+        return 0
+    if not st.pending:
+        _out("pending   none: up to date")
+        return 0
+    for i, (rev, message) in enumerate(st.pending):
+        _out(f"{'pending' if i == 0 else '':<9} {rev}  {message}")
+    if st.current is None:
+        _out("the first command creates the schema, or `sowtrack db upgrade`")
+    elif st.backend == "sqlite":
+        _out("applied the next time sowtrack opens this file, or now with `sowtrack db upgrade`")
+    else:
+        _out("apply them with `sowtrack db upgrade`, as the database owner")
+    return 0
+
+
+def do_db_upgrade(args: argparse.Namespace) -> int:
+    from sqlalchemy import make_url
+    from sqlalchemy.exc import DBAPIError
+
+    from storage.db import ledger_url, make_engine, migrate
+
+    url = ledger_url(args.db, create=True)
+    shown = make_url(url).render_as_string(hide_password=True)
+    engine = make_engine(url)
+    try:
+        before, after = migrate(engine, upgrade=True)
+    except DBAPIError as exc:
+        if getattr(exc.orig, "sqlstate", None) != "42501":  # insufficient_privilege
+            raise
+        raise LedgerError(f"db upgrade: the login role {make_url(url).username!r} may not "
+                          "change the schema; run it as the database owner "
+                          f"({str(exc.orig).strip().splitlines()[0]})") from None
+    finally:
+        engine.dispose()
+    if before == after:
+        _out(f"{shown}: schema {after}, up to date")
+    else:
+        _out(f"{shown}: schema {before or 'empty'} → {after}")
+    return 0
+
+
+def do_backup(args: argparse.Namespace) -> int:
+    from storage.backup import backup
+    from storage.db import ledger_url
+
+    r = backup(ledger_url(args.db, create=False), args.file, args.force)
+    newest = f", newest {r.newest:%Y-%m-%d %H:%M} UTC" if r.newest else ""
+    _out(f"wrote {args.file}: {r.entries} entries, {r.audit_rows} audit rows{newest}")
+    return 0
+
+
+def do_restore(args: argparse.Namespace) -> int:
+    from storage.backup import restore
+    from storage.db import ledger_url
+
+    r = restore(ledger_url(args.db, create=True), args.file, args.force)
+    if r.lost:
+        span = (f"on {r.lost_first}" if r.lost_first == r.lost_last
+                else f"from {r.lost_first} to {r.lost_last}")
+        _err(f"warning: --force: {r.lost} audit row(s) written {span} were dropped")
+    _out(f"restored {args.file}: {r.entries} entries, {r.audit_rows} audit rows")
+    return 0

@@ -1,0 +1,51 @@
+"""Commands: blockers: ``blocker add|resolve|list``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from tui.commands.common import _ledger, _out
+from tui.text import table
+
+
+def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
+    """Its commands' parsers (in the order of ``sowtrack --help``)."""
+    blk = group("blocker", "blockers: add, resolve, list",
+                "sowtrack blocker add --title 'VPN not granted' --party client")
+    bsub = blk.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = cmd(bsub, "add", "record a blocker; prints its id (B-001, ...)",
+            "sowtrack blocker add --title 'Test environment access not granted' --party client",
+            do_blocker_add)
+    p.add_argument("--title", required=True, metavar="T")
+    p.add_argument("--party", required=True, metavar="client|vendor",
+                   help="the party that owns (caused) the blocker")
+    p.add_argument("--on", metavar="D", help="when it was raised (default today)")
+    p.add_argument("--task", metavar="T", help="the task it blocks")
+    p = cmd(bsub, "resolve", "resolve a blocker", "sowtrack blocker resolve B-001 --on 2026-03-05",
+            do_blocker_resolve)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--on", metavar="D", help="when it was resolved (default today)")
+    p = cmd(bsub, "list", "list blockers with their age in working days",
+            "sowtrack blocker list", do_blocker_list)
+
+
+def do_blocker_add(args: argparse.Namespace) -> int:
+    b = _ledger(args).add_blocker(args.title, args.party, args.on, args.task)
+    _out(b.number)
+    return 0
+
+
+def do_blocker_resolve(args: argparse.Namespace) -> int:
+    b = _ledger(args).resolve_blocker(args.id, args.on)
+    _out(f"{b.number} resolved on {b.resolved_on} after {b.age_days} working day(s)")
+    return 0
+
+
+def do_blocker_list(args: argparse.Namespace) -> int:
+    rows = _ledger(args).blockers()
+    _out(table(["id", "party", "raised", "resolved", "days", "task", "title"],
+               [[b.number, b.party, b.raised_on, b.resolved_on or "open", b.age_days,
+                 b.task or "", b.title] for b in rows], right=[4]))
+    return 0

@@ -1,0 +1,127 @@
+"""Commands: change requests: ``cr new|edit|sign|withdraw|list|show``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from model import rules
+from tui.commands.common import _ledger, _out
+from tui.text import fmt_pd, table
+
+
+def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
+    """Its commands' parsers (in the order of ``sowtrack --help``)."""
+    crp = group("cr", "change requests: new, edit, sign, withdraw, list, show",
+                "sowtrack --as zhang.wei cr new --title 'Second OCR engine' --delta expert=3")
+    csub = crp.add_subparsers(dest="what", metavar="ACTION", required=True)
+    p = cmd(csub, "new", "raise a change request; prints its id (CR-001, ...)",
+            "sowtrack --as zhang.wei cr new --title 'Add fraud-risk hints' --delta senior=5 "
+            "--quota prompt-rounds=1", do_cr_new)
+    p.add_argument("--title", required=True, metavar="T")
+    p.add_argument("--reason", default="", metavar="R")
+    p.add_argument("--delta", action="append", default=[], metavar="GRADE=PD",
+                   help="person-days added (or removed, negative) at a grade; repeatable")
+    p.add_argument("--quota", action="append", default=[], metavar="KEY=N",
+                   help="quota limit change; repeatable")
+    p.add_argument("--end", metavar="D", help="the new end date")
+    p.add_argument("--on", metavar="D", help="when it was raised (default today)")
+    p = cmd(csub, "edit", "change an unsigned change request",
+            "sowtrack cr edit CR-002 --delta expert=4", do_cr_edit)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--title", metavar="T")
+    p.add_argument("--reason", metavar="R")
+    p.add_argument("--delta", action="append", metavar="GRADE=PD")
+    p.add_argument("--quota", action="append", metavar="KEY=N")
+    p.add_argument("--end", metavar="D")
+    p = cmd(csub, "sign", "sign a change request as --as; prints its status",
+            "sowtrack --as li.na cr sign CR-001 --on 2026-03-06", do_cr_sign)
+    p.add_argument("id", metavar="ID")
+    p.add_argument("--on", metavar="D", help="the date of the (paper) signature")
+    p = cmd(csub, "withdraw", "withdraw a change request that is not yet effective",
+            "sowtrack --as zhang.wei cr withdraw CR-002", do_cr_withdraw)
+    p.add_argument("id", metavar="ID")
+    cmd(csub, "list", "list change requests", "sowtrack cr list", do_cr_list)
+    p = cmd(csub, "show", "show one change request with its signatures",
+            "sowtrack cr show CR-001", do_cr_show)
+    p.add_argument("id", metavar="ID")
+
+
+def _cr_args(args: argparse.Namespace) -> tuple[dict | None, dict | None]:
+    from storage.services import parse_assignments
+
+    deltas = parse_assignments(args.delta, "--delta") if args.delta is not None else None
+    quotas = parse_assignments(args.quota, "--quota") if args.quota is not None else None
+    return deltas, quotas
+
+
+def do_cr_new(args: argparse.Namespace) -> int:
+    deltas, quotas = _cr_args(args)
+    cr = _ledger(args).new_cr(args.title, args.reason, deltas, quotas, args.end, args.on)
+    _out(cr.number)
+    return 0
+
+
+def do_cr_edit(args: argparse.Namespace) -> int:
+    deltas, quotas = _cr_args(args)
+    cr = _ledger(args).edit_cr(args.id, title=args.title, reason=args.reason, deltas=deltas,
+                               quota_deltas=quotas, new_end=args.end)
+    _out(f"{cr.number} updated")
+    return 0
+
+
+def _cr_status(cr: Any) -> str:
+    if cr.status == rules.DOC_EFFECTIVE:
+        return f"effective since {cr.effective_on}"
+    if cr.status == rules.DOC_SIGNING:
+        signed = {s.party for s in cr.signatures}
+        waiting = [p for p in rules.PARTIES if p not in signed]
+        return f"pending: signed by {', '.join(sorted(signed))}, waiting for {', '.join(waiting)}"
+    if cr.status == rules.DOC_OPEN:
+        return "pending: no signature yet"
+    return cr.status
+
+
+def do_cr_sign(args: argparse.Namespace) -> int:
+    cr = _ledger(args).sign_cr(args.id, args.on)
+    _out(f"{cr.number}: {_cr_status(cr)}")
+    return 0
+
+
+def do_cr_withdraw(args: argparse.Namespace) -> int:
+    cr = _ledger(args).withdraw_cr(args.id)
+    _out(f"{cr.number}: withdrawn")
+    return 0
+
+
+def _deltas(cr: Any) -> str:
+    parts = [f"{g}{'+' if v >= 0 else ''}{fmt_pd(rules.pd_of_milli(v))}" for g, v in cr.deltas]
+    parts += [f"{k}{'+' if v >= 0 else ''}{v}" for k, v in cr.quota_deltas]
+    if cr.new_end:
+        parts.append(f"end→{cr.new_end}")
+    return " ".join(parts)
+
+
+def do_cr_list(args: argparse.Namespace) -> int:
+    rows = _ledger(args).change_requests()
+    shown = {rules.DOC_OPEN: "pending", rules.DOC_SIGNING: "pending",
+             rules.DOC_EFFECTIVE: "effective", rules.DOC_WITHDRAWN: "withdrawn"}
+    _out(table(["id", "raised", "status", "changes", "signed by", "title"],
+               [[c.number, c.raised_on, shown[c.status], _deltas(c),
+                 ", ".join(f"{s.person} ({s.party}) {s.on}" for s in c.signatures), c.title]
+                for c in rows]))
+    return 0
+
+
+def do_cr_show(args: argparse.Namespace) -> int:
+    c = _ledger(args).change_request(args.id)
+    _out(f"{c.number}  {c.title}")
+    _out(f"raised     {c.raised_on} by {c.raised_by or '-'}")
+    _out(f"reason     {c.reason or '-'}")
+    _out(f"changes    {_deltas(c) or '-'}")
+    _out(f"status     {_cr_status(c)}")
+    for s in c.signatures:
+        _out(f"signed     {s.on}  {s.name} ({s.person}, {s.party} {s.role})  "
+             f"sha256 {s.digest[:16]}…")
+    return 0

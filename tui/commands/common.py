@@ -1,0 +1,46 @@
+"""What every command uses: the ledger the flags name, the pinned today, output."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from datetime import date
+from pathlib import Path
+from typing import Any
+
+
+def _ledger(args: argparse.Namespace, create: bool = False):  # type: ignore[no-untyped-def]
+    """The ledger named by the flags, else the environment, else the config file.
+
+    A SQLite file named by them that does not exist is refused, unless ``create``
+    (`init`, `demo`): only the default file is created by any command."""
+    from storage.config import setting
+    from storage.services import Ledger
+
+    return Ledger.open(args.db, setting("project", args.project)[0],
+                       setting("person", args.actor)[0], create=create)
+
+
+def pinned_today() -> date | None:
+    """``SOWTRACK_TODAY`` as a date (the app's today and the sheets' printed-on date),
+    None when unset; a value that is not a date is refused, naming the variable."""
+    from storage.sowfile import parse_date
+
+    raw = os.environ.get("SOWTRACK_TODAY")
+    return None if raw is None else parse_date(raw, "SOWTRACK_TODAY")
+
+
+def _out(text: str = "") -> None:
+    print(text)
+
+
+def _err(text: str) -> None:
+    print(text, file=sys.stderr)
+
+
+def ledger_protected(ledger: Any) -> tuple[Path, ...]:
+    """The files of ``ledger`` that no export or backup may write (see storage.outfile)."""
+    from storage.outfile import ledger_files
+
+    return ledger_files(ledger.engine.url)

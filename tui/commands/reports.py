@@ -1,0 +1,96 @@
+"""Commands: reports: ``report summary|burndown``, and the status with no command."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Callable
+from typing import Any
+
+from model import rules
+from tui.commands.common import _ledger, _out, pinned_today
+from tui.text import fmt_money, fmt_pd, table
+
+
+def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
+    """Its commands' parsers (in the order of ``sowtrack --help``)."""
+    rep = group("report", "summary and burn-down",
+                "sowtrack report summary --as-of 2026-03-10 --json")
+    rsub = rep.add_subparsers(dest="what", metavar="REPORT", required=True)
+    for name, func, help in (("summary", do_summary,
+                              "budget, consumed and remaining PD by grade, cost, overtime, "
+                              "blocked days, forecast, quotas, change requests"),
+                             ("burndown", do_burndown, "one row per working day, start to end")):
+        p = cmd(rsub, name, help, f"sowtrack report {name} --as-of 2026-03-10 --json", func)
+        p.add_argument("--as-of", metavar="D", help="default: today in the project's time zone")
+        p.add_argument("--json", action="store_true", help="machine-readable output")
+
+
+def do_summary(args: argparse.Namespace) -> int:
+    ledger = _ledger(args)
+    s = ledger.summary(args.as_of)
+    if args.json:
+        _out(json.dumps(s.to_json(), ensure_ascii=False, indent=1))
+        return 0
+    _out(render_summary(s, ledger.project().title))
+    return 0
+
+
+def render_summary(s: rules.Summary, title: str) -> str:
+    """The human form of ``report summary``."""
+    lines = [f"{s.code}  {title}", f"as of {s.as_of}   end {s.end}   working days "
+             f"{s.working_days_elapsed} of {s.working_days_total}", ""]
+    rows = [[g.grade, rules.GRADE_LABELS_ZH.get(g.grade, ""), fmt_pd(g.budget_pd),
+             fmt_pd(g.consumed_pd), fmt_pd(g.remaining_pd)] for g in s.by_grade]
+    rows.append(["total", "合计", fmt_pd(s.budget_pd), fmt_pd(s.consumed_pd),
+                 fmt_pd(s.remaining_pd)])
+    lines.append(table(["grade", "职级", "budget PD", "consumed PD", "remaining PD"], rows,
+                       right=[2, 3, 4]))
+    lines += ["",
+              f"overtime      {fmt_pd(s.overtime_pd)} PD (included in consumed)",
+              f"cost          {fmt_money(s.consumed_cost)} of {fmt_money(s.budget_cost)} "
+              f"{s.currency}",
+              f"blocked days  client {s.blocked_days.get('client', 0)}, "
+              f"vendor {s.blocked_days.get('vendor', 0)}",
+              f"forecast end  {s.forecast_end or 'none (no recent burn, or over 100 years out)'}"
+              + (f"  ({'after' if s.forecast_end > s.end else 'on or before'} the end "
+                 f"{s.end})" if s.forecast_end else ""),
+              "change requests  effective: " + (", ".join(s.effective_changes) or "-")
+              + "   pending: " + (", ".join(s.pending_changes) or "-")]
+    if s.quotas:
+        lines.append("quotas        " + ", ".join(f"{k} {used}/{limit}"
+                                                  for k, _, limit, used in s.quotas))
+    return "\n".join(lines)
+
+
+def do_burndown(args: argparse.Namespace) -> int:
+    ledger = _ledger(args)
+    rows = ledger.burndown(args.as_of)
+    if args.json:
+        _out(json.dumps({"project": ledger.project().code,
+                         "series": [r.to_json() for r in rows]}, ensure_ascii=False, indent=1))
+        return 0
+    _out(table(["date", "budget PD", "consumed PD", "remaining PD", "ideal PD"],
+               [[r.on, fmt_pd(r.budget_pd), fmt_pd(r.consumed_pd), fmt_pd(r.remaining_pd),
+                 fmt_pd(r.ideal_pd)] for r in rows], right=[1, 2, 3, 4]))
+    return 0
+
+
+def do_status(args: argparse.Namespace) -> int:
+    """No command: the full-screen TUI on a terminal, else (piped) a short status."""
+    ledger = _ledger(args)
+    today = pinned_today()
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from tui.app import run_tui
+
+        ledger.project()  # refuse here, in one line, if there is no project to show
+        run_tui(ledger, today)
+        return 0
+    s = ledger.summary(today)
+    _out(render_summary(s, ledger.project().title))
+    open_blockers = [b for b in ledger.blockers() if b.resolved_on is None]
+    if open_blockers:
+        _out("open blockers " + "; ".join(f"{b.number} ({b.party}, {b.age_days} d) {b.title}"
+                                          for b in open_blockers))
+    return 0

@@ -1,0 +1,47 @@
+"""Commands: create a project: ``init`` from a SOW file, ``demo``."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from tui.commands.common import _err, _ledger, _out
+
+
+def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
+    """Its commands' parsers (in the order of ``sowtrack --help``)."""
+    p = cmd(sub, "init", "create a project from a SOW file", "sowtrack init sow.toml", do_init)
+    p.add_argument("file", metavar="FILE.toml")
+
+    p = cmd(sub, "demo", "create a realistic demo project: a five-grade team 13 weeks into a "
+                         "20-week SOW",
+            "sowtrack demo", do_demo)
+    p.add_argument("--today", metavar="D", help="build the demo as if today were D (YYYY-MM-DD)")
+
+
+def do_init(args: argparse.Namespace) -> int:
+    from storage.sowfile import load_sow
+
+    spec = load_sow(args.file)
+    ledger = _ledger(args, create=True)
+    view = ledger.init_project(spec)
+    ledger.project_code = view.code
+    warning = ledger.calendar_warning()
+    if warning:
+        _err(warning)
+    _out(f"created project {view.code}: {view.start}..{view.end}, "
+         f"{len(spec.people)} people, {len(spec.tasks)} tasks")
+    return 0
+
+
+def do_demo(args: argparse.Namespace) -> int:
+    from storage.demo import build_demo
+
+    ledger = _ledger(args, create=True)
+    code, created = build_demo(ledger, args.today)
+    if created:
+        _out(f"created demo project {code}")
+    else:
+        _out(f"demo project {code} already exists; left as it is")
+    return 0
