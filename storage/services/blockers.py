@@ -12,7 +12,6 @@ from model.errors import LedgerError
 from model.permissions import Action
 from model.views import BlockerView
 from storage import records
-from storage.db import reading, writing
 from storage.services.core import LedgerBase, parse_on
 
 
@@ -25,7 +24,7 @@ class BlockersMixin(LedgerBase):
             raise LedgerError(f"--party: {party!r} is not one of {', '.join(rules.PARTIES)}")
         if not title.strip():
             raise LedgerError("--title: must not be empty")
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             me = self._permit(s, project, Action.BLOCKER)
@@ -44,7 +43,7 @@ class BlockersMixin(LedgerBase):
             return self._blocker_view(project, b, self._today(project.timezone))
 
     def resolve_blocker(self, number: str, on: str | date | None = None) -> BlockerView:
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             me = self._permit(s, project, Action.BLOCKER)
@@ -71,7 +70,7 @@ class BlockersMixin(LedgerBase):
                            b.task.code if b.task else None, age)
 
     def blockers(self, as_of: date | None = None) -> list[BlockerView]:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             day = as_of or self._today(project.timezone)
             return [self._blocker_view(project, b, day) for b in s.scalars(

@@ -16,7 +16,6 @@ from model.errors import LedgerError
 from model.permissions import Action
 from model.views import ChangeView
 from storage import records
-from storage.db import reading, writing
 from storage.services.core import LedgerBase, parse_on
 from storage.sowfile import MAX_QUOTA, MAX_SOW_YEARS, latest_end
 
@@ -106,7 +105,7 @@ class ChangesMixin(LedgerBase):
         """Raise a change request (unsigned; no effect until both parties sign)."""
         if not title.strip():
             raise LedgerError("--title: must not be empty")
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             raiser = self._acting(s, project, Action.CHANGE)
@@ -134,7 +133,7 @@ class ChangesMixin(LedgerBase):
                 quota_deltas: Mapping[str, Any] | None = None,
                 new_end: str | date | None = None) -> ChangeView:
         """Edit an unsigned CR; a signed one is frozen (withdraw it and raise a new one)."""
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._acting(s, project, Action.CHANGE)
@@ -164,7 +163,7 @@ class ChangesMixin(LedgerBase):
 
     def sign_cr(self, number: str, on: str | date | None = None) -> ChangeView:
         """Sign a CR as the acting person; it takes effect on its last required signature."""
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             cr = self._cr(s, project, number)
@@ -177,7 +176,7 @@ class ChangesMixin(LedgerBase):
             return self._change_view(s, project, cr)
 
     def withdraw_cr(self, number: str) -> ChangeView:
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._acting(s, project, Action.CHANGE)
@@ -204,12 +203,12 @@ class ChangesMixin(LedgerBase):
             signatures=self._signature_views(s, "cr", cr.id))
 
     def change_requests(self) -> list[ChangeView]:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             return [self._change_view(s, project, cr) for cr in self._changes(s, project)]
 
     def change_request(self, number: str) -> ChangeView:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             return self._change_view(s, project, self._cr(s, project, number))
 
@@ -217,7 +216,7 @@ class ChangesMixin(LedgerBase):
         """The effective CRs in the order they took effect: by effective date, then by
         the signature that made each effective (its last signature row: ids follow the
         order of signing, so two CRs signed the same day keep their order)."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             rows = s.execute(
                 select(ChangeRequest.number, ChangeRequest.effective_on,
@@ -232,7 +231,7 @@ class ChangesMixin(LedgerBase):
 
     def change_content(self, number: str) -> dict[str, Any]:
         """The canonical content a CR's signatures cover (its printed form's too)."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             return records.change_content(project, self._cr(s, project, number))
 

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import getpass
 import os
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from typing import Any, Self
 
@@ -23,7 +26,7 @@ from model.entities import Acceptance, Period, Person, Project, Task
 from model.errors import LedgerError
 from model.permissions import Action, Actor, require
 from storage.audit import AuditWriter
-from storage.db import open_engine
+from storage.db import open_engine, reading, writing
 from storage.sowfile import parse_date
 
 
@@ -53,6 +56,8 @@ class LedgerBase:
         self._role: str | None = None
         self._owner: bool | None = None
         self._facts_cache: tuple[Any, rules.LedgerFacts] | None = None
+        #: per thread (the TUI's workers share a ledger): the session of an open snapshot()
+        self._snapshot = threading.local()
 
     @classmethod
     def open(cls, url: str | None = None, project: str | None = None,
@@ -60,6 +65,57 @@ class LedgerBase:
         """Open (and migrate) the database at ``url`` / $SOWTRACK_DB / the default; a named
         SQLite file that does not exist is created only when ``create``."""
         return cls(open_engine(url, create=create), project, actor)
+
+    def acting_as(self, person: str | None) -> Self:
+        """This ledger acting for ``person`` (None: whoever the login role is bound to, else
+        the operator): a new ledger on the same engine, project and pinned today, starting
+        with this one's caches. This one is unchanged; an ``--as`` it may not use is
+        refused by its first action, as any ledger's."""
+        return self._with(self.project_code, person)
+
+    def for_project(self, code: str | None) -> Self:
+        """This ledger on project ``code`` (None: the only project of the database), acting
+        for the same person: a new ledger; this one is unchanged."""
+        return self._with(code, self.actor)
+
+    def _with(self, project: str | None, actor: str | None) -> Self:
+        other = type(self)(self.engine, project, actor, self.pinned_today)
+        # The login role and whether it owns the database are the engine's; the facts are
+        # keyed by project and audit head: each stays true for the new ledger.
+        other._role, other._owner = self._role, self._owner
+        other._facts_cache = self._facts_cache
+        return other
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Self]:
+        """Inside the block, every read of this ledger in this thread comes from one read
+        transaction: a screen's figures all from one state of the ledger, whatever another
+        connection commits meanwhile. Writes are refused inside (they would not be seen);
+        a snapshot inside another is the outer one."""
+        if getattr(self._snapshot, "session", None) is not None:
+            yield self
+            return
+        with reading(self.engine) as s:
+            if self.engine.dialect.name == "postgresql":
+                # READ COMMITTED, the default, takes a new snapshot for every statement;
+                # REPEATABLE READ keeps the first one until the transaction ends.
+                s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            self._snapshot.session = s
+            try:
+                yield self
+            finally:
+                self._snapshot.session = None
+
+    def _reading(self) -> AbstractContextManager[Session]:
+        """A read unit of work: the open snapshot's, else a new one."""
+        s = getattr(self._snapshot, "session", None)
+        return nullcontext(s) if s is not None else reading(self.engine)
+
+    def _writing(self) -> AbstractContextManager[Session]:
+        """A write unit of work; refused inside a snapshot (a programming error)."""
+        if getattr(self._snapshot, "session", None) is not None:
+            raise RuntimeError("Ledger: a write inside snapshot(), whose reads would not see it")
+        return writing(self.engine)
 
     def _project(self, s: Session) -> Project:
         if self.project_code:

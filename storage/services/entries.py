@@ -18,7 +18,6 @@ from model.permissions import Action, allowed, require
 from model.usertext import check_text
 from model.views import EntryView
 from storage import records
-from storage.db import reading, writing
 from storage.services.core import MAX_ROW_ID, LedgerBase, parse_on
 from storage.sowfile import EntryFile, EntryRow, parse_date
 
@@ -52,7 +51,7 @@ class EntriesMixin(LedgerBase):
             person: str | None = None, note: str = "") -> EntryView:
         """One time entry; ``person`` defaults to the acting person, ``on`` to their today."""
         minutes = rules.hours_to_minutes(hours, "--hours")
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             actor, me = self._actor(s, project)
@@ -92,7 +91,7 @@ class EntriesMixin(LedgerBase):
     def edit_entry(self, entry_id: int, *, task: str | None = None, hours: str | None = None,
                    on: str | date | None = None, note: str | None = None) -> EntryView:
         """Change an entry; both its old and its new date must be outside signed periods."""
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             e = self._entry(s, project, entry_id)
@@ -118,7 +117,7 @@ class EntriesMixin(LedgerBase):
             return self._entry_view(e)
 
     def delete_entry(self, entry_id: int) -> None:
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             e = self._entry(s, project, entry_id)
@@ -132,7 +131,7 @@ class EntriesMixin(LedgerBase):
                 person: str | None = None, limit: int | None = None,
                 offset: int = 0) -> list[EntryView]:
         """Entries by date then id, optionally a window (the TUI pages through them)."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             q = (select(TimeEntry).where(TimeEntry.project_id == project.id)
                  .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task))
@@ -155,7 +154,7 @@ class EntriesMixin(LedgerBase):
         before is refused unless ``again``, and the import is recorded in the audit log
         (entity ``import``, ref the SHA-256) in the same transaction as its entries."""
         problems = list(problems)
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             actor, _ = self._actor(s, project)
@@ -278,7 +277,7 @@ class EntriesMixin(LedgerBase):
     def entries_after(self, after: tuple[date, int] | None, limit: int,
                       person: str | None = None) -> list[EntryView]:
         """The next ``limit`` entries after (date, id): keyset paging for huge ledgers."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             q = (select(TimeEntry).where(TimeEntry.project_id == project.id)
                  .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task))
@@ -291,7 +290,7 @@ class EntriesMixin(LedgerBase):
             return [self._entry_view(e) for e in s.scalars(q)]
 
     def entry_count(self) -> int:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             return int(s.execute(select(func.count()).select_from(TimeEntry)
                                  .where(TimeEntry.project_id == project.id)).scalar() or 0)

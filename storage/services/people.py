@@ -9,7 +9,6 @@ from model.entities import Person
 from model.errors import LedgerError
 from model.permissions import Action
 from model.views import PersonView
-from storage.db import reading, writing
 from storage.services.core import LedgerBase
 
 
@@ -17,7 +16,7 @@ class PeopleMixin(LedgerBase):
     """The team, the rate card, grades and login roles."""
 
     def people(self) -> list[PersonView]:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             rates = {r.grade: r.day_rate_minor for r in project.rates}
             return [PersonView(p.key, p.name, p.party, p.role, p.grade, p.location,
@@ -27,14 +26,14 @@ class PeopleMixin(LedgerBase):
 
     def rates(self) -> dict[str, int]:
         """The rate card: day rate per grade in minor units (hundredths)."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return {r.grade: r.day_rate_minor for r in self._project(s).rates}
 
     def change_grade(self, person: str, grade: str) -> PersonView:
         """Promote or re-grade a person; past entries keep the grade they were charged at."""
         if grade not in rules.GRADES:
             raise LedgerError(f"--grade: {grade!r} is not a grade ({', '.join(rules.GRADES)})")
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._permit(s, project, Action.PLAN)
@@ -51,7 +50,7 @@ class PeopleMixin(LedgerBase):
         """(kind of actor, the acting person or None for the operator, login role or None).
 
         Refuses, like any write would, an ``--as`` that this connection may not use."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             actor, person = self._actor(s, project)
             role = self._login_role(s)
@@ -62,7 +61,7 @@ class PeopleMixin(LedgerBase):
         """Bind ``person`` to the PostgreSQL login role ``role`` (None: unbind)."""
         if role is not None and not role.strip():
             raise LedgerError("ROLE: must not be empty")
-        with writing(self.engine) as s:
+        with self._writing() as s:
             if not self._db_owner(s):  # checked first: the database refuses it anyway
                 raise LedgerError(f"person {'bind' if role else 'unbind'}: only the database "
                                   f"owner binds people to login roles")

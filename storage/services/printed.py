@@ -12,7 +12,6 @@ from model.errors import LedgerError
 from model.sheets import revision_of
 from storage import records
 from storage.audit import chain_head as audit_chain_head
-from storage.db import reading, writing
 from storage.services.core import LedgerBase
 
 
@@ -21,19 +20,19 @@ class PrintedMixin(LedgerBase):
 
     def ledger_version(self) -> int:
         """The project's audit rows so far: a printed sheet's version."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             return int(s.execute(select(func.count()).select_from(AuditEvent).where(
                 AuditEvent.project_code == project.code)).scalar() or 0)
 
     def chain_head(self) -> tuple[int, str] | None:
         """The audit chain's head (newest row id, its hash): what a printed sheet carries."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return audit_chain_head(s)
 
     def audit_hash(self, row_id: int) -> str | None:
         """The hash of audit row ``row_id``, or None when the ledger has no such row."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return s.execute(select(AuditEvent.hash).where(AuditEvent.id == row_id)).scalar()
 
     @staticmethod
@@ -45,7 +44,7 @@ class PrintedMixin(LedgerBase):
     def printed_revisions(self, doc_id: str) -> list[tuple[int, str, date]]:
         """(revision, digest, first printed on) of every content printed under ``doc_id``,
         oldest first."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return [(r.revision, r.digest, r.printed_on)
                     for r in self._revisions(s, self._project(s), doc_id)]
 
@@ -57,7 +56,7 @@ class PrintedMixin(LedgerBase):
         may record it, on an accepted (read-only) ledger too: it is document control, not
         a fact of the ledger. On PostgreSQL a login role bound to nobody only reads.
         """
-        with reading(self.engine) as s:
+        with self._reading() as s:
             known = [r.revision for r in self._revisions(s, self._project(s), doc_id)
                      if r.digest == digest]
         if known:
@@ -71,7 +70,7 @@ class PrintedMixin(LedgerBase):
                               f"revision cannot be recorded: {exc}") from None
 
     def _record_printed(self, doc_id: str, digest: str, printed_on: date) -> int:
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             actor, me = self._actor(s, project)
             if actor.unbound_role is not None:

@@ -10,7 +10,6 @@ from model.errors import LedgerError
 from model.permissions import Action
 from model.views import QuotaView
 from storage import records
-from storage.db import reading, writing
 from storage.services.core import LedgerBase, parse_on
 
 
@@ -22,7 +21,7 @@ class QuotasMixin(LedgerBase):
         """Record ``n`` uses of a quota; refused beyond its limit as of that date."""
         if n < 1:
             raise LedgerError(f"--n: must be at least 1, got {n}")
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             me = self._permit(s, project, Action.QUOTA)
@@ -50,7 +49,7 @@ class QuotasMixin(LedgerBase):
             return QuotaView(quota.key, quota.title, limit, used + n)
 
     def quotas(self, as_of: date | None = None) -> list[QuotaView]:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             day = as_of or self._today(project.timezone)
             changes = [self._change_fact(cr) for cr in self._changes(s, project)]

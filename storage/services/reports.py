@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 
 from model import rules
 from model.entities import AuditEvent, Blocker, Person, Project, TimeEntry
-from storage.db import reading
 from storage.services.core import LedgerBase, parse_on
 
 
@@ -19,13 +18,13 @@ class ReportsMixin(LedgerBase):
 
     def calendar(self) -> tuple[rules.Calendar, date, date]:
         """(calendar, start, current end) of the project."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             return self._calendar(project), project.start, self._current_end(s, project)
 
     def alerts(self, summary: rules.Summary) -> list[rules.Alert]:
         """The dashboard's alerts for ``summary``'s as-of date."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             cal = self._calendar(project)
             last = rules.last_working_day_before(cal, project.start, summary.as_of)
@@ -80,7 +79,7 @@ class ReportsMixin(LedgerBase):
 
     def facts(self) -> rules.LedgerFacts:
         """Everything the figures are computed from, read in one transaction."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return self._facts(s, self._project(s))
 
     def as_of(self, value: str | date | None) -> date:
@@ -90,19 +89,19 @@ class ReportsMixin(LedgerBase):
         return parse_on(value, date.min, "--as-of")
 
     def summary(self, as_of: str | date | None = None) -> rules.Summary:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             day = parse_on(as_of, self._today(project.timezone), "--as-of")
             return rules.summarize(self._facts(s, project), day)
 
     def burndown(self, as_of: str | date | None = None) -> list[rules.BurndownRow]:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             day = parse_on(as_of, self._today(project.timezone), "--as-of")
             return rules.burndown(self._facts(s, project), day)
 
     def calendar_warning(self) -> str | None:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             return rules.country_warning(self._calendar(project), project.start,
                                          self._current_end(s, project))

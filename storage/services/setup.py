@@ -12,7 +12,6 @@ from model.entities import Assignment, Baseline, CalendarDay, Person, Project, Q
 from model.errors import LedgerError
 from model.views import ContractTerms, DeliverableView, ProjectView
 from storage import records
-from storage.db import reading, writing
 from storage.services.core import LedgerBase
 from storage.sowfile import AllocationSpec, PersonSpec, QuotaSpec, SowSpec, TaskSpec
 
@@ -22,7 +21,7 @@ class SetupMixin(LedgerBase):
 
     def init_project(self, spec: SowSpec) -> ProjectView:
         """Create a project from a validated SOW."""
-        with writing(self.engine) as s:
+        with self._writing() as s:
             if not self._db_owner(s):
                 raise LedgerError("init: only the database owner creates projects in a shared "
                                   "PostgreSQL ledger")
@@ -107,16 +106,16 @@ class SetupMixin(LedgerBase):
 
     def export_sow(self) -> SowSpec:
         """The project as a SOW (the signed baseline; CRs are not folded in)."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return self._sow_spec(self._project(s))
 
     def project(self) -> ProjectView:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return self._project_view(self._project(s))
 
     def deliverables(self) -> list[DeliverableView]:
         """The SOW's deliverables, in the SOW's order."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return self._deliverables(s, self._project(s))
 
     @staticmethod
@@ -126,6 +125,6 @@ class SetupMixin(LedgerBase):
                 for d in (records.deliverable_spec(row) for row in project.deliverables)]
 
     def projects(self) -> list[ProjectView]:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             rows = s.scalars(select(Project).order_by(Project.code))
             return [self._project_view(p) for p in rows]

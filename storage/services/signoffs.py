@@ -19,7 +19,6 @@ from model.sheet_acceptance import settlement
 from model.sheets import contract_content
 from model.views import SignatureView, SignoffView
 from storage import records
-from storage.db import reading, writing
 from storage.services.core import LedgerBase, parse_on
 
 
@@ -70,7 +69,7 @@ class SignoffsMixin(LedgerBase):
         d1, d2 = parse_on(first, date.min, "--from"), parse_on(last, date.min, "--to")
         if d2 < d1:
             raise LedgerError(f"--to: {d2} is before --from {d1}")
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._acting(s, project, Action.SIGN)  # before the period is written
@@ -115,7 +114,7 @@ class SignoffsMixin(LedgerBase):
 
         The client's signature records the conclusion (accepted, conditional, rejected)
         and comments; a rejected acceptance closes the document, not the project."""
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             if project.accepted_on is not None:
                 raise LedgerError(f"project {project.code} was accepted on "
@@ -150,7 +149,7 @@ class SignoffsMixin(LedgerBase):
 
     def withdraw_signoff(self, number: str) -> SignoffView:
         """Withdraw a period or the acceptance that is not yet signed by both parties."""
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             if project.accepted_on is not None:
                 raise LedgerError(f"project {project.code} was accepted on "
@@ -178,7 +177,7 @@ class SignoffsMixin(LedgerBase):
                                self._signature_views(s, kind, doc.id))
 
     def signoffs(self) -> list[SignoffView]:
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             views = [self._period_view(s, p) for p in s.scalars(
                 select(Period).where(Period.project_id == project.id).order_by(Period.first))]
@@ -205,12 +204,12 @@ class SignoffsMixin(LedgerBase):
 
     def period_content(self, first: date, last: date) -> dict[str, Any]:
         """The canonical content a period's signatures cover (a printed timesheet's too)."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return self._period_entries_content(s, self._project(s), first, last)
 
     def acceptance_content(self) -> dict[str, Any]:
         """The canonical content the acceptance's signatures cover."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return self._acceptance_content(s, self._project(s))
 
     def _acceptance_content(self, s: Session, project: Project) -> dict[str, Any]:

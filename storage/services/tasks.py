@@ -13,7 +13,6 @@ from model.errors import LedgerError
 from model.permissions import Action
 from model.views import TaskView
 from storage import records
-from storage.db import reading, writing
 from storage.services.core import LedgerBase
 
 
@@ -22,7 +21,7 @@ class TasksMixin(LedgerBase):
 
     def tasks(self) -> list[TaskView]:
         """The work breakdown with estimate, allocations and consumption."""
-        with reading(self.engine) as s:
+        with self._reading() as s:
             project = self._project(s)
             consumed = {tid: int(m) for tid, m in s.execute(
                 select(TimeEntry.task_id, func.sum(TimeEntry.minutes))
@@ -48,7 +47,7 @@ class TasksMixin(LedgerBase):
             raise LedgerError(f"priority: {priority!r} is not one of "
                               f"{', '.join(rules.PRIORITIES)}")
         milli = rules.pd_amount_to_milli(estimate, "estimate")
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._permit(s, project, Action.PLAN)
@@ -68,7 +67,7 @@ class TasksMixin(LedgerBase):
 
     def edit_task(self, code: str, *, title: str | None = None, estimate: str | None = None,
                   priority: str | None = None, status: str | None = None) -> TaskView:
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._permit(s, project, Action.PLAN)
@@ -101,7 +100,7 @@ class TasksMixin(LedgerBase):
 
     def set_allocation(self, task: str, person: str, pd: str | None) -> TaskView:
         """Assign ``person`` to ``task`` with ``pd`` planned PD; ``pd`` None unassigns."""
-        with writing(self.engine) as s:
+        with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._permit(s, project, Action.PLAN)

@@ -10,7 +10,6 @@ from sqlalchemy.orm import Session
 from model import rules
 from model.entities import Acceptance, Period, Project
 from storage import records
-from storage.db import reading
 from storage.services.core import LedgerBase
 
 
@@ -23,7 +22,7 @@ class VerifyMixin(LedgerBase):
         against its document. Returns (rows checked, problems)."""
         from storage.verify import verify_ledger
 
-        with reading(self.engine) as s:
+        with self._reading() as s:
             return verify_ledger(self.engine, s, self._signed_contents)
 
     def _signed_contents(self, s: Session,
