@@ -68,18 +68,6 @@ class ChangesMixin(LedgerBase):
                 raise LedgerError(f"--quota {key}: {value} is too large (at most {MAX_QUOTA})")
         return pd, qd
 
-    @staticmethod
-    def _new_end(project: Project, value: str | date) -> date:
-        """A change request's new end: not before the start, nor years past it (reports walk
-        every day up to the end)."""
-        end = parse_on(value, project.end, "--end")
-        if end < project.start:
-            raise LedgerError(f"--end: {end} is before the SOW start {project.start}")
-        if end > latest_end(project.start):
-            raise LedgerError(f"--end: {end} is more than {MAX_SOW_YEARS} years after the SOW "
-                              f"start {project.start}")
-        return end
-
     def _cr(self, s: Session, project: Project, number: str) -> ChangeRequest:
         cr = s.scalars(select(ChangeRequest).where(ChangeRequest.project_id == project.id,
                                                    ChangeRequest.number == number.upper())).first()
@@ -110,7 +98,7 @@ class ChangesMixin(LedgerBase):
             self._check_writable(s, project)
             raiser = self._acting(s, project, Action.CHANGE)
             pd, qd = self._parse_deltas(project, deltas or {}, quota_deltas or {})
-            end = self._new_end(project, new_end) if new_end else None
+            end = _new_end(project, new_end) if new_end else None
             day = parse_on(on, self._today(project.timezone))
             self._check_event_date(project, raiser, day)
             self._check_change(s, project, rules.ChangeFact("new", day, deltas=pd,
@@ -154,7 +142,7 @@ class ChangesMixin(LedgerBase):
                     cr.quota_deltas = [ChangeQuotaDelta(quota_key=k, delta=v)
                                        for k, v in qd.items()]
             if new_end is not None:
-                cr.new_end = self._new_end(project, new_end)
+                cr.new_end = _new_end(project, new_end)
             s.flush()
             self._check_change(s, project, self._change_fact(cr))
             self._audit(s, project).record("edit", "cr", cr.number, before,
@@ -234,6 +222,18 @@ class ChangesMixin(LedgerBase):
         with self._reading() as s:
             project = self._project(s)
             return records.change_content(project, self._cr(s, project, number))
+
+
+def _new_end(project: Project, value: str | date) -> date:
+    """A change request's new end: not before the start, nor years past it (reports walk
+    every day up to the end)."""
+    end = parse_on(value, project.end, "--end")
+    if end < project.start:
+        raise LedgerError(f"--end: {end} is before the SOW start {project.start}")
+    if end > latest_end(project.start):
+        raise LedgerError(f"--end: {end} is more than {MAX_SOW_YEARS} years after the SOW "
+                          f"start {project.start}")
+    return end
 
 
 def parse_assignments(values: Iterable[str], what: str) -> dict[str, str]:

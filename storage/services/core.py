@@ -281,17 +281,17 @@ class LedgerBase:
             Acceptance.project_id == project.id,
             Acceptance.status.not_in(rules.DOC_CLOSED))).first()
 
-    @staticmethod
-    def _locking_period(s: Session, project: Project, on: date) -> Period | None:
-        return s.scalars(select(Period).where(
-            Period.project_id == project.id,
-            Period.status.in_((rules.DOC_SIGNING, rules.DOC_EFFECTIVE)),
-            Period.first <= on, Period.last >= on)).first()
-
     def _check_date_open(self, s: Session, project: Project, on: date,
                          what: str = "--date") -> None:
-        period = self._locking_period(s, project, on)
+        period = _locking_period(s, project, on)
         if period is not None:
             state = "signed" if period.status == rules.DOC_EFFECTIVE else "being signed"
             raise LedgerError(f"{what}: {on} lies in period {period.number} "
                               f"({period.first}..{period.last}), which is {state}")
+
+
+def _locking_period(s: Session, project: Project, on: date) -> Period | None:
+    return s.scalars(select(Period).where(
+        Period.project_id == project.id,
+        Period.status.in_((rules.DOC_SIGNING, rules.DOC_EFFECTIVE)),
+        Period.first <= on, Period.last >= on)).first()

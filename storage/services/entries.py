@@ -39,14 +39,6 @@ class EntriesMixin(LedgerBase):
         rules.check_date(on, what_date, self._person_today(project, person))
         self._check_date_open(s, project, on, what_date)
 
-    @staticmethod
-    def _day_minutes(s: Session, person: Person, on: date, exclude: int | None = None) -> int:
-        q = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
-            TimeEntry.person_id == person.id, TimeEntry.on == on)
-        if exclude is not None:
-            q = q.where(TimeEntry.id != exclude)
-        return int(s.execute(q).scalar() or 0)
-
     def log(self, task: str, hours: str | int, on: str | date | None = None,
             person: str | None = None, note: str = "") -> EntryView:
         """One time entry; ``person`` defaults to the acting person, ``on`` to their today."""
@@ -65,7 +57,7 @@ class EntriesMixin(LedgerBase):
             day = parse_on(on, self._person_today(project, p), "--date")
             self._check_entry(s, project, p, day, self._current_end(s, project),
                               what_person="--person" if person else "--as")
-            total = self._day_minutes(s, p, day) + minutes
+            total = _day_minutes(s, p, day) + minutes
             if total > rules.MAX_MINUTES_PER_DAY:
                 raise LedgerError(f"--hours: {who} would have {total / 60:g} h on {day}; "
                                   f"a day holds at most 24 h")
@@ -74,11 +66,7 @@ class EntriesMixin(LedgerBase):
             s.add(e)
             s.flush()
             self._audit(s, project).record("log", "entry", str(e.id), after=records.entry_record(e))
-            return self._entry_view(e)
-
-    @staticmethod
-    def _entry_view(e: TimeEntry) -> EntryView:
-        return EntryView(e.id, e.on, e.person.key, e.task.code, e.minutes, e.grade, e.note)
+            return _entry_view(e)
 
     def _entry(self, s: Session, project: Project, entry_id: int) -> TimeEntry:
         if not 1 <= entry_id <= MAX_ROW_ID:  # beyond a database integer: no such row
@@ -107,14 +95,14 @@ class EntriesMixin(LedgerBase):
             if note is not None:
                 e.note = note
             self._check_entry(s, project, e.person, e.on, self._current_end(s, project))
-            total = self._day_minutes(s, e.person, e.on, exclude=e.id) + e.minutes
+            total = _day_minutes(s, e.person, e.on, exclude=e.id) + e.minutes
             if total > rules.MAX_MINUTES_PER_DAY:
                 raise LedgerError(f"--hours: {e.person.key} would have {total / 60:g} h on "
                                   f"{e.on}; a day holds at most 24 h")
             s.flush()
             self._audit(s, project).record("edit", "entry", str(e.id), before,
                                            records.entry_record(e))
-            return self._entry_view(e)
+            return _entry_view(e)
 
     def delete_entry(self, entry_id: int) -> None:
         with self._writing() as s:
@@ -144,7 +132,7 @@ class EntriesMixin(LedgerBase):
                 q = q.where(TimeEntry.person_id == self._person(s, project, person).id)
             if limit is not None:
                 q = q.limit(limit).offset(offset)
-            return [self._entry_view(e) for e in s.scalars(q)]
+            return [_entry_view(e) for e in s.scalars(q)]
 
     def import_entries(self, rows: Sequence[EntryRow], problems: Sequence[str] = (),
                        source: EntryFile | None = None, again: bool = False) -> int:
@@ -159,7 +147,7 @@ class EntriesMixin(LedgerBase):
             self._check_writable(s, project)
             actor, _ = self._actor(s, project)
             if source is not None and not again:
-                self._check_not_imported(s, project, source)
+                _check_not_imported(s, project, source)
             if not allowed(actor, Action.LOG_OTHERS):
                 require(actor, Action.LOG_OWN)
                 other = next((r for r in rows if r.person != actor.key), None)
@@ -252,28 +240,6 @@ class EntriesMixin(LedgerBase):
                     "sha256": source.sha256, "name": source.name, "rows": len(new)})])
             return len(new)
 
-    @staticmethod
-    def _check_not_imported(s: Session, project: Project, source: EntryFile) -> None:
-        """Refuse a file already imported into this project (the same bytes twice would
-        count every hour twice)."""
-        earlier = s.execute(select(AuditEvent.at, AuditEvent.actor, AuditEvent.after).where(
-            AuditEvent.project_code == project.code, AuditEvent.entity == "import",
-            AuditEvent.ref == source.sha256).order_by(AuditEvent.id.desc()).limit(1)).first()
-        if earlier is None:
-            return
-        try:
-            seen = json.loads(earlier.after or "{}")
-        except ValueError:
-            seen = {}
-        name = seen.get("name") if isinstance(seen, dict) else None
-        rows = seen.get("rows") if isinstance(seen, dict) else None
-        what = f" as {name}" if name and name != source.name else ""
-        count = (f" ({rows} entr{'y' if rows == 1 else 'ies'})" if isinstance(rows, int)
-                 else "")
-        raise LedgerError(f"{source.name}: this file was already imported{what}{count} on "
-                          f"{earlier.at:%Y-%m-%d %H:%M} UTC by {earlier.actor}; importing it "
-                          f"again would count its hours twice (use --again if that is meant)")
-
     def entries_after(self, after: tuple[date, int] | None, limit: int,
                       person: str | None = None) -> list[EntryView]:
         """The next ``limit`` entries after (date, id): keyset paging for huge ledgers."""
@@ -287,13 +253,47 @@ class EntriesMixin(LedgerBase):
                 q = q.where(tuple_(TimeEntry.on, TimeEntry.id) > tuple_(on, entry_id))
             if person:
                 q = q.where(TimeEntry.person_id == self._person(s, project, person).id)
-            return [self._entry_view(e) for e in s.scalars(q)]
+            return [_entry_view(e) for e in s.scalars(q)]
 
     def entry_count(self) -> int:
         with self._reading() as s:
             project = self._project(s)
             return int(s.execute(select(func.count()).select_from(TimeEntry)
                                  .where(TimeEntry.project_id == project.id)).scalar() or 0)
+
+
+def _day_minutes(s: Session, person: Person, on: date, exclude: int | None = None) -> int:
+    q = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+        TimeEntry.person_id == person.id, TimeEntry.on == on)
+    if exclude is not None:
+        q = q.where(TimeEntry.id != exclude)
+    return int(s.execute(q).scalar() or 0)
+
+
+def _entry_view(e: TimeEntry) -> EntryView:
+    return EntryView(e.id, e.on, e.person.key, e.task.code, e.minutes, e.grade, e.note)
+
+
+def _check_not_imported(s: Session, project: Project, source: EntryFile) -> None:
+    """Refuse a file already imported into this project (the same bytes twice would
+    count every hour twice)."""
+    earlier = s.execute(select(AuditEvent.at, AuditEvent.actor, AuditEvent.after).where(
+        AuditEvent.project_code == project.code, AuditEvent.entity == "import",
+        AuditEvent.ref == source.sha256).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if earlier is None:
+        return
+    try:
+        seen = json.loads(earlier.after or "{}")
+    except ValueError:
+        seen = {}
+    name = seen.get("name") if isinstance(seen, dict) else None
+    rows = seen.get("rows") if isinstance(seen, dict) else None
+    what = f" as {name}" if name and name != source.name else ""
+    count = (f" ({rows} entr{'y' if rows == 1 else 'ies'})" if isinstance(rows, int)
+             else "")
+    raise LedgerError(f"{source.name}: this file was already imported{what}{count} on "
+                      f"{earlier.at:%Y-%m-%d %H:%M} UTC by {earlier.actor}; importing it "
+                      f"again would count its hours twice (use --again if that is meant)")
 
 
 def _line_number(problem: str) -> int:

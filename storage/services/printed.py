@@ -35,18 +35,12 @@ class PrintedMixin(LedgerBase):
         with self._reading() as s:
             return s.execute(select(AuditEvent.hash).where(AuditEvent.id == row_id)).scalar()
 
-    @staticmethod
-    def _revisions(s: Session, project: Project, doc_id: str) -> list[PrintedRevision]:
-        return list(s.scalars(select(PrintedRevision).where(
-            PrintedRevision.project_id == project.id, PrintedRevision.doc_id == doc_id)
-            .order_by(PrintedRevision.revision)))
-
     def printed_revisions(self, doc_id: str) -> list[tuple[int, str, date]]:
         """(revision, digest, first printed on) of every content printed under ``doc_id``,
         oldest first."""
         with self._reading() as s:
             return [(r.revision, r.digest, r.printed_on)
-                    for r in self._revisions(s, self._project(s), doc_id)]
+                    for r in _revisions(s, self._project(s), doc_id)]
 
     def record_printed(self, doc_id: str, digest: str, printed_on: date) -> int:
         """The revision of content ``digest`` under ``doc_id``, recorded when it is new.
@@ -57,7 +51,7 @@ class PrintedMixin(LedgerBase):
         a fact of the ledger. On PostgreSQL a login role bound to nobody only reads.
         """
         with self._reading() as s:
-            known = [r.revision for r in self._revisions(s, self._project(s), doc_id)
+            known = [r.revision for r in _revisions(s, self._project(s), doc_id)
                      if r.digest == digest]
         if known:
             return known[0]
@@ -79,7 +73,7 @@ class PrintedMixin(LedgerBase):
                                   f"read (the database owner binds it: `sowtrack person "
                                   f"bind PERSON {actor.unbound_role}`)")
             printed = [(r.revision, r.digest, r.printed_on)
-                       for r in self._revisions(s, project, doc_id)]
+                       for r in _revisions(s, project, doc_id)]
             revision = revision_of(printed, digest)
             if any(d == digest for _, d, _ in printed):  # recorded meanwhile by another
                 return revision
@@ -91,3 +85,9 @@ class PrintedMixin(LedgerBase):
             self._audit(s, project).record("print", "printed", str(row.id),
                                            after=records.printed_record(row))
             return row.revision
+
+
+def _revisions(s: Session, project: Project, doc_id: str) -> list[PrintedRevision]:
+    return list(s.scalars(select(PrintedRevision).where(
+        PrintedRevision.project_id == project.id, PrintedRevision.doc_id == doc_id)
+        .order_by(PrintedRevision.revision)))

@@ -26,15 +26,7 @@ class TasksMixin(LedgerBase):
             consumed = {tid: int(m) for tid, m in s.execute(
                 select(TimeEntry.task_id, func.sum(TimeEntry.minutes))
                 .where(TimeEntry.project_id == project.id).group_by(TimeEntry.task_id))}
-            return [self._task_view(project, t, consumed.get(t.id, 0)) for t in project.tasks]
-
-    @staticmethod
-    def _task_view(project: Project, t: Task, consumed: int) -> TaskView:
-        return TaskView(t.code, t.title, t.estimate_milli, t.priority, t.status,
-                        tuple((a.person.key, a.planned_milli) for a in t.assignees),
-                        consumed, project.minutes_per_day)
-
-    _task_state = staticmethod(records.task_record)
+            return [_task_view(project, t, consumed.get(t.id, 0)) for t in project.tasks]
 
     def add_task(self, code: str, title: str, estimate: str | int, priority: str = "medium",
                  assignees: Sequence[str] = ()) -> TaskView:
@@ -62,8 +54,8 @@ class TasksMixin(LedgerBase):
                 task.assignees.append(Assignment(person=p))
             project.tasks.append(task)
             s.flush()
-            self._audit(s, project).record("add", "task", code, after=self._task_state(task))
-            return self._task_view(project, task, 0)
+            self._audit(s, project).record("add", "task", code, after=records.task_record(task))
+            return _task_view(project, task, 0)
 
     def edit_task(self, code: str, *, title: str | None = None, estimate: str | None = None,
                   priority: str | None = None, status: str | None = None) -> TaskView:
@@ -72,7 +64,7 @@ class TasksMixin(LedgerBase):
             self._check_writable(s, project)
             self._permit(s, project, Action.PLAN)
             task = self._task(s, project, code, "task")
-            before = self._task_state(task)
+            before = records.task_record(task)
             if title is not None:
                 if not title.strip():
                     raise LedgerError("title: must not be empty")
@@ -90,13 +82,8 @@ class TasksMixin(LedgerBase):
                                       f"{', '.join(rules.TASK_STATUSES)}")
                 task.status = status
             s.flush()
-            self._audit(s, project).record("edit", "task", code, before, self._task_state(task))
-            return self._task_view(project, task, self._task_minutes(s, task))
-
-    @staticmethod
-    def _task_minutes(s: Session, task: Task) -> int:
-        return int(s.execute(select(func.coalesce(func.sum(TimeEntry.minutes), 0))
-                             .where(TimeEntry.task_id == task.id)).scalar() or 0)
+            self._audit(s, project).record("edit", "task", code, before, records.task_record(task))
+            return _task_view(project, task, _task_minutes(s, task))
 
     def set_allocation(self, task: str, person: str, pd: str | None) -> TaskView:
         """Assign ``person`` to ``task`` with ``pd`` planned PD; ``pd`` None unassigns."""
@@ -108,7 +95,7 @@ class TasksMixin(LedgerBase):
             p = self._person(s, project, person, "person")
             if p.party != "vendor" or not p.grade:
                 raise LedgerError(f"person: {person} is not a vendor person with a grade")
-            before = self._task_state(t)
+            before = records.task_record(t)
             current = next((a for a in t.assignees if a.person is p), None)
             if pd is None:
                 if current is None:
@@ -122,5 +109,16 @@ class TasksMixin(LedgerBase):
                 current.planned_milli = milli
             s.flush()
             self._audit(s, project).record("allocate", "task", t.code, before,
-                                           self._task_state(t))
-            return self._task_view(project, t, self._task_minutes(s, t))
+                                           records.task_record(t))
+            return _task_view(project, t, _task_minutes(s, t))
+
+
+def _task_view(project: Project, t: Task, consumed: int) -> TaskView:
+    return TaskView(t.code, t.title, t.estimate_milli, t.priority, t.status,
+                    tuple((a.person.key, a.planned_milli) for a in t.assignees),
+                    consumed, project.minutes_per_day)
+
+
+def _task_minutes(s: Session, task: Task) -> int:
+    return int(s.execute(select(func.coalesce(func.sum(TimeEntry.minutes), 0))
+                         .where(TimeEntry.task_id == task.id)).scalar() or 0)
