@@ -155,11 +155,9 @@ def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bo
         raise LedgerError(f"--today: {day} is outside the years the demo can be built in "
                           f"({DEMO_EARLIEST} to {DEMO_LATEST})")
     spec = demo_spec(day)
-    engine = ledger.engine
-
-    def as_(person: str) -> Ledger:
-        # Every date of the demo is checked against "today": the day it is built as of.
-        return Ledger(engine, DEMO_CODE, person, today=day)
+    # Every date of the demo is checked against "today": the day it is built as of.
+    demo = Ledger(ledger.engine, DEMO_CODE, today=day)
+    as_ = demo.acting_as
 
     lead = as_("zhang.wei")
     lead.init_project(spec)

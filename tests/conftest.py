@@ -107,9 +107,7 @@ def ledger(db_url: str) -> Ledger:
 def example(ledger: Ledger) -> Ledger:
     """The example SOW loaded; acting as the vendor lead."""
     view = ledger.init_project(load_sow(EXAMPLE_SOW))
-    ledger.project_code = view.code
-    ledger.actor = "zhang.wei"
-    return ledger
+    return ledger.for_project(view.code).acting_as("zhang.wei")
 
 
 def worked_commands() -> list[list[str]]:
@@ -127,7 +125,7 @@ def worked_commands() -> list[list[str]]:
 
 def as_(led: Ledger, person: str) -> Ledger:
     """The same ledger acting as someone else."""
-    return Ledger(led.engine, led.project_code, person)
+    return led.acting_as(person)
 
 
 @pytest.fixture

@@ -59,13 +59,11 @@ def team(ledger: Ledger) -> Ledger:
                               "expert" if p.key == "zhao.min" else p.grade,
                               p.location, p.timezone, p.title) for p in spec.people]
     spec.people.append(PersonSpec("sun.hao", "孙浩", "client", "engineer"))
-    ledger.project_code = ledger.init_project(spec).code
-    ledger.actor = "zhang.wei"
-    return ledger
+    return ledger.for_project(ledger.init_project(spec).code).acting_as("zhang.wei")
 
 
 def as_(led: Ledger, who: str | None) -> Ledger:
-    return Ledger(led.engine, led.project_code, who)
+    return led.acting_as(who)
 
 
 def _other(who: str | None) -> str:

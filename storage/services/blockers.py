@@ -1,0 +1,77 @@
+"""Blockers: raised by either party, resolved, listed with their age in working days."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import func, select
+
+from model import rules
+from model.entities import Blocker, Project
+from model.errors import LedgerError
+from model.permissions import Action
+from model.views import BlockerView
+from storage import records
+from storage.services.core import LedgerBase, parse_on
+
+
+class BlockersMixin(LedgerBase):
+    """Blockers."""
+
+    def add_blocker(self, title: str, party: str, on: str | date | None = None,
+                    task: str | None = None) -> BlockerView:
+        if party not in rules.PARTIES:
+            raise LedgerError(f"--party: {party!r} is not one of {', '.join(rules.PARTIES)}")
+        if not title.strip():
+            raise LedgerError("--title: must not be empty")
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            me = self._permit(s, project, Action.BLOCKER)
+            day = parse_on(on, self._today(project.timezone))
+            self._check_event_date(project, me, day)
+            t = self._task(s, project, task) if task else None
+            count = s.execute(select(func.count()).select_from(Blocker)
+                              .where(Blocker.project_id == project.id)).scalar() or 0
+            b = Blocker(project_id=project.id, number=f"B-{int(count) + 1:03d}", title=title,
+                        party=party, raised_on=day, task=t,
+                        raised_by=me.key if me else None)
+            s.add(b)
+            s.flush()
+            self._audit(s, project).record("add", "blocker", b.number,
+                                           after=records.blocker_record(b))
+            return self._blocker_view(project, b, self._today(project.timezone))
+
+    def resolve_blocker(self, number: str, on: str | date | None = None) -> BlockerView:
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            me = self._permit(s, project, Action.BLOCKER)
+            b = s.scalars(select(Blocker).where(Blocker.project_id == project.id,
+                                                Blocker.number == number.upper())).first()
+            if b is None:
+                raise LedgerError(f"blocker: no blocker {number!r}")
+            if b.resolved_on is not None:
+                raise LedgerError(f"blocker {b.number}: already resolved on {b.resolved_on}")
+            day = parse_on(on, self._today(project.timezone))
+            if day < b.raised_on:
+                raise LedgerError(f"--on: {day} is before {b.number} was raised ({b.raised_on})")
+            self._check_event_date(project, me, day)
+            before = records.blocker_record(b)
+            b.resolved_on = day
+            self._audit(s, project).record("resolve", "blocker", b.number, before,
+                                           records.blocker_record(b))
+            return self._blocker_view(project, b, self._today(project.timezone))
+
+    def _blocker_view(self, project: Project, b: Blocker, as_of: date) -> BlockerView:
+        age = rules.working_days_open(self._calendar(project), b.raised_on, b.resolved_on,
+                                      max(as_of, b.resolved_on or as_of))
+        return BlockerView(b.number, b.title, b.party, b.raised_on, b.resolved_on,
+                           b.task.code if b.task else None, age)
+
+    def blockers(self, as_of: date | None = None) -> list[BlockerView]:
+        with self._reading() as s:
+            project = self._project(s)
+            day = as_of or self._today(project.timezone)
+            return [self._blocker_view(project, b, day) for b in s.scalars(
+                select(Blocker).where(Blocker.project_id == project.id).order_by(Blocker.id))]

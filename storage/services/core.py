@@ -1,0 +1,297 @@
+"""The ledger's core: one database, one project, one acting person.
+
+:class:`LedgerBase` holds what every use case shares: the engine, the project code, the
+acting person (``actor``), the pinned "today", the caches the TUI's threads share (the
+login role, whether it is the owner, the figures' facts), and the lookups and guards each
+unit of work starts with: the project, who is acting and what they may do, the audit
+writer, today's date, whether the ledger or a date is still open to writing.
+"""
+
+from __future__ import annotations
+
+import getpass
+import os
+import threading
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager, nullcontext
+from datetime import date
+from typing import Any, Self
+
+import pendulum
+from sqlalchemy import Engine, func, select, text
+from sqlalchemy.orm import Session
+
+from model import rules
+from model.entities import Acceptance, Period, Person, Project, Task
+from model.errors import LedgerError
+from model.permissions import Action, Actor, require
+from storage.audit import AuditWriter
+from storage.db import open_engine, reading, writing
+from storage.sowfile import parse_date
+
+
+def parse_on(value: str | date | None, fallback: date, what: str = "--on") -> date:
+    if value is None:
+        return fallback
+    if isinstance(value, date):
+        return value
+    return parse_date(value, what)
+
+
+MAX_ROW_ID = 2**63 - 1  # the largest id a database integer holds
+_ACTOR = "sowtrack_actor"  # Session.info key: (project id, Actor, Person) of this transaction
+
+
+class LedgerBase:
+    """The ledger of one database, acting for one person (``actor``) on one project."""
+
+    def __init__(self, engine: Engine, project: str | None = None, actor: str | None = None,
+                 today: date | None = None):
+        self.engine = engine
+        self.project_code = project
+        self.actor = actor
+        #: "today" for every default date and every plausibility check of this ledger
+        #: (the demo is built as of a given day); None: :meth:`today`
+        self.pinned_today = today
+        self._role: str | None = None
+        self._owner: bool | None = None
+        self._facts_cache: tuple[Any, rules.LedgerFacts] | None = None
+        #: per thread (the TUI's workers share a ledger): the session of an open snapshot()
+        self._snapshot = threading.local()
+
+    @classmethod
+    def open(cls, url: str | None = None, project: str | None = None,
+             actor: str | None = None, *, create: bool = True) -> Self:
+        """Open (and migrate) the database at ``url`` / $SOWTRACK_DB / the default; a named
+        SQLite file that does not exist is created only when ``create``."""
+        return cls(open_engine(url, create=create), project, actor)
+
+    def acting_as(self, person: str | None) -> Self:
+        """This ledger acting for ``person`` (None: whoever the login role is bound to, else
+        the operator): a new ledger on the same engine, project and pinned today, starting
+        with this one's caches. This one is unchanged; an ``--as`` it may not use is
+        refused by its first action, as any ledger's."""
+        return self._with(self.project_code, person)
+
+    def for_project(self, code: str | None) -> Self:
+        """This ledger on project ``code`` (None: the only project of the database), acting
+        for the same person: a new ledger; this one is unchanged."""
+        return self._with(code, self.actor)
+
+    def _with(self, project: str | None, actor: str | None) -> Self:
+        other = type(self)(self.engine, project, actor, self.pinned_today)
+        # The login role and whether it owns the database are the engine's; the facts are
+        # keyed by project and audit head: each stays true for the new ledger.
+        other._role, other._owner = self._role, self._owner
+        other._facts_cache = self._facts_cache
+        return other
+
+    @contextmanager
+    def snapshot(self) -> Iterator[Self]:
+        """Inside the block, every read of this ledger in this thread comes from one read
+        transaction: a screen's figures all from one state of the ledger, whatever another
+        connection commits meanwhile. Writes are refused inside (they would not be seen);
+        a snapshot inside another is the outer one."""
+        if getattr(self._snapshot, "session", None) is not None:
+            yield self
+            return
+        with reading(self.engine) as s:
+            if self.engine.dialect.name == "postgresql":
+                # READ COMMITTED, the default, takes a new snapshot for every statement;
+                # REPEATABLE READ keeps the first one until the transaction ends.
+                s.execute(text("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ, READ ONLY"))
+            self._snapshot.session = s
+            try:
+                yield self
+            finally:
+                self._snapshot.session = None
+
+    def _reading(self) -> AbstractContextManager[Session]:
+        """A read unit of work: the open snapshot's, else a new one."""
+        s = getattr(self._snapshot, "session", None)
+        return nullcontext(s) if s is not None else reading(self.engine)
+
+    def _writing(self) -> AbstractContextManager[Session]:
+        """A write unit of work; refused inside a snapshot (a programming error)."""
+        if getattr(self._snapshot, "session", None) is not None:
+            raise RuntimeError("Ledger: a write inside snapshot(), whose reads would not see it")
+        return writing(self.engine)
+
+    def _project(self, s: Session) -> Project:
+        if self.project_code:
+            p = s.scalars(select(Project).where(Project.code == self.project_code)).first()
+            if p is None:
+                known = ", ".join(s.scalars(select(Project.code).order_by(Project.code)))
+                raise LedgerError(f"--project: no project {self.project_code!r}"
+                                  + (f" (known: {known})" if known else ""))
+            return p
+        projects = list(s.scalars(select(Project).order_by(Project.code).limit(10)))
+        if not projects:
+            raise LedgerError("no project in this database: create one with "
+                              "`sowtrack init FILE.toml` or `sowtrack demo`")
+        if len(projects) > 1:
+            raise LedgerError("--project: this database holds several projects ("
+                              + ", ".join(p.code for p in projects) + "); name one")
+        return projects[0]
+
+    @staticmethod
+    def _person(s: Session, project: Project, key: str, what: str = "--person") -> Person:
+        p = s.scalars(select(Person).where(Person.project_id == project.id,
+                                           Person.key == key)).first()
+        if p is None:
+            raise LedgerError(f"{what}: unknown person {key!r}")
+        return p
+
+    @staticmethod
+    def _task(s: Session, project: Project, code: str, what: str = "--task") -> Task:
+        t = s.scalars(select(Task).where(Task.project_id == project.id, Task.code == code)).first()
+        if t is None:
+            raise LedgerError(f"{what}: unknown task {code!r}")
+        return t
+
+    def _login_role(self, s: Session) -> str | None:
+        """The database login role of this connection (PostgreSQL), else None.
+
+        ``session_user``, the role that logged in, not ``current_user``: a ``role``
+        option in the URL (SET ROLE) must not turn a bound login into someone else."""
+        if self.engine.dialect.name != "postgresql":
+            return None
+        if self._role is None:
+            self._role = str(s.execute(select(func.session_user())).scalar())
+        return self._role
+
+    def _db_owner(self, s: Session) -> bool:
+        """Whether this connection writes past row-level security: the database owner (the
+        tables' owner, or a member of it), a superuser or a BYPASSRLS role. On PostgreSQL
+        the database answers (``row_security_active``); a SQLite file has no other roles."""
+        if self.engine.dialect.name != "postgresql":
+            return True
+        if self._owner is None:
+            self._owner = not s.execute(
+                text("SELECT row_security_active('audit_event')")).scalar()
+        return self._owner
+
+    def _actor(self, s: Session, project: Project) -> tuple[Actor, Person | None]:
+        """Who is acting in this transaction: the person bound to the login role, else
+        ``--as``, else the operator. Acting for someone bound to another role is refused."""
+        cached = s.info.get(_ACTOR)
+        if cached is not None and cached[0] == project.id:
+            return cached[1], cached[2]
+        role = self._login_role(s)
+        person: Person | None = None
+        if role is not None:
+            person = s.scalars(select(Person).where(Person.project_id == project.id,
+                                                    Person.db_role == role)).first()
+        if person is not None:
+            if self.actor and self.actor != person.key:
+                raise LedgerError(f"--as: this connection's database login role {role!r} is "
+                                  f"bound to {person.key}; it cannot act as {self.actor}")
+        elif self.actor:
+            person = self._person(s, project, self.actor, "--as")
+            if person.db_role is not None:
+                raise LedgerError(f"--as: {person.key} is bound to the database login role "
+                                  f"{person.db_role!r}; connect as that role to act as "
+                                  f"{person.key}")
+        # An unbound login role other than the owner only reads, whoever --as names; the
+        # database's row-level security refuses its writes too (migration 0005).
+        unbound = (role if role is not None and (person is None or person.db_role != role)
+                   and not self._db_owner(s) else None)
+        actor = (Actor(person.key, person.party, person.role, unbound) if person is not None
+                 else Actor(None, unbound_role=unbound))
+        s.info[_ACTOR] = (project.id, actor, person)
+        return actor, person
+
+    def _permit(self, s: Session, project: Project, action: Action) -> Person | None:
+        """The acting person (None: the operator), refused unless the matrix allows ``action``."""
+        actor, person = self._actor(s, project)
+        require(actor, action)
+        return person
+
+    def _acting(self, s: Session, project: Project, action: Action) -> Person:
+        """The acting person, who must be named and allowed ``action``."""
+        person = self._permit(s, project, action)
+        assert person is not None  # the operator is refused every action that needs a person
+        return person
+
+    def _permit_entry(self, s: Session, project: Project, owner: Person) -> None:
+        """Entries: your own need LOG_OWN, anybody else's LOG_OTHERS."""
+        actor, _ = self._actor(s, project)
+        require(actor, Action.LOG_OWN if actor.key == owner.key else Action.LOG_OTHERS)
+
+    def _audit(self, s: Session, project: Project | None) -> AuditWriter:
+        cached = s.info.get(_ACTOR)
+        if cached is not None and cached[1].key is not None:
+            who = cached[1].key
+        elif self.actor:
+            who = self.actor
+        else:
+            role = self._login_role(s)
+            who = f"db:{role}" if role else f"os:{getpass.getuser()}"
+        return AuditWriter(s, project.code if project else None, who)
+
+    @staticmethod
+    def today(tz: str) -> date:
+        """Today's date in time zone ``tz``, or the date $SOWTRACK_TODAY pins (demos,
+        screenshots, tests): one date for every time zone."""
+        pinned = os.environ.get("SOWTRACK_TODAY")
+        if pinned:
+            return parse_date(pinned, "SOWTRACK_TODAY")
+        d = pendulum.today(tz)
+        return date(d.year, d.month, d.day)
+
+    def _today(self, tz: str) -> date:
+        """Today in ``tz`` for this ledger: its pinned date, else :meth:`today`."""
+        return self.pinned_today or self.today(tz)
+
+    def _person_today(self, project: Project, person: Person | None) -> date:
+        return self._today((person.timezone if person else None) or project.timezone)
+
+    def _event_today(self, project: Project, person: Person | None) -> date:
+        """The latest date a signature or an event may carry: today in the acting
+        person's time zone or the project's, whichever is later (the default ``--on`` is
+        one of them, and is never refused)."""
+        return max(self._today(project.timezone), self._person_today(project, person))
+
+    def _check_event_date(self, project: Project, person: Person | None, on: date,
+                          what: str = "--on") -> None:
+        """A signature or an event: not after today, not before the SOW's start."""
+        rules.check_date(on, what, self._event_today(project, person), project.start)
+
+    @staticmethod
+    def _calendar(project: Project) -> rules.Calendar:
+        return rules.Calendar(
+            holidays=frozenset(d.on for d in project.calendar_days if d.kind == "holiday"),
+            workdays=frozenset(d.on for d in project.calendar_days if d.kind == "workday"),
+            country=project.country,
+        )
+
+    def _check_writable(self, s: Session, project: Project) -> None:
+        if project.accepted_on is not None:
+            raise LedgerError(f"project {project.code} was accepted on {project.accepted_on}; "
+                              f"the ledger is read-only")
+        acc = self._live_acceptance(s, project)
+        if acc is not None and acc.status == rules.DOC_SIGNING:
+            raise LedgerError(f"acceptance {acc.number} carries a signature; the ledger is "
+                              f"frozen until it is fully signed or withdrawn")
+
+    @staticmethod
+    def _live_acceptance(s: Session, project: Project) -> Acceptance | None:
+        """The acceptance document not withdrawn, if one was raised."""
+        return s.scalars(select(Acceptance).where(
+            Acceptance.project_id == project.id,
+            Acceptance.status.not_in(rules.DOC_CLOSED))).first()
+
+    def _check_date_open(self, s: Session, project: Project, on: date,
+                         what: str = "--date") -> None:
+        period = _locking_period(s, project, on)
+        if period is not None:
+            state = "signed" if period.status == rules.DOC_EFFECTIVE else "being signed"
+            raise LedgerError(f"{what}: {on} lies in period {period.number} "
+                              f"({period.first}..{period.last}), which is {state}")
+
+
+def _locking_period(s: Session, project: Project, on: date) -> Period | None:
+    return s.scalars(select(Period).where(
+        Period.project_id == project.id,
+        Period.status.in_((rules.DOC_SIGNING, rules.DOC_EFFECTIVE)),
+        Period.first <= on, Period.last >= on)).first()

@@ -1,0 +1,303 @@
+"""Time entries: logged, edited, deleted, listed and paged, imported from a file."""
+
+from __future__ import annotations
+
+import json
+from collections import defaultdict
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import Table, func, insert, select, tuple_
+from sqlalchemy.orm import Session, selectinload
+
+from model import rules
+from model.entities import AuditEvent, Period, Person, Project, TimeEntry
+from model.errors import LedgerError, LedgerErrors
+from model.permissions import Action, allowed, require
+from model.usertext import check_text
+from model.views import EntryView
+from storage import records
+from storage.services.core import MAX_ROW_ID, LedgerBase, parse_on
+from storage.sowfile import EntryFile, EntryRow, parse_date
+
+_IMPORT_BATCH = 5000  # rows per INSERT ... RETURNING of an import
+
+
+class EntriesMixin(LedgerBase):
+    """Time entries."""
+
+    def _check_entry(self, s: Session, project: Project, person: Person, on: date,
+                     end: date, what_date: str = "--date", what_person: str = "--person") -> None:
+        if person.party != "vendor":
+            raise LedgerError(f"{what_person}: {person.key} is of the client party; only vendor "
+                              f"people log hours")
+        if not person.grade:
+            raise LedgerError(f"{what_person}: {person.key} has no grade and cannot log hours")
+        if not project.start <= on <= end:
+            raise LedgerError(f"{what_date}: {on} is outside the SOW ({project.start}..{end})")
+        rules.check_date(on, what_date, self._person_today(project, person))
+        self._check_date_open(s, project, on, what_date)
+
+    def log(self, task: str, hours: str | int, on: str | date | None = None,
+            person: str | None = None, note: str = "") -> EntryView:
+        """One time entry; ``person`` defaults to the acting person, ``on`` to their today."""
+        minutes = rules.hours_to_minutes(hours, "--hours")
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            actor, me = self._actor(s, project)
+            who = person or (me.key if me else None)
+            if not who:
+                require(actor, Action.LOG_OWN)  # the operator has no entries of their own
+                raise LedgerError("--person: required (or --as / SOWTRACK_USER)")
+            p = self._person(s, project, who, "--person" if person else "--as")
+            self._permit_entry(s, project, p)
+            t = self._task(s, project, task)
+            day = parse_on(on, self._person_today(project, p), "--date")
+            self._check_entry(s, project, p, day, self._current_end(s, project),
+                              what_person="--person" if person else "--as")
+            total = _day_minutes(s, p, day) + minutes
+            if total > rules.MAX_MINUTES_PER_DAY:
+                raise LedgerError(f"--hours: {who} would have {total / 60:g} h on {day}; "
+                                  f"a day holds at most 24 h")
+            e = TimeEntry(project_id=project.id, person=p, task=t, on=day, minutes=minutes,
+                          grade=p.grade or "", note=note or "")
+            s.add(e)
+            s.flush()
+            self._audit(s, project).record("log", "entry", str(e.id), after=records.entry_record(e))
+            return _entry_view(e)
+
+    def _entry(self, s: Session, project: Project, entry_id: int) -> TimeEntry:
+        if not 1 <= entry_id <= MAX_ROW_ID:  # beyond a database integer: no such row
+            raise LedgerError(f"entry {entry_id}: no such entry")
+        e = s.get(TimeEntry, entry_id)
+        if e is None or e.project_id != project.id:
+            raise LedgerError(f"entry {entry_id}: no such entry")
+        return e
+
+    def edit_entry(self, entry_id: int, *, task: str | None = None, hours: str | None = None,
+                   on: str | date | None = None, note: str | None = None) -> EntryView:
+        """Change an entry; both its old and its new date must be outside signed periods."""
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            e = self._entry(s, project, entry_id)
+            self._permit_entry(s, project, e.person)
+            before = records.entry_record(e)
+            self._check_date_open(s, project, e.on, f"entry {entry_id}")
+            if task is not None:
+                e.task = self._task(s, project, task)
+            if hours is not None:
+                e.minutes = rules.hours_to_minutes(hours, "--hours")
+            if on is not None:
+                e.on = parse_on(on, e.on, "--date")
+            if note is not None:
+                e.note = note
+            self._check_entry(s, project, e.person, e.on, self._current_end(s, project))
+            total = _day_minutes(s, e.person, e.on, exclude=e.id) + e.minutes
+            if total > rules.MAX_MINUTES_PER_DAY:
+                raise LedgerError(f"--hours: {e.person.key} would have {total / 60:g} h on "
+                                  f"{e.on}; a day holds at most 24 h")
+            s.flush()
+            self._audit(s, project).record("edit", "entry", str(e.id), before,
+                                           records.entry_record(e))
+            return _entry_view(e)
+
+    def delete_entry(self, entry_id: int) -> None:
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            e = self._entry(s, project, entry_id)
+            self._permit_entry(s, project, e.person)
+            self._check_date_open(s, project, e.on, f"entry {entry_id}")
+            before = records.entry_record(e)
+            s.delete(e)
+            self._audit(s, project).record("delete", "entry", str(entry_id), before, None)
+
+    def entries(self, first: date | None = None, last: date | None = None,
+                person: str | None = None, limit: int | None = None,
+                offset: int = 0) -> list[EntryView]:
+        """Entries by date then id, optionally a window (the TUI pages through them)."""
+        with self._reading() as s:
+            project = self._project(s)
+            q = (select(TimeEntry).where(TimeEntry.project_id == project.id)
+                 .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task))
+                 .order_by(TimeEntry.on, TimeEntry.id))
+            if first:
+                q = q.where(TimeEntry.on >= first)
+            if last:
+                q = q.where(TimeEntry.on <= last)
+            if person:
+                q = q.where(TimeEntry.person_id == self._person(s, project, person).id)
+            if limit is not None:
+                q = q.limit(limit).offset(offset)
+            return [_entry_view(e) for e in s.scalars(q)]
+
+    def import_entries(self, rows: Sequence[EntryRow], problems: Sequence[str] = (),
+                       source: EntryFile | None = None, again: bool = False) -> int:
+        """All-or-nothing import; every bad row is listed as ``line N: reason``.
+
+        ``source`` is the file the rows come from: a file whose SHA-256 was imported
+        before is refused unless ``again``, and the import is recorded in the audit log
+        (entity ``import``, ref the SHA-256) in the same transaction as its entries."""
+        problems = list(problems)
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            actor, _ = self._actor(s, project)
+            if source is not None and not again:
+                _check_not_imported(s, project, source)
+            if not allowed(actor, Action.LOG_OTHERS):
+                require(actor, Action.LOG_OWN)
+                other = next((r for r in rows if r.person != actor.key), None)
+                if other is not None:
+                    raise LedgerError(f"--as: {actor.label} may not import entries of other "
+                                      f"people: line {other.line} is for {other.person!r}")
+            end = self._current_end(s, project)
+            people = {p.key: p for p in project.people}
+            tasks = {t.code: t for t in project.tasks}
+            periods = list(s.scalars(select(Period).where(
+                Period.project_id == project.id,
+                Period.status.in_((rules.DOC_SIGNING, rules.DOC_EFFECTIVE)))))
+            today: dict[int, date] = {}  # per person: today in their time zone
+            existing: dict[tuple[int, date], int] = defaultdict(int)
+            for pid, on, minutes in s.execute(
+                    select(TimeEntry.person_id, TimeEntry.on, func.sum(TimeEntry.minutes))
+                    .where(TimeEntry.project_id == project.id)
+                    .group_by(TimeEntry.person_id, TimeEntry.on)):
+                existing[(pid, on)] = int(minutes)
+            new: list[dict[str, Any]] = []
+            for row in rows:
+                try:
+                    check_text(row.note, "note")  # Core inserts below: no flush checks it
+                    day = parse_date(row.on, "date")
+                    p = people.get(row.person)
+                    if p is None:
+                        raise LedgerError(f"person: unknown person {row.person!r}")
+                    t = tasks.get(row.task)
+                    if t is None:
+                        raise LedgerError(f"task: unknown task {row.task!r}")
+                    minutes = rules.hours_to_minutes(row.hours, "hours")
+                    if p.party != "vendor":
+                        raise LedgerError(f"person: {p.key} is of the client party; only "
+                                          f"vendor people log hours")
+                    if not p.grade:
+                        raise LedgerError(f"person: {p.key} has no grade and cannot log hours")
+                    if not project.start <= day <= end:
+                        raise LedgerError(f"date: {day} is outside the SOW "
+                                          f"({project.start}..{end})")
+                    if p.id not in today:
+                        today[p.id] = self._person_today(project, p)
+                    rules.check_date(day, "date", today[p.id])
+                    period = next((x for x in periods if x.first <= day <= x.last), None)
+                    if period is not None:
+                        raise LedgerError(f"date: {day} lies in signed period {period.number}")
+                    total = existing[(p.id, day)] + minutes
+                    if total > rules.MAX_MINUTES_PER_DAY:
+                        raise LedgerError(f"hours: {p.key} would have {total / 60:g} h on {day}; "
+                                          f"a day holds at most 24 h")
+                except LedgerError as exc:
+                    problems.append(f"line {row.line}: {exc}")
+                    continue
+                existing[(p.id, day)] = total
+                new.append({"project_id": project.id, "person_id": p.id, "task_id": t.id,
+                            "on": day, "minutes": minutes, "grade": p.grade or "",
+                            "note": row.note, "_person": p.key, "_task": t.code})
+            if problems:
+                problems.sort(key=_line_number)
+                raise LedgerErrors(problems)
+            # Core inserts in batches, not 100,000 ORM objects: an import of a year's hours
+            # runs in seconds and in little memory, in the same one transaction.
+            audit = self._audit(s, project)
+            table = TimeEntry.__table__
+            assert isinstance(table, Table)
+            sqlite = self.engine.dialect.name == "sqlite"
+            insert_entries = (insert(table) if sqlite else insert(table).returning(
+                table.c.id, sort_by_parameter_order=True))
+            # SQLite cannot return ids in parameter order from one INSERT, so the ids are
+            # given: under BEGIN IMMEDIATE no one else inserts, and max + 1 is what SQLite
+            # itself would choose.
+            top = (int(s.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar() or 0)
+                   if sqlite else 0)
+            for start in range(0, len(new), _IMPORT_BATCH):
+                batch = new[start:start + _IMPORT_BATCH]
+                values = [{k: v for k, v in e.items() if k[0] != "_"} for e in batch]
+                if sqlite:
+                    ids = list(range(top + 1, top + 1 + len(values)))
+                    top += len(values)
+                    for i, v in zip(ids, values, strict=True):
+                        v["id"] = i
+                    s.execute(insert_entries, values)
+                else:
+                    ids = list(s.scalars(insert_entries, values).all())
+                audit.record_many(("import", "entry", str(i), None, {
+                    "id": i, "date": e["on"].isoformat(), "person": e["_person"],
+                    "task": e["_task"], "minutes": e["minutes"], "grade": e["grade"],
+                    "note": e["note"]}) for i, e in zip(ids, batch, strict=True))
+            if source is not None and new:
+                audit.record_many([("import", "import", source.sha256, None, {
+                    "sha256": source.sha256, "name": source.name, "rows": len(new)})])
+            return len(new)
+
+    def entries_after(self, after: tuple[date, int] | None, limit: int,
+                      person: str | None = None) -> list[EntryView]:
+        """The next ``limit`` entries after (date, id): keyset paging for huge ledgers."""
+        with self._reading() as s:
+            project = self._project(s)
+            q = (select(TimeEntry).where(TimeEntry.project_id == project.id)
+                 .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task))
+                 .order_by(TimeEntry.on, TimeEntry.id).limit(limit))
+            if after is not None:
+                on, entry_id = after
+                q = q.where(tuple_(TimeEntry.on, TimeEntry.id) > tuple_(on, entry_id))
+            if person:
+                q = q.where(TimeEntry.person_id == self._person(s, project, person).id)
+            return [_entry_view(e) for e in s.scalars(q)]
+
+    def entry_count(self) -> int:
+        with self._reading() as s:
+            project = self._project(s)
+            return int(s.execute(select(func.count()).select_from(TimeEntry)
+                                 .where(TimeEntry.project_id == project.id)).scalar() or 0)
+
+
+def _day_minutes(s: Session, person: Person, on: date, exclude: int | None = None) -> int:
+    q = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+        TimeEntry.person_id == person.id, TimeEntry.on == on)
+    if exclude is not None:
+        q = q.where(TimeEntry.id != exclude)
+    return int(s.execute(q).scalar() or 0)
+
+
+def _entry_view(e: TimeEntry) -> EntryView:
+    return EntryView(e.id, e.on, e.person.key, e.task.code, e.minutes, e.grade, e.note)
+
+
+def _check_not_imported(s: Session, project: Project, source: EntryFile) -> None:
+    """Refuse a file already imported into this project (the same bytes twice would
+    count every hour twice)."""
+    earlier = s.execute(select(AuditEvent.at, AuditEvent.actor, AuditEvent.after).where(
+        AuditEvent.project_code == project.code, AuditEvent.entity == "import",
+        AuditEvent.ref == source.sha256).order_by(AuditEvent.id.desc()).limit(1)).first()
+    if earlier is None:
+        return
+    try:
+        seen = json.loads(earlier.after or "{}")
+    except ValueError:
+        seen = {}
+    name = seen.get("name") if isinstance(seen, dict) else None
+    rows = seen.get("rows") if isinstance(seen, dict) else None
+    what = f" as {name}" if name and name != source.name else ""
+    count = (f" ({rows} entr{'y' if rows == 1 else 'ies'})" if isinstance(rows, int)
+             else "")
+    raise LedgerError(f"{source.name}: this file was already imported{what}{count} on "
+                      f"{earlier.at:%Y-%m-%d %H:%M} UTC by {earlier.actor}; importing it "
+                      f"again would count its hours twice (use --again if that is meant)")
+
+
+def _line_number(problem: str) -> int:
+    try:
+        return int(problem.split(":", 1)[0].removeprefix("line "))
+    except ValueError:
+        return 0

@@ -1,0 +1,107 @@
+"""Read queries for the figures: facts, summary, burn-down, alerts, calendar."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from model import rules
+from model.entities import AuditEvent, Blocker, Person, Project, TimeEntry
+from storage.services.core import LedgerBase, parse_on
+
+
+class ReportsMixin(LedgerBase):
+    """The figures and the read queries behind them."""
+
+    def calendar(self) -> tuple[rules.Calendar, date, date]:
+        """(calendar, start, current end) of the project."""
+        with self._reading() as s:
+            project = self._project(s)
+            return self._calendar(project), project.start, self._current_end(s, project)
+
+    def alerts(self, summary: rules.Summary) -> list[rules.Alert]:
+        """The dashboard's alerts for ``summary``'s as-of date."""
+        with self._reading() as s:
+            project = self._project(s)
+            cal = self._calendar(project)
+            last = rules.last_working_day_before(cal, project.start, summary.as_of)
+            logged: dict[date, set[str]] = defaultdict(set)
+            if last is not None:
+                for key in s.scalars(select(Person.key).join(
+                        TimeEntry, TimeEntry.person_id == Person.id).where(
+                        TimeEntry.project_id == project.id, TimeEntry.on == last).distinct()):
+                    logged[last].add(key)
+            engineers = [p.key for p in project.people
+                         if p.party == "vendor" and p.role == "engineer"]
+            blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
+                        for b in s.scalars(select(Blocker)
+                                           .where(Blocker.project_id == project.id))]
+            return rules.alerts(summary, blockers, cal, project.start, engineers, logged)
+
+    def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
+        """Everything the figures come from. Kept while the ledger is unchanged: every
+        change the program makes appends an audit row, so the chain's head (id, hash)
+        says whether the GROUP BY over all entries (a second on a million) must run again."""
+        head = s.execute(select(AuditEvent.id, AuditEvent.hash)
+                         .order_by(AuditEvent.id.desc()).limit(1)).first()
+        key = (project.id, tuple(head) if head else None)
+        cached = self._facts_cache
+        if cached is not None and cached[0] == key:
+            return cached[1]
+        facts = self._read_facts(s, project)
+        self._facts_cache = (key, facts)
+        return facts
+
+    def _read_facts(self, s: Session, project: Project) -> rules.LedgerFacts:
+        day_totals = [
+            rules.DayTotal(on, key, grade, int(minutes))
+            for on, key, grade, minutes in s.execute(
+                select(TimeEntry.on, Person.key, TimeEntry.grade, func.sum(TimeEntry.minutes))
+                .join(Person, Person.id == TimeEntry.person_id)
+                .where(TimeEntry.project_id == project.id)
+                .group_by(TimeEntry.on, Person.key, TimeEntry.grade))]
+        blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
+                    for b in s.scalars(select(Blocker).where(Blocker.project_id == project.id))]
+        quotas = [rules.QuotaFact(q.key, q.title, q.limit, [(u.used_on, u.n) for u in q.uses])
+                  for q in project.quotas]
+        return rules.LedgerFacts(
+            code=project.code, start=project.start, end=project.end,
+            minutes_per_day=project.minutes_per_day, currency=project.currency,
+            calendar=self._calendar(project),
+            rates={r.grade: r.day_rate_minor for r in project.rates},
+            baseline={b.grade: b.pd_milli for b in project.baseline},
+            day_totals=day_totals,
+            changes=[self._change_fact(cr) for cr in self._changes(s, project)],
+            blockers=blockers, quotas=quotas)
+
+    def facts(self) -> rules.LedgerFacts:
+        """Everything the figures are computed from, read in one transaction."""
+        with self._reading() as s:
+            return self._facts(s, self._project(s))
+
+    def as_of(self, value: str | date | None) -> date:
+        """--as-of, defaulting to today in the project's time zone."""
+        if value is None:
+            return self._today(self.project().timezone)
+        return parse_on(value, date.min, "--as-of")
+
+    def summary(self, as_of: str | date | None = None) -> rules.Summary:
+        with self._reading() as s:
+            project = self._project(s)
+            day = parse_on(as_of, self._today(project.timezone), "--as-of")
+            return rules.summarize(self._facts(s, project), day)
+
+    def burndown(self, as_of: str | date | None = None) -> list[rules.BurndownRow]:
+        with self._reading() as s:
+            project = self._project(s)
+            day = parse_on(as_of, self._today(project.timezone), "--as-of")
+            return rules.burndown(self._facts(s, project), day)
+
+    def calendar_warning(self) -> str | None:
+        with self._reading() as s:
+            project = self._project(s)
+            return rules.country_warning(self._calendar(project), project.start,
+                                         self._current_end(s, project))

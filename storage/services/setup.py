@@ -1,0 +1,130 @@
+"""Setting up: a project created from its SOW, the SOW read back, the project's views."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from model import rules
+from model.entities import Assignment, Baseline, CalendarDay, Person, Project, Quota, Rate, Task
+from model.errors import LedgerError
+from model.views import ContractTerms, DeliverableView, ProjectView
+from storage import records
+from storage.services.core import LedgerBase
+from storage.sowfile import AllocationSpec, PersonSpec, QuotaSpec, SowSpec, TaskSpec
+
+
+class SetupMixin(LedgerBase):
+    """Creating a project from its SOW and reading the project back."""
+
+    def init_project(self, spec: SowSpec) -> ProjectView:
+        """Create a project from a validated SOW."""
+        with self._writing() as s:
+            if not self._db_owner(s):
+                raise LedgerError("init: only the database owner creates projects in a shared "
+                                  "PostgreSQL ledger")
+            if s.scalars(select(Project).where(Project.code == spec.code)).first():
+                raise LedgerError(f"[project] code: a project {spec.code!r} already exists "
+                                  f"in this database")
+            project = Project(code=spec.code, title=spec.title, client=spec.client,
+                              vendor=spec.vendor, start=spec.start, end=spec.end,
+                              minutes_per_day=spec.minutes_per_day, currency=spec.currency,
+                              timezone=spec.timezone, language=spec.language,
+                              country=spec.country, contract=spec.contract,
+                              signed_on=spec.signed_on, billing=spec.billing,
+                              price_minor=spec.price_minor, tax_rate_ppm=spec.tax_rate_ppm,
+                              prices_include_tax=spec.prices_include_tax)
+            project.calendar_days = (
+                [CalendarDay(on=d, kind="holiday") for d in sorted(set(spec.holidays))]
+                + [CalendarDay(on=d, kind="workday") for d in sorted(set(spec.workdays))])
+            project.rates = [Rate(grade=g, day_rate_minor=v) for g, v in spec.rates.items()]
+            project.baseline = [Baseline(grade=g, pd_milli=v) for g, v in spec.baseline.items()]
+            people = {p.key: Person(key=p.key, name=p.name, party=p.party, role=p.role,
+                                    grade=p.grade, location=p.location, timezone=p.timezone,
+                                    title=p.title) for p in spec.people}
+            project.people = list(people.values())
+            tasks = {}
+            for t in spec.tasks:
+                task = Task(code=t.code, title=t.title, estimate_milli=t.estimate_milli,
+                            priority=t.priority, status=t.status)
+                task.assignees = [Assignment(person=people[k]) for k in t.assignees]
+                tasks[t.code] = task
+            for a in spec.allocations:
+                task = tasks[a.task]
+                existing = next((x for x in task.assignees if x.person is people[a.person]), None)
+                if existing is None:
+                    existing = Assignment(person=people[a.person])
+                    task.assignees.append(existing)
+                existing.planned_milli = a.pd_milli
+            project.tasks = list(tasks.values())
+            project.quotas = [Quota(key=q.key, title=q.title, limit=q.limit) for q in spec.quotas]
+            project.deliverables = [records.deliverable_row(d) for d in spec.deliverables]
+            s.add(project)
+            s.flush()
+            self._audit(s, project).record("init", "project", project.code,
+                                           after=self._sow_state(project))
+            return self._project_view(project)
+
+    @staticmethod
+    def _project_view(p: Project) -> ProjectView:
+        terms = ContractTerms(contract=p.contract, signed_on=p.signed_on, billing=p.billing,
+                              price_minor=p.price_minor,
+                              tax_rate=rules.tax_rate_of_ppm(p.tax_rate_ppm),
+                              prices_include_tax=p.prices_include_tax)
+        return ProjectView(p.code, p.title, p.client, p.vendor, p.start, p.end,
+                           p.minutes_per_day, p.currency, p.timezone, p.language, p.accepted_on,
+                           terms)
+
+    def _sow_state(self, project: Project) -> dict[str, Any]:
+        from storage.sowfile import dump_sow
+
+        return {"sow": dump_sow(self._sow_spec(project))}
+
+    def _sow_spec(self, p: Project) -> SowSpec:
+        return SowSpec(
+            code=p.code, title=p.title, client=p.client, vendor=p.vendor, start=p.start,
+            end=p.end, minutes_per_day=p.minutes_per_day, currency=p.currency,
+            timezone=p.timezone, language=p.language, country=p.country,
+            holidays=sorted(d.on for d in p.calendar_days if d.kind == "holiday"),
+            workdays=sorted(d.on for d in p.calendar_days if d.kind == "workday"),
+            rates={r.grade: r.day_rate_minor for r in p.rates},
+            baseline={b.grade: b.pd_milli for b in p.baseline},
+            quotas=[QuotaSpec(q.key, q.title, q.limit) for q in p.quotas],
+            people=[PersonSpec(x.key, x.name, x.party, x.role, x.grade, x.location, x.timezone,
+                               x.title) for x in p.people],
+            tasks=[TaskSpec(t.code, t.title, t.estimate_milli, t.priority, t.status,
+                            [a.person.key for a in t.assignees]) for t in p.tasks],
+            allocations=[AllocationSpec(t.code, a.person.key, a.planned_milli)
+                         for t in p.tasks for a in t.assignees if a.planned_milli is not None],
+            contract=p.contract, signed_on=p.signed_on, billing=p.billing,
+            price_minor=p.price_minor, tax_rate_ppm=p.tax_rate_ppm,
+            prices_include_tax=p.prices_include_tax,
+            deliverables=[records.deliverable_spec(d) for d in p.deliverables],
+        )
+
+    def export_sow(self) -> SowSpec:
+        """The project as a SOW (the signed baseline; CRs are not folded in)."""
+        with self._reading() as s:
+            return self._sow_spec(self._project(s))
+
+    def project(self) -> ProjectView:
+        with self._reading() as s:
+            return self._project_view(self._project(s))
+
+    def deliverables(self) -> list[DeliverableView]:
+        """The SOW's deliverables, in the SOW's order."""
+        with self._reading() as s:
+            return self._deliverables(s, self._project(s))
+
+    @staticmethod
+    def _deliverables(s: Session, project: Project) -> list[DeliverableView]:
+        """The SOW's deliverables, in the SOW's order, within a transaction."""
+        return [DeliverableView(d.key, d.title, tuple(d.tasks), d.criteria, d.due, d.kind)
+                for d in (records.deliverable_spec(row) for row in project.deliverables)]
+
+    def projects(self) -> list[ProjectView]:
+        with self._reading() as s:
+            rows = s.scalars(select(Project).order_by(Project.code))
+            return [self._project_view(p) for p in rows]

@@ -1,0 +1,124 @@
+"""The work breakdown: tasks, their estimates and who is allocated how much."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from model import rules
+from model.entities import Assignment, Project, Task, TimeEntry
+from model.errors import LedgerError
+from model.permissions import Action
+from model.views import TaskView
+from storage import records
+from storage.services.core import LedgerBase
+
+
+class TasksMixin(LedgerBase):
+    """Tasks and allocations."""
+
+    def tasks(self) -> list[TaskView]:
+        """The work breakdown with estimate, allocations and consumption."""
+        with self._reading() as s:
+            project = self._project(s)
+            consumed = {tid: int(m) for tid, m in s.execute(
+                select(TimeEntry.task_id, func.sum(TimeEntry.minutes))
+                .where(TimeEntry.project_id == project.id).group_by(TimeEntry.task_id))}
+            return [_task_view(project, t, consumed.get(t.id, 0)) for t in project.tasks]
+
+    def add_task(self, code: str, title: str, estimate: str | int, priority: str = "medium",
+                 assignees: Sequence[str] = ()) -> TaskView:
+        code, title = code.strip(), title.strip()
+        if not code:
+            raise LedgerError("code: must not be empty")
+        if not title:
+            raise LedgerError("title: must not be empty")
+        if priority not in rules.PRIORITIES:
+            raise LedgerError(f"priority: {priority!r} is not one of "
+                              f"{', '.join(rules.PRIORITIES)}")
+        milli = rules.pd_amount_to_milli(estimate, "estimate")
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            self._permit(s, project, Action.PLAN)
+            if any(t.code == code for t in project.tasks):
+                raise LedgerError(f"code: a task {code!r} already exists")
+            task = Task(code=code, title=title, estimate_milli=milli, priority=priority,
+                        status="open")
+            for key in dict.fromkeys(assignees):
+                p = self._person(s, project, key, "assignees")
+                if p.party != "vendor" or not p.grade:
+                    raise LedgerError(f"assignees: {key} is not a vendor person with a grade")
+                task.assignees.append(Assignment(person=p))
+            project.tasks.append(task)
+            s.flush()
+            self._audit(s, project).record("add", "task", code, after=records.task_record(task))
+            return _task_view(project, task, 0)
+
+    def edit_task(self, code: str, *, title: str | None = None, estimate: str | None = None,
+                  priority: str | None = None, status: str | None = None) -> TaskView:
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            self._permit(s, project, Action.PLAN)
+            task = self._task(s, project, code, "task")
+            before = records.task_record(task)
+            if title is not None:
+                if not title.strip():
+                    raise LedgerError("title: must not be empty")
+                task.title = title.strip()
+            if estimate is not None:
+                task.estimate_milli = rules.pd_amount_to_milli(estimate, "estimate")
+            if priority is not None:
+                if priority not in rules.PRIORITIES:
+                    raise LedgerError(f"priority: {priority!r} is not one of "
+                                      f"{', '.join(rules.PRIORITIES)}")
+                task.priority = priority
+            if status is not None:
+                if status not in rules.TASK_STATUSES:
+                    raise LedgerError(f"status: {status!r} is not one of "
+                                      f"{', '.join(rules.TASK_STATUSES)}")
+                task.status = status
+            s.flush()
+            self._audit(s, project).record("edit", "task", code, before, records.task_record(task))
+            return _task_view(project, task, _task_minutes(s, task))
+
+    def set_allocation(self, task: str, person: str, pd: str | None) -> TaskView:
+        """Assign ``person`` to ``task`` with ``pd`` planned PD; ``pd`` None unassigns."""
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            self._permit(s, project, Action.PLAN)
+            t = self._task(s, project, task, "task")
+            p = self._person(s, project, person, "person")
+            if p.party != "vendor" or not p.grade:
+                raise LedgerError(f"person: {person} is not a vendor person with a grade")
+            before = records.task_record(t)
+            current = next((a for a in t.assignees if a.person is p), None)
+            if pd is None:
+                if current is None:
+                    raise LedgerError(f"person: {person} is not assigned to {t.code}")
+                t.assignees.remove(current)
+            else:
+                milli = rules.pd_amount_to_milli(pd, "PD")
+                if current is None:
+                    current = Assignment(person=p)
+                    t.assignees.append(current)
+                current.planned_milli = milli
+            s.flush()
+            self._audit(s, project).record("allocate", "task", t.code, before,
+                                           records.task_record(t))
+            return _task_view(project, t, _task_minutes(s, t))
+
+
+def _task_view(project: Project, t: Task, consumed: int) -> TaskView:
+    return TaskView(t.code, t.title, t.estimate_milli, t.priority, t.status,
+                    tuple((a.person.key, a.planned_milli) for a in t.assignees),
+                    consumed, project.minutes_per_day)
+
+
+def _task_minutes(s: Session, task: Task) -> int:
+    return int(s.execute(select(func.coalesce(func.sum(TimeEntry.minutes), 0))
+                         .where(TimeEntry.task_id == task.id)).scalar() or 0)
