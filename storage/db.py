@@ -42,10 +42,10 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
-from model.entities import AuditEvent
 from model.errors import FieldError, LedgerError
 from model.usertext import check_text
 from storage import witness
+from storage.orm import AuditEvent
 
 _T = TypeVar("_T")
 

@@ -23,27 +23,6 @@ from sqlalchemy import Engine, Table, func, insert, select, text, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
-from model.entities import (
-    Acceptance,
-    Assignment,
-    AuditEvent,
-    Baseline,
-    Blocker,
-    CalendarDay,
-    ChangeDelta,
-    ChangeQuotaDelta,
-    ChangeRequest,
-    Period,
-    Person,
-    PrintedRevision,
-    Project,
-    Quota,
-    QuotaUse,
-    Rate,
-    Signature,
-    Task,
-    TimeEntry,
-)
 from model.errors import LedgerError, LedgerErrors
 from model.permissions import Action, Actor, allowed, require
 from model.sheet_acceptance import settlement
@@ -66,6 +45,27 @@ from storage import records
 from storage.audit import AuditWriter
 from storage.audit import chain_head as audit_chain_head
 from storage.db import open_engine, reading, writing
+from storage.orm import (
+    Acceptance,
+    Assignment,
+    AuditEvent,
+    Baseline,
+    Blocker,
+    CalendarDay,
+    ChangeDelta,
+    ChangeQuotaDelta,
+    ChangeRequest,
+    Period,
+    Person,
+    PrintedRevision,
+    Project,
+    Quota,
+    QuotaUse,
+    Rate,
+    Signature,
+    Task,
+    TimeEntry,
+)
 from storage.sowfile import (
     MAX_QUOTA,
     MAX_SOW_YEARS,

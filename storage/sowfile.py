@@ -77,9 +77,9 @@ def _key(key: str) -> str:
 
 def _max_length(table: str, column: str) -> int | None:
     """The length of a VARCHAR column: PostgreSQL refuses longer strings, SQLite does not."""
-    from model import entities
+    from storage import orm
 
-    found = entities.Base.metadata.tables[table].c[column].type
+    found = orm.Base.metadata.tables[table].c[column].type
     return getattr(found, "length", None)
 
 

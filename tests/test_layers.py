@@ -6,7 +6,7 @@ import sys
 import pytest
 
 
-@pytest.mark.parametrize("package", ["model.rules", "model.entities", "model.views",
+@pytest.mark.parametrize("package", ["model.rules", "storage.orm", "model.views",
                                      "storage.services", "storage.sowfile", "storage.demo"])
 def test_no_terminal_below_the_tui(package: str) -> None:
     code = (f"import sys, {package}; "

@@ -1,4 +1,4 @@
-"""What a SOW, a person, an entry, a change request *are*: SQLAlchemy 2.0 typed classes.
+"""What a SOW, a person, an entry, a change request are in the database: SQLAlchemy 2.0.
 
 Storage units: time in integer minutes, person-days in integer thousandths
 (``*_milli``), money in integer hundredths (``*_minor``). Nothing is a float.
