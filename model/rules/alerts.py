@@ -12,8 +12,6 @@ from model.rules.facts import BlockerFact
 from model.rules.summary import Summary
 from model.rules.workdays import Calendar
 
-# ---------------------------------------------------------------- dashboard alerts
-
 BLOCKER_ALERT_DAYS = 3  # a blocker open for more than this many working days is an alert
 
 

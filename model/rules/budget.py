@@ -14,8 +14,6 @@ from model.rules.signoff import DOC_EFFECTIVE
 from model.rules.vocabulary import FORECAST_HORIZON_YEARS, FORECAST_WINDOW, grade_order
 from model.rules.workdays import Calendar
 
-# ---------------------------------------------------------------- rules
-
 
 def overtime_minutes(day_totals: Iterable[DayTotal], cal: Calendar,
                      minutes_per_day: int) -> int:

@@ -8,8 +8,6 @@ from datetime import date
 
 from model.rules.workdays import Calendar
 
-# ---------------------------------------------------------------- facts
-
 
 @dataclass(frozen=True)
 class DayTotal:

@@ -14,8 +14,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
 
-# ---------------------------------------------------------------- numbers
-
 
 def pd_of_minutes(minutes: int, minutes_per_day: int) -> Fraction:
     """Person-days in ``minutes`` of work, exactly."""

@@ -14,8 +14,6 @@ from model.rules.facts import ChangeFact, QuotaFact
 from model.rules.numbers import pd_of_milli
 from model.rules.vocabulary import grade_order
 
-# ---------------------------------------------------------------- plausible values (SPEC §7)
-
 
 def check_date(on: date, what: str, today: date, start: date | None = None) -> None:
     """The one rule for the date of something that happened: an entry, a signature, an

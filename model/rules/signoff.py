@@ -9,8 +9,6 @@ from model.errors import FieldError, LedgerError
 from model.permissions import Action, Actor, allowed
 from model.rules.facts import SignatureFact
 
-# ---------------------------------------------------------------- dual sign-off
-
 DOC_OPEN = "open"  # no signature yet: content may change
 DOC_SIGNING = "signing"  # one party signed: content frozen
 DOC_EFFECTIVE = "effective"  # both parties signed

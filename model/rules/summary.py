@@ -21,8 +21,6 @@ from model.rules.facts import ChangeFact, LedgerFacts
 from model.rules.numbers import pd_of_milli, pd_of_minutes, round_money, round_pd
 from model.rules.vocabulary import grade_order
 
-# ---------------------------------------------------------------- summary
-
 
 @dataclass(frozen=True)
 class GradeFigures:

@@ -9,8 +9,6 @@ from functools import lru_cache
 
 from model.errors import LedgerError
 
-# ---------------------------------------------------------------- calendar
-
 
 def shift(d: date, days: int) -> date:
     """``d`` moved by ``days``, held within the dates Python knows (0001-01-01 to

@@ -12,8 +12,6 @@ from model.usertext import text_problem
 from storage.sowfile.parse import _not_utf8
 from storage.sowfile.table import _show
 
-# ---------------------------------------------------------------- CSV entries
-
 ENTRY_HEADER = ["date", "person", "task", "hours", "note"]
 
 
