@@ -26,6 +26,8 @@ so the old imports work as before.
 from storage.db.busy import (
     BUSY_LIMIT_S,
     LedgerBusy,
+    _busy_limit_or_default,
+    _sqlite_busy_ms,
     busy_kind,
     busy_limit,
     refusal,
@@ -67,6 +69,8 @@ __all__ = [
     "SchemaStatus",
     "WRITE_LOCK_KEY",
     "_alembic_config",
+    "_busy_limit_or_default",
+    "_sqlite_busy_ms",
     "busy_kind",
     "busy_limit",
     "connect",
