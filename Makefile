@@ -19,13 +19,14 @@ demo: install
 	$(BIN)/sowtrack demo
 	$(BIN)/sowtrack --project DEMO-AGENT
 
-## Install and run the whole test suite.
-test: install
-	$(BIN)/ruff check model storage exports tui tests
+## Install, lint, check the layers and run the whole test suite.
+test: lint
 	$(BIN)/pytest -q -n auto $(PYTEST_ARGS)
 
+## ruff, then the import contracts of pyproject.toml's [tool.importlinter] (the layers).
 lint: install
 	$(BIN)/ruff check model storage exports tui tests
+	$(BIN)/lint-imports --no-cache --no-logo
 
 clean:
-	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis
+	rm -rf $(VENV) *.egg-info .pytest_cache .ruff_cache .hypothesis .import_linter_cache

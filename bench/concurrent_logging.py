@@ -35,21 +35,22 @@ TEAM = {"zhang.wei": "T1", "chen.jing": "T2", "liu.yang": "T4", "wang.fang": "T3
 
 def worker(url: str, code: str, person: str, n: int, busy_ms: int | None, retry: bool,
            start: Any, results: Any) -> None:
-    import storage.db as db
+    from storage.db import busy, unit
 
     retries = 0
-    backoff = db._backoff
+    backoff = busy._backoff
 
     def counted(attempt: int) -> float:
         nonlocal retries
         retries += 1
         return backoff(attempt)
 
-    db._backoff = counted
+    busy._backoff = counted
     if busy_ms is not None:
-        db._SQLITE_BUSY_MS = busy_ms
+        busy._SQLITE_BUSY_MS = busy_ms
     if not retry:
-        db.busy_kind = lambda exc: None  # every busy error goes straight to the user
+        # every busy error goes straight to the user (unit.py asks too, mid-transaction)
+        busy.busy_kind = unit.busy_kind = lambda exc: None
     led = Ledger.open(url, code, "zhang.wei")
     errors: list[str] = []
     start.wait()

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from sqlalchemy import insert, select
 
-from model.entities import Person, Project, Task, TimeEntry
+from storage.orm import Person, Project, Task, TimeEntry
 from storage.services import Ledger
 from storage.sowfile import load_sow
 

@@ -19,7 +19,7 @@ from typing import Any
 from sqlalchemy import insert, select
 from sqlalchemy.orm import Session
 
-from model.entities import AuditEvent
+from storage.orm import AuditEvent
 
 GENESIS = "0" * 64
 APPENDED = "sowtrack_audit_appended"  # Session.info: this transaction moved the head

@@ -21,7 +21,8 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from model.entities import (
+from model.sheets import contract_content
+from storage.orm import (
     Acceptance,
     Assignment,
     Baseline,
@@ -40,7 +41,6 @@ from model.entities import (
     Task,
     TimeEntry,
 )
-from model.sheets import contract_content
 
 Key = tuple[str, str]  # (kind, ref)
 

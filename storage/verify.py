@@ -21,9 +21,9 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
-from model.entities import AuditEvent, AuditWitness, Project, Signature
 from storage import records, witness
 from storage.audit import verify_chain
+from storage.orm import AuditEvent, AuditWitness, Project, Signature
 
 SignedContents = Callable[[Session, Project], list[tuple[str, int, str, Any]]]
 

@@ -20,7 +20,7 @@ from typing import Any
 import pytest
 from sqlalchemy import func, select
 
-from model.entities import AuditEvent, TimeEntry
+from storage.orm import AuditEvent, TimeEntry
 from storage.services import Ledger
 from tui.cli import main
 

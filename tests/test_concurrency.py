@@ -24,8 +24,8 @@ from typing import Any
 import pytest
 from sqlalchemy import func, make_url, select
 
-from model.entities import AuditEvent, Period, Signature, TimeEntry
 from storage.db import WRITE_LOCK_KEY
+from storage.orm import AuditEvent, Period, Signature, TimeEntry
 from storage.services import Ledger
 from storage.sowfile import EntryRow
 

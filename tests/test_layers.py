@@ -1,24 +1,86 @@
-"""Arrows point one way: tui -> storage -> model, tui -> exports -> model."""
+"""Arrows point one way: tui -> storage -> model, tui -> exports -> model.
 
+The rules are the import-linter contracts in pyproject.toml (`[tool.importlinter]`), which
+`make test` runs as `lint-imports`. These tests run the same contracts, so a broken one
+fails the suite, and show on a copy of the code that each kind of forbidden import (one
+inside a function too) does break them.
+"""
+
+import shutil
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
-
-@pytest.mark.parametrize("package", ["model.rules", "model.entities", "model.views",
-                                     "storage.services", "storage.sowfile", "storage.demo"])
-def test_no_terminal_below_the_tui(package: str) -> None:
-    code = (f"import sys, {package}; "
-            "bad = [m for m in ('textual', 'tui') if m in sys.modules]; "
-            "print(','.join(bad))")
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == ""
+ROOT = Path(__file__).resolve().parent.parent
+PACKAGES = ("model", "storage", "exports", "tui")
 
 
-def test_model_rules_need_no_database() -> None:
-    code = "import sys, model.rules; print('sqlalchemy' in sys.modules)"
-    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
-                          check=True)
-    assert done.stdout.strip() == "False"
+def lint_imports(root: Path) -> subprocess.CompletedProcess[str]:
+    """Run `lint-imports` on the packages and pyproject.toml found under ``root``."""
+    script = Path(sys.executable).with_name("lint-imports")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "importlinter.cli"]
+    return subprocess.run(
+        [*command, "--no-cache", "--no-logo"],
+        cwd=root,
+        # The packages are found on sys.path: the copy's come first.
+        env={"PATH": "", "PYTHONPATH": str(root), "PYTHONDONTWRITEBYTECODE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+
+
+def test_the_code_keeps_every_contract() -> None:
+    done = lint_imports(ROOT)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "0 broken" in done.stdout
+
+
+@pytest.fixture(scope="module")
+def copy_of_the_code(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The four packages and pyproject.toml, copied (sources only)."""
+    root = tmp_path_factory.mktemp("layers")
+    for package in PACKAGES:
+        shutil.copytree(ROOT / package, root / package,
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+    shutil.copy(ROOT / "pyproject.toml", root / "pyproject.toml")
+    return root
+
+
+# (module, the import added to it, the contract it breaks)
+BREAKS = [
+    ("model/errors.py", "def late():\n    import sqlalchemy  # noqa\n",
+     "model is pure: no database, no terminal, no PDF"),
+    ("model/usertext.py", "import reportlab  # noqa\n",
+     "model is pure: no database, no terminal, no PDF"),
+    ("model/errors.py", "import storage.db  # noqa\n",
+     "tui above storage and exports, both above model"),
+    ("exports/fonts.py", "def late():\n    from storage import db  # noqa\n",
+     "tui above storage and exports, both above model"),
+    ("storage/audit.py", "import exports.base  # noqa\n",
+     "tui above storage and exports, both above model"),
+    ("storage/outfile.py", "def late():\n    import tui.text  # noqa\n",
+     "tui above storage and exports, both above model"),
+    ("storage/config.py", "def late():\n    import textual  # noqa\n",
+     "only tui knows about terminals"),
+    ("exports/fonts.py", "from sqlalchemy.orm import Session  # noqa\n",
+     "exports take model views, never a database"),
+]
+
+
+@pytest.mark.parametrize(("module", "added", "contract"), BREAKS,
+                         ids=[f"{m}:{c.split(':')[0]}" for m, _, c in BREAKS])
+def test_a_forbidden_import_breaks_a_contract(copy_of_the_code: Path, module: str,
+                                             added: str, contract: str) -> None:
+    path = copy_of_the_code / module
+    kept = path.read_text(encoding="utf-8")
+    try:
+        path.write_text(kept + "\n\n" + added, encoding="utf-8")
+        done = lint_imports(copy_of_the_code)
+    finally:
+        path.write_text(kept, encoding="utf-8")
+    assert done.returncode == 1, done.stdout + done.stderr
+    # Forbidden imports are followed through other modules, so one import may break more.
+    assert f"{contract} BROKEN" in done.stdout

@@ -15,7 +15,6 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from model.entities import AuditEvent
 from model.errors import LedgerError
 from model.permissions import (
     CLIENT_OTHER,
@@ -31,6 +30,7 @@ from model.permissions import (
     Actor,
 )
 from storage.db import make_engine, reading
+from storage.orm import AuditEvent
 from storage.services import Ledger
 from storage.sowfile import EntryRow, PersonSpec, load_sow
 

@@ -16,9 +16,9 @@ from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.pool import NullPool
 
-from model.entities import AuditEvent, ChangeRequest, Person, Signature
 from model.permissions import MATRIX, OPERATOR, UNBOUND, Action, Actor
 from storage.db import HEAD_REVISION, make_engine, reading, run_alembic
+from storage.orm import AuditEvent, ChangeRequest, Person, Signature
 from storage.services import Ledger
 from storage.sowfile import load_sow
 from tui.cli import main

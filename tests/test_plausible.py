@@ -430,8 +430,8 @@ def test_import_again_imports_the_same_file_once_more(
     # Both imports are in the audit log, each with the file's digest, name and row count.
     from sqlalchemy import select
 
-    from model.entities import AuditEvent
     from storage.db import reading
+    from storage.orm import AuditEvent
 
     with reading(ledger(url).engine) as s:
         rows = s.execute(select(AuditEvent.ref, AuditEvent.after, AuditEvent.project_code)

@@ -12,8 +12,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import func, select
 
-from model.entities import AuditEvent, TimeEntry
 from model.errors import LedgerError, LedgerErrors
+from storage.orm import AuditEvent, TimeEntry
 from storage.services import Ledger
 from storage.sowfile import load_sow, parse_entry_csv
 

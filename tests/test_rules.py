@@ -1,4 +1,4 @@
-"""Unit tests of model/rules.py (SPEC.md §3): pure functions, no database, no mocks.
+"""Unit tests of model/rules/ (SPEC.md §3): pure functions, no database, no mocks.
 
 Every expected value is worked out by hand; the arithmetic is in the comment
 next to it, as the worked example's README does. Dates in March 2026 for

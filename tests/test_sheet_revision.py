@@ -17,9 +17,9 @@ from pypdf import PdfReader, PdfWriter
 from sqlalchemy import create_engine, make_url, select, text
 from sqlalchemy.pool import NullPool
 
-from model.entities import AuditEvent
 from model.rules import digest
 from storage.db import reading
+from storage.orm import AuditEvent
 from storage.services import Ledger
 from tui.cli import main
 

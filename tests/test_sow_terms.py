@@ -13,9 +13,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select, text
 
-from model.entities import AuditEvent, Deliverable, Project
 from model.errors import LedgerError
 from model.views import ContractTerms, DeliverableView
+from storage.orm import AuditEvent, Deliverable, Project
 from storage.services import Ledger
 from storage.sowfile import dump_sow, load_sow, parse_sow
 from tui.cli import main

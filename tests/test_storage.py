@@ -8,9 +8,9 @@ from fractions import Fraction
 import pytest
 from sqlalchemy import func, select, text
 
-from model.entities import AuditEvent, TimeEntry
 from model.errors import LedgerError, LedgerErrors
 from storage.db import HEAD_REVISION, current_revision
+from storage.orm import AuditEvent, TimeEntry
 from storage.services import Ledger
 from storage.sowfile import EntryRow, dump_sow, load_sow, parse_entry_csv, parse_sow
 
@@ -47,7 +47,7 @@ def test_migrations_match_the_entities(ledger: Ledger) -> None:
     from alembic.autogenerate import compare_metadata
     from alembic.migration import MigrationContext
 
-    from model.entities import Base
+    from storage.orm import Base
 
     with ledger.engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)

@@ -159,9 +159,9 @@ def test_an_audit_row_rewritten_at_the_witnessed_head_is_found(done: Ledger) -> 
     the witnessed hash."""
     from sqlalchemy import select
 
-    from model.entities import AuditEvent
     from storage.audit import row_hash
     from storage.db import reading
+    from storage.orm import AuditEvent
 
     with reading(done.engine) as s:
         row = s.scalars(select(AuditEvent).order_by(AuditEvent.id.desc()).limit(1)).one()

@@ -2,7 +2,7 @@
 
 from alembic import context
 
-from model.entities import Base
+from storage.orm import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import func, select
 
 from model import rules
-from model.entities import Blocker, Project
 from model.errors import LedgerError
 from model.permissions import Action
 from model.views import BlockerView
 from storage import records
+from storage.orm import Blocker, Project
 from storage.services.core import LedgerBase, parse_on
 
 

@@ -11,11 +11,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
-from model.entities import ChangeDelta, ChangeQuotaDelta, ChangeRequest, Project, Signature
 from model.errors import LedgerError
 from model.permissions import Action
 from model.views import ChangeView
 from storage import records
+from storage.orm import ChangeDelta, ChangeQuotaDelta, ChangeRequest, Project, Signature
 from storage.services.core import LedgerBase, parse_on
 from storage.sowfile import MAX_QUOTA, MAX_SOW_YEARS, latest_end
 

@@ -22,11 +22,11 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.entities import Acceptance, Period, Person, Project, Task
 from model.errors import LedgerError
 from model.permissions import Action, Actor, require
 from storage.audit import AuditWriter
 from storage.db import open_engine, reading, writing
+from storage.orm import Acceptance, Period, Person, Project, Task
 from storage.sowfile import parse_date
 
 

@@ -12,12 +12,12 @@ from sqlalchemy import Table, func, insert, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
-from model.entities import AuditEvent, Period, Person, Project, TimeEntry
 from model.errors import LedgerError, LedgerErrors
 from model.permissions import Action, allowed, require
 from model.usertext import check_text
 from model.views import EntryView
 from storage import records
+from storage.orm import AuditEvent, Period, Person, Project, TimeEntry
 from storage.services.core import MAX_ROW_ID, LedgerBase, parse_on
 from storage.sowfile import EntryFile, EntryRow, parse_date
 

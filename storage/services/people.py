@@ -5,10 +5,10 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from model import rules
-from model.entities import Person
 from model.errors import LedgerError
 from model.permissions import Action
 from model.views import PersonView
+from storage.orm import Person
 from storage.services.core import LedgerBase
 
 

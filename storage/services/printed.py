@@ -7,11 +7,11 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from model.entities import AuditEvent, PrintedRevision, Project
 from model.errors import LedgerError
 from model.sheets import revision_of
 from storage import records
 from storage.audit import chain_head as audit_chain_head
+from storage.orm import AuditEvent, PrintedRevision, Project
 from storage.services.core import LedgerBase
 
 

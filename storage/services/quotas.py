@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date
 
 from model import rules
-from model.entities import QuotaUse
 from model.errors import LedgerError
 from model.permissions import Action
 from model.views import QuotaView
 from storage import records
+from storage.orm import QuotaUse
 from storage.services.core import LedgerBase, parse_on
 
 

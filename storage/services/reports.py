@@ -9,7 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.entities import AuditEvent, Blocker, Person, Project, TimeEntry
+from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
 
 

@@ -8,10 +8,10 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.entities import Assignment, Baseline, CalendarDay, Person, Project, Quota, Rate, Task
 from model.errors import LedgerError
 from model.views import ContractTerms, DeliverableView, ProjectView
 from storage import records
+from storage.orm import Assignment, Baseline, CalendarDay, Person, Project, Quota, Rate, Task
 from storage.services.core import LedgerBase
 from storage.sowfile import AllocationSpec, PersonSpec, QuotaSpec, SowSpec, TaskSpec
 

@@ -12,13 +12,13 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
-from model.entities import Acceptance, Blocker, Period, Project, Signature, TimeEntry
 from model.errors import LedgerError
 from model.permissions import Action
 from model.sheet_acceptance import settlement
 from model.sheets import contract_content
 from model.views import SignatureView, SignoffView
 from storage import records
+from storage.orm import Acceptance, Blocker, Period, Project, Signature, TimeEntry
 from storage.services.core import LedgerBase, parse_on
 
 

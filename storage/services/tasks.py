@@ -8,11 +8,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.entities import Assignment, Project, Task, TimeEntry
 from model.errors import LedgerError
 from model.permissions import Action
 from model.views import TaskView
 from storage import records
+from storage.orm import Assignment, Project, Task, TimeEntry
 from storage.services.core import LedgerBase
 
 

@@ -8,8 +8,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.entities import Acceptance, Period, Project
 from storage import records
+from storage.orm import Acceptance, Period, Project
 from storage.services.core import LedgerBase
 
 

@@ -1,0 +1,89 @@
+"""The dashboard's alerts: over budget, quota at its limit, blockers, missing entries, forecast."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from model.rules.amounts import format_pd
+from model.rules.budget import working_days_open
+from model.rules.facts import BlockerFact
+from model.rules.summary import Summary
+from model.rules.workdays import Calendar
+
+BLOCKER_ALERT_DAYS = 3  # a blocker open for more than this many working days is an alert
+
+
+#: an alert's sentence per kind; its ``args`` fill the slots (a printed sheet may use its own)
+ALERT_TEXT = {
+    "grade": "{0} is over budget: {1} of {2} PD consumed",
+    "quota": "quota {0} is at its limit: {1} of {2} used",
+    "blocker": "blocker {0} ({1}) open for {2} working days",
+    "missing": "{0} has no entry on {1}",
+    "forecast": "forecast end {0} is after the end {1}",
+}
+#: the same sentences in Chinese (a printed sheet names the grade, quota and person first)
+ALERT_TEXT_ZH = {
+    "grade": "{0}超出预算：已消耗 {1} 人天，预算 {2} 人天",
+    "quota": "额度“{0}”已用尽：已用 {1}，上限 {2}",
+    "blocker": "阻塞问题 {0}（{1}）已持续 {2} 个工作日",
+    "missing": "{0}在 {1} 没有登记工时",
+    "forecast": "预测完成日 {0} 晚于结束日期 {1}",
+}
+
+
+def alert_text(kind: str, args: Sequence[str], lang: str = "en") -> str:
+    """The one wording of an alert: its sentence in ``lang`` filled with ``args`` (the
+    ledger's ids and keys for the command line, names and titles on a printed sheet)."""
+    return (ALERT_TEXT_ZH if lang == "zh" else ALERT_TEXT)[kind].format(*args)
+
+
+@dataclass(frozen=True)
+class Alert:
+    kind: str  # grade | quota | blocker | missing | forecast
+    args: tuple[str, ...]  # what the sentence names, in the order of ALERT_TEXT[kind]
+
+    @property
+    def text(self) -> str:
+        return alert_text(self.kind, self.args)
+
+
+def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | None:
+    """The newest working day strictly before as_of, not before start."""
+    for ordinal in range(as_of.toordinal() - 1, start.toordinal() - 1, -1):
+        d = date.fromordinal(ordinal)  # never a step before 0001-01-01
+        if cal.is_working(d):
+            return d
+    return None
+
+
+def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, start: date,
+           engineers: Sequence[str], logged_on: Mapping[date, set[str]]) -> list[Alert]:
+    """What the lead must see first: a grade over budget, a quota at its limit, a
+    blocker open for more than 3 working days, an engineer with no entry on the last
+    working day, a forecast end after the SOW end."""
+    as_of = summary.as_of
+    out: list[Alert] = []
+    for g in summary.by_grade:
+        if g.consumed_pd > g.budget_pd:
+            out.append(Alert("grade", (g.grade, format_pd(g.consumed_pd),
+                                       format_pd(g.budget_pd))))
+    for key, _title, limit, used in summary.quotas:
+        if used >= limit:
+            out.append(Alert("quota", (key, str(used), str(limit))))
+    for b in blockers:
+        if b.raised_on > as_of or (b.resolved_on is not None and b.resolved_on <= as_of):
+            continue
+        days = working_days_open(cal, b.raised_on, None, as_of)
+        if days > BLOCKER_ALERT_DAYS:
+            out.append(Alert("blocker", (b.number, b.party, str(days))))
+    last = last_working_day_before(cal, start, as_of)
+    if last is not None:
+        for person in engineers:
+            if person not in logged_on.get(last, set()):
+                out.append(Alert("missing", (person, last.isoformat())))
+    if summary.forecast_end is not None and summary.forecast_end > summary.end:
+        out.append(Alert("forecast", (summary.forecast_end.isoformat(),
+                                      summary.end.isoformat())))
+    return out

@@ -1,0 +1,79 @@
+"""Dual sign-off: who may sign, a document's state from its signatures, acceptance conclusions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+
+from model.errors import FieldError, LedgerError
+from model.permissions import Action, Actor, allowed
+from model.rules.facts import SignatureFact
+
+DOC_OPEN = "open"  # no signature yet: content may change
+DOC_SIGNING = "signing"  # one party signed: content frozen
+DOC_EFFECTIVE = "effective"  # both parties signed
+DOC_WITHDRAWN = "withdrawn"
+DOC_REJECTED = "rejected"  # an acceptance whose client signature rejected it
+DOC_CLOSED = (DOC_WITHDRAWN, DOC_REJECTED)  # no longer counts: its signatures bind nothing
+
+# The acceptance's conclusion, recorded with the client's signature (SPEC §8).
+CONCLUSIONS = ("accepted", "conditional", "rejected")
+
+
+def may_sign(party: str, role: str) -> bool:
+    """A vendor lead or signatory, or a client signatory: the permission matrix's SIGN."""
+    return allowed(Actor("signer", party, role), Action.SIGN)
+
+
+def acceptance_conclusion(party: str, conclusion: str | None,
+                          comment: str) -> tuple[str | None, str]:
+    """(conclusion, comment) a signature of the acceptance records, or a refusal.
+
+    Only the client's signature records a conclusion; without one it is ``accepted``.
+    Accepting with conditions, or rejecting, says why in the comment."""
+    if party != "client":
+        if conclusion is not None or comment:
+            field = "conclusion" if conclusion is not None else "comment"
+            raise FieldError(field, "only the client's signature records the acceptance's "
+                                    "conclusion and comments")
+        return None, ""
+    conclusion = conclusion or "accepted"
+    if conclusion not in CONCLUSIONS:
+        raise FieldError("conclusion", f"{conclusion!r} is not one of "
+                                       f"{', '.join(CONCLUSIONS)}")
+    if conclusion != "accepted" and not comment.strip():
+        raise FieldError("comment", f"a {conclusion} acceptance says why: give the "
+                                    f"{'conditions' if conclusion == 'conditional' else 'reasons'}")
+    return conclusion, comment.strip()
+
+
+def check_signature(doc: str, status: str, existing: Sequence[SignatureFact],
+                    new: SignatureFact, not_before: date | None = None) -> None:
+    """Raise LedgerError when ``new`` may not sign the document ``doc``."""
+    if status in DOC_CLOSED:
+        raise LedgerError(f"{doc}: is {status} and cannot be signed")
+    if status == DOC_EFFECTIVE:
+        raise LedgerError(f"{doc}: is already signed by both parties")
+    if not may_sign(new.party, new.role):
+        raise LedgerError(
+            f"--as: {new.person} is a {new.party} {new.role}; only a vendor lead or "
+            f"signatory and a client signatory can sign {doc}")
+    if any(s.person == new.person for s in existing):
+        raise LedgerError(f"--as: {new.person} has already signed {doc}")
+    if not_before is not None and new.on < not_before:
+        raise LedgerError(f"--on: {new.on} is too early to sign {doc} (not before {not_before})")
+
+
+def signoff_state(signatures: Sequence[SignatureFact]) -> tuple[str, date | None]:
+    """(status, effective date) of a document from its signatures.
+
+    Effective once one valid vendor and one valid client signature exist, on
+    the date of the later of the two (the last required signature).
+    """
+    vendor = [s.on for s in signatures if s.party == "vendor" and may_sign(s.party, s.role)]
+    client = [s.on for s in signatures if s.party == "client" and may_sign(s.party, s.role)]
+    if vendor and client:
+        return DOC_EFFECTIVE, max(min(vendor), min(client))
+    if signatures:
+        return DOC_SIGNING, None
+    return DOC_OPEN, None

@@ -1,0 +1,140 @@
+"""The unit of work: :func:`reading` and :func:`writing`, one transaction per user action.
+
+Every flush checks the user text it writes (:func:`_refuse_control`).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import AbstractContextManager, contextmanager
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
+
+from sqlalchemy import Connection, Engine, event, inspect
+from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
+from sqlalchemy.orm.exc import StaleDataError
+
+from model.errors import FieldError, LedgerError
+from model.usertext import check_text
+from storage import witness
+from storage.db.busy import LedgerBusy, _sqlite_busy_ms, busy_kind, refusal, wait_while_busy
+from storage.db.engine import _WRITE, WRITE_LOCK_KEY, _read_only_reason, is_read_only
+from storage.orm import AuditEvent
+
+
+@event.listens_for(Session, "before_flush")
+def _refuse_control(session: Session, _context: Any, _instances: Any) -> None:
+    """User text is data (SPEC §7): any action writing text that
+    :func:`model.usertext.text_problem` refuses (a NUL, which PostgreSQL cannot store;
+    an ESC, a line break or another control character in one-line text) is refused, in
+    one line naming the field, before anything is written. Only a column marked
+    ``info={"multiline": True}`` (a change request's reason) may hold newlines.
+
+    Checked here, at every flush, so that no write path (a service, an import, a new
+    project) can bypass it; only the values an action sets are checked, so a record
+    written before this rule can still be edited. The audit log holds canonical JSON
+    of values checked here, and may hold anything."""
+    for obj in (*session.new, *session.dirty):
+        state = inspect(obj)
+        new, audit = obj in session.new, isinstance(obj, AuditEvent)
+        for attr in state.mapper.column_attrs:
+            value = getattr(obj, attr.key, None)
+            if not isinstance(value, str):
+                continue
+            if not new and not state.attrs[attr.key].history.has_changes():
+                continue
+            if audit:
+                if "\x00" in value:
+                    raise FieldError(attr.key, "contains a NUL character")
+                continue
+            check_text(value, attr.key, any(c.info.get("multiline") for c in attr.columns))
+
+
+def connect(engine: Engine) -> Connection:
+    """``engine.connect()``, waiting (with back-off) while the database is busy."""
+    return wait_while_busy(lambda _left: engine.connect())
+
+
+def _begin(engine: Engine, write: bool, left: float) -> tuple[Connection, Session, Any]:
+    conn = engine.connect()
+    session = None
+    try:
+        conn.info[_WRITE] = write
+        if engine.dialect.name == "sqlite":
+            # SQLite's own wait (inside BEGIN IMMEDIATE) must not outlast what is left.
+            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                f"PRAGMA busy_timeout = {_sqlite_busy_ms(left)}")
+        session = Session(bind=conn, expire_on_commit=False)
+        tx = session.begin()
+        session.connection()  # BEGIN (IMMEDIATE) now, where a retry is still safe
+        if write and engine.dialect.name == "postgresql":
+            # Wait in the server's queue (first come, first served), no longer than is
+            # left. The rest of the transaction keeps that bound on its own lock waits
+            # (rare: writers are serialised), so the total wait stays bounded too.
+            ms = max(1, min(2**31 - 1, int(left * 1000)))
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {ms}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
+        return conn, session, tx
+    except BaseException:
+        if session is not None:
+            session.close()
+        conn.info.pop(_WRITE, None)
+        conn.close()
+        raise
+
+
+def refuse_read_only(engine: Engine) -> None:
+    """A LedgerError, in one line, when the engine's ledger is read-only."""
+    if not is_read_only(engine):
+        return
+    # The read-only URI: file:/quoted/path?mode=ro...
+    path = Path(unquote(str(engine.url.database).removeprefix("file:").split("?", 1)[0]))
+    raise LedgerError(f"the ledger {path} is read-only "
+                      f"({_read_only_reason(path) or 'opened read-only'}); nothing was written")
+
+
+@contextmanager
+def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
+    if write:
+        refuse_read_only(engine)
+    conn, session, tx = wait_while_busy(lambda left: _begin(engine, write, left))
+    head = None
+    try:
+        with session:
+            try:
+                with tx:
+                    yield session
+                    if write:
+                        head = witness.before_commit(engine, session)
+            except StaleDataError as exc:
+                if engine.dialect.name != "postgresql":
+                    raise
+                raise LedgerError(str(refusal(exc))) from None
+            except DBAPIError as exc:
+                kind = busy_kind(exc)
+                if kind is None:
+                    refused = refusal(exc)
+                    if refused is None:
+                        raise
+                    raise LedgerError(refused) from None
+                # The transaction is rolled back; replaying the caller's work is not
+                # ours to do, so the user is told, in one line, to try again.
+                raise LedgerBusy("the ledger is busy: another sowtrack is writing; "
+                                 + ("nothing was written; " if write else "")
+                                 + "try again") from None
+    finally:
+        conn.info.pop(_WRITE, None)
+        conn.close()
+    witness.after_commit(engine, head)
+
+
+def reading(engine: Engine) -> AbstractContextManager[Session]:
+    """A read-only unit of work."""
+    return _transaction(engine, write=False)
+
+
+def writing(engine: Engine) -> AbstractContextManager[Session]:
+    """A write unit of work: serialised with other writers, all or nothing."""
+    return _transaction(engine, write=True)

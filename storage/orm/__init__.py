@@ -1,0 +1,68 @@
+"""What a SOW, a person, an entry, a change request are in the database: SQLAlchemy 2.0.
+
+Storage units: time in integer minutes, person-days in integer thousandths
+(``*_milli``), money in integer hundredths (``*_minor``). Nothing is a float.
+
+Split by subject into the modules of this package (base, sow, work, documents, audit);
+import the classes from here: ``from storage.orm import Project``.
+"""
+
+from storage.orm.audit import (
+    AuditEvent,
+    AuditWitness,
+)
+from storage.orm.base import (
+    NAMING,
+    Base,
+)
+from storage.orm.documents import (
+    Acceptance,
+    Period,
+    PrintedRevision,
+    Signature,
+)
+from storage.orm.sow import (
+    Assignment,
+    Baseline,
+    CalendarDay,
+    Deliverable,
+    Person,
+    Project,
+    Quota,
+    QuotaUse,
+    Rate,
+    Task,
+)
+from storage.orm.work import (
+    Blocker,
+    ChangeDelta,
+    ChangeQuotaDelta,
+    ChangeRequest,
+    TimeEntry,
+)
+
+__all__ = [
+    "Acceptance",
+    "Assignment",
+    "AuditEvent",
+    "AuditWitness",
+    "Base",
+    "Baseline",
+    "Blocker",
+    "CalendarDay",
+    "ChangeDelta",
+    "ChangeQuotaDelta",
+    "ChangeRequest",
+    "Deliverable",
+    "NAMING",
+    "Period",
+    "Person",
+    "PrintedRevision",
+    "Project",
+    "Quota",
+    "QuotaUse",
+    "Rate",
+    "Signature",
+    "Task",
+    "TimeEntry",
+]

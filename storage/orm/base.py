@@ -1,0 +1,21 @@
+"""The declarative base: one ``MetaData`` whose naming convention names every constraint."""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    MetaData,
+)
+from sqlalchemy.orm import DeclarativeBase
+
+# Alembic needs named constraints to alter them later (SQLite batch mode above all).
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)

@@ -1,0 +1,302 @@
+"""``parse_sow`` and ``load_sow``: a SOW file's text checked key by key into a ``SowSpec``."""
+
+from __future__ import annotations
+
+import re
+import tomllib
+from pathlib import Path
+
+from model.errors import LedgerError
+from model.rules import (
+    BILLINGS,
+    DELIVERABLE_KINDS,
+    GRADES,
+    LANGUAGES,
+    LOCATIONS,
+    PARTIES,
+    PRIORITIES,
+    ROLES,
+    TASK_STATUSES,
+    money_to_minor,
+    pd_amount_to_milli,
+    pd_to_milli,
+    tax_rate_to_ppm,
+)
+from model.usertext import control_character
+from storage.sowfile.spec import (
+    MAX_PRICE,
+    MAX_SOW_YEARS,
+    AllocationSpec,
+    DeliverableSpec,
+    PersonSpec,
+    QuotaSpec,
+    SowSpec,
+    TaskSpec,
+    latest_end,
+)
+from storage.sowfile.table import _check_timezone, _show, _Table
+
+
+def parse_sow(text: str, source: str = "SOW") -> SowSpec:
+    """Validate a SOW file's text; raises LedgerError naming the key at fault."""
+    text = text.removeprefix("\ufeff")  # a BOM, as Windows editors write it
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise LedgerError(_toml_error(text, source, exc)) from None
+    except RecursionError:
+        raise LedgerError(f"{source}: arrays or tables nested too deeply") from None
+    except ValueError:  # int() of a number longer than Python converts (4300 digits)
+        long = re.search(r"[0-9_]{4000,}", text)
+        where = f"line {text.count(chr(10), 0, long.start()) + 1}: " if long else ""
+        raise LedgerError(f"{source}: {where}a number with thousands of digits") from None
+    root = _Table(f"{source}:", doc)
+    root.check_keys({"project", "calendar", "rates", "budget", "quota", "person", "task",
+                     "allocation", "deliverable"})
+
+    if not root.has("project"):
+        raise LedgerError(f"{source}: [project]: missing (the table with the SOW's code, "
+                          f"title, parties and dates)")
+    p = _Table(f"{source}: [project]", root.get("project"))
+    p.check_keys({"code", "title", "client", "vendor", "start", "end", "hours_per_day",
+                  "currency", "timezone", "language", *CONTRACT_KEYS})
+    hours = p.number("hours_per_day", required=False)
+    minutes_per_day = 480
+    if hours is not None:
+        minutes = p.wrap("hours_per_day", pd_to_milli, hours) * 60
+        if minutes % 1000 or not 0 < minutes // 1000 <= 24 * 60:
+            raise p._fail("hours_per_day",
+                          f"must be a whole number of minutes between 0 and 24 h, got {hours}")
+        minutes_per_day = minutes // 1000
+    spec = SowSpec(
+        code=p.text("code", column=("project", "code")) or "",
+        title=p.text("title") or "",
+        client=p.text("client") or "",
+        vendor=p.text("vendor") or "",
+        start=p.day("start"),
+        end=p.day("end"),
+        minutes_per_day=minutes_per_day,
+        currency=p.text("currency", required=False, default="CNY",
+                        column=("project", "currency")) or "CNY",
+        timezone=_check_timezone(p.text("timezone", False, "Asia/Shanghai") or "",
+                                 lambda m: p._fail("timezone", m)),
+        language=p.choice("language", LANGUAGES, required=False, default="zh") or "zh",
+    )
+    if spec.end < spec.start:
+        raise p._fail("end", f"{spec.end} is before start {spec.start}")
+    if spec.end > latest_end(spec.start):
+        raise p._fail("end", f"{spec.end} is more than {MAX_SOW_YEARS} years after start "
+                             f"{spec.start}")
+    _contract_terms(p, spec)
+
+    if root.has("calendar"):
+        c = _Table(f"{source}: [calendar]", root.get("calendar"))
+        c.check_keys({"country", "holidays", "workdays"})
+        spec.country = c.text("country", required=False)
+        if spec.country:
+            from model.rules import Calendar
+
+            c.wrap("country", lambda v, _k: Calendar(country=v).is_working(spec.start),
+                   spec.country)
+        spec.holidays = c.dates("holidays")
+        spec.workdays = c.dates("workdays")
+        both = set(spec.holidays) & set(spec.workdays)
+        if both:
+            raise c._fail("workdays", f"{min(both)} is also listed in holidays")
+
+    # Neither converter takes a negative amount: a rate, a budget, an estimate or an
+    # allocation below 0 is refused here as the ledger refuses it later (model.rules).
+    for name, target, conv in (("rates", spec.rates, money_to_minor),
+                               ("budget", spec.baseline, pd_amount_to_milli)):
+        if root.has(name):
+            t = _Table(f"{source}: [{name}]", root.get(name))
+            t.check_keys(set(GRADES))
+            for grade in t.data:
+                t.number(grade)
+                target[grade] = t.wrap(grade, conv, t.data[grade])
+
+    seen: set[str] = set()
+    for i, raw in enumerate(root.tables("quota"), start=1):
+        q = _Table(f"{source}: [[quota]] #{i}", raw)
+        q.check_keys({"key", "title", "limit"})
+        key = q.text("key", column=("quota", "key")) or ""
+        if key in seen:
+            raise q._fail("key", f"duplicate quota {_show(key)}")
+        seen.add(key)
+        spec.quotas.append(QuotaSpec(key, q.text("title", False, key) or key, q.integer("limit")))
+
+    seen = set()
+    for i, raw in enumerate(root.tables("person"), start=1):
+        t = _Table(f"{source}: [[person]] #{i}", raw)
+        t.check_keys({"id", "name", "party", "role", "grade", "location", "timezone", "title"})
+        key = t.text("id", column=("person", "key")) or ""
+        if key in seen:
+            raise t._fail("id", f"duplicate person {_show(key)}")
+        seen.add(key)
+        person = PersonSpec(
+            key=key,
+            name=t.text("name") or "",
+            party=t.choice("party", PARTIES) or "",
+            role=t.choice("role", ROLES) or "",
+            grade=t.choice("grade", GRADES, required=False),
+            location=t.choice("location", LOCATIONS, required=False),
+            timezone=t.text("timezone", required=False),
+            title=t.text("title", required=False),
+        )
+        if person.timezone:
+            _check_timezone(person.timezone, lambda m, t=t: t._fail("timezone", m))
+        if person.party == "client" and person.role != "signatory":
+            raise t._fail("role", f"a client person can only be a signatory, got {person.role!r}")
+        if person.party == "client" and person.grade:
+            raise t._fail("grade", "a client person has no grade")
+        if person.party == "vendor" and person.role in ("lead", "engineer") and not person.grade:
+            raise t._fail("grade", f"missing: a vendor {person.role} logs hours and needs a grade")
+        spec.people.append(person)
+    people = {p.key: p for p in spec.people}
+
+    seen = set()
+    for i, raw in enumerate(root.tables("task"), start=1):
+        t = _Table(f"{source}: [[task]] #{i}", raw)
+        t.check_keys({"code", "title", "estimate", "priority", "status", "assignees"})
+        code = t.text("code", column=("task", "code")) or ""
+        if code in seen:
+            raise t._fail("code", f"duplicate task {_show(code)}")
+        seen.add(code)
+        t.number("estimate")
+        assignees = t.get("assignees", required=False) or []
+        if not isinstance(assignees, list) or not all(isinstance(a, str) for a in assignees):
+            raise t._fail("assignees", "expected a list of person ids")
+        for a in assignees:
+            if a not in people:
+                raise t._fail("assignees", f"unknown person {_show(a)}")
+            if people[a].party != "vendor":
+                raise t._fail("assignees", f"{_show(a)} is not of the vendor party")
+        spec.tasks.append(TaskSpec(
+            code=code, title=t.text("title") or "",
+            estimate_milli=t.wrap("estimate", pd_amount_to_milli, t.data["estimate"]),
+            priority=t.choice("priority", PRIORITIES, required=False, default="medium") or "",
+            status=t.choice("status", TASK_STATUSES, required=False, default="open") or "",
+            assignees=list(dict.fromkeys(assignees)),
+        ))
+    tasks = {t.code: t for t in spec.tasks}
+
+    for i, raw in enumerate(root.tables("allocation"), start=1):
+        t = _Table(f"{source}: [[allocation]] #{i}", raw)
+        t.check_keys({"task", "person", "pd"})
+        task, person = t.text("task") or "", t.text("person") or ""
+        if task not in tasks:
+            raise t._fail("task", f"unknown task {_show(task)}")
+        if person not in people or people[person].party != "vendor":
+            raise t._fail("person", f"unknown vendor person {_show(person)}")
+        t.number("pd")
+        pd = t.wrap("pd", pd_amount_to_milli, t.data["pd"])
+        spec.allocations.append(AllocationSpec(task, person, pd))
+    spec.deliverables = _deliverables(root, source, spec)
+    return spec
+
+
+#: the [project] keys of the contract terms (SPEC §8)
+CONTRACT_KEYS = ("contract", "signed_on", "billing", "price", "tax_rate",
+                 "prices_include_tax")
+
+
+def _contract_terms(p: _Table, spec: SowSpec) -> None:
+    """The contract number and date, billing, price and tax of ``[project]``, into ``spec``."""
+    spec.contract = p.text("contract", required=False, column=("project", "contract"))
+    if p.has("signed_on"):
+        spec.signed_on = p.day("signed_on")
+        if spec.signed_on > spec.end:
+            raise p._fail("signed_on", f"{spec.signed_on} is after the SOW's end {spec.end}")
+    spec.billing = p.choice("billing", BILLINGS, required=False, default="actual") or "actual"
+    if p.has("price"):
+        if spec.billing != "fixed":
+            raise p._fail("price", 'only with billing = "fixed" (with billing = "actual" '
+                                   'the amount is the PD consumed × the rates)')
+        p.number("price")
+        spec.price_minor = p.wrap("price", lambda v, k: money_to_minor(v, k, MAX_PRICE),
+                                  p.data["price"])
+        if spec.price_minor == 0:
+            raise p._fail("price", "must be more than 0")
+    elif spec.billing == "fixed":
+        raise p._fail("price", 'missing: billing = "fixed" needs the fixed price')
+    if p.has("tax_rate"):
+        p.number("tax_rate")
+        spec.tax_rate_ppm = p.wrap("tax_rate", tax_rate_to_ppm, p.data["tax_rate"])
+    spec.prices_include_tax = p.flag("prices_include_tax", True)
+
+
+def _deliverables(root: _Table, source: str, spec: SowSpec) -> list[DeliverableSpec]:
+    """The ``[[deliverable]]`` tables. Their tasks must be tasks of the SOW when it lists
+    any; a SOW without tasks (they are added later with ``task add``) may name any code."""
+    tasks = {t.code for t in spec.tasks}
+    out: list[DeliverableSpec] = []
+    seen: set[str] = set()
+    for i, raw in enumerate(root.tables("deliverable"), start=1):
+        t = _Table(f"{source}: [[deliverable]] #{i}", raw)
+        t.check_keys({"key", "title", "tasks", "criteria", "due", "kind"})
+        key = t.text("key", column=("deliverable", "key")) or ""
+        if key in seen:
+            raise t._fail("key", f"duplicate deliverable {_show(key)}")
+        seen.add(key)
+        codes = t.get("tasks", required=False) or []
+        if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
+            raise t._fail("tasks", "expected a list of task codes")
+        for code in codes:
+            if tasks and code not in tasks:
+                raise t._fail("tasks", f"unknown task {_show(code)}")
+            if not tasks and (not code.strip() or control_character(code) is not None
+                              or "\x00" in code):
+                raise t._fail("tasks", f"{_show(code)} is not a task code")
+        due = t.optional_day("due")
+        if due is not None and due < spec.start:
+            raise t._fail("due", f"{due} is before the SOW's start {spec.start}")
+        out.append(DeliverableSpec(
+            key=key, title=t.text("title") or "", tasks=list(dict.fromkeys(codes)),
+            criteria=t.text("criteria", required=False, default="", multiline=True) or "",
+            due=due, kind=t.choice("kind", DELIVERABLE_KINDS, required=False)))
+    return out
+
+
+def _toml_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> str:
+    """tomllib's message, with the key written on the offending line named first."""
+    message = str(exc)
+    found = re.search(r"\(at (?:line (\d+), column \d+|end of document)\)", message)
+    if not found:
+        return f"{source}: {message}"
+    lines = text.split("\n")  # tomllib counts "\n" only, not every line break Python knows
+    n = int(found.group(1)) if found.group(1) else len(lines)
+    line = lines[n - 1] if 0 < n <= len(lines) else ""
+    reason = message[:found.start()].strip()
+    if reason == "Cannot overwrite a value":
+        reason = "duplicate key (it is already set above)"
+    # tomllib names a table by a Python tuple, ('a', 'b'): write it as TOML does, a.b
+    reason = re.sub(r"\((?:'[^']*'(?:, )?)+,?\)",
+                    lambda m: ".".join(re.findall(r"'([^']*)'", m.group())), reason)
+    key = (line.split("=", 1)[0] if "=" in line else line).strip()
+    if '"' not in key and "'" not in key:
+        key = key.split("#", 1)[0].strip()  # a comment after a table header
+    if key and (len(key) > 60 or not key.isprintable()):
+        key = _show(key)
+    return f"{source}: line {n}: {key}: {reason}" if key else f"{source}: line {n}: {reason}"
+
+
+def _not_utf8(name: str, raw: bytes, exc: UnicodeDecodeError) -> LedgerError:
+    """The line and byte where a file stops being UTF-8 (``raw`` is the whole file)."""
+    at = exc.start + len(raw) - len(exc.object)  # utf-8-sig reports past the BOM it dropped
+    line = raw.count(b"\n", 0, at) + 1
+    return LedgerError(f"{name}: line {line}: not UTF-8 text (byte {at + 1} of the file "
+                       f"is {raw[at]:#04x})")
+
+
+def load_sow(path: str | Path) -> SowSpec:
+    """Read and validate a SOW file."""
+    p = Path(path)
+    try:
+        raw = p.read_bytes()
+    except OSError as exc:
+        raise LedgerError(f"{path}: cannot read: {exc.strerror}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise _not_utf8(p.name, raw, exc) from None
+    return parse_sow(text, source=p.name)
