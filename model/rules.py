@@ -23,7 +23,7 @@ from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 from functools import lru_cache
 
-from model.errors import FieldError, LedgerError
+from model.errors import FieldError, LedgerError, Ref, refused
 from model.permissions import Action, Actor, allowed
 
 GRADES: tuple[str, ...] = ("junior", "intermediate", "senior", "expert", "senior_expert")
@@ -252,17 +252,17 @@ def _shown(value: object, quote: bool = False) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def parse_decimal(text: str, what: str) -> Decimal:
+def parse_decimal(text: str, what: str | Ref) -> Decimal:
     """A decimal number typed by a user; the error names ``what``."""
     clean = str(text).strip()
     if not _NUMBER.fullmatch(clean):
-        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number")
+        raise refused(what, f"{_shown(text, quote=True)} is not a number")
     try:
         value = Decimal(clean)
     except ArithmeticError:
-        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number") from None
+        raise refused(what, f"{_shown(text, quote=True)} is not a number") from None
     if not value.is_finite():
-        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number")
+        raise refused(what, f"{_shown(text, quote=True)} is not a number")
     return value
 
 
@@ -278,57 +278,57 @@ def _exact(value: Decimal, scale: int) -> int | None:
     return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
-def hours_to_minutes(text: str | Decimal | int, what: str = "hours") -> int:
+def hours_to_minutes(text: str | Decimal | int, what: str | Ref = "hours") -> int:
     """Hours as typed (``7.5``) to whole minutes; refuses <= 0 and fractions of a minute."""
     value = text if isinstance(text, Decimal) else parse_decimal(str(text), what)
     if not value.is_finite():
-        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number")
+        raise refused(what, f"{_shown(text, quote=True)} is not a number")
     if value <= 0:
-        raise LedgerError(f"{what}: must be more than 0, got {_shown(text)}")
+        raise refused(what, f"must be more than 0, got {_shown(text)}")
     # 1e999999999999999999 × 60 overflows: a huge value is compared, not multiplied.
     minutes = _exact(value, 60) if value <= MAX_MINUTES_PER_DAY else MAX_MINUTES_PER_DAY + 1
     if not minutes:  # None: a fraction of a minute; 0: 1e-999999999999 underflowed
-        raise LedgerError(f"{what}: {_shown(text)} is not a whole number of minutes")
+        raise refused(what, f"{_shown(text)} is not a whole number of minutes")
     if minutes > MAX_MINUTES_PER_DAY:
-        raise LedgerError(f"{what}: {_shown(text)} is more than 24 hours")
+        raise refused(what, f"{_shown(text)} is more than 24 hours")
     return minutes
 
 
-def pd_to_milli(value: str | Decimal | int | float, what: str) -> int:
+def pd_to_milli(value: str | Decimal | int | float, what: str | Ref) -> int:
     """A PD amount (budget, delta, estimate) to integer thousandths of a PD."""
     dec = parse_decimal(str(value), what)
     if dec > MAX_PD or dec < -MAX_PD:
-        raise LedgerError(f"{what}: {_shown(value)} is too large (at most {MAX_PD} PD)")
+        raise refused(what, f"{_shown(value)} is too large (at most {MAX_PD} PD)")
     milli = _exact(dec, 1000)
     if milli is None:
-        raise LedgerError(f"{what}: {_shown(value)} has more than 3 decimals")
+        raise refused(what, f"{_shown(value)} has more than 3 decimals")
     return milli
 
 
-def money_to_minor(value: str | Decimal | int | float, what: str,
+def money_to_minor(value: str | Decimal | int | float, what: str | Ref,
                    maximum: int = MAX_MONEY) -> int:
     """An amount of money to integer hundredths."""
     dec = parse_decimal(str(value), what)
     if dec < 0:
-        raise LedgerError(f"{what}: must not be negative, got {_shown(value)}")
+        raise refused(what, f"must not be negative, got {_shown(value)}")
     if dec > maximum:
-        raise LedgerError(f"{what}: {_shown(value)} is too large (at most {maximum})")
+        raise refused(what, f"{_shown(value)} is too large (at most {maximum})")
     minor = _exact(dec, 100)
     if minor is None:
-        raise LedgerError(f"{what}: {_shown(value)} has more than 2 decimals")
+        raise refused(what, f"{_shown(value)} has more than 2 decimals")
     return minor
 
 
-def tax_rate_to_ppm(value: str | Decimal | int | float, what: str) -> int:
+def tax_rate_to_ppm(value: str | Decimal | int | float, what: str | Ref) -> int:
     """A tax rate as a fraction (``0.06``) to integer parts per million, exactly:
     0 <= rate < 1 with at most 6 decimals (a rate of 6% is written 0.06, not 6)."""
     dec = parse_decimal(str(value), what)
     if not 0 <= dec < 1:
-        raise LedgerError(f"{what}: must be at least 0 and below 1 (0.06 for 6%), "
-                          f"got {_shown(value)}")
+        raise refused(what, "must be at least 0 and below 1 (0.06 for 6%), "
+                            f"got {_shown(value)}")
     ppm = _exact(dec, 1_000_000)
     if ppm is None:
-        raise LedgerError(f"{what}: {_shown(value)} has more than 6 decimals")
+        raise refused(what, f"{_shown(value)} has more than 6 decimals")
     return ppm
 
 
@@ -711,13 +711,13 @@ def check_signature(doc: str, status: str, existing: Sequence[SignatureFact],
     if status == DOC_EFFECTIVE:
         raise LedgerError(f"{doc}: is already signed by both parties")
     if not may_sign(new.party, new.role):
-        raise LedgerError(
-            f"--as: {new.person} is a {new.party} {new.role}; only a vendor lead or "
-            f"signatory and a client signatory can sign {doc}")
+        raise FieldError(
+            "actor", f"{new.person} is a {new.party} {new.role}; only a vendor lead or "
+                     f"signatory and a client signatory can sign {doc}")
     if any(s.person == new.person for s in existing):
-        raise LedgerError(f"--as: {new.person} has already signed {doc}")
+        raise FieldError("actor", f"{new.person} has already signed {doc}")
     if not_before is not None and new.on < not_before:
-        raise LedgerError(f"--on: {new.on} is too early to sign {doc} (not before {not_before})")
+        raise FieldError("on", f"{new.on} is too early to sign {doc} (not before {not_before})")
 
 
 def signoff_state(signatures: Sequence[SignatureFact]) -> tuple[str, date | None]:
@@ -738,32 +738,35 @@ def signoff_state(signatures: Sequence[SignatureFact]) -> tuple[str, date | None
 # ---------------------------------------------------------------- plausible values (SPEC §7)
 
 
-def check_date(on: date, what: str, today: date, start: date | None = None) -> None:
+def check_date(on: date, what: str | Ref, today: date, start: date | None = None) -> None:
     """The one rule for the date of something that happened: an entry, a signature, an
     event (a CR raised, a blocker, a quota use). Not after ``today`` (the person's own
     date), and not before the SOW's ``start`` when one is given."""
     if on > today:
-        raise LedgerError(f"{what}: {on} is after today ({today}); a date records what "
-                          f"already happened")
+        raise refused(what, f"{on} is after today ({today}); a date records what "
+                               f"already happened")
     if start is not None and on < start:
-        raise LedgerError(f"{what}: {on} is before the SOW start {start}")
+        raise refused(what, f"{on} is before the SOW start {start}")
 
 
-def check_period_over(last: date, today: date, what: str = "--to") -> None:
+_LAST = Ref("last")  # the period's last day (the command line's --to)
+
+
+def check_period_over(last: date, today: date, what: str | Ref = _LAST) -> None:
     """A period is signed once its last day is over: a signature freezes its days, and on
     its last day (or before) hours are still being worked and logged."""
     if last >= today:
-        raise LedgerError(f"{what}: the period ends on {last}, which is not over yet (today "
-                          f"is {today}); sign it from {last + timedelta(days=1)} on")
+        raise refused(what, f"the period ends on {last}, which is not over yet (today "
+                               f"is {today}); sign it from {last + timedelta(days=1)} on")
 
 
-def check_not_negative(milli: int, what: str) -> None:
+def check_not_negative(milli: int, what: str | Ref) -> None:
     """A budget, an estimate or an allocation (thousandths of a PD) is never negative."""
     if milli < 0:
-        raise LedgerError(f"{what}: must not be negative, got {format_pd(pd_of_milli(milli))}")
+        raise refused(what, f"must not be negative, got {format_pd(pd_of_milli(milli))}")
 
 
-def pd_amount_to_milli(value: str | Decimal | int | float, what: str) -> int:
+def pd_amount_to_milli(value: str | Decimal | int | float, what: str | Ref) -> int:
     """A PD amount that cannot be negative (a budget, an estimate, an allocation)."""
     milli = pd_to_milli(value, what)
     check_not_negative(milli, what)
@@ -775,8 +778,9 @@ def check_change_not_empty(change: ChangeFact, current_end: date) -> None:
     nor does a new end equal to the current one."""
     if (not any(change.deltas.values()) and not any(change.quota_deltas.values())
             and (change.new_end is None or change.new_end == current_end)):
-        raise LedgerError("--delta: the change request changes nothing: give a PD delta "
-                          "(--delta), a quota delta (--quota) or a new end (--end)")
+        raise FieldError("deltas", "the change request changes nothing: give a PD delta (",
+                         Ref("deltas"), "), a quota delta (", Ref("quotas"),
+                         ") or a new end (", Ref("end"), ")")
 
 
 def check_change_not_negative(change: ChangeFact, baseline: Mapping[str, int],
@@ -795,18 +799,18 @@ def check_change_not_negative(change: ChangeFact, baseline: Mapping[str, int],
     for grade in sorted(change.deltas, key=grade_order):
         after = budget[grade] + change.deltas[grade]
         if after < 0:
-            raise LedgerError(
-                f"--delta {grade}: would make the {grade} budget {format_pd(pd_of_milli(after))}"
-                f" PD (it is {format_pd(pd_of_milli(budget[grade]))} PD); a budget cannot be "
-                f"negative")
+            raise FieldError(
+                "deltas", f"would make the {grade} budget {format_pd(pd_of_milli(after))} PD (it "
+                f"is {format_pd(pd_of_milli(budget[grade]))} PD); a budget cannot be negative",
+                item=grade)
     for q in quotas:
         delta = change.quota_deltas.get(q.key)
         if delta is None:
             continue
         limit = quota_limit_at(q, others, date.max)
         if limit + delta < 0:
-            raise LedgerError(f"--quota {q.key}: would make its limit {limit + delta} (it is "
-                              f"{limit}); a quota limit cannot be negative")
+            raise FieldError("quotas", f"would make its limit {limit + delta} (it is {limit}); a "
+                             f"quota limit cannot be negative", item=q.key)
 
 
 # ---------------------------------------------------------------- summary

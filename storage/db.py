@@ -43,7 +43,7 @@ from sqlalchemy.orm.exc import StaleDataError
 from sqlalchemy.pool import NullPool
 
 from model.entities import AuditEvent
-from model.errors import FieldError, LedgerError
+from model.errors import FieldError, LedgerError, refused
 from model.usertext import check_text
 from storage import witness
 
@@ -65,7 +65,8 @@ def default_url() -> str:
 
 
 def resolve_url(url: str | None) -> str:
-    """--db, else $SOWTRACK_DB, else ``db`` in the config file, else the default SQLite file."""
+    """``url`` (the ``db`` input), else $SOWTRACK_DB, else ``db`` in the config file, else
+    the default SQLite file."""
     from storage.config import setting
 
     return setting("db", url)[0] or default_url()
@@ -88,7 +89,7 @@ def sqlite_file(url: str) -> Path | None:
 def ledger_url(url: str | None, *, create: bool = True) -> str:
     """The ledger's URL (:func:`resolve_url`), its SQLite file's place checked.
 
-    The default file's folder is created. A file named by ``--db``, ``SOWTRACK_DB`` or
+    The default file's folder is created. A file named by the ``db`` input, ``SOWTRACK_DB`` or
     the config file must be in an existing folder, and, unless ``create`` (`init`,
     `demo`, `db upgrade`, `restore`), must exist: a command that only reads never
     leaves an empty ledger behind a typo. Refusals name where the URL came from.
@@ -102,17 +103,17 @@ def ledger_url(url: str | None, *, create: bool = True) -> str:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise LedgerError(f"--db: cannot create the folder {path.parent}: "
-                                  f"{exc.strerror}") from None
+                raise FieldError("db", f"cannot create the folder {path.parent}: "
+                                       f"{exc.strerror}") from None
         return default_url()
     if path is not None:
         if not path.parent.is_dir():
-            raise LedgerError(f"{source}: folder {path.parent} does not exist")
+            raise refused(source, f"folder {path.parent} does not exist")
         if not create and not path.exists():
-            raise LedgerError(f"{source}: no ledger at {path}; create one with "
-                              "`sowtrack init FILE.toml` (or `sowtrack demo`)")
+            raise refused(source, f"no ledger at {path}; create one with "
+                                  "`sowtrack init FILE.toml` (or `sowtrack demo`)")
         if path.exists() and not path.is_file():
-            raise LedgerError(f"{source}: {path} is not a file")
+            raise refused(source, f"{path} is not a file")
     return given
 
 
@@ -167,7 +168,7 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(_read_only_url(path) if read_only and path else url)
     except Exception as exc:  # noqa: BLE001 - any bad URL is one line for the user
-        raise LedgerError(f"--db: cannot use {url!r}: {exc}") from None
+        raise FieldError("db", f"cannot use {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine
@@ -479,7 +480,7 @@ def migrate(engine: Engine, *, upgrade: bool = False) -> tuple[str | None, str]:
     except LedgerBusy:
         raise  # already one line: "the ledger is busy: ..."
     except Exception as exc:  # noqa: BLE001
-        raise LedgerError(f"--db: cannot open the ledger: {_first_line(exc)}") from None
+        raise FieldError("db", f"cannot open the ledger: {_first_line(exc)}") from None
     if current == HEAD_REVISION:
         return current, current
     pending_migrations(current)  # refuses a newer schema
@@ -532,7 +533,7 @@ def run_alembic(engine: Engine, name: str, revision: str) -> None:
 
 
 def open_engine(url: str | None, *, create: bool = True) -> Engine:
-    """The engine for --db / $SOWTRACK_DB / the config file / the default, its schema
+    """The engine for the db input / $SOWTRACK_DB / the config file / the default, its schema
     checked and, where allowed, migrated (see :func:`migrate`). A named SQLite file
     that does not exist is created only when ``create`` (see :func:`ledger_url`)."""
     engine = make_engine(ledger_url(url, create=create))
@@ -571,8 +572,8 @@ def schema_status(url: str) -> SchemaStatus:
     try:
         parsed = make_url(url)
     except Exception:  # noqa: BLE001 - the URL is not echoed: it may hold a password
-        raise LedgerError("--db: not a database URL (e.g. postgresql://user:password@host/"
-                          "sowtrack or sqlite:////path/to/ledger.db)") from None
+        raise FieldError("db", "not a database URL (e.g. postgresql://user:password@host/"
+                               "sowtrack or sqlite:////path/to/ledger.db)") from None
     shown = parsed.render_as_string(hide_password=True)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -590,7 +591,7 @@ def schema_status(url: str) -> SchemaStatus:
         try:
             current = current_revision(engine)
         except Exception as exc:  # noqa: BLE001
-            raise LedgerError(f"--db: cannot open the ledger: {_first_line(exc)}") from None
+            raise FieldError("db", f"cannot open the ledger: {_first_line(exc)}") from None
     finally:
         engine.dispose()
     try:

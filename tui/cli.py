@@ -17,7 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from model import rules
-from model.errors import FieldError, LedgerError, LedgerErrors
+from model.errors import LedgerError, LedgerErrors, Ref
+from tui.flags import flag_namer
 from tui.text import fmt_hours, fmt_money, fmt_pd, table
 
 PROG = "sowtrack"
@@ -886,6 +887,8 @@ def _db_url(args: argparse.Namespace) -> tuple[str, str]:
     from storage.db import default_url
 
     url, source = setting("db", args.db)
+    if isinstance(source, Ref):
+        source = flag_namer(None)(source.field)
     return (url, source) if url else (default_url(), "the default")
 
 
@@ -985,16 +988,6 @@ def do_status(args: argparse.Namespace) -> int:
     return 0
 
 
-def _flag(args: argparse.Namespace, field: str) -> str:
-    """A refused field as the command line names it: the command's option that sets it
-    (``--note``) when it has one, else the field's own name."""
-    command = getattr(args, "command_parser", None)
-    for action in command._actions if command is not None else ():
-        if action.dest == field and action.option_strings:
-            return action.option_strings[0]
-    return field
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         # `sowtrack report burndown | head` should end quietly, like any Unix tool.
@@ -1009,11 +1002,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for p in exc.problems:
             _err(f"error: {p}")
         return 1
-    except FieldError as exc:
-        _err(f"error: {_flag(args, exc.field)}: {exc.problem}")
-        return 1
-    except LedgerError as exc:
-        _err(f"error: {exc}")
+    except LedgerError as exc:  # its inputs named by their flags (tui.flags)
+        _err(f"error: {exc.worded(flag_namer(getattr(args, 'command_parser', None)))}")
         return 1
     except KeyboardInterrupt:
         _err("interrupted; nothing was written by the unfinished action")
