@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 from sqlalchemy import make_url
 
-from model.errors import LedgerError, Part, Ref
+from model.errors import FieldError, LedgerError, Part, Ref
 
 #: what SQLite and sowtrack keep beside a ledger file: its journals and the chain's witness
 LEDGER_COMPANIONS = ("-wal", "-shm", "-journal", ".head")
@@ -37,6 +37,17 @@ LEDGER_COMPANIONS = ("-wal", "-shm", "-journal", ".head")
 
 class OutputExists(LedgerError):
     """The named file exists and the user did not say to overwrite it."""
+
+
+class _InputExists(OutputExists, FieldError):
+    """:class:`OutputExists` of an input (``out``): a FieldError each interface words."""
+
+
+def _refused(field: str | Ref, *problem: Part, exists: bool = False) -> LedgerError:
+    """``field: problem``: a FieldError when ``field`` is an input, else the form's words."""
+    if isinstance(field, Ref):
+        return (_InputExists if exists else FieldError)(field.field, *problem)
+    return (OutputExists if exists else LedgerError)(f"{field}: ", *problem)
 
 
 def ledger_files(url: object) -> tuple[Path, ...]:
@@ -92,36 +103,38 @@ def check_target(out: str | os.PathLike[str], *, force: bool, protected: Sequenc
     """
     text = os.fspath(out)
 
-    def say(*rest: Part) -> tuple[Part, ...]:
-        return (field, f": {text} ", *rest) if field else (f"{text}: ", *rest)
+    def say(*rest: Part, exists: bool = False) -> LedgerError:
+        if field:
+            return _refused(field, f"{text} ", *rest, exists=exists)
+        return (OutputExists if exists else LedgerError)(f"{text}: ", *rest)
 
     if not text.strip():
-        raise LedgerError(field or "file", ": empty; name the file to write")
+        raise _refused(field or "file", "empty; name the file to write")
     if "\x00" in text:
-        raise LedgerError(field or "file", ": contains a NUL character")
+        raise _refused(field or "file", "contains a NUL character")
     path = Path(os.path.abspath(Path(text).expanduser()))
     ledger = _protected_as(path, protected)
     if ledger:
-        raise LedgerError(*say(f"is {ledger}; name another file"))
+        raise say(f"is {ledger}; name another file")
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise LedgerError(*say(f"cannot be used: {exc.strerror}")) from None
+        raise say(f"cannot be used: {exc.strerror}") from None
     if st is not None:
         if stat.S_ISLNK(st.st_mode):
-            raise LedgerError(*say("is a symbolic link; name the file itself"))
+            raise say("is a symbolic link; name the file itself")
         if stat.S_ISDIR(st.st_mode):
-            raise LedgerError(*say("is a folder; add a file name"))
+            raise say("is a folder; add a file name")
         if not stat.S_ISREG(st.st_mode):
-            raise LedgerError(*say(f"is not a regular file ({_kind(st.st_mode)}); name a file"))
+            raise say(f"is not a regular file ({_kind(st.st_mode)}); name a file")
         if not force:
-            raise OutputExists(*say("exists; ", *((overwrite,) if isinstance(overwrite, str)
-                                                   else overwrite)))
+            raise say("exists; ", *((overwrite,) if isinstance(overwrite, str) else overwrite),
+                      exists=True)
     folder = path.parent
     if not folder.is_dir():
-        raise LedgerError(field or text, f": the folder {folder} does not exist")
+        raise _refused(field or text, f"the folder {folder} does not exist")
     return path
 
 
@@ -160,8 +173,8 @@ def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[P
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                     suffix=".tmp")
     except OSError as exc:
-        raise LedgerError(field or text, f": cannot write in {target.parent}: "
-                                         f"{exc.strerror}") from None
+        raise _refused(field or text, f"cannot write in {target.parent}: "
+                                      f"{exc.strerror}") from None
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -173,7 +186,7 @@ def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[P
         check_target(out, force=force, protected=protected, field=field, overwrite=overwrite)
         os.replace(tmp, target)
     except OSError as exc:
-        raise (LedgerError(field, f": cannot write {text}: {exc.strerror or exc}") if field
+        raise (_refused(field, f"cannot write {text}: {exc.strerror or exc}") if field
                else LedgerError(f"{text}: cannot write: {exc.strerror or exc}")) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
