@@ -23,7 +23,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import Enum
 
-from model.errors import LedgerError
+from model.errors import FieldError, Ref
 
 
 class Action(Enum):
@@ -114,14 +114,16 @@ def allowed(actor: Actor, action: Action) -> bool:
 
 
 def require(actor: Actor, action: Action) -> None:
-    """Raise a one-line :class:`LedgerError` when ``actor`` may not do ``action``."""
+    """Raise a one-line :class:`~model.errors.FieldError` of the ``actor`` input when
+    ``actor`` may not do ``action``."""
     if allowed(actor, action):
         return
     if actor.unbound_role is not None:
-        raise LedgerError(f"--as: {actor.label} may not {action.value}: it may only read "
-                          f"(the database owner binds it: `sowtrack person bind PERSON "
-                          f"{actor.unbound_role}`)")
+        raise FieldError("actor", f"{actor.label} may not {action.value}: it may only read "
+                                  f"(the database owner binds it: `sowtrack person bind PERSON "
+                                  f"{actor.unbound_role}`)")
     if actor.key is None:
-        raise LedgerError(f"--as: name who is acting (--as, SOWTRACK_USER or `sowtrack config "
-                          f"set person`): without a person you may not {action.value}")
-    raise LedgerError(f"--as: {actor.label} may not {action.value}; {_WHO[action]}")
+        raise FieldError("actor", "name who is acting (", Ref("actor"), ", SOWTRACK_USER or "
+                                  "`sowtrack config set person`): without a person you may not "
+                                  f"{action.value}")
+    raise FieldError("actor", f"{actor.label} may not {action.value}; {_WHO[action]}")

@@ -43,7 +43,7 @@ from urllib.parse import quote
 
 from sqlalchemy import make_url
 
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError, Ref, refused
 from storage import witness
 from storage.audit import chain_head
 from storage.db import (
@@ -94,7 +94,7 @@ def sqlite_path(url: str, command: str) -> Path:
     try:
         parsed = make_url(url)
     except Exception:  # noqa: BLE001 - the URL is not echoed: it may hold a password
-        raise LedgerError("--db: not a database URL") from None
+        raise FieldError("db", "not a database URL") from None
     backend = parsed.get_backend_name()
     if backend == "postgresql":
         raise LedgerError(PG_BACKUP if command == "backup" else PG_RESTORE)
@@ -102,7 +102,8 @@ def sqlite_path(url: str, command: str) -> Path:
         raise LedgerError(f"{command}: works on SQLite ledgers only, not {backend}")
     db = parsed.database
     if not db or db == ":memory:" or db.startswith("file:"):
-        raise LedgerError(f"{command}: --db must name a SQLite file (sqlite:///path/to/ledger.db)")
+        raise LedgerError(f"{command}: ", Ref("db"), " must name a SQLite file "
+                          "(sqlite:///path/to/ledger.db)")
     return Path(db).expanduser().absolute()
 
 
@@ -120,7 +121,7 @@ def _open(path: Path, *, read_only: bool) -> sqlite3.Connection:
     return conn
 
 
-def _copy(source: Path, target: Path, what: str) -> None:
+def _copy(source: Path, target: Path, what: str | Ref) -> None:
     """Copy one consistent snapshot of ``source`` into the new file ``target`` (DELETE mode)."""
     def once(_left: float) -> None:
         src = _open(source, read_only=True)
@@ -140,13 +141,13 @@ def _copy(source: Path, target: Path, what: str) -> None:
         raise _unreadable(what, exc) from None
 
 
-def _unreadable(what: str, exc: sqlite3.DatabaseError) -> LedgerError:
+def _unreadable(what: str | Ref, exc: sqlite3.DatabaseError) -> LedgerError:
     if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_CORRUPT:
-        return LedgerError(f"{what}: the database is damaged ({_first_line(exc)})")
-    return LedgerError(f"{what}: not a sowtrack ledger ({_first_line(exc)})")
+        return refused(what, f"the database is damaged ({_first_line(exc)})")
+    return refused(what, f"not a sowtrack ledger ({_first_line(exc)})")
 
 
-def _check(path: Path, what: str) -> None:
+def _check(path: Path, what: str | Ref) -> None:
     """Refuse a copy that is corrupt or has no sowtrack schema, naming ``what``."""
     conn = _open(path, read_only=True)
     try:
@@ -157,19 +158,19 @@ def _check(path: Path, what: str) -> None:
         except sqlite3.DatabaseError as exc:
             raise _unreadable(what, exc) from None
         if check != ["ok"]:
-            raise LedgerError(f"{what}: the database is damaged ({check[0]})")
+            raise refused(what, f"the database is damaged ({check[0]})")
         if not {"alembic_version", "audit_event", "project", "time_entry"} <= tables:
-            raise LedgerError(f"{what}: not a sowtrack ledger (no sowtrack tables)")
+            raise refused(what, "not a sowtrack ledger (no sowtrack tables)")
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     finally:
         conn.close()
     if revision is None:
-        raise LedgerError(f"{what}: not a sowtrack ledger (no schema revision)")
+        raise refused(what, "not a sowtrack ledger (no schema revision)")
     try:
         pending_migrations(revision[0])
     except LedgerError:
-        raise LedgerError(f"{what}: written by a newer sowtrack (schema {revision[0]}); "
-                          f"upgrade sowtrack") from None
+        raise refused(what, f"written by a newer sowtrack (schema {revision[0]}); "
+                            "upgrade sowtrack") from None
 
 
 def _counts(path: Path) -> tuple[int, int, datetime | None]:
@@ -212,12 +213,12 @@ def backup(url: str, out: str | Path, force: bool = False) -> BackupResult:
     """
     source = sqlite_path(url, "backup")
     if not source.is_file():
-        raise LedgerError(f"--db: there is no ledger at {source}")
+        raise FieldError("db", f"there is no ledger at {source}")
     with replacing(out, force=force, protected=ledger_files(url), field=None,
                    private=True) as (_f, tmp):
         try:
-            _copy(source, tmp, "--db")
-            _check(tmp, "--db")
+            _copy(source, tmp, Ref("db"))
+            _check(tmp, Ref("db"))
             audit, entries, newest = _counts(tmp)
         finally:
             for leftover in _journals(tmp):
@@ -242,7 +243,7 @@ def restore(url: str, file: str | Path, force: bool = False) -> RestoreResult:
     if _same_file(src, target) or src == target:
         raise LedgerError(f"{file}: is the ledger itself")
     if not target.parent.is_dir():
-        raise LedgerError(f"--db: folder {target.parent} does not exist")
+        raise FieldError("db", f"folder {target.parent} does not exist")
     with _temp_next_to(target, str(file)) as tmp:
         _copy(src, tmp, str(file))  # read-only: the backup file is never changed
         _check(tmp, str(file))
@@ -277,7 +278,7 @@ def _replace_rows(engine, tmp: Path, what: str, force: bool) -> RestoreResult:  
                 raise LedgerError(
                     f"restore: the ledger holds {lost} audit row(s) written "
                     f"{_span(first, last)} that {what} does not have; restoring it would "
-                    f"lose them (add --force to restore anyway)")
+                    "lose them (add ", Ref("force"), " to restore anyway)")
             tables = _tables(conn)
             theirs = _tables(bak)
             if {t: set(c) for t, c in theirs.items()} != {t: set(c) for t, c in tables.items()}:

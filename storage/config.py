@@ -18,7 +18,7 @@ from pathlib import Path
 import platformdirs
 import tomli_w
 
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError, Ref
 
 APP_NAME = "sowtrack"
 CONFIG_ENV = "SOWTRACK_CONFIG"
@@ -42,7 +42,8 @@ class Config:
 
 
 KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
-FLAGS = {"db": "--db", "person": "--as", "project": "--project"}
+#: the input that gives each key on the command line (its flag: tui.cli.FIELD_FLAGS)
+INPUTS = {"db": Ref("db"), "person": Ref("actor"), "project": Ref("project")}
 ENV = {"db": "SOWTRACK_DB", "person": "SOWTRACK_USER", "project": "SOWTRACK_PROJECT"}
 _EMPTY = {"db": "name a ledger (e.g. sqlite:////path/to/ledger.db)",
           "person": "name a person id", "project": "name a project code"}
@@ -165,18 +166,19 @@ def check_db_url(url: str) -> None:
                           "(sowtrack supports sqlite and postgresql)")
 
 
-def setting(key: str, flag: str | None = None) -> tuple[str | None, str]:
+def setting(key: str, flag: str | None = None) -> tuple[str | None, str | Ref]:
     """The value of ``key`` and where it came from.
 
-    The command-line flag, else the environment variable, else the config file;
-    ``(None, "")`` when none of them sets it. The file is read only when needed. An
+    The command-line flag (the source is then its input, a :class:`~model.errors.Ref`),
+    else the environment variable, else the config file; ``(None, "")`` when none of
+    them sets it. The file is read only when needed. An
     empty flag or environment variable is refused, naming it.
     """
     check_key(key)
     if flag is not None:
         if not flag.strip():
-            raise LedgerError(f"{FLAGS[key]}: empty; {_EMPTY[key]}")
-        return flag, FLAGS[key]
+            raise FieldError(INPUTS[key].field, f"empty; {_EMPTY[key]}")
+        return flag, INPUTS[key]
     env = os.environ.get(ENV[key])
     if env is not None:
         if not env.strip():

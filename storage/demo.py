@@ -10,7 +10,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
-from model.errors import LedgerError
+from model.errors import FieldError, Ref
 from model.rules import Calendar
 from storage.services import Ledger
 from storage.sowfile import (
@@ -148,12 +148,12 @@ def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bo
     """Create the demo project; returns (code, created). An existing demo is left alone."""
     if any(p.code == DEMO_CODE for p in ledger.projects()):
         return DEMO_CODE, False
-    day = (parse_date(today, "--today") if isinstance(today, str)
+    day = (parse_date(today, Ref("today")) if isinstance(today, str)
            else today or Ledger.today("Asia/Shanghai"))
     # The demo spans 13 weeks before `today` and 7 after: it needs room on both sides.
     if not DEMO_EARLIEST <= day <= DEMO_LATEST:
-        raise LedgerError(f"--today: {day} is outside the years the demo can be built in "
-                          f"({DEMO_EARLIEST} to {DEMO_LATEST})")
+        raise FieldError("today", f"{day} is outside the years the demo can be built in "
+                                  f"({DEMO_EARLIEST} to {DEMO_LATEST})")
     spec = demo_spec(day)
     # Every date of the demo is checked against "today": the day it is built as of.
     demo = Ledger(ledger.engine, DEMO_CODE, today=day)

@@ -29,7 +29,7 @@ from typing import BinaryIO
 
 from sqlalchemy import make_url
 
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError, Part, Ref
 
 #: what SQLite and sowtrack keep beside a ledger file: its journals and the chain's witness
 LEDGER_COMPANIONS = ("-wal", "-shm", "-journal", ".head")
@@ -37,6 +37,17 @@ LEDGER_COMPANIONS = ("-wal", "-shm", "-journal", ".head")
 
 class OutputExists(LedgerError):
     """The named file exists and the user did not say to overwrite it."""
+
+
+class _InputExists(OutputExists, FieldError):
+    """:class:`OutputExists` of an input (``out``): a FieldError each interface words."""
+
+
+def _refused(field: str | Ref, *problem: Part, exists: bool = False) -> LedgerError:
+    """``field: problem``: a FieldError when ``field`` is an input, else the form's words."""
+    if isinstance(field, Ref):
+        return (_InputExists if exists else FieldError)(field.field, *problem)
+    return (OutputExists if exists else LedgerError)(f"{field}: ", *problem)
 
 
 def ledger_files(url: object) -> tuple[Path, ...]:
@@ -72,48 +83,58 @@ def _protected_as(path: Path, protected: Sequence[Path]) -> str | None:
     return None
 
 
+#: the input that names the file to write, by default
+OUT = Ref("out")
+#: what a user can do about an existing file, by default: the ``force`` input
+OVERWRITE: tuple[Part, ...] = ("add ", Ref("force"), " to overwrite it")
+
+
 def check_target(out: str | os.PathLike[str], *, force: bool, protected: Sequence[Path] = (),
-                 field: str | None = "--out",
-                 overwrite: str = "add --force to overwrite it") -> Path:
+                 field: str | Ref | None = OUT,
+                 overwrite: str | tuple[Part, ...] = OVERWRITE) -> Path:
     """The path to write, or a LedgerError that says why not.
 
-    Messages start with ``field`` and the path as given (``--out: x.pdf exists; ...``),
-    or with the path alone when ``field`` is None (a positional argument).
-    ``overwrite`` is what the user can do about an existing file (a command-line flag,
-    or a form's check box). ``protected`` are the ledger's files (:func:`ledger_files`,
-    the database first). The folder must exist; it is not created.
+    Messages start with ``field`` and the path as given (``out: x.pdf exists; ...``, the
+    command line's ``--out``), or with the path alone when ``field`` is None (a
+    positional argument); ``field`` is an input (a :class:`~model.errors.Ref`) or a
+    form's words. ``overwrite`` is what the user can do about an existing file (the
+    ``force`` input, or a form's check box). ``protected`` are the ledger's files
+    (:func:`ledger_files`, the database first). The folder must exist; it is not created.
     """
     text = os.fspath(out)
 
-    def say(rest: str) -> str:
-        return f"{field}: {text} {rest}" if field else f"{text}: {rest}"
+    def say(*rest: Part, exists: bool = False) -> LedgerError:
+        if field:
+            return _refused(field, f"{text} ", *rest, exists=exists)
+        return (OutputExists if exists else LedgerError)(f"{text}: ", *rest)
 
     if not text.strip():
-        raise LedgerError(f"{field or 'file'}: empty; name the file to write")
+        raise _refused(field or "file", "empty; name the file to write")
     if "\x00" in text:
-        raise LedgerError(f"{field or 'file'}: contains a NUL character")
+        raise _refused(field or "file", "contains a NUL character")
     path = Path(os.path.abspath(Path(text).expanduser()))
     ledger = _protected_as(path, protected)
     if ledger:
-        raise LedgerError(say(f"is {ledger}; name another file"))
+        raise say(f"is {ledger}; name another file")
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise LedgerError(say(f"cannot be used: {exc.strerror}")) from None
+        raise say(f"cannot be used: {exc.strerror}") from None
     if st is not None:
         if stat.S_ISLNK(st.st_mode):
-            raise LedgerError(say("is a symbolic link; name the file itself"))
+            raise say("is a symbolic link; name the file itself")
         if stat.S_ISDIR(st.st_mode):
-            raise LedgerError(say("is a folder; add a file name"))
+            raise say("is a folder; add a file name")
         if not stat.S_ISREG(st.st_mode):
-            raise LedgerError(say(f"is not a regular file ({_kind(st.st_mode)}); name a file"))
+            raise say(f"is not a regular file ({_kind(st.st_mode)}); name a file")
         if not force:
-            raise OutputExists(say(f"exists; {overwrite}"))
+            raise say("exists; ", *((overwrite,) if isinstance(overwrite, str) else overwrite),
+                      exists=True)
     folder = path.parent
     if not folder.is_dir():
-        raise LedgerError(f"{field or text}: the folder {folder} does not exist")
+        raise _refused(field or text, f"the folder {folder} does not exist")
     return path
 
 
@@ -135,7 +156,8 @@ def _umask_mode() -> int:
 
 @contextlib.contextmanager
 def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[Path] = (),
-              field: str | None = "--out", overwrite: str = "add --force to overwrite it",
+              field: str | Ref | None = OUT,
+              overwrite: str | tuple[Part, ...] = OVERWRITE,
               private: bool = False) -> Iterator[tuple[BinaryIO, Path]]:
     """A new temporary file beside ``out`` (open for binary writing, and its path) that
     replaces ``out`` when the block ends without an exception; removed otherwise.
@@ -151,8 +173,8 @@ def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[P
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                     suffix=".tmp")
     except OSError as exc:
-        raise LedgerError(f"{field or text}: cannot write in {target.parent}: "
-                          f"{exc.strerror}") from None
+        raise _refused(field or text, f"cannot write in {target.parent}: "
+                                      f"{exc.strerror}") from None
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -164,8 +186,8 @@ def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[P
         check_target(out, force=force, protected=protected, field=field, overwrite=overwrite)
         os.replace(tmp, target)
     except OSError as exc:
-        raise LedgerError(f"{field}: cannot write {text}: {exc.strerror or exc}" if field
-                          else f"{text}: cannot write: {exc.strerror or exc}") from None
+        raise (_refused(field, f"cannot write {text}: {exc.strerror or exc}") if field
+               else LedgerError(f"{text}: cannot write: {exc.strerror or exc}")) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()
@@ -178,8 +200,9 @@ def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[P
 
 
 def write_output(out: str | os.PathLike[str], content: bytes | Callable[[BinaryIO], None], *,
-                 force: bool, protected: Sequence[Path] = (), field: str | None = "--out",
-                 overwrite: str = "add --force to overwrite it") -> Path:
+                 force: bool, protected: Sequence[Path] = (),
+                 field: str | Ref | None = OUT,
+                 overwrite: str | tuple[Part, ...] = OVERWRITE) -> Path:
     """Write ``content`` (bytes, or a function that writes to a binary file) to ``out``
     under the rules of this module; returns the path written."""
     with replacing(out, force=force, protected=protected, field=field,

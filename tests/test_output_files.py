@@ -22,6 +22,7 @@ from model.errors import LedgerError
 from storage.outfile import OutputExists, check_target, ledger_files, write_output
 from tests.tui_support import demo_ledger, drive
 from tui.cli import main
+from tui.flags import flag_namer
 from tui.screens.exports import ExportsScreen
 
 from .conftest import EXAMPLE_SOW
@@ -250,8 +251,10 @@ def test_check_target_names_the_field_it_is_given(tmp_path: Path) -> None:
     with pytest.raises(OutputExists) as exc:
         check_target(out, force=False, field="save to", overwrite="tick the box")
     assert str(exc.value) == f"save to: {out} exists; tick the box"
-    with pytest.raises(LedgerError, match=r"^--out: empty; name the file to write$"):
+    # by default the `out` input, which the command line names --out (tui.flags)
+    with pytest.raises(LedgerError, match=r"^out: empty; name the file to write$") as empty:
         check_target("  ", force=True)
+    assert empty.value.worded(flag_namer(None)) == "--out: empty; name the file to write"
 
 
 def test_the_ledgers_files_from_its_url(tmp_path: Path) -> None:

@@ -224,7 +224,7 @@ def test_period_end_is_judged_in_the_signers_zone(db_url: str, tmp_path: Path,
     led = Ledger.open(db_url)
     code = led.init_project(parse_sow(text)).code
     with pendulum.travel_to(LISBON_EVENING, freeze=True):
-        with pytest.raises(LedgerError, match=r"^--to: the period ends on 2026-03-10, which is "
+        with pytest.raises(LedgerError, match=r"^last: the period ends on 2026-03-10, which is "
                                               r"not over yet \(today is 2026-03-10\)"):
             Ledger(led.engine, code, "li.na").sign_period("2026-03-02", "2026-03-10")
         Ledger(led.engine, code, "zhang.wei").sign_period("2026-03-02", "2026-03-10")
@@ -507,7 +507,7 @@ def test_check_date_bounds() -> None:
 def test_check_period_over() -> None:
     rules.check_period_over(date(2026, 11, 30), date(2026, 12, 1))
     for last in (date(2026, 12, 1), date(2026, 12, 31)):
-        with pytest.raises(LedgerError, match=r"^--to: the period ends on"):
+        with pytest.raises(LedgerError, match=r"^last: the period ends on"):
             rules.check_period_over(last, date(2026, 12, 1))
 
 
@@ -515,7 +515,7 @@ def test_check_change_rules() -> None:
     end = date(2026, 5, 29)
     nothing = rules.ChangeFact("CR-009", date(2026, 3, 2), deltas={"senior": 0},
                                quota_deltas={"q": 0}, new_end=end)
-    with pytest.raises(LedgerError, match=r"^--delta: the change request changes nothing"):
+    with pytest.raises(LedgerError, match=r"^deltas: the change request changes nothing"):
         rules.check_change_not_empty(nothing, end)
     rules.check_change_not_empty(nothing, date(2026, 5, 22))  # a new end is a change
     q = rules.QuotaFact("q", "Q", 3)
@@ -527,16 +527,16 @@ def test_check_change_rules() -> None:
                            quota_deltas={"q": -1})
     # A pending CR does not count, the change itself counts once (listed or not).
     rules.check_change_not_negative(cut, {"senior": 40_000}, [q], [effective, pending, cut])
-    with pytest.raises(LedgerError, match=r"^--delta senior: would make the senior budget "
+    with pytest.raises(LedgerError, match=r"^deltas senior: would make the senior budget "
                                           r"-0.001 PD \(it is 10 PD\)"):
         rules.check_change_not_negative(
             rules.ChangeFact("CR-003", date(2026, 3, 2), deltas={"senior": -10_001}),
             {"senior": 40_000}, [q], [effective])
-    with pytest.raises(LedgerError, match=r"^--quota q: would make its limit -1 \(it is 1\)"):
+    with pytest.raises(LedgerError, match=r"^quotas q: would make its limit -1 \(it is 1\)"):
         rules.check_change_not_negative(
             rules.ChangeFact("CR-003", date(2026, 3, 2), quota_deltas={"q": -2}),
             {"senior": 40_000}, [q], [effective])
-    with pytest.raises(LedgerError, match=r"^--delta expert: would make the expert budget -1 PD"):
+    with pytest.raises(LedgerError, match=r"^deltas expert: would make the expert budget -1 PD"):
         rules.check_change_not_negative(
             rules.ChangeFact("CR-003", date(2026, 3, 2), deltas={"expert": -1000}),
             {"senior": 40_000}, [q], [])

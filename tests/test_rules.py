@@ -582,14 +582,14 @@ def test_check_signature_accepts_valid_signers() -> None:
 
 def test_check_signature_refuses_vendor_engineer() -> None:
     engineer = sig("liu.yang", "vendor", "engineer", D(2026, 3, 5))
-    with pytest.raises(LedgerError, match="^--as: liu.yang"):
+    with pytest.raises(LedgerError, match="^actor: liu.yang"):
         check_signature("CR-001", DOC_OPEN, [], engineer)
 
 
 @pytest.mark.parametrize("role", ["lead", "engineer"])
 def test_check_signature_refuses_client_non_signatory(role: str) -> None:
     person = sig("client.person", "client", role, D(2026, 3, 5))
-    with pytest.raises(LedgerError, match="^--as: client.person"):
+    with pytest.raises(LedgerError, match="^actor: client.person"):
         check_signature("CR-001", DOC_OPEN, [], person)
 
 
@@ -614,7 +614,7 @@ def test_check_signature_refuses_withdrawn_and_effective_documents() -> None:
 def test_check_signature_refuses_date_before_not_before() -> None:
     early = sig(VENDOR_LEAD, "vendor", "lead", D(2026, 3, 3))
     with pytest.raises(LedgerError,
-                       match=r"^--on: 2026-03-03 is too early to sign CR-001 "
+                       match=r"^on: 2026-03-03 is too early to sign CR-001 "
                              r"\(not before 2026-03-04\)"):
         check_signature("CR-001", DOC_OPEN, [], early, not_before=D(2026, 3, 4))
 

@@ -195,7 +195,7 @@ def test_demo_one_person(demo, tmp_path):
 def test_demo_unknown_or_client_person_is_refused(demo):
     from model.errors import LedgerError
 
-    with pytest.raises(LedgerError, match="--person: no person 'nobody'"):
+    with pytest.raises(LedgerError, match="^person: no person 'nobody'"):
         build_sheet(demo, SheetRequest("timesheet", *OCT, person="nobody"))
     with pytest.raises(LedgerError, match="client party"):
         build_sheet(demo, SheetRequest("timesheet", *OCT, person="li.na"))

@@ -184,7 +184,7 @@ def test_a_period_cannot_overlap_another(example: Ledger) -> None:
 
 
 def test_an_engineer_cannot_sign_a_period(example: Ledger) -> None:
-    with pytest.raises(LedgerError, match=r"--as: liu.yang \(vendor engineer\) may not sign"):
+    with pytest.raises(LedgerError, match=r"^actor: liu.yang \(vendor engineer\) may not sign"):
         as_(example, "liu.yang").sign_period("2026-03-01", "2026-03-31")
 
 

@@ -15,7 +15,7 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from model.errors import FieldError, LedgerError, LedgerErrors
+from model.errors import LedgerError, LedgerErrors
 from tui.commands import (
     admin,
     blockers,
@@ -35,6 +35,7 @@ from tui.commands.common import (  # noqa: F401 - re-exported: tui.cli.pinned_to
     pinned_today,
 )
 from tui.commands.reports import do_status, render_summary  # noqa: F401 - re-exported
+from tui.flags import flag_namer
 
 PROG = "sowtrack"
 
@@ -101,16 +102,6 @@ sowtrack report summary --as-of 2026-03-10"""))
     return parser
 
 
-def _flag(args: argparse.Namespace, field: str) -> str:
-    """A refused field as the command line names it: the command's option that sets it
-    (``--note``) when it has one, else the field's own name."""
-    command = getattr(args, "command_parser", None)
-    for action in command._actions if command is not None else ():
-        if action.dest == field and action.option_strings:
-            return action.option_strings[0]
-    return field
-
-
 def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         # `sowtrack report burndown | head` should end quietly, like any Unix tool.
@@ -125,11 +116,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         for p in exc.problems:
             _err(f"error: {p}")
         return 1
-    except FieldError as exc:
-        _err(f"error: {_flag(args, exc.field)}: {exc.problem}")
-        return 1
-    except LedgerError as exc:
-        _err(f"error: {exc}")
+    except LedgerError as exc:  # its inputs named by their flags (tui.flags)
+        _err(f"error: {exc.worded(flag_namer(getattr(args, 'command_parser', None)))}")
         return 1
     except KeyboardInterrupt:
         _err("interrupted; nothing was written by the unfinished action")

@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from rich.text import Text
 
 from model import rules
-from model.errors import FieldError, LedgerError
+from model.errors import LedgerError
 from model.formats import format_hours
 from model.rules import format_money, format_pd
 from model.views import SignatureView
@@ -80,11 +80,12 @@ def options(pairs: Iterable[tuple[object, V]]) -> list[tuple[Text, V]]:
 
 
 def refusal(exc: LedgerError, labels: Mapping[str, str] | None = None) -> str:
-    """The ledger's refusal as the app words it: a refused field is named by the label of
-    the form field that holds it (``Note: must be one line...``), not by its flag."""
-    if isinstance(exc, FieldError) and labels and exc.field in labels:
-        return f"{labels[exc.field]}: {exc.problem}"
-    return str(exc)
+    """The ledger's refusal as the app words it: a refused field, and any input the
+    message mentions (model.errors.Ref), is named by the label of the form field that
+    holds it (``Note: must be one line...``), never by its flag; one the form does not
+    hold keeps its neutral name."""
+    shown = labels or {}
+    return exc.worded(lambda field: shown.get(field, field))
 
 
 # ---------------------------------------------------------------- signatures and periods

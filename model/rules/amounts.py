@@ -6,7 +6,7 @@ import re
 from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 
-from model.errors import LedgerError
+from model.errors import Ref, refused
 from model.rules.numbers import round_money, round_pd
 from model.rules.vocabulary import MAX_MINUTES_PER_DAY
 
@@ -26,17 +26,17 @@ def _shown(value: object, quote: bool = False) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
-def parse_decimal(text: str, what: str) -> Decimal:
+def parse_decimal(text: str, what: str | Ref) -> Decimal:
     """A decimal number typed by a user; the error names ``what``."""
     clean = str(text).strip()
     if not _NUMBER.fullmatch(clean):
-        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number")
+        raise refused(what, f"{_shown(text, quote=True)} is not a number")
     try:
         value = Decimal(clean)
     except ArithmeticError:
-        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number") from None
+        raise refused(what, f"{_shown(text, quote=True)} is not a number") from None
     if not value.is_finite():
-        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number")
+        raise refused(what, f"{_shown(text, quote=True)} is not a number")
     return value
 
 
@@ -52,57 +52,57 @@ def _exact(value: Decimal, scale: int) -> int | None:
     return int(scaled) if scaled == scaled.to_integral_value() else None
 
 
-def hours_to_minutes(text: str | Decimal | int, what: str = "hours") -> int:
+def hours_to_minutes(text: str | Decimal | int, what: str | Ref = "hours") -> int:
     """Hours as typed (``7.5``) to whole minutes; refuses <= 0 and fractions of a minute."""
     value = text if isinstance(text, Decimal) else parse_decimal(str(text), what)
     if not value.is_finite():
-        raise LedgerError(f"{what}: {_shown(text, quote=True)} is not a number")
+        raise refused(what, f"{_shown(text, quote=True)} is not a number")
     if value <= 0:
-        raise LedgerError(f"{what}: must be more than 0, got {_shown(text)}")
+        raise refused(what, f"must be more than 0, got {_shown(text)}")
     # 1e999999999999999999 × 60 overflows: a huge value is compared, not multiplied.
     minutes = _exact(value, 60) if value <= MAX_MINUTES_PER_DAY else MAX_MINUTES_PER_DAY + 1
     if not minutes:  # None: a fraction of a minute; 0: 1e-999999999999 underflowed
-        raise LedgerError(f"{what}: {_shown(text)} is not a whole number of minutes")
+        raise refused(what, f"{_shown(text)} is not a whole number of minutes")
     if minutes > MAX_MINUTES_PER_DAY:
-        raise LedgerError(f"{what}: {_shown(text)} is more than 24 hours")
+        raise refused(what, f"{_shown(text)} is more than 24 hours")
     return minutes
 
 
-def pd_to_milli(value: str | Decimal | int | float, what: str) -> int:
+def pd_to_milli(value: str | Decimal | int | float, what: str | Ref) -> int:
     """A PD amount (budget, delta, estimate) to integer thousandths of a PD."""
     dec = parse_decimal(str(value), what)
     if dec > MAX_PD or dec < -MAX_PD:
-        raise LedgerError(f"{what}: {_shown(value)} is too large (at most {MAX_PD} PD)")
+        raise refused(what, f"{_shown(value)} is too large (at most {MAX_PD} PD)")
     milli = _exact(dec, 1000)
     if milli is None:
-        raise LedgerError(f"{what}: {_shown(value)} has more than 3 decimals")
+        raise refused(what, f"{_shown(value)} has more than 3 decimals")
     return milli
 
 
-def money_to_minor(value: str | Decimal | int | float, what: str,
+def money_to_minor(value: str | Decimal | int | float, what: str | Ref,
                    maximum: int = MAX_MONEY) -> int:
     """An amount of money to integer hundredths."""
     dec = parse_decimal(str(value), what)
     if dec < 0:
-        raise LedgerError(f"{what}: must not be negative, got {_shown(value)}")
+        raise refused(what, f"must not be negative, got {_shown(value)}")
     if dec > maximum:
-        raise LedgerError(f"{what}: {_shown(value)} is too large (at most {maximum})")
+        raise refused(what, f"{_shown(value)} is too large (at most {maximum})")
     minor = _exact(dec, 100)
     if minor is None:
-        raise LedgerError(f"{what}: {_shown(value)} has more than 2 decimals")
+        raise refused(what, f"{_shown(value)} has more than 2 decimals")
     return minor
 
 
-def tax_rate_to_ppm(value: str | Decimal | int | float, what: str) -> int:
+def tax_rate_to_ppm(value: str | Decimal | int | float, what: str | Ref) -> int:
     """A tax rate as a fraction (``0.06``) to integer parts per million, exactly:
     0 <= rate < 1 with at most 6 decimals (a rate of 6% is written 0.06, not 6)."""
     dec = parse_decimal(str(value), what)
     if not 0 <= dec < 1:
-        raise LedgerError(f"{what}: must be at least 0 and below 1 (0.06 for 6%), "
-                          f"got {_shown(value)}")
+        raise refused(what, "must be at least 0 and below 1 (0.06 for 6%), "
+                            f"got {_shown(value)}")
     ppm = _exact(dec, 1_000_000)
     if ppm is None:
-        raise LedgerError(f"{what}: {_shown(value)} has more than 6 decimals")
+        raise refused(what, f"{_shown(value)} has more than 6 decimals")
     return ppm
 
 

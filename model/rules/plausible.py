@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from decimal import Decimal
 
-from model.errors import LedgerError
+from model.errors import FieldError, Ref, refused
 from model.rules.amounts import format_pd, pd_to_milli
 from model.rules.budget import quota_limit_at
 from model.rules.facts import ChangeFact, QuotaFact
@@ -15,32 +15,35 @@ from model.rules.numbers import pd_of_milli
 from model.rules.vocabulary import grade_order
 
 
-def check_date(on: date, what: str, today: date, start: date | None = None) -> None:
+def check_date(on: date, what: str | Ref, today: date, start: date | None = None) -> None:
     """The one rule for the date of something that happened: an entry, a signature, an
     event (a CR raised, a blocker, a quota use). Not after ``today`` (the person's own
     date), and not before the SOW's ``start`` when one is given."""
     if on > today:
-        raise LedgerError(f"{what}: {on} is after today ({today}); a date records what "
-                          f"already happened")
+        raise refused(what, f"{on} is after today ({today}); a date records what "
+                               f"already happened")
     if start is not None and on < start:
-        raise LedgerError(f"{what}: {on} is before the SOW start {start}")
+        raise refused(what, f"{on} is before the SOW start {start}")
 
 
-def check_period_over(last: date, today: date, what: str = "--to") -> None:
+_LAST = Ref("last")  # the period's last day (the command line's --to)
+
+
+def check_period_over(last: date, today: date, what: str | Ref = _LAST) -> None:
     """A period is signed once its last day is over: a signature freezes its days, and on
     its last day (or before) hours are still being worked and logged."""
     if last >= today:
-        raise LedgerError(f"{what}: the period ends on {last}, which is not over yet (today "
-                          f"is {today}); sign it from {last + timedelta(days=1)} on")
+        raise refused(what, f"the period ends on {last}, which is not over yet (today "
+                               f"is {today}); sign it from {last + timedelta(days=1)} on")
 
 
-def check_not_negative(milli: int, what: str) -> None:
+def check_not_negative(milli: int, what: str | Ref) -> None:
     """A budget, an estimate or an allocation (thousandths of a PD) is never negative."""
     if milli < 0:
-        raise LedgerError(f"{what}: must not be negative, got {format_pd(pd_of_milli(milli))}")
+        raise refused(what, f"must not be negative, got {format_pd(pd_of_milli(milli))}")
 
 
-def pd_amount_to_milli(value: str | Decimal | int | float, what: str) -> int:
+def pd_amount_to_milli(value: str | Decimal | int | float, what: str | Ref) -> int:
     """A PD amount that cannot be negative (a budget, an estimate, an allocation)."""
     milli = pd_to_milli(value, what)
     check_not_negative(milli, what)
@@ -52,8 +55,9 @@ def check_change_not_empty(change: ChangeFact, current_end: date) -> None:
     nor does a new end equal to the current one."""
     if (not any(change.deltas.values()) and not any(change.quota_deltas.values())
             and (change.new_end is None or change.new_end == current_end)):
-        raise LedgerError("--delta: the change request changes nothing: give a PD delta "
-                          "(--delta), a quota delta (--quota) or a new end (--end)")
+        raise FieldError("deltas", "the change request changes nothing: give a PD delta (",
+                         Ref("deltas"), "), a quota delta (", Ref("quotas"),
+                         ") or a new end (", Ref("end"), ")")
 
 
 def check_change_not_negative(change: ChangeFact, baseline: Mapping[str, int],
@@ -72,15 +76,15 @@ def check_change_not_negative(change: ChangeFact, baseline: Mapping[str, int],
     for grade in sorted(change.deltas, key=grade_order):
         after = budget[grade] + change.deltas[grade]
         if after < 0:
-            raise LedgerError(
-                f"--delta {grade}: would make the {grade} budget {format_pd(pd_of_milli(after))}"
-                f" PD (it is {format_pd(pd_of_milli(budget[grade]))} PD); a budget cannot be "
-                f"negative")
+            raise FieldError(
+                "deltas", f"would make the {grade} budget {format_pd(pd_of_milli(after))} PD (it "
+                f"is {format_pd(pd_of_milli(budget[grade]))} PD); a budget cannot be negative",
+                item=grade)
     for q in quotas:
         delta = change.quota_deltas.get(q.key)
         if delta is None:
             continue
         limit = quota_limit_at(q, others, date.max)
         if limit + delta < 0:
-            raise LedgerError(f"--quota {q.key}: would make its limit {limit + delta} (it is "
-                              f"{limit}); a quota limit cannot be negative")
+            raise FieldError("quotas", f"would make its limit {limit + delta} (it is {limit}); a "
+                             f"quota limit cannot be negative", item=q.key)

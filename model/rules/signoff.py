@@ -55,13 +55,13 @@ def check_signature(doc: str, status: str, existing: Sequence[SignatureFact],
     if status == DOC_EFFECTIVE:
         raise LedgerError(f"{doc}: is already signed by both parties")
     if not may_sign(new.party, new.role):
-        raise LedgerError(
-            f"--as: {new.person} is a {new.party} {new.role}; only a vendor lead or "
-            f"signatory and a client signatory can sign {doc}")
+        raise FieldError(
+            "actor", f"{new.person} is a {new.party} {new.role}; only a vendor lead or "
+                     f"signatory and a client signatory can sign {doc}")
     if any(s.person == new.person for s in existing):
-        raise LedgerError(f"--as: {new.person} has already signed {doc}")
+        raise FieldError("actor", f"{new.person} has already signed {doc}")
     if not_before is not None and new.on < not_before:
-        raise LedgerError(f"--on: {new.on} is too early to sign {doc} (not before {not_before})")
+        raise FieldError("on", f"{new.on} is too early to sign {doc} (not before {not_before})")
 
 
 def signoff_state(signatures: Sequence[SignatureFact]) -> tuple[str, date | None]:

@@ -9,7 +9,7 @@ from urllib.parse import quote
 import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
 
-from model.errors import LedgerError
+from model.errors import FieldError, refused
 from storage.db.busy import _busy_limit_or_default, _sqlite_busy_ms, busy_limit
 
 APP_NAME = "sowtrack"
@@ -26,7 +26,8 @@ def default_url() -> str:
 
 
 def resolve_url(url: str | None) -> str:
-    """--db, else $SOWTRACK_DB, else ``db`` in the config file, else the default SQLite file."""
+    """``url`` (the ``db`` input), else $SOWTRACK_DB, else ``db`` in the config file, else
+    the default SQLite file."""
     from storage.config import setting
 
     return setting("db", url)[0] or default_url()
@@ -49,7 +50,7 @@ def sqlite_file(url: str) -> Path | None:
 def ledger_url(url: str | None, *, create: bool = True) -> str:
     """The ledger's URL (:func:`resolve_url`), its SQLite file's place checked.
 
-    The default file's folder is created. A file named by ``--db``, ``SOWTRACK_DB`` or
+    The default file's folder is created. A file named by the ``db`` input, ``SOWTRACK_DB`` or
     the config file must be in an existing folder, and, unless ``create`` (`init`,
     `demo`, `db upgrade`, `restore`), must exist: a command that only reads never
     leaves an empty ledger behind a typo. Refusals name where the URL came from.
@@ -63,17 +64,17 @@ def ledger_url(url: str | None, *, create: bool = True) -> str:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise LedgerError(f"--db: cannot create the folder {path.parent}: "
-                                  f"{exc.strerror}") from None
+                raise FieldError("db", f"cannot create the folder {path.parent}: "
+                                       f"{exc.strerror}") from None
         return default_url()
     if path is not None:
         if not path.parent.is_dir():
-            raise LedgerError(f"{source}: folder {path.parent} does not exist")
+            raise refused(source, f"folder {path.parent} does not exist")
         if not create and not path.exists():
-            raise LedgerError(f"{source}: no ledger at {path}; create one with "
-                              "`sowtrack init FILE.toml` (or `sowtrack demo`)")
+            raise refused(source, f"no ledger at {path}; create one with "
+                                  "`sowtrack init FILE.toml` (or `sowtrack demo`)")
         if path.exists() and not path.is_file():
-            raise LedgerError(f"{source}: {path} is not a file")
+            raise refused(source, f"{path} is not a file")
     return given
 
 
@@ -128,7 +129,7 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(_read_only_url(path) if read_only and path else url)
     except Exception as exc:  # noqa: BLE001 - any bad URL is one line for the user
-        raise LedgerError(f"--db: cannot use {url!r}: {exc}") from None
+        raise FieldError("db", f"cannot use {url!r}: {exc}") from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine

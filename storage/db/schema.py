@@ -8,7 +8,7 @@ from pathlib import Path
 from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.pool import NullPool
 
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError
 from storage.db.busy import LedgerBusy, _first_line
 from storage.db.engine import (
     _WRITE,
@@ -80,7 +80,7 @@ def migrate(engine: Engine, *, upgrade: bool = False) -> tuple[str | None, str]:
     except LedgerBusy:
         raise  # already one line: "the ledger is busy: ..."
     except Exception as exc:  # noqa: BLE001
-        raise LedgerError(f"--db: cannot open the ledger: {_first_line(exc)}") from None
+        raise FieldError("db", f"cannot open the ledger: {_first_line(exc)}") from None
     if current == HEAD_REVISION:
         return current, current
     pending_migrations(current)  # refuses a newer schema
@@ -133,7 +133,7 @@ def run_alembic(engine: Engine, name: str, revision: str) -> None:
 
 
 def open_engine(url: str | None, *, create: bool = True) -> Engine:
-    """The engine for --db / $SOWTRACK_DB / the config file / the default, its schema
+    """The engine for the db input / $SOWTRACK_DB / the config file / the default, its schema
     checked and, where allowed, migrated (see :func:`migrate`). A named SQLite file
     that does not exist is created only when ``create`` (see :func:`ledger_url`)."""
     engine = make_engine(ledger_url(url, create=create))
@@ -172,8 +172,8 @@ def schema_status(url: str) -> SchemaStatus:
     try:
         parsed = make_url(url)
     except Exception:  # noqa: BLE001 - the URL is not echoed: it may hold a password
-        raise LedgerError("--db: not a database URL (e.g. postgresql://user:password@host/"
-                          "sowtrack or sqlite:////path/to/ledger.db)") from None
+        raise FieldError("db", "not a database URL (e.g. postgresql://user:password@host/"
+                               "sowtrack or sqlite:////path/to/ledger.db)") from None
     shown = parsed.render_as_string(hide_password=True)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -191,7 +191,7 @@ def schema_status(url: str) -> SchemaStatus:
         try:
             current = current_revision(engine)
         except Exception as exc:  # noqa: BLE001
-            raise LedgerError(f"--db: cannot open the ledger: {_first_line(exc)}") from None
+            raise FieldError("db", f"cannot open the ledger: {_first_line(exc)}") from None
     finally:
         engine.dispose()
     try:

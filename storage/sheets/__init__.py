@@ -21,7 +21,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError, Ref
 from model.sheet_kinds import SheetKind
 from model.sheets import (
     PrintedIdentity,
@@ -66,8 +66,8 @@ def build_sheet(ledger: Ledger, request: SheetRequest,
     """The sheet ``request`` asks for, as the ledger holds it now, printed on
     ``printed_on`` (default: today in the project's time zone; a sheet counts up to it)."""
     if request.per_person:
-        raise LedgerError("--per-person: each person's sheet is a document of its own; "
-                          "build them from per_person_requests()")
+        raise FieldError("per_person", "each person's sheet is a document of its own; "
+                                       "build them from per_person_requests()")
     project = ledger.project()
     printed_on = printed_on or request.printed_on or ledger.today(project.timezone)
     request = replace(request, printed_on=printed_on,
@@ -96,7 +96,7 @@ def per_person_requests(ledger: Ledger, request: SheetRequest) -> list[SheetRequ
     if not request.info.person or not request.per_person:
         return [request]
     if request.first is None or request.last is None:
-        raise LedgerError("--from/--to: a timesheet needs its period")
+        raise FieldError("period", "a timesheet needs its period")
     return [replace(request, per_person=False, person=key)
             for key in timesheet.team(ledger, request)]
 
@@ -128,8 +128,8 @@ def person_path(out: str | Path, person: str) -> Path:
     """``march.pdf`` and ``liu.yang`` -> ``march-liu.yang.pdf``: the file of one person's
     sheet when a timesheet is printed per person (one file per document)."""
     if not person or not set(person) <= _SAFE_NAME or person.startswith("."):
-        raise LedgerError(f"--per-person: the person id {person!r} cannot name a file; "
-                          f"print that sheet with --person and --out")
+        raise FieldError("per_person", f"the person id {person!r} cannot name a file; print "
+                                       "that sheet with ", Ref("person"), " and ", Ref("out"))
     out = Path(out)
     return out.with_name(f"{out.stem}-{person}{out.suffix or '.pdf'}")
 
@@ -157,8 +157,8 @@ def export_sheets(ledger: Ledger, request: SheetRequest, out: str | Path,
     writes nothing."""
     requests = per_person_requests(ledger, request)
     if not requests:
-        raise LedgerError("--per-person: the vendor has nobody with a grade and nobody "
-                          "logged hours in the period: no sheet to print")
+        raise FieldError("per_person", "the vendor has nobody with a grade and nobody "
+                                       "logged hours in the period: no sheet to print")
     if request.per_person:
         targets = [check(person_path(out, r.person or "")) for r in requests]
     else:

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, Ref
 from model.sheet_timesheet import TimesheetData, charges, tabulate
 from model.sheets import SheetRequest
 from model.views import SignoffView
@@ -54,19 +54,19 @@ def team(ledger: Ledger, request: SheetRequest) -> list[str]:
 
 def build(ledger: Ledger, request: SheetRequest) -> SheetParts[TimesheetData]:
     if request.first is None or request.last is None:
-        raise LedgerError("--from/--to: a timesheet needs its period")
+        raise FieldError("period", "a timesheet needs its period")
     if request.last < request.first:
-        raise LedgerError(f"--to: {request.last} is before --from {request.first}")
+        raise FieldError("last", f"{request.last} is before ", Ref("first"), f" {request.first}")
     project = ledger.project()
     people = ledger.people()
     title = TITLES.get(request.language or "", TITLES["en"])
     if request.person:
         who = next((p for p in people if p.key == request.person), None)
         if who is None:
-            raise LedgerError(f"--person: no person {request.person!r} in {project.code}")
+            raise FieldError("person", f"no person {request.person!r} in {project.code}")
         if who.party != "vendor":
-            raise LedgerError(f"--person: {who.key} is of the client party; a timesheet "
-                              f"lists the vendor's people")
+            raise FieldError("person", f"{who.key} is of the client party; a timesheet "
+                                       f"lists the vendor's people")
         title += f" {who.name}"
     cal, start, end = ledger.calendar()
     working = frozenset(cal.working_days(request.first, request.last))

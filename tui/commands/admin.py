@@ -132,10 +132,14 @@ def do_config_path(args: argparse.Namespace) -> int:
 
 def _db_url(args: argparse.Namespace) -> tuple[str, str]:
     """The ledger's URL and where it came from: a flag, the environment, the config file."""
+    from model.errors import Ref
     from storage.config import setting
     from storage.db import default_url
+    from tui.flags import flag_namer
 
     url, source = setting("db", args.db)
+    if isinstance(source, Ref):
+        source = flag_namer(None)(source.field)
     return (url, source) if url else (default_url(), "the default")
 
 
