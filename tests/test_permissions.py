@@ -198,7 +198,7 @@ def test_permission_cell(team: Ledger, kind: str, action: Action,
         # The actor input (the command line's --as); services' own refusals still say
         # "--as" until they raise FieldError("actor", ...) too.
         refusal = (r"^person bind: only the database owner binds people to login roles$"
-                   if kind == UNBOUND and action is Action.BIND else r"^(actor|--as): .*may not")
+                   if kind == UNBOUND and action is Action.BIND else r"^actor: .*may not")
         for act in acts:
             before = _audit_rows(team)
             with pytest.raises(LedgerError, match=refusal) as refused:

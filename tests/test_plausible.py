@@ -182,7 +182,7 @@ def test_future_entry_is_judged_in_the_working_persons_zone(
     code = led.init_project(parse_sow(lisbon_sow(tmp_path).read_text(encoding="utf-8"))).code
     lead = Ledger(led.engine, code, "zhang.wei")
     with pendulum.travel_to(LISBON_EVENING, freeze=True):
-        with pytest.raises(LedgerError, match=r"^--date: 2026-03-11 is after today "
+        with pytest.raises(LedgerError, match=r"^date: 2026-03-11 is after today "
                                               r"\(2026-03-10\)"):
             lead.log("T2", "2", on="2026-03-11", person="liu.yang")
         assert lead.log("T2", "2", on="2026-03-11", person="chen.jing").on == date(2026, 3, 11)

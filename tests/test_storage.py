@@ -134,7 +134,7 @@ def test_a_day_holds_at_most_24_hours(example: Ledger) -> None:
     led = as_(example, "liu.yang")
     led.log("T2", "16", on="2026-03-02")
     led.log("T3", "8", on="2026-03-02")
-    with pytest.raises(LedgerError, match="--hours: .*24 h"):
+    with pytest.raises(LedgerError, match="^hours: .*24 h"):
         led.log("T2", "0.25", on="2026-03-02")
     assert _count(example) == 2
 
@@ -144,7 +144,7 @@ def test_edit_and_delete_an_entry(example: Ledger) -> None:
     e = led.log("T2", "8", on="2026-03-02")
     edited = led.edit_entry(e.id, hours="6.5", note="fixed", task="T3")
     assert (edited.minutes, edited.note, edited.task) == (390, "fixed", "T3")
-    with pytest.raises(LedgerError, match="--date: 2026-06-01 is outside the SOW"):
+    with pytest.raises(LedgerError, match="^date: 2026-06-01 is outside the SOW"):
         led.edit_entry(e.id, on="2026-06-01")
     assert led.entries()[0].on == date(2026, 3, 2)
     led.delete_entry(e.id)

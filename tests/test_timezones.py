@@ -90,7 +90,7 @@ def test_an_explicit_date_is_taken_as_given(lisbon: Ledger) -> None:
         e = lisbon.log("T2", "1", on="2026-03-09", person="liu.yang")
         assert e.on == date(2026, 3, 9)
         # The lead's (Shanghai's) 11th is still the future where liu.yang works.
-        with pytest.raises(LedgerError, match=r"^--date: 2026-03-11 is after today "
+        with pytest.raises(LedgerError, match=r"^date: 2026-03-11 is after today "
                                               r"\(2026-03-10\)"):
             lisbon.log("T2", "1", on="2026-03-11", person="liu.yang")
 

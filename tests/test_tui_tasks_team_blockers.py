@@ -120,7 +120,7 @@ def test_refused_resolution_is_shown_and_nothing_written(tmp_path: Path) -> None
 
     drive(ledger, scenario)
     assert isinstance(seen["screen"], FormScreen)  # the form stays open
-    assert (f"refused: --on: 2026-08-01 is before {open_one.number} was raised "
+    assert (f"refused: Resolved on: 2026-08-01 is before {open_one.number} was raised "
             f"({open_one.raised_on})") in str(seen["text"])
     again = next(b for b in ledger.blockers(TODAY) if b.number == open_one.number)
     assert again.resolved_on is None

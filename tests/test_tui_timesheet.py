@@ -274,7 +274,7 @@ def test_a_refused_add_writes_nothing(tmp_path: Path) -> None:
         await pilot.press("escape")
 
     drive(led, scenario)
-    assert "refused: --hours: chen.jing would have 30 h on 2026-11-17" in seen["form"]
+    assert "refused: Hours: chen.jing would have 30 h on 2026-11-17" in seen["form"]
     assert led.entry_count() == count
 
 

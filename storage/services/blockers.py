@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError
 from model.permissions import Action
 from model.views import BlockerView
 from storage import records
@@ -21,9 +21,9 @@ class BlockersMixin(LedgerBase):
     def add_blocker(self, title: str, party: str, on: str | date | None = None,
                     task: str | None = None) -> BlockerView:
         if party not in rules.PARTIES:
-            raise LedgerError(f"--party: {party!r} is not one of {', '.join(rules.PARTIES)}")
+            raise FieldError("party", f"{party!r} is not one of {', '.join(rules.PARTIES)}")
         if not title.strip():
-            raise LedgerError("--title: must not be empty")
+            raise FieldError("title", "must not be empty")
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -55,7 +55,7 @@ class BlockersMixin(LedgerBase):
                 raise LedgerError(f"blocker {b.number}: already resolved on {b.resolved_on}")
             day = parse_on(on, self._today(project.timezone))
             if day < b.raised_on:
-                raise LedgerError(f"--on: {day} is before {b.number} was raised ({b.raised_on})")
+                raise FieldError("on", f"{day} is before {b.number} was raised ({b.raised_on})")
             self._check_event_date(project, me, day)
             before = records.blocker_record(b)
             b.resolved_on = day

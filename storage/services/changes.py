@@ -11,7 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError, Ref, refused
 from model.permissions import Action
 from model.views import ChangeView
 from storage import records
@@ -52,20 +52,25 @@ class ChangesMixin(LedgerBase):
         pd: dict[str, int] = {}
         for grade, value in deltas.items():
             if grade not in rules.GRADES:
-                raise LedgerError(f"--delta: {grade!r} is not a grade ({', '.join(rules.GRADES)})")
-            pd[grade] = rules.pd_to_milli(value, f"--delta {grade}")
+                raise FieldError("deltas", f"{grade!r} is not a grade ({', '.join(rules.GRADES)})")
+            try:
+                pd[grade] = rules.pd_to_milli(value, Ref("deltas"))
+            except FieldError as exc:  # the grade's own delta: "deltas senior: ..."
+                raise FieldError("deltas", *exc.problem_parts, item=grade) from None
         quotas = {q.key for q in project.quotas}
         qd: dict[str, int] = {}
         for key, value in quota_deltas.items():
             if key not in quotas:
-                raise LedgerError(f"--quota: unknown quota {key!r}"
+                raise FieldError("quotas", f"unknown quota {key!r}"
                                   + (f" (known: {', '.join(sorted(quotas))})" if quotas else ""))
             try:
                 qd[key] = int(str(value))
             except ValueError:
-                raise LedgerError(f"--quota {key}: {value!r} is not a whole number") from None
+                raise FieldError("quotas", f"{value!r} is not a whole number",
+                                 item=key) from None
             if abs(qd[key]) > MAX_QUOTA:  # stored in a 32-bit integer
-                raise LedgerError(f"--quota {key}: {value} is too large (at most {MAX_QUOTA})")
+                raise FieldError("quotas", f"{value} is too large (at most {MAX_QUOTA})",
+                                 item=key)
         return pd, qd
 
     def _cr(self, s: Session, project: Project, number: str) -> ChangeRequest:
@@ -92,7 +97,7 @@ class ChangesMixin(LedgerBase):
                on: str | date | None = None) -> ChangeView:
         """Raise a change request (unsigned; no effect until both parties sign)."""
         if not title.strip():
-            raise LedgerError("--title: must not be empty")
+            raise FieldError("title", "must not be empty")
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -227,11 +232,11 @@ class ChangesMixin(LedgerBase):
 def _new_end(project: Project, value: str | date) -> date:
     """A change request's new end: not before the start, nor years past it (reports walk
     every day up to the end)."""
-    end = parse_on(value, project.end, "--end")
+    end = parse_on(value, project.end, Ref("end"))
     if end < project.start:
-        raise LedgerError(f"--end: {end} is before the SOW start {project.start}")
+        raise FieldError("end", f"{end} is before the SOW start {project.start}")
     if end > latest_end(project.start):
-        raise LedgerError(f"--end: {end} is more than {MAX_SOW_YEARS} years after the SOW "
+        raise FieldError("end", f"{end} is more than {MAX_SOW_YEARS} years after the SOW "
                           f"start {project.start}")
     return end
 
@@ -242,8 +247,8 @@ def parse_assignments(values: Iterable[str], what: str) -> dict[str, str]:
     for v in values:
         key, sep, value = v.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise LedgerError(f"{what}: expected KEY=VALUE, got {v!r}")
+            raise refused(what, f"expected KEY=VALUE, got {v!r}")
         if key.strip() in out:
-            raise LedgerError(f"{what}: {key.strip()} given twice")
+            raise refused(what, f"{key.strip()} given twice")
         out[key.strip()] = value.strip()
     return out

@@ -22,15 +22,18 @@ from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError, Ref, refused
 from model.permissions import Action, Actor, require
 from storage.audit import AuditWriter
 from storage.db import open_engine, reading, writing
 from storage.orm import Acceptance, Period, Person, Project, Task
 from storage.sowfile import parse_date
 
+#: the inputs a use case names by default when it refuses a value (model.errors.Ref)
+ON, DATE, PERSON, TASK = Ref("on"), Ref("date"), Ref("person"), Ref("task")
 
-def parse_on(value: str | date | None, fallback: date, what: str = "--on") -> date:
+
+def parse_on(value: str | date | None, fallback: date, what: str | Ref = ON) -> date:
     if value is None:
         return fallback
     if isinstance(value, date):
@@ -122,7 +125,7 @@ class LedgerBase:
             p = s.scalars(select(Project).where(Project.code == self.project_code)).first()
             if p is None:
                 known = ", ".join(s.scalars(select(Project.code).order_by(Project.code)))
-                raise LedgerError(f"--project: no project {self.project_code!r}"
+                raise FieldError("project", f"no project {self.project_code!r}"
                                   + (f" (known: {known})" if known else ""))
             return p
         projects = list(s.scalars(select(Project).order_by(Project.code).limit(10)))
@@ -130,23 +133,23 @@ class LedgerBase:
             raise LedgerError("no project in this database: create one with "
                               "`sowtrack init FILE.toml` or `sowtrack demo`")
         if len(projects) > 1:
-            raise LedgerError("--project: this database holds several projects ("
+            raise FieldError("project", "this database holds several projects ("
                               + ", ".join(p.code for p in projects) + "); name one")
         return projects[0]
 
     @staticmethod
-    def _person(s: Session, project: Project, key: str, what: str = "--person") -> Person:
+    def _person(s: Session, project: Project, key: str, what: str | Ref = PERSON) -> Person:
         p = s.scalars(select(Person).where(Person.project_id == project.id,
                                            Person.key == key)).first()
         if p is None:
-            raise LedgerError(f"{what}: unknown person {key!r}")
+            raise refused(what, f"unknown person {key!r}")
         return p
 
     @staticmethod
-    def _task(s: Session, project: Project, code: str, what: str = "--task") -> Task:
+    def _task(s: Session, project: Project, code: str, what: str | Ref = TASK) -> Task:
         t = s.scalars(select(Task).where(Task.project_id == project.id, Task.code == code)).first()
         if t is None:
-            raise LedgerError(f"{what}: unknown task {code!r}")
+            raise refused(what, f"unknown task {code!r}")
         return t
 
     def _login_role(self, s: Session) -> str | None:
@@ -184,12 +187,12 @@ class LedgerBase:
                                                     Person.db_role == role)).first()
         if person is not None:
             if self.actor and self.actor != person.key:
-                raise LedgerError(f"--as: this connection's database login role {role!r} is "
+                raise FieldError("actor", f"this connection's database login role {role!r} is "
                                   f"bound to {person.key}; it cannot act as {self.actor}")
         elif self.actor:
-            person = self._person(s, project, self.actor, "--as")
+            person = self._person(s, project, self.actor, Ref("actor"))
             if person.db_role is not None:
-                raise LedgerError(f"--as: {person.key} is bound to the database login role "
+                raise FieldError("actor", f"{person.key} is bound to the database login role "
                                   f"{person.db_role!r}; connect as that role to act as "
                                   f"{person.key}")
         # An unbound login role other than the owner only reads, whoever --as names; the
@@ -253,7 +256,7 @@ class LedgerBase:
         return max(self._today(project.timezone), self._person_today(project, person))
 
     def _check_event_date(self, project: Project, person: Person | None, on: date,
-                          what: str = "--on") -> None:
+                          what: str | Ref = ON) -> None:
         """A signature or an event: not after today, not before the SOW's start."""
         rules.check_date(on, what, self._event_today(project, person), project.start)
 
@@ -282,11 +285,11 @@ class LedgerBase:
             Acceptance.status.not_in(rules.DOC_CLOSED))).first()
 
     def _check_date_open(self, s: Session, project: Project, on: date,
-                         what: str = "--date") -> None:
+                         what: str | Ref = DATE) -> None:
         period = _locking_period(s, project, on)
         if period is not None:
             state = "signed" if period.status == rules.DOC_EFFECTIVE else "being signed"
-            raise LedgerError(f"{what}: {on} lies in period {period.number} "
+            raise refused(what, f"{on} lies in period {period.number} "
                               f"({period.first}..{period.last}), which is {state}")
 
 

@@ -12,13 +12,13 @@ from sqlalchemy import Table, func, insert, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
-from model.errors import LedgerError, LedgerErrors
+from model.errors import FieldError, LedgerError, LedgerErrors, Ref, refused
 from model.permissions import Action, allowed, require
 from model.usertext import check_text
 from model.views import EntryView
 from storage import records
 from storage.orm import AuditEvent, Period, Person, Project, TimeEntry
-from storage.services.core import MAX_ROW_ID, LedgerBase, parse_on
+from storage.services.core import DATE, MAX_ROW_ID, PERSON, LedgerBase, parse_on
 from storage.sowfile import EntryFile, EntryRow, parse_date
 
 _IMPORT_BATCH = 5000  # rows per INSERT ... RETURNING of an import
@@ -28,21 +28,22 @@ class EntriesMixin(LedgerBase):
     """Time entries."""
 
     def _check_entry(self, s: Session, project: Project, person: Person, on: date,
-                     end: date, what_date: str = "--date", what_person: str = "--person") -> None:
+                     end: date, what_date: str | Ref = DATE,
+                     what_person: str | Ref = PERSON) -> None:
         if person.party != "vendor":
-            raise LedgerError(f"{what_person}: {person.key} is of the client party; only vendor "
+            raise refused(what_person, f"{person.key} is of the client party; only vendor "
                               f"people log hours")
         if not person.grade:
-            raise LedgerError(f"{what_person}: {person.key} has no grade and cannot log hours")
+            raise refused(what_person, f"{person.key} has no grade and cannot log hours")
         if not project.start <= on <= end:
-            raise LedgerError(f"{what_date}: {on} is outside the SOW ({project.start}..{end})")
+            raise refused(what_date, f"{on} is outside the SOW ({project.start}..{end})")
         rules.check_date(on, what_date, self._person_today(project, person))
         self._check_date_open(s, project, on, what_date)
 
     def log(self, task: str, hours: str | int, on: str | date | None = None,
             person: str | None = None, note: str = "") -> EntryView:
         """One time entry; ``person`` defaults to the acting person, ``on`` to their today."""
-        minutes = rules.hours_to_minutes(hours, "--hours")
+        minutes = rules.hours_to_minutes(hours, Ref("hours"))
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -50,16 +51,16 @@ class EntriesMixin(LedgerBase):
             who = person or (me.key if me else None)
             if not who:
                 require(actor, Action.LOG_OWN)  # the operator has no entries of their own
-                raise LedgerError("--person: required (or --as / SOWTRACK_USER)")
-            p = self._person(s, project, who, "--person" if person else "--as")
+                raise FieldError("person", "required (or ", Ref("actor"), " / SOWTRACK_USER)")
+            p = self._person(s, project, who, Ref("person") if person else Ref("actor"))
             self._permit_entry(s, project, p)
             t = self._task(s, project, task)
-            day = parse_on(on, self._person_today(project, p), "--date")
+            day = parse_on(on, self._person_today(project, p), Ref("date"))
             self._check_entry(s, project, p, day, self._current_end(s, project),
-                              what_person="--person" if person else "--as")
+                              what_person=Ref("person") if person else Ref("actor"))
             total = _day_minutes(s, p, day) + minutes
             if total > rules.MAX_MINUTES_PER_DAY:
-                raise LedgerError(f"--hours: {who} would have {total / 60:g} h on {day}; "
+                raise FieldError("hours", f"{who} would have {total / 60:g} h on {day}; "
                                   f"a day holds at most 24 h")
             e = TimeEntry(project_id=project.id, person=p, task=t, on=day, minutes=minutes,
                           grade=p.grade or "", note=note or "")
@@ -89,15 +90,15 @@ class EntriesMixin(LedgerBase):
             if task is not None:
                 e.task = self._task(s, project, task)
             if hours is not None:
-                e.minutes = rules.hours_to_minutes(hours, "--hours")
+                e.minutes = rules.hours_to_minutes(hours, Ref("hours"))
             if on is not None:
-                e.on = parse_on(on, e.on, "--date")
+                e.on = parse_on(on, e.on, Ref("date"))
             if note is not None:
                 e.note = note
             self._check_entry(s, project, e.person, e.on, self._current_end(s, project))
             total = _day_minutes(s, e.person, e.on, exclude=e.id) + e.minutes
             if total > rules.MAX_MINUTES_PER_DAY:
-                raise LedgerError(f"--hours: {e.person.key} would have {total / 60:g} h on "
+                raise FieldError("hours", f"{e.person.key} would have {total / 60:g} h on "
                                   f"{e.on}; a day holds at most 24 h")
             s.flush()
             self._audit(s, project).record("edit", "entry", str(e.id), before,
@@ -152,7 +153,7 @@ class EntriesMixin(LedgerBase):
                 require(actor, Action.LOG_OWN)
                 other = next((r for r in rows if r.person != actor.key), None)
                 if other is not None:
-                    raise LedgerError(f"--as: {actor.label} may not import entries of other "
+                    raise FieldError("actor", f"{actor.label} may not import entries of other "
                                       f"people: line {other.line} is for {other.person!r}")
             end = self._current_end(s, project)
             people = {p.key: p for p in project.people}
@@ -293,7 +294,8 @@ def _check_not_imported(s: Session, project: Project, source: EntryFile) -> None
              else "")
     raise LedgerError(f"{source.name}: this file was already imported{what}{count} on "
                       f"{earlier.at:%Y-%m-%d %H:%M} UTC by {earlier.actor}; importing it "
-                      f"again would count its hours twice (use --again if that is meant)")
+                      f"again would count its hours twice (use ", Ref("again"),
+                      " if that is meant)")
 
 
 def _line_number(problem: str) -> int:

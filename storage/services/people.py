@@ -5,7 +5,7 @@ from __future__ import annotations
 from sqlalchemy import select, text
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError
 from model.permissions import Action
 from model.views import PersonView
 from storage.orm import Person
@@ -32,14 +32,14 @@ class PeopleMixin(LedgerBase):
     def change_grade(self, person: str, grade: str) -> PersonView:
         """Promote or re-grade a person; past entries keep the grade they were charged at."""
         if grade not in rules.GRADES:
-            raise LedgerError(f"--grade: {grade!r} is not a grade ({', '.join(rules.GRADES)})")
+            raise FieldError("grade", f"{grade!r} is not a grade ({', '.join(rules.GRADES)})")
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._permit(s, project, Action.PLAN)
             p = self._person(s, project, person)
             if p.party != "vendor":
-                raise LedgerError(f"--person: {person} is of the client party and has no grade")
+                raise FieldError("person", f"{person} is of the client party and has no grade")
             before = p.grade
             p.grade = grade
             self._audit(s, project).record("grade", "person", p.key, {"grade": before},

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError
 from model.permissions import Action
 from model.views import QuotaView
 from storage import records
@@ -20,7 +20,7 @@ class QuotasMixin(LedgerBase):
                   note: str = "") -> QuotaView:
         """Record ``n`` uses of a quota; refused beyond its limit as of that date."""
         if n < 1:
-            raise LedgerError(f"--n: must be at least 1, got {n}")
+            raise FieldError("n", f"must be at least 1, got {n}")
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from model import rules
+from model.errors import Ref
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
 
@@ -86,18 +87,18 @@ class ReportsMixin(LedgerBase):
         """--as-of, defaulting to today in the project's time zone."""
         if value is None:
             return self._today(self.project().timezone)
-        return parse_on(value, date.min, "--as-of")
+        return parse_on(value, date.min, Ref("as_of"))
 
     def summary(self, as_of: str | date | None = None) -> rules.Summary:
         with self._reading() as s:
             project = self._project(s)
-            day = parse_on(as_of, self._today(project.timezone), "--as-of")
+            day = parse_on(as_of, self._today(project.timezone), Ref("as_of"))
             return rules.summarize(self._facts(s, project), day)
 
     def burndown(self, as_of: str | date | None = None) -> list[rules.BurndownRow]:
         with self._reading() as s:
             project = self._project(s)
-            day = parse_on(as_of, self._today(project.timezone), "--as-of")
+            day = parse_on(as_of, self._today(project.timezone), Ref("as_of"))
             return rules.burndown(self._facts(s, project), day)
 
     def calendar_warning(self) -> str | None:

@@ -12,7 +12,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError, Ref
 from model.permissions import Action
 from model.sheet_acceptance import settlement
 from model.sheets import contract_content
@@ -66,16 +66,16 @@ class SignoffsMixin(LedgerBase):
     def sign_period(self, first: str | date, last: str | date,
                     on: str | date | None = None) -> SignoffView:
         """Sign a period's timesheet as the acting person; its entries freeze at once."""
-        d1, d2 = parse_on(first, date.min, "--from"), parse_on(last, date.min, "--to")
+        d1, d2 = parse_on(first, date.min, Ref("first")), parse_on(last, date.min, Ref("last"))
         if d2 < d1:
-            raise LedgerError(f"--to: {d2} is before --from {d1}")
+            raise FieldError("last", f"{d2} is before ", Ref("first"), f" {d1}")
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._acting(s, project, Action.SIGN)  # before the period is written
             end = self._current_end(s, project)
             if d2 < project.start or d1 > end:
-                raise LedgerError(f"--from/--to: {d1}..{d2} does not overlap the SOW "
+                raise FieldError("period", f"{d1}..{d2} does not overlap the SOW "
                                   f"({project.start}..{end})")
             signer = self._acting(s, project, Action.SIGN)
             rules.check_period_over(d2, self._person_today(project, signer))
@@ -85,7 +85,7 @@ class SignoffsMixin(LedgerBase):
             if period is None:
                 clash = next((p for p in live if p.first <= d2 and d1 <= p.last), None)
                 if clash is not None:
-                    raise LedgerError(f"--from/--to: {d1}..{d2} overlaps period {clash.number} "
+                    raise FieldError("period", f"{d1}..{d2} overlaps period {clash.number} "
                                       f"({clash.first}..{clash.last})")
                 count = s.execute(select(func.count()).select_from(Period)
                                   .where(Period.project_id == project.id)).scalar() or 0
