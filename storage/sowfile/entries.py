@@ -9,7 +9,7 @@ from pathlib import Path
 
 from model.errors import LedgerError
 from model.usertext import text_problem
-from storage.sowfile.parse import _not_utf8
+from storage.sowfile.parse import read_text_file
 from storage.sowfile.table import _show
 
 ENTRY_HEADER = ["date", "person", "task", "hours", "note"]
@@ -40,15 +40,7 @@ def read_entry_file(path: str | Path) -> EntryFile:
     """An entry file, unvalidated but for the header and its CSV syntax."""
     import hashlib
 
-    p = Path(path)
-    try:
-        raw = p.read_bytes()
-    except OSError as exc:
-        raise LedgerError(f"{path}: cannot read: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8-sig")
-    except UnicodeDecodeError as exc:
-        raise _not_utf8(p.name, raw, exc) from None
+    p, raw, text = read_text_file(path, "utf-8-sig")
     rows, problems = parse_entry_csv(text, p.name)
     return EntryFile(p.name, hashlib.sha256(raw).hexdigest(), rows, problems)
 

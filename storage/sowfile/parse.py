@@ -288,15 +288,21 @@ def _not_utf8(name: str, raw: bytes, exc: UnicodeDecodeError) -> LedgerError:
                        f"is {raw[at]:#04x})")
 
 
-def load_sow(path: str | Path) -> SowSpec:
-    """Read and validate a SOW file."""
+def read_text_file(path: str | Path, encoding: str = "utf-8") -> tuple[Path, bytes, str]:
+    """A file the user named: its path, bytes and text; one line naming the file (and the
+    line of a byte that is not UTF-8) when it cannot be read."""
     p = Path(path)
     try:
         raw = p.read_bytes()
     except OSError as exc:
         raise LedgerError(f"{path}: cannot read: {exc.strerror}") from None
     try:
-        text = raw.decode("utf-8")
+        return p, raw, raw.decode(encoding)
     except UnicodeDecodeError as exc:
         raise _not_utf8(p.name, raw, exc) from None
+
+
+def load_sow(path: str | Path) -> SowSpec:
+    """Read and validate a SOW file."""
+    p, _, text = read_text_file(path)
     return parse_sow(text, source=p.name)
