@@ -326,3 +326,33 @@ def test_the_palettes_add_entry_opens_the_form_on_a_fresh_view(tmp_path: Path) -
     # The acting person (the lead) on today (a Saturday of this week).
     assert seen["values"]["person"] == "zhang.wei"
     assert seen["values"]["date"] == TODAY.isoformat()
+
+
+def test_one_refresh_reads_the_ledger_in_one_transaction(tmp_path: Path) -> None:
+    """A refresh reads the week through one snapshot (ledger.snapshot()): the project,
+    calendar, people, tasks, entries and sign-offs all come from one state of the ledger.
+    Counted at the engine: every read transaction begins there."""
+    from sqlalchemy import event
+
+    led = demo_ledger(tmp_path)
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot) -> None:
+        screen = await open_timesheet(pilot)
+        begun: list[str] = []
+
+        def count(_conn) -> None:
+            begun.append("begin")
+
+        event.listen(led.engine, "begin", count)
+        try:
+            screen.reload()
+            await settle(pilot)
+        finally:
+            event.remove(led.engine, "begin", count)
+        seen["begun"] = len(begun)
+        seen["entries"] = len(screen.week.entries) if screen.week else 0
+
+    drive(led, scenario)
+    assert seen["entries"], "the refresh read the week's entries"
+    assert seen["begun"] == 1

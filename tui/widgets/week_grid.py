@@ -1,0 +1,330 @@
+"""The timesheet's week: what one load reads (:class:`Week`), the cursor's :class:`Cell`,
+and the grid drawn from them (people × days, or one person's tasks × days).
+
+Nothing here touches the database or decides a rule: overtime is the ledger's
+(``rules.overtime_minutes``, SPEC §3) and what locks a day is ``model.locks``'s, both
+applied when the week is read; this module only draws and words them.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+from typing import Any
+
+from rich.cells import cell_len
+from rich.text import Text
+from textual.widgets import DataTable
+
+from model import rules
+from model.errors import LedgerError
+from model.views import EntryView, PersonView, ProjectView, TaskView
+from tui.widgets.entry_form import (
+    day_label,
+    entry_line,
+    hours,
+    pad_cells,
+    person_days,
+    person_label,
+)
+
+PEOPLE, TASKS = "people", "tasks"
+TOTAL_ROW = "__daily_total__"
+DAY_WIDTH = 11  # "off·locked "
+TASK_WIDTH = 30
+OVERTIME, OFF = "+", "·"
+
+
+@dataclass(frozen=True)
+class Week:
+    """What the timesheet shows for one week, read in one go (plain views only)."""
+
+    monday: date
+    project: ProjectView
+    people: tuple[PersonView, ...]  # vendor people who log hours (they have a grade)
+    tasks: tuple[TaskView, ...]
+    entries: tuple[EntryView, ...]
+    working: dict[date, bool]
+    locks: dict[date, str]  # day -> "TS-001 (signed)"
+    frozen: str  # why the whole ledger is read-only, or ""
+    sow_start: date
+    sow_end: date
+    calendar: rules.Calendar
+
+    @property
+    def days(self) -> list[date]:
+        return [self.monday + timedelta(days=i) for i in range(7)]
+
+    @property
+    def minutes_per_day(self) -> int:
+        return self.project.minutes_per_day
+
+    def totals(self, person: str | None = None, day: date | None = None) -> list[rules.DayTotal]:
+        """The week's entries (of ``person``, on ``day``) as the rules take them."""
+        return [rules.DayTotal(e.on, e.person, e.grade, e.minutes) for e in self.entries
+                if (person is None or e.person == person) and (day is None or e.on == day)]
+
+    def overtime(self, totals: Iterable[rules.DayTotal]) -> int:
+        """The overtime minutes in ``totals``: the ledger's rule (rules.overtime_minutes),
+        per person and day, as the summary and the timesheet sheet count it."""
+        return rules.overtime_minutes(totals, self.calendar, self.minutes_per_day)
+
+
+@dataclass
+class Cell:
+    """The cursor's cell, in the terms of the ledger."""
+
+    person: str | None = None
+    task: str | None = None
+    day: date | None = None
+    entries: list[EntryView] = field(default_factory=list)
+
+
+#: the last week whose Sunday is a date (9999-12-27 is a Monday; its Sunday is not)
+LAST_MONDAY = date.max - timedelta(days=date.max.weekday() + 7)
+
+
+def monday_of(d: date) -> date:
+    """The Monday of ``d``'s week; in the last days of 9999, the last whole week."""
+    return min(d - timedelta(days=d.weekday()), LAST_MONDAY)
+
+
+# ---------------------------------------------------------------- the grid
+
+
+def draw(grid: DataTable, week: Week, mode: str, person: str | None, today: date) -> list[str]:
+    """Draw ``week`` into ``grid`` (cleared first); the row keys, in order. In the
+    ``TASKS`` mode the rows are ``person``'s tasks."""
+    grid.clear(columns=True)
+    if mode == TASKS:
+        grid.add_column(Text("task"), key="label", width=TASK_WIDTH)
+    else:
+        # Fixed widths: the grid is re-drawn in place and must not wait for auto-sizing.
+        grid.add_column(Text("person"), key="label",
+                        width=max(len("daily total"), label_width(week)))
+    for d in week.days:
+        grid.add_column(day_header(week, d, today), key=d.isoformat(), width=DAY_WIDTH)
+    grid.add_column(Text("hours", justify="right"), key="hours", width=7)
+    grid.add_column(Text("PD", justify="right"), key="pd", width=6)
+    grid.add_column(Text("overtime", justify="right"), key="overtime", width=8)
+    rows = _task_rows(week, person) if mode == TASKS else _people_rows(week)
+    for key, cells in rows:
+        grid.add_row(*cells, key=key)
+    return [key for key, _ in rows]
+
+
+def day_header(week: Week, d: date, today: date) -> Text:
+    """Two lines: the day, then what is special about it (today, day off, locked)."""
+    notes = [n for n, yes in (("today", d == today), ("off", not week.working[d]),
+                              ("locked", d in week.locks)) if yes]
+    # One space on the right: the last digit of a day's hours sits under the date's.
+    first = Text(f"{day_label(d)} ".rjust(DAY_WIDTH))
+    second = Text(f"{'·'.join(notes)[:DAY_WIDTH - 1]} ".rjust(DAY_WIDTH),
+                  style="italic" if d in week.locks else "")
+    if not week.working[d]:
+        first.stylize("dim")
+        second.stylize("dim")
+    if d == today:
+        first.stylize("underline")
+    return Text("\n").join([first, second])
+
+
+def _cell(week: Week, minutes: int, day: date, overtime: bool, bold: bool = False) -> Text:
+    if minutes:
+        value = hours(minutes) + (OVERTIME if overtime else " ")
+    else:
+        value = "" if week.working[day] else OFF + " "
+    # Padded here, not justified by the table, so that a day off is shaded across the cell.
+    text = Text(value.rjust(DAY_WIDTH))
+    if overtime and minutes:
+        text.stylize("bold red")
+    elif bold:
+        text.stylize("bold")
+    if not week.working[day]:
+        text.stylize("on grey23")
+    if day in week.locks or not week.sow_start <= day <= week.sow_end:
+        text.stylize("dim")
+    return text
+
+
+def _totals(week: Week, minutes: int, overtime: int,
+            bold: bool = False) -> tuple[Text, Text, Text]:
+    """The week's hours, PD and overtime hours of a row."""
+    style = "bold" if bold else ""
+    return (Text(hours(minutes) if minutes else "", style=style, justify="right"),
+            Text(person_days(minutes, week.minutes_per_day) if minutes else "",
+                 style=style, justify="right"),
+            Text(hours(overtime) if overtime else "",
+                 style=f"{style} red" if overtime else style, justify="right"))
+
+
+def label_width(week: Week) -> int:
+    width = max((cell_len(p.name) for p in week.people), default=0)
+    return max((cell_len(person_label(p, width)) for p in week.people), default=0)
+
+
+Row = tuple[str, list[Any]]
+
+
+def _people_rows(week: Week) -> list[Row]:
+    per: dict[tuple[str, date], int] = defaultdict(int)
+    for e in week.entries:
+        per[(e.person, e.on)] += e.minutes
+    width = max((cell_len(p.name) for p in week.people), default=0)
+    rows: list[Row] = []
+    all_overtime = 0
+    for p in week.people:
+        cells: list[Any] = [Text(person_label(p, width))]
+        for d in week.days:
+            over = week.overtime(week.totals(p.key, d)) if per[(p.key, d)] else 0
+            cells.append(_cell(week, per[(p.key, d)], d, over > 0))
+        overtime = week.overtime(week.totals(p.key))
+        all_overtime += overtime
+        cells.extend(_totals(week, sum(per[(p.key, d)] for d in week.days), overtime))
+        rows.append((p.key, cells))
+    # A day's total is not one person's day: overtime shows in the people's cells only.
+    rows.append(_total_row(week, label_width(week),
+                           {d: sum(per[(p.key, d)] for p in week.people) for d in week.days},
+                           {d: False for d in week.days}, all_overtime))
+    return rows
+
+
+def _task_rows(week: Week, person: str | None) -> list[Row]:
+    mine = [e for e in week.entries if e.person == person]
+    per: dict[tuple[str, date], int] = defaultdict(int)
+    for e in mine:
+        per[(e.task, e.on)] += e.minutes
+    used = {e.task for e in mine}
+    shown = [t for t in week.tasks
+             if t.code in used or any(k == person for k, _ in t.assignees)]
+    rows: list[Row] = []
+    for t in shown or list(week.tasks):
+        label = Text(f"{t.code} {t.title}", no_wrap=True)
+        label.truncate(TASK_WIDTH, overflow="ellipsis")
+        cells: list[Any] = [label]
+        cells += [_cell(week, per[(t.code, d)], d, False) for d in week.days]
+        # overtime belongs to a person's day, not to a task
+        cells.extend(_totals(week, sum(per[(t.code, d)] for d in week.days), 0))
+        rows.append((t.code, cells))
+    day_total = {d: sum(e.minutes for e in mine if e.on == d) for d in week.days}
+    rows.append(_total_row(
+        week, TASK_WIDTH, day_total,
+        {d: person is not None and week.overtime(week.totals(person, d)) > 0
+         for d in week.days},
+        week.overtime(week.totals(person)) if person is not None else 0))
+    return rows
+
+
+def _total_row(week: Week, width: int, per_day: dict[date, int], marks: dict[date, bool],
+               overtime: int) -> Row:
+    cells: list[Any] = [Text(pad_cells("daily total", width), style="bold")]
+    cells += [_cell(week, per_day[d], d, marks[d], bold=True) for d in week.days]
+    cells.extend(_totals(week, sum(per_day.values()), overtime, bold=True))
+    return TOTAL_ROW, cells
+
+
+# ---------------------------------------------------------------- around the grid
+
+
+def headline(week: Week, mode: str, person: PersonView | None, today: date) -> Text:
+    sunday = week.monday + timedelta(days=6)
+    iso_week = week.monday.isocalendar()[1]
+    text = Text()
+    text.append(f"Week {iso_week}  {week.monday} .. {sunday}", style="bold")
+    if week.monday <= today <= sunday:
+        text.append("  (this week)")
+    text.append("   ·   ")
+    if mode == TASKS:
+        who = f"{person.name} {person.key}" if person else "nobody"
+        text.append(f"tasks × days of {who}")
+    else:
+        text.append("people × days")
+    if week.monday > week.sow_end or sunday < week.sow_start:
+        text.append(f"   ·   outside the SOW ({week.sow_start}..{week.sow_end})",
+                    style="italic")
+    if week.frozen:
+        text.append(f"   ·   {week.frozen}", style="bold")
+    return text
+
+
+def legend(week: Week) -> Text:
+    hpd = hours(week.minutes_per_day)
+    locks = sorted(set(week.locks.values()))
+    text = Text()
+    text.append(OVERTIME, style="bold red")
+    text.append(f" overtime: over {hpd} h on a working day, any hours on a day off   ")
+    text.append(OFF, style="bold")
+    text.append(" day off   ")
+    text.append("locked", style="italic")
+    text.append(f": in period {', '.join(locks)}, cannot change   " if locks
+                else ": in a signed or being-signed period   ")
+    text.append(f"PD = hours ÷ {hpd}")
+    return text
+
+
+def cell_at(week: Week, mode: str, person: str | None, row_key: str | None,
+            column: int) -> Cell:
+    """The cell at (``row_key``, ``column``) of the grid :func:`draw` drew."""
+    day = week.monday + timedelta(days=column - 1) if 1 <= column <= 7 else None
+    cell = Cell(day=day)
+    if mode == TASKS:
+        cell.person = person
+        cell.task = None if row_key == TOTAL_ROW else row_key
+    else:
+        cell.person = None if row_key == TOTAL_ROW else row_key
+    if day is not None:
+        cell.entries = [e for e in week.entries if e.on == day
+                        and (cell.person is None or e.person == cell.person)
+                        and (cell.task is None or e.task == cell.task)]
+    return cell
+
+
+def cell_text(week: Week, cell: Cell, names: dict[str, str]) -> Text:
+    """Under the grid: the cursor's day, what is special about it, and its entries."""
+    text = Text()
+    if cell.day is None:
+        text.append("Choose a day to see its entries.", style="dim")
+        return text
+    text.append(f"{cell.day:%a %Y-%m-%d}", style="bold")
+    if not week.working[cell.day]:
+        text.append("  not a working day")
+    if cell.day in week.locks:
+        text.append(f"  locked by {week.locks[cell.day]}")
+    if not cell.entries:
+        text.append("  no entries" + ("" if cell.day in week.locks else " (a adds one)"),
+                    style="dim")
+    for e in cell.entries[:6]:
+        text.append("\n  " + entry_line(e, names))
+    if len(cell.entries) > 6:
+        text.append(f"\n  … and {len(cell.entries) - 6} more")
+    return text
+
+
+def day_preview(week: Week, values: dict[str, str]) -> str:
+    """The add form's preview: what the person's day would hold, from the week already
+    on screen (no database), its overtime by the ledger's rule."""
+    try:
+        on_day = date.fromisoformat(values["date"].strip())
+    except ValueError:
+        return ""
+    if on_day not in week.working:
+        return ""
+    person = values["person"]
+    before = week.totals(person, on_day)
+    minutes = sum(t.minutes for t in before)
+    text = f"{person} has {hours(minutes)} h on {on_day:%a %Y-%m-%d}"
+    try:
+        added = rules.hours_to_minutes(values["hours"].strip() or "0")
+    except LedgerError:
+        added = 0
+    if added:
+        over = week.overtime([*before, rules.DayTotal(on_day, person, "", added)])
+        text += f" → {hours(minutes + added)} h" + (f", {hours(over)} h overtime" if over > 0
+                                                    else "")
+    if not week.working[on_day]:
+        text += " · not a working day: all of it is overtime"
+    if on_day in week.locks:
+        text += f" · locked by {week.locks[on_day]}"
+    return text
