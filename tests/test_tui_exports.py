@@ -152,11 +152,44 @@ def test_a_bad_date_is_refused_with_the_ledgers_message_and_writes_nothing(tmp_p
         seen["path after"] = screen.query_one("#ex-out", Input).value
 
     drive(ledger, scenario)
-    assert seen["error"] == "refused: --from: '2026-10-32' is not a date (YYYY-MM-DD)"
+    # Worded as every view words a refusal (tui.text.refusal): the form's label, no flag.
+    assert seen["error"] == "refused: From: '2026-10-32' is not a date (YYYY-MM-DD)"
     assert "'2026-10-32' is not a date" in seen["screen"]
     assert "✓ wrote" not in seen["screen"]
     assert not out.exists() and not list(tmp_path.glob("*.pdf*"))
     assert seen["path after"] == str(out)
+
+
+def test_a_refused_period_names_the_forms_labels_never_a_flag_or_a_field(tmp_path):
+    """A period left empty, or ending before it starts, is refused in the words of the
+    form (its labels From and To), as every view words a refusal: never ``--from/--to``
+    nor the ledger's field names (``period:``, ``last:``)."""
+    ledger = demo_ledger(tmp_path)
+    out = tmp_path / "ts.pdf"
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot):
+        screen = await _open(pilot)
+        await _choose(pilot, screen, "timesheet")
+        screen.query_one("#ex-out", Input).value = str(out)
+        screen.query_one("#ex-first", Input).value = ""
+        await settle(pilot)
+        await _export(pilot, screen)
+        seen["empty"] = str(screen.query_one("#ex-error", Static).render())
+        screen.query_one("#ex-first", Input).value = "2026-10-31"
+        screen.query_one("#ex-last", Input).value = "2026-10-01"
+        await settle(pilot)
+        await _export(pilot, screen)
+        seen["backwards"] = str(screen.query_one("#ex-error", Static).render())
+        seen["screen"] = _flat(pilot.app)
+
+    drive(ledger, scenario)
+    assert seen["empty"] == "refused: From/To: a timesheet needs its period", seen["empty"]
+    assert seen["backwards"] == "refused: To: 2026-10-01 is before From 2026-10-31"
+    assert "To: 2026-10-01 is before From 2026-10-31" in seen["screen"]
+    for shown in (seen["empty"], seen["backwards"], seen["screen"]):
+        assert "--" not in shown and "period:" not in shown and "last:" not in shown
+    assert not out.exists() and not list(tmp_path.glob("*.pdf*"))
 
 
 def test_a_missing_folder_is_refused(tmp_path):
@@ -172,7 +205,7 @@ def test_a_missing_folder_is_refused(tmp_path):
         seen["error"] = str(screen.query_one("#ex-error", Static).render())
 
     drive(ledger, scenario)
-    assert seen["error"].startswith("refused: save to: the folder "), seen["error"]
+    assert seen["error"].startswith("refused: Save to: the folder "), seen["error"]
     assert "nowhere" in seen["error"] and not out.parent.exists()
 
 

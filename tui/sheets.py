@@ -16,7 +16,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-from model.errors import LedgerError
+from model.errors import FieldError, Ref
 from model.sheet_kinds import SHEET_KINDS, KindInfo, SheetKind
 from model.sheets import LANGUAGES, Sheet, SheetRequest
 from storage.sheets import Printed
@@ -36,43 +36,47 @@ class SheetOptions:
     lang: str | None = None  # --lang
 
 
-#: each option, the registry's option that admits it, and the word the kind says of it
-_OPTIONS: tuple[tuple[str, str, Callable[[KindInfo], bool]], ...] = (
-    ("--from", "first", lambda k: k.period), ("--to", "last", lambda k: k.period),
-    ("--person", "person", lambda k: k.person),
-    ("--per-person", "per_person", lambda k: k.person), ("--cr", "cr", lambda k: k.cr),
-    ("--as-of", "as_of", lambda k: k.as_of))
+#: each option's field (tui.flags names its flag, a form its label), and whether a kind
+#: admits it
+_OPTIONS: tuple[tuple[str, Callable[[KindInfo], bool]], ...] = (
+    ("first", lambda k: k.period), ("last", lambda k: k.period),
+    ("person", lambda k: k.person), ("per_person", lambda k: k.person),
+    ("cr", lambda k: k.cr), ("as_of", lambda k: k.as_of))
 
 
 def sheet_request(options: SheetOptions) -> SheetRequest:
-    """The SheetRequest of ``options``; refuses missing or stray options."""
+    """The SheetRequest of ``options``; refuses missing or stray options, each by its
+    field (:class:`~model.errors.FieldError`): the command line words it with its flag
+    (``--from``), the Exports view with its form's label ("From")."""
     from storage.sowfile import parse_date
 
     kind = SheetKind(options.kind)
     info = SHEET_KINDS[kind]
-    for option, name, admits in _OPTIONS:
+    for name, admits in _OPTIONS:
         if getattr(options, name) and not admits(info):
             only = ", ".join(k for k, i in SHEET_KINDS.items() if admits(i))
-            raise LedgerError(f"{option}: does not apply to `export {kind}` (only to {only})")
+            raise FieldError(name, f"does not apply to `export {kind}` (only to {only})")
     if options.person and options.per_person:
-        raise LedgerError("--per-person: not with --person (one sheet for one person)")
+        raise FieldError("per_person", "not with ", Ref("person"),
+                         " (one sheet for one person)")
     language = options.lang
     if language is not None and language not in LANGUAGES:
-        raise LedgerError(f"--lang: {language!r} is not one of {', '.join(LANGUAGES)}")
+        raise FieldError("lang", f"{language!r} is not one of {', '.join(LANGUAGES)}")
     if info.period:
         if not options.first or not options.last:
-            raise LedgerError("--from/--to: a timesheet needs its period")
-        first, last = parse_date(options.first, "--from"), parse_date(options.last, "--to")
+            raise FieldError("period", "a timesheet needs its period")
+        first = parse_date(options.first, Ref("first"))
+        last = parse_date(options.last, Ref("last"))
         if last < first:
-            raise LedgerError(f"--to: {last} is before --from {first}")
+            raise FieldError("last", f"{last} is before ", Ref("first"), f" {first}")
         request = SheetRequest(kind, first, last, person=options.person,
                                per_person=options.per_person)
     elif info.cr:
         if not options.cr:
-            raise LedgerError("--cr: which change request? (e.g. --cr CR-001)")
+            raise FieldError("cr", "which change request? (e.g. CR-001)")
         request = SheetRequest(kind, cr=options.cr.upper())
     elif info.as_of:
-        request = SheetRequest(kind, as_of=parse_date(options.as_of, "--as-of")
+        request = SheetRequest(kind, as_of=parse_date(options.as_of, Ref("as_of"))
                                if options.as_of else None)
     else:
         request = SheetRequest(kind)
@@ -88,7 +92,7 @@ class WriteRequest:
     out: str | Path
     force: bool = False  # replace an existing file
     printed_on: date | None = None  # None: today in the project's time zone
-    field: str = "--out"
+    field: str | Ref = "--out"  # the command line's flag, or the form's field (a Ref)
     overwrite: str = "add --force to overwrite it"
 
 

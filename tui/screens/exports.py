@@ -14,7 +14,6 @@ since.
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from pathlib import Path
 
 from rich.text import Text
@@ -33,130 +32,44 @@ from textual.widgets import (
 )
 
 from model import rules
-from model.errors import LedgerError
-from model.sheet_kinds import SHEET_KINDS
+from model.errors import FieldError, LedgerError
 from model.sheets import Sheet, SheetRequest
-from model.views import ChangeView, PersonView, ProjectView
 from storage.services import Ledger
-from tui.sheets import SheetOptions, WriteRequest, write_sheet
-from tui.sheets import sheet_request as checked_request
-from tui.text import options, previous_month
+from tui.sheets import WriteRequest, write_sheet
+from tui.text import options, previous_month, refusal
 from tui.widgets.ledger_screen import LedgerScreen
-
-#: (kind, label) of every sheet, in the order of the choice (model.sheet_kinds)
-SHEETS: tuple[tuple[str, str], ...] = tuple(
-    (kind.value, info.label) for kind, info in SHEET_KINDS.items())
-
-#: the languages a sheet is printed in (the SOW's is chosen when the view opens)
-LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (("中文 Chinese", "zh"), ("English", "en"))
-
-#: where sheets go unless the path says otherwise (created on the first export)
-EXPORT_DIR = "~/sowtrack-exports"
-
-#: command palette entries (title, help, mode, action), appended to tui.app.ACTIONS
-EXPORT_ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("Export a sheet", "print a sheet as PDF, with its document id and SHA-256", "exports",
-     "choose_sheet"),
-    *((f"Export the {label.split(' ', 1)[1]} {label.split(' ', 1)[0]}", "as PDF", "exports",
-       f"choose_{kind}") for kind, label in SHEETS),
-    ("Verify a printed sheet", "does the ledger still hold exactly what a PDF printed?",
-     "exports", "verify"),
+from tui.widgets.sheet_export import (
+    CR_STATUS,
+    EXPORT_ACTIONS,
+    EXPORT_DIR,
+    EXPORT_LABELS,
+    LANGUAGE_CHOICES,
+    OUT_FIELD,
+    OVERWRITE,
+    SHEETS,
+    Exported,
+    ExportsData,
+    default_name,
+    exported_text,
+    output_path,
+    page_count,
+    set_options,
+    sheet_request,
+    short,
+    verified_text,
 )
 
-_CR_STATUS = {rules.DOC_OPEN: "pending", rules.DOC_SIGNING: "pending",
-              rules.DOC_EFFECTIVE: "effective", rules.DOC_WITHDRAWN: "withdrawn"}
-
-
-@dataclass(frozen=True)
-class ExportsData:
-    project: ProjectView
-    people: list[PersonView]
-    changes: list[ChangeView]
-
-
-@dataclass(frozen=True)
-class Exported:
-    """What an export wrote."""
-
-    path: Path
-    doc_id: str
-    revision: int
-    digest: str
-    title: str
-    pages: int | None
-    size: int
-    build_s: float
-    draw_s: float
-    warnings: tuple[str, ...] = field(default=())
-    #: a timesheet printed per person: every file written (one document each), the
-    #: first of them above
-    files: tuple[Path, ...] = field(default=())
-
-
-def default_name(code: str, request: SheetRequest) -> str:
-    """The file name a sheet is saved under unless told otherwise."""
-    kind = request.kind
-    if kind == "timesheet" and request.first and request.last:
-        first, last = request.first, request.last
-        whole_month = (first.day == 1 and last.month == first.month
-                       and last.year == first.year and last == rules.month_end(last))
-        span = f"{first:%Y-%m}" if whole_month else f"{first}_{last}"
-        person = f"-{request.person}" if request.person else ""
-        return f"{code}-timesheet-{span}{person}.pdf"
-    if kind == "cr" and request.cr:
-        return f"{code}-{request.cr}.pdf"
-    if kind == "status" and request.as_of:
-        return f"{code}-status-{request.as_of}.pdf"
-    return f"{code}-{kind}.pdf"
-
-
-def sheet_request(values: dict[str, object]) -> SheetRequest:
-    """The SheetRequest of the form, checked as the command line checks its options."""
-    kind = str(values["kind"])
-
-    def text(key: str, only: str) -> str | None:
-        # The form keeps every field; only those of the chosen sheet are options.
-        value = str(values.get(key) or "").strip() if kind == only else ""
-        return value or None
-
-    return checked_request(SheetOptions(
-        kind=kind, first=text("first", "timesheet"), last=text("last", "timesheet"),
-        person=text("person", "timesheet"),
-        per_person=kind == "timesheet" and bool(values.get("per_person")),
-        cr=text("cr", "cr"), as_of=text("as_of", "status"),
-        lang=str(values.get("lang") or "") or None))
-
-
-#: the form's name for the path field, and how to say "overwrite" there (no flags in the app)
-OUT_FIELD = "save to"
-OVERWRITE = "choose another name, or tick “overwrite an existing file”"
-
-
-def output_path(text: str) -> Path:
-    """The path typed (``~`` expanded); the default export folder is created on the
-    first export. Whether it may be written is storage.outfile's rule (check_target)."""
-    text = text.strip()
-    if not text:
-        raise LedgerError(f"{OUT_FIELD}: where? (a file name ending in .pdf)")
-    path = Path(text).expanduser()
-    folder = path.parent
-    if not folder.exists() and folder == Path(EXPORT_DIR).expanduser():
-        folder.mkdir(parents=True, exist_ok=True)
-    return path
-
-
-def _short(path: Path) -> str:
-    """A path as the user reads it: ``~`` for the home folder."""
-    try:
-        return "~/" + str(path.relative_to(Path.home()))
-    except ValueError:
-        return str(path)
+#: the names tests and the app import from here (they live in tui.widgets.sheet_export)
+__all__ = ["EXPORT_ACTIONS", "EXPORT_DIR", "LANGUAGE_CHOICES", "SHEETS", "Exported",
+           "ExportsData", "ExportsScreen", "default_name", "output_path", "sheet_request",
+           "short"]
 
 
 class ExportsScreen(LedgerScreen):
     """Print a sheet as PDF; verify a printed sheet against the ledger."""
 
     VIEW = "exports"
+    FIELD_LABELS = EXPORT_LABELS  # a refusal names the form's field by its label
     BINDINGS = [
         Binding("x", "export", "Export", id="exports-export"),
         Binding("v", "verify", "Verify a PDF", id="exports-verify"),
@@ -249,15 +162,16 @@ class ExportsScreen(LedgerScreen):
 
     def load(self) -> ExportsData:
         led = self.ledger
-        return ExportsData(led.project(), led.people(), led.change_requests())
+        with led.snapshot():  # one read transaction: the choices agree with each other
+            return ExportsData(led.project(), led.people(), led.change_requests())
 
     def show(self, data: ExportsData) -> None:
         self.data = data
         people = [p for p in data.people if p.party == "vendor" and p.grade]
-        _set_options(self.query_one("#ex-person", Select),
+        set_options(self.query_one("#ex-person", Select),
                      options((f"{p.name} {p.key} ({p.grade})", p.key) for p in people))
         crs = self.query_one("#ex-cr", Select)
-        _set_options(crs, options((f"{c.number}  {_CR_STATUS.get(c.status, c.status)}  "
+        set_options(crs, options((f"{c.number}  {CR_STATUS.get(c.status, c.status)}  "
                                    f"{c.title}", c.number) for c in data.changes))
         if crs.value is Select.NULL and data.changes:
             pending = [c for c in data.changes if c.status in (rules.DOC_OPEN,
@@ -369,7 +283,7 @@ class ExportsScreen(LedgerScreen):
         try:
             request = sheet_request(values)
         except LedgerError as exc:
-            self._refused(str(exc))
+            self._refused(refusal(exc, self.FIELD_LABELS))
             return
         self.busy = True
         self._progress("reading the ledger and building the sheet…")
@@ -400,11 +314,12 @@ class ExportsScreen(LedgerScreen):
             t1, t2 = (built[0] if built else t0), time.monotonic()
             path, sheet = Path(written[0].path), written[0].sheet
         except LedgerError as exc:
-            call(self._refused, str(exc))
+            call(self._refused, refusal(exc, self.FIELD_LABELS))
             return
         except OSError as exc:
-            call(self._refused, f"save to: cannot write {out_text.strip()}: "
-                                f"{exc.strerror or exc}")
+            cannot = FieldError(OUT_FIELD.field, f"cannot write {out_text.strip()}: "
+                                                 f"{exc.strerror or exc}")
+            call(self._refused, refusal(cannot, self.FIELD_LABELS))
             return
         except Exception as exc:  # noqa: BLE001 - a failed drawing must not end the app
             call(self._refused, f"could not print the sheet: {type(exc).__name__}: {exc}",
@@ -415,7 +330,7 @@ class ExportsScreen(LedgerScreen):
             notes.append("no TrueType CJK font: the Chinese text is not embedded")
         call(self._exported, Exported(
             path.resolve(), sheet.meta.doc_id, sheet.meta.revision, sheet.meta.digest,
-            sheet.meta.title, _page_count(path), path.stat().st_size, t1 - t0, t2 - t1,
+            sheet.meta.title, page_count(path), path.stat().st_size, t1 - t0, t2 - t1,
             tuple(dict.fromkeys(notes)),
             tuple(Path(w.path).resolve() for w in written) if request.per_person else ()))
 
@@ -424,24 +339,7 @@ class ExportsScreen(LedgerScreen):
         self.last = result
         self.query_one("#ex-overwrite", Checkbox).value = False  # asked for each file anew
         self._progress(None)
-        out = Text()
-        out.append("✓ wrote ", style="bold green")
-        out.append(f"{_short(result.path)}\n", style="bold")
-        if len(result.files) > 1:  # a timesheet per person: a file per person
-            out.append(f"  and {len(result.files) - 1} more, one document per person: "
-                       + ", ".join(p.name for p in result.files[1:]) + "\n")
-        out.append(f"  document  {result.doc_id}\n")
-        out.append(f"  title     {result.title}\n")
-        out.append(f"  revision  {result.revision} (of this document's content)\n")
-        out.append(f"  sha256    {result.digest[:16]}…\n")
-        pages = f"{result.pages} page(s), " if result.pages is not None else ""
-        out.append(f"  size      {pages}{result.size / 1024:.0f} KB · built in "
-                   f"{result.build_s:.1f} s, drawn in {result.draw_s:.1f} s\n")
-        for note in result.warnings:
-            out.append(f"  warning: {note}\n", style="yellow")
-        out.append("\nv checks it against the ledger later: its content, every page, and the "
-                   "audit chain head it carries.",
-                   style="dim")
+        out = exported_text(result)
         self.query_one("#ex-result", Static).update(out)
         self.notify(f"wrote {result.path.name}", timeout=4)
 
@@ -476,7 +374,7 @@ class ExportsScreen(LedgerScreen):
         try:
             report = verify_pdf(path, lambda code: Ledger(engine, code, actor), render_pdf)
         except LedgerError as exc:
-            call(self._refused, str(exc))
+            call(self._refused, refusal(exc, self.FIELD_LABELS))
             return
         except Exception as exc:  # noqa: BLE001 - a damaged PDF must not end the app
             call(self._refused, f"{text}: cannot check this PDF: {type(exc).__name__}: {exc}",
@@ -486,45 +384,6 @@ class ExportsScreen(LedgerScreen):
         def shown() -> None:
             self.busy = False
             self._progress(None)
-            out = Text()
-            if report.ok:
-                out.append("✓ matches: ", style="bold green")
-                out.append("the ledger still holds exactly this content, and every page "
-                           "is what it prints\n")
-            elif not report.matches:
-                out.append("✗ does not match: ", style="bold red")
-                out.append("the ledger no longer holds this content\n")
-            else:
-                out.append("✗ refused: ", style="bold red")
-                out.append("the content its digest covers matches, but:\n")
-            for problem in report.problems:
-                out.append(f"  {problem}\n", style="red")
-            if report.note:
-                out.append(f"  {report.note}\n", style="yellow")
-            out.append(f"  file      {_short(path.resolve())}\n")
-            out.append(f"  document  {report.doc_id} revision {report.revision}\n")
-            if report.superseded:
-                out.append(f"  {report.superseded}\n", style="yellow")
-            out.append(f"  printed   sha256 {report.printed_digest[:16]}…\n")
-            out.append(f"  now       sha256 {report.current_digest[:16]}…\n")
-            out.append(f"  signed    {report.signed}\n")
-            self.query_one("#ex-result", Static).update(out)
+            self.query_one("#ex-result", Static).update(verified_text(report, path))
 
         call(shown)
-
-
-def _set_options(select: Select, labelled: list[tuple[Text, str]]) -> None:
-    """Replace a Select's options, keeping its choice when it is still one of them."""
-    current = select.value
-    select.set_options(labelled)
-    if current is not Select.NULL and current in [v for _, v in labelled]:
-        select.value = current
-
-
-def _page_count(path: Path) -> int | None:
-    try:
-        from pypdf import PdfReader
-
-        return len(PdfReader(str(path)).pages)
-    except Exception:  # noqa: BLE001 - the count is a nicety
-        return None
