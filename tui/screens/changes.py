@@ -7,12 +7,6 @@ the cost of the delta at the grade's day rate (rate card of the SOW).
 
 from __future__ import annotations
 
-import re
-from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import date
-from fractions import Fraction
-
 from rich.text import Text
 from textual import on
 from textual.app import ComposeResult
@@ -22,178 +16,30 @@ from textual.widgets import DataTable, Static
 
 from model import rules
 from model.errors import LedgerError
-from model.formats import grade_title
 from model.views import ChangeView
-from storage.services import parse_assignments
-from tui.text import fmt_money, fmt_pd, signature_lines, signed_parties, table
+from tui.text import fmt_pd, signature_lines, signed_parties
+from tui.widgets.cr_effect import (
+    STATUS_LABELS,
+    ChangesData,
+    budget_steps,
+    change_fact,
+    changes_text,
+    effect_text,
+    in_budget,
+    optional_date,
+    parse_cr_deltas,
+    parse_quota_deltas,
+    signed_money,
+    signed_pd,
+    status_text,
+)
 from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
 from tui.widgets.ledger_screen import LedgerScreen
 
-# ---------------------------------------------------------------- shared with the sign-offs view
-
-
-signed_pd = rules.format_signed_pd  # +10, -2.5, 0: the sheets' rule
-
-
-def signed_money(value: Fraction | int) -> str:
-    text = fmt_money(value)
-    return text if text.startswith("-") or Fraction(value) == 0 else "+" + text
-
-
-# ---------------------------------------------------------------- the CR's effect
-
-
-STATUS_LABELS = {
-    rules.DOC_OPEN: "pending",
-    rules.DOC_SIGNING: "pending",
-    rules.DOC_EFFECTIVE: "effective",
-    rules.DOC_WITHDRAWN: "withdrawn",
-}
-
-_GRADE_BY_LABEL = {label: grade for grade, label in rules.GRADE_LABELS_ZH.items()}
-
-
-@dataclass(frozen=True)
-class ChangesData:
-    """What the view shows, read in one worker."""
-
-    changes: list[ChangeView]
-    summary: rules.Summary
-    rates: Mapping[str, int]  # day rate per grade, minor units
-
-
-def _fact(cr: ChangeView) -> rules.ChangeFact:
-    return rules.ChangeFact(cr.number, cr.raised_on,
-                            withdrawn=cr.status == rules.DOC_WITHDRAWN,
-                            effective_on=cr.effective_on, deltas=dict(cr.deltas),
-                            quota_deltas=dict(cr.quota_deltas), new_end=cr.new_end)
-
-
-def in_budget(cr: ChangeView, as_of: date) -> bool:
-    """Is the CR already part of the budget as of ``as_of``?"""
-    return _fact(cr).effective_by(as_of)
-
-
-def budget_steps(summary: rules.Summary, fact: rules.ChangeFact,
-                 already_in: bool = False) -> dict[str, tuple[Fraction, Fraction]]:
-    """Per grade touched: (budget without the CR, budget with it), as of the summary's date."""
-    steps = rules.budget_if_signed(summary, fact)
-    if already_in:  # the summary's budget already holds the delta: step back from it
-        steps = {g: (before - (after - before), before) for g, (before, after) in steps.items()}
-    return steps
-
-
-def effect_text(summary: rules.Summary, rates: Mapping[str, int], fact: rules.ChangeFact,
-                already_in: bool = False, compact: bool = False) -> str:
-    """The budget step per grade and in total, the cost of the delta, quotas and end date.
-
-    ``compact`` (the raise form's preview) leaves out the Chinese labels and the rates.
-    """
-    steps = budget_steps(summary, fact, already_in)
-    cur = summary.currency
-    lines: list[str] = []
-    if steps:
-        rows = []
-        step_total = sum((after - before for before, after in steps.values()), Fraction(0))
-        total_before = summary.budget_pd - (step_total if already_in else 0)
-        total_delta = Fraction(0)
-        total_cost = Fraction(0)
-        for grade, (before, after) in steps.items():
-            delta = after - before
-            rate = rates.get(grade)
-            cost = delta * Fraction(rate, 100) if rate is not None else None
-            total_delta += delta
-            total_cost += cost or 0
-            rows.append((grade, grade_title(grade, "zh"),
-                         f"{fmt_pd(before)} → {fmt_pd(after)}", signed_pd(delta),
-                         fmt_money(Fraction(rate, 100)) if rate is not None else "no rate",
-                         signed_money(cost) if cost is not None else "—"))
-        rows.append(("total", "合计", f"{fmt_pd(total_before)} → "
-                     f"{fmt_pd(total_before + total_delta)}", signed_pd(total_delta), "",
-                     signed_money(total_cost)))
-        if compact:
-            lines += table(("grade", "budget PD", "delta PD", f"cost delta {cur}"),
-                           [(r[0], r[2], r[3], r[5]) for r in rows], right=(2, 3)).splitlines()
-        else:
-            lines += table(("grade", "职级", "budget PD", "delta PD", f"day rate {cur}",
-                            f"cost delta {cur}"), rows, right=(3, 4, 5)).splitlines()
-    else:
-        lines.append("no person-day delta: the budget does not change")
-    quotas = {key: (title, limit) for key, title, limit, _ in summary.quotas}
-    for key, delta in sorted(fact.quota_deltas.items()):
-        title, limit = quotas.get(key, (key, None))
-        if limit is None:
-            lines.append(f"quota {key}: {delta:+d}")
-            continue
-        before = limit - delta if already_in else limit
-        name = key if compact else f"{key} ({title})"
-        lines.append(f"quota {name}: limit {before} → {before + delta}")
-    if fact.new_end is not None:
-        if already_in:
-            lines.append(f"end date: {fact.new_end}")
-        else:
-            lines.append(f"end date: {summary.end} → {fact.new_end}")
-    return "\n".join(lines)
-
-
-def changes_text(cr: ChangeView) -> str:
-    """The list's one-line description: PD deltas per grade, quota deltas, new end."""
-    parts = [" ".join(f"{g} {signed_pd(rules.pd_of_milli(m))}" for g, m in cr.deltas)]
-    parts.append(" ".join(f"{k} {d:+d}" for k, d in cr.quota_deltas))
-    if cr.new_end is not None:
-        parts.append(f"end → {cr.new_end}")
-    return " · ".join(p for p in parts if p)
-
-
-def status_text(cr: ChangeView) -> str:
-    label = STATUS_LABELS.get(cr.status, cr.status)
-    if cr.status == rules.DOC_EFFECTIVE and cr.effective_on:
-        label += f" {cr.effective_on}"
-    return label
-
-
-def _split_assignments(text: str) -> list[str]:
-    return [t for t in re.split(r"[\s,;，；]+", text.strip()) if t]
-
-
-def parse_cr_deltas(text: str) -> dict[str, str]:
-    """``senior=5 expert=2`` (or the Chinese grade labels) to {grade: "PD"}; checked."""
-    out: dict[str, str] = {}
-    for key, value in parse_assignments(_split_assignments(text), "PD deltas").items():
-        grade = _GRADE_BY_LABEL.get(key, key)
-        if grade not in rules.GRADES:
-            raise LedgerError(f"PD deltas: {key!r} is not a grade ({', '.join(rules.GRADES)})")
-        rules.pd_to_milli(value, f"PD delta {grade}")
-        out[grade] = value
-    return out
-
-
-def parse_quota_deltas(text: str, known: Iterable[str] | None = None) -> dict[str, str]:
-    """``prompt-rounds=1`` to {key: "N"}; whole numbers, known keys when ``known`` is given."""
-    keys = set(known) if known is not None else None
-    out = parse_assignments(_split_assignments(text), "quota deltas")
-    for key, value in out.items():
-        if keys is not None and key not in keys:
-            raise LedgerError(f"quota deltas: unknown quota {key!r} (known: "
-                              f"{', '.join(sorted(keys))})")
-        try:
-            int(value)
-        except ValueError:
-            raise LedgerError(f"quota deltas {key}: {value!r} is not a whole number") from None
-    return out
-
-
-def _optional_date(text: str, what: str) -> date | None:
-    text = text.strip()
-    if not text:
-        return None
-    try:
-        return date.fromisoformat(text)
-    except ValueError:
-        raise LedgerError(f"{what}: {text!r} is not a date (YYYY-MM-DD)") from None
-
-
-# ---------------------------------------------------------------- the view
+#: the names other code imported from here (they live in tui.widgets.cr_effect)
+__all__ = ["STATUS_LABELS", "ChangesData", "ChangesScreen", "budget_steps", "changes_text",
+           "effect_text", "in_budget", "parse_cr_deltas", "parse_quota_deltas",
+           "signed_money", "signed_pd", "status_text"]
 
 
 class ChangesScreen(LedgerScreen):
@@ -231,10 +77,9 @@ class ChangesScreen(LedgerScreen):
 
     def load(self) -> ChangesData:
         ledger = self.ledger
-        changes = ledger.change_requests()
-        summary = ledger.summary(self.today)
-        rates = ledger.rates()
-        return ChangesData(changes, summary, rates)
+        with ledger.snapshot():  # one read transaction: the list and the budget agree
+            return ChangesData(ledger.change_requests(), ledger.summary(self.today),
+                               ledger.rates())
 
     def show(self, data: ChangesData) -> None:
         self.data = data
@@ -297,7 +142,7 @@ class ChangesScreen(LedgerScreen):
         else:
             out.append(f"Effect on the budget once signed by both parties (budget as of "
                        f"{s.as_of} → once effective)\n", style="bold")
-        body = effect_text(s, data.rates, _fact(cr), already)
+        body = effect_text(s, data.rates, change_fact(cr), already)
         out.append("\n".join("  " + line for line in body.splitlines()))
         return out
 
@@ -312,8 +157,8 @@ class ChangesScreen(LedgerScreen):
             deltas = parse_cr_deltas(values.get("deltas", ""))
             quota_deltas = parse_quota_deltas(values.get("quotas", ""),
                                               [key for key, *_ in s.quotas])
-            new_end = _optional_date(values.get("end", ""), "new end")
-            raised = _optional_date(values.get("on", ""), "raised on")
+            new_end = optional_date(values.get("end", ""), "new end")
+            raised = optional_date(values.get("on", ""), "raised on")
         except LedgerError as exc:
             return f"⚠ {exc}"
         if not deltas and not quota_deltas and new_end is None:
@@ -390,7 +235,7 @@ class ChangesScreen(LedgerScreen):
 
         effect = ""
         if self.data is not None and cr.deltas:
-            steps = budget_steps(self.data.summary, _fact(cr), in_budget(cr, self.today))
+            steps = budget_steps(self.data.summary, change_fact(cr), in_budget(cr, self.today))
             effect = "once effective: " + ", ".join(
                 f"{g} {fmt_pd(a)} → {fmt_pd(b)}" for g, (a, b) in steps.items())
         note = (f"{cr.number} {cr.title}\n{self._acting_note('signing')}\n"
