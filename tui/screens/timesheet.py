@@ -1,8 +1,10 @@
 """The timesheet: a week of hours, people × days (or one person's tasks × days), edited in place.
 
 Everything shown comes from one load per week (entries of the week, people,
-tasks, the calendar, the sign-offs), so moving the cursor or switching the
-view never touches the database. Adds, edits and deletes go through forms
+tasks, the calendar, the sign-offs), read through one snapshot of the ledger, so
+moving the cursor or switching the view never touches the database. The week and
+its grid are tui.widgets.week_grid's (overtime by the ledger's rule, locks by
+model.locks); this module reads, moves and writes. Adds, edits and deletes go through forms
 whose submit calls a service in a worker; a refusal by the ledger (a signed
 period, the 24-hour limit, a date outside the SOW…) is shown in the form,
 which stays open, and nothing is written.
