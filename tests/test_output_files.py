@@ -328,7 +328,7 @@ def test_the_view_never_overwrites_without_the_box_ticked(tmp_path: Path) -> Non
 
     before = Path(str(ledger.engine.url.database)).read_bytes()
     drive(ledger, scenario)
-    assert seen["refused"] == (f"refused: save to: {out} exists; choose another name, or "
+    assert seen["refused"] == (f"refused: Save to: {out} exists; choose another name, or "
                                "tick “overwrite an existing file”")
     assert "--force" not in str(seen["refused"])
     assert seen["kept"] == b"my plan"

@@ -205,7 +205,7 @@ def test_a_missing_folder_is_refused(tmp_path):
         seen["error"] = str(screen.query_one("#ex-error", Static).render())
 
     drive(ledger, scenario)
-    assert seen["error"].startswith("refused: save to: the folder "), seen["error"]
+    assert seen["error"].startswith("refused: Save to: the folder "), seen["error"]
     assert "nowhere" in seen["error"] and not out.parent.exists()
 
 

@@ -47,12 +47,11 @@ EXPORT_ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
 )
 
 #: the form's labels, by the field a refusal names (tui.text.refusal): "From: ..." where
-#: the command line says "--from: ..." (the path keeps the words the view has always
-#: used for it, "save to", which tests of storage.outfile's rule in the view hold)
+#: the command line says "--from: ..."
 EXPORT_LABELS: dict[str, str] = {
     "kind": "Sheet", "first": "From", "last": "To", "period": "From/To", "person": "Person",
     "per_person": "One file per person", "cr": "Change request", "as_of": "As of",
-    "lang": "Language", "out": "save to", "force": "Overwrite an existing file",
+    "lang": "Language", "out": "Save to", "force": "Overwrite an existing file",
 }
 
 #: the form's field for the path (worded by its label), and how to say "overwrite" there
