@@ -12,6 +12,7 @@ from model import rules
 from model.errors import Ref
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
+from storage.services.people_life import staff_changes
 
 
 class ReportsMixin(LedgerBase):
@@ -40,7 +41,8 @@ class ReportsMixin(LedgerBase):
             blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
                         for b in s.scalars(select(Blocker)
                                            .where(Blocker.project_id == project.id))]
-            return rules.alerts(summary, blockers, cal, project.start, engineers, logged)
+            return rules.alerts(summary, blockers, cal, project.start, engineers, logged,
+                                staff_changes(s, project))
 
     def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         """Everything the figures come from. Kept while the ledger is unchanged: every
