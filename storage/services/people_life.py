@@ -168,6 +168,9 @@ class PeopleLifeMixin(LedgerBase):
             o = self._person(s, project, old)
             self._permit_staff(s, project, o.party)
             day = parse_on(on, self._today(project.timezone), ON)
+            end = self._current_end(s, project)
+            if not project.start <= day <= end:
+                raise FieldError("on", f"{day} is outside the SOW ({project.start}..{end})")
             if by == old:
                 raise FieldError("by", f"{by} is the person replaced")
             last = staff.working_day_before(self._calendar(project), day,
