@@ -69,7 +69,7 @@ def test_plain_sql_that_changes_the_team_is_refused_by_the_server(team: Team) ->
             # refused (42501), or an UPDATE whose row the policy hides from this role
             assert got in ("42501", 0), (url, statement, got)
     assert _sql(lead, ADD_CLIENT) == "42501"
-    assert _sql(lead, ADD_BOUND) == "42501"  # no privilege on db_role
+    assert _sql(lead, ADD_BOUND) == "42501"  # only the owner binds a login role
     # what the program does as the lead, the lead may do
     assert _sql(lead, ADD_VENDOR) == 1 and _sql(lead, AWAY) == 1 and _sql(lead, END_SOMEONE) == 1
     team.owner.acting_as(None).away("chen.jing", "2026-04-08", "2026-04-09")

@@ -8,8 +8,8 @@ default 0); a ``person_away`` table holds days away (请假), first..last.
 
 On PostgreSQL (as 0005 does for every table) every login role reads them, and a login
 role writes only what the permission matrix lets its bound person do: the person who may
-plan (the vendor lead, ``PLAN``) adds vendor people (never a login role binding: no
-privilege on ``db_role``), records their active days and replacements (column privileges
+plan (the vendor lead, ``PLAN``) adds vendor people (never with a login role binding:
+the policy takes a NULL ``db_role`` only), records their active days and replacements (column privileges
 on ``active_from``, ``leave_on``, ``replaces``; 0005's UPDATE policy on ``person`` already
 asks for PLAN and a vendor person) and their days away. Nobody but the owner updates or
 deletes a day away, or changes ``staff_change_notice``.
@@ -28,9 +28,10 @@ down_revision: str | None = "0008"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 
-#: the person columns a login role may set when it adds a person (never ``db_role``)
+#: the person columns a login role may set when it adds a person: ``db_role`` too, as the
+#: program writes every column, but the policy takes NULL only (only the owner binds)
 _PERSON_INSERT = ("project_id, key, name, party, role, grade, location, timezone, title, "
-                  "active_from, leave_on, replaces")
+                  "db_role, active_from, leave_on, replaces")
 
 
 def _q(name: str) -> str:
