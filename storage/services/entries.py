@@ -20,7 +20,6 @@ from model.views import EntryView
 from storage import records
 from storage.orm import AuditEvent, Period, Person, Project, TimeEntry
 from storage.services.core import DATE, MAX_ROW_ID, PERSON, LedgerBase, parse_on
-from storage.services.people_life import person_staffing
 from storage.sowfile import EntryFile, EntryRow, parse_date
 
 _IMPORT_BATCH = 5000  # rows per INSERT ... RETURNING of an import
@@ -39,7 +38,7 @@ class EntriesMixin(LedgerBase):
             raise refused(what_person, f"{person.key} has no grade and cannot log hours")
         if not project.start <= on <= end:
             raise refused(what_date, f"{on} is outside the SOW ({project.start}..{end})")
-        check_active(person.key, person_staffing(project, person), on, what_date)
+        check_active(person.key, self._staffing(project, person), on, what_date)
         rules.check_date(on, what_date, self._person_today(project, person))
         self._check_date_open(s, project, on, what_date)
 
@@ -194,7 +193,7 @@ class EntriesMixin(LedgerBase):
                     if p.id not in today:
                         today[p.id] = self._person_today(project, p)
                     rules.check_date(day, "date", today[p.id])
-                    check_active(p.key, person_staffing(project, p), day, "date")
+                    check_active(p.key, self._staffing(project, p), day, "date")
                     period = next((x for x in periods if x.first <= day <= x.last), None)
                     if period is not None:
                         raise LedgerError(f"date: {day} lies in signed period {period.number}")

@@ -34,31 +34,32 @@ FIRST, LAST, BY = Ref("first"), Ref("last"), Ref("by")
 MAX_KEY = 64  # person.key is a String(64)
 
 
-def person_staffing(project: Project, person: Person) -> staff.Staffing:
-    """A person's active days and days away, as :mod:`model.rules.staffing` takes them."""
-    return staff.staffing(project.start, person.active_from, person.leave_on,
-                          [(a.first, a.last) for a in person.away])
-
-
-def staff_changes(s: Session, project: Project) -> list[staff.StaffChange]:
-    """The vendor staff changes recorded in ``project``, from their audit rows."""
-    out = []
-    for (after,) in s.execute(select(AuditEvent.after).where(
-            AuditEvent.project_code == project.code, AuditEvent.entity == "staff_change")
-            .order_by(AuditEvent.id)):
-        try:
-            a = json.loads(after)
-            out.append(staff.StaffChange(a["person"], a["change"],
-                                         date.fromisoformat(a["recorded_on"]),
-                                         date.fromisoformat(a["effective_on"]),
-                                         int(a["required"])))
-        except (TypeError, ValueError, KeyError):
-            continue  # an edited row: verify's chain check names it
-    return out
-
-
 class PeopleLifeMixin(LedgerBase):
     """People added, leaving, replaced, away."""
+
+    @staticmethod
+    def _staffing(project: Project, person: Person) -> staff.Staffing:
+        """A person's active days and days away, as :mod:`model.rules.staffing` takes
+        them (the entries' admission asks :func:`~model.rules.staffing.check_active`)."""
+        return staff.staffing(project.start, person.active_from, person.leave_on,
+                              [(a.first, a.last) for a in person.away])
+
+    @staticmethod
+    def _staff_changes(s: Session, project: Project) -> list[staff.StaffChange]:
+        """The vendor staff changes recorded in ``project``, from their audit rows."""
+        out = []
+        for (after,) in s.execute(select(AuditEvent.after).where(
+                AuditEvent.project_code == project.code, AuditEvent.entity == "staff_change")
+                .order_by(AuditEvent.id)):
+            try:
+                a = json.loads(after)
+                out.append(staff.StaffChange(a["person"], a["change"],
+                                             date.fromisoformat(a["recorded_on"]),
+                                             date.fromisoformat(a["effective_on"]),
+                                             int(a["required"])))
+            except (TypeError, ValueError, KeyError):
+                continue  # an edited row: verify's chain check names it
+        return out
 
     def _permit_staff(self, s: Session, project: Project, party: str) -> None:
         person = self._permit(s, project, Action.PLAN)

@@ -12,7 +12,6 @@ from model import rules
 from model.errors import Ref
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
-from storage.services.people_life import staff_changes
 
 
 class ReportsMixin(LedgerBase):
@@ -42,7 +41,7 @@ class ReportsMixin(LedgerBase):
                         for b in s.scalars(select(Blocker)
                                            .where(Blocker.project_id == project.id))]
             return rules.alerts(summary, blockers, cal, project.start, engineers, logged,
-                                staff_changes(s, project))
+                                self._staff_changes(s, project))
 
     def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         """Everything the figures come from. Kept while the ledger is unchanged: every
