@@ -414,7 +414,14 @@ def test_a_bad_cli_input_is_one_line_naming_the_flag(cli, argv: tuple[str, ...],
     assert cli("person", "list")[1] == before
 
 
-def test_the_help_reads_well() -> None:
+def test_the_help_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
+    said = {}
     for action in ("add", "leave", "replace", "away"):
         with pytest.raises(SystemExit):
             main(["person", action, "--help"])
+        said[action] = " ".join(capsys.readouterr().out.split())
+    assert "--from D first working day (default today, or the SOW's start)" in said["add"]
+    assert "--on D the last working day" in said["leave"]
+    assert "NEW rolls on at --on, OLD rolls off the working day before" in said["replace"]
+    assert "--name N NEW's name: adds NEW with OLD's party, role, grade" in said["replace"]
+    assert "--to D last day away" in said["away"]

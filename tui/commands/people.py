@@ -65,25 +65,28 @@ def _life_parsers(psub: Any, cmd: Callable[..., Any]) -> None:
     p.add_argument("--location", metavar="L", help="onsite or remote")
     p.add_argument("--timezone", metavar="TZ", help="e.g. Europe/Lisbon (default the SOW's)")
     p.add_argument("--title", metavar="T", help="job title, printed in signature blocks")
-    p = cmd(psub, "leave", "a person leaves: their last working day; no entry after it",
+    p = cmd(psub, "leave", "a person leaves the project: no entry after their last working "
+                           "day",
             "sowtrack --as zhang.wei person leave zhou.jie --on 2026-05-29", do_person_leave)
-    p.add_argument("person", metavar="ID")
+    p.add_argument("person", metavar="ID", help="the person who leaves")
     p.add_argument("--on", required=True, metavar="D", help="the last working day")
-    p = cmd(psub, "replace", "NEW rolls on at --on, OLD rolls off the working day before; "
-                             "OLD's allocations on tasks not done move to NEW. NEW is a "
-                             "person added with `person add --from` (not yet active), or "
-                             "is added here with --name and OLD's role, grade and location",
+    p = cmd(psub, "replace", "replace a person: NEW rolls on at --on, OLD rolls off the "
+                             "working day before, and OLD's allocations on tasks not done "
+                             "move to NEW. NEW is someone added with `person add --from` who "
+                             "is not active before --on, or a newcomer added here by --name",
             "sowtrack --as zhang.wei person replace liu.yang --by wu.lei --name 吴磊 "
             "--on 2026-04-15", do_person_replace)
-    p.add_argument("person", metavar="OLD")
-    p.add_argument("--by", required=True, metavar="NEW", help="the person who takes over")
+    p.add_argument("person", metavar="OLD", help="the person replaced")
+    p.add_argument("--by", required=True, metavar="NEW", help="the id of the person who "
+                                                              "takes over")
     p.add_argument("--on", required=True, metavar="D", help="NEW's first working day")
-    p.add_argument("--name", metavar="N", help="NEW's name, to add NEW as OLD's like")
+    p.add_argument("--name", metavar="N", help="NEW's name: adds NEW with OLD's party, role, "
+                                               "grade, location and time zone")
     p = cmd(psub, "away", "a person is away (leave, 请假) from --from to --to, both included: "
                           "no entry on those days",
             "sowtrack --as zhang.wei person away chen.jing --from 2026-04-06 --to 2026-04-08",
             do_person_away)
-    p.add_argument("person", metavar="ID")
+    p.add_argument("person", metavar="ID", help="the person away")
     p.add_argument("--from", dest="first", required=True, metavar="D", help="first day away")
     p.add_argument("--to", dest="last", required=True, metavar="D", help="last day away")
     p.add_argument("--note", default="", metavar="N", help="e.g. annual leave")
