@@ -314,6 +314,19 @@ def test_a_short_notice_vendor_change_is_alerted(ledger: Ledger,
     assert [a.args for a in staff] == [("liu.yang", "replace", "2026-04-13", "2", "3")]
 
 
+def test_nobody_is_missing_an_entry_on_a_day_they_are_not_active(example: Ledger) -> None:
+    def missing(as_of: str) -> set[str]:
+        return {a.args[0] for a in example.alerts(example.summary(as_of))
+                if a.kind == "missing"}
+
+    assert missing("2026-04-14") == {"chen.jing", "liu.yang", "wang.fang"}  # nobody logged
+    example.leave("liu.yang", "2026-04-10")
+    example.away("chen.jing", "2026-04-13", "2026-04-13")
+    example.add_person("wu.lei", "吴磊", "vendor", "engineer", "senior", first="2026-04-14")
+    assert missing("2026-04-14") == {"wang.fang"}
+    assert missing("2026-04-15") == {"chen.jing", "wang.fang", "wu.lei"}
+
+
 def test_verify_names_active_days_and_days_away_edited_with_sql(example: Ledger) -> None:
     example.add_person("wu.lei", "吴磊", "vendor", "engineer", "senior", first="2026-04-13")
     example.away("chen.jing", "2026-04-09", "2026-04-10")
