@@ -314,6 +314,18 @@ def test_a_short_notice_vendor_change_is_alerted(ledger: Ledger,
     assert [a.args for a in staff] == [("liu.yang", "replace", "2026-04-13", "2", "3")]
 
 
+def test_a_persons_capacity_follows_their_active_days_and_days_away(example: Ledger) -> None:
+    cal = example.calendar()[0]
+    whole = cal.count(D("2026-03-02"), D("2026-05-29"))
+    assert example.capacity("chen.jing") == whole
+    example.away("chen.jing", "2026-04-03", "2026-04-07")  # Fri, (weekend, holiday 04-06), Tue
+    assert example.capacity("chen.jing") == whole - 2
+    example.replace("liu.yang", "wu.lei", "2026-04-07", name="吴磊")
+    assert example.capacity("liu.yang") == cal.count(D("2026-03-02"), D("2026-04-03"))
+    assert example.capacity("wu.lei") == cal.count(D("2026-04-07"), D("2026-05-29"))
+    assert example.capacity("liu.yang") + example.capacity("wu.lei") == whole
+
+
 def test_nobody_is_missing_an_entry_on_a_day_they_are_not_active(example: Ledger) -> None:
     def missing(as_of: str) -> set[str]:
         return {a.args[0] for a in example.alerts(example.summary(as_of))

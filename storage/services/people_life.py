@@ -61,6 +61,15 @@ class PeopleLifeMixin(LedgerBase):
                 continue  # an edited row: verify's chain check names it
         return out
 
+    def capacity(self, person: str) -> int:
+        """``person``'s capacity in person-days over the SOW (its current end): their
+        active working days minus their working days away."""
+        with self._reading() as s:
+            project = self._project(s)
+            p = self._person(s, project, person)
+            return staff.capacity_days(self._calendar(project), self._staffing(project, p),
+                                       project.start, self._current_end(s, project))
+
     def _permit_staff(self, s: Session, project: Project, party: str) -> None:
         person = self._permit(s, project, Action.PLAN)
         if party == "client" and person is not None:
