@@ -22,6 +22,12 @@ class PersonView:
     day_rate_minor: int | None
     title: str | None = None  # job title, printed in signature blocks
     login_role: str | None = None  # PostgreSQL login role bound to this person, if any
+    # Active days (SPEC §9): the first day (the SOW's start unless given), the last working
+    # day (None: to the end), the person replaced, the spans away (first, last).
+    first_day: date | None = None
+    last_day: date | None = None
+    replaces: str | None = None
+    away: tuple[tuple[date, date], ...] = ()
 
 
 @dataclass(frozen=True)

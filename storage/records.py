@@ -32,6 +32,7 @@ from storage.orm import (
     Deliverable,
     Period,
     Person,
+    PersonAway,
     PrintedRevision,
     Project,
     Quota,
@@ -47,7 +48,7 @@ Key = tuple[str, str]  # (kind, ref)
 # The kinds, in the order verify reports them: what a record follows from comes first.
 SETUP_KINDS = ("project", "calendar", "rate", "baseline", "quota", "person", "task",
                "deliverable")
-KINDS = (*SETUP_KINDS, "entry", "cr", "period", "acceptance", "signature", "blocker",
+KINDS = (*SETUP_KINDS, "away", "entry", "cr", "period", "acceptance", "signature", "blocker",
          "quota_use", "printed")
 
 
@@ -62,7 +63,8 @@ def project_record(p: Project) -> dict[str, Any]:
     return {"title": p.title, "client": p.client, "vendor": p.vendor, "start": _iso(p.start),
             "end": _iso(p.end), "minutes_per_day": p.minutes_per_day, "currency": p.currency,
             "timezone": p.timezone, "language": p.language, "country": p.country,
-            "accepted_on": _iso(p.accepted_on), **terms_record(p)}
+            "accepted_on": _iso(p.accepted_on), **terms_record(p),
+            "staff_change_notice": p.staff_change_notice}
 
 
 def terms_record(p: Any) -> dict[str, Any]:
@@ -103,7 +105,19 @@ def person_record(p: Any, db_role: str | None) -> dict[str, Any]:
     """A person (a table row or a SOW's PersonSpec) with their login role binding."""
     return {"name": p.name, "party": p.party, "role": p.role, "grade": p.grade,
             "location": p.location, "timezone": p.timezone, "title": p.title,
-            "db_role": db_role}
+            "db_role": db_role, **active_days_record(p)}
+
+
+def active_days_record(p: Any) -> dict[str, Any]:
+    """A person's active days (a table row or a PersonSpec: same names): first day,
+    last working day, the person replaced."""
+    return {"from": _iso(p.active_from), "leave": _iso(p.leave_on), "replaces": p.replaces}
+
+
+def away_record(a: Any, person: str) -> dict[str, Any]:
+    """Days away of ``person`` (kind ``away``, keyed by the row id)."""
+    return {"person": person, "first": a.first.isoformat(), "last": a.last.isoformat(),
+            "note": a.note}
 
 
 def task_record(t: Task) -> dict[str, Any]:
@@ -202,7 +216,8 @@ def sow_records(spec: Any) -> dict[Key, dict[str, Any]]:
                           "minutes_per_day": spec.minutes_per_day, "currency": spec.currency,
                           "timezone": spec.timezone, "language": spec.language,
                           "country": spec.country, "accepted_on": None,
-                          **terms_record(spec)}}
+                          **terms_record(spec),
+                          "staff_change_notice": spec.staff_change_notice}}
     for kind, days in (("holiday", spec.holidays), ("workday", spec.workdays)):
         for d in days:
             out[("calendar", d.isoformat())] = {"kind": kind}
@@ -309,6 +324,9 @@ def table_records(s: Session, project: Project) -> Found:
     for p in s.scalars(select(Person).where(Person.project_id == pid)):
         people[p.id] = p
         found.add("person", p.key, person_record(p, p.db_role))
+    for a in s.scalars(select(PersonAway).where(PersonAway.project_id == pid)):
+        who = people[a.person_id].key if a.person_id in people else f"#{a.person_id}"
+        found.add("away", str(a.id), away_record(a, who))
     assignees: dict[int, list[Assignment]] = defaultdict(list)
     tasks = list(s.scalars(select(Task).where(Task.project_id == pid)))
     for a in s.scalars(select(Assignment).where(Assignment.task_id.in_([t.id for t in tasks]))

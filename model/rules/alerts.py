@@ -1,4 +1,5 @@
-"""The dashboard's alerts: over budget, quota at its limit, blockers, missing entries, forecast."""
+"""The dashboard's alerts: over budget, quota at its limit, blockers, missing entries, forecast,
+staff changes recorded at short notice."""
 
 from __future__ import annotations
 
@@ -9,10 +10,12 @@ from datetime import date
 from model.rules.amounts import format_pd
 from model.rules.budget import working_days_open
 from model.rules.facts import BlockerFact
+from model.rules.staffing import StaffChange, notice_days
 from model.rules.summary import Summary
 from model.rules.workdays import Calendar
 
 BLOCKER_ALERT_DAYS = 3  # a blocker open for more than this many working days is an alert
+STAFF_ALERT_DAYS = 14  # a short-notice staff change is alerted until this many days after it
 
 
 #: an alert's sentence per kind; its ``args`` fill the slots (a printed sheet may use its own)
@@ -22,6 +25,8 @@ ALERT_TEXT = {
     "blocker": "blocker {0} ({1}) open for {2} working days",
     "missing": "{0} has no entry on {1}",
     "forecast": "forecast end {0} is after the end {1}",
+    "staff_notice": "staff change ({1}) of {0} on {2} was recorded {3} working days ahead; "
+                    "the SOW asks for {4}",
 }
 #: the same sentences in Chinese (a printed sheet names the grade, quota and person first)
 ALERT_TEXT_ZH = {
@@ -30,6 +35,8 @@ ALERT_TEXT_ZH = {
     "blocker": "阻塞问题 {0}（{1}）已持续 {2} 个工作日",
     "missing": "{0}在 {1} 没有登记工时",
     "forecast": "预测完成日 {0} 晚于结束日期 {1}",
+    "staff_notice": "{0}的人员变更（{1}）于 {2} 生效，仅提前 {3} 个工作日登记，"
+                    "SOW 要求提前 {4} 个工作日",
 }
 
 
@@ -41,7 +48,7 @@ def alert_text(kind: str, args: Sequence[str], lang: str = "en") -> str:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # grade | quota | blocker | missing | forecast
+    kind: str  # grade | quota | blocker | missing | forecast | staff_notice
     args: tuple[str, ...]  # what the sentence names, in the order of ALERT_TEXT[kind]
 
     @property
@@ -59,10 +66,12 @@ def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | N
 
 
 def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, start: date,
-           engineers: Sequence[str], logged_on: Mapping[date, set[str]]) -> list[Alert]:
+           engineers: Sequence[str], logged_on: Mapping[date, set[str]],
+           staff: Iterable[StaffChange] = ()) -> list[Alert]:
     """What the lead must see first: a grade over budget, a quota at its limit, a
     blocker open for more than 3 working days, an engineer with no entry on the last
-    working day, a forecast end after the SOW end."""
+    working day, a forecast end after the SOW end, a staff change recorded with less
+    notice than the SOW asks (:func:`staff_alerts`)."""
     as_of = summary.as_of
     out: list[Alert] = []
     for g in summary.by_grade:
@@ -86,4 +95,20 @@ def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, sta
     if summary.forecast_end is not None and summary.forecast_end > summary.end:
         out.append(Alert("forecast", (summary.forecast_end.isoformat(),
                                       summary.end.isoformat())))
+    out += staff_alerts(cal, staff, as_of)
+    return out
+
+
+def staff_alerts(cal: Calendar, staff: Iterable[StaffChange], as_of: date) -> list[Alert]:
+    """A vendor staff change recorded on or before ``as_of`` with fewer working days of
+    notice than it required, until :data:`STAFF_ALERT_DAYS` days after it took effect.
+    Args: person, change (add | leave | replace), effective date, notice given, required."""
+    out = []
+    for c in staff:
+        if c.recorded_on > as_of or (as_of - c.effective_on).days > STAFF_ALERT_DAYS:
+            continue
+        given = notice_days(cal, c.recorded_on, c.effective_on)
+        if given < c.required:
+            out.append(Alert("staff_notice", (c.person, c.change, c.effective_on.isoformat(),
+                                              str(given), str(c.required))))
     return out

@@ -49,6 +49,8 @@ class Project(Base):
     prices_include_tax: Mapped[bool] = mapped_column(
         Boolean(create_constraint=True, name="prices_include_tax"), default=True,
         server_default=text("true"))
+    # Working days of notice a vendor staff change should give (SPEC §9); less is alerted.
+    staff_change_notice: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
 
     calendar_days: Mapped[list[CalendarDay]] = relationship(
         back_populates="project", cascade="all, delete-orphan")
@@ -68,7 +70,8 @@ class Project(Base):
         back_populates="project", cascade="all, delete-orphan", order_by="Deliverable.id")
 
     __table_args__ = (CheckConstraint("minutes_per_day > 0", name="minutes_per_day"),
-                      CheckConstraint("start <= \"end\"", name="dates"))
+                      CheckConstraint("start <= \"end\"", name="dates"),
+                      CheckConstraint("staff_change_notice >= 0", name="staff_change_notice"))
 
 
 class Deliverable(Base):
@@ -152,12 +155,37 @@ class Person(Base):
     title: Mapped[str | None] = mapped_column(Text)
     # The PostgreSQL login role bound to this person: that role acts as this person only.
     db_role: Mapped[str | None] = mapped_column(String(63))
+    # Active days (SPEC §9): the first day (None: the SOW's start) to the last working day
+    # (None: to the end); ``replaces`` is the key of the person this one replaced.
+    active_from: Mapped[date | None] = mapped_column(Date)
+    leave_on: Mapped[date | None] = mapped_column(Date)
+    replaces: Mapped[str | None] = mapped_column(String(64))
 
     project: Mapped[Project] = relationship(back_populates="people")
+    away: Mapped[list[PersonAway]] = relationship(back_populates="person",
+                                                  cascade="all, delete-orphan",
+                                                  order_by="PersonAway.first")
 
     __table_args__ = (UniqueConstraint("project_id", "key"),
                       UniqueConstraint("project_id", "db_role"),
                       CheckConstraint("party in ('vendor', 'client')", name="party"))
+
+
+class PersonAway(Base):
+    """Days a person is away (leave, 请假): ``first``..``last``, both included."""
+
+    __tablename__ = "person_away"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"))
+    person_id: Mapped[int] = mapped_column(ForeignKey("person.id", ondelete="CASCADE"))
+    first: Mapped[date] = mapped_column(Date)
+    last: Mapped[date] = mapped_column(Date)
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    person: Mapped[Person] = relationship(back_populates="away")
+
+    __table_args__ = (CheckConstraint("first <= last", name="dates"),)
 
 
 class Task(Base):

@@ -16,6 +16,7 @@ from storage.services.changes import ChangesMixin, parse_assignments
 from storage.services.core import LedgerBase
 from storage.services.entries import EntriesMixin
 from storage.services.people import PeopleMixin
+from storage.services.people_life import PeopleLifeMixin
 from storage.services.printed import PrintedMixin
 from storage.services.quotas import QuotasMixin
 from storage.services.reports import ReportsMixin
@@ -27,6 +28,7 @@ from storage.services.verify import VerifyMixin
 __all__ = ["Ledger", "parse_assignments"]
 
 
-class Ledger(SetupMixin, PeopleMixin, EntriesMixin, TasksMixin, BlockersMixin, ChangesMixin,
-             SignoffsMixin, QuotasMixin, ReportsMixin, PrintedMixin, VerifyMixin, LedgerBase):
+class Ledger(SetupMixin, PeopleMixin, PeopleLifeMixin, EntriesMixin, TasksMixin, BlockersMixin,
+             ChangesMixin, SignoffsMixin, QuotasMixin, ReportsMixin, PrintedMixin, VerifyMixin,
+             LedgerBase):
     """The ledger of one database, acting for one person (``actor``) on one project."""

@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session, selectinload
 from model import rules
 from model.errors import FieldError, LedgerError, LedgerErrors, Ref, refused
 from model.permissions import Action, allowed, require
+from model.rules.staffing import check_active
 from model.usertext import check_text
 from model.views import EntryView
 from storage import records
@@ -37,6 +38,7 @@ class EntriesMixin(LedgerBase):
             raise refused(what_person, f"{person.key} has no grade and cannot log hours")
         if not project.start <= on <= end:
             raise refused(what_date, f"{on} is outside the SOW ({project.start}..{end})")
+        check_active(person.key, self._staffing(project, person), on, what_date)
         rules.check_date(on, what_date, self._person_today(project, person))
         self._check_date_open(s, project, on, what_date)
 
@@ -191,6 +193,7 @@ class EntriesMixin(LedgerBase):
                     if p.id not in today:
                         today[p.id] = self._person_today(project, p)
                     rules.check_date(day, "date", today[p.id])
+                    check_active(p.key, self._staffing(project, p), day, "date")
                     period = next((x for x in periods if x.first <= day <= x.last), None)
                     if period is not None:
                         raise LedgerError(f"date: {day} lies in signed period {period.number}")

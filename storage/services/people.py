@@ -21,7 +21,9 @@ class PeopleMixin(LedgerBase):
             rates = {r.grade: r.day_rate_minor for r in project.rates}
             return [PersonView(p.key, p.name, p.party, p.role, p.grade, p.location,
                                p.timezone or project.timezone,
-                               rates.get(p.grade) if p.grade else None, p.title, p.db_role)
+                               rates.get(p.grade) if p.grade else None, p.title, p.db_role,
+                               p.active_from or project.start, p.leave_on, p.replaces,
+                               tuple((a.first, a.last) for a in p.away))
                     for p in project.people]
 
     def rates(self) -> dict[str, int]:

@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from model import rules
 from model.errors import Ref
+from model.rules.staffing import active_on
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
 
@@ -35,12 +36,15 @@ class ReportsMixin(LedgerBase):
                         TimeEntry, TimeEntry.person_id == Person.id).where(
                         TimeEntry.project_id == project.id, TimeEntry.on == last).distinct()):
                     logged[last].add(key)
+            # nobody is missing an entry on a day they are not active (left, away, not yet in)
             engineers = [p.key for p in project.people
-                         if p.party == "vendor" and p.role == "engineer"]
+                         if p.party == "vendor" and p.role == "engineer" and (
+                             last is None or active_on(self._staffing(project, p), last))]
             blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
                         for b in s.scalars(select(Blocker)
                                            .where(Blocker.project_id == project.id))]
-            return rules.alerts(summary, blockers, cal, project.start, engineers, logged)
+            return rules.alerts(summary, blockers, cal, project.start, engineers, logged,
+                                self._staff_changes(s, project))
 
     def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         """Everything the figures come from. Kept while the ledger is unchanged: every

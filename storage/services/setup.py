@@ -35,7 +35,8 @@ class SetupMixin(LedgerBase):
                               country=spec.country, contract=spec.contract,
                               signed_on=spec.signed_on, billing=spec.billing,
                               price_minor=spec.price_minor, tax_rate_ppm=spec.tax_rate_ppm,
-                              prices_include_tax=spec.prices_include_tax)
+                              prices_include_tax=spec.prices_include_tax,
+                              staff_change_notice=spec.staff_change_notice)
             project.calendar_days = (
                 [CalendarDay(on=d, kind="holiday") for d in sorted(set(spec.holidays))]
                 + [CalendarDay(on=d, kind="workday") for d in sorted(set(spec.workdays))])
@@ -43,7 +44,9 @@ class SetupMixin(LedgerBase):
             project.baseline = [Baseline(grade=g, pd_milli=v) for g, v in spec.baseline.items()]
             people = {p.key: Person(key=p.key, name=p.name, party=p.party, role=p.role,
                                     grade=p.grade, location=p.location, timezone=p.timezone,
-                                    title=p.title) for p in spec.people}
+                                    title=p.title, active_from=p.active_from,
+                                    leave_on=p.leave_on, replaces=p.replaces)
+                      for p in spec.people}
             project.people = list(people.values())
             tasks = {}
             for t in spec.tasks:
@@ -93,7 +96,8 @@ class SetupMixin(LedgerBase):
             baseline={b.grade: b.pd_milli for b in p.baseline},
             quotas=[QuotaSpec(q.key, q.title, q.limit) for q in p.quotas],
             people=[PersonSpec(x.key, x.name, x.party, x.role, x.grade, x.location, x.timezone,
-                               x.title) for x in p.people],
+                               x.title, x.active_from, x.leave_on, x.replaces)
+                    for x in p.people],
             tasks=[TaskSpec(t.code, t.title, t.estimate_milli, t.priority, t.status,
                             [a.person.key for a in t.assignees]) for t in p.tasks],
             allocations=[AllocationSpec(t.code, a.person.key, a.planned_milli)
@@ -102,6 +106,7 @@ class SetupMixin(LedgerBase):
             price_minor=p.price_minor, tax_rate_ppm=p.tax_rate_ppm,
             prices_include_tax=p.prices_include_tax,
             deliverables=[records.deliverable_spec(d) for d in p.deliverables],
+            staff_change_notice=p.staff_change_notice,
         )
 
     def export_sow(self) -> SowSpec:

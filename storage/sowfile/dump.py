@@ -28,6 +28,8 @@ def dump_sow(spec: SowSpec) -> str:
         "currency": spec.currency, "timezone": spec.timezone, "language": spec.language,
     }
     project.update(_dump_terms(spec))
+    if spec.staff_change_notice:
+        project["staff_change_notice"] = spec.staff_change_notice
     doc: dict[str, Any] = {"project": project}
     calendar: dict[str, Any] = {}
     if spec.country:
@@ -48,7 +50,9 @@ def dump_sow(spec: SowSpec) -> str:
         doc["person"] = [
             {k: v for k, v in (("id", p.key), ("name", p.name), ("party", p.party),
                                ("role", p.role), ("grade", p.grade), ("location", p.location),
-                               ("timezone", p.timezone), ("title", p.title)) if v is not None}
+                               ("timezone", p.timezone), ("title", p.title),
+                               ("from", p.active_from), ("leave", p.leave_on),
+                               ("replaces", p.replaces)) if v is not None}
             for p in spec.people]
     if spec.tasks:
         doc["task"] = [{"code": t.code, "title": t.title, "estimate": _num(t.estimate_milli, 1000),

@@ -59,7 +59,7 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
                           f"title, parties and dates)")
     p = _Table(f"{source}: [project]", root.get("project"))
     p.check_keys({"code", "title", "client", "vendor", "start", "end", "hours_per_day",
-                  "currency", "timezone", "language", *CONTRACT_KEYS})
+                  "currency", "timezone", "language", "staff_change_notice", *CONTRACT_KEYS})
     hours = p.number("hours_per_day", required=False)
     minutes_per_day = 480
     if hours is not None:
@@ -88,6 +88,8 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         raise p._fail("end", f"{spec.end} is more than {MAX_SOW_YEARS} years after start "
                              f"{spec.start}")
     _contract_terms(p, spec)
+    if p.has("staff_change_notice"):
+        spec.staff_change_notice = p.integer("staff_change_notice", maximum=MAX_NOTICE_DAYS)
 
     if root.has("calendar"):
         c = _Table(f"{source}: [calendar]", root.get("calendar"))
@@ -128,7 +130,8 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
     seen = set()
     for i, raw in enumerate(root.tables("person"), start=1):
         t = _Table(f"{source}: [[person]] #{i}", raw)
-        t.check_keys({"id", "name", "party", "role", "grade", "location", "timezone", "title"})
+        t.check_keys({"id", "name", "party", "role", "grade", "location", "timezone", "title",
+                      "from", "leave", "replaces"})
         key = t.text("id", column=("person", "key")) or ""
         if key in seen:
             raise t._fail("id", f"duplicate person {_show(key)}")
@@ -142,7 +145,11 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
             location=t.choice("location", LOCATIONS, required=False),
             timezone=t.text("timezone", required=False),
             title=t.text("title", required=False),
+            active_from=t.optional_day("from"),
+            leave_on=t.optional_day("leave"),
+            replaces=t.text("replaces", required=False),
         )
+        _active_days(t, spec, person)
         if person.timezone:
             _check_timezone(person.timezone, lambda m, t=t: t._fail("timezone", m))
         if person.party == "client" and person.role != "signatory":
@@ -193,6 +200,28 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         spec.allocations.append(AllocationSpec(task, person, pd))
     spec.deliverables = _deliverables(root, source, spec)
     return spec
+
+
+#: the most working days of notice a SOW may ask for a staff change (a year's working days)
+MAX_NOTICE_DAYS = 260
+
+
+def _active_days(t: _Table, spec: SowSpec, person: PersonSpec) -> None:
+    """A ``[[person]]``'s ``from``, ``leave`` and ``replaces``: within the SOW, in order,
+    and replacing a vendor person listed before them."""
+    first = person.active_from or spec.start
+    if person.active_from is not None and not spec.start <= first <= spec.end:
+        raise t._fail("from", f"{first} is outside the SOW ({spec.start}..{spec.end})")
+    if person.leave_on is not None:
+        if person.leave_on < first:
+            raise t._fail("leave", f"{person.leave_on} is before the person's first day {first}")
+        if person.leave_on > spec.end:
+            raise t._fail("leave", f"{person.leave_on} is after the SOW's end {spec.end}")
+    if person.replaces is not None:
+        old = next((p for p in spec.people if p.key == person.replaces), None)
+        if old is None or old.party != "vendor" or person.party != "vendor":
+            raise t._fail("replaces", f"{_show(person.replaces)} is not a vendor person listed "
+                                      f"before this one")
 
 
 #: the [project] keys of the contract terms (SPEC §8)

@@ -31,6 +31,11 @@ class PersonSpec:
     location: str | None = None
     timezone: str | None = None
     title: str | None = None
+    # Active days (SPEC §9): ``from`` (None: the SOW's start), ``leave`` (the last working
+    # day, None: to the end), and the person this one ``replaces``.
+    active_from: date | None = None
+    leave_on: date | None = None
+    replaces: str | None = None
 
 
 @dataclass
@@ -101,3 +106,5 @@ class SowSpec:
     tax_rate_ppm: int | None = None
     prices_include_tax: bool = True
     deliverables: list[DeliverableSpec] = field(default_factory=list)
+    # Working days of notice a vendor staff change should give (SPEC §9); less is alerted.
+    staff_change_notice: int = 0

@@ -22,10 +22,12 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
     p.add_argument("--note", default="", metavar="N")
     cmd(qsub, "list", "list quotas with limit and use", "sowtrack quota list", do_quota_list)
 
-    per = group("person", "people: list, grade, bind, unbind", "sowtrack person list")
+    per = group("person", "people: list, add, leave, replace, away, grade, bind, unbind",
+                "sowtrack person list")
     psub = per.add_subparsers(dest="what", metavar="ACTION", required=True)
-    cmd(psub, "list", "the team with grades and day rates", "sowtrack person list",
-        do_person_list)
+    cmd(psub, "list", "the team with grades, day rates, active days and days away",
+        "sowtrack person list", do_person_list)
+    _life_parsers(psub, cmd)
     p = cmd(psub, "grade", "change a person's grade (past entries keep their grade)",
             "sowtrack person grade wang.fang senior", do_person_grade)
     p.add_argument("person", metavar="PERSON")
@@ -42,6 +44,84 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
 
     cmd(sub, "whoami", "who you are acting as, and what you may do",
         "sowtrack whoami", do_whoami)
+
+
+def _life_parsers(psub: Any, cmd: Callable[..., Any]) -> None:
+    """``person add|leave|replace|away`` (SPEC §9): the vendor lead (or the operator)."""
+    p = cmd(psub, "add", "a person joins the project (the vendor lead adds vendor people; "
+                         "client people are added by the ledger's owner)",
+            "sowtrack --as zhang.wei person add wu.lei --name 吴磊 --party vendor "
+            "--role engineer --grade senior --from 2026-04-01", do_person_add)
+    p.add_argument("person", metavar="ID", help="the new person's id, e.g. wu.lei")
+    p.add_argument("--name", required=True, metavar="N", help="full name")
+    p.add_argument("--party", required=True, metavar="P", help="vendor or client")
+    p.add_argument("--role", required=True, metavar="R",
+                   help="lead, engineer or signatory (a client person: signatory)")
+    p.add_argument("--grade", metavar="G",
+                   help="junior, intermediate, senior, expert or senior_expert (vendor "
+                        "leads and engineers need one)")
+    p.add_argument("--from", dest="first", metavar="D",
+                   help="first working day (default today, or the SOW's start)")
+    p.add_argument("--location", metavar="L", help="onsite or remote")
+    p.add_argument("--timezone", metavar="TZ", help="e.g. Europe/Lisbon (default the SOW's)")
+    p.add_argument("--title", metavar="T", help="job title, printed in signature blocks")
+    p = cmd(psub, "leave", "a person leaves the project: no entry after their last working "
+                           "day",
+            "sowtrack --as zhang.wei person leave zhou.jie --on 2026-05-29", do_person_leave)
+    p.add_argument("person", metavar="ID", help="the person who leaves")
+    p.add_argument("--on", required=True, metavar="D", help="the last working day")
+    p = cmd(psub, "replace", "replace a person: NEW rolls on at --on, OLD rolls off the "
+                             "working day before, and OLD's allocations on tasks not done "
+                             "move to NEW. NEW is someone added with `person add --from` who "
+                             "is not active before --on, or a newcomer added here by --name",
+            "sowtrack --as zhang.wei person replace liu.yang --by wu.lei --name 吴磊 "
+            "--on 2026-04-15", do_person_replace)
+    p.add_argument("person", metavar="OLD", help="the person replaced")
+    p.add_argument("--by", required=True, metavar="NEW", help="the id of the person who "
+                                                              "takes over")
+    p.add_argument("--on", required=True, metavar="D", help="NEW's first working day")
+    p.add_argument("--name", metavar="N", help="NEW's name: adds NEW with OLD's party, role, "
+                                               "grade, location and time zone")
+    p = cmd(psub, "away", "a person is away (leave, 请假) from --from to --to, both included: "
+                          "no entry on those days",
+            "sowtrack --as zhang.wei person away chen.jing --from 2026-04-06 --to 2026-04-08",
+            do_person_away)
+    p.add_argument("person", metavar="ID", help="the person away")
+    p.add_argument("--from", dest="first", required=True, metavar="D", help="first day away")
+    p.add_argument("--to", dest="last", required=True, metavar="D", help="last day away")
+    p.add_argument("--note", default="", metavar="N", help="e.g. annual leave")
+
+
+def do_person_add(args: argparse.Namespace) -> int:
+    p = _ledger(args).add_person(args.person, args.name, args.party, args.role, args.grade,
+                                 args.first, args.location, args.timezone, args.title)
+    _out(f"{p.key} {p.name} joins on {p.first_day}")
+    return 0
+
+
+def do_person_leave(args: argparse.Namespace) -> int:
+    p = _ledger(args).leave(args.person, args.on)
+    _out(f"{p.key}'s last working day is {p.last_day}")
+    return 0
+
+
+def do_person_replace(args: argparse.Namespace) -> int:
+    old, new = _ledger(args).replace(args.person, args.by, args.on, args.name)
+    _out(f"{new.key} replaces {old.key}: {old.key}'s last working day is {old.last_day}, "
+         f"{new.key} starts on {new.first_day}")
+    return 0
+
+
+def do_person_away(args: argparse.Namespace) -> int:
+    p = _ledger(args).away(args.person, args.first, args.last, args.note)
+    _out(f"{p.key} is away {args.first}..{args.last}")
+    return 0
+
+
+def _days(p: Any) -> str:
+    """A person's active days as the list shows them: ``2026-03-02..`` or ``a..b``."""
+    return f"{p.first_day or ''}..{p.last_day or ''}" + (
+        f" (replaces {p.replaces})" if p.replaces else "")
 
 
 def do_quota_use(args: argparse.Namespace) -> int:
@@ -61,11 +141,14 @@ def do_person_list(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
     rows = ledger.people()
     bound = {p.key: p.login_role for p in rows if p.login_role}
-    head = ["id", "name", "party", "role", "grade", "day rate", "location", "time zone"]
+    head = ["id", "name", "party", "role", "grade", "day rate", "location", "time zone",
+            "active", "away"]
     _out(table(head + (["login role"] if bound else []),
                [[p.key, p.name, p.party, p.role, p.grade or "",
                  fmt_money(p.day_rate_minor / 100) if p.day_rate_minor is not None else "",
-                 p.location or "", p.timezone or ""] + ([bound.get(p.key, "")] if bound else [])
+                 p.location or "", p.timezone or "", _days(p),
+                 ", ".join(f"{a}..{b}" for a, b in p.away)]
+                + ([bound.get(p.key, "")] if bound else [])
                 for p in rows], right=[5]))
     return 0
 

@@ -1,0 +1,283 @@
+"""People come and go (SPEC §9): a person added, leaving, replaced, away.
+
+Who: whoever may plan (``Action.PLAN``: the vendor lead, or the operator). A client
+person is added, ends or is replaced by the operator only (on PostgreSQL, the database
+owner): the vendor does not decide who signs for the client.
+
+Every change writes its audit row(s) with the record of :mod:`storage.records`, so that
+``verify`` names a person's active days or a day away changed behind the program's back.
+A vendor change (add, leave, replace) also writes a ``staff_change`` audit row: when it
+was recorded, when it takes effect and the notice the SOW asked then; the alerts read
+those rows (:func:`model.rules.alerts.staff_alerts`).
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from model import rules
+from model.errors import FieldError, Ref
+from model.permissions import Action
+from model.rules import staffing as staff
+from model.views import PersonView
+from storage import records
+from storage.orm import Assignment, AuditEvent, Person, PersonAway, Project, TimeEntry
+from storage.services.core import ON, LedgerBase, parse_on
+from storage.sowfile import parse_date
+from storage.sowfile.table import _check_timezone
+
+FIRST, LAST, BY = Ref("first"), Ref("last"), Ref("by")
+MAX_KEY = 64  # person.key is a String(64)
+
+
+class PeopleLifeMixin(LedgerBase):
+    """People added, leaving, replaced, away."""
+
+    @staticmethod
+    def _staffing(project: Project, person: Person) -> staff.Staffing:
+        """A person's active days and days away, as :mod:`model.rules.staffing` takes
+        them (the entries' admission asks :func:`~model.rules.staffing.check_active`)."""
+        return staff.staffing(project.start, person.active_from, person.leave_on,
+                              [(a.first, a.last) for a in person.away])
+
+    @staticmethod
+    def _staff_changes(s: Session, project: Project) -> list[staff.StaffChange]:
+        """The vendor staff changes recorded in ``project``, from their audit rows."""
+        out = []
+        for (after,) in s.execute(select(AuditEvent.after).where(
+                AuditEvent.project_code == project.code, AuditEvent.entity == "staff_change")
+                .order_by(AuditEvent.id)):
+            try:
+                a = json.loads(after)
+                out.append(staff.StaffChange(a["person"], a["change"],
+                                             date.fromisoformat(a["recorded_on"]),
+                                             date.fromisoformat(a["effective_on"]),
+                                             int(a["required"])))
+            except (TypeError, ValueError, KeyError):
+                continue  # an edited row: verify's chain check names it
+        return out
+
+    def capacity(self, person: str) -> int:
+        """``person``'s capacity in person-days over the SOW (its current end): their
+        active working days minus their working days away."""
+        with self._reading() as s:
+            project = self._project(s)
+            p = self._person(s, project, person)
+            return staff.capacity_days(self._calendar(project), self._staffing(project, p),
+                                       project.start, self._current_end(s, project))
+
+    def _permit_staff(self, s: Session, project: Project, party: str) -> None:
+        person = self._permit(s, project, Action.PLAN)
+        if party == "client" and person is not None:
+            raise FieldError("party", "client people are added, ended and replaced by the "
+                                      "operator (the ledger's owner), not by the vendor")
+
+    def _staff_change(self, s: Session, project: Project, person: str, change: str,
+                      effective: date) -> None:
+        """The ``staff_change`` audit row of a vendor change (read by the alerts)."""
+        recorded = self._today(project.timezone)
+        self._audit(s, project).record(change, "staff_change", person, after={
+            "person": person, "change": change, "recorded_on": recorded.isoformat(),
+            "effective_on": effective.isoformat(), "required": project.staff_change_notice})
+
+    def _view(self, key: str) -> PersonView:
+        return next(v for v in self.people() if v.key == key)
+
+    def add_person(self, key: str, name: str, party: str, role: str, grade: str | None = None,
+                   first: str | date | None = None, location: str | None = None,
+                   timezone: str | None = None, title: str | None = None) -> PersonView:
+        """A person joins the project on ``first`` (default: today, or the SOW's start if
+        it has not begun). Refused, naming the field, as the SOW file refuses a person."""
+        key, name = key.strip(), name.strip()
+        if not key or len(key) > MAX_KEY or any(c.isspace() for c in key):
+            raise FieldError("person", f"{key!r} is not a person id (one word, at most "
+                                       f"{MAX_KEY} characters, e.g. zhang.wei)")
+        if not name:
+            raise FieldError("name", "must not be empty")
+        for field, value, allowed in (("party", party, rules.PARTIES),
+                                      ("role", role, rules.ROLES),
+                                      ("grade", grade, rules.GRADES),
+                                      ("location", location, rules.LOCATIONS)):
+            if value is not None and value not in allowed:
+                raise FieldError(field, f"{value!r} is not one of {', '.join(allowed)}")
+        if party == "client" and role != "signatory":
+            raise FieldError("role", f"a client person can only be a signatory, got {role!r}")
+        if party == "client" and grade:
+            raise FieldError("grade", "a client person has no grade")
+        if party == "vendor" and role in ("lead", "engineer") and not grade:
+            raise FieldError("grade", f"missing: a vendor {role} logs hours and needs a grade")
+        if timezone:
+            _check_timezone(timezone, lambda m: FieldError("timezone", m))
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            self._permit_staff(s, project, party)
+            if any(p.key == key for p in project.people):
+                raise FieldError("person", f"{key} is already a person of the project")
+            end = self._current_end(s, project)
+            day = (parse_date(first, FIRST) if isinstance(first, str) else first) or max(
+                project.start, self._today(timezone or project.timezone))
+            if not project.start <= day <= end:
+                raise FieldError("first", f"{day} is outside the SOW ({project.start}..{end})")
+            p = Person(key=key, name=name, party=party, role=role, grade=grade,
+                       location=location, timezone=timezone, title=title, active_from=day)
+            project.people.append(p)
+            s.flush()
+            self._audit(s, project).record("add", "person", key,
+                                           after=records.person_record(p, None))
+            if party == "vendor":
+                self._staff_change(s, project, key, "add", day)
+        return self._view(key)
+
+    def leave(self, person: str, on: str | date) -> PersonView:
+        """``person``'s last working day is ``on`` (it may be moved while no entry of theirs
+        lies after it)."""
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            p = self._person(s, project, person)
+            self._permit_staff(s, project, p.party)
+            day = parse_on(on, self._today(project.timezone), ON)
+            self._end_on(s, project, p, day, ON)
+            if p.party == "vendor":
+                self._staff_change(s, project, p.key, "leave", day)
+        return self._view(person)
+
+    def _end_on(self, s: Session, project: Project, p: Person, day: date,
+                what: Ref) -> None:
+        """Set ``p``'s last working day to ``day``, with its audit row."""
+        first = p.active_from or project.start
+        end = self._current_end(s, project)
+        if not first <= day <= end:
+            raise FieldError(what.field, f"{day} is outside {p.key}'s active days "
+                                         f"({first}..{end})")
+        later = s.execute(select(func.max(TimeEntry.on)).where(
+            TimeEntry.person_id == p.id, TimeEntry.on > day)).scalar()
+        if later is not None:
+            raise FieldError(what.field, f"{p.key} has entries after {day} (the last on "
+                                         f"{later}); move or delete them first")
+        before = {"leave": p.leave_on.isoformat() if p.leave_on else None}
+        p.leave_on = day
+        s.flush()
+        self._audit(s, project).record("leave", "person", p.key, before,
+                                       {"leave": day.isoformat()})
+
+    def replace(self, old: str, by: str, on: str | date,
+                name: str | None = None) -> tuple[PersonView, PersonView]:
+        """``by`` rolls on at ``on``, ``old`` rolls off the working day before; ``old``'s
+        allocations on tasks not done move to ``by``. ``by`` is added with ``old``'s party,
+        role, grade, location and time zone when ``name`` is given and ``by`` is new; a
+        person already active before ``on`` is refused."""
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            o = self._person(s, project, old)
+            self._permit_staff(s, project, o.party)
+            day = parse_on(on, self._today(project.timezone), ON)
+            end = self._current_end(s, project)
+            if not project.start <= day <= end:
+                raise FieldError("on", f"{day} is outside the SOW ({project.start}..{end})")
+            if by == old:
+                raise FieldError("by", f"{by} is the person replaced")
+            last = staff.working_day_before(self._calendar(project), day,
+                                            o.active_from or project.start)
+            if last is None:
+                raise FieldError("on", f"{old} has no working day before {day} to roll off")
+            if o.leave_on is not None and o.leave_on < last:
+                raise FieldError("person", f"{old} already left on {o.leave_on}")
+            n = s.scalars(select(Person).where(Person.project_id == project.id,
+                                               Person.key == by)).first()
+            if n is None and not name:
+                raise FieldError("by", f"{by} is not a person of the project: add them "
+                                       f"first, or give ", Ref("name"), " to add them "
+                                       f"with {old}'s grade and role")
+            if n is not None:
+                self._check_newcomer(project, o, n, day)
+            self._end_on(s, project, o, last, ON)
+            if n is None:
+                n = self._new_like(project, o, by, name or "", day)
+                s.flush()
+                self._audit(s, project).record("add", "person", n.key,
+                                               after=records.person_record(n, None))
+            else:
+                before = records.active_days_record(n)
+                n.active_from, n.replaces = day, o.key
+                s.flush()
+                self._audit(s, project).record("replace", "person", n.key, before,
+                                               records.active_days_record(n))
+            self._move_allocations(s, project, o, n)
+            if o.party == "vendor":
+                self._staff_change(s, project, o.key, "replace", day)
+        return self._view(old), self._view(by)
+
+    def _new_like(self, project: Project, o: Person, key: str, name: str, day: date) -> Person:
+        if not key.strip() or len(key) > MAX_KEY or any(c.isspace() for c in key):
+            raise FieldError("by", f"{key!r} is not a person id")
+        if not name.strip():
+            raise FieldError("name", "must not be empty")
+        n = Person(key=key, name=name.strip(), party=o.party, role=o.role, grade=o.grade,
+                   location=o.location, timezone=o.timezone, active_from=day, replaces=o.key)
+        project.people.append(n)
+        return n
+
+    def _check_newcomer(self, project: Project, o: Person, n: Person, day: date) -> None:
+        if n.party != o.party:
+            raise FieldError("by", f"{n.key} is of the {n.party} party, {o.key} of the "
+                                   f"{o.party} party")
+        first = n.active_from or project.start
+        if n.leave_on is not None and n.leave_on < day:
+            raise FieldError("by", f"{n.key} left on {n.leave_on}")
+        if first < day:
+            raise FieldError("by", f"{n.key} is already active (from {first}); a "
+                                   f"replacement rolls on at {day}")
+        if n.replaces is not None:
+            raise FieldError("by", f"{n.key} already replaces {n.replaces}")
+
+    def _move_allocations(self, s: Session, project: Project, o: Person, n: Person) -> None:
+        """``o``'s allocations on tasks not done move to ``n`` (added to ``n``'s own)."""
+        for t in project.tasks:
+            mine = next((a for a in t.assignees if a.person is o), None)
+            if t.status == "done" or mine is None:
+                continue
+            before = records.task_record(t)
+            theirs = next((a for a in t.assignees if a.person is n), None)
+            t.assignees.remove(mine)
+            if theirs is None:
+                t.assignees.append(Assignment(person=n, planned_milli=mine.planned_milli))
+            elif mine.planned_milli is not None:
+                theirs.planned_milli = (theirs.planned_milli or 0) + mine.planned_milli
+            s.flush()
+            self._audit(s, project).record("replace", "task", t.code, before,
+                                           records.task_record(t))
+
+    def away(self, person: str, first: str | date, last: str | date,
+             note: str = "") -> PersonView:
+        """``person`` is away (leave, 请假) from ``first`` to ``last``, both included."""
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            p = self._person(s, project, person)
+            self._permit_staff(s, project, p.party)
+            a = parse_on(first, project.start, FIRST)
+            b = parse_on(last, project.start, LAST)
+            if b < a:
+                raise FieldError("last", f"{b} is before ", FIRST, f" {a}")
+            end = self._current_end(s, project)
+            if a < project.start or b > end:
+                raise FieldError("first", f"{a}..{b} is not within the SOW "
+                                          f"({project.start}..{end})")
+            logged = s.execute(select(func.min(TimeEntry.on)).where(
+                TimeEntry.person_id == p.id, TimeEntry.on >= a, TimeEntry.on <= b)).scalar()
+            if logged is not None:
+                raise FieldError("first", f"{person} has entries on {logged}, within {a}..{b}; "
+                                          f"move or delete them first")
+            row = PersonAway(project_id=project.id, first=a, last=b, note=note or "")
+            p.away.append(row)
+            s.flush()
+            self._audit(s, project).record("away", "away", str(row.id),
+                                           after=records.away_record(row, p.key))
+        return self._view(person)
