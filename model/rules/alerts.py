@@ -8,7 +8,8 @@ from datetime import date
 
 from model.rules.amounts import format_pd
 from model.rules.budget import working_days_open
-from model.rules.facts import BlockerFact
+from model.rules.facts import BlockerFact, ObligationFact
+from model.rules.obligations import days_late, due_date, is_overdue
 from model.rules.summary import Summary
 from model.rules.workdays import Calendar
 
@@ -22,6 +23,7 @@ ALERT_TEXT = {
     "blocker": "blocker {0} ({1}) open for {2} working days",
     "missing": "{0} has no entry on {1}",
     "forecast": "forecast end {0} is after the end {1}",
+    "obligation": "obligation {0} ({1}) due {2} is not done: {3} working days late",
 }
 #: the same sentences in Chinese (a printed sheet names the grade, quota and person first)
 ALERT_TEXT_ZH = {
@@ -30,6 +32,7 @@ ALERT_TEXT_ZH = {
     "blocker": "阻塞问题 {0}（{1}）已持续 {2} 个工作日",
     "missing": "{0}在 {1} 没有登记工时",
     "forecast": "预测完成日 {0} 晚于结束日期 {1}",
+    "obligation": "义务事项 {0}（{1}）应于 {2} 完成，尚未完成：已逾期 {3} 个工作日",
 }
 
 
@@ -41,7 +44,7 @@ def alert_text(kind: str, args: Sequence[str], lang: str = "en") -> str:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # grade | quota | blocker | missing | forecast
+    kind: str  # grade | quota | blocker | missing | forecast | obligation
     args: tuple[str, ...]  # what the sentence names, in the order of ALERT_TEXT[kind]
 
     @property
@@ -59,10 +62,12 @@ def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | N
 
 
 def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, start: date,
-           engineers: Sequence[str], logged_on: Mapping[date, set[str]]) -> list[Alert]:
+           engineers: Sequence[str], logged_on: Mapping[date, set[str]],
+           obligations: Iterable[ObligationFact] = ()) -> list[Alert]:
     """What the lead must see first: a grade over budget, a quota at its limit, a
     blocker open for more than 3 working days, an engineer with no entry on the last
-    working day, a forecast end after the SOW end."""
+    working day, a forecast end after the SOW end, an obligation of either party not
+    done by its due date (args: key, party, due date, working days late)."""
     as_of = summary.as_of
     out: list[Alert] = []
     for g in summary.by_grade:
@@ -78,6 +83,11 @@ def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, sta
         days = working_days_open(cal, b.raised_on, None, as_of)
         if days > BLOCKER_ALERT_DAYS:
             out.append(Alert("blocker", (b.number, b.party, str(days))))
+    for ob in obligations:
+        if is_overdue(ob, cal, start, as_of):
+            out.append(Alert("obligation", (ob.key, ob.party,
+                                            due_date(ob, cal, start).isoformat(),
+                                            str(days_late(ob, cal, start, as_of)))))
     last = last_working_day_before(cal, start, as_of)
     if last is not None:
         for person in engineers:

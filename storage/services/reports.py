@@ -10,6 +10,7 @@ from sqlalchemy.orm import Session
 
 from model import rules
 from model.errors import Ref
+from storage.obligation_records import obligation_fact
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
 
@@ -40,7 +41,8 @@ class ReportsMixin(LedgerBase):
             blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
                         for b in s.scalars(select(Blocker)
                                            .where(Blocker.project_id == project.id))]
-            return rules.alerts(summary, blockers, cal, project.start, engineers, logged)
+            return rules.alerts(summary, blockers, cal, project.start, engineers, logged,
+                                obligations=[obligation_fact(o) for o in project.obligations])
 
     def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         """Everything the figures come from. Kept while the ledger is unchanged: every
@@ -76,7 +78,8 @@ class ReportsMixin(LedgerBase):
             baseline={b.grade: b.pd_milli for b in project.baseline},
             day_totals=day_totals,
             changes=[self._change_fact(cr) for cr in self._changes(s, project)],
-            blockers=blockers, quotas=quotas)
+            blockers=blockers, quotas=quotas,
+            obligations=[obligation_fact(o) for o in project.obligations])
 
     def facts(self) -> rules.LedgerFacts:
         """Everything the figures are computed from, read in one transaction."""

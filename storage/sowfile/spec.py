@@ -71,6 +71,18 @@ class DeliverableSpec:
 
 
 @dataclass
+class ObligationSpec:
+    """An ``[[obligation]]`` (SPEC §9): what ``party`` must provide, due on ``due`` or
+    ``due_days`` working days after the SOW's start (exactly one of the two)."""
+
+    key: str
+    title: str
+    party: str
+    due: date | None = None
+    due_days: int | None = None
+
+
+@dataclass
 class SowSpec:
     """A validated SOW: everything ``sowtrack init`` needs."""
 
@@ -101,3 +113,4 @@ class SowSpec:
     tax_rate_ppm: int | None = None
     prices_include_tax: bool = True
     deliverables: list[DeliverableSpec] = field(default_factory=list)
+    obligations: list[ObligationSpec] = field(default_factory=list)  # SPEC §9
