@@ -23,7 +23,6 @@ from storage import records
 from storage.obligation_records import delivery_record, obligation_fact, obligation_record
 from storage.orm import Deliverable, Obligation, Project
 from storage.services.core import LedgerBase, parse_on
-from storage.services.setup import SetupMixin
 
 
 class ObligationsMixin(LedgerBase):
@@ -120,5 +119,7 @@ class ObligationsMixin(LedgerBase):
             d.delivered_by = me.key if me else None
             self._audit(s, project).record("deliver", "deliverable", d.key, before,
                                            {**before, **delivery_record(d)})
-            return next(v for v in SetupMixin._deliverables(s, project) if v.key == d.key)
+            spec = records.deliverable_spec(d)
+            return DeliverableView(d.key, d.title, tuple(spec.tasks), spec.criteria, d.due,
+                                   d.kind, d.delivered_on, d.delivery_note)
 
