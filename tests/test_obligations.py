@@ -282,6 +282,9 @@ def test_the_command_line_records_lists_and_refuses(led: Ledger,
     rc, out, _ = cli(capsys, led, "blocker", "list")
     assert out.splitlines()[2].split()[:5] == ["ENV-ACCESS", "client", "2026-03-09",
                                                "2026-03-13", "4"]
+    rc, out, err = cli(capsys, led, "--as", "zhang.wei", "blocker", "resolve", "ENV-ACCESS")
+    assert (rc, err) == (1, "error: blocker: ENV-ACCESS is a late obligation, resolved when "
+                            "it is done: `sowtrack obligation done ENV-ACCESS`\n")
     rc, out, err = cli(capsys, led, "--as", "li.na", "deliverable", "done", "KT", "--on",
                        "2026-03-19", "--note", "two sessions")
     assert (rc, out) == (0, "knowledge transfer KT delivered on 2026-03-19\n")
