@@ -36,6 +36,7 @@ class Action(Enum):
     SIGN = "sign (or withdraw) a change request, a period timesheet or the acceptance"
     QUOTA = "record a quota use"
     PLAN = "change tasks, allocations and grades"
+    OBLIGATION = "record an obligation done or a deliverable delivered"
     BIND = "bind a person to a database login role (PostgreSQL, as the database owner)"
 
 
@@ -56,9 +57,11 @@ _ALL = frozenset(Action)
 MATRIX: dict[str, frozenset[Action]] = {
     VENDOR_LEAD: _ALL,
     VENDOR_ENGINEER: frozenset({Action.LOG_OWN, Action.BLOCKER}),
-    VENDOR_SIGNATORY: frozenset({Action.LOG_OWN, Action.BLOCKER, Action.CHANGE, Action.SIGN}),
-    CLIENT_SIGNATORY: frozenset({Action.BLOCKER, Action.CHANGE, Action.SIGN}),
-    CLIENT_OTHER: frozenset({Action.BLOCKER, Action.CHANGE}),
+    VENDOR_SIGNATORY: frozenset({Action.LOG_OWN, Action.BLOCKER, Action.CHANGE, Action.SIGN,
+                                 Action.OBLIGATION}),
+    CLIENT_SIGNATORY: frozenset({Action.BLOCKER, Action.CHANGE, Action.SIGN,
+                                 Action.OBLIGATION}),
+    CLIENT_OTHER: frozenset({Action.BLOCKER, Action.CHANGE, Action.OBLIGATION}),
     OPERATOR: frozenset({Action.LOG_OTHERS, Action.BLOCKER, Action.QUOTA, Action.PLAN,
                          Action.BIND}),
     UNBOUND: frozenset(),
@@ -73,6 +76,10 @@ _WHO = {
     Action.SIGN: "only a vendor lead or signatory and a client signatory sign",
     Action.QUOTA: "only the vendor lead records quota uses",
     Action.PLAN: "only the vendor lead plans tasks, allocations and grades",
+    # Either party's: the party that receives what is provided usually confirms it, and
+    # a late client obligation moves the client's blocked days, so an engineer may not.
+    Action.OBLIGATION: "the vendor lead or signatory, or a client person, records either "
+                       "party's obligations and deliveries",
     Action.BIND: "only the database owner binds people to login roles, naming no one or the "
                  "vendor lead",
 }

@@ -123,6 +123,33 @@ class DeliverableView:
     criteria: str = ""  # acceptance criteria text
     due: date | None = None
     kind: str | None = None  # "training": the knowledge transfer (SPEC §9)
+    delivered_on: date | None = None  # `deliverable done` (SPEC §9)
+    delivery_note: str | None = None
+
+    @property
+    def training(self) -> bool:
+        """Whether it is the knowledge transfer (培训 + 手册)."""
+        return self.kind == "training"
+
+
+@dataclass(frozen=True)
+class ObligationView:
+    """An ``[[obligation]]`` of the SOW as of a date (SPEC §9): its due date (resolved
+    from ``due_days``), when it was done, and how late it is in working days."""
+
+    key: str
+    title: str
+    party: str
+    due: date  # resolved: the SOW's due, or due_days working days after the start
+    due_days: int | None  # as the SOW states it (None: a date was given)
+    done_on: date | None
+    overdue: bool  # not done as of the date and its due date has passed
+    days_late: int  # working days late (done late, or still open past its due date)
+
+    @property
+    def blocks(self) -> bool:
+        """Whether it counts as a client blocker (a client obligation late by a day)."""
+        return self.party == "client" and self.days_late > 0
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from model.sheets import contract_content
+from storage.obligation_records import delivery_record, obligation_record
 from storage.orm import (
     Acceptance,
     Assignment,
@@ -30,6 +31,7 @@ from storage.orm import (
     CalendarDay,
     ChangeRequest,
     Deliverable,
+    Obligation,
     Period,
     Person,
     PersonAway,
@@ -47,7 +49,7 @@ Key = tuple[str, str]  # (kind, ref)
 
 # The kinds, in the order verify reports them: what a record follows from comes first.
 SETUP_KINDS = ("project", "calendar", "rate", "baseline", "quota", "person", "task",
-               "deliverable")
+               "deliverable", "obligation")
 KINDS = (*SETUP_KINDS, "away", "entry", "cr", "period", "acceptance", "signature", "blocker",
          "quota_use", "printed")
 
@@ -237,7 +239,9 @@ def sow_records(spec: Any) -> dict[Key, dict[str, Any]]:
                                  "status": t.status,
                                  "assignees": [[k, planned.get((t.code, k))] for k in keys]}
     for d in spec.deliverables:
-        out[("deliverable", d.key)] = deliverable_record(d)
+        out[("deliverable", d.key)] = {**deliverable_record(d), **delivery_record(d)}
+    for o in getattr(spec, "obligations", ()):
+        out[("obligation", o.key)] = obligation_record(o)
     return {k: _normal(k[0], v) for k, v in out.items()}
 
 
@@ -336,7 +340,10 @@ def table_records(s: Session, project: Project) -> Found:
         found.add("task", t.code, {**task_record(t), "assignees": [
             [a.person.key, a.planned_milli] for a in assignees[t.id]]})
     for d in s.scalars(select(Deliverable).where(Deliverable.project_id == pid)):
-        found.add("deliverable", d.key, deliverable_record(deliverable_spec(d)))
+        found.add("deliverable", d.key, {**deliverable_record(deliverable_spec(d)),
+                                         **delivery_record(d)})
+    for o in s.scalars(select(Obligation).where(Obligation.project_id == pid)):
+        found.add("obligation", o.key, obligation_record(o))
     for e in s.scalars(select(TimeEntry).where(TimeEntry.project_id == pid)
                        .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task))):
         found.add("entry", str(e.id), entry_record(e))

@@ -32,7 +32,7 @@ from model.permissions import (
 from storage.db import make_engine, reading
 from storage.orm import AuditEvent
 from storage.services import Ledger
-from storage.sowfile import EntryRow, PersonSpec, load_sow
+from storage.sowfile import DeliverableSpec, EntryRow, ObligationSpec, PersonSpec, load_sow
 
 from .conftest import EXAMPLE_SOW
 
@@ -59,6 +59,8 @@ def team(ledger: Ledger) -> Ledger:
                               "expert" if p.key == "zhao.min" else p.grade,
                               p.location, p.timezone, p.title) for p in spec.people]
     spec.people.append(PersonSpec("sun.hao", "孙浩", "client", "engineer"))
+    spec.obligations.append(ObligationSpec("ENV-ACCESS", "VPN accounts", "client", None, 3))
+    spec.deliverables.append(DeliverableSpec("KT", "Training", ["T4"], kind="training"))
     return ledger.for_project(ledger.init_project(spec).code).acting_as("zhang.wei")
 
 
@@ -150,6 +152,12 @@ def _bind(led: Ledger, who: str | None) -> list[Callable[[], object]]:
     return [lambda: me.bind_role("wang.fang", role or "wang_fang")]
 
 
+def _obligation(led: Ledger, who: str | None) -> list[Callable[[], object]]:
+    me = as_(led, who)
+    return [lambda: me.obligation_done("ENV-ACCESS", on="2026-03-09"),
+            lambda: me.deliverable_done("KT", on="2026-03-09", note="two sessions")]
+
+
 ACTS: dict[Action, Callable[[Ledger, str | None], list[Callable[[], object]]]] = {
     Action.LOG_OWN: _log_own,
     Action.LOG_OTHERS: _log_others,
@@ -159,6 +167,7 @@ ACTS: dict[Action, Callable[[Ledger, str | None], list[Callable[[], object]]]] =
     Action.QUOTA: _quota,
     Action.PLAN: _plan,
     Action.BIND: _bind,
+    Action.OBLIGATION: _obligation,
 }
 
 

@@ -20,7 +20,9 @@ from tui.commands import (
     admin,
     blockers,
     changes,
+    deliverables,
     entries,
+    obligations,
     people,
     reports,
     setup,
@@ -95,6 +97,8 @@ sowtrack report summary --as-of 2026-03-10"""))
     blockers.add_parsers(sub, group, cmd)
     changes.add_parsers(sub, group, cmd)
     signoffs.add_parsers(sub, group, cmd)
+    obligations.add_parsers(sub, group, cmd)
+    deliverables.add_parsers(sub, group, cmd)
     people.add_parsers(sub, group, cmd)
     reports.add_parsers(sub, group, cmd)
     sheets.add_parsers(sub, group, cmd)

@@ -53,6 +53,7 @@ from model.rules.facts import (
     ChangeFact,
     DayTotal,
     LedgerFacts,
+    ObligationFact,
     QuotaFact,
     SignatureFact,
 )
@@ -66,6 +67,12 @@ from model.rules.numbers import (
     round_pd,
     round_table,
     round_to_total,
+)
+from model.rules.obligations import (
+    days_late,
+    due_date,
+    is_overdue,
+    obligation_blockers,
 )
 from model.rules.plausible import (
     check_change_not_empty,
@@ -148,6 +155,7 @@ __all__ = [
     "LANGUAGES",
     "LOCATIONS",
     "LedgerFacts",
+    "ObligationFact",
     "MAX_MINUTES_PER_DAY",
     "MAX_MONEY",
     "MAX_PD",
@@ -175,7 +183,9 @@ __all__ = [
     "check_signature",
     "confirmed_spans",
     "country_warning",
+    "days_late",
     "digest",
+    "due_date",
     "end_at",
     "forecast_end",
     "format_money",
@@ -186,6 +196,7 @@ __all__ = [
     "hours_to_minutes",
     "ideal_at",
     "is_confirmed",
+    "is_overdue",
     "last_working_day_before",
     "may_sign",
     "money_to_minor",
@@ -193,6 +204,7 @@ __all__ = [
     "overtime_minutes",
     "parse_decimal",
     "pd_amount_to_milli",
+    "obligation_blockers",
     "pd_of_milli",
     "pd_of_minutes",
     "pd_to_milli",

@@ -9,7 +9,8 @@ from datetime import date
 
 from model.rules.amounts import format_pd
 from model.rules.budget import working_days_open
-from model.rules.facts import BlockerFact
+from model.rules.facts import BlockerFact, ObligationFact
+from model.rules.obligations import days_late, due_date, is_overdue
 from model.rules.staffing import StaffChange, notice_days
 from model.rules.summary import Summary
 from model.rules.workdays import Calendar
@@ -27,6 +28,7 @@ ALERT_TEXT = {
     "forecast": "forecast end {0} is after the end {1}",
     "staff_notice": "staff change ({1}) of {0} on {2} was recorded {3} working days ahead; "
                     "the SOW asks for {4}",
+    "obligation": "obligation {0} ({1}) due {2} is not done: {3} working days late",
 }
 #: the same sentences in Chinese (a printed sheet names the grade, quota and person first)
 ALERT_TEXT_ZH = {
@@ -37,6 +39,7 @@ ALERT_TEXT_ZH = {
     "forecast": "预测完成日 {0} 晚于结束日期 {1}",
     "staff_notice": "{0}的人员变更（{1}）于 {2} 生效，仅提前 {3} 个工作日登记，"
                     "SOW 要求提前 {4} 个工作日",
+    "obligation": "义务事项 {0}（{1}）应于 {2} 完成，尚未完成：已逾期 {3} 个工作日",
 }
 
 
@@ -48,7 +51,7 @@ def alert_text(kind: str, args: Sequence[str], lang: str = "en") -> str:
 
 @dataclass(frozen=True)
 class Alert:
-    kind: str  # grade | quota | blocker | missing | forecast | staff_notice
+    kind: str  # grade | quota | blocker | missing | forecast | staff_notice | obligation
     args: tuple[str, ...]  # what the sentence names, in the order of ALERT_TEXT[kind]
 
     @property
@@ -67,11 +70,13 @@ def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | N
 
 def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, start: date,
            engineers: Sequence[str], logged_on: Mapping[date, set[str]],
-           staff: Iterable[StaffChange] = ()) -> list[Alert]:
+           staff: Iterable[StaffChange] = (),
+           obligations: Iterable[ObligationFact] = ()) -> list[Alert]:
     """What the lead must see first: a grade over budget, a quota at its limit, a
     blocker open for more than 3 working days, an engineer with no entry on the last
     working day, a forecast end after the SOW end, a staff change recorded with less
-    notice than the SOW asks (:func:`staff_alerts`)."""
+    notice than the SOW asks (:func:`staff_alerts`), an obligation of either party not
+    done by its due date (args: key, party, due date, working days late)."""
     as_of = summary.as_of
     out: list[Alert] = []
     for g in summary.by_grade:
@@ -87,6 +92,11 @@ def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, sta
         days = working_days_open(cal, b.raised_on, None, as_of)
         if days > BLOCKER_ALERT_DAYS:
             out.append(Alert("blocker", (b.number, b.party, str(days))))
+    for ob in obligations:
+        if is_overdue(ob, cal, start, as_of):
+            out.append(Alert("obligation", (ob.key, ob.party,
+                                            due_date(ob, cal, start).isoformat(),
+                                            str(days_late(ob, cal, start, as_of)))))
     last = last_working_day_before(cal, start, as_of)
     if last is not None:
         for person in engineers:

@@ -61,6 +61,19 @@ class QuotaFact:
 
 
 @dataclass(frozen=True)
+class ObligationFact:
+    """An ``[[obligation]]`` of the SOW as the rules see it: exactly one of ``due`` (a
+    date) or ``due_days`` (working days after the SOW's start) is set."""
+
+    key: str
+    party: str
+    due: date | None = None
+    due_days: int | None = None
+    done_on: date | None = None
+    title: str = ""
+
+
+@dataclass(frozen=True)
 class LedgerFacts:
     """Everything the summary and the burn-down are computed from."""
 
@@ -76,3 +89,4 @@ class LedgerFacts:
     changes: Sequence[ChangeFact] = ()
     blockers: Sequence[BlockerFact] = ()
     quotas: Sequence[QuotaFact] = ()
+    obligations: Sequence[ObligationFact] = ()  # SPEC §9: late client ones block

@@ -19,6 +19,7 @@ from model.rules.budget import (
 )
 from model.rules.facts import ChangeFact, LedgerFacts
 from model.rules.numbers import pd_of_milli, pd_of_minutes, round_money, round_pd
+from model.rules.obligations import obligation_blockers
 from model.rules.vocabulary import grade_order
 
 
@@ -145,7 +146,11 @@ def summarize(facts: LedgerFacts, as_of: date) -> Summary:
                                   facts.minutes_per_day),
         budget_cost=_cost(budget, facts.rates),
         consumed_cost=_cost(consumed, facts.rates),
-        blocked_days=blocked_days(facts.blockers, cal, as_of),
+        # Late client obligations are client blockers (SPEC §9), counted by the same
+        # function so that a day blocked twice counts once.
+        blocked_days=blocked_days(
+            [*facts.blockers, *obligation_blockers(facts.obligations, cal, facts.start)],
+            cal, as_of),
         working_days_total=total_days,
         working_days_elapsed=elapsed,
         forecast_end=forecast_end(cal, facts.start, as_of, remaining, pd_by_date),

@@ -3,7 +3,7 @@
 Storage units: time in integer minutes, person-days in integer thousandths
 (``*_milli``), money in integer hundredths (``*_minor``). Nothing is a float.
 
-Split by subject into the modules of this package (base, sow, work, documents, audit);
+Split by subject into the modules of this package (base, sow, obligations, work, documents, audit);
 import the classes from here: ``from storage.orm import Project``.
 """
 
@@ -20,6 +20,9 @@ from storage.orm.documents import (
     Period,
     PrintedRevision,
     Signature,
+)
+from storage.orm.obligations import (
+    Obligation,
 )
 from storage.orm.sow import (
     Assignment,
@@ -56,6 +59,7 @@ __all__ = [
     "ChangeRequest",
     "Deliverable",
     "NAMING",
+    "Obligation",
     "Period",
     "Person",
     "PersonAway",

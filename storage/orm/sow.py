@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import date
+from typing import TYPE_CHECKING
 
 from sqlalchemy import (
     BigInteger,
@@ -19,6 +20,9 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.orm.base import Base
+
+if TYPE_CHECKING:
+    from storage.orm.obligations import Obligation
 
 
 class Project(Base):
@@ -68,6 +72,8 @@ class Project(Base):
                                                order_by="Quota.id")
     deliverables: Mapped[list[Deliverable]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Deliverable.id")
+    obligations: Mapped[list[Obligation]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="Obligation.id")
 
     __table_args__ = (CheckConstraint("minutes_per_day > 0", name="minutes_per_day"),
                       CheckConstraint("start <= \"end\"", name="dates"),
@@ -87,6 +93,10 @@ class Deliverable(Base):
     criteria: Mapped[str] = mapped_column(Text, default="", info={"multiline": True})
     due: Mapped[date | None] = mapped_column(Date)
     kind: Mapped[str | None] = mapped_column(String(16))  # training: the knowledge transfer
+    # Its delivery (SPEC §9), recorded once by `deliverable done`; see storage.orm.obligations.
+    delivered_on: Mapped[date | None] = mapped_column(Date)
+    delivery_note: Mapped[str | None] = mapped_column(Text)
+    delivered_by: Mapped[str | None] = mapped_column(String(64))
 
     project: Mapped[Project] = relationship(back_populates="deliverables")
 

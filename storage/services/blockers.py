@@ -50,6 +50,9 @@ class BlockersMixin(LedgerBase):
             b = s.scalars(select(Blocker).where(Blocker.project_id == project.id,
                                                 Blocker.number == number.upper())).first()
             if b is None:
+                if any(o.key == number for o in project.obligations):
+                    raise LedgerError(f"blocker: {number} is a late obligation, resolved when "
+                                      f"it is done: `sowtrack obligation done {number}`")
                 raise LedgerError(f"blocker: no blocker {number!r}")
             if b.resolved_on is not None:
                 raise LedgerError(f"blocker {b.number}: already resolved on {b.resolved_on}")

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from model import rules
 from model.errors import Ref
 from model.rules.staffing import active_on
+from storage.obligation_records import obligation_fact
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
 
@@ -44,7 +45,8 @@ class ReportsMixin(LedgerBase):
                         for b in s.scalars(select(Blocker)
                                            .where(Blocker.project_id == project.id))]
             return rules.alerts(summary, blockers, cal, project.start, engineers, logged,
-                                self._staff_changes(s, project))
+                                self._staff_changes(s, project),
+                                obligations=[obligation_fact(o) for o in project.obligations])
 
     def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         """Everything the figures come from. Kept while the ledger is unchanged: every
@@ -80,7 +82,8 @@ class ReportsMixin(LedgerBase):
             baseline={b.grade: b.pd_milli for b in project.baseline},
             day_totals=day_totals,
             changes=[self._change_fact(cr) for cr in self._changes(s, project)],
-            blockers=blockers, quotas=quotas)
+            blockers=blockers, quotas=quotas,
+            obligations=[obligation_fact(o) for o in project.obligations])
 
     def facts(self) -> rules.LedgerFacts:
         """Everything the figures are computed from, read in one transaction."""

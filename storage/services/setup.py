@@ -11,9 +11,17 @@ from model import rules
 from model.errors import LedgerError
 from model.views import ContractTerms, DeliverableView, ProjectView
 from storage import records
+from storage.obligation_records import obligation_row
 from storage.orm import Assignment, Baseline, CalendarDay, Person, Project, Quota, Rate, Task
 from storage.services.core import LedgerBase
-from storage.sowfile import AllocationSpec, PersonSpec, QuotaSpec, SowSpec, TaskSpec
+from storage.sowfile import (
+    AllocationSpec,
+    ObligationSpec,
+    PersonSpec,
+    QuotaSpec,
+    SowSpec,
+    TaskSpec,
+)
 
 
 class SetupMixin(LedgerBase):
@@ -64,6 +72,7 @@ class SetupMixin(LedgerBase):
             project.tasks = list(tasks.values())
             project.quotas = [Quota(key=q.key, title=q.title, limit=q.limit) for q in spec.quotas]
             project.deliverables = [records.deliverable_row(d) for d in spec.deliverables]
+            project.obligations = [obligation_row(o) for o in spec.obligations]
             s.add(project)
             s.flush()
             self._audit(s, project).record("init", "project", project.code,
@@ -107,6 +116,8 @@ class SetupMixin(LedgerBase):
             prices_include_tax=p.prices_include_tax,
             deliverables=[records.deliverable_spec(d) for d in p.deliverables],
             staff_change_notice=p.staff_change_notice,
+            obligations=[ObligationSpec(o.key, o.title, o.party, o.due, o.due_days)
+                         for o in p.obligations],
         )
 
     def export_sow(self) -> SowSpec:
@@ -126,8 +137,10 @@ class SetupMixin(LedgerBase):
     @staticmethod
     def _deliverables(s: Session, project: Project) -> list[DeliverableView]:
         """The SOW's deliverables, in the SOW's order, within a transaction."""
-        return [DeliverableView(d.key, d.title, tuple(d.tasks), d.criteria, d.due, d.kind)
-                for d in (records.deliverable_spec(row) for row in project.deliverables)]
+        return [DeliverableView(d.key, d.title, tuple(d.tasks), d.criteria, d.due, d.kind,
+                                row.delivered_on, row.delivery_note)
+                for row, d in ((row, records.deliverable_spec(row))
+                               for row in project.deliverables)]
 
     def projects(self) -> list[ProjectView]:
         with self._reading() as s:

@@ -67,9 +67,15 @@ def dump_sow(spec: SowSpec) -> str:
                                ("criteria", d.criteria or None), ("due", d.due),
                                ("kind", d.kind)) if v is not None}
             for d in spec.deliverables]
+    if spec.obligations:
+        doc["obligation"] = [
+            {k: v for k, v in (("key", o.key), ("title", o.title), ("party", o.party),
+                               ("due", o.due), ("due_days", o.due_days)) if v is not None}
+            for o in spec.obligations]
     # Arrays of tables as [[quota]] blocks, in the example's order (tomli-w would inline
     # the short ones at the top of the file).
-    arrays = {k: doc.pop(k) for k in ("quota", "person", "task", "allocation", "deliverable")
+    arrays = {k: doc.pop(k) for k in ("quota", "person", "task", "allocation", "deliverable",
+                                          "obligation")
               if k in doc}
     parts = [tomli_w.dumps(doc)]
     for name, items in arrays.items():

@@ -23,6 +23,7 @@ from model.rules import (
     tax_rate_to_ppm,
 )
 from model.usertext import control_character
+from storage.sowfile.obligations import parse_obligations
 from storage.sowfile.spec import (
     MAX_PRICE,
     MAX_SOW_YEARS,
@@ -52,7 +53,7 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         raise LedgerError(f"{source}: {where}a number with thousands of digits") from None
     root = _Table(f"{source}:", doc)
     root.check_keys({"project", "calendar", "rates", "budget", "quota", "person", "task",
-                     "allocation", "deliverable"})
+                     "allocation", "deliverable", "obligation"})
 
     if not root.has("project"):
         raise LedgerError(f"{source}: [project]: missing (the table with the SOW's code, "
@@ -199,6 +200,7 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         pd = t.wrap("pd", pd_amount_to_milli, t.data["pd"])
         spec.allocations.append(AllocationSpec(task, person, pd))
     spec.deliverables = _deliverables(root, source, spec)
+    spec.obligations = parse_obligations(root, source, spec)
     return spec
 
 

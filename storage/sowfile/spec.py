@@ -76,6 +76,18 @@ class DeliverableSpec:
 
 
 @dataclass
+class ObligationSpec:
+    """An ``[[obligation]]`` (SPEC §9): what ``party`` must provide, due on ``due`` or
+    ``due_days`` working days after the SOW's start (exactly one of the two)."""
+
+    key: str
+    title: str
+    party: str
+    due: date | None = None
+    due_days: int | None = None
+
+
+@dataclass
 class SowSpec:
     """A validated SOW: everything ``sowtrack init`` needs."""
 
@@ -108,3 +120,4 @@ class SowSpec:
     deliverables: list[DeliverableSpec] = field(default_factory=list)
     # Working days of notice a vendor staff change should give (SPEC §9); less is alerted.
     staff_change_notice: int = 0
+    obligations: list[ObligationSpec] = field(default_factory=list)  # SPEC §9

@@ -27,7 +27,8 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
             do_blocker_resolve)
     p.add_argument("id", metavar="ID")
     p.add_argument("--on", metavar="D", help="when it was resolved (default today)")
-    p = cmd(bsub, "list", "list blockers with their age in working days",
+    p = cmd(bsub, "list", "list blockers with their age in working days, and the late client "
+                          "obligations that count as client blockers (under their keys)",
             "sowtrack blocker list", do_blocker_list)
 
 
@@ -44,7 +45,8 @@ def do_blocker_resolve(args: argparse.Namespace) -> int:
 
 
 def do_blocker_list(args: argparse.Namespace) -> int:
-    rows = _ledger(args).blockers()
+    ledger = _ledger(args)
+    rows = [*ledger.blockers(), *ledger.obligation_blockers()]
     _out(table(["id", "party", "raised", "resolved", "days", "task", "title"],
                [[b.number, b.party, b.raised_on, b.resolved_on or "open", b.age_days,
                  b.task or "", b.title] for b in rows], right=[4]))

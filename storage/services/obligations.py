@@ -1,0 +1,125 @@
+"""Obligations and deliverables (SPEC §9): an obligation done, a deliverable delivered (the
+training one is the knowledge transfer), and both listed with what is due.
+
+A client obligation not done by its due date is a client blocker in the figures
+(:func:`model.rules.obligation_blockers`, fed into the one blocked-days counter);
+:meth:`ObligationsMixin.obligation_blockers` lists those blockers as data, under the
+obligations' keys, for whoever lists blockers.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from model import rules
+from model.errors import FieldError, Ref
+from model.permissions import Action
+from model.usertext import check_text
+from model.views import BlockerView, DeliverableView, ObligationView
+from storage import records
+from storage.obligation_records import delivery_record, obligation_fact, obligation_record
+from storage.orm import Deliverable, Obligation, Project
+from storage.services.core import LedgerBase, parse_on
+
+
+class ObligationsMixin(LedgerBase):
+    """Obligations and deliverables."""
+
+    # ------------------------------------------------------------ obligations
+
+    def obligation_done(self, key: str, on: str | date | None = None) -> ObligationView:
+        """Record that obligation ``key`` was done on ``on`` (default today); once only."""
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            me = self._permit(s, project, Action.OBLIGATION)
+            o = self._obligation(s, project, key)
+            day = parse_on(on, self._today(project.timezone))
+            if o.done_on is not None:
+                raise FieldError("key", f"obligation {o.key} was already done on {o.done_on}")
+            self._check_event_date(project, me, day)
+            before = obligation_record(o)
+            o.done_on, o.done_by = day, me.key if me else None
+            self._audit(s, project).record("done", "obligation", o.key, before,
+                                           obligation_record(o))
+            return self._obligation_view(project, o, self._today(project.timezone))
+
+    def obligations(self, as_of: str | date | None = None) -> list[ObligationView]:
+        """The SOW's obligations as of ``as_of`` (default today), in the SOW's order."""
+        with self._reading() as s:
+            project = self._project(s)
+            day = parse_on(as_of, self._today(project.timezone), Ref("as_of"))
+            return [self._obligation_view(project, o, day) for o in project.obligations]
+
+    def obligation_blockers(self, as_of: str | date | None = None) -> list[BlockerView]:
+        """The client blockers that late client obligations count as, as of ``as_of``,
+        each under its obligation's key (title: the obligation's; task: none)."""
+        with self._reading() as s:
+            project = self._project(s)
+            day = parse_on(as_of, self._today(project.timezone), Ref("as_of"))
+            cal = self._calendar(project)
+            titles = {o.key: o.title for o in project.obligations}
+            out = []
+            facts = [obligation_fact(o) for o in project.obligations]
+            for b in rules.obligation_blockers(facts, cal, project.start):
+                if b.raised_on > day:
+                    continue
+                resolved = b.resolved_on if b.resolved_on and b.resolved_on <= day else None
+                age = rules.working_days_open(cal, b.raised_on, resolved, day)
+                out.append(BlockerView(b.number, titles[b.number], b.party, b.raised_on,
+                                       resolved, None, age))
+            return out
+
+    def _obligation_view(self, project: Project, o: Obligation, as_of: date) -> ObligationView:
+        cal = self._calendar(project)
+        fact = obligation_fact(o)
+        return ObligationView(o.key, o.title, o.party, rules.due_date(fact, cal, project.start),
+                              o.due_days, o.done_on,
+                              rules.is_overdue(fact, cal, project.start, as_of),
+                              rules.days_late(fact, cal, project.start, as_of))
+
+    @staticmethod
+    def _obligation(s: Session, project: Project, key: str) -> Obligation:
+        o = s.scalars(select(Obligation).where(Obligation.project_id == project.id,
+                                               Obligation.key == key)).first()
+        if o is None:
+            known = ", ".join(x.key for x in project.obligations)
+            raise FieldError("key", f"unknown obligation {key!r}"
+                             + (f" (known: {known})" if known else " (the SOW lists none)"))
+        return o
+
+    # ------------------------------------------------------------ deliverables
+
+    def deliverable_done(self, key: str, on: str | date | None = None,
+                         note: str = "") -> DeliverableView:
+        """Record the delivery of deliverable ``key`` on ``on`` (default today), with a
+        note; once only. A ``training`` deliverable is the knowledge transfer."""
+        check_text(note, "note")
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            me = self._permit(s, project, Action.OBLIGATION)
+            d = s.scalars(select(Deliverable).where(Deliverable.project_id == project.id,
+                                                    Deliverable.key == key)).first()
+            if d is None:
+                known = ", ".join(x.key for x in project.deliverables)
+                raise FieldError("key", f"unknown deliverable {key!r}"
+                                 + (f" (known: {known})" if known else " (the SOW lists none)"))
+            day = parse_on(on, self._today(project.timezone))
+            if d.delivered_on is not None:
+                raise FieldError("key", f"deliverable {d.key} was already delivered on "
+                                        f"{d.delivered_on}")
+            self._check_event_date(project, me, day)
+            before = {**records.deliverable_record(records.deliverable_spec(d)),
+                      **delivery_record(d)}
+            d.delivered_on, d.delivery_note = day, note or None
+            d.delivered_by = me.key if me else None
+            self._audit(s, project).record("deliver", "deliverable", d.key, before,
+                                           {**before, **delivery_record(d)})
+            spec = records.deliverable_spec(d)
+            return DeliverableView(d.key, d.title, tuple(spec.tasks), spec.criteria, d.due,
+                                   d.kind, d.delivered_on, d.delivery_note)
+
