@@ -69,3 +69,26 @@ def test_a_write_inside_a_snapshot_is_refused_and_writes_nothing(example: Ledger
             example.log("T1", "1", on="2026-03-03")
     assert tx.kinds == ["read"]
     assert example.entry_count() == before
+
+
+@pytest.mark.parametrize("argv", [
+    ["report", "summary", "--as-of", AS_OF], ["report", "summary", "--as-of", AS_OF, "--json"],
+    ["report", "burndown", "--as-of", AS_OF], ["report", "burndown", "--json"], []],
+    ids=["summary", "summary-json", "burndown", "burndown-json", "status"])
+def test_a_report_reads_one_snapshot(example: Ledger, argv: list[str],
+                                     monkeypatch: pytest.MonkeyPatch,
+                                     capsys: pytest.CaptureFixture[str]) -> None:
+    """`report summary|burndown` and the piped status: every figure from one state. The
+    command runs on the test's ledger (its engine is the one counted)."""
+    import tui.commands.reports as reports
+    from tui.cli import main
+
+    example.log("T1", "8", on="2026-03-02")
+    monkeypatch.setattr(reports, "_ledger", lambda _args: example)
+    monkeypatch.setenv("SOWTRACK_TODAY", AS_OF)
+    capsys.readouterr()
+    with TxCount(example.engine) as tx:
+        assert main(argv) == 0
+    out = capsys.readouterr().out
+    assert tx.kinds == ["read"]
+    assert out.strip()  # it printed its report
