@@ -10,6 +10,8 @@ the files (one per person for a timesheet printed per person); :func:`verify_pdf
 reads those back from a PDF, checks the head is still in the chain, the revision is the
 one recorded for the digest, compares the digest with the ledger now, prints the sheet
 again with the parameters its metadata carries and compares what each page draws.
+Each of them reads the ledger through one snapshot (``Ledger.snapshot``): a sheet's
+figures all from one state; the revisions of new contents are written after it.
 """
 
 from __future__ import annotations
