@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import date
 
 from sqlalchemy import func, select
@@ -55,36 +56,45 @@ class PrintedMixin(LedgerBase):
                      if r.digest == digest]
         if known:
             return known[0]
+        return self.record_new_prints([(doc_id, digest, printed_on)])[0][0]
+
+    def record_new_prints(self, prints: Sequence[tuple[str, str, date]]
+                          ) -> tuple[list[int], tuple[int, str] | None]:
+        """Record the revision of each content ``prints`` names (doc id, digest, printed
+        on), printed for the first time, in one write (a content recorded meanwhile by
+        another keeps its revision): their revisions, and the audit chain's head after
+        them (what the printed sheets carry). See :meth:`record_printed`."""
         try:
-            return self._record_printed(doc_id, digest, printed_on)
+            with self._writing() as s:
+                project = self._project(s)
+                revisions = [self._record_printed(s, project, *p) for p in prints]
+                return revisions, audit_chain_head(s)
         except LedgerError as exc:  # a ledger that cannot be written: say why it had to be
             if str(exc).startswith("export: "):
                 raise
-            raise LedgerError(f"export: {doc_id} holds content not printed before, whose "
-                              f"revision cannot be recorded: {exc}") from None
+            raise LedgerError(f"export: {prints[0][0]} holds content not printed before, "
+                              f"whose revision cannot be recorded: {exc}") from None
 
-    def _record_printed(self, doc_id: str, digest: str, printed_on: date) -> int:
-        with self._writing() as s:
-            project = self._project(s)
-            actor, me = self._actor(s, project)
-            if actor.unbound_role is not None:
-                raise LedgerError(f"export: {doc_id} holds content not printed before, and "
-                                  f"{actor.label} may not record its revision: it may only "
-                                  f"read (the database owner binds it: `sowtrack person "
-                                  f"bind PERSON {actor.unbound_role}`)")
-            printed = [(r.revision, r.digest, r.printed_on)
-                       for r in _revisions(s, project, doc_id)]
-            revision = revision_of(printed, digest)
-            if any(d == digest for _, d, _ in printed):  # recorded meanwhile by another
-                return revision
-            row = PrintedRevision(project_id=project.id, doc_id=doc_id, revision=revision,
-                                  digest=digest, printed_on=printed_on,
-                                  printed_by=me.key if me else None)
-            s.add(row)
-            s.flush()
-            self._audit(s, project).record("print", "printed", str(row.id),
-                                           after=records.printed_record(row))
-            return row.revision
+    def _record_printed(self, s: Session, project: Project, doc_id: str, digest: str,
+                        printed_on: date) -> int:
+        actor, me = self._actor(s, project)
+        if actor.unbound_role is not None:
+            raise LedgerError(f"export: {doc_id} holds content not printed before, and "
+                              f"{actor.label} may not record its revision: it may only "
+                              f"read (the database owner binds it: `sowtrack person "
+                              f"bind PERSON {actor.unbound_role}`)")
+        printed = [(r.revision, r.digest, r.printed_on) for r in _revisions(s, project, doc_id)]
+        revision = revision_of(printed, digest)
+        if any(d == digest for _, d, _ in printed):  # recorded meanwhile by another
+            return revision
+        row = PrintedRevision(project_id=project.id, doc_id=doc_id, revision=revision,
+                              digest=digest, printed_on=printed_on,
+                              printed_by=me.key if me else None)
+        s.add(row)
+        s.flush()
+        self._audit(s, project).record("print", "printed", str(row.id),
+                                       after=records.printed_record(row))
+        return row.revision
 
 
 def _revisions(s: Session, project: Project, doc_id: str) -> list[PrintedRevision]:

@@ -10,6 +10,8 @@ the files (one per person for a timesheet printed per person); :func:`verify_pdf
 reads those back from a PDF, checks the head is still in the chain, the revision is the
 one recorded for the digest, compares the digest with the ledger now, prints the sheet
 again with the parameters its metadata carries and compares what each page draws.
+Each of them reads the ledger through one snapshot (``Ledger.snapshot``): a sheet's
+figures all from one state; the revisions of new contents are written after it.
 """
 
 from __future__ import annotations
@@ -64,10 +66,16 @@ BUILDERS: dict[SheetKind, Builder] = {
 def build_sheet(ledger: Ledger, request: SheetRequest,
                 printed_on: date | None = None) -> Sheet[Any]:
     """The sheet ``request`` asks for, as the ledger holds it now, printed on
-    ``printed_on`` (default: today in the project's time zone; a sheet counts up to it)."""
+    ``printed_on`` (default: today in the project's time zone; a sheet counts up to it):
+    every figure, its revision and the chain's head from one snapshot of the ledger."""
     if request.per_person:
         raise FieldError("per_person", "each person's sheet is a document of its own; "
                                        "build them from per_person_requests()")
+    with ledger.snapshot():  # inside the caller's, when it holds one
+        return _build_sheet(ledger, request, printed_on)
+
+
+def _build_sheet(ledger: Ledger, request: SheetRequest, printed_on: date | None) -> Sheet[Any]:
     project = ledger.project()
     printed_on = printed_on or request.printed_on or ledger.today(project.timezone)
     request = replace(request, printed_on=printed_on,
@@ -101,23 +109,54 @@ def per_person_requests(ledger: Ledger, request: SheetRequest) -> list[SheetRequ
             for key in timesheet.team(ledger, request)]
 
 
+def _new_contents(ledger: Ledger, sheets: list[Sheet]) -> list[bool]:
+    """Whether each sheet's content is printed for the first time (not recorded yet)."""
+    return [all(d != sheet.meta.digest for _, d, _ in ledger.printed_revisions(sheet.meta.doc_id))
+            for sheet in sheets]
+
+
+def _recorded(ledger: Ledger, sheets: list[Sheet], new: list[bool]) -> list[Sheet]:
+    """``sheets``, built in one snapshot, as they are printed: the revision of each new
+    content recorded (``Ledger.record_new_prints``, one write after the snapshot), and
+    all at the audit chain's head after those records. When nothing is new nothing is
+    written, and the sheets keep the revisions and the head they were built with."""
+    prints = [(s.meta.doc_id, s.meta.digest, s.meta.printed_on)
+              for s, fresh in zip(sheets, new, strict=True) if fresh]
+    if not prints:
+        return sheets
+    revisions, head = ledger.record_new_prints(prints)
+    recorded = iter(revisions)
+    return [replace(s, meta=replace(s.meta, revision=next(recorded) if fresh
+                                    else s.meta.revision, head=head or (0, GENESIS)))
+            for s, fresh in zip(sheets, new, strict=True)]
+
+
 def record_printed(ledger: Ledger, sheets: list[Sheet]) -> list[Sheet]:
     """``sheets`` as they are printed: each with the revision the ledger records for its
     content (``Ledger.record_printed``: a new content is recorded as the next revision),
     and all at the audit chain's head after those records."""
-    out = []
-    for sheet in sheets:
-        revision = ledger.record_printed(sheet.meta.doc_id, sheet.meta.digest,
-                                         sheet.meta.printed_on)
-        out.append(replace(sheet, meta=replace(sheet.meta, revision=revision)))
-    head = ledger.chain_head() or (0, GENESIS)
-    return [replace(sheet, meta=replace(sheet.meta, head=head)) for sheet in out]
+    with ledger.snapshot():
+        new = _new_contents(ledger, sheets)
+        head = ledger.chain_head() or (0, GENESIS)
+    sheets = [replace(s, meta=replace(s.meta, head=head)) for s in sheets]
+    return _recorded(ledger, sheets, new)
+
+
+def print_sheets(ledger: Ledger, requests: list[SheetRequest],
+                 printed_on: date | None = None) -> list[Sheet]:
+    """The sheets ``requests`` ask for, as :func:`export_sheets` prints them: built from
+    one snapshot of the ledger (every figure of every sheet from one state), then the
+    revision of each content printed for the first time recorded, in one write after it."""
+    with ledger.snapshot():
+        sheets = [build_sheet(ledger, r, printed_on) for r in requests]
+        new = _new_contents(ledger, sheets)
+    return _recorded(ledger, sheets, new)
 
 
 def print_sheet(ledger: Ledger, request: SheetRequest,
                 printed_on: date | None = None) -> Sheet:
     """One sheet as :func:`export_sheets` prints it (its revision recorded), to draw."""
-    return record_printed(ledger, [build_sheet(ledger, request, printed_on)])[0]
+    return print_sheets(ledger, [request], printed_on)[0]
 
 
 #: what may stand in a file name made from a person's id
@@ -155,15 +194,18 @@ def export_sheets(ledger: Ledger, request: SheetRequest, out: str | Path,
     is called on every file before any work; ``write`` writes one (write_output). Every
     sheet is drawn before the first file is written, so a refusal or a failed drawing
     writes nothing."""
-    requests = per_person_requests(ledger, request)
-    if not requests:
-        raise FieldError("per_person", "the vendor has nobody with a grade and nobody "
-                                       "logged hours in the period: no sheet to print")
-    if request.per_person:
-        targets = [check(person_path(out, r.person or "")) for r in requests]
-    else:
-        targets = [check(Path(out))]
-    sheets = record_printed(ledger, [build_sheet(ledger, r, printed_on) for r in requests])
+    with ledger.snapshot():  # who gets a sheet and every sheet: one state of the ledger
+        requests = per_person_requests(ledger, request)
+        if not requests:
+            raise FieldError("per_person", "the vendor has nobody with a grade and nobody "
+                                           "logged hours in the period: no sheet to print")
+        if request.per_person:
+            targets = [check(person_path(out, r.person or "")) for r in requests]
+        else:
+            targets = [check(Path(out))]
+        sheets = [build_sheet(ledger, r, printed_on) for r in requests]
+        new = _new_contents(ledger, sheets)
+    sheets = _recorded(ledger, sheets, new)  # the write, after the snapshot
     drawn = []
     for req, path, sheet in zip(requests, targets, sheets, strict=True):
         if progress:
@@ -291,19 +333,21 @@ def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger],
         raise LedgerError(f"{path}: {exc}") from None
     ledger = open_ledger(printed.project)
     request = printed.request
-    sheet = build_sheet(ledger, request)
-    revisions = ledger.printed_revisions(sheet.meta.doc_id)
-    report = VerifyReport(str(path), fields["id"], fields.get("revision", "?"), printed.digest,
-                          sheet.meta.digest,
-                          BUILDERS[request.kind].signed_status(ledger, request),
-                          current_revision=sheet.meta.revision,
-                          current_printed_on=next((on for _, d, on in revisions
-                                                   if d == sheet.meta.digest), None))
+    with ledger.snapshot():  # the sheet, its revisions, signatures and chain: one state
+        sheet = build_sheet(ledger, request)
+        revisions = ledger.printed_revisions(sheet.meta.doc_id)
+        report = VerifyReport(str(path), fields["id"], fields.get("revision", "?"),
+                              printed.digest, sheet.meta.digest,
+                              BUILDERS[request.kind].signed_status(ledger, request),
+                              current_revision=sheet.meta.revision,
+                              current_printed_on=next((on for _, d, on in revisions
+                                                       if d == sheet.meta.digest), None))
+        lost = head_problem(ledger, printed.head) if printed.head is not None else None
     if printed.head is None or printed.revision is None or request.printed_on is None:
         return replace(report, problems=(
             "this sheet carries no audit chain head, revision or print parameters (printed "
             "by an older sowtrack): it cannot be printed again to compare; print it anew",))
-    problem = head_problem(ledger, printed.head) or revision_problem(
+    problem = lost or revision_problem(
         revisions, printed.digest, printed.revision)
     if problem:
         return replace(report, problems=(problem,))
@@ -314,9 +358,8 @@ def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger],
         pages = compare(data, fresh)
     except ValueError as exc:
         raise LedgerError(f"{path}: {exc}") from None
-    current = ledger.chain_head() or (0, GENESIS)
     return replace(report, problems=tuple(pages), printed_head=printed.head[0],
-                   current_head=current[0])
+                   current_head=sheet.meta.head[0])  # the chain's head in that state
 
 
 def revision_problem(printed: list[tuple[int, str, date]], digest: str,

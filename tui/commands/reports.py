@@ -29,11 +29,13 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
 
 def do_summary(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
-    s = ledger.summary(args.as_of)
+    with ledger.snapshot():  # every figure from one state of the ledger
+        s = ledger.summary(args.as_of)
+        title = ledger.project().title
     if args.json:
         _out(json.dumps(s.to_json(), ensure_ascii=False, indent=1))
         return 0
-    _out(render_summary(s, ledger.project().title))
+    _out(render_summary(s, title))
     return 0
 
 
@@ -66,9 +68,11 @@ def render_summary(s: rules.Summary, title: str) -> str:
 
 def do_burndown(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
-    rows = ledger.burndown(args.as_of)
+    with ledger.snapshot():
+        rows = ledger.burndown(args.as_of)
+        code = ledger.project().code
     if args.json:
-        _out(json.dumps({"project": ledger.project().code,
+        _out(json.dumps({"project": code,
                          "series": [r.to_json() for r in rows]}, ensure_ascii=False, indent=1))
         return 0
     _out(table(["date", "budget PD", "consumed PD", "remaining PD", "ideal PD"],
@@ -87,9 +91,11 @@ def do_status(args: argparse.Namespace) -> int:
         ledger.project()  # refuse here, in one line, if there is no project to show
         run_tui(ledger, today)
         return 0
-    s = ledger.summary(today)
-    _out(render_summary(s, ledger.project().title))
-    open_blockers = [b for b in ledger.blockers() if b.resolved_on is None]
+    with ledger.snapshot():
+        s = ledger.summary(today)
+        title = ledger.project().title
+        open_blockers = [b for b in ledger.blockers() if b.resolved_on is None]
+    _out(render_summary(s, title))
     if open_blockers:
         _out("open blockers " + "; ".join(f"{b.number} ({b.party}, {b.age_days} d) {b.title}"
                                           for b in open_blockers))

@@ -107,13 +107,13 @@ class JournalScreen(LedgerScreen):
         table.focus()
         super().on_mount()
 
-    def on_screen_resume(self) -> None:
+    def resumed(self) -> None:
         # Coming back should not throw away the pages read so far: refresh the count and,
         # if everything was read, look for entries added meanwhile.
         if not self.is_mounted:
             return
         if self.loaded <= PAGE:
-            self.reload()
+            self.reload_soon()
         elif not self.fetching:
             self.exhausted = False
             self.fetching = True
@@ -150,8 +150,9 @@ class JournalScreen(LedgerScreen):
                count: bool = False) -> None:
         ledger = self.ledger
         try:
-            total = ledger.entry_count() if count else None
-            rows = ledger.entries_after(after, PAGE, person)
+            with ledger.snapshot():  # the count and the page from one state
+                total = ledger.entry_count() if count else None
+                rows = ledger.entries_after(after, PAGE, person)
         except LedgerError as exc:
             self.app.call_from_thread(self.notify, str(exc), title="sowtrack",
                                       severity="error", timeout=8)

@@ -1,7 +1,8 @@
 """What every top-level view shares: data loaded in thread workers, writes that can be refused.
 
-A view implements :meth:`LedgerScreen.load` (runs in a thread; calls the
-ledger's services only, returns plain views) and :meth:`LedgerScreen.show`
+A view implements :meth:`LedgerScreen.load` (runs in a thread inside one
+:meth:`~storage.services.Ledger.snapshot`; calls the ledger's services only, reads
+only, returns plain views) and :meth:`LedgerScreen.show`
 (runs on the UI thread; updates widgets). Writes go through
 :meth:`LedgerScreen.write`: the service call runs in a thread, a refusal by
 the ledger becomes an error notification carrying the ledger's message (and
@@ -62,19 +63,34 @@ class LedgerScreen(Screen[None]):
         yield from self.compose_body()
         yield Footer()
 
-    _first_resume = True
+    _reload_due = False  # a reload is asked for and not started yet
     _loaded = False  # set once show() has run: the view has its data
     _waiting: list[Callable[[], None]] | None = None
 
     def on_mount(self) -> None:
-        self.reload()
+        self.reload_soon()
 
     def on_screen_resume(self) -> None:
-        # Another view (or another process) may have changed the ledger meanwhile; the
-        # first resume follows the mount, which has just loaded.
-        if self._first_resume:
-            self._first_resume = False
+        # Another view (or another process) may have changed the ledger meanwhile.
+        self.resumed()
+
+    def resumed(self) -> None:
+        """The view is shown again: read it anew (a view may keep what it has)."""
+        self.reload_soon()
+
+    def reload_soon(self) -> None:
+        """Reload once the messages queued now are handled, however often it is asked.
+
+        A view shown for the first time gets its mount and two resumes (Textual's mode
+        is made, then switched to), and Textual calls the ``on_mount`` of each class that
+        has one: together they ask for one load, not three."""
+        if self._reload_due:
             return
+        self._reload_due = True
+        self.call_later(self._reload_now)
+
+    def _reload_now(self) -> None:
+        self._reload_due = False
         self.reload()
 
     # ------------------------------------------------------------ reading
@@ -113,8 +129,13 @@ class LedgerScreen(Screen[None]):
     def _load(self) -> None:
         # Only the ledger's refusals are handled here; anything else fails the worker, and
         # the app's one handler (SowtrackApp._handle_exception) shows it and keeps running.
+        ledger = self.ledger
         try:
-            data = self.load()
+            # One snapshot (Ledger.snapshot, held by this thread): every figure of the
+            # view from one state of the ledger, whatever another connection commits
+            # meanwhile, and one transaction instead of one per read.
+            with ledger.snapshot():
+                data = self.load()
         except LedgerError as exc:
             self.app.call_from_thread(self.notify, str(exc), title="sowtrack",
                                       severity="error", timeout=8)
