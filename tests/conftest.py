@@ -70,7 +70,7 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def migrated_sqlite_file(folder: Path) -> Path:
+def _migrated_sqlite_file(folder: Path) -> Path:
     """An empty ledger migrated to the head in ``folder``, its WAL folded into the file so
     that copying the one file copies the whole database."""
     path = folder / "migrated.db"
@@ -81,10 +81,29 @@ def migrated_sqlite_file(folder: Path) -> Path:
     return path
 
 
+def _create_database(name: str, template: str | None = None) -> Engine:
+    """CREATE DATABASE ``name`` on the server (a copy of ``template``); returns the engine
+    on the server's own database that drops it afterwards (:func:`drop_database`). A server
+    that cannot be reached or may not create databases skips the test (fails it in CI)."""
+    if not PG_URL:
+        _no_pg("SOWTRACK_TEST_PG is not set")
+    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
+    try:
+        with admin.connect() as conn:
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
+    except Exception as exc:  # noqa: BLE001
+        admin.dispose()
+        if template:  # the template was made a moment ago: this is a real failure
+            raise
+        _no_pg(f"cannot create a database on {PG_URL}: {exc}")
+    return admin
+
+
 @pytest.fixture(scope="session")
 def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """This worker's migrated SQLite ledger, copied by every test that wants the schema."""
-    return migrated_sqlite_file(tmp_path_factory.mktemp("template"))
+    return _migrated_sqlite_file(tmp_path_factory.mktemp("template"))
 
 
 @pytest.fixture(scope="session")
@@ -92,13 +111,7 @@ def _pg_template() -> Iterator[str]:
     """The name of this worker's migrated PostgreSQL database, a template for the tests'
     databases. Nothing stays connected to it (CREATE DATABASE ... TEMPLATE needs that)."""
     name = f"sowtrack_tmpl_{_worker()}_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        _no_pg(f"cannot create a database on {PG_URL}: {exc}")
+    admin = _create_database(name)
     try:
         Ledger.open(make_url(PG_URL).set(database=name)
                     .render_as_string(hide_password=False)).engine.dispose()
@@ -121,19 +134,8 @@ def db_url(request: pytest.FixtureRequest, tmp_path: Path):
             shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
-    if not PG_URL:
-        _no_pg("SOWTRACK_TEST_PG is not set")
-    template = f' TEMPLATE "{request.getfixturevalue("_pg_template")}"' if migrated else ""
     name = f"sowtrack_test_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
-    try:
-        with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"{template}'))
-    except Exception as exc:  # noqa: BLE001
-        admin.dispose()
-        if template:
-            raise
-        _no_pg(f"cannot create a database on {PG_URL}: {exc}")
+    admin = _create_database(name, request.getfixturevalue("_pg_template") if migrated else None)
     try:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:

@@ -7,25 +7,13 @@ from fractions import Fraction
 
 import pytest
 from textual.widgets import Static
-from textual.worker import WorkerCancelled
 
 from model.errors import LedgerError
 from tests.tui_support import TODAY, demo_ledger, drive, screen_text
-from tests.tui_support import settle as _settle
+from tests.tui_support import settle_reloads as settle
 from tui.screens.changes import ChangesScreen
 from tui.screens.form import FormScreen
 from tui.screens.signoffs import SignoffsScreen, previous_month
-
-
-async def settle(pilot) -> None:
-    """tui_support.settle, tolerating a load worker cancelled by a newer reload of its view."""
-    for _ in range(5):
-        try:
-            await _settle(pilot)
-            return
-        except WorkerCancelled:
-            continue
-    await _settle(pilot)
 
 
 def _flat(app) -> str:

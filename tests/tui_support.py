@@ -66,6 +66,19 @@ async def settle(pilot: Pilot) -> None:
         await pilot.pause()
 
 
+async def settle_reloads(pilot: Pilot) -> None:
+    """:func:`settle`, tolerating a load worker cancelled by a newer reload of its view."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(5):
+        try:
+            await settle(pilot)
+            return
+        except WorkerCancelled:
+            continue
+    await settle(pilot)
+
+
 def drive(ledger: Ledger, scenario: Callable[[Pilot], Awaitable[None]],
           size: tuple[int, int] = SIZE, today: date = TODAY) -> SowtrackApp:
     """Run the app headless on ``ledger`` and play ``scenario`` against it."""
