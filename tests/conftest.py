@@ -4,15 +4,23 @@
 CREATE DATABASE; each test gets a fresh database, dropped afterwards. Without
 it the PostgreSQL variants are skipped, unless ``SOWTRACK_REQUIRE_PG=1`` (CI),
 which turns the skip into a failure.
+
+Migrations run once per worker process (pytest-xdist), not once per test: a test that
+uses the ``ledger`` fixture (``example`` too) gets a copy of a database migrated at
+session start (the SQLite file copied; on PostgreSQL ``CREATE DATABASE ... TEMPLATE``).
+A test that takes ``db_url`` alone still gets an empty database and runs the real
+migrations from nothing when it opens it (test_config_db walks them up and down).
 """
 
 from __future__ import annotations
 
 import os
 import shutil
+import sqlite3
 import time
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -58,22 +66,76 @@ def _no_pg(reason: str) -> None:
     pytest.skip(reason)
 
 
-@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def db_url(request: pytest.FixtureRequest, tmp_path: Path):
-    """A fresh, empty ledger URL on each backend."""
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path / 'ledger.db'}"
-        return
+def _worker() -> str:
+    return os.environ.get("PYTEST_XDIST_WORKER", "main")
+
+
+def _migrated_sqlite_file(folder: Path) -> Path:
+    """An empty ledger migrated to the head in ``folder``, its WAL folded into the file so
+    that copying the one file copies the whole database."""
+    path = folder / "migrated.db"
+    led = Ledger.open(f"sqlite:///{path}")
+    led.engine.dispose()
+    with closing(sqlite3.connect(path)) as conn:
+        conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+    return path
+
+
+def _create_database(name: str, template: str | None = None) -> Engine:
+    """CREATE DATABASE ``name`` on the server (a copy of ``template``); returns the engine
+    on the server's own database that drops it afterwards (:func:`drop_database`). A server
+    that cannot be reached or may not create databases skips the test (fails it in CI)."""
     if not PG_URL:
         _no_pg("SOWTRACK_TEST_PG is not set")
-    name = f"sowtrack_test_{uuid.uuid4().hex[:12]}"
     admin = create_engine(PG_URL, isolation_level="AUTOCOMMIT")
+    copy = f' TEMPLATE "{template}"' if template else ""
     try:
         with admin.connect() as conn:
-            conn.execute(text(f'CREATE DATABASE "{name}"'))
+            conn.execute(text(f'CREATE DATABASE "{name}"{copy}'))
     except Exception as exc:  # noqa: BLE001
         admin.dispose()
+        if template:  # the template was made a moment ago: this is a real failure
+            raise
         _no_pg(f"cannot create a database on {PG_URL}: {exc}")
+    return admin
+
+
+@pytest.fixture(scope="session")
+def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's migrated SQLite ledger, copied by every test that wants the schema."""
+    return _migrated_sqlite_file(tmp_path_factory.mktemp("template"))
+
+
+@pytest.fixture(scope="session")
+def _pg_template() -> Iterator[str]:
+    """The name of this worker's migrated PostgreSQL database, a template for the tests'
+    databases. Nothing stays connected to it (CREATE DATABASE ... TEMPLATE needs that)."""
+    name = f"sowtrack_tmpl_{_worker()}_{uuid.uuid4().hex[:8]}"
+    admin = _create_database(name)
+    try:
+        Ledger.open(make_url(PG_URL).set(database=name)
+                    .render_as_string(hide_password=False)).engine.dispose()
+        with admin.connect() as conn:  # no one (autovacuum neither) may hold it open
+            conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
+        yield name
+    finally:
+        drop_database(admin, name)
+        admin.dispose()
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
+def db_url(request: pytest.FixtureRequest, tmp_path: Path):
+    """A fresh ledger URL on each backend: empty, or already migrated to the head when the
+    test also uses the ``ledger`` fixture (which would migrate it at once anyway)."""
+    migrated = "ledger" in request.fixturenames
+    if request.param == "sqlite":
+        path = tmp_path / "ledger.db"
+        if migrated:
+            shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        yield f"sqlite:///{path}"
+        return
+    name = f"sowtrack_test_{uuid.uuid4().hex[:12]}"
+    admin = _create_database(name, request.getfixturevalue("_pg_template") if migrated else None)
     try:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:

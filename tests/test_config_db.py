@@ -86,7 +86,7 @@ def pending_after(revision: str | None) -> list[str]:
 def older_ledger(db_url: str) -> None:
     """A ledger with one project and one entry, then taken back to the first schema."""
     led = Ledger.open(db_url, actor="zhang.wei")
-    led.project_code = led.init_project(load_example()).code
+    led = led.for_project(led.init_project(load_example()).code)
     led.log("T1", "8", on="2026-03-02")
     run_alembic(led.engine, "downgrade", "0001")
     assert current_revision(led.engine) == "0001"

@@ -121,9 +121,10 @@ def test_import_rows_not_read_from_a_file(example: Ledger) -> None:
     """The import writes with Core inserts (no flush to check them): it checks each note."""
     rows = [EntryRow(2, "2026-03-02", "liu.yang", "T2", "8", "ok"),
             EntryRow(3, "2026-03-03", "liu.yang", "T2", "8", "esc\x1b[2J")]
-    with pytest.raises(LedgerErrors) as caught:
+    line = f"line 3: {one_line('note', chr(27))}"
+    with pytest.raises(LedgerErrors, match=f"^{re.escape(line)}$") as caught:
         example.import_entries(rows)
-    assert caught.value.problems == [f"line 3: {one_line('note', chr(27))}"]
+    assert caught.value.problems == [line]
     assert example.entries() == []
 
 

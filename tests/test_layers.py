@@ -67,6 +67,14 @@ BREAKS = [
      "only tui knows about terminals"),
     ("exports/fonts.py", "from sqlalchemy.orm import Session  # noqa\n",
      "exports take model views, never a database"),
+    ("exports/base.py", "def late():\n    import psycopg  # noqa\n",
+     "exports take model views, never a database"),
+    ("exports/render.py", "def late():\n    from tui import flags  # noqa\n",
+     "tui above storage and exports, both above model"),
+    ("exports/status.py", "def late():\n    import textual  # noqa\n",
+     "only tui knows about terminals"),
+    ("model/sheets.py", "def late():\n    from exports import base  # noqa\n",
+     "tui above storage and exports, both above model"),
 ]
 
 

@@ -12,6 +12,7 @@ succeeded before.
 from __future__ import annotations
 
 import os
+import re
 import sqlite3
 from pathlib import Path
 
@@ -248,9 +249,9 @@ def test_the_target_is_replaced_by_a_rename_not_written_in_place(tmp_path: Path)
 def test_check_target_names_the_field_it_is_given(tmp_path: Path) -> None:
     out = tmp_path / "x.pdf"
     out.write_bytes(b"x")
-    with pytest.raises(OutputExists) as exc:
+    line = f"save to: {out} exists; tick the box"
+    with pytest.raises(OutputExists, match=f"^{re.escape(line)}$"):
         check_target(out, force=False, field="save to", overwrite="tick the box")
-    assert str(exc.value) == f"save to: {out} exists; tick the box"
     # by default the `out` input, which the command line names --out (tui.flags)
     with pytest.raises(LedgerError, match=r"^out: empty; name the file to write$") as empty:
         check_target("  ", force=True)

@@ -40,7 +40,7 @@ SETTINGS = settings(max_examples=25, deadline=None,
 def _fresh() -> tuple[Ledger, tempfile.TemporaryDirectory]:
     tmp = tempfile.TemporaryDirectory()
     led = Ledger.open(f"sqlite:///{Path(tmp.name) / 'p.db'}", actor="zhang.wei")
-    led.project_code = led.init_project(load_sow(EXAMPLE_SOW)).code
+    led = led.for_project(led.init_project(load_sow(EXAMPLE_SOW)).code)
     return led, tmp
 
 

@@ -46,6 +46,10 @@ READS = [
 ]
 
 
+#: what the system says to a write where read_only() holds (mode bits, or chattr +i as root)
+DENIED = r"Permission denied|Operation not permitted|Read-only file system"
+
+
 @contextmanager
 def read_only(path: Path) -> Iterator[None]:
     """``path`` (a file or a folder) cannot be written by this process meanwhile."""
@@ -123,7 +127,7 @@ def test_a_read_only_ledger_file_is_read_and_never_written(
     path, url = _make(tmp_path)
     with read_only(path):
         assert not os.access(path, os.W_OK)
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match=DENIED):
             open(path, "r+b").close()  # really read-only, whoever runs the test
         engine = make_engine(url)
         assert is_read_only(engine)
@@ -137,7 +141,7 @@ def test_a_ledger_in_a_read_only_folder_is_read_and_never_written(
     """SQLite needs its -wal and -shm files beside a WAL ledger: none can be created."""
     path, url = _make(tmp_path)
     with read_only(path.parent):
-        with pytest.raises(OSError):
+        with pytest.raises(OSError, match=DENIED):
             (path.parent / "probe").touch()
         _reads_work_and_writes_are_refused(
             capsys, url, path, f"no write permission on its folder {path.parent}", tmp_path)

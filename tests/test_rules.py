@@ -8,6 +8,7 @@ orientation: 03-02 is a Monday, 03-07/03-08 a weekend, 03-09 a Monday.
 from __future__ import annotations
 
 import json
+import re
 from datetime import date, timedelta
 from decimal import Decimal
 from fractions import Fraction
@@ -173,7 +174,7 @@ def test_nth_working_day_after_skips_weekend_and_holiday() -> None:
     # From Friday 05-08, n=1 is the make-up Saturday 05-09, n=2 Monday 05-11.
     assert EX_CAL.nth_working_day_after(D(2026, 5, 8), 1) == D(2026, 5, 9)
     assert EX_CAL.nth_working_day_after(D(2026, 5, 8), 2) == D(2026, 5, 11)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match=r"^n must be >= 1$"):
         EX_CAL.nth_working_day_after(D(2026, 4, 3), 0)
 
 
@@ -242,11 +243,8 @@ def test_hours_to_minutes_accepts() -> None:
     ],
 )
 def test_hours_to_minutes_refuses_naming_the_field(text: str, why: str) -> None:
-    with pytest.raises(LedgerError) as info:
+    with pytest.raises(LedgerError, match=f"^hours: .*{re.escape(why)}"):
         hours_to_minutes(text)
-    message = str(info.value)
-    assert message.startswith("hours:")
-    assert why in message
     with pytest.raises(LedgerError, match="^--hours:"):
         hours_to_minutes(text, "--hours")
 

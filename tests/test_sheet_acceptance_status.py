@@ -77,7 +77,7 @@ def _scenario(tmp_path: Path, language: str = "zh") -> Ledger:
     if language == "en":
         text = text.replace('language = "zh"', 'language = "en"')
     led = Ledger.open(f"sqlite:///{tmp_path / f'{language}.db'}", actor="zhang.wei")
-    led.project_code = led.init_project(parse_sow(text)).code
+    led = led.for_project(led.init_project(parse_sow(text)).code)
     for day in range(2, 21):
         on = date(2026, 3, day)
         if on.weekday() >= 5:

@@ -74,7 +74,7 @@ def test_the_cr_form_in_english_with_seven_and_a_half_hour_days(tmp_path: Path) 
     text = EXAMPLE_SOW.read_text(encoding="utf-8").replace(
         "hours_per_day = 8", "hours_per_day = 7.5").replace('language = "zh"', 'language = "en"')
     led = Ledger.open(f"sqlite:///{tmp_path / 'en.db'}", actor="zhang.wei")
-    led.project_code = led.init_project(parse_sow(text)).code
+    led = led.for_project(led.init_project(parse_sow(text)).code)
     led.new_cr("More senior time", reason="client asked", deltas={"senior": "2.5"},
                on="2026-03-04")
     path, _ = _cr_pdf(led, "CR-001", tmp_path / "en.pdf")

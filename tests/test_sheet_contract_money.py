@@ -44,9 +44,7 @@ def pdf_text(path: Path) -> str:
 
 
 def load(led: Ledger, sow_text: str) -> Ledger:
-    led.project_code = led.init_project(parse_sow(sow_text)).code
-    led.actor = "zhang.wei"
-    return led
+    return led.for_project(led.init_project(parse_sow(sow_text)).code).acting_as("zhang.wei")
 
 
 def some_work(led: Ledger) -> Ledger:
@@ -109,7 +107,7 @@ def test_only_a_contract_number_or_only_a_date(ledger: Ledger) -> None:
 
     base = EXAMPLE_SOW.read_text(encoding="utf-8")
     anchor = 'language = "zh"            # zh or en: the language of printed sheets\n'
-    load(ledger, base.replace(anchor, anchor + 'contract = "SOW-42"\n', 1))
+    ledger = load(ledger, base.replace(anchor, anchor + 'contract = "SOW-42"\n', 1))
     sheet = build_sheet(ledger, SheetRequest("plan", language="en"), PRINTED)
     assert sheet.content["contract"] == "SOW-42" and "contract_signed_on" not in sheet.content
     assert contract_line(sheet.meta) == "Contract no. SOW-42"

@@ -244,7 +244,7 @@ def _example(tmp_path: Path, replace: tuple[tuple[str, str], ...] = ()) -> Ledge
         assert old in text
         text = text.replace(old, new)
     led = Ledger.open(f"sqlite:///{tmp_path / 'example.db'}", actor="zhang.wei")
-    led.project_code = led.init_project(parse_sow(text)).code
+    led = led.for_project(led.init_project(parse_sow(text)).code)
     return led
 
 

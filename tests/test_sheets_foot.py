@@ -257,7 +257,7 @@ def _thirds(tmp_path: Path) -> Ledger:
     text = EXAMPLE_SOW.read_text(encoding="utf-8").replace("hours_per_day = 8",
                                                            "hours_per_day = 7.5")
     led = Ledger.open(f"sqlite:///{tmp_path / 'thirds.db'}", actor="zhang.wei")
-    led.project_code = led.init_project(parse_sow(text)).code
+    led = led.for_project(led.init_project(parse_sow(text)).code)
     for person, day in (("chen.jing", 2), ("liu.yang", 3), ("wang.fang", 4)):
         Ledger(led.engine, led.project_code, person).log("T2", "2.5", on=date(2026, 3, day))
     return led

@@ -6,6 +6,7 @@ tests/data/sow-every-key.toml is the example SOW with every key of SPEC §8.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from fractions import Fraction
 from pathlib import Path
@@ -33,7 +34,7 @@ def every_key() -> str:
 
 def refused(text: str) -> str:
     """The one line parse_sow refuses ``text`` with."""
-    with pytest.raises(LedgerError) as caught:
+    with pytest.raises(LedgerError, match=f"^{re.escape(SOURCE)}: ") as caught:
         parse_sow(text, SOURCE)
     message = str(caught.value)
     assert "\n" not in message and message.startswith(f"{SOURCE}: "), message
@@ -184,9 +185,8 @@ def test_the_cli_refuses_a_bad_key_with_nothing_written(tmp_path: Path,
 @pytest.fixture
 def terms(ledger: Ledger) -> Ledger:
     """The SOW with every key loaded; acting as the vendor lead."""
-    ledger.project_code = ledger.init_project(load_sow(EVERY_KEY)).code
-    ledger.actor = "zhang.wei"
-    return ledger
+    return ledger.for_project(ledger.init_project(load_sow(EVERY_KEY)).code).acting_as(
+        "zhang.wei")
 
 
 def test_the_views_carry_the_terms_and_the_deliverables(terms: Ledger) -> None:
@@ -223,7 +223,7 @@ def test_a_fixed_price_round_trips(ledger: Ledger) -> None:
     text = with_project_keys('contract = "SOW-7"\nbilling = "fixed"\nprice = 987654321.5\n'
                              'tax_rate = 0.0625\nprices_include_tax = false')
     spec = parse_sow(text)
-    ledger.project_code = ledger.init_project(spec).code
+    ledger = ledger.for_project(ledger.init_project(spec).code)
     assert ledger.project().terms.price_minor == 98_765_432_150
     assert ledger.project().terms.tax_rate == Fraction(1, 16)
     assert parse_sow(dump_sow(ledger.export_sow())) == spec
@@ -301,14 +301,15 @@ def test_no_login_role_writes_the_terms_on_postgresql(db_url: str, roles, statem
     from sqlalchemy.pool import NullPool
 
     owner = Ledger.open(db_url)
-    owner.project_code = owner.init_project(load_sow(EVERY_KEY)).code
+    owner = owner.for_project(owner.init_project(load_sow(EVERY_KEY)).code)
     lead = roles("zhang")
     owner.bind_role("zhang.wei", str(make_url(lead).username))
     engine = create_engine(lead, poolclass=NullPool)
     try:
         with engine.connect() as conn:
             assert conn.execute(select(func.count()).select_from(Deliverable)).scalar() == 3
-        with pytest.raises(DBAPIError) as caught, engine.begin() as conn:
+        with pytest.raises(DBAPIError, match="permission denied for table") as caught, \
+                engine.begin() as conn:
             conn.execute(text(statement))
         assert getattr(caught.value.orig, "sqlstate", None) == "42501"  # insufficient privilege
     finally:
@@ -321,7 +322,8 @@ def test_the_database_refuses_a_value_that_is_not_a_boolean(terms: Ledger) -> No
     """A SQLite BOOLEAN column would take 'abc' and read it back as true: a CHECK refuses it."""
     from sqlalchemy.exc import DBAPIError
 
-    with pytest.raises(DBAPIError):
+    with pytest.raises(DBAPIError, match=r'invalid input syntax for type boolean: "abc"|'
+                                         r"CHECK constraint failed"):
         sql(terms, "UPDATE project SET prices_include_tax = 'abc'")
     assert terms.project().terms.prices_include_tax is True
 
@@ -331,7 +333,7 @@ def test_a_ledger_from_before_0007_keeps_verifying(ledger: Ledger) -> None:
     deliverables, and verify finds nothing (its SOW in the audit log has no such keys)."""
     from storage.db import HEAD_REVISION, run_alembic
 
-    ledger.project_code = ledger.init_project(load_sow(EXAMPLE_SOW)).code
+    ledger = ledger.for_project(ledger.init_project(load_sow(EXAMPLE_SOW)).code)
     as_lead = Ledger(ledger.engine, ledger.project_code, "zhang.wei")
     as_lead.log("T1", "8", on="2026-03-02")
     run_alembic(ledger.engine, "downgrade", "0006")

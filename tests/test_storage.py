@@ -6,7 +6,7 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
-from sqlalchemy import func, select, text
+from sqlalchemy import event, func, select, text
 
 from model.errors import LedgerError, LedgerErrors
 from storage.db import HEAD_REVISION, current_revision
@@ -63,7 +63,7 @@ def test_an_older_ledger_is_migrated_not_lost(db_url: str) -> None:
 
     led = Ledger.open(db_url, actor="zhang.wei")
     code = led.init_project(load_sow(EXAMPLE_SOW)).code
-    led.project_code = code
+    led = led.for_project(code)
     led.log("T1", "8", on="2026-03-02")
     engine = led.engine
     run_alembic(engine, "downgrade", "0001")  # back to the first schema, data kept
@@ -100,8 +100,7 @@ def test_seven_and_a_half_hour_days(ledger: Ledger) -> None:
                                                            "hours_per_day = 7.5")
     spec = parse_sow(text_)
     assert spec.minutes_per_day == 450
-    ledger.project_code = ledger.init_project(spec).code
-    led = as_(ledger, "liu.yang")
+    led = ledger.for_project(ledger.init_project(spec).code).acting_as("liu.yang")
     led.log("T2", "7.5", on="2026-03-02")
     led.log("T2", "9", on="2026-03-03")
     led.log("T2", "2", on="2026-03-07")  # Saturday
@@ -170,7 +169,8 @@ def test_a_signed_period_locks_its_entries(example: Ledger) -> None:
             attempt()
     rows = [EntryRow(2, "2026-03-20", "liu.yang", "T2", "4", ""),
             EntryRow(3, "2026-04-20", "liu.yang", "T2", "4", "")]
-    with pytest.raises(LedgerErrors) as info:
+    with pytest.raises(LedgerErrors, match=r"^line 2: date: 2026-03-20 lies in signed period "
+                                           r"TS-001$") as info:
         example.import_entries(rows)
     assert info.value.problems == ["line 2: date: 2026-03-20 lies in signed period TS-001"]
     assert _count(example) == 2
@@ -312,7 +312,7 @@ def test_import_is_all_or_nothing(example: Ledger) -> None:
         "2026-13-02,liu.yang,T2,8,bad date\n"
         "2026-03-03,li.na,T2,8,client\n"
         "2026-03-03,liu.yang,T2\n")
-    with pytest.raises(LedgerErrors) as info:
+    with pytest.raises(LedgerErrors, match=r"^line 3: ") as info:
         example.import_entries(rows, problems)
     assert [p.split(":")[0] for p in info.value.problems] == [
         "line 3", "line 5", "line 6", "line 7", "line 8"]
@@ -520,13 +520,26 @@ def test_text_with_a_nul_is_refused_naming_the_field(example: Ledger) -> None:
 
 
 def test_figures_kept_between_reads_follow_every_change(example: Ledger) -> None:
-    """The summary's facts are kept while the ledger is unchanged; a change made through
-    another Ledger (another process, another engineer) is seen at the next read."""
+    """The summary's facts are kept while the ledger is unchanged (the GROUP BY over every
+    entry runs once); a change made through another Ledger (another process, another
+    engineer) is seen at the next read."""
+    grouped: list[str] = []  # the statements that sum the entries, as the database got them
+
+    def seen(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
+        if "GROUP BY" in statement and "time_entry" in statement:
+            grouped.append(statement)
+
+    event.listen(example.engine, "before_cursor_execute", seen)
     other = as_(example, "liu.yang")
     first = example.summary("2026-03-31")
+    assert len(grouped) == 1
     assert example.summary("2026-03-31") == first  # served again, unchanged ledger
+    assert example.summary("2026-04-30").budget_pd == first.budget_pd  # another day too
+    assert len(grouped) == 1, "the facts were read again from an unchanged ledger"
     other.log("T2", "8", on="2026-03-02")
     assert example.summary("2026-03-31").consumed_pd == first.consumed_pd + 1
+    assert len(grouped) == 2
     example.new_cr("More", deltas={"senior": 5}, on="2026-03-03")
     _sign_cr_both(example, "CR-001", "2026-03-04", "2026-03-05")
     assert example.summary("2026-03-31").budget_pd == first.budget_pd + 5
+    event.remove(example.engine, "before_cursor_execute", seen)

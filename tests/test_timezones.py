@@ -50,8 +50,7 @@ def _clean_env(monkeypatch: pytest.MonkeyPatch) -> None:
 def lisbon(ledger: Ledger, tmp_path: Path) -> Ledger:
     """The Lisbon variant loaded; acting as the vendor lead (in Shanghai)."""
     view = ledger.init_project(load_sow(lisbon_sow(tmp_path)))
-    ledger.project_code, ledger.actor = view.code, "zhang.wei"
-    return ledger
+    return ledger.for_project(view.code).acting_as("zhang.wei")
 
 
 def test_the_frozen_clock_is_the_issues_instant() -> None:

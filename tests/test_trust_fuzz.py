@@ -75,8 +75,8 @@ class Copies:
             self.template = make_url(PG_URL).set(database=self.name).render_as_string(
                 hide_password=False)
         led = Ledger.open(self.template)
-        led.project_code = led.init_project(load_sow(EXAMPLE_SOW)).code
-        led.actor = "zhang.wei"
+        led = led.for_project(led.init_project(load_sow(EXAMPLE_SOW)).code).acting_as(
+            "zhang.wei")
         build(led)
         led.engine.dispose()
 

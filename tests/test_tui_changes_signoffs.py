@@ -7,26 +7,13 @@ from fractions import Fraction
 
 import pytest
 from textual.widgets import Static
-from textual.worker import WorkerCancelled
 
 from model.errors import LedgerError
-from storage.services import Ledger
 from tests.tui_support import TODAY, demo_ledger, drive, screen_text
-from tests.tui_support import settle as _settle
+from tests.tui_support import settle_reloads as settle
 from tui.screens.changes import ChangesScreen
 from tui.screens.form import FormScreen
 from tui.screens.signoffs import SignoffsScreen, previous_month
-
-
-async def settle(pilot) -> None:
-    """tui_support.settle, tolerating a load worker cancelled by a newer reload of its view."""
-    for _ in range(5):
-        try:
-            await _settle(pilot)
-            return
-        except WorkerCancelled:
-            continue
-    await _settle(pilot)
 
 
 def _flat(app) -> str:
@@ -131,8 +118,9 @@ def test_engineer_signature_is_refused_with_the_ledgers_message(tmp_path):
 
     drive(ledger, scenario)
 
-    with pytest.raises(LedgerError) as refusal:
-        Ledger(ledger.engine, ledger.project_code, "liu.yang").sign_cr("CR-002", TODAY)
+    with pytest.raises(LedgerError, match=r"liu\.yang \(vendor engineer\) may not sign") \
+            as refusal:
+        ledger.acting_as("liu.yang").sign_cr("CR-002", TODAY)
     assert shown["error"] == f"refused: {refusal.value}"
     assert "liu.yang (vendor engineer) may not sign" in shown["screen"]
     assert ledger.change_request("CR-002") == cr_before      # signatures unchanged
@@ -238,8 +226,10 @@ def test_sign_a_period_from_the_signoffs_view(tmp_path):
     assert "entries frozen; awaiting client" in shown["locked"]
     assert f"{row} SIGNED vendor ✓ client ✓ {TODAY}" in shown["signed"]
     # the lock is real: an October entry is refused
-    with pytest.raises(LedgerError):
-        Ledger(ledger.engine, ledger.project_code, "liu.yang").log(
+    with pytest.raises(LedgerError,
+                       match=rf"^date: 2026-10-15 lies in period {doc.number} "
+                             r"\(2026-10-01\.\.2026-10-31\), which is signed$"):
+        ledger.acting_as("liu.yang").log(
             ledger.tasks()[0].code, "1", date(2026, 10, 15))
 
 

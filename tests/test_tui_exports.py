@@ -6,23 +6,11 @@ import threading
 
 import pytest
 from textual.widgets import Input, LoadingIndicator, Select, Static
-from textual.worker import WorkerCancelled
 
 from exports.base import read_keywords
 from tests.tui_support import demo_ledger, drive, screen_text
-from tests.tui_support import settle as _settle
+from tests.tui_support import settle_reloads as settle
 from tui.screens.exports import ExportsScreen, default_name, sheet_request
-
-
-async def settle(pilot) -> None:
-    """tui_support.settle, tolerating a load worker cancelled by a newer reload of its view."""
-    for _ in range(5):
-        try:
-            await _settle(pilot)
-            return
-        except WorkerCancelled:
-            continue
-    await _settle(pilot)
 
 
 def _flat(app) -> str:

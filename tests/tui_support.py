@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import asyncio
+import atexit
+import shutil
+import sqlite3
+import tempfile
 from collections.abc import Awaitable, Callable
+from contextlib import closing
 from datetime import date
 from pathlib import Path
 
@@ -18,11 +23,32 @@ TODAY = date(2026, 11, 21)
 SIZE = (150, 45)
 
 
+_demo_file: Path | None = None
+
+
+def _built_demo() -> Path:
+    """The demo as of TODAY, built once per test process (about half a second) into a
+    folder of its own and copied by each test; the WAL folded into the one file."""
+    global _demo_file
+    if _demo_file is None:
+        folder = Path(tempfile.mkdtemp(prefix="sowtrack-demo-"))
+        atexit.register(shutil.rmtree, folder, True)
+        path = folder / "demo.db"
+        led = Ledger.open(f"sqlite:///{path}")
+        build_demo(led, TODAY)
+        led.engine.dispose()
+        with closing(sqlite3.connect(path)) as conn:
+            conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+        _demo_file = path
+    return _demo_file
+
+
 def demo_ledger(tmp_path: Path, actor: str | None = None) -> Ledger:
-    """The demo project in a SQLite file (thread workers need a file, not :memory:)."""
-    led = Ledger.open(f"sqlite:///{tmp_path / 'tui.db'}")
-    build_demo(led, TODAY)
-    return Ledger(led.engine, DEMO_CODE, actor)
+    """The demo project in a SQLite file, ``tmp_path``/tui.db (thread workers need a file,
+    not :memory:): a fresh copy of the demo built as of TODAY."""
+    path = tmp_path / "tui.db"
+    shutil.copyfile(_built_demo(), path)
+    return Ledger.open(f"sqlite:///{path}", DEMO_CODE, actor)
 
 
 async def settle(pilot: Pilot) -> None:
@@ -38,6 +64,19 @@ async def settle(pilot: Pilot) -> None:
         except WorkerCancelled:
             pass
         await pilot.pause()
+
+
+async def settle_reloads(pilot: Pilot) -> None:
+    """:func:`settle`, tolerating a load worker cancelled by a newer reload of its view."""
+    from textual.worker import WorkerCancelled
+
+    for _ in range(5):
+        try:
+            await settle(pilot)
+            return
+        except WorkerCancelled:
+            continue
+    await settle(pilot)
 
 
 def drive(ledger: Ledger, scenario: Callable[[Pilot], Awaitable[None]],
