@@ -375,7 +375,7 @@ def test_postgresql_lets_a_bound_person_record_and_refuses_plain_sql(
     monkeypatch.setenv("SOWTRACK_TODAY", TODAY)
     monkeypatch.delenv("SOWTRACK_USER", raising=False)
     owner = Ledger.open(db_url)
-    owner.project_code = owner.init_project(load_sow(sow)).code
+    owner = owner.for_project(owner.init_project(load_sow(sow)).code)
     li, liu = roles("li"), roles("liu")
     owner.bind_role("li.na", str(make_url(li).username))
     owner.bind_role("liu.yang", str(make_url(liu).username))

@@ -94,13 +94,14 @@ class SowtrackApp(App[None]):
         # use is refused here, in one line, before the app starts.
         kind, bound, _ = ledger.whoami()
         if ledger.actor is None and bound is not None:
-            ledger.actor = bound.key
+            ledger = self.ledger = ledger.acting_as(bound.key)
         if ledger.actor is None and kind != UNBOUND:  # an unbound login role only reads
             # No one named: the app is the on-site lead's tool, so it opens as the lead,
             # unless the lead is bound to a login role (then only that role is the lead).
             lead = next((p for p in self.people if p.party == "vendor" and p.role == "lead"
                          and p.login_role is None), None)
-            ledger.actor = lead.key if lead else None
+            if lead is not None:
+                ledger = self.ledger = ledger.acting_as(lead.key)
         self.set_reactive(SowtrackApp.acting, ledger.actor)
         self.sub_title = f"{project.code} · {project.title}"
 

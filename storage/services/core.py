@@ -51,8 +51,8 @@ class LedgerBase:
     def __init__(self, engine: Engine, project: str | None = None, actor: str | None = None,
                  today: date | None = None):
         self.engine = engine
-        self.project_code = project
-        self.actor = actor
+        self._project_code = project
+        self._actor_key = actor
         #: "today" for every default date and every plausibility check of this ledger
         #: (the demo is built as of a given day); None: :meth:`today`
         self.pinned_today = today
@@ -61,6 +61,18 @@ class LedgerBase:
         self._facts_cache: tuple[Any, rules.LedgerFacts] | None = None
         #: per thread (the TUI's workers share a ledger): the session of an open snapshot()
         self._snapshot = threading.local()
+
+    @property
+    def project_code(self) -> str | None:
+        """The project this ledger works on (None: the only one); fixed: another project
+        is another ledger (:meth:`for_project`)."""
+        return self._project_code
+
+    @property
+    def actor(self) -> str | None:
+        """Whom this ledger acts for (None: the login role's person, else the operator);
+        fixed: another person is another ledger (:meth:`acting_as`)."""
+        return self._actor_key
 
     @classmethod
     def open(cls, url: str | None = None, project: str | None = None,

@@ -91,7 +91,7 @@ class ReportsMixin(LedgerBase):
             return self._facts(s, self._project(s))
 
     def as_of(self, value: str | date | None) -> date:
-        """--as-of, defaulting to today in the project's time zone."""
+        """The as-of date given, else today in the project's time zone."""
         if value is None:
             return self._today(self.project().timezone)
         return parse_on(value, date.min, Ref("as_of"))

@@ -26,7 +26,7 @@ def do_init(args: argparse.Namespace) -> int:
     spec = load_sow(args.file)
     ledger = _ledger(args, create=True)
     view = ledger.init_project(spec)
-    ledger.project_code = view.code
+    ledger = ledger.for_project(view.code)
     warning = ledger.calendar_warning()
     if warning:
         _err(warning)
