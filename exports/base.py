@@ -203,6 +203,11 @@ class SheetDocument:
         self.styles = Styles()
         self.pagesize = landscape(A4) if meta.landscape else A4
 
+    @property
+    def width(self) -> float:
+        """The width between the margins: what a story's tables and drawings may take."""
+        return self.pagesize[0] - 2 * self.MARGIN
+
     def heading(self) -> list[Any]:
         """Title and parties at the top of the first page, the QR code at the right."""
         m, s = self.meta, self.styles
@@ -214,7 +219,7 @@ class SheetDocument:
                 *([p(line, s.body)] if (line := contract_line(m)) else []),
                 p(f"{m.label('doc_id')}{colon}{m.doc_id}   {m.label('revision', n=m.revision)}",
                   s.small)]
-        width = self.pagesize[0] - 2 * self.MARGIN
+        width = self.width
         table = Table([[left, qr]], colWidths=[width - 28 * mm, 28 * mm])
         table.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"),
                                    ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
