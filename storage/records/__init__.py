@@ -24,6 +24,7 @@ from storage.records.kinds import (
     deliverable_row,
     deliverable_spec,
     entry_record,
+    label,
     period_record,
     person_record,
     printed_record,
@@ -41,7 +42,6 @@ from storage.records.sides import (
     Replayed,
     changes,
     compare,
-    label,
     replay,
     table_records,
 )

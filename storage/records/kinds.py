@@ -2,9 +2,7 @@
 
 One definition per kind of record serves both sides of ``verify``: the services
 write a record's state into the ``after`` of its audit row with these functions,
-and :func:`table_records` reads the tables back through the same functions. So a
-record changed, added or deleted by any means other than the program shows as a
-difference between :func:`replay` (the audit log alone) and :func:`table_records`.
+and ``table_records`` (records.sides) reads the tables back through the same functions.
 
 A record is keyed by ``(kind, ref)`` within its project: ``("entry", "13")``,
 ``("cr", "CR-001")``, ``("signature", "TS-001/li.na")``, ``("rate", "senior")``.
@@ -35,7 +33,8 @@ Key = tuple[str, str]  # (kind, ref)
 
 # The kinds, in the order verify reports them: what a record follows from comes first.
 # A new kind: its name here, its ``*_record`` function below (what its audit rows state),
-# and its rows read in records.sides.table_records.
+# its rows read in records.sides.table_records, and its name in label() unless the
+# default (``CODE kind ref``) says it.
 SETUP_KINDS = ("project", "calendar", "rate", "baseline", "quota", "person", "task",
                "deliverable")
 KINDS = (*SETUP_KINDS, "entry", "cr", "period", "acceptance", "signature", "blocker",
@@ -180,6 +179,21 @@ def _normal(kind: str, state: Mapping[str, Any]) -> dict[str, Any]:
     if kind == "task" and isinstance(out.get("assignees"), list):
         out["assignees"] = sorted(out["assignees"], key=lambda x: json.dumps(x))
     return out
+
+
+def label(code: str, key: Key) -> str:
+    """How verify names a record: ``CODE entry 13``, ``CODE CR-001``, ``CODE rate senior``."""
+    kind, ref = key
+    if kind == "project":
+        return code
+    if kind in ("cr", "period", "acceptance", "blocker"):
+        return f"{code} {ref}"
+    if kind == "signature":
+        doc, _, person = ref.rpartition("/")
+        return f"{code} {doc} signature of {person}"
+    if kind == "printed":
+        return f"{code} printed revision (row {ref})"
+    return f"{code} {kind.replace('_', ' ')} {ref}"
 
 
 # ---------------------------------------------------------------- the SOW as records

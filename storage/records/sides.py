@@ -42,6 +42,7 @@ from storage.records.kinds import (
     deliverable_record,
     deliverable_spec,
     entry_record,
+    label,
     period_record,
     person_record,
     printed_record,
@@ -178,21 +179,6 @@ def table_records(s: Session, project: Project) -> Found:
 
 
 # ---------------------------------------------------------------- the comparison
-
-
-def label(code: str, key: Key) -> str:
-    """How verify names a record: ``CODE entry 13``, ``CODE CR-001``, ``CODE rate senior``."""
-    kind, ref = key
-    if kind == "project":
-        return code
-    if kind in ("cr", "period", "acceptance", "blocker"):
-        return f"{code} {ref}"
-    if kind == "signature":
-        doc, _, person = ref.rpartition("/")
-        return f"{code} {doc} signature of {person}"
-    if kind == "printed":
-        return f"{code} printed revision (row {ref})"
-    return f"{code} {kind.replace('_', ' ')} {ref}"
 
 
 def _brief(value: Any) -> str:
