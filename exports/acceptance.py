@@ -77,7 +77,7 @@ def story(sheet: Sheet[AcceptanceSheetData], doc: SheetDocument) -> list[Any]:
     lang = meta.language
     t = TEXT[lang]
     cur = data.currency
-    width = doc.pagesize[0] - 2 * doc.MARGIN
+    width = doc.width
     numbers: dict[str, int] = {}
 
     def party(key: str) -> str:

@@ -196,7 +196,7 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
     data: PlanData = sheet.data
     s, lang = doc.styles, sheet.meta.language
     t = TEXT[lang]
-    width = doc.pagesize[0] - 2 * doc.MARGIN
+    width = doc.width
     schedule = t["schedule_text"].format(start=data.start, end=data.end,
                                          wd=len(data.working_days))
     if data.end_crs:

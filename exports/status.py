@@ -159,7 +159,7 @@ def story(sheet: Sheet[StatusSheetData], doc: SheetDocument) -> list[Any]:
     lang = meta.language
     t = TEXT[lang]
     cur = data.currency
-    width = doc.pagesize[0] - 2 * doc.MARGIN
+    width = doc.width
 
     def party(key: str) -> str:
         return t.get(f"party_{key}", key)

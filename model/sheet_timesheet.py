@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from model.rules import grade_order, pd_of_minutes
+from model.rules import grade_order, overtime_of_day, pd_of_minutes
 from model.views import SignoffView
 
 
@@ -136,11 +136,6 @@ class TimesheetData:
 
     def pd(self, minutes: int) -> Fraction:
         return pd_of_minutes(minutes, self.minutes_per_day)
-
-
-def overtime_of_day(minutes: int, working: bool, minutes_per_day: int) -> int:
-    """SPEC §3: all minutes of a non-working day, those beyond a day's hours on a working day."""
-    return max(0, minutes - minutes_per_day) if working else minutes
 
 
 def tabulate(entries: Iterable[Sequence], people: Sequence[tuple[str, str, str | None]],

@@ -169,10 +169,12 @@ def test_a_signed_period_locks_its_entries(example: Ledger) -> None:
             attempt()
     rows = [EntryRow(2, "2026-03-20", "liu.yang", "T2", "4", ""),
             EntryRow(3, "2026-04-20", "liu.yang", "T2", "4", "")]
-    with pytest.raises(LedgerErrors, match=r"^line 2: date: 2026-03-20 lies in signed period "
-                                           r"TS-001$") as info:
+    with pytest.raises(LedgerErrors, match=r"^line 2: date: 2026-03-20 lies in period "
+                                           r"TS-001 \(2026-03-01\.\.2026-03-31\), "
+                                           r"which is signed$") as info:
         example.import_entries(rows)
-    assert info.value.problems == ["line 2: date: 2026-03-20 lies in signed period TS-001"]
+    assert info.value.problems == ["line 2: date: 2026-03-20 lies in period TS-001 "
+                                   "(2026-03-01..2026-03-31), which is signed"]
     assert _count(example) == 2
     example.edit_entry(outside.id, hours="7")  # outside the period: fine
 

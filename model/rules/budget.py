@@ -15,19 +15,20 @@ from model.rules.vocabulary import FORECAST_HORIZON_YEARS, FORECAST_WINDOW, grad
 from model.rules.workdays import Calendar
 
 
+def overtime_of_day(minutes: int, working: bool, minutes_per_day: int) -> int:
+    """SPEC §3, the one overtime rule: the overtime in one person's ``minutes`` on one day,
+    all of them on a non-working day, those beyond a day's hours on a working day."""
+    return max(0, minutes - minutes_per_day) if working else minutes
+
+
 def overtime_minutes(day_totals: Iterable[DayTotal], cal: Calendar,
                      minutes_per_day: int) -> int:
-    """All minutes on non-working days plus minutes beyond a day's hours on working days."""
+    """The overtime (:func:`overtime_of_day`) of every person's every day, summed."""
     per_person_day: dict[tuple[str, date], int] = defaultdict(int)
     for t in day_totals:
         per_person_day[(t.person, t.on)] += t.minutes
-    total = 0
-    for (_, on), minutes in per_person_day.items():
-        if cal.is_working(on):
-            total += max(0, minutes - minutes_per_day)
-        else:
-            total += minutes
-    return total
+    return sum(overtime_of_day(minutes, cal.is_working(on), minutes_per_day)
+               for (_, on), minutes in per_person_day.items())
 
 
 def budget_at(baseline: Mapping[str, int], changes: Iterable[ChangeFact],

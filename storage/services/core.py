@@ -21,8 +21,9 @@ import pendulum
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from model import rules
-from model.errors import FieldError, LedgerError, Ref, refused
+from model import locks, rules
+from model.errors import FieldError, LedgerError, Ref
+from model.locks import Document
 from model.permissions import Action, Actor, require
 from storage.audit import AuditWriter
 from storage.db import open_engine, reading, writing
@@ -154,14 +155,14 @@ class LedgerBase:
         p = s.scalars(select(Person).where(Person.project_id == project.id,
                                            Person.key == key)).first()
         if p is None:
-            raise refused(what, f"unknown person {key!r}")
+            raise rules.unknown_person(key, what)
         return p
 
     @staticmethod
     def _task(s: Session, project: Project, code: str, what: str | Ref = TASK) -> Task:
         t = s.scalars(select(Task).where(Task.project_id == project.id, Task.code == code)).first()
         if t is None:
-            raise refused(what, f"unknown task {code!r}")
+            raise rules.unknown_task(code, what)
         return t
 
     def _login_role(self, s: Session) -> str | None:
@@ -281,13 +282,15 @@ class LedgerBase:
         )
 
     def _check_writable(self, s: Session, project: Project) -> None:
-        if project.accepted_on is not None:
-            raise LedgerError(f"project {project.code} was accepted on {project.accepted_on}; "
-                              f"the ledger is read-only")
-        acc = self._live_acceptance(s, project)
-        if acc is not None and acc.status == rules.DOC_SIGNING:
-            raise LedgerError(f"acceptance {acc.number} carries a signature; the ledger is "
-                              f"frozen until it is fully signed or withdrawn")
+        """Refuse a write to an accepted or frozen ledger (model.locks decides)."""
+        locks.check_writable(project.code, project.accepted_on,
+                             [Document("acceptance", a.number, a.status)
+                              for a in self._acceptances(s, project)])
+
+    @staticmethod
+    def _acceptances(s: Session, project: Project) -> list[Acceptance]:
+        return list(s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)
+                              .order_by(Acceptance.id)))
 
     @staticmethod
     def _live_acceptance(s: Session, project: Project) -> Acceptance | None:
@@ -298,15 +301,14 @@ class LedgerBase:
 
     def _check_date_open(self, s: Session, project: Project, on: date,
                          what: str | Ref = DATE) -> None:
-        period = _locking_period(s, project, on)
-        if period is not None:
-            state = "signed" if period.status == rules.DOC_EFFECTIVE else "being signed"
-            raise refused(what, f"{on} lies in period {period.number} "
-                              f"({period.first}..{period.last}), which is {state}")
+        """Refuse a day a signed period locks (model.locks decides)."""
+        locks.check_day_open(self._periods(s, project, on), on, what)
 
-
-def _locking_period(s: Session, project: Project, on: date) -> Period | None:
-    return s.scalars(select(Period).where(
-        Period.project_id == project.id,
-        Period.status.in_((rules.DOC_SIGNING, rules.DOC_EFFECTIVE)),
-        Period.first <= on, Period.last >= on)).first()
+    @staticmethod
+    def _periods(s: Session, project: Project, on: date | None = None) -> list[Document]:
+        """The project's timesheet periods whatever their status (those whose span holds
+        ``on`` when given): the facts the lock rules (model.locks) read."""
+        q = select(Period).where(Period.project_id == project.id).order_by(Period.id)
+        if on is not None:
+            q = q.where(Period.first <= on, Period.last >= on)
+        return [Document("period", p.number, p.status, p.first, p.last) for p in s.scalars(q)]

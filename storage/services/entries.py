@@ -11,15 +11,14 @@ from typing import Any
 from sqlalchemy import Table, func, insert, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
-from model import rules
-from model.errors import FieldError, LedgerError, LedgerErrors, Ref, refused
+from model import locks, rules
+from model.errors import FieldError, LedgerError, LedgerErrors, Ref
 from model.permissions import Action, allowed, require
-from model.rules.staffing import check_active
 from model.usertext import check_text
 from model.views import EntryView
 from storage import records
-from storage.orm import AuditEvent, Period, Person, Project, TimeEntry
-from storage.services.core import DATE, MAX_ROW_ID, PERSON, LedgerBase, parse_on
+from storage.orm import AuditEvent, Person, Project, Task, TimeEntry
+from storage.services.core import MAX_ROW_ID, PERSON, LedgerBase, parse_on
 from storage.sowfile import EntryFile, EntryRow, parse_date
 
 _IMPORT_BATCH = 5000  # rows per INSERT ... RETURNING of an import
@@ -28,19 +27,21 @@ _IMPORT_BATCH = 5000  # rows per INSERT ... RETURNING of an import
 class EntriesMixin(LedgerBase):
     """Time entries."""
 
-    def _check_entry(self, s: Session, project: Project, person: Person, on: date,
-                     end: date, what_date: str | Ref = DATE,
-                     what_person: str | Ref = PERSON) -> None:
-        if person.party != "vendor":
-            raise refused(what_person, f"{person.key} is of the client party; only vendor "
-                              f"people log hours")
-        if not person.grade:
-            raise refused(what_person, f"{person.key} has no grade and cannot log hours")
-        if not project.start <= on <= end:
-            raise refused(what_date, f"{on} is outside the SOW ({project.start}..{end})")
-        check_active(person.key, self._staffing(project, person), on, what_date)
-        rules.check_date(on, what_date, self._person_today(project, person))
-        self._check_date_open(s, project, on, what_date)
+    def _admit(self, s: Session, project: Project, person: Person, code: str,
+               task: Task | None, on: date, minutes: int, exclude: int | None = None,
+               what_person: Ref = PERSON) -> None:
+        """Gather an entry's facts (its person's day, the periods over it) and let the
+        model's one rule (rules.admit_entry) take or refuse it."""
+        day = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+            TimeEntry.person_id == person.id, TimeEntry.on == on)
+        if exclude is not None:
+            day = day.where(TimeEntry.id != exclude)
+        logged = int(s.execute(day).scalar() or 0)
+        rules.admit_entry(rules.EntryFacts(
+            person.key, person.party, person.grade, code, task is not None, on, minutes,
+            project.start, self._current_end(s, project), self._person_today(project, person),
+            logged, self._periods(s, project, on), self._staffing(project, person)),
+            what_person=what_person)
 
     def log(self, task: str, hours: str | int, on: str | date | None = None,
             person: str | None = None, note: str = "") -> EntryView:
@@ -56,14 +57,11 @@ class EntriesMixin(LedgerBase):
                 raise FieldError("person", "required (or ", Ref("actor"), " / SOWTRACK_USER)")
             p = self._person(s, project, who, Ref("person") if person else Ref("actor"))
             self._permit_entry(s, project, p)
-            t = self._task(s, project, task)
+            t = _find_task(s, project, task)
             day = parse_on(on, self._person_today(project, p), Ref("date"))
-            self._check_entry(s, project, p, day, self._current_end(s, project),
-                              what_person=Ref("person") if person else Ref("actor"))
-            total = _day_minutes(s, p, day) + minutes
-            if total > rules.MAX_MINUTES_PER_DAY:
-                raise FieldError("hours", f"{who} would have {total / 60:g} h on {day}; "
-                                  f"a day holds at most 24 h")
+            self._admit(s, project, p, task, t, day, minutes,
+                        what_person=Ref("person") if person else Ref("actor"))
+            assert t is not None  # admitted: the task is the project's
             e = TimeEntry(project_id=project.id, person=p, task=t, on=day, minutes=minutes,
                           grade=p.grade or "", note=note or "")
             s.add(e)
@@ -89,19 +87,15 @@ class EntriesMixin(LedgerBase):
             self._permit_entry(s, project, e.person)
             before = records.entry_record(e)
             self._check_date_open(s, project, e.on, f"entry {entry_id}")
-            if task is not None:
-                e.task = self._task(s, project, task)
-            if hours is not None:
-                e.minutes = rules.hours_to_minutes(hours, Ref("hours"))
-            if on is not None:
-                e.on = parse_on(on, e.on, Ref("date"))
+            t = e.task if task is None else _find_task(s, project, task)
+            minutes = e.minutes if hours is None else rules.hours_to_minutes(hours, Ref("hours"))
+            day = e.on if on is None else parse_on(on, e.on, Ref("date"))
+            code = e.task.code if task is None else task
+            self._admit(s, project, e.person, code, t, day, minutes, exclude=e.id)
+            assert t is not None  # admitted: the task is the project's
+            e.task, e.minutes, e.on = t, minutes, day
             if note is not None:
                 e.note = note
-            self._check_entry(s, project, e.person, e.on, self._current_end(s, project))
-            total = _day_minutes(s, e.person, e.on, exclude=e.id) + e.minutes
-            if total > rules.MAX_MINUTES_PER_DAY:
-                raise FieldError("hours", f"{e.person.key} would have {total / 60:g} h on "
-                                  f"{e.on}; a day holds at most 24 h")
             s.flush()
             self._audit(s, project).record("edit", "entry", str(e.id), before,
                                            records.entry_record(e))
@@ -160,9 +154,8 @@ class EntriesMixin(LedgerBase):
             end = self._current_end(s, project)
             people = {p.key: p for p in project.people}
             tasks = {t.code: t for t in project.tasks}
-            periods = list(s.scalars(select(Period).where(
-                Period.project_id == project.id,
-                Period.status.in_((rules.DOC_SIGNING, rules.DOC_EFFECTIVE)))))
+            # The periods a signature locks (model.locks' rule), picked once for every row.
+            periods = [d for d in self._periods(s, project) if locks.locks(d.status)]
             today: dict[int, date] = {}  # per person: today in their time zone
             existing: dict[tuple[int, date], int] = defaultdict(int)
             for pid, on, minutes in s.execute(
@@ -175,32 +168,18 @@ class EntriesMixin(LedgerBase):
                 try:
                     check_text(row.note, "note")  # Core inserts below: no flush checks it
                     day = parse_date(row.on, "date")
-                    p = people.get(row.person)
-                    if p is None:
-                        raise LedgerError(f"person: unknown person {row.person!r}")
-                    t = tasks.get(row.task)
-                    if t is None:
-                        raise LedgerError(f"task: unknown task {row.task!r}")
                     minutes = rules.hours_to_minutes(row.hours, "hours")
-                    if p.party != "vendor":
-                        raise LedgerError(f"person: {p.key} is of the client party; only "
-                                          f"vendor people log hours")
-                    if not p.grade:
-                        raise LedgerError(f"person: {p.key} has no grade and cannot log hours")
-                    if not project.start <= day <= end:
-                        raise LedgerError(f"date: {day} is outside the SOW "
-                                          f"({project.start}..{end})")
-                    if p.id not in today:
+                    p = people.get(row.person)
+                    t = tasks.get(row.task)
+                    if p is not None and p.id not in today:
                         today[p.id] = self._person_today(project, p)
-                    rules.check_date(day, "date", today[p.id])
-                    check_active(p.key, self._staffing(project, p), day, "date")
-                    period = next((x for x in periods if x.first <= day <= x.last), None)
-                    if period is not None:
-                        raise LedgerError(f"date: {day} lies in signed period {period.number}")
+                    rules.admit_entry(rules.EntryFacts(
+                        row.person, p.party if p else None, p.grade if p else None, row.task,
+                        t is not None, day, minutes, project.start, end,
+                        today[p.id] if p else day, existing[(p.id, day)] if p else 0,
+                        periods, self._staffing(project, p) if p else None))
+                    assert p is not None and t is not None  # admitted: both the project's
                     total = existing[(p.id, day)] + minutes
-                    if total > rules.MAX_MINUTES_PER_DAY:
-                        raise LedgerError(f"hours: {p.key} would have {total / 60:g} h on {day}; "
-                                          f"a day holds at most 24 h")
                 except LedgerError as exc:
                     problems.append(f"line {row.line}: {exc}")
                     continue
@@ -266,12 +245,9 @@ class EntriesMixin(LedgerBase):
                                  .where(TimeEntry.project_id == project.id)).scalar() or 0)
 
 
-def _day_minutes(s: Session, person: Person, on: date, exclude: int | None = None) -> int:
-    q = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
-        TimeEntry.person_id == person.id, TimeEntry.on == on)
-    if exclude is not None:
-        q = q.where(TimeEntry.id != exclude)
-    return int(s.execute(q).scalar() or 0)
+def _find_task(s: Session, project: Project, code: str) -> Task | None:
+    return s.scalars(select(Task).where(Task.project_id == project.id,
+                                        Task.code == code)).first()
 
 
 def _entry_view(e: TimeEntry) -> EntryView:

@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session, selectinload
 
-from model import rules
+from model import locks, rules
 from model.errors import FieldError, LedgerError, Ref
 from model.permissions import Action
 from model.sheet_acceptance import settlement
@@ -116,9 +116,7 @@ class SignoffsMixin(LedgerBase):
         and comments; a rejected acceptance closes the document, not the project."""
         with self._writing() as s:
             project = self._project(s)
-            if project.accepted_on is not None:
-                raise LedgerError(f"project {project.code} was accepted on "
-                                  f"{project.accepted_on}; the ledger is read-only")
+            locks.check_not_accepted(project.code, project.accepted_on)
             signer = self._acting(s, project, Action.SIGN)  # before an acceptance is written
             conclusion, comment = rules.acceptance_conclusion(signer.party, conclusion,
                                                               comment)
@@ -151,9 +149,7 @@ class SignoffsMixin(LedgerBase):
         """Withdraw a period or the acceptance that is not yet signed by both parties."""
         with self._writing() as s:
             project = self._project(s)
-            if project.accepted_on is not None:
-                raise LedgerError(f"project {project.code} was accepted on "
-                                  f"{project.accepted_on}; the ledger is read-only")
+            locks.check_not_accepted(project.code, project.accepted_on)
             self._acting(s, project, Action.SIGN)
             doc: Period | Acceptance | None
             kind = "acceptance" if number.upper().startswith("ACC") else "period"

@@ -49,7 +49,7 @@ class TasksMixin(LedgerBase):
                         status="open")
             for key in dict.fromkeys(assignees):
                 p = self._person(s, project, key, "assignees")
-                if p.party != "vendor" or not p.grade:
+                if not rules.may_log(p.party, p.grade):
                     raise LedgerError(f"assignees: {key} is not a vendor person with a grade")
                 task.assignees.append(Assignment(person=p))
             project.tasks.append(task)
@@ -93,7 +93,7 @@ class TasksMixin(LedgerBase):
             self._permit(s, project, Action.PLAN)
             t = self._task(s, project, task, "task")
             p = self._person(s, project, person, "person")
-            if p.party != "vendor" or not p.grade:
+            if not rules.may_log(p.party, p.grade):
                 raise LedgerError(f"person: {person} is not a vendor person with a grade")
             before = records.task_record(t)
             current = next((a for a in t.assignees if a.person is p), None)

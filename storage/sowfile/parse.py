@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import tomllib
+from collections.abc import Iterator
 from pathlib import Path
 
 from model.errors import LedgerError
@@ -118,25 +119,12 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
                 t.number(grade)
                 target[grade] = t.wrap(grade, conv, t.data[grade])
 
-    seen: set[str] = set()
-    for i, raw in enumerate(root.tables("quota"), start=1):
-        q = _Table(f"{source}: [[quota]] #{i}", raw)
-        q.check_keys({"key", "title", "limit"})
-        key = q.text("key", column=("quota", "key")) or ""
-        if key in seen:
-            raise q._fail("key", f"duplicate quota {_show(key)}")
-        seen.add(key)
+    for q, key in _keyed(root, source, "quota", {"key", "title", "limit"}, "key", "key"):
         spec.quotas.append(QuotaSpec(key, q.text("title", False, key) or key, q.integer("limit")))
 
-    seen = set()
-    for i, raw in enumerate(root.tables("person"), start=1):
-        t = _Table(f"{source}: [[person]] #{i}", raw)
-        t.check_keys({"id", "name", "party", "role", "grade", "location", "timezone", "title",
-                      "from", "leave", "replaces"})
-        key = t.text("id", column=("person", "key")) or ""
-        if key in seen:
-            raise t._fail("id", f"duplicate person {_show(key)}")
-        seen.add(key)
+    for t, key in _keyed(root, source, "person", {"id", "name", "party", "role", "grade",
+                                                  "location", "timezone", "title", "from",
+                                                  "leave", "replaces"}, "id", "key"):
         person = PersonSpec(
             key=key,
             name=t.text("name") or "",
@@ -162,14 +150,8 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         spec.people.append(person)
     people = {p.key: p for p in spec.people}
 
-    seen = set()
-    for i, raw in enumerate(root.tables("task"), start=1):
-        t = _Table(f"{source}: [[task]] #{i}", raw)
-        t.check_keys({"code", "title", "estimate", "priority", "status", "assignees"})
-        code = t.text("code", column=("task", "code")) or ""
-        if code in seen:
-            raise t._fail("code", f"duplicate task {_show(code)}")
-        seen.add(code)
+    for t, code in _keyed(root, source, "task", {"code", "title", "estimate", "priority",
+                                                 "status", "assignees"}, "code", "code"):
         t.number("estimate")
         assignees = t.get("assignees", required=False) or []
         if not isinstance(assignees, list) or not all(isinstance(a, str) for a in assignees):
@@ -256,19 +238,28 @@ def _contract_terms(p: _Table, spec: SowSpec) -> None:
     spec.prices_include_tax = p.flag("prices_include_tax", True)
 
 
+def _keyed(root: _Table, source: str, name: str, keys: set[str], key: str,
+           column: str) -> Iterator[tuple[_Table, str]]:
+    """The ``[[name]]`` tables, each with its keys checked, and its ``key`` (the table's
+    ``column``); a key given twice is refused."""
+    seen: set[str] = set()
+    for i, raw in enumerate(root.tables(name), start=1):
+        t = _Table(f"{source}: [[{name}]] #{i}", raw)
+        t.check_keys(keys)
+        value = t.text(key, column=(name, column)) or ""
+        if value in seen:
+            raise t._fail(key, f"duplicate {name} {_show(value)}")
+        seen.add(value)
+        yield t, value
+
+
 def _deliverables(root: _Table, source: str, spec: SowSpec) -> list[DeliverableSpec]:
     """The ``[[deliverable]]`` tables. Their tasks must be tasks of the SOW when it lists
     any; a SOW without tasks (they are added later with ``task add``) may name any code."""
     tasks = {t.code for t in spec.tasks}
     out: list[DeliverableSpec] = []
-    seen: set[str] = set()
-    for i, raw in enumerate(root.tables("deliverable"), start=1):
-        t = _Table(f"{source}: [[deliverable]] #{i}", raw)
-        t.check_keys({"key", "title", "tasks", "criteria", "due", "kind"})
-        key = t.text("key", column=("deliverable", "key")) or ""
-        if key in seen:
-            raise t._fail("key", f"duplicate deliverable {_show(key)}")
-        seen.add(key)
+    for t, key in _keyed(root, source, "deliverable", {"key", "title", "tasks", "criteria",
+                                                       "due", "kind"}, "key", "key"):
         codes = t.get("tasks", required=False) or []
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
             raise t._fail("tasks", "expected a list of task codes")

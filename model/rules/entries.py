@@ -1,0 +1,88 @@
+"""Entry admission (SPEC §3, §5, §7): whether the ledger takes a time entry, one pure rule.
+
+Every path that writes an entry (``log``, ``entry edit``, ``import entries``, and the
+app's forms, which call the first two) fetches the :class:`EntryFacts` of the entry and
+calls :func:`admit_entry`: storage gathers, the model decides, and each refusal is worded
+once, naming the input at fault.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import date
+
+from model import locks
+from model.errors import LedgerError, Ref, refused
+from model.rules.plausible import check_date
+from model.rules.staffing import Staffing, check_active
+from model.rules.vocabulary import MAX_MINUTES_PER_DAY
+
+DATE, PERSON, TASK = Ref("date"), Ref("person"), Ref("task")
+
+
+@dataclass(frozen=True)
+class EntryFacts:
+    """What the ledger knows about a time entry about to be written."""
+
+    person: str  # the person's key as given
+    party: str | None  # None: the project has no such person
+    grade: str | None
+    task: str  # the task's code as given
+    task_known: bool
+    on: date
+    minutes: int
+    start: date  # the SOW's first day
+    end: date  # the SOW's last day as of now (the effective CRs' new end)
+    today: date  # today in the person's time zone
+    logged: int  # the person's minutes on ``on`` already (an edited entry's own excluded)
+    #: the sign-off documents that may lock ``on`` (more may be given: the rule picks)
+    documents: Sequence[locks.SignedDocument] = ()
+    #: the person's active days and days away (None: active every day of the SOW)
+    staffing: Staffing | None = None
+
+
+def unknown_person(key: str, what: str | Ref = PERSON) -> LedgerError:
+    """The refusal of a person the project does not have."""
+    return refused(what, f"unknown person {key!r}")
+
+
+def unknown_task(code: str, what: str | Ref = TASK) -> LedgerError:
+    """The refusal of a task the project does not have."""
+    return refused(what, f"unknown task {code!r}")
+
+
+def may_log(party: str | None, grade: str | None) -> bool:
+    """Whether a person logs hours at all: a vendor person with a grade."""
+    return party == "vendor" and bool(grade)
+
+
+def admit_entry(e: EntryFacts, what_date: str | Ref = DATE,
+                what_person: str | Ref = PERSON) -> None:
+    """Refuse the entry ``e`` unless the ledger takes it, with the first rule it breaks.
+
+    The person is the project's, a vendor person with a grade; the task is the
+    project's; the date lies within the SOW, is not after the person's today and is
+    not locked by a signed period; the person is active that day (between their first
+    and last day, not away: SPEC §9); the person's day holds at most 24 hours.
+    ``what_date`` and ``what_person`` name the inputs that gave the date and the person.
+    """
+    if e.party is None:
+        raise unknown_person(e.person, what_person)
+    if not e.task_known:
+        raise unknown_task(e.task)
+    if e.party != "vendor":
+        raise refused(what_person, f"{e.person} is of the client party; only vendor "
+                                   f"people log hours")
+    if not e.grade:
+        raise refused(what_person, f"{e.person} has no grade and cannot log hours")
+    if not e.start <= e.on <= e.end:
+        raise refused(what_date, f"{e.on} is outside the SOW ({e.start}..{e.end})")
+    if e.staffing is not None:
+        check_active(e.person, e.staffing, e.on, what_date)
+    check_date(e.on, what_date, e.today)
+    locks.check_day_open(e.documents, e.on, what_date)
+    total = e.logged + e.minutes
+    if total > MAX_MINUTES_PER_DAY:
+        raise refused(Ref("hours"), f"{e.person} would have {total / 60:g} h on {e.on}; "
+                                    f"a day holds at most 24 h")
