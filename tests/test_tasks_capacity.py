@@ -242,3 +242,33 @@ def test_the_tasks_and_team_views_mark_a_person_over_capacity(tmp_path: Path) ->
     assert "⚠ liu.yang over capacity: 115 of 100 PD" in seen["tasks"]
     row = next(line for line in seen["team"].splitlines() if "liu.yang" in line)
     assert "⚠ over capacity: 115 of 100 PD" in row
+
+
+def test_the_allocation_form_refuses_over_capacity_unless_allowed(tmp_path: Path) -> None:
+    from tests.test_tui_tasks_team_blockers import choose, fill
+
+    ledger = demo_ledger(tmp_path, "zhang.wei")
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("4")
+        await settle(pilot)
+        await pilot.press("down")  # T2, whose first assignee is liu.yang (55 of T2 now)
+        await pilot.press("l")
+        await settle(pilot)
+        await fill(pilot, "pd", "80")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        seen["refused"] = screen_text(pilot.app)
+        await choose(pilot, "over", 1)  # no → yes
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        seen["after"] = screen_text(pilot.app)
+
+    drive(ledger, scenario)
+    # the form names the refused field and the override by their labels
+    refused = " ".join(w for w in seen["refused"].split() if w != "█")
+    assert ("refused: PD: liu.yang's allocations would total 125 PD, over their capacity of "
+            "100 PD") in refused and "allow it with Allow over capacity" in refused
+    assert dict(next(t for t in ledger.tasks() if t.code == "T2").assignees)["liu.yang"] == 80_000
+    assert "⚠ liu.yang over capacity: 125 of 100 PD" in seen["after"]
