@@ -45,6 +45,9 @@ TEXT = {
            "over_note": "▲ 已分配人天超出当前预算：{list}。超出部分须经双方签字的变更申请单"
                         "增加预算，或调整分配。",
            "over_item": "{grade}超出 {pd} 人天",
+           "capacity": "可用人天",
+           "capacity_note": "▲ 人天分配超出可用人天（在岗工作日减去请假日）：{list}。",
+           "capacity_item": "{name}已分配 {pd} 人天，可用 {capacity} 人天",
            "milestones": "里程碑与理想剩余人天", "date": "日期", "milestone": "里程碑",
            "elapsed": "已过工作日", "ideal": "理想剩余人天",
            "start": "项目开始", "month_end": "{month} 月末", "sow_end": "SOW 原定结束",
@@ -72,6 +75,10 @@ TEXT = {
                         "takes a change request signed by both parties, or fewer "
                         "allocations.",
            "over_item": "{grade} over by {pd} PD",
+           "capacity": "Capacity PD",
+           "capacity_note": "▲ Allocated over capacity (active working days minus days "
+                            "away): {list}.",
+           "capacity_item": "{name} {pd} of {capacity} PD",
            "milestones": "Milestones and ideal remaining PD", "date": "Date",
            "milestone": "Milestone", "elapsed": "Working days", "ideal": "Ideal remaining PD",
            "start": "Start", "month_end": "End of {month}", "sow_end": "SOW end (original)",
@@ -122,6 +129,18 @@ def _over_note(data: PlanData, s: Styles, t: dict, lang: str) -> list[Any]:
     return [Spacer(1, 1.5 * mm),
             para(t["over_note"].format(list=("；" if lang == "zh" else "; ").join(over)),
                  style)]
+
+
+def _capacity_note(data: PlanData, s: Styles, t: dict, lang: str) -> list[Any]:
+    """The people allocated over their capacity, in a note under their table (▲)."""
+    over = [t["capacity_item"].format(name=pp.name, pd=fmt_pd(pd_of_milli(pp.planned_milli)),
+                                      capacity=pp.capacity_days)
+            for pp in data.people if pp.over]
+    if not over:
+        return []
+    style = ParagraphStyle("capacity_note", parent=s.small, fontName=s.bold, textColor=MOVED)
+    return [Spacer(1, 1.5 * mm), para(t["capacity_note"].format(
+        list=("；" if lang == "zh" else "; ").join(over)), style)]
 
 
 def _nice_step(top: float) -> float:
@@ -226,19 +245,24 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
                           widths=[13 * mm, 48 * mm, 15 * mm, 17 * mm, 18 * mm, 20 * mm,
                                   49 * mm], right=[4, 5], total_rows=1))
 
-    rows = [[pp.name, _grade(pp.grade, lang),
-             " · ".join(f"{code} {_milli(m, t)}" for code, m in pp.tasks) or t["none"],
-             fmt_pd(pd_of_milli(pp.planned_milli))] for pp in data.people]
-    rows.append([t["total"], "", "", fmt_pd(pd_of_milli(sum(pp.planned_milli
-                                                            for pp in data.people)))])
-    out.append(KeepTogether([para(t["people"], s.h2), data_table(
-        [t["name"], t["grade"], t["allocations"], t["planned"]], rows, s,
-        widths=[30 * mm, 45 * mm, 80 * mm, 25 * mm], right=[3], total_rows=1)]))
-
-    # a grade allocated beyond its budget: marked ▲, its shortfall in bold red, and named
-    # in the note under the table
+    # a grade allocated beyond its budget, a person beyond their capacity: marked ▲, the
+    # figure in bold red, and named in the note under the table
     over_style = ParagraphStyle("over", parent=s.head, textColor=MOVED)
     over_right = ParagraphStyle("over_right", parent=s.head_right, textColor=MOVED)
+    rows = [[cell_text(f"{pp.name} ▲", over_style) if pp.over else pp.name,
+             _grade(pp.grade, lang),
+             " · ".join(f"{code} {_milli(m, t)}" for code, m in pp.tasks) or t["none"],
+             cell_text(fmt_pd(pd_of_milli(pp.planned_milli)), over_right) if pp.over
+             else fmt_pd(pd_of_milli(pp.planned_milli)),
+             "" if pp.capacity_days is None else str(pp.capacity_days)]
+            for pp in data.people]
+    rows.append([t["total"], "", "", fmt_pd(pd_of_milli(sum(pp.planned_milli
+                                                            for pp in data.people))), ""])
+    out.append(KeepTogether([para(t["people"], s.h2), data_table(
+        [t["name"], t["grade"], t["allocations"], t["planned"], t["capacity"]], rows, s,
+        widths=[30 * mm, 40 * mm, 70 * mm, 20 * mm, 20 * mm], right=[3, 4], total_rows=1),
+        *_capacity_note(data, s, t, lang)]))
+
     rows = [[cell_text(f"{_grade(g.grade, lang)} ▲", over_style) if g.spare_milli < 0
              else _grade(g.grade, lang), fmt_pd(pd_of_milli(g.baseline_milli)),
              fmt_pd(pd_of_milli(g.budget_milli)), fmt_pd(pd_of_milli(g.planned_milli)),

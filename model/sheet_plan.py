@@ -13,6 +13,7 @@ from datetime import date, timedelta
 from fractions import Fraction
 
 from model.rules import PRIORITIES, ideal_at, month_end, pd_of_milli
+from model.rules.capacity import over_capacity
 
 
 @dataclass(frozen=True)
@@ -43,10 +44,17 @@ class PersonPlan:
     name: str
     grade: str | None
     tasks: tuple[tuple[str, int | None], ...]  # (task code, planned milli-PD)
+    capacity_days: int | None = None  # active working days minus days away (SPEC §9)
 
     @property
     def planned_milli(self) -> int:
         return sum(m or 0 for _, m in self.tasks)
+
+    @property
+    def over(self) -> bool:
+        """Allocated over their capacity (marked ▲ on the plan)."""
+        return self.capacity_days is not None and over_capacity(self.planned_milli,
+                                                                self.capacity_days)
 
 
 @dataclass(frozen=True)

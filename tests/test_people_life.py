@@ -200,7 +200,8 @@ def test_a_replacement_moves_open_allocations_and_ends_the_old_person(example: L
     assert (new.grade, new.role, new.party, new.replaces) == ("senior", "engineer", "vendor",
                                                               "liu.yang")
     tasks = {t.code: dict(t.assignees) for t in lead.tasks()}
-    assert tasks["T2"] == {"chen.jing": None, "wu.lei": 12000}  # moved, planned PD kept
+    # liu.yang keeps the 1 PD (8 h) they logged on T2, the other 11 move to wu.lei
+    assert tasks["T2"] == {"chen.jing": None, "liu.yang": 1000, "wu.lei": 11000}
     assert tasks["T4"] == {"zhang.wei": 3000, "liu.yang": 5000}  # a task done keeps its own
     with pytest.raises(FieldError, match="after liu.yang's last working day"):
         lead.log("T2", "8", on="2026-04-07", person="liu.yang")

@@ -163,11 +163,12 @@ def test_add_a_task_and_allocate_person_days(tmp_path: Path) -> None:
         await fill(pilot, "title", "Load testing [p95]")
         await fill(pilot, "estimate", "20.5")
         await choose(pilot, "priority", 1)  # medium → low
-        await fill(pilot, "assignees", "liu.yang, chen.jing")
+        await fill(pilot, "assignees", "sun.lei, chen.jing")
         await pilot.press("ctrl+s")
         await settle(pilot)
         assert isinstance(pilot.app.screen, TasksScreen)
-        # The new task is selected: allocate to the first assignee offered (liu.yang).
+        # The new task is selected: allocate to the first assignee offered (sun.lei: the
+        # demo plans 70 of their 100 PD of capacity, liu.yang's is full).
         await pilot.press("l")
         await settle(pilot)
         await fill(pilot, "pd", "12")
@@ -186,12 +187,12 @@ def test_add_a_task_and_allocate_person_days(tmp_path: Path) -> None:
     task = next(t for t in ledger.tasks() if t.code == "T9")
     assert (task.title, task.estimate_milli, task.priority, task.status) == (
         "Load testing [p95]", 20_500, "low", "open")
-    assert dict(task.assignees) == {"liu.yang": 12_000, "chen.jing": 3_250}
-    assert "liu.yang on T9: not assigned" not in seen["allocate"]
-    assert "liu.yang on T9: assigned, no PD planned → plan 12 PD" in seen["allocate"]
+    assert dict(task.assignees) == {"sun.lei": 12_000, "chen.jing": 3_250}
+    assert "sun.lei on T9: not assigned" not in seen["allocate"]
+    assert "sun.lei on T9: assigned, no PD planned → plan 12 PD" in seen["allocate"]
     after = seen["after"]
     row = next(line for line in after.splitlines() if line.strip().startswith("T9"))
-    assert "Load testing [p95]" in row and "15.25" in row and "liu.yang 12" in row
+    assert "Load testing [p95]" in row and "15.25" in row and "sun.lei 12" in row
     assert "Allocations of T9" in after and "15.25 of 20.5 PD planned" in after
 
 
@@ -243,7 +244,7 @@ def test_duplicate_task_code_is_refused_inline(tmp_path: Path) -> None:
 
     drive(ledger, scenario)
     assert isinstance(seen["screen"], FormScreen)
-    assert "refused: code: a task 'T1' already exists" in str(seen["text"])
+    assert "refused: Code: a task 'T1' already exists" in str(seen["text"])
     assert len(ledger.tasks()) == count
 
 

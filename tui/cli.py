@@ -28,6 +28,7 @@ from tui.commands import (
     setup,
     sheets,
     signoffs,
+    tasks,
 )
 from tui.commands.common import (  # noqa: F401 - re-exported: tui.cli.pinned_today, ...
     _err,
@@ -94,6 +95,7 @@ sowtrack report summary --as-of 2026-03-10"""))
 
     setup.add_parsers(sub, group, cmd)
     entries.add_parsers(sub, group, cmd)
+    tasks.add_parsers(sub, group, cmd)
     blockers.add_parsers(sub, group, cmd)
     changes.add_parsers(sub, group, cmd)
     signoffs.add_parsers(sub, group, cmd)

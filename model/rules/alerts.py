@@ -1,14 +1,16 @@
 """The dashboard's alerts: over budget, quota at its limit, blockers, missing entries, forecast,
-staff changes recorded at short notice."""
+staff changes recorded at short notice, people allocated over their capacity."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date
+from fractions import Fraction
 
 from model.rules.amounts import format_pd
 from model.rules.budget import working_days_open
+from model.rules.capacity import Workload
 from model.rules.facts import BlockerFact, ObligationFact
 from model.rules.obligations import days_late, due_date, is_overdue
 from model.rules.staffing import StaffChange, notice_days
@@ -29,6 +31,7 @@ ALERT_TEXT = {
     "staff_notice": "staff change ({1}) of {0} on {2} was recorded {3} working days ahead; "
                     "the SOW asks for {4}",
     "obligation": "obligation {0} ({1}) due {2} is not done: {3} working days late",
+    "over_capacity": "{0} is over capacity: {1} PD allocated, capacity {2} PD",
 }
 #: the same sentences in Chinese (a printed sheet names the grade, quota and person first)
 ALERT_TEXT_ZH = {
@@ -40,6 +43,7 @@ ALERT_TEXT_ZH = {
     "staff_notice": "{0}的人员变更（{1}）于 {2} 生效，仅提前 {3} 个工作日登记，"
                     "SOW 要求提前 {4} 个工作日",
     "obligation": "义务事项 {0}（{1}）应于 {2} 完成，尚未完成：已逾期 {3} 个工作日",
+    "over_capacity": "{0}的人天分配超出可用人天：已分配 {1} 人天，可用 {2} 人天",
 }
 
 
@@ -52,6 +56,7 @@ def alert_text(kind: str, args: Sequence[str], lang: str = "en") -> str:
 @dataclass(frozen=True)
 class Alert:
     kind: str  # grade | quota | blocker | missing | forecast | staff_notice | obligation
+    #            | over_capacity
     args: tuple[str, ...]  # what the sentence names, in the order of ALERT_TEXT[kind]
 
     @property
@@ -71,12 +76,14 @@ def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | N
 def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, start: date,
            engineers: Sequence[str], logged_on: Mapping[date, set[str]],
            staff: Iterable[StaffChange] = (),
-           obligations: Iterable[ObligationFact] = ()) -> list[Alert]:
+           obligations: Iterable[ObligationFact] = (),
+           workloads: Iterable[Workload] = ()) -> list[Alert]:
     """What the lead must see first: a grade over budget, a quota at its limit, a
     blocker open for more than 3 working days, an engineer with no entry on the last
     working day, a forecast end after the SOW end, a staff change recorded with less
     notice than the SOW asks (:func:`staff_alerts`), an obligation of either party not
-    done by its due date (args: key, party, due date, working days late)."""
+    done by its due date (args: key, party, due date, working days late), a person
+    allocated over their capacity (args: person, allocated PD, capacity PD)."""
     as_of = summary.as_of
     out: list[Alert] = []
     for g in summary.by_grade:
@@ -106,6 +113,8 @@ def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, sta
         out.append(Alert("forecast", (summary.forecast_end.isoformat(),
                                       summary.end.isoformat())))
     out += staff_alerts(cal, staff, as_of)
+    out += [Alert("over_capacity", (w.person, format_pd(Fraction(w.allocated_milli, 1000)),
+                                    str(w.capacity_days))) for w in workloads if w.over]
     return out
 
 

@@ -23,6 +23,7 @@ from model import rules
 from model.errors import FieldError, Ref
 from model.permissions import Action
 from model.rules import staffing as staff
+from model.rules.capacity import replacement_split
 from model.views import PersonView
 from storage import records
 from storage.orm import Assignment, AuditEvent, Person, PersonAway, Project, TimeEntry
@@ -169,7 +170,8 @@ class PeopleLifeMixin(LedgerBase):
     def replace(self, old: str, by: str, on: str | date,
                 name: str | None = None) -> tuple[PersonView, PersonView]:
         """``by`` rolls on at ``on``, ``old`` rolls off the working day before; ``old``'s
-        allocations on tasks not done move to ``by``. ``by`` is added with ``old``'s party,
+        allocations on tasks not done move to ``by``, less what ``old`` consumed on each
+        (``old`` keeps that part). ``by`` is added with ``old``'s party,
         role, grade, location and time zone when ``name`` is given and ``by`` is new; a
         person already active before ``on`` is refused."""
         with self._writing() as s:
@@ -238,18 +240,29 @@ class PeopleLifeMixin(LedgerBase):
             raise FieldError("by", f"{n.key} already replaces {n.replaces}")
 
     def _move_allocations(self, s: Session, project: Project, o: Person, n: Person) -> None:
-        """``o``'s allocations on tasks not done move to ``n`` (added to ``n``'s own)."""
+        """``o``'s allocations on tasks not done move to ``n`` (added to ``n``'s own), less
+        what ``o`` already consumed on each task, which ``o`` keeps
+        (:func:`model.rules.capacity.replacement_split`)."""
+        logged = {tid: int(m) for tid, m in s.execute(
+            select(TimeEntry.task_id, func.sum(TimeEntry.minutes))
+            .where(TimeEntry.person_id == o.id).group_by(TimeEntry.task_id))}
         for t in project.tasks:
             mine = next((a for a in t.assignees if a.person is o), None)
             if t.status == "done" or mine is None:
                 continue
             before = records.task_record(t)
+            kept, moved = (None, None) if mine.planned_milli is None else replacement_split(
+                mine.planned_milli, logged.get(t.id, 0), project.minutes_per_day)
+            if kept:
+                mine.planned_milli = kept
+            else:
+                t.assignees.remove(mine)
             theirs = next((a for a in t.assignees if a.person is n), None)
-            t.assignees.remove(mine)
             if theirs is None:
-                t.assignees.append(Assignment(person=n, planned_milli=mine.planned_milli))
-            elif mine.planned_milli is not None:
-                theirs.planned_milli = (theirs.planned_milli or 0) + mine.planned_milli
+                if moved or not kept:  # ``o`` kept nothing: ``n`` takes the assignment
+                    t.assignees.append(Assignment(person=n, planned_milli=moved))
+            elif moved:
+                theirs.planned_milli = (theirs.planned_milli or 0) + moved
             s.flush()
             self._audit(s, project).record("replace", "task", t.code, before,
                                            records.task_record(t))

@@ -14,6 +14,7 @@ from model.rules.staffing import active_on
 from storage.obligation_records import obligation_fact
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
+from storage.services.tasks import workloads
 
 
 class ReportsMixin(LedgerBase):
@@ -46,7 +47,9 @@ class ReportsMixin(LedgerBase):
                                            .where(Blocker.project_id == project.id))]
             return rules.alerts(summary, blockers, cal, project.start, engineers, logged,
                                 self._staff_changes(s, project),
-                                obligations=[obligation_fact(o) for o in project.obligations])
+                                obligations=[obligation_fact(o) for o in project.obligations],
+                                workloads=workloads(project, cal,
+                                                    self._current_end(s, project)))
 
     def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         """Everything the figures come from. Kept while the ledger is unchanged: every

@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, Ref
 from model.permissions import Action
+from model.rules import staffing as staff
+from model.rules.capacity import PD, Workload, check_capacity
 from model.views import TaskView
 from storage import records
-from storage.orm import Assignment, Project, Task, TimeEntry
+from storage.orm import Assignment, Person, Project, Task, TimeEntry
 from storage.services.core import LedgerBase
+
+ESTIMATE = Ref("estimate")
 
 
 class TasksMixin(LedgerBase):
@@ -32,25 +37,25 @@ class TasksMixin(LedgerBase):
                  assignees: Sequence[str] = ()) -> TaskView:
         code, title = code.strip(), title.strip()
         if not code:
-            raise LedgerError("code: must not be empty")
+            raise FieldError("code", "must not be empty")
         if not title:
-            raise LedgerError("title: must not be empty")
+            raise FieldError("title", "must not be empty")
         if priority not in rules.PRIORITIES:
-            raise LedgerError(f"priority: {priority!r} is not one of "
-                              f"{', '.join(rules.PRIORITIES)}")
-        milli = rules.pd_amount_to_milli(estimate, "estimate")
+            raise FieldError("priority", f"{priority!r} is not one of "
+                                         f"{', '.join(rules.PRIORITIES)}")
+        milli = rules.pd_amount_to_milli(estimate, ESTIMATE)
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._permit(s, project, Action.PLAN)
             if any(t.code == code for t in project.tasks):
-                raise LedgerError(f"code: a task {code!r} already exists")
+                raise FieldError("code", f"a task {code!r} already exists")
             task = Task(code=code, title=title, estimate_milli=milli, priority=priority,
                         status="open")
             for key in dict.fromkeys(assignees):
                 p = self._person(s, project, key, "assignees")
                 if not rules.may_log(p.party, p.grade):
-                    raise LedgerError(f"assignees: {key} is not a vendor person with a grade")
+                    raise FieldError("assignees", f"{key} is not a vendor person with a grade")
                 task.assignees.append(Assignment(person=p))
             project.tasks.append(task)
             s.flush()
@@ -67,26 +72,38 @@ class TasksMixin(LedgerBase):
             before = records.task_record(task)
             if title is not None:
                 if not title.strip():
-                    raise LedgerError("title: must not be empty")
+                    raise FieldError("title", "must not be empty")
                 task.title = title.strip()
             if estimate is not None:
-                task.estimate_milli = rules.pd_amount_to_milli(estimate, "estimate")
+                task.estimate_milli = rules.pd_amount_to_milli(estimate, ESTIMATE)
             if priority is not None:
                 if priority not in rules.PRIORITIES:
-                    raise LedgerError(f"priority: {priority!r} is not one of "
-                                      f"{', '.join(rules.PRIORITIES)}")
+                    raise FieldError("priority", f"{priority!r} is not one of "
+                                                 f"{', '.join(rules.PRIORITIES)}")
                 task.priority = priority
             if status is not None:
                 if status not in rules.TASK_STATUSES:
-                    raise LedgerError(f"status: {status!r} is not one of "
-                                      f"{', '.join(rules.TASK_STATUSES)}")
+                    raise FieldError("status", f"{status!r} is not one of "
+                                               f"{', '.join(rules.TASK_STATUSES)}")
                 task.status = status
             s.flush()
             self._audit(s, project).record("edit", "task", code, before, records.task_record(task))
             return _task_view(project, task, _task_minutes(s, task))
 
-    def set_allocation(self, task: str, person: str, pd: str | None) -> TaskView:
-        """Assign ``person`` to ``task`` with ``pd`` planned PD; ``pd`` None unassigns."""
+    def workloads(self) -> list[Workload]:
+        """Each vendor person with a grade or an allocation: their total allocation over
+        all tasks against their capacity (SPEC §9), in the order of the people."""
+        with self._reading() as s:
+            project = self._project(s)
+            return workloads(project, self._calendar(project), self._current_end(s, project))
+
+    def set_allocation(self, task: str, person: str, pd: str | None,
+                       over: bool = False) -> TaskView:
+        """Assign ``person`` to ``task`` with ``pd`` planned PD; ``pd`` None unassigns.
+
+        A PD that raises the person's total allocation (over all tasks) above their
+        capacity is refused unless ``over`` (:func:`model.rules.capacity.check_capacity`);
+        lowering an allocation is never refused."""
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -94,15 +111,20 @@ class TasksMixin(LedgerBase):
             t = self._task(s, project, task, "task")
             p = self._person(s, project, person, "person")
             if not rules.may_log(p.party, p.grade):
-                raise LedgerError(f"person: {person} is not a vendor person with a grade")
+                raise FieldError("person", f"{person} is not a vendor person with a grade")
             before = records.task_record(t)
             current = next((a for a in t.assignees if a.person is p), None)
             if pd is None:
                 if current is None:
-                    raise LedgerError(f"person: {person} is not assigned to {t.code}")
+                    raise FieldError("person", f"{person} is not assigned to {t.code}")
                 t.assignees.remove(current)
             else:
-                milli = rules.pd_amount_to_milli(pd, "PD")
+                milli = rules.pd_amount_to_milli(pd, PD)
+                now = (current.planned_milli or 0) if current is not None else 0
+                if milli > now:
+                    capacity = _capacity(project, self._calendar(project),
+                                         self._current_end(s, project), p)
+                    check_capacity(p.key, _allocated(project, p) - now + milli, capacity, over)
                 if current is None:
                     current = Assignment(person=p)
                     t.assignees.append(current)
@@ -122,3 +144,22 @@ def _task_view(project: Project, t: Task, consumed: int) -> TaskView:
 def _task_minutes(s: Session, task: Task) -> int:
     return int(s.execute(select(func.coalesce(func.sum(TimeEntry.minutes), 0))
                          .where(TimeEntry.task_id == task.id)).scalar() or 0)
+
+
+def _allocated(project: Project, p: Person) -> int:
+    """``p``'s planned PD over all tasks (thousandths)."""
+    return sum(a.planned_milli or 0 for t in project.tasks for a in t.assignees
+               if a.person is p)
+
+
+def _capacity(project: Project, cal: rules.Calendar, end: date, p: Person) -> int:
+    st = staff.staffing(project.start, p.active_from, p.leave_on,
+                        [(a.first, a.last) for a in p.away])
+    return staff.capacity_days(cal, st, project.start, end)
+
+
+def workloads(project: Project, cal: rules.Calendar, end: date) -> list[Workload]:
+    """The workloads of :meth:`TasksMixin.workloads` (``end``: the SOW's current end)."""
+    return [Workload(p.key, _allocated(project, p), _capacity(project, cal, end, p))
+            for p in project.people
+            if (p.party == "vendor" and p.grade) or _allocated(project, p)]

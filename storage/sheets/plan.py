@@ -50,7 +50,9 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[PlanData]:
     for t in tasks:
         for a in t.assignees:
             allocated.setdefault(a.key, []).append((t.code, a.planned_milli))
-    plan_people = tuple(PersonPlan(k, p.name, p.grade, tuple(allocated.get(k, ())))
+    capacity = {w.person: w.capacity_days for w in ledger.workloads()}
+    plan_people = tuple(PersonPlan(k, p.name, p.grade, tuple(allocated.get(k, ())),
+                                   capacity.get(k))
                         for k, p in people.items()
                         if k in allocated or (p.party == "vendor" and p.grade))
     planned: dict[str, int] = {}
@@ -76,6 +78,8 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[PlanData]:
                   for t in sorted(tasks, key=lambda t: t.code)],
         # The grades the per-grade plan is drawn from (people's grades now).
         "grades": {pp.key: pp.grade for pp in plan_people},
+        # Each person's capacity (SPEC §9), against which an over-allocation is marked.
+        "capacity_days": {pp.key: pp.capacity_days for pp in plan_people},
         "baseline_milli": dict(sorted(baseline.items())),
         "budget_milli": dict(sorted(budget.items())),
         "effective_crs": [c.number for c in effective],

@@ -72,7 +72,8 @@ def _life_parsers(psub: Any, cmd: Callable[..., Any]) -> None:
     p.add_argument("--on", required=True, metavar="D", help="the last working day")
     p = cmd(psub, "replace", "replace a person: NEW rolls on at --on, OLD rolls off the "
                              "working day before, and OLD's allocations on tasks not done "
-                             "move to NEW. NEW is someone added with `person add --from` who "
+                             "move to NEW, less what OLD already logged on each (OLD keeps "
+                             "that part). NEW is someone added with `person add --from` who "
                              "is not active before --on, or a newcomer added here by --name",
             "sowtrack --as zhang.wei person replace liu.yang --by wu.lei --name 吴磊 "
             "--on 2026-04-15", do_person_replace)

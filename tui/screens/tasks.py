@@ -1,14 +1,16 @@
 """Tasks (任务): the work breakdown, its estimates, allocations (人天分配) and consumption.
 
 Keys: ``a`` add a task, ``e`` edit the selected task, ``l`` allocate person-days
-of one person on the selected task (an empty PD unassigns). The lower table
-shows the selected task's allocations by person and grade.
+of one person on the selected task (an empty PD unassigns; a PD that takes the
+person over their capacity is refused unless "Allow over capacity" is chosen). The
+lower table shows the selected task's allocations by person and grade; a person
+allocated over their capacity is marked ⚠ there and named under the headline.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from fractions import Fraction
 
 from rich.text import Text
@@ -27,6 +29,7 @@ from model.rules import (
     pd_of_milli,
     pd_of_minutes,
 )
+from model.rules.capacity import Workload
 from model.views import PersonView, TaskView
 from tui.text import fmt_pd
 from tui.widgets.form import Field, FieldForm
@@ -50,6 +53,11 @@ STATUS_STYLE = {"done": "green", "in_progress": "cyan", "open": ""}
 class TasksData:
     tasks: list[TaskView]
     people: list[PersonView]
+    loads: list[Workload] = field(default_factory=list)
+
+    def over(self) -> dict[str, Workload]:
+        """The people allocated over their capacity."""
+        return {w.person: w for w in self.loads if w.over}
 
 
 def right(text: str, style: str = "") -> Text:
@@ -96,6 +104,7 @@ class TasksScreen(LedgerScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="tasks-headline", classes="headline", markup=False)
+        yield Static("", id="capacity", classes="muted", markup=False)
         yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
         yield Static("Allocations", id="alloc-title", classes="section-title", markup=False)
         yield DataTable(id="allocations", cursor_type="none", zebra_stripes=True)
@@ -120,7 +129,7 @@ class TasksScreen(LedgerScreen):
     # ------------------------------------------------------------ reading
 
     def load(self) -> TasksData:
-        return TasksData(self.ledger.tasks(), self.ledger.people())
+        return TasksData(self.ledger.tasks(), self.ledger.people(), self.ledger.workloads())
 
     def show(self, data: TasksData) -> None:
         selected = self._select_after_reload or self.selected_code()
@@ -147,6 +156,10 @@ class TasksScreen(LedgerScreen):
         self.query_one("#tasks-headline", Static).update(
             f"{len(codes)} tasks (figures in PD 人天)   estimate {fmt_pd(estimate)}   allocated "
             f"{fmt_pd(allocated)}   consumed {fmt_pd(consumed)}   remaining {fmt_pd(remaining)}")
+        over = data.over()
+        self.query_one("#capacity", Static).update(Text(
+            "   ".join(f"⚠ {w.person} {w.worded}" for w in over.values())
+            or "everyone's allocations fit their capacity", style="bold red" if over else ""))
         self.show_allocations()
 
     def selected_task(self) -> TaskView | None:
@@ -180,12 +193,16 @@ class TasksScreen(LedgerScreen):
         rows = sorted(task.assignees, key=lambda a: (
             grade_order(people[a[0]].grade or "") if a[0] in people else len(GRADES), a[0]))
         by_grade: dict[str, Fraction] = defaultdict(Fraction)
+        over = self.data.over()
         for key, planned in rows:
             p = people.get(key)
             grade = (p.grade if p else None) or ""
             if planned is not None:
                 by_grade[grade] += pd_of_milli(planned)
-            alloc.add_row(Text(p.name if p else key), Text(key), grade,
+            name = Text(p.name if p else key)
+            if key in over:
+                name.append(f" ⚠ {over[key].worded}", style="bold red")
+            alloc.add_row(name, Text(key), grade,
                           grade_title(grade, "zh"),
                           right(fmt_pd(pd_of_milli(planned)) if planned is not None else "–"))
         estimate, allocated, _, _ = task_pd(task)
@@ -300,7 +317,7 @@ class TasksScreen(LedgerScreen):
             if pd is None and person not in planned:
                 raise LedgerError(f"person: {person} is not assigned to {task.code}; "
                                   "nothing to unassign")
-            return ledger.set_allocation(task.code, person, pd)
+            return ledger.set_allocation(task.code, person, pd, over=v["over"] == "yes")
 
         def preview(v: dict[str, str]) -> str:
             person = v["person"]
@@ -331,6 +348,9 @@ class TasksScreen(LedgerScreen):
                       options=[("— choose —", CHOOSE), *options]),
                 Field("pd", "Planned PD", placeholder="e.g. 10",
                       help="leave empty to unassign the person from the task"),
+                Field("over", "Allow over capacity", value="no",
+                      options=[("no: refuse PD beyond their capacity", "no"),
+                               ("yes: allow it (marked ⚠ and alerted)", "yes")]),
             ], submit, submit_label="Allocate", on_change=preview,
             focus="person" if first == CHOOSE else "pd",
             note=f"{task.title} · estimate {fmt_pd(estimate)} PD, "

@@ -54,6 +54,7 @@ class TeamScreen(LedgerScreen):
     def __init__(self) -> None:
         super().__init__()
         self.people: list[PersonView] | None = None
+        self.over: dict[str, str] = {}  # person -> "over capacity: 115 of 100 PD"
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="team-headline", classes="headline", markup=False)
@@ -67,6 +68,8 @@ class TeamScreen(LedgerScreen):
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
 
     def load(self) -> list[PersonView]:
+        # who is allocated over their capacity (SPEC §9), marked ⚠ beside their name
+        self.over = {w.person: w.worded for w in self.ledger.workloads() if w.over}
         return self.ledger.people()
 
     def show(self, loaded: list[PersonView]) -> None:
@@ -81,7 +84,10 @@ class TeamScreen(LedgerScreen):
             rate = ("" if p.day_rate_minor is None
                     else f"{fmt_money(Fraction(p.day_rate_minor, 100))} {currency}")
             # Cells are Text: names and ids are user text, never markup.
-            table.add_row(Text(p.name), Text(p.key), Text(PARTY_LABELS.get(p.party, p.party)),
+            name = Text(p.name)
+            if p.key in self.over:
+                name.append(f" ⚠ {self.over[p.key]}", style="bold red")
+            table.add_row(name, Text(p.key), Text(PARTY_LABELS.get(p.party, p.party)),
                           Text(ROLE_LABELS.get(p.role, p.role)), Text(p.grade or ""),
                           grade_title(p.grade or "", "zh"),
                           Text(rate, justify="right"), Text(p.location or ""),
