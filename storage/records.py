@@ -22,6 +22,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
 from model.sheets import contract_content
+from storage.grade_ladder import grade_record
 from storage.obligation_records import delivery_record, obligation_record
 from storage.orm import (
     Acceptance,
@@ -31,6 +32,7 @@ from storage.orm import (
     CalendarDay,
     ChangeRequest,
     Deliverable,
+    LadderGrade,
     Obligation,
     Period,
     Person,
@@ -48,7 +50,7 @@ from storage.orm import (
 Key = tuple[str, str]  # (kind, ref)
 
 # The kinds, in the order verify reports them: what a record follows from comes first.
-SETUP_KINDS = ("project", "calendar", "rate", "baseline", "quota", "person", "task",
+SETUP_KINDS = ("project", "grade", "calendar", "rate", "baseline", "quota", "person", "task",
                "deliverable", "obligation")
 KINDS = (*SETUP_KINDS, "away", "entry", "cr", "period", "acceptance", "signature", "blocker",
          "quota_use", "printed")
@@ -223,6 +225,9 @@ def sow_records(spec: Any) -> dict[Key, dict[str, Any]]:
     for kind, days in (("holiday", spec.holidays), ("workday", spec.workdays)):
         for d in days:
             out[("calendar", d.isoformat())] = {"kind": kind}
+    ladder = getattr(spec, "ladder", None)
+    for i, g in enumerate(ladder.steps if ladder is not None and ladder.custom else ()):
+        out[("grade", g.key)] = grade_record(i, g.zh, g.en)
     for grade, minor in spec.rates.items():
         out[("rate", grade)] = {"day_rate_minor": minor}
     for grade, milli in spec.baseline.items():
@@ -316,6 +321,8 @@ def table_records(s: Session, project: Project) -> Found:
     found.add("project", "", project_record(project))
     for d in s.scalars(select(CalendarDay).where(CalendarDay.project_id == pid)):
         found.add("calendar", d.on.isoformat(), {"kind": d.kind})
+    for g in s.scalars(select(LadderGrade).where(LadderGrade.project_id == pid)):
+        found.add("grade", g.key, grade_record(g.position, g.zh, g.en))
     for r in s.scalars(select(Rate).where(Rate.project_id == pid)):
         found.add("rate", r.grade, {"day_rate_minor": r.day_rate_minor})
     for b in s.scalars(select(Baseline).where(Baseline.project_id == pid)):

@@ -18,9 +18,9 @@ from model.rules.budget import (
     quota_limit_at,
 )
 from model.rules.facts import ChangeFact, LedgerFacts
+from model.rules.grades import DEFAULT_LADDER, Ladder
 from model.rules.numbers import pd_of_milli, pd_of_minutes, round_money, round_pd
 from model.rules.obligations import obligation_blockers
-from model.rules.vocabulary import grade_order
 
 
 @dataclass(frozen=True)
@@ -117,7 +117,8 @@ def summarize(facts: LedgerFacts, as_of: date) -> Summary:
     cal = facts.calendar
     budget = budget_at(facts.baseline, facts.changes, as_of)
     consumed = _consumed_by_grade(facts, as_of)
-    grades = sorted({g for g, v in budget.items() if v != 0} | set(consumed), key=grade_order)
+    grades = sorted({g for g, v in budget.items() if v != 0} | set(consumed),
+                    key=facts.ladder.sort_key)
     by_grade = tuple(GradeFigures(g, budget.get(g, Fraction(0)), consumed.get(g, Fraction(0)))
                      for g in grades)
     end = end_at(facts.end, facts.changes, as_of)
@@ -209,11 +210,13 @@ def burndown(facts: LedgerFacts, as_of: date) -> list[BurndownRow]:
     return rows
 
 
-def budget_if_signed(summary: Summary, change: ChangeFact) -> dict[str, tuple[Fraction, Fraction]]:
-    """Per grade touched by ``change``: (budget now, budget once it takes effect)."""
+def budget_if_signed(summary: Summary, change: ChangeFact,
+                     ladder: Ladder = DEFAULT_LADDER) -> dict[str, tuple[Fraction, Fraction]]:
+    """Per grade touched by ``change``, in the ladder's order: (budget now, budget once it
+    takes effect)."""
     now = {g.grade: g.budget_pd for g in summary.by_grade}
     out = {}
-    for grade, milli in sorted(change.deltas.items(), key=lambda kv: grade_order(kv[0])):
+    for grade, milli in sorted(change.deltas.items(), key=lambda kv: ladder.sort_key(kv[0])):
         before = now.get(grade, Fraction(0))
         out[grade] = (before, before + pd_of_milli(milli))
     return out
