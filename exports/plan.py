@@ -92,10 +92,10 @@ AXIS = colors.HexColor("#4a5568")
 MOVED = colors.HexColor("#b42318")
 
 
-def _grade(grade: str | None, lang: str) -> str:
+def _grade(grade: str | None, lang: str, data: PlanData) -> str:
     if not grade:
         return ""
-    return grade_title(grade, lang)
+    return grade_title(grade, lang, data.ladder)
 
 
 def _milli(value: int | None, t: dict) -> str:
@@ -113,7 +113,7 @@ def _milestone_label(m: Milestone, data: PlanData, t: dict, lang: str) -> str:
 
 def _over_note(data: PlanData, s: Styles, t: dict, lang: str) -> list[Any]:
     """The grades allocated beyond their budget, in a note under the table (marked ▲)."""
-    over = [t["over_item"].format(grade=_grade(g.grade, lang),
+    over = [t["over_item"].format(grade=_grade(g.grade, lang, data),
                                   pd=fmt_pd(pd_of_milli(-g.spare_milli)))
             for g in data.grades if g.spare_milli < 0]
     if not over:
@@ -226,7 +226,7 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
                           widths=[13 * mm, 48 * mm, 15 * mm, 17 * mm, 18 * mm, 20 * mm,
                                   49 * mm], right=[4, 5], total_rows=1))
 
-    rows = [[pp.name, _grade(pp.grade, lang),
+    rows = [[pp.name, _grade(pp.grade, lang, data),
              " · ".join(f"{code} {_milli(m, t)}" for code, m in pp.tasks) or t["none"],
              fmt_pd(pd_of_milli(pp.planned_milli))] for pp in data.people]
     rows.append([t["total"], "", "", fmt_pd(pd_of_milli(sum(pp.planned_milli
@@ -239,8 +239,8 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
     # in the note under the table
     over_style = ParagraphStyle("over", parent=s.head, textColor=MOVED)
     over_right = ParagraphStyle("over_right", parent=s.head_right, textColor=MOVED)
-    rows = [[cell_text(f"{_grade(g.grade, lang)} ▲", over_style) if g.spare_milli < 0
-             else _grade(g.grade, lang), fmt_pd(pd_of_milli(g.baseline_milli)),
+    rows = [[cell_text(f"{_grade(g.grade, lang, data)} ▲", over_style) if g.spare_milli < 0
+             else _grade(g.grade, lang, data), fmt_pd(pd_of_milli(g.baseline_milli)),
              fmt_pd(pd_of_milli(g.budget_milli)), fmt_pd(pd_of_milli(g.planned_milli)),
              cell_text(fmt_pd(pd_of_milli(g.spare_milli)), over_right) if g.spare_milli < 0
              else fmt_pd(pd_of_milli(g.spare_milli))]
