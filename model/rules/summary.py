@@ -53,6 +53,8 @@ class Summary:
     quotas: tuple[tuple[str, str, int, int], ...]  # key, title, limit, used
     effective_changes: tuple[str, ...]
     pending_changes: tuple[str, ...]
+    #: the project's grade ladder (SPEC §9): by_grade is in its order, labels from it
+    ladder: Ladder = DEFAULT_LADDER
 
     @property
     def budget_pd(self) -> Fraction:
@@ -158,6 +160,7 @@ def summarize(facts: LedgerFacts, as_of: date) -> Summary:
         quotas=tuple(quotas),
         effective_changes=tuple(cr.number for cr in live if cr.effective_by(as_of)),
         pending_changes=tuple(cr.number for cr in live if not cr.effective_by(as_of)),
+        ladder=facts.ladder,
     )
 
 
@@ -210,13 +213,13 @@ def burndown(facts: LedgerFacts, as_of: date) -> list[BurndownRow]:
     return rows
 
 
-def budget_if_signed(summary: Summary, change: ChangeFact,
-                     ladder: Ladder = DEFAULT_LADDER) -> dict[str, tuple[Fraction, Fraction]]:
-    """Per grade touched by ``change``, in the ladder's order: (budget now, budget once it
-    takes effect)."""
+def budget_if_signed(summary: Summary, change: ChangeFact) -> dict[str, tuple[Fraction, Fraction]]:
+    """Per grade touched by ``change``, in the project's ladder order: (budget now, budget
+    once it takes effect)."""
     now = {g.grade: g.budget_pd for g in summary.by_grade}
     out = {}
-    for grade, milli in sorted(change.deltas.items(), key=lambda kv: ladder.sort_key(kv[0])):
+    order = summary.ladder.sort_key
+    for grade, milli in sorted(change.deltas.items(), key=lambda kv: order(kv[0])):
         before = now.get(grade, Fraction(0))
         out[grade] = (before, before + pd_of_milli(milli))
     return out
