@@ -377,3 +377,36 @@ def test_the_status_report_prints_the_ladders_labels(led: Ledger, tmp_path: Path
     table = words[words.index("Remaining by grade"):]
     assert table.index("Level 1") < table.index("Level 2") < table.index("Level 3")
     assert "specialist" in table and "Junior" not in words
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_on_postgresql_a_login_role_reads_the_ladder_and_cannot_change_it(
+        led: Ledger, roles) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import create_engine
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.pool import NullPool
+
+    url = roles("lead")
+    led.bind_role("lead", str(create_engine(url).url.username))
+
+    def as_lead(statement: str) -> int | str:
+        engine = create_engine(url, poolclass=NullPool)
+        try:
+            with engine.connect() as conn, conn.begin() as tx:
+                try:
+                    return conn.execute(text(statement)).rowcount
+                finally:
+                    tx.rollback()
+        except DBAPIError as exc:
+            return str(getattr(exc.orig, "sqlstate", exc.orig))
+        finally:
+            engine.dispose()
+
+    assert as_lead("SELECT key FROM grade") == 3
+    # 42501 insufficient_privilege: only the owner writes the ladder (migration 0012)
+    assert as_lead("UPDATE grade SET en = 'x'") == "42501"
+    assert as_lead("DELETE FROM grade") == "42501"
+    assert as_lead("INSERT INTO grade (project_id, position, key, zh, en) "
+                   "SELECT id, 9, 'l9', 'x', 'x' FROM project") == "42501"
+    assert led.verify()[1] == []
