@@ -140,7 +140,8 @@ def story(sheet: Sheet[AcceptanceSheetData], doc: SheetDocument) -> list[Any]:
     n = len(grades)
     label_w, total_w, money_w = 28 * mm, 20 * mm, 28 * mm
     grade_w = (width - label_w - total_w - money_w) / max(n, 1)
-    header = [t["item"], *(grade_title(g.grade, lang) for g in grades), t["total_pd"],
+    header = [t["item"], *(grade_title(g.grade, lang, sheet.data.ladder) for g in grades),
+              t["total_pd"],
               unit(t["amount"], cur, lang)]
     # Every row adds up to its total as printed (largest remainder); remaining is the
     # budget less the consumption as printed, so the columns add up too.
@@ -184,7 +185,7 @@ def story(sheet: Sheet[AcceptanceSheetData], doc: SheetDocument) -> list[Any]:
 
     out.append(Spacer(1, 3 * mm))
     money_rows: list[list[object]] = [
-        [grade_title(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)),
+        [grade_title(g.grade, lang, sheet.data.ladder), fmt_money(Fraction(g.rate_minor, 100)),
          fmt_money(costs[0][i]), fmt_money(costs[1][i]), fmt_money(costs[2][i])]
         for i, g in enumerate(grades)]
     money_rows.append([t["total"], "", fmt_money(budget_cost), fmt_money(consumed_cost),

@@ -117,7 +117,7 @@ def unconfirmed_block(data: AcceptanceSheetData, meta: Any, s: Styles, t: dict[s
     amounts = round_to_total([money(pd, data.rate_of(g)) for g, pd in lines], 2)
     cur = data.currency
     rows: list[list[object]] = [
-        [grade_title(g, lang), fmt_pd(v), fmt_money(Fraction(data.rate_of(g), 100)),
+        [grade_title(g, lang, data.ladder), fmt_pd(v), fmt_money(Fraction(data.rate_of(g), 100)),
          fmt_money(a)] for (g, _), v, a in zip(lines, pds, amounts, strict=True)]
     rows.append([t["total"], fmt_pd(sum(pds, Decimal(0))), "",
                  fmt_money(sum(amounts, Decimal(0)))])

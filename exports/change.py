@@ -70,8 +70,9 @@ def story(sheet: Sheet[ChangeSheetData], doc: SheetDocument) -> list[Any]:
     changed = [g for g in data.grades if g.delta_pd]
     # the costs add up to their total as printed (largest remainder), as on every sheet
     costs = round_to_total([g.cost_delta for g in changed], 2, data.cost_delta)
-    rows = [[grade_title(g.grade, lang), signed_pd(g.delta_pd), fmt_money(g.rate_minor / 100),
-             fmt_money(cost)] for g, cost in zip(changed, costs, strict=True)]
+    rows = [[grade_title(g.grade, lang, data.ladder), signed_pd(g.delta_pd),
+             fmt_money(g.rate_minor / 100), fmt_money(cost)]
+            for g, cost in zip(changed, costs, strict=True)]
     rows.append([t["total"], signed_pd(sum((g.delta_pd for g in changed), 0)), "",
                  fmt_money(data.cost_delta)])
     out.append(data_table([t["grade"], t["delta"], unit(t["rate"], cur, lang),
@@ -102,8 +103,8 @@ def story(sheet: Sheet[ChangeSheetData], doc: SheetDocument) -> list[Any]:
         (t["wd"], f"{data.working_days_before} → {data.working_days_after}")], s))
 
     out.append(para(t["budget"], s.h2))
-    rows = [[grade_title(g.grade, lang), fmt_pd(g.before_pd), signed_pd(g.delta_pd),
-             fmt_pd(g.after_pd)] for g in data.grades]
+    rows = [[grade_title(g.grade, lang, data.ladder), fmt_pd(g.before_pd),
+             signed_pd(g.delta_pd), fmt_pd(g.after_pd)] for g in data.grades]
     rows.append([t["total"], fmt_pd(data.budget_before),
                  signed_pd(data.budget_after - data.budget_before), fmt_pd(data.budget_after)])
     rows.append([unit(t["amount"], cur, lang), fmt_money(data.cost(False)),

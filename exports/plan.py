@@ -99,10 +99,10 @@ AXIS = colors.HexColor("#4a5568")
 MOVED = colors.HexColor("#b42318")
 
 
-def _grade(grade: str | None, lang: str) -> str:
+def _grade(grade: str | None, lang: str, data: PlanData) -> str:
     if not grade:
         return ""
-    return grade_title(grade, lang)
+    return grade_title(grade, lang, data.ladder)
 
 
 def _milli(value: int | None, t: dict) -> str:
@@ -120,7 +120,7 @@ def _milestone_label(m: Milestone, data: PlanData, t: dict, lang: str) -> str:
 
 def _over_note(data: PlanData, s: Styles, t: dict, lang: str) -> list[Any]:
     """The grades allocated beyond their budget, in a note under the table (marked ▲)."""
-    over = [t["over_item"].format(grade=_grade(g.grade, lang),
+    over = [t["over_item"].format(grade=_grade(g.grade, lang, data),
                                   pd=fmt_pd(pd_of_milli(-g.spare_milli)))
             for g in data.grades if g.spare_milli < 0]
     if not over:
@@ -250,7 +250,7 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
     over_style = ParagraphStyle("over", parent=s.head, textColor=MOVED)
     over_right = ParagraphStyle("over_right", parent=s.head_right, textColor=MOVED)
     rows = [[cell_text(f"{pp.name} ▲", over_style) if pp.over else pp.name,
-             _grade(pp.grade, lang),
+             _grade(pp.grade, lang, data),
              " · ".join(f"{code} {_milli(m, t)}" for code, m in pp.tasks) or t["none"],
              cell_text(fmt_pd(pd_of_milli(pp.planned_milli)), over_right) if pp.over
              else fmt_pd(pd_of_milli(pp.planned_milli)),
@@ -263,8 +263,8 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
         widths=[30 * mm, 40 * mm, 70 * mm, 20 * mm, 20 * mm], right=[3, 4], total_rows=1),
         *_capacity_note(data, s, t, lang)]))
 
-    rows = [[cell_text(f"{_grade(g.grade, lang)} ▲", over_style) if g.spare_milli < 0
-             else _grade(g.grade, lang), fmt_pd(pd_of_milli(g.baseline_milli)),
+    rows = [[cell_text(f"{_grade(g.grade, lang, data)} ▲", over_style) if g.spare_milli < 0
+             else _grade(g.grade, lang, data), fmt_pd(pd_of_milli(g.baseline_milli)),
              fmt_pd(pd_of_milli(g.budget_milli)), fmt_pd(pd_of_milli(g.planned_milli)),
              cell_text(fmt_pd(pd_of_milli(g.spare_milli)), over_right) if g.spare_milli < 0
              else fmt_pd(pd_of_milli(g.spare_milli))]

@@ -31,7 +31,7 @@ from exports.base import (
 )
 from exports.base import p as para
 from exports.status_chart import burndown_chart, figure_tiles
-from model.rules import ALERT_TEXT, alert_text, round_to_total
+from model.rules import ALERT_TEXT, DEFAULT_LADDER, Ladder, alert_text, round_to_total
 from model.sheet_status import StatusAlert, StatusSheetData
 from model.sheets import Sheet
 
@@ -110,13 +110,14 @@ TEXT = {
 
 def alert_sentence(kind: str, args: Sequence[str], lang: str,
                    names: Mapping[str, str] | None = None,
-                   quotas: Mapping[str, str] | None = None) -> str:
+                   quotas: Mapping[str, str] | None = None,
+                   ladder: Ladder = DEFAULT_LADDER) -> str:
     """An alert as a sheet prints it: the ledger's sentence (rules.alert_text) in the
     sheet's language, naming the grade by its title, the quota by its title and the
     person by name instead of their keys."""
     a = list(args)
     if a and kind == "grade":
-        a[0] = grade_title(a[0], lang)
+        a[0] = grade_title(a[0], lang, ladder)
     elif a and kind == "quota":
         title = quota_title((quotas or {}).get(a[0], a[0]), lang)
         a[0] = title if lang == "zh" else f"‘{title}’"  # 额度“{0}”: quoted in either
@@ -144,7 +145,7 @@ ALERTS_ZH: dict[str, Callable[[Sequence[str]], str]] = {
 def _alert_text(alert: StatusAlert, data: StatusSheetData, lang: str) -> str:
     """The alert's sentence in the sheet's language: worded here, never in the content."""
     return alert_sentence(alert.kind, alert.args, lang, dict(data.names),
-                          {key: title for key, title, _, _ in data.quotas})
+                          {key: title for key, title, _, _ in data.quotas}, data.ladder)
 
 
 def _pct(part: Fraction | int, whole: Fraction | int) -> str:
@@ -216,7 +217,7 @@ def story(sheet: Sheet[StatusSheetData], doc: SheetDocument) -> list[Any]:
     consumed_pd = round_to_total([g.consumed_pd for g in data.grades], 3)
     costs = money_by_grade(data)
     rows: list[list[object]] = [
-        [grade_title(g.grade, lang), fmt_money(Fraction(g.rate_minor, 100)),
+        [grade_title(g.grade, lang, sheet.data.ladder), fmt_money(Fraction(g.rate_minor, 100)),
          fmt_pd(budget_pd[i]), fmt_pd(consumed_pd[i]), fmt_pd(budget_pd[i] - consumed_pd[i]),
          _pct(g.consumed_pd, g.budget_pd), fmt_money(costs[0][i]), fmt_money(costs[1][i]),
          fmt_money(costs[2][i])] for i, g in enumerate(data.grades)]

@@ -255,7 +255,7 @@ def _person_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: 
     pds = round_to_total([data.pd(r.total_minutes) for r in section.rows], 3)
     for i, r in enumerate(section.rows, start=1):
         rows.append([i, r.name, para(r.key, s.id),
-                     " / ".join(grade_title(g, lang) for g in r.grades),
+                     " / ".join(grade_title(g, lang, data.ladder) for g in r.grades),
                      r.days_worked, hours[i - 1], overtime[i - 1], fmt_pd(pds[i - 1])])
     rows.append([t["total"], "", "", "", sum(r.days_worked for r in section.rows),
                  fmt_hours(section.total_minutes), fmt_hours(section.overtime_minutes),
@@ -272,7 +272,7 @@ def _grade_table(section: TimesheetSection, data: TimesheetData, s: Styles, t: d
                  lang: str) -> Table:
     hours = _footed_hours([g.minutes for g in section.grades])
     pds = round_to_total([data.pd(g.minutes) for g in section.grades], 3)
-    rows: list[list[Any]] = [[grade_title(g.grade, lang), g.people, h, fmt_pd(pd)]
+    rows: list[list[Any]] = [[grade_title(g.grade, lang, data.ladder), g.people, h, fmt_pd(pd)]
                              for g, h, pd in zip(section.grades, hours, pds, strict=True)]
     rows.append([t["total"], len({r.key for r in section.rows if r.minutes}),
                  fmt_hours(section.total_minutes), fmt_pd(data.pd(section.total_minutes))])
@@ -304,7 +304,7 @@ def _amount_table(sheet: Sheet, section: TimesheetSection, s: Styles) -> list[An
     t = MONEY_TEXT[lang]
     pds, amounts, total_pd, total = amount_rows(section)
     rows: list[list[Any]] = [
-        [i, c.name, grade_title(c.grade, lang), fmt_pd(pd), fmt_money(c.rate),
+        [i, c.name, grade_title(c.grade, lang, sheet.data.ladder), fmt_pd(pd), fmt_money(c.rate),
          fmt_money(amount)]
         for i, (c, pd, amount) in enumerate(zip(section.charges, pds, amounts, strict=True),
                                             start=1)]
@@ -335,7 +335,7 @@ def _section(sheet: Sheet, doc: SheetDocument, section: TimesheetSection) -> lis
     if section.person is not None:
         r = section.rows[0]
         title = data.person_titles.get(r.key, "")
-        grades = " / ".join(grade_title(g, lang) for g in r.grades)
+        grades = " / ".join(grade_title(g, lang, sheet.data.ladder) for g in r.grades)
         out.append(name_with_id(r.name, r.key, s.h2, lang, f" · {grades}"
                                 + (f" · {title}" if title else "")))
     pairs = [

@@ -6,7 +6,7 @@ from __future__ import annotations
 from decimal import Decimal
 from fractions import Fraction
 
-from model.rules import GRADE_LABELS_EN, GRADE_LABELS_ZH, plain_decimal
+from model.rules import DEFAULT_LADDER, Ladder, plain_decimal
 
 
 def format_hours(minutes: int, places: int = 2) -> str:
@@ -17,7 +17,8 @@ def format_hours(minutes: int, places: int = 2) -> str:
     return plain_decimal(Decimal(units).scaleb(-places))
 
 
-def grade_title(grade: str, lang: str) -> str:
-    """A grade as people read it: its title in ``lang`` (高级工程师, Senior engineer),
-    never its key; a grade without a title keeps its key, no grade is ""."""
-    return (GRADE_LABELS_ZH if lang == "zh" else GRADE_LABELS_EN).get(grade, grade)
+def grade_title(grade: str, lang: str, ladder: Ladder = DEFAULT_LADDER) -> str:
+    """A grade as people read it: its title in ``lang`` (高级工程师, Senior engineer) on
+    the project's ``ladder``, never its key; a grade without a title keeps its key, no
+    grade is ""."""
+    return ladder.label(grade, lang)

@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from model.errors import LedgerError
+from model.rules.grades import DEFAULT_LADDER, Ladder
 from model.views import ContractTerms, DeliverableView, SignatureView, SignoffView
 
 
@@ -235,6 +236,8 @@ class AcceptanceSheetData:
     #: per grade, PD logged on days no period signed by both parties covers
     unconfirmed: tuple[tuple[str, Fraction], ...] = ()
     settlement: Settlement | None = None
+    #: the project's grade ladder: its grades' labels and order (SPEC §9)
+    ladder: Ladder = DEFAULT_LADDER
 
     @property
     def hours_per_day(self) -> Fraction:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from model.rules.grades import DEFAULT_LADDER, Ladder
 from model.views import ChangeView
 
 
@@ -45,6 +46,8 @@ class ChangeSheetData:
     working_days_before: int
     working_days_after: int
     raised_by_name: str = ""  # the name of the person who raised it
+    #: the project's grade ladder: its grades' labels and order (SPEC §9)
+    ladder: Ladder = DEFAULT_LADDER
 
     @property
     def budget_before(self) -> Fraction:

@@ -14,6 +14,7 @@ from fractions import Fraction
 
 from model.rules import PRIORITIES, ideal_at, month_end, pd_of_milli
 from model.rules.capacity import over_capacity
+from model.rules.grades import DEFAULT_LADDER, Ladder
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,8 @@ class PlanData:
     milestones: tuple[Milestone, ...]
     effective_crs: tuple[tuple[str, date], ...]  # (number, effective on)
     end_crs: tuple[str, ...]  # effective CRs that moved the end date
+    #: the project's grade ladder: its grades' labels and order (SPEC §9)
+    ladder: Ladder = DEFAULT_LADDER
 
     @property
     def budget_pd(self) -> Fraction:

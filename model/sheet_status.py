@@ -9,6 +9,8 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from model.rules.grades import DEFAULT_LADDER, Ladder
+
 
 @dataclass(frozen=True)
 class BurnPoint:
@@ -111,6 +113,8 @@ class StatusSheetData:
     alerts: tuple[StatusAlert, ...]
     quotas: tuple[tuple[str, str, int, int], ...]  # key, title, limit, used
     names: tuple[tuple[str, str], ...] = ()  # person id -> name (the alerts name people)
+    #: the project's grade ladder: its grades' labels and order (SPEC §9)
+    ladder: Ladder = DEFAULT_LADDER
 
     def total(self, what: str) -> Fraction:
         """Sum over grades of ``budget_pd``, ``consumed_pd`` or ``remaining_pd``."""

@@ -14,7 +14,8 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from model.rules import grade_order, overtime_of_day, pd_of_minutes
+from model.rules import overtime_of_day, pd_of_minutes
+from model.rules.grades import DEFAULT_LADDER, Ladder
 from model.views import SignoffView
 
 
@@ -95,7 +96,7 @@ class TimesheetSection:
 
 def charges(entries: Iterable[Sequence], people: Sequence[tuple[str, str, str | None]],
             rates: Mapping[str, int], minutes_per_day: int,
-            person: str | None = None) -> tuple[Charge, ...]:
+            person: str | None = None, ladder: Ladder = DEFAULT_LADDER) -> tuple[Charge, ...]:
     """Per person and grade charged, from period content entries ``[date, person, task,
     minutes, grade, note]``: PD and the amount at the grade's day rate. People in the
     order of ``people`` (key, name, grade), then anyone else with entries; a person
@@ -107,7 +108,7 @@ def charges(entries: Iterable[Sequence], people: Sequence[tuple[str, str, str | 
     names = {k: n for k, n, _ in people}
     order = {k: i for i, (k, _, _) in enumerate(people)}
     keys = sorted(minutes, key=lambda kg: (order.get(kg[0], len(order)), kg[0],
-                                           grade_order(kg[1])))
+                                           ladder.order(kg[1])))
     return tuple(Charge(k, names.get(k, k), g, minutes[(k, g)], rates.get(g, 0),
                         minutes_per_day) for k, g in keys)
 
@@ -129,6 +130,8 @@ class TimesheetData:
     currency: str = "CNY"
     tax_rate: Fraction | None = None  # the SOW's, for the amounts' note
     prices_include_tax: bool = True
+    #: the project's grade ladder: its grades' labels and order (SPEC §9)
+    ladder: Ladder = DEFAULT_LADDER
 
     @property
     def days(self) -> list[date]:
@@ -140,7 +143,7 @@ class TimesheetData:
 
 def tabulate(entries: Iterable[Sequence], people: Sequence[tuple[str, str, str | None]],
              working: frozenset[date], minutes_per_day: int,
-             person: str | None = None) -> TimesheetSection:
+             person: str | None = None, ladder: Ladder = DEFAULT_LADDER) -> TimesheetSection:
     """A section from period content entries ``[date, person, task, minutes, grade, note]``.
 
     ``people`` are (key, name, current grade) in the order to print; each appears as
@@ -171,8 +174,8 @@ def tabulate(entries: Iterable[Sequence], people: Sequence[tuple[str, str, str |
         for d, m in days.items():
             day_minutes[d] += m
         grades = tuple(sorted(charged.get(key) or ({grade} if grade else set()),
-                              key=grade_order))
+                              key=ladder.sort_key))
         rows.append(PersonHours(key, name, grades, days, overtime))
     grades = tuple(GradeHours(g, len(grade_people[g]), grade_minutes[g])
-                   for g in sorted(grade_minutes, key=grade_order))
+                   for g in sorted(grade_minutes, key=ladder.sort_key))
     return TimesheetSection(person, tuple(rows), grades, dict(sorted(day_minutes.items())))

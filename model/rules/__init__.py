@@ -65,6 +65,7 @@ from model.rules.facts import (
     QuotaFact,
     SignatureFact,
 )
+from model.rules.grades import DEFAULT_LADDER, MAX_GRADE_KEY, GradeStep, Ladder, ladder_from
 from model.rules.numbers import (
     RoundedTable,
     _round,
@@ -136,6 +137,11 @@ from model.rules.workdays import (
 )
 
 __all__ = [
+    "DEFAULT_LADDER",
+    "GradeStep",
+    "Ladder",
+    "MAX_GRADE_KEY",
+    "ladder_from",
     "ALERT_TEXT",
     "ALERT_TEXT_ZH",
     "Alert",

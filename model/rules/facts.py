@@ -6,6 +6,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 
+from model.rules.grades import DEFAULT_LADDER, Ladder
 from model.rules.workdays import Calendar
 
 
@@ -90,3 +91,4 @@ class LedgerFacts:
     blockers: Sequence[BlockerFact] = ()
     quotas: Sequence[QuotaFact] = ()
     obligations: Sequence[ObligationFact] = ()  # SPEC §9: late client ones block
+    ladder: Ladder = DEFAULT_LADDER  # SPEC §9: the project's grades, their order and labels

@@ -18,9 +18,9 @@ from model.rules.budget import (
     quota_limit_at,
 )
 from model.rules.facts import ChangeFact, LedgerFacts
+from model.rules.grades import DEFAULT_LADDER, Ladder
 from model.rules.numbers import pd_of_milli, pd_of_minutes, round_money, round_pd
 from model.rules.obligations import obligation_blockers
-from model.rules.vocabulary import grade_order
 
 
 @dataclass(frozen=True)
@@ -53,6 +53,8 @@ class Summary:
     quotas: tuple[tuple[str, str, int, int], ...]  # key, title, limit, used
     effective_changes: tuple[str, ...]
     pending_changes: tuple[str, ...]
+    #: the project's grade ladder (SPEC §9): by_grade is in its order, labels from it
+    ladder: Ladder = DEFAULT_LADDER
 
     @property
     def budget_pd(self) -> Fraction:
@@ -117,7 +119,8 @@ def summarize(facts: LedgerFacts, as_of: date) -> Summary:
     cal = facts.calendar
     budget = budget_at(facts.baseline, facts.changes, as_of)
     consumed = _consumed_by_grade(facts, as_of)
-    grades = sorted({g for g, v in budget.items() if v != 0} | set(consumed), key=grade_order)
+    grades = sorted({g for g, v in budget.items() if v != 0} | set(consumed),
+                    key=facts.ladder.sort_key)
     by_grade = tuple(GradeFigures(g, budget.get(g, Fraction(0)), consumed.get(g, Fraction(0)))
                      for g in grades)
     end = end_at(facts.end, facts.changes, as_of)
@@ -157,6 +160,7 @@ def summarize(facts: LedgerFacts, as_of: date) -> Summary:
         quotas=tuple(quotas),
         effective_changes=tuple(cr.number for cr in live if cr.effective_by(as_of)),
         pending_changes=tuple(cr.number for cr in live if not cr.effective_by(as_of)),
+        ladder=facts.ladder,
     )
 
 
@@ -210,10 +214,12 @@ def burndown(facts: LedgerFacts, as_of: date) -> list[BurndownRow]:
 
 
 def budget_if_signed(summary: Summary, change: ChangeFact) -> dict[str, tuple[Fraction, Fraction]]:
-    """Per grade touched by ``change``: (budget now, budget once it takes effect)."""
+    """Per grade touched by ``change``, in the project's ladder order: (budget now, budget
+    once it takes effect)."""
     now = {g.grade: g.budget_pd for g in summary.by_grade}
     out = {}
-    for grade, milli in sorted(change.deltas.items(), key=lambda kv: grade_order(kv[0])):
+    order = summary.ladder.sort_key
+    for grade, milli in sorted(change.deltas.items(), key=lambda kv: order(kv[0])):
         before = now.get(grade, Fraction(0))
         out[grade] = (before, before + pd_of_milli(milli))
     return out

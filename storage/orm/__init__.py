@@ -3,7 +3,8 @@
 Storage units: time in integer minutes, person-days in integer thousandths
 (``*_milli``), money in integer hundredths (``*_minor``). Nothing is a float.
 
-Split by subject into the modules of this package (base, sow, obligations, work, documents, audit);
+Split by subject into the modules of this package (base, sow, grades, obligations, work,
+documents, audit);
 import the classes from here: ``from storage.orm import Project``.
 """
 
@@ -20,6 +21,9 @@ from storage.orm.documents import (
     Period,
     PrintedRevision,
     Signature,
+)
+from storage.orm.grades import (
+    LadderGrade,
 )
 from storage.orm.obligations import (
     Obligation,
@@ -58,6 +62,7 @@ __all__ = [
     "ChangeQuotaDelta",
     "ChangeRequest",
     "Deliverable",
+    "LadderGrade",
     "NAMING",
     "Obligation",
     "Period",

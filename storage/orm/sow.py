@@ -22,6 +22,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from storage.orm.base import Base
 
 if TYPE_CHECKING:
+    from storage.orm.grades import LadderGrade
     from storage.orm.obligations import Obligation
 
 
@@ -74,6 +75,9 @@ class Project(Base):
         back_populates="project", cascade="all, delete-orphan", order_by="Deliverable.id")
     obligations: Mapped[list[Obligation]] = relationship(
         back_populates="project", cascade="all, delete-orphan", order_by="Obligation.id")
+    # SPEC §9: the SOW's own ladder, in order; none: the default ladder (storage.orm.grades)
+    grades: Mapped[list[LadderGrade]] = relationship(
+        back_populates="project", cascade="all, delete-orphan", order_by="LadderGrade.position")
 
     __table_args__ = (CheckConstraint("minutes_per_day > 0", name="minutes_per_day"),
                       CheckConstraint("start <= \"end\"", name="dates"),

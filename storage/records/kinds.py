@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from model.sheets import contract_content
+from storage.grade_ladder import grade_record
 from storage.obligation_records import delivery_record, obligation_record
 from storage.orm import (
     Acceptance,
@@ -36,7 +37,7 @@ Key = tuple[str, str]  # (kind, ref)
 # A new kind: its name here, its ``*_record`` function below (what its audit rows state),
 # its rows read in records.sides.table_records, and its name in label() unless the
 # default (``CODE kind ref``) says it.
-SETUP_KINDS = ("project", "calendar", "rate", "baseline", "quota", "person", "task",
+SETUP_KINDS = ("project", "grade", "calendar", "rate", "baseline", "quota", "person", "task",
                "deliverable", "obligation")
 KINDS = (*SETUP_KINDS, "away", "entry", "cr", "period", "acceptance", "signature", "blocker",
          "quota_use", "printed")
@@ -226,6 +227,9 @@ def sow_records(spec: Any) -> dict[Key, dict[str, Any]]:
     for kind, days in (("holiday", spec.holidays), ("workday", spec.workdays)):
         for d in days:
             out[("calendar", d.isoformat())] = {"kind": kind}
+    ladder = getattr(spec, "ladder", None)
+    for i, g in enumerate(ladder.steps if ladder is not None and ladder.custom else ()):
+        out[("grade", g.key)] = grade_record(i, g.zh, g.en)
     for grade, minor in spec.rates.items():
         out[("rate", grade)] = {"day_rate_minor": minor}
     for grade, milli in spec.baseline.items():

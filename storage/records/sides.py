@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from storage.grade_ladder import grade_record
 from storage.obligation_records import delivery_record, obligation_record
 from storage.orm import (
     Acceptance,
@@ -21,6 +22,7 @@ from storage.orm import (
     CalendarDay,
     ChangeRequest,
     Deliverable,
+    LadderGrade,
     Obligation,
     Period,
     Person,
@@ -128,6 +130,8 @@ def table_records(s: Session, project: Project) -> Found:
     found = Found()
     pid = project.id
     found.add("project", "", project_record(project))
+    for g in s.scalars(select(LadderGrade).where(LadderGrade.project_id == pid)):
+        found.add("grade", g.key, grade_record(g.position, g.zh, g.en))
     for d in s.scalars(select(CalendarDay).where(CalendarDay.project_id == pid)):
         found.add("calendar", d.on.isoformat(), {"kind": d.kind})
     for r in s.scalars(select(Rate).where(Rate.project_id == pid)):

@@ -15,6 +15,7 @@ from model.errors import FieldError, LedgerError, Ref, refused
 from model.permissions import Action
 from model.views import ChangeView
 from storage import records
+from storage.grade_ladder import ladder_of
 from storage.orm import ChangeDelta, ChangeQuotaDelta, ChangeRequest, Project, Signature
 from storage.services.core import LedgerBase, parse_on
 from storage.sowfile import MAX_QUOTA, MAX_SOW_YEARS, latest_end
@@ -50,9 +51,9 @@ class ChangesMixin(LedgerBase):
     def _parse_deltas(self, project: Project, deltas: Mapping[str, Any],
                       quota_deltas: Mapping[str, Any]) -> tuple[dict[str, int], dict[str, int]]:
         pd: dict[str, int] = {}
+        ladder = ladder_of(project)
         for grade, value in deltas.items():
-            if grade not in rules.GRADES:
-                raise FieldError("deltas", f"{grade!r} is not a grade ({', '.join(rules.GRADES)})")
+            ladder.check(grade, "deltas")
             try:
                 pd[grade] = rules.pd_to_milli(value, Ref("deltas"))
             except FieldError as exc:  # the grade's own delta: "deltas senior: ..."
@@ -191,7 +192,7 @@ class ChangesMixin(LedgerBase):
             raised_by=cr.raised_by, status=cr.status, effective_on=cr.effective_on,
             new_end=cr.new_end,
             deltas=tuple(sorted(((d.grade, d.pd_milli) for d in cr.deltas),
-                                key=lambda x: rules.grade_order(x[0]))),
+                                key=lambda x: ladder_of(project).sort_key(x[0]))),
             quota_deltas=tuple((q.quota_key, q.delta) for q in cr.quota_deltas),
             signatures=self._signature_views(s, "cr", cr.id))
 

@@ -26,6 +26,7 @@ from model.rules import staffing as staff
 from model.rules.capacity import replacement_split
 from model.views import PersonView
 from storage import records
+from storage.grade_ladder import ladder_of
 from storage.orm import Assignment, AuditEvent, Person, PersonAway, Project, TimeEntry
 from storage.services.core import ON, LedgerBase, parse_on
 from storage.sowfile import parse_date
@@ -101,7 +102,6 @@ class PeopleLifeMixin(LedgerBase):
             raise FieldError("name", "must not be empty")
         for field, value, allowed in (("party", party, rules.PARTIES),
                                       ("role", role, rules.ROLES),
-                                      ("grade", grade, rules.GRADES),
                                       ("location", location, rules.LOCATIONS)):
             if value is not None and value not in allowed:
                 raise FieldError(field, f"{value!r} is not one of {', '.join(allowed)}")
@@ -117,6 +117,9 @@ class PeopleLifeMixin(LedgerBase):
             project = self._project(s)
             self._check_writable(s, project)
             self._permit_staff(s, project, party)
+            grades = ladder_of(project).keys()  # the project's ladder (SPEC §9)
+            if grade is not None and grade not in grades:
+                raise FieldError("grade", f"{grade!r} is not one of {', '.join(grades)}")
             if any(p.key == key for p in project.people):
                 raise FieldError("person", f"{key} is already a person of the project")
             end = self._current_end(s, project)

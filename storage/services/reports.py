@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 from model import rules
 from model.errors import Ref
 from model.rules.staffing import active_on
+from storage.grade_ladder import ladder_of
 from storage.obligation_records import obligation_fact
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
@@ -86,7 +87,8 @@ class ReportsMixin(LedgerBase):
             day_totals=day_totals,
             changes=[self._change_fact(cr) for cr in self._changes(s, project)],
             blockers=blockers, quotas=quotas,
-            obligations=[obligation_fact(o) for o in project.obligations])
+            obligations=[obligation_fact(o) for o in project.obligations],
+            ladder=ladder_of(project))
 
     def facts(self) -> rules.LedgerFacts:
         """Everything the figures are computed from, read in one transaction."""

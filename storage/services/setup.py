@@ -11,6 +11,7 @@ from model import rules
 from model.errors import LedgerError
 from model.views import ContractTerms, DeliverableView, ProjectView
 from storage import records
+from storage.grade_ladder import grade_rows, ladder_of
 from storage.obligation_records import obligation_row
 from storage.orm import Assignment, Baseline, CalendarDay, Person, Project, Quota, Rate, Task
 from storage.services.core import LedgerBase
@@ -73,6 +74,7 @@ class SetupMixin(LedgerBase):
             project.quotas = [Quota(key=q.key, title=q.title, limit=q.limit) for q in spec.quotas]
             project.deliverables = [records.deliverable_row(d) for d in spec.deliverables]
             project.obligations = [obligation_row(o) for o in spec.obligations]
+            project.grades = grade_rows(spec.ladder)
             s.add(project)
             s.flush()
             self._audit(s, project).record("init", "project", project.code,
@@ -118,6 +120,7 @@ class SetupMixin(LedgerBase):
             staff_change_notice=p.staff_change_notice,
             obligations=[ObligationSpec(o.key, o.title, o.party, o.due, o.due_days)
                          for o in p.obligations],
+            ladder=ladder_of(p),
         )
 
     def export_sow(self) -> SowSpec:
@@ -146,3 +149,8 @@ class SetupMixin(LedgerBase):
         with self._reading() as s:
             rows = s.scalars(select(Project).order_by(Project.code))
             return [self._project_view(p) for p in rows]
+
+    def ladder(self) -> rules.Ladder:
+        """The project's grade ladder (SPEC §9): its own ``[[grade]]`` list or the default."""
+        with self._reading() as s:
+            return ladder_of(self._project(s))

@@ -53,7 +53,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[AcceptanceSheetDa
         minutes[t.grade] += t.minutes
     grades = sorted({g for g, v in facts.baseline.items() if v}
                     | {g for c in effective for g, v in c.deltas.items() if v}
-                    | {g for g, m in minutes.items() if m}, key=rules.grade_order)
+                    | {g for g, m in minutes.items() if m}, key=facts.ladder.sort_key)
     lines = tuple(GradeLine(
         grade=g, rate_minor=facts.rates.get(g, 0),
         baseline_pd=rules.pd_of_milli(facts.baseline.get(g, 0)),
@@ -94,6 +94,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[AcceptanceSheetDa
         for c in ledger.change_requests())
     acc = live_acceptance(ledger)
     data = AcceptanceSheetData(
+        ladder=facts.ladder,
         currency=project.currency, minutes_per_day=facts.minutes_per_day, start=facts.start,
         sow_end=facts.end, current_end=current_end,
         working_days=cal.count(facts.start, current_end), as_of=as_of,

@@ -37,7 +37,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[ChangeSheetData]:
     before = rules.budget_at(facts.baseline, earlier, date.max)
     deltas = {g: rules.pd_of_milli(m) for g, m in cr.deltas}
     rates = ledger.rates()
-    grades = sorted(set(before) | set(deltas), key=rules.grade_order)
+    grades = sorted(set(before) | set(deltas), key=facts.ladder.sort_key)
     quotas = {q.key: q for q in facts.quotas}
     end_before = rules.end_at(facts.end, earlier, date.max)
     end_after = cr.new_end or end_before
@@ -54,7 +54,8 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[ChangeSheetData]:
         end_before=end_before, end_after=end_after,
         working_days_before=cal.count(facts.start, end_before),
         working_days_after=cal.count(facts.start, end_after),
-        raised_by_name=names.get(cr.raised_by or "", cr.raised_by or ""))
+        raised_by_name=names.get(cr.raised_by or "", cr.raised_by or ""),
+        ladder=facts.ladder)
     title = "变更申请单" if request.language == "zh" else "Change Request Form"
     return SheetParts(f"{title} {cr.number}", ledger.change_content(cr.number), data,
                       signatories(ledger, cr.signatures))

@@ -59,9 +59,10 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[PlanData]:
     for pp in plan_people:
         if pp.grade:
             planned[pp.grade] = planned.get(pp.grade, 0) + pp.planned_milli
+    ladder = ledger.ladder()
     grades = tuple(GradePlan(g, baseline.get(g, 0), budget.get(g, 0), planned.get(g, 0))
                    for g in sorted(set(baseline) | set(budget) | set(planned),
-                                   key=rules.grade_order))
+                                   key=ladder.sort_key))
     total_budget = rules.pd_of_milli(sum(budget.values()))
     data = PlanData(
         start=start, sow_end=project.end, end=end, working_days=tuple(working),
@@ -69,7 +70,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[PlanData]:
         milestones=tuple(milestones(working, start, project.end, end, total_budget)),
         effective_crs=tuple((c.number, c.effective_on) for c in effective
                             if c.effective_on is not None),
-        end_crs=tuple(c.number for c in effective if c.new_end is not None))
+        end_crs=tuple(c.number for c in effective if c.new_end is not None), ladder=ladder)
     content = {
         "kind": "plan", "project": project.code,
         "tasks": [{"code": t.code, "title": t.title, "estimate_milli": t.estimate_milli,

@@ -86,6 +86,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[StatusSheetData]:
     alerts = tuple(StatusAlert(a.kind, a.args) for a in ledger.alerts(summary))
 
     data = StatusSheetData(
+        ladder=ledger.ladder(),
         as_of=as_of, currency=project.currency, start=project.start, sow_end=project.end,
         end=summary.end, working_days_total=summary.working_days_total,
         working_days_elapsed=summary.working_days_elapsed,

@@ -75,13 +75,12 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[TimesheetData]:
     team = [(p.key, p.name, p.grade) for p in people if p.party == "vendor" and p.grade]
     entries = doc["entries"]
     mpd = project.minutes_per_day
-    if request.person:
-        sections = (tabulate(entries, team, working, mpd, request.person),)
-    else:
-        sections = (tabulate(entries, team, working, mpd),)
+    ladder = ledger.ladder()
+    sections = (tabulate(entries, team, working, mpd, request.person, ladder),)
     if project.terms.billing == "actual":  # the amounts of a settlement by PD consumed
         rates = ledger.rates()
-        sections = tuple(replace(x, charges=charges(entries, team, rates, mpd, x.person))
+        sections = tuple(replace(x, charges=charges(entries, team, rates, mpd, x.person,
+                                                          ladder))
                          for x in sections)
     period = _period(ledger, request)
     data = TimesheetData(
@@ -89,7 +88,8 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[TimesheetData]:
         sections=sections, sow_start=start, sow_end=end, period=period,
         person_titles={p.key: p.title or "" for p in people},
         billing=project.terms.billing, currency=project.currency,
-        tax_rate=project.terms.tax_rate, prices_include_tax=project.terms.prices_include_tax)
+        tax_rate=project.terms.tax_rate, prices_include_tax=project.terms.prices_include_tax,
+        ladder=ladder)
     # A signature on record is printed only on the document whose digest it covers: the
     # whole period's sheet. One person's sheet names the signatories, lines left blank.
     signed = period.signatures if period and not request.person else ()

@@ -6,9 +6,7 @@ from typing import Any
 
 import tomli_w
 
-from model.rules import (
-    GRADES,
-)
+from model.rules import Ladder
 from storage.sowfile.spec import SowSpec
 
 
@@ -41,9 +39,11 @@ def dump_sow(spec: SowSpec) -> str:
     if calendar:
         doc["calendar"] = calendar
     if spec.rates:
-        doc["rates"] = {g: _num(v, 100) for g, v in _by_grade(spec.rates)}
+        doc["rates"] = {g: _num(v, 100) for g, v in _by_grade(spec.rates, spec.ladder)}
     if spec.baseline:
-        doc["budget"] = {g: _num(v, 1000) for g, v in _by_grade(spec.baseline)}
+        doc["budget"] = {g: _num(v, 1000) for g, v in _by_grade(spec.baseline, spec.ladder)}
+    if spec.ladder.custom:  # the default ladder is not written: the SOW had none
+        doc["grade"] = [{"key": g.key, "zh": g.zh, "en": g.en} for g in spec.ladder.steps]
     if spec.quotas:
         doc["quota"] = [{"key": q.key, "title": q.title, "limit": q.limit} for q in spec.quotas]
     if spec.people:
@@ -74,8 +74,8 @@ def dump_sow(spec: SowSpec) -> str:
             for o in spec.obligations]
     # Arrays of tables as [[quota]] blocks, in the example's order (tomli-w would inline
     # the short ones at the top of the file).
-    arrays = {k: doc.pop(k) for k in ("quota", "person", "task", "allocation", "deliverable",
-                                          "obligation")
+    arrays = {k: doc.pop(k) for k in ("grade", "quota", "person", "task", "allocation",
+                                      "deliverable", "obligation")
               if k in doc}
     parts = [tomli_w.dumps(doc)]
     for name, items in arrays.items():
@@ -103,5 +103,5 @@ def _dump_terms(spec: SowSpec) -> dict[str, Any]:
     return terms
 
 
-def _by_grade(values: dict[str, int]) -> list[tuple[str, int]]:
-    return sorted(values.items(), key=lambda kv: GRADES.index(kv[0]))
+def _by_grade(values: dict[str, int], ladder: Ladder) -> list[tuple[str, int]]:
+    return sorted(values.items(), key=lambda kv: ladder.sort_key(kv[0]))

@@ -11,7 +11,6 @@ from model.errors import LedgerError
 from model.rules import (
     BILLINGS,
     DELIVERABLE_KINDS,
-    GRADES,
     LANGUAGES,
     LOCATIONS,
     PARTIES,
@@ -24,6 +23,7 @@ from model.rules import (
     tax_rate_to_ppm,
 )
 from model.usertext import control_character
+from storage.sowfile.grades import parse_ladder
 from storage.sowfile.obligations import parse_obligations
 from storage.sowfile.spec import (
     MAX_PRICE,
@@ -54,7 +54,7 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         raise LedgerError(f"{source}: {where}a number with thousands of digits") from None
     root = _Table(f"{source}:", doc)
     root.check_keys({"project", "calendar", "rates", "budget", "quota", "person", "task",
-                     "allocation", "deliverable", "obligation"})
+                     "allocation", "deliverable", "obligation", "grade"})
 
     if not root.has("project"):
         raise LedgerError(f"{source}: [project]: missing (the table with the SOW's code, "
@@ -108,14 +108,17 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         if both:
             raise c._fail("workdays", f"{min(both)} is also listed in holidays")
 
+    spec.ladder = ladder = parse_ladder(root, source)
+    grades = ladder.keys()
     # Neither converter takes a negative amount: a rate, a budget, an estimate or an
     # allocation below 0 is refused here as the ledger refuses it later (model.rules).
     for name, target, conv in (("rates", spec.rates, money_to_minor),
                                ("budget", spec.baseline, pd_amount_to_milli)):
         if root.has(name):
             t = _Table(f"{source}: [{name}]", root.get(name))
-            t.check_keys(set(GRADES))
             for grade in t.data:
+                if grade not in ladder:
+                    raise t._fail(grade, f"{_show(grade)} is not a grade ({', '.join(grades)})")
                 t.number(grade)
                 target[grade] = t.wrap(grade, conv, t.data[grade])
 
@@ -130,7 +133,7 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
             name=t.text("name") or "",
             party=t.choice("party", PARTIES) or "",
             role=t.choice("role", ROLES) or "",
-            grade=t.choice("grade", GRADES, required=False),
+            grade=t.choice("grade", grades, required=False),
             location=t.choice("location", LOCATIONS, required=False),
             timezone=t.text("timezone", required=False),
             title=t.text("title", required=False),

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
+from model.rules import DEFAULT_LADDER, Ladder
+
 #: the longest SOW a ledger takes: its reports walk every day, its calendar every year
 MAX_SOW_YEARS = 10
 #: the largest quota limit (stored in a 32-bit integer column)
@@ -121,3 +123,5 @@ class SowSpec:
     # Working days of notice a vendor staff change should give (SPEC §9); less is alerted.
     staff_change_notice: int = 0
     obligations: list[ObligationSpec] = field(default_factory=list)  # SPEC §9
+    # The SOW's own ``[[grade]]`` ladder (SPEC §9); DEFAULT_LADDER when it has none.
+    ladder: Ladder = DEFAULT_LADDER

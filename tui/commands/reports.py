@@ -43,7 +43,7 @@ def render_summary(s: rules.Summary, title: str) -> str:
     """The human form of ``report summary``."""
     lines = [f"{s.code}  {title}", f"as of {s.as_of}   end {s.end}   working days "
              f"{s.working_days_elapsed} of {s.working_days_total}", ""]
-    rows = [[g.grade, rules.GRADE_LABELS_ZH.get(g.grade, ""), fmt_pd(g.budget_pd),
+    rows = [[g.grade, s.ladder.label(g.grade, "zh"), fmt_pd(g.budget_pd),
              fmt_pd(g.consumed_pd), fmt_pd(g.remaining_pd)] for g in s.by_grade]
     rows.append(["total", "合计", fmt_pd(s.budget_pd), fmt_pd(s.consumed_pd),
                  fmt_pd(s.remaining_pd)])

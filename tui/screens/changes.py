@@ -154,7 +154,7 @@ class ChangesScreen(LedgerScreen):
             return "loading the budget…"
         s = self.data.summary
         try:
-            deltas = parse_cr_deltas(values.get("deltas", ""))
+            deltas = parse_cr_deltas(values.get("deltas", ""), s.ladder)
             quota_deltas = parse_quota_deltas(values.get("quotas", ""),
                                               [key for key, *_ in s.quotas])
             new_end = optional_date(values.get("end", ""), "new end")
@@ -175,9 +175,10 @@ class ChangesScreen(LedgerScreen):
             return
         ledger = self.ledger
         quota_keys = ", ".join(key for key, *_ in self.data.summary.quotas) if self.data else ""
+        ladder = self.data.summary.ladder if self.data else rules.DEFAULT_LADDER
 
         def submit(v: dict[str, str]) -> ChangeView:
-            deltas = parse_cr_deltas(v["deltas"])
+            deltas = parse_cr_deltas(v["deltas"], ladder)
             quota_deltas = parse_quota_deltas(v["quotas"])
             return ledger.new_cr(v["title"], v["reason"], deltas, quota_deltas,
                                  v["end"].strip() or None, v["on"].strip() or None)
@@ -193,7 +194,7 @@ class ChangesScreen(LedgerScreen):
             Field("title", "Title", placeholder="what changes, in a few words"),
             Field("reason", "Reason", placeholder="why (who asked, where)"),
             Field("deltas", "PD deltas per grade (negative reduces)",
-                  placeholder="senior=5 expert=2  (" + " ".join(rules.GRADES) + ")"),
+                  placeholder="senior=5 expert=2  (" + " ".join(ladder.keys()) + ")"),
             Field("quotas", "Quota deltas", placeholder="prompt-rounds=1"
                   + (f"  ({quota_keys})" if quota_keys else "")),
             Field("end", "New end date (optional)", placeholder="YYYY-MM-DD"),

@@ -118,7 +118,7 @@ class DashboardScreen(LedgerScreen):
             rate = Fraction(rates.get(g.grade, 0), 100)
             over = g.consumed_pd > g.budget_pd
             table.add_row(
-                g.grade, grade_title(g.grade, "zh"),
+                g.grade, grade_title(g.grade, "zh", s.ladder),
                 _num(fmt_pd(g.budget_pd)), _num(fmt_pd(g.consumed_pd)),
                 _num(fmt_pd(g.remaining_pd), "bold red" if over else ""),
                 _num(fmt_money(g.budget_pd * rate)), _num(fmt_money(g.consumed_pd * rate)),

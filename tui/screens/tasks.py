@@ -22,10 +22,10 @@ from textual.widgets import DataTable, Static
 from model.errors import LedgerError
 from model.formats import grade_title
 from model.rules import (
-    GRADES,
+    DEFAULT_LADDER,
     PRIORITIES,
     TASK_STATUSES,
-    grade_order,
+    Ladder,
     pd_of_milli,
     pd_of_minutes,
 )
@@ -54,6 +54,7 @@ class TasksData:
     tasks: list[TaskView]
     people: list[PersonView]
     loads: list[Workload] = field(default_factory=list)
+    ladder: Ladder = DEFAULT_LADDER  # the project's grades (SPEC §9)
 
     def over(self) -> dict[str, Workload]:
         """The people allocated over their capacity."""
@@ -129,7 +130,8 @@ class TasksScreen(LedgerScreen):
     # ------------------------------------------------------------ reading
 
     def load(self) -> TasksData:
-        return TasksData(self.ledger.tasks(), self.ledger.people(), self.ledger.workloads())
+        return TasksData(self.ledger.tasks(), self.ledger.people(), self.ledger.workloads(),
+                         self.ledger.ladder())
 
     def show(self, data: TasksData) -> None:
         selected = self._select_after_reload or self.selected_code()
@@ -189,9 +191,10 @@ class TasksScreen(LedgerScreen):
             title.update("Allocations")
             grades_line.update("")
             return
-        people = {p.key: p for p in self.data.people}
+        people, ladder = {p.key: p for p in self.data.people}, self.data.ladder
         rows = sorted(task.assignees, key=lambda a: (
-            grade_order(people[a[0]].grade or "") if a[0] in people else len(GRADES), a[0]))
+            ladder.order(people[a[0]].grade or "") if a[0] in people else len(ladder.steps),
+            a[0]))
         by_grade: dict[str, Fraction] = defaultdict(Fraction)
         over = self.data.over()
         for key, planned in rows:
@@ -203,14 +206,14 @@ class TasksScreen(LedgerScreen):
             if key in over:
                 name.append(f" ⚠ {over[key].worded}", style="bold red")
             alloc.add_row(name, Text(key), grade,
-                          grade_title(grade, "zh"),
+                          grade_title(grade, "zh", ladder),
                           right(fmt_pd(pd_of_milli(planned)) if planned is not None else "–"))
         estimate, allocated, _, _ = task_pd(task)
         title.update(f"Allocations of {task.code} (人天分配): {len(rows)} people, "
                      f"{fmt_pd(allocated)} of {fmt_pd(estimate)} PD planned, "
                      f"{fmt_pd(estimate - allocated)} PD unallocated")
-        parts = [f"{g} {grade_title(g, 'zh')} {fmt_pd(pd)}"
-                 for g, pd in sorted(by_grade.items(), key=lambda i: grade_order(i[0]))]
+        parts = [f"{g} {grade_title(g, 'zh', ladder)} {fmt_pd(pd)}"
+                 for g, pd in sorted(by_grade.items(), key=lambda i: ladder.sort_key(i[0]))]
         grades_line.update("by grade: " + ("   ".join(parts) if parts else "nothing planned yet"))
 
     # ------------------------------------------------------------ actions
@@ -227,7 +230,8 @@ class TasksScreen(LedgerScreen):
     def _vendor_people(self) -> list[PersonView]:
         people = self.data.people if self.data else self.sow_app.people
         graded = [p for p in people if p.party == "vendor" and p.grade]
-        return sorted(graded, key=lambda p: (grade_order(p.grade or ""), p.key))
+        ladder = self.data.ladder if self.data else DEFAULT_LADDER
+        return sorted(graded, key=lambda p: (ladder.order(p.grade or ""), p.key))
 
     def action_add_task(self) -> None:
         ledger = self.ledger
@@ -303,7 +307,9 @@ class TasksScreen(LedgerScreen):
         planned = dict(task.assignees)
         people = self._vendor_people()
         # Labels are Text: names are user text, never markup.
-        options = [(Text(f"{p.name} {p.key} · {p.grade} {grade_title(p.grade or '', 'zh')}"
+        ladder = self.data.ladder if self.data else DEFAULT_LADDER
+        options = [(Text(f"{p.name} {p.key} · {p.grade} "
+                         f"{grade_title(p.grade or '', 'zh', ladder)}"
                          + (f" · assigned, {fmt_pd(pd_of_milli(planned[p.key]))} PD"
                             if planned.get(p.key) is not None
                             else " · assigned" if p.key in planned else "")), p.key)

@@ -42,8 +42,6 @@ STATUS_LABELS = {
     rules.DOC_WITHDRAWN: "withdrawn",
 }
 
-_GRADE_BY_LABEL = {label: grade for grade, label in rules.GRADE_LABELS_ZH.items()}
-
 
 @dataclass(frozen=True)
 class ChangesData:
@@ -96,7 +94,7 @@ def effect_text(summary: rules.Summary, rates: Mapping[str, int], fact: rules.Ch
             cost = delta * Fraction(rate, 100) if rate is not None else None
             total_delta += delta
             total_cost += cost or 0
-            rows.append((grade, grade_title(grade, "zh"),
+            rows.append((grade, grade_title(grade, "zh", summary.ladder),
                          f"{fmt_pd(before)} → {fmt_pd(after)}", signed_pd(delta),
                          fmt_money(Fraction(rate, 100)) if rate is not None else "no rate",
                          signed_money(cost) if cost is not None else "—"))
@@ -148,13 +146,15 @@ def _split_assignments(text: str) -> list[str]:
     return [t for t in re.split(r"[\s,;，；]+", text.strip()) if t]
 
 
-def parse_cr_deltas(text: str) -> dict[str, str]:
-    """``senior=5 expert=2`` (or the Chinese grade labels) to {grade: "PD"}; checked."""
+def parse_cr_deltas(text: str, ladder: rules.Ladder = rules.DEFAULT_LADDER) -> dict[str, str]:
+    """``senior=5 expert=2`` (or the grades' Chinese labels on the project's ``ladder``)
+    to {grade: "PD"}; checked."""
+    by_label = {step.zh: step.key for step in ladder.steps}
     out: dict[str, str] = {}
     for key, value in parse_assignments(_split_assignments(text), "PD deltas").items():
-        grade = _GRADE_BY_LABEL.get(key, key)
-        if grade not in rules.GRADES:
-            raise LedgerError(f"PD deltas: {key!r} is not a grade ({', '.join(rules.GRADES)})")
+        grade = by_label.get(key, key)
+        if grade not in ladder:
+            raise LedgerError(f"PD deltas: {key!r} is not a grade ({', '.join(ladder.keys())})")
         rules.pd_to_milli(value, f"PD delta {grade}")
         out[grade] = value
     return out
