@@ -40,6 +40,7 @@ from storage.orm import (
     Quota,
     QuotaUse,
     Rate,
+    Scope,
     Signature,
     Task,
     TimeEntry,
@@ -50,8 +51,8 @@ Key = tuple[str, str]  # (kind, ref)
 # The kinds, in the order verify reports them: what a record follows from comes first.
 SETUP_KINDS = ("project", "calendar", "rate", "baseline", "quota", "person", "task",
                "deliverable", "obligation")
-KINDS = (*SETUP_KINDS, "away", "entry", "cr", "period", "acceptance", "signature", "blocker",
-         "quota_use", "printed")
+KINDS = (*SETUP_KINDS, "away", "entry", "cr", "period", "acceptance", "scope", "signature",
+         "blocker", "quota_use", "printed")
 
 
 def _iso(d: Any) -> str | None:
@@ -66,7 +67,8 @@ def project_record(p: Project) -> dict[str, Any]:
             "end": _iso(p.end), "minutes_per_day": p.minutes_per_day, "currency": p.currency,
             "timezone": p.timezone, "language": p.language, "country": p.country,
             "accepted_on": _iso(p.accepted_on), **terms_record(p),
-            "staff_change_notice": p.staff_change_notice}
+            "staff_change_notice": p.staff_change_notice,
+            "plan_confirm_days": p.plan_confirm_days}
 
 
 def terms_record(p: Any) -> dict[str, Any]:
@@ -144,7 +146,12 @@ def _change_fields(project: Project, cr: ChangeRequest) -> dict[str, Any]:
             "reason": cr.reason, "raised_on": cr.raised_on.isoformat(),
             "new_end": _iso(cr.new_end),
             "deltas": sorted([d.grade, d.pd_milli] for d in cr.deltas),
-            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas)}
+            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas),
+            # only when it has some: the content of every CR before the scope is unchanged
+            **({"task_deltas": sorted(([d.task_code, d.pd_milli, d.title]
+                                       for d in cr.task_deltas),
+                                      key=lambda x: (x[0], x[1], x[2] or ""))}
+               if cr.task_deltas else {})}
 
 
 def change_record(project: Project, cr: ChangeRequest) -> dict[str, Any]:
@@ -160,6 +167,12 @@ def period_record(p: Period) -> dict[str, Any]:
 def acceptance_record(a: Acceptance) -> dict[str, Any]:
     return {"number": a.number, "status": a.status, "effective_on": _iso(a.effective_on),
             "conclusion": a.conclusion, "comment": a.comment or ""}
+
+
+def scope_record(sc: Scope) -> dict[str, Any]:
+    """The scope document, with the content its signatures cover (as stored)."""
+    return {"number": sc.number, "status": sc.status, "effective_on": _iso(sc.effective_on),
+            "content": sc.content}
 
 
 def signature_record(sig: Signature, doc: str) -> dict[str, Any]:
@@ -219,7 +232,8 @@ def sow_records(spec: Any) -> dict[Key, dict[str, Any]]:
                           "timezone": spec.timezone, "language": spec.language,
                           "country": spec.country, "accepted_on": None,
                           **terms_record(spec),
-                          "staff_change_notice": spec.staff_change_notice}}
+                          "staff_change_notice": spec.staff_change_notice,
+                          "plan_confirm_days": spec.plan_confirm_days}}
     for kind, days in (("holiday", spec.holidays), ("workday", spec.workdays)):
         for d in days:
             out[("calendar", d.isoformat())] = {"kind": kind}
@@ -350,7 +364,8 @@ def table_records(s: Session, project: Project) -> Found:
     docs: dict[tuple[str, int], str] = {}
     for cr in s.scalars(select(ChangeRequest).where(ChangeRequest.project_id == pid)
                         .options(selectinload(ChangeRequest.deltas),
-                                 selectinload(ChangeRequest.quota_deltas))):
+                                 selectinload(ChangeRequest.quota_deltas),
+                                 selectinload(ChangeRequest.task_deltas))):
         docs[("cr", cr.id)] = cr.number
         found.add("cr", cr.number, change_record(project, cr))
     for per in s.scalars(select(Period).where(Period.project_id == pid)):
@@ -359,6 +374,9 @@ def table_records(s: Session, project: Project) -> Found:
     for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == pid)):
         docs[("acceptance", acc.id)] = acc.number
         found.add("acceptance", acc.number, acceptance_record(acc))
+    for sc in s.scalars(select(Scope).where(Scope.project_id == pid)):
+        docs[("scope", sc.id)] = sc.number
+        found.add("scope", sc.number, scope_record(sc))
     for sig in s.scalars(select(Signature).where(Signature.project_id == pid)
                          .options(selectinload(Signature.person))):
         doc = docs.get((sig.doc_kind, sig.doc_id), f"{sig.doc_kind} #{sig.doc_id}")
@@ -382,7 +400,7 @@ def label(code: str, key: Key) -> str:
     kind, ref = key
     if kind == "project":
         return code
-    if kind in ("cr", "period", "acceptance", "blocker"):
+    if kind in ("cr", "period", "acceptance", "scope", "blocker"):
         return f"{code} {ref}"
     if kind == "signature":
         doc, _, person = ref.rpartition("/")

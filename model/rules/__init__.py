@@ -82,6 +82,15 @@ from model.rules.plausible import (
     check_period_over,
     pd_amount_to_milli,
 )
+from model.rules.scope import (
+    SCOPE_PREFIX,
+    ScopeChange,
+    check_scope_change,
+    estimates_at,
+    plan_confirm_deadline,
+    scope_alert_args,
+    scope_signed_refusal,
+)
 from model.rules.signoff import (
     CONCLUSIONS,
     DOC_CLOSED,
@@ -221,4 +230,11 @@ __all__ = [
     "tax_rate_to_ppm",
     "unconfirmed_minutes",
     "working_days_open",
+    "SCOPE_PREFIX",
+    "ScopeChange",
+    "check_scope_change",
+    "estimates_at",
+    "plan_confirm_deadline",
+    "scope_alert_args",
+    "scope_signed_refusal",
 ]

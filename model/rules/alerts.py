@@ -29,6 +29,8 @@ ALERT_TEXT = {
     "staff_notice": "staff change ({1}) of {0} on {2} was recorded {3} working days ahead; "
                     "the SOW asks for {4}",
     "obligation": "obligation {0} ({1}) due {2} is not done: {3} working days late",
+    "scope_unsigned": "the scope is not signed by both parties: it was due by {0} "
+                      "({1} working days late)",
 }
 #: the same sentences in Chinese (a printed sheet names the grade, quota and person first)
 ALERT_TEXT_ZH = {
@@ -40,6 +42,7 @@ ALERT_TEXT_ZH = {
     "staff_notice": "{0}的人员变更（{1}）于 {2} 生效，仅提前 {3} 个工作日登记，"
                     "SOW 要求提前 {4} 个工作日",
     "obligation": "义务事项 {0}（{1}）应于 {2} 完成，尚未完成：已逾期 {3} 个工作日",
+    "scope_unsigned": "需求范围尚未经双方签字确认：应于 {0} 前确认（已逾期 {1} 个工作日）",
 }
 
 
@@ -52,6 +55,7 @@ def alert_text(kind: str, args: Sequence[str], lang: str = "en") -> str:
 @dataclass(frozen=True)
 class Alert:
     kind: str  # grade | quota | blocker | missing | forecast | staff_notice | obligation
+    #           | scope_unsigned
     args: tuple[str, ...]  # what the sentence names, in the order of ALERT_TEXT[kind]
 
     @property

@@ -24,6 +24,10 @@ from storage.orm.documents import (
 from storage.orm.obligations import (
     Obligation,
 )
+from storage.orm.scope import (
+    ChangeTaskDelta,
+    Scope,
+)
 from storage.orm.sow import (
     Assignment,
     Baseline,
@@ -57,6 +61,7 @@ __all__ = [
     "ChangeDelta",
     "ChangeQuotaDelta",
     "ChangeRequest",
+    "ChangeTaskDelta",
     "Deliverable",
     "NAMING",
     "Obligation",
@@ -68,6 +73,7 @@ __all__ = [
     "Quota",
     "QuotaUse",
     "Rate",
+    "Scope",
     "Signature",
     "Task",
     "TimeEntry",
