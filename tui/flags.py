@@ -29,7 +29,6 @@ FIELD_FLAGS: dict[str, str] = {
     "db": "--db",
     "deltas": "--delta",
     "end": "--end",
-    "estimate": "--estimate",
     "estimates": "--estimate",
     "first": "--from",
     "force": "--force",
