@@ -185,10 +185,10 @@ class SignoffsMixin(LedgerBase):
             for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)
                                  .order_by(Acceptance.id)):
                 views.append(self._acceptance_view(s, acc))
-            views[:0] = [SignoffView("scope", sc.number, None, None, sc.status, sc.effective_on,
-                                     self._signature_views(s, "scope", sc.id))
-                         for sc in s.scalars(select(Scope).where(Scope.project_id == project.id)
-                                             .order_by(Scope.id))]
+            views += [SignoffView("scope", sc.number, None, None, sc.status, sc.effective_on,
+                                  self._signature_views(s, "scope", sc.id))
+                      for sc in s.scalars(select(Scope).where(Scope.project_id == project.id)
+                                          .order_by(Scope.id))]
             return views
 
     def _period_content(self, s: Session, project: Project, period: Period) -> dict[str, Any]:
