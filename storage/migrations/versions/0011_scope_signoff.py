@@ -8,7 +8,9 @@ signer (SIGN) raises a scope document and moves its status, effective date and s
 content; a signature on a scope follows the rule of every signature (its own person, a
 document of the same project). A change request's task deltas are written, like its
 grade deltas, only while the change request is open, by whoever may raise one (CHANGE).
-``plan_confirm_days`` comes from the signed SOW: only the owner writes it.
+``plan_confirm_days`` comes from the signed SOW: only the owner writes it. A change
+request takes effect with the last signature, which may be the client's: a signer may then
+update or add a task, but only one that an effective change request's scope change names.
 
 Revision ID: 0011
 Revises: 0010
@@ -58,6 +60,22 @@ def _signature_insert(s: str, docs: tuple[tuple[str, str], ...]) -> str:
             f"AND EXISTS (SELECT 1 FROM {s}.person p WHERE p.id = signature.person_id "
             f"AND p.project_id = signature.project_id AND p.party = signature.party "
             f"AND p.role = signature.role) AND CASE signature.doc_kind {cases} ELSE false END)")
+
+
+def _task_policies(s: str, new: bool) -> list[str]:
+    """The task table's INSERT and UPDATE policies: 0005's (whoever may PLAN), and since
+    0011 also a signer applying an effective change request's scope change to that task."""
+    plan = _may(s, "task.project_id", "PLAN")
+    applied = (f"({_may(s, 'task.project_id', 'SIGN')} AND EXISTS (SELECT 1 FROM "
+               f"{s}.change_task_delta d JOIN {s}.change_request c ON c.id = d.change_id "
+               f"WHERE c.project_id = task.project_id AND c.status = 'effective' "
+               f"AND d.task_code = task.code))")
+    check = f"{plan} OR {applied}" if new else plan
+    return [f"DROP POLICY IF EXISTS sowtrack_insert ON {s}.task",
+            f"DROP POLICY IF EXISTS sowtrack_update ON {s}.task",
+            f"CREATE POLICY sowtrack_insert ON {s}.task FOR INSERT WITH CHECK ({check})",
+            f"CREATE POLICY sowtrack_update ON {s}.task FOR UPDATE USING (true) "
+            f"WITH CHECK ({check})"]
 
 
 def _grant_sequence(conn: sa.Connection, table: str) -> None:
@@ -123,6 +141,8 @@ def upgrade() -> None:
                f"USING ({cr_open})")
     op.execute(f"DROP POLICY sowtrack_insert ON {s}.signature")
     op.execute(_signature_insert(s, _DOCS_NEW))
+    for statement in _task_policies(s, new=True):
+        op.execute(statement)
 
 
 def downgrade() -> None:
@@ -131,6 +151,8 @@ def downgrade() -> None:
         s = _q(_schema(conn))
         op.execute(f"DROP POLICY IF EXISTS sowtrack_insert ON {s}.signature")
         op.execute(_signature_insert(s, _DOCS_OLD))
+        for statement in _task_policies(s, new=False):
+            op.execute(statement)
     op.execute(sa.text("DELETE FROM signature WHERE doc_kind = 'scope'"))
     with op.batch_alter_table("signature") as batch:
         batch.drop_constraint(op.f("ck_signature_doc_kind"), type_="check")
