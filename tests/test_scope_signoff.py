@@ -256,3 +256,38 @@ def test_verify_names_the_scope_changed_with_sql(led: Ledger, statement: str,
     sql(led, statement)
     problems = led.verify()[1]
     assert any(named in p for p in problems), problems
+
+
+DELIVERABLE = """
+[[deliverable]]
+key = "KT"
+title = "Knowledge transfer"
+tasks = ["T4"]
+criteria = "Two training sessions; the operations manual handed over."
+due = 2026-05-29
+kind = "training"
+"""
+
+
+def test_export_plan_is_the_scope_document_and_verify_follows_it(
+        ledger: Ledger, sow: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    from pypdf import PdfReader
+
+    monkeypatch.setenv("SOWTRACK_TODAY", TODAY)
+    sow.write_text(sow.read_text(encoding="utf-8") + DELIVERABLE, encoding="utf-8")
+    led = ledger.for_project(ledger.init_project(load_sow(sow)).code).acting_as("zhang.wei")
+    signed(led)
+    out = tmp_path / "scope.pdf"
+    rc, _, err = cli(capsys, led, "--as", "zhang.wei", "export", "plan", "--out", str(out))
+    assert rc == 0, err
+    text = "\n".join(page.extract_text() for page in PdfReader(str(out)).pages)
+    assert "需求范围确认（SCOPE-001）" in text
+    assert "SCOPE-001 已由双方于 2026-03-05 签字确认" in text
+    assert "Two training sessions; the operations manual handed over." in text
+    assert "2026-03-04（系统已记录签字）" in text and "2026-03-05（系统已记录签字）" in text
+    rc, out_, _ = cli(capsys, led, "verify", str(out))
+    assert rc == 0 and "the scope SCOPE-001 was signed by both parties on 2026-03-05" in out_
+    sql(led, "UPDATE task SET priority = 'low' WHERE code = 'T2'")
+    rc, out_, err = cli(capsys, led, "verify", str(out))
+    assert rc == 1 and "no longer holds this content" in out_ + err, (out_, err)
