@@ -54,9 +54,9 @@ TEXT = {
            "burndown": "理想燃尽线", "axis_x": "工作日", "axis_y": "剩余人天",
            "ideal_note": "理想剩余人天 = 当前预算 ×（W − 已过工作日）÷ W，W = {wd} 个工作日"
                          "（周一至周五，除节假日，含调休工作日）；按日终计算。",
-           "note": "双方确认以上任务分解（含优先级、预估人天）与交付物及其验收标准。"
-                   "签字确认后，预估人天、任务与交付物的变更须经双方签字的变更申请单；"
-                   "人天、额度与工期的变更亦以变更申请单为准。",
+           "note": "双方确认以上任务分解（含优先级、预估人天）与交付物及其验收标准。",
+           "note2": "签字确认后，预估人天、任务与交付物的变更须经双方签字的变更申请单；"
+                    "人天、额度与工期的变更亦以变更申请单为准。",
            "scope": "范围确认", "scope_open": "{number} 尚未签字确认",
            "scope_signing": "{number} 已由一方签字，待另一方签字",
            "scope_effective": "{number} 已由双方于 {on} 签字确认",
@@ -90,9 +90,10 @@ TEXT = {
                          "W = {wd} working days (Monday to Friday, less holidays, plus "
                          "make-up days), at the end of each day.",
            "note": "Both parties confirm the task breakdown above (priorities and estimated "
-                   "person-days) and the deliverables with their acceptance criteria. Once "
-                   "signed, estimates, tasks and deliverables change only through a change "
-                   "request signed by both parties, as do person-days, quotas and dates.",
+                   "person-days) and the deliverables with their acceptance criteria.",
+           "note2": "Once signed, estimates, tasks and deliverables change only through a "
+                    "change request signed by both parties, as do person-days, quotas and "
+                    "dates.",
            "scope": "Scope", "scope_open": "{number} is not signed yet",
            "scope_signing": "{number} is signed by one party, awaiting the other",
            "scope_effective": "{number} was signed by both parties on {on}",
@@ -300,6 +301,7 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
         para(t["ideal_note"].format(wd=len(data.working_days)), s.small)]))
     out.append(Spacer(1, 4 * mm))
     out.append(para(t["note"], s.small))
+    out.append(para(t["note2"], s.small))  # a sentence a line: no word cut at a wrap
     out.append(signature_block(sheet.meta, s))
     return out
 
