@@ -21,7 +21,7 @@ from exports.base import (
     unit,
 )
 from exports.base import p as para
-from model.rules import round_to_total
+from model.rules import pd_of_milli, round_to_total
 from model.sheet_change import ChangeSheetData
 from model.sheets import Sheet
 
@@ -37,7 +37,9 @@ TEXT = {
            "budget": "预算变更前后", "amount": "金额",
            "basis": "口头要求不作为变更依据，本书面变更申请单经双方签字后方为唯一依据。",
            "status_open": "待签字", "status_signing": "待签字（一方已签）",
-           "status_effective": "已生效", "status_withdrawn": "已撤回", "none": "无"},
+           "status_effective": "已生效", "status_withdrawn": "已撤回", "none": "无",
+           "scope": "范围变更", "task": "任务", "scope_change": "变更",
+           "estimate_delta": "预估人天 {pd}", "added": "新增任务“{title}”，预估 {pd} 人天"},
     "en": {"number": "Change request", "title": "Title", "raised": "Raised on / by",
            "status": "Status", "reason": "Reason", "deltas": "Person-days by grade",
            "grade": "Grade", "before": "PD before", "delta": "PD change", "after": "PD after",
@@ -50,7 +52,10 @@ TEXT = {
            "basis": "Oral requests are not honoured: this written form, signed by both "
                     "parties, is the only basis for the change.",
            "status_open": "awaiting signatures", "status_signing": "signed by one party",
-           "status_effective": "effective", "status_withdrawn": "withdrawn", "none": "none"},
+           "status_effective": "effective", "status_withdrawn": "withdrawn", "none": "none",
+           "scope": "Scope changes", "task": "Task", "scope_change": "Change",
+           "estimate_delta": "estimate {pd} PD", "added": "new task \u201c{title}\u201d, "
+                                                          "estimated {pd} PD"},
 }
 
 
@@ -96,6 +101,14 @@ def story(sheet: Sheet[ChangeSheetData], doc: SheetDocument) -> list[Any]:
                               widths=[85 * mm, 30 * mm, 30 * mm, 30 * mm], right=[1, 2, 3]))
     else:
         out.append(para(t["none"], s.body))
+
+    if cr.task_deltas:  # the signed scope's estimates and tasks (SPEC §9)
+        out.append(para(t["scope"], s.h2))
+        out.append(data_table([t["task"], t["scope_change"]], [
+            [code, t["estimate_delta"].format(pd=signed_pd(pd_of_milli(milli)))
+             if title is None else t["added"].format(title=title,
+                                                     pd=fmt_pd(pd_of_milli(milli)))]
+            for code, milli, title in cr.task_deltas], s, widths=[30 * mm, 145 * mm]))
 
     out.append(para(t["schedule"], s.h2))
     out.append(key_values([

@@ -1,4 +1,6 @@
-"""The work plan (工作计划): tasks by priority, allocations, PD per grade, ideal burn-down."""
+"""The scope document (需求范围确认, SCOPE-001; the work plan): tasks by priority with their
+estimates, deliverables with their criteria, allocations, PD per grade, ideal burn-down, and
+both parties' signature blocks."""
 
 from __future__ import annotations
 
@@ -55,8 +57,15 @@ TEXT = {
            "burndown": "理想燃尽线", "axis_x": "工作日", "axis_y": "剩余人天",
            "ideal_note": "理想剩余人天 = 当前预算 ×（W − 已过工作日）÷ W，W = {wd} 个工作日"
                          "（周一至周五，除节假日，含调休工作日）；按日终计算。",
-           "note": "本计划为当前排期，不构成变更依据；"
-                   "人天、额度与工期的变更以双方签字的变更申请单为准。",
+           "note": "双方确认以上任务分解（含优先级、预估人天）与交付物及其验收标准。",
+           "note2": "签字确认后，预估人天、任务与交付物的变更须经双方签字的变更申请单；"
+                    "人天、额度与工期的变更亦以变更申请单为准。",
+           "scope": "范围确认", "scope_open": "{number} 尚未签字确认",
+           "scope_signing": "{number} 已由一方签字，待另一方签字",
+           "scope_effective": "{number} 已由双方于 {on} 签字确认",
+           "deliverables": "交付物与验收标准", "key": "编号", "deliverable": "交付物",
+           "criteria": "验收标准", "due": "交付日期", "kt": "（知识转移：培训 + 手册）",
+           "no_deliverables": "SOW 未列交付物。",
            "priorities": {"high": "高", "medium": "中", "low": "低"},
            "statuses": {"open": "未开始", "in_progress": "进行中", "done": "已完成"}},
     "en": {"schedule": "Schedule", "schedule_text": "{start} to {end} ({wd} working days)",
@@ -87,8 +96,18 @@ TEXT = {
            "ideal_note": "Ideal remaining PD = budget now × (W − working days elapsed) ÷ W, "
                          "W = {wd} working days (Monday to Friday, less holidays, plus "
                          "make-up days), at the end of each day.",
-           "note": "This plan is the current schedule, not a change of scope: changes of "
-                   "person-days, quotas or dates take a change request signed by both parties.",
+           "note": "Both parties confirm the task breakdown above (priorities and estimated "
+                   "person-days) and the deliverables with their acceptance criteria.",
+           "note2": "Once signed, estimates, tasks and deliverables change only through a "
+                    "change request signed by both parties, as do person-days, quotas and "
+                    "dates.",
+           "scope": "Scope", "scope_open": "{number} is not signed yet",
+           "scope_signing": "{number} is signed by one party, awaiting the other",
+           "scope_effective": "{number} was signed by both parties on {on}",
+           "deliverables": "Deliverables and acceptance criteria", "key": "Key",
+           "deliverable": "Deliverable", "criteria": "Acceptance criteria", "due": "Due",
+           "kt": " (knowledge transfer: training and handbook)",
+           "no_deliverables": "The SOW lists no deliverables.",
            "priorities": {"high": "high", "medium": "medium", "low": "low"},
            "statuses": {"open": "open", "in_progress": "in\u00a0progress", "done": "done"}},
 }
@@ -211,6 +230,18 @@ def burndown_drawing(data: PlanData, s: Styles, t: dict, width: float,
     return d
 
 
+def _deliverables(data: PlanData, s: Styles, t: dict) -> list[Any]:
+    """The deliverables the scope covers, with their acceptance criteria."""
+    out: list[Any] = [para(t["deliverables"], s.h2)]
+    if not data.deliverables:
+        return [*out, para(t["no_deliverables"], s.small)]
+    rows = [[d.key, cell_text(d.title + (t["kt"] if d.kind == "training" else ""), s.cell),
+             cell_text(d.criteria, s.cell), d.due.isoformat() if d.due else t["none"]]
+            for d in data.deliverables]
+    return [*out, data_table([t["key"], t["deliverable"], t["criteria"], t["due"]], rows, s,
+                             widths=[18 * mm, 55 * mm, 85 * mm, 22 * mm])]
+
+
 def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
     data: PlanData = sheet.data
     s, lang = doc.styles, sheet.meta.language
@@ -223,7 +254,10 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
     crs = (t["crs"].format(list=joined([unit(n, str(on), lang)
                                         for n, on in data.effective_crs], lang))
            if data.effective_crs else "")
+    scope = t[f"scope_{data.scope.status}"].format(number=data.scope.number,
+                                                    on=data.scope.effective_on)
     out: list[Any] = [key_values([
+        (t["scope"], scope),
         (t["schedule"], schedule),
         (t["budget"], t["budget_text"].format(baseline=fmt_pd(data.baseline_pd),
                                               budget=fmt_pd(data.budget_pd), crs=crs)),
@@ -244,6 +278,8 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
                            t["planned"], t["assignees"]], rows, s,
                           widths=[13 * mm, 48 * mm, 15 * mm, 17 * mm, 18 * mm, 20 * mm,
                                   49 * mm], right=[4, 5], total_rows=1))
+
+    out += _deliverables(data, s, t)
 
     # a grade allocated beyond its budget, a person beyond their capacity: marked ▲, the
     # figure in bold red, and named in the note under the table
@@ -289,6 +325,7 @@ def story(sheet: Sheet[PlanData], doc: SheetDocument) -> list[Any]:
         para(t["ideal_note"].format(wd=len(data.working_days)), s.small)]))
     out.append(Spacer(1, 4 * mm))
     out.append(para(t["note"], s.small))
+    out.append(para(t["note2"], s.small))  # a sentence a line: no word cut at a wrap
     out.append(signature_block(sheet.meta, s))
     return out
 

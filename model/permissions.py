@@ -33,7 +33,8 @@ class Action(Enum):
     LOG_OTHERS = "log, edit, delete or import entries of other people"
     BLOCKER = "raise or resolve a blocker"
     CHANGE = "raise, edit or withdraw a change request"
-    SIGN = "sign (or withdraw) a change request, a period timesheet or the acceptance"
+    SIGN = ("sign (or withdraw) a change request, a period timesheet, the acceptance or the "
+            "scope")
     QUOTA = "record a quota use"
     PLAN = "change tasks, allocations and grades"
     OBLIGATION = "record an obligation done or a deliverable delivered"

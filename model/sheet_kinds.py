@@ -49,7 +49,7 @@ SHEET_KINDS: dict[SheetKind, KindInfo] = {
     SheetKind.TIMESHEET: KindInfo(SheetKind.TIMESHEET, "TS", "工时确认单",
                                   "timesheet confirmation", period=True, person=True),
     SheetKind.CR: KindInfo(SheetKind.CR, "CR", "变更申请单", "change request form", cr=True),
-    SheetKind.PLAN: KindInfo(SheetKind.PLAN, "PLAN", "工作计划", "work plan"),
+    SheetKind.PLAN: KindInfo(SheetKind.PLAN, "PLAN", "需求范围确认", "scope confirmation"),
     SheetKind.STATUS: KindInfo(SheetKind.STATUS, "STATUS", "状态报告", "status report",
                                as_of=True),
 }

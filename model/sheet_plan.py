@@ -1,4 +1,5 @@
-"""The figures of a printed work plan (工作计划): tasks, allocations, budget, ideal burn-down.
+"""The figures of a printed work plan, the scope document (需求范围确认, SCOPE-001): tasks,
+estimates, priorities, deliverables, allocations, budget, ideal burn-down.
 
 A plan is what the ledger holds now: the tasks with their estimates and allocations, the
 baseline, the budget after every effective change request and the end date after them.
@@ -79,6 +80,24 @@ class Milestone:
 
 
 @dataclass(frozen=True)
+class PlanDeliverable:
+    key: str
+    title: str
+    criteria: str
+    due: date | None
+    kind: str | None  # "training": the knowledge transfer
+
+
+@dataclass(frozen=True)
+class ScopeState:
+    """The scope document the plan is (SPEC §9): its number and how far it is signed."""
+
+    number: str  # SCOPE-001
+    status: str  # open | signing | effective
+    effective_on: date | None = None
+
+
+@dataclass(frozen=True)
 class PlanData:
     start: date
     sow_end: date
@@ -92,6 +111,8 @@ class PlanData:
     end_crs: tuple[str, ...]  # effective CRs that moved the end date
     #: the project's grade ladder: its grades' labels and order (SPEC §9)
     ladder: Ladder = DEFAULT_LADDER
+    deliverables: tuple[PlanDeliverable, ...] = ()
+    scope: ScopeState = ScopeState("SCOPE-001", "open")
 
     @property
     def budget_pd(self) -> Fraction:

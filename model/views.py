@@ -64,6 +64,9 @@ class ChangeView:
     deltas: tuple[tuple[str, int], ...]  # (grade, milli-PD)
     quota_deltas: tuple[tuple[str, int], ...]
     signatures: tuple[SignatureView, ...]
+    #: the scope's changes: (task code, milli-PD, None) an estimate change, (code, milli-PD,
+    #: title) a task added
+    task_deltas: tuple[tuple[str, int, str | None], ...] = ()
 
 
 @dataclass(frozen=True)
@@ -89,7 +92,7 @@ class QuotaView:
 class SignoffView:
     """A signed (or being signed) period timesheet or the acceptance."""
 
-    kind: str  # period | acceptance
+    kind: str  # period | acceptance | scope
     number: str
     first: date | None
     last: date | None

@@ -200,7 +200,7 @@ KINDS = {
     "timesheet": (["--from", "2026-09-01", "--to", "2026-09-30"],
                   {"zh": "工时确认单", "en": "Timesheet Confirmation"}),
     "cr": (["--cr", "CR-001"], {"zh": "变更申请单", "en": "Change Request Form"}),
-    "plan": ([], {"zh": "工作计划", "en": "Work Plan"}),
+    "plan": ([], {"zh": "需求范围确认", "en": "Scope Confirmation"}),
     "status": (["--as-of", "2026-11-21"], {"zh": "项目状态报告", "en": "Status Report"}),
 }
 

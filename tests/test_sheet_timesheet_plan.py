@@ -227,7 +227,7 @@ def test_the_font_is_embedded(september):
 def test_demo_plan(demo, tmp_path):
     path = render(demo, SheetRequest("plan"), tmp_path / "plan.pdf")
     text = lines(path)
-    assert "工作计划" in text[0]
+    assert "需求范围确认（SCOPE-001）" in text[0]
     tasks = demo.tasks()
     for t in tasks:
         i = text.index(t.code)
@@ -241,7 +241,7 @@ def test_demo_plan(demo, tmp_path):
            f"（2026-09-14））" in text
     assert "项目开始" in text and "项目结束" in text
     report = verify_pdf(path, lambda code: Ledger(demo.engine, code), render_pdf)
-    assert report.matches and report.signed.startswith("a work plan is not signed")
+    assert report.matches and report.signed.startswith("the scope of DEMO-AGENT is not signed")
 
 
 # ---------------------------------------------------------------- 7.5-hour days

@@ -457,6 +457,6 @@ def test_the_language_printed_with_is_the_language_printed_again(
         scene: Ledger, tmp_path: Path) -> None:
     sheet = print_sheet(scene, SheetRequest("plan", language="en"), date(2026, 3, 20))
     path = render_sheet(sheet, "plan", tmp_path / "plan-en.pdf")
-    assert keywords(path)["lang"] == "en" and "Work Plan" in \
+    assert keywords(path)["lang"] == "en" and "Scope Confirmation" in \
         PdfReader(str(path)).pages[0].extract_text()
     assert verify_pdf(path, lambda code: Ledger(scene.engine, code), render_pdf).ok

@@ -20,6 +20,7 @@ from model.errors import LedgerError
 #: exists, and the form field's name in the app)
 FIELD_FLAGS: dict[str, str] = {
     "actor": "--as",
+    "add_tasks": "--add-task",
     "again": "--again",
     "as_of": "--as-of",
     "by": "--by",
@@ -28,6 +29,7 @@ FIELD_FLAGS: dict[str, str] = {
     "db": "--db",
     "deltas": "--delta",
     "end": "--end",
+    "estimates": "--estimate",
     "first": "--from",
     "force": "--force",
     "grade": "--grade",

@@ -91,6 +91,15 @@ from model.rules.plausible import (
     check_period_over,
     pd_amount_to_milli,
 )
+from model.rules.scope import (
+    SCOPE_PREFIX,
+    ScopeChange,
+    check_scope_change,
+    estimates_at,
+    plan_confirm_deadline,
+    scope_alert_args,
+    scope_signed_refusal,
+)
 from model.rules.signoff import (
     CONCLUSIONS,
     DOC_CLOSED,
@@ -241,4 +250,11 @@ __all__ = [
     "unknown_person",
     "unknown_task",
     "working_days_open",
+    "SCOPE_PREFIX",
+    "ScopeChange",
+    "check_scope_change",
+    "estimates_at",
+    "plan_confirm_deadline",
+    "scope_alert_args",
+    "scope_signed_refusal",
 ]

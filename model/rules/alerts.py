@@ -32,6 +32,8 @@ ALERT_TEXT = {
                     "the SOW asks for {4}",
     "obligation": "obligation {0} ({1}) due {2} is not done: {3} working days late",
     "over_capacity": "{0} is over capacity: {1} PD allocated, capacity {2} PD",
+    "scope_unsigned": "the scope is not signed by both parties: it was due by {0} "
+                      "({1} working days late)",
 }
 #: the same sentences in Chinese (a printed sheet names the grade, quota and person first)
 ALERT_TEXT_ZH = {
@@ -44,6 +46,7 @@ ALERT_TEXT_ZH = {
                     "SOW 要求提前 {4} 个工作日",
     "obligation": "义务事项 {0}（{1}）应于 {2} 完成，尚未完成：已逾期 {3} 个工作日",
     "over_capacity": "{0}的人天分配超出可用人天：已分配 {1} 人天，可用 {2} 人天",
+    "scope_unsigned": "需求范围尚未经双方签字确认：应于 {0} 前确认（已逾期 {1} 个工作日）",
 }
 
 
@@ -56,7 +59,7 @@ def alert_text(kind: str, args: Sequence[str], lang: str = "en") -> str:
 @dataclass(frozen=True)
 class Alert:
     kind: str  # grade | quota | blocker | missing | forecast | staff_notice | obligation
-    #            | over_capacity
+    #            | over_capacity | scope_unsigned
     args: tuple[str, ...]  # what the sentence names, in the order of ALERT_TEXT[kind]
 
     @property

@@ -28,6 +28,10 @@ from storage.orm.grades import (
 from storage.orm.obligations import (
     Obligation,
 )
+from storage.orm.scope import (
+    ChangeTaskDelta,
+    Scope,
+)
 from storage.orm.sow import (
     Assignment,
     Baseline,
@@ -61,6 +65,7 @@ __all__ = [
     "ChangeDelta",
     "ChangeQuotaDelta",
     "ChangeRequest",
+    "ChangeTaskDelta",
     "Deliverable",
     "LadderGrade",
     "NAMING",
@@ -73,6 +78,7 @@ __all__ = [
     "Quota",
     "QuotaUse",
     "Rate",
+    "Scope",
     "Signature",
     "Task",
     "TimeEntry",

@@ -54,7 +54,7 @@ class Acceptance(Base):
 class Signature(Base):
     """A dated signature by one person of one party on one document.
 
-    ``doc_kind`` is ``cr``, ``period`` or ``acceptance``; ``doc_id`` the row id
+    ``doc_kind`` is ``cr``, ``period``, ``acceptance`` or ``scope``; ``doc_id`` the row id
     in that table. ``digest`` is the SHA-256 of the document's canonical content
     at the moment of signing.
     """
@@ -75,7 +75,8 @@ class Signature(Base):
 
     __table_args__ = (
         UniqueConstraint("doc_kind", "doc_id", "person_id"),
-        CheckConstraint("doc_kind in ('cr', 'period', 'acceptance')", name="doc_kind"),
+        CheckConstraint("doc_kind in ('cr', 'period', 'acceptance', 'scope')",
+                        name="doc_kind"),
     )
 
 

@@ -56,6 +56,8 @@ class Project(Base):
         server_default=text("true"))
     # Working days of notice a vendor staff change should give (SPEC §9); less is alerted.
     staff_change_notice: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
+    #: working days after the start by which the scope should be signed (None: no deadline)
+    plan_confirm_days: Mapped[int | None] = mapped_column(Integer)
 
     calendar_days: Mapped[list[CalendarDay]] = relationship(
         back_populates="project", cascade="all, delete-orphan")

@@ -17,6 +17,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from storage.orm.base import Base
+from storage.orm.scope import ChangeTaskDelta
 from storage.orm.sow import Person, Task
 
 
@@ -84,6 +85,9 @@ class ChangeRequest(Base):
                                                      order_by="ChangeDelta.id")
     quota_deltas: Mapped[list[ChangeQuotaDelta]] = relationship(
         back_populates="change", cascade="all, delete-orphan", order_by="ChangeQuotaDelta.id")
+    # estimate changes and added tasks (storage/orm/scope.py)
+    task_deltas: Mapped[list[ChangeTaskDelta]] = relationship(
+        cascade="all, delete-orphan", order_by="ChangeTaskDelta.id")
 
     __table_args__ = (UniqueConstraint("project_id", "number"),)
 

@@ -26,6 +26,7 @@ from storage.orm import (
     PrintedRevision,
     Project,
     QuotaUse,
+    Scope,
     Signature,
     Task,
     TimeEntry,
@@ -39,8 +40,8 @@ Key = tuple[str, str]  # (kind, ref)
 # default (``CODE kind ref``) says it.
 SETUP_KINDS = ("project", "grade", "calendar", "rate", "baseline", "quota", "person", "task",
                "deliverable", "obligation")
-KINDS = (*SETUP_KINDS, "away", "entry", "cr", "period", "acceptance", "signature", "blocker",
-         "quota_use", "printed")
+KINDS = (*SETUP_KINDS, "away", "entry", "cr", "period", "acceptance", "scope", "signature",
+         "blocker", "quota_use", "printed")
 
 
 def _iso(d: Any) -> str | None:
@@ -55,7 +56,8 @@ def project_record(p: Project) -> dict[str, Any]:
             "end": _iso(p.end), "minutes_per_day": p.minutes_per_day, "currency": p.currency,
             "timezone": p.timezone, "language": p.language, "country": p.country,
             "accepted_on": _iso(p.accepted_on), **terms_record(p),
-            "staff_change_notice": p.staff_change_notice}
+            "staff_change_notice": p.staff_change_notice,
+            "plan_confirm_days": p.plan_confirm_days}
 
 
 def terms_record(p: Any) -> dict[str, Any]:
@@ -133,7 +135,12 @@ def _change_fields(project: Project, cr: ChangeRequest) -> dict[str, Any]:
             "reason": cr.reason, "raised_on": cr.raised_on.isoformat(),
             "new_end": _iso(cr.new_end),
             "deltas": sorted([d.grade, d.pd_milli] for d in cr.deltas),
-            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas)}
+            "quota_deltas": sorted([q.quota_key, q.delta] for q in cr.quota_deltas),
+            # only when it has some: the content of every CR before the scope is unchanged
+            **({"task_deltas": sorted(([d.task_code, d.pd_milli, d.title]
+                                       for d in cr.task_deltas),
+                                      key=lambda x: (x[0], x[1], x[2] or ""))}
+               if cr.task_deltas else {})}
 
 
 def change_record(project: Project, cr: ChangeRequest) -> dict[str, Any]:
@@ -149,6 +156,12 @@ def period_record(p: Period) -> dict[str, Any]:
 def acceptance_record(a: Acceptance) -> dict[str, Any]:
     return {"number": a.number, "status": a.status, "effective_on": _iso(a.effective_on),
             "conclusion": a.conclusion, "comment": a.comment or ""}
+
+
+def scope_record(sc: Scope) -> dict[str, Any]:
+    """The scope document, with the content its signatures cover (as stored)."""
+    return {"number": sc.number, "status": sc.status, "effective_on": _iso(sc.effective_on),
+            "content": sc.content}
 
 
 def signature_record(sig: Signature, doc: str) -> dict[str, Any]:
@@ -223,7 +236,8 @@ def sow_records(spec: Any) -> dict[Key, dict[str, Any]]:
                           "timezone": spec.timezone, "language": spec.language,
                           "country": spec.country, "accepted_on": None,
                           **terms_record(spec),
-                          "staff_change_notice": spec.staff_change_notice}}
+                          "staff_change_notice": spec.staff_change_notice,
+                          "plan_confirm_days": spec.plan_confirm_days}}
     for kind, days in (("holiday", spec.holidays), ("workday", spec.workdays)):
         for d in days:
             out[("calendar", d.isoformat())] = {"kind": kind}

@@ -32,6 +32,7 @@ from storage.orm import (
     Quota,
     QuotaUse,
     Rate,
+    Scope,
     Signature,
     Task,
     TimeEntry,
@@ -55,6 +56,7 @@ from storage.records.kinds import (
     project_record,
     quota_use_record,
     quota_use_ref,
+    scope_record,
     signature_record,
     signature_ref,
     sow_records,
@@ -168,7 +170,8 @@ def table_records(s: Session, project: Project) -> Found:
     docs: dict[tuple[str, int], str] = {}
     for cr in s.scalars(select(ChangeRequest).where(ChangeRequest.project_id == pid)
                         .options(selectinload(ChangeRequest.deltas),
-                                 selectinload(ChangeRequest.quota_deltas))):
+                                 selectinload(ChangeRequest.quota_deltas),
+                                 selectinload(ChangeRequest.task_deltas))):
         docs[("cr", cr.id)] = cr.number
         found.add("cr", cr.number, change_record(project, cr))
     for per in s.scalars(select(Period).where(Period.project_id == pid)):
@@ -177,6 +180,9 @@ def table_records(s: Session, project: Project) -> Found:
     for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == pid)):
         docs[("acceptance", acc.id)] = acc.number
         found.add("acceptance", acc.number, acceptance_record(acc))
+    for sc in s.scalars(select(Scope).where(Scope.project_id == pid)):
+        docs[("scope", sc.id)] = sc.number
+        found.add("scope", sc.number, scope_record(sc))
     for sig in s.scalars(select(Signature).where(Signature.project_id == pid)
                          .options(selectinload(Signature.person))):
         doc = docs.get((sig.doc_kind, sig.doc_id), f"{sig.doc_kind} #{sig.doc_id}")

@@ -21,6 +21,7 @@ from storage.services.people_life import PeopleLifeMixin
 from storage.services.printed import PrintedMixin
 from storage.services.quotas import QuotasMixin
 from storage.services.reports import ReportsMixin
+from storage.services.scope import ScopeMixin
 from storage.services.setup import SetupMixin
 from storage.services.signoffs import SignoffsMixin
 from storage.services.tasks import TasksMixin
@@ -30,6 +31,6 @@ __all__ = ["Ledger", "parse_assignments"]
 
 
 class Ledger(SetupMixin, PeopleMixin, PeopleLifeMixin, EntriesMixin, TasksMixin, BlockersMixin,
-             ChangesMixin, SignoffsMixin, QuotasMixin, ObligationsMixin, ReportsMixin, PrintedMixin,
-             VerifyMixin, LedgerBase):
+             ChangesMixin, SignoffsMixin, ScopeMixin, QuotasMixin, ObligationsMixin, ReportsMixin,
+             PrintedMixin, VerifyMixin, LedgerBase):
     """The ledger of one database, acting for one person (``actor``) on one project."""

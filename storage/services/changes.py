@@ -27,7 +27,8 @@ class ChangesMixin(LedgerBase):
     def _changes(self, s: Session, project: Project) -> list[ChangeRequest]:
         return list(s.scalars(
             select(ChangeRequest).where(ChangeRequest.project_id == project.id)
-            .options(selectinload(ChangeRequest.deltas), selectinload(ChangeRequest.quota_deltas))
+            .options(selectinload(ChangeRequest.deltas), selectinload(ChangeRequest.quota_deltas),
+                     selectinload(ChangeRequest.task_deltas))
             .order_by(ChangeRequest.id)))
 
     @staticmethod
@@ -82,12 +83,12 @@ class ChangesMixin(LedgerBase):
         return cr
 
     def _check_change(self, s: Session, project: Project, change: rules.ChangeFact,
-                      signing: bool = False) -> None:
+                      signing: bool = False, scope: bool = False) -> None:
         """The change request ``change`` changes something (checked when it is raised or
         edited) and, on top of the baseline and every effective CR, leaves no budget or
         quota limit negative (checked again when it takes effect)."""
         changes = [self._change_fact(cr) for cr in self._changes(s, project)]
-        if not signing:
+        if not signing and not scope:  # a change of the scope changes something
             rules.check_change_not_empty(change, rules.end_at(project.end, changes, date.max))
         rules.check_change_not_negative(
             change, {b.grade: b.pd_milli for b in project.baseline},
@@ -95,8 +96,11 @@ class ChangesMixin(LedgerBase):
 
     def new_cr(self, title: str, reason: str = "", deltas: Mapping[str, Any] | None = None,
                quota_deltas: Mapping[str, Any] | None = None, new_end: str | date | None = None,
-               on: str | date | None = None) -> ChangeView:
-        """Raise a change request (unsigned; no effect until both parties sign)."""
+               on: str | date | None = None, estimates: Mapping[str, Any] | None = None,
+               add_tasks: Mapping[str, Any] | None = None) -> ChangeView:
+        """Raise a change request (unsigned; no effect until both parties sign). Once the
+        scope is signed, ``estimates`` (task code -> PD delta) and ``add_tasks`` (code ->
+        ``TITLE:PD``) change it when the request takes effect."""
         if not title.strip():
             raise FieldError("title", "must not be empty")
         with self._writing() as s:
@@ -107,8 +111,11 @@ class ChangesMixin(LedgerBase):
             end = _new_end(project, new_end) if new_end else None
             day = parse_on(on, self._today(project.timezone))
             self._check_event_date(project, raiser, day)
+            task_deltas = self._parse_scope_changes(  # type: ignore[attr-defined]
+                s, project, estimates or {}, add_tasks or {})
             self._check_change(s, project, rules.ChangeFact("new", day, deltas=pd,
-                                                            quota_deltas=qd, new_end=end))
+                                                            quota_deltas=qd, new_end=end),
+                               scope=bool(task_deltas))
             count = s.execute(select(func.count()).select_from(ChangeRequest)
                               .where(ChangeRequest.project_id == project.id)).scalar() or 0
             cr = ChangeRequest(project_id=project.id, number=f"CR-{int(count) + 1:03d}",
@@ -116,6 +123,7 @@ class ChangesMixin(LedgerBase):
                                raised_by=raiser.key, new_end=end, status=rules.DOC_OPEN)
             cr.deltas = [ChangeDelta(grade=g, pd_milli=v) for g, v in pd.items()]
             cr.quota_deltas = [ChangeQuotaDelta(quota_key=k, delta=v) for k, v in qd.items()]
+            cr.task_deltas = task_deltas
             s.add(cr)
             s.flush()
             self._audit(s, project).record("raise", "cr", cr.number,
@@ -150,7 +158,7 @@ class ChangesMixin(LedgerBase):
             if new_end is not None:
                 cr.new_end = _new_end(project, new_end)
             s.flush()
-            self._check_change(s, project, self._change_fact(cr))
+            self._check_change(s, project, self._change_fact(cr), scope=bool(cr.task_deltas))
             self._audit(s, project).record("edit", "cr", cr.number, before,
                                            records.change_record(project, cr))
             return self._change_view(s, project, cr)
@@ -162,11 +170,16 @@ class ChangesMixin(LedgerBase):
             self._check_writable(s, project)
             cr = self._cr(s, project, number)
             # Another CR may have taken effect since this one was raised: check again.
+            def effective_check() -> None:
+                self._check_change(s, project, self._change_fact(cr), True)
+                self._check_scope_effect(s, project, cr)  # type: ignore[attr-defined]
+
             self._sign(s, project, "cr", cr, cr.number, records.change_content(project, cr), on,
-                       cr.raised_on, lambda: self._check_change(s, project,
-                                                                self._change_fact(cr), True))
+                       cr.raised_on, effective_check)
             self._audit(s, project).record("state", "cr", cr.number,
                                            after=records.change_record(project, cr))
+            if cr.status == rules.DOC_EFFECTIVE:
+                self._apply_scope_change(s, project, cr)  # type: ignore[attr-defined]
             return self._change_view(s, project, cr)
 
     def withdraw_cr(self, number: str) -> ChangeView:
@@ -194,7 +207,8 @@ class ChangesMixin(LedgerBase):
             deltas=tuple(sorted(((d.grade, d.pd_milli) for d in cr.deltas),
                                 key=lambda x: ladder_of(project).sort_key(x[0]))),
             quota_deltas=tuple((q.quota_key, q.delta) for q in cr.quota_deltas),
-            signatures=self._signature_views(s, "cr", cr.id))
+            signatures=self._signature_views(s, "cr", cr.id),
+            task_deltas=tuple((d.task_code, d.pd_milli, d.title) for d in cr.task_deltas))
 
     def change_requests(self) -> list[ChangeView]:
         with self._reading() as s:

@@ -46,11 +46,18 @@ class ReportsMixin(LedgerBase):
             blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
                         for b in s.scalars(select(Blocker)
                                            .where(Blocker.project_id == project.id))]
-            return rules.alerts(summary, blockers, cal, project.start, engineers, logged,
-                                self._staff_changes(s, project),
-                                obligations=[obligation_fact(o) for o in project.obligations],
-                                workloads=workloads(project, cal,
-                                                    self._current_end(s, project)))
+            out = rules.alerts(summary, blockers, cal, project.start, engineers, logged,
+                               self._staff_changes(s, project),
+                               obligations=[obligation_fact(o) for o in project.obligations],
+                               workloads=workloads(project, cal,
+                                                   self._current_end(s, project)))
+            scope = self._live_scope(s, project)  # type: ignore[attr-defined]
+            unsigned = rules.scope_alert_args(
+                cal, rules.plan_confirm_deadline(cal, project.start, project.plan_confirm_days),
+                scope.effective_on if scope is not None else None, summary.as_of)
+            if unsigned is not None:
+                out.append(rules.Alert("scope_unsigned", unsigned))
+            return out
 
     def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         """Everything the figures come from. Kept while the ledger is unchanged: every

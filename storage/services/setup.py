@@ -45,7 +45,8 @@ class SetupMixin(LedgerBase):
                               signed_on=spec.signed_on, billing=spec.billing,
                               price_minor=spec.price_minor, tax_rate_ppm=spec.tax_rate_ppm,
                               prices_include_tax=spec.prices_include_tax,
-                              staff_change_notice=spec.staff_change_notice)
+                              staff_change_notice=spec.staff_change_notice,
+                              plan_confirm_days=spec.plan_confirm_days)
             project.calendar_days = (
                 [CalendarDay(on=d, kind="holiday") for d in sorted(set(spec.holidays))]
                 + [CalendarDay(on=d, kind="workday") for d in sorted(set(spec.workdays))])
@@ -118,6 +119,7 @@ class SetupMixin(LedgerBase):
             prices_include_tax=p.prices_include_tax,
             deliverables=[records.deliverable_spec(d) for d in p.deliverables],
             staff_change_notice=p.staff_change_notice,
+            plan_confirm_days=p.plan_confirm_days,
             obligations=[ObligationSpec(o.key, o.title, o.party, o.due, o.due_days)
                          for o in p.obligations],
             ladder=ladder_of(p),

@@ -18,7 +18,7 @@ from model.sheet_acceptance import settlement
 from model.sheets import contract_content
 from model.views import SignatureView, SignoffView
 from storage import records
-from storage.orm import Acceptance, Blocker, Period, Project, Signature, TimeEntry
+from storage.orm import Acceptance, Blocker, Period, Project, Scope, Signature, TimeEntry
 from storage.services.core import LedgerBase, parse_on
 
 
@@ -146,18 +146,19 @@ class SignoffsMixin(LedgerBase):
             return self._acceptance_view(s, acc)
 
     def withdraw_signoff(self, number: str) -> SignoffView:
-        """Withdraw a period or the acceptance that is not yet signed by both parties."""
+        """Withdraw a period, the acceptance or the scope not yet signed by both parties."""
         with self._writing() as s:
             project = self._project(s)
             locks.check_not_accepted(project.code, project.accepted_on)
             self._acting(s, project, Action.SIGN)
-            doc: Period | Acceptance | None
-            kind = "acceptance" if number.upper().startswith("ACC") else "period"
-            model = Acceptance if kind == "acceptance" else Period
+            doc: Period | Acceptance | Scope | None
+            kind = ("acceptance" if number.upper().startswith("ACC") else
+                    "scope" if number.upper().startswith(rules.SCOPE_PREFIX) else "period")
+            model = {"acceptance": Acceptance, "scope": Scope, "period": Period}[kind]
             doc = s.scalars(select(model).where(model.project_id == project.id,
                                                 model.number == number.upper())).first()
             if doc is None:
-                raise LedgerError(f"sign-off: no period or acceptance {number!r}")
+                raise LedgerError(f"sign-off: no period, acceptance or scope {number!r}")
             if doc.status == rules.DOC_EFFECTIVE:
                 raise LedgerError(f"{doc.number}: is signed by both parties and cannot be "
                                   f"withdrawn")
@@ -180,6 +181,10 @@ class SignoffsMixin(LedgerBase):
             for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)
                                  .order_by(Acceptance.id)):
                 views.append(self._acceptance_view(s, acc))
+            views += [SignoffView("scope", sc.number, None, None, sc.status, sc.effective_on,
+                                  self._signature_views(s, "scope", sc.id))
+                      for sc in s.scalars(select(Scope).where(Scope.project_id == project.id)
+                                          .order_by(Scope.id))]
             return views
 
     def _period_content(self, s: Session, project: Project, period: Period) -> dict[str, Any]:

@@ -48,6 +48,7 @@ class TasksMixin(LedgerBase):
             project = self._project(s)
             self._check_writable(s, project)
             self._permit(s, project, Action.PLAN)
+            self._check_scope_open(s, project, "code", "add_tasks")  # type: ignore[attr-defined]
             if any(t.code == code for t in project.tasks):
                 raise FieldError("code", f"a task {code!r} already exists")
             task = Task(code=code, title=title, estimate_milli=milli, priority=priority,
@@ -75,6 +76,8 @@ class TasksMixin(LedgerBase):
                     raise FieldError("title", "must not be empty")
                 task.title = title.strip()
             if estimate is not None:
+                self._check_scope_open(s, project, "estimate",  # type: ignore[attr-defined]
+                                       "estimates")
                 task.estimate_milli = rules.pd_amount_to_milli(estimate, ESTIMATE)
             if priority is not None:
                 if priority not in rules.PRIORITIES:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from sqlalchemy import select
@@ -9,7 +10,7 @@ from sqlalchemy.orm import Session
 
 from model import rules
 from storage import records
-from storage.orm import Acceptance, Period, Project
+from storage.orm import Acceptance, Period, Project, Scope
 from storage.services.core import LedgerBase
 
 
@@ -40,4 +41,8 @@ class VerifyMixin(LedgerBase):
             if acc.status not in rules.DOC_CLOSED:
                 out.append(("acceptance", acc.id, acc.number,
                             self._acceptance_content(s, project)))
+        for sc in s.scalars(select(Scope).where(Scope.project_id == project.id)
+                            .order_by(Scope.id)):
+            if sc.status not in rules.DOC_CLOSED and sc.content:
+                out.append(("scope", sc.id, sc.number, json.loads(sc.content)))
         return out

@@ -1,7 +1,8 @@
-"""The work plan (工作计划): tasks, estimates, allocations, budget per grade, ideal burn-down.
+"""The scope document (需求范围确认, SCOPE-001): tasks, estimates, priorities, deliverables,
+allocations, budget per grade, ideal burn-down, and the scope's signatures (SPEC §9).
 
-The ledger keeps no signatures on a plan: the printed sheet carries a signature block for
-the paper, and its digest lets ``sowtrack verify`` tell whether the plan changed since.
+The signature blocks carry the dates of the scope's signatures once they are in the ledger
+(``signoff scope``); the digest lets ``sowtrack verify`` tell whether the plan changed since.
 """
 
 from __future__ import annotations
@@ -14,7 +15,9 @@ from model.sheet_plan import (
     PersonPlan,
     PlanAssignee,
     PlanData,
+    PlanDeliverable,
     PlanTask,
+    ScopeState,
     milestones,
     priority_order,
 )
@@ -22,7 +25,16 @@ from model.sheets import SheetRequest
 from storage.services import Ledger
 from storage.sheets.parts import SheetParts, signatories
 
-TITLES = {"zh": "工作计划", "en": "Work Plan"}
+TITLES = {"zh": "需求范围确认（{number}）", "en": "Scope Confirmation ({number})"}
+
+
+def _scope(ledger: Ledger) -> tuple[ScopeState, tuple]:
+    """The live scope document (or the number the next one takes) and its signatures."""
+    live = ledger.scope_signoff()
+    if live is not None:
+        return ScopeState(live.number, live.status, live.effective_on), live.signatures
+    raised = sum(1 for v in ledger.signoffs() if v.kind == "scope")
+    return ScopeState(f"{rules.SCOPE_PREFIX}-{raised + 1:03d}", rules.DOC_OPEN), ()
 
 
 def build(ledger: Ledger, request: SheetRequest) -> SheetParts[PlanData]:
@@ -64,13 +76,17 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[PlanData]:
                    for g in sorted(set(baseline) | set(budget) | set(planned),
                                    key=ladder.sort_key))
     total_budget = rules.pd_of_milli(sum(budget.values()))
+    scope, signed = _scope(ledger)
+    deliverables = tuple(PlanDeliverable(d.key, d.title, d.criteria, d.due, d.kind)
+                         for d in ledger.deliverables())
     data = PlanData(
         start=start, sow_end=project.end, end=end, working_days=tuple(working),
         tasks=tuple(tasks), people=plan_people, grades=grades,
         milestones=tuple(milestones(working, start, project.end, end, total_budget)),
         effective_crs=tuple((c.number, c.effective_on) for c in effective
                             if c.effective_on is not None),
-        end_crs=tuple(c.number for c in effective if c.new_end is not None), ladder=ladder)
+        end_crs=tuple(c.number for c in effective if c.new_end is not None), ladder=ladder,
+        deliverables=deliverables, scope=scope)
     content = {
         "kind": "plan", "project": project.code,
         "tasks": [{"code": t.code, "title": t.title, "estimate_milli": t.estimate_milli,
@@ -86,9 +102,14 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[PlanData]:
         "effective_crs": [c.number for c in effective],
         "start": start.isoformat(), "sow_end": project.end.isoformat(),
         "end": end.isoformat(), "working_days": len(working),
+        "deliverables": [[d.key, d.title, d.criteria, d.due.isoformat() if d.due else None,
+                          d.kind] for d in deliverables],
+        "scope": {"number": scope.number, "status": scope.status,
+                  "effective_on": scope.effective_on.isoformat() if scope.effective_on
+                  else None, "signatures": [[s.person, s.on.isoformat()] for s in signed]},
     }
-    title = TITLES.get(request.language or "", TITLES["en"])
-    return SheetParts(title, content, data, signatories(ledger))
+    title = TITLES.get(request.language or "", TITLES["en"]).format(number=scope.number)
+    return SheetParts(title, content, data, signatories(ledger, signed))
 
 
 def _sum_deltas(deltas: tuple[tuple[str, int], ...]) -> dict[str, int]:
@@ -99,5 +120,12 @@ def _sum_deltas(deltas: tuple[tuple[str, int], ...]) -> dict[str, int]:
 
 
 def signed_status(ledger: Ledger, request: SheetRequest) -> str:
-    return ("a work plan is not signed in the ledger (its paper copy carries a signature "
-            "block); the digest tells whether the plan changed since it was printed")
+    scope = ledger.scope_signoff()
+    if scope is None or not scope.signatures:
+        return (f"the scope of {ledger.project().code} is not signed (signoff scope); the "
+                f"digest tells whether the plan changed since it was printed")
+    who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in scope.signatures)
+    if scope.status == rules.DOC_EFFECTIVE:
+        return f"the scope {scope.number} was signed by both parties on {scope.effective_on} " \
+               f"({who})"
+    return f"the scope {scope.number} is signed by one party: {who}; awaiting the other party"

@@ -28,6 +28,8 @@ def dump_sow(spec: SowSpec) -> str:
     project.update(_dump_terms(spec))
     if spec.staff_change_notice:
         project["staff_change_notice"] = spec.staff_change_notice
+    if spec.plan_confirm_days is not None:
+        project["plan_confirm_days"] = spec.plan_confirm_days
     doc: dict[str, Any] = {"project": project}
     calendar: dict[str, Any] = {}
     if spec.country:

@@ -61,7 +61,8 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
                           f"title, parties and dates)")
     p = _Table(f"{source}: [project]", root.get("project"))
     p.check_keys({"code", "title", "client", "vendor", "start", "end", "hours_per_day",
-                  "currency", "timezone", "language", "staff_change_notice", *CONTRACT_KEYS})
+                  "currency", "timezone", "language", "staff_change_notice", "plan_confirm_days",
+                  *CONTRACT_KEYS})
     hours = p.number("hours_per_day", required=False)
     minutes_per_day = 480
     if hours is not None:
@@ -92,6 +93,8 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
     _contract_terms(p, spec)
     if p.has("staff_change_notice"):
         spec.staff_change_notice = p.integer("staff_change_notice", maximum=MAX_NOTICE_DAYS)
+    if p.has("plan_confirm_days"):
+        spec.plan_confirm_days = p.integer("plan_confirm_days", maximum=MAX_NOTICE_DAYS)
 
     if root.has("calendar"):
         c = _Table(f"{source}: [calendar]", root.get("calendar"))

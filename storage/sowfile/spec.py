@@ -122,6 +122,8 @@ class SowSpec:
     deliverables: list[DeliverableSpec] = field(default_factory=list)
     # Working days of notice a vendor staff change should give (SPEC §9); less is alerted.
     staff_change_notice: int = 0
+    # Working days after the start by which both parties sign the scope (SPEC §9).
+    plan_confirm_days: int | None = None
     obligations: list[ObligationSpec] = field(default_factory=list)  # SPEC §9
     # The SOW's own ``[[grade]]`` ladder (SPEC §9); DEFAULT_LADDER when it has none.
     ladder: Ladder = DEFAULT_LADDER

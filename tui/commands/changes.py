@@ -26,6 +26,12 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
     p.add_argument("--quota", action="append", default=[], metavar="KEY=N",
                    help="quota limit change; repeatable")
     p.add_argument("--end", metavar="D", help="the new end date")
+    p.add_argument("--estimate", dest="estimates", action="append", default=[],
+                   metavar="TASK=±PD",
+                   help="a task's estimate changed by ±PD once the scope is signed; repeatable")
+    p.add_argument("--add-task", dest="add_tasks", action="append", default=[],
+                   metavar="CODE=TITLE:PD",
+                   help="a task added, with its estimate, once the scope is signed; repeatable")
     p.add_argument("--on", metavar="D", help="when it was raised (default today)")
     p = cmd(csub, "edit", "change an unsigned change request",
             "sowtrack cr edit CR-002 --delta expert=4", do_cr_edit)
@@ -57,8 +63,12 @@ def _cr_args(args: argparse.Namespace) -> tuple[dict | None, dict | None]:
 
 
 def do_cr_new(args: argparse.Namespace) -> int:
+    from storage.services import parse_assignments
+
     deltas, quotas = _cr_args(args)
-    cr = _ledger(args).new_cr(args.title, args.reason, deltas, quotas, args.end, args.on)
+    cr = _ledger(args).new_cr(args.title, args.reason, deltas, quotas, args.end, args.on,
+                              estimates=parse_assignments(args.estimates, "--estimate"),
+                              add_tasks=parse_assignments(args.add_tasks, "--add-task"))
     _out(cr.number)
     return 0
 
@@ -100,6 +110,10 @@ def _deltas(cr: Any) -> str:
     parts += [f"{k}{'+' if v >= 0 else ''}{v}" for k, v in cr.quota_deltas]
     if cr.new_end:
         parts.append(f"end→{cr.new_end}")
+    for code, milli, title in getattr(cr, "task_deltas", ()):
+        pd = fmt_pd(rules.pd_of_milli(milli))
+        parts.append(f"{code}{'+' if milli >= 0 else ''}{pd}" if title is None
+                     else f"+task {code} {title!r} {pd}")
     return " ".join(parts)
 
 

@@ -1,4 +1,4 @@
-"""Commands: sign-offs: ``signoff period|acceptance|withdraw|list``."""
+"""Commands: sign-offs: ``signoff period|acceptance|scope|withdraw|list``."""
 
 from __future__ import annotations
 
@@ -12,7 +12,8 @@ from tui.commands.common import _ledger, _out
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    sgn = group("signoff", "period timesheets and the acceptance: sign, withdraw, list",
+    sgn = group("signoff", "period timesheets, the acceptance and the scope: sign, withdraw, "
+                "list",
                 "sowtrack --as li.na signoff period --from 2026-03-01 --to 2026-03-31")
     ssub = sgn.add_subparsers(dest="what", metavar="WHAT", required=True)
     p = cmd(ssub, "period", "sign a period's timesheet as --as (its entries freeze)",
@@ -31,10 +32,15 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
                         "acceptance, not the project")
     p.add_argument("--comment", metavar="TEXT",
                    help="the client's comments: the conditions, or why it is rejected")
-    p = cmd(ssub, "withdraw", "withdraw a period or the acceptance not yet signed by both",
+    p = cmd(ssub, "scope", "sign the scope (SCOPE-001: tasks, estimates, priorities, "
+            "deliverables) as --as", "sowtrack --as zhang.wei signoff scope --on 2026-03-04",
+            do_signoff_scope)
+    p.add_argument("--on", metavar="D", help="the date of the (paper) signature (default today)")
+    p = cmd(ssub, "withdraw", "withdraw a period, the acceptance or the scope not yet signed "
+            "by both",
             "sowtrack --as zhang.wei signoff withdraw TS-002", do_signoff_withdraw)
     p.add_argument("id", metavar="ID")
-    cmd(ssub, "list", "list periods and the acceptance with their signatures",
+    cmd(ssub, "list", "list the scope, periods and the acceptance with their signatures",
         "sowtrack signoff list", do_signoff_list)
 
 
@@ -58,6 +64,11 @@ def do_signoff_period(args: argparse.Namespace) -> int:
 def do_signoff_acceptance(args: argparse.Namespace) -> int:
     _out(_signoff_line(_ledger(args).sign_acceptance(args.on, args.conclusion,
                                                      args.comment or "")))
+    return 0
+
+
+def do_signoff_scope(args: argparse.Namespace) -> int:
+    _out(_signoff_line(_ledger(args).sign_scope(args.on)))
     return 0
 
 

@@ -1,4 +1,9 @@
-"""Sign-offs (签字确认): period timesheets and the acceptance, with their signatures.
+"""Sign-offs (签字确认): the scope, period timesheets and the acceptance, with their
+signatures.
+
+The scope (需求范围确认, SCOPE-001: tasks, estimates, priorities, deliverables) freezes its
+estimates at its first signature; once both parties have signed, they change only through
+a change request.
 
 A period locks at its first signature (its entries are frozen) and is signed
 once a vendor and a client signatory have both signed. Once the acceptance
@@ -48,6 +53,8 @@ def status_label(doc: SignoffView) -> tuple[str, str]:
     if doc.status == rules.DOC_EFFECTIVE:
         return ("ACCEPTED" if doc.kind == "acceptance" else "SIGNED"), "bold green"
     if doc.status == rules.DOC_SIGNING:
+        if doc.kind == "scope":
+            return "ESTIMATES FROZEN · 1 of 2", "bold yellow"
         if doc.kind == "acceptance":
             return "LEDGER FROZEN · 1 of 2", "bold yellow"
         return "LOCKED · 1 of 2", "bold yellow"
@@ -56,6 +63,8 @@ def status_label(doc: SignoffView) -> tuple[str, str]:
 
 def meaning(doc: SignoffView) -> str:
     """What the status means for the ledger, in one sentence."""
+    if doc.kind == "scope":
+        return _scope_meaning(doc, short=False)
     if doc.kind == "period":
         if doc.status == rules.DOC_EFFECTIVE:
             return (f"signed by both parties, effective {doc.effective_on}; "
@@ -86,6 +95,8 @@ def short_meaning(doc: SignoffView) -> str:
         return "no effect"
     if doc.status == rules.DOC_REJECTED:
         return "rejected: project stays open"
+    if doc.kind == "scope":
+        return _scope_meaning(doc, short=True)
     if doc.kind == "period":
         if doc.status == rules.DOC_EFFECTIVE:
             return "entries locked for good"
@@ -99,7 +110,27 @@ def short_meaning(doc: SignoffView) -> str:
     return "not signed"
 
 
+def _scope_meaning(doc: SignoffView, short: bool) -> str:
+    if doc.status == rules.DOC_EFFECTIVE:
+        return ("estimates change by CR only" if short else
+                f"scope signed by both parties on {doc.effective_on}: estimates, tasks and "
+                "deliverables change only through a change request")
+    if doc.status == rules.DOC_SIGNING:
+        return (f"estimates frozen; awaiting {_awaiting(doc)}" if short else
+                f"estimates and tasks are frozen since the first signature; awaiting the "
+                f"{_awaiting(doc)} signature")
+    if doc.status == rules.DOC_WITHDRAWN:
+        return "no effect" if short else "withdrawn: the next scope signature starts a new one"
+    return "not signed"
+
+
+KIND_LABELS = {"period": "period", "acceptance": "acceptance 验收",
+               "scope": "scope 需求范围确认"}
+
+
 def _range(doc: SignoffView) -> str:
+    if doc.kind == "scope":
+        return "tasks · estimates · deliverables"
     if doc.first is None or doc.last is None:
         return "whole project"
     return f"{doc.first} .. {doc.last}"
@@ -118,6 +149,7 @@ class SignoffsScreen(LedgerScreen):
     BINDINGS = [
         Binding("p", "sign_period", "Sign a period", id="sign-period"),
         Binding("a", "sign_acceptance", "Sign acceptance", id="sign-acceptance"),
+        Binding("s", "sign_scope", "Sign the scope", id="sign-scope"),
         Binding("w", "withdraw_signoff", "Withdraw", id="withdraw-signoff"),
     ]
     DEFAULT_CSS = """
@@ -167,7 +199,7 @@ class SignoffsScreen(LedgerScreen):
         t.clear()
         for d in data.docs:
             label, style = status_label(d)
-            t.add_row(d.number, "period" if d.kind == "period" else "acceptance 验收",
+            t.add_row(d.number, KIND_LABELS.get(d.kind, d.kind),
                       _range(d), Text(label, style=style), signed_parties(d.signatures),
                       str(d.effective_on or ""), short_meaning(d), key=d.number)
         numbers = [d.number for d in data.docs]
@@ -192,11 +224,12 @@ class SignoffsScreen(LedgerScreen):
         panel = self.query_one("#so-detail", Static)
         doc = self.current()
         if doc is None:
-            panel.update("Nothing signed yet. Press p to sign a period's timesheet, "
-                         "a to sign the acceptance.")
+            panel.update("Nothing signed yet. Press s to sign the scope, p to sign a "
+                         "period's timesheet, a to sign the acceptance.")
             return
         out = Text()
-        kind = "Period timesheet" if doc.kind == "period" else "Acceptance 验收"
+        kind = {"period": "Period timesheet", "acceptance": "Acceptance 验收",
+                "scope": "Scope 需求范围确认"}.get(doc.kind, doc.kind)
         label, style = status_label(doc)
         out.append(f"{doc.number}  {kind}  {_range(doc)}  ", style="bold")
         out.append(label + "\n", style=style)
@@ -212,7 +245,7 @@ class SignoffsScreen(LedgerScreen):
         out.append(signature_lines(doc.signatures) + "\n")
         if doc.status in (rules.DOC_OPEN, rules.DOC_SIGNING):
             out.append("\nThe other party signs with ", style="dim")
-            out.append("p" if doc.kind == "period" else "a", style="bold")
+            out.append({"period": "p", "scope": "s"}.get(doc.kind, "a"), style="bold")
             out.append(" (ctrl+a to act as them); w withdraws it.", style="dim")
         panel.update(out)
 
@@ -312,6 +345,27 @@ class SignoffsScreen(LedgerScreen):
             note += "\nThe client's signature records the conclusion and comments."
         push_form(self, FormScreen("Sign the final acceptance 验收?", fields,
                                    submit, "Sign the acceptance", note=note), done)
+
+    def action_sign_scope(self) -> None:
+        if not self.when_loaded(self.action_sign_scope):
+            return
+        ledger = self.ledger
+
+        def done(doc: SignoffView | None) -> None:
+            if isinstance(doc, SignoffView):
+                self.selected = doc.number
+                self.notify(f"{doc.number} signed: {status_label(doc)[0]} "
+                            f"({signed_parties(doc.signatures)})", timeout=6)
+                self.reload()
+
+        push_form(self, FormScreen("Sign the scope 需求范围确认", [
+            Field("on", "Signed on", value=self.today.isoformat())],
+            lambda v: ledger.sign_scope(v["on"].strip() or None), "Sign the scope",
+            note=(f"signing {self.sow_app.acting_label}\n"
+                  "Both parties sign the task breakdown with its estimates and priorities "
+                  "and the deliverables (export plan prints it). From the first signature "
+                  "the estimates are frozen; once both have signed, they change only "
+                  "through a change request.")), done)
 
     def action_withdraw_signoff(self) -> None:
         if not self.when_loaded(self.action_withdraw_signoff):
