@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual.events import Click
+from textual.events import Click, Resize
 from textual.widgets import Static
 
 #: (mode, key, label) of every view, in the order of the bar
@@ -18,6 +19,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("signoffs", "8", "Sign-offs"),
     ("journal", "9", "Journal"),
     ("exports", "0", "Exports"),
+    ("obligations", "o", "Obligations"),
 )
 
 
@@ -41,14 +43,20 @@ class NavBar(Static):
     def _refresh_bar(self) -> None:
         self.update(self._render_bar())
 
+    def on_resize(self, event: Resize) -> None:
+        self._refresh_bar()
+
     def _render_bar(self) -> Text:
         text = Text()
         app = self.app
         who = getattr(app, "acting_label", "")
         self._spans = []
+        # Too narrow for every label (80 columns): the other views show their key only.
+        width = self.size.width
+        short = bool(width) and sum(cell_len(f" {k} {label} ") for _, k, label in VIEWS) > width
         for mode, key, label in VIEWS:
             start = len(text)
-            part = f" {key} {label} "
+            part = f" {key} " if short and mode != self.current else f" {key} {label} "
             if mode == self.current:
                 text.append(part, style="bold reverse")
             else:
