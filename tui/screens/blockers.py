@@ -22,6 +22,7 @@ from model.views import BlockerView, TaskView
 from tui.text import literal
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.tables import refill
 
 PARTY_LABELS = {"client": "client 甲方", "vendor": "vendor 乙方"}
 #: option values meaning "nothing chosen" (FormScreen's blank Select is unusable in Textual 8)
@@ -31,6 +32,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("number", "id"), ("party", "owner"), ("raised", "raised"), ("resolved", "resolved"),
     ("age", "age (working days)"), ("task", "task"), ("title", "title 阻塞问题"),
 )
+
+HEADERS = [(key, Text(label, justify="right") if key == "age" else Text(label))
+           for key, label in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -72,8 +76,8 @@ class BlockersScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#blockers", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(Text(label, justify="right") if key == "age" else label, key=key)
+        for key, label in HEADERS:
+            table.add_column(label, key=key)
         table.focus()
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
 
@@ -92,19 +96,20 @@ class BlockersScreen(LedgerScreen):
         self._select_after_reload = None
         self.data = data
         table = self.query_one("#blockers", DataTable)
-        table.clear()
+        rows = []
         for b in data.blockers:
             is_open = b.resolved_on is None
-            table.add_row(
-                Text(b.number, style="bold" if is_open else ""),
+            rows.append(([
+                literal(b.number, "bold" if is_open else "", one_line=True),
                 Text(PARTY_LABELS.get(b.party, b.party),
                      style="magenta" if b.party == "client" else "cyan"),
                 b.raised_on.isoformat(),
                 Text("open", style="bold red") if is_open else b.resolved_on.isoformat(),
-                Text(str(b.age_days), justify="right"), Text(b.task or ""),
+                Text(str(b.age_days), justify="right"), literal(b.task or "", one_line=True),
+                self._title(b, data)],
                 # A row key of its own: an obligation's key may look like a blocker's number.
-                self._title(b, data), key=("obligation " if b.number in data.obligations
-                                           else "") + b.number)
+                ("obligation " if b.number in data.obligations else "") + b.number))
+        refill(table, HEADERS, rows)
         numbers = [b.number for b in data.blockers]
         if selected in numbers:
             table.move_cursor(row=numbers.index(selected))

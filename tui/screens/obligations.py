@@ -25,10 +25,12 @@ from tui.text import literal
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.permit import acting, refused
+from tui.widgets.tables import refill
 
 PARTY_LABELS = {"client": "client 甲方", "vendor": "vendor 乙方"}
-OBLIGATION_COLUMNS = ("key", "party", "due", "done", "state", "title")
-DELIVERABLE_COLUMNS = ("key", "kind", "due", "delivered", "tasks", "note", "title")
+OBLIGATION_HEADERS = [(c, c) for c in ("key", "party", "due", "done", "state", "title")]
+DELIVERABLE_HEADERS = [(c, c) for c in ("key", "kind", "due", "delivered", "tasks", "note",
+                                        "title")]
 R = TypeVar("R")
 
 
@@ -89,8 +91,8 @@ class ObligationsScreen(LedgerScreen):
         yield Static("", id="obl-detail", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#obligations", DataTable).add_columns(*OBLIGATION_COLUMNS)
-        self.query_one("#deliverables", DataTable).add_columns(*DELIVERABLE_COLUMNS)
+        refill(self.query_one("#obligations", DataTable), OBLIGATION_HEADERS, [])
+        refill(self.query_one("#deliverables", DataTable), DELIVERABLE_HEADERS, [])
         self.query_one("#obligations", DataTable).focus()
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
 
@@ -106,24 +108,22 @@ class ObligationsScreen(LedgerScreen):
         keep_d = getattr(self.selected_deliverable(), "key", None)
         self.data = data
         table = self.query_one("#obligations", DataTable)
-        table.clear()
-        for o in data.obligations:
-            blocking = o.overdue and o.party == "client"
-            table.add_row(literal(o.key, "bold red" if blocking else "", one_line=True),
-                          Text(PARTY_LABELS.get(o.party, o.party),
-                               style="magenta" if o.party == "client" else "cyan"),
-                          o.due.isoformat(), o.done_on.isoformat() if o.done_on else "",
-                          state_text(o), literal(o.title, one_line=True), key=o.key)
+        refill(table, OBLIGATION_HEADERS, [([
+            literal(o.key, "bold red" if o.overdue and o.party == "client" else "",
+                    one_line=True),
+            Text(PARTY_LABELS.get(o.party, o.party),
+                 style="magenta" if o.party == "client" else "cyan"),
+            o.due.isoformat(), o.done_on.isoformat() if o.done_on else "",
+            state_text(o), literal(o.title, one_line=True)], o.key)
+            for o in data.obligations])
         _keep(table, [o.key for o in data.obligations], keep_o)
         table = self.query_one("#deliverables", DataTable)
-        table.clear()
-        for d in data.deliverables:
-            table.add_row(literal(d.key, one_line=True), kind_text(d),
-                          d.due.isoformat() if d.due else "",
-                          d.delivered_on.isoformat() if d.delivered_on else "",
-                          literal(" ".join(d.tasks), one_line=True),
-                          literal(d.delivery_note or "", one_line=True),
-                          literal(d.title, one_line=True), key=d.key)
+        refill(table, DELIVERABLE_HEADERS, [([
+            literal(d.key, one_line=True), kind_text(d), d.due.isoformat() if d.due else "",
+            d.delivered_on.isoformat() if d.delivered_on else "",
+            literal(" ".join(d.tasks), one_line=True),
+            literal(d.delivery_note or "", one_line=True), literal(d.title, one_line=True)],
+            d.key) for d in data.deliverables])
         _keep(table, [d.key for d in data.deliverables], keep_d)
         self.query_one("#obl-headline", Static).update(self._headline(data))
         self._show_detail()

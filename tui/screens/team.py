@@ -38,6 +38,7 @@ from tui.widgets.people_forms import (
     replace_form,
 )
 from tui.widgets.permit import acting, refused
+from tui.widgets.tables import refill
 
 __all__ = ["COLUMNS", "PARTY_LABELS", "ROLE_LABELS", "TeamData", "TeamScreen", "team_order"]
 
@@ -46,6 +47,9 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("grade", "grade"), ("zh", "职级"), ("rate", "day rate"), ("active", "active days"),
     ("away", "away"), ("location", "location"), ("timezone", "time zone"),
 )
+
+HEADERS = [(key, Text(label, justify="right") if key == "rate" else Text(label))
+           for key, label in COLUMNS]
 
 
 @dataclass(frozen=True)
@@ -108,8 +112,8 @@ class TeamScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#team", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(Text(label, justify="right") if key == "rate" else label, key=key)
+        for key, label in HEADERS:
+            table.add_column(label, key=key)
         table.focus()
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
 
@@ -124,7 +128,7 @@ class TeamScreen(LedgerScreen):
         selected = self._select_after_reload or getattr(self.selected_person(), "key", None)
         self._select_after_reload = None
         self.people = people
-        table.clear()
+        rows = []
         currency = self.sow_app.project_view.currency
         today = self.today
         by = replaced_by(people)
@@ -138,14 +142,15 @@ class TeamScreen(LedgerScreen):
                 f" → {by[p.key].key}" if p.key in by else "")
             away = ", ".join(f"{a}..{b}" for a, b in p.away)
             # Cells are Text: names and ids are user text, never markup.
-            table.add_row(literal(p.name, style, one_line=True),
+            rows.append(([literal(p.name, style, one_line=True),
                           literal(p.key, style, one_line=True),
                           Text(PARTY_LABELS.get(p.party, p.party), style=style),
                           Text(ROLE_LABELS.get(p.role, p.role), style=style),
                           Text(p.grade or "", style=style), grade_title(p.grade or "", "zh"),
                           Text(rate, justify="right"), literal(active, style, one_line=True),
-                          Text(away), literal(p.location or ""), literal(p.timezone or ""),
-                          key=p.key)
+                          Text(away), literal(p.location or ""), literal(p.timezone or "")],
+                         p.key))
+        refill(table, HEADERS, rows)
         keys = [p.key for p in people]
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
