@@ -51,12 +51,10 @@ class NavBar(Static):
         app = self.app
         who = getattr(app, "acting_label", "")
         self._spans = []
-        # Too narrow for every label (80 columns): the other views show their key only.
-        width = self.size.width
-        short = bool(width) and sum(cell_len(f" {k} {label} ") for _, k, label in VIEWS) > width
+        labelled = self._labelled(who)
         for mode, key, label in VIEWS:
             start = len(text)
-            part = f" {key} " if short and mode != self.current else f" {key} {label} "
+            part = f" {key} {label} " if mode in labelled else f" {key} "
             if mode == self.current:
                 text.append(part, style="bold reverse")
             else:
@@ -65,6 +63,23 @@ class NavBar(Static):
         if who:
             text.append("  " + who, style="italic")
         return text
+
+    def _labelled(self, who: str) -> set[str]:
+        """The views shown with their label: all of them if the bar fits, else the labels
+        go from the right (the current view keeps its own) until it does (80 columns)."""
+        labelled = {mode for mode, _, _ in VIEWS}
+        width = self.size.width
+
+        def wide() -> int:
+            return sum(cell_len(f" {k} {label} " if m in labelled else f" {k} ")
+                       for m, k, label in VIEWS) + (cell_len("  " + who) if who else 0)
+
+        for mode, _, _ in reversed(VIEWS):
+            if not width or wide() <= width:
+                break
+            if mode != self.current:
+                labelled.discard(mode)
+        return labelled
 
     def on_click(self, event: Click) -> None:
         for start, end, mode in self._spans:
