@@ -22,6 +22,7 @@ from tui.screens.dashboard import DashboardScreen
 from tui.screens.exports import EXPORT_ACTIONS, ExportsScreen
 from tui.screens.journal import JournalScreen
 from tui.screens.my_day import MyDayScreen
+from tui.screens.obligations import ObligationsScreen
 from tui.screens.signoffs import SignoffsScreen
 from tui.screens.tasks import TasksScreen
 from tui.screens.team import TeamScreen
@@ -45,6 +46,18 @@ ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
     ("Withdraw the selected change request", "", "changes", "withdraw_cr"),
     ("Sign a period's timesheet", "as the acting person", "signoffs", "sign_period"),
     ("Sign the acceptance", "as the acting person", "signoffs", "sign_acceptance"),
+    ("Add a person to the team", "a newcomer: id, name, party, role, grade, first day",
+     "team", "add_person"),
+    ("Record a person's leave", "the selected person's last working day", "team",
+     "leave_person"),
+    ("Replace the selected person", "by an existing person or a new one, from a date",
+     "team", "replace_person"),
+    ("Record days away", "the selected person's leave (请假): from, to, note", "team",
+     "away_person"),
+    ("Mark the selected obligation done", "what a party must provide: done on a date",
+     "obligations", "obligation_done"),
+    ("Record the selected deliverable delivered", "delivered on a date, with a note",
+     "obligations", "deliverable_done"),
     *EXPORT_ACTIONS,
 )
 
@@ -61,6 +74,7 @@ VIEW_SCREENS: dict[str, type[LedgerScreen]] = {
     "signoffs": SignoffsScreen,
     "journal": JournalScreen,
     "exports": ExportsScreen,
+    "obligations": ObligationsScreen,
 }
 
 

@@ -2,7 +2,9 @@
 
 Open blockers first (oldest first), then resolved ones (latest first). The
 headline counts the blocked working days per party as of the app's today
-(SPEC.md §3). Keys: ``a`` add a blocker, ``r`` resolve the selected one.
+(SPEC.md §3). Keys: ``a`` add a blocker, ``r`` resolve the selected one. A late
+client obligation is listed too, under its key and marked as an obligation (SPEC §9):
+it is resolved by marking the obligation done (the Obligations view), not here.
 """
 
 from __future__ import annotations
@@ -17,8 +19,10 @@ from textual.widgets import DataTable, Static
 from model.errors import LedgerError
 from model.rules import PARTIES
 from model.views import BlockerView, TaskView
+from tui.text import literal
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.tables import refill
 
 PARTY_LABELS = {"client": "client 甲方", "vendor": "vendor 乙方"}
 #: option values meaning "nothing chosen" (FormScreen's blank Select is unusable in Textual 8)
@@ -29,12 +33,17 @@ COLUMNS: tuple[tuple[str, str], ...] = (
     ("age", "age (working days)"), ("task", "task"), ("title", "title 阻塞问题"),
 )
 
+HEADERS = [(key, Text(label, justify="right") if key == "age" else Text(label))
+           for key, label in COLUMNS]
+
 
 @dataclass(frozen=True)
 class BlockersData:
     blockers: list[BlockerView]
     blocked_days: dict[str, int]
     tasks: list[TaskView]
+    #: the numbers of the blockers that are late client obligations (their keys)
+    obligations: frozenset[str] = frozenset()
 
 
 def blocker_order(b: BlockerView) -> tuple[int, int]:
@@ -67,8 +76,8 @@ class BlockersScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#blockers", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(Text(label, justify="right") if key == "age" else label, key=key)
+        for key, label in HEADERS:
+            table.add_column(label, key=key)
         table.focus()
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
 
@@ -76,26 +85,31 @@ class BlockersScreen(LedgerScreen):
 
     def load(self) -> BlockersData:
         today = self.today
-        blockers = sorted(self.ledger.blockers(today), key=blocker_order)
+        late = self.ledger.obligation_blockers(today)
+        blockers = sorted([*self.ledger.blockers(today), *late], key=blocker_order)
         summary = self.ledger.summary(today)
-        return BlockersData(blockers, dict(summary.blocked_days), self.ledger.tasks())
+        return BlockersData(blockers, dict(summary.blocked_days), self.ledger.tasks(),
+                            frozenset(b.number for b in late))
 
     def show(self, data: BlockersData) -> None:
         selected = self._select_after_reload or self.selected_number()
         self._select_after_reload = None
         self.data = data
         table = self.query_one("#blockers", DataTable)
-        table.clear()
+        rows = []
         for b in data.blockers:
             is_open = b.resolved_on is None
-            table.add_row(
-                Text(b.number, style="bold" if is_open else ""),
+            rows.append(([
+                literal(b.number, "bold" if is_open else "", one_line=True),
                 Text(PARTY_LABELS.get(b.party, b.party),
                      style="magenta" if b.party == "client" else "cyan"),
                 b.raised_on.isoformat(),
                 Text("open", style="bold red") if is_open else b.resolved_on.isoformat(),
-                Text(str(b.age_days), justify="right"), Text(b.task or ""), Text(b.title),
-                key=b.number)
+                Text(str(b.age_days), justify="right"), literal(b.task or "", one_line=True),
+                self._title(b, data)],
+                # A row key of its own: an obligation's key may look like a blocker's number.
+                ("obligation " if b.number in data.obligations else "") + b.number))
+        refill(table, HEADERS, rows)
         numbers = [b.number for b in data.blockers]
         if selected in numbers:
             table.move_cursor(row=numbers.index(selected))
@@ -105,6 +119,15 @@ class BlockersScreen(LedgerScreen):
         self.query_one("#blockers-headline", Static).update(
             f"Working days lost as of {self.today}:   {days}      "
             f"{open_count} open, {len(numbers) - open_count} resolved")
+
+    @staticmethod
+    def _title(b: BlockerView, data: BlockersData) -> Text:
+        """The title as typed; a late obligation's marked as such."""
+        if b.number not in data.obligations:
+            return literal(b.title, one_line=True)
+        text = Text("obligation · ", style="italic magenta")
+        text.append_text(literal(b.title, one_line=True))
+        return text
 
     def selected_blocker(self) -> BlockerView | None:
         if self.data is None or not self.data.blockers:
@@ -155,6 +178,10 @@ class BlockersScreen(LedgerScreen):
         if b.resolved_on is not None:
             self.notify(f"{b.number} was already resolved on {b.resolved_on}",
                         severity="warning")
+            return
+        if self.data is not None and b.number in self.data.obligations:
+            self.notify(f"{b.number} is a late obligation: it is resolved when it is done "
+                        f"(o Obligations, d Obligation done)", severity="warning", timeout=8)
             return
         ledger, today = self.ledger, self.today
 

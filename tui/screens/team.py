@@ -1,34 +1,77 @@
-"""Team: who is on the project, by grade (职级), with day rates, places and time zones.
+"""Team: who is on the project, by grade (职级), with day rates, places and time zones, and
+each person's active days (SPEC §9): first..last day, days away, who replaces whom.
 
 Order: vendor people with a grade from junior to senior_expert, then the
-vendor signatories, then the client. Key ``g`` changes the selected vendor
-person's grade (past entries keep the grade they were charged at).
+vendor signatories, then the client. Keys: ``a`` add a person, ``l`` their leave (last
+working day), ``r`` replace the selected person, ``d`` their days away, ``g`` change the
+selected vendor person's grade (past entries keep the grade they were charged at). Who
+may: the vendor lead (vendor people) and the operator (anyone); anyone else is refused at
+once, in the permission matrix's words.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from fractions import Fraction
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from model.formats import grade_title
+from model.permissions import Action, Actor
 from model.rules import GRADES, grade_order
 from model.views import PersonView
-from tui.text import fmt_money
-from tui.widgets.form import Field, FieldForm
+from tui.text import fmt_money, literal
+from tui.widgets.form import Field, FieldForm, FormScreen
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.people_forms import (
+    PARTY_LABELS,
+    ROLE_LABELS,
+    active_days,
+    add_form,
+    away_form,
+    leave_form,
+    replace_form,
+)
+from tui.widgets.permit import acting, refused
+from tui.widgets.tables import refill
 
-PARTY_LABELS = {"vendor": "vendor 乙方", "client": "client 甲方"}
-ROLE_LABELS = {"lead": "lead 项目经理", "engineer": "engineer 工程师",
-               "signatory": "signatory 签字人"}
+__all__ = ["COLUMNS", "PARTY_LABELS", "ROLE_LABELS", "TeamData", "TeamScreen", "team_order"]
+
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "name 姓名"), ("key", "id"), ("party", "party"), ("role", "role"),
-    ("grade", "grade"), ("zh", "职级"), ("rate", "day rate"), ("location", "location"),
-    ("timezone", "time zone"),
+    ("grade", "grade"), ("zh", "职级"), ("rate", "day rate"), ("active", "active days"),
+    ("away", "away"), ("location", "location"), ("timezone", "time zone"),
 )
+
+HEADERS = [(key, Text(label, justify="right") if key == "rate" else Text(label))
+           for key, label in COLUMNS]
+
+
+@dataclass(frozen=True)
+class TeamData:
+    people: list[PersonView]
+    actor: Actor
+
+
+def replaced_by(people: list[PersonView]) -> dict[str, PersonView]:
+    """Who replaces whom, by the key of the person replaced."""
+    return {p.replaces: p for p in people if p.replaces}
+
+
+def life_text(p: PersonView, by: PersonView | None) -> str:
+    """One person's active days in words: first..last, away, replacements."""
+    parts = [f"active {active_days(p)}" + ("" if p.last_day else " (to the end of the SOW)")]
+    if p.replaces:
+        parts.append(f"replaces {p.replaces}")
+    if by is not None:
+        parts.append(f"replaced by {by.name} {by.key} from {by.first_day}")
+    parts.append("away " + (", ".join(f"{a}..{b}" for a, b in p.away) if p.away else "never"))
+    return " · ".join(parts)
 
 
 def team_order(p: PersonView) -> tuple[int, int, str]:
@@ -44,66 +87,111 @@ class TeamScreen(LedgerScreen):
     VIEW = "team"
 
     BINDINGS = [
+        Binding("a", "add_person", "Add", id="team-add"),
+        Binding("l", "leave_person", "Leave", id="team-leave"),
+        Binding("r", "replace_person", "Replace", id="team-replace"),
+        Binding("d", "away_person", "Days away", id="team-away"),
         Binding("g", "change_grade", "Change grade", id="team-grade"),
     ]
 
     DEFAULT_CSS = """
     TeamScreen #team { height: 1fr; }
+    TeamScreen #team-detail { height: auto; padding: 0 1; border-top: solid $primary; }
     """
 
     def __init__(self) -> None:
         super().__init__()
         self.people: list[PersonView] | None = None
         self.over: dict[str, str] = {}  # person -> "over capacity: 115 of 100 PD"
+        self.actor: Actor | None = None
+        self._select_after_reload: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="team-headline", classes="headline", markup=False)
         yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="team-detail", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#team", DataTable)
-        for key, label in COLUMNS:
-            table.add_column(Text(label, justify="right") if key == "rate" else label, key=key)
+        for key, label in HEADERS:
+            table.add_column(label, key=key)
         table.focus()
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
 
-    def load(self) -> list[PersonView]:
+    def load(self) -> TeamData:
         # who is allocated over their capacity (SPEC §9), marked ⚠ beside their name
         self.over = {w.person: w.worded for w in self.ledger.workloads() if w.over}
-        return self.ledger.people()
+        return TeamData(self.ledger.people(), acting(self.ledger))
 
-    def show(self, loaded: list[PersonView]) -> None:
-        self.sow_app.people = loaded  # keep the app's copy fresh (act-as, forms)
-        people = sorted(loaded, key=team_order)
+    def show(self, loaded: TeamData) -> None:
+        self.sow_app.people = loaded.people  # keep the app's copy fresh (act-as, forms)
+        self.actor = loaded.actor
+        people = sorted(loaded.people, key=team_order)
         table = self.query_one("#team", DataTable)
-        selected = self.selected_person()
+        selected = self._select_after_reload or getattr(self.selected_person(), "key", None)
+        self._select_after_reload = None
         self.people = people
-        table.clear()
+        rows = []
         currency = self.sow_app.project_view.currency
+        today = self.today
+        by = replaced_by(people)
         for p in people:
             rate = ("" if p.day_rate_minor is None
                     else f"{fmt_money(Fraction(p.day_rate_minor, 100))} {currency}")
+            gone = p.last_day is not None and p.last_day < today
+            coming = p.first_day is not None and p.first_day > today
+            style = "dim" if gone else ("italic" if coming else "")
+            active = active_days(p) + (f" ← {p.replaces}" if p.replaces else "") + (
+                f" → {by[p.key].key}" if p.key in by else "")
+            away = ", ".join(f"{a}..{b}" for a, b in p.away)
             # Cells are Text: names and ids are user text, never markup.
-            name = Text(p.name)
+            name = literal(p.name, style, one_line=True)
             if p.key in self.over:
                 name.append(f" ⚠ {self.over[p.key]}", style="bold red")
-            table.add_row(name, Text(p.key), Text(PARTY_LABELS.get(p.party, p.party)),
-                          Text(ROLE_LABELS.get(p.role, p.role)), Text(p.grade or ""),
-                          grade_title(p.grade or "", "zh"),
-                          Text(rate, justify="right"), Text(p.location or ""),
-                          Text(p.timezone or ""), key=p.key)
+            rows.append(([name,
+                          literal(p.key, style, one_line=True),
+                          Text(PARTY_LABELS.get(p.party, p.party), style=style),
+                          Text(ROLE_LABELS.get(p.role, p.role), style=style),
+                          Text(p.grade or "", style=style), grade_title(p.grade or "", "zh"),
+                          Text(rate, justify="right"), literal(active, style, one_line=True),
+                          Text(away), literal(p.location or ""), literal(p.timezone or "")],
+                         p.key))
+        refill(table, HEADERS, rows)
         keys = [p.key for p in people]
-        if selected is not None and selected.key in keys:
-            table.move_cursor(row=keys.index(selected.key))
+        if selected is not None and selected in keys:
+            table.move_cursor(row=keys.index(selected))
         vendor = [p for p in people if p.party == "vendor"]
         workers = [p for p in vendor if p.grade]
         zones = sorted({p.timezone for p in people if p.timezone})
-        self.query_one("#team-headline", Static).update(
-            f"{len(people)} people   vendor 乙方 {len(vendor)} ({len(workers)} log hours, "
-            f"{len(vendor) - len(workers)} signing only)   client 甲方 "
-            f"{len(people) - len(vendor)}   ·   onsite "
+        active_now = [p for p in people if (p.first_day is None or p.first_day <= today)
+                      and (p.last_day is None or p.last_day >= today)
+                      and not any(a <= today <= b for a, b in p.away)]
+        self.query_one("#team-headline", Static).update(literal(
+            f"{len(people)} people: vendor 乙方 {len(vendor)} ({len(workers)} log hours, "
+            f"{len(vendor) - len(workers)} signing only), client 甲方 "
+            f"{len(people) - len(vendor)} · onsite "
             f"{sum(p.location == 'onsite' for p in people)}, remote "
-            f"{sum(p.location == 'remote' for p in people)}   ·   time zones: {', '.join(zones)}")
+            f"{sum(p.location == 'remote' for p in people)} · at work on {today}: "
+            f"{len(active_now)} · time zones: {', '.join(zones)}"))
+        self._show_detail()
+
+    @on(DataTable.RowHighlighted, "#team")
+    def _highlighted(self) -> None:
+        self._show_detail()
+
+    def _show_detail(self) -> None:
+        p = self.selected_person()
+        detail = self.query_one("#team-detail", Static)
+        if p is None:
+            detail.update("")
+            return
+        text = literal(f"{p.name} {p.key}: ", "bold", one_line=True)
+        text.append_text(literal(life_text(p, replaced_by(self.people or []).get(p.key)),
+                                 one_line=True))
+        no = refused(self.actor, Action.PLAN)
+        if no:
+            text.append_text(literal(f"\n{no}", "italic"))
+        detail.update(text)
 
     def selected_person(self) -> PersonView | None:
         if not self.people:
@@ -111,13 +199,75 @@ class TeamScreen(LedgerScreen):
         row = self.query_one("#team", DataTable).cursor_row
         return self.people[row] if 0 <= row < len(self.people) else None
 
+    # ------------------------------------------------------------ actions
+
+    def _may_plan(self) -> bool:
+        """Whether the acting person may change the team; if not, say why, at once."""
+        no = refused(self.actor, Action.PLAN)
+        if no:
+            self.notify(no, title="refused", severity="error", timeout=8)
+        return no is None
+
+    def _open(self, form: FormScreen, success: Callable[[PersonView], str]) -> None:
+        """Open ``form``; when it succeeds, say ``success`` of the result and reload."""
+        def done(result: object) -> None:
+            if result is None:
+                return
+            person = result[1] if isinstance(result, tuple) else result
+            if isinstance(person, PersonView):
+                self._select_after_reload = person.key
+                self.notify(success(person), timeout=5)
+            self.reload()
+
+        self.app.push_screen(form, done)
+
+    def _person_action(self, action: Callable[[], None]) -> PersonView | None:
+        """The selected person, once the view has loaded, if the actor may plan."""
+        if not self.when_loaded(action):
+            return None
+        person = self.selected_person()
+        if person is None:
+            self.notify("No person selected", severity="warning")
+            return None
+        return person if self._may_plan() else None
+
+    def action_add_person(self) -> None:
+        if not self.when_loaded(self.action_add_person) or not self._may_plan():
+            return
+        start = self.sow_app.project_view.start
+        self._open(add_form(self.ledger, max(self.today, start),
+                            self.sow_app.project_view.timezone),
+                   lambda p: f"{p.name} {p.key} joins on {p.first_day}")
+
+    def action_leave_person(self) -> None:
+        person = self._person_action(self.action_leave_person)
+        if person is not None:
+            self._open(leave_form(self.ledger, person, self.today),
+                       lambda p: f"{p.name} {p.key}: last working day {p.last_day}")
+
+    def action_replace_person(self) -> None:
+        person = self._person_action(self.action_replace_person)
+        if person is not None:
+            self._open(replace_form(self.ledger, person, self.people or [], self.today),
+                       lambda p: f"{p.name} {p.key} replaces {person.key} from {p.first_day}")
+
+    def action_away_person(self) -> None:
+        person = self._person_action(self.action_away_person)
+        if person is not None:
+            self._open(away_form(self.ledger, person, self.today),
+                       lambda p: f"{p.name} {p.key}: days away recorded ({len(p.away)} in all)")
+
     def action_change_grade(self) -> None:
+        if not self.when_loaded(self.action_change_grade):
+            return
         person = self.selected_person()
         if person is None:
             return
         if person.party != "vendor":
             self.notify(f"{person.name} {person.key} is of the client party and has no grade",
                         severity="warning")
+            return
+        if not self._may_plan():
             return
         ledger = self.ledger
 

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+from rich.cells import cell_len
 from rich.text import Text
-from textual.events import Click
+from textual.events import Click, Resize
 from textual.widgets import Static
 
 #: (mode, key, label) of every view, in the order of the bar
@@ -18,6 +19,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("signoffs", "8", "Sign-offs"),
     ("journal", "9", "Journal"),
     ("exports", "0", "Exports"),
+    ("obligations", "o", "Obligations"),
 )
 
 
@@ -41,14 +43,18 @@ class NavBar(Static):
     def _refresh_bar(self) -> None:
         self.update(self._render_bar())
 
+    def on_resize(self, event: Resize) -> None:
+        self._refresh_bar()
+
     def _render_bar(self) -> Text:
         text = Text()
         app = self.app
         who = getattr(app, "acting_label", "")
         self._spans = []
+        labelled = self._labelled(who)
         for mode, key, label in VIEWS:
             start = len(text)
-            part = f" {key} {label} "
+            part = f" {key} {label} " if mode in labelled else f" {key} "
             if mode == self.current:
                 text.append(part, style="bold reverse")
             else:
@@ -57,6 +63,23 @@ class NavBar(Static):
         if who:
             text.append("  " + who, style="italic")
         return text
+
+    def _labelled(self, who: str) -> set[str]:
+        """The views shown with their label: all of them if the bar fits, else the labels
+        go from the right (the current view keeps its own) until it does (80 columns)."""
+        labelled = {mode for mode, _, _ in VIEWS}
+        width = self.size.width
+
+        def wide() -> int:
+            return sum(cell_len(f" {k} {label} " if m in labelled else f" {k} ")
+                       for m, k, label in VIEWS) + (cell_len("  " + who) if who else 0)
+
+        for mode, _, _ in reversed(VIEWS):
+            if not width or wide() <= width:
+                break
+            if mode != self.current:
+                labelled.discard(mode)
+        return labelled
 
     def on_click(self, event: Click) -> None:
         for start, end, mode in self._spans:

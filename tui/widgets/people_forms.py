@@ -1,0 +1,141 @@
+"""The Team view's forms: a person added, leaving, replaced, away (SPEC §9).
+
+Each form's field is named as the ledger names the input (``person``, ``first``, ``on``,
+``by``...), so that a refusal is worded by the label of the field that holds it
+(``From: 2026-01-05 is outside the SOW ...``, never ``--from``). Each ``submit`` calls one
+service of :mod:`storage.services.people_life` and runs in the form's worker thread.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+from model.errors import FieldError
+from model.formats import grade_title
+from model.rules import GRADES, LOCATIONS, PARTIES, ROLES
+from model.views import PersonView
+from storage.services import Ledger
+from tui.widgets.form import Field, FieldForm
+
+#: option values meaning "none" and "a new person" (a blank Select is unusable in Textual 8)
+NONE = "-"
+CHOOSE = "?"
+NEW = "+"
+
+PARTY_LABELS = {"vendor": "vendor 乙方", "client": "client 甲方"}
+ROLE_LABELS = {"lead": "lead 项目经理", "engineer": "engineer 工程师",
+               "signatory": "signatory 签字人"}
+
+
+def _opt(value: str) -> str | None:
+    return None if value in ("", NONE, CHOOSE) else value
+
+
+def active_days(p: PersonView) -> str:
+    """``2026-03-02..`` (to the end of the SOW) or ``2026-03-02..2026-04-10``."""
+    return f"{p.first_day or ''}..{p.last_day or ''}"
+
+
+def add_form(ledger: Ledger, today: date, project_tz: str) -> FieldForm:
+    """A newcomer: the values of a ``[[person]]`` of the SOW file and a first day."""
+
+    def submit(v: dict[str, str]) -> PersonView:
+        return ledger.add_person(v["person"], v["name"], v["party"], v["role"],
+                                 _opt(v["grade"]), v["first"].strip() or None,
+                                 _opt(v["location"]), v["timezone"].strip() or None)
+
+    return FieldForm("Add a person to the team", [
+        Field("person", "Id", placeholder="wu.lei (one word)"),
+        Field("name", "Name", placeholder="吴磊"),
+        Field("party", "Party", value="vendor",
+              options=[(PARTY_LABELS[p], p) for p in PARTIES]),
+        Field("role", "Role", value="engineer",
+              options=[(ROLE_LABELS[r], r) for r in ROLES]),
+        Field("grade", "Grade", value=CHOOSE,
+              options=[("— none (a signatory) —", CHOOSE)]
+              + [(f"{g} {grade_title(g, 'zh')}", g) for g in GRADES]),
+        Field("first", "From (first day)", value=today.isoformat(), placeholder="YYYY-MM-DD"),
+        Field("location", "Location", value=NONE,
+              options=[("— not given —", NONE)] + [(loc, loc) for loc in LOCATIONS]),
+        Field("timezone", "Time zone", placeholder=f"{project_tz} (the project's)"),
+    ], submit, submit_label="Add person",
+        note="A vendor lead or engineer needs a grade; a client person is a signatory, "
+             "added by the operator only.")
+
+
+def leave_form(ledger: Ledger, person: PersonView, today: date) -> FieldForm:
+    """``person``'s last working day."""
+
+    def submit(v: dict[str, str]) -> PersonView:
+        return ledger.leave(person.key, v["on"].strip() or today)
+
+    return FieldForm(f"Leave: {person.name} {person.key}", [
+        Field("on", "Last working day", value=(person.last_day or today).isoformat(),
+              placeholder="YYYY-MM-DD"),
+    ], submit, submit_label="Record leave",
+        note=f"active {active_days(person)}; no entry of theirs may lie after the last day")
+
+
+def candidates(person: PersonView, people: list[PersonView], today: date) -> list[PersonView]:
+    """Who may replace ``person``: of the same party, replacing nobody yet, not gone;
+    those who have not started yet first (the ledger refuses anyone active before the
+    replacement's day)."""
+    others = [p for p in people if p.key != person.key and p.party == person.party
+              and p.replaces is None and (p.last_day is None or p.last_day >= today)]
+    return sorted(others, key=lambda p: (not (p.first_day and p.first_day > today), p.key))
+
+
+def replace_form(ledger: Ledger, person: PersonView, people: list[PersonView],
+                 today: date) -> FieldForm:
+    """``person`` replaced by an existing person, or by a new one (id and name), from a
+    day on; their allocations on tasks not done move to the newcomer."""
+
+    def submit(v: dict[str, str]) -> tuple[PersonView, PersonView]:
+        on = v["on"].strip() or today
+        if v["by"] == NEW:
+            key, name = v["new"].strip(), v["name"].strip()
+            if not key:
+                raise FieldError("new", "missing: the new person's id (or choose an "
+                                        "existing person above)")
+            if not name:
+                raise FieldError("name", "missing: the new person's name")
+            try:
+                return ledger.replace(person.key, key, on, name)
+            except FieldError as exc:
+                if exc.field != "by":
+                    raise
+                # The id was typed in the new person's field: name that one.
+                raise FieldError("new", *exc.problem_parts, item=exc.item) from None
+        if v["by"] in ("", CHOOSE):
+            raise FieldError("by", "choose who replaces them, or a new person")
+        return ledger.replace(person.key, v["by"], on)
+
+    options: list[tuple[str, str]] = [("— a new person: id and name below —", NEW)]
+    options += [(f"{p.name} {p.key} (from {p.first_day})", p.key)
+                for p in candidates(person, people, today)]
+    return FieldForm(f"Replace {person.name} {person.key}", [
+        Field("by", "Replaced by", value=NEW, options=options),
+        Field("new", "New person's id", placeholder="wu.lei"),
+        Field("name", "New person's name", placeholder="吴磊",
+              help=f"added with {person.key}'s party, role, grade, location and time zone"),
+        Field("on", "From (the newcomer's first day)", value=today.isoformat(),
+              placeholder="YYYY-MM-DD"),
+    ], submit, submit_label="Replace",
+        note=f"active {active_days(person)}; they roll off the working day before; their "
+             f"allocations on tasks not done move to the newcomer")
+
+
+def away_form(ledger: Ledger, person: PersonView, today: date) -> FieldForm:
+    """Days away (leave, 请假) from a day to a day, both included."""
+
+    def submit(v: dict[str, str]) -> PersonView:
+        first = v["first"].strip() or today
+        return ledger.away(person.key, first, v["last"].strip() or first, v["note"])
+
+    return FieldForm(f"Days away: {person.name} {person.key}", [
+        Field("first", "From", value=today.isoformat(), placeholder="YYYY-MM-DD"),
+        Field("last", "To (included)", value=today.isoformat(), placeholder="YYYY-MM-DD"),
+        Field("note", "Note", placeholder="annual leave 年假"),
+    ], submit, submit_label="Record days away",
+        note=f"active {active_days(person)}; no entry of theirs may lie on a day away")
+
