@@ -10,7 +10,7 @@ from xml.sax.saxutils import escape
 from reportlab.lib.units import mm
 from reportlab.platypus import Paragraph, Spacer
 
-from exports.base import Styles, data_table, name_with_id
+from exports.base import Styles, data_table, name_with_id, whole_words
 from exports.base import p as para
 from model.sheet_status import ObligationLine, StaffLine, StatusSheetData
 
@@ -89,7 +89,7 @@ def _staff_row(x: StaffLine, s: Styles, t: dict[str, str], lang: str) -> list[ob
         note = t["w_short"].format(g=x.short_notice[0], r=x.short_notice[1])
         parts.append(f'<font color="#b42318">{escape(note)}</font>')
     return [name_with_id(x.name, x.person, s.cell, lang), t[f"w_{x.change}"], x.on,
-            Paragraph("<br/>".join(parts), s.cell)]
+            Paragraph("<br/>".join(parts), whole_words(s.cell))]
 
 
 def staff_block(data: StatusSheetData, s: Styles, lang: str, width: float) -> list[Any]:
