@@ -297,7 +297,7 @@ def test_palette_actions_open_their_forms_on_a_fresh_view(tmp_path: Path) -> Non
 
     drive(ledger, scenario)
     assert "Allocate person-days (人天分配) on T1" in seen["allocate"]
-    assert "Resolve B-003" in seen["resolve_blocker"]
+    assert "Resolve B-002" in seen["resolve_blocker"]
 
 
 def test_change_a_grade_from_the_team_view(tmp_path: Path) -> None:
