@@ -76,11 +76,11 @@ HABITS = {
 }
 
 
-# The project's life (SPEC §9): liu.yang is replaced by wu.lei (same grade) in week 9,
+# The project's life (SPEC §9): sun.lei is replaced by wu.lei (same grade) in week 9,
 # recorded at two working days' notice where the SOW asks three; the client's test
 # environment comes four working days late (client blocked days); the vendor's CVs and
 # NDAs come on time; the requirements specification is delivered, the training is due.
-REPLACED, NEWCOMER, NEWCOMER_NAME = "liu.yang", "wu.lei", "吴磊"
+REPLACED, NEWCOMER, NEWCOMER_NAME = "sun.lei", "wu.lei", "吴磊"
 REPLACED_WEEK = 9  # the newcomer's first day is the Monday of this week (mid-project)
 STAFF_NOTICE = 3  # [project] staff_change_notice, in working days
 

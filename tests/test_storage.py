@@ -428,8 +428,8 @@ def test_the_demo_is_what_the_issue_asks_for(ledger: Ledger) -> None:
     assert [(b.number, b.party, b.age_days) for b in led.obligation_blockers()] == [
         ("ENV-ACCESS", "client", 4)]
     wu = next(p for p in people if p.key == "wu.lei")
-    assert (wu.replaces, wu.grade) == ("liu.yang", "senior")
-    assert max(e.on for e in entries if e.person == "liu.yang") < wu.first_day
+    assert (wu.replaces, wu.grade) == ("sun.lei", "senior")
+    assert max(e.on for e in entries if e.person == "sun.lei") < wu.first_day
     assert min(e.on for e in entries if e.person == "wu.lei") >= wu.first_day
     assert [d.key for d in led.deliverables() if d.training] == ["KT"]
     assert any(p.away for p in people)
