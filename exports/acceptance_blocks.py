@@ -96,12 +96,22 @@ def deliverable_table(lines: Sequence[DeliverableLine], data: AcceptanceSheetDat
             # □: the embedded font has no ☐ (as in the conclusion's boxes); our own words.
             result += "".join(f'<br/><font size="11">□</font> {escape(t[k])}'
                               for k in ("r_pass", "r_fail"))
+        title += f"<br/><font size=6.5>{escape(delivery_text(d, t))}</font>"
         rows.append([d.key, Paragraph(title, s.cell), para(d.criteria, s.cell),
                      d.due or "", Paragraph(result, s.cell)])
     return [data_table([t["d_key"], t["d_title"], t["d_criteria"], t["d_due"], t["d_result"]],
                        rows, s, widths=[18 * mm, 46 * mm, width - 18 * mm - 46 * mm - 50 * mm,
                                         22 * mm, 28 * mm]),
             Spacer(1, 1.5 * mm), para(t["d_note"], s.small)]
+
+
+def delivery_text(d: DeliverableLine, t: dict[str, str]) -> str:
+    """The delivery as recorded (``deliverable done``): its date and note, or "not
+    delivered" (plain text: the caller escapes it)."""
+    if d.delivered_on is None:
+        return t["d_not_delivered"]
+    return t["d_delivered_on"].format(d=d.delivered_on) + (
+        t["d_delivery_note"].format(n=d.delivery_note) if d.delivery_note else "")
 
 
 def unconfirmed_block(data: AcceptanceSheetData, meta: Any, s: Styles, t: dict[str, str],

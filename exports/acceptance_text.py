@@ -47,11 +47,13 @@ TEXT = {
         "party_client": "甲方", "party_vendor": "乙方", "party_third": "第三方",
         # deliverables and knowledge transfer
         "d_key": "编号", "d_title": "交付物", "d_criteria": "验收标准", "d_due": "计划交付日期",
+        "d_delivered_on": "交付于 {d}", "d_delivery_note": "：{n}", "d_not_delivered": "未交付",
         "d_result": "验收结果", "d_tasks": "对应任务：{tasks}", "d_sep": "、",
         "d_delivered": "已交付", "d_in_progress": "进行中", "d_open": "未开始",
         "d_no_tasks": "未关联任务",
         "r_pass": "通过", "r_fail": "不通过",
-        "d_note": "交付情况依据对应任务的状态：全部任务已完成即为已交付。"
+        "d_note": "交付物下方为登记的交付日期及说明（培训即为培训举办及手册移交）；"
+                  "验收结果中的交付情况依据对应任务的状态：全部任务已完成即为已交付。"
                   "验收结果由甲方签字人逐项勾选。",
         "kt_none": "工作说明书未约定培训或手册类交付物。",
         # unconfirmed person-days
@@ -126,12 +128,17 @@ TEXT = {
         "prio_high": "high", "prio_medium": "medium", "prio_low": "low",
         "party_client": "client", "party_vendor": "vendor", "party_third": "third party",
         "d_key": "No.", "d_title": "Deliverable", "d_criteria": "Acceptance criteria",
-        "d_due": "Due", "d_result": "Result", "d_tasks": "Tasks: {tasks}", "d_sep": ", ",
+        "d_due": "Due", "d_delivered_on": "delivered on {d}",
+        "d_delivery_note": ": {n}", "d_not_delivered": "not delivered",
+        "d_result": "Result", "d_tasks": "Tasks: {tasks}", "d_sep": ", ",
         "d_delivered": "delivered", "d_in_progress": "in progress", "d_open": "not started",
         "d_no_tasks": "no tasks linked",
         "r_pass": "Accepted", "r_fail": "Rejected",
-        "d_note": "The status follows the deliverable's tasks: it is delivered when all of "
-                  "them are done. The client's signatory ticks a result for each item.",
+        "d_note": "Under each deliverable, its delivery as recorded: date and note (for "
+                  "training, the sessions held and the manual handed over). The status "
+                  "in the result follows the "
+                  "deliverable's tasks: it is delivered when all of them are done. The "
+                  "client's signatory ticks a result for each item.",
         "kt_none": "The Statement of Work provides for no training or handbook deliverables.",
         "u_intro": "The following person-days are recorded on dates that no timesheet period "
                    "signed by both parties covers; they have not been confirmed.",

@@ -3,7 +3,8 @@
 The burn-down chart is a ReportLab Drawing (a flowable): the remaining person-days up
 to the as-of date, the ideal line, the budget with its change-request steps, and the
 forecast as a dashed line down to zero; dates on the x axis. Then the figures by grade,
-the alerts, the open blockers, the pending change requests and the quotas.
+the alerts, the open blockers, the obligations overdue or done late and the staff
+changes (:mod:`exports.status_life`), the pending change requests and the quotas.
 
 The chart and the figure tiles are drawn by :mod:`exports.status_chart`.
 """
@@ -31,6 +32,7 @@ from exports.base import (
 )
 from exports.base import p as para
 from exports.status_chart import burndown_chart, figure_tiles
+from exports.status_life import obligations_block, staff_block
 from model.rules import ALERT_TEXT, DEFAULT_LADDER, Ladder, alert_text, round_to_total
 from model.sheet_status import StatusAlert, StatusSheetData
 from model.sheets import Sheet
@@ -66,7 +68,9 @@ TEXT = {
         "alert_kind": "类型", "alert_text": "内容", "no_alerts": "无预警。",
         "kind_grade": "职级超预算", "kind_quota": "额度已用尽", "kind_blocker": "阻塞超期",
         "kind_missing": "缺少工时", "kind_forecast": "预测延期",
+        "kind_obligation": "义务逾期", "kind_staff_notice": "人员变更通知不足",
         "party_client": "甲方", "party_vendor": "乙方",
+        "change_add": "加入", "change_leave": "离开", "change_replace": "替换",
         "unsigned": "本状态报告仅供项目沟通，无需签字；数据以系统台账为准。",
     },
     "en": {
@@ -100,8 +104,10 @@ TEXT = {
         "alert_kind": "Kind", "alert_text": "Alert", "no_alerts": "No alerts.",
         "kind_grade": "grade over budget", "kind_quota": "quota at limit",
         "kind_blocker": "blocker overdue", "kind_missing": "missing entries",
-        "kind_forecast": "forecast late",
+        "kind_forecast": "forecast late", "kind_obligation": "obligation overdue",
+        "kind_staff_notice": "staff change at short notice",
         "party_client": "client", "party_vendor": "vendor",
+        "change_add": "join", "change_leave": "leave", "change_replace": "replace",
         "unsigned": "A status report is for information: it is not signed; the ledger holds "
                     "the figures.",
     },
@@ -121,9 +127,11 @@ def alert_sentence(kind: str, args: Sequence[str], lang: str,
     elif a and kind == "quota":
         title = quota_title((quotas or {}).get(a[0], a[0]), lang)
         a[0] = title if lang == "zh" else f"‘{title}’"  # 额度“{0}”: quoted in either
-    elif a and kind == "missing":
+    elif a and kind in ("missing", "staff_notice"):
         a[0] = (names or {}).get(a[0], a[0])
-    elif len(a) > 1 and kind == "blocker":
+        if len(a) > 1 and kind == "staff_notice":
+            a[1] = TEXT[lang].get(f"change_{a[1]}", a[1])
+    elif len(a) > 1 and kind in ("blocker", "obligation"):
         a[1] = TEXT[lang].get(f"party_{a[1]}", a[1])
     return alert_text(kind, a, lang)
 
@@ -245,6 +253,9 @@ def story(sheet: Sheet[StatusSheetData], doc: SheetDocument) -> list[Any]:
             right=[4]))
     else:
         out.append(para(t["none"], s.body))
+
+    out.extend(obligations_block(data, s, lang, width, party))
+    out.extend(staff_block(data, s, lang, width))
 
     out.append(para(t["s_pending"], s.h2))
     if data.pending:

@@ -88,6 +88,8 @@ class DeliverableLine:
     due: date | None
     kind: str | None
     state: str  # delivered | in_progress | open | no_tasks
+    delivered_on: date | None = None  # `deliverable done` (SPEC §9); None: not delivered
+    delivery_note: str | None = None
 
     @property
     def training(self) -> bool:
@@ -97,10 +99,12 @@ class DeliverableLine:
 
 def deliverable_lines(deliverables: Sequence[DeliverableView],
                       task_status: Mapping[str, str]) -> tuple[DeliverableLine, ...]:
-    """The SOW's deliverables, each with its state from its tasks' statuses."""
+    """The SOW's deliverables, each with its state from its tasks' statuses and its
+    delivery as recorded (date and note)."""
     return tuple(DeliverableLine(
         d.key, d.title, tuple(d.tasks), d.criteria, d.due, d.kind,
-        deliverable_state([task_status.get(code) for code in d.tasks]))
+        deliverable_state([task_status.get(code) for code in d.tasks]),
+        d.delivered_on, d.delivery_note)
         for d in deliverables)
 
 

@@ -84,12 +84,59 @@ class StatusAlert:
     (worded only when drawn, in the sheet's language: rules.alert_text), so that
     rewording a message changes no printed sheet's digest."""
 
-    kind: str  # grade | quota | blocker | missing | forecast
+    kind: str  # grade | quota | blocker | missing | forecast | staff_notice | obligation
     args: tuple[str, ...] = ()  # what it names (model.rules.Alert.args)
 
     def to_json(self) -> list[object]:
         """Its canonical form in the sheet's content (what the digest covers)."""
         return [self.kind, list(self.args)]
+
+
+@dataclass(frozen=True)
+class ObligationLine:
+    """An obligation (SPEC §9) overdue as of the report's date, or done late by then."""
+
+    key: str
+    title: str
+    party: str  # client | vendor
+    due: date
+    done_on: date | None  # None: not done as of the report's date
+    days_late: int  # working days late (up to the day before done, or to the as-of date)
+
+    @property
+    def blocks(self) -> bool:
+        """A late client obligation counts as client blocked days (rules.obligation_blockers)."""
+        return self.party == "client" and self.days_late > 0
+
+    def to_json(self) -> list[object]:
+        return [self.key, self.party, self.due.isoformat(),
+                self.done_on.isoformat() if self.done_on else None, self.days_late]
+
+
+#: what a staff change line is (the printed words are the renderer's)
+STAFF_KINDS = ("join", "leave", "replace", "away")
+
+
+@dataclass(frozen=True)
+class StaffLine:
+    """A staff change that falls in the report's period: a person joining, leaving,
+    replacing another (``other``) or away (``on`` to ``until``)."""
+
+    person: str  # id
+    name: str
+    change: str  # STAFF_KINDS
+    on: date  # first day (join, replace, away) or last working day (leave)
+    until: date | None = None  # away: the last day away
+    other: str | None = None  # replace: the person replaced (id)
+    other_name: str | None = None
+    #: (notice given, notice required) in working days when recorded at shorter notice
+    #: than the SOW asks (the staff_notice alert's rule); None otherwise
+    short_notice: tuple[int, int] | None = None
+
+    def to_json(self) -> list[object]:
+        return [self.person, self.change, self.on.isoformat(),
+                self.until.isoformat() if self.until else None, self.other,
+                list(self.short_notice) if self.short_notice else None]
 
 
 @dataclass(frozen=True)
@@ -115,6 +162,9 @@ class StatusSheetData:
     names: tuple[tuple[str, str], ...] = ()  # person id -> name (the alerts name people)
     #: the project's grade ladder: its grades' labels and order (SPEC §9)
     ladder: Ladder = DEFAULT_LADDER
+    overdue: tuple[ObligationLine, ...] = ()  # not done by their due date as of as_of
+    done_late: tuple[ObligationLine, ...] = ()  # done late, on or before as_of
+    staff: tuple[StaffLine, ...] = ()  # staff changes from the start to as_of
 
     def total(self, what: str) -> Fraction:
         """Sum over grades of ``budget_pd``, ``consumed_pd`` or ``remaining_pd``."""

@@ -15,7 +15,9 @@ from model.rules import Calendar
 from storage.services import Ledger
 from storage.sowfile import (
     AllocationSpec,
+    DeliverableSpec,
     EntryRow,
+    ObligationSpec,
     PersonSpec,
     QuotaSpec,
     SowSpec,
@@ -76,6 +78,42 @@ HABITS = {
 }
 
 
+# The project's life (SPEC §9): sun.lei is replaced by wu.lei (same grade) in week 9,
+# recorded at two working days' notice where the SOW asks three; the client's test
+# environment comes four working days late (client blocked days); the vendor's CVs and
+# NDAs come on time; the requirements specification is delivered, the training is due.
+REPLACED, NEWCOMER, NEWCOMER_NAME = "sun.lei", "wu.lei", "吴磊"
+REPLACED_WEEK = 9  # the newcomer's first day is the Monday of this week (mid-project)
+STAFF_NOTICE = 3  # [project] staff_change_notice, in working days
+
+
+def demo_obligations() -> list[ObligationSpec]:
+    return [
+        ObligationSpec("ENV-ACCESS", "测试环境及账号开通 Test environment and accounts",
+                       "client", due_days=1),
+        ObligationSpec("CV-NDA", "驻场/远程工程师名单、简历及保密协议 Engineer list, CVs "
+                                 "and NDAs", "vendor", due_days=2),
+    ]
+
+
+def demo_deliverables(start: date, end: date) -> list[DeliverableSpec]:
+    return [
+        DeliverableSpec("REQ-SPEC", "需求规格说明书及任务分解 Requirements specification",
+                        ["T1"], "双方签字确认需求范围 Scope signed by both parties",
+                        start + timedelta(weeks=3, days=-3)),
+        DeliverableSpec("AGENT", "理赔助手 Agent 及部署 Claims assistant agent, deployed",
+                        ["T2", "T3", "T5"],
+                        "材料解析准确率不低于 95%，条款比对召回率不低于 90% "
+                        "Parsing accuracy at least 95%, clause recall at least 90%", end),
+        DeliverableSpec("EVAL", "评测报告 Evaluation report", ["T4"],
+                        "坏例轮次闭环，评测数据 2000 条 Bad-case rounds closed, "
+                        "2000 evaluation records", end),
+        DeliverableSpec("KT", "运维培训及操作手册 Operations training and handbook", ["T5"],
+                        "培训两场，手册经甲方确认 Two sessions held, handbook accepted by "
+                        "the client", end - timedelta(days=7), kind="training"),
+    ]
+
+
 def _monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
@@ -102,6 +140,8 @@ def demo_spec(today: date) -> SowSpec:
                 QuotaSpec("eval-records", "评测数据条数 Evaluation data records", 2000)],
         people=list(PEOPLE), tasks=list(TASKS),
         allocations=[AllocationSpec(t, p, pd) for t, p, pd in ALLOCATIONS],
+        staff_change_notice=STAFF_NOTICE, obligations=demo_obligations(),
+        deliverables=demo_deliverables(start, end),
     )
 
 
@@ -142,8 +182,27 @@ def demo_entries(spec: SowSpec, today: date) -> list[EntryRow]:
                 rows.append(EntryRow(0, d.isoformat(), person, t, f"{share:g}",
                                      rng.choice(notes)))
         d += timedelta(days=1)
+    rows = _replaced(rows, spec.start, cal)
     return [EntryRow(i + 2, r.on, r.person, r.task, r.hours, r.note)
             for i, r in enumerate(rows)]
+
+
+def _replaced(rows: list[EntryRow], start: date, cal: Calendar) -> list[EntryRow]:
+    """The replaced engineer's entries from the newcomer's first day are the newcomer's;
+    a weekend fix between the last working day and that first day is nobody's."""
+    first = start + timedelta(weeks=REPLACED_WEEK)
+    last = first - timedelta(days=1)
+    while not cal.is_working(last):
+        last -= timedelta(days=1)
+    out = []
+    for r in rows:
+        on = date.fromisoformat(r.on)
+        if r.person == REPLACED and on > last:
+            if on < first:
+                continue
+            r = EntryRow(r.line, r.on, NEWCOMER, r.task, r.hours, r.note)
+        out.append(r)
+    return out
 
 
 def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bool]:
@@ -163,17 +222,23 @@ def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bo
 
     lead = as_("zhang.wei")
     lead.init_project(spec)
-    lead.import_entries(demo_entries(spec, day))
     s = spec.start
     w = timedelta(weeks=1)
+    cal = Calendar(frozenset(spec.holidays), frozenset(spec.workdays))
+    # The replacement, recorded two working days before the newcomer's first day (the
+    # SOW asks three): the ledger's "today" is the day it was recorded.
+    first = s + REPLACED_WEEK * w
+    recorded = first - timedelta(days=4)  # the Thursday before: Friday, Monday
+    Ledger(ledger.engine, DEMO_CODE, today=recorded).acting_as("zhang.wei").replace(
+        REPLACED, NEWCOMER, first, name=NEWCOMER_NAME)
+    entries = demo_entries(spec, day)
+    lead.import_entries(entries)
+    _life(demo, spec, day, entries, cal)
 
     lead.use_quota("research-meetings", on=s + timedelta(days=1), note="理赔场景 claims flow")
     lead.use_quota("research-meetings", on=s + timedelta(days=8), note="核保场景 underwriting")
     lead.use_quota("research-meetings", on=s + 3 * w, note="欺诈识别 fraud hints")
 
-    b1 = lead.add_blocker("测试环境账号未开通 Test environment access not granted", "client",
-                          on=s + timedelta(days=2), task="T2")
-    lead.resolve_blocker(b1.number, on=s + timedelta(days=8))
     b2 = lead.add_blocker("脱敏样本数据延迟 Desensitised sample data late", "vendor",
                           on=s + 4 * w + timedelta(days=1), task="T3")
     lead.resolve_blocker(b2.number, on=s + 4 * w + timedelta(days=3))
@@ -204,3 +269,24 @@ def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bo
     lead.sign_period(first, last, on=last + timedelta(days=3))
     as_("li.na").sign_period(first, last, on=last + timedelta(days=5))
     return DEMO_CODE, True
+
+
+def _life(demo: Ledger, spec: SowSpec, day: date, entries: list[EntryRow],
+          cal: Calendar) -> None:
+    """Obligations done, a deliverable delivered, a day away (SPEC §9)."""
+    s = spec.start
+    lead, client = demo.acting_as("zhang.wei"), demo.acting_as("li.na")
+    # The test environment was due on Tuesday and came the Tuesday after: late on
+    # Wednesday to Monday, 4 working days, each a client blocked day (ENV-ACCESS).
+    lead.obligation_done("ENV-ACCESS", on=s + timedelta(days=8))
+    client.obligation_done("CV-NDA", on=s + timedelta(days=1))
+    lead.deliverable_done("REQ-SPEC", on=s + timedelta(weeks=3, days=-3),
+                          note="v1.0，甲方已签收 v1.0, received by the client")
+    # A day of leave, recorded: the newest working day well before today on which
+    # chen.jing logged nothing.
+    logged = {r.on for r in entries if r.person == "chen.jing"}
+    d = _monday(day) - timedelta(weeks=1, days=1)
+    while d > s and (not cal.is_working(d) or d.isoformat() in logged):
+        d -= timedelta(days=1)
+    if d > s:
+        lead.away("chen.jing", d, d, note="年假 annual leave")

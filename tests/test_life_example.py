@@ -24,9 +24,12 @@ def steps() -> list[tuple[str, bool, list[str]]]:
     """(today, refused, sowtrack arguments) for each command of commands.sh; the for loop
     of sun.li's five entries unrolled."""
     text = (LIFE / "commands.sh").read_text(encoding="utf-8").replace("\\\n", " ")
-    today, out = "", []
+    today, out, loop = "", [], False
     for line in text.splitlines():
         words = shlex.split(line, comments=True)
+        if loop:  # the loop's body, played by the for line below
+            loop = words != ["done"]
+            continue
         if words[:1] == ["export"] and words[1].startswith("SOWTRACK_TODAY="):
             today = words[1].split("=", 1)[1]
         refused = words[:1] == ["!"]
@@ -38,6 +41,7 @@ def steps() -> list[tuple[str, bool, list[str]]]:
             body = shlex.split(text.split("do\n", 1)[1].split("\n", 1)[0], comments=True)
             for d in days:
                 out.append((today, False, [w.replace("$d", d) for w in body[1:]]))
+            loop = True
     return out
 
 

@@ -425,7 +425,16 @@ def test_the_demo_is_what_the_issue_asks_for(ledger: Ledger) -> None:
     makeup = next(iter(facts.calendar.workdays))
     assert makeup.weekday() == 5 and any(e.on == makeup for e in entries)
     blockers = led.blockers()
-    assert sum(b.party == "client" for b in blockers) == 2
+    assert sum(b.party == "client" for b in blockers) == 1
+    # the project's life (SPEC §9): the late test environment is the other client blocker
+    assert [(b.number, b.party, b.age_days) for b in led.obligation_blockers()] == [
+        ("ENV-ACCESS", "client", 4)]
+    wu = next(p for p in people if p.key == "wu.lei")
+    assert (wu.replaces, wu.grade) == ("sun.lei", "senior")
+    assert max(e.on for e in entries if e.person == "sun.lei") < wu.first_day
+    assert min(e.on for e in entries if e.person == "wu.lei") >= wu.first_day
+    assert [d.key for d in led.deliverables() if d.training] == ["KT"]
+    assert any(p.away for p in people)
     crs = {c.number: c.status for c in led.change_requests()}
     assert crs == {"CR-001": "effective", "CR-002": "signing"}
     assert {s.party for s in led.change_request("CR-002").signatures} == {"vendor"}

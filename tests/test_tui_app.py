@@ -29,7 +29,7 @@ def test_the_dashboard_on_the_demo(tmp_path: Path) -> None:
     assert "PD  budget 460 · consumed 371.625 · remaining 88.375" in text
     assert f"forecast end {s.forecast_end} against the end {s.end}" in text
     assert "zhou.jie has no entry on 2026-11-20" in text  # an engineer who did not log
-    assert "blocker B-003 (client) open for 8 working days" in text
+    assert "blocker B-002 (client) open for 8 working days" in text
     assert "quota research-meetings is at its limit" in text
     assert "CR-002 pending: waiting for client" in text
     assert "Burn-down (PD)" in text

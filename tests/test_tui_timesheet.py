@@ -117,10 +117,12 @@ def test_the_week_grid_on_the_demo(tmp_path: Path) -> None:
     ends = [header.index(label) + len(label) for label in ("Fri 11-20", "hours", "PD")]
     rows = [next(line for line in lines if f" {key} " in line) for key in grid_people(led)]
     assert len({row.index(key) for row, key in zip(rows, grid_people(led), strict=True)}) == 1
-    for row in rows:
-        assert all(row[end - 1].isdigit() and row[end:end + 1] in ("", " ")
-                   for end in ends[1:]), row
     week = led.entries(THIS_MONDAY, THIS_MONDAY + timedelta(days=6))
+    logged = {e.person for e in week}  # sun.lei, replaced in week 9, logs nothing now
+    for row, key in zip(rows, grid_people(led), strict=True):
+        assert key in logged or not any(ch.isdigit() for ch in row), row
+        assert key not in logged or all(row[end - 1].isdigit() and row[end:end + 1] in ("", " ")
+                                         for end in ends[1:]), row
     total = sum(e.minutes for e in week) / 60
     assert f"{total:g}" in text.split("daily total", 1)[1].splitlines()[0]
     assert_snapshot("timesheet.txt", text)

@@ -129,8 +129,15 @@ def staff_alerts(cal: Calendar, staff: Iterable[StaffChange], as_of: date) -> li
     for c in staff:
         if c.recorded_on > as_of or (as_of - c.effective_on).days > STAFF_ALERT_DAYS:
             continue
-        given = notice_days(cal, c.recorded_on, c.effective_on)
-        if given < c.required:
+        short = short_notice(cal, c)
+        if short is not None:
             out.append(Alert("staff_notice", (c.person, c.change, c.effective_on.isoformat(),
-                                              str(given), str(c.required))))
+                                              str(short[0]), str(short[1]))))
     return out
+
+
+def short_notice(cal: Calendar, change: StaffChange) -> tuple[int, int] | None:
+    """(notice given, notice required) in working days when ``change`` was recorded with
+    less notice than the SOW asked; None when the notice sufficed."""
+    given = notice_days(cal, change.recorded_on, change.effective_on)
+    return (given, change.required) if given < change.required else None

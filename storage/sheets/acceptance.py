@@ -75,7 +75,8 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[AcceptanceSheetDa
     blockers = tuple(BlockerLine(b.number, b.title, b.party, b.raised_on, b.resolved_on, b.task,
                                  rules.working_days_open(cal, b.raised_on, b.resolved_on, as_of)
                                  if b.raised_on <= as_of else 0)
-                     for b in ledger.blockers(as_of))
+                     # a late client obligation is a client blocker under its key
+                     for b in (*ledger.blockers(as_of), *ledger.obligation_blockers(as_of)))
     signoffs = ledger.signoffs()
     periods = tuple(s for s in signoffs
                     if s.kind == "period" and s.status != rules.DOC_WITHDRAWN)

@@ -1,5 +1,6 @@
 """The status report (项目状态报告) as of one date: burn-down, remaining by grade, open
-blockers, pending change requests, the forecast and the alerts.
+blockers (late client obligations among them), pending change requests, the forecast,
+the alerts, the obligations overdue or done late and the staff changes.
 
 Its content (what its digest covers) is the canonical figures as of that date: the
 summary, the burn-down series, the open blockers and the pending change requests with
@@ -27,6 +28,7 @@ from model.sheet_status import (
 from model.sheets import SheetRequest
 from storage.services import Ledger
 from storage.sheets.parts import SheetParts, signatories
+from storage.sheets.status_life import obligation_lines, staff_lines
 
 
 def _shift(cal: rules.Calendar, end: Any, forecast: Any) -> int | None:
@@ -50,11 +52,14 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[StatusSheetData]:
     rates = ledger.rates()
     crs = ledger.change_requests()
 
+    # a late client obligation is a client blocker under its key (SPEC §9)
     open_blockers = tuple(
         OpenBlocker(b.number, b.title, b.party, b.raised_on, b.task,
                     rules.working_days_open(cal, b.raised_on, None, as_of))
-        for b in ledger.blockers(as_of)
+        for b in (*ledger.blockers(as_of), *ledger.obligation_blockers(as_of))
         if b.raised_on <= as_of and (b.resolved_on is None or b.resolved_on > as_of))
+    overdue, done_late = obligation_lines(ledger, as_of)
+    staff = staff_lines(ledger, as_of)
 
     who_signs: dict[str, tuple[str, ...]] = {}
     for s in signatories(ledger):
@@ -97,7 +102,8 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[StatusSheetData]:
         overtime_pd=summary.overtime_pd, blocked_days=tuple(summary.blocked_days.items()),
         series=tuple(BurnPoint(r.on, r.budget_pd, r.remaining_pd, r.ideal_pd) for r in rows),
         steps=steps, open_blockers=open_blockers, pending=tuple(pending), alerts=alerts,
-        quotas=summary.quotas, names=tuple((p.key, p.name) for p in ledger.people()))
+        quotas=summary.quotas, names=tuple((p.key, p.name) for p in ledger.people()),
+        overdue=overdue, done_late=done_late, staff=staff)
 
     content = {
         "kind": "status", "project": project.code, "as_of": as_of.isoformat(),
@@ -110,6 +116,12 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[StatusSheetData]:
         # kind and arguments, never the sentence: rewording one changes no digest
         "alerts": [a.to_json() for a in alerts],
     }
+    # only when there are some, so that a status content without them is what it was
+    if overdue or done_late:
+        content["obligations"] = {"overdue": [o.to_json() for o in overdue],
+                                  "done_late": [o.to_json() for o in done_late]}
+    if staff:
+        content["staff_changes"] = [x.to_json() for x in staff]
     title = (f"项目状态报告（截至 {as_of}）" if request.language == "zh"
              else f"Status Report as of {as_of}")
     return SheetParts(title, content, data)

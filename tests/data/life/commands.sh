@@ -24,7 +24,9 @@ export SOWTRACK_TODAY=2026-03-17
 ! sowtrack --as zhang.wei task edit T2 --estimate 34                     # the scope is signed: a CR, please
 sowtrack --as zhang.wei cr new --title "Second OCR engine" --estimate T2=+4 --delta senior=4 \
     --on 2026-03-17                                                     # prints CR-001
+export SOWTRACK_TODAY=2026-03-18
 sowtrack --as zhang.wei cr sign CR-001 --on 2026-03-18
+export SOWTRACK_TODAY=2026-03-19
 sowtrack --as li.na cr sign CR-001 --on 2026-03-19                      # effective: T2 34 PD, senior +4
 export SOWTRACK_TODAY=2026-03-20
 for d in 16 17 18 19 20; do
