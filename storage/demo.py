@@ -229,10 +229,13 @@ def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bo
     # SOW asks three): the ledger's "today" is the day it was recorded.
     first = s + REPLACED_WEEK * w
     recorded = first - timedelta(days=4)  # the Thursday before: Friday, Monday
+    # The entries logged by the day it is recorded come first: the person replaced keeps
+    # the part of each allocation they logged, the newcomer takes the rest.
+    entries = demo_entries(spec, day)
+    lead.import_entries([r for r in entries if r.on <= recorded.isoformat()])
     Ledger(ledger.engine, DEMO_CODE, today=recorded).acting_as("zhang.wei").replace(
         REPLACED, NEWCOMER, first, name=NEWCOMER_NAME)
-    entries = demo_entries(spec, day)
-    lead.import_entries(entries)
+    lead.import_entries([r for r in entries if r.on > recorded.isoformat()])
     _life(demo, spec, day, entries, cal)
 
     lead.use_quota("research-meetings", on=s + timedelta(days=1), note="理赔场景 claims flow")

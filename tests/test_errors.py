@@ -124,7 +124,9 @@ def test_the_table_names_real_options() -> None:
             assert one in options, (field, one)
     # the field name is the option's dest wherever that can be so
     assert {f: options[fl] for f, fl in FIELD_FLAGS.items() if "/" not in fl
-            and options[fl] != f} == {"deltas": "delta", "quotas": "quota"}
+            and options[fl] != f} == {"deltas": "delta", "quotas": "quota",
+                                      # cr new --estimate T=±PD (a list) beside task edit's
+                                      "estimates": "estimate"}
 
 
 def test_the_command_line_words_a_refusal_with_its_flags() -> None:

@@ -37,7 +37,7 @@ if MISSING and not IN_CI:
 TODAY = date(2026, 11, 21)
 
 #: the Chinese words each sheet's title must carry (the status report: any CJK)
-TITLE_WORDS = {"acceptance": "验收", "timesheet": "工时", "cr": "变更申请单", "plan": "计划",
+TITLE_WORDS = {"acceptance": "验收", "timesheet": "工时", "cr": "变更申请单", "plan": "需求范围",
                "status": ""}
 KINDS = list(TITLE_WORDS)
 

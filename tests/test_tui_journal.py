@@ -32,7 +32,8 @@ def spy_on_reads(led: Ledger) -> list[tuple[str, object]]:
 
 
 def test_the_journal_reads_a_page_at_a_time(tmp_path: Path) -> None:
-    led = demo_ledger(tmp_path)
+    # acting as the lead, as the app would: the spies below sit on the ledger it uses
+    led = demo_ledger(tmp_path).acting_as("zhang.wei")
     total = led.entry_count()
     assert total > 2 * PAGE  # the demo is bigger than two pages
     ids = [e.id for e in led.entries()]  # oldest first, as the journal shows them

@@ -91,25 +91,25 @@ def test_add_a_person_through_the_team_form(tmp_path: Path) -> None:
         await pilot.press("a")
         await settle(pilot)
         assert isinstance(pilot.app.screen, FormScreen)
-        await fill(pilot, "person", "wu.lei")
+        await fill(pilot, "person", "he.ming")
         await fill(pilot, "name", "吴磊 [新]")
         await choose(pilot, "grade", 3)  # none → junior → intermediate → senior
         await fill(pilot, "first", "2026-11-23")
         await choose(pilot, "location", 2)  # not given → onsite → remote
         await pilot.press("ctrl+s")
-        seen["text"] = await shown(pilot, " wu.lei ")
+        seen["text"] = await shown(pilot, " he.ming ")
         assert isinstance(pilot.app.screen, TeamScreen)
         seen["notes"] = notes(pilot)
 
     drive(ledger, scenario)
-    wu = person(ledger, "wu.lei")
+    wu = person(ledger, "he.ming")
     assert (wu.name, wu.party, wu.role, wu.grade, wu.location, wu.first_day, wu.last_day) == (
         "吴磊 [新]", "vendor", "engineer", "senior", "remote", date(2026, 11, 23), None)
-    assert "吴磊 [新] wu.lei joins on 2026-11-23" in seen["notes"]
-    row = next(line for line in seen["text"].splitlines() if " wu.lei " in line)
+    assert "吴磊 [新] he.ming joins on 2026-11-23" in seen["notes"]
+    row = next(line for line in seen["text"].splitlines() if " he.ming " in line)
     assert "吴磊 [新]" in row and "2026-11-23.." in row and "senior" in row  # literal name
     # The new person is selected: the detail line tells their active days.
-    assert "吴磊 [新] wu.lei: active 2026-11-23.. (to the end of the SOW)" in seen["text"]
+    assert "吴磊 [新] he.ming: active 2026-11-23.. (to the end of the SOW)" in seen["text"]
 
 
 def test_replace_a_person_by_a_new_one_through_the_form(tmp_path: Path) -> None:
@@ -126,26 +126,30 @@ def test_replace_a_person_by_a_new_one_through_the_form(tmp_path: Path) -> None:
         await pilot.press("r")
         await settle(pilot)
         seen["form"] = screen_text(pilot.app)
-        await fill(pilot, "new", "wu.lei")
+        await fill(pilot, "new", "he.ming")
         await fill(pilot, "name", "吴磊")
         await fill(pilot, "on", "2026-11-23")
         await pilot.press("ctrl+s")
-        seen["text"] = await shown(pilot, " wu.lei ")
+        seen["text"] = await shown(pilot, " he.ming ")
         assert isinstance(pilot.app.screen, TeamScreen)
 
     drive(ledger, scenario)
     assert "Replace 刘洋 liu.yang" in seen["form"]
-    old, new = person(ledger, "liu.yang"), person(ledger, "wu.lei")
+    old, new = person(ledger, "liu.yang"), person(ledger, "he.ming")
     # Replaced on Monday 11-23: liu.yang's last working day is Friday 11-20.
     assert old.last_day == date(2026, 11, 20)
     assert (new.replaces, new.first_day, new.grade, new.party) == (
         "liu.yang", date(2026, 11, 23), old.grade, "vendor")
     moved = {t.code: dict(t.assignees) for t in ledger.tasks() if t.code in allocated}
-    assert all("liu.yang" not in a and "wu.lei" in a for a in moved.values())
+    # he.ming takes the open part of each; liu.yang keeps what he logged (README)
+    assert all("he.ming" in a for a in moved.values())
     rows = {key: next(line for line in seen["text"].splitlines()
-                      if line.split()[1:2] == [key]) for key in ("liu.yang", "wu.lei")}
-    assert "..2026-11-20 → wu.lei" in rows["liu.yang"]
-    assert "2026-11-23.. ← liu.yang" in rows["wu.lei"]
+                      if f" {key} " in line and ("←" in line or "→" in line))
+            for key in ("liu.yang", "he.ming")}
+    # (the row may be cut at the screen's edge: liu.yang's logged overtime puts him over
+    # his shortened capacity, and the mark widens the name column)
+    assert "..2026-11-20 →" in rows["liu.yang"]
+    assert "2026-11-23.. ← liu.yang" in rows["he.ming"]
 
 
 def test_refusals_in_the_team_forms_name_the_forms_labels(tmp_path: Path) -> None:
@@ -157,7 +161,7 @@ def test_refusals_in_the_team_forms_name_the_forms_labels(tmp_path: Path) -> Non
         await open_team(pilot)
         await pilot.press("a")
         await settle(pilot)
-        await fill(pilot, "person", "wu.lei")
+        await fill(pilot, "person", "he.ming")
         await fill(pilot, "name", "吴磊")
         await choose(pilot, "grade", 3)
         await fill(pilot, "first", "2026-01-05")
@@ -177,7 +181,7 @@ def test_refusals_in_the_team_forms_name_the_forms_labels(tmp_path: Path) -> Non
         await settle(pilot)
         await pilot.press("r")  # replaced by a new person with a two-word id
         await settle(pilot)
-        await fill(pilot, "new", "wu lei")
+        await fill(pilot, "new", "he ming")
         await fill(pilot, "name", "吴磊")
         await pilot.press("ctrl+s")
         await settle(pilot)
@@ -187,7 +191,7 @@ def test_refusals_in_the_team_forms_name_the_forms_labels(tmp_path: Path) -> Non
     assert ("refused: From (first day): 2026-01-05 is outside the SOW (2026-08-17..2027-01-01)"
             in seen["add"])
     assert "refused: To (included): 2026-12-08 is before From 2026-12-10" in seen["away"]
-    assert "refused: New person's id: 'wu lei' is not a person id" in seen["replace"]
+    assert "refused: New person's id: 'he ming' is not a person id" in seen["replace"]
     assert "--" not in seen["add"] + seen["away"] + seen["replace"]  # never a flag
     assert ledger.people() == before
 
@@ -216,7 +220,8 @@ def test_a_leave_and_days_away_through_the_forms(tmp_path: Path) -> None:
     assert zhou.last_day == date(2026, 12, 18)
     assert zhou.away == ((date(2026, 12, 7), date(2026, 12, 8)),)
     row = next(line for line in seen["text"].splitlines() if " zhou.jie " in line)
-    assert "..2026-12-18" in row and "2026-12-07..2026-12-08" in row
+    assert "..2026-12-18" in row  # the away column may be cut at the screen's edge:
+    assert "away 2026-12-07..2026-12-08" in seen["text"]  # the line under the table has it
 
 
 def test_an_engineer_is_refused_at_once_in_the_matrixs_words(tmp_path: Path) -> None:

@@ -15,7 +15,7 @@ from storage.grade_ladder import ladder_of
 from storage.obligation_records import obligation_fact
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
-from storage.services.tasks import workloads
+from storage.workloads import workloads
 
 
 class ReportsMixin(LedgerBase):

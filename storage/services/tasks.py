@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.errors import FieldError, Ref
+from model.errors import FieldError, LedgerError, Ref
 from model.permissions import Action
-from model.rules import staffing as staff
 from model.rules.capacity import PD, Workload, check_capacity
 from model.views import TaskView
 from storage import records
-from storage.orm import Assignment, Person, Project, Task, TimeEntry
+from storage.orm import Assignment, Project, Task, TimeEntry
 from storage.services.core import LedgerBase
+from storage.workloads import _allocated, _capacity, workloads
 
 ESTIMATE = Ref("estimate")
 
@@ -56,7 +55,7 @@ class TasksMixin(LedgerBase):
             for key in dict.fromkeys(assignees):
                 p = self._person(s, project, key, "assignees")
                 if not rules.may_log(p.party, p.grade):
-                    raise FieldError("assignees", f"{key} is not a vendor person with a grade")
+                    raise LedgerError(f"assignees: {key} is not a vendor person with a grade")
                 task.assignees.append(Assignment(person=p))
             project.tasks.append(task)
             s.flush()
@@ -147,22 +146,3 @@ def _task_view(project: Project, t: Task, consumed: int) -> TaskView:
 def _task_minutes(s: Session, task: Task) -> int:
     return int(s.execute(select(func.coalesce(func.sum(TimeEntry.minutes), 0))
                          .where(TimeEntry.task_id == task.id)).scalar() or 0)
-
-
-def _allocated(project: Project, p: Person) -> int:
-    """``p``'s planned PD over all tasks (thousandths)."""
-    return sum(a.planned_milli or 0 for t in project.tasks for a in t.assignees
-               if a.person is p)
-
-
-def _capacity(project: Project, cal: rules.Calendar, end: date, p: Person) -> int:
-    st = staff.staffing(project.start, p.active_from, p.leave_on,
-                        [(a.first, a.last) for a in p.away])
-    return staff.capacity_days(cal, st, project.start, end)
-
-
-def workloads(project: Project, cal: rules.Calendar, end: date) -> list[Workload]:
-    """The workloads of :meth:`TasksMixin.workloads` (``end``: the SOW's current end)."""
-    return [Workload(p.key, _allocated(project, p), _capacity(project, cal, end, p))
-            for p in project.people
-            if (p.party == "vendor" and p.grade) or _allocated(project, p)]
