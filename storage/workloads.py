@@ -11,20 +11,25 @@ from model.rules.capacity import Workload
 from storage.orm import Person, Project
 
 
-def _allocated(project: Project, p: Person) -> int:
+def allocated(project: Project, p: Person) -> int:
     """``p``'s planned PD over all tasks (thousandths)."""
     return sum(a.planned_milli or 0 for t in project.tasks for a in t.assignees
                if a.person is p)
 
 
-def _capacity(project: Project, cal: rules.Calendar, end: date, p: Person) -> int:
-    st = staff.staffing(project.start, p.active_from, p.leave_on,
-                        [(a.first, a.last) for a in p.away])
-    return staff.capacity_days(cal, st, project.start, end)
+def staffing(project: Project, p: Person) -> staff.Staffing:
+    """``p``'s active days and days away, as :mod:`model.rules.staffing` takes them."""
+    return staff.staffing(project.start, p.active_from, p.leave_on,
+                          [(a.first, a.last) for a in p.away])
+
+
+def capacity(project: Project, cal: rules.Calendar, end: date, p: Person) -> int:
+    """``p``'s capacity in PD up to ``end`` (the SOW's current end)."""
+    return staff.capacity_days(cal, staffing(project, p), project.start, end)
 
 
 def workloads(project: Project, cal: rules.Calendar, end: date) -> list[Workload]:
     """Each person's allocation against capacity (``end``: the SOW's current end)."""
-    return [Workload(p.key, _allocated(project, p), _capacity(project, cal, end, p))
+    return [Workload(p.key, allocated(project, p), capacity(project, cal, end, p))
             for p in project.people
-            if (p.party == "vendor" and p.grade) or _allocated(project, p)]
+            if (p.party == "vendor" and p.grade) or allocated(project, p)]

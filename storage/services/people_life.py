@@ -26,6 +26,7 @@ from model.rules import staffing as staff
 from model.rules.capacity import replacement_split
 from model.views import PersonView
 from storage import records
+from storage import workloads as wl
 from storage.grade_ladder import ladder_of
 from storage.orm import Assignment, AuditEvent, Person, PersonAway, Project, TimeEntry
 from storage.services.core import ON, LedgerBase, parse_on
@@ -43,8 +44,7 @@ class PeopleLifeMixin(LedgerBase):
     def _staffing(project: Project, person: Person) -> staff.Staffing:
         """A person's active days and days away, as :mod:`model.rules.staffing` takes
         them (the entries' admission asks :func:`~model.rules.staffing.check_active`)."""
-        return staff.staffing(project.start, person.active_from, person.leave_on,
-                              [(a.first, a.last) for a in person.away])
+        return wl.staffing(project, person)
 
     @staticmethod
     def _staff_changes(s: Session, project: Project) -> list[staff.StaffChange]:
@@ -69,8 +69,8 @@ class PeopleLifeMixin(LedgerBase):
         with self._reading() as s:
             project = self._project(s)
             p = self._person(s, project, person)
-            return staff.capacity_days(self._calendar(project), self._staffing(project, p),
-                                       project.start, self._current_end(s, project))
+            return wl.capacity(project, self._calendar(project),
+                               self._current_end(s, project), p)
 
     def _permit_staff(self, s: Session, project: Project, party: str) -> None:
         person = self._permit(s, project, Action.PLAN)

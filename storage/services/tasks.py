@@ -13,9 +13,9 @@ from model.permissions import Action
 from model.rules.capacity import PD, Workload, check_capacity
 from model.views import TaskView
 from storage import records
+from storage import workloads as wl
 from storage.orm import Assignment, Project, Task, TimeEntry
 from storage.services.core import LedgerBase
-from storage.workloads import _allocated, _capacity, workloads
 
 ESTIMATE = Ref("estimate")
 
@@ -97,7 +97,8 @@ class TasksMixin(LedgerBase):
         all tasks against their capacity (SPEC §9), in the order of the people."""
         with self._reading() as s:
             project = self._project(s)
-            return workloads(project, self._calendar(project), self._current_end(s, project))
+            return wl.workloads(project, self._calendar(project),
+                                self._current_end(s, project))
 
     def set_allocation(self, task: str, person: str, pd: str | None,
                        over: bool = False) -> TaskView:
@@ -124,9 +125,10 @@ class TasksMixin(LedgerBase):
                 milli = rules.pd_amount_to_milli(pd, PD)
                 now = (current.planned_milli or 0) if current is not None else 0
                 if milli > now:
-                    capacity = _capacity(project, self._calendar(project),
-                                         self._current_end(s, project), p)
-                    check_capacity(p.key, _allocated(project, p) - now + milli, capacity, over)
+                    capacity = wl.capacity(project, self._calendar(project),
+                                           self._current_end(s, project), p)
+                    check_capacity(p.key, wl.allocated(project, p) - now + milli, capacity,
+                                   over)
                 if current is None:
                     current = Assignment(person=p)
                     t.assignees.append(current)
