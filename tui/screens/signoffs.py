@@ -294,19 +294,12 @@ class SignoffsScreen(LedgerScreen):
             return ledger.sign_period(v["first"].strip(), v["last"].strip(),
                                       v["on"].strip() or None)
 
-        def done(doc: SignoffView | None) -> None:
-            if isinstance(doc, SignoffView):
-                self.selected = doc.number
-                self.notify(f"{doc.number} {_range(doc)} signed: {status_label(doc)[0]} "
-                            f"({signed_parties(doc.signatures)})", timeout=6)
-                self.reload()
-
         push_form(self, FormScreen("Sign a period's timesheet", [
             Field("first", "From", value=first.isoformat(), help=f"default: {why}"),
             Field("last", "To", value=last.isoformat()),
             Field("on", "Signed on", value=self.today.isoformat()),
         ], submit, "Sign", note=f"signing {self.sow_app.acting_label}",
-            on_change=self._period_preview), done)
+            on_change=self._period_preview), lambda doc: self._signed(doc, period=True))
 
     def action_sign_acceptance(self) -> None:
         if not self.when_loaded(self.action_sign_acceptance):
@@ -316,13 +309,6 @@ class SignoffsScreen(LedgerScreen):
         def submit(v: dict[str, str]) -> SignoffView:
             return ledger.sign_acceptance(v["on"].strip() or None,
                                           v.get("conclusion") or None, v.get("comment", ""))
-
-        def done(doc: SignoffView | None) -> None:
-            if isinstance(doc, SignoffView):
-                self.selected = doc.number
-                self.notify(f"{doc.number} signed: {status_label(doc)[0]} "
-                            f"({signed_parties(doc.signatures)})", timeout=6)
-                self.reload()
 
         note = (f"signing {self.sow_app.acting_label}\n"
                       "Once one party has signed, the whole ledger is frozen (entries, "
@@ -344,19 +330,21 @@ class SignoffsScreen(LedgerScreen):
         else:
             note += "\nThe client's signature records the conclusion and comments."
         push_form(self, FormScreen("Sign the final acceptance 验收?", fields,
-                                   submit, "Sign the acceptance", note=note), done)
+                                   submit, "Sign the acceptance", note=note), self._signed)
+
+    def _signed(self, doc: SignoffView | None, period: bool = False) -> None:
+        """After a sign form: select the document, say its state, reload."""
+        if isinstance(doc, SignoffView):
+            self.selected = doc.number
+            what = f" {_range(doc)}" if period else ""
+            self.notify(f"{doc.number}{what} signed: {status_label(doc)[0]} "
+                        f"({signed_parties(doc.signatures)})", timeout=6)
+            self.reload()
 
     def action_sign_scope(self) -> None:
         if not self.when_loaded(self.action_sign_scope):
             return
         ledger = self.ledger
-
-        def done(doc: SignoffView | None) -> None:
-            if isinstance(doc, SignoffView):
-                self.selected = doc.number
-                self.notify(f"{doc.number} signed: {status_label(doc)[0]} "
-                            f"({signed_parties(doc.signatures)})", timeout=6)
-                self.reload()
 
         push_form(self, FormScreen("Sign the scope 需求范围确认", [
             Field("on", "Signed on", value=self.today.isoformat())],
@@ -365,7 +353,7 @@ class SignoffsScreen(LedgerScreen):
                   "Both parties sign the task breakdown with its estimates and priorities "
                   "and the deliverables (export plan prints it). From the first signature "
                   "the estimates are frozen; once both have signed, they change only "
-                  "through a change request.")), done)
+                  "through a change request.")), self._signed)
 
     def action_withdraw_signoff(self) -> None:
         if not self.when_loaded(self.action_withdraw_signoff):
