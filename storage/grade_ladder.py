@@ -1,9 +1,8 @@
 """A project's grade ladder (SPEC §9) read from and written to the ``grade`` table: the one
-function that gives a project's ladder (:func:`ladder_of`), and its rows and records."""
+function that gives a project's ladder (:func:`ladder_of`), and its rows (a grade's record,
+as verify compares it, is :func:`storage.records.kinds.grade_record`)."""
 
 from __future__ import annotations
-
-from typing import Any
 
 from model.rules import Ladder, ladder_from
 from storage.orm import LadderGrade, Project
@@ -21,7 +20,3 @@ def grade_rows(ladder: Ladder) -> list[LadderGrade]:
     return [LadderGrade(position=i, key=g.key, zh=g.zh, en=g.en)
             for i, g in enumerate(ladder.steps)]
 
-
-def grade_record(position: int, zh: str, en: str) -> dict[str, Any]:
-    """A grade of a project's own ladder as ``verify`` compares it (keyed by its key)."""
-    return {"position": position, "zh": zh, "en": en}

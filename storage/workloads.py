@@ -1,14 +1,15 @@
-"""Who is allocated how much against their capacity (SPEC §9): read from a project's rows
-for the tasks' use cases and the alerts alike."""
+"""Who is allocated how much against their capacity (SPEC §9), and an obligation as the
+rules see it: read from a project's rows for the use cases and the alerts alike."""
 
 from __future__ import annotations
 
 from datetime import date
 
 from model import rules
+from model.rules import ObligationFact
 from model.rules import staffing as staff
 from model.rules.capacity import Workload
-from storage.orm import Person, Project
+from storage.orm import Obligation, Person, Project
 
 
 def allocated(project: Project, p: Person) -> int:
@@ -33,3 +34,8 @@ def workloads(project: Project, cal: rules.Calendar, end: date) -> list[Workload
     return [Workload(p.key, allocated(project, p), capacity(project, cal, end, p))
             for p in project.people
             if (p.party == "vendor" and p.grade) or allocated(project, p)]
+
+
+def obligation_fact(o: Obligation) -> ObligationFact:
+    """An obligation row as the rules see it."""
+    return ObligationFact(o.key, o.party, o.due, o.due_days, o.done_on, o.title)

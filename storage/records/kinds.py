@@ -15,13 +15,12 @@ from collections.abc import Mapping
 from typing import Any
 
 from model.sheets import contract_content
-from storage.grade_ladder import grade_record
-from storage.obligation_records import delivery_record, obligation_record
 from storage.orm import (
     Acceptance,
     Blocker,
     ChangeRequest,
     Deliverable,
+    Obligation,
     Period,
     PrintedRevision,
     Project,
@@ -92,6 +91,30 @@ def deliverable_spec(row: Deliverable) -> Any:
         tasks = [row.tasks]
     return DeliverableSpec(row.key, row.title, [str(t) for t in tasks], row.criteria or "",
                            row.due, row.kind)
+
+
+def delivery_record(d: Any) -> dict[str, Any]:
+    """A deliverable's delivery: a table row's, or none for a SOW's DeliverableSpec."""
+    return {"delivered_on": _iso(getattr(d, "delivered_on", None)),
+            "delivery_note": getattr(d, "delivery_note", None),
+            "delivered_by": getattr(d, "delivered_by", None)}
+
+
+def obligation_record(o: Any) -> dict[str, Any]:
+    """An obligation: a SOW's ObligationSpec (not done) or a table row (done or not)."""
+    return {"title": o.title, "party": o.party, "due": _iso(o.due), "due_days": o.due_days,
+            "done_on": _iso(getattr(o, "done_on", None)),
+            "done_by": getattr(o, "done_by", None)}
+
+
+def obligation_row(o: Any) -> Obligation:
+    """The table row of a SOW's ObligationSpec."""
+    return Obligation(key=o.key, title=o.title, party=o.party, due=o.due, due_days=o.due_days)
+
+
+def grade_record(position: int, zh: str, en: str) -> dict[str, Any]:
+    """A grade of a project's own ladder (keyed by its key)."""
+    return {"position": position, "zh": zh, "en": en}
 
 
 def person_record(p: Any, db_role: str | None) -> dict[str, Any]:

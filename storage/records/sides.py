@@ -12,8 +12,6 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
-from storage.grade_ladder import grade_record
-from storage.obligation_records import delivery_record, obligation_record
 from storage.orm import (
     Acceptance,
     Assignment,
@@ -48,8 +46,11 @@ from storage.records.kinds import (
     change_record,
     deliverable_record,
     deliverable_spec,
+    delivery_record,
     entry_record,
+    grade_record,
     label,
+    obligation_record,
     period_record,
     person_record,
     printed_record,

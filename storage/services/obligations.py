@@ -20,9 +20,10 @@ from model.permissions import Action
 from model.usertext import check_text
 from model.views import BlockerView, DeliverableView, ObligationView
 from storage import records
-from storage.obligation_records import delivery_record, obligation_fact, obligation_record
 from storage.orm import Deliverable, Obligation, Project
+from storage.records import delivery_record, obligation_record
 from storage.services.core import LedgerBase, parse_on
+from storage.workloads import obligation_fact
 
 
 class ObligationsMixin(LedgerBase):

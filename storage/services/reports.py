@@ -12,10 +12,9 @@ from model import rules
 from model.errors import Ref
 from model.rules.staffing import active_on
 from storage.grade_ladder import ladder_of
-from storage.obligation_records import obligation_fact
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
-from storage.workloads import workloads
+from storage.workloads import obligation_fact, workloads
 
 
 class ReportsMixin(LedgerBase):

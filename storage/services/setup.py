@@ -12,7 +12,6 @@ from model.errors import LedgerError
 from model.views import ContractTerms, DeliverableView, ProjectView
 from storage import records
 from storage.grade_ladder import grade_rows, ladder_of
-from storage.obligation_records import obligation_row
 from storage.orm import Assignment, Baseline, CalendarDay, Person, Project, Quota, Rate, Task
 from storage.services.core import LedgerBase
 from storage.sowfile import (
@@ -74,7 +73,7 @@ class SetupMixin(LedgerBase):
             project.tasks = list(tasks.values())
             project.quotas = [Quota(key=q.key, title=q.title, limit=q.limit) for q in spec.quotas]
             project.deliverables = [records.deliverable_row(d) for d in spec.deliverables]
-            project.obligations = [obligation_row(o) for o in spec.obligations]
+            project.obligations = [records.obligation_row(o) for o in spec.obligations]
             project.grades = grade_rows(spec.ladder)
             s.add(project)
             s.flush()
