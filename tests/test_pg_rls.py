@@ -14,11 +14,12 @@ from pathlib import Path
 import pytest
 from sqlalchemy import create_engine, func, make_url, select, text
 from sqlalchemy.exc import DBAPIError
+from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from model.permissions import MATRIX, OPERATOR, UNBOUND, Action, Actor
 from storage.db import HEAD_REVISION, make_engine, reading, run_alembic
-from storage.orm import AuditEvent, ChangeRequest, Person, Signature
+from storage.orm import AuditEvent, ChangeRequest, Person, Project, Signature
 from storage.services import Ledger
 from storage.sowfile import load_sow
 from tui.cli import main
@@ -451,12 +452,15 @@ def test_a_server_refusal_is_one_line(team: Team) -> None:
     skipped), the refusal is one line naming what was refused, and nothing is written."""
     from model.errors import LedgerError
 
-    engineer = Ledger(make_engine(team.url[LIU]), CODE)
-    with reading(engineer.engine) as s:  # as if the program thought him the lead
-        project = engineer._project(s)
-        engineer._actor(s, project)
-    lead = Actor(ZHANG, "vendor", "lead")
-    engineer._actor = lambda s, p: (lead, engineer._person(s, p, ZHANG))  # type: ignore[method-assign]
+    class ThinksHimTheLead(Ledger):
+        """A ledger whose own check is skipped: whoever connects, it acts as the lead."""
+
+        def _actor(self, s: Session, project: Project) -> tuple[Actor, Person | None]:
+            return Actor(ZHANG, "vendor", "lead"), self._person(s, project, ZHANG)
+
+    engine = make_engine(team.url[LIU])
+    assert Ledger(engine, CODE).whoami()[1].key == LIU  # the program knows him as himself
+    engineer = ThinksHimTheLead(engine, CODE)  # as if the program thought him the lead
     before = team.audit_rows()
     with pytest.raises(LedgerError, match=r'^the database refused this change: new row '
                                           r'violates row-level security policy for table '

@@ -26,6 +26,7 @@ from pathlib import Path
 import pytest
 
 from exports.render import render_pdf, render_sheet
+from model.rules.staffing import StaffChange
 from model.sheet_status import ObligationLine, StaffLine
 from model.sheets import SheetRequest
 from storage.services import Ledger
@@ -33,6 +34,7 @@ from storage.sheets import build_sheet, print_sheet, verify_pdf
 from storage.sowfile import parse_sow
 
 from .conftest import EXAMPLE_SOW
+from .txcount import TxCount
 
 LIFE = """
 [[deliverable]]
@@ -146,3 +148,17 @@ def test_the_printed_status_shows_the_sections_and_verifies(life: Ledger, tmp_pa
     assert ("通知不足" if zh else "short notice") in text
     result = verify_pdf(path, lambda code: Ledger(life.engine, code), render_pdf)
     assert result.matches
+
+
+def test_the_ledger_lists_the_staff_changes_recorded_by_a_date(life: Ledger) -> None:
+    """Ledger.staff_changes: what the status report's notice marks read, as views; inside a
+    snapshot it opens no transaction of its own."""
+    replaced = StaffChange("liu.yang", "replace", date(2026, 3, 12), date(2026, 3, 16), 3)
+    joins = StaffChange("he.tao", "add", date(2026, 3, 20), date(2026, 3, 30), 3)
+    assert life.staff_changes() == [replaced, joins]
+    assert life.staff_changes(date(2026, 3, 19)) == [replaced]
+    assert life.staff_changes(date(2026, 3, 11)) == []
+    with TxCount(life.engine) as tx, life.snapshot():
+        assert life.staff_changes(date(2026, 3, 20)) == [replaced, joins]
+        assert len(life.people()) > 1
+    assert tx.kinds == ["read"]

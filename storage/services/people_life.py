@@ -63,6 +63,14 @@ class PeopleLifeMixin(LedgerBase):
                 continue  # an edited row: verify's chain check names it
         return out
 
+    def staff_changes(self, as_of: date | None = None) -> list[staff.StaffChange]:
+        """The vendor staff changes recorded (by ``as_of``, when given), oldest first: who,
+        which change, when recorded, when it takes effect, the notice the SOW asked then.
+        Inside :meth:`snapshot`, read from the snapshot's transaction."""
+        with self._reading() as s:
+            changes = self._staff_changes(s, self._project(s))
+        return [c for c in changes if as_of is None or c.recorded_on <= as_of]
+
     def capacity(self, person: str) -> int:
         """``person``'s capacity in person-days over the SOW (its current end): their
         active working days minus their working days away."""

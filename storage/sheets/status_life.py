@@ -10,7 +10,6 @@ from __future__ import annotations
 from datetime import date
 
 from model.rules.alerts import short_notice
-from model.rules.staffing import StaffChange
 from model.sheet_status import ObligationLine, StaffLine
 from storage.services import Ledger
 
@@ -29,14 +28,6 @@ def obligation_lines(ledger: Ledger, as_of: date) -> tuple[tuple[ObligationLine,
     return tuple(overdue), tuple(late)
 
 
-def staff_changes(ledger: Ledger) -> list[StaffChange]:
-    """The vendor staff changes as recorded (their notice), read in one unit of work.
-
-    A small read of the sheets' own: the services keep these rows for the alerts."""
-    with ledger._reading() as s:  # noqa: SLF001 - the sheets read what the alerts read
-        return ledger._staff_changes(s, ledger._project(s))  # noqa: SLF001
-
-
 def staff_lines(ledger: Ledger, as_of: date) -> tuple[StaffLine, ...]:
     """Joins, replacements, leaves and days away taking effect from the start to ``as_of``,
     by date (then person); a change recorded with less notice than the SOW asked is
@@ -46,9 +37,8 @@ def staff_lines(ledger: Ledger, as_of: date) -> tuple[StaffLine, ...]:
     people = ledger.people()
     names = {p.key: p.name for p in people}
     notice: dict[tuple[str, str, date], tuple[int, int] | None] = {}
-    for c in staff_changes(ledger):
-        if c.recorded_on <= as_of:  # the newest record of a change is the one in force
-            notice[(c.person, c.change, c.effective_on)] = short_notice(cal, c)
+    for c in ledger.staff_changes(as_of):  # the newest record of a change is the one in force
+        notice[(c.person, c.change, c.effective_on)] = short_notice(cal, c)
     replaced = {p.replaces for p in people if p.replaces}
     out: list[StaffLine] = []
     for p in people:
