@@ -11,13 +11,14 @@ from fractions import Fraction
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from model import rules
 from model.errors import FieldError, LedgerError
 from storage.services import Ledger
 from storage.sowfile import dump_sow, load_sow, parse_sow
-from tui.cli import main
+
+from .life_support import cli, sql, start, write_sow
+from .test_pg_rls import _sql
 
 CODE = "LADDER-1"
 TODAY = "2026-03-20"
@@ -145,30 +146,12 @@ def sow_text() -> str:
 
 @pytest.fixture
 def sow(tmp_path: Path) -> Path:
-    p = tmp_path / "sow.toml"
-    p.write_text(sow_text(), encoding="utf-8")
-    return p
+    return write_sow(tmp_path, sow_text())
 
 
 @pytest.fixture
 def led(ledger: Ledger, sow: Path, monkeypatch: pytest.MonkeyPatch) -> Ledger:
-    monkeypatch.setenv("SOWTRACK_TODAY", TODAY)
-    monkeypatch.delenv("SOWTRACK_USER", raising=False)
-    code = ledger.init_project(load_sow(sow)).code
-    return ledger.for_project(code).acting_as("lead")
-
-
-def cli(capsys: pytest.CaptureFixture[str], led: Ledger, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    url = led.engine.url.render_as_string(hide_password=False)
-    rc = main(["--db", url, *argv])
-    out = capsys.readouterr()
-    return rc, out.out, out.err
-
-
-def sql(led: Ledger, statement: str) -> None:
-    with led.engine.begin() as conn:
-        conn.execute(text(statement))
+    return start(ledger, sow, monkeypatch, TODAY, lead="lead")
 
 
 # ---------------------------------------------------------------- the SOW file, pure
@@ -384,24 +367,12 @@ def test_the_status_report_prints_the_ladders_labels(led: Ledger, tmp_path: Path
 def test_on_postgresql_a_login_role_reads_the_ladder_and_cannot_change_it(
         led: Ledger, roles) -> None:  # type: ignore[no-untyped-def]
     from sqlalchemy import create_engine
-    from sqlalchemy.exc import DBAPIError
-    from sqlalchemy.pool import NullPool
 
     url = roles("lead")
     led.bind_role("lead", str(create_engine(url).url.username))
 
-    def as_lead(statement: str) -> int | str:
-        engine = create_engine(url, poolclass=NullPool)
-        try:
-            with engine.connect() as conn, conn.begin() as tx:
-                try:
-                    return conn.execute(text(statement)).rowcount
-                finally:
-                    tx.rollback()
-        except DBAPIError as exc:
-            return str(getattr(exc.orig, "sqlstate", exc.orig))
-        finally:
-            engine.dispose()
+    def as_lead(statement: str) -> int | str:  # the rows it affects, or the SQLSTATE
+        return _sql(url, statement)
 
     assert as_lead("SELECT key FROM grade") == 3
     # 42501 insufficient_privilege: only the owner writes the ladder (migration 0012)

@@ -27,66 +27,26 @@ from storage.services import Ledger
 from storage.sowfile import load_sow, parse_sow
 from tui.cli import main
 
-from .conftest import EXAMPLE_SOW
+from .life_support import OBLIGATIONS, cli, example_sow, sql, start, training, write_sow
 
 CODE = "CLAIMS-AGENT-2026"
 TODAY = "2026-03-20"
 
-OBLIGATIONS = """
-[[deliverable]]
-key = "KT"
-title = "Knowledge transfer: training and operations manual"
-tasks = ["T4"]
-criteria = "Two training sessions; the operations manual handed over."
-due = 2026-05-29
-kind = "training"
-
-[[obligation]]
-key = "ENV-ACCESS"
-title = "Test environment and VPN accounts"
-party = "client"
-due = 2026-03-06
-
-[[obligation]]
-key = "CV-NDA"
-title = "Engineers' CVs and signed NDAs"
-party = "vendor"
-due_days = 3
-"""
-
-
 def sow_text() -> str:
-    return EXAMPLE_SOW.read_text(encoding="utf-8") + OBLIGATIONS
+    return example_sow(extra=training("Knowledge transfer: training and operations manual")
+                       + OBLIGATIONS)
 
 
 @pytest.fixture
 def sow(tmp_path: Path) -> Path:
-    p = tmp_path / "sow.toml"
-    p.write_text(sow_text(), encoding="utf-8")
-    return p
+    return write_sow(tmp_path, sow_text())
 
 
 @pytest.fixture
 def led(ledger: Ledger, sow: Path, monkeypatch: pytest.MonkeyPatch) -> Ledger:
     """The example SOW with two obligations and a training deliverable, as the lead, on
     2026-03-20."""
-    monkeypatch.setenv("SOWTRACK_TODAY", TODAY)
-    monkeypatch.delenv("SOWTRACK_USER", raising=False)
-    code = ledger.init_project(load_sow(sow)).code
-    return ledger.for_project(code).acting_as("zhang.wei")
-
-
-def cli(capsys: pytest.CaptureFixture[str], led: Ledger, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    url = led.engine.url.render_as_string(hide_password=False)
-    rc = main(["--db", url, *argv])
-    out = capsys.readouterr()
-    return rc, out.out, out.err
-
-
-def sql(led: Ledger, statement: str) -> None:
-    with led.engine.begin() as conn:
-        conn.execute(text(statement))
+    return start(ledger, sow, monkeypatch, TODAY)
 
 
 # ---------------------------------------------------------------- the rule, pure
@@ -345,8 +305,7 @@ def test_help_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
 ])
 def test_bad_obligation_keys_are_named(table: str, problem: str) -> None:
     with pytest.raises(LedgerError) as caught:
-        parse_sow(EXAMPLE_SOW.read_text(encoding="utf-8") + "\n[[obligation]]\n" + table,
-                  "sow.toml")
+        parse_sow(example_sow(extra="\n[[obligation]]\n" + table), "sow.toml")
     assert str(caught.value) == problem
 
 
@@ -354,7 +313,7 @@ def test_a_duplicate_obligation_key_is_named() -> None:
     one = '\n[[obligation]]\nkey = "A"\ntitle = "t"\nparty = "client"\ndue_days = 1\n'
     with pytest.raises(LedgerError, match=r"^sow.toml: \[\[obligation\]\] #2 key: duplicate "
                                           r"obligation 'A'$"):
-        parse_sow(EXAMPLE_SOW.read_text(encoding="utf-8") + one + one, "sow.toml")
+        parse_sow(example_sow(extra=one + one), "sow.toml")
 
 
 # ---------------------------------------------------------------- PostgreSQL's own check

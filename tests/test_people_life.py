@@ -31,7 +31,8 @@ from model.rules.staffing import (
 from storage.services import Ledger
 from storage.sowfile import dump_sow, load_sow, parse_sow
 from tests.conftest import EXAMPLE_SOW, as_
-from tui.cli import main
+
+from .life_support import example_cli, example_sow, help_texts, refused_and_unchanged
 
 D = date.fromisoformat
 CAL = Calendar(holidays=frozenset({D("2026-04-06")}))  # a Monday off (清明)
@@ -110,10 +111,7 @@ def test_a_staff_change_at_short_notice_is_an_alert_with_its_args() -> None:
 
 
 def _sow(extra_person: str = "", project: str = "") -> str:
-    text_ = EXAMPLE_SOW.read_text(encoding="utf-8")
-    if project:
-        text_ = text_.replace("[project]\n", f"[project]\n{project}\n", 1)
-    return text_ + ("\n[[person]]\n" + extra_person + "\n" if extra_person else "")
+    return example_sow(project, "\n[[person]]\n" + extra_person + "\n" if extra_person else "")
 
 
 NEWCOMER = 'id = "wu.lei"\nname = "吴磊"\nparty = "vendor"\nrole = "engineer"\ngrade = "senior"\n'
@@ -373,15 +371,7 @@ def test_verify_names_the_staff_change_notice_edited_with_sql(example: Ledger) -
 
 @pytest.fixture
 def cli(db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("SOWTRACK_TODAY", "2026-04-10")
-    assert main(["--db", db_url, "init", str(EXAMPLE_SOW)]) == 0
-    capsys.readouterr()
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        rc = main(["--db", db_url, "--as", "zhang.wei", *argv])
-        out = capsys.readouterr()
-        return rc, out.out, out.err
-    return run
+    return example_cli(db_url, capsys, monkeypatch, "2026-04-10")
 
 
 def test_the_cli_adds_replaces_ends_and_lists(cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -435,17 +425,11 @@ def test_the_cli_adds_replaces_ends_and_lists(cli, tmp_path: Path) -> None:  # t
 ])
 def test_a_bad_cli_input_is_one_line_naming_the_flag(cli, argv: tuple[str, ...],  # type: ignore[no-untyped-def]
                                                      err: str) -> None:
-    before = cli("person", "list")[1]
-    assert cli(*argv)[0::2] == (1, err)
-    assert cli("person", "list")[1] == before
+    refused_and_unchanged(cli, argv, err, ("person", "list"))
 
 
 def test_the_help_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
-    said = {}
-    for action in ("add", "leave", "replace", "away"):
-        with pytest.raises(SystemExit):
-            main(["person", action, "--help"])
-        said[action] = " ".join(capsys.readouterr().out.split())
+    said = help_texts(capsys, "person", ("add", "leave", "replace", "away"))
     assert "--from D first working day (default today, or the SOW's start)" in said["add"]
     assert "--on D the last working day" in said["leave"]
     assert "NEW rolls on at --on, OLD rolls off the working day before" in said["replace"]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.life_support import pg_team
 from tests.test_pg_rls import LI, LIU, ZHANG, Team, _ok, _refused, _sql
 
 pytestmark = [pytest.mark.postgres,
@@ -31,11 +32,7 @@ MOVE_AWAY = "UPDATE person_away SET last = '2026-04-20'"
 
 @pytest.fixture
 def team(db_url: str, roles, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("SOWTRACK_USER", raising=False)
-    monkeypatch.setenv("SOWTRACK_TODAY", "2026-04-10")
-    t = Team(db_url, roles)
-    yield t
-    t.owner.engine.dispose()
+    yield from pg_team(db_url, roles, monkeypatch, "2026-04-10")
 
 
 def test_the_bound_lead_changes_the_team_through_the_program(

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import pytest
 
+from tests.life_support import pg_team
 from tests.test_pg_rls import LI, LIU, ZHANG, Team, _ok, _refused, _sql
 
 pytestmark = [pytest.mark.postgres,
@@ -21,11 +22,7 @@ ADD_DELTA = ("INSERT INTO change_task_delta (change_id, task_code, pd_milli) "
 
 @pytest.fixture
 def team(db_url: str, roles, monkeypatch: pytest.MonkeyPatch):  # type: ignore[no-untyped-def]
-    monkeypatch.delenv("SOWTRACK_USER", raising=False)
-    monkeypatch.setenv("SOWTRACK_TODAY", "2026-03-20")
-    t = Team(db_url, roles)
-    yield t
-    t.owner.engine.dispose()
+    yield from pg_team(db_url, roles, monkeypatch, "2026-03-20")
 
 
 def test_the_bound_signers_sign_and_change_the_scope(

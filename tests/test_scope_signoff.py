@@ -22,49 +22,29 @@ from datetime import date
 from pathlib import Path
 
 import pytest
-from sqlalchemy import text
 
 from model import rules
 from model.errors import FieldError, LedgerError
 from storage.services import Ledger
-from storage.sowfile import load_sow, parse_sow
-from tui.cli import main
+from storage.sowfile import parse_sow
 
-from .conftest import EXAMPLE_SOW
+from .life_support import cli, example_sow, sql, start, training, write_sow
 
 TODAY = "2026-03-20"
 
 
 @pytest.fixture
 def sow(tmp_path: Path) -> Path:
-    p = tmp_path / "sow.toml"
-    text_ = EXAMPLE_SOW.read_text(encoding="utf-8").replace(
-        'language = "zh"', 'language = "zh"\nplan_confirm_days = 5', 1)
+    text_ = example_sow(project="plan_confirm_days = 5")
     assert "plan_confirm_days = 5" in text_
-    p.write_text(text_, encoding="utf-8")
-    return p
+    return write_sow(tmp_path, text_)
 
 
 @pytest.fixture
 def led(ledger: Ledger, sow: Path, monkeypatch: pytest.MonkeyPatch) -> Ledger:
     """The example SOW with a 5-working-day deadline for the scope, as the lead, on
     2026-03-20."""
-    monkeypatch.setenv("SOWTRACK_TODAY", TODAY)
-    monkeypatch.delenv("SOWTRACK_USER", raising=False)
-    code = ledger.init_project(load_sow(sow)).code
-    return ledger.for_project(code).acting_as("zhang.wei")
-
-
-def cli(capsys: pytest.CaptureFixture[str], led: Ledger, *argv: str) -> tuple[int, str, str]:
-    capsys.readouterr()
-    rc = main(["--db", led.engine.url.render_as_string(hide_password=False), *argv])
-    out = capsys.readouterr()
-    return rc, out.out, out.err
-
-
-def sql(led: Ledger, statement: str) -> None:
-    with led.engine.begin() as conn:
-        conn.execute(text(statement))
+    return start(ledger, sow, monkeypatch, TODAY)
 
 
 def signed(led: Ledger) -> None:
@@ -258,15 +238,7 @@ def test_verify_names_the_scope_changed_with_sql(led: Ledger, statement: str,
     assert any(named in p for p in problems), problems
 
 
-DELIVERABLE = """
-[[deliverable]]
-key = "KT"
-title = "Knowledge transfer"
-tasks = ["T4"]
-criteria = "Two training sessions; the operations manual handed over."
-due = 2026-05-29
-kind = "training"
-"""
+DELIVERABLE = training("Knowledge transfer")
 
 
 def test_export_plan_is_the_scope_document_and_verify_follows_it(
@@ -274,9 +246,8 @@ def test_export_plan_is_the_scope_document_and_verify_follows_it(
         capsys: pytest.CaptureFixture[str]) -> None:
     from pypdf import PdfReader
 
-    monkeypatch.setenv("SOWTRACK_TODAY", TODAY)
     sow.write_text(sow.read_text(encoding="utf-8") + DELIVERABLE, encoding="utf-8")
-    led = ledger.for_project(ledger.init_project(load_sow(sow)).code).acting_as("zhang.wei")
+    led = start(ledger, sow, monkeypatch, TODAY)
     signed(led)
     out = tmp_path / "scope.pdf"
     rc, _, err = cli(capsys, led, "--as", "zhang.wei", "export", "plan", "--out", str(out))

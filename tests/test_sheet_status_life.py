@@ -33,30 +33,10 @@ from storage.services import Ledger
 from storage.sheets import build_sheet, print_sheet, verify_pdf
 from storage.sowfile import parse_sow
 
-from .conftest import EXAMPLE_SOW
+from .life_support import OBLIGATIONS, example_sow, training
 from .txcount import TxCount
 
-LIFE = """
-[[deliverable]]
-key = "KT"
-title = "Operations training and manual"
-tasks = ["T4"]
-criteria = "Two training sessions; the operations manual handed over."
-due = 2026-05-29
-kind = "training"
-
-[[obligation]]
-key = "ENV-ACCESS"
-title = "Test environment and VPN accounts"
-party = "client"
-due = 2026-03-06
-
-[[obligation]]
-key = "CV-NDA"
-title = "Engineers' CVs and signed NDAs"
-party = "vendor"
-due_days = 3
-"""
+LIFE = training("Operations training and manual") + OBLIGATIONS
 
 
 def _at(led: Ledger, today: str) -> Ledger:
@@ -65,8 +45,7 @@ def _at(led: Ledger, today: str) -> Ledger:
 
 @pytest.fixture
 def life(ledger: Ledger) -> Ledger:
-    text = EXAMPLE_SOW.read_text(encoding="utf-8").replace(
-        "[project]\n", "[project]\nstaff_change_notice = 3\n", 1) + LIFE
+    text = example_sow("staff_change_notice = 3", LIFE)
     code = ledger.init_project(parse_sow(text, "sow.toml")).code
     led = Ledger(ledger.engine, code, "zhang.wei", today=date(2026, 3, 20))
     _at(led, "2026-03-12").replace("liu.yang", "wu.lei", "2026-03-16", name="吴磊")

@@ -21,11 +21,11 @@ from model.rules.alerts import alert_text, alerts
 from model.rules.capacity import Workload, check_capacity, over_capacity, replacement_split
 from storage.services import Ledger
 from storage.sheets import plan as plan_sheet
-from tests.conftest import EXAMPLE_SOW
 from tests.tui_support import demo_ledger, drive, screen_text, settle
-from tui.cli import main
 from tui.screens.tasks import TasksScreen
 from tui.screens.team import TeamScreen
+
+from .life_support import example_cli, help_texts, refused_and_unchanged
 
 # ---------------------------------------------------------------- the rule, no database
 
@@ -144,15 +144,7 @@ def test_the_plan_marks_a_person_over_capacity(example: Ledger) -> None:
 
 @pytest.fixture
 def cli(db_url: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch):
-    monkeypatch.setenv("SOWTRACK_TODAY", "2026-04-10")
-    assert main(["--db", db_url, "init", str(EXAMPLE_SOW)]) == 0
-    capsys.readouterr()
-
-    def run(*argv: str) -> tuple[int, str, str]:
-        rc = main(["--db", db_url, "--as", "zhang.wei", *argv])
-        out = capsys.readouterr()
-        return rc, out.out, out.err
-    return run
+    return example_cli(db_url, capsys, monkeypatch, "2026-04-10")
 
 
 def test_the_cli_adds_edits_allocates_and_lists(cli) -> None:  # type: ignore[no-untyped-def]
@@ -202,17 +194,11 @@ def test_the_cli_adds_edits_allocates_and_lists(cli) -> None:  # type: ignore[no
 ])
 def test_a_bad_task_input_is_one_line_naming_the_field(cli, argv: tuple[str, ...],  # type: ignore[no-untyped-def]
                                                        err: str) -> None:
-    before = cli("task", "list")[1]
-    assert cli(*argv)[0::2] == (1, err)
-    assert cli("task", "list")[1] == before
+    refused_and_unchanged(cli, argv, err, ("task", "list"))
 
 
 def test_the_task_help_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
-    said = {}
-    for action in ("add", "edit", "allocate", "list"):
-        with pytest.raises(SystemExit):
-            main(["task", action, "--help"])
-        said[action] = " ".join(capsys.readouterr().out.split())
+    said = help_texts(capsys, "task", ("add", "edit", "allocate", "list"))
     assert "--estimate PD estimated person-days" in said["add"]
     assert "what is not given stays as it is" in said["edit"]
     assert "capacity (active working days minus days away) unless --over" in said["allocate"]

@@ -20,7 +20,6 @@ from textual.pilot import Pilot
 from textual.widgets import Static
 
 from storage.services import Ledger
-from storage.sowfile import load_sow
 from tests.test_tui_tasks_team_blockers import choose, fill
 from tests.tui_support import TODAY, demo_ledger, drive, screen_text, settle, settle_reloads
 from tui.screens.blockers import BlockersScreen
@@ -29,6 +28,7 @@ from tui.screens.team import TeamScreen
 from tui.widgets.form import FormScreen
 
 from .conftest import SHARED
+from .life_support import start
 from .txcount import TxCount
 
 SOW = SHARED / "sow-every-key.toml"
@@ -67,10 +67,8 @@ def person(ledger: Ledger, key: str):  # noqa: ANN201 (a PersonView)
 def sow_ledger(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Ledger:
     """The SOW with every key (obligations, deliverables) in a SQLite file, as the lead, on
     2026-03-20 (the ledger's own today too: a date recorded may not be after it)."""
-    monkeypatch.setenv("SOWTRACK_TODAY", MARCH_20.isoformat())
-    led = Ledger.open(f"sqlite:///{tmp_path / 'sow.db'}")
-    led.init_project(load_sow(SOW))
-    return Ledger(led.engine, CODE, "zhang.wei")
+    return start(Ledger.open(f"sqlite:///{tmp_path / 'sow.db'}"), SOW, monkeypatch,
+                 MARCH_20.isoformat())
 
 
 # ------------------------------------------------------------------ team
@@ -362,10 +360,8 @@ def test_the_blockers_view_lists_a_late_client_obligation(sow_ledger: Ledger) ->
 
 @pytest.fixture
 def sow_on_each_backend(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[Ledger]:
-    monkeypatch.setenv("SOWTRACK_TODAY", MARCH_20.isoformat())
-    led = Ledger.open(db_url)
-    led.init_project(load_sow(SOW))
-    yield Ledger(led.engine, CODE, "zhang.wei")
+    led = start(Ledger.open(db_url), SOW, monkeypatch, MARCH_20.isoformat())
+    yield led
     led.engine.dispose()
 
 
