@@ -79,12 +79,18 @@ def options(pairs: Iterable[tuple[object, V]]) -> list[tuple[Text, V]]:
             for label, value in pairs]
 
 
+#: how the app names a hint's action (model.errors.Hint): the keys that do it
+HINT_LABELS: dict[str, str] = {
+    "obligation_done": "Obligations (o), then Obligation done (d) on {}",
+}
+
+
 def refusal(exc: LedgerError, labels: Mapping[str, str] | None = None) -> str:
     """The ledger's refusal as the app words it: a refused field, and any input the
     message mentions (model.errors.Ref), is named by the label of the form field that
     holds it (``Note: must be one line...``), never by its flag; one the form does not
     hold keeps its neutral name."""
-    shown = labels or {}
+    shown = {**HINT_LABELS, **(labels or {})}
     return exc.worded(lambda field: shown.get(field, field))
 
 
