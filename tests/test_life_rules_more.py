@@ -290,3 +290,31 @@ def test_delivery_and_done_dates_are_frozen_once_the_acceptance_is_signed(
                           "WHERE key = 'D1'"))
     problems = led.verify()[1]
     assert any("deliverable D1" in p and "2026-04-16" in p for p in problems), problems
+
+
+# ---------------------------------------------------------------- PostgreSQL: who cancels
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_on_postgresql_only_the_lead_cancels_a_day_away(
+        db_url: str, roles, capsys: pytest.CaptureFixture[str],  # type: ignore[no-untyped-def]
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    from tests.test_pg_rls import LIU, ZHANG, Team, _ok, _sql
+
+    monkeypatch.delenv("SOWTRACK_USER", raising=False)
+    monkeypatch.setenv("SOWTRACK_TODAY", "2026-04-10")
+    team = Team(db_url, roles)
+    try:
+        _ok(team, capsys, ZHANG, "person", "away", "chen.jing", "--from", "2026-04-14",
+            "--to", "2026-04-15", "--note", "年假")
+        cancel = "UPDATE person_away SET cancelled_on = '2026-04-10'"
+        assert _sql(team.url[LIU], cancel) in ("42501", 0)  # an engineer: refused or hidden
+        assert _sql(team.url[ZHANG], "UPDATE person_away SET note = 'x'") == "42501"
+        _ok(team, capsys, ZHANG, "person", "away", "chen.jing", "--from", "2026-04-14",
+            "--to", "2026-04-15", "--cancel")
+        days = next(p for p in team.owner.people() if p.key == "chen.jing").days_away
+        assert [(d.note, str(d.cancelled_on)) for d in days] == [("年假", "2026-04-10")]
+        assert team.owner.verify()[1] == []
+    finally:
+        team.owner.engine.dispose()
