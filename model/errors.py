@@ -19,6 +19,10 @@ app to the label of the form field that holds it (``tui.text.refusal``). A new f
 name gets its flag in ``FIELD_FLAGS`` (a test checks that every name used has one).
 A function that names its input on error takes ``what: str | Ref``: a ``Ref`` for an
 input, a plain string for anything else (a file, a row, an environment variable).
+
+A refusal that points at the action that does what was refused names it with
+:class:`Hint` (``Hint("obligation_done", "ENV-ACCESS")``), never with a command line: the
+command line words it as its command (``tui.flags.HINTS``), the app as the keys that do it.
 """
 
 from collections.abc import Callable
@@ -32,6 +36,14 @@ class Ref:
     field: str
 
 
+@dataclass(frozen=True)
+class Hint(Ref):
+    """An action the user can take instead (``field`` names it, ``arg`` is its argument):
+    each interface words it, its words for ``field`` holding ``{}`` where ``arg`` goes."""
+
+    arg: str = ""
+
+
 Part = str | Ref
 """A piece of a message: text as is, or an input the interface names."""
 
@@ -40,8 +52,15 @@ def _neutral(field: str) -> str:
     return field
 
 
+def _named(p: Ref, name: Callable[[str], str]) -> str:
+    words = name(p.field)
+    if not isinstance(p, Hint):
+        return words
+    return words.replace("{}", p.arg) if "{}" in words else f"{words} {p.arg}".strip()
+
+
 def _joined(parts: "tuple[Part, ...]", name: Callable[[str], str]) -> str:
-    return "".join(name(p.field) if isinstance(p, Ref) else p for p in parts)
+    return "".join(_named(p, name) if isinstance(p, Ref) else p for p in parts)
 
 
 class LedgerError(Exception):

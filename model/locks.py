@@ -85,6 +85,19 @@ def check_day_open(signoffs: Iterable[SignedDocument], on: date, what: str | Ref
                             f"{lock_state(period.status)}")
 
 
+def check_span_open(signoffs: Iterable[SignedDocument], first: date, last: date,
+                    what: str | Ref) -> None:
+    """Refuse the days ``first``..``last`` (named ``what``) when a period signed by a party
+    overlaps them (a day away cancelled there would change what was signed)."""
+    period = next((s for s in signoffs if s.kind == "period" and locks(s.status)
+                   and s.first is not None and s.last is not None
+                   and s.first <= last and first <= s.last), None)
+    if period is not None:
+        raise refused(what, f"{first}..{last} overlaps period {period.number} "
+                            f"({period.first}..{period.last}), which is "
+                            f"{lock_state(period.status)}")
+
+
 def check_not_accepted(project: str, accepted_on: date | None) -> None:
     """Refuse any change to an accepted project: its ledger is read-only for good."""
     if accepted_on is not None:

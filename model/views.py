@@ -11,6 +11,17 @@ from fractions import Fraction
 
 
 @dataclass(frozen=True)
+class AwayView:
+    """A day away (请假) as recorded: first..last, its note, and the day it was cancelled
+    (None: it stands)."""
+
+    first: date
+    last: date
+    note: str = ""
+    cancelled_on: date | None = None
+
+
+@dataclass(frozen=True)
 class PersonView:
     key: str
     name: str
@@ -27,7 +38,8 @@ class PersonView:
     first_day: date | None = None
     last_day: date | None = None
     replaces: str | None = None
-    away: tuple[tuple[date, date], ...] = ()
+    away: tuple[tuple[date, date], ...] = ()  # the spans that stand (none cancelled)
+    days_away: tuple[AwayView, ...] = ()  # every day away recorded, cancelled ones too
 
 
 @dataclass(frozen=True)

@@ -21,7 +21,7 @@ def allocated(project: Project, p: Person) -> int:
 def staffing(project: Project, p: Person) -> staff.Staffing:
     """``p``'s active days and days away, as :mod:`model.rules.staffing` takes them."""
     return staff.staffing(project.start, p.active_from, p.leave_on,
-                          [(a.first, a.last) for a in p.away])
+                          [(a.first, a.last) for a in p.away if a.cancelled_on is None])
 
 
 def capacity(project: Project, cal: rules.Calendar, end: date, p: Person) -> int:

@@ -53,6 +53,12 @@ FIELD_FLAGS: dict[str, str] = {
 }
 
 
+#: a hint's action (model.errors.Hint) -> the command that does it, ``{}`` its argument
+HINTS: dict[str, str] = {
+    "obligation_done": "`sowtrack obligation done {}`",
+}
+
+
 def flag_namer(command: argparse.ArgumentParser | None) -> Callable[[str], str]:
     """How the command line names a field in a refusal of ``command`` (the sub-command's
     parser, None before one is chosen)."""
@@ -60,6 +66,8 @@ def flag_namer(command: argparse.ArgumentParser | None) -> Callable[[str], str]:
     actions = {a.dest: a for a in (command._actions if command is not None else ())}
 
     def name(field: str) -> str:
+        if field in HINTS:
+            return HINTS[field]
         action = actions.get(field)
         if action is not None and not action.option_strings:
             return field  # the command's positional argument: named as it is

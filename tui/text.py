@@ -14,7 +14,7 @@ from model import rules
 from model.errors import LedgerError
 from model.formats import format_hours
 from model.rules import format_money, format_pd
-from model.views import SignatureView
+from model.views import AwayView, PersonView, SignatureView
 
 V = TypeVar("V")
 
@@ -79,13 +79,28 @@ def options(pairs: Iterable[tuple[object, V]]) -> list[tuple[Text, V]]:
             for label, value in pairs]
 
 
+#: how the app names a hint's action (model.errors.Hint): the keys that do it
+HINT_LABELS: dict[str, str] = {
+    "obligation_done": "Obligations (o), then Obligation done (d) on {}",
+}
+
+
 def refusal(exc: LedgerError, labels: Mapping[str, str] | None = None) -> str:
     """The ledger's refusal as the app words it: a refused field, and any input the
     message mentions (model.errors.Ref), is named by the label of the form field that
     holds it (``Note: must be one line...``), never by its flag; one the form does not
     hold keeps its neutral name."""
-    shown = labels or {}
+    shown = {**HINT_LABELS, **(labels or {})}
     return exc.worded(lambda field: shown.get(field, field))
+
+
+def days_away_text(p: PersonView) -> str:
+    """A person's days away as the lists show them: ``first..last note``, a cancelled one
+    marked ``(cancelled on D)``; the note is user text, shown as is."""
+    days = p.days_away or tuple(AwayView(a, b) for a, b in p.away)
+    return ", ".join(f"{d.first}..{d.last}" + (f" {d.note}" if d.note else "")
+                     + (f" (cancelled on {d.cancelled_on})" if d.cancelled_on else "")
+                     for d in days)
 
 
 # ---------------------------------------------------------------- signatures and periods

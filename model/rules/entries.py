@@ -40,6 +40,9 @@ class EntryFacts:
     documents: Sequence[locks.SignedDocument] = ()
     #: the person's active days and days away (None: active every day of the SOW)
     staffing: Staffing | None = None
+    #: the change request that added the task and the day it took effect (None: the task
+    #: is the SOW's or was added directly, and exists from the start; SPEC §9)
+    task_added: tuple[str, date] | None = None
 
 
 def unknown_person(key: str, what: str | Ref = PERSON) -> LedgerError:
@@ -62,8 +65,9 @@ def admit_entry(e: EntryFacts, what_date: str | Ref = DATE,
     """Refuse the entry ``e`` unless the ledger takes it, with the first rule it breaks.
 
     The person is the project's, a vendor person with a grade; the task is the
-    project's; the date lies within the SOW, is not after the person's today and is
-    not locked by a signed period; the person is active that day (between their first
+    project's; the date lies within the SOW, not before the day the change request that
+    added the task took effect, not after the person's today, and is not locked by a
+    signed period; the person is active that day (between their first
     and last day, not away: SPEC §9); the person's day holds at most 24 hours.
     ``what_date`` and ``what_person`` name the inputs that gave the date and the person.
     """
@@ -78,6 +82,10 @@ def admit_entry(e: EntryFacts, what_date: str | Ref = DATE,
         raise refused(what_person, f"{e.person} has no grade and cannot log hours")
     if not e.start <= e.on <= e.end:
         raise refused(what_date, f"{e.on} is outside the SOW ({e.start}..{e.end})")
+    if e.task_added is not None and e.on < e.task_added[1]:
+        number, since = e.task_added
+        raise refused(what_date, f"{e.on} is before task {e.task} exists: {number} added "
+                                 f"it, effective {since}")
     if e.staffing is not None:
         check_active(e.person, e.staffing, e.on, what_date)
     check_date(e.on, what_date, e.today)

@@ -77,3 +77,20 @@ def signoff_state(signatures: Sequence[SignatureFact]) -> tuple[str, date | None
     if signatures:
         return DOC_SIGNING, None
     return DOC_OPEN, None
+
+
+def check_change_editable(field: str, number: str, status: str,
+                          effective_on: date | None) -> None:
+    """Refuse an edit of change request ``number`` (its input ``field``) once it is
+    decided: it carries a signature (content frozen), took effect or was withdrawn.
+    Nobody has signed it yet (``open``): it may change."""
+    if status == DOC_OPEN:
+        return
+    if status == DOC_SIGNING:
+        raise FieldError(field, f"{number} carries a signature; its content is frozen "
+                                f"(withdraw it and raise a new one)")
+    if status == DOC_EFFECTIVE:
+        raise FieldError(field, f"{number} is effective since {effective_on}; its content is "
+                                f"frozen (raise a new change request to change it)")
+    raise FieldError(field, f"{number} is {status}; its content is frozen (raise a new "
+                            f"change request)")

@@ -198,6 +198,8 @@ class PersonAway(Base):
     first: Mapped[date] = mapped_column(Date)
     last: Mapped[date] = mapped_column(Date)
     note: Mapped[str] = mapped_column(Text, default="")
+    # The day the day away was cancelled (None: it stands); the row stays, listed as such.
+    cancelled_on: Mapped[date | None] = mapped_column(Date)
 
     person: Mapped[Person] = relationship(back_populates="away")
 

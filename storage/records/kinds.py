@@ -133,7 +133,7 @@ def active_days_record(p: Any) -> dict[str, Any]:
 def away_record(a: Any, person: str) -> dict[str, Any]:
     """Days away of ``person`` (kind ``away``, keyed by the row id)."""
     return {"person": person, "first": a.first.isoformat(), "last": a.last.isoformat(),
-            "note": a.note}
+            "note": a.note, "cancelled": _iso(a.cancelled_on)}
 
 
 def task_record(t: Task) -> dict[str, Any]:
@@ -227,6 +227,8 @@ def _normal(kind: str, state: Mapping[str, Any]) -> dict[str, Any]:
     """A state as JSON holds it (dates as text), with lists whose order carries no meaning
     sorted, so that the audit log's and the tables' versions compare equal."""
     out = json.loads(json.dumps(dict(state), default=str))
+    if kind == "away":  # the rows before days away could be cancelled state none
+        out.setdefault("cancelled", None)
     if kind == "task" and isinstance(out.get("assignees"), list):
         out["assignees"] = sorted(out["assignees"], key=lambda x: json.dumps(x))
     return out

@@ -7,7 +7,7 @@ from datetime import date
 from sqlalchemy import func, select
 
 from model import rules
-from model.errors import FieldError, LedgerError
+from model.errors import FieldError, Hint, LedgerError
 from model.permissions import Action
 from model.views import BlockerView
 from storage import records
@@ -52,7 +52,7 @@ class BlockersMixin(LedgerBase):
             if b is None:
                 if any(o.key == number for o in project.obligations):
                     raise LedgerError(f"blocker: {number} is a late obligation, resolved when "
-                                      f"it is done: `sowtrack obligation done {number}`")
+                                      f"it is done: ", Hint("obligation_done", number))
                 raise LedgerError(f"blocker: no blocker {number!r}")
             if b.resolved_on is not None:
                 raise LedgerError(f"blocker {b.number}: already resolved on {b.resolved_on}")

@@ -133,16 +133,21 @@ class ChangesMixin(LedgerBase):
     def edit_cr(self, number: str, *, title: str | None = None, reason: str | None = None,
                 deltas: Mapping[str, Any] | None = None,
                 quota_deltas: Mapping[str, Any] | None = None,
-                new_end: str | date | None = None) -> ChangeView:
-        """Edit an unsigned CR; a signed one is frozen (withdraw it and raise a new one)."""
+                new_end: str | date | None = None, estimates: Mapping[str, Any] | None = None,
+                add_tasks: Mapping[str, Any] | None = None) -> ChangeView:
+        """Edit a CR nobody has signed yet: what is given (not None) replaces what it
+        held, its estimate changes and added tasks (``estimates``, ``add_tasks``) checked
+        as :meth:`new_cr` checks them. A CR that carries a signature, took effect or was
+        withdrawn is frozen: the refusal names the first field given."""
+        given = {"title": title, "reason": reason, "deltas": deltas, "quotas": quota_deltas,
+                 "end": new_end, "estimates": estimates, "add_tasks": add_tasks}
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             self._acting(s, project, Action.CHANGE)
             cr = self._cr(s, project, number)
-            if cr.status != rules.DOC_OPEN:
-                raise LedgerError(f"{cr.number}: carries a signature; its content is frozen "
-                                  f"(withdraw it and raise a new one)")
+            rules.check_change_editable(next((f for f, v in given.items() if v is not None),
+                                             "title"), cr.number, cr.status, cr.effective_on)
             before = records.change_record(project, cr)
             if title is not None:
                 cr.title = title
@@ -157,6 +162,9 @@ class ChangesMixin(LedgerBase):
                                        for k, v in qd.items()]
             if new_end is not None:
                 cr.new_end = _new_end(project, new_end)
+            if estimates is not None or add_tasks is not None:
+                cr.task_deltas = self._parse_scope_changes(  # type: ignore[attr-defined]
+                    s, project, estimates, add_tasks, cr)
             s.flush()
             self._check_change(s, project, self._change_fact(cr), scope=bool(cr.task_deltas))
             self._audit(s, project).record("edit", "cr", cr.number, before,

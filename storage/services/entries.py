@@ -19,6 +19,7 @@ from model.views import EntryView
 from storage import records
 from storage.orm import AuditEvent, Person, Project, Task, TimeEntry
 from storage.services.core import MAX_ROW_ID, PERSON, LedgerBase, parse_on
+from storage.services.scope import tasks_added
 from storage.sowfile import EntryFile, EntryRow, parse_date
 
 _IMPORT_BATCH = 5000  # rows per INSERT ... RETURNING of an import
@@ -40,8 +41,8 @@ class EntriesMixin(LedgerBase):
         rules.admit_entry(rules.EntryFacts(
             person.key, person.party, person.grade, code, task is not None, on, minutes,
             project.start, self._current_end(s, project), self._person_today(project, person),
-            logged, self._periods(s, project, on), self._staffing(project, person)),
-            what_person=what_person)
+            logged, self._periods(s, project, on), self._staffing(project, person),
+            tasks_added(s, project).get(code)), what_person=what_person)
 
     def log(self, task: str, hours: str | int, on: str | date | None = None,
             person: str | None = None, note: str = "") -> EntryView:
@@ -156,6 +157,7 @@ class EntriesMixin(LedgerBase):
             tasks = {t.code: t for t in project.tasks}
             # The periods a signature locks (model.locks' rule), picked once for every row.
             periods = [d for d in self._periods(s, project) if locks.locks(d.status)]
+            added = tasks_added(s, project)  # a CR's task exists from its effective date
             today: dict[int, date] = {}  # per person: today in their time zone
             existing: dict[tuple[int, date], int] = defaultdict(int)
             for pid, on, minutes in s.execute(
@@ -177,7 +179,8 @@ class EntriesMixin(LedgerBase):
                         row.person, p.party if p else None, p.grade if p else None, row.task,
                         t is not None, day, minutes, project.start, end,
                         today[p.id] if p else day, existing[(p.id, day)] if p else 0,
-                        periods, self._staffing(project, p) if p else None))
+                        periods, self._staffing(project, p) if p else None,
+                        added.get(row.task)))
                     assert p is not None and t is not None  # admitted: both the project's
                     total = existing[(p.id, day)] + minutes
                 except LedgerError as exc:

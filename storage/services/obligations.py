@@ -9,7 +9,10 @@ obligations' keys, for whoever lists blockers.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import date
+from typing import Any, TypeVar
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
@@ -25,6 +28,9 @@ from storage.records import delivery_record, obligation_record
 from storage.services.core import LedgerBase, parse_on
 from storage.workloads import obligation_fact
 
+R = TypeVar("R", Obligation, Deliverable)
+V = TypeVar("V")
+
 
 class ObligationsMixin(LedgerBase):
     """Obligations and deliverables."""
@@ -33,20 +39,12 @@ class ObligationsMixin(LedgerBase):
 
     def obligation_done(self, key: str, on: str | date | None = None) -> ObligationView:
         """Record that obligation ``key`` was done on ``on`` (default today); once only."""
-        with self._writing() as s:
-            project = self._project(s)
-            self._check_writable(s, project)
-            me = self._permit(s, project, Action.OBLIGATION)
-            o = self._obligation(s, project, key)
-            day = parse_on(on, self._today(project.timezone))
-            if o.done_on is not None:
-                raise FieldError("key", f"obligation {o.key} was already done on {o.done_on}")
-            self._check_event_date(project, me, day)
-            before = obligation_record(o)
-            o.done_on, o.done_by = day, me.key if me else None
-            self._audit(s, project).record("done", "obligation", o.key, before,
-                                           obligation_record(o))
-            return self._obligation_view(project, o, self._today(project.timezone))
+        def done(o: Obligation, day: date, by: str | None) -> None:
+            o.done_on, o.done_by = day, by
+
+        return self._mark_done(_OBLIGATION, self._obligation, key, on, obligation_record,
+                               done, lambda project, o: self._obligation_view(
+                                   project, o, self._today(project.timezone)))
 
     def obligations(self, as_of: str | date | None = None) -> list[ObligationView]:
         """The SOW's obligations as of ``as_of`` (default today), in the SOW's order."""
@@ -94,33 +92,75 @@ class ObligationsMixin(LedgerBase):
 
     # ------------------------------------------------------------ deliverables
 
+    @staticmethod
+    def _deliverable(s: Session, project: Project, key: str) -> Deliverable:
+        d = s.scalars(select(Deliverable).where(Deliverable.project_id == project.id,
+                                                Deliverable.key == key)).first()
+        if d is None:
+            known = ", ".join(x.key for x in project.deliverables)
+            raise FieldError("key", f"unknown deliverable {key!r}"
+                             + (f" (known: {known})" if known else " (the SOW lists none)"))
+        return d
+
     def deliverable_done(self, key: str, on: str | date | None = None,
                          note: str = "") -> DeliverableView:
         """Record the delivery of deliverable ``key`` on ``on`` (default today), with a
         note; once only. A ``training`` deliverable is the knowledge transfer."""
         check_text(note, "note")
-        with self._writing() as s:
-            project = self._project(s)
-            self._check_writable(s, project)
-            me = self._permit(s, project, Action.OBLIGATION)
-            d = s.scalars(select(Deliverable).where(Deliverable.project_id == project.id,
-                                                    Deliverable.key == key)).first()
-            if d is None:
-                known = ", ".join(x.key for x in project.deliverables)
-                raise FieldError("key", f"unknown deliverable {key!r}"
-                                 + (f" (known: {known})" if known else " (the SOW lists none)"))
-            day = parse_on(on, self._today(project.timezone))
-            if d.delivered_on is not None:
-                raise FieldError("key", f"deliverable {d.key} was already delivered on "
-                                        f"{d.delivered_on}")
-            self._check_event_date(project, me, day)
-            before = {**records.deliverable_record(records.deliverable_spec(d)),
-                      **delivery_record(d)}
-            d.delivered_on, d.delivery_note = day, note or None
-            d.delivered_by = me.key if me else None
-            self._audit(s, project).record("deliver", "deliverable", d.key, before,
-                                           {**before, **delivery_record(d)})
+
+        def delivered(d: Deliverable, day: date, by: str | None) -> None:
+            d.delivered_on, d.delivery_note, d.delivered_by = day, note or None, by
+
+        def view(_project: Project, d: Deliverable) -> DeliverableView:
             spec = records.deliverable_spec(d)
             return DeliverableView(d.key, d.title, tuple(spec.tasks), spec.criteria, d.due,
                                    d.kind, d.delivered_on, d.delivery_note)
 
+        return self._mark_done(_DELIVERABLE, self._deliverable, key, on, _delivery_state,
+                               delivered, view)
+
+    # ------------------------------------------------------------ done on a day
+
+    def _mark_done(self, what: _Done, find: Callable[[Session, Project, str], R], key: str,
+                   on: str | date | None, state: Callable[[R], dict[str, Any]],
+                   mark: Callable[[R, date, str | None], None],
+                   view: Callable[[Project, R], V]) -> V:
+        """Mark the obligation or deliverable ``key`` (``find`` fetches it) done on ``on``
+        (default today), by the acting person: the ledger open to writing, the actor may
+        record it (``Action.OBLIGATION``), not done before (once only), the date plausible
+        for them; its audit row states ``state`` before and after ``mark``."""
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            me = self._permit(s, project, Action.OBLIGATION)
+            row = find(s, project, key)
+            day = parse_on(on, self._today(project.timezone))
+            earlier = getattr(row, what.date)
+            if earlier is not None:
+                raise FieldError("key", f"{what.entity} {key} was already {what.past} on "
+                                        f"{earlier}")
+            self._check_event_date(project, me, day)
+            before = state(row)
+            mark(row, day, me.key if me else None)
+            self._audit(s, project).record(what.action, what.entity, key, before, state(row))
+            return view(project, row)
+
+
+@dataclass(frozen=True)
+class _Done:
+    """How one kind of record is marked done: its audit entity and action, the column
+    holding the day, the word for it."""
+
+    entity: str
+    action: str
+    date: str
+    past: str
+
+
+_OBLIGATION = _Done("obligation", "done", "done_on", "done")
+_DELIVERABLE = _Done("deliverable", "deliver", "delivered_on", "delivered")
+
+
+def _delivery_state(d: Deliverable) -> dict[str, Any]:
+    """A deliverable's audit state: its SOW record and its delivery."""
+    return {**records.deliverable_record(records.deliverable_spec(d)), **delivery_record(d)}

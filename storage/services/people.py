@@ -6,7 +6,7 @@ from sqlalchemy import select, text
 
 from model.errors import FieldError, LedgerError
 from model.permissions import Action
-from model.views import PersonView
+from model.views import AwayView, PersonView
 from storage.grade_ladder import ladder_of
 from storage.orm import Person
 from storage.services.core import LedgerBase
@@ -23,7 +23,10 @@ class PeopleMixin(LedgerBase):
                                p.timezone or project.timezone,
                                rates.get(p.grade) if p.grade else None, p.title, p.db_role,
                                p.active_from or project.start, p.leave_on, p.replaces,
-                               tuple((a.first, a.last) for a in p.away))
+                               tuple((a.first, a.last) for a in p.away
+                                     if a.cancelled_on is None),
+                               tuple(AwayView(a.first, a.last, a.note, a.cancelled_on)
+                                     for a in p.away))
                     for p in project.people]
 
     def rates(self) -> dict[str, int]:

@@ -19,7 +19,7 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from model import rules
+from model import locks, rules
 from model.errors import FieldError, Ref
 from model.permissions import Action
 from model.rules import staffing as staff
@@ -304,4 +304,32 @@ class PeopleLifeMixin(LedgerBase):
             s.flush()
             self._audit(s, project).record("away", "away", str(row.id),
                                            after=records.away_record(row, p.key))
+        return self._view(person)
+
+    def cancel_away(self, person: str, first: str | date, last: str | date) -> PersonView:
+        """Cancel ``person``'s day away ``first``..``last`` (as recorded): the row stays,
+        marked cancelled today, with its audit row. Refused when no day away of theirs
+        spans exactly those days (or it is cancelled already), or a signed period
+        overlaps it."""
+        with self._writing() as s:
+            project = self._project(s)
+            self._check_writable(s, project)
+            p = self._person(s, project, person)
+            self._permit_staff(s, project, p.party)
+            a = parse_on(first, project.start, FIRST)
+            b = parse_on(last, project.start, LAST)
+            row = next((r for r in p.away if (r.first, r.last) == (a, b)
+                        and r.cancelled_on is None), None)
+            if row is None:
+                standing = ", ".join(f"{r.first}..{r.last}" for r in p.away
+                                     if r.cancelled_on is None)
+                raise FieldError("first", f"{person} has no day away {a}..{b} to cancel "
+                                 + (f"(days away: {standing})" if standing
+                                    else "(none stands)"))
+            locks.check_span_open(self._periods(s, project), a, b, FIRST)
+            before = records.away_record(row, p.key)
+            row.cancelled_on = self._today(project.timezone)
+            s.flush()
+            self._audit(s, project).record("cancel", "away", str(row.id), before,
+                                           records.away_record(row, p.key))
         return self._view(person)

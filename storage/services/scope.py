@@ -124,36 +124,27 @@ class ScopeMixin(LedgerBase):
         return {t[0]: int(t[2]) for t in json.loads(scope.content)["tasks"]}
 
     def _parse_scope_changes(self, s: Session, project: Project,
-                             estimates: Mapping[str, Any],
-                             add_tasks: Mapping[str, Any]) -> list[ChangeTaskDelta]:
+                             estimates: Mapping[str, Any] | None,
+                             add_tasks: Mapping[str, Any] | None,
+                             cr: ChangeRequest | None = None) -> list[ChangeTaskDelta]:
         """A change request's estimate changes (``T2=+4``) and added tasks
         (``T9=TITLE:PD``) as rows, refused unless the scope is signed and the result is
-        plausible (no estimate below 0, no added code that exists)."""
-        if not estimates and not add_tasks:
-            return []
-        field = "estimates" if estimates else "add_tasks"
+        plausible (no estimate below 0, no added code that exists). ``cr``: the request
+        edited (``cr edit``), whose estimate changes or added tasks stay as they are
+        when not given (None) and are checked with the ones given, as ``cr new`` checks."""
+        old = self._scope_change(cr) if cr is not None else rules.ScopeChange("new", None)
         signed = self._signed_estimates(s, project)
-        if signed is None:
-            raise FieldError(field, "the scope is not signed by both parties yet: edit the "
-                             "task itself (task edit, task add)")
-        deltas: dict[str, int] = {}
-        for code, value in estimates.items():
-            try:
-                deltas[code] = rules.pd_to_milli(value, Ref("estimates"))
-            except FieldError as exc:
-                raise FieldError("estimates", *exc.problem_parts, item=code) from None
-        added: dict[str, tuple[str, int]] = {}
-        for code, value in add_tasks.items():
-            title, sep, pd = str(value).rpartition(":")
-            if not sep or not title.strip() or not pd.strip():
-                raise FieldError("add_tasks", f"expected CODE=TITLE:PD, got {code}={value}",
-                                 item=code)
-            try:
-                added[code] = (title.strip(), rules.pd_to_milli(pd.strip(), Ref("add_tasks")))
-            except FieldError as exc:
-                raise FieldError("add_tasks", *exc.problem_parts, item=code) from None
-        change = rules.ScopeChange("new", None, deltas, added)
-        rules.check_scope_change(signed, self._effective_scope_changes(s, project), change)
+        if signed is None and (estimates or add_tasks):
+            raise FieldError("estimates" if estimates else "add_tasks",
+                             "the scope is not signed by both parties yet: edit the task "
+                             "itself (task edit, task add)")
+        deltas = dict(old.estimates) if estimates is None else _estimates(estimates)
+        added = dict(old.added) if add_tasks is None else _added_tasks(add_tasks)
+        if not deltas and not added:
+            return []
+        change = rules.ScopeChange(old.number, None, deltas, added)
+        rules.check_scope_change(signed or {}, self._effective_scope_changes(s, project),
+                                 change)
         return ([ChangeTaskDelta(task_code=c, pd_milli=v) for c, v in deltas.items()]
                 + [ChangeTaskDelta(task_code=c, pd_milli=v, title=t)
                    for c, (t, v) in added.items()])
@@ -206,6 +197,44 @@ class ScopeMixin(LedgerBase):
                 return {t.code: t.estimate_milli for t in project.tasks}
             day = parse_on(on, self._today(project.timezone), Ref("as_of"))
             return rules.estimates_at(signed, self._effective_scope_changes(s, project), day)
+
+
+def _estimates(values: Mapping[str, Any]) -> dict[str, int]:
+    """``--estimate`` values (task code -> ±PD) in milli-PD, each refusal naming its task."""
+    out: dict[str, int] = {}
+    for code, value in values.items():
+        try:
+            out[code] = rules.pd_to_milli(value, Ref("estimates"))
+        except FieldError as exc:
+            raise FieldError("estimates", *exc.problem_parts, item=code) from None
+    return out
+
+
+def _added_tasks(values: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
+    """``--add-task`` values (code -> ``TITLE:PD``) as (title, milli-PD)."""
+    out: dict[str, tuple[str, int]] = {}
+    for code, value in values.items():
+        title, sep, pd = str(value).rpartition(":")
+        if not sep or not title.strip() or not pd.strip():
+            raise FieldError("add_tasks", f"expected CODE=TITLE:PD, got {code}={value}",
+                             item=code)
+        try:
+            out[code] = (title.strip(), rules.pd_to_milli(pd.strip(), Ref("add_tasks")))
+        except FieldError as exc:
+            raise FieldError("add_tasks", *exc.problem_parts, item=code) from None
+    return out
+
+
+def tasks_added(s: Session, project: Project) -> dict[str, tuple[str, date]]:
+    """The tasks an effective change request added: code -> (its number, the day it took
+    effect); a task exists from that day (the entries' admission reads it)."""
+    rows = s.execute(
+        select(ChangeTaskDelta.task_code, ChangeRequest.number, ChangeRequest.effective_on)
+        .join(ChangeRequest, ChangeRequest.id == ChangeTaskDelta.change_id)
+        .where(ChangeRequest.project_id == project.id,
+               ChangeRequest.status == rules.DOC_EFFECTIVE,
+               ChangeTaskDelta.title.is_not(None)))
+    return {code: (number, on) for code, number, on in rows if on is not None}
 
 
 def _canonical(content: Mapping[str, Any]) -> str:

@@ -33,14 +33,19 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
                    metavar="CODE=TITLE:PD",
                    help="a task added, with its estimate, once the scope is signed; repeatable")
     p.add_argument("--on", metavar="D", help="when it was raised (default today)")
-    p = cmd(csub, "edit", "change an unsigned change request",
-            "sowtrack cr edit CR-002 --delta expert=4", do_cr_edit)
+    p = cmd(csub, "edit", "change a change request nobody has signed yet (what is given "
+                          "replaces what it held)",
+            "sowtrack cr edit CR-002 --delta expert=4 --estimate T2=+3", do_cr_edit)
     p.add_argument("id", metavar="ID")
     p.add_argument("--title", metavar="T")
     p.add_argument("--reason", metavar="R")
     p.add_argument("--delta", action="append", metavar="GRADE=PD")
     p.add_argument("--quota", action="append", metavar="KEY=N")
     p.add_argument("--end", metavar="D")
+    p.add_argument("--estimate", dest="estimates", action="append", metavar="TASK=±PD",
+                   help="the estimate changes, replacing the CR's own; repeatable")
+    p.add_argument("--add-task", dest="add_tasks", action="append", metavar="CODE=TITLE:PD",
+                   help="the tasks added, replacing the CR's own; repeatable")
     p = cmd(csub, "sign", "sign a change request as --as; prints its status",
             "sowtrack --as li.na cr sign CR-001 --on 2026-03-06", do_cr_sign)
     p.add_argument("id", metavar="ID")
@@ -74,9 +79,16 @@ def do_cr_new(args: argparse.Namespace) -> int:
 
 
 def do_cr_edit(args: argparse.Namespace) -> int:
+    from storage.services import parse_assignments
+
     deltas, quotas = _cr_args(args)
+    estimates = (parse_assignments(args.estimates, "--estimate")
+                 if args.estimates is not None else None)
+    added = (parse_assignments(args.add_tasks, "--add-task")
+             if args.add_tasks is not None else None)
     cr = _ledger(args).edit_cr(args.id, title=args.title, reason=args.reason, deltas=deltas,
-                               quota_deltas=quotas, new_end=args.end)
+                               quota_deltas=quotas, new_end=args.end, estimates=estimates,
+                               add_tasks=added)
     _out(f"{cr.number} updated")
     return 0
 

@@ -6,8 +6,9 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from model.errors import FieldError
 from tui.commands.common import _ledger, _out
-from tui.text import fmt_money, table
+from tui.text import days_away_text, fmt_money, table
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
@@ -91,6 +92,9 @@ def _life_parsers(psub: Any, cmd: Callable[..., Any]) -> None:
     p.add_argument("--from", dest="first", required=True, metavar="D", help="first day away")
     p.add_argument("--to", dest="last", required=True, metavar="D", help="last day away")
     p.add_argument("--note", default="", metavar="N", help="e.g. annual leave")
+    p.add_argument("--cancel", action="store_true",
+                   help="cancel the day away --from..--to as recorded (it stays listed, "
+                        "marked cancelled)")
 
 
 def do_person_add(args: argparse.Namespace) -> int:
@@ -114,6 +118,13 @@ def do_person_replace(args: argparse.Namespace) -> int:
 
 
 def do_person_away(args: argparse.Namespace) -> int:
+    if args.cancel:
+        if args.note:
+            raise FieldError("note", "a cancellation takes no note (the day away keeps "
+                                     "its own)")
+        p = _ledger(args).cancel_away(args.person, args.first, args.last)
+        _out(f"{p.key}: day away {args.first}..{args.last} cancelled")
+        return 0
     p = _ledger(args).away(args.person, args.first, args.last, args.note)
     _out(f"{p.key} is away {args.first}..{args.last}")
     return 0
@@ -148,7 +159,7 @@ def do_person_list(args: argparse.Namespace) -> int:
                [[p.key, p.name, p.party, p.role, p.grade or "",
                  fmt_money(p.day_rate_minor / 100) if p.day_rate_minor is not None else "",
                  p.location or "", p.timezone or "", _days(p),
-                 ", ".join(f"{a}..{b}" for a, b in p.away)]
+                 days_away_text(p)]
                 + ([bound.get(p.key, "")] if bound else [])
                 for p in rows], right=[5]))
     return 0

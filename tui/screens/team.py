@@ -25,7 +25,7 @@ from model.formats import grade_title
 from model.permissions import Action, Actor
 from model.rules import GRADES, grade_order
 from model.views import PersonView
-from tui.text import fmt_money, literal
+from tui.text import days_away_text, fmt_money, literal
 from tui.widgets.form import Field, FieldForm, FormScreen
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.people_forms import (
@@ -143,7 +143,7 @@ class TeamScreen(LedgerScreen):
             style = "dim" if gone else ("italic" if coming else "")
             active = active_days(p) + (f" ← {p.replaces}" if p.replaces else "") + (
                 f" → {by[p.key].key}" if p.key in by else "")
-            away = ", ".join(f"{a}..{b}" for a, b in p.away)
+            away = days_away_text(p)  # with notes; a cancelled one marked
             # Cells are Text: names and ids are user text, never markup.
             name = literal(p.name, style, one_line=True)
             if p.key in self.over:
@@ -154,7 +154,8 @@ class TeamScreen(LedgerScreen):
                           Text(ROLE_LABELS.get(p.role, p.role), style=style),
                           Text(p.grade or "", style=style), grade_title(p.grade or "", "zh"),
                           Text(rate, justify="right"), literal(active, style, one_line=True),
-                          Text(away), literal(p.location or ""), literal(p.timezone or "")],
+                          literal(away, one_line=True), literal(p.location or ""),
+                          literal(p.timezone or "")],
                          p.key))
         refill(table, HEADERS, rows)
         keys = [p.key for p in people]
