@@ -7,14 +7,17 @@ from datetime import date
 from fractions import Fraction
 
 from rich.text import Text
+from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from model import rules
+from model.errors import LedgerError
 from model.formats import grade_title
 from model.views import BlockerView, ChangeView
+from storage.services import Ledger
 from tui.text import fmt_money, fmt_pd, literal
 from tui.widgets.burndown import BurndownChart, ChartData
 from tui.widgets.ledger_screen import LedgerScreen
@@ -24,7 +27,6 @@ from tui.widgets.ledger_screen import LedgerScreen
 class DashboardData:
     title: str
     summary: rules.Summary
-    chart: ChartData
     alerts: list[rules.Alert]
     changes: list[ChangeView]
     blockers: list[BlockerView]
@@ -63,25 +65,14 @@ class DashboardScreen(LedgerScreen):
         self.reload()
 
     def load(self) -> DashboardData:
+        # The figures only: the chart loads after them (_load_chart), so they are painted
+        # without waiting for it (issue 13). Both read the same per-date sums, summed once
+        # in SQL and kept while the ledger is unchanged.
         led = self.ledger
         summary = led.summary(self.today)
-        rows = led.burndown(self.today)
-        cal, start, _end = led.calendar()
-        forecast_x = None
-        if summary.forecast_end is not None:
-            forecast_x = cal.count(start, summary.forecast_end)
         changes = led.change_requests()
-        steps = [(c.number, c.effective_on) for c in changes
-                 if c.status == rules.DOC_EFFECTIVE and c.effective_on is not None
-                 and c.effective_on <= self.today]
-        pending = []
-        for c in changes:
-            if c.status in (rules.DOC_OPEN, rules.DOC_SIGNING) and c.deltas:
-                extra = sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0))
-                pending.append((c.number, float(summary.budget_pd + extra)))
         return DashboardData(
             title=led.project().title, summary=summary,
-            chart=ChartData(rows, self.today, forecast_x, steps, pending),
             alerts=led.alerts(summary), changes=changes,
             blockers=[b for b in led.blockers(self.today) if b.resolved_on is None],
             rates=led.rates())
@@ -90,7 +81,7 @@ class DashboardScreen(LedgerScreen):
         s = data.summary
         self.query_one("#headline", Static).update(headline(s))
         self._grades(s, data.rates)
-        self.query_one(BurndownChart).draw(data.chart)
+        self._load_chart(s, data.changes)
         alerts = self.query_one("#alerts", Static)
         if data.alerts:
             alerts.update(Text("\n".join(f"! {a.text}" for a in data.alerts), style="bold red"))
@@ -104,6 +95,18 @@ class DashboardScreen(LedgerScreen):
         self.query_one("#quotas", Static).update(literal(
             "\n".join(f"{key:<20} {used:>5} / {limit:<5} {title}"
                       for key, title, limit, used in s.quotas) or "none"))
+
+    @work(thread=True, exclusive=True, group="chart")
+    def _load_chart(self, summary: rules.Summary, changes: list[ChangeView]) -> None:
+        led = self.ledger
+        try:
+            with led.snapshot():
+                chart = chart_data(led, summary, changes)
+        except LedgerError as exc:
+            self.app.call_from_thread(self.notify, str(exc), title="sowtrack",
+                                      severity="error", timeout=8)
+            return
+        self.app.call_from_thread(self.query_one(BurndownChart).draw, chart)
 
     def _grades(self, s: rules.Summary, rates: dict[str, int]) -> None:
         table = self.query_one("#grades", DataTable)
@@ -128,6 +131,25 @@ class DashboardScreen(LedgerScreen):
                       _num(fmt_pd(s.remaining_pd), "bold"),
                       _num(fmt_money(s.budget_cost), "bold"),
                       _num(fmt_money(s.consumed_cost), "bold"), key="total")
+
+
+def chart_data(led: Ledger, summary: rules.Summary, changes: list[ChangeView]) -> ChartData:
+    """The burn-down chart's data as of the summary's date (a thread: services only)."""
+    today = summary.as_of
+    rows = led.burndown(today)
+    cal, start, _end = led.calendar()
+    forecast_x = None
+    if summary.forecast_end is not None:
+        forecast_x = cal.count(start, summary.forecast_end)
+    steps = [(c.number, c.effective_on) for c in changes
+             if c.status == rules.DOC_EFFECTIVE and c.effective_on is not None
+             and c.effective_on <= today]
+    pending = []
+    for c in changes:
+        if c.status in (rules.DOC_OPEN, rules.DOC_SIGNING) and c.deltas:
+            extra = sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0))
+            pending.append((c.number, float(summary.budget_pd + extra)))
+    return ChartData(rows, today, forecast_x, steps, pending)
 
 
 def _num(text: str, style: str = "") -> Text:
