@@ -4,11 +4,12 @@ plain sqlite3 GROUP BY over the same table, whole processes.
     .venv/bin/python bench/figures.py [--entries N] [--db URL] [--keep PATH] [--runs 3]
 
 Builds a deterministic ledger shaped like issue 13's (one 3-year SOW, 400 engineers,
-40 tasks, every person-day <= 20 h, some weekend days), bulk-inserting N entries
-(default 1,000,000) straight into the table. Then runs, each as a whole process: the
-reference (python + sqlite3: per-person totals, the overtime's per-person-day GROUP BY and
-the daily series over ``time_entry``) and ``sowtrack report summary --json`` /
-``report burndown --json``; prints the median wall time, peak memory and the ratio.
+40 tasks, every person-day <= 20 h, some weekend days), bulk-inserting up to N entries
+(default 1,000,000; 960,000 fill every person-day) straight into the table. Then runs,
+each as a whole process: the reference (python + sqlite3: per-person totals, the
+overtime's per-person-day GROUP BY and the daily series over ``time_entry``) and
+``sowtrack report summary --json`` / ``report burndown --json``; prints the median wall
+and CPU time, peak memory and the ratios to the reference.
 With ``--db`` (an EMPTY PostgreSQL database) the sowtrack commands run against it and
 the reference against a SQLite copy of the same rows.
 """
@@ -88,8 +89,8 @@ grade = "senior_expert"
 
 
 def fill(url: str, n: int) -> None:
-    """Create the project and bulk-insert ``n`` entries: every person-day gets
-    entries of 60..300 minutes, each person-day at most 20 h; a few weekend days."""
+    """Create the project and bulk-insert up to ``n`` entries (960,000 fill the 3 years):
+    every person-day gets 1 to 5 entries of 60..300 minutes, at most 20 h a day."""
     from sqlalchemy import insert, select
 
     from storage.orm import Person, Project, Task, TimeEntry
@@ -110,39 +111,41 @@ def fill(url: str, n: int) -> None:
         days = [d for d in days if d.weekday() < 5 or (d.weekday() == 5 and d.day % 7 == 0)]
         batch: list[dict] = []
         i = 0
-        while i < n:
-            for d in days:
-                for p, (pid, grade) in enumerate(people):
-                    k = 1 + (p + d.toordinal()) % 5  # 1..5 entries this person-day
-                    for j in range(k):
-                        if i >= n:
-                            break
-                        batch.append({"project_id": project_id, "person_id": pid,
-                                      "task_id": tasks[(p + j) % len(tasks)], "on": d,
-                                      "minutes": 60 + 60 * ((p * 7 + j * 3 + d.day) % 5),
-                                      "grade": grade, "note": ""})
-                        i += 1
-                    if len(batch) >= 20_000:
-                        conn.execute(insert(TimeEntry), batch)
-                        batch.clear()
-                if i >= n:
-                    break
-            break
+        for d in days:
+            for p, (pid, grade) in enumerate(people):
+                for j in range(1 + (p + d.toordinal()) % 5):  # 1..5 entries this person-day
+                    if i == n:
+                        break
+                    batch.append({"project_id": project_id, "person_id": pid,
+                                  "task_id": tasks[(p + j) % len(tasks)], "on": d,
+                                  "minutes": 60 + 60 * ((p * 7 + j * 3 + d.day) % 5),
+                                  "grade": grade, "note": ""})
+                    i += 1
+                if len(batch) >= 20_000:
+                    conn.execute(insert(TimeEntry), batch)
+                    batch.clear()
         if batch:
             conn.execute(insert(TimeEntry), batch)
     led.engine.dispose()
 
 
-def run(cmd: list[str]) -> tuple[float, int]:
-    """(wall seconds, peak KB) of one whole process, from /usr/bin/time -v."""
+def run(cmd: list[str]) -> tuple[float, float, int]:
+    """(wall seconds, CPU seconds, peak KB) of one whole process, from /usr/bin/time -v.
+    On a shared machine the CPU time (user + system) is the steadier figure."""
     p = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
                        check=True)
+
+    def field(pattern: str) -> str:
+        m = re.search(pattern, p.stderr)
+        assert m is not None, pattern
+        return m.group(1)
+
     wall = re.search(r"Elapsed \(wall clock\) time .*: (?:(\d+):)?(\d+):([\d.]+)", p.stderr)
     assert wall is not None
     secs = int(wall.group(1) or 0) * 3600 + int(wall.group(2)) * 60 + float(wall.group(3))
-    peak = re.search(r"Maximum resident set size \(kbytes\): (\d+)", p.stderr)
-    assert peak is not None
-    return secs, int(peak.group(1))
+    cpu = float(field(r"User time \(seconds\): ([\d.]+)")) + float(
+        field(r"System time \(seconds\): ([\d.]+)"))
+    return secs, cpu, int(field(r"Maximum resident set size \(kbytes\): (\d+)"))
 
 
 def main() -> None:
@@ -166,13 +169,16 @@ def main() -> None:
         "report burndown --json": [exe, "--db", url, "report", "burndown", "--json",
                                    "--as-of", AS_OF.isoformat()],
     }
-    ref = None
+    ref: tuple[float, float] | None = None
+    print(f"{'':<32} {'wall':>7} {'ratio':>6} {'CPU':>7} {'ratio':>6} {'peak':>7}")
     for label, cmd in work.items():
         samples = [run(cmd) for _ in range(args.runs)]
         wall = statistics.median(s[0] for s in samples)
-        peak = max(s[1] for s in samples) // 1024
-        ref = ref or wall
-        print(f"{label:<32} {wall:6.2f} s  peak {peak:4} MB  {wall / ref:4.1f}x")
+        cpu = statistics.median(s[1] for s in samples)
+        peak = max(s[2] for s in samples) // 1024
+        ref = ref or (wall, cpu)
+        print(f"{label:<32} {wall:6.2f}s {wall / ref[0]:5.1f}x {cpu:6.2f}s {cpu / ref[1]:5.1f}x "
+              f"{peak:4} MB")
 
 
 if __name__ == "__main__":

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
 from rich.text import Text
-from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.widgets import DataTable, Static
 
 from model import rules
-from model.errors import LedgerError
 from model.formats import grade_title
 from model.views import BlockerView, ChangeView
 from storage.services import Ledger
@@ -31,6 +29,7 @@ class DashboardData:
     changes: list[ChangeView]
     blockers: list[BlockerView]
     rates: dict[str, int]
+    chart: ChartData | None = None  # None: the figures, shown before the chart is in
 
 
 class DashboardScreen(LedgerScreen):
@@ -65,23 +64,26 @@ class DashboardScreen(LedgerScreen):
         self.reload()
 
     def load(self) -> DashboardData:
-        # The figures only: the chart loads after them (_load_chart), so they are painted
-        # without waiting for it (issue 13). Both read the same per-date sums, summed once
-        # in SQL and kept while the ledger is unchanged.
         led = self.ledger
         summary = led.summary(self.today)
         changes = led.change_requests()
-        return DashboardData(
+        figures = DashboardData(
             title=led.project().title, summary=summary,
             alerts=led.alerts(summary), changes=changes,
             blockers=[b for b in led.blockers(self.today) if b.resolved_on is None],
             rates=led.rates())
+        # The figures are painted now, without waiting for the chart (issue 13); the
+        # chart follows in the same snapshot, from the same per-date sums (kept by the
+        # ledger while it is unchanged).
+        self.app.call_from_thread(self.show, figures)
+        return replace(figures, chart=chart_data(led, summary, changes))
 
     def show(self, data: DashboardData) -> None:
         s = data.summary
         self.query_one("#headline", Static).update(headline(s))
         self._grades(s, data.rates)
-        self._load_chart(s, data.changes)
+        if data.chart is not None:
+            self.query_one(BurndownChart).draw(data.chart)
         alerts = self.query_one("#alerts", Static)
         if data.alerts:
             alerts.update(Text("\n".join(f"! {a.text}" for a in data.alerts), style="bold red"))
@@ -95,18 +97,6 @@ class DashboardScreen(LedgerScreen):
         self.query_one("#quotas", Static).update(literal(
             "\n".join(f"{key:<20} {used:>5} / {limit:<5} {title}"
                       for key, title, limit, used in s.quotas) or "none"))
-
-    @work(thread=True, exclusive=True, group="chart")
-    def _load_chart(self, summary: rules.Summary, changes: list[ChangeView]) -> None:
-        led = self.ledger
-        try:
-            with led.snapshot():
-                chart = chart_data(led, summary, changes)
-        except LedgerError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="sowtrack",
-                                      severity="error", timeout=8)
-            return
-        self.app.call_from_thread(self.query_one(BurndownChart).draw, chart)
 
     def _grades(self, s: rules.Summary, rates: dict[str, int]) -> None:
         table = self.query_one("#grades", DataTable)
@@ -134,7 +124,7 @@ class DashboardScreen(LedgerScreen):
 
 
 def chart_data(led: Ledger, summary: rules.Summary, changes: list[ChangeView]) -> ChartData:
-    """The burn-down chart's data as of the summary's date (a thread: services only)."""
+    """The burn-down chart's data as of the summary's date (in the load's thread)."""
     today = summary.as_of
     rows = led.burndown(today)
     cal, start, _end = led.calendar()
