@@ -129,6 +129,19 @@ def fill(url: str, n: int) -> None:
     led.engine.dispose()
 
 
+def _has_project(url: str) -> bool:
+    """Whether ``url`` holds a ledger already (built by an earlier run: reused)."""
+    from sqlalchemy import create_engine, inspect, text
+
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return (inspect(conn).has_table("project")
+                    and conn.execute(text("SELECT count(*) FROM project")).scalar_one() > 0)
+    finally:
+        engine.dispose()
+
+
 def run(cmd: list[str]) -> tuple[float, float, int]:
     """(wall seconds, CPU seconds, peak KB) of one whole process, from /usr/bin/time -v.
     On a shared machine the CPU time (user + system) is the steadier figure."""
@@ -151,7 +164,8 @@ def run(cmd: list[str]) -> tuple[float, float, int]:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--entries", type=int, default=1_000_000)
-    ap.add_argument("--db", help="SQLAlchemy URL of an EMPTY database for sowtrack")
+    ap.add_argument("--db", help="SQLAlchemy URL of an empty database for sowtrack (one "
+                    "this script filled before is reused)")
     ap.add_argument("--keep", help="the SQLite file to build (or reuse if it exists)")
     ap.add_argument("--runs", type=int, default=3)
     args = ap.parse_args()
@@ -159,7 +173,7 @@ def main() -> None:
     if not sqlite_path.exists():
         fill(f"sqlite:///{sqlite_path}", args.entries)
     url = args.db or f"sqlite:///{sqlite_path}"
-    if args.db:
+    if args.db and not _has_project(args.db):
         fill(args.db, args.entries)
     exe = str(Path(sys.executable).parent / "sowtrack")
     work = {
