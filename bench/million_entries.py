@@ -64,7 +64,7 @@ def main() -> None:
     args = ap.parse_args()
     url = args.db or f"sqlite:///{Path(tempfile.mkdtemp()) / 'bench.db'}"
     led = Ledger.open(url, actor="zhang.wei")
-    led.project_code = led.init_project(load_sow(SOW)).code
+    led = led.for_project(led.init_project(load_sow(SOW)).code)
     t0 = time.perf_counter()
     fill(led, args.entries)
     print(f"{'insert ' + format(args.entries, ',') + ' entries':<42} "

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date, timedelta
 from fractions import Fraction
 
-from model.rules.facts import BlockerFact, ChangeFact, DayTotal, QuotaFact
+from model.rules.facts import BlockerFact, ChangeFact, DaySums, DayTotal, LedgerFacts, QuotaFact
 from model.rules.numbers import pd_of_milli
 from model.rules.signoff import DOC_EFFECTIVE
 from model.rules.vocabulary import FORECAST_HORIZON_YEARS, FORECAST_WINDOW, grade_order
@@ -21,14 +21,42 @@ def overtime_of_day(minutes: int, working: bool, minutes_per_day: int) -> int:
     return max(0, minutes - minutes_per_day) if working else minutes
 
 
+def day_sums(day_totals: Iterable[DayTotal], minutes_per_day: int) -> tuple[DaySums, ...]:
+    """Per date, in date order: the minutes per grade, and each person's minutes beyond a
+    day's hours (:func:`overtime_of_day` on a working day) summed over the people. This is
+    what storage's GROUP BY computes (storage/figures.py; a property test holds them equal)."""
+    per_person_day: dict[tuple[date, str], int] = defaultdict(int)
+    by_grade: dict[date, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+    for t in day_totals:
+        per_person_day[(t.on, t.person)] += t.minutes
+        by_grade[t.on][t.grade] += t.minutes
+    beyond: dict[date, int] = defaultdict(int)
+    for (on, _), minutes in per_person_day.items():
+        beyond[on] += overtime_of_day(minutes, True, minutes_per_day)
+    return tuple(DaySums(on, {g: m for g, m in grades.items() if m}, beyond[on])
+                 for on, grades in sorted(by_grade.items()))
+
+
+def daily(facts: LedgerFacts) -> tuple[DaySums, ...]:
+    """The ledger's entries summed per date, in date order: those storage read, else
+    :func:`day_sums` of its day totals."""
+    if facts.sums is not None:
+        return tuple(sorted(facts.sums, key=lambda d: d.on))
+    return day_sums(facts.day_totals, facts.minutes_per_day)
+
+
+def overtime_of_sums(days: Iterable[DaySums], cal: Calendar, minutes_per_day: int) -> int:
+    """The overtime of every person's every day, from the per-date sums: on a working day
+    the minutes beyond each person's day, on a non-working day :func:`overtime_of_day` of
+    all of them (it is every minute there, so the sum over the people is that of the sum)."""
+    return sum(d.beyond if cal.is_working(d.on)
+               else overtime_of_day(d.minutes, False, minutes_per_day) for d in days)
+
+
 def overtime_minutes(day_totals: Iterable[DayTotal], cal: Calendar,
                      minutes_per_day: int) -> int:
     """The overtime (:func:`overtime_of_day`) of every person's every day, summed."""
-    per_person_day: dict[tuple[str, date], int] = defaultdict(int)
-    for t in day_totals:
-        per_person_day[(t.person, t.on)] += t.minutes
-    return sum(overtime_of_day(minutes, cal.is_working(on), minutes_per_day)
-               for (_, on), minutes in per_person_day.items())
+    return overtime_of_sums(day_sums(day_totals, minutes_per_day), cal, minutes_per_day)
 
 
 def budget_at(baseline: Mapping[str, int], changes: Iterable[ChangeFact],

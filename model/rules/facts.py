@@ -21,6 +21,23 @@ class DayTotal:
 
 
 @dataclass(frozen=True)
+class DaySums:
+    """One date's entries summed over everyone, all the figures need of them (storage
+    reads these with one GROUP BY; :func:`model.rules.budget.day_sums` is their definition
+    from :class:`DayTotal` rows)."""
+
+    on: date
+    by_grade: Mapping[str, int]  # grade -> minutes (grades with none are left out)
+    #: the minutes beyond a day's hours in each person's day, summed over the people
+    #: (:func:`model.rules.budget.overtime_of_day` on a working day)
+    beyond: int = 0
+
+    @property
+    def minutes(self) -> int:
+        return sum(self.by_grade.values())
+
+
+@dataclass(frozen=True)
 class SignatureFact:
     person: str
     party: str
@@ -92,3 +109,6 @@ class LedgerFacts:
     quotas: Sequence[QuotaFact] = ()
     obligations: Sequence[ObligationFact] = ()  # SPEC §9: late client ones block
     ladder: Ladder = DEFAULT_LADDER  # SPEC §9: the project's grades, their order and labels
+    #: the entries summed per date, as storage reads them (then ``day_totals`` is empty);
+    #: None: :func:`model.rules.budget.daily` sums ``day_totals``
+    sums: Sequence[DaySums] | None = None

@@ -11,13 +11,14 @@ from fractions import Fraction
 from model.rules.budget import (
     blocked_days,
     budget_at,
+    daily,
     end_at,
     forecast_end,
     ideal_at,
-    overtime_minutes,
+    overtime_of_sums,
     quota_limit_at,
 )
-from model.rules.facts import ChangeFact, LedgerFacts
+from model.rules.facts import ChangeFact, DaySums, LedgerFacts
 from model.rules.grades import DEFAULT_LADDER, Ladder
 from model.rules.numbers import pd_of_milli, pd_of_minutes, round_money, round_pd
 from model.rules.obligations import obligation_blockers
@@ -101,12 +102,12 @@ class Summary:
         }
 
 
-def _consumed_by_grade(facts: LedgerFacts, d: date) -> dict[str, Fraction]:
+def _consumed_by_grade(to_date: list[DaySums], minutes_per_day: int) -> dict[str, Fraction]:
     minutes: dict[str, int] = defaultdict(int)
-    for t in facts.day_totals:
-        if t.on <= d:
-            minutes[t.grade] += t.minutes
-    return {g: pd_of_minutes(m, facts.minutes_per_day) for g, m in minutes.items()}
+    for day in to_date:
+        for grade, m in day.by_grade.items():
+            minutes[grade] += m
+    return {g: pd_of_minutes(m, minutes_per_day) for g, m in minutes.items() if m}
 
 
 def _cost(pd_by_grade: Mapping[str, Fraction], rates: Mapping[str, int]) -> Fraction:
@@ -118,7 +119,9 @@ def summarize(facts: LedgerFacts, as_of: date) -> Summary:
     """Every figure of ``report summary`` as of ``as_of``."""
     cal = facts.calendar
     budget = budget_at(facts.baseline, facts.changes, as_of)
-    consumed = _consumed_by_grade(facts, as_of)
+    # a few thousand per-date sums at most (storage's GROUP BY), whatever the entries
+    to_date = [day for day in daily(facts) if day.on <= as_of]
+    consumed = _consumed_by_grade(to_date, facts.minutes_per_day)
     grades = sorted({g for g, v in budget.items() if v != 0} | set(consumed),
                     key=facts.ladder.sort_key)
     by_grade = tuple(GradeFigures(g, budget.get(g, Fraction(0)), consumed.get(g, Fraction(0)))
@@ -127,10 +130,8 @@ def summarize(facts: LedgerFacts, as_of: date) -> Summary:
     total_days = cal.count(facts.start, end)
     elapsed = cal.count(facts.start, min(as_of, end))
 
-    to_date = [t for t in facts.day_totals if t.on <= as_of]
-    pd_by_date: dict[date, Fraction] = defaultdict(Fraction)
-    for t in to_date:
-        pd_by_date[t.on] += pd_of_minutes(t.minutes, facts.minutes_per_day)
+    pd_by_date = {day.on: pd_of_minutes(day.minutes, facts.minutes_per_day)
+                  for day in to_date}
     remaining = sum(budget.values(), Fraction(0)) - sum(consumed.values(), Fraction(0))
 
     quotas = []
@@ -145,7 +146,7 @@ def summarize(facts: LedgerFacts, as_of: date) -> Summary:
         currency=facts.currency,
         end=end,
         by_grade=by_grade,
-        overtime_pd=pd_of_minutes(overtime_minutes(to_date, cal, facts.minutes_per_day),
+        overtime_pd=pd_of_minutes(overtime_of_sums(to_date, cal, facts.minutes_per_day),
                                   facts.minutes_per_day),
         budget_cost=_cost(budget, facts.rates),
         consumed_cost=_cost(consumed, facts.rates),
@@ -194,10 +195,7 @@ def burndown(facts: LedgerFacts, as_of: date) -> list[BurndownRow]:
     end = end_at(facts.end, facts.changes, as_of)
     days = cal.working_days(facts.start, end)
     total = len(days)
-    minutes_by_date: dict[date, int] = defaultdict(int)
-    for t in facts.day_totals:
-        minutes_by_date[t.on] += t.minutes
-    ordered = sorted(minutes_by_date.items())
+    ordered = [(day.on, day.minutes) for day in daily(facts)]
     rows = []
     cumulative = 0
     i = 0

@@ -44,6 +44,8 @@ class TimeEntry(Base):
         Index("ix_time_entry_project_on_id", "project_id", "on", "id"),
         # One person's day: the 24-hour check, timesheets.
         Index("ix_time_entry_person_on", "person_id", "on"),
+        # The figures' GROUP BYs (storage/figures.py) read this index alone.
+        Index("ix_time_entry_figures", "project_id", "on", "person_id", "grade", "minutes"),
     )
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import defaultdict
 from datetime import date
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from model import rules
 from model.errors import Ref
 from model.rules.staffing import active_on
+from storage.figures import daily_sums
 from storage.grade_ladder import ladder_of
 from storage.orm import AuditEvent, Blocker, Person, Project, TimeEntry
 from storage.services.core import LedgerBase, parse_on
@@ -73,13 +74,10 @@ class ReportsMixin(LedgerBase):
         return facts
 
     def _read_facts(self, s: Session, project: Project) -> rules.LedgerFacts:
-        day_totals = [
-            rules.DayTotal(on, key, grade, int(minutes))
-            for on, key, grade, minutes in s.execute(
-                select(TimeEntry.on, Person.key, TimeEntry.grade, func.sum(TimeEntry.minutes))
-                .join(Person, Person.id == TimeEntry.person_id)
-                .where(TimeEntry.project_id == project.id)
-                .group_by(TimeEntry.on, Person.key, TimeEntry.grade))]
+        ladder = ladder_of(project)
+        # Summed per date in SQL (storage/figures.py): the figures never read the entries.
+        grades = [*ladder.keys(), *(p.grade for p in project.people if p.grade)]
+        sums = daily_sums(s, project.id, grades, project.minutes_per_day)
         blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
                     for b in s.scalars(select(Blocker).where(Blocker.project_id == project.id))]
         quotas = [rules.QuotaFact(q.key, q.title, q.limit, [(u.used_on, u.n) for u in q.uses])
@@ -90,11 +88,11 @@ class ReportsMixin(LedgerBase):
             calendar=self._calendar(project),
             rates={r.grade: r.day_rate_minor for r in project.rates},
             baseline={b.grade: b.pd_milli for b in project.baseline},
-            day_totals=day_totals,
+            sums=sums,
             changes=[self._change_fact(cr) for cr in self._changes(s, project)],
             blockers=blockers, quotas=quotas,
             obligations=[obligation_fact(o) for o in project.obligations],
-            ladder=ladder_of(project))
+            ladder=ladder)
 
     def facts(self) -> rules.LedgerFacts:
         """Everything the figures are computed from, read in one transaction."""

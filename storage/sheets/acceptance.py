@@ -48,9 +48,11 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[AcceptanceSheetDa
 
     effective = sorted((c for c in facts.changes if c.effective_by(date.max)),
                        key=lambda c: (c.effective_on or date.max, c.number))
+    days = rules.daily(facts)  # the entries summed per date (in SQL)
     minutes: dict[str, int] = defaultdict(int)
-    for t in facts.day_totals:
-        minutes[t.grade] += t.minutes
+    for day in days:
+        for grade, m in day.by_grade.items():
+            minutes[grade] += m
     grades = sorted({g for g, v in facts.baseline.items() if v}
                     | {g for c in effective for g, v in c.deltas.items() if v}
                     | {g for g, m in minutes.items() if m}, key=facts.ladder.sort_key)
@@ -83,7 +85,9 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[AcceptanceSheetDa
     spans = rules.confirmed_spans((s.first, s.last, s.status)
                                   for s in signoffs if s.kind == "period")
     unconfirmed = tuple((g, rules.pd_of_minutes(m, facts.minutes_per_day)) for g, m in
-                        rules.unconfirmed_minutes(facts.day_totals, spans).items())
+                        rules.unconfirmed_minutes(
+                            (rules.DayTotal(d.on, "", g, m) for d in days
+                             for g, m in d.by_grade.items()), spans).items())
     rates = facts.rates
     changes = tuple(ChangeLine(
         number=c.number, doc_id=SheetRequest("cr", cr=c.number).doc_id(project.code),
@@ -101,7 +105,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[AcceptanceSheetDa
         working_days=cal.count(facts.start, current_end), as_of=as_of,
         effective=tuple(c.number for c in effective), grades=lines,
         overtime_pd=rules.pd_of_minutes(
-            rules.overtime_minutes(facts.day_totals, cal, facts.minutes_per_day),
+            rules.overtime_of_sums(days, cal, facts.minutes_per_day),
             facts.minutes_per_day),
         deliverables=tasks, quotas=quotas,
         blocked_days=tuple(blocked.items()),

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 from fractions import Fraction
 
@@ -15,6 +15,7 @@ from textual.widgets import DataTable, Static
 from model import rules
 from model.formats import grade_title
 from model.views import BlockerView, ChangeView
+from storage.services import Ledger
 from tui.text import fmt_money, fmt_pd, literal
 from tui.widgets.burndown import BurndownChart, ChartData
 from tui.widgets.ledger_screen import LedgerScreen
@@ -24,11 +25,11 @@ from tui.widgets.ledger_screen import LedgerScreen
 class DashboardData:
     title: str
     summary: rules.Summary
-    chart: ChartData
     alerts: list[rules.Alert]
     changes: list[ChangeView]
     blockers: list[BlockerView]
     rates: dict[str, int]
+    chart: ChartData | None = None  # None: the figures, shown before the chart is in
 
 
 class DashboardScreen(LedgerScreen):
@@ -65,32 +66,24 @@ class DashboardScreen(LedgerScreen):
     def load(self) -> DashboardData:
         led = self.ledger
         summary = led.summary(self.today)
-        rows = led.burndown(self.today)
-        cal, start, _end = led.calendar()
-        forecast_x = None
-        if summary.forecast_end is not None:
-            forecast_x = cal.count(start, summary.forecast_end)
         changes = led.change_requests()
-        steps = [(c.number, c.effective_on) for c in changes
-                 if c.status == rules.DOC_EFFECTIVE and c.effective_on is not None
-                 and c.effective_on <= self.today]
-        pending = []
-        for c in changes:
-            if c.status in (rules.DOC_OPEN, rules.DOC_SIGNING) and c.deltas:
-                extra = sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0))
-                pending.append((c.number, float(summary.budget_pd + extra)))
-        return DashboardData(
+        figures = DashboardData(
             title=led.project().title, summary=summary,
-            chart=ChartData(rows, self.today, forecast_x, steps, pending),
             alerts=led.alerts(summary), changes=changes,
             blockers=[b for b in led.blockers(self.today) if b.resolved_on is None],
             rates=led.rates())
+        # The figures are painted now, without waiting for the chart (issue 13); the
+        # chart follows in the same snapshot, from the same per-date sums (kept by the
+        # ledger while it is unchanged).
+        self.app.call_from_thread(self.show, figures)
+        return replace(figures, chart=chart_data(led, summary, changes))
 
     def show(self, data: DashboardData) -> None:
         s = data.summary
         self.query_one("#headline", Static).update(headline(s))
         self._grades(s, data.rates)
-        self.query_one(BurndownChart).draw(data.chart)
+        if data.chart is not None:
+            self.query_one(BurndownChart).draw(data.chart)
         alerts = self.query_one("#alerts", Static)
         if data.alerts:
             alerts.update(Text("\n".join(f"! {a.text}" for a in data.alerts), style="bold red"))
@@ -128,6 +121,25 @@ class DashboardScreen(LedgerScreen):
                       _num(fmt_pd(s.remaining_pd), "bold"),
                       _num(fmt_money(s.budget_cost), "bold"),
                       _num(fmt_money(s.consumed_cost), "bold"), key="total")
+
+
+def chart_data(led: Ledger, summary: rules.Summary, changes: list[ChangeView]) -> ChartData:
+    """The burn-down chart's data as of the summary's date (in the load's thread)."""
+    today = summary.as_of
+    rows = led.burndown(today)
+    cal, start, _end = led.calendar()
+    forecast_x = None
+    if summary.forecast_end is not None:
+        forecast_x = cal.count(start, summary.forecast_end)
+    steps = [(c.number, c.effective_on) for c in changes
+             if c.status == rules.DOC_EFFECTIVE and c.effective_on is not None
+             and c.effective_on <= today]
+    pending = []
+    for c in changes:
+        if c.status in (rules.DOC_OPEN, rules.DOC_SIGNING) and c.deltas:
+            extra = sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0))
+            pending.append((c.number, float(summary.budget_pd + extra)))
+    return ChartData(rows, today, forecast_x, steps, pending)
 
 
 def _num(text: str, style: str = "") -> Text:
