@@ -20,9 +20,13 @@ from model.errors import LedgerError
 from model.rules import PARTIES
 from model.views import BlockerView, TaskView
 from tui.text import literal
+from tui.widgets.blocker_list import blocker_order, blocker_title, read_blockers
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.tables import refill
+
+#: blocker_order lives in tui.widgets.blocker_list (the dashboard orders blockers too)
+__all__ = ["BlockersData", "BlockersScreen", "blocker_order"]
 
 PARTY_LABELS = {"client": "client 甲方", "vendor": "vendor 乙方"}
 #: option values meaning "nothing chosen" (FormScreen's blank Select is unusable in Textual 8)
@@ -44,13 +48,6 @@ class BlockersData:
     tasks: list[TaskView]
     #: the numbers of the blockers that are late client obligations (their keys)
     obligations: frozenset[str] = frozenset()
-
-
-def blocker_order(b: BlockerView) -> tuple[int, int]:
-    """Open ones first, oldest first; then resolved ones, latest resolution first."""
-    if b.resolved_on is None:
-        return (0, b.raised_on.toordinal())
-    return (1, -b.resolved_on.toordinal())
 
 
 class BlockersScreen(LedgerScreen):
@@ -85,11 +82,10 @@ class BlockersScreen(LedgerScreen):
 
     def load(self) -> BlockersData:
         today = self.today
-        late = self.ledger.obligation_blockers(today)
-        blockers = sorted([*self.ledger.blockers(today), *late], key=blocker_order)
+        listed = read_blockers(self.ledger, today)
         summary = self.ledger.summary(today)
-        return BlockersData(blockers, dict(summary.blocked_days), self.ledger.tasks(),
-                            frozenset(b.number for b in late))
+        return BlockersData(list(listed.blockers), dict(summary.blocked_days),
+                            self.ledger.tasks(), listed.obligations)
 
     def show(self, data: BlockersData) -> None:
         selected = self._select_after_reload or self.selected_number()
@@ -106,7 +102,7 @@ class BlockersScreen(LedgerScreen):
                 b.raised_on.isoformat(),
                 Text("open", style="bold red") if is_open else b.resolved_on.isoformat(),
                 Text(str(b.age_days), justify="right"), literal(b.task or "", one_line=True),
-                self._title(b, data)],
+                blocker_title(b, data.obligations)],
                 # A row key of its own: an obligation's key may look like a blocker's number.
                 ("obligation " if b.number in data.obligations else "") + b.number))
         refill(table, HEADERS, rows)
@@ -119,15 +115,6 @@ class BlockersScreen(LedgerScreen):
         self.query_one("#blockers-headline", Static).update(
             f"Working days lost as of {self.today}:   {days}      "
             f"{open_count} open, {len(numbers) - open_count} resolved")
-
-    @staticmethod
-    def _title(b: BlockerView, data: BlockersData) -> Text:
-        """The title as typed; a late obligation's marked as such."""
-        if b.number not in data.obligations:
-            return literal(b.title, one_line=True)
-        text = Text("obligation · ", style="italic magenta")
-        text.append_text(literal(b.title, one_line=True))
-        return text
 
     def selected_blocker(self) -> BlockerView | None:
         if self.data is None or not self.data.blockers:

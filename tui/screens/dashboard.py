@@ -16,6 +16,7 @@ from model import rules
 from model.formats import grade_title
 from model.views import BlockerView, ChangeView
 from tui.text import fmt_money, fmt_pd, literal
+from tui.widgets.blocker_list import blocker_title, read_blockers
 from tui.widgets.burndown import BurndownChart, ChartData
 from tui.widgets.ledger_screen import LedgerScreen
 
@@ -27,8 +28,9 @@ class DashboardData:
     chart: ChartData
     alerts: list[rules.Alert]
     changes: list[ChangeView]
-    blockers: list[BlockerView]
+    blockers: list[BlockerView]  # the open ones, late client obligations included
     rates: dict[str, int]
+    obligations: frozenset[str] = frozenset()  # the blockers that are late obligations
 
 
 class DashboardScreen(LedgerScreen):
@@ -79,12 +81,12 @@ class DashboardScreen(LedgerScreen):
             if c.status in (rules.DOC_OPEN, rules.DOC_SIGNING) and c.deltas:
                 extra = sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0))
                 pending.append((c.number, float(summary.budget_pd + extra)))
+        blockers = read_blockers(led, self.today)  # as the Blockers view lists them
         return DashboardData(
             title=led.project().title, summary=summary,
             chart=ChartData(rows, self.today, forecast_x, steps, pending),
-            alerts=led.alerts(summary), changes=changes,
-            blockers=[b for b in led.blockers(self.today) if b.resolved_on is None],
-            rates=led.rates())
+            alerts=led.alerts(summary), changes=changes, blockers=blockers.open(),
+            rates=led.rates(), obligations=blockers.obligations)
 
     def show(self, data: DashboardData) -> None:
         s = data.summary
@@ -97,10 +99,8 @@ class DashboardScreen(LedgerScreen):
         else:
             alerts.update(Text("none", style="green"))
         self.query_one("#changes", Static).update(changes_text(data.changes))
-        # Titles and keys are user text: one Text, never markup.
-        self.query_one("#blockers", Static).update(literal(
-            "\n".join(f"{b.number} {b.party:<6} {b.age_days:>2} d  {b.title}"
-                      for b in data.blockers) or "none"))
+        self.query_one("#blockers", Static).update(
+            blockers_text(data.blockers, data.obligations))
         self.query_one("#quotas", Static).update(literal(
             "\n".join(f"{key:<20} {used:>5} / {limit:<5} {title}"
                       for key, title, limit, used in s.quotas) or "none"))
@@ -128,6 +128,19 @@ class DashboardScreen(LedgerScreen):
                       _num(fmt_pd(s.remaining_pd), "bold"),
                       _num(fmt_money(s.budget_cost), "bold"),
                       _num(fmt_money(s.consumed_cost), "bold"), key="total")
+
+
+def blockers_text(blockers: list[BlockerView], obligations: frozenset[str]) -> Text:
+    """One line per open blocker: number, party, working days open, title (a late
+    obligation's marked as in the Blockers view). Titles and keys are user text: literal."""
+    if not blockers:
+        return Text("none")
+    text = Text()
+    for i, b in enumerate(blockers):
+        text.append("\n" if i else "")
+        text.append_text(literal(f"{b.number} {b.party:<6} {b.age_days:>2} d  ", one_line=True))
+        text.append_text(blocker_title(b, obligations))
+    return text
 
 
 def _num(text: str, style: str = "") -> Text:
