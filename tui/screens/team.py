@@ -39,7 +39,7 @@ from tui.widgets.people_forms import (
     replace_form,
 )
 from tui.widgets.permit import acting, refused
-from tui.widgets.tables import refill
+from tui.widgets.tables import Fit, FitTable, refill
 
 __all__ = ["COLUMNS", "PARTY_LABELS", "ROLE_LABELS", "TeamData", "TeamScreen", "team_order"]
 
@@ -51,6 +51,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 
 HEADERS = [(key, Text(label, justify="right") if key == "rate" else Text(label))
            for key, label in COLUMNS]
+
+#: at 80 columns: name, id, grade, 职级 and active days stay (the detail line under the
+#: table tells the rest of the selected person); time zone, location, away, rate, party
+#: and role go, in that order
+FITS = {"name": Fit(shrink=8), "active": Fit(shrink=22), "timezone": Fit(drop=9),
+        "location": Fit(drop=8), "away": Fit(drop=7), "rate": Fit(drop=6),
+        "party": Fit(drop=5), "role": Fit(drop=4), "zh": Fit(drop=3)}
 
 
 @dataclass(frozen=True)
@@ -112,7 +119,7 @@ class TeamScreen(LedgerScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="team-headline", classes="headline", markup=False)
-        yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="team", cursor_type="row", zebra_stripes=True, fits=FITS)
         yield Static("", id="team-detail", markup=False)
 
     def on_mount(self) -> None:
@@ -137,12 +144,10 @@ class TeamScreen(LedgerScreen):
         self._select_after_reload = None
         self.people = people
         rows = []
-        currency = self.sow_app.project_view.currency
         today = self.today
         by = replaced_by(people)
         for p in people:
-            rate = ("" if p.day_rate_minor is None
-                    else f"{fmt_money(Fraction(p.day_rate_minor, 100))} {currency}")
+            rate = self._rate(p)
             gone = p.last_day is not None and p.last_day < today
             coming = p.first_day is not None and p.first_day > today
             style = "dim" if gone else ("italic" if coming else "")
@@ -194,10 +199,30 @@ class TeamScreen(LedgerScreen):
         text = literal(f"{p.name} {p.key}: ", "bold", one_line=True)
         text.append_text(literal(life_text(p, replaced_by(self.people or []).get(p.key)),
                                  one_line=True))
+        # The whole person, whatever columns a narrow terminal left out of the table.
+        text.append("\n")
+        text.append_text(literal(self._profile(p), one_line=True))
+        if p.key in self.over:
+            text.append(f" · ⚠ {self.over[p.key]}", style="bold red")
         no = refused(self.actor, Action.PLAN)
         if no:
             text.append_text(literal(f"\n{no}", "italic"))
         detail.update(text)
+
+    def _rate(self, p: PersonView) -> str:
+        if p.day_rate_minor is None:
+            return ""
+        return f"{fmt_money(Fraction(p.day_rate_minor, 100))} {self.sow_app.project_view.currency}"
+
+    def _profile(self, p: PersonView) -> str:
+        """Party, role, grade, day rate, place and time zone, in one line."""
+        parts = [PARTY_LABELS.get(p.party, p.party), ROLE_LABELS.get(p.role, p.role)]
+        if p.grade:
+            parts.append(f"{p.grade} {grade_title(p.grade, 'zh', self.ladder)}")
+        if p.day_rate_minor is not None:
+            parts.append(f"{self._rate(p)} a day")
+        parts += [x for x in (p.location, p.timezone) if x]
+        return " · ".join(parts)
 
     def selected_person(self) -> PersonView | None:
         if not self.people:
