@@ -21,14 +21,17 @@ from textual.widgets import Select, Static
 from storage.services import Ledger
 from storage.sowfile import parse_sow
 from tests.test_grade_ladder import BODY, GUIDE_BODY, GUIDE_LADDER, HEAD, LADDER
+from tests.test_tui_tasks_team_blockers import fill
 from tests.test_tui_team_obligations import MARCH_20, form_error, notes, sow_ledger
-from tests.tui_support import drive, screen_text, settle
+from tests.tui_support import demo_ledger, drive, screen_text, settle
 from tui.screens.blockers import BlockersScreen
 from tui.screens.dashboard import DashboardScreen
 from tui.screens.my_day import MyDayScreen
+from tui.screens.team import COLUMNS as TEAM_COLUMNS
 from tui.screens.team import TeamScreen
 from tui.widgets.blocker_list import read_blockers
 from tui.widgets.form import FormScreen
+from tui.widgets.tables import Fit, FitTable, fit_widths
 
 __all__ = ["sow_ledger"]  # a fixture used here
 
@@ -162,3 +165,166 @@ def test_dashboard_open_blockers_leave_out_a_done_obligation(sow_ledger: Ledger)
     assert [b.number for b in read_blockers(sow_ledger, MARCH_20).open()] == [
         line.split()[0] for line in seen["dashboard"].splitlines() if line != "none"]
 
+
+
+# ------------------------------------------------------------------ 80×24 and 200×60
+
+
+def fit_state(pilot: Pilot, table_id: str) -> tuple[list[str], int]:
+    """The columns ``table_id`` shows and how far it scrolls sideways (0: it fits)."""
+    table = pilot.app.screen.query_one(f"#{table_id}", FitTable)
+    return [str(k.value) for k in table.columns], table.max_scroll_x
+
+
+def test_fit_widths_shrinks_first_then_drops_by_rank_and_gives_back_the_room() -> None:
+    fits = [Fit(), Fit(shrink=4), Fit(drop=1), Fit(drop=2)]
+    # 10 + 20 + 6 + 6, plus 2 around each: 50 columns hold everything
+    assert fit_widths([10, 20, 6, 6], fits, 50) == [10, 20, 6, 6]
+    # in 41 the second shrinks (to 4 at least: 34 needed) and gets the 7 left back
+    assert fit_widths([10, 20, 6, 6], fits, 41) == [10, 11, 6, 6]
+    # in 20 the drop=2 column goes first, then the drop=1 one; 2 columns are given back
+    assert fit_widths([10, 20, 6, 6], fits, 20) == [10, 6, None, None]
+
+
+VIEWS_AT_80 = [("7", "team"), ("o", "obligations"), ("o", "deliverables"), ("5", "blockers"),
+               ("4", "tasks"), ("8", "so-table")]
+
+
+def test_the_life_views_never_scroll_sideways_at_80x24(tmp_path: Path) -> None:
+    seen: dict[str, tuple[list[str], int]] = {}
+
+    async def scenario(pilot: Pilot) -> None:
+        for key, table in VIEWS_AT_80:
+            await pilot.press(key)
+            await settle(pilot)
+            await pilot.pause(0.05)
+            seen[table] = fit_state(pilot, table)
+
+    drive(demo_ledger(tmp_path, "zhang.wei"), scenario, size=(80, 24))
+    assert {t: scroll for t, (_, scroll) in seen.items()} == {t: 0 for _, t in VIEWS_AT_80}
+    assert seen["team"][0] == ["name", "key", "grade", "zh", "active"]
+    assert seen["obligations"][0] == ["key", "due", "state", "title"]
+    assert seen["blockers"][0] == ["number", "party", "resolved", "age", "title"]
+    assert "title" in seen["tasks"][0] and "remaining" in seen["tasks"][0]
+
+
+def test_team_view_at_80x24_tells_the_rest_below_and_shows_all_at_200x60(
+        tmp_path: Path) -> None:
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.pause(0.05)
+        seen["narrow"] = fit_state(pilot, "team")
+        seen["detail"] = plain(pilot.app.screen.query_one("#team-detail", Static))
+        seen["narrow text"] = screen_text(pilot.app)
+        await pilot.resize_terminal(200, 60)
+        await settle(pilot)
+        await pilot.pause(0.1)
+        seen["wide"] = fit_state(pilot, "team")
+        seen["wide text"] = screen_text(pilot.app)
+
+    drive(demo_ledger(tmp_path, "zhang.wei"), scenario, size=(80, 24))
+    assert seen["narrow"] == (["name", "key", "grade", "zh", "active"], 0)
+    # What the table left out, the detail line says of the selected person (周杰).
+    assert ("vendor 乙方 · engineer 工程师 · junior 初级工程师 · 1,200.00 CNY a day · remote · "
+            "Asia/Shanghai") in " ".join(str(seen["detail"]).split("\n"))
+    # A cut cell ends in …, never in the middle of a word without a mark.
+    sun = next(line for line in str(seen["narrow text"]).splitlines() if " sun.lei " in line)
+    assert "2026-08-17..2026-10-16" in sun
+    assert seen["wide"] == ([key for key, _ in TEAM_COLUMNS], 0)
+    sun = next(line for line in str(seen["wide text"]).splitlines() if " sun.lei " in line)
+    assert "2026-08-17..2026-10-16 → wu.lei" in sun and "Europe/Lisbon" in sun
+
+
+def test_obligations_at_80x24_cut_titles_with_a_mark_and_the_detail_tells_them_whole(
+        sow_ledger: Ledger) -> None:
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.pause(0.05)
+        seen["obligations"] = fit_state(pilot, "obligations")
+        seen["deliverables"] = fit_state(pilot, "deliverables")
+        seen["text"] = screen_text(pilot.app)
+        seen["detail"] = plain(pilot.app.screen.query_one("#obl-detail", Static))
+
+    drive(sow_ledger, scenario, size=(80, 24), today=MARCH_20)
+    assert seen["obligations"] == (["key", "due", "state", "title"], 0)
+    assert seen["deliverables"][1] == 0 and "delivered" in seen["deliverables"][0]
+    env = next(line for line in str(seen["text"]).splitlines() if "ENV-ACCESS" in line)
+    assert "overdue 11 working days" in env and env.rstrip().endswith("…")
+    detail = " ".join(str(seen["detail"]).split("\n"))
+    assert "ENV-ACCESS Test environment and VPN accounts" in detail
+    assert "client 甲方 · due 2026-03-05 (3 working days after the start)" in detail
+
+
+def test_add_person_form_is_whole_at_80x24_and_submits_without_scrolling(
+        tmp_path: Path) -> None:
+    ledger = demo_ledger(tmp_path, "zhang.wei")
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("7")
+        await settle(pilot)
+        await pilot.press("a")
+        await settle(pilot)
+        form = pilot.app.screen
+        assert isinstance(form, FormScreen)
+        dialog = form.query_one(".dialog")
+        seen["scroll"] = dialog.max_scroll_y
+        button = form.query_one("#submit")
+        seen["button inside"] = button.region.bottom <= 24 and button.region.y >= 0
+        await pilot.press("ctrl+s")  # no id: refused, the refusal shown, still whole
+        await settle(pilot)
+        seen["error"] = form_error(pilot)
+        seen["scroll after refusal"] = dialog.max_scroll_y
+        await fill(pilot, "person", "he.ming")
+        await fill(pilot, "name", "何明")
+        form.query_one("#f-grade", Select).value = "senior"
+        await pilot.click("#submit")  # the button is on screen: a click reaches it
+        await settle(pilot)
+        seen["notes"] = notes(pilot)
+
+    drive(ledger, scenario, size=(80, 24))
+    assert seen["scroll"] == 0 and seen["button inside"] is True
+    assert str(seen["error"]).startswith("refused: Id: ")
+    assert seen["scroll after refusal"] == 0
+    assert "何明 he.ming joins on 2026-11-21" in str(seen["notes"])
+    assert next(p for p in ledger.people() if p.key == "he.ming").grade == "senior"
+
+
+# ------------------------------------------------------------------ obligations, deliverables
+
+
+def test_refusals_of_a_delivery_and_of_an_obligation_done_meanwhile_name_no_flag(
+        sow_ledger: Ledger) -> None:
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("o")
+        await settle(pilot)
+        await pilot.press("d")  # ENV-ACCESS
+        await settle(pilot)
+        # Someone else marks it done while the form is open.
+        sow_ledger.obligation_done("ENV-ACCESS", date(2026, 3, 13))
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        seen["done twice"] = form_error(pilot)
+        await pilot.press("escape")
+        await settle(pilot)
+        await pilot.press("tab", "v")  # the first deliverable
+        await settle(pilot)
+        await fill(pilot, "on", "2026-02-27")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        seen["early"] = form_error(pilot)
+
+    drive(sow_ledger, scenario, today=MARCH_20)
+    assert seen["done twice"] == ("refused: Obligation ENV-ACCESS: obligation ENV-ACCESS was "
+                                  "already done on 2026-03-13")
+    assert seen["early"].startswith("refused: Delivered on: 2026-02-27 ")
+    assert "--" not in seen["done twice"] + seen["early"]
+    assert all(d.delivered_on is None for d in sow_ledger.deliverables())

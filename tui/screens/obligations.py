@@ -254,7 +254,8 @@ class ObligationsScreen(LedgerScreen):
             f"\n{PARTY_LABELS.get(o.party, o.party)}, due {o.due}; {state_text(o).plain}")
         self.app.push_screen(FieldForm(f"Obligation {o.key} done", [
             Field("on", "Done on", value=today.isoformat(), placeholder="YYYY-MM-DD"),
-        ], submit, submit_label="Mark done", note=note), done)
+        ], submit, submit_label="Mark done", note=note,
+            names={"key": f"Obligation {o.key}"}), done)
 
     def action_deliverable_done(self) -> None:
         if not self.when_loaded(self.action_deliverable_done):
@@ -287,7 +288,8 @@ class ObligationsScreen(LedgerScreen):
             Field("on", "Delivered on", value=today.isoformat(), placeholder="YYYY-MM-DD"),
             Field("note", "Note", placeholder="what was handed over, e.g. manual v1.0"),
         ], submit, submit_label="Record delivery",
-            note=f"{literal(d.title, one_line=True).plain}\n{what}; due {d.due or '—'}"), done)
+            note=f"{literal(d.title, one_line=True).plain}\n{what}; due {d.due or '—'}",
+            names={"key": f"Deliverable {d.key}"}), done)
 
 
 def _selected(table: DataTable[Any], rows: list[R]) -> R | None:

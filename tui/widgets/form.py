@@ -62,8 +62,12 @@ class FormScreen(ModalScreen[Any]):
 
     def __init__(self, title: str, fields: Sequence[Field],
                  submit: Callable[[dict[str, str]], Any], submit_label: str = "Save",
-                 note: str = "", on_change: Callable[[dict[str, str]], str] | None = None):
+                 note: str = "", on_change: Callable[[dict[str, str]], str] | None = None,
+                 names: dict[str, str] | None = None):
+        """``names``: how a refusal names an input the form holds no field for (the
+        record the form is about, e.g. ``{"key": "Obligation ENV-ACCESS"}``)."""
         super().__init__()
+        self.names = dict(names or {})
         self.form_title = title
         self.fields = list(fields)
         self.submit_fn = submit
@@ -161,7 +165,7 @@ class FormScreen(ModalScreen[Any]):
         try:
             result = self.submit_fn(values)
         except LedgerError as exc:
-            labels = {f.name: f.label for f in self.fields}
+            labels = {**self.names, **{f.name: f.label for f in self.fields}}
             self.app.call_from_thread(self.say, "form-error", f"refused: {refusal(exc, labels)}")
             return
         self.app.call_from_thread(self.dismiss, result if result is not None else True)
