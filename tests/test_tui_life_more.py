@@ -176,14 +176,17 @@ def fit_state(pilot: Pilot, table_id: str) -> tuple[list[str], int]:
     return [str(k.value) for k in table.columns], table.max_scroll_x
 
 
-def test_fit_widths_shrinks_first_then_drops_by_rank_and_gives_back_the_room() -> None:
+def test_fit_widths_gives_way_by_rank_and_gives_back_the_room() -> None:
     fits = [Fit(), Fit(shrink=4), Fit(drop=1), Fit(drop=2)]
     # 10 + 20 + 6 + 6, plus 2 around each: 50 columns hold everything
     assert fit_widths([10, 20, 6, 6], fits, 50) == [10, 20, 6, 6]
-    # in 41 the second shrinks (to 4 at least: 34 needed) and gets the 7 left back
-    assert fit_widths([10, 20, 6, 6], fits, 41) == [10, 11, 6, 6]
-    # in 20 the drop=2 column goes first, then the drop=1 one; 2 columns are given back
+    # in 41 the drop=2 column goes, then the drop=1 one; a cut (rank 0) is not needed
+    assert fit_widths([10, 20, 6, 6], fits, 41) == [10, 20, None, None]
+    # in 20 the second is cut too (to 4 at least) and gets back the 2 columns left
     assert fit_widths([10, 20, 6, 6], fits, 20) == [10, 6, None, None]
+    # a cut ranked above the drops comes first: nothing need go in 41
+    fits = [Fit(), Fit(shrink=4, cut=3), Fit(drop=1), Fit(drop=2)]
+    assert fit_widths([10, 20, 6, 6], fits, 41) == [10, 11, 6, 6]
 
 
 VIEWS_AT_80 = [("7", "team"), ("o", "obligations"), ("o", "deliverables"), ("5", "blockers"),

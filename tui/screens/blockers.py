@@ -130,7 +130,8 @@ class BlockersScreen(LedgerScreen):
         if b is None or self.data is None:
             panel.update("")
             return
-        text = literal(f"{b.number} ", "bold", one_line=True)
+        text = Text("blocker ")
+        text.append_text(literal(f"{b.number}: ", "bold", one_line=True))
         text.append_text(blocker_title(b, self.data.obligations))
         days = f"{b.age_days} working day{'' if b.age_days == 1 else 's'}"
         text.append(f"\n{PARTY_LABELS.get(b.party, b.party)} · raised {b.raised_on} · "

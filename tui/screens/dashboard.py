@@ -40,7 +40,8 @@ class DashboardScreen(LedgerScreen):
     BINDINGS = [Binding("r", "refresh", "Refresh", id="dashboard-refresh")]
     DEFAULT_CSS = """
     DashboardScreen #dash-left { width: 1fr; }
-    DashboardScreen #dash-right { width: 52; border-left: vkey $panel-lighten-2; }
+    DashboardScreen #dash-right { width: 40%; min-width: 34; max-width: 52;
+                                  border-left: vkey $panel-lighten-2; }
     DashboardScreen #grades { height: auto; max-height: 10; }
     DashboardScreen .panel { height: auto; padding: 0 1 1 1; }
     """

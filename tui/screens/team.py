@@ -52,12 +52,13 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 HEADERS = [(key, Text(label, justify="right") if key == "rate" else Text(label))
            for key, label in COLUMNS]
 
-#: at 80 columns: name, id, grade, 职级 and active days stay (the detail line under the
-#: table tells the rest of the selected person); time zone, location, away, rate, party
-#: and role go, in that order
-FITS = {"name": Fit(shrink=8), "active": Fit(shrink=22), "timezone": Fit(drop=9),
-        "location": Fit(drop=8), "away": Fit(drop=7), "rate": Fit(drop=6),
-        "party": Fit(drop=5), "role": Fit(drop=4), "zh": Fit(drop=3)}
+#: what gives way to a narrow terminal, first to last: time zone, location, days away,
+#: day rate, party, role, then the name and active days are cut (…), then 职级: at 80
+#: columns name, id, grade, 职级 and active days stay (the detail line under the table
+#: tells the rest of the selected person)
+FITS = {"timezone": Fit(drop=90), "location": Fit(drop=80), "away": Fit(drop=70),
+        "rate": Fit(drop=60), "party": Fit(drop=50), "role": Fit(drop=40),
+        "name": Fit(shrink=8, cut=35), "active": Fit(shrink=22, cut=35), "zh": Fit(drop=30)}
 
 
 @dataclass(frozen=True)

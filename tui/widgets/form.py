@@ -16,6 +16,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
@@ -77,7 +78,7 @@ class FormScreen(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         compact = self.app.size.height < COMPACT_BELOW
-        label_width = min(LABEL_COLUMNS, max((len(f.label) for f in self.fields),
+        label_width = min(LABEL_COLUMNS, max((cell_len(f.label) for f in self.fields),
                                              default=0) + 1)
         dialog = VerticalScroll(classes="dialog compact" if compact else "dialog")
         if compact:  # the app's stylesheet pads a dialog: here every row counts

@@ -33,11 +33,13 @@ SCROLLBAR = 2
 @dataclass(frozen=True)
 class Fit:
     """How a column gives way to a narrow terminal. ``drop``: 0 never, else the column
-    goes before any of lower ``drop``; ``shrink``: 0 never, else it may be cut (…) down
-    to that many terminal columns."""
+    goes at that rank; ``shrink``: 0 never, else it may be cut (…) down to that many
+    terminal columns, at rank ``cut`` (0: after every drop). Higher ranks give way first,
+    and only as far as needed."""
 
     drop: int = 0
     shrink: int = 0
+    cut: int = 0
 
 
 def width(cell: Cell) -> int:
@@ -49,29 +51,35 @@ def width(cell: Cell) -> int:
 def fit_widths(natural: Sequence[int], fits: Sequence[Fit], room: int,
                pad: int = 2) -> list[int | None]:
     """Each column's width in ``room`` terminal columns (``pad`` around each cell), or
-    None for a column dropped. Columns shrink before any is dropped; what room is left
-    goes back to the shrunk ones, first come first served."""
+    None for a column dropped. Columns give way by rank (a drop or a cut), highest first,
+    until the rest fits; what room is left goes back to the cut ones, first come first
+    served."""
     n = len(natural)
-    least = [min(natural[i], fits[i].shrink) if fits[i].shrink else natural[i]
-             for i in range(n)]
+    widths = list(natural)
     kept = [True] * n
+    steps = sorted([(fits[i].drop, 1, i) for i in range(n) if fits[i].drop]
+                   + [(fits[i].cut, 0, i) for i in range(n) if fits[i].shrink],
+                   key=lambda s: -s[0])
 
     def need() -> int:
-        return sum(least[i] + pad for i in range(n) if kept[i])
+        return sum(widths[i] + pad for i in range(n) if kept[i])
 
-    for i in sorted((i for i in range(n) if fits[i].drop), key=lambda i: -fits[i].drop):
+    for _rank, drop, i in steps:
         if need() <= room:
             break
-        kept[i] = False
+        if drop:
+            kept[i] = False
+        else:
+            widths[i] = min(natural[i], fits[i].shrink)
     spare = room - need()
     out: list[int | None] = []
     for i in range(n):
         if not kept[i]:
             out.append(None)
             continue
-        grow = max(0, min(natural[i] - least[i], spare))
+        grow = max(0, min(natural[i] - widths[i], spare))
         spare -= grow
-        out.append(least[i] + grow)
+        out.append(widths[i] + grow)
     return out
 
 
