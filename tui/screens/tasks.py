@@ -41,11 +41,11 @@ TASK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("estimate", "estimate"), ("allocated", "allocated"), ("consumed", "consumed"),
     ("remaining", "remaining"), ("assignees", "assignees (planned PD)"),
 )
-#: what gives way to a narrow terminal, first to last: the assignees (the allocations
-#: below list them), the PD consumed, the priority, then the title is cut (…), then the
-#: status (the line above the allocations tells what went)
-TASK_FITS = {"assignees": Fit(drop=50), "consumed": Fit(drop=40), "priority": Fit(drop=30),
-             "title": Fit(shrink=20, cut=25), "status": Fit(drop=20)}
+#: what gives way to a narrow terminal, first to last: the title and the assignees are
+#: cut (…), then the assignees (the allocations below list them), the PD consumed, the
+#: priority and the status go (the line above the allocations tells what went)
+TASK_FITS = {"title": Fit(shrink=24, cut=55), "assignees": Fit(drop=50, shrink=30, cut=55),
+             "consumed": Fit(drop=40), "priority": Fit(drop=30), "status": Fit(drop=20)}
 NUMERIC = {"estimate", "allocated", "consumed", "remaining", "planned"}
 TASK_HEADERS = [(key, Text(label, justify="right") if key in NUMERIC else Text(label))
                 for key, label in TASK_COLUMNS]
