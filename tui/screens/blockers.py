@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from rich.text import Text
+from textual import on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
@@ -20,9 +21,13 @@ from model.errors import LedgerError
 from model.rules import PARTIES
 from model.views import BlockerView, TaskView
 from tui.text import literal
+from tui.widgets.blocker_list import blocker_order, blocker_title, read_blockers
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
-from tui.widgets.tables import refill
+from tui.widgets.tables import Fit, FitTable, refill
+
+#: blocker_order lives in tui.widgets.blocker_list (the dashboard orders blockers too)
+__all__ = ["BlockersData", "BlockersScreen", "blocker_order"]
 
 PARTY_LABELS = {"client": "client 甲方", "vendor": "vendor 乙方"}
 #: option values meaning "nothing chosen" (FormScreen's blank Select is unusable in Textual 8)
@@ -30,8 +35,11 @@ CHOOSE = "?"
 NO_TASK = "-"
 COLUMNS: tuple[tuple[str, str], ...] = (
     ("number", "id"), ("party", "owner"), ("raised", "raised"), ("resolved", "resolved"),
-    ("age", "age (working days)"), ("task", "task"), ("title", "title 阻塞问题"),
+    ("age", "working days"), ("task", "task"), ("title", "title 阻塞问题"),
 )
+#: at 80 columns the title shrinks, then the task and the day raised go; the detail line
+#: under the table tells the selected blocker whole
+FITS = {"title": Fit(shrink=20), "task": Fit(drop=2), "raised": Fit(drop=1)}
 
 HEADERS = [(key, Text(label, justify="right") if key == "age" else Text(label))
            for key, label in COLUMNS]
@@ -46,13 +54,6 @@ class BlockersData:
     obligations: frozenset[str] = frozenset()
 
 
-def blocker_order(b: BlockerView) -> tuple[int, int]:
-    """Open ones first, oldest first; then resolved ones, latest resolution first."""
-    if b.resolved_on is None:
-        return (0, b.raised_on.toordinal())
-    return (1, -b.resolved_on.toordinal())
-
-
 class BlockersScreen(LedgerScreen):
     VIEW = "blockers"
 
@@ -63,6 +64,7 @@ class BlockersScreen(LedgerScreen):
 
     DEFAULT_CSS = """
     BlockersScreen #blockers { height: 1fr; }
+    BlockersScreen #blocker-detail { height: auto; padding: 0 1; border-top: solid $primary; }
     """
 
     def __init__(self) -> None:
@@ -72,7 +74,8 @@ class BlockersScreen(LedgerScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="blockers-headline", classes="headline", markup=False)
-        yield DataTable(id="blockers", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="blockers", cursor_type="row", zebra_stripes=True, fits=FITS)
+        yield Static("", id="blocker-detail", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#blockers", DataTable)
@@ -85,11 +88,10 @@ class BlockersScreen(LedgerScreen):
 
     def load(self) -> BlockersData:
         today = self.today
-        late = self.ledger.obligation_blockers(today)
-        blockers = sorted([*self.ledger.blockers(today), *late], key=blocker_order)
+        listed = read_blockers(self.ledger, today)
         summary = self.ledger.summary(today)
-        return BlockersData(blockers, dict(summary.blocked_days), self.ledger.tasks(),
-                            frozenset(b.number for b in late))
+        return BlockersData(list(listed.blockers), dict(summary.blocked_days),
+                            self.ledger.tasks(), listed.obligations)
 
     def show(self, data: BlockersData) -> None:
         selected = self._select_after_reload or self.selected_number()
@@ -106,28 +108,39 @@ class BlockersScreen(LedgerScreen):
                 b.raised_on.isoformat(),
                 Text("open", style="bold red") if is_open else b.resolved_on.isoformat(),
                 Text(str(b.age_days), justify="right"), literal(b.task or "", one_line=True),
-                self._title(b, data)],
+                blocker_title(b, data.obligations)],
                 # A row key of its own: an obligation's key may look like a blocker's number.
                 ("obligation " if b.number in data.obligations else "") + b.number))
         refill(table, HEADERS, rows)
         numbers = [b.number for b in data.blockers]
         if selected in numbers:
             table.move_cursor(row=numbers.index(selected))
+        self._show_detail()
         open_count = sum(b.resolved_on is None for b in data.blockers)
-        days = "   ".join(f"{PARTY_LABELS[p]} {data.blocked_days.get(p, 0)}"
-                           for p in ("client", "vendor"))
+        days = ", ".join(f"{PARTY_LABELS[p]} {data.blocked_days.get(p, 0)}"
+                         for p in ("client", "vendor"))
         self.query_one("#blockers-headline", Static).update(
-            f"Working days lost as of {self.today}:   {days}      "
+            f"Working days lost as of {self.today}: {days} · "
             f"{open_count} open, {len(numbers) - open_count} resolved")
 
-    @staticmethod
-    def _title(b: BlockerView, data: BlockersData) -> Text:
-        """The title as typed; a late obligation's marked as such."""
-        if b.number not in data.obligations:
-            return literal(b.title, one_line=True)
-        text = Text("obligation · ", style="italic magenta")
-        text.append_text(literal(b.title, one_line=True))
-        return text
+    @on(DataTable.RowHighlighted, "#blockers")
+    def _show_detail(self) -> None:
+        """The selected blocker whole: title, whose, raised, open or resolved, task."""
+        b, panel = self.selected_blocker(), self.query_one("#blocker-detail", Static)
+        if b is None or self.data is None:
+            panel.update("")
+            return
+        text = Text("blocker ")
+        text.append_text(literal(f"{b.number}: ", "bold", one_line=True))
+        text.append_text(blocker_title(b, self.data.obligations))
+        days = f"{b.age_days} working day{'' if b.age_days == 1 else 's'}"
+        text.append(f"\n{PARTY_LABELS.get(b.party, b.party)} · raised {b.raised_on} · "
+                    + (f"open {days}" if b.resolved_on is None
+                       else f"resolved {b.resolved_on} after {days}"))
+        if b.task:
+            text.append(" · task ")
+            text.append_text(literal(b.task, one_line=True))
+        panel.update(text)
 
     def selected_blocker(self) -> BlockerView | None:
         if self.data is None or not self.data.blockers:

@@ -24,6 +24,7 @@ from tui.widgets.cr_effect import (
     budget_steps,
     change_fact,
     changes_text,
+    delta_example,
     effect_text,
     in_budget,
     optional_date,
@@ -162,7 +163,8 @@ class ChangesScreen(LedgerScreen):
         except LedgerError as exc:
             return f"⚠ {exc}"
         if not deltas and not quota_deltas and new_end is None:
-            return "Type PD deltas (senior=5 expert=-2), quota deltas or a new end date."
+            return (f"Type PD deltas ({delta_example(s.ladder, '-')}), quota deltas or a new "
+                    "end date.")
         fact = rules.ChangeFact("new", raised or self.today,
                                 deltas={g: rules.pd_to_milli(v, g) for g, v in deltas.items()},
                                 quota_deltas={k: int(v) for k, v in quota_deltas.items()},
@@ -194,7 +196,7 @@ class ChangesScreen(LedgerScreen):
             Field("title", "Title", placeholder="what changes, in a few words"),
             Field("reason", "Reason", placeholder="why (who asked, where)"),
             Field("deltas", "PD deltas per grade (negative reduces)",
-                  placeholder="senior=5 expert=2  (" + " ".join(ladder.keys()) + ")"),
+                  placeholder=f"{delta_example(ladder)}  (" + " ".join(ladder.keys()) + ")"),
             Field("quotas", "Quota deltas", placeholder="prompt-rounds=1"
                   + (f"  ({quota_keys})" if quota_keys else "")),
             Field("end", "New end date (optional)", placeholder="YYYY-MM-DD"),

@@ -17,6 +17,7 @@ from model.formats import grade_title
 from model.views import BlockerView, ChangeView
 from storage.services import Ledger
 from tui.text import fmt_money, fmt_pd, literal
+from tui.widgets.blocker_list import blocker_title, read_blockers
 from tui.widgets.burndown import BurndownChart, ChartData
 from tui.widgets.ledger_screen import LedgerScreen
 
@@ -27,8 +28,9 @@ class DashboardData:
     summary: rules.Summary
     alerts: list[rules.Alert]
     changes: list[ChangeView]
-    blockers: list[BlockerView]
+    blockers: list[BlockerView]  # the open ones, late client obligations included
     rates: dict[str, int]
+    obligations: frozenset[str] = frozenset()  # the blockers that are late obligations
     chart: ChartData | None = None  # None: the figures, shown before the chart is in
 
 
@@ -39,7 +41,8 @@ class DashboardScreen(LedgerScreen):
     BINDINGS = [Binding("r", "refresh", "Refresh", id="dashboard-refresh")]
     DEFAULT_CSS = """
     DashboardScreen #dash-left { width: 1fr; }
-    DashboardScreen #dash-right { width: 52; border-left: vkey $panel-lighten-2; }
+    DashboardScreen #dash-right { width: 40%; min-width: 34; max-width: 52;
+                                  border-left: vkey $panel-lighten-2; }
     DashboardScreen #grades { height: auto; max-height: 10; }
     DashboardScreen .panel { height: auto; padding: 0 1 1 1; }
     """
@@ -67,11 +70,11 @@ class DashboardScreen(LedgerScreen):
         led = self.ledger
         summary = led.summary(self.today)
         changes = led.change_requests()
+        blockers = read_blockers(led, self.today)  # as the Blockers view lists them
         figures = DashboardData(
             title=led.project().title, summary=summary,
-            alerts=led.alerts(summary), changes=changes,
-            blockers=[b for b in led.blockers(self.today) if b.resolved_on is None],
-            rates=led.rates())
+            alerts=led.alerts(summary), changes=changes, blockers=blockers.open(),
+            rates=led.rates(), obligations=blockers.obligations)
         # The figures are painted now, without waiting for the chart (issue 13); the
         # chart follows in the same snapshot, from the same per-date sums (kept by the
         # ledger while it is unchanged).
@@ -90,10 +93,8 @@ class DashboardScreen(LedgerScreen):
         else:
             alerts.update(Text("none", style="green"))
         self.query_one("#changes", Static).update(changes_text(data.changes))
-        # Titles and keys are user text: one Text, never markup.
-        self.query_one("#blockers", Static).update(literal(
-            "\n".join(f"{b.number} {b.party:<6} {b.age_days:>2} d  {b.title}"
-                      for b in data.blockers) or "none"))
+        self.query_one("#blockers", Static).update(
+            blockers_text(data.blockers, data.obligations))
         self.query_one("#quotas", Static).update(literal(
             "\n".join(f"{key:<20} {used:>5} / {limit:<5} {title}"
                       for key, title, limit, used in s.quotas) or "none"))
@@ -140,6 +141,19 @@ def chart_data(led: Ledger, summary: rules.Summary, changes: list[ChangeView]) -
             extra = sum((rules.pd_of_milli(m) for _, m in c.deltas), Fraction(0))
             pending.append((c.number, float(summary.budget_pd + extra)))
     return ChartData(rows, today, forecast_x, steps, pending)
+
+
+def blockers_text(blockers: list[BlockerView], obligations: frozenset[str]) -> Text:
+    """One line per open blocker: number, party, working days open, title (a late
+    obligation's marked as in the Blockers view). Titles and keys are user text: literal."""
+    if not blockers:
+        return Text("none")
+    text = Text()
+    for i, b in enumerate(blockers):
+        text.append("\n" if i else "")
+        text.append_text(literal(f"{b.number} {b.party:<6} {b.age_days:>2} d  ", one_line=True))
+        text.append_text(blocker_title(b, obligations))
+    return text
 
 
 def _num(text: str, style: str = "") -> Text:

@@ -36,6 +36,7 @@ class MyDayData:
     grade_remaining: Fraction | None
     minutes_per_day: int
     last_task: str | None
+    ladder: rules.Ladder = rules.DEFAULT_LADDER  # the project's grades (SPEC §9)
 
 
 class MyDayScreen(LedgerScreen):
@@ -103,7 +104,8 @@ class MyDayScreen(LedgerScreen):
         mine = led.entries(person=person.key)
         tasks = led.tasks()
         return MyDayData(person, day, [e for e in mine if e.on == day], tasks, remaining,
-                         project.minutes_per_day, mine[-1].task if mine else None)
+                         project.minutes_per_day, mine[-1].task if mine else None,
+                         summary.ladder)
 
     def show(self, data: MyDayData) -> None:
         first = self.data is None or self.data.person != data.person
@@ -123,7 +125,8 @@ class MyDayScreen(LedgerScreen):
         form.display = True
         logged = sum(e.minutes for e in data.entries)
         headline.update(Text.assemble(
-            (f"{p.name} {p.key}", "bold"), f" · {p.grade} {grade_title(p.grade, 'zh')}",
+            (f"{p.name} {p.key}", "bold"),
+            f" · {p.grade} {grade_title(p.grade, 'zh', data.ladder)}",
             f" · {data.day} ({p.timezone}) · logged today ",
             (f"{fmt_hours(logged)} h", "bold"),
             f" = {fmt_pd(rules.pd_of_minutes(logged, data.minutes_per_day))} PD · "

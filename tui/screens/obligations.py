@@ -25,12 +25,17 @@ from tui.text import literal
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.permit import acting, refused
-from tui.widgets.tables import refill
+from tui.widgets.tables import Fit, FitTable, refill
 
 PARTY_LABELS = {"client": "client 甲方", "vendor": "vendor 乙方"}
 OBLIGATION_HEADERS = [(c, c) for c in ("key", "party", "due", "done", "state", "title")]
 DELIVERABLE_HEADERS = [(c, c) for c in ("key", "kind", "due", "delivered", "tasks", "note",
                                         "title")]
+#: at 80 columns the titles shrink and the dates done, then the parties (obligations), the
+#: notes, then the tasks (deliverables) go; the detail panel tells the selected row whole
+OBLIGATION_FITS = {"title": Fit(shrink=20), "done": Fit(drop=2), "party": Fit(drop=1)}
+DELIVERABLE_FITS = {"title": Fit(shrink=20), "note": Fit(drop=3, shrink=12),
+                    "tasks": Fit(drop=2)}
 R = TypeVar("R")
 
 
@@ -84,10 +89,12 @@ class ObligationsScreen(LedgerScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="obl-headline", classes="headline", markup=False)
         yield Static("Obligations 义务: what each party must provide", classes="section-title")
-        yield DataTable(id="obligations", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="obligations", cursor_type="row", zebra_stripes=True,
+                       fits=OBLIGATION_FITS)
         yield Static("Deliverables 交付物: what is handed over (training = the knowledge "
                      "transfer)", classes="section-title")
-        yield DataTable(id="deliverables", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="deliverables", cursor_type="row", zebra_stripes=True,
+                       fits=DELIVERABLE_FITS)
         yield Static("", id="obl-detail", markup=False)
 
     def on_mount(self) -> None:
@@ -183,6 +190,9 @@ class ObligationsScreen(LedgerScreen):
             text.append(f"\ndue {d.due or '—'} · " + (
                 f"delivered on {d.delivered_on}" if d.delivered_on else "not delivered yet")
                 + (f" · tasks {' '.join(d.tasks)}" if d.tasks else ""))
+            if d.delivery_note:
+                text.append("\nnote: ")
+                text.append_text(literal(d.delivery_note, one_line=True))
             if d.criteria:
                 text.append("\nacceptance criteria: ")
                 text.append_text(literal(d.criteria))
@@ -193,10 +203,14 @@ class ObligationsScreen(LedgerScreen):
             panel.update("")
             return
         text = literal(f"{o.key} {o.title}", "bold", one_line=True)
-        due = f"due {o.due}" + (f" ({o.due_days} working days after the start)"
+        due = f"due {o.due}" + (f" ({days(o.due_days)} after the start)"
                                 if o.due_days is not None else "")
         text.append(f"\n{PARTY_LABELS.get(o.party, o.party)} · {due} · ")
-        text.append_text(state_text(o))
+        if o.done_on is not None:  # the state, with the day it was done
+            state = state_text(o)
+            text.append(f"done on {o.done_on}" + state.plain[len("done"):], style=state.style)
+        else:
+            text.append_text(state_text(o))
         if o.blocks:
             text.append("\ncounts as a client blocker in the Blockers view and the blocked "
                         "days until it is done" if o.done_on is None else
@@ -240,7 +254,8 @@ class ObligationsScreen(LedgerScreen):
             f"\n{PARTY_LABELS.get(o.party, o.party)}, due {o.due}; {state_text(o).plain}")
         self.app.push_screen(FieldForm(f"Obligation {o.key} done", [
             Field("on", "Done on", value=today.isoformat(), placeholder="YYYY-MM-DD"),
-        ], submit, submit_label="Mark done", note=note), done)
+        ], submit, submit_label="Mark done", note=note,
+            names={"key": f"Obligation {o.key}"}), done)
 
     def action_deliverable_done(self) -> None:
         if not self.when_loaded(self.action_deliverable_done):
@@ -273,7 +288,8 @@ class ObligationsScreen(LedgerScreen):
             Field("on", "Delivered on", value=today.isoformat(), placeholder="YYYY-MM-DD"),
             Field("note", "Note", placeholder="what was handed over, e.g. manual v1.0"),
         ], submit, submit_label="Record delivery",
-            note=f"{literal(d.title, one_line=True).plain}\n{what}; due {d.due or '—'}"), done)
+            note=f"{literal(d.title, one_line=True).plain}\n{what}; due {d.due or '—'}",
+            names={"key": f"Deliverable {d.key}"}), done)
 
 
 def _selected(table: DataTable[Any], rows: list[R]) -> R | None:

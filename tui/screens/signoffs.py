@@ -29,6 +29,7 @@ from model.views import ProjectView, SignoffView
 from tui.text import previous_month, signature_lines, signed_parties
 from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.tables import Fit, FitTable, refill
 
 
 def _awaiting(doc: SignoffView) -> str:
@@ -142,14 +143,21 @@ class SignoffsData:
     project: ProjectView
 
 
+HEADERS = [(c, c) for c in ("number", "document", "range", "status", "signed", "effective",
+                             "locks")]
+#: at 80 columns what each locks, then the day effective go (the detail below tells them)
+FITS = {"locks": Fit(drop=2, shrink=16), "effective": Fit(drop=1)}
+
+
 class SignoffsScreen(LedgerScreen):
     """Period timesheets and the acceptance: status, who signed, what is locked."""
 
     VIEW = "signoffs"
     BINDINGS = [
-        Binding("p", "sign_period", "Sign a period", id="sign-period"),
+        # Short words: the footer holds every key at 80 columns.
+        Binding("p", "sign_period", "Sign period", id="sign-period"),
         Binding("a", "sign_acceptance", "Sign acceptance", id="sign-acceptance"),
-        Binding("s", "sign_scope", "Sign the scope", id="sign-scope"),
+        Binding("s", "sign_scope", "Sign scope", id="sign-scope"),
         Binding("w", "withdraw_signoff", "Withdraw", id="withdraw-signoff"),
     ]
     DEFAULT_CSS = """
@@ -164,14 +172,13 @@ class SignoffsScreen(LedgerScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Sign-offs 签字确认", id="so-headline", classes="headline")
-        yield DataTable(id="so-table", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="so-table", cursor_type="row", zebra_stripes=True, fits=FITS)
         with VerticalScroll(id="so-detail-scroll"):
             yield Static("", id="so-detail", markup=False)
 
     def on_mount(self) -> None:
         t = self.query_one("#so-table", DataTable)
-        t.add_columns("number", "document", "range", "status", "signed", "effective",
-                      "locks")
+        refill(t, HEADERS, [])
         t.focus()
         super().on_mount()
 
@@ -196,12 +203,13 @@ class SignoffsScreen(LedgerScreen):
             f"Sign-offs 签字确认 · a period locks at its first signature, is signed once "
             f"both parties have · {acceptance}"))
         t = self.query_one("#so-table", DataTable)
-        t.clear()
+        rows = []
         for d in data.docs:
             label, style = status_label(d)
-            t.add_row(d.number, KIND_LABELS.get(d.kind, d.kind),
-                      _range(d), Text(label, style=style), signed_parties(d.signatures),
-                      str(d.effective_on or ""), short_meaning(d), key=d.number)
+            rows.append(([d.number, KIND_LABELS.get(d.kind, d.kind),
+                          _range(d), Text(label, style=style), signed_parties(d.signatures),
+                          str(d.effective_on or ""), short_meaning(d)], d.number))
+        refill(t, HEADERS, rows)
         numbers = [d.number for d in data.docs]
         if self.selected not in numbers:
             self.selected = numbers[-1] if numbers else None

@@ -31,16 +31,24 @@ from model.rules import (
 )
 from model.rules.capacity import Workload
 from model.views import PersonView, TaskView
-from tui.text import fmt_pd
+from tui.text import fmt_pd, literal
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.tables import Fit, FitTable, refill
 
 TASK_COLUMNS: tuple[tuple[str, str], ...] = (
     ("code", "code"), ("title", "title 任务"), ("priority", "priority"), ("status", "status"),
     ("estimate", "estimate"), ("allocated", "allocated"), ("consumed", "consumed"),
     ("remaining", "remaining"), ("assignees", "assignees (planned PD)"),
 )
+#: what gives way to a narrow terminal, first to last: the title and the assignees are
+#: cut (…), then the assignees (the allocations below list them), the PD consumed, the
+#: priority and the status go (the line above the allocations tells what went)
+TASK_FITS = {"title": Fit(shrink=24, cut=55), "assignees": Fit(drop=50, shrink=30, cut=55),
+             "consumed": Fit(drop=40), "priority": Fit(drop=30), "status": Fit(drop=20)}
 NUMERIC = {"estimate", "allocated", "consumed", "remaining", "planned"}
+TASK_HEADERS = [(key, Text(label, justify="right") if key in NUMERIC else Text(label))
+                for key, label in TASK_COLUMNS]
 ALLOC_COLUMNS: tuple[tuple[str, str], ...] = (
     ("name", "name 姓名"), ("key", "id"), ("grade", "grade"), ("zh", "职级"),
     ("planned", "planned PD"),
@@ -106,16 +114,14 @@ class TasksScreen(LedgerScreen):
     def compose_body(self) -> ComposeResult:
         yield Static("", id="tasks-headline", classes="headline", markup=False)
         yield Static("", id="capacity", classes="muted", markup=False)
-        yield DataTable(id="tasks", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="tasks", cursor_type="row", zebra_stripes=True, fits=TASK_FITS)
         yield Static("Allocations", id="alloc-title", classes="section-title", markup=False)
         yield DataTable(id="allocations", cursor_type="none", zebra_stripes=True)
         yield Static("", id="by-grade", classes="muted", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#tasks", DataTable)
-        for key, label in TASK_COLUMNS:
-            width = 40 if key == "title" else None
-            table.add_column(right(label) if key in NUMERIC else label, key=key, width=width)
+        refill(table, TASK_HEADERS, [])
         # Inline styles: the app's stylesheet gives every DataTable height 1fr.
         table.styles.height = "auto"
         table.styles.max_height = "60%"
@@ -138,19 +144,20 @@ class TasksScreen(LedgerScreen):
         self._select_after_reload = None
         self.data = data
         table = self.query_one("#tasks", DataTable)
-        table.clear()
         total = [Fraction(0)] * 4
+        rows = []
         for t in data.tasks:
             figures = task_pd(t)
             total = [a + b for a, b in zip(total, figures, strict=True)]
             estimate, allocated, consumed, remaining = figures
-            table.add_row(
-                Text(t.code), Text(t.title),
+            rows.append(([
+                Text(t.code), literal(t.title, one_line=True),
                 Text(t.priority, style=PRIORITY_STYLE.get(t.priority, "")),
                 Text(t.status, style=STATUS_STYLE.get(t.status, "")),
                 right(fmt_pd(estimate)), right(fmt_pd(allocated)), right(fmt_pd(consumed)),
                 right(fmt_pd(remaining), "bold red" if remaining < 0 else ""),
-                Text(assignees_text(t)), key=t.code)
+                Text(assignees_text(t))], t.code))
+        refill(table, TASK_HEADERS, rows)
         codes = [t.code for t in data.tasks]
         if selected in codes:
             table.move_cursor(row=codes.index(selected))
@@ -211,10 +218,24 @@ class TasksScreen(LedgerScreen):
         estimate, allocated, _, _ = task_pd(task)
         title.update(f"Allocations of {task.code} (人天分配): {len(rows)} people, "
                      f"{fmt_pd(allocated)} of {fmt_pd(estimate)} PD planned, "
-                     f"{fmt_pd(estimate - allocated)} PD unallocated")
+                     f"{fmt_pd(estimate - allocated)} PD unallocated"
+                     + self._dropped_figures(task))
         parts = [f"{g} {grade_title(g, 'zh', ladder)} {fmt_pd(pd)}"
                  for g, pd in sorted(by_grade.items(), key=lambda i: ladder.sort_key(i[0]))]
         grades_line.update("by grade: " + ("   ".join(parts) if parts else "nothing planned yet"))
+
+    def _dropped_figures(self, task: TaskView) -> str:
+        """What a narrow terminal left out of the task's row (the whole title, priority,
+        status, PD consumed)."""
+        table = self.query_one("#tasks", FitTable)
+        gone = table.dropped
+        parts = [f"priority {task.priority}" if "priority" in gone else "",
+                 f"status {task.status}" if "status" in gone else "",
+                 f"consumed {fmt_pd(task_pd(task)[2])} PD" if "consumed" in gone else ""]
+        shown = [p for p in parts if p]
+        if "title" in table.cut:
+            shown.insert(0, task.title)
+        return (" · " + " · ".join(shown)) if shown else ""
 
     # ------------------------------------------------------------ actions
 

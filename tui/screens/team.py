@@ -1,7 +1,7 @@
 """Team: who is on the project, by grade (职级), with day rates, places and time zones, and
 each person's active days (SPEC §9): first..last day, days away, who replaces whom.
 
-Order: vendor people with a grade from junior to senior_expert, then the
+Order: vendor people with a grade in the project's ladder order (junior first), then the
 vendor signatories, then the client. Keys: ``a`` add a person, ``l`` their leave (last
 working day), ``r`` replace the selected person, ``d`` their days away, ``g`` change the
 selected vendor person's grade (past entries keep the grade they were charged at). Who
@@ -23,7 +23,7 @@ from textual.widgets import DataTable, Static
 
 from model.formats import grade_title
 from model.permissions import Action, Actor
-from model.rules import GRADES, grade_order
+from model.rules import DEFAULT_LADDER, Ladder
 from model.views import PersonView
 from tui.text import days_away_text, fmt_money, literal
 from tui.widgets.form import Field, FieldForm, FormScreen
@@ -34,11 +34,12 @@ from tui.widgets.people_forms import (
     active_days,
     add_form,
     away_form,
+    grade_options,
     leave_form,
     replace_form,
 )
 from tui.widgets.permit import acting, refused
-from tui.widgets.tables import refill
+from tui.widgets.tables import Fit, FitTable, refill
 
 __all__ = ["COLUMNS", "PARTY_LABELS", "ROLE_LABELS", "TeamData", "TeamScreen", "team_order"]
 
@@ -51,11 +52,20 @@ COLUMNS: tuple[tuple[str, str], ...] = (
 HEADERS = [(key, Text(label, justify="right") if key == "rate" else Text(label))
            for key, label in COLUMNS]
 
+#: what gives way to a narrow terminal, first to last: time zone, location, days away,
+#: day rate, party, role, then the name and active days are cut (…), then 职级: at 80
+#: columns name, id, grade, 职级 and active days stay (the detail line under the table
+#: tells the rest of the selected person)
+FITS = {"timezone": Fit(drop=90), "location": Fit(drop=80), "away": Fit(drop=70),
+        "rate": Fit(drop=60), "party": Fit(drop=50), "role": Fit(drop=40),
+        "name": Fit(shrink=8, cut=35), "active": Fit(shrink=22, cut=35), "zh": Fit(drop=30)}
+
 
 @dataclass(frozen=True)
 class TeamData:
     people: list[PersonView]
     actor: Actor
+    ladder: Ladder = DEFAULT_LADDER  # the project's grades, their order and labels (SPEC §9)
 
 
 def replaced_by(people: list[PersonView]) -> dict[str, PersonView]:
@@ -74,12 +84,13 @@ def life_text(p: PersonView, by: PersonView | None) -> str:
     return " · ".join(parts)
 
 
-def team_order(p: PersonView) -> tuple[int, int, str]:
-    """Graded people junior..senior_expert, then vendor signatories, then the client."""
+def team_order(p: PersonView, ladder: Ladder = DEFAULT_LADDER) -> tuple[int, int, str]:
+    """Graded people in the order of the project's ladder (junior first), then vendor
+    signatories, then the client."""
     if p.party == "client":
         return (2, 0, p.key)
     if p.grade:
-        return (0, grade_order(p.grade), p.key)
+        return (0, ladder.order(p.grade), p.key)
     return (1, 0, p.key)
 
 
@@ -104,11 +115,12 @@ class TeamScreen(LedgerScreen):
         self.people: list[PersonView] | None = None
         self.over: dict[str, str] = {}  # person -> "over capacity: 115 of 100 PD"
         self.actor: Actor | None = None
+        self.ladder: Ladder = DEFAULT_LADDER
         self._select_after_reload: str | None = None
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="team-headline", classes="headline", markup=False)
-        yield DataTable(id="team", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="team", cursor_type="row", zebra_stripes=True, fits=FITS)
         yield Static("", id="team-detail", markup=False)
 
     def on_mount(self) -> None:
@@ -121,23 +133,22 @@ class TeamScreen(LedgerScreen):
     def load(self) -> TeamData:
         # who is allocated over their capacity (SPEC §9), marked ⚠ beside their name
         self.over = {w.person: w.worded for w in self.ledger.workloads() if w.over}
-        return TeamData(self.ledger.people(), acting(self.ledger))
+        return TeamData(self.ledger.people(), acting(self.ledger), self.ledger.ladder())
 
     def show(self, loaded: TeamData) -> None:
         self.sow_app.people = loaded.people  # keep the app's copy fresh (act-as, forms)
         self.actor = loaded.actor
-        people = sorted(loaded.people, key=team_order)
+        self.ladder = ladder = loaded.ladder
+        people = sorted(loaded.people, key=lambda p: team_order(p, ladder))
         table = self.query_one("#team", DataTable)
         selected = self._select_after_reload or getattr(self.selected_person(), "key", None)
         self._select_after_reload = None
         self.people = people
         rows = []
-        currency = self.sow_app.project_view.currency
         today = self.today
         by = replaced_by(people)
         for p in people:
-            rate = ("" if p.day_rate_minor is None
-                    else f"{fmt_money(Fraction(p.day_rate_minor, 100))} {currency}")
+            rate = self._rate(p)
             gone = p.last_day is not None and p.last_day < today
             coming = p.first_day is not None and p.first_day > today
             style = "dim" if gone else ("italic" if coming else "")
@@ -152,7 +163,8 @@ class TeamScreen(LedgerScreen):
                           literal(p.key, style, one_line=True),
                           Text(PARTY_LABELS.get(p.party, p.party), style=style),
                           Text(ROLE_LABELS.get(p.role, p.role), style=style),
-                          Text(p.grade or "", style=style), grade_title(p.grade or "", "zh"),
+                          Text(p.grade or "", style=style),
+                          grade_title(p.grade or "", "zh", ladder),
                           Text(rate, justify="right"), literal(active, style, one_line=True),
                           literal(away, one_line=True), literal(p.location or ""),
                           literal(p.timezone or "")],
@@ -189,10 +201,30 @@ class TeamScreen(LedgerScreen):
         text = literal(f"{p.name} {p.key}: ", "bold", one_line=True)
         text.append_text(literal(life_text(p, replaced_by(self.people or []).get(p.key)),
                                  one_line=True))
+        # The whole person, whatever columns a narrow terminal left out of the table.
+        text.append("\n")
+        text.append_text(literal(self._profile(p), one_line=True))
+        if p.key in self.over:
+            text.append(f" · ⚠ {self.over[p.key]}", style="bold red")
         no = refused(self.actor, Action.PLAN)
         if no:
             text.append_text(literal(f"\n{no}", "italic"))
         detail.update(text)
+
+    def _rate(self, p: PersonView) -> str:
+        if p.day_rate_minor is None:
+            return ""
+        return f"{fmt_money(Fraction(p.day_rate_minor, 100))} {self.sow_app.project_view.currency}"
+
+    def _profile(self, p: PersonView) -> str:
+        """Party, role, grade, day rate, place and time zone, in one line."""
+        parts = [PARTY_LABELS.get(p.party, p.party), ROLE_LABELS.get(p.role, p.role)]
+        if p.grade:
+            parts.append(f"{p.grade} {grade_title(p.grade, 'zh', self.ladder)}")
+        if p.day_rate_minor is not None:
+            parts.append(f"{self._rate(p)} a day")
+        parts += [x for x in (p.location, p.timezone) if x]
+        return " · ".join(parts)
 
     def selected_person(self) -> PersonView | None:
         if not self.people:
@@ -237,7 +269,7 @@ class TeamScreen(LedgerScreen):
             return
         start = self.sow_app.project_view.start
         self._open(add_form(self.ledger, max(self.today, start),
-                            self.sow_app.project_view.timezone),
+                            self.sow_app.project_view.timezone, self.ladder),
                    lambda p: f"{p.name} {p.key} joins on {p.first_day}")
 
     def action_leave_person(self) -> None:
@@ -270,7 +302,7 @@ class TeamScreen(LedgerScreen):
             return
         if not self._may_plan():
             return
-        ledger = self.ledger
+        ledger, ladder = self.ledger, self.ladder
 
         def submit(v: dict[str, str]) -> PersonView:
             return ledger.change_grade(person.key, v["grade"])
@@ -278,13 +310,13 @@ class TeamScreen(LedgerScreen):
         def done(result: PersonView | None) -> None:
             if isinstance(result, PersonView):
                 self.notify(f"{result.name} {result.key} is now {result.grade} "
-                            f"{grade_title(result.grade or '', 'zh')}", timeout=4)
+                            f"{grade_title(result.grade or '', 'zh', ladder)}", timeout=4)
                 self.reload()
 
         self.app.push_screen(FieldForm(
             f"Change the grade of {person.name} {person.key}", [
                 Field("grade", "Grade", value=person.grade or "?",
                       options=([] if person.grade else [("— choose —", "?")])
-                      + [(f"{g} {grade_title(g, 'zh')}", g) for g in GRADES]),
+                      + grade_options(ladder)),
             ], submit, submit_label="Change grade",
             note="Past entries keep the grade they were charged at."), done)

@@ -146,6 +146,14 @@ def _split_assignments(text: str) -> list[str]:
     return [t for t in re.split(r"[\s,;，；]+", text.strip()) if t]
 
 
+def delta_example(ladder: rules.Ladder, sign: str = "") -> str:
+    """An example of PD deltas on the project's ``ladder`` (``senior=5 expert=2`` on the
+    default one): the two grades below the most senior, as many as the ladder has."""
+    keys = ladder.keys()
+    picked = keys[-3:-1] if len(keys) >= 3 else keys[:2]
+    return " ".join(f"{g}={n}" for g, n in zip(picked, ("5", f"{sign}2"), strict=False))
+
+
 def parse_cr_deltas(text: str, ladder: rules.Ladder = rules.DEFAULT_LADDER) -> dict[str, str]:
     """``senior=5 expert=2`` (or the grades' Chinese labels on the project's ``ladder``)
     to {grade: "PD"}; checked."""

@@ -4,6 +4,10 @@ The form never touches the database itself: it is given ``submit``, a
 function of the field values that calls a service. ``submit`` runs in a
 thread worker; if the ledger refuses, its message appears in the form (which
 stays open, nothing written); on success the form closes with the result.
+
+On a short terminal (under :data:`COMPACT_BELOW` rows, e.g. 80×24) the form is compact:
+each label beside its field, flat buttons, so that a form of eight fields is whole on
+screen and can be submitted without scrolling.
 """
 
 from __future__ import annotations
@@ -12,16 +16,22 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Container, Horizontal, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from model.errors import LedgerError
 from tui.text import options, refusal
+
+#: terminals with fewer rows than this get compact forms
+COMPACT_BELOW = 32
+#: the widest label column of a compact form (a longer label wraps)
+LABEL_COLUMNS = 26
 
 
 @dataclass
@@ -45,11 +55,20 @@ class FormScreen(ModalScreen[Any]):
         Binding("ctrl+s", "submit", "Submit", id="form-submit"),
     ]
     AUTO_FOCUS = "Input, Select, #submit"
+    DEFAULT_CSS = """
+    FormScreen .field { height: auto; }
+    FormScreen .compact .field { layout: horizontal; }
+    FormScreen .compact .field Label { padding: 0 1 0 0; }
+    """
 
     def __init__(self, title: str, fields: Sequence[Field],
                  submit: Callable[[dict[str, str]], Any], submit_label: str = "Save",
-                 note: str = "", on_change: Callable[[dict[str, str]], str] | None = None):
+                 note: str = "", on_change: Callable[[dict[str, str]], str] | None = None,
+                 names: dict[str, str] | None = None):
+        """``names``: how a refusal names an input the form holds no field for (the
+        record the form is about, e.g. ``{"key": "Obligation ENV-ACCESS"}``)."""
         super().__init__()
+        self.names = dict(names or {})
         self.form_title = title
         self.fields = list(fields)
         self.submit_fn = submit
@@ -58,30 +77,53 @@ class FormScreen(ModalScreen[Any]):
         self.on_change = on_change
 
     def compose(self) -> ComposeResult:
-        with VerticalScroll(classes="dialog"):
+        compact = self.app.size.height < COMPACT_BELOW
+        label_width = min(LABEL_COLUMNS, max((cell_len(f.label) for f in self.fields),
+                                             default=0) + 1)
+        dialog = VerticalScroll(classes="dialog compact" if compact else "dialog")
+        if compact:  # the app's stylesheet pads a dialog: here every row counts
+            dialog.styles.padding = (0, 1)
+        with dialog:
             # User text (titles, notes) is never read as markup: a "[" stays a "[".
             yield Static(self.form_title, classes="section-title", markup=False)
             if self.note:
                 yield Static(self.note, classes="muted", markup=False)
             for f in self.fields:
-                yield Label(f.label, markup=False)
-                if f.options is not None:
-                    yield Select(options(f.options),
-                                 value=f.value if f.value else Select.NULL,
-                                 id=f"f-{f.name}", allow_blank=not f.value, compact=True)
-                else:
-                    yield Input(value=f.value, placeholder=f.placeholder, id=f"f-{f.name}",
-                                compact=True)
+                with Container(classes="field"):
+                    label = Label(f.label, markup=False)
+                    if compact:
+                        label.styles.width = label_width
+                    yield label
+                    if f.options is not None:
+                        yield Select(options(f.options),
+                                     value=f.value if f.value else Select.NULL,
+                                     id=f"f-{f.name}", allow_blank=not f.value, compact=True)
+                    else:
+                        yield Input(value=f.value, placeholder=f.placeholder,
+                                    id=f"f-{f.name}", compact=True)
                 if f.help:
                     yield Static(f.help, classes="muted", markup=False)
+            # Shown when they have something to say (a compact form has no row to spare).
             yield Static("", id="preview", classes="muted", markup=False)
             yield Static("", id="form-error", classes="error", markup=False)
-            with Horizontal(classes="buttons"):
-                yield Button("Cancel", id="cancel")
-                yield Button(self.submit_label, id="submit", variant="primary")
+            buttons = Horizontal(classes="buttons")
+            if compact:
+                buttons.styles.padding = (0, 0)
+            with buttons:
+                yield Button("Cancel", id="cancel", compact=compact)
+                yield Button(self.submit_label, id="submit", variant="primary",
+                             compact=compact)
 
     def on_mount(self) -> None:
+        for name in ("preview", "form-error"):
+            self.query_one(f"#{name}", Static).display = False
         self._changed()
+
+    def say(self, name: str, text: str) -> None:
+        """Show ``text`` in the form's ``preview`` or ``form-error`` line (none: hidden)."""
+        line = self.query_one(f"#{name}", Static)
+        line.update(text)
+        line.display = bool(text)
 
     def values(self) -> dict[str, str]:
         out: dict[str, str] = {}
@@ -101,7 +143,7 @@ class FormScreen(ModalScreen[Any]):
                 text = self.on_change(self.values())
             except LedgerError as exc:
                 text = str(exc)
-            self.query_one("#preview", Static).update(text)
+            self.say("preview", text)
 
     @on(Input.Submitted)
     def _enter(self) -> None:
@@ -116,7 +158,7 @@ class FormScreen(ModalScreen[Any]):
         self.dismiss(None)
 
     def action_submit(self) -> None:
-        self.query_one("#form-error", Static).update("")
+        self.say("form-error", "")
         self._run(self.values())
 
     @work(thread=True, exclusive=True, group="form")
@@ -124,9 +166,8 @@ class FormScreen(ModalScreen[Any]):
         try:
             result = self.submit_fn(values)
         except LedgerError as exc:
-            labels = {f.name: f.label for f in self.fields}
-            self.app.call_from_thread(self.query_one("#form-error", Static).update,
-                                      f"refused: {refusal(exc, labels)}")
+            labels = {**self.names, **{f.name: f.label for f in self.fields}}
+            self.app.call_from_thread(self.say, "form-error", f"refused: {refusal(exc, labels)}")
             return
         self.app.call_from_thread(self.dismiss, result if result is not None else True)
 

@@ -12,7 +12,7 @@ from datetime import date
 
 from model.errors import FieldError
 from model.formats import grade_title
-from model.rules import GRADES, LOCATIONS, PARTIES, ROLES
+from model.rules import DEFAULT_LADDER, LOCATIONS, PARTIES, ROLES, Ladder
 from model.views import PersonView
 from storage.services import Ledger
 from tui.widgets.form import Field, FieldForm
@@ -36,8 +36,15 @@ def active_days(p: PersonView) -> str:
     return f"{p.first_day or ''}..{p.last_day or ''}"
 
 
-def add_form(ledger: Ledger, today: date, project_tz: str) -> FieldForm:
-    """A newcomer: the values of a ``[[person]]`` of the SOW file and a first day."""
+def grade_options(ladder: Ladder) -> list[tuple[str, str]]:
+    """A grade picker's options: the project's grades, junior first, key and 职级."""
+    return [(f"{g} {grade_title(g, 'zh', ladder)}", g) for g in ladder.keys()]
+
+
+def add_form(ledger: Ledger, today: date, project_tz: str,
+             ladder: Ladder = DEFAULT_LADDER) -> FieldForm:
+    """A newcomer: the values of a ``[[person]]`` of the SOW file and a first day; the
+    grade picked from the project's ``ladder``."""
 
     def submit(v: dict[str, str]) -> PersonView:
         return ledger.add_person(v["person"], v["name"], v["party"], v["role"],
@@ -53,7 +60,7 @@ def add_form(ledger: Ledger, today: date, project_tz: str) -> FieldForm:
               options=[(ROLE_LABELS[r], r) for r in ROLES]),
         Field("grade", "Grade", value=CHOOSE,
               options=[("— none (a signatory) —", CHOOSE)]
-              + [(f"{g} {grade_title(g, 'zh')}", g) for g in GRADES]),
+              + grade_options(ladder)),
         Field("first", "From (first day)", value=today.isoformat(), placeholder="YYYY-MM-DD"),
         Field("location", "Location", value=NONE,
               options=[("— not given —", NONE)] + [(loc, loc) for loc in LOCATIONS]),
