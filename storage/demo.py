@@ -78,13 +78,20 @@ HABITS = {
 }
 
 
-# The project's life (SPEC §9): sun.lei is replaced by wu.lei (same grade) in week 9,
-# recorded at two working days' notice where the SOW asks three; the client's test
-# environment comes four working days late (client blocked days); the vendor's CVs and
-# NDAs come on time; the requirements specification is delivered, the training is due.
+# The project's life (SPEC §9): both parties sign the scope (SCOPE-001) in the first week,
+# within the five working days the service packages give the client to confirm the plan;
+# CR-001 then raises T3's estimate by 15 PD (the signed 90 PD becomes 105); sun.lei is
+# replaced by wu.lei (same grade) in week 9, recorded at two working days' notice where
+# the SOW asks three; the client's test environment comes four working days late (client
+# blocked days); the vendor's CVs and NDAs come on time; the requirements specification
+# is delivered, the training is due.
 REPLACED, NEWCOMER, NEWCOMER_NAME = "sun.lei", "wu.lei", "吴磊"
 REPLACED_WEEK = 9  # the newcomer's first day is the Monday of this week (mid-project)
 STAFF_NOTICE = 3  # [project] staff_change_notice, in working days
+PLAN_CONFIRM = 5  # [project] plan_confirm_days: working days after the start
+SCOPE_SIGNED = ((2, "zhang.wei"), (4, "li.na"))  # (days after the start, signatory)
+# CR-001's estimate change: the fraud-risk hints are prompts of the clause comparison.
+CR1_ESTIMATES = {"T3": 15}
 
 
 def demo_obligations() -> list[ObligationSpec]:
@@ -140,7 +147,8 @@ def demo_spec(today: date) -> SowSpec:
                 QuotaSpec("eval-records", "评测数据条数 Evaluation data records", 2000)],
         people=list(PEOPLE), tasks=list(TASKS),
         allocations=[AllocationSpec(t, p, pd) for t, p, pd in ALLOCATIONS],
-        staff_change_notice=STAFF_NOTICE, obligations=demo_obligations(),
+        staff_change_notice=STAFF_NOTICE, plan_confirm_days=PLAN_CONFIRM,
+        obligations=demo_obligations(),
         deliverables=demo_deliverables(start, end),
     )
 
@@ -205,8 +213,13 @@ def _replaced(rows: list[EntryRow], start: date, cal: Calendar) -> list[EntryRow
     return out
 
 
-def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bool]:
-    """Create the demo project; returns (code, created). An existing demo is left alone."""
+def build_demo(ledger: Ledger, today: str | date | None = None, *,
+               sign_scope: bool = True) -> tuple[str, bool]:
+    """Create the demo project; returns (code, created). An existing demo is left alone.
+
+    ``sign_scope=False`` builds the same life with its scope left unsigned (for trying the
+    sign-off itself): CR-001 then changes budgets and quotas only, and T3 keeps its 90 PD.
+    """
     if any(p.code == DEMO_CODE for p in ledger.projects()):
         return DEMO_CODE, False
     day = (parse_date(today, Ref("today")) if isinstance(today, str)
@@ -223,6 +236,11 @@ def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bo
     lead = as_("zhang.wei")
     lead.init_project(spec)
     s = spec.start
+    if sign_scope:
+        # 需求澄清确认: the vendor lead signs the task breakdown, the client confirms it in
+        # writing two days later, within plan_confirm_days of the start.
+        for days, who in SCOPE_SIGNED:
+            as_(who).sign_scope(on=s + timedelta(days=days))
     w = timedelta(weeks=1)
     cal = Calendar(frozenset(spec.holidays), frozenset(spec.workdays))
     # The replacement, recorded two working days before the newcomer's first day (the
@@ -251,6 +269,7 @@ def build_demo(ledger: Ledger, today: str | date | None = None) -> tuple[str, bo
     cr1 = lead.new_cr("增加理赔结论中的欺诈风险提示 Add fraud-risk hints",
                       reason="甲方在第三次调研会上提出 Raised by the client at research meeting 3",
                       deltas={"senior": 10, "intermediate": 5}, quota_deltas={"prompt-rounds": 2},
+                      estimates=CR1_ESTIMATES if sign_scope else None,
                       on=s + 3 * w + timedelta(days=1))
     lead.sign_cr(cr1.number, on=s + 3 * w + timedelta(days=2))
     as_("li.na").sign_cr(cr1.number, on=s + 4 * w)

@@ -481,7 +481,9 @@ def test_demo_builds_as_of_any_day(db_url: str, monkeypatch: pytest.MonkeyPatch)
     assert build_demo(led, day) == (DEMO_CODE, True)
     demo = as_(Ledger(led.engine, DEMO_CODE), "zhang.wei")
     assert demo.entries()[-1].on < day
-    assert [s.status for s in demo.signoffs()] == ["effective"]
+    # the first whole month's timesheet and the scope, each signed by both parties
+    assert sorted((s.kind, s.status) for s in demo.signoffs()) == [
+        ("period", "effective"), ("scope", "effective")]
     assert demo.verify()[1] == []
     # The pin is the demo's own: a ledger on the same database uses the clock.
     with pytest.raises(LedgerError, match="is after today"):

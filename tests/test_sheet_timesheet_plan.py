@@ -241,7 +241,13 @@ def test_demo_plan(demo, tmp_path):
            f"（2026-09-14））" in text
     assert "项目开始" in text and "项目结束" in text
     report = verify_pdf(path, lambda code: Ledger(demo.engine, code), render_pdf)
-    assert report.matches and report.signed.startswith("the scope of DEMO-AGENT is not signed")
+    # the demo's scope is signed by both parties: the signature blocks carry their dates
+    assert "SCOPE-001 已由双方于 2026-08-21 签字确认" in text
+    assert "姓名：李娜" in text and "日期：2026-08-21（系统已记录签字）" in text
+    assert "姓名：张伟" in text and "日期：2026-08-19（系统已记录签字）" in text
+    assert report.matches and report.signed == (
+        "the scope SCOPE-001 was signed by both parties on 2026-08-21 (张伟 (vendor) "
+        "2026-08-19, 李娜 (client) 2026-08-21)")
 
 
 # ---------------------------------------------------------------- 7.5-hour days

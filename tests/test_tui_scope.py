@@ -15,7 +15,7 @@ def _flat(app) -> str:
 
 
 def test_both_parties_sign_the_scope_in_the_signoffs_view(tmp_path):
-    ledger = demo_ledger(tmp_path)
+    ledger = demo_ledger(tmp_path, sign_scope=False)  # the demo before its sign-off
     assert ledger.scope_signoff() is None
     seen: dict[str, str] = {}
 

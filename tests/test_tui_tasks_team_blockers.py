@@ -150,7 +150,8 @@ def test_blocker_without_party_is_refused(tmp_path: Path) -> None:
 
 
 def test_add_a_task_and_allocate_person_days(tmp_path: Path) -> None:
-    ledger = demo_ledger(tmp_path, "zhang.wei")
+    # The add form is for a scope not signed yet (once signed, a CR adds the task).
+    ledger = demo_ledger(tmp_path, "zhang.wei", sign_scope=False)
     seen: dict[str, str] = {}
 
     async def scenario(pilot: Pilot) -> None:
@@ -225,7 +226,7 @@ def test_unassign_with_empty_pd_and_edit_status(tmp_path: Path) -> None:
 
 
 def test_duplicate_task_code_is_refused_inline(tmp_path: Path) -> None:
-    ledger = demo_ledger(tmp_path, "zhang.wei")
+    ledger = demo_ledger(tmp_path, "zhang.wei", sign_scope=False)  # tasks still added
     count = len(ledger.tasks())
     seen: dict[str, object] = {}
 

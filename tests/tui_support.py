@@ -23,31 +23,32 @@ TODAY = date(2026, 11, 21)
 SIZE = (150, 45)
 
 
-_demo_file: Path | None = None
+_demo_files: dict[bool, Path] = {}
 
 
-def _built_demo() -> Path:
+def _built_demo(sign_scope: bool = True) -> Path:
     """The demo as of TODAY, built once per test process (about half a second) into a
     folder of its own and copied by each test; the WAL folded into the one file."""
-    global _demo_file
-    if _demo_file is None:
+    if sign_scope not in _demo_files:
         folder = Path(tempfile.mkdtemp(prefix="sowtrack-demo-"))
         atexit.register(shutil.rmtree, folder, True)
         path = folder / "demo.db"
         led = Ledger.open(f"sqlite:///{path}")
-        build_demo(led, TODAY)
+        build_demo(led, TODAY, sign_scope=sign_scope)
         led.engine.dispose()
         with closing(sqlite3.connect(path)) as conn:
             conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        _demo_file = path
-    return _demo_file
+        _demo_files[sign_scope] = path
+    return _demo_files[sign_scope]
 
 
-def demo_ledger(tmp_path: Path, actor: str | None = None) -> Ledger:
+def demo_ledger(tmp_path: Path, actor: str | None = None, *,
+                sign_scope: bool = True) -> Ledger:
     """The demo project in a SQLite file, ``tmp_path``/tui.db (thread workers need a file,
-    not :memory:): a fresh copy of the demo built as of TODAY."""
+    not :memory:): a fresh copy of the demo built as of TODAY. ``sign_scope=False``: the
+    demo whose scope nobody has signed yet (tasks and estimates still edited directly)."""
     path = tmp_path / "tui.db"
-    shutil.copyfile(_built_demo(), path)
+    shutil.copyfile(_built_demo(sign_scope), path)
     return Ledger.open(f"sqlite:///{path}", DEMO_CODE, actor)
 
 
