@@ -14,6 +14,7 @@ each figure with its ratio to the reference load.
 from __future__ import annotations
 
 import argparse
+import os
 import re
 import subprocess
 import sys
@@ -73,8 +74,10 @@ def write_csv(path: Path, rows: int, people: int, tasks: int = 40) -> None:
             f.write(f"{day},{person(i % people)},T{(i // 7) % tasks + 1},2,bulk {i}\n")
 
 
-def timed(label: str, cmd: list[str]) -> tuple[float, float]:
-    done = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True)
+def timed(label: str, cmd: list[str], env: dict[str, str] | None = None
+          ) -> tuple[float, float]:
+    done = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
+                          env=env)
     if done.returncode != 0:
         sys.exit(f"{label} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
@@ -90,6 +93,8 @@ def main() -> None:
     parser.add_argument("--people", type=int, default=400)
     parser.add_argument("--db", help="an empty PostgreSQL database (default: a SQLite file)")
     parser.add_argument("--skip-verify", action="store_true")
+    parser.add_argument("--code", help="run sowtrack from this source tree (e.g. an export "
+                                       "of an earlier commit: a before/after comparison)")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         sow, csv = Path(tmp) / "sow.toml", Path(tmp) / "entries.csv"
@@ -106,12 +111,17 @@ def main() -> None:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
             engine.dispose()
-        timed("init", [str(SOWTRACK), "--db", url, "init", str(sow)])
+        sowtrack, env = [str(SOWTRACK)], None
+        if args.code:
+            sowtrack = [sys.executable, "-c", "import sys; from tui.cli import main; "
+                                              "sys.exit(main())"]
+            env = {**os.environ, "PYTHONPATH": str(Path(args.code).resolve())}
+        timed("init", [*sowtrack, "--db", url, "init", str(sow)], env)
         steps = [("import entries", ["import", "entries", str(csv)])]
         if not args.skip_verify:
             steps.append(("verify", ["verify"]))
         for label, cmd in steps:
-            wall, rss = timed(label, [str(SOWTRACK), "--db", url, *cmd])
+            wall, rss = timed(label, [*sowtrack, "--db", url, *cmd], env)
             print(f"{label:<24} {wall:7.2f} s  {rss:6.0f} MB  {wall / ref[0]:5.1f}x the "
                   f"reference load ({'PostgreSQL' if args.db else 'SQLite'}, "
                   f"{args.rows:,} rows)")

@@ -150,9 +150,11 @@ class ChainProblem:
 CHUNK = 20_000  # audit rows read at a time by verify
 
 
-def chain_rows(session: Session, *columns: Any, chunk: int = CHUNK) -> Iterator[Any]:
+def chain_rows(session: Session, *columns: Any, chunk: int | None = None) -> Iterator[Any]:
     """Every audit row (``columns`` of it) in chain order, read ``chunk`` rows at a time
-    by keyset (id > the last seen): memory holds one chunk, whatever the log's size."""
+    (:data:`CHUNK`) by keyset (id > the last seen): memory holds one chunk, whatever the
+    log's size."""
+    chunk = chunk or CHUNK
     last = 0
     cols = (AuditEvent.id, *columns)
     while True:

@@ -105,10 +105,10 @@ def _logged(s: Session, code: str) -> Iterator[tuple[str, dict[str, Any] | None,
 
 def _found(s: Session, project: Project) -> Iterator[tuple[str, tuple[Any, ...]]]:
     """(ref, (id, date, person, task, minutes, grade, note)) of every entry row, by id."""
-    people = dict(s.execute(select(Person.id, Person.key)
-                            .where(Person.project_id == project.id)).tuples().all())
-    tasks = dict(s.execute(select(Task.id, Task.code)
-                           .where(Task.project_id == project.id)).tuples().all())
+    people = {i: k for i, k in s.execute(select(Person.id, Person.key)
+                                         .where(Person.project_id == project.id))}
+    tasks = {i: c for i, c in s.execute(select(Task.id, Task.code)
+                                        .where(Task.project_id == project.id))}
     e = TimeEntry
     q = (select(e.id, e.on, e.person_id, e.task_id, e.minutes, e.grade, e.note)
          .where(e.project_id == project.id).order_by(e.id)
