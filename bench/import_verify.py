@@ -74,10 +74,10 @@ def write_csv(path: Path, rows: int, people: int, tasks: int = 40) -> None:
             f.write(f"{day},{person(i % people)},T{(i // 7) % tasks + 1},2,bulk {i}\n")
 
 
-def timed(label: str, cmd: list[str], env: dict[str, str] | None = None
-          ) -> tuple[float, float]:
+def timed(label: str, cmd: list[str], env: dict[str, str] | None = None,
+          cwd: str | None = None) -> tuple[float, float]:
     done = subprocess.run(["/usr/bin/time", "-v", *cmd], capture_output=True, text=True,
-                          env=env)
+                          env=env, cwd=cwd)
     if done.returncode != 0:
         sys.exit(f"{label} failed:\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
     wall = re.search(r"Elapsed \(wall clock\) time.*: (?:(\d+):)?(\d+):([\d.]+)", done.stderr)
@@ -111,17 +111,18 @@ def main() -> None:
                 conn.execute(text("DROP SCHEMA public CASCADE"))
                 conn.execute(text("CREATE SCHEMA public"))
             engine.dispose()
-        sowtrack, env = [str(SOWTRACK)], None
-        if args.code:
+        sowtrack, env, cwd = [str(SOWTRACK)], None, None
+        if args.code:  # run from there: `python -c` puts the working folder first
+            cwd = str(Path(args.code).resolve())
             sowtrack = [sys.executable, "-c", "import sys; from tui.cli import main; "
                                               "sys.exit(main())"]
             env = {**os.environ, "PYTHONPATH": str(Path(args.code).resolve())}
-        timed("init", [*sowtrack, "--db", url, "init", str(sow)], env)
+        timed("init", [*sowtrack, "--db", url, "init", str(sow)], env, cwd)
         steps = [("import entries", ["import", "entries", str(csv)])]
         if not args.skip_verify:
             steps.append(("verify", ["verify"]))
         for label, cmd in steps:
-            wall, rss = timed(label, [*sowtrack, "--db", url, *cmd], env)
+            wall, rss = timed(label, [*sowtrack, "--db", url, *cmd], env, cwd)
             print(f"{label:<24} {wall:7.2f} s  {rss:6.0f} MB  {wall / ref[0]:5.1f}x the "
                   f"reference load ({'PostgreSQL' if args.db else 'SQLite'}, "
                   f"{args.rows:,} rows)")
