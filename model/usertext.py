@@ -38,6 +38,8 @@ def text_problem(text: str, multiline: bool = False) -> str | None:
 
     The caller names the field: ``f"{field}: {problem}"``.
     """
+    if text.isprintable():  # no character of a refused category (a fast path: imports)
+        return None
     if "\x00" in text:
         return "contains a NUL character"
     bad = control_character(text, multiline)

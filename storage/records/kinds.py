@@ -15,6 +15,7 @@ from collections.abc import Mapping
 from typing import Any
 
 from model.sheets import contract_content
+from storage.audit import json_text as _text
 from storage.orm import (
     Acceptance,
     Blocker,
@@ -145,6 +146,16 @@ def task_record(t: Task) -> dict[str, Any]:
 def entry_record(e: TimeEntry) -> dict[str, Any]:
     return {"id": e.id, "date": e.on.isoformat(), "person": e.person.key, "task": e.task.code,
             "minutes": e.minutes, "grade": e.grade, "note": e.note}
+
+
+def entry_json(entry_id: int, on: str, person: str, task: str, minutes: int, grade: str,
+               note: str) -> str:
+    """``canonical(entry_record(e))`` written out without a dict (sorted keys, no spaces,
+    the texts as json.dumps(ensure_ascii=False) writes them): an import writes a million
+    of them and verify reads them back."""
+    return (f'{{"date":{_text(on)},"grade":{_text(grade)},"id":{int(entry_id)},'
+            f'"minutes":{int(minutes)},"note":{_text(note)},"person":{_text(person)},'
+            f'"task":{_text(task)}}}')
 
 
 def change_content(project: Project, cr: ChangeRequest) -> dict[str, Any]:

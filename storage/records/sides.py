@@ -128,8 +128,9 @@ class Found:
         self.records[key] = _normal(kind, state)
 
 
-def table_records(s: Session, project: Project) -> Found:
-    """Every meaningful row of ``project``, read straight from its tables."""
+def table_records(s: Session, project: Project, entries: bool = True) -> Found:
+    """Every meaningful row of ``project``, read straight from its tables (the time
+    entries unless ``entries`` is false: verify streams those, records.entry_stream)."""
     found = Found()
     pid = project.id
     found.add("project", "", project_record(project))
@@ -165,8 +166,9 @@ def table_records(s: Session, project: Project) -> Found:
                                          **delivery_record(d)})
     for o in s.scalars(select(Obligation).where(Obligation.project_id == pid)):
         found.add("obligation", o.key, obligation_record(o))
-    for e in s.scalars(select(TimeEntry).where(TimeEntry.project_id == pid)
-                       .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task))):
+    entry_rows = (select(TimeEntry).where(TimeEntry.project_id == pid)
+                  .options(selectinload(TimeEntry.person), selectinload(TimeEntry.task)))
+    for e in s.scalars(entry_rows) if entries else ():
         found.add("entry", str(e.id), entry_record(e))
     docs: dict[tuple[str, int], str] = {}
     for cr in s.scalars(select(ChangeRequest).where(ChangeRequest.project_id == pid)
@@ -214,13 +216,16 @@ def changes(recorded: Mapping[str, Any], found: Mapping[str, Any]) -> str:
                      for k in sorted(recorded) if recorded.get(k) != found.get(k))
 
 
-def compare(code: str, replayed: Replayed, found: Found) -> tuple[list[str], set[Key]]:
+def compare(code: str, replayed: Replayed, found: Found,
+            more: Iterable[tuple[Key, str]] = ()) -> tuple[list[str], set[Key]]:
     """Every difference between the log's records and the tables', one line each, and
-    the keys of the records that differ."""
+    the keys of the records that differ; ``more`` are the differences of records compared
+    elsewhere (the streamed time entries), each put in its place in the order."""
     problems = [f"{code}: {p}" for p in replayed.problems]
     bad: set[Key] = set()
     order = {k: i for i, k in enumerate(KINDS)}
-    keys = sorted(set(replayed.records) | set(found.records),
+    elsewhere = dict(more)
+    keys = sorted(set(replayed.records) | set(found.records) | set(elsewhere),
                   key=lambda k: (order[k[0]], _ref_order(k[1])))
     for key in dict.fromkeys(found.duplicates):
         problems.append(f"{label(code, key)}: held by more than one row (one was added "
@@ -230,7 +235,9 @@ def compare(code: str, replayed: Replayed, found: Found) -> tuple[list[str], set
         source = ("the SOW and its audit rows" if key[0] in SETUP_KINDS
                   else "its last audit row")
         recorded, now = replayed.records.get(key), found.records.get(key)
-        if recorded is None:
+        if key in elsewhere:
+            problems.append(elsewhere[key])
+        elif recorded is None:
             problems.append(f"{label(code, key)}: not in the audit log (added behind the "
                             f"program's back)")
         elif now is None:

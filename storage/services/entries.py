@@ -3,26 +3,22 @@
 from __future__ import annotations
 
 import json
-from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from datetime import date
-from typing import Any
 
-from sqlalchemy import Table, func, insert, select, tuple_
+from sqlalchemy import func, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from model import locks, rules
-from model.errors import FieldError, LedgerError, LedgerErrors, Ref
+from model.errors import FieldError, LedgerError, Ref
 from model.permissions import Action, allowed, require
-from model.usertext import check_text
 from model.views import EntryView
 from storage import records
 from storage.orm import AuditEvent, Person, Project, Task, TimeEntry
+from storage.services import importing
 from storage.services.core import MAX_ROW_ID, PERSON, LedgerBase, parse_on
 from storage.services.scope import tasks_added
-from storage.sowfile import EntryFile, EntryRow, parse_date
-
-_IMPORT_BATCH = 5000  # rows per INSERT ... RETURNING of an import
+from storage.sowfile import EntryFile, EntryRow
 
 
 class EntriesMixin(LedgerBase):
@@ -132,99 +128,39 @@ class EntriesMixin(LedgerBase):
                 q = q.limit(limit).offset(offset)
             return [_entry_view(e) for e in s.scalars(q)]
 
-    def import_entries(self, rows: Sequence[EntryRow], problems: Sequence[str] = (),
+    def import_entries(self, rows: Iterable[EntryRow], problems: Sequence[str] = (),
                        source: EntryFile | None = None, again: bool = False) -> int:
         """All-or-nothing import; every bad row is listed as ``line N: reason``.
 
-        ``source`` is the file the rows come from: a file whose SHA-256 was imported
-        before is refused unless ``again``, and the import is recorded in the audit log
-        (entity ``import``, ref the SHA-256) in the same transaction as its entries."""
-        problems = list(problems)
+        ``rows`` may be a stream (storage.sowfile.open_entry_file): they are read once,
+        admitted and written in batches (storage.services.importing), and ``problems``
+        (the file's malformed lines) is read after them. ``source`` is the file the rows
+        come from: a file whose SHA-256 was imported before is refused unless ``again``,
+        and the import is recorded in the audit log (entity ``import``, ref the SHA-256)
+        in the same transaction as its entries."""
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
             actor, _ = self._actor(s, project)
             if source is not None and not again:
                 _check_not_imported(s, project, source)
-            if not allowed(actor, Action.LOG_OTHERS):
+            own = not allowed(actor, Action.LOG_OTHERS)
+            if own:
                 require(actor, Action.LOG_OWN)
-                other = next((r for r in rows if r.person != actor.key), None)
-                if other is not None:
-                    raise FieldError("actor", f"{actor.label} may not import entries of other "
-                                      f"people: line {other.line} is for {other.person!r}")
-            end = self._current_end(s, project)
-            people = {p.key: p for p in project.people}
-            tasks = {t.code: t for t in project.tasks}
             # The periods a signature locks (model.locks' rule), picked once for every row.
-            periods = [d for d in self._periods(s, project) if locks.locks(d.status)]
-            added = tasks_added(s, project)  # a CR's task exists from its effective date
-            today: dict[int, date] = {}  # per person: today in their time zone
-            existing: dict[tuple[int, date], int] = defaultdict(int)
-            for pid, on, minutes in s.execute(
-                    select(TimeEntry.person_id, TimeEntry.on, func.sum(TimeEntry.minutes))
-                    .where(TimeEntry.project_id == project.id)
-                    .group_by(TimeEntry.person_id, TimeEntry.on)):
-                existing[(pid, on)] = int(minutes)
-            new: list[dict[str, Any]] = []
-            for row in rows:
-                try:
-                    check_text(row.note, "note")  # Core inserts below: no flush checks it
-                    day = parse_date(row.on, "date")
-                    minutes = rules.hours_to_minutes(row.hours, "hours")
-                    p = people.get(row.person)
-                    t = tasks.get(row.task)
-                    if p is not None and p.id not in today:
-                        today[p.id] = self._person_today(project, p)
-                    rules.admit_entry(rules.EntryFacts(
-                        row.person, p.party if p else None, p.grade if p else None, row.task,
-                        t is not None, day, minutes, project.start, end,
-                        today[p.id] if p else day, existing[(p.id, day)] if p else 0,
-                        periods, self._staffing(project, p) if p else None,
-                        added.get(row.task)))
-                    assert p is not None and t is not None  # admitted: both the project's
-                    total = existing[(p.id, day)] + minutes
-                except LedgerError as exc:
-                    problems.append(f"line {row.line}: {exc}")
-                    continue
-                existing[(p.id, day)] = total
-                new.append({"project_id": project.id, "person_id": p.id, "task_id": t.id,
-                            "on": day, "minutes": minutes, "grade": p.grade or "",
-                            "note": row.note, "_person": p.key, "_task": t.code})
-            if problems:
-                problems.sort(key=_line_number)
-                raise LedgerErrors(problems)
-            # Core inserts in batches, not 100,000 ORM objects: an import of a year's hours
-            # runs in seconds and in little memory, in the same one transaction.
+            facts = importing.ImportFacts(
+                project, self._current_end(s, project),
+                [d for d in self._periods(s, project) if locks.locks(d.status)],
+                lambda p: self._person_today(project, p),
+                lambda p: self._staffing(project, p),
+                actor.key if own else None, actor.label,
+                tasks_added(s, project))  # a CR's task exists from its effective date
             audit = self._audit(s, project)
-            table = TimeEntry.__table__
-            assert isinstance(table, Table)
-            sqlite = self.engine.dialect.name == "sqlite"
-            insert_entries = (insert(table) if sqlite else insert(table).returning(
-                table.c.id, sort_by_parameter_order=True))
-            # SQLite cannot return ids in parameter order from one INSERT, so the ids are
-            # given: under BEGIN IMMEDIATE no one else inserts, and max + 1 is what SQLite
-            # itself would choose.
-            top = (int(s.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar() or 0)
-                   if sqlite else 0)
-            for start in range(0, len(new), _IMPORT_BATCH):
-                batch = new[start:start + _IMPORT_BATCH]
-                values = [{k: v for k, v in e.items() if k[0] != "_"} for e in batch]
-                if sqlite:
-                    ids = list(range(top + 1, top + 1 + len(values)))
-                    top += len(values)
-                    for i, v in zip(ids, values, strict=True):
-                        v["id"] = i
-                    s.execute(insert_entries, values)
-                else:
-                    ids = list(s.scalars(insert_entries, values).all())
-                audit.record_many(("import", "entry", str(i), None, {
-                    "id": i, "date": e["on"].isoformat(), "person": e["_person"],
-                    "task": e["_task"], "minutes": e["minutes"], "grade": e["grade"],
-                    "note": e["note"]}) for i, e in zip(ids, batch, strict=True))
-            if source is not None and new:
+            n = importing.import_rows(s, facts, rows, problems, audit)
+            if source is not None and n:
                 audit.record_many([("import", "import", source.sha256, None, {
-                    "sha256": source.sha256, "name": source.name, "rows": len(new)})])
-            return len(new)
+                    "sha256": source.sha256, "name": source.name, "rows": n})])
+            return n
 
     def entries_after(self, after: tuple[date, int] | None, limit: int,
                       person: str | None = None) -> list[EntryView]:
@@ -279,9 +215,3 @@ def _check_not_imported(s: Session, project: Project, source: EntryFile) -> None
                       f"again would count its hours twice (use ", Ref("again"),
                       " if that is meant)")
 
-
-def _line_number(problem: str) -> int:
-    try:
-        return int(problem.split(":", 1)[0].removeprefix("line "))
-    except ValueError:
-        return 0

@@ -14,6 +14,7 @@ from storage.sowfile.entries import (
     ENTRY_HEADER,
     EntryFile,
     EntryRow,
+    open_entry_file,
     parse_entry_csv,
     read_entry_csv,
     read_entry_file,
@@ -62,5 +63,6 @@ __all__ = [
     "parse_entry_csv",
     "parse_sow",
     "read_entry_csv",
+    "open_entry_file",
     "read_entry_file",
 ]

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
+import hashlib
 import io
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -28,21 +31,61 @@ class EntryRow:
 @dataclass(frozen=True)
 class EntryFile:
     """An entry file as read: its rows, the problems of malformed lines, and what names
-    the file in the audit log (the SHA-256 of its bytes, refusing a second import)."""
+    the file in the audit log (the SHA-256 of its bytes, refusing a second import).
+
+    From :func:`open_entry_file` the rows are read as they are iterated (once), and
+    ``problems`` holds the malformed lines met so far: read it after the rows."""
 
     name: str
     sha256: str
-    rows: list[EntryRow]
+    rows: Iterable[EntryRow]
     problems: list[str]
 
 
 def read_entry_file(path: str | Path) -> EntryFile:
     """An entry file, unvalidated but for the header and its CSV syntax."""
-    import hashlib
-
     p, raw, text = read_text_file(path, "utf-8-sig")
     rows, problems = parse_entry_csv(text, p.name)
     return EntryFile(p.name, hashlib.sha256(raw).hexdigest(), rows, problems)
+
+
+_BLOCK = 1 << 20
+
+
+def open_entry_file(path: str | Path) -> EntryFile:
+    """An entry file read as a stream: its SHA-256 and its UTF-8 are checked in a first
+    pass over the bytes (a block at a time), its header now, and its rows one at a time
+    as they are iterated; memory does not grow with the file."""
+    p = Path(path)
+    digest = hashlib.sha256()
+    check = codecs.getincrementaldecoder("utf-8")()
+    try:
+        with p.open("rb") as f:
+            while block := f.read(_BLOCK):
+                digest.update(block)
+                check.decode(block)
+            check.decode(b"", final=True)
+        f = p.open(encoding="utf-8-sig", newline="")
+    except UnicodeDecodeError:
+        read_text_file(p, "utf-8-sig")  # names the line and the byte
+        raise
+    except OSError as exc:
+        raise LedgerError(f"{path}: cannot read: {exc.strerror}") from None
+    problems: list[str] = []
+    try:
+        rows = _entry_rows(f, p.name, problems)
+        next(rows)  # the header, checked now: a bad one refuses the file before anything
+    except BaseException:
+        f.close()
+        raise
+    return EntryFile(p.name, digest.hexdigest(), _closing(rows, f), problems)
+
+
+def _closing(rows: Iterator[EntryRow | None], f: io.TextIOBase) -> Iterator[EntryRow]:
+    with f:
+        for row in rows:
+            assert row is not None
+            yield row
 
 
 def read_entry_csv(path: str | Path) -> tuple[list[EntryRow], list[str]]:
@@ -64,9 +107,19 @@ def _csv_problem(exc: csv.Error) -> str:
 
 def parse_entry_csv(text: str, source: str = "CSV") -> tuple[list[EntryRow], list[str]]:
     """Rows and the problems of malformed lines (``line N: reason``); a bad header raises."""
-    text = text.removeprefix("\ufeff")
+    problems: list[str] = []
+    rows = _entry_rows(io.StringIO(text.removeprefix("\ufeff"), newline=""), source,
+                       problems)
+    next(rows)
+    return [r for r in rows if r is not None], problems
+
+
+def _entry_rows(lines: Iterable[str], source: str,
+                problems: list[str]) -> Iterator[EntryRow | None]:
+    """The one reader of entry CSV: yields None once the header is read (a bad header
+    raises), then each row; a malformed line is added to ``problems`` instead."""
     # strict: a quote left open is an error, not a value that swallows the next rows
-    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
     except csv.Error as exc:
@@ -79,8 +132,7 @@ def parse_entry_csv(text: str, source: str = "CSV") -> tuple[list[EntryRow], lis
             else _show(got)
         raise LedgerError(f"{source}: line 1: header must be {','.join(ENTRY_HEADER)}, "
                           f"got {shown}")
-    rows: list[EntryRow] = []
-    problems: list[str] = []
+    yield None
     line = reader.line_num + 1  # where the next record starts (a quoted value may span lines)
     try:
         for fields in reader:
@@ -98,7 +150,6 @@ def parse_entry_csv(text: str, source: str = "CSV") -> tuple[list[EntryRow], lis
             if bad is not None:
                 problems.append(f"line {first}: {bad[0]}: {bad[1]}")
                 continue
-            rows.append(EntryRow(first, *values))
+            yield EntryRow(first, *values)
     except csv.Error as exc:
         problems.append(f"line {line}: {_csv_problem(exc)}")
-    return rows, problems

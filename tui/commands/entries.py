@@ -87,9 +87,9 @@ def do_entry_delete(args: argparse.Namespace) -> int:
 
 
 def do_import(args: argparse.Namespace) -> int:
-    from storage.sowfile import read_entry_file
+    from storage.sowfile import open_entry_file
 
-    f = read_entry_file(args.file)
+    f = open_entry_file(args.file)
     ledger = _ledger(args)
     try:
         n = ledger.import_entries(f.rows, f.problems, source=f, again=args.again)
