@@ -59,6 +59,8 @@ def measure(cmd: list[str], env: dict[str, str], log: Path) -> Measured:
                      f": exit {proc.returncode}: {lines[-1]}")
     kb = int(mem.read_text().split()[-1]) if TIME else usage.ru_maxrss
     mem.unlink(missing_ok=True)
+    if not err.stat().st_size:
+        err.unlink()
     return Measured(took, kb / 1024, text)
 
 
