@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
 import statistics
 import sys
@@ -101,7 +102,7 @@ def one_run(n: int, inputs: dict[str, Path], ledgers: Ledgers, env: dict[str, st
                     out / f"dashboard-{tag}.log")
     painted = re.search(r"painted ([0-9.]+)", paint.output)
     got["dashboard"] = Measured(float(painted.group(1)) if painted else paint.seconds,
-                                paint.peak_mb, paint.output)
+                                paint.peak_mb, paint.output, paint.cpu)
     compared = compare(json.loads(ref_json.read_text(encoding="utf-8")),
                        got["summary"].output, got["burndown"].output)
     # a month's timesheet of 50 engineers, in a ledger of its own
@@ -173,10 +174,10 @@ def report(runs: list[dict[str, Measured]], extra: list[dict], args: argparse.Na
     lines = [f"portfolio: {gen.entries:,} entries, {gen.person_days:,} person-days, "
              f"{sum(data.HEADCOUNT.values())} engineers, {data.TASKS} tasks, {script_n} "
              f"commands (CRs, blockers, signed periods); sowtrack on {backend}; "
-             f"{len(runs)} run(s); median [range]",
+             f"{len(runs)} run(s); median [range]; cpu: user + system seconds",
              f"inputs generated in {gen_s:.1f} s into {out}",
-             f"{'work':<40} {'seconds':<22} {'peak MB':>8}  {'ratio to the reference':<28} "
-             "target"]
+             f"{'work':<40} {'seconds':<22} {'cpu':>6} {'peak MB':>8}  "
+             f"{'ratio to the reference':<28} target"]
     for key, label, base, target, check in ROWS:
         secs = [r[key].seconds for r in runs]
         peak = max(r[key].peak_mb for r in runs)
@@ -189,8 +190,9 @@ def report(runs: list[dict[str, Measured]], extra: list[dict], args: argparse.Na
             med_ratio = statistics.median(
                 [r[key].seconds / r[base].seconds for r in runs]) if base else 0
             verdict = " (met)" if check(statistics.median(secs), med_ratio, peak) else " (missed)"
-        lines.append(f"{label:<40} {spread(secs, '.2f'):<22} {peak:8.0f}  {ratio:<28} "
-                     f"{target}{verdict}")
+        cpu = statistics.median(r[key].cpu for r in runs)
+        lines.append(f"{label:<40} {spread(secs, '.2f'):<22} {cpu:6.1f} {peak:8.0f}  "
+                     f"{ratio:<28} {target}{verdict}")
     rates = [e["loggers"]["rate"] for e in extra]
     lost = sum(e["loggers"]["lost"] for e in extra)
     ok = all(e["loggers"]["verified"] for e in extra)
@@ -198,7 +200,9 @@ def report(runs: list[dict[str, Measured]], extra: list[dict], args: argparse.Na
     held = ("nothing lost" if lost == 0 else f"{lost} LOST") + (
         ", verified" if ok else ", NOT VERIFIED")
     lines.append(f"{f'{args.loggers} concurrent loggers, entries/s':<40} "
-                 f"{spread(rates, '.0f'):<22} {peak:8.0f}  {held:<28} "
+                 f"{spread(rates, '.0f'):<22} "
+                 f"{statistics.median(r['loggers'].cpu for r in runs):6.1f} {peak:8.0f}  "
+                 f"{held:<28} "
                  f"≥ 200 entries/s on SQLite"
                  + ((" (met)" if statistics.median(rates) >= 200 and lost == 0 else " (missed)")
                     if not args.db else ""))
@@ -213,6 +217,16 @@ def report(runs: list[dict[str, Measured]], extra: list[dict], args: argparse.Na
     lines.append(f"untimed: the script of {script_n} commands took "
                  f"{spread([e['script_s'] for e in extra], '.1f')} s")
     return lines
+
+
+def write_results(out: Path, lines: list[str], runs: list[dict[str, Measured]],
+                  extra: list[dict], gen: data.Generated, args: argparse.Namespace) -> None:
+    (out / "results.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    (out / "results.json").write_text(json.dumps({
+        "entries": gen.entries, "backend": "postgresql" if args.db else "sqlite",
+        "runs": [{k: {"seconds": m.seconds, "cpu": m.cpu, "peak_mb": m.peak_mb}
+                  for k, m in r.items()} for r in runs], "checks": extra}, indent=1),
+        encoding="utf-8")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -242,10 +256,8 @@ def main(argv: list[str] | None = None) -> int:
     script_n = data.write_script(inputs["script"])
     gen_s = time.perf_counter() - t0
     env = child_env(out, data.TODAY.isoformat())
-    import os
-
     os.environ["SOWTRACK_TODAY"] = data.TODAY.isoformat()  # the in-process setup too
-    runs, extra = [], []
+    runs, extra, lines = [], [], []
     try:
         ledgers = Ledgers(args.db, out / "ledgers")
         for n in range(1, args.runs + 1):
@@ -253,15 +265,11 @@ def main(argv: list[str] | None = None) -> int:
             got, more = one_run(n, inputs, ledgers, env, args, out)
             runs.append(got)
             extra.append(more)
+            lines = report(runs, extra, args, gen, script_n, gen_s, out)
+            write_results(out, lines, runs, extra, gen, args)  # each run's, as it ends
     except Failed as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
-    lines = report(runs, extra, args, gen, script_n, gen_s, out)
-    (out / "results.txt").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    (out / "results.json").write_text(json.dumps({
-        "entries": gen.entries, "backend": "postgresql" if args.db else "sqlite",
-        "runs": [{k: {"seconds": m.seconds, "peak_mb": m.peak_mb} for k, m in r.items()}
-                 for r in runs], "checks": extra}, indent=1), encoding="utf-8")
     print("\n".join(lines))
     return 1 if any(e["bad"] for e in extra) else 0
 

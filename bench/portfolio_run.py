@@ -29,6 +29,7 @@ class Measured:
     seconds: float
     peak_mb: float
     output: str  # the child's stdout
+    cpu: float = 0.0  # user + system seconds of the process and its children (GNU time)
 
 
 class Failed(Exception):
@@ -43,7 +44,7 @@ def measure(cmd: list[str], env: dict[str, str], log: Path) -> Measured:
     this process's own peak in its ru_maxrss. Stdout and stderr go to ``log`` and
     ``log``.err (files, so no pipe can stall the child)."""
     err, mem = (log.with_name(log.name + suffix) for suffix in (".err", ".mem"))
-    timed = [TIME, "-f", "%M", "-o", str(mem), *cmd] if TIME else cmd
+    timed = [TIME, "-f", "%M %U %S", "-o", str(mem), *cmd] if TIME else cmd
     with log.open("wb") as out, err.open("wb") as errf:
         env = {**env, "SOWTRACK_BENCH_T0": repr(time.time())}
         t0 = time.perf_counter()
@@ -57,11 +58,15 @@ def measure(cmd: list[str], env: dict[str, str], log: Path) -> Measured:
                  or text.strip().splitlines() or ["(nothing printed)"])
         raise Failed(f"{shlex.join(Path(c).name if i == 0 else c for i, c in enumerate(cmd))}"
                      f": exit {proc.returncode}: {lines[-1]}")
-    kb = int(mem.read_text().split()[-1]) if TIME else usage.ru_maxrss
+    if TIME:  # its last line: the status line, if any, comes before
+        kb, user, system = mem.read_text().split("\n")[-2].split()
+        peak, cpu = int(kb) / 1024, float(user) + float(system)
+    else:
+        peak, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
     mem.unlink(missing_ok=True)
     if not err.stat().st_size:
         err.unlink()
-    return Measured(took, kb / 1024, text)
+    return Measured(took, peak, text, cpu)
 
 
 def child_env(out: Path, today: str) -> dict[str, str]:
