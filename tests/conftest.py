@@ -76,7 +76,8 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
 #: from the worker's template, instead of running every migration from nothing in each
 #: test (seconds on PostgreSQL). Migrating an empty ledger on open is tested where it is
 #: the subject (test_config_db, test_storage), which stay unmarked.
-MIGRATED = frozenset({"test_fuzz", "test_odd_input", "test_plausible", "test_tasks_capacity",
+MIGRATED = frozenset({"test_control_characters", "test_fuzz", "test_odd_input",
+                      "test_people_life", "test_plausible", "test_tasks_capacity",
                       "test_verify_cli"})
 
 
