@@ -8,12 +8,19 @@ which turns the skip into a failure.
 Migrations run once per worker process (pytest-xdist), not once per test: a test that
 uses the ``ledger`` fixture (``example`` too) gets a copy of a database migrated at
 session start (the SQLite file copied; on PostgreSQL ``CREATE DATABASE ... TEMPLATE``).
-A test that takes ``db_url`` alone still gets an empty database and runs the real
+A test that takes ``db_url`` alone (and is not marked ``migrated``, see MIGRATED) still
+gets an empty database and runs the real
 migrations from nothing when it opens it (test_config_db walks them up and down).
+
+The ``example`` fixture's project is likewise loaded once per worker: a test that uses it
+gets a copy of a migrated database in which ``init_project`` already ran on the example
+SOW (with its SQLite witness file beside it), byte for byte what loading it in the test
+would leave, without paying for the load (hundreds of inserts and audit rows) each time.
 """
 
 from __future__ import annotations
 
+import functools
 import os
 import shutil
 import sqlite3
@@ -58,6 +65,20 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if len(keep) != len(items):
         config.hook.pytest_deselected(items=[i for i in items if i not in keep])
         items[:] = keep
+    for item in items:
+        module = getattr(item, "module", None)
+        if module is not None and module.__name__.rsplit(".", 1)[-1] in MIGRATED:
+            item.add_marker(pytest.mark.migrated)
+
+
+#: Modules whose every ``db_url`` test opens the ledger at once (``init`` or Ledger.open
+#: first): they are marked ``migrated`` and get a database already at the head, copied
+#: from the worker's template, instead of running every migration from nothing in each
+#: test (seconds on PostgreSQL). Migrating an empty ledger on open is tested where it is
+#: the subject (test_config_db, test_storage), which stay unmarked.
+MIGRATED = frozenset({"test_control_characters", "test_fuzz", "test_odd_input",
+                      "test_people_life", "test_plausible", "test_tasks_capacity",
+                      "test_verify_cli"})
 
 
 def _no_pg(reason: str) -> None:
@@ -70,15 +91,30 @@ def _worker() -> str:
     return os.environ.get("PYTEST_XDIST_WORKER", "main")
 
 
-def _migrated_sqlite_file(folder: Path) -> Path:
-    """An empty ledger migrated to the head in ``folder``, its WAL folded into the file so
-    that copying the one file copies the whole database."""
+def _migrated_sqlite_file(folder: Path, *, with_example: bool = False) -> Path:
+    """An empty ledger migrated to the head in ``folder`` (the example SOW loaded in it when
+    ``with_example``), its WAL folded into the file so that copying the one file (and its
+    witness, :func:`_copy_sqlite`) copies the whole database."""
     path = folder / "migrated.db"
     led = Ledger.open(f"sqlite:///{path}")
+    if with_example:
+        led.init_project(load_sow(EXAMPLE_SOW))
     led.engine.dispose()
     with closing(sqlite3.connect(path)) as conn:
         conn.execute("PRAGMA wal_checkpoint(TRUNCATE)")
     return path
+
+
+def _witness(path: Path) -> Path:
+    """The audit head's witness file beside a SQLite ledger (storage/witness.py)."""
+    return path.with_name(path.name + ".head")
+
+
+def _copy_sqlite(template: Path, path: Path) -> None:
+    """A template ledger copied to ``path``, with its witness file when it has one."""
+    shutil.copyfile(template, path)
+    if _witness(template).exists():
+        shutil.copyfile(_witness(template), _witness(path))
 
 
 def _create_database(name: str, template: str | None = None) -> Engine:
@@ -107,14 +143,25 @@ def _sqlite_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture(scope="session")
-def _pg_template() -> Iterator[str]:
-    """The name of this worker's migrated PostgreSQL database, a template for the tests'
-    databases. Nothing stays connected to it (CREATE DATABASE ... TEMPLATE needs that)."""
-    name = f"sowtrack_tmpl_{_worker()}_{uuid.uuid4().hex[:8]}"
-    admin = _create_database(name)
+def _sqlite_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """This worker's migrated SQLite ledger with the example SOW loaded, copied by every
+    test that uses the ``example`` fixture."""
+    return _migrated_sqlite_file(tmp_path_factory.mktemp("example"), with_example=True)
+
+
+def _pg_template_database(template: str | None, *, with_example: bool) -> Iterator[str]:
+    """A migrated PostgreSQL database of this worker (a copy of ``template`` if given, the
+    example SOW loaded in it when ``with_example``), a template for the tests' databases.
+    Nothing stays connected to it (CREATE DATABASE ... TEMPLATE needs that)."""
+    kind = "example" if with_example else "tmpl"
+    name = f"sowtrack_{kind}_{_worker()}_{uuid.uuid4().hex[:8]}"
+    admin = _create_database(name, template)
     try:
-        Ledger.open(make_url(PG_URL).set(database=name)
-                    .render_as_string(hide_password=False)).engine.dispose()
+        led = Ledger.open(make_url(PG_URL).set(database=name)
+                          .render_as_string(hide_password=False))
+        if with_example:
+            led.init_project(load_sow(EXAMPLE_SOW))
+        led.engine.dispose()
         with admin.connect() as conn:  # no one (autovacuum neither) may hold it open
             conn.execute(text(f'ALTER DATABASE "{name}" ALLOW_CONNECTIONS false'))
         yield name
@@ -123,19 +170,38 @@ def _pg_template() -> Iterator[str]:
         admin.dispose()
 
 
+@pytest.fixture(scope="session")
+def _pg_template() -> Iterator[str]:
+    """The name of this worker's migrated PostgreSQL database (see above)."""
+    yield from _pg_template_database(None, with_example=False)
+
+
+@pytest.fixture(scope="session")
+def _pg_example(_pg_template: str) -> Iterator[str]:
+    """The name of this worker's PostgreSQL database with the example SOW loaded."""
+    yield from _pg_template_database(_pg_template, with_example=True)
+
+
 @pytest.fixture(params=["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
 def db_url(request: pytest.FixtureRequest, tmp_path: Path):
     """A fresh ledger URL on each backend: empty, or already migrated to the head when the
-    test also uses the ``ledger`` fixture (which would migrate it at once anyway)."""
-    migrated = "ledger" in request.fixturenames
+    test also uses the ``ledger`` fixture or is marked ``migrated`` (it would migrate it at
+    once anyway), with the example SOW loaded too when it uses ``example`` (which would
+    load it at once)."""
+    migrated = ("ledger" in request.fixturenames
+                or request.node.get_closest_marker("migrated") is not None)
+    loaded = "example" in request.fixturenames
     if request.param == "sqlite":
         path = tmp_path / "ledger.db"
-        if migrated:
-            shutil.copyfile(request.getfixturevalue("_sqlite_template"), path)
+        if migrated or loaded:
+            _copy_sqlite(request.getfixturevalue(
+                "_sqlite_example" if loaded else "_sqlite_template"), path)
         yield f"sqlite:///{path}"
         return
     name = f"sowtrack_test_{uuid.uuid4().hex[:12]}"
-    admin = _create_database(name, request.getfixturevalue("_pg_template") if migrated else None)
+    template = (request.getfixturevalue("_pg_example") if loaded
+                else request.getfixturevalue("_pg_template") if migrated else None)
+    admin = _create_database(name, template)
     try:
         yield make_url(PG_URL).set(database=name).render_as_string(hide_password=False)
     finally:
@@ -167,9 +233,15 @@ def ledger(db_url: str) -> Ledger:
 
 @pytest.fixture
 def example(ledger: Ledger) -> Ledger:
-    """The example SOW loaded; acting as the vendor lead."""
-    view = ledger.init_project(load_sow(EXAMPLE_SOW))
-    return ledger.for_project(view.code).acting_as("zhang.wei")
+    """The example SOW loaded (by ``db_url``: the database is a copy of the worker's loaded
+    one); acting as the vendor lead."""
+    return ledger.for_project(_example_code()).acting_as("zhang.wei")
+
+
+@functools.cache
+def _example_code() -> str:
+    """The example SOW's project code, read once."""
+    return load_sow(EXAMPLE_SOW).code
 
 
 def worked_commands() -> list[list[str]]:
