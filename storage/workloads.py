@@ -1,15 +1,19 @@
 """Who is allocated how much against their capacity (SPEC §9), and an obligation as the
-rules see it: read from a project's rows for the use cases and the alerts alike."""
+rules see it, and the tasks a change request added: read from a project's rows for the
+use cases and the alerts alike."""
 
 from __future__ import annotations
 
 from datetime import date
 
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
 from model import rules
 from model.rules import ObligationFact
 from model.rules import staffing as staff
 from model.rules.capacity import Workload
-from storage.orm import Obligation, Person, Project
+from storage.orm import ChangeRequest, ChangeTaskDelta, Obligation, Person, Project
 
 
 def allocated(project: Project, p: Person) -> int:
@@ -39,3 +43,15 @@ def workloads(project: Project, cal: rules.Calendar, end: date) -> list[Workload
 def obligation_fact(o: Obligation) -> ObligationFact:
     """An obligation row as the rules see it."""
     return ObligationFact(o.key, o.party, o.due, o.due_days, o.done_on, o.title)
+
+
+def tasks_added(s: Session, project: Project) -> dict[str, tuple[str, date]]:
+    """The tasks an effective change request added: code -> (its number, the day it took
+    effect); a task exists from that day (the entries' admission reads it)."""
+    rows = s.execute(
+        select(ChangeTaskDelta.task_code, ChangeRequest.number, ChangeRequest.effective_on)
+        .join(ChangeRequest, ChangeRequest.id == ChangeTaskDelta.change_id)
+        .where(ChangeRequest.project_id == project.id,
+               ChangeRequest.status == rules.DOC_EFFECTIVE,
+               ChangeTaskDelta.title.is_not(None)))
+    return {code: (number, on) for code, number, on in rows if on is not None}

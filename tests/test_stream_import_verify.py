@@ -17,11 +17,11 @@ from sqlalchemy import func, select, text
 
 from model.errors import LedgerErrors
 from model.usertext import text_problem
-from storage import audit
+from storage import audit, importing
 from storage.audit import AuditWriter, canonical, row_hash
 from storage.orm import AuditEvent
 from storage.records import entry_json
-from storage.services import Ledger, importing
+from storage.services import Ledger
 from storage.sowfile import open_entry_file
 
 CODE = "CLAIMS-AGENT-2026"

@@ -13,12 +13,11 @@ from model import locks, rules
 from model.errors import FieldError, LedgerError, Ref
 from model.permissions import Action, allowed, require
 from model.views import EntryView
-from storage import records
+from storage import importing, records
 from storage.orm import AuditEvent, Person, Project, Task, TimeEntry
-from storage.services import importing
 from storage.services.core import MAX_ROW_ID, PERSON, LedgerBase, parse_on
-from storage.services.scope import tasks_added
 from storage.sowfile import EntryFile, EntryRow
+from storage.workloads import tasks_added
 
 
 class EntriesMixin(LedgerBase):
@@ -133,7 +132,7 @@ class EntriesMixin(LedgerBase):
         """All-or-nothing import; every bad row is listed as ``line N: reason``.
 
         ``rows`` may be a stream (storage.sowfile.open_entry_file): they are read once,
-        admitted and written in batches (storage.services.importing), and ``problems``
+        admitted and written in batches (storage.importing), and ``problems``
         (the file's malformed lines) is read after them. ``source`` is the file the rows
         come from: a file whose SHA-256 was imported before is refused unless ``again``,
         and the import is recorded in the audit log (entity ``import``, ref the SHA-256)

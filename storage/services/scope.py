@@ -225,17 +225,5 @@ def _added_tasks(values: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
     return out
 
 
-def tasks_added(s: Session, project: Project) -> dict[str, tuple[str, date]]:
-    """The tasks an effective change request added: code -> (its number, the day it took
-    effect); a task exists from that day (the entries' admission reads it)."""
-    rows = s.execute(
-        select(ChangeTaskDelta.task_code, ChangeRequest.number, ChangeRequest.effective_on)
-        .join(ChangeRequest, ChangeRequest.id == ChangeTaskDelta.change_id)
-        .where(ChangeRequest.project_id == project.id,
-               ChangeRequest.status == rules.DOC_EFFECTIVE,
-               ChangeTaskDelta.title.is_not(None)))
-    return {code: (number, on) for code, number, on in rows if on is not None}
-
-
 def _canonical(content: Mapping[str, Any]) -> str:
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False)

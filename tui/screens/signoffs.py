@@ -145,8 +145,10 @@ class SignoffsData:
 
 HEADERS = [(c, c) for c in ("number", "document", "range", "status", "signed", "effective",
                              "locks")]
-#: at 80 columns what each locks, then the day effective go (the detail below tells them)
-FITS = {"locks": Fit(drop=2, shrink=16), "effective": Fit(drop=1)}
+#: at 80 columns what each locks, then the day effective go, then who signed and the
+#: document and the status are cut (the detail below tells them whole)
+FITS = {"locks": Fit(drop=2, shrink=16), "effective": Fit(drop=1), "signed": Fit(shrink=10),
+        "document": Fit(shrink=12), "status": Fit(shrink=12)}
 
 
 class SignoffsScreen(LedgerScreen):
