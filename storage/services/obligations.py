@@ -9,7 +9,7 @@ obligations' keys, for whoever lists blockers.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date
 from typing import Any, TypeVar
@@ -82,25 +82,13 @@ class ObligationsMixin(LedgerBase):
 
     @staticmethod
     def _obligation(s: Session, project: Project, key: str) -> Obligation:
-        o = s.scalars(select(Obligation).where(Obligation.project_id == project.id,
-                                               Obligation.key == key)).first()
-        if o is None:
-            known = ", ".join(x.key for x in project.obligations)
-            raise FieldError("key", f"unknown obligation {key!r}"
-                             + (f" (known: {known})" if known else " (the SOW lists none)"))
-        return o
+        return _by_key(s, project, Obligation, key, "obligation", project.obligations)
 
     # ------------------------------------------------------------ deliverables
 
     @staticmethod
     def _deliverable(s: Session, project: Project, key: str) -> Deliverable:
-        d = s.scalars(select(Deliverable).where(Deliverable.project_id == project.id,
-                                                Deliverable.key == key)).first()
-        if d is None:
-            known = ", ".join(x.key for x in project.deliverables)
-            raise FieldError("key", f"unknown deliverable {key!r}"
-                             + (f" (known: {known})" if known else " (the SOW lists none)"))
-        return d
+        return _by_key(s, project, Deliverable, key, "deliverable", project.deliverables)
 
     def deliverable_done(self, key: str, on: str | date | None = None,
                          note: str = "") -> DeliverableView:
@@ -159,6 +147,17 @@ class _Done:
 
 _OBLIGATION = _Done("obligation", "done", "done_on", "done")
 _DELIVERABLE = _Done("deliverable", "deliver", "delivered_on", "delivered")
+
+
+def _by_key(s: Session, project: Project, cls: type[R], key: str, noun: str,
+            listed: Iterable[R]) -> R:
+    """The project's obligation or deliverable ``key``; refused naming the SOW's keys."""
+    row = s.scalars(select(cls).where(cls.project_id == project.id, cls.key == key)).first()
+    if row is None:
+        known = ", ".join(x.key for x in listed)
+        raise FieldError("key", f"unknown {noun} {key!r}"
+                         + (f" (known: {known})" if known else " (the SOW lists none)"))
+    return row
 
 
 def _delivery_state(d: Deliverable) -> dict[str, Any]:

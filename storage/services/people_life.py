@@ -283,11 +283,7 @@ class PeopleLifeMixin(LedgerBase):
         """``person`` is away (leave, 请假) from ``first`` to ``last``, both included."""
         with self._writing() as s:
             project = self._project(s)
-            self._check_writable(s, project)
-            p = self._person(s, project, person)
-            self._permit_staff(s, project, p.party)
-            a = parse_on(first, project.start, FIRST)
-            b = parse_on(last, project.start, LAST)
+            p, a, b = self._away_span(s, project, person, first, last)
             if b < a:
                 raise FieldError("last", f"{b} is before ", FIRST, f" {a}")
             end = self._current_end(s, project)
@@ -313,11 +309,7 @@ class PeopleLifeMixin(LedgerBase):
         overlaps it."""
         with self._writing() as s:
             project = self._project(s)
-            self._check_writable(s, project)
-            p = self._person(s, project, person)
-            self._permit_staff(s, project, p.party)
-            a = parse_on(first, project.start, FIRST)
-            b = parse_on(last, project.start, LAST)
+            p, a, b = self._away_span(s, project, person, first, last)
             row = next((r for r in p.away if (r.first, r.last) == (a, b)
                         and r.cancelled_on is None), None)
             if row is None:
@@ -333,3 +325,12 @@ class PeopleLifeMixin(LedgerBase):
             self._audit(s, project).record("cancel", "away", str(row.id), before,
                                            records.away_record(row, p.key))
         return self._view(person)
+
+    def _away_span(self, s: Session, project: Project, person: str, first: str | date,
+                   last: str | date) -> tuple[Person, date, date]:
+        """A day away's person and days, once the ledger is open to writing and the
+        actor may change that person's staffing (recording or cancelling it)."""
+        self._check_writable(s, project)
+        p = self._person(s, project, person)
+        self._permit_staff(s, project, p.party)
+        return p, parse_on(first, project.start, FIRST), parse_on(last, project.start, LAST)
