@@ -92,6 +92,27 @@ class BlockerView:
     age_days: int  # working days open, as of today or until resolved
 
 
+def blocker_order(b: BlockerView) -> tuple[int, int]:
+    """Open ones first, oldest first; then resolved ones, latest resolution first."""
+    if b.resolved_on is None:
+        return (0, b.raised_on.toordinal())
+    return (1, -b.resolved_on.toordinal())
+
+
+@dataclass(frozen=True)
+class BlockerList:
+    """Every blocker as of a day (recorded ones and late client obligations), in
+    :func:`blocker_order`: what the Blockers view, the dashboard and the status list."""
+
+    blockers: tuple[BlockerView, ...]
+    #: the numbers of the blockers that are late client obligations (their keys)
+    obligations: frozenset[str] = frozenset()
+
+    def open(self) -> list[BlockerView]:
+        """The blockers not resolved on that day, oldest first."""
+        return [b for b in self.blockers if b.resolved_on is None]
+
+
 @dataclass(frozen=True)
 class QuotaView:
     key: str

@@ -1,4 +1,10 @@
-"""Blockers: raised by either party, resolved, listed with their age in working days."""
+"""Blockers: raised by either party, resolved, listed with their age in working days.
+
+A client obligation not done by its due date counts as a client blocker (SPEC §9), listed
+under the obligation's key and resolved when the obligation is done.
+:meth:`BlockersMixin.blocker_list` is the one place that puts the two kinds together as of
+a day and says which are open: the Blockers view, the dashboard and the piped status call it.
+"""
 
 from __future__ import annotations
 
@@ -7,12 +13,13 @@ from datetime import date
 from sqlalchemy import func, select
 
 from model import rules
-from model.errors import FieldError, Hint, LedgerError
+from model.errors import FieldError, Hint, LedgerError, Ref
 from model.permissions import Action
-from model.views import BlockerView
+from model.views import BlockerList, BlockerView, blocker_order
 from storage import records
 from storage.orm import Blocker, Project
 from storage.services.core import LedgerBase, parse_on
+from storage.workloads import obligation_fact
 
 
 class BlockersMixin(LedgerBase):
@@ -71,6 +78,48 @@ class BlockersMixin(LedgerBase):
                                       max(as_of, b.resolved_on or as_of))
         return BlockerView(b.number, b.title, b.party, b.raised_on, b.resolved_on,
                            b.task.code if b.task else None, age)
+
+    def blocker_list(self, as_of: str | date | None = None) -> BlockerList:
+        """Every blocker as of ``as_of`` (default today), open ones first: those recorded
+        (raised by then; open if not resolved by then) and those late client obligations
+        count as; ``.open()`` are the open blockers."""
+        with self._reading() as s:
+            project = self._project(s)
+            day = parse_on(as_of, self._today(project.timezone), Ref("as_of"))
+            recorded = []
+            for b in s.scalars(select(Blocker).where(Blocker.project_id == project.id,
+                                                     Blocker.raised_on <= day)
+                               .order_by(Blocker.id)):
+                resolved = b.resolved_on if b.resolved_on and b.resolved_on <= day else None
+                age = rules.working_days_open(self._calendar(project), b.raised_on, resolved,
+                                              day)
+                recorded.append(BlockerView(b.number, b.title, b.party, b.raised_on, resolved,
+                                            b.task.code if b.task else None, age))
+            late = self._late_obligations(project, day)
+            return BlockerList(tuple(sorted([*recorded, *late], key=blocker_order)),
+                               frozenset(b.number for b in late))
+
+    def obligation_blockers(self, as_of: str | date | None = None) -> list[BlockerView]:
+        """The client blockers that late client obligations count as, as of ``as_of``,
+        each under its obligation's key (title: the obligation's; task: none)."""
+        with self._reading() as s:
+            project = self._project(s)
+            day = parse_on(as_of, self._today(project.timezone), Ref("as_of"))
+            return self._late_obligations(project, day)
+
+    def _late_obligations(self, project: Project, day: date) -> list[BlockerView]:
+        cal = self._calendar(project)
+        titles = {o.key: o.title for o in project.obligations}
+        out = []
+        facts = [obligation_fact(o) for o in project.obligations]
+        for b in rules.obligation_blockers(facts, cal, project.start):
+            if b.raised_on > day:
+                continue
+            resolved = b.resolved_on if b.resolved_on and b.resolved_on <= day else None
+            age = rules.working_days_open(cal, b.raised_on, resolved, day)
+            out.append(BlockerView(b.number, titles[b.number], b.party, b.raised_on,
+                                   resolved, None, age))
+        return out
 
     def blockers(self, as_of: date | None = None) -> list[BlockerView]:
         with self._reading() as s:

@@ -3,8 +3,7 @@ training one is the knowledge transfer), and both listed with what is due.
 
 A client obligation not done by its due date is a client blocker in the figures
 (:func:`model.rules.obligation_blockers`, fed into the one blocked-days counter);
-:meth:`ObligationsMixin.obligation_blockers` lists those blockers as data, under the
-obligations' keys, for whoever lists blockers.
+:mod:`storage.services.blockers` lists those blockers with the recorded ones.
 """
 
 from __future__ import annotations
@@ -21,7 +20,7 @@ from model import rules
 from model.errors import FieldError, Ref
 from model.permissions import Action
 from model.usertext import check_text
-from model.views import BlockerView, DeliverableView, ObligationView
+from model.views import DeliverableView, ObligationView
 from storage import records
 from storage.orm import Deliverable, Obligation, Project
 from storage.records import delivery_record, obligation_record
@@ -52,25 +51,6 @@ class ObligationsMixin(LedgerBase):
             project = self._project(s)
             day = parse_on(as_of, self._today(project.timezone), Ref("as_of"))
             return [self._obligation_view(project, o, day) for o in project.obligations]
-
-    def obligation_blockers(self, as_of: str | date | None = None) -> list[BlockerView]:
-        """The client blockers that late client obligations count as, as of ``as_of``,
-        each under its obligation's key (title: the obligation's; task: none)."""
-        with self._reading() as s:
-            project = self._project(s)
-            day = parse_on(as_of, self._today(project.timezone), Ref("as_of"))
-            cal = self._calendar(project)
-            titles = {o.key: o.title for o in project.obligations}
-            out = []
-            facts = [obligation_fact(o) for o in project.obligations]
-            for b in rules.obligation_blockers(facts, cal, project.start):
-                if b.raised_on > day:
-                    continue
-                resolved = b.resolved_on if b.resolved_on and b.resolved_on <= day else None
-                age = rules.working_days_open(cal, b.raised_on, resolved, day)
-                out.append(BlockerView(b.number, titles[b.number], b.party, b.raised_on,
-                                       resolved, None, age))
-            return out
 
     def _obligation_view(self, project: Project, o: Obligation, as_of: date) -> ObligationView:
         cal = self._calendar(project)

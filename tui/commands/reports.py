@@ -94,7 +94,7 @@ def do_status(args: argparse.Namespace) -> int:
     with ledger.snapshot():
         s = ledger.summary(today)
         title = ledger.project().title
-        open_blockers = [b for b in ledger.blockers() if b.resolved_on is None]
+        open_blockers = ledger.blocker_list(today).open()
     _out(render_summary(s, title))
     if open_blockers:
         _out("open blockers " + "; ".join(f"{b.number} ({b.party}, {b.age_days} d) {b.title}"

@@ -21,7 +21,7 @@ from model.errors import LedgerError
 from model.rules import PARTIES
 from model.views import BlockerView, TaskView
 from tui.text import literal
-from tui.widgets.blocker_list import blocker_order, blocker_title, read_blockers
+from tui.widgets.blocker_list import blocker_order, blocker_title
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.tables import Fit, FitTable, refill
@@ -88,7 +88,7 @@ class BlockersScreen(LedgerScreen):
 
     def load(self) -> BlockersData:
         today = self.today
-        listed = read_blockers(self.ledger, today)
+        listed = self.ledger.blocker_list(today)
         summary = self.ledger.summary(today)
         return BlockersData(list(listed.blockers), dict(summary.blocked_days),
                             self.ledger.tasks(), listed.obligations)

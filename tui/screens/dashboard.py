@@ -17,7 +17,7 @@ from model.formats import grade_title
 from model.views import BlockerView, ChangeView
 from storage.services import Ledger
 from tui.text import fmt_money, fmt_pd, literal
-from tui.widgets.blocker_list import blocker_title, read_blockers
+from tui.widgets.blocker_list import blocker_title
 from tui.widgets.burndown import BurndownChart, ChartData
 from tui.widgets.ledger_screen import LedgerScreen
 
@@ -70,7 +70,7 @@ class DashboardScreen(LedgerScreen):
         led = self.ledger
         summary = led.summary(self.today)
         changes = led.change_requests()
-        blockers = read_blockers(led, self.today)  # as the Blockers view lists them
+        blockers = led.blocker_list(self.today)  # as the Blockers view lists them
         figures = DashboardData(
             title=led.project().title, summary=summary,
             alerts=led.alerts(summary), changes=changes, blockers=blockers.open(),
