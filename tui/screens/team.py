@@ -3,10 +3,10 @@ each person's active days (SPEC §9): first..last day, days away, who replaces w
 
 Order: vendor people with a grade in the project's ladder order (junior first), then the
 vendor signatories, then the client. Keys: ``a`` add a person, ``l`` their leave (last
-working day), ``r`` replace the selected person, ``d`` their days away, ``g`` change the
-selected vendor person's grade (past entries keep the grade they were charged at). Who
-may: the vendor lead (vendor people) and the operator (anyone); anyone else is refused at
-once, in the permission matrix's words.
+working day), ``r`` replace the selected person, ``d`` their days away, ``c`` cancel one
+of their days away, ``g`` change the selected vendor person's grade (past entries keep the
+grade they were charged at). Who may: the vendor lead (vendor people) and the operator
+(anyone); anyone else is refused at once, in the permission matrix's words.
 """
 
 from __future__ import annotations
@@ -34,6 +34,7 @@ from tui.widgets.people_forms import (
     active_days,
     add_form,
     away_form,
+    cancel_away_form,
     grade_options,
     leave_form,
     replace_form,
@@ -102,6 +103,7 @@ class TeamScreen(LedgerScreen):
         Binding("l", "leave_person", "Leave", id="team-leave"),
         Binding("r", "replace_person", "Replace", id="team-replace"),
         Binding("d", "away_person", "Days away", id="team-away"),
+        Binding("c", "cancel_away", "Cancel away", id="team-away-cancel"),
         Binding("g", "change_grade", "Change grade", id="team-grade"),
     ]
 
@@ -289,6 +291,18 @@ class TeamScreen(LedgerScreen):
         if person is not None:
             self._open(away_form(self.ledger, person, self.today),
                        lambda p: f"{p.name} {p.key}: days away recorded ({len(p.away)} in all)")
+
+    def action_cancel_away(self) -> None:
+        person = self._person_action(self.action_cancel_away)
+        if person is None:
+            return
+        if not person.away:
+            self.notify(f"{person.name} {person.key} has no day away to cancel",
+                        severity="warning")
+            return
+        self._open(cancel_away_form(self.ledger, person),
+                   lambda p: f"{p.name} {p.key}: day away cancelled "
+                             f"({len(p.away)} still stand)")
 
     def action_change_grade(self) -> None:
         if not self.when_loaded(self.action_change_grade):

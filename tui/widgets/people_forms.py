@@ -1,4 +1,5 @@
-"""The Team view's forms: a person added, leaving, replaced, away (SPEC §9).
+"""The Team view's forms: a person added, leaving, replaced, away, a day away cancelled
+(SPEC §9).
 
 Each form's field is named as the ledger names the input (``person``, ``first``, ``on``,
 ``by``...), so that a refusal is worded by the label of the field that holds it
@@ -146,3 +147,22 @@ def away_form(ledger: Ledger, person: PersonView, today: date) -> FieldForm:
     ], submit, submit_label="Record days away",
         note=f"active {active_days(person)}; no entry of theirs may lie on a day away")
 
+
+
+def cancel_away_form(ledger: Ledger, person: PersonView) -> FieldForm:
+    """Cancel one of ``person``'s days away that stand (plans change): the same service as
+    ``person away --cancel``; the row stays, marked cancelled today."""
+    notes = {(d.first, d.last): d.note for d in person.days_away if d.cancelled_on is None}
+
+    def submit(v: dict[str, str]) -> PersonView:
+        first, _, last = v["first"].partition("..")
+        return ledger.cancel_away(person.key, first, last)
+
+    spans = [f"{a}..{b}" for a, b in person.away]
+    return FieldForm(f"Cancel days away: {person.name} {person.key}", [
+        Field("first", "Day away", value=spans[0] if spans else "",
+              options=[(f"{span} {notes.get((a, b), '')}".rstrip(), span)
+                       for span, (a, b) in zip(spans, person.away, strict=True)]),
+    ], submit, submit_label="Cancel the day away",
+        note="it stays listed, marked cancelled; its days count and take entries again; "
+             "refused over a signed timesheet period")
