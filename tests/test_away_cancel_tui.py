@@ -15,7 +15,7 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable
 
 from storage.services import Ledger
-from tests.test_tui_tasks_team_blockers import choose
+from tests.test_tui_tasks_team_blockers import choose, fill
 from tests.test_tui_team_obligations import form_error, notes, shown
 from tests.tui_support import drive, settle
 from tui.screens.team import TeamScreen
@@ -112,3 +112,27 @@ def test_no_day_away_standing_no_form(led: Ledger) -> None:
     drive(led, scenario, today=APRIL_20)
     assert isinstance(seen["screen"], TeamScreen)
     assert "has no day away to cancel" in str(seen["notes"])
+
+
+def test_a_new_day_away_in_a_signed_period_is_refused_by_the_forms_label(led: Ledger) -> None:
+    """Recording (``d``) is refused there as cancelling is, worded by the form's label."""
+    led.log("T1", 8, "2026-03-02", person="chen.jing")
+    led.sign_period("2026-03-01", "2026-03-31", "2026-04-01")
+    before = chen(led)
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot: Pilot) -> None:
+        await select_person(pilot, "chen.jing")
+        await pilot.press("d")
+        await settle(pilot)
+        await fill(pilot, "first", "2026-03-30")
+        await fill(pilot, "last", "2026-04-01")
+        await pilot.press("ctrl+s")
+        await settle(pilot)
+        seen["error"] = form_error(pilot)
+
+    drive(led, scenario, today=APRIL_20)
+    assert ("refused: From: 2026-03-30..2026-04-01 overlaps period TS-001 "
+            "(2026-03-01..2026-03-31), which is being signed") in seen["error"]
+    assert "--" not in seen["error"]
+    assert chen(led) == before

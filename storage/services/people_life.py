@@ -280,12 +280,11 @@ class PeopleLifeMixin(LedgerBase):
 
     def away(self, person: str, first: str | date, last: str | date,
              note: str = "") -> PersonView:
-        """``person`` is away (leave, 请假) from ``first`` to ``last``, both included."""
+        """``person`` is away (leave, 请假) from ``first`` to ``last``, both included; refused
+        over a period signed by a party (:meth:`_away_span`), as cancelling is."""
         with self._writing() as s:
             project = self._project(s)
             p, a, b = self._away_span(s, project, person, first, last)
-            if b < a:
-                raise FieldError("last", f"{b} is before ", FIRST, f" {a}")
             end = self._current_end(s, project)
             if a < project.start or b > end:
                 raise FieldError("first", f"{a}..{b} is not within the SOW "
@@ -304,9 +303,9 @@ class PeopleLifeMixin(LedgerBase):
 
     def cancel_away(self, person: str, first: str | date, last: str | date) -> PersonView:
         """Cancel ``person``'s day away ``first``..``last`` (as recorded): the row stays,
-        marked cancelled today, with its audit row. Refused when no day away of theirs
-        spans exactly those days (or it is cancelled already), or a signed period
-        overlaps it."""
+        marked cancelled today, with its audit row. Refused when a signed period overlaps
+        it (:meth:`_away_span`) or no day away of theirs spans exactly those days (or it is
+        cancelled already)."""
         with self._writing() as s:
             project = self._project(s)
             p, a, b = self._away_span(s, project, person, first, last)
@@ -318,7 +317,6 @@ class PeopleLifeMixin(LedgerBase):
                 raise FieldError("first", f"{person} has no day away {a}..{b} to cancel "
                                  + (f"(days away: {standing})" if standing
                                     else "(none stands)"))
-            locks.check_span_open(self._periods(s, project), a, b, FIRST)
             before = records.away_record(row, p.key)
             row.cancelled_on = self._today(project.timezone)
             s.flush()
@@ -328,9 +326,14 @@ class PeopleLifeMixin(LedgerBase):
 
     def _away_span(self, s: Session, project: Project, person: str, first: str | date,
                    last: str | date) -> tuple[Person, date, date]:
-        """A day away's person and days, once the ledger is open to writing and the
-        actor may change that person's staffing (recording or cancelling it)."""
+        """A day away's person and days, once the ledger is open to writing, the actor may
+        change that person's staffing, and no period signed by a party overlaps the days:
+        recording or cancelling a day away there would change what was signed."""
         self._check_writable(s, project)
         p = self._person(s, project, person)
         self._permit_staff(s, project, p.party)
-        return p, parse_on(first, project.start, FIRST), parse_on(last, project.start, LAST)
+        a, b = parse_on(first, project.start, FIRST), parse_on(last, project.start, LAST)
+        if b < a:
+            raise FieldError("last", f"{b} is before ", FIRST, f" {a}")
+        locks.check_span_open(self._periods(s, project), a, b, FIRST)
+        return p, a, b
