@@ -35,10 +35,12 @@ def chen(led: Ledger):  # noqa: ANN201 (a PersonView)
 
 def test_a_day_away_in_a_signed_period_is_refused(signed: Ledger) -> None:
     before = (chen(signed), signed.verify())
-    with pytest.raises(FieldError, match="^first: 2026-03-09..2026-03-10 " + re.escape(OVERLAPS) + "$"):
+    with pytest.raises(FieldError,
+                       match="^first: 2026-03-09..2026-03-10 " + re.escape(OVERLAPS) + "$"):
         signed.away("chen.jing", "2026-03-09", "2026-03-10", note="sick")
     # one day of it is enough
-    with pytest.raises(FieldError, match="^first: 2026-03-31..2026-04-02 " + re.escape(OVERLAPS) + "$"):
+    with pytest.raises(FieldError,
+                       match="^first: 2026-03-31..2026-04-02 " + re.escape(OVERLAPS) + "$"):
         signed.away("chen.jing", "2026-03-31", "2026-04-02")
     assert (chen(signed), signed.verify()) == before  # nothing written, no audit row
     # after the period it is accepted
