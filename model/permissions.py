@@ -36,7 +36,7 @@ class Action(Enum):
     SIGN = ("sign (or withdraw) a change request, a period timesheet, the acceptance or the "
             "scope")
     QUOTA = "record a quota use"
-    PLAN = "change tasks, allocations and grades"
+    PLAN = "change the team, tasks, allocations and grades"
     OBLIGATION = "record an obligation done or a deliverable delivered"
     BIND = "bind a person to a database login role (PostgreSQL, as the database owner)"
 

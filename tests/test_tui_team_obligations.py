@@ -238,7 +238,7 @@ def test_an_engineer_is_refused_at_once_in_the_matrixs_words(tmp_path: Path) -> 
         seen["detail"] = str(pilot.app.screen.query_one("#team-detail", Static).content)
 
     drive(ledger, scenario)
-    refusal = ("Acting as (ctrl+a): liu.yang (vendor engineer) may not change tasks, "
+    refusal = ("Acting as (ctrl+a): liu.yang (vendor engineer) may not change the team, tasks, "
                "allocations and grades; only the vendor lead plans")
     assert str(seen["notes"]).count(refusal) == 2
     assert refusal in str(seen["detail"])  # the detail line says so before any key
