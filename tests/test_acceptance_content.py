@@ -173,11 +173,11 @@ def test_only_a_period_signed_by_both_parties_confirms_its_days() -> None:
     assert rules.is_confirmed(date(2026, 3, 6), spans)
     assert not rules.is_confirmed(date(2026, 3, 1), spans)
     assert not rules.is_confirmed(date(2026, 3, 9), spans)  # one party's signature only
-    totals = [rules.DayTotal(date(2026, 3, 3), "a", "senior", 480),
-              rules.DayTotal(date(2026, 3, 10), "a", "senior", 240),
-              rules.DayTotal(date(2026, 3, 18), "b", "expert", 60),
-              rules.DayTotal(date(2026, 3, 4), "c", "senior_expert", 30)]
-    assert rules.unconfirmed_minutes(totals, spans) == {
+    days = [rules.DaySums(date(2026, 3, 3), {"senior": 480, "expert": 15}),
+            rules.DaySums(date(2026, 3, 10), {"senior": 240}),
+            rules.DaySums(date(2026, 3, 18), {"expert": 60}),
+            rules.DaySums(date(2026, 3, 4), {"senior_expert": 30})]
+    assert rules.unconfirmed_minutes(days, spans) == {
         "senior": 240, "expert": 60, "senior_expert": 0}
 
 

@@ -163,14 +163,14 @@ def is_confirmed(on: date, spans: Iterable[tuple[date, date]]) -> bool:
     return any(first <= on <= last for first, last in spans)
 
 
-def unconfirmed_minutes(day_totals: Iterable[DayTotal],
+def unconfirmed_minutes(days: Iterable[DaySums],
                         spans: Iterable[tuple[date, date]]) -> dict[str, int]:
     """Per grade, the minutes logged on days no period signed by both parties covers
     (every grade with hours logged appears, with 0 when all of them are confirmed)."""
     spans = tuple(spans)
     out: dict[str, int] = {}
-    for t in day_totals:
-        out.setdefault(t.grade, 0)
-        if not is_confirmed(t.on, spans):
-            out[t.grade] += t.minutes
+    for day in days:
+        confirmed = is_confirmed(day.on, spans)
+        for grade, minutes in day.by_grade.items():
+            out[grade] = out.get(grade, 0) + (0 if confirmed else minutes)
     return dict(sorted(out.items(), key=lambda kv: (grade_order(kv[0]), kv[0])))

@@ -259,9 +259,16 @@ class SignoffsMixin(LedgerBase):
             "deliverables": [[d.key, d.title, list(d.tasks), d.criteria,
                               d.due.isoformat() if d.due else None, d.kind]
                              for d in self._deliverables(s, project)],
-            "unconfirmed_minutes": rules.unconfirmed_minutes(
-                (rules.DayTotal(on, "", grade, int(m)) for on, grade, m in s.execute(
-                    select(TimeEntry.on, TimeEntry.grade, func.sum(TimeEntry.minutes))
-                    .where(TimeEntry.project_id == project.id)
-                    .group_by(TimeEntry.on, TimeEntry.grade))), spans),
+            "unconfirmed_minutes": rules.unconfirmed_minutes(_day_sums(s, project), spans),
             "settlement": settlement(terms, cost).content()}
+
+
+def _day_sums(s: Session, project: Project) -> list[rules.DaySums]:
+    """The project's entries summed per date and grade (one GROUP BY), as day sums."""
+    by_day: dict[date, dict[str, int]] = {}
+    for on, grade, m in s.execute(
+            select(TimeEntry.on, TimeEntry.grade, func.sum(TimeEntry.minutes))
+            .where(TimeEntry.project_id == project.id)
+            .group_by(TimeEntry.on, TimeEntry.grade)):
+        by_day.setdefault(on, {})[grade] = int(m)  # int: PostgreSQL sums to Decimal
+    return [rules.DaySums(on, grades) for on, grades in sorted(by_day.items())]

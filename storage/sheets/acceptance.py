@@ -85,9 +85,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[AcceptanceSheetDa
     spans = rules.confirmed_spans((s.first, s.last, s.status)
                                   for s in signoffs if s.kind == "period")
     unconfirmed = tuple((g, rules.pd_of_minutes(m, facts.minutes_per_day)) for g, m in
-                        rules.unconfirmed_minutes(
-                            (rules.DayTotal(d.on, "", g, m) for d in days
-                             for g, m in d.by_grade.items()), spans).items())
+                        rules.unconfirmed_minutes(days, spans).items())
     rates = facts.rates
     changes = tuple(ChangeLine(
         number=c.number, doc_id=SheetRequest("cr", cr=c.number).doc_id(project.code),
