@@ -20,17 +20,19 @@ from sqlalchemy.orm import Session
 
 from storage.audit import json_text
 from storage.orm import AuditEvent, Person, Project, Task, TimeEntry
+from storage.records import scan
 from storage.records.kinds import Key, label
-from storage.records.scan import CHUNK, converter, raw_chunks
+from storage.records.scan import converter, raw_chunks
 from storage.records.sides import changes, merged_after
 
 FIELDS = ("id", "date", "person", "task", "minutes", "grade", "note")
 
 
 def entry_problems(s: Session, project: Project,
-                   chunk: int = CHUNK) -> list[tuple[Key, str]]:
-    """(key, problem) of every entry whose table row is not what its audit rows state."""
-    code = project.code
+                   chunk: int | None = None) -> list[tuple[Key, str]]:
+    """(key, problem) of every entry whose table row is not what its audit rows state,
+    reading ``chunk`` rows at a time (:data:`storage.records.scan.CHUNK`)."""
+    code, chunk = project.code, chunk or scan.CHUNK
     out: list[tuple[Key, str]] = []
     logged, found = _logged(s, code, chunk), _found(s, project, chunk)
     log_item, table_item = next(logged, None), next(found, None)
