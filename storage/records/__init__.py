@@ -50,6 +50,7 @@ from storage.records.sides import (
     Replayed,
     changes,
     compare,
+    merged_after,
     replay,
     table_records,
 )
@@ -79,6 +80,7 @@ __all__ = [
     "entry_record",
     "grade_record",
     "label",
+    "merged_after",
     "obligation_record",
     "obligation_row",
     "period_record",

@@ -101,17 +101,26 @@ def replay(rows: Iterable[Any], parse_sow: Any) -> Replayed:
         if kind not in KINDS:
             continue  # rows that describe no table (e.g. an imported file)
         key = (kind, "" if kind == "project" else r.ref)
-        if r.after is None:
+        was = out.records.get(key)
+        state = merged_after(was, r.after)
+        if state is None:
             out.records.pop(key, None)
-            continue
-        try:
-            after = json.loads(r.after)
-        except ValueError:
-            continue  # the chain check names an edited row
-        if isinstance(after, dict):
-            merged = {**out.records.get(key, {}), **after}
-            out.records[key] = _normal(kind, merged)
+        elif state is not was:
+            out.records[key] = _normal(kind, state)
     return out
+
+
+def merged_after(state: dict[str, Any] | None, after: str | None) -> dict[str, Any] | None:
+    """A record's state once one more of its audit rows is applied: the row's ``after``
+    merged into it, or None (deleted) when the ``after`` is empty. An ``after`` that is not
+    a JSON object leaves the state as it was (the chain check names an edited row)."""
+    if after is None:
+        return None
+    try:
+        value = json.loads(after)
+    except ValueError:
+        return state
+    return {**(state or {}), **value} if isinstance(value, dict) else state
 
 
 @dataclass
