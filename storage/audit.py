@@ -115,9 +115,11 @@ class AuditWriter:
         bulk = BulkInsert(self.session.connection(), table, _APPEND)
         code, when, actor = self.project_code, bulk.value("at", at), self.actor
         values = []
-        sha256 = hashlib.sha256
+        sha256, enc = hashlib.sha256, encode_basestring
         for ref, b, a in rows:
-            h = sha256(f"{prev}{head}{json_text(ref)},{json_text(b)},{json_text(a)}]"
+            # json_text(a), inlined for the common text (a million calls saved)
+            after = enc(a) if type(a) is str else json_text(a)
+            h = sha256(f"{prev}{head}{json_text(ref)},{json_text(b)},{after}]"
                        .encode()).hexdigest()
             values.append((code, when, actor, action, entity, ref, b, a, prev, h))
             prev = h

@@ -9,6 +9,7 @@ import io
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
+from typing import NamedTuple
 
 from model.errors import LedgerError
 from model.usertext import text_problem
@@ -18,8 +19,9 @@ from storage.sowfile.table import _show
 ENTRY_HEADER = ["date", "person", "task", "hours", "note"]
 
 
-@dataclass(frozen=True)
-class EntryRow:
+class EntryRow(NamedTuple):
+    """One row of an entry file as read (a named tuple: a million are made per import)."""
+
     line: int
     on: str
     person: str
@@ -137,6 +139,14 @@ def _entry_rows(lines: Iterable[str], source: str,
     try:
         for fields in reader:
             first, line = line, reader.line_num + 1
+            if len(fields) == 5 and "".join(fields).isprintable():
+                # The common row, at once: printable throughout, so text_problem finds
+                # nothing in any field, stripped or not (the same rows as below).
+                d, who, task, hours, note = fields
+                d, who, task, hours = d.strip(), who.strip(), task.strip(), hours.strip()
+                if d or who or task or hours or note.strip():  # else an empty row
+                    yield EntryRow(first, d, who, task, hours, note)
+                continue
             if not fields or all(not f.strip() for f in fields):
                 continue
             if len(fields) != len(ENTRY_HEADER):
