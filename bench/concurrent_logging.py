@@ -10,11 +10,9 @@ each, as the vendor lead for one of the four vendor people. Prints the wall time
 longest single `log`, the errors a user would have seen, how many times sowtrack
 backed off and retried, and whether the ledger holds every entry and verifies.
 
-Two knobs for experiments: --sqlite-busy-ms sets SQLite's own wait for the statements
-of a transaction (sowtrack uses 30,000 ms; a writer's wait for the write lock itself is
-sowtrack's short tries, storage.db.engine.begin_immediate, which are not counted as
-retries); --no-retry turns sowtrack's back-off and those tries off, so a busy error
-reaches the user at once.
+Two knobs for experiments: --sqlite-busy-ms sets SQLite's own wait inside each
+BEGIN IMMEDIATE (sowtrack uses 30,000 ms); --no-retry turns sowtrack's back-off
+off, so a busy error reaches the user as it did before it existed.
 """
 
 from __future__ import annotations

@@ -1,5 +1,4 @@
-"""Many loggers at once, fast and exact: the 24-hour day holds under contention, and a
-SQLite writer asks for the write lock in short sleeps (storage.db.engine.begin_immediate).
+"""Many loggers at once, fast and exact: the 24-hour day holds under contention.
 
 Issue 13: 16 concurrent loggers, nothing lost. The throughput itself is measured by
 bench/concurrent_logging.py; here is what must stay true while it goes faster.
@@ -8,17 +7,12 @@ bench/concurrent_logging.py; here is what must stay true while it goes faster.
 from __future__ import annotations
 
 import multiprocessing
-import sqlite3
 import threading
-import time
 from datetime import date
 from typing import Any
 
-import pytest
-from sqlalchemy import func, make_url, select
+from sqlalchemy import func, select
 
-from storage.db import busy
-from storage.db.engine import begin_immediate
 from storage.orm import TimeEntry
 from storage.services import Ledger
 
@@ -77,44 +71,3 @@ def test_the_24_hour_day_holds_when_many_processes_log_it_at_once(example: Ledge
                                .where(TimeEntry.on == DAY)).scalar_one()
     assert minutes == 9 * 150
     assert example.verify()[1] == []
-
-
-def test_a_waiting_sqlite_writer_gets_the_lock_soon_after_it_is_freed(example: Ledger,
-                                                                      db_url: str) -> None:
-    """SQLite's busy handler slept up to 100 ms between tries; begin_immediate asks again
-    every 2-4 ms, gives up at its deadline with SQLite's busy error, and leaves the
-    connection's busy timeout as it found what is left of the wait."""
-    if not db_url.startswith("sqlite"):
-        pytest.skip("SQLite's write lock; PostgreSQL queues in pg_advisory_xact_lock")
-    path = make_url(db_url).database
-    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
-    waiter = sqlite3.connect(path, isolation_level=None)
-    try:
-        holder.execute("BEGIN IMMEDIATE")
-        t0 = time.monotonic()
-        with pytest.raises(sqlite3.OperationalError, match="database is locked"):
-            begin_immediate(waiter, time.monotonic() + 0.3)
-        assert 0.3 <= time.monotonic() - t0 < 5
-        assert waiter.execute("PRAGMA busy_timeout").fetchone() == (0,)  # nothing left
-
-        freed = threading.Timer(0.5, holder.rollback)
-        freed.start()
-        t0 = time.monotonic()
-        begin_immediate(waiter, time.monotonic() + 60)
-        waited = time.monotonic() - t0
-        freed.join()
-        assert waiter.in_transaction
-        assert 0.5 <= waited < 5
-        assert waiter.execute("PRAGMA busy_timeout").fetchone() == (busy._SQLITE_BUSY_MS,)
-        waiter.execute("ROLLBACK")
-    finally:
-        holder.close()
-        waiter.close()
-
-
-def test_the_poll_sleeps_are_short_jittered_and_grow_after_a_second() -> None:
-    first = [busy.poll_sleep(0.0) for _ in range(200)]
-    assert all(0.002 <= s <= 0.004 for s in first)
-    assert len(set(first)) > 100  # jittered: no two waiters ask in step
-    late = [busy.poll_sleep(60.0) for _ in range(200)]
-    assert all(0.01 <= s <= 0.02 for s in late)

@@ -22,10 +22,6 @@ _T = TypeVar("_T")
 BUSY_LIMIT_S = 120.0  # how long an action waits for a busy ledger, in all (SOWTRACK_BUSY_TIMEOUT)
 _SQLITE_BUSY_MS = 30_000  # one wait in SQLite's own busy handler, before our back-off
 _BACKOFF_FIRST_S, _BACKOFF_MAX_S = 0.05, 2.0
-# SQLite's write lock is asked for again and again, a short, jittered sleep apart: its own
-# busy handler sleeps up to 100 ms between tries, so the lock sat idle most of the time
-# while 16 writers queued for it (issue 13).
-_POLL_FIRST_S, _POLL_MAX_S, _POLL_SLOW_AFTER_S = 0.004, 0.02, 1.0
 
 
 class LedgerBusy(LedgerError):
@@ -115,17 +111,6 @@ def _busy_message(kind: str, waited: float) -> str:
 def _backoff(attempt: int) -> float:
     """Exponential back-off with jitter, so that waiting processes do not retry in step."""
     step = min(_BACKOFF_MAX_S, _BACKOFF_FIRST_S * 2 ** attempt)
-    return step / 2 + random.uniform(0, step / 2)
-
-
-def poll_sleep(waited: float) -> float:
-    """The next sleep of a writer waiting for SQLite's write lock: 2-4 ms, then, after a
-    second of waiting, slowly longer up to 10-20 ms (a writer behind a long import does not
-    spin); with jitter, so that waiting processes do not ask in step. With n writers
-    waiting, the lock is idle about 3/n ms after each commit; a try costs a few µs and a
-    wake-up some 30 µs of CPU."""
-    step = _POLL_FIRST_S if waited < _POLL_SLOW_AFTER_S else min(
-        _POLL_MAX_S, _POLL_FIRST_S * (1 + waited))
     return step / 2 + random.uniform(0, step / 2)
 
 

@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import sqlite3
-import time
 from pathlib import Path
 from urllib.parse import quote
 
@@ -12,7 +10,6 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
 
 from model.errors import FieldError, refused
-from storage.db import busy
 from storage.db.busy import _busy_limit_or_default, _sqlite_busy_ms, busy_limit
 
 APP_NAME = "sowtrack"
@@ -20,7 +17,6 @@ APP_NAME = "sowtrack"
 
 WRITE_LOCK_KEY = 0x50775472  # advisory lock id for writers on PostgreSQL
 _WRITE = "sowtrack_write"
-_DEADLINE = "sowtrack_deadline"  # Connection.info: time.monotonic() when the wait must end
 
 
 def default_url() -> str:
@@ -156,37 +152,4 @@ def _configure_sqlite(engine: Engine) -> None:
 
     @event.listens_for(engine, "begin")
     def _on_begin(conn):  # type: ignore[no-untyped-def]
-        if conn.info.get(_WRITE):
-            begin_immediate(conn.connection.driver_connection, conn.info.get(_DEADLINE))
-        else:
-            conn.exec_driver_sql("BEGIN")
-
-
-def begin_immediate(raw: sqlite3.Connection, deadline: float | None) -> None:
-    """``BEGIN IMMEDIATE`` on ``raw``, asked again a short jittered sleep apart
-    (:func:`busy.poll_sleep`) while another connection writes, until ``deadline``
-    (``time.monotonic()``; None: SQLite's own busy timeout alone). Then the busy error
-    goes up, to be refused in one line (storage.db.unit).
-
-    SQLite's busy handler waits for the lock in sleeps of up to 100 ms: a lock freed in
-    the meantime stays idle, and with many writers queued it was idle most of the time.
-    Here SQLite's own wait is off while the lock is asked for, and the connection's busy
-    timeout is put back afterwards for the statements of the transaction."""
-    if deadline is None:
-        raw.execute("BEGIN IMMEDIATE")
-        return
-    start = time.monotonic()
-    raw.execute("PRAGMA busy_timeout = 0")
-    try:
-        while True:
-            try:
-                raw.execute("BEGIN IMMEDIATE")
-                return
-            except sqlite3.OperationalError as exc:
-                now = time.monotonic()
-                if busy.busy_kind(exc) is None or now >= deadline:
-                    raise
-                time.sleep(min(busy.poll_sleep(now - start), deadline - now))
-    finally:
-        left = max(0.0, deadline - time.monotonic())
-        raw.execute(f"PRAGMA busy_timeout = {_sqlite_busy_ms(left)}")
+        conn.exec_driver_sql("BEGIN IMMEDIATE" if conn.info.get(_WRITE) else "BEGIN")

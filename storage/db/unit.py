@@ -5,7 +5,6 @@ Every flush checks the user text it writes (:func:`_refuse_control`).
 
 from __future__ import annotations
 
-import time
 from collections.abc import Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -21,7 +20,7 @@ from model.errors import FieldError, LedgerError
 from model.usertext import check_text
 from storage import witness
 from storage.db.busy import LedgerBusy, _sqlite_busy_ms, busy_kind, refusal, wait_while_busy
-from storage.db.engine import _DEADLINE, _WRITE, WRITE_LOCK_KEY, _read_only_reason, is_read_only
+from storage.db.engine import _WRITE, WRITE_LOCK_KEY, _read_only_reason, is_read_only
 from storage.orm import AuditEvent
 
 
@@ -64,11 +63,9 @@ def _begin(engine: Engine, write: bool, left: float) -> tuple[Connection, Sessio
     try:
         conn.info[_WRITE] = write
         if engine.dialect.name == "sqlite":
-            conn.info[_DEADLINE] = time.monotonic() + left
-            if not write:  # a writer's wait is storage.db.engine.begin_immediate's
-                # SQLite's own wait must not outlast what is left.
-                conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-                    f"PRAGMA busy_timeout = {_sqlite_busy_ms(left)}")
+            # SQLite's own wait (inside BEGIN IMMEDIATE) must not outlast what is left.
+            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                f"PRAGMA busy_timeout = {_sqlite_busy_ms(left)}")
         session = Session(bind=conn, expire_on_commit=False)
         tx = session.begin()
         session.connection()  # BEGIN (IMMEDIATE) now, where a retry is still safe
@@ -84,7 +81,6 @@ def _begin(engine: Engine, write: bool, left: float) -> tuple[Connection, Sessio
         if session is not None:
             session.close()
         conn.info.pop(_WRITE, None)
-        conn.info.pop(_DEADLINE, None)
         conn.close()
         raise
 
@@ -130,7 +126,6 @@ def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
                                  + "try again") from None
     finally:
         conn.info.pop(_WRITE, None)
-        conn.info.pop(_DEADLINE, None)
         conn.close()
     witness.after_commit(engine, head)
 
