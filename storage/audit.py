@@ -25,6 +25,7 @@ from storage.orm import AuditEvent
 
 GENESIS = "0" * 64
 APPENDED = "sowtrack_audit_appended"  # Session.info: this transaction moved the head
+LAST_ROW = "sowtrack_audit_last_row"  # Session.info: the AuditEvent just appended, if one was
 
 
 def canonical(value: Any) -> str | None:
@@ -87,7 +88,9 @@ class AuditWriter:
 
     def record(self, action: str, entity: str, ref: str, before: Any = None,
                after: Any = None) -> None:
-        self.session.add(AuditEvent(**self._row(_now(), action, entity, ref, before, after)))
+        row = AuditEvent(**self._row(_now(), action, entity, ref, before, after))
+        self.session.add(row)
+        self.session.info[LAST_ROW] = row  # the head, once flushed (storage.witness)
 
     def record_many(self, rows: Iterable[tuple[str, str, str, Any, Any]]) -> None:
         """Append many rows, (action, entity, ref, before, after) each, in one INSERT.
@@ -97,6 +100,7 @@ class AuditWriter:
         at = _now()
         values = [self._row(at, *row) for row in rows]
         if values:
+            self.session.info.pop(LAST_ROW, None)
             self.session.execute(insert(AuditEvent), values)
 
     def append(self, action: str, entity: str,
@@ -126,6 +130,7 @@ class AuditWriter:
         if values:
             self._last = prev
             self.session.info[APPENDED] = True
+            self.session.info.pop(LAST_ROW, None)
             bulk.run(values)
 
 

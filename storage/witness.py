@@ -25,7 +25,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
-from storage.audit import APPENDED, chain_head
+from storage.audit import APPENDED, LAST_ROW, chain_head
 
 try:
     import fcntl
@@ -59,9 +59,13 @@ def before_commit(engine: Engine, session: Session) -> Head | None:
 
     On PostgreSQL it is appended to ``audit_witness`` here, so the witness commits
     (or rolls back) with the rows it witnesses."""
+    last = session.info.pop(LAST_ROW, None)
     if not session.info.pop(APPENDED, False):
         return None
     session.flush()
+    if last is not None and engine.dialect.name == "sqlite":
+        # The row this writer appended last is the newest: writers hold the write lock.
+        return Head(int(last.id), str(last.hash))
     head = chain_head(session)
     if head is None:
         return None

@@ -25,9 +25,10 @@ class EntriesMixin(LedgerBase):
 
     def _admit(self, s: Session, project: Project, person: Person, code: str,
                task: Task | None, on: date, minutes: int, exclude: int | None = None,
-               what_person: Ref = PERSON) -> None:
+               what_person: Ref = PERSON, today: date | None = None) -> None:
         """Gather an entry's facts (its person's day, the periods over it) and let the
-        model's one rule (rules.admit_entry) take or refuse it."""
+        model's one rule (rules.admit_entry) take or refuse it. ``today``: the person's
+        today, when the caller has it already."""
         day = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
             TimeEntry.person_id == person.id, TimeEntry.on == on)
         if exclude is not None:
@@ -35,7 +36,8 @@ class EntriesMixin(LedgerBase):
         logged = int(s.execute(day).scalar() or 0)
         rules.admit_entry(rules.EntryFacts(
             person.key, person.party, person.grade, code, task is not None, on, minutes,
-            project.start, self._current_end(s, project), self._person_today(project, person),
+            project.start, self._current_end(s, project),
+            today or self._person_today(project, person),
             logged, self._periods(s, project, on), self._staffing(project, person),
             tasks_added(s, project).get(code)), what_person=what_person)
 
@@ -54,9 +56,10 @@ class EntriesMixin(LedgerBase):
             p = self._person(s, project, who, Ref("person") if person else Ref("actor"))
             self._permit_entry(s, project, p)
             t = _find_task(s, project, task)
-            day = parse_on(on, self._person_today(project, p), Ref("date"))
+            today = self._person_today(project, p)
+            day = parse_on(on, today, Ref("date"))
             self._admit(s, project, p, task, t, day, minutes,
-                        what_person=Ref("person") if person else Ref("actor"))
+                        what_person=Ref("person") if person else Ref("actor"), today=today)
             assert t is not None  # admitted: the task is the project's
             e = TimeEntry(project_id=project.id, person=p, task=t, on=day, minutes=minutes,
                           grade=p.grade or "", note=note or "")
