@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
@@ -31,7 +31,7 @@ class DashboardData:
     blockers: list[BlockerView]  # the open ones, late client obligations included
     rates: dict[str, int]
     obligations: frozenset[str] = frozenset()  # the blockers that are late obligations
-    chart: ChartData | None = None  # None: the figures, shown before the chart is in
+    chart: ChartData | None = None  # None: no chart to draw
 
 
 class DashboardScreen(LedgerScreen):
@@ -68,23 +68,27 @@ class DashboardScreen(LedgerScreen):
 
     def load(self) -> DashboardData:
         led = self.ledger
+        # The headline and the grades first, from the per-date sums in SQL alone; the
+        # alerts, the side panels and the chart follow in the same snapshot (issue 13).
         summary = led.summary(self.today)
+        rates = led.rates()
+        self.app.call_from_thread(self.show_figures, summary, rates)
         changes = led.change_requests()
         blockers = read_blockers(led, self.today)  # as the Blockers view lists them
-        figures = DashboardData(
+        return DashboardData(
             title=led.project().title, summary=summary,
             alerts=led.alerts(summary), changes=changes, blockers=blockers.open(),
-            rates=led.rates(), obligations=blockers.obligations)
-        # The figures are painted now, without waiting for the chart (issue 13); the
-        # chart follows in the same snapshot, from the same per-date sums (kept by the
-        # ledger while it is unchanged).
-        self.app.call_from_thread(self.show, figures)
-        return replace(figures, chart=chart_data(led, summary, changes))
+            rates=rates, obligations=blockers.obligations,
+            chart=chart_data(led, summary, changes))
+
+    def show_figures(self, summary: rules.Summary, rates: dict[str, int]) -> None:
+        """The headline and the budget by grade: what the lead looks at first."""
+        self.query_one("#headline", Static).update(headline(summary))
+        self._grades(summary, rates)
 
     def show(self, data: DashboardData) -> None:
         s = data.summary
-        self.query_one("#headline", Static).update(headline(s))
-        self._grades(s, data.rates)
+        self.show_figures(s, data.rates)
         if data.chart is not None:
             self.query_one(BurndownChart).draw(data.chart)
         alerts = self.query_one("#alerts", Static)
