@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
@@ -20,6 +21,9 @@ from tui.text import fmt_money, fmt_pd, literal
 from tui.widgets.blocker_list import blocker_title, read_blockers
 from tui.widgets.burndown import BurndownChart, ChartData
 from tui.widgets.ledger_screen import LedgerScreen
+
+#: seconds the dashboard's load waits for its figures to be painted before it reads the rest
+PAINT_WAIT = 2.0
 
 
 @dataclass(frozen=True)
@@ -73,6 +77,10 @@ class DashboardScreen(LedgerScreen):
         summary = led.summary(self.today)
         rates = led.rates()
         self.app.call_from_thread(self.show_figures, summary, rates)
+        # Then wait for the screen's refresh: the rest would only compete with the paint.
+        painted = threading.Event()
+        self.app.call_from_thread(self.call_after_refresh, painted.set)
+        painted.wait(PAINT_WAIT)
         changes = led.change_requests()
         blockers = read_blockers(led, self.today)  # as the Blockers view lists them
         return DashboardData(
