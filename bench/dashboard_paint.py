@@ -47,14 +47,15 @@ async def _watch(app, timeout: float) -> None:  # type: ignore[no-untyped-def]
 
 
 def main(argv: list[str]) -> int:
-    from tui.app import SowtrackApp
     from tui.cli import build_parser
     from tui.commands.common import _ledger, pinned_today
+    from tui.startup import open_app
 
     timeout = 600.0
     args = build_parser().parse_args(argv)
     ledger = _ledger(args)
-    app = SowtrackApp(ledger, pinned_today())
+    ledger.project()  # as `sowtrack` does before it opens the app
+    app = open_app(ledger, pinned_today())
     asyncio.run(_watch(app, timeout))
     return 1
 

@@ -154,3 +154,40 @@ def test_the_headline_is_painted_before_the_alerts_and_the_chart(
     assert "CR-001" not in seen["before"]  # the side panels follow
     assert figures in seen["after"] and "Burn-down (PD)" in seen["after"]
     assert "CR-001" in seen["after"]
+
+
+def test_open_app_reads_the_figures_while_starting_and_only_once(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storage.services.reports as reports
+    from tui.startup import open_app
+
+    led = demo_ledger(tmp_path)
+    threads: list[str] = []
+    daily_sums = reports.daily_sums
+
+    def counted(*args, **kwargs):  # the real query, and the thread that ran it
+        threads.append(threading.current_thread().name)
+        return daily_sums(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "daily_sums", counted)
+    seen: dict[str, str] = {}
+
+    async def main() -> None:
+        app = open_app(Ledger(led.engine, led.project_code, None), TODAY)
+        assert app.ledger.actor == "zhang.wei"  # the vendor lead when nobody is named
+        async with app.run_test(size=SIZE) as pilot:
+            await settle(pilot)
+            seen["text"] = screen_text(app)
+
+    asyncio.run(main())
+    assert "PD  budget 460 · consumed 371.625 · remaining 88.375" in seen["text"]
+    assert threads == ["sowtrack-opening"]  # the dashboard's load found them read
+
+
+def test_open_app_refuses_an_unknown_person_before_the_app_starts(tmp_path: Path) -> None:
+    from model.errors import LedgerError
+    from tui.startup import open_app
+
+    led = demo_ledger(tmp_path)
+    with pytest.raises(LedgerError, match="unknown person 'nobody'"):
+        open_app(Ledger(led.engine, led.project_code, "nobody"), TODAY)

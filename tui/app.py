@@ -15,9 +15,9 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from model.errors import LedgerError
-from model.permissions import UNBOUND
 from model.views import PersonView
 from storage.services import Ledger
+from tui.startup import Opening
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.navbar import VIEWS
 from tui.widgets.sheet_export import EXPORT_ACTIONS
@@ -121,27 +121,17 @@ class SowtrackApp(App[None]):
     """The key of the acting person (who logs, signs, raises), or None: every view's top
     bar follows it; ctrl+a changes it."""
 
-    def __init__(self, ledger: Ledger, today: date | None = None):
+    def __init__(self, ledger: Ledger, today: date | None = None,
+                 opening: Opening | None = None):
         super().__init__()
+        #: the first reads (tui.startup): who the app acts as, then the figures' facts
+        self.opening = opening or Opening(ledger)
+        ledger, project, self.people = self.opening.opened()
         self.ledger = ledger
-        project = ledger.project()  # one quick read: the app cannot start without it
         self.project_view = project
         #: the as-of date of every view; given explicitly for demos and tests
         self.today = today or Ledger.today(project.timezone)
         self.today_given = today is not None
-        self.people: list[PersonView] = ledger.people()
-        # A login role bound to a person (PostgreSQL) is that person; an --as it may not
-        # use is refused here, in one line, before the app starts.
-        kind, bound, _ = ledger.whoami()
-        if ledger.actor is None and bound is not None:
-            ledger = self.ledger = ledger.acting_as(bound.key)
-        if ledger.actor is None and kind != UNBOUND:  # an unbound login role only reads
-            # No one named: the app is the on-site lead's tool, so it opens as the lead,
-            # unless the lead is bound to a login role (then only that role is the lead).
-            lead = next((p for p in self.people if p.party == "vendor" and p.role == "lead"
-                         and p.login_role is None), None)
-            if lead is not None:
-                ledger = self.ledger = ledger.acting_as(lead.key)
         self.set_reactive(SowtrackApp.acting, ledger.actor)
         self.sub_title = f"{project.code} · {project.title}"
 
@@ -250,4 +240,4 @@ def view_bindings(screen: type[Screen] | LazyView) -> list[Binding]:
 
 
 def run_tui(ledger: Ledger, today: date | None = None) -> None:
-    SowtrackApp(ledger, today).run()
+    SowtrackApp(ledger, today, Opening(ledger).start()).run()

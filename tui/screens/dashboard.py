@@ -74,6 +74,7 @@ class DashboardScreen(LedgerScreen):
         led = self.ledger
         # The headline and the grades first, from the per-date sums in SQL alone; the
         # alerts, the side panels and the chart follow in the same snapshot (issue 13).
+        self.sow_app.opening.facts_read()  # read while the app started (tui.startup)
         summary = led.summary(self.today)
         rates = led.rates()
         self.app.call_from_thread(self.show_figures, summary, rates)
