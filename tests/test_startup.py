@@ -108,6 +108,7 @@ def test_the_app_imports_the_screen_it_shows_and_no_other(tmp_path: Path) -> Non
     screens = {m for m in modules if m.startswith("tui.screens.")}
     assert screens == {"tui.screens.dashboard"}, sorted(screens)
     assert "reportlab" not in _tops(modules)
+    assert not {m for m in modules if m.startswith(("storage.sheets", "tui.sheets"))}
 
 
 def test_every_view_is_still_there_when_asked_for() -> None:

@@ -18,9 +18,9 @@ from model.errors import LedgerError
 from model.views import PersonView
 from storage.services import Ledger
 from tui.startup import Opening
+from tui.widgets.export_menu import EXPORT_ACTIONS
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.navbar import VIEWS
-from tui.widgets.sheet_export import EXPORT_ACTIONS
 
 #: palette entries: (title, help, mode, action on that view's screen or None)
 ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
