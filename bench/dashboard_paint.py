@@ -3,7 +3,7 @@
     SOWTRACK_BENCH_T0=$(date +%s.%N) python bench/dashboard_paint.py [--db URL] [--as P]
 
 Starts the app as `sowtrack` with no command does on a terminal (the same argument
-parser, the same ledger, the same app class), but headless under Textual's
+parser, the same ledger, the same tui.startup.open_app), but headless under Textual's
 ``run_test`` (no terminal needed), and watches the dashboard: the figures are painted
 once its headline (``#headline``, else any Static) shows the consumed PD and a refresh
 of the screen has run after it. Prints ``painted S`` with S the seconds since
