@@ -192,3 +192,22 @@ def test_open_app_refuses_an_unknown_person_before_the_app_starts(tmp_path: Path
     led = demo_ledger(tmp_path)
     with pytest.raises(LedgerError, match="unknown person 'nobody'"):
         open_app(Ledger(led.engine, led.project_code, "nobody"), TODAY)
+
+
+def test_open_app_reads_no_figures_for_an_engineers_day(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import storage.services.reports as reports
+    from tui.startup import open_app
+
+    led = demo_ledger(tmp_path)
+    threads: list[str] = []
+    daily_sums = reports.daily_sums
+
+    def counted(*args, **kwargs):
+        threads.append(threading.current_thread().name)
+        return daily_sums(*args, **kwargs)
+
+    monkeypatch.setattr(reports, "daily_sums", counted)
+    app = open_app(Ledger(led.engine, led.project_code, "liu.yang"), TODAY)
+    app.opening.facts_read()
+    assert app.ledger.actor == "liu.yang" and threads == []

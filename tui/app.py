@@ -17,7 +17,7 @@ from textual.worker import WorkerFailed
 from model.errors import LedgerError
 from model.views import PersonView
 from storage.services import Ledger
-from tui.startup import Opening
+from tui.startup import Opening, first_view
 from tui.widgets.export_menu import EXPORT_ACTIONS
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.navbar import VIEWS
@@ -171,9 +171,7 @@ class SowtrackApp(App[None]):
         return f"as {p.name} {p.key} ({p.role})"
 
     def on_mount(self) -> None:
-        p = self.actor
-        engineer = p is not None and p.party == "vendor" and p.role == "engineer"
-        self.switch_mode("myday" if engineer else "dashboard")
+        self.switch_mode(first_view(self.actor))
 
     def set_actor(self, key: str) -> None:
         """Act as someone else from now on (the lead at the client's desk)."""

@@ -1,11 +1,11 @@
 """Opening the app (issue 13): the ledger is read while Textual is imported.
 
-:func:`open_app` starts a thread that finds who the app acts as (one quick read) and then
-reads the figures' facts, the per-date sums in SQL that the dashboard's headline comes
-from (the database works while this thread imports Textual and builds the screens), and
-only then imports the app. The facts are kept by the ledger while it is unchanged
-(``Ledger.facts``), so the dashboard's own load, in its snapshot, finds them read; if
-anything was written meanwhile it reads them again. This module imports no Textual.
+:func:`open_app` starts a thread that finds who the app acts as (one quick read) and,
+when the app opens on the dashboard, reads the figures' facts (the per-date sums in SQL
+that the headline comes from); the main thread meanwhile imports Textual and builds the
+app. The ledger keeps the facts while it is unchanged (``Ledger.facts``), so the
+dashboard's own load, in its snapshot, finds them read; if anything was written meanwhile
+it reads them again. This module imports no Textual.
 """
 
 from __future__ import annotations
@@ -42,6 +42,12 @@ def acting_ledger(ledger: Ledger) -> tuple[Ledger, ProjectView, list[PersonView]
     return ledger, project, people
 
 
+def first_view(actor: PersonView | None) -> str:
+    """The view the app opens on: an engineer's day, else the dashboard."""
+    engineer = actor is not None and actor.party == "vendor" and actor.role == "engineer"
+    return "myday" if engineer else "dashboard"
+
+
 class Opening:
     """The app's first reads, in a thread of their own (``start``) or at once."""
 
@@ -66,8 +72,11 @@ class Opening:
             return
         finally:
             self._acting.set()
+        ledger, _, people = self._opened
+        if first_view(next((p for p in people if p.key == ledger.actor), None)) != "dashboard":
+            return  # an engineer's day needs no figures
         try:
-            self._opened[0].facts()
+            ledger.facts()
         except Exception:  # noqa: BLE001, S110 - the view's own load reads and reports
             pass
 
