@@ -3,7 +3,7 @@
     SOWTRACK_BENCH_T0=$(date +%s.%N) python bench/dashboard_paint.py [--db URL] [--as P]
 
 Starts the app as `sowtrack` with no command does on a terminal (the same argument
-parser, the same ledger, the same app class), but headless under Textual's
+parser, the same ledger, the same tui.startup.open_app), but headless under Textual's
 ``run_test`` (no terminal needed), and watches the dashboard: the figures are painted
 once its headline (``#headline``, else any Static) shows the consumed PD and a refresh
 of the screen has run after it. Prints ``painted S`` with S the seconds since
@@ -47,14 +47,15 @@ async def _watch(app, timeout: float) -> None:  # type: ignore[no-untyped-def]
 
 
 def main(argv: list[str]) -> int:
-    from tui.app import SowtrackApp
     from tui.cli import build_parser
     from tui.commands.common import _ledger, pinned_today
+    from tui.startup import open_app
 
     timeout = 600.0
     args = build_parser().parse_args(argv)
     ledger = _ledger(args)
-    app = SowtrackApp(ledger, pinned_today())
+    ledger.project()  # as `sowtrack` does before it opens the app
+    app = open_app(ledger, pinned_today())
     asyncio.run(_watch(app, timeout))
     return 1
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import date
+from importlib import import_module
+from typing import Any, cast
 
 from textual.app import App, SystemCommand
 from textual.binding import Binding
@@ -13,20 +15,10 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from model.errors import LedgerError
-from model.permissions import UNBOUND
 from model.views import PersonView
 from storage.services import Ledger
-from tui.screens.blockers import BlockersScreen
-from tui.screens.changes import ChangesScreen
-from tui.screens.dashboard import DashboardScreen
-from tui.screens.exports import EXPORT_ACTIONS, ExportsScreen
-from tui.screens.journal import JournalScreen
-from tui.screens.my_day import MyDayScreen
-from tui.screens.obligations import ObligationsScreen
-from tui.screens.signoffs import SignoffsScreen
-from tui.screens.tasks import TasksScreen
-from tui.screens.team import TeamScreen
-from tui.screens.timesheet import TimesheetScreen
+from tui.startup import Opening, first_view
+from tui.widgets.export_menu import EXPORT_ACTIONS
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.navbar import VIEWS
 
@@ -62,20 +54,54 @@ ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
 )
 
 
-#: the screen of each view, by mode (the app's MODES)
-VIEW_SCREENS: dict[str, type[LedgerScreen]] = {
-    "dashboard": DashboardScreen,
-    "myday": MyDayScreen,
-    "timesheet": TimesheetScreen,
-    "tasks": TasksScreen,
-    "blockers": BlockersScreen,
-    "changes": ChangesScreen,
-    "team": TeamScreen,
-    "signoffs": SignoffsScreen,
-    "journal": JournalScreen,
-    "exports": ExportsScreen,
-    "obligations": ObligationsScreen,
+#: the module and class of each view's screen, by mode: a view's module is imported when
+#: the view is first shown (or asked about), so that opening the app imports only the
+#: first view's (issue 13)
+VIEW_CLASSES: dict[str, tuple[str, str]] = {
+    "dashboard": ("tui.screens.dashboard", "DashboardScreen"),
+    "myday": ("tui.screens.my_day", "MyDayScreen"),
+    "timesheet": ("tui.screens.timesheet", "TimesheetScreen"),
+    "tasks": ("tui.screens.tasks", "TasksScreen"),
+    "blockers": ("tui.screens.blockers", "BlockersScreen"),
+    "changes": ("tui.screens.changes", "ChangesScreen"),
+    "team": ("tui.screens.team", "TeamScreen"),
+    "signoffs": ("tui.screens.signoffs", "SignoffsScreen"),
+    "journal": ("tui.screens.journal", "JournalScreen"),
+    "exports": ("tui.screens.exports", "ExportsScreen"),
+    "obligations": ("tui.screens.obligations", "ObligationsScreen"),
 }
+
+
+class LazyView:
+    """A view's screen class, imported on first use: called (by Textual's modes) it makes
+    the screen; any other attribute is the class's (``MODES[mode].action_x``)."""
+
+    def __init__(self, module: str, name: str):
+        self._where = (module, name)
+
+    @property
+    def screen_class(self) -> type[LedgerScreen]:
+        module, name = self._where
+        return cast("type[LedgerScreen]", getattr(import_module(module), name))
+
+    def __call__(self) -> LedgerScreen:
+        return self.screen_class()
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.screen_class, name)
+
+    def __repr__(self) -> str:
+        return f"LazyView({'.'.join(self._where)})"
+
+
+#: the screen of each view, by mode (the app's MODES)
+VIEW_MODES: dict[str, LazyView] = {mode: LazyView(*where) for mode, where in VIEW_CLASSES.items()}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "VIEW_SCREENS":  # the screen class of each view, by mode (all imported)
+        return {mode: view.screen_class for mode, view in VIEW_MODES.items()}
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 class SowtrackApp(App[None]):
@@ -83,7 +109,7 @@ class SowtrackApp(App[None]):
 
     CSS_PATH = "app.tcss"
     TITLE = "sowtrack"
-    MODES = dict(VIEW_SCREENS)
+    MODES = dict(VIEW_MODES)
     BINDINGS = [
         *(Binding(key, f"switch_mode('{mode}')", label, show=False, id=f"view-{mode}")
           for mode, key, label in VIEWS),
@@ -95,27 +121,17 @@ class SowtrackApp(App[None]):
     """The key of the acting person (who logs, signs, raises), or None: every view's top
     bar follows it; ctrl+a changes it."""
 
-    def __init__(self, ledger: Ledger, today: date | None = None):
+    def __init__(self, ledger: Ledger, today: date | None = None,
+                 opening: Opening | None = None):
         super().__init__()
+        #: the first reads (tui.startup): who the app acts as, then the figures' facts
+        self.opening = opening or Opening(ledger)
+        ledger, project, self.people = self.opening.opened()
         self.ledger = ledger
-        project = ledger.project()  # one quick read: the app cannot start without it
         self.project_view = project
         #: the as-of date of every view; given explicitly for demos and tests
         self.today = today or Ledger.today(project.timezone)
         self.today_given = today is not None
-        self.people: list[PersonView] = ledger.people()
-        # A login role bound to a person (PostgreSQL) is that person; an --as it may not
-        # use is refused here, in one line, before the app starts.
-        kind, bound, _ = ledger.whoami()
-        if ledger.actor is None and bound is not None:
-            ledger = self.ledger = ledger.acting_as(bound.key)
-        if ledger.actor is None and kind != UNBOUND:  # an unbound login role only reads
-            # No one named: the app is the on-site lead's tool, so it opens as the lead,
-            # unless the lead is bound to a login role (then only that role is the lead).
-            lead = next((p for p in self.people if p.party == "vendor" and p.role == "lead"
-                         and p.login_role is None), None)
-            if lead is not None:
-                ledger = self.ledger = ledger.acting_as(lead.key)
         self.set_reactive(SowtrackApp.acting, ledger.actor)
         self.sub_title = f"{project.code} · {project.title}"
 
@@ -155,9 +171,7 @@ class SowtrackApp(App[None]):
         return f"as {p.name} {p.key} ({p.role})"
 
     def on_mount(self) -> None:
-        p = self.actor
-        engineer = p is not None and p.party == "vendor" and p.role == "engineer"
-        self.switch_mode("myday" if engineer else "dashboard")
+        self.switch_mode(first_view(self.actor))
 
     def set_actor(self, key: str) -> None:
         """Act as someone else from now on (the lead at the client's desk)."""
@@ -207,7 +221,7 @@ class SowtrackApp(App[None]):
                                 lambda m=mode, a=action: self.call_later(self.goto, m, a))
         # Every other key of every view, so that each action is in the palette too.
         for mode, _key, label in VIEWS:
-            for b in view_bindings(VIEW_SCREENS[mode]):
+            for b in view_bindings(VIEW_MODES[mode]):
                 if (mode, b.action) not in named:
                     yield SystemCommand(f"{label}: {b.description}", f"key {b.key}",
                                         lambda m=mode, a=b.action: self.call_later(
@@ -215,11 +229,13 @@ class SowtrackApp(App[None]):
         yield SystemCommand("Act as…", "choose the acting person (ctrl+a)", self.action_act_as)
 
 
-def view_bindings(screen: type[Screen]) -> list[Binding]:
+def view_bindings(screen: type[Screen] | LazyView) -> list[Binding]:
     """The keys a view defines itself (not those it inherits), shown in the footer."""
+    if isinstance(screen, LazyView):
+        screen = screen.screen_class
     return [b for b in screen.__dict__.get("BINDINGS", [])
             if isinstance(b, Binding) and b.show]
 
 
 def run_tui(ledger: Ledger, today: date | None = None) -> None:
-    SowtrackApp(ledger, today).run()
+    SowtrackApp(ledger, today, Opening(ledger).start()).run()

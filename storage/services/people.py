@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from sqlalchemy import select, text
+from sqlalchemy.orm import selectinload
 
 from model.errors import FieldError, LedgerError
 from model.permissions import Action
@@ -19,6 +20,9 @@ class PeopleMixin(LedgerBase):
         with self._reading() as s:
             project = self._project(s)
             rates = {r.grade: r.day_rate_minor for r in project.rates}
+            # The days away of everyone in one query, not one per person (issue 13).
+            people = s.scalars(select(Person).where(Person.project_id == project.id)
+                               .options(selectinload(Person.away)).order_by(Person.id))
             return [PersonView(p.key, p.name, p.party, p.role, p.grade, p.location,
                                p.timezone or project.timezone,
                                rates.get(p.grade) if p.grade else None, p.title, p.db_role,
@@ -27,7 +31,7 @@ class PeopleMixin(LedgerBase):
                                      if a.cancelled_on is None),
                                tuple(AwayView(a.first, a.last, a.note, a.cancelled_on)
                                      for a in p.away))
-                    for p in project.people]
+                    for p in people]
 
     def rates(self) -> dict[str, int]:
         """The rate card: day rate per grade in minor units (hundredths)."""

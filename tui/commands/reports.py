@@ -86,10 +86,10 @@ def do_status(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
     today = pinned_today()
     if sys.stdin.isatty() and sys.stdout.isatty():
-        from tui.app import run_tui
+        from tui.startup import open_app  # Textual is imported while the ledger is read
 
         ledger.project()  # refuse here, in one line, if there is no project to show
-        run_tui(ledger, today)
+        open_app(ledger, today).run()
         return 0
     with ledger.snapshot():
         s = ledger.summary(today)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+import threading
+from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
@@ -21,6 +22,9 @@ from tui.widgets.blocker_list import blocker_title
 from tui.widgets.burndown import BurndownChart, ChartData
 from tui.widgets.ledger_screen import LedgerScreen
 
+#: seconds the dashboard's load waits for its figures to be painted before it reads the rest
+PAINT_WAIT = 2.0
+
 
 @dataclass(frozen=True)
 class DashboardData:
@@ -31,7 +35,7 @@ class DashboardData:
     blockers: list[BlockerView]  # the open ones, late client obligations included
     rates: dict[str, int]
     obligations: frozenset[str] = frozenset()  # the blockers that are late obligations
-    chart: ChartData | None = None  # None: the figures, shown before the chart is in
+    chart: ChartData | None = None  # None: no chart to draw
 
 
 class DashboardScreen(LedgerScreen):
@@ -68,23 +72,32 @@ class DashboardScreen(LedgerScreen):
 
     def load(self) -> DashboardData:
         led = self.ledger
+        # The headline and the grades first, from the per-date sums in SQL alone; the
+        # alerts, the side panels and the chart follow in the same snapshot (issue 13).
+        self.sow_app.opening.facts_read()  # read while the app started (tui.startup)
         summary = led.summary(self.today)
+        rates = led.rates()
+        self.app.call_from_thread(self.show_figures, summary, rates)
+        # Then wait for the screen's refresh: the rest would only compete with the paint.
+        painted = threading.Event()
+        self.app.call_from_thread(self.call_after_refresh, painted.set)
+        painted.wait(PAINT_WAIT)
         changes = led.change_requests()
         blockers = led.blocker_list(self.today)  # as the Blockers view lists them
-        figures = DashboardData(
+        return DashboardData(
             title=led.project().title, summary=summary,
             alerts=led.alerts(summary), changes=changes, blockers=blockers.open(),
-            rates=led.rates(), obligations=blockers.obligations)
-        # The figures are painted now, without waiting for the chart (issue 13); the
-        # chart follows in the same snapshot, from the same per-date sums (kept by the
-        # ledger while it is unchanged).
-        self.app.call_from_thread(self.show, figures)
-        return replace(figures, chart=chart_data(led, summary, changes))
+            rates=rates, obligations=blockers.obligations,
+            chart=chart_data(led, summary, changes))
+
+    def show_figures(self, summary: rules.Summary, rates: dict[str, int]) -> None:
+        """The headline and the budget by grade: what the lead looks at first."""
+        self.query_one("#headline", Static).update(headline(summary))
+        self._grades(summary, rates)
 
     def show(self, data: DashboardData) -> None:
         s = data.summary
-        self.query_one("#headline", Static).update(headline(s))
-        self._grades(s, data.rates)
+        self.show_figures(s, data.rates)
         if data.chart is not None:
             self.query_one(BurndownChart).draw(data.chart)
         alerts = self.query_one("#alerts", Static)

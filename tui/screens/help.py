@@ -27,8 +27,12 @@ def keys_text(app_bindings: list, modes: dict) -> str:
             lines.append(f"  {_key(b.key):<8} {b.description}")
     lines += ["  ctrl+a   act as another person", "  ctrl+p   command palette: every action",
               "  ctrl+q   quit", ""]
+    from tui.app import LazyView
+
     for mode, _, label in VIEWS:
         screen = modes[mode]
+        if isinstance(screen, LazyView):  # imported now, if it was not yet
+            screen = screen.screen_class
         # Only the view's own keys, not those it inherits (tab, copy...).
         own = [b for b in screen.__dict__.get("BINDINGS", []) if isinstance(b, Binding)]
         if not own:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from rich.text import Text
+from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
 from model.rules import BurndownRow
@@ -26,7 +28,13 @@ class BurndownChart(PlotextPlot):
     BurndownChart { height: 1fr; min-height: 12; }
     """
 
+    _drawn = False  # until draw(), nothing to plot: an empty plot costs as much as a full one
+
+    def render(self) -> RenderResult:
+        return super().render() if self._drawn else Text("")
+
     def draw(self, data: ChartData) -> None:
+        self._drawn = True
         plt = self.plt
         plt.clear_data()
         plt.clear_figure()

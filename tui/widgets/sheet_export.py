@@ -17,34 +17,20 @@ from textual.widgets import Select
 
 from model import rules
 from model.errors import FieldError, Ref
-from model.sheet_kinds import SHEET_KINDS
 from model.sheets import SheetRequest
 from model.views import ChangeView, PersonView, ProjectView
 from tui.sheets import SheetOptions
 from tui.sheets import sheet_request as checked_request
+from tui.widgets.export_menu import EXPORT_ACTIONS, SHEETS  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
     from storage.sheets import VerifyReport
-
-#: (kind, label) of every sheet, in the order of the choice (model.sheet_kinds)
-SHEETS: tuple[tuple[str, str], ...] = tuple(
-    (kind.value, info.label) for kind, info in SHEET_KINDS.items())
 
 #: the languages a sheet is printed in (the SOW's is chosen when the view opens)
 LANGUAGE_CHOICES: tuple[tuple[str, str], ...] = (("中文 Chinese", "zh"), ("English", "en"))
 
 #: where sheets go unless the path says otherwise (created on the first export)
 EXPORT_DIR = "~/sowtrack-exports"
-
-#: command palette entries (title, help, mode, action), appended to tui.app.ACTIONS
-EXPORT_ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("Export a sheet", "print a sheet as PDF, with its document id and SHA-256", "exports",
-     "choose_sheet"),
-    *((f"Export the {label.split(' ', 1)[1]} {label.split(' ', 1)[0]}", "as PDF", "exports",
-       f"choose_{kind}") for kind, label in SHEETS),
-    ("Verify a printed sheet", "does the ledger still hold exactly what a PDF printed?",
-     "exports", "verify"),
-)
 
 #: the form's labels, by the field a refusal names (tui.text.refusal): "From: ..." where
 #: the command line says "--from: ..."
