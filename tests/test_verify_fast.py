@@ -5,6 +5,7 @@ writers wrote (the chain's hash body, an entry's canonical text)."""
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -16,6 +17,7 @@ from storage.records import entry_json, scan
 from storage.records.entry_stream import _found, entry_problems
 from storage.services import Ledger
 from storage.sowfile import open_entry_file
+from tests.conftest import _copy_sqlite
 
 CODE = "CLAIMS-AGENT-2026"
 PEOPLE = ["zhang.wei", "chen.jing", "liu.yang", "wang.fang"]
@@ -44,10 +46,15 @@ def entry_audit_rows(led: Ledger) -> list[int]:
                                  .order_by(AuditEvent.id)).scalars())
 
 
-def sqlite_only(led: Ledger) -> Ledger:
-    if led.engine.dialect.name != "sqlite":
-        pytest.skip("SQLite stores what its column type would refuse elsewhere")
-    return led
+@pytest.fixture
+def sqlite_example(_sqlite_example: Path, tmp_path: Path) -> Iterator[Ledger]:
+    """The example SOW on SQLite alone: SQLite stores what its column types would refuse
+    elsewhere (PostgreSQL refuses these edits outright)."""
+    path = tmp_path / "ledger.db"
+    _copy_sqlite(_sqlite_example, path)  # with its witness file
+    led = Ledger.open(f"sqlite:///{path}")
+    yield led.for_project(CODE).acting_as("zhang.wei")
+    led.engine.dispose()
 
 
 @pytest.fixture
@@ -164,16 +171,14 @@ def test_odd_actors_and_texts_in_the_chain_hash_like_the_writer(example: Ledger)
         f"audit row {newest}: content was edited (note file ref \"2\")"]
 
 
-def test_a_time_sqlite_cannot_read_is_an_edited_row_not_a_crash(example: Ledger) -> None:
-    sqlite_example = sqlite_only(example)
+def test_a_time_sqlite_cannot_read_is_an_edited_row_not_a_crash(sqlite_example: Ledger) -> None:
     with sqlite_example.engine.connect() as conn:
         first = conn.execute(select(AuditEvent.id).order_by(AuditEvent.id).limit(1)).scalar_one()
     sql(sqlite_example, f"UPDATE audit_event SET at = 'not a time' WHERE id = {first}")
     assert sqlite_example.verify()[1][0].startswith(f"audit row {first}: content was edited")
 
 
-def test_minutes_stored_as_a_fraction_are_named(example: Ledger) -> None:
-    sqlite_example = sqlite_only(example)  # PostgreSQL's integer column refuses the value
+def test_minutes_stored_as_a_fraction_are_named(sqlite_example: Ledger) -> None:
     e = sqlite_example.log("T1", "2", on="2026-03-02", person="zhang.wei")
     sql(sqlite_example, f"UPDATE time_entry SET minutes = 120.5 WHERE id = {e.id}")
     assert sqlite_example.verify()[1] == [
