@@ -16,7 +16,6 @@ from dataclasses import dataclass, fields, replace
 from pathlib import Path
 
 import platformdirs
-import tomli_w
 
 from model.errors import FieldError, LedgerError, Ref
 
@@ -107,6 +106,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     """
     path = path or config_path()
     data = {k: getattr(config, k) for k in KEYS if getattr(config, k) is not None}
+    import tomli_w  # here: only writing the config needs it
+
     text = tomli_w.dumps(data)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)

@@ -5,16 +5,18 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
-from typing import Any, TypeVar
+from typing import TYPE_CHECKING, Any, TypeVar
 
 from rich.cells import cell_len
-from rich.text import Text
 
 from model import rules
 from model.errors import LedgerError
 from model.formats import format_hours
 from model.rules import format_money, format_pd
 from model.views import AwayView, PersonView, SignatureView
+
+if TYPE_CHECKING:  # imported where used: a command line process needs no rich.text
+    from rich.text import Text
 
 V = TypeVar("V")
 
@@ -69,12 +71,16 @@ def literal(value: object, style: str = "", *, one_line: bool = False, **kwargs:
     as its symbol, never sent to the terminal; a newline stays a line break unless
     ``one_line``. ``kwargs`` go to :class:`~rich.text.Text` (``justify``, ``no_wrap``...).
     """
+    from rich.text import Text
+
     text = "" if value is None else str(value)
     return Text(_shown(text, one_line), style=style, **kwargs)
 
 
 def options(pairs: Iterable[tuple[object, V]]) -> list[tuple[Text, V]]:
     """(label, value) pairs for a Select or an OptionList, each label shown literally."""
+    from rich.text import Text
+
     return [(label if isinstance(label, Text) else literal(label, one_line=True), value)
             for label, value in pairs]
 

@@ -17,7 +17,6 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from typing import Any, Self
 
-import pendulum
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
@@ -252,6 +251,8 @@ class LedgerBase:
         pinned = os.environ.get("SOWTRACK_TODAY")
         if pinned:
             return parse_date(pinned, "SOWTRACK_TODAY")
+        import pendulum  # here: a pinned today (and most commands) need none of it
+
         d = pendulum.today(tz)
         return date(d.year, d.month, d.day)
 

@@ -14,7 +14,6 @@ from sqlalchemy.orm import Session, selectinload
 from model import locks, rules
 from model.errors import FieldError, LedgerError, Ref
 from model.permissions import Action
-from model.sheet_acceptance import settlement
 from model.sheets import contract_content
 from model.views import SignatureView, SignoffView
 from storage import records
@@ -243,6 +242,8 @@ class SignoffsMixin(LedgerBase):
                             consumed: Mapping[str, int]) -> dict[str, Any]:
         """The acceptance's contract terms, deliverables, unconfirmed minutes per grade and
         settlement amount (SPEC §8), as its signatures cover them."""
+        from model.sheet_acceptance import settlement  # here: only an acceptance needs it
+
         terms = self._project_view(project).terms
         spans = rules.confirmed_spans(s.execute(
             select(Period.first, Period.last, Period.status)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import tomli_w
-
 from model.rules import Ladder
 from storage.sowfile.spec import SowSpec
 
@@ -79,6 +77,8 @@ def dump_sow(spec: SowSpec) -> str:
     arrays = {k: doc.pop(k) for k in ("grade", "quota", "person", "task", "allocation",
                                       "deliverable", "obligation")
               if k in doc}
+    import tomli_w  # here: only an export writes TOML
+
     parts = [tomli_w.dumps(doc)]
     for name, items in arrays.items():
         parts += [f"[[{name}]]\n{tomli_w.dumps(item)}" for item in items]

@@ -6,8 +6,6 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-import pendulum
-
 from model.errors import LedgerError, Ref, refused
 from model.usertext import control_character, text_problem
 from storage.sowfile.spec import MAX_QUOTA
@@ -180,6 +178,8 @@ def parse_date(text: str, what: str | Ref = "date") -> date:
 
 
 def _check_timezone(name: str, fail: Any) -> str:
+    import pendulum  # here: only a SOW's time zones need it
+
     try:
         pendulum.timezone(name)
     except Exception:  # noqa: BLE001 - pendulum raises several types
