@@ -1,0 +1,162 @@
+"""`report summary` and `report burndown` on a large ledger (issue 13): what their
+process imports, one scan of the entries for both, and the same figures as the rules'
+own definition, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+import dataclasses
+import json
+import subprocess
+import sys
+from datetime import date, timedelta
+from pathlib import Path
+
+import pytest
+from sqlalchemy import delete, event, insert, select
+
+from model import rules
+from storage.demo import DEMO_CODE
+from storage.orm import Person, Project, Task, TimeEntry
+from storage.services import Ledger
+from tui.cli import main
+
+from .processes import cli_env
+from .tui_support import TODAY, demo_ledger
+
+#: runs tui.cli.main with argv[1:], then prints the modules it imported, as JSON, on the
+#: last line of stderr
+CLI = """
+import json, sys
+from tui.cli import main
+sys.argv = ["sowtrack", *sys.argv[1:]]
+rc = main()
+print(json.dumps(sorted(sys.modules)), file=sys.stderr)
+sys.exit(rc or 0)
+"""
+
+#: what neither report uses: the app, the sheets, migrations, and the libraries only an
+#: unpinned today, a SOW's time zones, writing TOML or an acceptance need
+UNUSED = ("textual", "reportlab", "pypdf", "alembic", "plotext", "textual_plotext",
+          "pendulum", "dateutil", "tomli_w", "rich.text", "model.sheet_acceptance",
+          "storage.sheets", "tui.app", "tui.screens")
+
+
+def _run(argv: list[str], **env: str) -> subprocess.CompletedProcess[str]:
+    clean = {k: v for k, v in cli_env(**env).items()
+             if k != "SOWTRACK_TODAY" or "SOWTRACK_TODAY" in env}
+    return subprocess.run([sys.executable, "-c", CLI, *argv], capture_output=True,
+                          text=True, timeout=300, env=clean)
+
+
+def _demo_url(tmp_path: Path) -> str:
+    demo_ledger(tmp_path).engine.dispose()
+    return f"sqlite:///{tmp_path / 'tui.db'}"
+
+
+@pytest.mark.parametrize("report", ["summary", "burndown"])
+def test_a_report_process_imports_only_what_it_uses(tmp_path: Path, report: str) -> None:
+    done = _run(["--db", _demo_url(tmp_path), "--project", DEMO_CODE, "report", report,
+                 "--json"], SOWTRACK_TODAY=TODAY.isoformat())
+    assert done.returncode == 0, done.stderr
+    assert json.loads(done.stdout)  # the report itself
+    modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
+    imported = sorted(m for m in modules for u in UNUSED if m == u or m.startswith(u + "."))
+    assert not imported, imported
+    assert "sqlalchemy" in modules  # it did open the ledger
+
+
+def test_an_unpinned_today_still_reads_the_clock(tmp_path: Path) -> None:
+    done = _run(["--db", _demo_url(tmp_path), "--project", DEMO_CODE, "report", "summary",
+                 "--json"])  # no SOWTRACK_TODAY: pendulum is imported where it is needed
+    assert done.returncode == 0, done.stderr
+    as_of = date.fromisoformat(json.loads(done.stdout)["as_of"])
+    assert abs(as_of - date.today()) <= timedelta(days=1)  # the demo's time zone's today
+    assert "pendulum" in json.loads(done.stderr.strip().splitlines()[-1])
+
+
+# (person, grade, date, minutes): an overtime day, a weekend, a grade on no ladder
+# ("principal") on a day that also has ladder grades, and a day with only it
+ROWS = [("liu.yang", "senior", date(2026, 3, 9), 600),
+        ("liu.yang", "principal", date(2026, 3, 9), 90),
+        ("chen.jing", "expert", date(2026, 3, 9), 480),
+        ("wang.fang", "junior", date(2026, 3, 14), 240),
+        ("zhang.wei", "senior_expert", date(2026, 3, 10), 420),
+        ("zhang.wei", "principal", date(2026, 3, 11), 30),
+        ("chen.jing", "expert", date(2026, 4, 6), 481)]
+
+
+def _load(led: Ledger, rows: list[tuple[str, str, date, int]] = ROWS) -> list[rules.DayTotal]:
+    """The project's entries replaced by ``rows``, straight into the table (as a bulk load
+    would); returned as the rules' day totals."""
+    with led.engine.begin() as conn:
+        project_id = conn.execute(select(Project.id)).scalar_one()
+        ids = dict(conn.execute(select(Person.key, Person.id)).all())
+        task = conn.execute(select(Task.id).limit(1)).scalar_one()
+        conn.execute(delete(TimeEntry))
+        conn.execute(insert(TimeEntry), [
+            {"project_id": project_id, "person_id": ids[p], "task_id": task, "on": on,
+             "minutes": m, "grade": g, "note": ""} for p, g, on, m in rows])
+    return [rules.DayTotal(on, p, g, m) for p, g, on, m in rows]
+
+
+def _cli(led: Ledger, capsys: pytest.CaptureFixture[str], *argv: str) -> dict:
+    url = led.engine.url.render_as_string(hide_password=False)
+    assert main(["--db", url, "--project", led.project_code, "report", *argv,
+                 "--as-of", "2026-04-30", "--json"]) == 0
+    return json.loads(capsys.readouterr().out)
+
+
+def test_the_reports_give_the_rules_figures(example: Ledger,
+                                            capsys: pytest.CaptureFixture[str]) -> None:
+    totals = _load(example)
+    facts = dataclasses.replace(Ledger(example.engine, example.project_code).facts(),
+                                sums=rules.day_sums(totals, 480))
+    day = date(2026, 4, 30)
+    summary = _cli(example, capsys, "summary")
+    assert summary == json.loads(json.dumps(rules.summarize(facts, day).to_json()))
+    by_grade = {g: v["consumed_pd"] for g, v in summary["by_grade"].items()}
+    assert by_grade["principal"] == 0.25 and by_grade["senior"] == 1.25  # 120 and 600 min
+    burndown = _cli(example, capsys, "burndown")
+    assert burndown["series"] == json.loads(json.dumps(
+        [r.to_json() for r in rules.burndown(facts, day)]))
+
+
+def test_summary_and_burndown_scan_the_entries_once(example: Ledger) -> None:
+    _load(example)
+    led = Ledger(example.engine, example.project_code)  # no figures kept from before
+    scans: list[str] = []
+
+    def seen(conn, cursor, statement: str, *args) -> None:  # noqa: ANN001
+        if "FROM time_entry" in statement:
+            scans.append(statement)
+
+    event.listen(led.engine, "before_cursor_execute", seen)
+    try:
+        with led.snapshot():
+            s = led.summary("2026-04-30")
+            rows = led.burndown("2026-04-30")
+    finally:
+        event.remove(led.engine, "before_cursor_execute", seen)
+    # the per-date sums, then the second pass for the grade on no ladder: nothing more
+    assert len(scans) == 2, scans
+    assert "principal" in {g.grade for g in s.by_grade}
+    assert [r.consumed_pd for r in rows if r.on == date(2026, 4, 30)] == [s.consumed_pd]
+
+
+def test_no_second_pass_without_grades_off_the_ladder(example: Ledger) -> None:
+    on_the_ladder = [r for r in ROWS if r[1] != "principal"]
+    _load(example, on_the_ladder)
+    led = Ledger(example.engine, example.project_code)
+    scans: list[str] = []
+
+    def seen(conn, cursor, statement: str, *args) -> None:  # noqa: ANN001
+        if "FROM time_entry" in statement:
+            scans.append(statement)
+
+    event.listen(led.engine, "before_cursor_execute", seen)
+    try:
+        s = led.summary("2026-04-30")
+    finally:
+        event.remove(led.engine, "before_cursor_execute", seen)
+    assert len(scans) == 1, scans
+    assert s.consumed_pd == rules.pd_of_minutes(sum(r[3] for r in on_the_ladder), 480)
