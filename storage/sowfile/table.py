@@ -178,7 +178,7 @@ def parse_date(text: str, what: str | Ref = "date") -> date:
 
 
 def _check_timezone(name: str, fail: Any) -> str:
-    import pendulum  # here: only a SOW's time zones need it
+    import pendulum  # here: only checking a time zone's name needs it
 
     try:
         pendulum.timezone(name)
