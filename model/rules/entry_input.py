@@ -50,6 +50,14 @@ def _show(value: object) -> str:
     return text if len(text) <= 60 else text[:59] + "…"
 
 
+def _ascii(text: str) -> str:
+    """Full-width forms as a Chinese input method types them (０７：３０, １ｈ) as ASCII."""
+    return text.translate(_FULL_WIDTH)
+
+
+_FULL_WIDTH = {c: c - 0xFEE0 for c in range(0xFF01, 0xFF5F)} | {0x3000: 0x20}
+
+
 def _whole(value: Decimal, per: int) -> int | None:
     """value × per as whole minutes, or None when it is a fraction of a minute."""
     scaled = value * per
@@ -64,7 +72,7 @@ def parse_hours(text: str | Decimal | int, what: str | Ref = HOURS) -> int:
     """
     if not isinstance(text, str):
         return hours_to_minutes(text, what)
-    clean = text.strip().lower()
+    clean = _ascii(text).strip().lower()
     negative = clean.startswith("-")
     body = clean[1:].strip() if negative else clean
     if (clock := _CLOCK.fullmatch(body)) is not None:
@@ -91,8 +99,8 @@ def parse_hours(text: str | Decimal | int, what: str | Ref = HOURS) -> int:
         minutes = None if h_min is None or m_min is None else h_min + m_min
     else:
         if not _NUMBER.fullmatch(clean):
-            raise refused(what, f"{_show(text)} is not hours (e.g. {HOURS_FORMS})")
-        return hours_to_minutes(text, what)  # decimal hours: the rule the files use too
+            raise refused(what, f"{_show(text)} is not a number of hours (e.g. {HOURS_FORMS})")
+        return hours_to_minutes(clean, what)  # decimal hours: the rule the files use too
     return _checked(minutes, negative, text, what)
 
 
@@ -130,7 +138,7 @@ def parse_day(text: str | date, today: date, what: str | Ref = DATE) -> date:
     the person's. Whether the date may hold an entry is the admission's rule, not this."""
     if isinstance(text, date):
         return text
-    word = text.strip().lower() if isinstance(text, str) else ""
+    word = _ascii(text).strip().lower() if isinstance(text, str) else ""
     if word == "today":
         return today
     if word == "yesterday":
@@ -140,9 +148,9 @@ def parse_day(text: str | date, today: date, what: str | Ref = DATE) -> date:
     for number, name in enumerate(WEEKDAYS):
         if word in (name, name[:3]):
             return today - timedelta(days=(today.weekday() - number) % 7)
-    if _ISO.fullmatch(word) is None:
+    if not word[:1].isdigit():  # a word: say which words are dates
         raise refused(what, f"{_show(text)} is not a date ({DATE_FORMS})")
-    return parse_date(text, what)
+    return parse_date(word, what) if _ISO.fullmatch(word) else parse_date(text, what)
 
 
 def _back(today: date, days: int, text: str, what: str | Ref) -> date:
