@@ -97,7 +97,7 @@ def do_log(args: argparse.Namespace) -> int:
             from None
     which = ""
     if task is None:
-        whose = "your" if args.person in (None, e.person) else f"{e.person}'s"
+        whose = "your" if args.person is None else f"{e.person}'s"
         which = f" ({whose} last task)"
     _out(f"logged {fmt_hours(e.minutes)} h for {e.person} on {e.task}{which}, "
          f"{e.on:%a} {e.on} (entry {e.id}, {e.grade})")

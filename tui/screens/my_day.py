@@ -200,7 +200,7 @@ class MyDayScreen(LedgerScreen):
         try:
             minutes = rules.parse_hours(hours) if hours else 0
         except LedgerError as exc:
-            preview.update(Text(refusal(exc, self.FIELD_LABELS), style="yellow"))
+            preview.update(Text(str(exc), style="yellow"))
             return
         pd = rules.pd_of_minutes(minutes, data.minutes_per_day)
         lines = [f"{data.person.grade}: {fmt_pd(data.grade_remaining)} PD left"
