@@ -177,11 +177,11 @@ def entries(db_url: str) -> list[tuple[str, str, date, int, str]]:
 
 def test_log_takes_the_short_form_and_every_form_of_hours_and_dates(cli, db_url: str) -> None:
     assert cli("--as", "liu.yang", "log", "1:30", "t2", "retry logic", "--date", "yesterday") \
-        == (0, "logged 1.5 h for liu.yang on T2, Thu 2026-03-05 (entry 1, senior)\n", "")
+        == (0, "logged 1.5 h for liu.yang on T2, 2026-03-05 Thu (entry 1, senior)\n", "")
     assert cli("--as", "liu.yang", "log", "--hours", "1h15m", "--task", "T3", "--date", "-3")[:2] \
-        == (0, "logged 1.25 h for liu.yang on T3, Tue 2026-03-03 (entry 2, senior)\n")
+        == (0, "logged 1.25 h for liu.yang on T3, 2026-03-03 Tue (entry 2, senior)\n")
     assert cli("--as", "liu.yang", "log", "--date", "mon", "90m", "T1")[:2] \
-        == (0, "logged 1.5 h for liu.yang on T1, Mon 2026-03-02 (entry 3, senior)\n")
+        == (0, "logged 1.5 h for liu.yang on T1, 2026-03-02 Mon (entry 3, senior)\n")
     assert cli("--as", "liu.yang", "log", "7.5", "T1", "--date", "fri")[0] == 0
     assert entries(db_url) == [
         ("liu.yang", "T1", date(2026, 3, 2), 90, ""),
@@ -200,11 +200,11 @@ def test_log_defaults_to_the_persons_last_task_and_says_so(cli, db_url: str) -> 
     assert cli("--as", "liu.yang", "log", "1", "T2", "--date", "mon")[0] == 0  # earlier day
     # the latest entry is the latest date's (then the last recorded): T3 on Thursday
     assert cli("--as", "liu.yang", "log", "3") \
-        == (0, "logged 3 h for liu.yang on T3 (your last task), Fri 2026-03-06 (entry 3, "
+        == (0, "logged 3 h for liu.yang on T3 (your last task), 2026-03-06 Fri (entry 3, "
                "senior)\n", "")
     # the lead logging for someone else: that person's last task
     assert cli("--as", "zhang.wei", "log", "1", "--person", "liu.yang")[1] \
-        == "logged 1 h for liu.yang on T3 (liu.yang's last task), Fri 2026-03-06 (entry 4, " \
+        == "logged 1 h for liu.yang on T3 (liu.yang's last task), 2026-03-06 Fri (entry 4, " \
            "senior)\n"
     assert [e[1] for e in entries(db_url)] == ["T2", "T3", "T3", "T3"]
 

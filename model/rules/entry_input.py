@@ -10,7 +10,7 @@ minutes are below 60 (``1h90m`` and ``1:75`` are refused: a typo for ``1h09m`` o
 
 Dates: ``today``, ``yesterday``, ``-N`` (N days before today), a day of the week
 (``mon`` .. ``sun`` or ``monday`` .. ``sunday``: the most recent such day, today
-included, as in Timewarrior's "previous named day": time is logged for days that have
+included, like Timewarrior's "previous named day": time is logged for days that have
 been, so on a Friday ``fri`` is today and ``thu`` yesterday), or ``YYYY-MM-DD``.
 "Today" is the caller's: the person's today in their time zone (or ``SOWTRACK_TODAY``).
 

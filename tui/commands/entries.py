@@ -100,7 +100,7 @@ def do_log(args: argparse.Namespace) -> int:
         whose = "your" if args.person is None else f"{e.person}'s"
         which = f" ({whose} last task)"
     _out(f"logged {fmt_hours(e.minutes)} h for {e.person} on {e.task}{which}, "
-         f"{e.on:%a} {e.on} (entry {e.id}, {e.grade})")
+         f"{e.on} {e.on:%a} (entry {e.id}, {e.grade})")
     return 0
 
 
