@@ -64,10 +64,10 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
     p = cmd(esub, "edit", "change an entry (not inside a signed period)",
             "sowtrack entry edit 42 --hours 6.5 --note 'fixed'", do_entry_edit)
     p.add_argument("id", type=int, metavar="ID", help="the entry id shown by `entries`")
-    p.add_argument("--task", metavar="T")
-    p.add_argument("--hours", metavar="H")
-    p.add_argument("--date", metavar="D")
-    p.add_argument("--note", metavar="N")
+    p.add_argument("--task", metavar="T", help="a new task code, any case")
+    p.add_argument("--hours", metavar="H", help=f"new hours: {HOURS_FORMS}")
+    p.add_argument("--date", metavar="D", help=f"a new date: {DATE_FORMS}")
+    p.add_argument("--note", metavar="N", help="a new note")
     p = cmd(esub, "delete", "delete an entry (not inside a signed period)",
             "sowtrack entry delete 42", do_entry_delete)
     p.add_argument("id", type=int, metavar="ID")
