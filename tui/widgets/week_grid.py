@@ -20,6 +20,7 @@ from textual.widgets import DataTable
 
 from model import rules
 from model.errors import LedgerError
+from model.rules.entry_input import parse_date
 from model.views import EntryView, PersonView, ProjectView, TaskView
 from tui.widgets.entry_form import (
     day_label,
@@ -307,7 +308,8 @@ def day_preview(week: Week, values: dict[str, str], today: date | None = None) -
     on screen (no database), its overtime by the ledger's rule. The date and hours read
     as the ledger reads them (model.rules.entry_input), ``yesterday`` from ``today``."""
     try:
-        on_day = rules.parse_day(values["date"], today or date.today())
+        on_day = (rules.parse_day(values["date"], today) if today is not None
+                  else parse_date(values["date"]))  # without today, ISO dates only
     except LedgerError:
         return ""
     if on_day not in week.working:
