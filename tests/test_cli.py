@@ -614,7 +614,7 @@ def test_blockers(ex: str, capsys: pytest.CaptureFixture[str]) -> None:
 
 @pytest.mark.parametrize("argv", [
     pytest.param(["frobnicate"], id="unknown-command"),
-    pytest.param(["log", "--hours", "3"], id="log-without-task"),
+    pytest.param(["log", "3", "--hours", "3"], id="log-hours-given-twice"),
     pytest.param(["log", "--task", "T1"], id="log-without-hours"),
     pytest.param(["cr"], id="cr-without-action"),
     pytest.param(["quota", "use", "research-meetings", "--n", "many"], id="quota-n-not-int"),

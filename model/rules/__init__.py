@@ -59,6 +59,13 @@ from model.rules.entries import (
     unknown_person,
     unknown_task,
 )
+from model.rules.entry_input import (
+    DATE_FORMS,
+    HOURS_FORMS,
+    match_task,
+    parse_day,
+    parse_hours,
+)
 from model.rules.facts import (
     BlockerFact,
     ChangeFact,
@@ -259,6 +266,11 @@ __all__ = [
     "unconfirmed_minutes",
     "unknown_person",
     "unknown_task",
+    "DATE_FORMS",
+    "HOURS_FORMS",
+    "match_task",
+    "parse_day",
+    "parse_hours",
     "working_days_open",
     "SCOPE_PREFIX",
     "ScopeChange",

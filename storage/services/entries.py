@@ -15,7 +15,7 @@ from model.permissions import Action, allowed, require
 from model.views import EntryView
 from storage import importing, records
 from storage.orm import AuditEvent, Person, Project, Task, TimeEntry
-from storage.services.core import MAX_ROW_ID, PERSON, LedgerBase, parse_on
+from storage.services.core import MAX_ROW_ID, PERSON, LedgerBase
 from storage.sowfile import EntryFile, EntryRow
 from storage.workloads import tasks_added
 
@@ -41,10 +41,12 @@ class EntriesMixin(LedgerBase):
             logged, self._periods(s, project, on), self._staffing(project, person),
             tasks_added(s, project).get(code)), what_person=what_person)
 
-    def log(self, task: str, hours: str | int, on: str | date | None = None,
+    def log(self, task: str | None, hours: str | int, on: str | date | None = None,
             person: str | None = None, note: str = "") -> EntryView:
-        """One time entry; ``person`` defaults to the acting person, ``on`` to their today."""
-        minutes = rules.hours_to_minutes(hours, Ref("hours"))
+        """One time entry; ``person`` defaults to the acting person, ``on`` to their today,
+        ``task`` to the task of their latest entry (model.rules.entry_input: how hours, a
+        date and a task code may be typed)."""
+        minutes = rules.parse_hours(hours, Ref("hours"))
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -55,9 +57,14 @@ class EntriesMixin(LedgerBase):
                 raise FieldError("person", "required (or ", Ref("actor"), " / SOWTRACK_USER)")
             p = self._person(s, project, who, Ref("person") if person else Ref("actor"))
             self._permit_entry(s, project, p)
-            t = _find_task(s, project, task)
+            if task is None:
+                task = _last_task(s, project, p)
+                if task is None:
+                    raise FieldError("task", f"required: {p.key} has no entry yet to take "
+                                             f"the last task from")
+            task, t = _find_task(s, project, task)
             today = self._person_today(project, p)
-            day = parse_on(on, today, Ref("date"))
+            day = today if on is None else rules.parse_day(on, today, Ref("date"))
             self._admit(s, project, p, task, t, day, minutes,
                         what_person=Ref("person") if person else Ref("actor"), today=today)
             assert t is not None  # admitted: the task is the project's
@@ -86,10 +93,10 @@ class EntriesMixin(LedgerBase):
             self._permit_entry(s, project, e.person)
             before = records.entry_record(e)
             self._check_date_open(s, project, e.on, f"entry {entry_id}")
-            t = e.task if task is None else _find_task(s, project, task)
-            minutes = e.minutes if hours is None else rules.hours_to_minutes(hours, Ref("hours"))
-            day = e.on if on is None else parse_on(on, e.on, Ref("date"))
-            code = e.task.code if task is None else task
+            code, t = (e.task.code, e.task) if task is None else _find_task(s, project, task)
+            minutes = e.minutes if hours is None else rules.parse_hours(hours, Ref("hours"))
+            day = e.on if on is None else rules.parse_day(
+                on, self._person_today(project, e.person), Ref("date"))
             self._admit(s, project, e.person, code, t, day, minutes, exclude=e.id)
             assert t is not None  # admitted: the task is the project's
             e.task, e.minutes, e.on = t, minutes, day
@@ -186,9 +193,28 @@ class EntriesMixin(LedgerBase):
                                  .where(TimeEntry.project_id == project.id)).scalar() or 0)
 
 
-def _find_task(s: Session, project: Project, code: str) -> Task | None:
-    return s.scalars(select(Task).where(Task.project_id == project.id,
-                                        Task.code == code)).first()
+def _find_task(s: Session, project: Project, typed: str) -> tuple[str, Task | None]:
+    """The task a typed code names (model.rules.match_task: the exact code, else the one
+    equal to it without regard to case), as (its code, the task); (typed, None) when the
+    project has none (the admission refuses it, quoting what was typed)."""
+    exact = s.scalars(select(Task).where(Task.project_id == project.id,
+                                         Task.code == typed)).first()
+    if exact is not None:
+        return exact.code, exact
+    codes = s.scalars(select(Task.code).where(Task.project_id == project.id)).all()
+    code = rules.match_task(typed, codes, Ref("task"))
+    if code is None:
+        return typed, None
+    return code, s.scalars(select(Task).where(Task.project_id == project.id,
+                                              Task.code == code)).one()
+
+
+def _last_task(s: Session, project: Project, person: Person) -> str | None:
+    """The task of ``person``'s latest entry (latest date, then the last recorded): the
+    task ``log`` takes when none is given, as the app's My day proposes it."""
+    return s.scalars(select(Task.code).join(TimeEntry.task).where(
+        TimeEntry.project_id == project.id, TimeEntry.person_id == person.id)
+        .order_by(TimeEntry.on.desc(), TimeEntry.id.desc()).limit(1)).first()
 
 
 def _entry_view(e: TimeEntry) -> EntryView:

@@ -6,7 +6,8 @@ import re
 from datetime import date, datetime, time
 from typing import Any
 
-from model.errors import LedgerError, Ref, refused
+from model.errors import LedgerError
+from model.rules.entry_input import parse_date  # noqa: F401 - the one ISO date rule, re-exported
 from model.usertext import control_character, text_problem
 from storage.sowfile.spec import MAX_QUOTA
 
@@ -162,19 +163,6 @@ def _as_date(value: Any, fail: Any) -> date:
         except LedgerError:
             pass
     raise fail(f"expected a date (YYYY-MM-DD), got {_show(value)}")
-
-
-def parse_date(text: str, what: str | Ref = "date") -> date:
-    """An ISO date typed by a user: exactly ``YYYY-MM-DD`` (Python 3.11 would also take
-    ``20260301`` and week dates such as ``2026-W10-1``; a typo must not become a date).
-    ``what`` names the input (a :class:`~model.errors.Ref`) or the text's place."""
-    clean = text.strip() if isinstance(text, str) else ""
-    try:
-        if not re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", clean):
-            raise ValueError(clean)
-        return date.fromisoformat(clean)
-    except ValueError:
-        raise refused(what, f"{_show(text)} is not a date (YYYY-MM-DD)") from None
 
 
 def _check_timezone(name: str, fail: Any) -> str:

@@ -7,20 +7,50 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from model.errors import LedgerErrors
+from model.errors import LedgerError, LedgerErrors
+from model.rules.entry_input import DATE_FORMS, HOURS_FORMS
 from tui.commands.common import _err, _ledger, _out
+from tui.flags import flag_namer
 from tui.text import fmt_hours, table
+
+LOG_DESCRIPTION = f"""log one time entry: hours on a task, for a day
+
+The short form takes HOURS, then TASK and NOTE if you give them, as words next to each
+other (before or after the options); each may be given by its flag instead, not both.
+
+  hours  {HOURS_FORMS} (hours:minutes). Whole minutes, more than 0, at
+         most 24 h; after hours the minutes are below 60 (1:75 and 1h90m are refused).
+  task   a task code in any case: t2 is T2 (if the project has both T2 and t2, the
+         exact one wins). Default: the task of your latest entry.
+  date   {DATE_FORMS}. -3 is three days ago;
+         a day of the week is the most recent such day, today included (on a
+         Friday, fri is today and thu yesterday). "Today" is yours: your time
+         zone's, else the project's (or SOWTRACK_TODAY when set). Default: today."""
+
+LOG_EXAMPLES = """sowtrack log 7.5                       # 7.5 h today on your last task
+sowtrack log 1h30m T2 "retry logic"    # 1.5 h on T2 with a note
+sowtrack log 1:30 t2 --date yesterday
+sowtrack log --hours 8 --task T3 --date mon
+sowtrack --as liu.yang log 90m T2 --date -2 --note 'code review'"""
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    p = cmd(sub, "log", "log one time entry",
-            "sowtrack --as liu.yang log --task T2 --hours 7.5 --note 'retry logic'", do_log)
-    p.add_argument("--task", required=True, metavar="T", help="task code")
-    p.add_argument("--hours", required=True, metavar="H", help="hours, e.g. 7.5")
-    p.add_argument("--date", metavar="D", help="the date worked (default: today, your time zone)")
+    p = cmd(sub, "log", "log one time entry", LOG_EXAMPLES, do_log)
+    p.description = LOG_DESCRIPTION
+    p.add_argument("short_hours", nargs="?", metavar="HOURS",
+                   help="hours worked (the short form of --hours)")
+    p.add_argument("short_task", nargs="?", metavar="TASK",
+                   help="task code (the short form of --task)")
+    p.add_argument("short_note", nargs="?", metavar="NOTE",
+                   help="what you did (the short form of --note)")
+    p.add_argument("--hours", metavar="H", help=f"hours worked: {HOURS_FORMS}")
+    p.add_argument("--task", metavar="T",
+                   help="task code, any case (default: the task of your latest entry)")
+    p.add_argument("--date", metavar="D",
+                   help=f"the day worked: {DATE_FORMS} (default: today, your time zone)")
     p.add_argument("--person", metavar="P", help="who worked (default: --as)")
-    p.add_argument("--note", default="", metavar="N")
+    p.add_argument("--note", metavar="N", help="what was done (optional)")
 
     p = cmd(sub, "entries", "list time entries",
             "sowtrack entries --from 2026-03-01 --to 2026-03-31 --person liu.yang", do_entries)
@@ -34,10 +64,10 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
     p = cmd(esub, "edit", "change an entry (not inside a signed period)",
             "sowtrack entry edit 42 --hours 6.5 --note 'fixed'", do_entry_edit)
     p.add_argument("id", type=int, metavar="ID", help="the entry id shown by `entries`")
-    p.add_argument("--task", metavar="T")
-    p.add_argument("--hours", metavar="H")
-    p.add_argument("--date", metavar="D")
-    p.add_argument("--note", metavar="N")
+    p.add_argument("--task", metavar="T", help="a new task code, any case")
+    p.add_argument("--hours", metavar="H", help=f"new hours: {HOURS_FORMS}")
+    p.add_argument("--date", metavar="D", help=f"a new date: {DATE_FORMS}")
+    p.add_argument("--note", metavar="N", help="a new note")
     p = cmd(esub, "delete", "delete an entry (not inside a signed period)",
             "sowtrack entry delete 42", do_entry_delete)
     p.add_argument("id", type=int, metavar="ID")
@@ -54,10 +84,43 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
 
 
 def do_log(args: argparse.Namespace) -> int:
-    e = _ledger(args).log(args.task, args.hours, args.date, args.person, args.note)
-    _out(f"logged {fmt_hours(e.minutes)} h for {e.person} on {e.task}, {e.on} "
-         f"(entry {e.id}, {e.grade})")
+    hours, task, note, short = _short_form(args)
+    try:
+        e = _ledger(args).log(task, hours, args.date, args.person, note)
+    except LedgerError as exc:
+        if not short:
+            raise
+        # A field given by position is named as the usage line names it (HOURS), the
+        # others by their flags.
+        flag = flag_namer(args.command_parser)
+        raise LedgerError(exc.worded(lambda f: f.upper() if f in short else flag(f))) \
+            from None
+    which = ""
+    if task is None:
+        whose = "your" if args.person is None else f"{e.person}'s"
+        which = f" ({whose} last task)"
+    _out(f"logged {fmt_hours(e.minutes)} h for {e.person} on {e.task}{which}, "
+         f"{e.on} {e.on:%a} (entry {e.id}, {e.grade})")
     return 0
+
+
+def _short_form(args: argparse.Namespace) -> tuple[str, str | None, str, set[str]]:
+    """Hours, task and note from the flags or the short form (``log 7.5 T2 "note"``),
+    and the fields given by position; a field given both ways is a usage error."""
+    short: set[str] = set()
+    values: dict[str, str | None] = {}
+    for field in ("hours", "task", "note"):
+        flagged, placed = getattr(args, field), getattr(args, f"short_{field}")
+        if flagged is not None and placed is not None:
+            args.command_parser.error(f"{field} given twice: {placed!r} as {field.upper()} "
+                                      f"and {flagged!r} as --{field}; give one")
+        if placed is not None:
+            short.add(field)
+        values[field] = placed if placed is not None else flagged
+    if values["hours"] is None:
+        args.command_parser.error("the hours are required: HOURS or --hours "
+                                  "(e.g. sowtrack log 7.5)")
+    return values["hours"] or "", values["task"], values["note"] or "", short
 
 
 def do_entries(args: argparse.Namespace) -> int:

@@ -22,8 +22,7 @@ from model import rules
 from model.errors import LedgerError
 from model.formats import grade_title
 from model.views import EntryView, PersonView, TaskView
-from storage.sowfile import parse_date
-from tui.text import fmt_hours, fmt_pd, literal, options
+from tui.text import fmt_hours, fmt_pd, literal, options, refusal
 from tui.widgets.ledger_screen import LedgerScreen
 
 
@@ -74,11 +73,12 @@ class MyDayScreen(LedgerScreen):
                 yield Select([], id="log-task", allow_blank=True, prompt="choose a task",
                              compact=True)
                 yield Label("Hours")
-                yield Input(placeholder="e.g. 7.5", id="log-hours", compact=True)
+                yield Input(placeholder="e.g. 7.5, 1h30m, 1:30", id="log-hours", compact=True)
                 yield Label("Note")
                 yield Input(placeholder="what you did (optional)", id="log-note", compact=True)
                 yield Label("Date")
-                yield Input(id="log-date", compact=True)
+                yield Input(placeholder="today, yesterday, -2, mon, YYYY-MM-DD", id="log-date",
+                            compact=True)
                 yield Button("Log", id="log-button", variant="primary")
                 yield Static("", id="log-preview", markup=False)
                 yield Static("", id="log-error", classes="error", markup=False)
@@ -198,7 +198,7 @@ class MyDayScreen(LedgerScreen):
             return
         hours = self.query_one("#log-hours", Input).value.strip()
         try:
-            minutes = rules.hours_to_minutes(hours) if hours else 0
+            minutes = rules.parse_hours(hours) if hours else 0
         except LedgerError as exc:
             preview.update(Text(str(exc), style="yellow"))
             return
@@ -247,9 +247,10 @@ class MyDayScreen(LedgerScreen):
         note = self.query_one("#log-note", Input).value
         day_text = self.query_one("#log-date", Input).value.strip()
         try:
-            day = parse_date(day_text, "--date") if day_text else data.day
+            # today, yesterday, -2, mon or 2026-03-02: the day this view shows is today
+            day = rules.parse_day(day_text, data.day) if day_text else data.day
         except LedgerError as exc:
-            error.update(f"refused: {exc}")
+            error.update(f"refused: {refusal(exc, self.FIELD_LABELS)}")
             return
         led = self.ledger
 

@@ -306,7 +306,7 @@ class TimesheetScreen(LedgerScreen):
                               person=values["person"], note=values["note"])
 
         def preview(values: dict[str, str]) -> str:
-            return day_preview(week, values)
+            return day_preview(week, values, self.today)
 
         form = EntryForm("Add a time entry", add_fields(week.people, week.tasks, person, task,
                                                          day),

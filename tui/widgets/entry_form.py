@@ -78,8 +78,8 @@ def add_fields(people: Sequence[PersonView], tasks: Sequence[TaskView], person: 
     return [
         Field("person", "Person", person, options=people_options(people)),
         Field("task", "Task", task, options=task_options(tasks)),
-        Field("date", "Date", on.isoformat(), placeholder="YYYY-MM-DD"),
-        Field("hours", "Hours", "", placeholder="e.g. 7.5"),
+        Field("date", "Date", on.isoformat(), placeholder="YYYY-MM-DD, yesterday, -2, mon"),
+        Field("hours", "Hours", "", placeholder="e.g. 7.5, 1h30m, 1:30"),
         Field("note", "Note", "", placeholder="what was done (optional)"),
     ]
 
@@ -91,7 +91,8 @@ def edit_fields(entry: EntryView, tasks: Sequence[TaskView]) -> list[Field]:
         Field("task", "Task", entry.task, options=task_options(tasks)),
         Field("hours", "Hours", exact or "", placeholder=f"{hours(entry.minutes)} (unchanged)",
               help="" if exact else "leave empty to keep the minutes as they are"),
-        Field("date", "Date", entry.on.isoformat(), placeholder="YYYY-MM-DD"),
+        Field("date", "Date", entry.on.isoformat(),
+              placeholder="YYYY-MM-DD, yesterday, -2, mon"),
         Field("note", "Note", entry.note),
     ]
 

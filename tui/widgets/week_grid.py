@@ -20,6 +20,7 @@ from textual.widgets import DataTable
 
 from model import rules
 from model.errors import LedgerError
+from model.rules.entry_input import parse_date
 from model.views import EntryView, PersonView, ProjectView, TaskView
 from tui.widgets.entry_form import (
     day_label,
@@ -302,12 +303,14 @@ def cell_text(week: Week, cell: Cell, names: dict[str, str]) -> Text:
     return text
 
 
-def day_preview(week: Week, values: dict[str, str]) -> str:
+def day_preview(week: Week, values: dict[str, str], today: date | None = None) -> str:
     """The add form's preview: what the person's day would hold, from the week already
-    on screen (no database), its overtime by the ledger's rule."""
+    on screen (no database), its overtime by the ledger's rule. The date and hours read
+    as the ledger reads them (model.rules.entry_input), ``yesterday`` from ``today``."""
     try:
-        on_day = date.fromisoformat(values["date"].strip())
-    except ValueError:
+        on_day = (rules.parse_day(values["date"], today) if today is not None
+                  else parse_date(values["date"]))  # without today, ISO dates only
+    except LedgerError:
         return ""
     if on_day not in week.working:
         return ""
@@ -316,7 +319,7 @@ def day_preview(week: Week, values: dict[str, str]) -> str:
     minutes = sum(t.minutes for t in before)
     text = f"{person} has {hours(minutes)} h on {on_day:%a %Y-%m-%d}"
     try:
-        added = rules.hours_to_minutes(values["hours"].strip() or "0")
+        added = rules.parse_hours(values["hours"]) if values["hours"].strip() else 0
     except LedgerError:
         added = 0
     if added:
