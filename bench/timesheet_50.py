@@ -19,7 +19,7 @@ import time
 from datetime import date, timedelta
 from pathlib import Path
 
-from exports.render import render_sheet
+from exports.render import render_pdf, render_sheet
 from model.rules import GRADES, Calendar
 from model.sheets import SheetRequest
 from storage.services import Ledger
@@ -116,7 +116,7 @@ def main() -> int:
                   f"= {done - t0:.3f} s")
         for label, pdf in (("as written", path), ("re-saved", resave(path))):
             t0 = time.perf_counter()
-            report = verify_pdf(pdf, lambda code: Ledger(ledger.engine, code))
+            report = verify_pdf(pdf, lambda code: Ledger(ledger.engine, code), render_pdf)
             print(f"verify {label}: {time.perf_counter() - t0:.3f} s "
                   f"({'ok' if report.ok else 'REFUSED: ' + '; '.join(report.problems)})")
         median = statistics.median(times)

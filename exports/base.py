@@ -180,11 +180,13 @@ def new_drawing(width: float, height: float, **kwargs: Any) -> Drawing:
 
 
 def qr_drawing(payload: str, size: float = 24 * mm) -> Drawing:
-    widget = QrCodeWidget(payload)
-    x1, y1, x2, y2 = widget.getBounds()
+    # The widget's shapes, made once: its bounds and its drawing both come from them (the
+    # widget itself would encode the payload again for each).
+    shapes = QrCodeWidget(payload).draw()
+    x1, y1, x2, y2 = shapes.getBounds()
     drawing = new_drawing(size, size,
                           transform=[size / (x2 - x1), 0, 0, size / (y2 - y1), 0, 0])
-    drawing.add(widget)
+    drawing.add(shapes)
     return drawing
 
 

@@ -14,6 +14,7 @@ Where the font comes from, first found wins:
 
 from __future__ import annotations
 
+import copy
 import os
 import warnings
 from dataclasses import dataclass
@@ -80,6 +81,13 @@ def _load(spec: str, name: str = REGULAR) -> TTFont:
     return TTFont(name, path, subfontIndex=int(index or 0))
 
 
+def _renamed(font: TTFont, name: str) -> TTFont:
+    """``font``'s parsed face under another name (what ``registerFont`` reads of it)."""
+    renamed = copy.copy(font)
+    renamed.fontName = name
+    return renamed
+
+
 @lru_cache(maxsize=4)
 def _choose(env_value: str | None) -> FontChoice:
     for spec in candidates():
@@ -93,7 +101,9 @@ def _choose(env_value: str | None) -> FontChoice:
         pdfmetrics.registerFont(font)
         # No bold cut in these fonts: the bold face is the same font (bold is drawn by
         # size and rules in the layout, never faked by a stroke that smears CJK glyphs).
-        pdfmetrics.registerFont(_load(spec, BOLD))
+        # ReportLab maps a second name of a registered face to the font registered first,
+        # so the bold name needs no parse of its own (a CJK file's parse is ~0.15 cpu s).
+        pdfmetrics.registerFont(_renamed(font, BOLD))
         return FontChoice(REGULAR, BOLD, spec, True)
     warnings.warn(f"no TrueType CJK font found (set {FONT_ENV} to a .ttf/.ttc file); "
                   f"using the CID font {CID_FALLBACK}, which is not embedded: a reader "

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
-from exports import acceptance, change, plan, status, timesheet
 from exports.base import SheetDocument
 from model.sheet_kinds import SheetKind
 from model.sheets import Sheet
@@ -15,15 +15,33 @@ from model.sheets import Sheet
 #: a kind's renderer: the body of the sheet below the common heading (its flowables)
 Renderer = Callable[[Sheet[Any], SheetDocument], list[Any]]
 
+
+class _Renderers(Mapping[SheetKind, Renderer]):
+    """Each kind's renderer (its module's ``story``), the module imported when a sheet of
+    that kind is first drawn: printing a timesheet does not load the other kinds' code."""
+
+    MODULES = {
+        SheetKind.ACCEPTANCE: "exports.acceptance",
+        SheetKind.TIMESHEET: "exports.timesheet",
+        SheetKind.CR: "exports.change",
+        SheetKind.PLAN: "exports.plan",
+        SheetKind.STATUS: "exports.status",
+    }
+
+    def __getitem__(self, kind: SheetKind) -> Renderer:
+        story: Renderer = importlib.import_module(self.MODULES[kind]).story
+        return story
+
+    def __iter__(self) -> Iterator[SheetKind]:
+        return iter(self.MODULES)
+
+    def __len__(self) -> int:
+        return len(self.MODULES)
+
+
 #: each kind's renderer, keyed by the registry (model.sheet_kinds); a test checks that
 #: every kind has one
-RENDERERS: dict[SheetKind, Renderer] = {
-    SheetKind.ACCEPTANCE: acceptance.story,
-    SheetKind.TIMESHEET: timesheet.story,
-    SheetKind.CR: change.story,
-    SheetKind.PLAN: plan.story,
-    SheetKind.STATUS: status.story,
-}
+RENDERERS: Mapping[SheetKind, Renderer] = _Renderers()
 
 
 def render_pdf(sheet: Sheet[Any], kind: str) -> bytes:

@@ -19,7 +19,7 @@ from model.views import BlockerView, ChangeView
 from storage.services import Ledger
 from tui.text import fmt_money, fmt_pd, literal
 from tui.widgets.blocker_list import blocker_title
-from tui.widgets.burndown import BurndownChart, ChartData
+from tui.widgets.chart_slot import ChartData, ChartSlot
 from tui.widgets.ledger_screen import LedgerScreen
 
 #: seconds the dashboard's load waits for its figures to be painted before it reads the rest
@@ -56,7 +56,7 @@ class DashboardScreen(LedgerScreen):
             with Vertical(id="dash-left"):
                 yield Static("loading…", id="headline", classes="headline")
                 yield DataTable(id="grades", cursor_type="row", zebra_stripes=True)
-                yield BurndownChart(id="chart")
+                yield ChartSlot(id="chart")  # the chart (and plotext) once its data is in
             with VerticalScroll(id="dash-right"):
                 yield Static("Alerts", classes="section-title")
                 yield Static("", id="alerts", classes="panel")
@@ -99,7 +99,7 @@ class DashboardScreen(LedgerScreen):
         s = data.summary
         self.show_figures(s, data.rates)
         if data.chart is not None:
-            self.query_one(BurndownChart).draw(data.chart)
+            self.query_one(ChartSlot).draw(data.chart)
         alerts = self.query_one("#alerts", Static)
         if data.alerts:
             alerts.update(Text("\n".join(f"! {a.text}" for a in data.alerts), style="bold red"))

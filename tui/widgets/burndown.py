@@ -2,23 +2,11 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-from datetime import date
-
 from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
-from model.rules import BurndownRow
-
-
-@dataclass(frozen=True)
-class ChartData:
-    rows: list[BurndownRow]
-    as_of: date
-    forecast_x: int | None  # working-day index of the forecast end (may lie past the end)
-    steps: list[tuple[str, date]]  # effective CRs: (number, effective date)
-    pending: list[tuple[str, float]]  # pending CRs: (number, budget PD if it were signed)
+from tui.widgets.chart_slot import ChartData  # defined there, without plotext
 
 
 class BurndownChart(PlotextPlot):

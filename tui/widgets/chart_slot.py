@@ -1,0 +1,41 @@
+"""Where the dashboard's burn-down goes: a box of the chart's size, empty until the chart's
+data is in. The chart itself (textual-plotext, which imports plotext: a good part of the
+app's imports) is imported and mounted then, after the figures are painted (issue 13)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from textual.widget import Widget
+
+from model.rules import BurndownRow
+
+
+@dataclass(frozen=True)
+class ChartData:
+    rows: list[BurndownRow]
+    as_of: date
+    forecast_x: int | None  # working-day index of the forecast end (may lie past the end)
+    steps: list[tuple[str, date]]  # effective CRs: (number, effective date)
+    pending: list[tuple[str, float]]  # pending CRs: (number, budget PD if it were signed)
+
+
+class ChartSlot(Widget):
+    """The burn-down chart's place: its size at once, the chart when there is data."""
+
+    DEFAULT_CSS = """
+    ChartSlot { height: 1fr; min-height: 12; }
+    """
+
+    def draw(self, data: ChartData) -> None:
+        """Draw ``data``: the chart is made (and plotext imported) the first time."""
+        from tui.widgets.burndown import BurndownChart
+
+        charts = self.query(BurndownChart)
+        if charts:
+            charts.first().draw(data)
+            return
+        chart = BurndownChart()
+        chart.draw(data)
+        self.mount(chart)
