@@ -23,6 +23,7 @@ outputs and results (default: a fresh temporary one); nothing else is written.
 from __future__ import annotations
 
 import argparse
+import compileall
 import json
 import os
 import re
@@ -256,6 +257,8 @@ def main(argv: list[str] | None = None) -> int:
     script_n = data.write_script(inputs["script"])
     gen_s = time.perf_counter() - t0
     env = child_env(out, data.TODAY.isoformat())
+    for package in ("model", "storage", "exports", "tui"):  # as an install leaves them
+        compileall.compile_dir(BENCH.parent / package, quiet=1)
     os.environ["SOWTRACK_TODAY"] = data.TODAY.isoformat()  # the in-process setup too
     runs, extra, lines = [], [], []
     try:

@@ -71,8 +71,11 @@ def measure(cmd: list[str], env: dict[str, str], log: Path) -> Measured:
 
 def child_env(out: Path, today: str) -> dict[str, str]:
     """The environment of every command: today pinned, no user config or ledger."""
+    # PYTHONDONTWRITEBYTECODE dropped: an installed sowtrack runs from compiled bytecode,
+    # and a run that compiled every module of the project each time would time that
     env = {k: v for k, v in os.environ.items()
-           if k not in ("SOWTRACK_DB", "SOWTRACK_PROJECT", "SOWTRACK_USER")}
+           if k not in ("SOWTRACK_DB", "SOWTRACK_PROJECT", "SOWTRACK_USER",
+                        "PYTHONDONTWRITEBYTECODE")}
     env.update(SOWTRACK_TODAY=today, SOWTRACK_CONFIG=str(out / "no-config.toml"),
                PYTHONPATH=os.pathsep.join(filter(None, [str(BENCH.parent),
                                                         env.get("PYTHONPATH")])))
