@@ -14,7 +14,11 @@ from sqlalchemy import Connection
 #: SQLite's page cache during an import (KiB): the audit's hash index is written in
 #: random order, and pages that stay cached are not spilled to the journal and read back
 #: (the default is 2 MiB). The ledger's durability is unchanged (synchronous as always).
-IMPORT_CACHE_KIB = 65536
+IMPORT_CACHE_KIB = 98304
+
+#: The page cache while the deferred indexes are built (KiB): SQLite's sorter may use as
+#: much again, and the pages it would keep are the table's, read once in order.
+BUILD_CACHE_KIB = 32768
 
 #: An import defers a table's secondary indexes once it has written this many rows and
 #: more than the table held before it: from then on, building each index once from the
@@ -72,6 +76,8 @@ class DeferredIndexes:
 
     def restore(self) -> None:
         """Create the dropped indexes again (each from its own SQL, in its old order)."""
+        if self.dropped:
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
         while self.dropped:
             _, sql = self.dropped.pop(0)
             self.conn.exec_driver_sql(sql)
