@@ -65,9 +65,11 @@ def lock_state(status: str) -> str:
 
 def locking_period(signoffs: Iterable[D], on: date) -> D | None:
     """The period timesheet that locks the day ``on``, if one does."""
-    return next((s for s in signoffs if s.kind == "period" and locks(s.status)
-                 and s.first is not None and s.last is not None and s.first <= on <= s.last),
-                None)
+    for s in signoffs:  # a loop, not next(genexpr): an import asks once per row
+        if (s.kind == "period" and locks(s.status) and s.first is not None
+                and s.last is not None and s.first <= on <= s.last):
+            return s
+    return None
 
 
 def freezing_acceptance(signoffs: Iterable[D]) -> D | None:

@@ -22,6 +22,8 @@ from storage.audit import AuditWriter
 from storage.bulk import BulkInsert
 from storage.orm import Person, Project, TimeEntry
 from storage.sowfile import EntryRow, parse_date
+from storage.sqlite_import import IMPORT_CACHE_KIB as IMPORT_CACHE_KIB  # its old home
+from storage.sqlite_import import DeferredIndexes, import_cache
 
 BATCH = 5000  # rows validated, then inserted, at a time
 _COLUMNS = ("id", "project_id", "person_id", "task_id", "on", "minutes", "grade", "note")
@@ -125,28 +127,15 @@ def _admit_and_write(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
     if bad or problems:
         raise LedgerErrors(sorted([*problems, *bad], key=_line_number))
     writer.write(batch)
+    writer.finish()
     return writer.count
-
-
-#: SQLite's page cache during an import (KiB): the audit's hash index is written in
-#: random order, and pages that stay cached are not spilled to the journal and read back
-#: (the default is 2 MiB). The ledger's durability is unchanged (synchronous as always).
-IMPORT_CACHE_KIB = 65536
 
 
 @contextmanager
 def _sqlite_cache(s: Session) -> Iterator[None]:
-    """A larger page cache on a SQLite connection for the import, then the one it had."""
-    if s.get_bind().dialect.name != "sqlite":
+    """A larger page cache on a SQLite connection for the import (storage.sqlite_import)."""
+    with import_cache(s.connection()):
         yield
-        return
-    conn = s.connection()
-    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-    conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
-    try:
-        yield
-    finally:
-        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or 0)}")
 
 
 class _Who(NamedTuple):
@@ -180,6 +169,8 @@ class _Writer:
         # BEGIN IMMEDIATE no one else inserts). PostgreSQL: taken from the id sequence.
         self.top = (int(s.execute(select(func.coalesce(func.max(table.c.id), 0))).scalar()
                         or 0) if self.sqlite else 0)
+        # A large import into a small table builds its plain indexes once, at the end
+        self.indexes = DeferredIndexes(s.connection(), table.name, self.top)
 
     def _ids(self, n: int) -> list[int]:
         if self.sqlite:
@@ -210,6 +201,11 @@ class _Writer:
         self.bulk.run(values)
         self.audit.append("import", "entry", records)
         self.count += len(batch)
+        self.indexes.consider(self.count)
+
+    def finish(self) -> None:
+        """After the last batch: the deferred indexes built (the transaction still open)."""
+        self.indexes.restore()
 
 
 def _line_number(problem: str) -> int:

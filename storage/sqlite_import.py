@@ -1,0 +1,91 @@
+"""What a large import does on SQLite alone, inside its one write transaction: a larger
+page cache, and a table's secondary indexes built once at the end instead of maintained
+row by row. Both end with the transaction: a rolled-back import leaves the schema and
+the connection as they were; a committed one leaves the same schema (each index is
+re-created from its own CREATE statement, as sqlite_master holds it)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+from sqlalchemy import Connection
+
+#: SQLite's page cache during an import (KiB): the audit's hash index is written in
+#: random order, and pages that stay cached are not spilled to the journal and read back
+#: (the default is 2 MiB). The ledger's durability is unchanged (synchronous as always).
+IMPORT_CACHE_KIB = 98304
+
+#: The page cache while the deferred indexes are built (KiB): SQLite's sorter may use as
+#: much again, and the pages it would keep are the table's, read once in order.
+BUILD_CACHE_KIB = 32768
+
+#: An import defers a table's secondary indexes once it has written this many rows and
+#: more than the table held before it: from then on, building each index once from the
+#: whole table (a sort) costs less than inserting every further row into it.
+DEFER_AT = 50_000
+
+
+@contextmanager
+def import_cache(conn: Connection) -> Iterator[None]:
+    """A larger page cache on a SQLite connection for the import, then the one it had."""
+    if conn.dialect.name != "sqlite":
+        yield
+        return
+    before = conn.exec_driver_sql("PRAGMA cache_size").scalar()
+    conn.exec_driver_sql(f"PRAGMA cache_size = -{IMPORT_CACHE_KIB}")
+    try:
+        yield
+    finally:
+        conn.exec_driver_sql(f"PRAGMA cache_size = {int(before or 0)}")
+
+
+class DeferredIndexes:
+    """A table's plain (non-unique) indexes, dropped while many rows go in and created
+    again, from their own SQL, before the transaction ends (:meth:`restore`).
+
+    Only on SQLite, inside the caller's write transaction (BEGIN IMMEDIATE): DROP and
+    CREATE INDEX are part of it, so a rollback (a bad row, an error, a killed process)
+    keeps the indexes as they were, and readers see the committed schema throughout.
+    Unique indexes and constraints are never dropped: every row is checked against them
+    as it is inserted. Nothing between :meth:`defer` and :meth:`restore` may read the
+    table by those indexes (an import reads nothing back)."""
+
+    def __init__(self, conn: Connection, table: str, held: int):
+        self.conn, self.table = conn, table
+        self.held = held  # rows (an upper bound: the largest id) the table held before
+        self.enabled = conn.dialect.name == "sqlite"
+        self.dropped: list[tuple[str, str]] = []  # (name, CREATE INDEX sql), in order
+        self.done = False
+
+    def consider(self, written: int) -> None:
+        """After ``written`` rows of the import: defer the indexes once it is large."""
+        if self.enabled and not self.done and written >= max(DEFER_AT, self.held + 1):
+            self.defer()
+
+    def defer(self) -> None:
+        self.done = True
+        rows = self.conn.exec_driver_sql(
+            "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
+            "AND sql IS NOT NULL ORDER BY rowid", (self.table,)).all()
+        for name, sql in rows:
+            if _unique(sql):
+                continue
+            self.conn.exec_driver_sql(f'DROP INDEX "{_ident(name)}"')
+            self.dropped.append((name, sql))
+
+    def restore(self) -> None:
+        """Create the dropped indexes again (each from its own SQL, in its old order)."""
+        if self.dropped:
+            self.conn.exec_driver_sql(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
+        while self.dropped:
+            _, sql = self.dropped.pop(0)
+            self.conn.exec_driver_sql(sql)
+
+
+def _unique(sql: str) -> bool:
+    return sql.lstrip().upper().startswith("CREATE UNIQUE")
+
+
+def _ident(name: str) -> str:
+    return name.replace('"', '""')
