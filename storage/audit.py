@@ -54,6 +54,7 @@ def json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+_HEAD_HASH = select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)  # built once
 _APPEND = ("project_code", "at", "actor", "action", "entity", "ref", "before", "after",
            "prev_hash", "hash")
 
@@ -69,9 +70,7 @@ class AuditWriter:
 
     def _prev(self) -> str:
         if self._last is None:
-            self._last = self.session.execute(
-                select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1)
-            ).scalar() or GENESIS
+            self._last = self.session.execute(_HEAD_HASH).scalar() or GENESIS
         return self._last
 
     def _row(self, at: datetime, action: str, entity: str, ref: str, before: Any,

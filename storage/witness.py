@@ -86,6 +86,23 @@ def after_commit(engine: Engine, head: Head | None) -> None:
 
 
 def _advance_file(path: Path, head: Head) -> None:
+    # The new file is written and flushed to disk before the lock is taken, so that
+    # writers do not queue behind each other's fsync; under the lock it only replaces
+    # an older head (a rename), or is dropped.
+    tmp_fd, tmp = tempfile.mkstemp(prefix=".head-", dir=path.parent)
+    try:
+        with os.fdopen(tmp_fd, "w", encoding="utf-8") as f:
+            f.write(f"{_PREFIX} {head.audit_id} {head.hash}\n")
+            f.flush()
+            os.fsync(f.fileno())
+        _replace_older(path, head, tmp)
+    finally:
+        with contextlib.suppress(OSError):
+            os.unlink(tmp)  # dropped: the file already holds this head or a newer one
+
+
+def _replace_older(path: Path, head: Head, tmp: str) -> None:
+    """Rename ``tmp`` over ``path`` unless ``path`` holds ``head`` or a newer head."""
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         try:
@@ -103,17 +120,7 @@ def _advance_file(path: Path, head: Head) -> None:
                 current = _parse(f.read())
             if current is not None and current.audit_id >= head.audit_id:
                 return
-            tmp_fd, tmp = tempfile.mkstemp(prefix=".head-", dir=path.parent)
-            try:
-                with os.fdopen(tmp_fd, "w", encoding="utf-8") as f:
-                    f.write(f"{_PREFIX} {head.audit_id} {head.hash}\n")
-                    f.flush()
-                    os.fsync(f.fileno())
-                os.replace(tmp, path)
-            except BaseException:
-                with contextlib.suppress(OSError):
-                    os.unlink(tmp)
-                raise
+            os.replace(tmp, path)
             return
         finally:
             os.close(fd)

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from model import rules
@@ -45,13 +45,16 @@ def obligation_fact(o: Obligation) -> ObligationFact:
     return ObligationFact(o.key, o.party, o.due, o.due_days, o.done_on, o.title)
 
 
+_TASKS_ADDED = (  # built once: every log reads it
+    select(ChangeTaskDelta.task_code, ChangeRequest.number, ChangeRequest.effective_on)
+    .join(ChangeRequest, ChangeRequest.id == ChangeTaskDelta.change_id)
+    .where(ChangeRequest.project_id == bindparam("project"),
+           ChangeRequest.status == rules.DOC_EFFECTIVE,
+           ChangeTaskDelta.title.is_not(None)))
+
+
 def tasks_added(s: Session, project: Project) -> dict[str, tuple[str, date]]:
     """The tasks an effective change request added: code -> (its number, the day it took
     effect); a task exists from that day (the entries' admission reads it)."""
-    rows = s.execute(
-        select(ChangeTaskDelta.task_code, ChangeRequest.number, ChangeRequest.effective_on)
-        .join(ChangeRequest, ChangeRequest.id == ChangeTaskDelta.change_id)
-        .where(ChangeRequest.project_id == project.id,
-               ChangeRequest.status == rules.DOC_EFFECTIVE,
-               ChangeTaskDelta.title.is_not(None)))
+    rows = s.execute(_TASKS_ADDED, {"project": project.id})
     return {code: (number, on) for code, number, on in rows if on is not None}

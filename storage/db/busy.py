@@ -114,14 +114,15 @@ def _backoff(attempt: int) -> float:
     return step / 2 + random.uniform(0, step / 2)
 
 
-def wait_while_busy(first: Callable[[float], _T]) -> _T:
-    """``first(seconds left)``, retried on busy errors until :func:`busy_limit` is spent.
+def wait_while_busy(first: Callable[[float], _T], limit: float | None = None) -> _T:
+    """``first(seconds left)``, retried on busy errors until :func:`busy_limit` (or what
+    is left of it, ``limit``) is spent.
 
     Only for steps that have done nothing yet (connect, BEGIN, the write lock, a
     read-only copy): a retry cannot repeat a change. Raises :class:`LedgerBusy` once
     the time is spent.
     """
-    limit = busy_limit()
+    limit = busy_limit() if limit is None else limit
     start = time.monotonic()
     attempt = 0
     while True:

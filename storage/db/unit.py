@@ -5,7 +5,7 @@ Every flush checks the user text it writes (:func:`_refuse_control`).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Generator, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
 from typing import Any
@@ -19,8 +19,16 @@ from sqlalchemy.orm.exc import StaleDataError
 from model.errors import FieldError, LedgerError
 from model.usertext import check_text
 from storage import witness
-from storage.db.busy import LedgerBusy, _sqlite_busy_ms, busy_kind, refusal, wait_while_busy
+from storage.db.busy import (
+    LedgerBusy,
+    _sqlite_busy_ms,
+    busy_kind,
+    busy_limit,
+    refusal,
+    wait_while_busy,
+)
 from storage.db.engine import _WRITE, WRITE_LOCK_KEY, _read_only_reason, is_read_only
+from storage.db.queue import write_turn
 from storage.orm import AuditEvent
 
 
@@ -99,7 +107,19 @@ def refuse_read_only(engine: Engine) -> None:
 def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
     if write:
         refuse_read_only(engine)
-    conn, session, tx = wait_while_busy(lambda left: _begin(engine, write, left))
+        # SQLite: wait in the write queue (an OS lock, storage.db.queue) before BEGIN
+        # IMMEDIATE, and hold it until the transaction has ended.
+        with write_turn(engine, busy_limit()) as left:
+            head = yield from _unit(engine, True, left)
+    else:
+        head = yield from _unit(engine, False, None)
+    witness.after_commit(engine, head)  # outside the queue: its fsync holds no writer up
+
+
+def _unit(engine: Engine, write: bool,
+          left: float | None) -> Generator[Session, None, witness.Head | None]:
+    """One transaction; returns the new audit head a write leaves (storage.witness)."""
+    conn, session, tx = wait_while_busy(lambda left: _begin(engine, write, left), left)
     head = None
     try:
         with session:
@@ -127,7 +147,7 @@ def _transaction(engine: Engine, write: bool) -> Iterator[Session]:
     finally:
         conn.info.pop(_WRITE, None)
         conn.close()
-    witness.after_commit(engine, head)
+    return head
 
 
 def reading(engine: Engine) -> AbstractContextManager[Session]:

@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 from datetime import date
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session, selectinload
 
 from model import rules
@@ -20,16 +20,19 @@ from storage.orm import ChangeDelta, ChangeQuotaDelta, ChangeRequest, Project, S
 from storage.services.core import LedgerBase, parse_on
 from storage.sowfile import MAX_QUOTA, MAX_SOW_YEARS, latest_end
 
+# built once: every log reads the SOW's current end from them
+_CHANGES = (select(ChangeRequest).where(ChangeRequest.project_id == bindparam("project"))
+            .options(selectinload(ChangeRequest.deltas),
+                     selectinload(ChangeRequest.quota_deltas),
+                     selectinload(ChangeRequest.task_deltas))
+            .order_by(ChangeRequest.id))
+
 
 class ChangesMixin(LedgerBase):
     """Change requests."""
 
     def _changes(self, s: Session, project: Project) -> list[ChangeRequest]:
-        return list(s.scalars(
-            select(ChangeRequest).where(ChangeRequest.project_id == project.id)
-            .options(selectinload(ChangeRequest.deltas), selectinload(ChangeRequest.quota_deltas),
-                     selectinload(ChangeRequest.task_deltas))
-            .order_by(ChangeRequest.id)))
+        return list(s.scalars(_CHANGES, {"project": project.id}))
 
     @staticmethod
     def _change_fact(cr: ChangeRequest) -> rules.ChangeFact:

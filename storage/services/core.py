@@ -17,7 +17,7 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from datetime import date
 from typing import Any, Self
 
-from sqlalchemy import Engine, func, select, text
+from sqlalchemy import Engine, bindparam, func, select, text
 from sqlalchemy.orm import Session
 
 from model import locks, rules
@@ -40,6 +40,18 @@ def parse_on(value: str | date | None, fallback: date, what: str | Ref = ON) -> 
         return value
     return parse_date(value, what)
 
+
+# The lookups every action starts with, built once (building a statement costs more
+# than running it on SQLite; a log makes a dozen).
+_PROJECT_BY_CODE = select(Project).where(Project.code == bindparam("code"))
+_PERSON_BY_KEY = select(Person).where(Person.project_id == bindparam("project"),
+                                      Person.key == bindparam("key"))
+_TASK_BY_CODE = select(Task).where(Task.project_id == bindparam("project"),
+                                   Task.code == bindparam("code"))
+_ACCEPTANCES = (select(Acceptance).where(Acceptance.project_id == bindparam("project"))
+                .order_by(Acceptance.id))
+_PERIODS = select(Period).where(Period.project_id == bindparam("project")).order_by(Period.id)
+_PERIODS_OVER = _PERIODS.where(Period.first <= bindparam("on"), Period.last >= bindparam("on"))
 
 MAX_ROW_ID = 2**63 - 1  # the largest id a database integer holds
 _ACTOR = "sowtrack_actor"  # Session.info key: (project id, Actor, Person) of this transaction
@@ -134,7 +146,7 @@ class LedgerBase:
 
     def _project(self, s: Session) -> Project:
         if self.project_code:
-            p = s.scalars(select(Project).where(Project.code == self.project_code)).first()
+            p = s.scalars(_PROJECT_BY_CODE, {"code": self.project_code}).first()
             if p is None:
                 known = ", ".join(s.scalars(select(Project.code).order_by(Project.code)))
                 raise FieldError("project", f"no project {self.project_code!r}"
@@ -151,15 +163,14 @@ class LedgerBase:
 
     @staticmethod
     def _person(s: Session, project: Project, key: str, what: str | Ref = PERSON) -> Person:
-        p = s.scalars(select(Person).where(Person.project_id == project.id,
-                                           Person.key == key)).first()
+        p = s.scalars(_PERSON_BY_KEY, {"project": project.id, "key": key}).first()
         if p is None:
             raise rules.unknown_person(key, what)
         return p
 
     @staticmethod
     def _task(s: Session, project: Project, code: str, what: str | Ref = TASK) -> Task:
-        t = s.scalars(select(Task).where(Task.project_id == project.id, Task.code == code)).first()
+        t = s.scalars(_TASK_BY_CODE, {"project": project.id, "code": code}).first()
         if t is None:
             raise rules.unknown_task(code, what)
         return t
@@ -290,8 +301,7 @@ class LedgerBase:
 
     @staticmethod
     def _acceptances(s: Session, project: Project) -> list[Acceptance]:
-        return list(s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)
-                              .order_by(Acceptance.id)))
+        return list(s.scalars(_ACCEPTANCES, {"project": project.id}))
 
     @staticmethod
     def _live_acceptance(s: Session, project: Project) -> Acceptance | None:
@@ -309,7 +319,6 @@ class LedgerBase:
     def _periods(s: Session, project: Project, on: date | None = None) -> list[Document]:
         """The project's timesheet periods whatever their status (those whose span holds
         ``on`` when given): the facts the lock rules (model.locks) read."""
-        q = select(Period).where(Period.project_id == project.id).order_by(Period.id)
-        if on is not None:
-            q = q.where(Period.first <= on, Period.last >= on)
-        return [Document("period", p.number, p.status, p.first, p.last) for p in s.scalars(q)]
+        rows = (s.scalars(_PERIODS, {"project": project.id}) if on is None
+                else s.scalars(_PERIODS_OVER, {"project": project.id, "on": on}))
+        return [Document("period", p.number, p.status, p.first, p.last) for p in rows]

@@ -6,7 +6,7 @@ import json
 from collections.abc import Iterable, Sequence
 from datetime import date
 
-from sqlalchemy import func, select, tuple_
+from sqlalchemy import bindparam, func, select, tuple_
 from sqlalchemy.orm import Session, selectinload
 
 from model import locks, rules
@@ -29,11 +29,8 @@ class EntriesMixin(LedgerBase):
         """Gather an entry's facts (its person's day, the periods over it) and let the
         model's one rule (rules.admit_entry) take or refuse it. ``today``: the person's
         today, when the caller has it already."""
-        day = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
-            TimeEntry.person_id == person.id, TimeEntry.on == on)
-        if exclude is not None:
-            day = day.where(TimeEntry.id != exclude)
-        logged = int(s.execute(day).scalar() or 0)
+        logged = int(s.execute(_DAY if exclude is None else _DAY_BUT, {
+            "person": person.id, "on": on, "exclude": exclude}).scalar() or 0)
         rules.admit_entry(rules.EntryFacts(
             person.key, person.party, person.grade, code, task is not None, on, minutes,
             project.start, self._current_end(s, project),
@@ -193,20 +190,26 @@ class EntriesMixin(LedgerBase):
                                  .where(TimeEntry.project_id == project.id)).scalar() or 0)
 
 
+# built once: a log runs them inside the write lock
+_DAY = select(func.coalesce(func.sum(TimeEntry.minutes), 0)).where(
+    TimeEntry.person_id == bindparam("person"), TimeEntry.on == bindparam("on"))
+_DAY_BUT = _DAY.where(TimeEntry.id != bindparam("exclude"))
+_TASK = select(Task).where(Task.project_id == bindparam("project"),
+                           Task.code == bindparam("code"))
+
+
 def _find_task(s: Session, project: Project, typed: str) -> tuple[str, Task | None]:
     """The task a typed code names (model.rules.match_task: the exact code, else the one
     equal to it without regard to case), as (its code, the task); (typed, None) when the
     project has none (the admission refuses it, quoting what was typed)."""
-    exact = s.scalars(select(Task).where(Task.project_id == project.id,
-                                         Task.code == typed)).first()
+    exact = s.scalars(_TASK, {"project": project.id, "code": typed}).first()
     if exact is not None:
         return exact.code, exact
     codes = s.scalars(select(Task.code).where(Task.project_id == project.id)).all()
     code = rules.match_task(typed, codes, Ref("task"))
     if code is None:
         return typed, None
-    return code, s.scalars(select(Task).where(Task.project_id == project.id,
-                                              Task.code == code)).one()
+    return code, s.scalars(_TASK, {"project": project.id, "code": code}).one()
 
 
 def _last_task(s: Session, project: Project, person: Person) -> str | None:
