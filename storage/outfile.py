@@ -8,8 +8,9 @@ One rule, in one place (SPEC.md §7, "nothing the user did not name is overwritt
 * only a regular file is ever replaced: a folder, a FIFO, a device, a socket or a
   symbolic link at the path is refused (looked at with ``lstat``, never followed);
 * the ledger is never written: its SQLite file, the ``-wal``, ``-shm`` and ``-journal``
-  files beside it and the witness ``<ledger>.head`` are refused, whether named directly,
-  through a symbolic link in the path, or as a hard link to the same file;
+  files beside it, the witness ``<ledger>.head`` and the writers' queue ``<ledger>.lock``
+  are refused, whether named directly, through a symbolic link in the path, or as a hard
+  link to the same file;
 * the content goes into a new temporary file created exclusively (``mkstemp``: a random
   name, ``O_EXCL``, so no planted symbolic link can redirect it) in the target's folder,
   is flushed to disk, and only then renamed over the target (``os.replace``, which
@@ -31,8 +32,9 @@ from sqlalchemy import make_url
 
 from model.errors import FieldError, LedgerError, Part, Ref
 
-#: what SQLite and sowtrack keep beside a ledger file: its journals and the chain's witness
-LEDGER_COMPANIONS = ("-wal", "-shm", "-journal", ".head")
+#: what SQLite and sowtrack keep beside a ledger file: its journals, the chain's witness and
+#: the writers' queue (storage.db.queue)
+LEDGER_COMPANIONS = ("-wal", "-shm", "-journal", ".head", ".lock")
 
 
 class OutputExists(LedgerError):

@@ -94,10 +94,11 @@ def test_export_never_writes_the_ledger(ledger_path: Path, capsys: pytest.Captur
     _verified(capsys, url)
 
 
-@pytest.mark.parametrize("name", ["-wal", "-shm", "-journal", ".head"])
+@pytest.mark.parametrize("name", ["-wal", "-shm", "-journal", ".head", ".lock"])
 def test_export_never_writes_the_ledgers_companion_files(
         ledger_path: Path, capsys: pytest.CaptureFixture[str], name: str) -> None:
-    """SQLite replays a -wal file into the ledger; .head is the chain's witness."""
+    """SQLite replays a -wal file into the ledger; .head is the chain's witness; .lock is
+    the writers' queue."""
     url = f"sqlite:///{ledger_path}"
     companion = ledger_path.with_name(ledger_path.name + name)
     existed = companion.exists()
@@ -261,7 +262,7 @@ def test_check_target_names_the_field_it_is_given(tmp_path: Path) -> None:
 def test_the_ledgers_files_from_its_url(tmp_path: Path) -> None:
     db = tmp_path / "l.db"
     names = [p.name for p in ledger_files(f"sqlite:///{db}")]
-    assert names == ["l.db", "l.db-wal", "l.db-shm", "l.db-journal", "l.db.head"]
+    assert names == ["l.db", "l.db-wal", "l.db-shm", "l.db-journal", "l.db.head", "l.db.lock"]
     assert [p.name for p in ledger_files(f"sqlite:///file:{db}?mode=ro&uri=true")] == names
     assert ledger_files("postgresql+psycopg://u@h/db") == ()
     assert ledger_files("sqlite://") == ()

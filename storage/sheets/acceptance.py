@@ -74,11 +74,10 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[AcceptanceSheetDa
     quotas = tuple(QuotaLine(q.key, q.title, q.limit, q.used)
                    for q in ledger.quotas(date.max))
     blocked = ledger.summary(as_of).blocked_days
+    # as the Blockers view lists them on that day (late client obligations included)
     blockers = tuple(BlockerLine(b.number, b.title, b.party, b.raised_on, b.resolved_on, b.task,
-                                 rules.working_days_open(cal, b.raised_on, b.resolved_on, as_of)
-                                 if b.raised_on <= as_of else 0)
-                     # a late client obligation is a client blocker under its key
-                     for b in (*ledger.blockers(as_of), *ledger.obligation_blockers(as_of)))
+                                 b.age_days)
+                     for b in ledger.blocker_list(as_of).blockers)
     signoffs = ledger.signoffs()
     periods = tuple(s for s in signoffs
                     if s.kind == "period" and s.status != rules.DOC_WITHDRAWN)

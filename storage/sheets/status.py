@@ -56,8 +56,7 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[StatusSheetData]:
     open_blockers = tuple(
         OpenBlocker(b.number, b.title, b.party, b.raised_on, b.task,
                     rules.working_days_open(cal, b.raised_on, None, as_of))
-        for b in (*ledger.blockers(as_of), *ledger.obligation_blockers(as_of))
-        if b.raised_on <= as_of and (b.resolved_on is None or b.resolved_on > as_of))
+        for b in ledger.blocker_list(as_of).open())
     overdue, done_late = obligation_lines(ledger, as_of)
     staff = staff_lines(ledger, as_of)
 

@@ -46,7 +46,7 @@ def do_blocker_resolve(args: argparse.Namespace) -> int:
 
 def do_blocker_list(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
-    rows = [*ledger.blockers(), *ledger.obligation_blockers()]
+    rows = ledger.blocker_list().blockers  # open ones first, as the app lists them
     _out(table(["id", "party", "raised", "resolved", "days", "task", "title"],
                [[b.number, b.party, b.raised_on, b.resolved_on or "open", b.age_days,
                  b.task or "", b.title] for b in rows], right=[4]))
