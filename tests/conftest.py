@@ -238,6 +238,18 @@ def example(ledger: Ledger) -> Ledger:
     return ledger.for_project(_example_code()).acting_as("zhang.wei")
 
 
+@pytest.fixture
+def sqlite_example(_sqlite_example: Path, tmp_path: Path) -> Iterator[Ledger]:
+    """The example SOW on SQLite alone, acting as the vendor lead: for what only SQLite
+    does (deferred indexes, values its column types would refuse elsewhere), without a
+    PostgreSQL variant to skip."""
+    path = tmp_path / "ledger.db"
+    _copy_sqlite(_sqlite_example, path)  # with its witness file
+    led = Ledger.open(f"sqlite:///{path}")
+    yield led.for_project(_example_code()).acting_as("zhang.wei")
+    led.engine.dispose()
+
+
 @functools.cache
 def _example_code() -> str:
     """The example SOW's project code, read once."""

@@ -7,7 +7,6 @@ dropped, and PostgreSQL (COPY) is left as it was: the same entries on both."""
 from __future__ import annotations
 
 import sqlite3
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -19,8 +18,7 @@ from storage.db import writing
 from storage.orm import AuditEvent
 from storage.services import Ledger
 
-from .conftest import _copy_sqlite
-from .test_import_fast import CODE, audit_count, head, imported, lines, stored, write
+from .test_import_fast import audit_count, head, imported, lines, stored, write
 
 ROWS = 2 * importing.BATCH + 700  # three batches
 
@@ -45,16 +43,6 @@ def without_pages(rows: list[tuple[object, ...]]) -> list[tuple[object, ...]]:
 def entry_indexes(rows: list[tuple[object, ...]]) -> dict[object, object]:
     """time_entry's indexes and their root pages (SQLite)."""
     return {r[1]: r[4] for r in rows if r[0] == "index" and r[2] == "time_entry"}
-
-
-@pytest.fixture
-def sqlite_example(_sqlite_example: Path, tmp_path: Path) -> Iterator[Ledger]:
-    """The example SOW on SQLite alone (indexes are deferred on SQLite only)."""
-    path = tmp_path / "ledger.db"
-    _copy_sqlite(_sqlite_example, path)  # with its witness file
-    led = Ledger.open(f"sqlite:///{path}")
-    yield led.for_project(CODE).acting_as("zhang.wei")
-    led.engine.dispose()
 
 
 @pytest.fixture

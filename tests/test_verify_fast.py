@@ -5,7 +5,6 @@ writers wrote (the chain's hash body, an entry's canonical text)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -17,7 +16,6 @@ from storage.records import entry_json, scan
 from storage.records.entry_stream import _found, entry_problems
 from storage.services import Ledger
 from storage.sowfile import open_entry_file
-from tests.conftest import _copy_sqlite
 
 CODE = "CLAIMS-AGENT-2026"
 PEOPLE = ["zhang.wei", "chen.jing", "liu.yang", "wang.fang"]
@@ -44,17 +42,6 @@ def entry_audit_rows(led: Ledger) -> list[int]:
     with led.engine.connect() as conn:
         return list(conn.execute(select(AuditEvent.id).where(AuditEvent.entity == "entry")
                                  .order_by(AuditEvent.id)).scalars())
-
-
-@pytest.fixture
-def sqlite_example(_sqlite_example: Path, tmp_path: Path) -> Iterator[Ledger]:
-    """The example SOW on SQLite alone: SQLite stores what its column types would refuse
-    elsewhere (PostgreSQL refuses these edits outright)."""
-    path = tmp_path / "ledger.db"
-    _copy_sqlite(_sqlite_example, path)  # with its witness file
-    led = Ledger.open(f"sqlite:///{path}")
-    yield led.for_project(CODE).acting_as("zhang.wei")
-    led.engine.dispose()
 
 
 @pytest.fixture
