@@ -140,6 +140,9 @@ def test_a_ledger_in_a_read_only_folder_is_read_and_never_written(
         tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     """SQLite needs its -wal and -shm files beside a WAL ledger: none can be created."""
     path, url = _make(tmp_path)
+    # the ledger, the witness of its audit chain's head and the writers' queue file
+    left = sorted(p.name for p in path.parent.iterdir())
+    assert left == ["ledger.db", "ledger.db.head", "ledger.db.lock"]
     with read_only(path.parent):
         with pytest.raises(OSError, match=DENIED):
             (path.parent / "probe").touch()
@@ -149,8 +152,7 @@ def test_a_ledger_in_a_read_only_folder_is_read_and_never_written(
         rc, out, err = run(capsys, url, "export", "sow", "--out", str(path.parent / "s.toml"))
         assert rc == 1 and len(err.splitlines()) == 1
         assert err.startswith(f"error: --out: cannot write in {path.parent}: "), err
-    # the ledger and the witness of its audit chain's head, as _make left them
-    assert sorted(p.name for p in path.parent.iterdir()) == ["ledger.db", "ledger.db.head"]
+    assert sorted(p.name for p in path.parent.iterdir()) == left  # as _make left them
 
 
 def test_a_read_only_ledger_whose_schema_is_behind_is_refused_in_one_line(
