@@ -14,7 +14,7 @@ Four checks, each naming what it finds, one line per problem:
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from sqlalchemy import Engine, select
@@ -26,7 +26,7 @@ from storage.audit import verify_chain
 from storage.orm import AuditEvent, AuditWitness, Project, Signature
 from storage.records.entry_stream import entry_problems
 
-SignedContents = Callable[[Session, Project], list[tuple[str, int, str, Any]]]
+SignedContents = Callable[[Session, Project], Iterable[tuple[str, int, str, Any]]]
 
 
 def verify_ledger(engine: Engine, s: Session,

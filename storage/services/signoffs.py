@@ -17,7 +17,17 @@ from model.permissions import Action
 from model.sheets import contract_content
 from model.views import SignatureView, SignoffView
 from storage import records
-from storage.orm import Acceptance, Blocker, Period, Project, Scope, Signature, TimeEntry
+from storage.orm import (
+    Acceptance,
+    Blocker,
+    Period,
+    Person,
+    Project,
+    Scope,
+    Signature,
+    Task,
+    TimeEntry,
+)
 from storage.services.core import LedgerBase, parse_on
 
 
@@ -192,14 +202,17 @@ class SignoffsMixin(LedgerBase):
     def _period_entries_content(self, s: Session, project: Project, first: date,
                                 last: date) -> dict[str, Any]:
         """What a period's signatures (and its printed timesheet) cover: its entries."""
-        entries = s.scalars(select(TimeEntry).where(
-            TimeEntry.project_id == project.id, TimeEntry.on >= first,
-            TimeEntry.on <= last).options(selectinload(TimeEntry.person),
-                                          selectinload(TimeEntry.task)))
+        # the columns alone (a period holds every entry of its months: no ORM objects)
+        rows = s.execute(select(TimeEntry.on, Person.key, Task.code, TimeEntry.minutes,
+                                TimeEntry.grade, TimeEntry.note)
+                         .join(Person, TimeEntry.person_id == Person.id)
+                         .join(Task, TimeEntry.task_id == Task.id)
+                         .where(TimeEntry.project_id == project.id, TimeEntry.on >= first,
+                                TimeEntry.on <= last))
         return {"kind": "period", "project": project.code,
                 "first": first.isoformat(), "last": last.isoformat(),
-                "entries": sorted([e.on.isoformat(), e.person.key, e.task.code, e.minutes,
-                                   e.grade, e.note] for e in entries),
+                "entries": sorted([on.isoformat(), person, task, minutes, grade, note]
+                                  for on, person, task, minutes, grade, note in rows),
                 **contract_content(project.contract, project.signed_on)}
 
     def period_content(self, first: date, last: date) -> dict[str, Any]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from typing import Any
 
 from sqlalchemy import select
@@ -27,22 +28,23 @@ class VerifyMixin(LedgerBase):
             return verify_ledger(self.engine, s, self._signed_contents)
 
     def _signed_contents(self, s: Session,
-                         project: Project) -> list[tuple[str, int, str, Any]]:
-        """(kind, id, number, canonical content) of every document whose signatures count."""
-        out: list[tuple[str, int, str, Any]] = [
-            ("cr", cr.id, cr.number, records.change_content(project, cr))
-            for cr in self._changes(s, project)]
-        for p in s.scalars(select(Period).where(Period.project_id == project.id)
-                           .order_by(Period.id)):
-            if p.status != rules.DOC_WITHDRAWN:
-                out.append(("period", p.id, p.number, self._period_content(s, project, p)))
+                         project: Project) -> Iterator[tuple[str, int, str, Any]]:
+        """(kind, id, number, canonical content) of every document whose signatures count,
+        one at a time: a period's content holds every entry in it, and only the one being
+        checked is kept."""
+        for cr in self._changes(s, project):
+            yield ("cr", cr.id, cr.number, records.change_content(project, cr))
+        periods = [(p.id, p.number, p.first, p.last) for p in s.scalars(
+            select(Period).where(Period.project_id == project.id,
+                                 Period.status != rules.DOC_WITHDRAWN).order_by(Period.id))]
+        for period_id, number, first, last in periods:
+            yield ("period", period_id, number,
+                   self._period_entries_content(s, project, first, last))
         for acc in s.scalars(select(Acceptance).where(Acceptance.project_id == project.id)
                              .order_by(Acceptance.id)):
             if acc.status not in rules.DOC_CLOSED:
-                out.append(("acceptance", acc.id, acc.number,
-                            self._acceptance_content(s, project)))
+                yield ("acceptance", acc.id, acc.number, self._acceptance_content(s, project))
         for sc in s.scalars(select(Scope).where(Scope.project_id == project.id)
                             .order_by(Scope.id)):
             if sc.status not in rules.DOC_CLOSED and sc.content:
-                out.append(("scope", sc.id, sc.number, json.loads(sc.content)))
-        return out
+                yield ("scope", sc.id, sc.number, json.loads(sc.content))
