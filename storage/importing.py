@@ -4,8 +4,7 @@ Core inserts inside the caller's one transaction: all or nothing, in bounded mem
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from json.encoder import encode_basestring  # storage.audit.json_text of a text
@@ -22,7 +21,6 @@ from storage.audit import AuditWriter
 from storage.bulk import BulkInsert
 from storage.orm import Person, Project, TimeEntry
 from storage.sowfile import EntryRow, parse_date
-from storage.sqlite_import import IMPORT_CACHE_KIB as IMPORT_CACHE_KIB  # its old home
 from storage.sqlite_import import DeferredIndexes, import_cache
 
 BATCH = 5000  # rows validated, then inserted, at a time
@@ -67,7 +65,7 @@ def import_rows(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
             .group_by(TimeEntry.person_id, TimeEntry.on)):
         days[pid << 20 | on.toordinal()] = int(minutes)
     writer = _Writer(s, audit, project.id)
-    with _sqlite_cache(s):
+    with import_cache(s.connection()):  # a larger page cache on SQLite
         return _admit_and_write(s, facts, rows, problems, writer, people, tasks, days)
 
 
@@ -129,13 +127,6 @@ def _admit_and_write(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
     writer.write(batch)
     writer.finish()
     return writer.count
-
-
-@contextmanager
-def _sqlite_cache(s: Session) -> Iterator[None]:
-    """A larger page cache on a SQLite connection for the import (storage.sqlite_import)."""
-    with import_cache(s.connection()):
-        yield
 
 
 class _Who(NamedTuple):

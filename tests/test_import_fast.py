@@ -19,7 +19,7 @@ from sqlalchemy import Table, func, make_url, select, text
 
 from model.errors import LedgerErrors
 from model.usertext import text_problem
-from storage import importing
+from storage import importing, sqlite_import
 from storage.audit import row_hash
 from storage.bulk import BulkInsert
 from storage.db import reading, writing
@@ -166,11 +166,11 @@ def test_sqlite_gets_a_larger_page_cache_for_the_import_only(tmp_path: Path) -> 
         with writing(led.engine) as s:
             conn = s.connection()
             own = conn.exec_driver_sql("PRAGMA cache_size").scalar()
-            with importing._sqlite_cache(s):
+            with sqlite_import.import_cache(conn):
                 assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == \
-                    -importing.IMPORT_CACHE_KIB
+                    -sqlite_import.IMPORT_CACHE_KIB
             assert conn.exec_driver_sql("PRAGMA cache_size").scalar() == own
-            assert own != -importing.IMPORT_CACHE_KIB
+            assert own != -sqlite_import.IMPORT_CACHE_KIB
     finally:
         led.engine.dispose()
 
