@@ -12,7 +12,7 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, event, insert, select
+from sqlalchemy import delete, insert, select
 
 from model import rules
 from storage.demo import DEMO_CODE
@@ -22,6 +22,7 @@ from tui.cli import main
 
 from .processes import cli_env
 from .tui_support import TODAY, demo_ledger
+from .txcount import Statements
 
 #: runs tui.cli.main with argv[1:], then prints the modules it imported, as JSON, on the
 #: last line of stderr
@@ -124,21 +125,11 @@ def test_the_reports_give_the_rules_figures(example: Ledger,
 def test_summary_and_burndown_scan_the_entries_once(example: Ledger) -> None:
     _load(example)
     led = Ledger(example.engine, example.project_code)  # no figures kept from before
-    scans: list[str] = []
-
-    def seen(conn, cursor, statement: str, *args) -> None:  # noqa: ANN001
-        if "FROM time_entry" in statement:
-            scans.append(statement)
-
-    event.listen(led.engine, "before_cursor_execute", seen)
-    try:
-        with led.snapshot():
-            s = led.summary("2026-04-30")
-            rows = led.burndown("2026-04-30")
-    finally:
-        event.remove(led.engine, "before_cursor_execute", seen)
+    with Statements(led.engine, "FROM time_entry") as scans, led.snapshot():
+        s = led.summary("2026-04-30")
+        rows = led.burndown("2026-04-30")
     # the per-date sums, then the second pass for the grade on no ladder: nothing more
-    assert len(scans) == 2, scans
+    assert len(scans.seen) == 2, scans.seen
     assert "principal" in {g.grade for g in s.by_grade}
     assert [r.consumed_pd for r in rows if r.on == date(2026, 4, 30)] == [s.consumed_pd]
 
@@ -147,16 +138,7 @@ def test_no_second_pass_without_grades_off_the_ladder(example: Ledger) -> None:
     on_the_ladder = [r for r in ROWS if r[1] != "principal"]
     _load(example, on_the_ladder)
     led = Ledger(example.engine, example.project_code)
-    scans: list[str] = []
-
-    def seen(conn, cursor, statement: str, *args) -> None:  # noqa: ANN001
-        if "FROM time_entry" in statement:
-            scans.append(statement)
-
-    event.listen(led.engine, "before_cursor_execute", seen)
-    try:
+    with Statements(led.engine, "FROM time_entry") as scans:
         s = led.summary("2026-04-30")
-    finally:
-        event.remove(led.engine, "before_cursor_execute", seen)
-    assert len(scans) == 1, scans
+    assert len(scans.seen) == 1, scans.seen
     assert s.consumed_pd == rules.pd_of_minutes(sum(r[3] for r in on_the_ladder), 480)

@@ -6,13 +6,14 @@ from datetime import date
 from fractions import Fraction
 
 import pytest
-from sqlalchemy import event, func, select, text
+from sqlalchemy import func, select, text
 
 from model.errors import LedgerError, LedgerErrors
 from storage.db import HEAD_REVISION, current_revision
 from storage.orm import AuditEvent, TimeEntry
 from storage.services import Ledger
 from storage.sowfile import EntryRow, dump_sow, load_sow, parse_entry_csv, parse_sow
+from tests.txcount import Statements
 
 from .conftest import EXAMPLE_SOW, as_
 
@@ -534,23 +535,18 @@ def test_figures_kept_between_reads_follow_every_change(example: Ledger) -> None
     """The summary's facts are kept while the ledger is unchanged (the GROUP BY over every
     entry runs once); a change made through another Ledger (another process, another
     engineer) is seen at the next read."""
-    grouped: list[str] = []  # the statements that sum the entries, as the database got them
-
-    def seen(_conn, _cursor, statement: str, *_args) -> None:  # type: ignore[no-untyped-def]
-        if "GROUP BY" in statement and "time_entry" in statement:
-            grouped.append(statement)
-
-    event.listen(example.engine, "before_cursor_execute", seen)
-    other = as_(example, "liu.yang")
-    first = example.summary("2026-03-31")
-    assert len(grouped) == 1
-    assert example.summary("2026-03-31") == first  # served again, unchanged ledger
-    assert example.summary("2026-04-30").budget_pd == first.budget_pd  # another day too
-    assert len(grouped) == 1, "the facts were read again from an unchanged ledger"
-    other.log("T2", "8", on="2026-03-02")
-    assert example.summary("2026-03-31").consumed_pd == first.consumed_pd + 1
-    assert len(grouped) == 2
-    example.new_cr("More", deltas={"senior": 5}, on="2026-03-03")
-    _sign_cr_both(example, "CR-001", "2026-03-04", "2026-03-05")
-    assert example.summary("2026-03-31").budget_pd == first.budget_pd + 5
-    event.remove(example.engine, "before_cursor_execute", seen)
+    # the statements that sum the entries, as the database got them
+    with Statements(example.engine, "GROUP BY", "time_entry") as sums:
+        grouped = sums.seen
+        other = as_(example, "liu.yang")
+        first = example.summary("2026-03-31")
+        assert len(grouped) == 1
+        assert example.summary("2026-03-31") == first  # served again, unchanged ledger
+        assert example.summary("2026-04-30").budget_pd == first.budget_pd  # another day too
+        assert len(grouped) == 1, "the facts were read again from an unchanged ledger"
+        other.log("T2", "8", on="2026-03-02")
+        assert example.summary("2026-03-31").consumed_pd == first.consumed_pd + 1
+        assert len(grouped) == 2
+        example.new_cr("More", deltas={"senior": 5}, on="2026-03-03")
+        _sign_cr_both(example, "CR-001", "2026-03-04", "2026-03-05")
+        assert example.summary("2026-03-31").budget_pd == first.budget_pd + 5

@@ -57,3 +57,28 @@ class TxCount:
     def reset(self) -> None:
         with self._lock:
             self.opened.clear()
+
+
+class Statements:
+    """The SQL statements sent on ``engine`` while the block runs that contain every one
+    of ``parts`` (e.g. "FROM time_entry"): which scans a read made.
+
+        with Statements(ledger.engine, "GROUP BY", "time_entry") as sql:
+            ledger.summary()
+        assert len(sql.seen) == 1
+    """
+
+    def __init__(self, engine: Engine, *parts: str):
+        self.engine, self.parts = engine, parts
+        self.seen: list[str] = []
+
+    def _statement(self, _conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        if all(part in statement for part in self.parts):
+            self.seen.append(statement)
+
+    def __enter__(self) -> Statements:
+        event.listen(self.engine, "before_cursor_execute", self._statement)
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        event.remove(self.engine, "before_cursor_execute", self._statement)
