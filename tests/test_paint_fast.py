@@ -28,27 +28,41 @@ from .processes import cli_env
 from .tui_support import TODAY, demo_ledger
 
 #: opens the app headless on the ledger argv[1]; prints, as JSON on stdout's last line,
-#: whether plotext was imported when the figures showed and once the chart was drawn
+#: which plotext modules were imported when the dashboard was handed its figures, when
+#: the headline with them was first rendered on screen, and once the chart was drawn.
+#: The moments are taken where they happen (not by polling, which could miss them).
 APP = """
 import asyncio, json, sys
 from datetime import date
 from storage.services import Ledger
 from tui.app import SowtrackApp
+from tui.screens.dashboard import DashboardScreen
 
 def plotext():
     return sorted(m for m in sys.modules if m.split(".")[0] in ("plotext", "textual_plotext"))
 
 seen = {}
+show_figures = DashboardScreen.show_figures
+
+def watched(screen, summary, rates):
+    show_figures(screen, summary, rates)
+    seen.setdefault("figures", plotext())
+    headline = screen.query_one("#headline")
+    render = type(headline).render
+
+    def rendered():
+        shown = render(headline)
+        if "consumed" in str(shown):
+            seen.setdefault("painted", plotext())
+        return shown
+    headline.render = rendered
+
+DashboardScreen.show_figures = watched
 
 async def main():
     app = SowtrackApp(Ledger.open(sys.argv[1], sys.argv[2]), date.fromisoformat(sys.argv[3]))
     async with app.run_test(size=(150, 45)) as pilot:
-        for _ in range(1200):
-            await pilot.pause(0.05)
-            if "consumed" in str(app.screen.query_one("#headline").render()):
-                seen["figures"] = plotext()
-                break
-        for _ in range(1200):  # then the chart, drawn once its data is in
+        for _ in range(1200):  # the chart, drawn once its data is in
             await pilot.pause(0.05)
             if app.screen.query("BurndownChart"):
                 break
@@ -100,7 +114,8 @@ def _demo_url(tmp_path: Path) -> str:
 
 def test_the_figures_are_painted_before_plotext_is_imported(tmp_path: Path) -> None:
     seen = _run(APP, _demo_url(tmp_path), DEMO_CODE, TODAY.isoformat())
-    assert seen["figures"] == []  # the headline is on screen, plotext not yet imported
+    assert seen["figures"] == []  # the figures are handed over, plotext not yet imported
+    assert seen["painted"] == []  # and drawn on screen before it is
     assert "plotext" in seen["chart"] and "textual_plotext" in seen["chart"]
     assert seen["chart_widgets"] == 1
 

@@ -140,7 +140,8 @@ def test_the_headline_is_painted_before_the_alerts_and_the_chart(
         async with app.run_test(size=SIZE) as pilot:
             for _ in range(600):  # up to 30 s on a busy machine
                 await pilot.pause(0.05)
-                if "PD  budget 460" in screen_text(app):
+                shown = screen_text(app)  # the headline and the grade table's rows
+                if "PD  budget 460" in shown and "senior_expert" in shown:
                     break
             seen["before"] = screen_text(app)
             gate.set()

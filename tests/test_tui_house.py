@@ -4,14 +4,16 @@ reactive every view follows, and screens that never import each other."""
 from __future__ import annotations
 
 import ast
+import asyncio
 from pathlib import Path
 
 import pytest
 
+from tui.app import SowtrackApp
 from tui.screens.dashboard import DashboardScreen
 from tui.widgets.navbar import NavBar
 
-from .tui_support import demo_ledger, drive, screen_text, settle
+from .tui_support import SIZE, TODAY, demo_ledger, drive, screen_text, settle
 
 SCREENS = Path(__file__).resolve().parent.parent / "tui" / "screens"
 
@@ -28,16 +30,24 @@ def test_a_load_that_fails_is_shown_and_the_app_keeps_running(
     monkeypatch.setattr(DashboardScreen, "load", broken)
     led = demo_ledger(tmp_path)
     seen: dict[str, object] = {}
+    app = SowtrackApp(led, today=TODAY)
 
-    async def scenario(pilot) -> None:
-        await settle(pilot)
-        seen["running"] = pilot.app.is_running
-        seen["messages"] = [n.message for n in pilot.app._notifications]
-        await pilot.press("3")  # the app still answers: another view opens
-        await settle(pilot)
-        seen["mode"] = pilot.app.current_mode
+    async def main() -> None:
+        async with app.run_test(size=SIZE) as pilot:
+            # settle() would re-raise the load's failure while its worker is still
+            # listed: wait instead for the failure to be shown and its worker gone.
+            for _ in range(600):  # up to 30 s on a busy machine
+                await pilot.pause(0.05)
+                shown = [n.message for n in app._notifications]
+                if any("RuntimeError" in m for m in shown) and not list(app.workers):
+                    break
+            seen["running"] = app.is_running
+            seen["messages"] = [n.message for n in app._notifications]
+            await pilot.press("3")  # the app still answers: another view opens
+            await settle(pilot)
+            seen["mode"] = app.current_mode
 
-    app = drive(led, scenario)
+    asyncio.run(main())
     assert seen["running"] is True
     assert "RuntimeError: the figures could not be read second line" in seen["messages"]
     assert seen["mode"] == "timesheet"

@@ -36,6 +36,12 @@ from tui.widgets.cr_effect import (
 )
 from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.tables import Fit, FitTable, refill
+
+CR_COLUMNS = [("CR", "CR"), ("raised", "raised"), ("status", "status"), ("signed", "signed"),
+              ("changes", "changes"), ("title", "title")]
+#: on a narrow terminal the title is cut first, then what changes (the detail shows both)
+CR_FITS = {"title": Fit(shrink=12, cut=2), "changes": Fit(shrink=16, cut=1)}
 
 #: the names other code imported from here (they live in tui.widgets.cr_effect)
 __all__ = ["STATUS_LABELS", "ChangesData", "ChangesScreen", "budget_steps", "changes_text",
@@ -64,13 +70,13 @@ class ChangesScreen(LedgerScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Change requests 变更申请单", id="cr-headline", classes="headline")
-        yield DataTable(id="cr-table", cursor_type="row", zebra_stripes=True)
+        yield FitTable(id="cr-table", cursor_type="row", zebra_stripes=True, fits=CR_FITS)
         with VerticalScroll(id="cr-detail-scroll"):
             yield Static("", id="cr-detail", markup=False)
 
     def on_mount(self) -> None:
         t = self.query_one("#cr-table", DataTable)
-        t.add_columns("CR", "raised", "status", "signed", "changes", "title")
+        refill(t, CR_COLUMNS, [])
         t.focus()
         super().on_mount()
 
@@ -92,11 +98,10 @@ class ChangesScreen(LedgerScreen):
             f"end {s.end} · effective: {', '.join(s.effective_changes) or '—'} · "
             f"pending: {', '.join(pending) or '—'}"))
         t = self.query_one("#cr-table", DataTable)
-        t.clear()
-        for cr in data.changes:
-            t.add_row(cr.number, cr.raised_on.isoformat(), status_text(cr),
-                      signed_parties(cr.signatures), Text(changes_text(cr)), Text(cr.title),
-                      key=cr.number)
+        refill(t, CR_COLUMNS, [
+            ([cr.number, cr.raised_on.isoformat(), status_text(cr),
+              signed_parties(cr.signatures), Text(changes_text(cr)), Text(cr.title)],
+             cr.number) for cr in data.changes])
         numbers = [c.number for c in data.changes]
         if self.selected not in numbers:
             self.selected = pending[0] if pending else (numbers[-1] if numbers else None)

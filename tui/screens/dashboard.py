@@ -11,7 +11,7 @@ from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
-from textual.widgets import DataTable, Static
+from textual.widgets import Static
 
 from model import rules
 from model.formats import grade_title
@@ -21,6 +21,7 @@ from tui.text import fmt_money, fmt_pd, literal
 from tui.widgets.blocker_list import blocker_title
 from tui.widgets.chart_slot import ChartData, ChartSlot
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.tables import Fit, FitTable, refill
 
 #: seconds the dashboard's load waits for its figures to be painted before it reads the rest
 PAINT_WAIT = 2.0
@@ -55,7 +56,7 @@ class DashboardScreen(LedgerScreen):
         with Horizontal():
             with Vertical(id="dash-left"):
                 yield Static("loading…", id="headline", classes="headline")
-                yield DataTable(id="grades", cursor_type="row", zebra_stripes=True)
+                yield FitTable(id="grades", cursor_type="row", zebra_stripes=True)
                 yield ChartSlot(id="chart")  # the chart (and plotext) once its data is in
             with VerticalScroll(id="dash-right"):
                 yield Static("Alerts", classes="section-title")
@@ -113,28 +114,31 @@ class DashboardScreen(LedgerScreen):
                       for key, title, limit, used in s.quotas) or "none"))
 
     def _grades(self, s: rules.Summary, rates: dict[str, int]) -> None:
-        table = self.query_one("#grades", DataTable)
-        table.clear()
-        if not table.columns:
-            table.add_column("grade", key="grade")
-            table.add_column("职级", key="zh")
-            for label in ("budget PD", "consumed PD", "remaining PD", f"budget {s.currency}",
-                          f"consumed {s.currency}"):
-                table.add_column(Text(label, justify="right"), key=label)
+        rows: list[tuple[list[Text | str], str]] = []
         for g in s.by_grade:
             rate = Fraction(rates.get(g.grade, 0), 100)
             over = g.consumed_pd > g.budget_pd
-            table.add_row(
+            rows.append(([
                 g.grade, grade_title(g.grade, "zh", s.ladder),
                 _num(fmt_pd(g.budget_pd)), _num(fmt_pd(g.consumed_pd)),
                 _num(fmt_pd(g.remaining_pd), "bold red" if over else ""),
-                _num(fmt_money(g.budget_pd * rate)), _num(fmt_money(g.consumed_pd * rate)),
-                key=g.grade)
-        table.add_row(Text("total", style="bold"), Text("合计", style="bold"),
+                _num(fmt_money(g.budget_pd * rate)), _num(fmt_money(g.consumed_pd * rate))],
+                g.grade))
+        rows.append(([Text("total", style="bold"), Text("合计", style="bold"),
                       _num(fmt_pd(s.budget_pd), "bold"), _num(fmt_pd(s.consumed_pd), "bold"),
                       _num(fmt_pd(s.remaining_pd), "bold"),
                       _num(fmt_money(s.budget_cost), "bold"),
-                      _num(fmt_money(s.consumed_cost), "bold"), key="total")
+                      _num(fmt_money(s.consumed_cost), "bold")], "total"))
+        columns: list[tuple[str, Text | str]] = [("grade", "grade"), ("zh", "职级")]
+        columns += [(label, Text(label, justify="right")) for label in (
+            "budget PD", "consumed PD", "remaining PD", f"budget {s.currency}",
+            f"consumed {s.currency}")]
+        # Sized as the rows are added (never left to the table's idle: issue 13's paint
+        # comes first); on a narrow terminal the money goes first, then the Chinese title.
+        table = self.query_one("#grades", FitTable)
+        table.fits = {f"budget {s.currency}": Fit(drop=3), f"consumed {s.currency}": Fit(drop=2),
+                      "zh": Fit(drop=1)}
+        refill(table, columns, rows)
 
 
 def chart_data(led: Ledger, summary: rules.Summary, changes: list[ChangeView]) -> ChartData:

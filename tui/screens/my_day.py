@@ -24,6 +24,15 @@ from model.formats import grade_title
 from model.views import EntryView, PersonView, TaskView
 from tui.text import fmt_hours, fmt_pd, literal, options, refusal
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.tables import Fit, FitTable, refill
+
+ENTRY_COLUMNS = [("id", "id"), ("task", "task"), ("hours", Text("hours", justify="right")),
+                 ("note", "note")]
+ENTRY_FITS = {"note": Fit(shrink=12)}
+TASK_COLUMNS = [("task", "task"), ("title", "title")] + [
+    (label, Text(label, justify="right"))
+    for label in ("estimate", "consumed", "left PD", "my plan")]
+TASK_FITS = {"title": Fit(shrink=12), "my plan": Fit(drop=2), "estimate": Fit(drop=1)}
 
 
 @dataclass(frozen=True)
@@ -64,9 +73,10 @@ class MyDayScreen(LedgerScreen):
         with Horizontal():
             with Vertical(id="myday-left"):
                 yield Static("Today's entries", classes="section-title")
-                yield DataTable(id="today-entries", cursor_type="row")
+                yield FitTable(id="today-entries", cursor_type="row", fits=ENTRY_FITS)
                 yield Static("My tasks", classes="section-title")
-                yield DataTable(id="my-tasks", cursor_type="row", zebra_stripes=True)
+                yield FitTable(id="my-tasks", cursor_type="row", zebra_stripes=True,
+                               fits=TASK_FITS)
             with Vertical(id="myday-form", classes="form"):
                 yield Static("Log hours", classes="section-title")
                 yield Label("Task")
@@ -155,36 +165,27 @@ class MyDayScreen(LedgerScreen):
                        + [(f"{t.code} {t.title} (not assigned to me)", t.code) for t in others])
 
     def _fill_entries(self, data: MyDayData) -> None:
-        table = self.query_one("#today-entries", DataTable)
-        table.clear()
-        if not table.columns:
-            table.add_columns("id", "task", "hours", "note")
-        for e in data.entries:
-            table.add_row(str(e.id), literal(e.task), Text(fmt_hours(e.minutes), justify="right"),
-                          literal(e.note, one_line=True), key=str(e.id))
+        rows: list[tuple[list[Text | str], str]] = [
+            ([str(e.id), literal(e.task), Text(fmt_hours(e.minutes), justify="right"),
+              literal(e.note, one_line=True)], str(e.id)) for e in data.entries]
         if not data.entries:
-            table.add_row("", "", "", Text("nothing logged yet today", style="italic"))
+            rows.append((["", "", "", Text("nothing logged yet today", style="italic")], ""))
+        refill(self.query_one("#today-entries", DataTable), ENTRY_COLUMNS, rows)
 
     def _fill_tasks(self, data: MyDayData) -> None:
-        table = self.query_one("#my-tasks", DataTable)
-        table.clear()
-        if not table.columns:
-            # A fixed title width: auto-width can be computed before the first layout.
-            table.add_column("task")
-            table.add_column("title", width=34)
-            for label in ("estimate", "consumed", "left PD", "my plan"):
-                table.add_column(Text(label, justify="right"))
         key = data.person.key if data.person else ""
+        rows: list[tuple[list[Text | str], str]] = []
         for t in self._assigned(data):
             consumed = rules.pd_of_minutes(t.consumed_minutes, t.minutes_per_day)
             estimate = rules.pd_of_milli(t.estimate_milli)
             plan = next((p for a, p in t.assignees if a == key), None)
-            table.add_row(literal(t.code), literal(t.title), _r(fmt_pd(estimate)),
+            rows.append(([literal(t.code), literal(t.title), _r(fmt_pd(estimate)),
                           _r(fmt_pd(consumed)),
                           _r(fmt_pd(estimate - consumed),
                              "bold red" if consumed > estimate else ""),
-                          _r(fmt_pd(rules.pd_of_milli(plan)) if plan is not None else ""),
-                          key=t.code)
+                          _r(fmt_pd(rules.pd_of_milli(plan)) if plan is not None else "")],
+                         t.code))
+        refill(self.query_one("#my-tasks", DataTable), TASK_COLUMNS, rows)
 
     # ------------------------------------------------------------ the form
 
