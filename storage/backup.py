@@ -49,6 +49,7 @@ from storage.audit import chain_head
 from storage.db import (
     _busy_limit_or_default,
     _sqlite_busy_ms,
+    companions,
     make_engine,
     migrate,
     pending_migrations,
@@ -201,7 +202,7 @@ def _temp_next_to(path: Path, what: str) -> Iterator[Path]:
 
 
 def _journals(path: Path) -> tuple[Path, ...]:
-    return tuple(path.with_name(path.name + s) for s in ("-wal", "-shm", "-journal"))
+    return tuple(companions.beside(path, s) for s in companions.SQLITE_JOURNALS)
 
 
 def backup(url: str, out: str | Path, force: bool = False) -> BackupResult:

@@ -31,10 +31,11 @@ from typing import BinaryIO
 from sqlalchemy import make_url
 
 from model.errors import FieldError, LedgerError, Part, Ref
+from storage.db import companions
 
 #: what SQLite and sowtrack keep beside a ledger file: its journals, the chain's witness and
 #: the writers' queue (storage.db.queue)
-LEDGER_COMPANIONS = ("-wal", "-shm", "-journal", ".head", ".lock")
+LEDGER_COMPANIONS = companions.ALL
 
 
 class OutputExists(LedgerError):
@@ -67,7 +68,7 @@ def ledger_files(url: object) -> tuple[Path, ...]:
     if not db or db == ":memory:":
         return ()
     path = Path(db).expanduser().absolute()
-    return (path, *(path.with_name(path.name + s) for s in LEDGER_COMPANIONS))
+    return (path, *(companions.beside(path, s) for s in LEDGER_COMPANIONS))
 
 
 def _protected_as(path: Path, protected: Sequence[Path]) -> str | None:

@@ -26,6 +26,7 @@ from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
 from storage.audit import APPENDED, LAST_ROW, chain_head
+from storage.db import companions
 
 try:
     import fcntl
@@ -46,12 +47,8 @@ class Head:
 
 def sqlite_path(engine: Engine) -> Path | None:
     """The witness file of a SQLite ledger file, or None (PostgreSQL, in-memory)."""
-    if engine.dialect.name != "sqlite":
-        return None
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).with_name(Path(database).name + ".head")
+    database = companions.ledger_file(engine)
+    return None if database is None else companions.beside(database, companions.WITNESS)
 
 
 def before_commit(engine: Engine, session: Session) -> Head | None:

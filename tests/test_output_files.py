@@ -340,3 +340,14 @@ def test_the_view_never_overwrites_without_the_box_ticked(tmp_path: Path) -> Non
     assert "is the ledger itself" in str(seen["ledger"]), seen["ledger"]
     assert Path(str(ledger.engine.url.database)).read_bytes()[:16] == before[:16]
     assert [p.name for p in tmp_path.iterdir() if p.name.startswith(".")] == []
+
+
+def test_every_file_a_ledger_keeps_beside_it_is_one_never_overwritten(sqlite_example) -> None:
+    """The witness and the write queue's lock appear beside the ledger once it is written
+    (a log, its WAL open): each is among the files no output may replace."""
+    led = sqlite_example  # the lead, who logs too
+    led.log("T1", "1", on="2026-03-03")
+    path = Path(str(led.engine.url.database))
+    beside = sorted(p.name for p in path.parent.iterdir() if p.name.startswith(path.name))
+    assert {"ledger.db.head", "ledger.db.lock", "ledger.db-wal"} <= set(beside)
+    assert set(beside) <= {p.name for p in ledger_files(f"sqlite:///{path}")}

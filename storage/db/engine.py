@@ -10,6 +10,7 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
 
 from model.errors import FieldError, refused
+from storage.db import companions
 from storage.db.busy import _busy_limit_or_default, _sqlite_busy_ms, busy_limit
 
 APP_NAME = "sowtrack"
@@ -103,7 +104,7 @@ def _read_only_url(path: Path) -> str:
     lets SQLite read it without one.
     """
     uri = f"file:{quote(str(path.absolute()))}?mode=ro"
-    wal, shm = (path.with_name(path.name + s) for s in ("-wal", "-shm"))
+    wal, shm = (companions.beside(path, s) for s in (companions.WAL, companions.SHM))
     if not os.access(path.parent, os.W_OK | os.X_OK) and not wal.exists() and not shm.exists():
         uri += "&immutable=1"
     return f"sqlite:///{uri}&uri=true"

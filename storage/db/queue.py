@@ -27,6 +27,7 @@ from pathlib import Path
 
 from sqlalchemy import Engine
 
+from storage.db import companions
 from storage.db.busy import LedgerBusy, _busy_message
 from storage.db.engine import is_read_only
 
@@ -41,12 +42,10 @@ _FLAGS = os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_
 def lock_path(engine: Engine) -> Path | None:
     """The write queue's lock file of a SQLite ledger file (``LEDGER.lock``), or None
     (PostgreSQL, an in-memory or read-only ledger)."""
-    if engine.dialect.name != "sqlite" or is_read_only(engine):
+    database = companions.ledger_file(engine)
+    if database is None or is_read_only(engine):
         return None
-    database = engine.url.database
-    if not database or database == ":memory:" or database.startswith("file:"):
-        return None
-    return Path(database).with_name(Path(database).name + ".lock")
+    return companions.beside(database, companions.QUEUE)
 
 
 @contextmanager
