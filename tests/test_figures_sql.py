@@ -56,7 +56,7 @@ def test_the_sums_in_sql_equal_the_rules(example: Ledger, rows, as_of_days: int)
     with fresh._reading() as s:
         project_id = s.execute(select(Project.id)).scalar_one()
         # the ladder's grades as the app passes them; "principal" only by the second pass
-        got = daily_sums(s, project_id, GRADES[:5], 480)
+        got = daily_sums(s, project_id, GRADES[:5])
     assert tuple(got) == rules.day_sums(totals, 480)
 
     facts = fresh.facts()
@@ -101,5 +101,5 @@ def test_grades_off_the_list_are_still_summed(example: Ledger, grades: list[str]
                     ("liu.yang", "principal", date(2026, 3, 9), 30)])
     led = Ledger(example.engine, example.project_code)
     with led._reading() as s:
-        got = daily_sums(s, s.execute(select(Project.id)).scalar_one(), grades, 480)
+        got = daily_sums(s, s.execute(select(Project.id)).scalar_one(), grades)
     assert got == [rules.DaySums(date(2026, 3, 9), {"senior": 60, "principal": 30}, 0)]
