@@ -217,3 +217,34 @@ def test_verify_names_a_kept_sum_edited_behind_the_programs_back(example: Ledger
         f"(changed behind the program's back)",
         f"{code} day_sum 2026-03-12 overtime: holds 30 minutes, its entries give none "
         f"(changed behind the program's back)"]
+
+
+def test_a_projects_day_changed_by_sql_marks_its_dates(example: Ledger) -> None:
+    """The overtime depends on the day's hours: a change of them (only the owner can)
+    marks every kept date of the project, so the overtime follows."""
+    example.log("T2", "9", on="2026-03-09", person="liu.yang")
+    assert _kept(example)[0] == [rules.DaySums(date(2026, 3, 9), {"senior": 540}, 60)]
+    with example.engine.begin() as conn:
+        conn.execute(update(Project).values(minutes_per_day=420))
+    sums, dirty, problems = _kept(example)
+    assert sums == [rules.DaySums(date(2026, 3, 9), {"senior": 540}, 120)]
+    assert dirty == 1 and problems == []
+
+
+def test_the_migration_sums_the_existing_entries(example: Ledger) -> None:
+    """A ledger of entries at 0014 (no sums, no triggers): 0015 fills the sums, clean."""
+    from storage.db import run_alembic
+
+    rows = [("liu.yang", "senior", date(2026, 3, 9), 600),
+            ("chen.jing", "expert", date(2026, 3, 9), 300),
+            ("chen.jing", "principal", date(2026, 3, 14), 45)]
+    run_alembic(example.engine, "downgrade", "0014")
+    _load(example, rows)
+    run_alembic(example.engine, "upgrade", "head")
+    led = Ledger(example.engine, example.project_code)
+    sums, dirty, problems = _kept(led)
+    assert dirty == 0 and problems == []
+    assert tuple(sums) == rules.day_sums([rules.DayTotal(on, p, g, m) for p, g, on, m in rows],
+                                         480)
+    with led.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(DaySum)).scalar() == 4
