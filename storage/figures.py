@@ -148,8 +148,8 @@ def stored_sum_problems(s: Session) -> list[str]:
         stored = {(on, grade): int(m) for on, grade, m in s.execute(
             select(DaySum.on, DaySum.grade, DaySum.minutes)
             .where(DaySum.project_id == project_id)) if on not in dirty}
-        computed = {(on, grade): m for on, grade, m in _sums(s, "time_entry e WHERE true", project_id)
-                    if on not in dirty}
+        computed = {(on, grade): m for on, grade, m
+                    in _sums(s, "time_entry e WHERE true", project_id) if on not in dirty}
         for on, grade in sorted(stored.keys() | computed.keys()):
             held, given = stored.get((on, grade)), computed.get((on, grade))
             if held != given:
