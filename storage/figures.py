@@ -66,8 +66,9 @@ DIRTY_ENTRIES = ('day_sum_dirty d CROSS JOIN time_entry e '
 #: these statements on SQLite and as the body of ``sowtrack_refresh_day_sums()`` on
 #: PostgreSQL (migration 0015; a test holds the function's body equal to these).
 REFRESH = (
-    'DELETE FROM day_sum WHERE EXISTS (SELECT 1 FROM day_sum_dirty d '
-    'WHERE d.project_id = day_sum.project_id AND d."on" = day_sum."on")',
+    # (a row-value IN, which reads the sums' unique index: a correlated EXISTS visited
+    # every sum, 0.7 ms for one date of a 3-year ledger)
+    'DELETE FROM day_sum WHERE (project_id, "on") IN (SELECT project_id, "on" FROM day_sum_dirty)',
     'INSERT INTO day_sum (project_id, "on", grade, minutes)\n'
     + SUMS.format(entries=DIRTY_ENTRIES),
     "DELETE FROM day_sum_dirty",
