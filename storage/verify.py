@@ -1,6 +1,6 @@
 """``sowtrack verify``: the audit log alone must explain every table.
 
-Four checks, each naming what it finds, one line per problem:
+Five checks, each naming what it finds, one line per problem:
 
 1. the chain: every row's hash follows from the previous row and its content;
 2. the witness: the chain still holds the head witnessed outside the tables
