@@ -269,6 +269,11 @@ def restore(url: str, file: str | Path, force: bool = False) -> RestoreResult:
             engine.dispose()
 
 
+#: Tables computed from the others: not copied by a restore. The entries' triggers mark
+#: every restored date dirty, and the end of the restore's write sums them (0015).
+DERIVED = ("day_sum", "day_sum_dirty")
+
+
 def _replace_rows(engine, tmp: Path, what: str, force: bool) -> RestoreResult:  # type: ignore[no-untyped-def]
     bak = _open(tmp, read_only=True)
     try:
@@ -288,6 +293,8 @@ def _replace_rows(engine, tmp: Path, what: str, force: bool) -> RestoreResult:  
             for table in reversed(tables):  # children first
                 conn.execute(f'DELETE FROM "{table}"')
             for table, columns in tables.items():
+                if table in DERIVED:
+                    continue
                 cols = ", ".join(f'"{c}"' for c in columns)
                 insert = (f'INSERT INTO "{table}" ({cols}) VALUES '
                           f'({", ".join("?" for _ in columns)})')

@@ -1,12 +1,27 @@
-"""The entries summed per date in SQL (issue 13): what the summary, the burn-down, the
-dashboard and the acceptance report need of a million entries is a few thousand integers.
+"""The entries summed per date (issue 13): what the summary, the burn-down, the dashboard
+and the acceptance report need of a million entries is a few thousand integers, kept in
+the database and read instead of the entries.
 
-One pass over the project's entries, in two GROUP BYs: per (date, person) the minutes,
-per grade and in all, then per date the sums of those and of each person's minutes
-beyond a day's hours. The result is :class:`model.rules.DaySums`, whose definition from
-the entries is :func:`model.rules.day_sums` (the overtime rule stays there: a property
-test holds this query equal to it on SQLite and PostgreSQL). Integers throughout; the
-person-days are made from them in model/, exactly.
+Per (project, date, grade) the minutes, and per (project, date) the overtime (each
+person's minutes beyond a day's hours, summed over the people) on a row of grade '':
+table ``day_sum`` (migration 0015). They are kept current by every write, whoever makes
+it:
+
+* the database marks a date *dirty* (table ``day_sum_dirty``) whenever an entry of it is
+  inserted, deleted or changed (its project, date, person, grade or minutes), by
+  triggers, so that no write path, in sowtrack or outside it, can forget;
+* every write transaction of the ledger ends by recomputing the dirty dates' sums and
+  clearing them (:func:`refresh`, called by storage.db.unit before the commit): a
+  date's sums are its own entries' alone, so a date is recomputed apart from the others;
+* a reader (:func:`daily_sums`) takes the stored sums of the clean dates and sums any
+  date still dirty from its entries on the fly (it never writes).
+
+One SQL text (:data:`SUMS`) defines the sums from the entries, for the refresh, the
+dirty dates of a reader and ``verify``'s recomputation (:func:`stored_sum_problems`); on
+PostgreSQL the refresh is a function of the same text (migration 0015), run as the
+tables' owner. Its definition in rules is :func:`model.rules.day_sums` (the overtime
+rule stays there: a property test holds them equal on SQLite and PostgreSQL). Integers
+throughout; the person-days are made from them in model/, exactly.
 """
 
 from __future__ import annotations
@@ -15,51 +30,133 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import case, func, select
+from sqlalchemy import Date, Integer, String, exists, select, text
 from sqlalchemy.orm import Session
 
 from model.rules import DaySums
-from storage.orm import TimeEntry
+from storage.orm import DaySum, DaySumDirty, Project
+
+#: The grade of the row that holds a date's overtime (no grade is empty).
+OVERTIME = ""
+
+#: The sums from the entries: (project_id, on, grade, minutes) per date and grade, and
+#: per date the overtime on a row of grade '' (only where there is some). ``{entries}``:
+#: the entries summed (aliased ``e``), FROM and WHERE. A person's day is summed over
+#: the grades it was charged at before a day's hours are taken off (SPEC §3).
+SUMS = """\
+SELECT e.project_id AS project_id, e."on" AS "on", e.grade AS grade, SUM(e.minutes) AS minutes
+FROM {entries}
+GROUP BY e.project_id, e."on", e.grade
+UNION ALL
+SELECT pd.project_id, pd."on", '', SUM(pd.m - p.minutes_per_day)
+FROM (SELECT e.project_id AS project_id, e."on" AS "on", SUM(e.minutes) AS m
+      FROM {entries}
+      GROUP BY e.project_id, e."on", e.person_id) pd
+JOIN project p ON p.id = pd.project_id
+WHERE pd.m > p.minutes_per_day
+GROUP BY pd.project_id, pd."on\""""
+
+#: The entries of the dirty dates (of every project). The dirty dates drive the join
+#: (CROSS JOIN: SQLite keeps that order), each reading its date's entries by the
+#: figures' index; the other way round SQLite scans every entry for one dirty date.
+DIRTY_ENTRIES = ('day_sum_dirty d CROSS JOIN time_entry e '
+                 'WHERE e.project_id = d.project_id AND e."on" = d."on"')
+
+#: The refresh: the dirty dates' sums recomputed from their entries, then clean. Run as
+#: these statements on SQLite and as the body of ``sowtrack_refresh_day_sums()`` on
+#: PostgreSQL (migration 0015; a test holds the function's body equal to these).
+REFRESH = (
+    # (a row-value IN, which reads the sums' unique index: a correlated EXISTS visited
+    # every sum, 0.7 ms for one date of a 3-year ledger)
+    'DELETE FROM day_sum WHERE (project_id, "on") IN (SELECT project_id, "on" FROM day_sum_dirty)',
+    'INSERT INTO day_sum (project_id, "on", grade, minutes)\n'
+    + SUMS.format(entries=DIRTY_ENTRIES),
+    "DELETE FROM day_sum_dirty",
+)
+
+#: PostgreSQL: the refresh, as the owner (login roles only read the two tables).
+REFRESH_FUNCTION = "sowtrack_refresh_day_sums"
+
+_ANY_DIRTY = select(exists().select_from(DaySumDirty))
 
 
-def daily_sums(s: Session, project_id: int, grades: Sequence[str],
-               minutes_per_day: int) -> list[DaySums]:
+def _sums(s: Session, entries: str, project_id: int) -> list[tuple[date, str, int]]:
+    """(on, grade, minutes) of :data:`SUMS` over ``entries`` (FROM and WHERE) of the
+    project."""
+    stmt = text(SUMS.format(entries=f"{entries} AND e.project_id = :project")).columns(
+        project_id=Integer, on=Date, grade=String, minutes=Integer)
+    # PostgreSQL sums integers to Decimal, SQLite to int: int() either way.
+    return [(on, grade, int(m)) for _, on, grade, m in s.execute(stmt, {"project": project_id})]
+
+
+def refresh(s: Session) -> None:
+    """Recompute the dirty dates' sums and clear them, in the caller's write transaction
+    (storage.db.unit calls this before every commit). Nothing to do: one indexed read."""
+    s.flush()
+    if not s.execute(_ANY_DIRTY).scalar():
+        return
+    if s.get_bind().dialect.name == "postgresql":
+        s.execute(text(f"SELECT {REFRESH_FUNCTION}()"))
+        return
+    for statement in REFRESH:
+        s.execute(text(statement))
+
+
+def _read(s: Session, project_id: int) -> list[tuple[date, str, int]]:
+    """(on, grade, minutes) of the project: stored for the clean dates, summed from the
+    entries for the dirty ones. The one place that decides which."""
+    dirty = set(s.scalars(select(DaySumDirty.on).where(DaySumDirty.project_id == project_id)))
+    rows = [(on, grade, int(m)) for on, grade, m in s.execute(
+        select(DaySum.on, DaySum.grade, DaySum.minutes)
+        .where(DaySum.project_id == project_id)) if on not in dirty]
+    if dirty:
+        rows += _sums(s, DIRTY_ENTRIES, project_id)
+    return rows
+
+
+def daily_sums(s: Session, project_id: int, grades: Sequence[str] = ()) -> list[DaySums]:
     """The project's entries summed per date, in date order.
 
-    ``grades``: the grades expected (the ladder's and the people's); each gets a column,
-    so that one scan gives every figure. Entries at any other grade are summed by a
-    second query, which runs only when there are some.
-    """
-    grades = list(dict.fromkeys(grades))
-    e = TimeEntry
-    # Each CASE costs a comparison per entry (about 0.1 s a million on SQLite): the
-    # minutes at any other grade are the day's minutes less the expected grades', not a
-    # CASE of their own.
-    per_person_day = (
-        select(e.on.label("on"), func.sum(e.minutes).label("m"),
-               *(func.sum(case((e.grade == g, e.minutes), else_=0)).label(f"g{i}")
-                 for i, g in enumerate(grades)))
-        .where(e.project_id == project_id)
-        .group_by(e.on, e.person_id)
-        .subquery())
-    over = per_person_day.c.m - minutes_per_day
-    rows = s.execute(
-        select(per_person_day.c.on,
-               func.sum(case((over > 0, over), else_=0)),
-               func.sum(per_person_day.c.m),
-               *(func.sum(per_person_day.c[f"g{i}"]) for i in range(len(grades))))
-        .group_by(per_person_day.c.on)
-        .order_by(per_person_day.c.on)).all()
-    others: dict[date, dict[str, int]] = defaultdict(dict)
-    if any(int(row[2]) != sum(int(m) for m in row[3:]) for row in rows):
-        for on, grade, minutes in s.execute(
-                select(e.on, e.grade, func.sum(e.minutes))
-                .where(e.project_id == project_id, e.grade.not_in(grades))
-                .group_by(e.on, e.grade)):
-            others[on][grade] = int(minutes)
-    # PostgreSQL sums integers to Decimal, SQLite to int: int() either way.
-    out = []
-    for on, beyond, _, *by_grade in rows:
-        minutes = {g: int(m) for g, m in zip(grades, by_grade, strict=True) if m}
-        out.append(DaySums(on, {**minutes, **others.get(on, {})}, int(beyond)))
-    return out
+    ``grades``: the order of each date's grades (the ladder's and the people's), any
+    other grade after them in name order."""
+    order = {g: i for i, g in enumerate(dict.fromkeys(grades))}
+    by_date: dict[date, dict[str, int]] = defaultdict(dict)
+    beyond: dict[date, int] = {}
+    for on, grade, minutes in _read(s, project_id):
+        if grade == OVERTIME:
+            beyond[on] = minutes
+        else:
+            by_date[on][grade] = minutes
+    return [DaySums(on, dict(sorted(minutes.items(),
+                                    key=lambda gm: (order.get(gm[0], len(order)), gm[0]))),
+                    beyond.get(on, 0))
+            for on, minutes in sorted(by_date.items())]
+
+
+def stored_sum_problems(s: Session) -> list[str]:
+    """``verify``: every stored sum of a clean date recomputed from the entries; one line
+    per sum that differs (a row edited, added or deleted behind the program's back)."""
+    problems = []
+    codes = dict(s.execute(select(Project.id, Project.code)).all())
+    orphans = s.scalar(select(DaySum.project_id).where(DaySum.project_id.not_in(codes))
+                       .limit(1))
+    if orphans is not None:
+        problems.append(f"day_sum: holds sums of project id {orphans}, which does not exist "
+                        f"(added behind the program's back)")
+    for project_id, code in sorted(codes.items(), key=lambda pc: pc[1]):
+        dirty = set(s.scalars(select(DaySumDirty.on)
+                              .where(DaySumDirty.project_id == project_id)))
+        stored = {(on, grade): int(m) for on, grade, m in s.execute(
+            select(DaySum.on, DaySum.grade, DaySum.minutes)
+            .where(DaySum.project_id == project_id)) if on not in dirty}
+        computed = {(on, grade): m for on, grade, m
+                    in _sums(s, "time_entry e WHERE true", project_id) if on not in dirty}
+        for on, grade in sorted(stored.keys() | computed.keys()):
+            held, given = stored.get((on, grade)), computed.get((on, grade))
+            if held != given:
+                what = "overtime" if grade == OVERTIME else f"grade {grade!r}"
+                problems.append(f"{code} day_sum {on} {what}: holds "
+                                f"{'no row' if held is None else f'{held} minutes'}, its "
+                                f"entries give {'none' if given is None else given} "
+                                f"(changed behind the program's back)")
+    return problems

@@ -1,6 +1,6 @@
 """``sowtrack verify``: the audit log alone must explain every table.
 
-Four checks, each naming what it finds, one line per problem:
+Five checks, each naming what it finds, one line per problem:
 
 1. the chain: every row's hash follows from the previous row and its content;
 2. the witness: the chain still holds the head witnessed outside the tables
@@ -9,7 +9,9 @@ Four checks, each naming what it finds, one line per problem:
    (storage/records.py), is what the tables hold: a row added, deleted or changed by
    any means other than the program is named, with the field, the recorded value
    and the value found;
-4. the signatures: each signature's digest is the digest of its document now.
+4. the signatures: each signature's digest is the digest of its document now;
+5. the per-date sums kept for the figures (storage/figures.py): each is what the
+   entries give.
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ from sqlalchemy.orm import Session, selectinload
 from model import rules
 from storage import records, witness
 from storage.audit import verify_chain
+from storage.figures import stored_sum_problems
 from storage.orm import AuditEvent, AuditWitness, Project, Signature
 from storage.records.entry_stream import entry_problems
 
@@ -44,6 +47,7 @@ def verify_ledger(engine: Engine, s: Session,
                             f"holds its creation)")
             continue
         problems += _verify_project(s, project, signed_contents)
+    problems += stored_sum_problems(s)  # the per-date sums kept for the figures
     return count, problems
 
 

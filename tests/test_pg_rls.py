@@ -9,6 +9,7 @@ command line, still work for each bound person; a role bound to nobody only read
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from pathlib import Path
 
 import pytest
@@ -18,6 +19,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.pool import NullPool
 
 from model.permissions import MATRIX, OPERATOR, UNBOUND, Action, Actor
+from model.rules import DaySums
 from storage.db import HEAD_REVISION, make_engine, reading, run_alembic
 from storage.orm import AuditEvent, ChangeRequest, Person, Project, Signature
 from storage.services import Ledger
@@ -217,6 +219,15 @@ FORBIDDEN: dict[str, str] = {
         "INSERT INTO time_entry (project_id, person_id, task_id, \"on\", minutes, grade, note) "
         f"SELECT t.project_id, {_person('wang.fang')}, t.id, DATE '2026-03-10', 60, "
         "'intermediate', '' FROM task t WHERE t.code = 'T2'"),
+    # the sums kept per date for the figures (migration 0015): only the database's own
+    # functions write them, from the entries
+    "forge a day's sum": "UPDATE day_sum SET minutes = minutes + 600",
+    "add a day's sum": ('INSERT INTO day_sum (project_id, "on", grade, minutes) '
+                        "SELECT id, start, 'senior', 600 FROM project"),
+    "delete the sums": "DELETE FROM day_sum",
+    "clear the dirty dates": "DELETE FROM day_sum_dirty",
+    "mark a date dirty": ('INSERT INTO day_sum_dirty (project_id, "on") '
+                          "SELECT id, start FROM project"),
     # the schema
     "turn row-level security off": "ALTER TABLE person DISABLE ROW LEVEL SECURITY",
     "drop a policy": "DROP POLICY sowtrack_insert ON audit_event",
@@ -543,3 +554,54 @@ def test_the_upgrade_revokes_the_old_readme_grants(db_url: str, roles,  # type: 
             c.execute(text(f"ALTER DEFAULT PRIVILEGES FOR ROLE {owner} IN SCHEMA public "
                            f"REVOKE ALL ON TABLES FROM {_role(liu)}"))
         admin.dispose()
+
+
+def test_the_bound_peoples_writes_keep_the_sums(team: Team,
+                                                capsys: pytest.CaptureFixture[str]) -> None:
+    """Entries logged by bound login roles (who may not write the sums' tables): their
+    dates are marked and recomputed by the database's functions, as the owner, at the end
+    of each write; what a role may do to an entry by plain SQL marks its date too."""
+    from storage.figures import daily_sums, stored_sum_problems
+    from storage.orm import DaySum, DaySumDirty
+
+    _history(team, capsys)
+    with reading(team.owner.engine) as s:
+        project_id = s.execute(select(Project.id)).scalar_one()
+        assert s.execute(select(func.count()).select_from(DaySumDirty)).scalar() == 0
+        assert stored_sum_problems(s) == []
+        kept = {(r.on.isoformat(), r.grade, r.minutes) for r in s.scalars(select(DaySum))}
+        assert daily_sums(s, project_id)[0].by_grade == {"intermediate": 480, "senior": 480}
+    assert kept == {("2026-03-02", "intermediate", 480), ("2026-03-02", "senior", 480)}
+    engine = create_engine(team.url[LIU], poolclass=NullPool)
+    try:
+        with engine.begin() as conn:
+            conn.execute(text(f"UPDATE time_entry SET minutes = 600 "
+                              f"WHERE person_id = {_person('liu.yang')}"))
+            assert conn.execute(text('SELECT "on" FROM day_sum_dirty')).scalars().all() == [
+                date(2026, 3, 2)]
+            conn.execute(text("SELECT sowtrack_refresh_day_sums()"))  # recomputes, no more
+    finally:
+        engine.dispose()
+    with reading(team.owner.engine) as s:
+        assert s.execute(select(func.count()).select_from(DaySumDirty)).scalar() == 0
+        assert daily_sums(s, project_id) == [
+            DaySums(date(2026, 3, 2), {"intermediate": 480, "senior": 600}, 120)]
+        assert stored_sum_problems(s) == []
+
+
+def test_the_refresh_function_is_the_programs_refresh(db_url: str) -> None:
+    """PostgreSQL's refresh (migration 0015) runs the statements SQLite runs
+    (storage.figures.REFRESH): a change of those needs a migration that replaces it."""
+    from storage.figures import REFRESH, REFRESH_FUNCTION
+
+    led = Ledger.open(db_url)
+    try:
+        with reading(led.engine) as s:
+            body = s.execute(text("SELECT prosrc FROM pg_proc WHERE proname = :f"),
+                             {"f": REFRESH_FUNCTION}).scalar_one()
+            definer = s.execute(text("SELECT prosecdef FROM pg_proc WHERE proname = :f"),
+                                {"f": REFRESH_FUNCTION}).scalar_one()
+    finally:
+        led.engine.dispose()
+    assert body.strip() == ";\n".join(REFRESH) + ";"
+    assert definer is True

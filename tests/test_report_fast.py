@@ -1,6 +1,6 @@
 """`report summary` and `report burndown` on a large ledger (issue 13): what their
-process imports, one scan of the entries for both, and the same figures as the rules'
-own definition, on SQLite and PostgreSQL."""
+process imports, the sums kept per date read instead of the entries, and the same
+figures as the rules' own definition, on SQLite and PostgreSQL."""
 
 from __future__ import annotations
 
@@ -12,17 +12,18 @@ from datetime import date, timedelta
 from pathlib import Path
 
 import pytest
-from sqlalchemy import delete, insert, select
+from sqlalchemy import delete, func, insert, select
 
 from model import rules
+from storage.db import writing
 from storage.demo import DEMO_CODE
-from storage.orm import Person, Project, Task, TimeEntry
+from storage.orm import DaySumDirty, Person, Project, Task, TimeEntry
 from storage.services import Ledger
 from tui.cli import main
 
 from .processes import cli_env
 from .tui_support import TODAY, demo_ledger
-from .txcount import Statements
+from .txcount import Statements, TxCount
 
 #: runs tui.cli.main with argv[1:], then prints the modules it imported, as JSON, on the
 #: last line of stderr
@@ -122,23 +123,28 @@ def test_the_reports_give_the_rules_figures(example: Ledger,
         [r.to_json() for r in rules.burndown(facts, day)]))
 
 
-def test_summary_and_burndown_scan_the_entries_once(example: Ledger) -> None:
+def test_summary_and_burndown_read_the_kept_sums_not_the_entries(example: Ledger) -> None:
+    """Entries written outside sowtrack: their dates are dirty (the triggers), and the
+    reports sum those dates from the entries, in one statement, without writing. After
+    any write of sowtrack the sums are kept: the reports read no entry at all."""
     _load(example)
     led = Ledger(example.engine, example.project_code)  # no figures kept from before
-    with Statements(led.engine, "FROM time_entry") as scans, led.snapshot():
+    with Statements(led.engine, "time_entry") as scans, \
+            Statements(led.engine, "day_sum.minutes") as kept, TxCount(led.engine) as tx, \
+            led.snapshot():
         s = led.summary("2026-04-30")
         rows = led.burndown("2026-04-30")
-    # the per-date sums, then the second pass for the grade on no ladder: nothing more
-    assert len(scans.seen) == 2, scans.seen
+    assert len(scans.seen) == 1 and "day_sum_dirty" in scans.seen[0], scans.seen
+    assert len(kept.seen) == 1 and tx.kinds == ["read"]
     assert "principal" in {g.grade for g in s.by_grade}
     assert [r.consumed_pd for r in rows if r.on == date(2026, 4, 30)] == [s.consumed_pd]
 
-
-def test_no_second_pass_without_grades_off_the_ladder(example: Ledger) -> None:
-    on_the_ladder = [r for r in ROWS if r[1] != "principal"]
-    _load(example, on_the_ladder)
-    led = Ledger(example.engine, example.project_code)
-    with Statements(led.engine, "FROM time_entry") as scans:
-        s = led.summary("2026-04-30")
-    assert len(scans.seen) == 1, scans.seen
-    assert s.consumed_pd == rules.pd_of_minutes(sum(r[3] for r in on_the_ladder), 480)
+    with writing(example.engine):  # any write: the dirty dates' sums are kept at its end
+        pass
+    with example.engine.connect() as conn:
+        assert conn.execute(select(func.count()).select_from(DaySumDirty)).scalar() == 0
+    again = Ledger(example.engine, example.project_code)
+    with Statements(again.engine, "time_entry") as scans, again.snapshot():
+        assert again.summary("2026-04-30") == s
+        assert again.burndown("2026-04-30") == rows
+    assert scans.seen == []

@@ -532,11 +532,11 @@ def test_text_with_a_nul_is_refused_naming_the_field(example: Ledger) -> None:
 
 
 def test_figures_kept_between_reads_follow_every_change(example: Ledger) -> None:
-    """The summary's facts are kept while the ledger is unchanged (the GROUP BY over every
-    entry runs once); a change made through another Ledger (another process, another
+    """The summary's facts are kept while the ledger is unchanged (the sums per date are
+    read once); a change made through another Ledger (another process, another
     engineer) is seen at the next read."""
-    # the statements that sum the entries, as the database got them
-    with Statements(example.engine, "GROUP BY", "time_entry") as sums:
+    # the statements that read the sums kept per date, as the database got them
+    with Statements(example.engine, "day_sum.minutes") as sums:
         grouped = sums.seen
         other = as_(example, "liu.yang")
         first = example.summary("2026-03-31")

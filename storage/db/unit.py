@@ -18,7 +18,7 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from model.errors import FieldError, LedgerError
 from model.usertext import check_text
-from storage import witness
+from storage import figures, witness
 from storage.db.busy import (
     LedgerBusy,
     _sqlite_busy_ms,
@@ -127,6 +127,8 @@ def _unit(engine: Engine, write: bool,
                 with tx:
                     yield session
                     if write:
+                        # The dates whose entries this write changed: their sums again.
+                        figures.refresh(session)
                         head = witness.before_commit(engine, session)
             except StaleDataError as exc:
                 if engine.dialect.name != "postgresql":

@@ -50,6 +50,8 @@ from storage.orm.work import (
     ChangeDelta,
     ChangeQuotaDelta,
     ChangeRequest,
+    DaySum,
+    DaySumDirty,
     TimeEntry,
 )
 
@@ -66,6 +68,8 @@ __all__ = [
     "ChangeQuotaDelta",
     "ChangeRequest",
     "ChangeTaskDelta",
+    "DaySum",
+    "DaySumDirty",
     "Deliverable",
     "LadderGrade",
     "NAMING",

@@ -49,6 +49,37 @@ class TimeEntry(Base):
     )
 
 
+class DaySum(Base):
+    """The minutes of a project's entries on one date at one grade, summed (issue 13), kept
+    by every write (storage/figures.py); ``grade`` '' holds the day's overtime instead:
+    each person's minutes beyond a day's hours, summed over the people. Derived data:
+    ``verify`` recomputes every row from the entries."""
+
+    __tablename__ = "day_sum"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(Integer)
+    on: Mapped[date] = mapped_column(Date)
+    grade: Mapped[str] = mapped_column(String(16))
+    minutes: Mapped[int] = mapped_column(Integer)
+
+    __table_args__ = (UniqueConstraint("project_id", "on", "grade"),)
+
+
+class DaySumDirty(Base):
+    """A date whose entries changed since its :class:`DaySum` rows were computed: the
+    database's triggers add it (migration 0015), the end of the write recomputes and
+    removes it; until then the figures sum that date from the entries."""
+
+    __tablename__ = "day_sum_dirty"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(Integer)
+    on: Mapped[date] = mapped_column(Date)
+
+    __table_args__ = (UniqueConstraint("project_id", "on"),)
+
+
 class Blocker(Base):
     __tablename__ = "blocker"
 

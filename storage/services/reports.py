@@ -75,9 +75,10 @@ class ReportsMixin(LedgerBase):
 
     def _read_facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         ladder = ladder_of(project)
-        # Summed per date in SQL (storage/figures.py): the figures never read the entries.
+        # The sums per date kept in the database (storage/figures.py): the figures never
+        # read the entries.
         grades = [*ladder.keys(), *(p.grade for p in project.people if p.grade)]
-        sums = daily_sums(s, project.id, grades, project.minutes_per_day)
+        sums = daily_sums(s, project.id, grades)
         blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
                     for b in s.scalars(select(Blocker).where(Blocker.project_id == project.id))]
         quotas = [rules.QuotaFact(q.key, q.title, q.limit, [(u.used_on, u.n) for u in q.uses])
