@@ -8,9 +8,10 @@ from datetime import date
 from fractions import Fraction
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from model import rules
@@ -25,6 +26,16 @@ from tui.widgets.tables import Fit, FitTable, refill
 
 #: seconds the dashboard's load waits for its figures to be painted before it reads the rest
 PAINT_WAIT = 2.0
+#: under this many columns or rows, the dashboard's panes are stacked (and scroll):
+#: beside the alerts, the budget by grade would lose its remaining PD and the chart its
+#: plot (80 × 24, 100 × 30)
+STACK_BELOW = (110, 32)
+
+
+def stacked(columns: int, rows: int) -> bool:
+    """Whether a terminal this size shows the dashboard's panes one under the other: the
+    figures and the chart first, the alerts, CRs, blockers and quotas under them."""
+    return columns < STACK_BELOW[0] or rows < STACK_BELOW[1]
 
 
 @dataclass(frozen=True)
@@ -45,15 +56,25 @@ class DashboardScreen(LedgerScreen):
     VIEW = "dashboard"
     BINDINGS = [Binding("r", "refresh", "Refresh", id="dashboard-refresh")]
     DEFAULT_CSS = """
+    DashboardScreen #dash-body { layout: horizontal; height: 1fr; }
     DashboardScreen #dash-left { width: 1fr; }
     DashboardScreen #dash-right { width: 40%; min-width: 34; max-width: 52;
                                   border-left: vkey $panel-lighten-2; }
     DashboardScreen #grades { height: auto; max-height: 10; }
     DashboardScreen .panel { height: auto; padding: 0 1 1 1; }
+    DashboardScreen.narrow #dash-body { layout: vertical; overflow-y: auto; }
+    DashboardScreen.narrow #dash-left { width: 100%; height: auto; }
+    DashboardScreen.narrow #grades { max-height: 100; }
+    DashboardScreen.narrow ChartSlot { height: 18; }
+    DashboardScreen.narrow #dash-right { width: 100%; max-width: 100%; height: auto;
+                                         border-left: none; border-top: hkey $panel-lighten-2; }
     """
 
+    def on_resize(self, event: events.Resize) -> None:
+        self.set_class(stacked(event.size.width, event.size.height), "narrow")
+
     def compose_body(self) -> ComposeResult:
-        with Horizontal():
+        with Container(id="dash-body"):
             with Vertical(id="dash-left"):
                 yield Static("loading…", id="headline", classes="headline")
                 yield FitTable(id="grades", cursor_type="row", zebra_stripes=True)
@@ -139,6 +160,8 @@ class DashboardScreen(LedgerScreen):
         table.fits = {f"budget {s.currency}": Fit(drop=3), f"consumed {s.currency}": Fit(drop=2),
                       "zh": Fit(drop=1)}
         refill(table, columns, rows)
+        # As tall as its rows (an auto height is not laid out again in the stacked panes)
+        table.styles.height = len(rows) + table.header_height
 
 
 def chart_data(led: Ledger, summary: rules.Summary, changes: list[ChangeView]) -> ChartData:

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from textual.widget import Widget
+from textual.widgets import Static
 
 from model.rules import BurndownRow
 
@@ -22,10 +23,12 @@ class ChartData:
 
 
 class ChartSlot(Widget):
-    """The burn-down chart's place: its size at once, the chart when there is data."""
+    """The burn-down chart's place: its size at once, the chart when there is data, and
+    the chart's legend under it."""
 
     DEFAULT_CSS = """
-    ChartSlot { height: 1fr; min-height: 12; }
+    ChartSlot { height: 1fr; min-height: 12; layout: vertical; }
+    ChartSlot #chart-legend { height: auto; color: $text-muted; }
     """
 
     def draw(self, data: ChartData) -> None:
@@ -34,8 +37,11 @@ class ChartSlot(Widget):
 
         charts = self.query(BurndownChart)
         if charts:
-            charts.first().draw(data)
+            chart = charts.first()
+            chart.draw(data)
+            self.query_one("#chart-legend", Static).update(chart.legend())
             return
         chart = BurndownChart()
         chart.draw(data)
         self.mount(chart)
+        self.mount(Static(chart.legend(), id="chart-legend"))
