@@ -8,7 +8,6 @@ from datetime import date
 from fractions import Fraction
 
 from rich.text import Text
-from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Container, Vertical, VerticalScroll
@@ -26,16 +25,6 @@ from tui.widgets.tables import Fit, FitTable, refill
 
 #: seconds the dashboard's load waits for its figures to be painted before it reads the rest
 PAINT_WAIT = 2.0
-#: under this many columns or rows, the dashboard's panes are stacked (and scroll):
-#: beside the alerts, the budget by grade would lose its remaining PD and the chart its
-#: plot (80 × 24, 100 × 30)
-STACK_BELOW = (110, 32)
-
-
-def stacked(columns: int, rows: int) -> bool:
-    """Whether a terminal this size shows the dashboard's panes one under the other: the
-    figures and the chart first, the alerts, CRs, blockers and quotas under them."""
-    return columns < STACK_BELOW[0] or rows < STACK_BELOW[1]
 
 
 @dataclass(frozen=True)
@@ -62,16 +51,20 @@ class DashboardScreen(LedgerScreen):
                                   border-left: vkey $panel-lighten-2; }
     DashboardScreen #grades { height: auto; max-height: 10; }
     DashboardScreen .panel { height: auto; padding: 0 1 1 1; }
-    DashboardScreen.narrow #dash-body { layout: vertical; overflow-y: auto; }
-    DashboardScreen.narrow #dash-left { width: 100%; height: auto; }
-    DashboardScreen.narrow #grades { max-height: 100; }
-    DashboardScreen.narrow ChartSlot { height: 18; }
-    DashboardScreen.narrow #dash-right { width: 100%; max-width: 100%; height: auto;
-                                         border-left: none; border-top: hkey $panel-lighten-2; }
+    /* A narrow or short terminal (80 × 24, 100 × 30): the panes one under the other,
+       the figures and the chart first, then the alerts, CRs, blockers and quotas; the
+       body scrolls. Beside the alerts, the budget by grade would lose its remaining PD
+       and the chart its plot. */
+    DashboardScreen.narrow #dash-body, DashboardScreen.short #dash-body {
+        layout: vertical; overflow-y: auto; }
+    DashboardScreen.narrow #dash-left, DashboardScreen.short #dash-left {
+        width: 100%; height: auto; }
+    DashboardScreen.narrow #grades, DashboardScreen.short #grades { max-height: 100; }
+    DashboardScreen.narrow ChartSlot, DashboardScreen.short ChartSlot { height: 18; }
+    DashboardScreen.narrow #dash-right, DashboardScreen.short #dash-right {
+        width: 100%; max-width: 100%; height: auto;
+        border-left: none; border-top: hkey $panel-lighten-2; }
     """
-
-    def on_resize(self, event: events.Resize) -> None:
-        self.set_class(stacked(event.size.width, event.size.height), "narrow")
 
     def compose_body(self) -> ComposeResult:
         with Container(id="dash-body"):
