@@ -125,7 +125,7 @@ class ExportsScreen(LedgerScreen):
                     yield Label("Person")
                     yield Select([], id="ex-person", allow_blank=True,
                                  prompt="everyone (one sheet for the team)", compact=True)
-                    yield Checkbox("one file per person (named by their id)",
+                    yield Checkbox("one file per person (by id)",
                                    id="ex-per-person", compact=True)
                 with Vertical(id="ex-cr-group", classes="ex-group"):
                     yield Label("Change request")

@@ -26,14 +26,26 @@ class BurndownChart(PlotextPlot):
     _drawn = False  # until draw(), nothing to plot: an empty plot costs as much as a full one
     shown: list[tuple[str, str, str]]  # (label, plotext colour, marker) of each series
 
-    def legend(self) -> Text:
-        """One entry per series drawn, in its colour and marker."""
+    def legend(self, width: int = 0) -> Text:
+        """One entry per series drawn, in its colour and marker; the entries laid out in
+        lines of ``width`` columns (0: one line), none broken over two."""
+        entries = []
+        for label, colour, marker in getattr(self, "shown", []):
+            entry = Text()
+            entry.append(MARK[marker], style=RICH_COLOUR[colour])
+            entry.append(" " + label)
+            entries.append(entry)
         text = Text()
-        for i, (label, colour, marker) in enumerate(getattr(self, "shown", [])):
-            text.append("   " if i else " ")
-            text.append(MARK[marker], style=RICH_COLOUR[colour])
-            text.append(" ")
-            text.append(label)
+        column = 0
+        for entry in entries:
+            if column and width and column + 3 + entry.cell_len > width:
+                text.append("\n")
+                column = 0
+            elif column:
+                text.append("   ")
+                column += 3
+            text.append_text(entry)
+            column += entry.cell_len
         return text
 
     def _series(self, xs: list[int], ys: list[float], label: str, colour: str,

@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from textual.events import Resize
 from textual.widget import Widget
 from textual.widgets import Static
 
@@ -28,7 +29,7 @@ class ChartSlot(Widget):
 
     DEFAULT_CSS = """
     ChartSlot { height: 1fr; min-height: 12; layout: vertical; }
-    ChartSlot #chart-legend { height: auto; color: $text-muted; }
+    ChartSlot #chart-legend { height: auto; padding: 0 1; color: $text-muted; }
     """
 
     def draw(self, data: ChartData) -> None:
@@ -39,9 +40,21 @@ class ChartSlot(Widget):
         if charts:
             chart = charts.first()
             chart.draw(data)
-            self.query_one("#chart-legend", Static).update(chart.legend())
+            self._legend()
             return
         chart = BurndownChart()
         chart.draw(data)
         self.mount(chart)
-        self.mount(Static(chart.legend(), id="chart-legend"))
+        self.mount(Static("", id="chart-legend"))
+        self._legend()
+
+    def _legend(self) -> None:
+        from tui.widgets.burndown import BurndownChart
+
+        charts = self.query(BurndownChart)
+        legends = self.query("#chart-legend")
+        if charts and legends:
+            legends.first(Static).update(charts.first().legend(max(0, self.size.width - 2)))
+
+    def on_resize(self, event: Resize) -> None:
+        self._legend()

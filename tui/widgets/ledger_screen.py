@@ -83,8 +83,14 @@ class LedgerScreen(Screen[None]):
         self.reload_soon()
 
     def on_resize(self, event: events.Resize) -> None:
-        for name, on in size_classes(event.size.width, event.size.height).items():
+        classes = size_classes(event.size.width, event.size.height)
+        for name, on in classes.items():
             self.set_class(on, name)
+        # A narrow footer: one space between its keys and no "^p palette" (ctrl+p still
+        # opens it; ? lists every key), so that each view's keys fit in 80 columns.
+        footer = self.query_one(Footer)
+        footer.compact = classes["narrow"]
+        footer.show_command_palette = not classes["narrow"]
 
     def on_screen_resume(self) -> None:
         # Another view (or another process) may have changed the ledger meanwhile.
