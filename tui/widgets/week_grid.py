@@ -59,6 +59,9 @@ class Widths:
                 + 11 * 2 * self.padding)
 
 
+#: a day's notes in a compact header, each with a space on its right ("locked" is 6)
+SHORT_NOTE = {"locked": "lock"}
+
 WIDE = Widths()
 MEDIUM = Widths(day=10, hours=7, pd=7, overtime=9, padding=0)
 COMPACT = Widths(day=6, hours=6, pd=7, overtime=5, padding=0, compact=True)
@@ -176,7 +179,8 @@ def day_header(week: Week, d: date, today: date, w: Widths = WIDE) -> Text:
     # One space on the right: the last digit of a day's hours sits under the date's.
     if w.compact:  # "Sa 21 " over "today " over "  off "
         first = Text(f"{WEEKDAYS[d.weekday()][:2]} {d.day:>2} ".rjust(w.day))
-        lines = [Text(f"{n} ".rjust(w.day)[:w.day], style="italic" if n == "locked" else "")
+        lines = [Text(f"{SHORT_NOTE.get(n, n)} ".rjust(w.day)[-w.day:],
+                      style="italic" if n == "locked" else "")
                  for n in notes] or [Text(" " * w.day)]
     else:
         first = Text(f"{day_label(d)} ".rjust(w.day))
