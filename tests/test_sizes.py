@@ -36,6 +36,7 @@ from tui.widgets.burndown import step_labels
 from tui.widgets.chart_slot import ChartData, ChartSlot
 from tui.widgets.navbar import VIEWS
 from tui.widgets.tables import FitTable
+from tui.widgets.week_grid import monday_of
 
 from .snapshot import assert_snapshot
 from .tui_support import TODAY, demo_ledger, drive, screen_text, settle_reloads
@@ -80,6 +81,9 @@ def test_at_80x24_nothing_essential_is_cut(tmp_path: Path) -> None:
     seen: dict[str, object] = {}
     led = demo_ledger(tmp_path, "zhang.wei")
     t2 = next(t for t in led.tasks() if t.code == "T2")
+    period = next(d for d in led.signoffs() if d.number == "TS-001")
+    assert period.first is not None
+    locked_day = period.first + timedelta(days=10)  # a week all in the period
 
     async def scenario(pilot: Pilot) -> None:
         app = pilot.app
@@ -96,6 +100,11 @@ def test_at_80x24_nothing_essential_is_cut(tmp_path: Path) -> None:
         grid = app.screen.query_one("#ts-grid", DataTable)
         seen["timesheet"] = text
         seen["grid_fits"] = (grid.virtual_size.width, grid.scrollable_content_region.width)
+        # A week of the signed period TS-001 (September): each day's "lock" apart.
+        for _ in range((monday_of(TODAY) - monday_of(locked_day)).days // 7):
+            await pilot.press("left_square_bracket")
+            await settle_reloads(pilot)
+        seen["locked_week"] = screen_text(app)
         # Tasks: T2's allocations, chen.jing's planned PD whole.
         await show(pilot, "tasks")
         table = app.screen.query_one("#tasks", DataTable)
@@ -124,6 +133,10 @@ def test_at_80x24_nothing_essential_is_cut(tmp_path: Path) -> None:
     assert "daily total" in sheet
     virtual, shown = seen["grid_fits"]  # type: ignore[misc]
     assert virtual <= shown, "the week's grid scrolls sideways at 80 columns"
+
+    locked = str(seen["locked_week"]).splitlines()
+    notes = locked[locked.index(next(x for x in locked if x.startswith("person"))) + 1]
+    assert re.search(r"lock\s+lock", notes) and "locklock" not in notes, notes
 
     tasks = str(seen["tasks"])
     assert "Allocations of T2" in tasks
