@@ -41,10 +41,10 @@ OVERTIME, OFF = "+", "·"
 
 @dataclass(frozen=True)
 class Widths:
-    """The grid's columns: wide (a day's notes on one line), or compact, for a narrow
-    terminal (80 columns): the seven days and the week's totals always shown, the days
-    narrower, a day's notes one per line, no padding between the columns (each value
-    carries its own space or ``+`` on its right)."""
+    """The grid's columns: wide (150 columns), medium (120: no padding between the
+    columns, each value carrying its own space or ``+`` on its right) or compact (80:
+    the days narrower, ``Mo 16``, a day's notes one per line). The seven days and the
+    week's totals are always shown."""
 
     day: int = DAY_WIDTH
     hours: int = 7
@@ -173,7 +173,7 @@ def _fit_day(cell: Text, w: Widths) -> Text:
 
 def day_header(week: Week, d: date, today: date, w: Widths = WIDE) -> Text:
     """The day, then what is special about it (today, day off, locked): on one more line
-    (wide), or one line each (compact: ``Sat 21`` over ``today`` over ``off``)."""
+    (wide), or one line each (compact: ``Sa 21`` over ``today`` over ``off``)."""
     notes = [n for n, yes in (("today", d == today), ("off", not week.working[d]),
                               ("locked", d in week.locks)) if yes]
     # One space on the right: the last digit of a day's hours sits under the date's.
