@@ -109,7 +109,7 @@ def test_views_switch_by_key_and_help_lists_every_views_keys(tmp_path: Path) -> 
     drive(led, scenario)
     assert seen["modes"] == ["dashboard", "myday", "timesheet", "tasks", "blockers", "changes",
                              "team", "signoffs", "journal", "exports"]
-    assert "My day" in seen["help"] and "l        Log hours" in seen["help"]
+    assert "My day" in seen["help"] and "l           Log hours" in seen["help"]
 
 
 def test_every_palette_action_exists_on_its_view() -> None:

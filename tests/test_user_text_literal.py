@@ -226,7 +226,7 @@ def test_act_as(hostile: Callable[[str], Ledger]) -> None:
 def test_the_help_screen(hostile: Callable[[str], Ledger]) -> None:
     """The help dropped the timesheet's ``[`` / ``]`` keys: markup swallowed them."""
     text = view(hostile("zhang.wei"), "question_mark")
-    assert_shown(text, "[        Prev week", "]        Next week")
+    assert_shown(text, "[           Prev week", "]           Next week")
 
 
 # ---------------------------------------------------------------- the helper

@@ -220,10 +220,13 @@ class SowtrackApp(App[None]):
             yield SystemCommand(title, help_text,
                                 lambda m=mode, a=action: self.call_later(self.goto, m, a))
         # Every other key of every view, so that each action is in the palette too.
+        from tui.screens.help import key_display
+
         for mode, _key, label in VIEWS:
             for b in view_bindings(VIEW_MODES[mode]):
                 if (mode, b.action) not in named:
-                    yield SystemCommand(f"{label}: {b.description}", f"key {b.key}",
+                    yield SystemCommand(f"{label}: {b.description}",
+                                        f"key {key_display(self, b)}",
                                         lambda m=mode, a=b.action: self.call_later(
                                             self.goto, m, a))
         yield SystemCommand("Act as…", "choose the acting person (ctrl+a)", self.action_act_as)

@@ -10,7 +10,7 @@ from fractions import Fraction
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical, VerticalScroll
+from textual.containers import Container, Vertical, VerticalScroll
 from textual.widgets import Static
 
 from model import rules
@@ -45,15 +45,29 @@ class DashboardScreen(LedgerScreen):
     VIEW = "dashboard"
     BINDINGS = [Binding("r", "refresh", "Refresh", id="dashboard-refresh")]
     DEFAULT_CSS = """
+    DashboardScreen #dash-body { layout: horizontal; height: 1fr; }
     DashboardScreen #dash-left { width: 1fr; }
     DashboardScreen #dash-right { width: 40%; min-width: 34; max-width: 52;
                                   border-left: vkey $panel-lighten-2; }
     DashboardScreen #grades { height: auto; max-height: 10; }
     DashboardScreen .panel { height: auto; padding: 0 1 1 1; }
+    /* A narrow or short terminal (80 × 24, 100 × 30): the panes one under the other,
+       the figures and the chart first, then the alerts, CRs, blockers and quotas; the
+       body scrolls. Beside the alerts, the budget by grade would lose its remaining PD
+       and the chart its plot. */
+    DashboardScreen.narrow #dash-body, DashboardScreen.short #dash-body {
+        layout: vertical; overflow-y: auto; }
+    DashboardScreen.narrow #dash-left, DashboardScreen.short #dash-left {
+        width: 100%; height: auto; }
+    DashboardScreen.narrow #grades, DashboardScreen.short #grades { max-height: 100; }
+    DashboardScreen.narrow ChartSlot, DashboardScreen.short ChartSlot { height: 18; }
+    DashboardScreen.narrow #dash-right, DashboardScreen.short #dash-right {
+        width: 100%; max-width: 100%; height: auto;
+        border-left: none; border-top: hkey $panel-lighten-2; }
     """
 
     def compose_body(self) -> ComposeResult:
-        with Horizontal():
+        with Container(id="dash-body"):
             with Vertical(id="dash-left"):
                 yield Static("loading…", id="headline", classes="headline")
                 yield FitTable(id="grades", cursor_type="row", zebra_stripes=True)
@@ -139,6 +153,8 @@ class DashboardScreen(LedgerScreen):
         table.fits = {f"budget {s.currency}": Fit(drop=3), f"consumed {s.currency}": Fit(drop=2),
                       "zh": Fit(drop=1)}
         refill(table, columns, rows)
+        # As tall as its rows (an auto height is not laid out again in the stacked panes)
+        table.styles.height = len(rows) + table.header_height
 
 
 def chart_data(led: Ledger, summary: rules.Summary, changes: list[ChangeView]) -> ChartData:

@@ -90,6 +90,9 @@ class ExportsScreen(LedgerScreen):
     ExportsScreen #ex-spinner { height: 1; width: 8; }
     ExportsScreen #ex-status { width: 1fr; height: auto; }
     ExportsScreen #ex-result { height: auto; padding-top: 1; }
+    /* 80 or 100 columns: the form and the result share the width */
+    ExportsScreen.narrow #ex-form { width: 1fr; min-width: 44; }
+    ExportsScreen.narrow #ex-pane { width: 1fr; min-width: 30; }
     ExportsScreen #ex-error { height: auto; padding-top: 1; }
     """
 
@@ -122,7 +125,7 @@ class ExportsScreen(LedgerScreen):
                     yield Label("Person")
                     yield Select([], id="ex-person", allow_blank=True,
                                  prompt="everyone (one sheet for the team)", compact=True)
-                    yield Checkbox("one file per person (the name gets each person's id)",
+                    yield Checkbox("one file per person (by id)",
                                    id="ex-per-person", compact=True)
                 with Vertical(id="ex-cr-group", classes="ex-group"):
                     yield Label("Change request")

@@ -2,31 +2,47 @@
 
 from __future__ import annotations
 
-from textual.app import ComposeResult
+from typing import Any
+
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
 
-def _key(keys: str) -> str:
-    names = {"question_mark": "?", "left_square_bracket": "[", "right_square_bracket": "]",
-             "enter": "Enter", "escape": "Esc", "delete": "Del"}
-    return ", ".join(names.get(k, k) for k in keys.split(","))
+def key_display(app: App[Any], binding: Binding) -> str:
+    """A binding's keys as the footer shows them (``[``, ``^s``, ``esc``), a control key
+    also spelt out (``^s ctrl+s``): the one wording of a key in the help, the footer and
+    the command palette."""
+    shown = []
+    for i, key in enumerate(binding.key.split(",")):
+        if i == 0 and binding.key_display:
+            shown.append(binding.key_display)
+            continue
+        display = app.get_key_display(Binding(key, binding.action))
+        shown.append(f"{display} {key}" if key.startswith("ctrl+") else display)
+    return ", ".join(shown)
 
 
-def keys_text(app_bindings: list, modes: dict) -> str:
+def keys_text(app: App[Any]) -> str:
     """All keys: the global ones, then each view's."""
     from tui.widgets.navbar import VIEWS
 
+    def _line(binding: Binding) -> str:
+        return f"  {key_display(app, binding):<11} {binding.description}"
+
+    app_bindings, modes = list(app.BINDINGS), dict(app.MODES)
+
     lines = ["Global", "  0..9, o switch view: " + ", ".join(f"{k} {label}"
                                                             for _, k, label in VIEWS),
-             "  Esc      leave a text field (then 0..9 and o switch views again)"]
+             "  esc         leave a text field (then 0..9 and o switch views again)"]
     for b in app_bindings:
         if isinstance(b, Binding) and b.show:
-            lines.append(f"  {_key(b.key):<8} {b.description}")
-    lines += ["  ctrl+a   act as another person", "  ctrl+p   command palette: every action",
-              "  ctrl+q   quit", ""]
+            lines.append(_line(b))
+    lines += [_line(Binding("ctrl+a", "", "act as another person")),
+              _line(Binding("ctrl+p", "", "command palette: every action")),
+              _line(Binding("ctrl+q", "", "quit")), ""]
     from tui.app import LazyView
 
     for mode, _, label in VIEWS:
@@ -39,7 +55,7 @@ def keys_text(app_bindings: list, modes: dict) -> str:
             continue
         lines.append(label)
         for b in own:
-            lines.append(f"  {_key(b.key):<8} {b.description}")
+            lines.append(_line(b))
         lines.append("")
     return "\n".join(lines)
 
@@ -52,7 +68,7 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll(classes="dialog"):
             yield Static("Keys", classes="section-title")
             # Plain text: the week keys are "[" and "]", which markup would swallow.
-            yield Static(keys_text(list(app.BINDINGS), dict(app.MODES)), id="keys",
+            yield Static(keys_text(app), id="keys",
                          markup=False)
             yield Static("Mouse: click a view in the top bar, a row, a button.",
                          classes="muted")

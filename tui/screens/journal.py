@@ -22,6 +22,7 @@ from textual.widgets import DataTable, Static
 from model.errors import LedgerError
 from model.views import EntryView
 from storage.sowfile import parse_date
+from tui.text import literal
 from tui.widgets.entry_form import PickScreen, hours, pad_cells
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.ledger_screen import LedgerScreen
@@ -72,6 +73,7 @@ class JournalScreen(LedgerScreen):
 
     DEFAULT_CSS = """
     JournalScreen #journal-head { height: 1; }
+    JournalScreen #journal-detail { height: auto; padding: 0 1; border-top: solid $primary; }
     """
 
     BINDINGS = [
@@ -90,10 +92,13 @@ class JournalScreen(LedgerScreen):
         self.last_key: tuple[date, int] | None = None
         self.exhausted = False
         self.fetching = False
+        #: the loaded entries by id: the line under the table tells the selected one whole
+        self.entries: dict[str, EntryView] = {}
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="journal-head", classes="headline")
         yield JournalTable(id="journal-table", cursor_type="row", zebra_stripes=True)
+        yield Static("", id="journal-detail")
 
     def on_mount(self) -> None:
         table = self.query_one("#journal-table", DataTable)
@@ -140,6 +145,7 @@ class JournalScreen(LedgerScreen):
             return
         table = self.query_one("#journal-table", DataTable)
         table.clear()
+        self.entries = {}
         self.loaded = 0
         self.last_key = None
         self.exhausted = False
@@ -177,6 +183,7 @@ class JournalScreen(LedgerScreen):
                          Text(e.grade), Text(e.note, no_wrap=True, overflow="ellipsis")))
         for e, row in zip(page.rows, rows, strict=True):
             table.add_row(*row, key=str(e.id))
+            self.entries[str(e.id)] = e
         self.loaded += len(page.rows)
         if page.rows:
             last = page.rows[-1]
@@ -215,6 +222,27 @@ class JournalScreen(LedgerScreen):
     @on(JournalTable.WantsMore)
     def _moved(self) -> None:
         self._maybe_fetch()
+        self._detail()
+
+    def _detail(self) -> None:
+        """The selected entry whole, its note too (the note column is cut, or off the
+        screen's right edge on a narrow terminal)."""
+        table = self.query_one("#journal-table", DataTable)
+        entry = None
+        if table.row_count:
+            key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+            entry = self.entries.get(key or "")
+        detail = self.query_one("#journal-detail", Static)
+        if entry is None:
+            detail.update("")
+            return
+        names = {p.key: p.name for p in self.sow_app.people}
+        text = literal(f"entry {entry.id} · {entry.on} · {names.get(entry.person, '')} "
+                       f"{entry.person} · {entry.task} · {hours(entry.minutes)} h · "
+                       f"{entry.grade}", "bold", one_line=True)
+        text.append("\n")
+        text.append_text(literal(entry.note or "(no note)", one_line=True))
+        detail.update(text)
 
     # ------------------------------------------------------------ keys
 

@@ -64,6 +64,11 @@ class MyDayScreen(LedgerScreen):
     MyDayScreen #log-preview { height: auto; padding: 1 0 0 0; }
     MyDayScreen #log-button { margin-top: 1; }
     MyDayScreen #myday-form Label { padding: 1 0 0 0; }
+    /* 80 columns: the form and the lists share the width; 24 rows: no blank line
+       above the form's labels, so the preview under the button shows */
+    MyDayScreen.narrow #myday-form { width: 1fr; min-width: 40; }
+    MyDayScreen.short #log-preview { padding: 0; }
+    MyDayScreen.short #log-button { margin-top: 0; }
     """
 
     data: MyDayData | None = None

@@ -43,8 +43,10 @@ TASK_COLUMNS: tuple[tuple[str, str], ...] = (
 )
 #: what gives way to a narrow terminal, first to last: the title and the assignees are
 #: cut (…), then the assignees (the allocations below list them), the PD consumed, the
-#: priority and the status go (the line above the allocations tells what went)
-TASK_FITS = {"title": Fit(shrink=24, cut=55), "assignees": Fit(drop=50, shrink=30, cut=55),
+#: priority and the status go (the line above the allocations tells what went); the
+#: assignees are cut between two people, never inside one's PD
+TASK_FITS = {"title": Fit(shrink=24, cut=55), "assignees": Fit(drop=50, shrink=30, cut=55,
+                                                                        items=", "),
              "consumed": Fit(drop=40), "priority": Fit(drop=30), "status": Fit(drop=20)}
 NUMERIC = {"estimate", "allocated", "consumed", "remaining", "planned"}
 TASK_HEADERS = [(key, Text(label, justify="right") if key in NUMERIC else Text(label))

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date, timedelta
 from typing import Any
 
-from textual import on
+from textual import events, on
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.coordinate import Coordinate
@@ -35,6 +35,7 @@ from tui.widgets.entry_form import (
 )
 from tui.widgets.form import ConfirmScreen
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.tables import SCROLLBAR
 from tui.widgets.week_grid import (
     LAST_MONDAY,
     PEOPLE,
@@ -162,6 +163,15 @@ class TimesheetScreen(LedgerScreen):
             return self.ledger.actor
         return keys[0]
 
+    def grid_room(self) -> int:
+        """The terminal columns the week's grid has (its scroll bar's kept free)."""
+        return max(0, self.app.size.width - SCROLLBAR)
+
+    def on_resize(self, event: events.Resize) -> None:
+        # The grid is drawn at fixed widths: a narrower (or wider) terminal draws it anew.
+        if self.week is not None:
+            self.render_week()
+
     def render_week(self) -> None:
         week = self.week
         if week is None:
@@ -171,7 +181,8 @@ class TimesheetScreen(LedgerScreen):
         self._place = None
         if self.mode == TASKS and self._person(self.focus_person) is None:
             self.focus_person = self._default_person()
-        self._row_keys = draw(grid, week, self.mode, self.focus_person, self.today)
+        self._row_keys = draw(grid, week, self.mode, self.focus_person, self.today,
+                              self.grid_room())
         self.query_one("#ts-head", Static).update(
             headline(week, self.mode, self._person(self.focus_person), self.today))
         self.query_one("#ts-legend", Static).update(legend(week))

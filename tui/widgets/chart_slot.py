@@ -7,7 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from textual.events import Resize
 from textual.widget import Widget
+from textual.widgets import Static
 
 from model.rules import BurndownRow
 
@@ -22,10 +24,12 @@ class ChartData:
 
 
 class ChartSlot(Widget):
-    """The burn-down chart's place: its size at once, the chart when there is data."""
+    """The burn-down chart's place: its size at once, the chart when there is data, and
+    the chart's legend under it."""
 
     DEFAULT_CSS = """
-    ChartSlot { height: 1fr; min-height: 12; }
+    ChartSlot { height: 1fr; min-height: 12; layout: vertical; }
+    ChartSlot #chart-legend { height: auto; padding: 0 1; color: $text-muted; }
     """
 
     def draw(self, data: ChartData) -> None:
@@ -34,8 +38,23 @@ class ChartSlot(Widget):
 
         charts = self.query(BurndownChart)
         if charts:
-            charts.first().draw(data)
+            chart = charts.first()
+            chart.draw(data)
+            self._legend()
             return
         chart = BurndownChart()
         chart.draw(data)
         self.mount(chart)
+        self.mount(Static("", id="chart-legend"))
+        self._legend()
+
+    def _legend(self) -> None:
+        from tui.widgets.burndown import BurndownChart
+
+        charts = self.query(BurndownChart)
+        legends = self.query("#chart-legend")
+        if charts and legends:
+            legends.first(Static).update(charts.first().legend(max(0, self.size.width - 2)))
+
+    def on_resize(self, event: Resize) -> None:
+        self._legend()

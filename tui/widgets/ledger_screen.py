@@ -16,7 +16,7 @@ from collections.abc import Callable
 from datetime import date
 from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
-from textual import work
+from textual import events, work
 from textual.app import ComposeResult
 from textual.screen import Screen
 from textual.widgets import Footer
@@ -24,12 +24,24 @@ from textual.widgets import Footer
 from model.errors import LedgerError
 from storage.services import Ledger
 from tui.text import refusal
+from tui.widgets.form import COMPACT_BELOW
 from tui.widgets.navbar import NavBar
 
 if TYPE_CHECKING:
     from tui.app import SowtrackApp
 
 T = TypeVar("T")
+
+#: terminals with fewer columns than this (80, 100) lay a view's panes out narrower or
+#: one under the other: the view gets the class ``narrow``
+NARROW_BELOW = 110
+
+
+def size_classes(columns: int, rows: int) -> dict[str, bool]:
+    """The classes a view takes on a terminal this size: ``narrow`` (under
+    :data:`NARROW_BELOW` columns) and ``short`` (under the compact forms' row count,
+    e.g. 24 or 30 rows). Each view's CSS says what they change; the rule is here."""
+    return {"narrow": columns < NARROW_BELOW, "short": rows < COMPACT_BELOW}
 
 
 class LedgerScreen(Screen[None]):
@@ -69,6 +81,16 @@ class LedgerScreen(Screen[None]):
 
     def on_mount(self) -> None:
         self.reload_soon()
+
+    def on_resize(self, event: events.Resize) -> None:
+        classes = size_classes(event.size.width, event.size.height)
+        for name, on in classes.items():
+            self.set_class(on, name)
+        # A narrow footer: one space between its keys and no "^p palette" (ctrl+p still
+        # opens it; ? lists every key), so that each view's keys fit in 80 columns.
+        footer = self.query_one(Footer)
+        footer.compact = classes["narrow"]
+        footer.show_command_palette = not classes["narrow"]
 
     def on_screen_resume(self) -> None:
         # Another view (or another process) may have changed the ledger meanwhile.

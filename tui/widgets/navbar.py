@@ -47,11 +47,17 @@ class NavBar(Static):
         self._refresh_bar()
 
     def _render_bar(self) -> Text:
+        """The views, then the acting person. The acting person always shows whole (on a
+        narrow terminal the views' labels give way first, then, under about 60 columns,
+        the last views' keys); only a bar narrower than the name itself cuts it."""
         text = Text()
         app = self.app
         who = getattr(app, "acting_label", "")
+        tail = f"  {who}" if who else ""
+        width = self.size.width
+        room = max(0, width - cell_len(tail)) if width else 0
         self._spans = []
-        labelled = self._labelled(who)
+        labelled = self._labelled(room)
         for mode, key, label in VIEWS:
             start = len(text)
             part = f" {key} {label} " if mode in labelled else f" {key} "
@@ -60,25 +66,32 @@ class NavBar(Static):
             else:
                 text.append(part)
             self._spans.append((start, len(text), mode))
+        if room and text.cell_len > room:
+            text.truncate(room)
+            self._spans = [(a, min(b, room), m) for a, b, m in self._spans if a < room]
         if who:
-            text.append("  " + who, style="italic")
+            text.append(tail, style="italic")
+            if width and text.cell_len > width:
+                text.truncate(width, overflow="ellipsis")
         return text
 
-    def _labelled(self, who: str) -> set[str]:
-        """The views shown with their label: all of them if the bar fits, else the labels
-        go from the right (the current view keeps its own) until it does (80 columns)."""
+    def _labelled(self, room: int) -> set[str]:
+        """The views shown with their label: all of them if they fit in ``room`` columns
+        (0: any), else the labels go from the right (the current view keeps its own as
+        long as it can) until they do (80 columns)."""
         labelled = {mode for mode, _, _ in VIEWS}
-        width = self.size.width
 
         def wide() -> int:
             return sum(cell_len(f" {k} {label} " if m in labelled else f" {k} ")
-                       for m, k, label in VIEWS) + (cell_len("  " + who) if who else 0)
+                       for m, k, label in VIEWS)
 
         for mode, _, _ in reversed(VIEWS):
-            if not width or wide() <= width:
+            if not room or wide() <= room:
                 break
             if mode != self.current:
                 labelled.discard(mode)
+        if room and wide() > room:
+            labelled.discard(self.current)
         return labelled
 
     def on_click(self, event: Click) -> None:

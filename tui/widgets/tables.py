@@ -40,6 +40,9 @@ class Fit:
     drop: int = 0
     shrink: int = 0
     cut: int = 0
+    items: str = ""
+    """A list's separator (``", "``): a cut keeps whole items (``liu.yang 55, …``), never
+    half of one (``chen.jing 3…`` read as 3 PD)."""
 
 
 def width(cell: Cell) -> int:
@@ -83,10 +86,19 @@ def fit_widths(natural: Sequence[int], fits: Sequence[Fit], room: int,
     return out
 
 
-def _cut(cell: Cell, columns: int) -> Cell:
+def _cut(cell: Cell, columns: int, items: str = "") -> Cell:
     if width(cell) <= columns:
         return cell
     text = cell.copy() if isinstance(cell, Text) else Text(cell)
+    if items:
+        # The whole items that fit with the ellipsis after them; none: the ellipsis alone.
+        plain, end = text.plain, 0
+        while (found := plain.find(items, end)) >= 0 \
+                and cell_len(plain[:found + len(items)]) + 1 <= columns:
+            end = found + len(items)
+        text = text[:end]
+        text.append("…")
+        return text
     text.truncate(columns, overflow="ellipsis")
     return text
 
@@ -102,12 +114,13 @@ def refill(table: DataTable[Any], columns: Sequence[tuple[str, Cell]],
     natural = [max([width(headers[i]), *(width(cells[i]) for cells, _ in rows)])
                for i in range(len(columns))]
     widths: list[int | None] = list(natural)
+    fits = [Fit()] * len(columns)
     if isinstance(table, FitTable):
         table.remember(columns, rows)
         room = table.size.width - SCROLLBAR
+        fits = [table.fits.get(k, Fit()) for k, _ in columns]
         if room > 0:
-            widths = fit_widths(natural, [table.fits.get(k, Fit()) for k, _ in columns],
-                                room, 2 * table.cell_padding)
+            widths = fit_widths(natural, fits, room, 2 * table.cell_padding)
         table.dropped = {k for (k, _), w in zip(columns, widths, strict=True) if w is None}
         table.cut = {k for (k, _), w, n in zip(columns, widths, natural, strict=True)
                      if w is not None and w < n}
@@ -117,7 +130,8 @@ def refill(table: DataTable[Any], columns: Sequence[tuple[str, Cell]],
         w = widths[i] or 0
         table.add_column(_cut(headers[i], w), key=columns[i][0], width=w)
     for cells, key in rows:
-        table.add_row(*(_cut(cells[i], widths[i] or 0) for i in keep), key=key)
+        table.add_row(*(_cut(cells[i], widths[i] or 0, fits[i].items) for i in keep),
+                      key=key)
 
 
 class FitTable(DataTable[Any]):

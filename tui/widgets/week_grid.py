@@ -23,6 +23,7 @@ from model.errors import LedgerError
 from model.rules.entry_input import parse_date
 from model.views import EntryView, PersonView, ProjectView, TaskView
 from tui.widgets.entry_form import (
+    WEEKDAYS,
     day_label,
     entry_line,
     hours,
@@ -36,6 +37,42 @@ TOTAL_ROW = "__daily_total__"
 DAY_WIDTH = 11  # "off·locked "
 TASK_WIDTH = 30
 OVERTIME, OFF = "+", "·"
+
+
+@dataclass(frozen=True)
+class Widths:
+    """The grid's columns: wide (150 columns), medium (120: no padding between the
+    columns, each value carrying its own space or ``+`` on its right) or compact (80:
+    the days narrower, ``Mo 16``, a day's notes one per line). The seven days and the
+    week's totals are always shown."""
+
+    day: int = DAY_WIDTH
+    hours: int = 7
+    pd: int = 6
+    overtime: int = 8
+    padding: int = 1  # on each side of each column
+    compact: bool = False
+
+    def total(self, label: int) -> int:
+        """The terminal columns the grid takes with a ``label`` column that wide."""
+        return (label + 7 * self.day + self.hours + self.pd + self.overtime
+                + 11 * 2 * self.padding)
+
+
+#: a day's notes in a compact header, each with a space on its right ("locked" is 6)
+SHORT_NOTE = {"locked": "lock"}
+
+WIDE = Widths()
+MEDIUM = Widths(day=10, hours=7, pd=7, overtime=9, padding=0)
+COMPACT = Widths(day=6, hours=6, pd=7, overtime=5, padding=0, compact=True)
+
+
+def widths_for(room: int, label: int) -> Widths:
+    """The widest layout whose grid fits ``room`` terminal columns (0: unknown, wide);
+    at 80 columns, the compact one."""
+    if not room:
+        return WIDE
+    return next((w for w in (WIDE, MEDIUM) if w.total(label + 1) <= room), COMPACT)
 
 
 @dataclass(frozen=True)
@@ -95,41 +132,67 @@ def monday_of(d: date) -> date:
 # ---------------------------------------------------------------- the grid
 
 
-def draw(grid: DataTable, week: Week, mode: str, person: str | None, today: date) -> list[str]:
+def draw(grid: DataTable, week: Week, mode: str, person: str | None, today: date,
+         room: int = 0) -> list[str]:
     """Draw ``week`` into ``grid`` (cleared first); the row keys, in order. In the
-    ``TASKS`` mode the rows are ``person``'s tasks."""
+    ``TASKS`` mode the rows are ``person``'s tasks. ``room``: the terminal columns the
+    grid has (0: as many as it takes); the whole week and its totals fit in 80."""
     grid.clear(columns=True)
+    label = TASK_WIDTH if mode == TASKS else max(len("daily total"), label_width(week))
+    w = widths_for(room, label)
+    if w.compact and mode == TASKS:  # the task's title gives way, down to its code
+        label = max(8, min(TASK_WIDTH, room - w.total(0) - 1))
+    grid.cell_padding = w.padding
+    headers = [day_header(week, d, today, w) for d in week.days]
+    grid.header_height = max(len(h.plain.split("\n")) for h in headers)
     if mode == TASKS:
-        grid.add_column(Text("task"), key="label", width=TASK_WIDTH)
+        grid.add_column(Text("task"), key="label", width=label)
     else:
         # Fixed widths: the grid is re-drawn in place and must not wait for auto-sizing.
-        grid.add_column(Text("person"), key="label",
-                        width=max(len("daily total"), label_width(week)))
-    for d in week.days:
-        grid.add_column(day_header(week, d, today), key=d.isoformat(), width=DAY_WIDTH)
-    grid.add_column(Text("hours", justify="right"), key="hours", width=7)
-    grid.add_column(Text("PD", justify="right"), key="pd", width=6)
-    grid.add_column(Text("overtime", justify="right"), key="overtime", width=8)
-    rows = _task_rows(week, person) if mode == TASKS else _people_rows(week)
+        grid.add_column(Text("person"), key="label", width=label + (1 - w.padding))
+    for d, header in zip(week.days, headers, strict=True):
+        grid.add_column(header, key=d.isoformat(), width=w.day)
+    grid.add_column(Text("hours", justify="right"), key="hours", width=w.hours)
+    grid.add_column(Text("PD", justify="right"), key="pd", width=w.pd)
+    grid.add_column(Text("overtime" if w.overtime >= 8 else "over", justify="right"),
+                    key="overtime", width=w.overtime)
+    rows = _task_rows(week, person, label) if mode == TASKS else _people_rows(week)
     for key, cells in rows:
-        grid.add_row(*cells, key=key)
+        grid.add_row(*(_fit_day(c, w) if 1 <= i <= 7 else c for i, c in enumerate(cells)),
+                     key=key)
     return [key for key, _ in rows]
 
 
-def day_header(week: Week, d: date, today: date) -> Text:
-    """Two lines: the day, then what is special about it (today, day off, locked)."""
+def _fit_day(cell: Text, w: Widths) -> Text:
+    """A day's cell (drawn DAY_WIDTH wide) at the layout's width: its value kept whole."""
+    if w.day == DAY_WIDTH:
+        return cell
+    cut = DAY_WIDTH - w.day
+    return cell[min(cut, len(cell.plain) - len(cell.plain.lstrip())):]
+
+
+def day_header(week: Week, d: date, today: date, w: Widths = WIDE) -> Text:
+    """The day, then what is special about it (today, day off, locked): on one more line
+    (wide), or one line each (compact: ``Sa 21`` over ``today`` over ``off``)."""
     notes = [n for n, yes in (("today", d == today), ("off", not week.working[d]),
                               ("locked", d in week.locks)) if yes]
     # One space on the right: the last digit of a day's hours sits under the date's.
-    first = Text(f"{day_label(d)} ".rjust(DAY_WIDTH))
-    second = Text(f"{'·'.join(notes)[:DAY_WIDTH - 1]} ".rjust(DAY_WIDTH),
-                  style="italic" if d in week.locks else "")
+    if w.compact:  # "Sa 21 " over "today " over "  off "
+        first = Text(f"{WEEKDAYS[d.weekday()][:2]} {d.day:>2} ".rjust(w.day))
+        lines = [Text(f"{SHORT_NOTE.get(n, n)} ".rjust(w.day)[-w.day:],
+                      style="italic" if n == "locked" else "")
+                 for n in notes] or [Text(" " * w.day)]
+    else:
+        first = Text(f"{day_label(d)} ".rjust(w.day))
+        lines = [Text(f"{'·'.join(notes)[:w.day - 1]} ".rjust(w.day),
+                      style="italic" if d in week.locks else "")]
     if not week.working[d]:
         first.stylize("dim")
-        second.stylize("dim")
+        for line in lines:
+            line.stylize("dim")
     if d == today:
         first.stylize("underline")
-    return Text("\n").join([first, second])
+    return Text("\n").join([first, *lines])
 
 
 def _cell(week: Week, minutes: int, day: date, overtime: bool, bold: bool = False) -> Text:
@@ -192,7 +255,7 @@ def _people_rows(week: Week) -> list[Row]:
     return rows
 
 
-def _task_rows(week: Week, person: str | None) -> list[Row]:
+def _task_rows(week: Week, person: str | None, width: int = TASK_WIDTH) -> list[Row]:
     mine = [e for e in week.entries if e.person == person]
     per: dict[tuple[str, date], int] = defaultdict(int)
     for e in mine:
@@ -203,7 +266,7 @@ def _task_rows(week: Week, person: str | None) -> list[Row]:
     rows: list[Row] = []
     for t in shown or list(week.tasks):
         label = Text(f"{t.code} {t.title}", no_wrap=True)
-        label.truncate(TASK_WIDTH, overflow="ellipsis")
+        label.truncate(width, overflow="ellipsis")
         cells: list[Any] = [label]
         cells += [_cell(week, per[(t.code, d)], d, False) for d in week.days]
         # overtime belongs to a person's day, not to a task
@@ -211,7 +274,7 @@ def _task_rows(week: Week, person: str | None) -> list[Row]:
         rows.append((t.code, cells))
     day_total = {d: sum(e.minutes for e in mine if e.on == d) for d in week.days}
     rows.append(_total_row(
-        week, TASK_WIDTH, day_total,
+        week, width, day_total,
         {d: person is not None and week.overtime(week.totals(person, d)) > 0
          for d in week.days},
         week.overtime(week.totals(person)) if person is not None else 0))
