@@ -38,8 +38,8 @@ class HistoryMixin(LedgerBase):
             if before is not None:
                 q = q.where(AuditEvent.id < before)
             rows = s.execute(q.order_by(AuditEvent.id.desc()).limit(limit)).all()
-            names = dict(s.execute(select(Person.key, Person.name)
-                                   .where(Person.project_id == project.id)).tuples().all())
+            names = {key: name for key, name in s.execute(
+                select(Person.key, Person.name).where(Person.project_id == project.id))}
             zone = project.timezone
         return [line(AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.ref,
                               state(r.before), state(r.after)), names, zone) for r in rows]
@@ -87,10 +87,10 @@ class HistoryMixin(LedgerBase):
                             and_(e.entity.in_(("person", "staff_change")), e.ref == key),
                             and_(e.entity == "signature",
                                  e.ref.endswith("/" + key, autoescape=True))))
-        d1 = parse_on(first, date.min, Ref("from")) if first is not None else None
-        d2 = parse_on(last, date.max, Ref("to")) if last is not None else None
+        d1 = parse_on(first, date.min, Ref("first")) if first is not None else None
+        d2 = parse_on(last, date.max, Ref("last")) if last is not None else None
         if d1 is not None and d2 is not None and d2 < d1:
-            raise FieldError("to", f"{d2} is before ", Ref("from"), f" {d1}")
+            raise FieldError("last", f"{d2} is before ", Ref("first"), f" {d1}")
         if d1 is not None:
             q = q.where(e.at >= utc_bound(d1, project.timezone))
         if d2 is not None and d2 < date.max:

@@ -19,9 +19,9 @@ def keys_text(app_bindings: list, modes: dict) -> str:
     """All keys: the global ones, then each view's."""
     from tui.widgets.navbar import VIEWS
 
-    lines = ["Global", "  0..9, o switch view: " + ", ".join(f"{k} {label}"
+    lines = ["Global", "  0..9, o, h switch view: " + ", ".join(f"{k} {label}"
                                                             for _, k, label in VIEWS),
-             "  Esc      leave a text field (then 0..9 and o switch views again)"]
+             "  Esc      leave a text field (then 0..9, o and h switch views again)"]
     for b in app_bindings:
         if isinstance(b, Binding) and b.show:
             lines.append(f"  {_key(b.key):<8} {b.description}")
