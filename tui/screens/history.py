@@ -84,7 +84,7 @@ class HistoryScreen(LedgerScreen):
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)
         table.add_column(Text("when"), key="when", width=16)
-        table.add_column(Text("record"), key="record", width=14)
+        table.add_column(Text("record"), key="record", width=22)
         table.add_column(Text("what"), key="what", width=120)
         table.focus()
         super().on_mount()
@@ -97,10 +97,10 @@ class HistoryScreen(LedgerScreen):
         super().reload()
 
     def load(self) -> Page:
-        f = self.filter
+        generation, f = self.generation, self.filter  # as they were when the read began
         rows = self.ledger.history(f.record or None, f.person or None, f.first or None,
                                    f.last or None, None, HISTORY_PAGE)
-        return Page(self.generation, tuple(rows))
+        return Page(generation, tuple(rows))
 
     def show(self, data: Page) -> None:
         if data.generation != self.generation:
