@@ -9,7 +9,6 @@ from textual.pilot import Pilot
 from textual.widgets import DataTable, Input, Static
 
 from model.history import local_time
-from storage.services import Ledger
 from storage.services.history import HISTORY_PAGE
 from tui.screens.history import HistoryScreen
 from tui.screens.journal import JournalScreen
