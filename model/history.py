@@ -295,7 +295,7 @@ def _status(w: _Words, doc: str) -> str:
     if status == "signing":
         return f"left {doc} awaiting the other party's signature"
     if status == "rejected":
-        return f"made {doc} rejected"
+        return f"rejected {doc} by signing it"
     if status == "withdrawn":
         return f"withdrew {doc}"
     return f"left {doc} {status}"
@@ -484,6 +484,7 @@ def describe(row: AuditRow, names: Mapping[str, str], day: date) -> str:
         said = words(w)
     except (TypeError, ValueError, KeyError, AttributeError, IndexError):
         said = _unknown(w)  # a row edited into an odd shape is still shown
+        w.dated = False
     head, details = said if isinstance(said, tuple) else (said, "")
     if not w.dated:
         head += f" on {day}"

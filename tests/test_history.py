@@ -81,6 +81,26 @@ def test_every_kind_of_audit_row_has_its_sentence() -> None:
     assert not unnamed, f"audit rows with no sentence in model.history.SENTENCES: {unnamed}"
 
 
+def test_each_kind_is_worded_by_its_own_sentence() -> None:
+    # a row of each kind, even one whose before and after say little, gets its sentence,
+    # not the plain fallback ("actor action entity ref")
+    for action, entity in _written_kinds():
+        text = describe(row(action, entity, "R-1/x", {}, {"status": "effective"}), NAMES,
+                        date(2026, 11, 2))
+        assert not text.startswith(f"陈静 {action} {entity} "), text
+        assert text.startswith("陈静 "), text
+
+
+def test_no_row_of_the_demo_is_worded_by_the_fallback(tmp_path: Path) -> None:
+    from .tui_support import demo_ledger
+
+    lines = list(demo_ledger(tmp_path).history_all())
+    kinds = {(h.action, h.entity) for h in lines}
+    assert len(kinds) >= 20  # the demo does most things a project does
+    assert not [h.text for h in lines if h.text.split(" on ")[0].endswith(
+        f"{h.action} {h.entity} {h.ref}")]
+
+
 def row(action: str, entity: str, ref: str, before: dict | None = None,
         after: dict | None = None, actor: str = "chen.jing") -> AuditRow:
     return AuditRow(1, datetime(2026, 11, 2, 3, 0), actor, action, entity, ref, before, after)
