@@ -55,3 +55,20 @@ def check_text(text: str, field: str, multiline: bool = False) -> None:
     problem = text_problem(text, multiline)
     if problem is not None:
         raise FieldError(field, problem)
+
+
+#: what a control character looks like on screen: its Unicode "control picture" (␛, ␊, ␡)
+_PICTURES = {chr(c): chr(0x2400 + c) for c in range(0x20)} | {"\x7f": "\u2421"}
+
+
+def shown(text: str, one_line: bool = True) -> str:
+    """User text as it may reach a screen: each control character (the ledger refuses
+    them, but an older ledger or a plain SQL edit may hold one) as its symbol (␛, ␊), so
+    none is ever sent to a terminal; a newline stays a line break unless ``one_line``."""
+    if text.isprintable():
+        return text
+    return "".join(
+        c if c.isprintable() or (c == "\n" and not one_line)
+        else _PICTURES.get(c, "\N{REPLACEMENT CHARACTER}") if unicodedata.category(c) in _REFUSED
+        else c
+        for c in text)

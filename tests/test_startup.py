@@ -117,7 +117,7 @@ def test_every_view_is_still_there_when_asked_for() -> None:
 
     assert VIEW_SCREENS["exports"] is ExportsScreen
     assert SowtrackApp.MODES["exports"].screen_class is ExportsScreen
-    assert len(VIEW_SCREENS) == 11
+    assert len(VIEW_SCREENS) == 12  # 1..9, 0, o and h (History)
 
 
 def test_the_headline_is_painted_before_the_alerts_and_the_chart(

@@ -69,6 +69,7 @@ VIEW_CLASSES: dict[str, tuple[str, str]] = {
     "journal": ("tui.screens.journal", "JournalScreen"),
     "exports": ("tui.screens.exports", "ExportsScreen"),
     "obligations": ("tui.screens.obligations", "ObligationsScreen"),
+    "history": ("tui.screens.history", "HistoryScreen"),
 }
 
 
@@ -201,6 +202,15 @@ class SowtrackApp(App[None]):
         from tui.screens.help import HelpScreen
 
         self.push_screen(HelpScreen())
+
+    async def show_history(self, record: str) -> None:
+        """Show the History view on one record's rows (``entry:13``): the journal's ``H``."""
+        from tui.screens.history import Filter, HistoryScreen
+
+        await self.switch_mode("history")
+        screen = self.screen
+        if isinstance(screen, HistoryScreen):
+            screen.show_filter(Filter(record=record))
 
     async def goto(self, mode: str, action: str | None = None) -> None:
         """Show a view and run one of its actions (the command palette's entries)."""

@@ -22,6 +22,7 @@ from tui.commands import (
     changes,
     deliverables,
     entries,
+    history,
     obligations,
     people,
     reports,
@@ -103,6 +104,7 @@ sowtrack report summary --as-of 2026-03-10"""))
     deliverables.add_parsers(sub, group, cmd)
     people.add_parsers(sub, group, cmd)
     reports.add_parsers(sub, group, cmd)
+    history.add_parsers(sub, group, cmd)
     sheets.add_parsers(sub, group, cmd)
     admin.add_parsers(sub, group, cmd)
     return parser

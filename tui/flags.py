@@ -47,6 +47,7 @@ FIELD_FLAGS: dict[str, str] = {
     "project": "--project",
     "role": "--role",
     "quotas": "--quota",
+    "record": "--record",
     "task": "--task",
     "timezone": "--timezone",
     "today": "--today",

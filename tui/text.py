@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import unicodedata
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import date, timedelta
 from typing import TYPE_CHECKING, Any, TypeVar
@@ -13,6 +12,7 @@ from model import rules
 from model.errors import LedgerError
 from model.formats import format_hours
 from model.rules import format_money, format_pd
+from model.usertext import shown
 from model.views import AwayView, PersonView, SignatureView
 
 if TYPE_CHECKING:  # imported where used: a command line process needs no rich.text
@@ -47,20 +47,6 @@ fmt_hours = format_hours
 
 # ---------------------------------------------------------------- user text on screen
 
-#: what a control character looks like on screen: its Unicode "control picture" (␛, ␊, ␡)
-_PICTURES = {chr(c): chr(0x2400 + c) for c in range(0x20)} | {"\x7f": "\u2421"}
-
-
-def _shown(text: str, one_line: bool) -> str:
-    if text.isprintable():
-        return text
-    return "".join(
-        c if c.isprintable() or (c == "\n" and not one_line)
-        else _PICTURES.get(c, "\N{REPLACEMENT CHARACTER}") if unicodedata.category(c) in (
-            "Cc", "Zl", "Zp") else c
-        for c in text)
-
-
 def literal(value: object, style: str = "", *, one_line: bool = False, **kwargs: Any) -> Text:
     """User text (a title, a note, a name...) for the screen, exactly as it was typed.
 
@@ -74,7 +60,7 @@ def literal(value: object, style: str = "", *, one_line: bool = False, **kwargs:
     from rich.text import Text
 
     text = "" if value is None else str(value)
-    return Text(_shown(text, one_line), style=style, **kwargs)
+    return Text(shown(text, one_line), style=style, **kwargs)
 
 
 def options(pairs: Iterable[tuple[object, V]]) -> list[tuple[Text, V]]:

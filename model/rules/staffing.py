@@ -79,6 +79,32 @@ def capacity_days(cal: Calendar, st: Staffing, first: date, last: date) -> int:
     return len(days)
 
 
+def expected_minutes(cal: Calendar, st: Staffing, first: date, last: date,
+                     minutes_per_day: int, sow_start: date, sow_end: date) -> int:
+    """The minutes a person is expected to log in ``first``..``last`` (a week of the
+    timesheet, a report's days): their capacity in those days within the SOW's
+    ``sow_start``..``sow_end`` (:func:`capacity_days`: active working days, holidays and
+    make-up days as the calendar says, minus working days away) × ``minutes_per_day``."""
+    lo, hi = max(first, sow_start), min(last, sow_end)
+    if hi < lo:
+        return 0
+    return capacity_days(cal, st, lo, hi) * minutes_per_day
+
+
+@dataclass(frozen=True)
+class ExpectedHours:
+    """A person's expected minutes in some days (:func:`expected_minutes`) beside the
+    minutes they logged then: ``difference`` > 0 is more than expected, < 0 missing."""
+
+    person: str
+    expected: int
+    logged: int
+
+    @property
+    def difference(self) -> int:
+        return self.logged - self.expected
+
+
 def working_day_before(cal: Calendar, d: date, floor: date) -> date | None:
     """The newest working day strictly before ``d``, not before ``floor`` (None: none):
     a replaced person's last working day."""

@@ -15,6 +15,8 @@ from storage.services.blockers import BlockersMixin
 from storage.services.changes import ChangesMixin, parse_assignments
 from storage.services.core import LedgerBase
 from storage.services.entries import EntriesMixin
+from storage.services.expected import ExpectedMixin
+from storage.services.history import HistoryMixin
 from storage.services.obligations import ObligationsMixin
 from storage.services.people import PeopleMixin
 from storage.services.people_life import PeopleLifeMixin
@@ -32,5 +34,5 @@ __all__ = ["Ledger", "parse_assignments"]
 
 class Ledger(SetupMixin, PeopleMixin, PeopleLifeMixin, EntriesMixin, TasksMixin, BlockersMixin,
              ChangesMixin, SignoffsMixin, ScopeMixin, QuotasMixin, ObligationsMixin, ReportsMixin,
-             PrintedMixin, VerifyMixin, LedgerBase):
+             PrintedMixin, VerifyMixin, HistoryMixin, ExpectedMixin, LedgerBase):
     """The ledger of one database, acting for one person (``actor``) on one project."""

@@ -10,7 +10,7 @@ from typing import Any
 
 from model import rules
 from tui.commands.common import _ledger, _out, pinned_today
-from tui.text import fmt_money, fmt_pd, table
+from tui.text import fmt_hours, fmt_money, fmt_pd, table
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
@@ -25,6 +25,19 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
         p = cmd(rsub, name, help, f"sowtrack report {name} --as-of 2026-03-10 --json", func)
         p.add_argument("--as-of", metavar="D", help="default: today in the project's time zone")
         p.add_argument("--json", action="store_true", help="machine-readable output")
+    p = cmd(rsub, "hours", "expected against logged hours per person: their working days "
+                           "in the days asked (holidays, make-up days, days away, first and "
+                           "last days counted) × hours per day, beside what they logged",
+            "sowtrack report hours                     # this week, to today\n"
+            "sowtrack report hours --from 2026-11-01 --to 2026-11-30 --json\n"
+            "sowtrack report hours --person wang.fang --from 2026-11-16", do_hours)
+    p.add_argument("--from", dest="first", metavar="D",
+                   help="first day (default: the Monday of this week)")
+    p.add_argument("--to", dest="last", metavar="D",
+                   help="last day (default: today in the project's time zone)")
+    p.add_argument("--person", metavar="P", help="one person (default: every vendor person "
+                                                 "with a grade, as the timesheet shows them)")
+    p.add_argument("--json", action="store_true", help="machine-readable output (minutes)")
 
 
 def do_summary(args: argparse.Namespace) -> int:
@@ -79,6 +92,43 @@ def do_burndown(args: argparse.Namespace) -> int:
                [[r.on, fmt_pd(r.budget_pd), fmt_pd(r.consumed_pd), fmt_pd(r.remaining_pd),
                  fmt_pd(r.ideal_pd)] for r in rows], right=[1, 2, 3, 4]))
     return 0
+
+
+def do_hours(args: argparse.Namespace) -> int:
+    from datetime import timedelta
+
+    from model.errors import Ref
+    from storage.sowfile import parse_date
+
+    ledger = _ledger(args)
+    with ledger.snapshot():
+        project = ledger.project()
+        today = ledger.today(project.timezone)
+        last = parse_date(args.last, Ref("last")) if args.last else today
+        first = (parse_date(args.first, Ref("first")) if args.first
+                 else last - timedelta(days=last.weekday()))
+        rows = ledger.expected_hours(first, last, args.person)
+        names = {p.key: p.name for p in ledger.people()}
+    if args.json:
+        _out(json.dumps({"project": project.code, "from": first.isoformat(),
+                         "to": last.isoformat(), "minutes_per_day": project.minutes_per_day,
+                         "people": [{"person": r.person, "expected_minutes": r.expected,
+                                     "logged_minutes": r.logged,
+                                     "difference_minutes": r.difference} for r in rows]},
+                        ensure_ascii=False, indent=1))
+        return 0
+    _out(f"{project.code}  expected against logged hours, {first} .. {last}")
+    total = [sum(r.expected for r in rows), sum(r.logged for r in rows)]
+    _out(table(["person", "name", "expected h", "logged h", "difference h"],
+               [[r.person, names.get(r.person, ""), fmt_hours(r.expected), fmt_hours(r.logged),
+                 _signed_hours(r.difference)] for r in rows]
+               + [["total", "", fmt_hours(total[0]), fmt_hours(total[1]),
+                   _signed_hours(total[1] - total[0])]], right=[2, 3, 4]))
+    return 0
+
+
+def _signed_hours(minutes: int) -> str:
+    return ("+" if minutes > 0 else "-" if minutes < 0 else "") + fmt_hours(abs(minutes))
 
 
 def do_status(args: argparse.Namespace) -> int:

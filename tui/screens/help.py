@@ -34,9 +34,9 @@ def keys_text(app: App[Any]) -> str:
 
     app_bindings, modes = list(app.BINDINGS), dict(app.MODES)
 
-    lines = ["Global", "  0..9, o switch view: " + ", ".join(f"{k} {label}"
-                                                            for _, k, label in VIEWS),
-             "  esc         leave a text field (then 0..9 and o switch views again)"]
+    lines = ["Global", "  0..9, o, h switch view: " + ", ".join(f"{k} {label}"
+                                                               for _, k, label in VIEWS),
+             "  esc         leave a text field (then 0..9, o and h switch views again)"]
     for b in app_bindings:
         if isinstance(b, Binding) and b.show:
             lines.append(_line(b))

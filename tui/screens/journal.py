@@ -16,7 +16,6 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.message import Message
 from textual.widgets import DataTable, Static
 
 from model.errors import LedgerError
@@ -26,6 +25,7 @@ from tui.text import literal
 from tui.widgets.entry_form import PickScreen, hours, pad_cells
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.paged_table import PagedTable as JournalTable
 
 #: rows read per page
 PAGE = 200
@@ -43,29 +43,6 @@ class Page:
     total: int | None = None  # entry_count(), read with the first page
 
 
-class JournalTable(DataTable):
-    """A table that says when the user pushes against the end of the loaded rows.
-
-    Moving down at the last row does not move the cursor (so no RowHighlighted): these
-    keys still have to ask for the next page.
-    """
-
-    class WantsMore(Message):
-        pass
-
-    def action_cursor_down(self) -> None:
-        super().action_cursor_down()
-        self.post_message(self.WantsMore())
-
-    def action_page_down(self) -> None:
-        super().action_page_down()
-        self.post_message(self.WantsMore())
-
-    def action_scroll_bottom(self) -> None:
-        super().action_scroll_bottom()
-        self.post_message(self.WantsMore())
-
-
 class JournalScreen(LedgerScreen):
     """All entries, oldest first, with their grade as charged; filterable by person."""
 
@@ -80,6 +57,7 @@ class JournalScreen(LedgerScreen):
         Binding("f", "filter_person", "Filter", id="journal-filter"),
         Binding("g", "go_to_date", "Go to date", id="journal-go-to-date"),
         Binding("r", "refresh", "Reload", id="journal-reload"),
+        Binding("H", "entry_history", "Entry's history", id="journal-history"),
     ]
 
     def __init__(self) -> None:
@@ -248,6 +226,15 @@ class JournalScreen(LedgerScreen):
 
     def action_refresh(self) -> None:
         self.reload()
+
+    def action_entry_history(self) -> None:
+        """The History view on the selected entry: who logged, edited or deleted it."""
+        table = self.query_one("#journal-table", DataTable)
+        if not table.row_count:
+            self.notify("No entry selected", timeout=4)
+            return
+        key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
+        self.app.call_later(self.sow_app.show_history, f"entry:{key}")
 
     def action_filter_person(self) -> None:
         people = [p for p in self.sow_app.people if p.party == "vendor" and p.grade]

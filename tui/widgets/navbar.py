@@ -20,6 +20,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("journal", "9", "Journal"),
     ("exports", "0", "Exports"),
     ("obligations", "o", "Obligations"),
+    ("history", "h", "History"),
 )
 
 

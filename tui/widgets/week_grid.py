@@ -21,6 +21,7 @@ from textual.widgets import DataTable
 from model import rules
 from model.errors import LedgerError
 from model.rules.entry_input import parse_date
+from model.rules.staffing import ExpectedHours, expected_minutes, staffing
 from model.views import EntryView, PersonView, ProjectView, TaskView
 from tui.widgets.entry_form import (
     WEEKDAYS,
@@ -52,19 +53,25 @@ class Widths:
     overtime: int = 8
     padding: int = 1  # on each side of each column
     compact: bool = False
+    expected: int = 8  # 0: the expected hours left out (the difference says them)
+    diff: int = 7
 
     def total(self, label: int) -> int:
         """The terminal columns the grid takes with a ``label`` column that wide."""
-        return (label + 7 * self.day + self.hours + self.pd + self.overtime
-                + 11 * 2 * self.padding)
+        columns = 12 if self.expected else 11
+        return (label + 7 * self.day + self.hours + self.expected + self.diff + self.pd
+                + self.overtime + columns * 2 * self.padding)
 
 
 #: a day's notes in a compact header, each with a space on its right ("locked" is 6)
 SHORT_NOTE = {"locked": "lock"}
 
 WIDE = Widths()
-MEDIUM = Widths(day=10, hours=7, pd=7, overtime=9, padding=0)
-COMPACT = Widths(day=6, hours=6, pd=7, overtime=5, padding=0, compact=True)
+MEDIUM = Widths(day=10, hours=7, pd=7, overtime=9, padding=0, expected=0, diff=7)
+COMPACT = Widths(day=6, hours=6, pd=7, overtime=5, padding=0, compact=True, expected=0,
+                 diff=6)
+#: the place of the expected hours in a row's cells (left out when the layout has none)
+EXPECTED_CELL = 9
 
 
 def widths_for(room: int, label: int) -> Widths:
@@ -103,6 +110,16 @@ class Week:
         """The week's entries (of ``person``, on ``day``) as the rules take them."""
         return [rules.DayTotal(e.on, e.person, e.grade, e.minutes) for e in self.entries
                 if (person is None or e.person == person) and (day is None or e.on == day)]
+
+    def expected(self, person: PersonView, today: date) -> ExpectedHours:
+        """``person``'s expected minutes this week, up to ``today`` (nobody can log a day
+        to come), beside those they logged: the one rule
+        (model.rules.staffing.expected_minutes) over their active days and days away."""
+        st = staffing(self.sow_start, person.first_day, person.last_day, person.away)
+        last = min(self.monday + timedelta(days=6), today)
+        return ExpectedHours(person.key, expected_minutes(
+            self.calendar, st, self.monday, last, self.minutes_per_day, self.sow_start,
+            self.sow_end), sum(e.minutes for e in self.entries if e.person == person.key))
 
     def overtime(self, totals: Iterable[rules.DayTotal]) -> int:
         """The overtime minutes in ``totals``: the ledger's rule (rules.overtime_minutes),
@@ -153,13 +170,17 @@ def draw(grid: DataTable, week: Week, mode: str, person: str | None, today: date
     for d, header in zip(week.days, headers, strict=True):
         grid.add_column(header, key=d.isoformat(), width=w.day)
     grid.add_column(Text("hours", justify="right"), key="hours", width=w.hours)
+    if w.expected:
+        grid.add_column(Text("expected", justify="right"), key="expected", width=w.expected)
+    grid.add_column(Text("diff", justify="right"), key="diff", width=w.diff)
     grid.add_column(Text("PD", justify="right"), key="pd", width=w.pd)
     grid.add_column(Text("overtime" if w.overtime >= 8 else "over", justify="right"),
                     key="overtime", width=w.overtime)
-    rows = _task_rows(week, person, label) if mode == TASKS else _people_rows(week)
-    for key, cells in rows:
-        grid.add_row(*(_fit_day(c, w) if 1 <= i <= 7 else c for i, c in enumerate(cells)),
-                     key=key)
+    rows = (_task_rows(week, person, today, label) if mode == TASKS
+            else _people_rows(week, today))
+    for key, cells in rows:  # label, the 7 days, hours, expected, diff, PD, overtime
+        grid.add_row(*(_fit_day(c, w) if 1 <= i <= 7 else c for i, c in enumerate(cells)
+                       if w.expected or i != EXPECTED_CELL), key=key)
     return [key for key, _ in rows]
 
 
@@ -213,15 +234,29 @@ def _cell(week: Week, minutes: int, day: date, overtime: bool, bold: bool = Fals
     return text
 
 
-def _totals(week: Week, minutes: int, overtime: int,
-            bold: bool = False) -> tuple[Text, Text, Text]:
-    """The week's hours, PD and overtime hours of a row."""
+def _totals(week: Week, minutes: int, overtime: int, bold: bool = False,
+            expected: int | None = None) -> tuple[Text, ...]:
+    """The week's hours, expected hours and their difference (``expected`` None: a row
+    that expects nothing, a task's), PD and overtime hours of a row."""
     style = "bold" if bold else ""
     return (Text(hours(minutes) if minutes else "", style=style, justify="right"),
+            *_expected_cells(minutes, expected, style),
             Text(person_days(minutes, week.minutes_per_day) if minutes else "",
                  style=style, justify="right"),
             Text(hours(overtime) if overtime else "",
                  style=f"{style} red" if overtime else style, justify="right"))
+
+
+def _expected_cells(logged: int, expected: int | None, style: str) -> tuple[Text, Text]:
+    """Expected hours, and logged − expected: missing hours in yellow, more than expected
+    in cyan, none missing in green (nothing shown when nothing is expected or logged)."""
+    if expected is None or not (expected or logged):
+        return Text(""), Text("")
+    diff = logged - expected
+    sign = "+" if diff > 0 else "−" if diff < 0 else ""
+    mark = ("yellow" if diff < 0 else "cyan" if diff > 0 else "green")
+    return (Text(hours(expected), style=style, justify="right"),
+            Text(f"{sign}{hours(abs(diff))}", style=f"bold {mark}", justify="right"))
 
 
 def label_width(week: Week) -> int:
@@ -232,13 +267,13 @@ def label_width(week: Week) -> int:
 Row = tuple[str, list[Any]]
 
 
-def _people_rows(week: Week) -> list[Row]:
+def _people_rows(week: Week, today: date) -> list[Row]:
     per: dict[tuple[str, date], int] = defaultdict(int)
     for e in week.entries:
         per[(e.person, e.on)] += e.minutes
     width = max((cell_len(p.name) for p in week.people), default=0)
     rows: list[Row] = []
-    all_overtime = 0
+    all_overtime = all_expected = 0
     for p in week.people:
         cells: list[Any] = [Text(person_label(p, width))]
         for d in week.days:
@@ -246,16 +281,20 @@ def _people_rows(week: Week) -> list[Row]:
             cells.append(_cell(week, per[(p.key, d)], d, over > 0))
         overtime = week.overtime(week.totals(p.key))
         all_overtime += overtime
-        cells.extend(_totals(week, sum(per[(p.key, d)] for d in week.days), overtime))
+        expected = week.expected(p, today).expected
+        all_expected += expected
+        cells.extend(_totals(week, sum(per[(p.key, d)] for d in week.days), overtime,
+                             expected=expected))
         rows.append((p.key, cells))
     # A day's total is not one person's day: overtime shows in the people's cells only.
     rows.append(_total_row(week, label_width(week),
                            {d: sum(per[(p.key, d)] for p in week.people) for d in week.days},
-                           {d: False for d in week.days}, all_overtime))
+                           {d: False for d in week.days}, all_overtime, all_expected))
     return rows
 
 
-def _task_rows(week: Week, person: str | None, width: int = TASK_WIDTH) -> list[Row]:
+def _task_rows(week: Week, person: str | None, today: date,
+               width: int = TASK_WIDTH) -> list[Row]:
     mine = [e for e in week.entries if e.person == person]
     per: dict[tuple[str, date], int] = defaultdict(int)
     for e in mine:
@@ -273,19 +312,22 @@ def _task_rows(week: Week, person: str | None, width: int = TASK_WIDTH) -> list[
         cells.extend(_totals(week, sum(per[(t.code, d)] for d in week.days), 0))
         rows.append((t.code, cells))
     day_total = {d: sum(e.minutes for e in mine if e.on == d) for d in week.days}
+    who = next((p for p in week.people if p.key == person), None)
     rows.append(_total_row(
         week, width, day_total,
         {d: person is not None and week.overtime(week.totals(person, d)) > 0
          for d in week.days},
-        week.overtime(week.totals(person)) if person is not None else 0))
+        week.overtime(week.totals(person)) if person is not None else 0,
+        week.expected(who, today).expected if who is not None else None))
     return rows
 
 
 def _total_row(week: Week, width: int, per_day: dict[date, int], marks: dict[date, bool],
-               overtime: int) -> Row:
+               overtime: int, expected: int | None) -> Row:
     cells: list[Any] = [Text(pad_cells("daily total", width), style="bold")]
     cells += [_cell(week, per_day[d], d, marks[d], bold=True) for d in week.days]
-    cells.extend(_totals(week, sum(per_day.values()), overtime, bold=True))
+    cells.extend(_totals(week, sum(per_day.values()), overtime, bold=True,
+                         expected=expected))
     return TOTAL_ROW, cells
 
 
@@ -324,7 +366,14 @@ def legend(week: Week) -> Text:
     text.append("locked", style="italic")
     text.append(f": in period {', '.join(locks)}, cannot change   " if locks
                 else ": in a signed or being-signed period   ")
-    text.append(f"PD = hours ÷ {hpd}")
+    text.append(f"PD = hours ÷ {hpd}   expected: {hpd} h per working day of the person's "
+                "up to today, minus days away; ")
+    text.append("diff", style="bold")
+    text.append(" = hours − expected (")
+    text.append("−", style="bold yellow")
+    text.append(" missing, ")
+    text.append("+", style="bold cyan")
+    text.append(" more)")
     return text
 
 

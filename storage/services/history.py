@@ -1,0 +1,98 @@
+"""The audit log read back, page by page, in words (the History view, ``sowtrack history``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from datetime import date, timedelta
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import Session
+
+from model.errors import FieldError, Ref
+from model.history import AuditRow, HistoryLine, RecordFilter, line, parse_record, state, utc_bound
+from storage.orm import AuditEvent, Person, Project
+from storage.services.core import LedgerBase, parse_on
+
+#: rows read per page
+HISTORY_PAGE = 200
+
+
+class HistoryMixin(LedgerBase):
+    """The audit log, filtered by record, person and date, newest first."""
+
+    def history(self, record: str | RecordFilter | None = None, person: str | None = None,
+                first: str | date | None = None, last: str | date | None = None,
+                before: int | None = None, limit: int = HISTORY_PAGE) -> list[HistoryLine]:
+        """The next ``limit`` audit rows of this project, newest first, older than the row
+        id ``before`` (keyset paging: a million rows are never read at once), each in words
+        (:func:`model.history.describe`).
+
+        ``record``: one record's rows (``entry:13``, ``CR-002`` with its signatures, see
+        :func:`model.history.parse_record`). ``person``: the rows by that person, and those
+        about them (their person record, staff changes, signatures). ``first``/``last``:
+        the days, in the project's time zone, the rows were recorded on."""
+        wanted = parse_record(record) if isinstance(record, str) else record
+        with self._reading() as s:
+            project = self._project(s)
+            q = self._history_query(s, project, wanted, person, first, last)
+            if before is not None:
+                q = q.where(AuditEvent.id < before)
+            rows = s.execute(q.order_by(AuditEvent.id.desc()).limit(limit)).all()
+            names = {key: name for key, name in s.execute(
+                select(Person.key, Person.name).where(Person.project_id == project.id))}
+            zone = project.timezone
+        return [line(AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.ref,
+                              state(r.before), state(r.after)), names, zone) for r in rows]
+
+    def history_all(self, record: str | None = None, person: str | None = None,
+                    first: str | date | None = None, last: str | date | None = None,
+                    limit: int | None = None) -> Iterator[HistoryLine]:
+        """Every row :meth:`history` selects (at most ``limit``), a page at a time."""
+        wanted = parse_record(record) if record is not None else None
+        before: int | None = None
+        left = limit
+        while left is None or left > 0:
+            size = HISTORY_PAGE if left is None else min(HISTORY_PAGE, left)
+            page = self.history(wanted, person, first, last, before, size)
+            yield from page
+            if len(page) < size:
+                return
+            before = page[-1].id
+            if left is not None:
+                left -= len(page)
+
+    def _history_query(self, s: Session, project: Project, wanted: RecordFilter | None,
+                       person: str | None, first: str | date | None,
+                       last: str | date | None):  # type: ignore[no-untyped-def]
+        e = AuditEvent
+        q = select(e.id, e.at, e.actor, e.action, e.entity, e.ref, e.before, e.after).where(
+            e.project_code == project.code)
+        if wanted is not None:
+            same = e.ref == wanted.ref
+            if wanted.children:  # a document's signatures, a quota's uses: "REF/..."
+                same = or_(same, e.ref.startswith(wanted.ref + "/", autoescape=True))
+            if wanted.entity is not None:
+                kinds = {"quota": ("quota", "quota_use"),
+                         "person": ("person", "staff_change")}.get(wanted.entity,
+                                                                    (wanted.entity,))
+                if wanted.children:
+                    kinds = (*kinds, "signature")
+                same = and_(same, e.entity.in_(kinds))
+            q = q.where(same)
+        if person:
+            key = person.strip()
+            if not key.startswith(("os:", "db:")):
+                self._person(s, project, key, Ref("person"))
+            q = q.where(or_(e.actor == key,
+                            and_(e.entity.in_(("person", "staff_change")), e.ref == key),
+                            and_(e.entity == "signature",
+                                 e.ref.endswith("/" + key, autoescape=True))))
+        d1 = parse_on(first, date.min, Ref("first")) if first is not None else None
+        d2 = parse_on(last, date.max, Ref("last")) if last is not None else None
+        if d1 is not None and d2 is not None and d2 < d1:
+            raise FieldError("last", f"{d2} is before ", Ref("first"), f" {d1}")
+        if d1 is not None:
+            q = q.where(e.at >= utc_bound(d1, project.timezone))
+        if d2 is not None and d2 < date.max:
+            q = q.where(e.at < utc_bound(d2 + timedelta(days=1), project.timezone))
+        return q
