@@ -144,7 +144,7 @@ def test_the_timesheet_shows_expected_and_missing_hours(tmp_path: Path) -> None:
         seen["styles"] = {str(k.value): str(grid.get_cell(k, "diff").style) for k in grid.rows}
         seen["text"] = screen_text(pilot.app)
 
-    drive(led, scenario)
+    drive(led, scenario, size=(200, 60))  # the expected hours show from about 160 columns
     cells = seen["cells"]
     assert isinstance(cells, dict)
     # wang.fang: away Thursday and Friday, so 3 working days this week

@@ -53,12 +53,12 @@ class Widths:
     overtime: int = 8
     padding: int = 1  # on each side of each column
     compact: bool = False
-    expected: int = 8  # 0: the expected hours left out (the difference says them)
-    diff: int = 7
+    expected: int = 0  # the expected hours and their difference: 0, left out
+    diff: int = 0
 
     def total(self, label: int) -> int:
         """The terminal columns the grid takes with a ``label`` column that wide."""
-        columns = 12 if self.expected else 11
+        columns = 11 + bool(self.expected) + bool(self.diff)
         return (label + 7 * self.day + self.hours + self.expected + self.diff + self.pd
                 + self.overtime + columns * 2 * self.padding)
 
@@ -66,20 +66,22 @@ class Widths:
 #: a day's notes in a compact header, each with a space on its right ("locked" is 6)
 SHORT_NOTE = {"locked": "lock"}
 
+#: wide, with each person's expected hours and the difference (from about 160 columns)
+WIDE_EXPECTED = Widths(expected=8, diff=7)
 WIDE = Widths()
-MEDIUM = Widths(day=10, hours=7, pd=7, overtime=9, padding=0, expected=0, diff=7)
-COMPACT = Widths(day=6, hours=6, pd=7, overtime=5, padding=0, compact=True, expected=0,
-                 diff=6)
-#: the place of the expected hours in a row's cells (left out when the layout has none)
-EXPECTED_CELL = 9
+MEDIUM = Widths(day=10, hours=7, pd=7, overtime=9, padding=0)
+COMPACT = Widths(day=6, hours=6, pd=7, overtime=5, padding=0, compact=True)
+#: the places of the expected hours and the difference in a row's cells
+EXPECTED_CELL, DIFF_CELL = 9, 10
 
 
 def widths_for(room: int, label: int) -> Widths:
-    """The widest layout whose grid fits ``room`` terminal columns (0: unknown, wide);
-    at 80 columns, the compact one."""
+    """The widest layout whose grid fits ``room`` terminal columns (0: unknown, the
+    widest): the expected hours from about 160 columns, the compact one at 80."""
     if not room:
-        return WIDE
-    return next((w for w in (WIDE, MEDIUM) if w.total(label + 1) <= room), COMPACT)
+        return WIDE_EXPECTED
+    return next((w for w in (WIDE_EXPECTED, WIDE, MEDIUM) if w.total(label + 1) <= room),
+                COMPACT)
 
 
 @dataclass(frozen=True)
@@ -172,7 +174,8 @@ def draw(grid: DataTable, week: Week, mode: str, person: str | None, today: date
     grid.add_column(Text("hours", justify="right"), key="hours", width=w.hours)
     if w.expected:
         grid.add_column(Text("expected", justify="right"), key="expected", width=w.expected)
-    grid.add_column(Text("diff", justify="right"), key="diff", width=w.diff)
+    if w.diff:
+        grid.add_column(Text("diff", justify="right"), key="diff", width=w.diff)
     grid.add_column(Text("PD", justify="right"), key="pd", width=w.pd)
     grid.add_column(Text("overtime" if w.overtime >= 8 else "over", justify="right"),
                     key="overtime", width=w.overtime)
@@ -180,7 +183,8 @@ def draw(grid: DataTable, week: Week, mode: str, person: str | None, today: date
             else _people_rows(week, today))
     for key, cells in rows:  # label, the 7 days, hours, expected, diff, PD, overtime
         grid.add_row(*(_fit_day(c, w) if 1 <= i <= 7 else c for i, c in enumerate(cells)
-                       if w.expected or i != EXPECTED_CELL), key=key)
+                       if (w.expected or i != EXPECTED_CELL) and (w.diff or i != DIFF_CELL)),
+                     key=key)
     return [key for key, _ in rows]
 
 
