@@ -15,22 +15,21 @@ Four checks, each naming what it finds, one line per problem:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
-from model import rules
 from storage import records, witness
 from storage.audit import verify_chain
 from storage.orm import AuditEvent, AuditWitness, Project, Signature
 from storage.records.entry_stream import entry_problems
 
-SignedContents = Callable[[Session, Project], Iterable[tuple[str, int, str, Any]]]
+#: (kind, id, number, digest of its canonical content) of every signed document
+SignedDigests = Callable[[Session, Project], Iterable[tuple[str, int, str, str]]]
 
 
 def verify_ledger(engine: Engine, s: Session,
-                  signed_contents: SignedContents) -> tuple[int, list[str]]:
+                  signed_contents: SignedDigests) -> tuple[int, list[str]]:
     """(audit rows checked, problems) for every project of the ledger."""
     count, chain_problems = verify_chain(s)
     problems = [str(p) for p in chain_problems]
@@ -81,7 +80,7 @@ def _check_head(engine: Engine, s: Session) -> list[str]:
 
 
 def _verify_project(s: Session, project: Project,
-                    signed_contents: SignedContents) -> list[str]:
+                    signed_contents: SignedDigests) -> list[str]:
     code = project.code
     # The time entries (millions) are streamed apart (records.entry_stream); the rest
     # is replayed and read whole.
@@ -97,8 +96,7 @@ def _verify_project(s: Session, project: Project,
     problems, bad = records.compare(code, replayed,
                                     records.table_records(s, project, entries=False),
                                     entry_problems(s, project))
-    for kind, doc_id, number, content in signed_contents(s, project):
-        expected = rules.digest(content)
+    for kind, doc_id, number, expected in signed_contents(s, project):
         for sig in s.scalars(select(Signature).where(Signature.doc_kind == kind,
                                                      Signature.doc_id == doc_id)
                              .options(selectinload(Signature.person)).order_by(Signature.id)):
