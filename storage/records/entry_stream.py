@@ -11,11 +11,12 @@ row's canonical text (:func:`storage.records.entry_json`) must be that row's ``a
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import Session
 
 from storage.audit import json_text
@@ -28,13 +29,42 @@ from storage.records.sides import changes, merged_after
 FIELDS = ("id", "date", "person", "task", "minutes", "grade", "note")
 
 
+#: entries whose audit rows are not all in the chain's ascending order (edited, deleted or
+#: created out of order) beyond which the streams are merged the sorted way throughout
+IRREGULAR_LIMIT = 50_000
+
+
 def entry_problems(s: Session, project: Project,
                    chunk: int | None = None) -> list[tuple[Key, str]]:
     """(key, problem) of every entry whose table row is not what its audit rows state,
-    reading ``chunk`` rows at a time (:data:`storage.records.scan.CHUNK`)."""
+    reading ``chunk`` rows at a time (:data:`storage.records.scan.CHUNK`).
+
+    The audit rows are read in the chain's order, which needs no sort: an entry whose
+    only audit row comes after every earlier entry's (nearly all of them: ids grow as
+    entries are written) is merged with its table row at once. An entry seen again, or
+    first seen after a larger one, is *irregular*: whatever was concluded of it is set
+    aside, and its audit rows and its table row are merged again at the end, whole (one
+    more pass over the audit rows, its table row by id). Past :data:`IRREGULAR_LIMIT`
+    irregular entries, both sides are read sorted by ref instead (:func:`_logged`)."""
     code, chunk = project.code, chunk or scan.CHUNK
+    irregular: set[str] = set()
+    out = _merge(code, _in_chain_order(s, code, chunk, irregular),
+                 _found(s, project, chunk))
+    if not irregular:
+        return out
+    if len(irregular) > IRREGULAR_LIMIT:
+        return _merge(code, _logged(s, code, chunk), _found(s, project, chunk))
+    out = [p for p in out if p[0][1] not in irregular]
+    return out + _merge(code, _logged_of(s, code, chunk, irregular),
+                        _found(s, project, chunk, irregular))
+
+
+def _merge(code: str, logged: Iterator[tuple[tuple[int, str], str, list[str | None]]],
+           found: Iterator[tuple[tuple[int, str], str, str | None, tuple[Any, ...]]]
+           ) -> list[tuple[Key, str]]:
+    """Every difference between an entry's audit rows and its table row, both streams in
+    the merge's order (refs by length, then text)."""
     out: list[tuple[Key, str]] = []
-    logged, found = _logged(s, code, chunk), _found(s, project, chunk)
     log_item, table_item = next(logged, None), next(found, None)
     while log_item is not None or table_item is not None:
         if table_item is None or (log_item is not None and log_item[0] < table_item[0]):
@@ -67,6 +97,45 @@ def entry_problems(s: Session, project: Project,
     return out
 
 
+def _entry_rows(code: str) -> Select[Any]:
+    """The ref and ``after`` of a project's entries' audit rows (no order)."""
+    return (select(AuditEvent.ref, AuditEvent.after)
+            .where(AuditEvent.project_code == code, AuditEvent.entity == "entry"))
+
+
+def _in_chain_order(s: Session, code: str, chunk: int, irregular: set[str]
+                    ) -> Iterator[tuple[tuple[int, str], str, list[str | None]]]:
+    """The entries' audit rows in the chain's order, as :func:`_logged` gives them, for
+    each entry whose row comes after every earlier entry's (in the merge's order); every
+    other ref goes into ``irregular`` (then this stream's word on it does not count)."""
+    top: tuple[int, str] = (-1, "")
+    add = irregular.add
+    for rows in raw_chunks(s, _entry_rows(code).order_by(AuditEvent.id), chunk):
+        for ref, after in rows:
+            if type(ref) is not str:
+                continue  # not a ref the program writes: ref IS NULL, found by the chain
+            key = (len(ref), ref)
+            if key > top:
+                top = key
+                yield key, ref, [after]
+            else:
+                add(ref)
+
+
+def _logged_of(s: Session, code: str, chunk: int, refs: set[str]
+               ) -> Iterator[tuple[tuple[int, str], str, list[str | None]]]:
+    """:func:`_logged` for ``refs`` alone: one pass over the audit rows in the chain's
+    order, their rows held."""
+    afters: dict[str, list[str | None]] = {ref: [] for ref in refs}
+    for rows in raw_chunks(s, _entry_rows(code).order_by(AuditEvent.id), chunk):
+        for ref, after in rows:
+            held = afters.get(ref)
+            if held is not None:
+                held.append(after)
+    for ref in sorted(refs, key=lambda r: (len(r), r)):
+        yield (len(ref), ref), ref, afters[ref]
+
+
 def _state(afters: Any) -> dict[str, Any] | None:
     """An entry's state by its audit rows' ``after``, oldest first (None: deleted)."""
     state: dict[str, Any] | None = None
@@ -79,9 +148,8 @@ def _logged(s: Session, code: str,
             chunk: int) -> Iterator[tuple[tuple[int, str], str, list[str | None]]]:
     """Per entry ref, in the merge's order: (its order, ref, its audit rows' ``after``
     oldest first)."""
-    q = (select(AuditEvent.ref, AuditEvent.after)
-         .where(AuditEvent.project_code == code, AuditEvent.entity == "entry")
-         .order_by(func.length(AuditEvent.ref), AuditEvent.ref, AuditEvent.id))
+    q = _entry_rows(code).order_by(func.length(AuditEvent.ref), AuditEvent.ref,
+                                   AuditEvent.id)
     ref: str | None = None
     afters: list[str | None] = []
     for rows in raw_chunks(s, q, chunk):
@@ -96,20 +164,31 @@ def _logged(s: Session, code: str,
         yield (len(ref), ref), ref, afters
 
 
-def _found(s: Session, project: Project,
-           chunk: int) -> Iterator[tuple[tuple[int, str], str, str | None, tuple[Any, ...]]]:
+def _found(s: Session, project: Project, chunk: int, refs: set[str] | None = None
+           ) -> Iterator[tuple[tuple[int, str], str, str | None, tuple[Any, ...]]]:
     """(its order, ref, its canonical text or None, (id, date, person, task, minutes,
-    grade, note)) of every entry row, by id."""
+    grade, note)) of every entry row (those of ``refs`` alone if given), by id."""
     people = {i: k for i, k in s.execute(select(Person.id, Person.key)
                                          .where(Person.project_id == project.id))}
     tasks = {i: c for i, c in s.execute(select(Task.id, Task.code)
                                         .where(Task.project_id == project.id))}
     e = TimeEntry
-    q = (select(e.id, e.on, e.person_id, e.task_id, e.minutes, e.grade, e.note)
-         .where(e.project_id == project.id).order_by(e.id))
+    columns = (e.id, e.on, e.person_id, e.task_id, e.minutes, e.grade, e.note)
+    if refs is None:
+        # SQLite: `project_id + 0` steps through the table in id order (its rowid), where
+        # the project's index would be read and then sorted by id
+        mine = (e.project_id + 0 if s.get_bind().dialect.name == "sqlite"
+                else e.project_id) == project.id
+        chunks = raw_chunks(s, select(*columns).where(mine).order_by(e.id), chunk)
+    else:
+        ids = sorted({int(r) for r in refs if r.isdigit() and str(int(r)) == r})
+        chunks = itertools.chain.from_iterable(
+            raw_chunks(s, select(*columns).where(e.project_id == project.id,
+                                                 e.id.in_(ids[i:i + 500])).order_by(e.id),
+                       chunk) for i in range(0, len(ids), 500))
     day = converter(s, e.__table__.c.on, lambda d: d.isoformat() if d is not None else None)
     text = _encoder()
-    for rows in raw_chunks(s, q, chunk):
+    for rows in chunks:
         for entry_id, on, person_id, task_id, minutes, grade, note in rows:
             try:
                 on = day(on)
