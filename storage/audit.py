@@ -192,17 +192,22 @@ def verify_chain(session: Session, chunk: int | None = None) -> tuple[int, list[
     texts: dict[Any, str] = {None: "null"}  # the repeated fields, encoded
     sha256, enc = hashlib.sha256, encode_basestring
     got = texts.get  # an encoded text is never empty: `or` encodes one not seen yet
+    times: dict[Any, str] = {}  # at_text's values, read without a call for each row
+    got_time = times.get
     problems: list[ChainProblem] = []
     prev = GENESIS
     count = 0
     for rows in raw_chunks(session, query, chunk or CHUNK):
         count += len(rows)
+        if len(times) >= 65_536:  # a ledger written a second at a time: stay bounded
+            times.clear()
         for row_id, prev_hash, code, at, actor, action, entity, ref, before, after, h in rows:
             if prev_hash != prev:
                 problems.append(ChainProblem(row_id, "does not follow the previous row "
                                                      "(a row was removed or reordered)"))
             try:
-                body = (f"{prev_hash}[{got(code) or _text(texts, code)},{at_text(at)},"
+                body = (f"{prev_hash}[{got(code) or _text(texts, code)},"
+                        f"{got_time(at) or times.setdefault(at, at_text(at))},"
                         f"{got(actor) or _text(texts, actor)},"
                         f"{got(action) or _text(texts, action)},"
                         f"{got(entity) or _text(texts, entity)},{enc(ref)},"

@@ -14,6 +14,7 @@ from __future__ import annotations
 import itertools
 import json
 from collections.abc import Callable, Iterator
+from json.encoder import encode_basestring  # json.dumps(ensure_ascii=False)'s
 from typing import Any
 
 from sqlalchemy import Select, func, select
@@ -187,28 +188,35 @@ def _found(s: Session, project: Project, chunk: int, refs: set[str] | None = Non
                                                  e.id.in_(ids[i:i + 500])).order_by(e.id),
                        chunk) for i in range(0, len(ids), 500))
     day = converter(s, e.__table__.c.on, lambda d: d.isoformat() if d is not None else None)
-    text = _encoder()
+    days: dict[Any, Any] = {}  # day's own cache, read without a call for each row
+    text, texts = _encoder()
+    got, enc = texts.get, encode_basestring  # an encoded text is never empty
     for rows in chunks:
+        if len(days) >= 65_536:
+            days.clear()
         for entry_id, on, person_id, task_id, minutes, grade, note in rows:
             try:
-                on = day(on)
+                on = days.get(on) or days.setdefault(on, day(on))
             except (TypeError, ValueError):  # not a date: compared in full, as found
                 pass
-            person = people.get(person_id, f"#{person_id}")
-            task = tasks.get(task_id, f"#{task_id}")
+            person = people.get(person_id) or f"#{person_id}"
+            task = tasks.get(task_id) or f"#{task_id}"
             ref = str(entry_id)
             canonical = None
             if type(entry_id) is int and type(minutes) is int and type(note) is str:
                 # entry_json(...) with the texts that repeat encoded once
-                canonical = (f'{{"date":{text(on)},"grade":{text(grade)},"id":{entry_id},'
-                             f'"minutes":{minutes},"note":{json_text(note)},'
-                             f'"person":{text(person)},"task":{text(task)}}}')
+                canonical = (f'{{"date":{got(on) or text(on)},'
+                             f'"grade":{got(grade) or text(grade)},"id":{entry_id},'
+                             f'"minutes":{minutes},"note":{enc(note)},'
+                             f'"person":{got(person) or text(person)},'
+                             f'"task":{got(task) or text(task)}}}')
             yield ((len(ref), ref), ref, canonical,
                    (entry_id, on, person, task, minutes, grade, note))
 
 
-def _encoder() -> Callable[[Any], str]:
-    """json_text, once per distinct value (dates, grades, people, tasks repeat)."""
+def _encoder() -> tuple[Callable[[Any], str], dict[Any, str]]:
+    """json_text, once per distinct value (dates, grades, people, tasks repeat), and its
+    cache (``cache.get(v) or encode(v)`` spares a call for a value seen before)."""
     cache: dict[Any, str] = {}
 
     def encode(value: Any) -> str:
@@ -221,4 +229,4 @@ def _encoder() -> Callable[[Any], str]:
             return out
         except TypeError:  # not hashable: never from a column
             return json_text(value)
-    return encode
+    return encode, cache
