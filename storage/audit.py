@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
@@ -173,9 +173,13 @@ def chain_rows(session: Session, *columns: Any, chunk: int | None = None) -> Ite
         last = rows[-1].id
 
 
-def verify_chain(session: Session, chunk: int | None = None) -> tuple[int, list[ChainProblem]]:
+def verify_chain(session: Session, chunk: int | None = None,
+                 entries: Mapping[str | None, Callable[[Any, Any], None]] | None = None
+                 ) -> tuple[int, list[ChainProblem]]:
     """Walk the chain, a chunk of raw rows at a time (storage.records.scan): (rows checked,
-    problems). What the rows say of the records is storage.records' business.
+    problems). What the rows say of the records is storage.records' business: each row
+    of a time entry is handed, as (ref, after), to ``entries[its project]`` if there is
+    one (storage.records.entry_stream.EntryCheck: the log is read once).
 
     Each row's hash is :func:`row_hash`'s, its body written out here with the texts that
     repeat (the project, the time, the actor, the action, the kind) encoded once: a
@@ -221,6 +225,10 @@ def verify_chain(session: Session, chunk: int | None = None) -> tuple[int, list[
                 problems.append(ChainProblem(row_id, f"content was edited ({action} "
                                                      f"{entity} {ref})"))
             prev = h
+            if entity == "entry" and entries:
+                tap = entries.get(code)
+                if tap is not None:
+                    tap(ref, after)
     return count, problems
 
 

@@ -35,22 +35,28 @@ FIELDS = ("id", "date", "person", "task", "minutes", "grade", "note")
 IRREGULAR_LIMIT = 50_000
 
 
-def entry_problems(s: Session, project: Project,
-                   chunk: int | None = None) -> list[tuple[Key, str]]:
+def entry_problems(s: Session, project: Project, chunk: int | None = None,
+                   check: EntryCheck | None = None) -> list[tuple[Key, str]]:
     """(key, problem) of every entry whose table row is not what its audit rows state,
     reading ``chunk`` rows at a time (:data:`storage.records.scan.CHUNK`).
 
-    The audit rows are read in the chain's order, which needs no sort: an entry whose
-    only audit row comes after every earlier entry's (nearly all of them: ids grow as
-    entries are written) is merged with its table row at once. An entry seen again, or
-    first seen after a larger one, is *irregular*: whatever was concluded of it is set
-    aside, and its audit rows and its table row are merged again at the end, whole (one
-    more pass over the audit rows, its table row by id). Past :data:`IRREGULAR_LIMIT`
-    irregular entries, both sides are read sorted by ref instead (:func:`_logged`)."""
+    The audit rows are taken in the chain's order, which needs no sort: ``check`` has
+    been given them by the chain walk (storage.audit.verify_chain, which reads every row
+    anyway), else they are read here. An entry whose only audit row comes after every
+    earlier entry's (nearly all of them: ids grow as entries are written) is merged with
+    its table row at once. An entry seen again, or first seen after a larger one, is
+    *irregular*: whatever was concluded of it is set aside, and its audit rows and its
+    table row are merged again at the end, whole (one more pass over the audit rows, its
+    table row by id). Past :data:`IRREGULAR_LIMIT` irregular entries, both sides are read
+    sorted by ref instead (:func:`_logged`)."""
     code, chunk = project.code, chunk or scan.CHUNK
-    irregular: set[str] = set()
-    out = _merge(code, _in_chain_order(s, code, chunk, irregular),
-                 _found(s, project, chunk))
+    if check is None:
+        check = EntryCheck(s, project, chunk)
+        for rows in raw_chunks(s, _entry_rows(code).order_by(AuditEvent.id), chunk):
+            for ref, after in rows:
+                check.audit_row(ref, after)
+    out = check.finish()
+    irregular = check.irregular
     if not irregular:
         return out
     if len(irregular) > IRREGULAR_LIMIT:
@@ -60,42 +66,88 @@ def entry_problems(s: Session, project: Project,
                         _found(s, project, chunk, irregular))
 
 
-def _merge(code: str, logged: Iterator[tuple[tuple[int, str], str, list[str | None]]],
-           found: Iterator[tuple[tuple[int, str], str, str | None, tuple[Any, ...]]]
-           ) -> list[tuple[Key, str]]:
-    """Every difference between an entry's audit rows and its table row, both streams in
-    the merge's order (refs by length, then text)."""
-    out: list[tuple[Key, str]] = []
-    log_item, table_item = next(logged, None), next(found, None)
-    while log_item is not None or table_item is not None:
-        if table_item is None or (log_item is not None and log_item[0] < table_item[0]):
-            assert log_item is not None
-            _, ref, afters = log_item
-            log_item = next(logged, None)
-            if _state(afters) is not None:
-                out.append((("entry", ref), f"{label(code, ('entry', ref))}: deleted "
-                                            f"behind the program's back"))
-            continue
-        _, ref, text, row = table_item
-        table_item = next(found, None)
-        afters = None
-        if log_item is not None and log_item[1] == ref:
-            afters = log_item[2]
-            log_item = next(logged, None)
-            if text is not None and len(afters) == 1 and afters[0] == text:
-                continue  # the one audit row states exactly the row: no parse needed
-        key: Key = ("entry", ref)
+Logged = tuple[tuple[int, str], str, list[str | None]]  # (order, ref, afters oldest first)
+TableRow = tuple[tuple[int, str], str, str | None, tuple[Any, ...]]  # _found's
+
+
+class _Merge:
+    """Every difference between an entry's audit rows and its table row: the audit side
+    pushed in the merge's order (refs by length, then text), the table side pulled."""
+
+    def __init__(self, code: str, found: Iterator[TableRow]):
+        self.code, self.found = code, found
+        self.table = next(found, None)
+        self.out: list[tuple[Key, str]] = []
+
+    def logged(self, key: tuple[int, str], ref: str, afters: list[str | None]) -> None:
+        table, found = self.table, self.found
+        while table is not None and table[0] < key:
+            self._compare(table, None)
+            table = next(found, None)
+        if table is not None and table[0] == key:
+            self.table = next(found, None)
+            self._compare(table, afters)
+            return
+        self.table = table
+        if _state(afters) is not None:
+            self.out.append((("entry", ref), f"{label(self.code, ('entry', ref))}: deleted "
+                                             f"behind the program's back"))
+
+    def finish(self) -> list[tuple[Key, str]]:
+        """The differences, once every audit row is in (the table's rest compared)."""
+        while self.table is not None:
+            self._compare(self.table, None)
+            self.table = next(self.found, None)
+        return self.out
+
+    def _compare(self, table: TableRow, afters: list[str | None] | None) -> None:
+        _, ref, text, row = table
+        if afters is not None and text is not None and len(afters) == 1 and afters[0] == text:
+            return  # the one audit row states exactly the row: no parse needed
+        code, key = self.code, ("entry", ref)
         recorded = _state(afters or ())
         if recorded is None:
-            out.append((key, f"{label(code, key)}: not in the audit log (added behind the "
-                             f"program's back)"))
-            continue
+            self.out.append((key, f"{label(code, key)}: not in the audit log (added behind "
+                                  f"the program's back)"))
+            return
         now = json.loads(json.dumps(dict(zip(FIELDS, row, strict=True)), default=str))
         diff = changes(recorded, now)
         if diff:
-            out.append((key, f"{label(code, key)}: differs from its last audit row (edited "
-                             f"behind the program's back): {diff}"))
-    return out
+            self.out.append((key, f"{label(code, key)}: differs from its last audit row "
+                                  f"(edited behind the program's back): {diff}"))
+
+
+def _merge(code: str, logged: Iterator[Logged], found: Iterator[TableRow]
+           ) -> list[tuple[Key, str]]:
+    """:class:`_Merge` of two streams in the merge's order."""
+    merge = _Merge(code, found)
+    for key, ref, afters in logged:
+        merge.logged(key, ref, afters)
+    return merge.finish()
+
+
+class EntryCheck:
+    """A project's entries checked as their audit rows come, in the chain's order
+    (:func:`entry_problems`): its table read alongside, by id."""
+
+    def __init__(self, s: Session, project: Project, chunk: int | None = None):
+        self.irregular: set[str] = set()
+        self._top: tuple[int, str] = (-1, "")
+        self._merge = _Merge(project.code, _found(s, project, chunk or scan.CHUNK))
+
+    def audit_row(self, ref: Any, after: str | None) -> None:
+        """The next audit row of one of the project's entries, in the chain's order."""
+        if type(ref) is not str:
+            return  # not a ref the program writes: ref IS NULL, found by the chain
+        key = (len(ref), ref)
+        if key > self._top:
+            self._top = key
+            self._merge.logged(key, ref, [after])
+        else:
+            self.irregular.add(ref)
+
+    def finish(self) -> list[tuple[Key, str]]:
+        return self._merge.finish()
 
 
 def _entry_rows(code: str) -> Select[Any]:
@@ -104,27 +156,7 @@ def _entry_rows(code: str) -> Select[Any]:
             .where(AuditEvent.project_code == code, AuditEvent.entity == "entry"))
 
 
-def _in_chain_order(s: Session, code: str, chunk: int, irregular: set[str]
-                    ) -> Iterator[tuple[tuple[int, str], str, list[str | None]]]:
-    """The entries' audit rows in the chain's order, as :func:`_logged` gives them, for
-    each entry whose row comes after every earlier entry's (in the merge's order); every
-    other ref goes into ``irregular`` (then this stream's word on it does not count)."""
-    top: tuple[int, str] = (-1, "")
-    add = irregular.add
-    for rows in raw_chunks(s, _entry_rows(code).order_by(AuditEvent.id), chunk):
-        for ref, after in rows:
-            if type(ref) is not str:
-                continue  # not a ref the program writes: ref IS NULL, found by the chain
-            key = (len(ref), ref)
-            if key > top:
-                top = key
-                yield key, ref, [after]
-            else:
-                add(ref)
-
-
-def _logged_of(s: Session, code: str, chunk: int, refs: set[str]
-               ) -> Iterator[tuple[tuple[int, str], str, list[str | None]]]:
+def _logged_of(s: Session, code: str, chunk: int, refs: set[str]) -> Iterator[Logged]:
     """:func:`_logged` for ``refs`` alone: one pass over the audit rows in the chain's
     order, their rows held."""
     afters: dict[str, list[str | None]] = {ref: [] for ref in refs}
