@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
@@ -173,9 +173,13 @@ def chain_rows(session: Session, *columns: Any, chunk: int | None = None) -> Ite
         last = rows[-1].id
 
 
-def verify_chain(session: Session, chunk: int | None = None) -> tuple[int, list[ChainProblem]]:
+def verify_chain(session: Session, chunk: int | None = None,
+                 entries: Mapping[str | None, Callable[[Any, Any], None]] | None = None
+                 ) -> tuple[int, list[ChainProblem]]:
     """Walk the chain, a chunk of raw rows at a time (storage.records.scan): (rows checked,
-    problems). What the rows say of the records is storage.records' business.
+    problems). What the rows say of the records is storage.records' business: each row
+    of a time entry is handed, as (ref, after), to ``entries[its project]`` if there is
+    one (storage.records.entry_stream.EntryCheck: the log is read once).
 
     Each row's hash is :func:`row_hash`'s, its body written out here with the texts that
     repeat (the project, the time, the actor, the action, the kind) encoded once: a
@@ -192,17 +196,22 @@ def verify_chain(session: Session, chunk: int | None = None) -> tuple[int, list[
     texts: dict[Any, str] = {None: "null"}  # the repeated fields, encoded
     sha256, enc = hashlib.sha256, encode_basestring
     got = texts.get  # an encoded text is never empty: `or` encodes one not seen yet
+    times: dict[Any, str] = {}  # at_text's values, read without a call for each row
+    got_time = times.get
     problems: list[ChainProblem] = []
     prev = GENESIS
     count = 0
     for rows in raw_chunks(session, query, chunk or CHUNK):
         count += len(rows)
+        if len(times) >= 65_536:  # a ledger written a second at a time: stay bounded
+            times.clear()
         for row_id, prev_hash, code, at, actor, action, entity, ref, before, after, h in rows:
             if prev_hash != prev:
                 problems.append(ChainProblem(row_id, "does not follow the previous row "
                                                      "(a row was removed or reordered)"))
             try:
-                body = (f"{prev_hash}[{got(code) or _text(texts, code)},{at_text(at)},"
+                body = (f"{prev_hash}[{got(code) or _text(texts, code)},"
+                        f"{got_time(at) or times.setdefault(at, at_text(at))},"
                         f"{got(actor) or _text(texts, actor)},"
                         f"{got(action) or _text(texts, action)},"
                         f"{got(entity) or _text(texts, entity)},{enc(ref)},"
@@ -216,6 +225,10 @@ def verify_chain(session: Session, chunk: int | None = None) -> tuple[int, list[
                 problems.append(ChainProblem(row_id, f"content was edited ({action} "
                                                      f"{entity} {ref})"))
             prev = h
+            if entity == "entry" and entries:
+                tap = entries.get(code)
+                if tap is not None:
+                    tap(ref, after)
     return count, problems
 
 

@@ -17,28 +17,30 @@ Five checks, each naming what it finds, one line per problem:
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
-from typing import Any
 
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
-from model import rules
 from storage import records, witness
 from storage.audit import verify_chain
 from storage.figures import stored_sum_problems
 from storage.orm import AuditEvent, AuditWitness, Project, Signature
-from storage.records.entry_stream import entry_problems
+from storage.records.entry_stream import EntryCheck, entry_problems
 
-SignedContents = Callable[[Session, Project], Iterable[tuple[str, int, str, Any]]]
+#: (kind, id, number, digest of its canonical content) of every signed document
+SignedDigests = Callable[[Session, Project], Iterable[tuple[str, int, str, str]]]
 
 
 def verify_ledger(engine: Engine, s: Session,
-                  signed_contents: SignedContents) -> tuple[int, list[str]]:
+                  signed_contents: SignedDigests) -> tuple[int, list[str]]:
     """(audit rows checked, problems) for every project of the ledger."""
-    count, chain_problems = verify_chain(s)
+    projects = {p.code: p for p in s.scalars(select(Project).order_by(Project.id))}
+    # each project's entries are checked as the chain walk passes their audit rows
+    entries = {code: EntryCheck(s, project) for code, project in projects.items()}
+    count, chain_problems = verify_chain(
+        s, entries={code: check.audit_row for code, check in entries.items()})
     problems = [str(p) for p in chain_problems]
     problems += _check_witness(engine, s)
-    projects = {p.code: p for p in s.scalars(select(Project).order_by(Project.id))}
     logged = [c for c in s.scalars(select(AuditEvent.project_code).distinct()) if c]
     for code in sorted(set(projects) | set(logged)):
         project = projects.get(code)
@@ -46,7 +48,7 @@ def verify_ledger(engine: Engine, s: Session,
             problems.append(f"{code}: deleted behind the program's back (the audit log "
                             f"holds its creation)")
             continue
-        problems += _verify_project(s, project, signed_contents)
+        problems += _verify_project(s, project, signed_contents, entries[code])
     problems += stored_sum_problems(s)  # the per-date sums kept for the figures
     return count, problems
 
@@ -84,8 +86,8 @@ def _check_head(engine: Engine, s: Session) -> list[str]:
             f"chain does not hold: the chain or the witness was rewritten" for w in stale]
 
 
-def _verify_project(s: Session, project: Project,
-                    signed_contents: SignedContents) -> list[str]:
+def _verify_project(s: Session, project: Project, signed_contents: SignedDigests,
+                    entries: EntryCheck) -> list[str]:
     code = project.code
     # The time entries (millions) are streamed apart (records.entry_stream); the rest
     # is replayed and read whole.
@@ -100,9 +102,8 @@ def _verify_project(s: Session, project: Project,
         return [f"{code}: its creation is not in the audit log"]
     problems, bad = records.compare(code, replayed,
                                     records.table_records(s, project, entries=False),
-                                    entry_problems(s, project))
-    for kind, doc_id, number, content in signed_contents(s, project):
-        expected = rules.digest(content)
+                                    entry_problems(s, project, check=entries))
+    for kind, doc_id, number, expected in signed_contents(s, project):
         for sig in s.scalars(select(Signature).where(Signature.doc_kind == kind,
                                                      Signature.doc_id == doc_id)
                              .options(selectinload(Signature.person)).order_by(Signature.id)):

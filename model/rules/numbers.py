@@ -9,10 +9,11 @@ from __future__ import annotations
 import hashlib
 import json
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 from fractions import Fraction
+from json.encoder import encode_basestring  # json.dumps(ensure_ascii=False)'s
 
 
 def pd_of_minutes(minutes: int, minutes_per_day: int) -> Fraction:
@@ -186,8 +187,51 @@ def round_table(cells: Sequence[Sequence[Fraction | int]], places: int) -> Round
         total=dec(sum(sum(row) for row in out)))
 
 
+def canonical_json(content: object) -> str:
+    """A document's canonical JSON (sorted keys, no spaces, the text as it is): what its
+    digest is taken of."""
+    return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
+                      default=str)
+
+
 def digest(content: object) -> str:
     """SHA-256 of a document's canonical JSON (sorted keys, no spaces, UTF-8)."""
-    text = json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False,
-                      default=str)
-    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return hashlib.sha256(canonical_json(content).encode("utf-8")).hexdigest()
+
+
+def canonical_value(value: object) -> str:
+    """One value as :func:`canonical_json` writes it inside a document: a text or an int
+    written directly (a period's hundreds of thousands of entries), anything else by
+    :func:`canonical_json` itself."""
+    kind = type(value)
+    if kind is str:
+        return encode_basestring(value)  # type: ignore[arg-type]
+    if kind is int:
+        return int.__repr__(value)  # type: ignore[arg-type]  # json's own int form
+    return canonical_json(value)
+
+
+def digest_with_rows(content: Mapping[str, object], key: str, rows: Iterable[str]) -> str:
+    """``digest({**content, key: those rows})``, each row given as its canonical JSON
+    already (:func:`canonical_value` of each value, ``[a,b,...]``), without building the
+    list or its text in one piece: canonical JSON of a mapping is ``{`` + the items in key
+    order, ``key:value`` each, joined by ``,`` + ``}``."""
+    h = hashlib.sha256()
+    sep = "{"
+    for k in sorted({**content, key: None}):
+        if k == key:
+            h.update(f"{sep}{canonical_json(k)}:[".encode())
+            comma = ""
+            batch: list[str] = []
+            for row in rows:
+                batch.append(comma + row)
+                comma = ","
+                if len(batch) >= 4096:
+                    h.update("".join(batch).encode())
+                    batch.clear()
+            h.update(("".join(batch) + "]").encode())
+        else:
+            h.update(f"{sep}{canonical_json(k)}:{canonical_json(content[k])}".encode())
+        sep = ","
+    h.update(b"}")
+    return h.hexdigest()

@@ -23,8 +23,12 @@ def raw_chunks(s: Session, query: Select[Any], chunk: int = CHUNK) -> Iterator[l
     order of its columns), ``chunk`` rows at a time, in the session's transaction."""
     conn = s.connection()
     dialect = conn.dialect
-    compiled = query.compile(dialect=dialect)
+    compiled = query.compile(dialect=dialect, compile_kwargs={"render_postcompile": True})
     params: Any = compiled.construct_params()
+    # each parameter as the ORM would send it (a date as SQLite's stored text)
+    processors = getattr(compiled, "_bind_processors", {})
+    params = {k: processors[k](v) if k in processors and v is not None else v
+              for k, v in params.items()}
     if compiled.positional:
         params = tuple(params[name] for name in compiled.positiontup or ())
     dbapi = conn.connection.dbapi_connection

@@ -202,18 +202,30 @@ class SignoffsMixin(LedgerBase):
     def _period_entries_content(self, s: Session, project: Project, first: date,
                                 last: date) -> dict[str, Any]:
         """What a period's signatures (and its printed timesheet) cover: its entries."""
-        # the columns alone (a period holds every entry of its months: no ORM objects)
-        rows = s.execute(select(TimeEntry.on, Person.key, Task.code, TimeEntry.minutes,
-                                TimeEntry.grade, TimeEntry.note)
-                         .join(Person, TimeEntry.person_id == Person.id)
-                         .join(Task, TimeEntry.task_id == Task.id)
-                         .where(TimeEntry.project_id == project.id, TimeEntry.on >= first,
-                                TimeEntry.on <= last))
-        return {"kind": "period", "project": project.code,
-                "first": first.isoformat(), "last": last.isoformat(),
-                "entries": sorted([on.isoformat(), person, task, minutes, grade, note]
-                                  for on, person, task, minutes, grade, note in rows),
-                **contract_content(project.contract, project.signed_on)}
+        return {**_period_head(project, first, last),
+                "entries": [list(row) for row in _period_rows(s, project, first, last)]}
+
+    def _period_digest(self, s: Session, project: Project, first: date, last: date) -> str:
+        """``rules.digest(self._period_entries_content(...))``, the canonical text written
+        a row at a time (verify checks every signed period: hundreds of thousands of
+        entries each); the same bytes, tested against it."""
+        enc = rules.canonical_value
+        texts: dict[Any, str] = {}  # the texts that repeat, encoded once each
+
+        def text(value: Any) -> str:
+            if type(value) is not str:  # 1, 1.0 and True are one key, not one text
+                return enc(value)
+            try:
+                return texts[value]
+            except KeyError:
+                out = texts[value] = enc(value)
+                return out
+
+        rows = (f"[{text(on)},{text(person)},{text(task)},{enc(minutes)},{text(grade)},"
+                f"{enc(note)}]"
+                for on, person, task, minutes, grade, note
+                in _period_rows(s, project, first, last))
+        return rules.digest_with_rows(_period_head(project, first, last), "entries", rows)
 
     def period_content(self, first: date, last: date) -> dict[str, Any]:
         """The canonical content a period's signatures cover (a printed timesheet's too)."""
@@ -286,3 +298,30 @@ def _day_sums(s: Session, project: Project) -> list[rules.DaySums]:
             .group_by(TimeEntry.on, TimeEntry.grade)):
         by_day.setdefault(on, {})[grade] = int(m)  # int: PostgreSQL sums to Decimal
     return [rules.DaySums(on, grades) for on, grades in sorted(by_day.items())]
+
+
+def _period_head(project: Project, first: date, last: date) -> dict[str, Any]:
+    """A period's content but its entries."""
+    return {"kind": "period", "project": project.code, "first": first.isoformat(),
+            "last": last.isoformat(), **contract_content(project.contract, project.signed_on)}
+
+
+def _period_rows(s: Session, project: Project, first: date,
+                 last: date) -> list[tuple[Any, ...]]:
+    """A period's entries as its content holds them, sorted: (date's ISO text, person,
+    task, minutes, grade, note) each, read as raw columns (storage.records.scan), the
+    date converted the ORM's way once per distinct value."""
+    from storage.records.scan import converter, raw_chunks
+
+    query = (select(TimeEntry.on, Person.key, Task.code, TimeEntry.minutes, TimeEntry.grade,
+                    TimeEntry.note)
+             .join(Person, TimeEntry.person_id == Person.id)
+             .join(Task, TimeEntry.task_id == Task.id)
+             .where(TimeEntry.project_id == project.id, TimeEntry.on >= first,
+                    TimeEntry.on <= last))
+    day = converter(s, TimeEntry.__table__.c.on, lambda d: d.isoformat())
+    out: list[tuple[Any, ...]] = []
+    for rows in raw_chunks(s, query):
+        out += [(day(on), p, t, m, g, n) for on, p, t, m, g, n in rows]
+    out.sort()
+    return out
