@@ -49,11 +49,13 @@ class ChartSlot(Widget):
         self._legend()
 
     def _legend(self) -> None:
+        legends = self.query("#chart-legend")  # mounted with the chart: none before it
+        if not legends:
+            return  # and plotext stays unimported until there is a chart (issue 13)
         from tui.widgets.burndown import BurndownChart
 
         charts = self.query(BurndownChart)
-        legends = self.query("#chart-legend")
-        if charts and legends:
+        if charts:
             legends.first(Static).update(charts.first().legend(max(0, self.size.width - 2)))
 
     def on_resize(self, event: Resize) -> None:
