@@ -201,7 +201,7 @@ class MyDayScreen(LedgerScreen):
         try:
             minutes = rules.parse_hours(hours) if hours else 0
         except LedgerError as exc:
-            preview.update(Text(str(exc), style="yellow"))
+            preview.update(Text(refusal(exc, self.FIELD_LABELS), style="yellow"))
             return
         pd = rules.pd_of_minutes(minutes, data.minutes_per_day)
         lines = [f"{data.person.grade}: {fmt_pd(data.grade_remaining)} PD left"
@@ -213,7 +213,21 @@ class MyDayScreen(LedgerScreen):
                     - rules.pd_of_minutes(task.consumed_minutes, task.minutes_per_day))
             lines.append(f"{task.code}: {fmt_pd(left)} PD of its estimate left"
                          + (f" → {fmt_pd(left - pd)}" if pd else ""))
+        lines.append(self._dated(data))
         preview.update("\n".join(lines))
+
+    def _dated(self, data: MyDayData) -> str:
+        """The day the entry will be dated, in words: the date field is shown, never
+        silently kept (it goes back to today once an entry is logged)."""
+        typed = self.query_one("#log-date", Input).value.strip()
+        try:
+            day = rules.parse_day(typed, data.day) if typed else data.day
+        except LedgerError as exc:
+            return refusal(exc, self.FIELD_LABELS)
+        ago = (data.day - day).days
+        when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago" if ago > 1 else
+                                                  "in the future")
+        return f"dated {day:%a} {day} ({when})"
 
     def _can_log(self) -> bool:
         p = self.data.person if self.data else None
@@ -256,6 +270,8 @@ class MyDayScreen(LedgerScreen):
         led = self.ledger
 
         def logged(entry: EntryView) -> None:
+            # The next entry is today's again: a date typed once is not kept (issue 14).
+            self.query_one("#log-date", Input).value = data.day.isoformat()
             self.query_one("#log-hours", Input).value = ""
             self.query_one("#log-note", Input).value = ""
             self.query_one("#log-hours", Input).focus()
