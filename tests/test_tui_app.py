@@ -65,11 +65,11 @@ def test_my_day_shows_the_ledgers_refusal_and_writes_nothing(tmp_path: Path) -> 
     async def scenario(pilot) -> None:
         await pilot.press("2", "5")  # 25 hours
         await settle(pilot)
-        assert "hours: 25 is more than 24 hours" in screen_text(pilot.app)
+        assert "Hours: 25 is more than 24 hours" in screen_text(pilot.app)
         await pilot.press("enter")
         await settle(pilot)
         notes = [n.message for n in pilot.app._notifications]
-        assert any("hours: 25 is more than 24 hours" in m.lower() and "--" not in m for m in notes)
+        assert any("Hours: 25 is more than 24 hours" in m and "--" not in m for m in notes)
 
     drive(led, scenario)
     assert led.entries(person="liu.yang") == before
@@ -166,3 +166,31 @@ def test_the_palette_offers_every_key_of_every_view(tmp_path: Path) -> None:
         for b in view_bindings(screen):
             assert (mode, b.action) in named or any(t.endswith(": " + b.description)
                                                     for t in titles), (mode, b.action)
+
+
+def test_my_day_digits_type_in_a_field_and_switch_views_out_of_it(tmp_path: Path) -> None:
+    """Issue 14: on My day the hours field has the focus (7.5 Enter logs), so a digit is
+    typed there; the footer then shows Esc, which leaves the field, and out of a text
+    field the digits switch views again."""
+    led = demo_ledger(tmp_path, actor="liu.yang")
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot) -> None:
+        assert pilot.app.current_mode == "myday"
+        seen["typing"] = screen_text(pilot.app).splitlines()[-1]
+        await pilot.press("3")
+        await settle(pilot)
+        seen["typed"] = (pilot.app.current_mode,
+                         pilot.app.screen.query_one("#log-hours", Input).value)
+        await pilot.press("escape")
+        await settle(pilot)
+        seen["out"] = screen_text(pilot.app).splitlines()[-1]
+        await pilot.press("3")
+        await settle(pilot)
+        seen["mode"] = pilot.app.current_mode
+
+    drive(led, scenario)
+    assert "esc Leave field (then 1..9 switch view)" in str(seen["typing"])
+    assert seen["typed"] == ("myday", "3")
+    assert "esc Leave field" not in str(seen["out"]) and "l Log hours" in str(seen["out"])
+    assert seen["mode"] == "timesheet"

@@ -55,7 +55,10 @@ class MyDayScreen(LedgerScreen):
     BINDINGS = [
         Binding("l", "focus_log", "Log hours", id="myday-log"),
         Binding("ctrl+s", "submit", "Save entry", id="myday-save"),
-        Binding("escape", "leave_form", "Leave the form", show=False, id="myday-leave"),
+        # Shown while a text field has the focus: there digits are typed (7.5 Enter logs),
+        # elsewhere they switch views; Esc is the way out of the field.
+        Binding("escape", "leave_form", "Leave field (then 1..9 switch view)",
+                key_display="esc", id="myday-leave"),
     ]
     DEFAULT_CSS = """
     MyDayScreen #myday-left { width: 1fr; }
@@ -237,7 +240,15 @@ class MyDayScreen(LedgerScreen):
         # A client signatory has no log form: its keys leave the footer.
         if action in ("focus_log", "submit") and not self._can_log():
             return None if action == "submit" else False
+        if action == "leave_form":  # only while typing: out of a field Esc has no use
+            return isinstance(self.focused, Input)
         return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
 
     def action_focus_log(self) -> None:
         self.query_one("#log-hours", Input).focus()
