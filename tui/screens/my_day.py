@@ -21,6 +21,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from model import rules
 from model.errors import LedgerError
 from model.formats import grade_title
+from model.permissions import Action
 from model.views import EntryView, PersonView, TaskView
 from tui.text import fmt_hours, fmt_pd, literal, options, refusal
 from tui.widgets.ledger_screen import LedgerScreen
@@ -236,10 +237,15 @@ class MyDayScreen(LedgerScreen):
         p = self.data.person if self.data else None
         return p is not None and p.party == "vendor" and bool(p.grade)
 
+    #: a client person, the operator, an unbound login role: no log form, no log keys
+    PERMITS = {"focus_log": (Action.LOG_OWN,), "submit": (Action.LOG_OWN,)}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A client signatory has no log form: its keys leave the footer.
+        if not self.may(action):
+            return False
+        # A vendor signatory has no grade, so no log form: its keys leave the footer.
         if action in ("focus_log", "submit") and not self._can_log():
-            return None if action == "submit" else False
+            return False
         if action == "leave_form":  # only while typing: out of a field Esc has no use
             return isinstance(self.focused, Input)
         return True

@@ -25,10 +25,12 @@ from textual.widgets import DataTable, Static
 
 from model import rules
 from model.errors import LedgerError
+from model.permissions import Action
 from model.views import ProjectView, SignoffView
 from tui.text import previous_month, signature_lines, signed_parties
 from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.permit import sign_refused
 from tui.widgets.tables import Fit, FitTable, refill
 
 
@@ -162,6 +164,8 @@ class SignoffsScreen(LedgerScreen):
         Binding("s", "sign_scope", "Sign scope", id="sign-scope"),
         Binding("w", "withdraw_signoff", "Withdraw", id="withdraw-signoff"),
     ]
+    PERMITS = {"sign_period": (Action.SIGN,), "sign_acceptance": (Action.SIGN,),
+               "sign_scope": (Action.SIGN,), "withdraw_signoff": (Action.SIGN,)}
     DEFAULT_CSS = """
     SignoffsScreen #so-detail-scroll { height: 1fr; border-top: solid $primary; }
     SignoffsScreen #so-detail { padding: 0 1; }
@@ -311,8 +315,26 @@ class SignoffsScreen(LedgerScreen):
         ], submit, "Sign", note=f"signing {self.sow_app.acting_label}",
             on_change=self._period_preview), lambda doc: self._signed(doc, period=True))
 
+    def _live(self, kind: str) -> SignoffView | None:
+        """The document of ``kind`` the next signature goes to (none: a new one)."""
+        docs = self.data.docs if self.data else []
+        return next((d for d in reversed(docs) if d.kind == kind
+                     and d.status not in rules.DOC_CLOSED), None)
+
+    def _sign_refused(self, doc: SignoffView | None) -> bool:
+        """Say at once, before any dialog, why the acting person may not sign ``doc``."""
+        if doc is None:
+            return False
+        no = sign_refused(self.sow_app.permit_actor, doc.number, doc.status, doc.signatures,
+                          self.today)
+        if no:
+            self.notify(no, title="refused", severity="error", timeout=8)
+        return no is not None
+
     def action_sign_acceptance(self) -> None:
         if not self.when_loaded(self.action_sign_acceptance):
+            return
+        if self._sign_refused(self._live("acceptance")):
             return
         ledger = self.ledger
 
@@ -353,6 +375,8 @@ class SignoffsScreen(LedgerScreen):
 
     def action_sign_scope(self) -> None:
         if not self.when_loaded(self.action_sign_scope):
+            return
+        if self._sign_refused(self._live("scope")):
             return
         ledger = self.ledger
 
