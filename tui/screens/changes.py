@@ -15,7 +15,6 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from model import rules
-from model.errors import LedgerError
 from model.permissions import Action
 from model.views import ChangeView
 from tui.text import fmt_pd, signature_lines, signed_parties
@@ -163,14 +162,12 @@ class ChangesScreen(LedgerScreen):
         if self.data is None:
             return "loading the budget…"
         s = self.data.summary
-        try:
-            deltas = parse_cr_deltas(values.get("deltas", ""), s.ladder)
-            quota_deltas = parse_quota_deltas(values.get("quotas", ""),
-                                              [key for key, *_ in s.quotas])
-            new_end = optional_date(values.get("end", ""), "new end")
-            raised = optional_date(values.get("on", ""), "raised on")
-        except LedgerError as exc:
-            return f"⚠ {exc}"
+        # A refusal is worded by the form, its fields named by their labels.
+        deltas = parse_cr_deltas(values.get("deltas", ""), s.ladder)
+        quota_deltas = parse_quota_deltas(values.get("quotas", ""),
+                                          [key for key, *_ in s.quotas])
+        new_end = optional_date(values.get("end", ""), "new end")
+        raised = optional_date(values.get("on", ""), "raised on")
         if not deltas and not quota_deltas and new_end is None:
             return (f"Type PD deltas ({delta_example(s.ladder, '-')}), quota deltas or a new "
                     "end date.")

@@ -24,7 +24,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, Ref
 from model.permissions import Action
 from model.views import ProjectView, SignoffView
 from tui.text import previous_month, signature_lines, signed_parties
@@ -275,14 +275,12 @@ class SignoffsScreen(LedgerScreen):
         return first, last, "the previous calendar month"
 
     def _period_preview(self, values: dict[str, str]) -> str:
-        try:
-            d1 = _date(values.get("first", ""), "from")
-            d2 = _date(values.get("last", ""), "to")
-            _date(values.get("on", ""), "signed on")
-        except LedgerError as exc:
-            return f"⚠ {exc}"
+        # A refusal is worded by the form, its fields by their labels ("To: ...").
+        d1 = _date(values.get("first", ""), "first")
+        d2 = _date(values.get("last", ""), "last")
+        _date(values.get("on", ""), "on")
         if d2 < d1:
-            return f"⚠ to: {d2} is before from {d1}"
+            raise FieldError("last", f"{d2} is before ", Ref("first"), f" {d1}")
         docs = self.data.docs if self.data else []
         live = [d for d in docs if d.kind == "period" and d.status != rules.DOC_WITHDRAWN
                 and d.first and d.last]
@@ -410,8 +408,8 @@ class SignoffsScreen(LedgerScreen):
             lambda _v: ledger.withdraw_signoff(number), "Withdraw"), done)
 
 
-def _date(text: str, what: str) -> date:
+def _date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise LedgerError(f"{what}: {text.strip()!r} is not a date (YYYY-MM-DD)") from None
+        raise FieldError(field, f"{text.strip()!r} is not a date (YYYY-MM-DD)") from None

@@ -155,9 +155,13 @@ class FormScreen(ModalScreen[Any]):
         if self.on_change is not None:
             try:
                 text = self.on_change(self.values())
-            except LedgerError as exc:
-                text = str(exc)
+            except LedgerError as exc:  # named as the form names its fields ("To: ...")
+                text = f"⚠ {refusal(exc, self.labels())}"
             self.say("preview", text)
+
+    def labels(self) -> dict[str, str]:
+        """How a refusal names an input: the label of the field that holds it."""
+        return {**self.names, **{f.name: f.label for f in self.fields}}
 
     @on(Input.Submitted)
     def _enter(self) -> None:
@@ -192,8 +196,8 @@ class FormScreen(ModalScreen[Any]):
         try:
             result = self.submit_fn(values)
         except LedgerError as exc:
-            labels = {**self.names, **{f.name: f.label for f in self.fields}}
-            self.app.call_from_thread(self.say, "form-error", f"refused: {refusal(exc, labels)}")
+            self.app.call_from_thread(self.say, "form-error",
+                                      f"refused: {refusal(exc, self.labels())}")
             return
         self.app.call_from_thread(self.dismiss, result if result is not None else True)
 

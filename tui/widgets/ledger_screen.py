@@ -172,7 +172,7 @@ class LedgerScreen(Screen[None]):
             with ledger.snapshot():
                 data = self.load()
         except LedgerError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="sowtrack",
+            self.app.call_from_thread(self.notify, refusal(exc), title="sowtrack",
                                       severity="error", timeout=8)
             return
         self.app.call_from_thread(self._shown, data)

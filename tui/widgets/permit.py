@@ -12,11 +12,11 @@ from model.permissions import UNBOUND, Action, Actor, allowed, require
 from model.rules import SignatureFact, check_signature
 from model.views import PersonView, SignatureView
 from storage.services import Ledger
-from tui.text import refusal
+from tui.text import APP_LABELS, refusal
 
 #: how a refusal names the acting person (the ledger's ``actor`` field; ``--as`` on the
-#: command line, ctrl+a in the app)
-ACTOR_LABEL = {"actor": "Acting as (ctrl+a)"}
+#: command line, ctrl+a in the app): tui.text.APP_LABELS's
+ACTOR_LABEL = {"actor": APP_LABELS["actor"]}
 
 
 def acting(ledger: Ledger) -> Actor:
