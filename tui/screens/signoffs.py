@@ -14,7 +14,7 @@ accepted and read-only for good.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from rich.text import Text
 from textual import on
@@ -28,6 +28,7 @@ from model.errors import FieldError, Ref
 from model.permissions import Action
 from model.views import ProjectView, SignoffView
 from tui.text import previous_month, signature_lines, signed_parties
+from tui.widgets.cr_effect import change_fact
 from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.permit import sign_refused
@@ -143,6 +144,7 @@ def _range(doc: SignoffView) -> str:
 class SignoffsData:
     docs: list[SignoffView]
     project: ProjectView
+    end: date  # the SOW's current end (a signed CR may move it)
 
 
 HEADERS = [(c, c) for c in ("number", "document", "range", "status", "signed", "effective",
@@ -192,7 +194,10 @@ class SignoffsScreen(LedgerScreen):
 
     def load(self) -> SignoffsData:
         ledger = self.ledger
-        return SignoffsData(ledger.signoffs(), ledger.project())
+        project = ledger.project()
+        facts = [change_fact(cr) for cr in ledger.change_requests()]
+        return SignoffsData(ledger.signoffs(), project,
+                            rules.end_at(project.end, facts, date.max))
 
     def show(self, data: SignoffsData) -> None:
         self.data = data
@@ -265,14 +270,33 @@ class SignoffsScreen(LedgerScreen):
 
     # ------------------------------------------------------------ actions
 
-    def _period_default(self) -> tuple[date, date, str]:
-        """The selected period when it awaits a signature, else the previous month."""
-        doc = self.current()
-        if (doc is not None and doc.kind == "period" and doc.status == rules.DOC_SIGNING
-                and doc.first and doc.last):
-            return doc.first, doc.last, f"{doc.number} awaits the {_awaiting(doc)} signature"
-        first, last = previous_month(self.today)
-        return first, last, "the previous calendar month"
+    def _period_default(self) -> tuple[date, date, str] | None:
+        """The earliest period the acting person can sign: a period one party signed that
+        awaits them, or the first gap (model.rules.first_unsigned_period), whichever comes
+        first; never one that is signed. None: every day of the SOW is in a period."""
+        data = self.data
+        if data is None:
+            first, last = previous_month(self.today)
+            return first, last, "the previous calendar month"
+        live = [(d.first, d.last, d) for d in data.docs if d.kind == "period"
+                and d.status not in rules.DOC_CLOSED and d.first and d.last]
+        actor = self.sow_app.permit_actor
+        waiting = [(first, last, d) for first, last, d in live
+                   if d.status != rules.DOC_EFFECTIVE
+                   and not sign_refused(actor, d.number, d.status, d.signatures, self.today)]
+        gap = rules.first_unsigned_period(data.project.start, data.end,
+                                          [(first, last) for first, last, _ in live])
+        if waiting:
+            first, last, doc = min(waiting, key=lambda w: w[0])
+            if gap is None or first < gap[0]:
+                return first, last, f"{doc.number} awaits the {_awaiting(doc)} signature"
+        if gap is None:
+            return None
+        first, last = gap
+        why = "the earliest period not yet signed"
+        if last >= self.today:
+            why += f" (it can be signed once it has ended, from {last + timedelta(days=1)})"
+        return first, last, why
 
     def _period_preview(self, values: dict[str, str]) -> str:
         # A refusal is worded by the form, its fields by their labels ("To: ...").
@@ -300,7 +324,13 @@ class SignoffsScreen(LedgerScreen):
         if not self.when_loaded(self.action_sign_period):
             return
         ledger = self.ledger
-        first, last, why = self._period_default()
+        proposed = self._period_default()
+        if proposed is None:
+            self.notify("every day of the SOW is in a signed period (or one being signed): "
+                        "nothing left to sign", title="sign a period", severity="warning",
+                        timeout=8)
+            return
+        first, last, why = proposed
 
         def submit(v: dict[str, str]) -> SignoffView:
             return ledger.sign_period(v["first"].strip(), v["last"].strip(),
