@@ -298,7 +298,7 @@ def test_my_day_accepts_clock_hours_and_yesterday(tmp_path: Path) -> None:
     async def scenario(pilot) -> None:
         await pilot.press("1", ":", "3", "0")
         await settle(pilot)
-        assert "senior: 31.188 PD left → 31 after this entry" in screen_text(pilot.app)
+        assert "senior: 38.938 PD left → 38.75 after this entry" in screen_text(pilot.app)
         pilot.app.screen.query_one("#log-date", Input).value = "yesterday"
         pilot.app.screen.query_one("#log-hours", Input).focus()
         await pilot.press("enter")
@@ -308,7 +308,7 @@ def test_my_day_accepts_clock_hours_and_yesterday(tmp_path: Path) -> None:
     entries = led.entries(person="liu.yang")
     assert len(entries) == before + 1
     new = max(entries, key=lambda e: e.id)
-    assert (new.on, new.minutes, new.task) == (TODAY - timedelta(days=1), 90, "T2")
+    assert (new.on, new.minutes, new.task) == (TODAY - timedelta(days=1), 90, "T5")
 
 
 def test_my_day_names_the_date_field_by_its_label(tmp_path: Path) -> None:

@@ -26,7 +26,7 @@ def test_the_dashboard_on_the_demo(tmp_path: Path) -> None:
     text = seen["text"]
     s = led.summary(TODAY)
     # The figures on screen are the ledger's.
-    assert "PD  budget 460 · consumed 371.625 · remaining 88.375" in text
+    assert "PD  budget 460 · consumed 348.812 · remaining 111.188" in text
     assert f"forecast end {s.forecast_end} against the end {s.end}" in text
     assert "zhou.jie has no entry on 2026-11-20" in text  # an engineer who did not log
     assert "blocker B-002 (client) open for 8 working days" in text
@@ -46,7 +46,7 @@ def test_my_day_logs_an_entry_in_a_few_keys(tmp_path: Path) -> None:
         await pilot.press("7", ".", "5")
         await settle(pilot)
         # The preview shows the grade's budget after this entry as the hours are typed.
-        assert "senior: 31.188 PD left → 30.25 after this entry" in screen_text(pilot.app)
+        assert "senior: 38.938 PD left → 38 after this entry" in screen_text(pilot.app)
         await pilot.press("enter")
         await settle(pilot)
         assert "logged today 7.5 h = 0.938 PD" in screen_text(pilot.app)
@@ -55,7 +55,7 @@ def test_my_day_logs_an_entry_in_a_few_keys(tmp_path: Path) -> None:
     entries = led.entries(person="liu.yang")
     assert len(entries) == before + 1
     new = entries[-1]
-    assert (new.on, new.minutes, new.task, new.grade) == (TODAY, 450, "T2", "senior")
+    assert (new.on, new.minutes, new.task, new.grade) == (TODAY, 450, "T5", "senior")
 
 
 def test_my_day_shows_the_ledgers_refusal_and_writes_nothing(tmp_path: Path) -> None:
