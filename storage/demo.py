@@ -57,11 +57,11 @@ TASKS = [
 ]
 
 # Planned PD of each person on each task (人天分配), in thousandths. Everyone's total
-# fits their capacity (100 working days in the SOW, 105 after CR-002): liu.yang plans 55
-# + 45 = 100 PD, sun.lei 70 (both senior, so the per-grade plan is as it was).
+# fits their capacity (95 working days in the SOW after China's 2026 holidays, 100 after
+# CR-002): liu.yang plans 50 + 45 = 95 PD, sun.lei 70.
 ALLOCATIONS = [
     ("T1", "zhang.wei", 20_000), ("T1", "wang.fang", 25_000),
-    ("T2", "liu.yang", 55_000), ("T2", "sun.lei", 70_000), ("T2", "chen.jing", 35_000),
+    ("T2", "liu.yang", 50_000), ("T2", "sun.lei", 70_000), ("T2", "chen.jing", 35_000),
     ("T3", "chen.jing", 45_000), ("T3", "wang.fang", 45_000),
     ("T4", "zhang.wei", 30_000), ("T4", "zhou.jie", 30_000), ("T4", "wang.fang", 20_000),
     ("T5", "liu.yang", 45_000), ("T5", "zhou.jie", 40_000),
@@ -121,6 +121,39 @@ def demo_deliverables(start: date, end: date) -> list[DeliverableSpec]:
     ]
 
 
+def _days(first: date, last: date) -> list[date]:
+    return [first + timedelta(days=n) for n in range((last - first).days + 1)]
+
+
+# China's public holidays and 调休 working weekends, as the State Council's General Office
+# set them for 2026: 国务院办公厅关于2026年部分节假日安排的通知, dated 2025-11-04 and
+# published by Xinhua that day (www.gov.cn): 元旦 1-1..1-3, 1-4 (Sun) worked;
+# 春节 2-15..2-23, 2-14 (Sat) and 2-28 (Sat) worked; 清明节 4-4..4-6;
+# 劳动节 5-1..5-5, 5-9 (Sat) worked; 端午节 6-19..6-21;
+# 中秋节 9-25..9-27; 国庆节 10-1..10-7, 9-20 (Sun) and 10-10 (Sat) worked. 元旦 2027 is
+# 1-1, its statutory day (全国年节及纪念日放假办法); the 2027 notice, not out when this
+# was written, may add 调休 days around it.
+CN_HOLIDAYS: tuple[date, ...] = tuple(
+    _days(date(2026, 1, 1), date(2026, 1, 3)) + _days(date(2026, 2, 15), date(2026, 2, 23))
+    + _days(date(2026, 4, 4), date(2026, 4, 6)) + _days(date(2026, 5, 1), date(2026, 5, 5))
+    + _days(date(2026, 6, 19), date(2026, 6, 21)) + _days(date(2026, 9, 25), date(2026, 9, 27))
+    + _days(date(2026, 10, 1), date(2026, 10, 7)) + [date(2027, 1, 1)])
+CN_WORKDAYS: tuple[date, ...] = (date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28),
+                                 date(2026, 5, 9), date(2026, 9, 20), date(2026, 10, 10))
+#: the years CN_HOLIDAYS and CN_WORKDAYS hold whole
+CN_YEARS = (2026,)
+
+
+def demo_calendar(start: date, end: date) -> tuple[list[date], list[date]]:
+    """(holidays, 调休 working weekends) of a demo running ``start``..``end``: China's
+    official ones (weekdays off, weekend days worked) where the SOW lies in a year they
+    are known for; else a Friday off in the sixth week, worked back on a Saturday."""
+    if start.year in CN_YEARS or end.year in CN_YEARS:
+        return ([d for d in CN_HOLIDAYS if start <= d <= end and d.weekday() < 5],
+                [d for d in CN_WORKDAYS if start <= d <= end and d.weekday() >= 5])
+    return [start + timedelta(weeks=5, days=4)], [start + timedelta(weeks=6, days=5)]
+
+
 def _monday(d: date) -> date:
     return d - timedelta(days=d.weekday())
 
@@ -128,8 +161,7 @@ def _monday(d: date) -> date:
 def demo_spec(today: date) -> SowSpec:
     start = _monday(today) - timedelta(weeks=13)
     end = start + timedelta(weeks=20, days=-3)
-    holiday = start + timedelta(weeks=5, days=4)  # a Friday off...
-    makeup = start + timedelta(weeks=6, days=5)  # ...worked back on a Saturday (调休)
+    holidays, workdays = demo_calendar(start, end)
     return SowSpec(
         code=DEMO_CODE,
         title="保险理赔一站式助手 Agent 开发 (demo)",
@@ -137,7 +169,7 @@ def demo_spec(today: date) -> SowSpec:
         vendor="示例云智能服务有限公司 Example Cloud AI Services",
         start=start, end=end, minutes_per_day=480, currency="CNY",
         timezone="Asia/Shanghai", language="zh",
-        holidays=[holiday], workdays=[makeup],
+        holidays=holidays, workdays=workdays,
         rates={"junior": 120_000, "intermediate": 180_000, "senior": 280_000,
                "expert": 420_000, "senior_expert": 600_000},
         baseline={"junior": 60_000, "intermediate": 95_000, "senior": 150_000,
@@ -305,10 +337,14 @@ def _life(demo: Ledger, spec: SowSpec, day: date, entries: list[EntryRow],
     lead.deliverable_done("REQ-SPEC", on=s + timedelta(weeks=3, days=-3),
                           note="v1.0，甲方已签收 v1.0, received by the client")
     # A day of leave, recorded: the newest working day well before today on which
-    # chen.jing logged nothing.
+    # chen.jing logged nothing, else (she logged every one) one booked ahead, the first
+    # working day of the week after next.
     logged = {r.on for r in entries if r.person == "chen.jing"}
     d = _monday(day) - timedelta(weeks=1, days=1)
     while d > s and (not cal.is_working(d) or d.isoformat() in logged):
         d -= timedelta(days=1)
-    if d > s:
-        lead.away("chen.jing", d, d, note="年假 annual leave")
+    if d <= s:
+        d = _monday(day) + timedelta(weeks=2)
+        while not cal.is_working(d):
+            d += timedelta(days=1)
+    lead.away("chen.jing", d, d, note="年假 annual leave")

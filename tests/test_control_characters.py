@@ -253,7 +253,9 @@ def test_the_apps_forms_name_the_field_by_its_label(tmp_path: Path) -> None:
             await settle(pilot)
             assert app.screen is form  # the form stays open
             seen["error"] = str(form.query_one("#form-error", Static).render())
-            await pilot.press("escape")
+            await pilot.press("escape")  # a changed form asks first: Discard
+            await settle(pilot)
+            await pilot.press("enter")
             await settle(pilot)
             # My day's log form (not a modal form) notifies the refusal with its label.
             app.set_actor("liu.yang")

@@ -42,7 +42,7 @@ def test_the_figures_are_on_screen_before_the_chart(tmp_path: Path,
             seen["after"] = screen_text(app)
 
     asyncio.run(main())
-    assert "PD  budget 460 · consumed 371.625 · remaining 88.375" in seen["before"]
+    assert "PD  budget 460 · consumed 348.812 · remaining 111.188" in seen["before"]
     assert "Burn-down (PD)" not in seen["before"]  # the chart is not drawn yet
     assert "Burn-down (PD)" in seen["after"]
-    assert "PD  budget 460 · consumed 371.625 · remaining 88.375" in seen["after"]
+    assert "PD  budget 460 · consumed 348.812 · remaining 111.188" in seen["after"]

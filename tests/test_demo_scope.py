@@ -113,3 +113,25 @@ def test_the_demo_before_its_sign_off(tmp_path: Path) -> None:
     # past plan_confirm_days, the unsigned scope is alerted
     assert [a.kind for a in led.alerts(led.summary(TODAY))].count("scope_unsigned") == 1
     assert led.edit_task("T3", estimate="95").estimate_milli == 95_000
+
+
+def test_the_demo_calendar_is_chinas_2026_schedule() -> None:
+    """Issue 14: the demo's working days are China's in 2026 (国务院办公厅's schedule,
+    cited in storage/demo.py), checked day by day against the holidays library's CN
+    calendar, an independent source; 元旦 2027 is off."""
+    from datetime import date, timedelta
+
+    from model.rules import Calendar
+    from storage.demo import demo_spec
+
+    spec = demo_spec(date(2026, 11, 21))
+    assert (spec.start, spec.end) == (date(2026, 8, 17), date(2027, 1, 1))
+    demo = Calendar(frozenset(spec.holidays), frozenset(spec.workdays))
+    china = Calendar(country="CN")
+    d = spec.start
+    while d <= spec.end:
+        assert demo.is_working(d) == china.is_working(d), d
+        d += timedelta(days=1)
+    assert not demo.is_working(date(2026, 10, 1)) and not demo.is_working(date(2026, 9, 25))
+    assert demo.is_working(date(2026, 9, 20)) and demo.is_working(date(2026, 10, 10))
+    assert not demo.is_working(date(2027, 1, 1))

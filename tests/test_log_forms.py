@@ -298,7 +298,7 @@ def test_my_day_accepts_clock_hours_and_yesterday(tmp_path: Path) -> None:
     async def scenario(pilot) -> None:
         await pilot.press("1", ":", "3", "0")
         await settle(pilot)
-        assert "senior: 31.188 PD left → 31 after this entry" in screen_text(pilot.app)
+        assert "senior: 38.938 PD left → 38.75 after this entry" in screen_text(pilot.app)
         pilot.app.screen.query_one("#log-date", Input).value = "yesterday"
         pilot.app.screen.query_one("#log-hours", Input).focus()
         await pilot.press("enter")
@@ -308,7 +308,7 @@ def test_my_day_accepts_clock_hours_and_yesterday(tmp_path: Path) -> None:
     entries = led.entries(person="liu.yang")
     assert len(entries) == before + 1
     new = max(entries, key=lambda e: e.id)
-    assert (new.on, new.minutes, new.task) == (TODAY - timedelta(days=1), 90, "T2")
+    assert (new.on, new.minutes, new.task) == (TODAY - timedelta(days=1), 90, "T5")
 
 
 def test_my_day_names_the_date_field_by_its_label(tmp_path: Path) -> None:
@@ -329,3 +329,49 @@ def test_my_day_names_the_date_field_by_its_label(tmp_path: Path) -> None:
                             "mon..sun or YYYY-MM-DD)"
     assert led.entries(person="liu.yang") == before
 
+
+
+def test_my_day_goes_back_to_today_after_an_entry_dated_yesterday(tmp_path: Path) -> None:
+    """Issue 14: the date typed for one entry is not kept for the next: once logged, the
+    date field is today's again, and the preview says which day an entry will be dated."""
+    led = demo_ledger(tmp_path, actor="liu.yang")
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot) -> None:
+        date_field = pilot.app.screen.query_one("#log-date", Input)
+        date_field.value = "yesterday"
+        pilot.app.screen.query_one("#log-hours", Input).focus()
+        await pilot.press("2", "enter")
+        await settle(pilot)
+        seen["after"] = date_field.value
+        await pilot.press("3")  # the hours field has the focus again: the next entry
+        await settle(pilot)
+        seen["preview"] = screen_text(pilot.app)
+        await pilot.press("enter")
+        await settle(pilot)
+
+    drive(led, scenario)
+    assert seen["after"] == TODAY.isoformat()
+    assert f"dated Sat {TODAY} (today)" in seen["preview"]
+    mine = sorted(led.entries(person="liu.yang"), key=lambda e: e.id)
+    assert [(e.on, e.minutes) for e in mine[-2:]] == [(TODAY - timedelta(days=1), 120),
+                                                      (TODAY, 180)]
+
+
+def test_my_day_preview_names_the_day_and_the_fields_by_their_labels(tmp_path: Path) -> None:
+    led = demo_ledger(tmp_path, actor="liu.yang")
+    seen: list[str] = []
+
+    async def scenario(pilot) -> None:
+        pilot.app.screen.query_one("#log-date", Input).value = "mon"
+        await pilot.press("4")
+        await settle(pilot)
+        seen.append(screen_text(pilot.app))
+        await pilot.press("0", "0")  # 400 hours
+        await settle(pilot)
+        seen.append(screen_text(pilot.app))
+
+    drive(led, scenario)
+    assert "dated Mon 2026-11-16 (5 days ago)" in seen[0]
+    assert "Hours: 400 is more than 24 hours" in seen[1]
+    assert "hours: 400" not in seen[1]

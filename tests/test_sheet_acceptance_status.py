@@ -111,8 +111,8 @@ def test_the_acceptance_report_prints_the_ledgers_figures(tmp_path: Path) -> Non
     assert sheet.content == led.acceptance_content()
     assert "项目验收报告" in text and "验收状态" in text and "未签字" in text
     budget, consumed, budget_cost, consumed_cost = _acceptance_totals(led)
-    # Demo: 460 PD budget (445 baseline + 15 of CR-001), 371.625 consumed, 88.375 left.
-    assert (fmt_pd(budget), fmt_pd(consumed)) == ("460", "371.625")
+    # Demo: 460 PD budget (445 baseline + 15 of CR-001), 348.812 consumed, 111.188 left.
+    assert (fmt_pd(budget), fmt_pd(consumed)) == ("460", "348.812")
     for figure in (fmt_pd(budget), fmt_pd(consumed), fmt_pd(budget - consumed),
                    fmt_money(budget_cost), fmt_money(consumed_cost),
                    fmt_money(budget_cost - consumed_cost)):

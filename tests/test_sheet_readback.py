@@ -268,8 +268,8 @@ def test_plan_milestones_are_distinct_real_dates() -> None:
 
 
 @pytest.mark.parametrize(("lang", "words"), [
-    ("zh", ["初级工程师超出 10 人天", "高级工程师超出 10 人天"]),
-    ("en", ["Junior engineer over by 10 PD", "Senior engineer over by 10 PD"]),
+    ("zh", ["初级工程师超出 10 人天", "高级工程师超出 5 人天"]),
+    ("en", ["Junior engineer over by 10 PD", "Senior engineer over by 5 PD"]),
 ])
 def test_plan_marks_over_allocation(printed: dict, lang: str, words: list[str]) -> None:
     """The demo allocates 70 PD to juniors against a budget of 60: that grade is marked

@@ -149,7 +149,7 @@ def test_the_headline_is_painted_before_the_alerts_and_the_chart(
             seen["after"] = screen_text(app)
 
     asyncio.run(main())
-    figures = "PD  budget 460 · consumed 371.625 · remaining 88.375"
+    figures = "PD  budget 460 · consumed 348.812 · remaining 111.188"
     assert figures in seen["before"]
     assert "senior_expert" in seen["before"]  # the budget by grade is in too
     assert "Burn-down (PD)" not in seen["before"]
@@ -182,7 +182,7 @@ def test_open_app_reads_the_figures_while_starting_and_only_once(
             seen["text"] = screen_text(app)
 
     asyncio.run(main())
-    assert "PD  budget 460 · consumed 371.625 · remaining 88.375" in seen["text"]
+    assert "PD  budget 460 · consumed 348.812 · remaining 111.188" in seen["text"]
     assert threads == ["sowtrack-opening"]  # the dashboard's load found them read
 
 

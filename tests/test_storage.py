@@ -424,7 +424,7 @@ def test_the_demo_is_what_the_issue_asks_for(ledger: Ledger) -> None:
     assert s.overtime_pd > 0
     facts = led.facts()
     makeup = next(iter(facts.calendar.workdays))
-    assert makeup.weekday() == 5 and any(e.on == makeup for e in entries)
+    assert makeup.weekday() >= 5 and any(e.on == makeup for e in entries)  # 调休
     blockers = led.blockers()
     assert sum(b.party == "client" for b in blockers) == 1
     # the project's life (SPEC §9): the late test environment is the other client blocker

@@ -211,7 +211,7 @@ def test_the_task_help_reads_well(capsys: pytest.CaptureFixture[str]) -> None:
 def test_the_tasks_and_team_views_mark_a_person_over_capacity(tmp_path: Path) -> None:
     ledger = demo_ledger(tmp_path, "zhang.wei")
     assert not any(w.over for w in ledger.workloads())  # the demo's plan fits
-    ledger.set_allocation("T2", "liu.yang", "70", over=True)  # 70 + 45 = 115 of 100
+    ledger.set_allocation("T2", "liu.yang", "70", over=True)  # 70 + 45 = 115 of 95
     seen: dict[str, str] = {}
 
     async def scenario(pilot: Pilot) -> None:
@@ -225,9 +225,9 @@ def test_the_tasks_and_team_views_mark_a_person_over_capacity(tmp_path: Path) ->
         seen["team"] = screen_text(pilot.app)
 
     drive(ledger, scenario)
-    assert "⚠ liu.yang over capacity: 115 of 100 PD" in seen["tasks"]
+    assert "⚠ liu.yang over capacity: 115 of 95 PD" in seen["tasks"]
     row = next(line for line in seen["team"].splitlines() if "liu.yang" in line)
-    assert "⚠ over capacity: 115 of 100 PD" in row
+    assert "⚠ over capacity: 115 of 95 PD" in row
 
 
 def test_the_allocation_form_refuses_over_capacity_unless_allowed(tmp_path: Path) -> None:
@@ -239,7 +239,7 @@ def test_the_allocation_form_refuses_over_capacity_unless_allowed(tmp_path: Path
     async def scenario(pilot: Pilot) -> None:
         await pilot.press("4")
         await settle(pilot)
-        await pilot.press("down")  # T2, whose first assignee is liu.yang (55 of T2 now)
+        await pilot.press("down")  # T2, whose first assignee is liu.yang (50 of T2 now)
         await pilot.press("l")
         await settle(pilot)
         await fill(pilot, "pd", "80")
@@ -255,6 +255,6 @@ def test_the_allocation_form_refuses_over_capacity_unless_allowed(tmp_path: Path
     # the form names the refused field and the override by their labels
     refused = " ".join(w for w in seen["refused"].split() if w != "█")
     assert ("refused: PD: liu.yang's allocations would total 125 PD, over their capacity of "
-            "100 PD") in refused and "allow it with Allow over capacity" in refused
+            "95 PD") in refused and "allow it with Allow over capacity" in refused
     assert dict(next(t for t in ledger.tasks() if t.code == "T2").assignees)["liu.yang"] == 80_000
-    assert "⚠ liu.yang over capacity: 125 of 100 PD" in seen["after"]
+    assert "⚠ liu.yang over capacity: 125 of 95 PD" in seen["after"]

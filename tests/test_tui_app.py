@@ -26,7 +26,7 @@ def test_the_dashboard_on_the_demo(tmp_path: Path) -> None:
     text = seen["text"]
     s = led.summary(TODAY)
     # The figures on screen are the ledger's.
-    assert "PD  budget 460 · consumed 371.625 · remaining 88.375" in text
+    assert "PD  budget 460 · consumed 348.812 · remaining 111.188" in text
     assert f"forecast end {s.forecast_end} against the end {s.end}" in text
     assert "zhou.jie has no entry on 2026-11-20" in text  # an engineer who did not log
     assert "blocker B-002 (client) open for 8 working days" in text
@@ -46,7 +46,7 @@ def test_my_day_logs_an_entry_in_a_few_keys(tmp_path: Path) -> None:
         await pilot.press("7", ".", "5")
         await settle(pilot)
         # The preview shows the grade's budget after this entry as the hours are typed.
-        assert "senior: 31.188 PD left → 30.25 after this entry" in screen_text(pilot.app)
+        assert "senior: 38.938 PD left → 38 after this entry" in screen_text(pilot.app)
         await pilot.press("enter")
         await settle(pilot)
         assert "logged today 7.5 h = 0.938 PD" in screen_text(pilot.app)
@@ -55,7 +55,7 @@ def test_my_day_logs_an_entry_in_a_few_keys(tmp_path: Path) -> None:
     entries = led.entries(person="liu.yang")
     assert len(entries) == before + 1
     new = entries[-1]
-    assert (new.on, new.minutes, new.task, new.grade) == (TODAY, 450, "T2", "senior")
+    assert (new.on, new.minutes, new.task, new.grade) == (TODAY, 450, "T5", "senior")
 
 
 def test_my_day_shows_the_ledgers_refusal_and_writes_nothing(tmp_path: Path) -> None:
@@ -65,11 +65,11 @@ def test_my_day_shows_the_ledgers_refusal_and_writes_nothing(tmp_path: Path) -> 
     async def scenario(pilot) -> None:
         await pilot.press("2", "5")  # 25 hours
         await settle(pilot)
-        assert "hours: 25 is more than 24 hours" in screen_text(pilot.app)
+        assert "Hours: 25 is more than 24 hours" in screen_text(pilot.app)
         await pilot.press("enter")
         await settle(pilot)
         notes = [n.message for n in pilot.app._notifications]
-        assert any("hours: 25 is more than 24 hours" in m.lower() and "--" not in m for m in notes)
+        assert any("Hours: 25 is more than 24 hours" in m and "--" not in m for m in notes)
 
     drive(led, scenario)
     assert led.entries(person="liu.yang") == before
@@ -166,3 +166,31 @@ def test_the_palette_offers_every_key_of_every_view(tmp_path: Path) -> None:
         for b in view_bindings(screen):
             assert (mode, b.action) in named or any(t.endswith(": " + b.description)
                                                     for t in titles), (mode, b.action)
+
+
+def test_my_day_digits_type_in_a_field_and_switch_views_out_of_it(tmp_path: Path) -> None:
+    """Issue 14: on My day the hours field has the focus (7.5 Enter logs), so a digit is
+    typed there; the footer then shows Esc, which leaves the field, and out of a text
+    field the digits switch views again."""
+    led = demo_ledger(tmp_path, actor="liu.yang")
+    seen: dict[str, object] = {}
+
+    async def scenario(pilot) -> None:
+        assert pilot.app.current_mode == "myday"
+        seen["typing"] = screen_text(pilot.app).splitlines()[-1]
+        await pilot.press("3")
+        await settle(pilot)
+        seen["typed"] = (pilot.app.current_mode,
+                         pilot.app.screen.query_one("#log-hours", Input).value)
+        await pilot.press("escape")
+        await settle(pilot)
+        seen["out"] = screen_text(pilot.app).splitlines()[-1]
+        await pilot.press("3")
+        await settle(pilot)
+        seen["mode"] = pilot.app.current_mode
+
+    drive(led, scenario)
+    assert "esc Leave field (then 1..9 switch view)" in str(seen["typing"])
+    assert seen["typed"] == ("myday", "3")
+    assert "esc Leave field" not in str(seen["out"]) and "l Log hours" in str(seen["out"])
+    assert seen["mode"] == "timesheet"

@@ -166,7 +166,7 @@ def test_refusals_in_the_team_forms_name_the_forms_labels(tmp_path: Path) -> Non
         await pilot.press("ctrl+s")
         await settle(pilot)
         seen["add"] = form_error(pilot)  # the form stays open
-        await pilot.press("escape")
+        await pilot.press("escape", "enter")  # Discard changes? yes
         await settle(pilot)
         await pilot.press("d")  # days away of zhou.jie, the first row
         await settle(pilot)
@@ -175,7 +175,7 @@ def test_refusals_in_the_team_forms_name_the_forms_labels(tmp_path: Path) -> Non
         await pilot.press("ctrl+s")
         await settle(pilot)
         seen["away"] = form_error(pilot)
-        await pilot.press("escape")
+        await pilot.press("escape", "enter")  # Discard changes? yes
         await settle(pilot)
         await pilot.press("r")  # replaced by a new person with a two-word id
         await settle(pilot)

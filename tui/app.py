@@ -15,12 +15,15 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from model.errors import LedgerError
+from model.permissions import UNBOUND, Actor
 from model.views import PersonView
 from storage.services import Ledger
 from tui.startup import Opening, first_view
+from tui.text import refusal
 from tui.widgets.export_menu import EXPORT_ACTIONS
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.navbar import VIEWS
+from tui.widgets.permit import ACTOR_LABEL, actor_of
 
 #: palette entries: (title, help, mode, action on that view's screen or None)
 ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
@@ -128,6 +131,8 @@ class SowtrackApp(App[None]):
         #: the first reads (tui.startup): who the app acts as, then the figures' facts
         self.opening = opening or Opening(ledger)
         ledger, project, self.people = self.opening.opened()
+        #: the login role when it is an unbound one (PostgreSQL): the app offers no action
+        self.unbound_role = self.opening.unbound_role
         self.ledger = ledger
         self.project_view = project
         #: the as-of date of every view; given explicitly for demos and tests
@@ -165,6 +170,12 @@ class SowtrackApp(App[None]):
         return next((p for p in self.people if p.key == self.acting), None)
 
     @property
+    def permit_actor(self) -> Actor:
+        """Who is acting, as the permission matrix sees them: what the footers and the
+        palette offer is what :func:`model.permissions.allowed` lets this actor do."""
+        return actor_of(self.actor, self.acting, self.unbound_role)
+
+    @property
     def acting_label(self) -> str:
         p = self.actor
         if p is None:
@@ -179,12 +190,14 @@ class SowtrackApp(App[None]):
         other = Ledger(self.ledger.engine, self.ledger.project_code or self.project_view.code,
                        key)
         try:
-            other.whoami()  # a connection bound to one person acts as no one else
+            kind, _, role = other.whoami()  # a connection bound to one person acts as no one else
         except LedgerError as exc:
-            self.notify(str(exc), severity="error", timeout=8)
+            self.notify(refusal(exc, ACTOR_LABEL), severity="error", timeout=8)
             return
         self.ledger = other
+        self.unbound_role = role if kind == UNBOUND else None
         self.acting = key  # every view's top bar follows
+        self.screen.refresh_bindings()  # its footer offers what the new actor may do
         self.notify(self.acting_label, timeout=4)
         if isinstance(self.screen, LedgerScreen):
             self.screen.reload()
@@ -225,8 +238,12 @@ class SowtrackApp(App[None]):
             yield SystemCommand(f"Go to {label}", f"key {key}",
                                 lambda m=mode: self.call_later(self.goto, m))
         named = set()
+        actor = self.permit_actor
+        # Only what the acting person may do: the matrix's rule, as the footers ask it.
         for title, help_text, mode, action in ACTIONS:
             named.add((mode, action))
+            if action is not None and not VIEW_MODES[mode].permitted(action, actor):
+                continue
             yield SystemCommand(title, help_text,
                                 lambda m=mode, a=action: self.call_later(self.goto, m, a))
         # Every other key of every view, so that each action is in the palette too.
@@ -234,7 +251,8 @@ class SowtrackApp(App[None]):
 
         for mode, _key, label in VIEWS:
             for b in view_bindings(VIEW_MODES[mode]):
-                if (mode, b.action) not in named:
+                if (mode, b.action) not in named and VIEW_MODES[mode].permitted(b.action,
+                                                                                actor):
                     yield SystemCommand(f"{label}: {b.description}",
                                         f"key {key_display(self, b)}",
                                         lambda m=mode, a=b.action: self.call_later(

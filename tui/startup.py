@@ -23,7 +23,13 @@ if TYPE_CHECKING:
 
 
 def acting_ledger(ledger: Ledger) -> tuple[Ledger, ProjectView, list[PersonView]]:
-    """The ledger the app acts with, its project and its people.
+    """The ledger the app acts with, its project and its people (:func:`opening_reads`)."""
+    return opening_reads(ledger)[:3]
+
+
+def opening_reads(ledger: Ledger) -> tuple[Ledger, ProjectView, list[PersonView], str | None]:
+    """The ledger the app acts with, its project, its people, and the login role when it
+    is an unbound one (it only reads: the app offers it no action), else None.
 
     A login role bound to a person (PostgreSQL) is that person; an --as it may not use
     is refused here, in one line, before the app starts. No one named: the app is the
@@ -31,7 +37,7 @@ def acting_ledger(ledger: Ledger) -> tuple[Ledger, ProjectView, list[PersonView]
     role (then only that role is the lead); an unbound login role only reads."""
     project = ledger.project()  # one quick read: the app cannot start without it
     people = ledger.people()
-    kind, bound, _ = ledger.whoami()
+    kind, bound, role = ledger.whoami()
     if ledger.actor is None and bound is not None:
         ledger = ledger.acting_as(bound.key)
     if ledger.actor is None and kind != UNBOUND:
@@ -39,7 +45,7 @@ def acting_ledger(ledger: Ledger) -> tuple[Ledger, ProjectView, list[PersonView]
                      and p.login_role is None), None)
         if lead is not None:
             ledger = ledger.acting_as(lead.key)
-    return ledger, project, people
+    return ledger, project, people, role if kind == UNBOUND else None
 
 
 def first_view(actor: PersonView | None) -> str:
@@ -54,6 +60,8 @@ class Opening:
     def __init__(self, ledger: Ledger):
         self._ledger = ledger
         self._opened: tuple[Ledger, ProjectView, list[PersonView]] | None = None
+        #: the login role when it is unbound (it only reads), else None
+        self.unbound_role: str | None = None
         self._error: BaseException | None = None
         self._acting = threading.Event()
         self._thread: threading.Thread | None = None
@@ -66,7 +74,7 @@ class Opening:
 
     def _run(self) -> None:
         try:
-            self._opened = acting_ledger(self._ledger)
+            self._read()
         except BaseException as exc:  # noqa: BLE001 - raised again by opened()
             self._error = exc
             return
@@ -80,10 +88,14 @@ class Opening:
         except Exception:  # noqa: BLE001, S110 - the view's own load reads and reports
             pass
 
+    def _read(self) -> None:
+        ledger, project, people, self.unbound_role = opening_reads(self._ledger)
+        self._opened = ledger, project, people
+
     def opened(self) -> tuple[Ledger, ProjectView, list[PersonView]]:
         """The acting ledger, the project, the people; a refusal raised here."""
         if self._thread is None and self._opened is None:
-            self._opened = acting_ledger(self._ledger)  # not started: read at once
+            self._read()  # not started: read at once
         if self._thread is not None:
             self._acting.wait()
         if self._error is not None:

@@ -76,13 +76,20 @@ HINT_LABELS: dict[str, str] = {
     "obligation_done": "Obligations (o), then Obligation done (d) on {}",
 }
 
+#: how the app names the inputs no form holds, wherever a refusal comes from (the
+#: command line's ``--as`` is, in the app, whom it acts as: ctrl+a changes it)
+APP_LABELS: dict[str, str] = {
+    "actor": "Acting as (ctrl+a)",
+}
+
 
 def refusal(exc: LedgerError, labels: Mapping[str, str] | None = None) -> str:
     """The ledger's refusal as the app words it: a refused field, and any input the
     message mentions (model.errors.Ref), is named by the label of the form field that
     holds it (``Note: must be one line...``), never by its flag; one the form does not
-    hold keeps its neutral name."""
-    shown = {**HINT_LABELS, **(labels or {})}
+    hold keeps its neutral name, but for those the app names everywhere (:data:`APP_LABELS`:
+    the acting person)."""
+    shown = {**APP_LABELS, **HINT_LABELS, **(labels or {})}
     return exc.worded(lambda field: shown.get(field, field))
 
 

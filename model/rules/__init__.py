@@ -125,6 +125,7 @@ from model.rules.signoff import (
     acceptance_conclusion,
     check_change_editable,
     check_signature,
+    first_unsigned_period,
     may_sign,
     signoff_state,
 )
@@ -225,6 +226,7 @@ __all__ = [
     "check_not_negative",
     "check_period_over",
     "check_signature",
+    "first_unsigned_period",
     "confirmed_spans",
     "country_warning",
     "daily",

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from datetime import date
+from datetime import date, timedelta
 
 from model.errors import FieldError, LedgerError
 from model.permissions import Action, Actor, allowed
 from model.rules.facts import SignatureFact
+from model.rules.workdays import month_end
 
 DOC_OPEN = "open"  # no signature yet: content may change
 DOC_SIGNING = "signing"  # one party signed: content frozen
@@ -94,3 +95,24 @@ def check_change_editable(field: str, number: str, status: str,
                                 f"frozen (raise a new change request to change it)")
     raise FieldError(field, f"{number} is {status}; its content is frozen (raise a new "
                             f"change request)")
+
+
+def first_unsigned_period(start: date, end: date,
+                          periods: Sequence[tuple[date, date]]) -> tuple[date, date] | None:
+    """The earliest period still to sign, or None when every day of the SOW
+    (``start``..``end``, its current end) is in a period: from the first day that no
+    period in ``periods`` covers (the live ones, first..last: signed, or being signed), to
+    the end of its calendar month, cut before the next period and at the SOW's end. A gap
+    between two signed months is found before the month after them."""
+    spans = sorted(periods)
+    day = start
+    for first, last in spans:  # sorted by first day: each either covers ``day`` or not
+        if first <= day <= last:
+            day = last + timedelta(days=1)
+    if day > end:
+        return None
+    last_day = min(month_end(day), end)
+    following = [first for first, _ in spans if first > day]
+    if following and min(following) - timedelta(days=1) < last_day:
+        last_day = min(following) - timedelta(days=1)
+    return day, last_day

@@ -18,6 +18,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from model.errors import LedgerError
+from model.permissions import Action
 from model.rules import PARTIES
 from model.views import BlockerView, TaskView
 from tui.text import literal
@@ -61,6 +62,7 @@ class BlockersScreen(LedgerScreen):
         Binding("a", "add_blocker", "Add blocker", id="blockers-add"),
         Binding("r", "resolve_blocker", "Resolve", id="blockers-resolve"),
     ]
+    PERMITS = {"add_blocker": (Action.BLOCKER,), "resolve_blocker": (Action.BLOCKER,)}
 
     DEFAULT_CSS = """
     BlockersScreen #blockers { height: 1fr; }

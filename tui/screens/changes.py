@@ -15,7 +15,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from model import rules
-from model.errors import LedgerError
+from model.permissions import Action
 from model.views import ChangeView
 from tui.text import fmt_pd, signature_lines, signed_parties
 from tui.widgets.cr_effect import (
@@ -36,6 +36,7 @@ from tui.widgets.cr_effect import (
 )
 from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.permit import sign_refused
 from tui.widgets.tables import Fit, FitTable, refill
 
 CR_COLUMNS = [("CR", "CR"), ("raised", "raised"), ("status", "status"), ("signed", "signed"),
@@ -58,6 +59,8 @@ class ChangesScreen(LedgerScreen):
         Binding("s", "sign_cr", "Sign CR", id="sign-cr"),
         Binding("w", "withdraw_cr", "Withdraw CR", id="withdraw-cr"),
     ]
+    PERMITS = {"raise_cr": (Action.CHANGE,), "sign_cr": (Action.SIGN,),
+               "withdraw_cr": (Action.CHANGE,)}
     DEFAULT_CSS = """
     ChangesScreen #cr-detail-scroll { height: 1fr; border-top: solid $primary; }
     ChangesScreen #cr-detail { padding: 0 1; }
@@ -159,14 +162,12 @@ class ChangesScreen(LedgerScreen):
         if self.data is None:
             return "loading the budget…"
         s = self.data.summary
-        try:
-            deltas = parse_cr_deltas(values.get("deltas", ""), s.ladder)
-            quota_deltas = parse_quota_deltas(values.get("quotas", ""),
-                                              [key for key, *_ in s.quotas])
-            new_end = optional_date(values.get("end", ""), "new end")
-            raised = optional_date(values.get("on", ""), "raised on")
-        except LedgerError as exc:
-            return f"⚠ {exc}"
+        # A refusal is worded by the form, its fields named by their labels.
+        deltas = parse_cr_deltas(values.get("deltas", ""), s.ladder)
+        quota_deltas = parse_quota_deltas(values.get("quotas", ""),
+                                          [key for key, *_ in s.quotas])
+        new_end = optional_date(values.get("end", ""), "new end")
+        raised = optional_date(values.get("on", ""), "raised on")
         if not deltas and not quota_deltas and new_end is None:
             return (f"Type PD deltas ({delta_example(s.ladder, '-')}), quota deltas or a new "
                     "end date.")
@@ -226,6 +227,12 @@ class ChangesScreen(LedgerScreen):
         cr = self.current()
         if cr is None:
             self.notify("no change request selected", severity="warning")
+            return
+        # Signed twice, or already effective: refused now, not after the dialog.
+        no = sign_refused(self.sow_app.permit_actor, cr.number, cr.status, cr.signatures,
+                          self.today)
+        if no:
+            self.notify(no, title="refused", severity="error", timeout=8)
             return
         ledger = self.ledger
         number = cr.number

@@ -21,7 +21,7 @@ from textual.widgets import DataTable, Static
 from model.errors import LedgerError
 from model.views import EntryView
 from storage.sowfile import parse_date
-from tui.text import literal
+from tui.text import literal, refusal
 from tui.widgets.entry_form import PickScreen, hours, pad_cells
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.ledger_screen import LedgerScreen
@@ -138,7 +138,7 @@ class JournalScreen(LedgerScreen):
                 total = ledger.entry_count() if count else None
                 rows = ledger.entries_after(after, PAGE, person)
         except LedgerError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="sowtrack",
+            self.app.call_from_thread(self.notify, refusal(exc), title="sowtrack",
                                       severity="error", timeout=8)
             self.app.call_from_thread(setattr, self, "fetching", False)
             return

@@ -21,6 +21,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from model import rules
 from model.errors import LedgerError
 from model.formats import grade_title
+from model.permissions import Action
 from model.views import EntryView, PersonView, TaskView
 from tui.text import fmt_hours, fmt_pd, literal, options, refusal
 from tui.widgets.ledger_screen import LedgerScreen
@@ -55,7 +56,10 @@ class MyDayScreen(LedgerScreen):
     BINDINGS = [
         Binding("l", "focus_log", "Log hours", id="myday-log"),
         Binding("ctrl+s", "submit", "Save entry", id="myday-save"),
-        Binding("escape", "leave_form", "Leave the form", show=False, id="myday-leave"),
+        # Shown while a text field has the focus: there digits are typed (7.5 Enter logs),
+        # elsewhere they switch views; Esc is the way out of the field.
+        Binding("escape", "leave_form", "Leave field (then 1..9 switch view)",
+                key_display="esc", id="myday-leave"),
     ]
     DEFAULT_CSS = """
     MyDayScreen #myday-left { width: 1fr; }
@@ -206,7 +210,7 @@ class MyDayScreen(LedgerScreen):
         try:
             minutes = rules.parse_hours(hours) if hours else 0
         except LedgerError as exc:
-            preview.update(Text(str(exc), style="yellow"))
+            preview.update(Text(refusal(exc, self.FIELD_LABELS), style="yellow"))
             return
         pd = rules.pd_of_minutes(minutes, data.minutes_per_day)
         lines = [f"{data.person.grade}: {fmt_pd(data.grade_remaining)} PD left"
@@ -218,17 +222,44 @@ class MyDayScreen(LedgerScreen):
                     - rules.pd_of_minutes(task.consumed_minutes, task.minutes_per_day))
             lines.append(f"{task.code}: {fmt_pd(left)} PD of its estimate left"
                          + (f" → {fmt_pd(left - pd)}" if pd else ""))
+        lines.append(self._dated(data))
         preview.update("\n".join(lines))
+
+    def _dated(self, data: MyDayData) -> str:
+        """The day the entry will be dated, in words: the date field is shown, never
+        silently kept (it goes back to today once an entry is logged)."""
+        typed = self.query_one("#log-date", Input).value.strip()
+        try:
+            day = rules.parse_day(typed, data.day) if typed else data.day
+        except LedgerError as exc:
+            return refusal(exc, self.FIELD_LABELS)
+        ago = (data.day - day).days
+        when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago" if ago > 1 else
+                                                  "in the future")
+        return f"dated {day:%a} {day} ({when})"
 
     def _can_log(self) -> bool:
         p = self.data.person if self.data else None
         return p is not None and p.party == "vendor" and bool(p.grade)
 
+    #: a client person, the operator, an unbound login role: no log form, no log keys
+    PERMITS = {"focus_log": (Action.LOG_OWN,), "submit": (Action.LOG_OWN,)}
+
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        # A client signatory has no log form: its keys leave the footer.
+        if not self.may(action):
+            return False
+        # A vendor signatory has no grade, so no log form: its keys leave the footer.
         if action in ("focus_log", "submit") and not self._can_log():
-            return None if action == "submit" else False
+            return False
+        if action == "leave_form":  # only while typing: out of a field Esc has no use
+            return isinstance(self.focused, Input)
         return True
+
+    def on_descendant_focus(self) -> None:
+        self.refresh_bindings()
+
+    def on_descendant_blur(self) -> None:
+        self.refresh_bindings()
 
     def action_focus_log(self) -> None:
         self.query_one("#log-hours", Input).focus()
@@ -261,6 +292,8 @@ class MyDayScreen(LedgerScreen):
         led = self.ledger
 
         def logged(entry: EntryView) -> None:
+            # The next entry is today's again: a date typed once is not kept (issue 14).
+            self.query_one("#log-date", Input).value = data.day.isoformat()
             self.query_one("#log-hours", Input).value = ""
             self.query_one("#log-note", Input).value = ""
             self.query_one("#log-hours", Input).focus()

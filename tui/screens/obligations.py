@@ -74,6 +74,8 @@ class ObligationsScreen(LedgerScreen):
         Binding("d", "obligation_done", "Obligation done", id="obligations-done"),
         Binding("v", "deliverable_done", "Delivered", id="obligations-delivered"),
     ]
+    PERMITS = {"obligation_done": (Action.OBLIGATION,),
+               "deliverable_done": (Action.OBLIGATION,)}
 
     DEFAULT_CSS = """
     ObligationsScreen #obligations, ObligationsScreen #deliverables { height: 1fr; }

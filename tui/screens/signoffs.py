@@ -14,7 +14,7 @@ accepted and read-only for good.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 
 from rich.text import Text
 from textual import on
@@ -24,11 +24,14 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from model import rules
-from model.errors import LedgerError
+from model.errors import FieldError, Ref
+from model.permissions import Action
 from model.views import ProjectView, SignoffView
 from tui.text import previous_month, signature_lines, signed_parties
+from tui.widgets.cr_effect import change_fact
 from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
 from tui.widgets.ledger_screen import LedgerScreen
+from tui.widgets.permit import sign_refused
 from tui.widgets.tables import Fit, FitTable, refill
 
 
@@ -141,6 +144,7 @@ def _range(doc: SignoffView) -> str:
 class SignoffsData:
     docs: list[SignoffView]
     project: ProjectView
+    end: date  # the SOW's current end (a signed CR may move it)
 
 
 HEADERS = [(c, c) for c in ("number", "document", "range", "status", "signed", "effective",
@@ -162,6 +166,8 @@ class SignoffsScreen(LedgerScreen):
         Binding("s", "sign_scope", "Sign scope", id="sign-scope"),
         Binding("w", "withdraw_signoff", "Withdraw", id="withdraw-signoff"),
     ]
+    PERMITS = {"sign_period": (Action.SIGN,), "sign_acceptance": (Action.SIGN,),
+               "sign_scope": (Action.SIGN,), "withdraw_signoff": (Action.SIGN,)}
     DEFAULT_CSS = """
     SignoffsScreen #so-detail-scroll { height: 1fr; border-top: solid $primary; }
     SignoffsScreen #so-detail { padding: 0 1; }
@@ -188,7 +194,10 @@ class SignoffsScreen(LedgerScreen):
 
     def load(self) -> SignoffsData:
         ledger = self.ledger
-        return SignoffsData(ledger.signoffs(), ledger.project())
+        project = ledger.project()
+        facts = [change_fact(cr) for cr in ledger.change_requests()]
+        return SignoffsData(ledger.signoffs(), project,
+                            rules.end_at(project.end, facts, date.max))
 
     def show(self, data: SignoffsData) -> None:
         self.data = data
@@ -261,24 +270,41 @@ class SignoffsScreen(LedgerScreen):
 
     # ------------------------------------------------------------ actions
 
-    def _period_default(self) -> tuple[date, date, str]:
-        """The selected period when it awaits a signature, else the previous month."""
-        doc = self.current()
-        if (doc is not None and doc.kind == "period" and doc.status == rules.DOC_SIGNING
-                and doc.first and doc.last):
-            return doc.first, doc.last, f"{doc.number} awaits the {_awaiting(doc)} signature"
-        first, last = previous_month(self.today)
-        return first, last, "the previous calendar month"
+    def _period_default(self) -> tuple[date, date, str] | None:
+        """The earliest period the acting person can sign: a period one party signed that
+        awaits them, or the first gap (model.rules.first_unsigned_period), whichever comes
+        first; never one that is signed. None: every day of the SOW is in a period."""
+        data = self.data
+        if data is None:
+            first, last = previous_month(self.today)
+            return first, last, "the previous calendar month"
+        live = [(d.first, d.last, d) for d in data.docs if d.kind == "period"
+                and d.status not in rules.DOC_CLOSED and d.first and d.last]
+        actor = self.sow_app.permit_actor
+        waiting = [(first, last, d) for first, last, d in live
+                   if d.status != rules.DOC_EFFECTIVE
+                   and not sign_refused(actor, d.number, d.status, d.signatures, self.today)]
+        gap = rules.first_unsigned_period(data.project.start, data.end,
+                                          [(first, last) for first, last, _ in live])
+        if waiting:
+            first, last, doc = min(waiting, key=lambda w: w[0])
+            if gap is None or first < gap[0]:
+                return first, last, f"{doc.number} awaits the {_awaiting(doc)} signature"
+        if gap is None:
+            return None
+        first, last = gap
+        why = "the earliest period not yet signed"
+        if last >= self.today:
+            why += f" (it can be signed once it has ended, from {last + timedelta(days=1)})"
+        return first, last, why
 
     def _period_preview(self, values: dict[str, str]) -> str:
-        try:
-            d1 = _date(values.get("first", ""), "from")
-            d2 = _date(values.get("last", ""), "to")
-            _date(values.get("on", ""), "signed on")
-        except LedgerError as exc:
-            return f"⚠ {exc}"
+        # A refusal is worded by the form, its fields by their labels ("To: ...").
+        d1 = _date(values.get("first", ""), "first")
+        d2 = _date(values.get("last", ""), "last")
+        _date(values.get("on", ""), "on")
         if d2 < d1:
-            return f"⚠ to: {d2} is before from {d1}"
+            raise FieldError("last", f"{d2} is before ", Ref("first"), f" {d1}")
         docs = self.data.docs if self.data else []
         live = [d for d in docs if d.kind == "period" and d.status != rules.DOC_WITHDRAWN
                 and d.first and d.last]
@@ -298,7 +324,13 @@ class SignoffsScreen(LedgerScreen):
         if not self.when_loaded(self.action_sign_period):
             return
         ledger = self.ledger
-        first, last, why = self._period_default()
+        proposed = self._period_default()
+        if proposed is None:
+            self.notify("every day of the SOW is in a signed period (or one being signed): "
+                        "nothing left to sign", title="sign a period", severity="warning",
+                        timeout=8)
+            return
+        first, last, why = proposed
 
         def submit(v: dict[str, str]) -> SignoffView:
             return ledger.sign_period(v["first"].strip(), v["last"].strip(),
@@ -311,8 +343,26 @@ class SignoffsScreen(LedgerScreen):
         ], submit, "Sign", note=f"signing {self.sow_app.acting_label}",
             on_change=self._period_preview), lambda doc: self._signed(doc, period=True))
 
+    def _live(self, kind: str) -> SignoffView | None:
+        """The document of ``kind`` the next signature goes to (none: a new one)."""
+        docs = self.data.docs if self.data else []
+        return next((d for d in reversed(docs) if d.kind == kind
+                     and d.status not in rules.DOC_CLOSED), None)
+
+    def _sign_refused(self, doc: SignoffView | None) -> bool:
+        """Say at once, before any dialog, why the acting person may not sign ``doc``."""
+        if doc is None:
+            return False
+        no = sign_refused(self.sow_app.permit_actor, doc.number, doc.status, doc.signatures,
+                          self.today)
+        if no:
+            self.notify(no, title="refused", severity="error", timeout=8)
+        return no is not None
+
     def action_sign_acceptance(self) -> None:
         if not self.when_loaded(self.action_sign_acceptance):
+            return
+        if self._sign_refused(self._live("acceptance")):
             return
         ledger = self.ledger
 
@@ -354,6 +404,8 @@ class SignoffsScreen(LedgerScreen):
     def action_sign_scope(self) -> None:
         if not self.when_loaded(self.action_sign_scope):
             return
+        if self._sign_refused(self._live("scope")):
+            return
         ledger = self.ledger
 
         push_form(self, FormScreen("Sign the scope 需求范围确认", [
@@ -386,8 +438,8 @@ class SignoffsScreen(LedgerScreen):
             lambda _v: ledger.withdraw_signoff(number), "Withdraw"), done)
 
 
-def _date(text: str, what: str) -> date:
+def _date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise LedgerError(f"{what}: {text.strip()!r} is not a date (YYYY-MM-DD)") from None
+        raise FieldError(field, f"{text.strip()!r} is not a date (YYYY-MM-DD)") from None

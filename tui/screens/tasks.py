@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 
 from model.errors import LedgerError
 from model.formats import grade_title
+from model.permissions import Action
 from model.rules import (
     DEFAULT_LADDER,
     PRIORITIES,
@@ -103,6 +104,8 @@ class TasksScreen(LedgerScreen):
         Binding("e", "edit_task", "Edit task", id="tasks-edit"),
         Binding("l", "allocate", "Allocate PD", id="tasks-allocate"),
     ]
+    PERMITS = {"add_task": (Action.PLAN,), "edit_task": (Action.PLAN,),
+               "allocate": (Action.PLAN,)}
 
     DEFAULT_CSS = """
     TasksScreen #by-grade { height: auto; padding: 0 1; }

@@ -106,6 +106,9 @@ class TeamScreen(LedgerScreen):
         Binding("c", "cancel_away", "Cancel away", id="team-away-cancel"),
         Binding("g", "change_grade", "Change grade", id="team-grade"),
     ]
+    PERMITS = {name: (Action.PLAN,) for name in (
+        "add_person", "leave_person", "replace_person", "away_person", "cancel_away",
+        "change_grade")}
 
     DEFAULT_CSS = """
     TeamScreen #team { height: 1fr; }

@@ -23,6 +23,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from model import locks, rules
+from model.permissions import Action
 from model.views import EntryView, PersonView
 from tui.widgets.entry_form import (
     EntryForm,
@@ -79,6 +80,8 @@ class TimesheetScreen(LedgerScreen):
         Binding("e", "edit_entry", "Edit", id="timesheet-edit"),
         Binding("d", "delete_entry", "Delete", id="timesheet-delete"),
     ]
+    PERMITS = {name: (Action.LOG_OWN, Action.LOG_OTHERS)
+               for name in ("add_entry", "edit_entry", "delete_entry")}
 
     def __init__(self) -> None:
         super().__init__()

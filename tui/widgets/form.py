@@ -48,7 +48,8 @@ class Field:
 
 
 class FormScreen(ModalScreen[Any]):
-    """A dialog with fields; Enter or ctrl+s submits, Escape cancels."""
+    """A dialog with fields; Enter or ctrl+s submits, Escape cancels (asking first when
+    a field was changed: "Discard changes?")."""
 
     BINDINGS = [
         Binding("escape", "cancel", "Cancel", id="form-cancel"),
@@ -114,10 +115,23 @@ class FormScreen(ModalScreen[Any]):
                 yield Button(self.submit_label, id="submit", variant="primary",
                              compact=compact)
 
+    #: the values the form opened with (once every mount handler has run): Esc discards
+    #: the user's changes only after asking
+    _initial: dict[str, str] | None = None
+
     def on_mount(self) -> None:
         for name in ("preview", "form-error"):
             self.query_one(f"#{name}", Static).display = False
         self._changed()
+        if self._initial is None:
+            self.call_after_refresh(self._remember)
+
+    def _remember(self) -> None:
+        self._initial = self.values()
+
+    def touched(self) -> bool:
+        """Whether the user changed any field since the form opened."""
+        return self._initial is not None and self.values() != self._initial
 
     def say(self, name: str, text: str) -> None:
         """Show ``text`` in the form's ``preview`` or ``form-error`` line (none: hidden)."""
@@ -141,9 +155,13 @@ class FormScreen(ModalScreen[Any]):
         if self.on_change is not None:
             try:
                 text = self.on_change(self.values())
-            except LedgerError as exc:
-                text = str(exc)
+            except LedgerError as exc:  # named as the form names its fields ("To: ...")
+                text = f"⚠ {refusal(exc, self.labels())}"
             self.say("preview", text)
+
+    def labels(self) -> dict[str, str]:
+        """How a refusal names an input: the label of the field that holds it."""
+        return {**self.names, **{f.name: f.label for f in self.fields}}
 
     @on(Input.Submitted)
     def _enter(self) -> None:
@@ -155,7 +173,19 @@ class FormScreen(ModalScreen[Any]):
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        """Esc or Cancel: an untouched form closes; a changed one asks first."""
+        if not self.touched():
+            self.dismiss(None)
+            return
+
+        def answered(discard: object) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(ConfirmScreen(
+            "Discard changes?", lambda _v: True, "Discard",
+            note="What you typed in this form is lost. Esc or Cancel: back to the form."),
+            answered)
 
     def action_submit(self) -> None:
         self.say("form-error", "")
@@ -166,8 +196,8 @@ class FormScreen(ModalScreen[Any]):
         try:
             result = self.submit_fn(values)
         except LedgerError as exc:
-            labels = {**self.names, **{f.name: f.label for f in self.fields}}
-            self.app.call_from_thread(self.say, "form-error", f"refused: {refusal(exc, labels)}")
+            self.app.call_from_thread(self.say, "form-error",
+                                      f"refused: {refusal(exc, self.labels())}")
             return
         self.app.call_from_thread(self.dismiss, result if result is not None else True)
 
@@ -176,8 +206,8 @@ class ConfirmScreen(FormScreen):
     """A yes/no question whose 'yes' is one ledger call."""
 
     def __init__(self, question: str, submit: Callable[[dict[str, str]], Any],
-                 submit_label: str = "Yes"):
-        super().__init__(question, [], submit, submit_label)
+                 submit_label: str = "Yes", note: str = ""):
+        super().__init__(question, [], submit, submit_label, note=note)
 
 
 class FieldForm(FormScreen):

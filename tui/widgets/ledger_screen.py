@@ -18,14 +18,18 @@ from typing import TYPE_CHECKING, Any, ClassVar, TypeVar, cast
 
 from textual import events, work
 from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.events import Key
 from textual.screen import Screen
 from textual.widgets import Footer
 
 from model.errors import LedgerError
+from model.permissions import Action, Actor
 from storage.services import Ledger
 from tui.text import refusal
 from tui.widgets.form import COMPACT_BELOW
 from tui.widgets.navbar import NavBar
+from tui.widgets.permit import permits, refused
 
 if TYPE_CHECKING:
     from tui.app import SowtrackApp
@@ -52,6 +56,35 @@ class LedgerScreen(Screen[None]):
     #: the labels of the view's own fields, by the ledger's field name: a refused field
     #: is named by its label, as the user sees it (``Note: ...``), not by its flag
     FIELD_LABELS: ClassVar[dict[str, str]] = {}
+    #: the view's actions that the permission matrix decides, by action name: each needs
+    #: one of these (model.permissions.Action). The footer and the command palette offer
+    #: an action only to an actor the matrix allows (the ledger refuses the others).
+    PERMITS: ClassVar[dict[str, tuple[Action, ...]]] = {}
+
+    @classmethod
+    def permitted(cls, action: str, actor: Actor | None) -> bool:
+        """Whether ``actor`` may do the view's ``action`` (the matrix's rule)."""
+        return permits(actor, cls.PERMITS.get(action, ()))
+
+    def may(self, action: str) -> bool:
+        """Whether the acting person may do this view's ``action``."""
+        return self.permitted(action, self.sow_app.permit_actor)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A key the acting person may not use is not offered (the footer hides it)."""
+        return self.may(action)
+
+    def on_key(self, event: Key) -> None:
+        """One of the view's keys that is not offered to the acting person, pressed anyway
+        (the README lists every key): say why at once, in the matrix's words, no form."""
+        for binding in type(self).__dict__.get("BINDINGS", []):
+            if (isinstance(binding, Binding) and event.key in binding.key.split(",")
+                    and not self.may(binding.action)):
+                no = refused(self.sow_app.permit_actor, self.PERMITS[binding.action][0])
+                if no:
+                    event.stop()
+                    self.notify(no, title="refused", severity="error", timeout=8)
+                return
 
     @property
     def sow_app(self) -> SowtrackApp:
@@ -93,7 +126,9 @@ class LedgerScreen(Screen[None]):
         footer.show_command_palette = not classes["narrow"]
 
     def on_screen_resume(self) -> None:
-        # Another view (or another process) may have changed the ledger meanwhile.
+        # Another view (or another process) may have changed the ledger meanwhile, and
+        # the acting person may have changed (ctrl+a): the footer offers what they may do.
+        self.refresh_bindings()
         self.resumed()
 
     def resumed(self) -> None:
@@ -159,7 +194,7 @@ class LedgerScreen(Screen[None]):
             with ledger.snapshot():
                 data = self.load()
         except LedgerError as exc:
-            self.app.call_from_thread(self.notify, str(exc), title="sowtrack",
+            self.app.call_from_thread(self.notify, refusal(exc), title="sowtrack",
                                       severity="error", timeout=8)
             return
         self.app.call_from_thread(self._shown, data)
