@@ -149,9 +149,15 @@ def test_the_timesheet_shows_expected_and_missing_hours(tmp_path: Path) -> None:
     assert isinstance(cells, dict)
     # wang.fang: away Thursday and Friday, so 3 working days this week
     wang = rows["wang.fang"]
-    assert wang.expected == 3 * 480 and wang.logged == 3 * 480  # she logged 8 h a day
-    assert cells["wang.fang"] == ("24", "24", "0")
-    assert "green" in str(seen["styles"]["wang.fang"])
+    logged = sum(e.minutes for e in lead.entries(date(2026, 11, 16), date(2026, 11, 18),
+                                                 person="wang.fang"))
+    assert wang.expected == 3 * 480 and wang.logged == logged == 8 * 60 + 450 + 8 * 60
+    assert cells["wang.fang"] == ("23.5", "24", "−0.5")
+    assert "yellow" in str(seen["styles"]["wang.fang"])
+    liu = rows["liu.yang"]  # 8 h every working day: none missing
+    assert liu.expected == liu.logged == 40 * 60
+    assert cells["liu.yang"] == ("40", "40", "0")
+    assert "green" in str(seen["styles"]["liu.yang"])
     zhang = rows["zhang.wei"]
     assert zhang.expected == 40 * 60 and zhang.logged < zhang.expected
     assert cells["zhang.wei"] == (f"{zhang.logged / 60:g}", "40",

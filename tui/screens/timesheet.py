@@ -188,7 +188,8 @@ class TimesheetScreen(LedgerScreen):
                               self.grid_room())
         self.query_one("#ts-head", Static).update(
             headline(week, self.mode, self._person(self.focus_person), self.today))
-        self.query_one("#ts-legend", Static).update(legend(week))
+        self.query_one("#ts-legend", Static).update(
+            legend(week, expected="expected" in grid.columns))
         # Put the cursor back where it was (same row, same column), or on today.
         if row_key in self._row_keys:
             row = self._row_keys.index(row_key)

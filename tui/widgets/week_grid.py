@@ -359,7 +359,8 @@ def headline(week: Week, mode: str, person: PersonView | None, today: date) -> T
     return text
 
 
-def legend(week: Week) -> Text:
+def legend(week: Week, expected: bool = True) -> Text:
+    """What the grid's marks mean; the expected hours' rule when the grid shows them."""
     hpd = hours(week.minutes_per_day)
     locks = sorted(set(week.locks.values()))
     text = Text()
@@ -370,8 +371,11 @@ def legend(week: Week) -> Text:
     text.append("locked", style="italic")
     text.append(f": in period {', '.join(locks)}, cannot change   " if locks
                 else ": in a signed or being-signed period   ")
-    text.append(f"PD = hours ÷ {hpd}   expected: {hpd} h per working day of the person's "
-                "up to today, minus days away; ")
+    text.append(f"PD = hours ÷ {hpd}")
+    if not expected:
+        return text
+    text.append(f"   expected: {hpd} h × the person's working days on the project up to "
+                "today, less days away; ")
     text.append("diff", style="bold")
     text.append(" = hours − expected (")
     text.append("−", style="bold yellow")
