@@ -99,6 +99,9 @@ def test_the_palette_offers_only_permitted_actions(tmp_path: Path) -> None:
     assert "Log hours" in engineer and "Add a blocker" in engineer
     assert "Log hours" not in client and "Add a task" not in client
     assert "Raise a change request" in client and "Go to Team" in client
+    # a vendor signatory may log by the matrix, but has no grade: no log form to go to
+    signatory = _palette("zhao.min", tmp_path / "v")
+    assert "Log hours" not in signatory and "Raise a change request" in signatory
 
 
 def test_a_client_pressing_a_on_tasks_gets_no_form(tmp_path: Path) -> None:

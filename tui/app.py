@@ -16,6 +16,7 @@ from textual.worker import WorkerFailed
 
 from model.errors import LedgerError
 from model.permissions import UNBOUND, Actor
+from model.rules import may_log
 from model.views import PersonView
 from storage.services import Ledger
 from tui.startup import Opening, first_view
@@ -243,6 +244,9 @@ class SowtrackApp(App[None]):
         for title, help_text, mode, action in ACTIONS:
             named.add((mode, action))
             if action is not None and not VIEW_MODES[mode].permitted(action, actor):
+                continue
+            if action == "focus_log" and not (  # a vendor signatory has no grade: no form
+                    self.actor is not None and may_log(self.actor.party, self.actor.grade)):
                 continue
             yield SystemCommand(title, help_text,
                                 lambda m=mode, a=action: self.call_later(self.goto, m, a))

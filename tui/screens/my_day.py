@@ -133,7 +133,7 @@ class MyDayScreen(LedgerScreen):
         p = data.person
         headline = self.query_one("#myday-headline", Static)
         form = self.query_one("#myday-form")
-        if p is None or p.party != "vendor" or not p.grade:
+        if p is None or not rules.may_log(p.party, p.grade):
             who = p.name if p else "nobody"
             headline.update(Text(f"{who} does not log hours: only vendor people with a grade "
                                  f"do. Act as someone else with ctrl+a.", style="yellow"))
@@ -240,7 +240,7 @@ class MyDayScreen(LedgerScreen):
 
     def _can_log(self) -> bool:
         p = self.data.person if self.data else None
-        return p is not None and p.party == "vendor" and bool(p.grade)
+        return p is not None and rules.may_log(p.party, p.grade)
 
     #: a client person, the operator, an unbound login role: no log form, no log keys
     PERMITS = {"focus_log": (Action.LOG_OWN,), "submit": (Action.LOG_OWN,)}
