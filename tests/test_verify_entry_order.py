@@ -10,7 +10,7 @@ import json
 from pathlib import Path
 
 import pytest
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from storage import audit
@@ -18,26 +18,13 @@ from storage.orm import AuditEvent, Project
 from storage.records import entry_stream, scan
 from storage.records.entry_stream import _found, _logged, _merge, entry_problems
 from storage.services import Ledger
-from storage.sowfile import open_entry_file
+
+from .bulk_entries import import_rows, sql
 
 CODE = "CLAIMS-AGENT-2026"
-PEOPLE = ["zhang.wei", "chen.jing", "liu.yang", "wang.fang"]
 BEHIND = "differs from its last audit row (edited behind the program's back)"
 
 
-def sql(led: Ledger, statement: str) -> None:
-    with led.engine.begin() as conn:
-        conn.execute(text(statement))
-
-
-def import_rows(led: Ledger, tmp_path: Path, n: int) -> list[int]:
-    path = tmp_path / "entries.csv"
-    path.write_text("date,person,task,hours,note\n" + "".join(
-        f"2026-03-{2 + (i // 4) % 20:02d},{PEOPLE[i % 4]},T{i % 4 + 1},0.5,bulk {i}\n"
-        for i in range(n)), encoding="utf-8")
-    f = open_entry_file(path)
-    led.import_entries(f.rows, f.problems, source=f)
-    return sorted(e.id for e in led.entries())
 
 
 def three_ways(led: Ledger, monkeypatch: pytest.MonkeyPatch) -> list[tuple[tuple[str, str],
@@ -69,7 +56,7 @@ def test_entries_edited_deleted_and_logged_again_verify_clean(
         example: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(audit, "CHUNK", 9)
     monkeypatch.setattr(scan, "CHUNK", 9)
-    ids = import_rows(example, tmp_path, 40)
+    ids = import_rows(example, tmp_path, 40, hours="0.5")
     example.edit_entry(ids[3], note="edited once")
     example.edit_entry(ids[3], hours="2")
     example.edit_entry(ids[20], note="edited")
@@ -98,7 +85,7 @@ def test_entries_edited_deleted_and_logged_again_verify_clean(
 
 def test_an_entry_first_logged_after_a_larger_one_is_merged_whole(
         example: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    ids = import_rows(example, tmp_path, 12)
+    ids = import_rows(example, tmp_path, 12, hours="0.5")
     # an audit row for a far larger entry, which the table never held: every entry logged
     # after it comes out of the chain's order
     append_entry_row(example, "1000000", {"id": 1000000, "date": "2026-03-02"})

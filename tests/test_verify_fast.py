@@ -15,27 +15,14 @@ from storage.orm import AuditEvent, Project
 from storage.records import entry_json, scan
 from storage.records.entry_stream import _found, entry_problems
 from storage.services import Ledger
-from storage.sowfile import open_entry_file
+
+from .bulk_entries import import_rows, sql
 
 CODE = "CLAIMS-AGENT-2026"
-PEOPLE = ["zhang.wei", "chen.jing", "liu.yang", "wang.fang"]
 ODD = ['say "hi" \\ back', "中文 备注 🎉", "‮rtl ​zero width", "</script> & <b>", "é\u00a0ü",
        "x" * 300]
 
 
-def sql(led: Ledger, statement: str) -> None:
-    with led.engine.begin() as conn:
-        conn.execute(text(statement))
-
-
-def import_rows(led: Ledger, tmp_path: Path, n: int) -> list[int]:
-    path = tmp_path / "entries.csv"
-    path.write_text("date,person,task,hours,note\n" + "".join(
-        f"2026-03-{2 + (i // 4) % 20:02d},{PEOPLE[i % 4]},T{i % 4 + 1},0.05,bulk {i}\n"
-        for i in range(n)), encoding="utf-8")
-    f = open_entry_file(path)
-    led.import_entries(f.rows, f.problems, source=f)
-    return sorted(e.id for e in led.entries())
 
 
 def entry_audit_rows(led: Ledger) -> list[int]:
