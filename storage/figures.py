@@ -102,13 +102,18 @@ def refresh(s: Session) -> None:
         s.execute(text(statement))
 
 
+def _stored(s: Session, project_id: int) -> tuple[set[date], list[tuple[date, str, int]]]:
+    """The project's dirty dates, and its stored (on, grade, minutes) of the clean ones."""
+    dirty = set(s.scalars(select(DaySumDirty.on).where(DaySumDirty.project_id == project_id)))
+    return dirty, [(on, grade, int(m)) for on, grade, m in s.execute(
+        select(DaySum.on, DaySum.grade, DaySum.minutes)
+        .where(DaySum.project_id == project_id)) if on not in dirty]
+
+
 def _read(s: Session, project_id: int) -> list[tuple[date, str, int]]:
     """(on, grade, minutes) of the project: stored for the clean dates, summed from the
     entries for the dirty ones. The one place that decides which."""
-    dirty = set(s.scalars(select(DaySumDirty.on).where(DaySumDirty.project_id == project_id)))
-    rows = [(on, grade, int(m)) for on, grade, m in s.execute(
-        select(DaySum.on, DaySum.grade, DaySum.minutes)
-        .where(DaySum.project_id == project_id)) if on not in dirty]
+    dirty, rows = _stored(s, project_id)
     if dirty:
         rows += _sums(s, DIRTY_ENTRIES, project_id)
     return rows
@@ -144,11 +149,8 @@ def stored_sum_problems(s: Session) -> list[str]:
         problems.append(f"day_sum: holds sums of project id {orphans}, which does not exist "
                         f"(added behind the program's back)")
     for project_id, code in sorted(codes.items(), key=lambda pc: pc[1]):
-        dirty = set(s.scalars(select(DaySumDirty.on)
-                              .where(DaySumDirty.project_id == project_id)))
-        stored = {(on, grade): int(m) for on, grade, m in s.execute(
-            select(DaySum.on, DaySum.grade, DaySum.minutes)
-            .where(DaySum.project_id == project_id)) if on not in dirty}
+        dirty, rows = _stored(s, project_id)
+        stored = {(on, grade): m for on, grade, m in rows}
         computed = {(on, grade): m for on, grade, m
                     in _sums(s, "time_entry e WHERE true", project_id) if on not in dirty}
         for on, grade in sorted(stored.keys() | computed.keys()):

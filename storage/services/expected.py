@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from model.errors import FieldError, Ref
+from model.rules import may_log
 from model.rules.staffing import ExpectedHours, expected_minutes
 from storage.orm import Person, TimeEntry
 from storage.services.core import LedgerBase, parse_on
@@ -44,4 +45,4 @@ class ExpectedMixin(LedgerBase):
                         cal, staffing(project, p), d1, d2, project.minutes_per_day,
                         project.start, end), logged.get(p.id, 0))
                     for p in people
-                    if (p.party == "vendor" and p.grade and person is None) or p.key == person]
+                    if (may_log(p.party, p.grade) and person is None) or p.key == person]
