@@ -20,12 +20,12 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from model.errors import FieldError
 from model.formats import format_hours
 from model.rules.numbers import pd_of_milli, round_pd
 from model.usertext import shown
+from model.zones import UnknownZone, zone
 
 
 @dataclass(frozen=True)
@@ -76,20 +76,20 @@ def local_time(at: datetime, timezone: str) -> datetime:
     """An audit row's time (naive UTC) in ``timezone``, naive: what the project's people
     read on their clocks."""
     try:
-        zone = ZoneInfo(timezone)
-    except (KeyError, ValueError):  # an unknown zone: UTC rather than no history
+        local = zone(timezone)
+    except UnknownZone:  # an unknown zone: UTC rather than no history
         return at
-    return at.replace(tzinfo=UTC).astimezone(zone).replace(tzinfo=None)
+    return at.replace(tzinfo=UTC).astimezone(local).replace(tzinfo=None)
 
 
 def utc_bound(day: date, timezone: str) -> datetime:
     """The first instant of ``day`` in ``timezone``, as a naive UTC time (the audit rows'
     ``at``): the date filter of the history is the project's, not UTC's."""
     try:
-        zone = ZoneInfo(timezone)
-    except (KeyError, ValueError):
+        local_zone = zone(timezone)
+    except UnknownZone:
         return datetime(day.year, day.month, day.day)
-    local = datetime(day.year, day.month, day.day, tzinfo=zone)
+    local = datetime(day.year, day.month, day.day, tzinfo=local_zone)
     return local.astimezone(UTC).replace(tzinfo=None)
 
 

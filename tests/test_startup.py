@@ -40,10 +40,12 @@ sys.exit(rc or 0)
 HEAVY = ("textual", "reportlab", "textual_plotext", "plotext", "alembic")
 
 
-def _modules(argv: list[str], code: str = CLI) -> tuple[str, set[str]]:
+def _modules(argv: list[str], code: str = CLI, pinned: bool = True
+             ) -> tuple[str, set[str]]:
+    env = cli_env(SOWTRACK_TODAY=TODAY.isoformat()) if pinned else {
+        k: v for k, v in cli_env().items() if k != "SOWTRACK_TODAY"}
     done = subprocess.run([sys.executable, "-c", code, *argv], capture_output=True,
-                          text=True, timeout=300,
-                          env=cli_env(SOWTRACK_TODAY=TODAY.isoformat()))
+                          text=True, timeout=300, env=env)
     assert done.returncode == 0, done.stderr
     return done.stdout, set(json.loads(done.stderr.strip().splitlines()[-1]))
 
@@ -73,6 +75,16 @@ def test_a_report_imports_no_terminal_and_no_pdf(tmp_path: Path, argv: list[str]
     assert "DEMO-AGENT" in out or '"on"' in out, out[:300]
     assert not _tops(modules) & set(HEAVY), sorted(_tops(modules) & set(HEAVY))
     assert "sqlalchemy" in _tops(modules)  # it did open the ledger
+
+
+def test_todays_date_needs_no_pendulum(tmp_path: Path) -> None:
+    """Today's date in the project's zone is zoneinfo's (model.zones): `report` and `log`
+    do not pay for pendulum's import on every run."""
+    url = _demo_url(tmp_path)
+    out, modules = _modules(["--db", url, "--project", DEMO_CODE, "report", "summary",
+                             "--json"], pinned=False)
+    assert '"as_of"' in out, out[:300]
+    assert "pendulum" not in _tops(modules)
 
 
 #: opens the app headless on the ledger argv[1] until the dashboard's headline shows the

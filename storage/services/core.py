@@ -24,6 +24,7 @@ from model import locks, rules
 from model.errors import FieldError, LedgerError, Ref
 from model.locks import Document
 from model.permissions import Action, Actor, require
+from model.zones import today_in
 from storage.audit import AuditWriter
 from storage.db import open_engine, reading, writing
 from storage.orm import Acceptance, Period, Person, Project, Task
@@ -262,10 +263,7 @@ class LedgerBase:
         pinned = os.environ.get("SOWTRACK_TODAY")
         if pinned:
             return parse_date(pinned, "SOWTRACK_TODAY")
-        import pendulum  # here: a pinned today (and most commands) need none of it
-
-        d = pendulum.today(tz)
-        return date(d.year, d.month, d.day)
+        return today_in(tz)
 
     def _today(self, tz: str) -> date:
         """Today in ``tz`` for this ledger: its pinned date, else :meth:`today`."""

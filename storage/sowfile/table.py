@@ -9,6 +9,7 @@ from typing import Any
 from model.errors import LedgerError
 from model.rules.entry_input import parse_date  # noqa: F401 - the one ISO date rule, re-exported
 from model.usertext import control_character, text_problem
+from model.zones import UnknownZone, zone
 from storage.sowfile.spec import MAX_QUOTA
 
 
@@ -166,10 +167,8 @@ def _as_date(value: Any, fail: Any) -> date:
 
 
 def _check_timezone(name: str, fail: Any) -> str:
-    import pendulum  # here: only checking a time zone's name needs it
-
     try:
-        pendulum.timezone(name)
-    except Exception:  # noqa: BLE001 - pendulum raises several types
+        zone(name)
+    except UnknownZone:
         raise fail(f"{_show(name)} is not a known time zone") from None
     return name
