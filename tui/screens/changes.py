@@ -41,8 +41,10 @@ from tui.widgets.tables import Fit, FitTable, refill
 
 CR_COLUMNS = [("CR", "CR"), ("raised", "raised"), ("status", "status"), ("signed", "signed"),
               ("changes", "changes"), ("title", "title")]
-#: on a narrow terminal the title is cut first, then what changes (the detail shows both)
-CR_FITS = {"title": Fit(shrink=12, cut=2), "changes": Fit(shrink=16, cut=1)}
+#: on a narrow terminal the title is cut first, then what changes; then the title goes,
+#: then the date raised (the detail shows them all): the list never scrolls sideways
+CR_FITS = {"title": Fit(shrink=12, cut=4, drop=2), "changes": Fit(shrink=16, cut=3),
+           "raised": Fit(drop=1)}
 
 #: the names other code imported from here (they live in tui.widgets.cr_effect)
 __all__ = ["STATUS_LABELS", "ChangesData", "ChangesScreen", "budget_steps", "changes_text",
