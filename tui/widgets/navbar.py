@@ -23,6 +23,13 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
     ("history", "h", "History"),
 )
 
+#: the labels a bar too narrow for the whole ones shows (about 120 columns)
+SHORT: dict[str, str] = {
+    "dashboard": "Dash", "myday": "Day", "timesheet": "Time", "tasks": "Tasks",
+    "blockers": "Block", "changes": "CRs", "team": "Team", "signoffs": "Sign",
+    "journal": "Jrnl", "exports": "Exp", "obligations": "Oblig", "history": "Hist",
+}
+
 
 class NavBar(Static):
     """Shows the views with their keys; the current one highlighted."""
@@ -58,10 +65,10 @@ class NavBar(Static):
         width = self.size.width
         room = max(0, width - cell_len(tail)) if width else 0
         self._spans = []
-        labelled = self._labelled(room)
-        for mode, key, label in VIEWS:
+        labels = self._labels(room)
+        for mode, key, _label in VIEWS:
             start = len(text)
-            part = f" {key} {label} " if mode in labelled else f" {key} "
+            part = f" {key} {labels[mode]} " if labels[mode] else f" {key} "
             if mode == self.current:
                 text.append(part, style="bold reverse")
             else:
@@ -76,24 +83,26 @@ class NavBar(Static):
                 text.truncate(width, overflow="ellipsis")
         return text
 
-    def _labelled(self, room: int) -> set[str]:
-        """The views shown with their label: all of them if they fit in ``room`` columns
-        (0: any), else the labels go from the right (the current view keeps its own as
-        long as it can) until they do (80 columns)."""
-        labelled = {mode for mode, _, _ in VIEWS}
+    def _labels(self, room: int) -> dict[str, str]:
+        """Each view's label in ``room`` columns (0: any): the whole labels if they fit,
+        else the short ones (:data:`SHORT`) from the right, then none from the right,
+        until they do; the current view keeps its whole label as long as it can (at 80
+        columns it alone has one)."""
+        labels = {mode: label for mode, _, label in VIEWS}
 
         def wide() -> int:
-            return sum(cell_len(f" {k} {label} " if m in labelled else f" {k} ")
-                       for m, k, label in VIEWS)
+            return sum(cell_len(f" {k} {labels[m]} " if labels[m] else f" {k} ")
+                       for m, k, _ in VIEWS)
 
-        for mode, _, _ in reversed(VIEWS):
-            if not room or wide() <= room:
-                break
-            if mode != self.current:
-                labelled.discard(mode)
+        others = [mode for mode, _, _ in reversed(VIEWS) if mode != self.current]
+        for step in (SHORT.__getitem__, lambda _mode: ""):
+            for mode in others:
+                if not room or wide() <= room:
+                    return labels
+                labels[mode] = step(mode)
         if room and wide() > room:
-            labelled.discard(self.current)
-        return labelled
+            labels[self.current] = ""
+        return labels
 
     def on_click(self, event: Click) -> None:
         for start, end, mode in self._spans:
