@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING
 from model.permissions import UNBOUND
 from model.views import PersonView, ProjectView
 from storage.services import Ledger
+from tui.collector import collector_paused
 
 if TYPE_CHECKING:
     from tui.app import SowtrackApp
@@ -112,6 +113,7 @@ class Opening:
 def open_app(ledger: Ledger, today: date | None = None) -> SowtrackApp:
     """The app over ``ledger``, its figures read while Textual is imported."""
     opening = Opening(ledger).start()
-    from tui.app import SowtrackApp
+    with collector_paused("tui.app"):  # Textual's import: its objects live as long too
+        from tui.app import SowtrackApp
 
     return SowtrackApp(ledger, today, opening=opening)

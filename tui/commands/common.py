@@ -9,14 +9,17 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from tui.collector import collector_paused
+
 
 def _ledger(args: argparse.Namespace, create: bool = False):  # type: ignore[no-untyped-def]
     """The ledger named by the flags, else the environment, else the config file.
 
     A SQLite file named by them that does not exist is refused, unless ``create``
     (`init`, `demo`): only the default file is created by any command."""
-    from storage.config import setting
-    from storage.services import Ledger
+    with collector_paused("storage.services"):
+        from storage.config import setting
+        from storage.services import Ledger
 
     return Ledger.open(args.db, setting("project", args.project)[0],
                        setting("person", args.actor)[0], create=create)
