@@ -88,9 +88,10 @@ def _q(text: object) -> str:
 
 
 def _one_line(text: str) -> str:
-    """A note from a tracker on one line (klog's summaries may span lines)."""
-    return " ".join(str(text).split()) if not str(text).isprintable() or "\n" in text \
-        else str(text).strip()
+    """A note from a tracker on one line: klog's summaries and Kimai's descriptions may
+    span lines, joined here by spaces (another control character stays, and the
+    admission refuses it as it refuses it in any note)."""
+    return " ".join(text.split()) if "\n" in text or "\r" in text else text.strip()
 
 
 def _loads(text: str, tool: str, shape: str) -> Any:
@@ -532,8 +533,8 @@ def parse_kimai(text: str) -> Parsed:
             seen[key] = n
             tags = tuple(t.strip() for t in get("tags").split(",") if t.strip())
             names = tuple(dict.fromkeys(x for x in (get("activity"), *tags) if x))
-            out.intervals.append(Interval(f"line {n}", key, names, get("description"),
-                                          start, end))
+            out.intervals.append(Interval(f"line {n}", key, names,
+                                          _one_line(get("description")), start, end))
     except csv.Error as exc:
         out.problems.append(f"line {line}: {exc}")
     if len(users) > 1:

@@ -10,6 +10,7 @@ re-import adds only the intervals it has not seen.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 
@@ -98,7 +99,7 @@ class _Hook:
             {d: int(v) for d, v in day_seconds.items()})
         problems = [*self.parsed.problems, *plan.problems]
         if problems:
-            raise LedgerErrors(problems)
+            raise LedgerErrors(sorted(problems, key=_position))
         for i, e in enumerate(plan.entries, start=1):
             self.rows.append(EntryRow(i, e.on.isoformat(), p.key, e.task,
                                       f"{e.minutes}m", e.note))
@@ -121,3 +122,9 @@ class _Hook:
             if 1 <= n <= len(self.labels):
                 return f"{self.labels[n - 1]}: {rest}"
         return problem
+
+
+def _position(problem: str) -> tuple[int, ...]:
+    """Where a problem is in the file, to list them in its order: the numbers of its
+    ``line 12`` or ``records[2].entries[0].start``."""
+    return tuple(int(n) for n in re.findall(r"\d+", problem.split(": ", 1)[0]))
