@@ -372,3 +372,34 @@ def test_each_days_entries_sum_to_its_seconds_rounded_once() -> None:
         plan = plan_entries(parsed.intervals, "UTC", ["T1", "T2"], {}, {}, {})
         seconds = sum(p.seconds for p in plan.pieces)
         assert sum(e.minutes for e in plan.entries) == (seconds + 30) // 60
+
+
+def test_a_note_with_a_control_character_is_refused_where_the_file_has_it(
+        example: Ledger, db_url: str, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    f = tmp_path / "esc.csv"
+    f.write_text("Date,From,To,Duration,User,Activity,Description,Tags\n"
+                 "2026-03-02,09:00,10:00,01:00,陈静,T2,fine,\n"
+                 '2026-03-03,09:00,10:00,01:00,陈静,T2,"two\nlines",\n'
+                 "2026-03-04,09:00,10:00,01:00,陈静,T2,bell \x07 here,\n", encoding="utf-8")
+    rc, _, err = run(capsys, db_url, "chen.jing", "kimai", str(f))
+    assert rc == 1
+    lines = err.splitlines()
+    assert len(lines) == 2 and lines[0].startswith("esc.csv: line 5 (2026-03-04, T2): note:")
+    assert "\x07" not in err
+    assert rows(example) == []
+
+
+def test_each_tools_help_explains_the_rules_with_an_example(
+        capsys: pytest.CaptureFixture[str]) -> None:
+    for tool in ("timew", "timeclock", "timedot", "klog", "kimai"):
+        with pytest.raises(SystemExit):
+            main(["import", tool, "--help"])
+        text = capsys.readouterr().out
+        for words in ("--task-map NAME=CODE", "--person P", "split at midnight",
+                      "rounded once", "already imported", "example:",
+                      f"sowtrack import {tool}"):
+            assert words in text, (tool, words)
+    with pytest.raises(SystemExit):
+        main(["import", "timedot", "--help"])
+    assert "The d unit is 24 hours" in " ".join(capsys.readouterr().out.split())
