@@ -150,18 +150,26 @@ def test_the_admissions_problems_are_listed_where_the_file_has_them(
     assert rows(example) == []
 
 
-def test_an_interval_changed_since_its_import_is_refused(
+def test_an_interval_changed_since_its_import_is_named_and_not_imported_again(
         example: Ledger, db_url: str, capsys: pytest.CaptureFixture[str],
         tmp_path: Path) -> None:
+    """Its end moved in the tracker: not counted twice, named so that the person can
+    correct the entry, and the file's new intervals still import (a refusal would block
+    every later import of that file)."""
     f = tmp_path / "a.json"
     f.write_text('[{"id":1,"start":"20260302T010000Z","end":"20260302T020000Z","tags":["T2"]}]',
                  encoding="utf-8")
     assert run(capsys, db_url, "chen.jing", "timew", str(f))[0] == 0
-    f.write_text('[{"id":1,"start":"20260302T010000Z","end":"20260302T030000Z","tags":["T2"]}]',
+    f.write_text('[{"id":2,"start":"20260302T010000Z","end":"20260302T030000Z","tags":["T2"]},'
+                 '{"id":1,"start":"20260303T010000Z","end":"20260303T020000Z","tags":["T3"]}]',
                  encoding="utf-8")
-    rc, _, err = run(capsys, db_url, "chen.jing", "timew", str(f))
-    assert rc == 1 and "[0]: imported before as 1:00:00 and now 2:00:00" in err
-    assert rows(example) == [(D("2026-03-02"), "T2", 60, "")]
+    rc, out, err = run(capsys, db_url, "chen.jing", "timew", str(f))
+    assert rc == 0
+    assert out.strip() == ("imported 1 entry from a.json: 1 new, 1 already imported "
+                           "(1 changed since)")
+    assert err.startswith("a.json: [0]: imported before as 1:00:00, now 2:00:00 in the "
+                          "tracker: not imported again; correct its entry")
+    assert rows(example) == [(D("2026-03-02"), "T2", 60, ""), (D("2026-03-03"), "T3", 60, "")]
 
 
 def test_a_later_import_of_a_day_rounds_on_from_the_seconds_before(

@@ -18,8 +18,10 @@ The rules (README, "Import from your tracker"):
   intervals on a day already imported round on from the seconds imported before
   (``day_seconds``), so the imports of a day together keep that rule. A group that
   rounds to 0 minutes makes no entry (its seconds still count for the day).
-- **Re-import.** An interval whose key was imported before (``done``) adds nothing;
-  imported before with other seconds, it is refused: the tracker's record changed.
+- **Re-import.** An interval whose key was imported before (``done``) adds nothing.
+  Imported before with other seconds (the tracker's record changed since), it adds
+  nothing either, and is named in ``changed`` so the person can correct the entry:
+  refusing it would block every later import of the same file.
 """
 
 from __future__ import annotations
@@ -60,6 +62,9 @@ class Plan:
     new: int = 0  # intervals to import
     already: int = 0  # intervals imported before, skipped
     problems: list[str] = field(default_factory=list)
+    #: intervals imported before whose length has changed since (skipped, counted in
+    #: ``already``), each as ``where: ...``
+    changed: list[str] = field(default_factory=list)
 
 
 def _round(seconds: int) -> int:
@@ -133,13 +138,11 @@ def plan_entries(intervals: Iterable[Interval], timezone: str, codes: Sequence[s
         parts = split_days(interval, zone)
         total = sum(s for _, s in parts)
         if interval.key in done:
+            plan.already += 1
             if done[interval.key] != total:
-                plan.problems.append(
-                    f"{interval.where}: imported before as {_hms(done[interval.key])} and "
-                    f"now {_hms(total)}: the tracker's record changed; correct the entry "
-                    f"in sowtrack instead")
-            else:
-                plan.already += 1
+                plan.changed.append(
+                    f"{interval.where}: imported before as {_hms(done[interval.key])}, "
+                    f"now {_hms(total)} in the tracker: not imported again")
             continue
         try:
             task = _task_of(interval, codes, task_map)

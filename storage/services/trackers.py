@@ -32,6 +32,7 @@ class TrackerImport:
     entries: int  # entries written
     new: int  # intervals imported now
     already: int  # intervals imported before, skipped
+    changed: tuple[str, ...] = ()  # of those, the ones changed in the tracker since
 
 
 class TrackersMixin(EntriesMixin):
@@ -48,7 +49,7 @@ class TrackersMixin(EntriesMixin):
         except LedgerErrors as exc:
             raise LedgerErrors([hook.relabel(p) for p in exc.problems]) from None
         assert hook.plan is not None
-        return TrackerImport(n, hook.plan.new, hook.plan.already)
+        return TrackerImport(n, hook.plan.new, hook.plan.already, tuple(hook.plan.changed))
 
 
 class _Hook:

@@ -21,7 +21,8 @@ RULES = """How the file's time becomes entries:
            seconds are rounded once to the nearest minute, so the day's entries sum to
            the day's tracked time rounded (never a sum of rounded pieces).
   again    importing the same export again, or a later one that includes it, adds only
-           the intervals not imported before ("N new, M already imported").
+           the intervals not imported before ("N new, M already imported"); one whose
+           length changed in the tracker since is named, not imported again.
 All or nothing: any bad line, JSON path or entry is listed and nothing is written."""
 
 #: tool -> (what it reads, the parser's name in model.trackers, an example, notes)
@@ -121,6 +122,9 @@ def do_import_tracker(args: argparse.Namespace) -> int:
         _err(f"nothing imported: {len(exc.problems)} problem(s){hint}")
         return 1
     entries = "entry" if done.entries == 1 else "entries"
+    changed = f" ({len(done.changed)} changed since)" if done.changed else ""
     _out(f"imported {done.entries} {entries} from {name}: {done.new} new, "
-         f"{done.already} already imported")
+         f"{done.already} already imported{changed}")
+    for line in done.changed:
+        _err(f"{name}: {line}; correct its entry with `sowtrack entry edit` if it matters")
     return 0
