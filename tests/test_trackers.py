@@ -411,3 +411,27 @@ def test_each_tools_help_explains_the_rules_with_an_example(
     with pytest.raises(SystemExit):
         main(["import", "timedot", "--help"])
     assert "The d unit is 24 hours" in " ".join(capsys.readouterr().out.split())
+
+
+@pytest.mark.parametrize("text,problem", [
+    ('[{"start":"20200101T000000Z","end":"20260101T000000Z","tags":["T1"]}]',
+     "[0]: lasts more than 7 days"),
+    ('[{"start":"99991231T230000Z","end":"99991231T233000Z","tags":["T1"]}]',
+     "[0]: its dates are beyond the calendar"),
+])
+def test_an_interval_left_running_or_off_the_calendar_is_one_problem(text: str,
+                                                                     problem: str) -> None:
+    plan = plan_entries(parse_timew(text).intervals, "Asia/Shanghai", ["T1"], {}, {}, {})
+    assert plan.entries == [] and plan.problems[0].startswith(problem)
+
+
+def test_klog_and_timedot_refuse_more_than_a_day() -> None:
+    from model.trackers import parse_klog
+
+    parsed = parse_klog('{"records":[{"date":"2026-03-02","entries":['
+                        '{"type":"range","start_mins":0,"end_mins":100000000000000},'
+                        '{"type":"duration","total_mins":1441}]}]}')
+    assert [p.split(": ")[0] for p in parsed.problems] == [
+        "records[0].entries[0].end", "records[0].entries[1].total_mins"]
+    assert parse_timedot("2026-03-02\nT1  25h\n").problems == [
+        "line 2: '25h' is more than the 24 hours of a day"]

@@ -35,6 +35,10 @@ from model.errors import LedgerError
 from model.rules.entry_input import match_task
 from model.trackers.formats import Interval, _q
 
+#: the longest interval read: a longer one was left running (and would make an entry
+#: per day)
+MAX_INTERVAL = timedelta(days=7)
+
 
 @dataclass(frozen=True)
 class Piece:
@@ -135,7 +139,18 @@ def plan_entries(intervals: Iterable[Interval], timezone: str, codes: Sequence[s
     # date -> (task, note) -> [seconds, where]: in the file's order
     days: dict[date, dict[tuple[str, str], list]] = {}
     for interval in intervals:
-        parts = split_days(interval, zone)
+        if (interval.start is not None and interval.end is not None
+                and interval.end - interval.start > MAX_INTERVAL):
+            plan.problems.append(f"{interval.where}: lasts more than {MAX_INTERVAL.days} "
+                                 f"days ({interval.start} to {interval.end}): was it left "
+                                 f"running? Correct it in the tracker")
+            continue
+        try:
+            parts = split_days(interval, zone)
+        except (OverflowError, ValueError):
+            plan.problems.append(f"{interval.where}: its dates are beyond the calendar in "
+                                 f"the time zone {timezone}")
+            continue
         total = sum(s for _, s in parts)
         if interval.key in done:
             plan.already += 1

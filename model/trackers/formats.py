@@ -298,6 +298,8 @@ def _timedot_seconds(quantity: str) -> int | str:
         seconds = (Decimal(m[1]) * _SECONDS[unit]).quantize(Decimal(1), ROUND_HALF_UP)
     except InvalidOperation:
         return f"{_q(q)} is not a number"
+    if seconds > 86400:
+        return f"{_q(q)} is more than the 24 hours of a day"
     return int(seconds)
 
 
@@ -356,6 +358,9 @@ def _klog_names(tags: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
+_KLOG_SPAN = 7 * 1440  # start_mins, end_mins: klog writes a day either side at most
+
+
 def parse_klog(text: str) -> Parsed:
     """``klog json`` output (see the module's docstring)."""
     out = Parsed("klog")
@@ -407,6 +412,10 @@ def parse_klog(text: str) -> Parsed:
                 if not isinstance(mins, int) or isinstance(mins, bool):
                     out.problems.append(f"{here}.total_mins: expected a whole number")
                     continue
+                if mins > 1440:
+                    out.problems.append(f"{here}.total_mins: {mins} minutes is more than "
+                                        f"the 24 hours of a day")
+                    continue
                 if mins < 0:
                     out.problems.append(f"{here}.total_mins: a negative duration "
                                         f"({entry.get('total', mins)}) is not read; log "
@@ -427,6 +436,10 @@ def parse_klog(text: str) -> Parsed:
                 if not isinstance(v, int) or isinstance(v, bool):
                     out.problems.append(f"{here}.{name}: expected {name}_mins, a whole "
                                         f"number of minutes from the record's midnight")
+                    break
+                if abs(v) > _KLOG_SPAN:
+                    out.problems.append(f"{here}.{name}: {v} minutes from the record's "
+                                        f"midnight is more than a week away")
                     break
                 ends.append(v)
             if len(ends) != 2:
