@@ -296,7 +296,7 @@ def test_kimai_refuses_several_users_and_names_bad_lines(
     rc, _, err = run(capsys, db_url, "chen.jing", "kimai", str(DATA / "kimai-bad.csv"))
     assert rc == 1
     assert [line.split(": ")[1:3] for line in err.splitlines()[:-1]] == [
-        ["line 2", "Date"], ["line 3", "To"], ["line 4", "From"]], err
+        ["line 2", "Date"], ["line 3", "To"], ["line 4", "From"], ["line 5", "Duration"]], err
     assert rows(example) == []
 
 

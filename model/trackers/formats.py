@@ -28,7 +28,9 @@ The formats, as their tools document them:
   entry's tags name its task, else its record's tags do.
 - Kimai's CSV export: a header row naming its columns (Date, From, To, Duration, ...,
   User, Customer, Project, Activity, Description, ..., Tags, ...), read by name;
-  a ``To`` before its ``From`` ends on the next day.
+  a ``To`` before its ``From`` ends on the next day. The time is From..To; a Duration
+  written ``H:MM`` that differs from it (a break recorded inside) is refused rather
+  than guessed.
 """
 
 from __future__ import annotations
@@ -461,6 +463,7 @@ _KIMAI = {
     "date": ("date",),
     "from": ("from", "begin"),
     "to": ("to", "end"),
+    "duration": ("duration",),
     "user": ("user", "username", "name"),
     "project": ("project",),
     "activity": ("activity",),
@@ -478,6 +481,13 @@ def _kimai_time(day: date, text: str) -> datetime | None:
             return None
     c = _clock(t)
     return None if c is None else datetime.combine(day, c)
+
+
+def _kimai_duration(text: str) -> int | None:
+    """Kimai's Duration as ``H:MM[:SS]`` in seconds; None for anything else (a decimal
+    may be hours or a spreadsheet's fraction of a day: not read)."""
+    m = re.fullmatch(r"(\d+):(\d{2})(?::(\d{2}))?", text.strip())
+    return None if m is None else int(m[1]) * 3600 + int(m[2]) * 60 + int(m[3] or 0)
 
 
 def parse_kimai(text: str) -> Parsed:
@@ -534,6 +544,13 @@ def parse_kimai(text: str) -> Parsed:
                 continue
             if end < start:
                 end += timedelta(days=1)  # ended after midnight
+            lasted = _kimai_duration(get("duration"))
+            if lasted is not None and abs(lasted - (end - start).total_seconds()) > 60:
+                out.problems.append(
+                    f"line {n}: Duration: {_q(get('duration'))} is not From..To "
+                    f"({get('from')}-{get('to')}): a break inside it? Split the timesheet "
+                    f"in Kimai so that the two agree")
+                continue
             user = get("user")
             if user:
                 users.setdefault(user, n)
