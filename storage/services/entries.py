@@ -165,7 +165,7 @@ class EntriesMixin(LedgerBase):
                 lambda p: self._staffing(project, p),
                 actor.key if own else None, actor.label,
                 tasks_added(s, project),  # a CR's task exists from its effective date
-                minutes_of or rules.hours_to_minutes)
+                minutes_of=minutes_of or rules.hours_to_minutes)
             audit = self._audit(s, project)
             if hook is not None:
                 hook.before(s, project)
