@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from json.encoder import encode_basestring  # storage.audit.json_text of a text
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, Protocol
 
 from sqlalchemy import Table, func, select, text
 from sqlalchemy.orm import Session, selectinload
@@ -40,6 +40,19 @@ class ImportFacts:
     only_label: str = ""
     #: task code -> (the CR that added it, its effective date): the task exists from then
     added: Mapping[str, tuple[str, date]] = field(default_factory=dict)
+    #: a row's hours to whole minutes: decimal hours for a CSV file; the trackers' rows
+    #: (storage/services/trackers.py) give minutes as 90m, which decimal hours cannot
+    #: always write exactly
+    minutes_of: Callable[[str, str], int] = rules.hours_to_minutes
+
+
+class ImportHook(Protocol):
+    """What an import from another tracker does inside the transaction of its entries:
+    ``before`` the rows are read (it may fill them), ``after`` they are written."""
+
+    def before(self, s: Session, project: Project) -> None: ...
+
+    def after(self, s: Session, project: Project, written: int) -> None: ...
 
 
 def import_rows(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
@@ -96,7 +109,7 @@ def _admit_and_write(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
             day = parsed[0]
             minutes = hours.get(given_hours)
             if minutes is None:
-                minutes = hours[given_hours] = rules.hours_to_minutes(given_hours, "hours")
+                minutes = hours[given_hours] = facts.minutes_of(given_hours, "hours")
             p = people.get(person)
             t = tasks.get(task)
             key = logged = 0

@@ -228,6 +228,14 @@ FORBIDDEN: dict[str, str] = {
     "clear the dirty dates": "DELETE FROM day_sum_dirty",
     "mark a date dirty": ('INSERT INTO day_sum_dirty (project_id, "on") '
                           "SELECT id, start FROM project"),
+    # the intervals imported from other trackers (migration 0016): his own only, and
+    # never changed or removed
+    "record another's tracker interval": (
+        'INSERT INTO tracker_piece (project_id, person_id, tool, key, "on", seconds) '
+        f"SELECT id, {_person('wang.fang')}, 'timew', '20260302T010000Z', start, 3600 "
+        "FROM project"),
+    "change a tracker interval's seconds": "UPDATE tracker_piece SET seconds = 1",
+    "forget the tracker intervals": "DELETE FROM tracker_piece",
     # the schema
     "turn row-level security off": "ALTER TABLE person DISABLE ROW LEVEL SECURITY",
     "drop a policy": "DROP POLICY sowtrack_insert ON audit_event",
@@ -241,6 +249,10 @@ ALLOWED: dict[str, str] = {
     "raise a blocker as himself": (
         "INSERT INTO blocker (project_id, number, title, party, raised_on, raised_by) "
         "SELECT id, 'B-099', 'x', 'client', start, 'liu.yang' FROM project"),
+    "record his own tracker interval": (
+        'INSERT INTO tracker_piece (project_id, person_id, tool, key, "on", seconds) '
+        f"SELECT id, {_person('liu.yang')}, 'timew', '20260302T010000Z', start, 3600 "
+        "FROM project"),
     "witness the chain's head": (
         "INSERT INTO audit_witness (audit_id, hash) SELECT id, hash FROM audit_event "
         "ORDER BY id DESC LIMIT 1"),
@@ -605,3 +617,17 @@ def test_the_refresh_function_is_the_programs_refresh(db_url: str) -> None:
         led.engine.dispose()
     assert body.strip() == ";\n".join(REFRESH) + ";"
     assert definer is True
+
+
+def test_a_bound_engineer_imports_his_tracker_and_a_reimport_adds_nothing(
+        team: Team, capsys: pytest.CaptureFixture[str], tmp_path: Path) -> None:
+    """``import timew`` as the bound engineer: his entries and his intervals' keys are
+    written under the policies (migration 0016), and the keys make a re-import a no-op;
+    importing for another is refused."""
+    f = tmp_path / "week.json"
+    f.write_text('[{"start":"20260302T010000Z","end":"20260302T043000Z","tags":["t2"]}]',
+                 encoding="utf-8")
+    assert "1 new, 0 already imported" in _ok(team, capsys, LIU, "import", "timew", str(f))
+    assert "0 new, 1 already imported" in _ok(team, capsys, LIU, "import", "timew", str(f))
+    assert team.cli(LIU, "import", "timew", str(f), "--person", "wang.fang") == 1
+    assert [(e.person, e.minutes) for e in team.owner.entries()] == [(LIU, 210)]

@@ -45,6 +45,9 @@ from storage.orm.sow import (
     Rate,
     Task,
 )
+from storage.orm.trackers import (
+    TrackerPiece,
+)
 from storage.orm.work import (
     Blocker,
     ChangeDelta,
@@ -86,4 +89,5 @@ __all__ = [
     "Signature",
     "Task",
     "TimeEntry",
+    "TrackerPiece",
 ]

@@ -27,12 +27,14 @@ from storage.services.scope import ScopeMixin
 from storage.services.setup import SetupMixin
 from storage.services.signoffs import SignoffsMixin
 from storage.services.tasks import TasksMixin
+from storage.services.trackers import TrackerImport, TrackersMixin
 from storage.services.verify import VerifyMixin
 
-__all__ = ["Ledger", "parse_assignments"]
+__all__ = ["Ledger", "TrackerImport", "parse_assignments"]
 
 
-class Ledger(SetupMixin, PeopleMixin, PeopleLifeMixin, EntriesMixin, TasksMixin, BlockersMixin,
-             ChangesMixin, SignoffsMixin, ScopeMixin, QuotasMixin, ObligationsMixin, ReportsMixin,
-             PrintedMixin, VerifyMixin, HistoryMixin, ExpectedMixin, LedgerBase):
+class Ledger(SetupMixin, PeopleMixin, PeopleLifeMixin, TrackersMixin, EntriesMixin,
+             TasksMixin, BlockersMixin, ChangesMixin, SignoffsMixin, ScopeMixin, QuotasMixin,
+             ObligationsMixin, ReportsMixin, PrintedMixin, VerifyMixin, HistoryMixin,
+             ExpectedMixin, LedgerBase):
     """The ledger of one database, acting for one person (``actor``) on one project."""

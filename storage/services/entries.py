@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from datetime import date
 
 from sqlalchemy import bindparam, func, select, tuple_
@@ -135,7 +135,9 @@ class EntriesMixin(LedgerBase):
             return [_entry_view(e) for e in s.scalars(q)]
 
     def import_entries(self, rows: Iterable[EntryRow], problems: Sequence[str] = (),
-                       source: EntryFile | None = None, again: bool = False) -> int:
+                       source: EntryFile | None = None, again: bool = False, *,
+                       minutes_of: Callable[[str, str], int] | None = None,
+                       hook: importing.ImportHook | None = None) -> int:
         """All-or-nothing import; every bad row is listed as ``line N: reason``.
 
         ``rows`` may be a stream (storage.sowfile.open_entry_file): they are read once,
@@ -143,7 +145,9 @@ class EntriesMixin(LedgerBase):
         (the file's malformed lines) is read after them. ``source`` is the file the rows
         come from: a file whose SHA-256 was imported before is refused unless ``again``,
         and the import is recorded in the audit log (entity ``import``, ref the SHA-256)
-        in the same transaction as its entries."""
+        in the same transaction as its entries. ``minutes_of`` reads a row's hours
+        (default: decimal hours); ``hook`` runs inside the transaction, before the rows
+        are read and after they are written (the imports from other trackers)."""
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -160,9 +164,14 @@ class EntriesMixin(LedgerBase):
                 lambda p: self._person_today(project, p),
                 lambda p: self._staffing(project, p),
                 actor.key if own else None, actor.label,
-                tasks_added(s, project))  # a CR's task exists from its effective date
+                tasks_added(s, project),  # a CR's task exists from its effective date
+                minutes_of=minutes_of or rules.hours_to_minutes)
             audit = self._audit(s, project)
+            if hook is not None:
+                hook.before(s, project)
             n = importing.import_rows(s, facts, rows, problems, audit)
+            if hook is not None:
+                hook.after(s, project, n)
             if source is not None and n:
                 audit.record_many([("import", "import", source.sha256, None, {
                     "sha256": source.sha256, "name": source.name, "rows": n})])

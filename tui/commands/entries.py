@@ -9,6 +9,7 @@ from typing import Any
 
 from model.errors import LedgerError, LedgerErrors
 from model.rules.entry_input import DATE_FORMS, HOURS_FORMS
+from tui.commands import trackers
 from tui.commands.common import _err, _ledger, _out
 from tui.flags import flag_namer
 from tui.text import fmt_hours, table
@@ -81,6 +82,7 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
     p.add_argument("--again", action="store_true",
                    help="import a file whose exact bytes were imported before (refused "
                         "otherwise: its hours would count twice)")
+    trackers.add_parsers(isub, cmd)  # import timew|timeclock|timedot|klog|kimai
 
 
 def do_log(args: argparse.Namespace) -> int:
