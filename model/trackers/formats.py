@@ -121,13 +121,23 @@ def _timew_time(value: Any) -> datetime | None:
         return None
 
 
+def _json_kind(value: object) -> str:
+    """What a JSON value is, in JSON's words (a dict is an object)."""
+    if isinstance(value, bool):
+        return "true or false"
+    if isinstance(value, int | float):
+        return "a number"
+    return {dict: "a JSON object", list: "a JSON array", str: "a string"}.get(
+        type(value), "null")
+
+
 def parse_timew(text: str) -> Parsed:
     """``timew export`` output (see the module's docstring)."""
     out = Parsed("timew")
     data = _loads(text, "timew", "the JSON array `timew export` writes")
     if not isinstance(data, list):
         raise LedgerError("not `timew export` output: expected a JSON array of intervals, "
-                          f"got a JSON {type(data).__name__}")
+                          f"got {_json_kind(data)}")
     seen: dict[str, str] = {}
     for i, item in enumerate(data):
         at = f"[{i}]"
