@@ -28,6 +28,9 @@ from storage.orm.grades import (
 from storage.orm.obligations import (
     Obligation,
 )
+from storage.orm.remind import (
+    ReminderSent,
+)
 from storage.orm.scope import (
     ChangeTaskDelta,
     Scope,
@@ -78,6 +81,7 @@ __all__ = [
     "Person",
     "PersonAway",
     "PrintedRevision",
+    "ReminderSent",
     "Project",
     "Quota",
     "QuotaUse",
