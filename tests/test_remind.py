@@ -433,3 +433,59 @@ def test_a_robot_message_is_split_under_wecoms_limit() -> None:
     assert lost == [] and len(out) > 1
     assert all(len(m.text.encode()) <= rm.TEXT_LIMIT["wecom"] for m in out)
     assert [s for m in out for s in m.subjects] == [r.subject for r in many]
+
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgres"], indirect=True)
+def test_bound_login_roles_record_sends_in_their_own_name_only(
+        db_url: str, roles: Any, _isolated_config: Path, robots: tuple[str, list[Any]],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    """On a shared PostgreSQL ledger the lead's cron job records its sends as the lead;
+    a login role bound to nobody may not record any; nobody writes a row in another's
+    name or removes another's (row-level security, migration 0016)."""
+    from sqlalchemy import create_engine, text
+    from sqlalchemy.exc import DBAPIError
+    from sqlalchemy.pool import NullPool
+
+    from .test_pg_rls import LI, ZHANG, Team
+
+    monkeypatch.delenv("SOWTRACK_USER", raising=False)
+    monkeypatch.setenv("SOWTRACK_TODAY", TODAY)
+    team = Team(db_url, roles)
+    try:
+        assert team.cli(ZHANG, "blocker", "add", "--title", "VPN", "--party", "client",
+                        "--on", "2026-03-02") == 0
+        _isolated_config.write_text(f'[[remind.channel]]\nname = "wecom"\ntype = "wecom"\n'
+                                    f'url = "{robots[0]}/wecom?key=k"\n', encoding="utf-8")
+        assert team.cli(ZHANG, "remind") == 0, capsys.readouterr().err
+        assert len(robots[1]) == 1
+        assert team.cli(ZHANG, "remind") == 0 and len(robots[1]) == 1  # once a day
+        capsys.readouterr()
+        assert team.cli(None, "remind", "--on", "2026-03-23") == 1
+        err = capsys.readouterr().err
+        assert "bound to no person, may not record reminders sent" in err
+        assert len(robots[1]) == 1
+        owner = create_engine(db_url, poolclass=NullPool)
+        with owner.connect() as c:
+            rows = c.execute(text("SELECT subject, sent_by FROM reminder_sent")).all()
+        owner.dispose()
+        assert rows and {by for _, by in rows} == {ZHANG}
+
+        def attempt(who: str, statement: str) -> str | int:
+            engine = create_engine(team.url[who], poolclass=NullPool)
+            try:
+                with engine.begin() as c:
+                    return c.execute(text(statement)).rowcount
+            except DBAPIError as exc:
+                return str(getattr(exc.orig, "sqlstate", exc.orig))
+            finally:
+                engine.dispose()
+
+        insert = ("INSERT INTO reminder_sent (project_id, day, channel, subject, sent_at, "
+                  "sent_by) SELECT id, '2026-03-20', 'x', 'y', now(), '{0}' FROM project")
+        assert attempt(LI, insert.format(ZHANG)) == "42501"
+        assert attempt(LI, insert.format(LI)) == 1
+        assert attempt(LI, "DELETE FROM reminder_sent WHERE sent_by = 'zhang.wei'") == 0
+        assert attempt(LI, "UPDATE reminder_sent SET day = '2026-03-21'") == "42501"
+    finally:
+        team.owner.engine.dispose()

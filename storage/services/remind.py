@@ -18,7 +18,7 @@ from sqlalchemy import delete, select
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.errors import Ref
+from model.errors import FieldError, Ref
 from model.reminders import Person as Who
 from model.reminders import Reminder, waiting_parties
 from model.rules.staffing import active_on
@@ -144,8 +144,12 @@ class RemindMixin(LedgerBase):
             return []
         with self._writing() as s:
             project = self._project(s)
-            me = s.scalars(select(Person.key).where(Person.project_id == project.id,
-                                                    Person.key == self.actor)).first()
+            actor, person = self._actor(s, project)
+            if actor.unbound_role:  # the database's row-level security would refuse it too
+                raise FieldError("actor", f"the database login role {actor.unbound_role!r}, "
+                                          f"bound to no person, may not record reminders "
+                                          f"sent; run remind as a bound person or the owner")
+            me = person.key if person is not None else None
             done = set(s.scalars(select(ReminderSent.subject).where(
                 ReminderSent.project_id == project.id, ReminderSent.day == on,
                 ReminderSent.channel == channel)))
