@@ -43,17 +43,19 @@ import time
 from collections.abc import Sequence
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid
+from typing import Any
 from urllib.parse import quote_plus
 
 from model.reminders import Channel
 
 
 class SendError(Exception):
-    """A channel could not send: one line saying why; ``sent`` messages went before."""
+    """A channel could not send: one line saying why; ``failed``, the indexes of the
+    messages that did not go (None: none went)."""
 
-    def __init__(self, text: str, sent: int = 0):
+    def __init__(self, text: str, failed: Sequence[int] | None = None):
         super().__init__(text)
-        self.sent = sent
+        self.failed = None if failed is None else tuple(failed)
 
 
 def secret(channel: Channel, variable: str | None) -> str | None:
@@ -136,16 +138,20 @@ def post_webhook(channel: Channel, text: str) -> None:
 
 
 def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]]) -> None:
-    """Send each (recipients, subject, body) over one SMTP session of ``channel``; a
-    SendError at the first that fails, whose ``sent`` says how many went before it."""
+    """Send each (recipients, subject, body) over one SMTP session of ``channel``. A mail
+    whose recipient or content the server refuses is skipped and the others still go; a
+    server that cannot be reached, or refuses the login or the sender, stops the rest.
+    Then a SendError (the first error) whose ``failed`` lists the mails that did not go."""
     import smtplib
     import ssl
-
-    sent = 0
 
     password = secret(channel, channel.password_env)
     if channel.user is not None and password is None:
         raise SendError("user is set but password_env is not")
+    failed: list[int] = []
+    first: str | None = None
+    where = f"{channel.host}:{channel.port}"
+    done = 0
     try:
         if channel.security == "ssl":
             smtp: smtplib.SMTP = smtplib.SMTP_SSL(channel.host, channel.port,
@@ -157,8 +163,8 @@ def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]
             if channel.security == "starttls":
                 smtp.starttls(context=ssl.create_default_context())
             if channel.user is not None:
-                smtp.login(channel.user, password or "")
-            for to, subject, body in mails:
+                _login(smtp, channel.user, password or "")
+            for i, (to, subject, body) in enumerate(mails):
                 msg = EmailMessage()
                 msg["From"] = channel.sender
                 msg["To"] = ", ".join(to)
@@ -166,18 +172,37 @@ def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]
                 msg["Date"] = formatdate(localtime=False, usegmt=True)
                 msg["Message-ID"] = make_msgid(domain=channel.sender.rpartition("@")[2])
                 msg.set_content(body, charset="utf-8")
-                smtp.send_message(msg, from_addr=channel.sender, to_addrs=list(to))
-                sent += 1
+                try:
+                    smtp.send_message(msg, from_addr=channel.sender, to_addrs=list(to))
+                except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
+                    failed.append(i)
+                    first = first or f"the mail server {where} refused: {_reason(exc)}"
+                done = i + 1
     except smtplib.SMTPException as exc:
-        if sent == len(mails):  # every mail went; only the goodbye (QUIT) failed
-            return
-        raise SendError(f"the mail server {channel.host}:{channel.port} refused: "
-                        f"{_reason(exc)}", sent) from None
+        if done < len(mails):  # else every mail was handed over; only QUIT failed
+            failed += range(done, len(mails))
+            first = first or f"the mail server {where} refused: {_reason(exc)}"
     except (OSError, ssl.SSLError) as exc:
-        if sent == len(mails):
-            return
-        raise SendError(f"cannot reach the mail server {channel.host}:{channel.port}: "
-                        f"{_reason(exc)}", sent) from None
+        if done < len(mails):
+            failed += range(done, len(mails))
+            first = first or f"cannot reach the mail server {where}: {_reason(exc)}"
+    if first is not None:
+        raise SendError(first, failed)
+
+
+def _login(smtp: Any, user: str, password: str) -> None:
+    """``smtp.login``; credentials beyond ASCII (which smtplib cannot encode) go as
+    AUTH PLAIN in UTF-8, as RFC 4616 defines it."""
+    import smtplib
+
+    if (user + password).isascii():
+        smtp.login(user, password)
+        return
+    smtp.ehlo_or_helo_if_needed()
+    token = base64.b64encode(f"\0{user}\0{password}".encode()).decode("ascii")
+    code, said = smtp.docmd("AUTH", f"PLAIN {token}")
+    if code != 235:
+        raise smtplib.SMTPAuthenticationError(code, said)
 
 
 def _host(url: str) -> str:

@@ -133,4 +133,6 @@ def _address(value: Any, where: str) -> str:
     if not isinstance(value, str) or "@" not in value or any(
             ch.isspace() or ord(ch) < 32 for ch in value.strip()):
         raise LedgerError(f"{where}: {value!r} is not an e-mail address")
+    if not value.isascii():  # smtplib does not send SMTPUTF8 addresses
+        raise LedgerError(f"{where}: {value!r}: only ASCII addresses can be sent to")
     return value.strip()

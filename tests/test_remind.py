@@ -130,6 +130,22 @@ def _free_port() -> int:
 class _Mailbox:
     def __init__(self) -> None:
         self.mails: list[tuple[list[str], Any]] = []
+        self.refuse: set[str] = set()  # recipients answered 550
+        self.logins: list[tuple[bytes, bytes]] = []
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str,
+                          options: Any) -> str:  # noqa: N802
+        if address in self.refuse:
+            return "550 5.1.1 no such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
+
+    def authenticate(self, server: Any, session: Any, envelope: Any, mechanism: str,
+                     data: Any) -> Any:
+        from aiosmtpd.smtp import AuthResult
+
+        self.logins.append((data.login, data.password))
+        return AuthResult(success=data.password == "p@ss 密码".encode())
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:  # noqa: N802
         self.mails.append((list(envelope.rcpt_tos),
@@ -144,7 +160,8 @@ def smtp() -> Iterator[tuple[int, _Mailbox]]:
 
     box = _Mailbox()
     port = _free_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port)
+    controller = Controller(box, hostname="127.0.0.1", port=port, auth_require_tls=False,
+                            authenticator=box.authenticate)
     controller.start()
     try:
         yield port, box
@@ -393,6 +410,11 @@ def test_remind_without_channels_or_with_a_bad_config_is_one_line(
          'from = "a@b"\n', "remind.channel[1].port: must be a port number (1-65535)"),
         ('[remind.email]\n"li.na" = "not an address"\n',
          "remind.email.li.na: 'not an address' is not an e-mail address"),
+        ('[remind.email]\n"li.na" = "李娜@client.example"\n',
+         "remind.email.li.na: '李娜@client.example': only ASCII addresses can be sent to"),
+        ('[[remind.channel]]\nname = "w"\ntype = "wecom"\n',
+         "remind.channel[1].url: missing"),
+        ('remind = 3\n', "remind: must be a table ([remind])"),
     ]:
         _isolated_config.write_text(body, encoding="utf-8")
         rc, out, err = cli(capsys, led, "remind", "--dry-run")
@@ -489,3 +511,57 @@ def test_bound_login_roles_record_sends_in_their_own_name_only(
         assert attempt(LI, "UPDATE reminder_sent SET day = '2026-03-21'") == "42501"
     finally:
         team.owner.engine.dispose()
+
+
+def test_one_refused_address_does_not_stop_the_other_mails(
+        led: Ledger, configured: Path, smtp: tuple[int, _Mailbox],
+        capsys: pytest.CaptureFixture[str]) -> None:
+    smtp[1].refuse = {"li.na@client.example"}
+    rc, out, err = cli(capsys, led, "remind")
+    assert rc == 1
+    assert err == (f"error: remind channel mail (email): the mail server 127.0.0.1:{smtp[0]} "
+                   "refused: li.na@client.example: 550 5.1.1 no such mailbox\n")
+    assert sorted(to for to, _ in smtp[1].mails) == [
+        ["chen.jing@vendor.example"], ["pmo@vendor.example"], ["zhang.wei@vendor.example"]]
+    day = led.reminders().on
+    # CR-001's reminder did not reach li.na: it is tried again; the others went
+    assert led.sent_reminders(day, "mail") == {"missing:chen.jing:2026-03-19",
+                                               "blocker:B-001", "obligation:ENV-ACCESS"}
+    smtp[1].refuse = set()
+    assert cli(capsys, led, "remind")[0] == 0
+    assert sorted(to for to, _ in smtp[1].mails[3:]) == [["li.na@client.example"],
+                                                         ["pmo@vendor.example"]]
+
+
+def test_the_smtp_login_reads_its_password_from_the_environment(
+        led: Ledger, tmp_path: Path, _isolated_config: Path, smtp: tuple[int, _Mailbox],
+        monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
+    _isolated_config.write_text(f"""
+[remind.email]
+"chen.jing" = "chen.jing@vendor.example"
+
+[[remind.channel]]
+name = "mail"
+type = "email"
+host = "127.0.0.1"
+port = {smtp[0]}
+security = "none"
+user = "sowtrack"
+password_env = "TEST_SMTP_PASSWORD"
+from = "sowtrack@vendor.example"
+timeout = 1
+""", encoding="utf-8")
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "wrong")
+    rc, _, err = cli(capsys, led, "remind")
+    # (after the refused PLAIN login smtplib tries LOGIN, which aiosmtpd leaves unanswered
+    # until the channel's timeout: a real server answers 535 at once)
+    errors = [line for line in err.splitlines() if line.startswith("error:")]
+    assert rc == 1 and len(errors) == 1
+    assert errors[0].startswith(f"error: remind channel mail (email): the mail server "
+                                f"127.0.0.1:{smtp[0]} refused: ")
+    assert smtp[1].mails == [] and smtp[1].logins[0] == (b"sowtrack", b"wrong")
+    monkeypatch.setenv("TEST_SMTP_PASSWORD", "p@ss 密码")
+    rc, out, err = cli(capsys, led, "remind")
+    assert rc == 0, err
+    assert smtp[1].logins[-1] == (b"sowtrack", "p@ss 密码".encode())
+    assert [to for to, _ in smtp[1].mails] == [["chen.jing@vendor.example"]]

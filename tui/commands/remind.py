@@ -64,11 +64,11 @@ def do_remind(args: argparse.Namespace) -> int:
         if args.dry_run:
             _dry_run(channel.name, channel.type, messages, len(due.reminders) - len(todo))
             continue
-        ok, error = _send(channel, messages)
+        failed_at, error = _send(channel, messages)
         # what did not go (failed, or nobody to send it to) is forgotten: the next run
         # tries it again
-        went = ({x for m in messages[:ok] for x in m.subjects}
-                - {x for m in messages[ok:] for x in m.subjects})
+        went = ({x for i, m in enumerate(messages) if i not in failed_at for x in m.subjects}
+                - {x for i in failed_at for x in messages[i].subjects})
         ledger.release_reminders(due.on, channel.name,
                                  [r.subject for r in todo if r.subject not in went])
         if error is not None:
@@ -83,22 +83,23 @@ def do_remind(args: argparse.Namespace) -> int:
     return 1 if failed else 0
 
 
-def _send(channel: Any, messages: list[Any]) -> tuple[int, str | None]:
-    """(how many of ``messages`` went, the error that stopped the rest or None)."""
+def _send(channel: Any, messages: list[Any]) -> tuple[set[int], str | None]:
+    """(the indexes of ``messages`` that did not go, the first error or None)."""
     from exports.notify import SendError, post_webhook, send_mail
 
+    every = set(range(len(messages)))
     if channel.type == "email":
         try:
             send_mail(channel, [(m.to, m.title, m.text) for m in messages])
         except SendError as exc:
-            return exc.sent, str(exc)
-        return len(messages), None
+            return every if exc.failed is None else set(exc.failed), str(exc)
+        return set(), None
     for i, m in enumerate(messages):
         try:
             post_webhook(channel, m.text)
-        except SendError as exc:
-            return i, str(exc)
-    return len(messages), None
+        except SendError as exc:  # the same server: the rest would fail alike
+            return set(range(i, len(messages))), str(exc)
+    return set(), None
 
 
 def _dry_run(name: str, kind: str, messages: list[Any], skipped: int) -> None:
