@@ -565,3 +565,30 @@ timeout = 1
     assert rc == 0, err
     assert smtp[1].logins[-1] == (b"sowtrack", "p@ss 密码".encode())
     assert [to for to, _ in smtp[1].mails] == [["chen.jing@vendor.example"]]
+
+
+def test_two_machines_running_remind_at_once_send_each_reminder_once(
+        led: Ledger, tmp_path: Path, _isolated_config: Path, robots: tuple[str, list[Any]],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two cron jobs on one ledger, started together as separate processes: the robot
+    gets each reminder once, whichever claims first."""
+    import subprocess
+
+    from .processes import SOWTRACK, children, cli_env
+
+    _isolated_config.write_text(f'[[remind.channel]]\nname = "wecom"\ntype = "wecom"\n'
+                                f'url = "{robots[0]}/wecom?key=k"\n', encoding="utf-8")
+    url = led.engine.url.render_as_string(hide_password=False)
+    argv = [str(SOWTRACK), "--db", url, "--project", "CLAIMS-AGENT-2026", "--as",
+            "zhang.wei", "remind"]
+    with children() as started:
+        for _ in range(2):
+            started.append(subprocess.Popen(argv, stdout=subprocess.PIPE,
+                                            stderr=subprocess.PIPE, text=True,
+                                            env=cli_env(SOWTRACK_TODAY=TODAY)))
+        done = [p.communicate(timeout=120) for p in started]
+        assert [p.returncode for p in started] == [0, 0], done
+    outs = sorted(out for out, _ in done)
+    assert outs == ["wecom: sent 0 reminder(s) in 0 message(s); 4 already sent today\n",
+                    "wecom: sent 4 reminder(s) in 1 message(s)\n"]
+    assert len(robots[1]) == 1
