@@ -592,3 +592,16 @@ def test_two_machines_running_remind_at_once_send_each_reminder_once(
     assert outs == ["wecom: sent 0 reminder(s) in 0 message(s); 4 already sent today\n",
                     "wecom: sent 4 reminder(s) in 1 message(s)\n"]
     assert len(robots[1]) == 1
+
+
+def test_nobody_is_asked_to_log_a_day_that_takes_no_entry(led: Ledger) -> None:
+    """A day in a period being signed, or after the SOW's end, takes no entry: nobody is
+    reminded of it (nor alerted on the dashboard)."""
+    def missing(on: str | None = None) -> set[str]:
+        return {r.subject for r in led.reminders(on).reminders if r.kind == "missing"}
+
+    assert missing() == {"missing:chen.jing:2026-03-19"}
+    led.sign_period("2026-03-16", "2026-03-19", "2026-03-20")
+    assert missing() == set()
+    assert not [a for a in led.alerts(led.summary()) if a.kind == "missing"]
+    assert missing("2026-06-02") == set()  # the SOW ended on Friday 05-29

@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.errors import Ref
+from model.errors import LedgerError, Ref
 from model.rules.staffing import active_on
 from storage.figures import daily_sums
 from storage.grade_ladder import ladder_of
@@ -63,10 +63,25 @@ class ReportsMixin(LedgerBase):
                     TimeEntry, TimeEntry.person_id == Person.id).where(
                     TimeEntry.project_id == project.id, TimeEntry.on == last).distinct()):
                 logged[last].add(key)
+        if last is not None and not self._day_takes_entries(s, project, last):
+            return last, [], logged  # nobody could log that day
         engineers = [p.key for p in project.people
                      if p.party == "vendor" and p.role == "engineer" and (
                          last is None or active_on(self._staffing(project, p), last))]
         return last, engineers, logged
+
+    def _day_takes_entries(self, s: Session, project: Project, day: date) -> bool:
+        """Whether an entry dated ``day`` could be recorded now: within the SOW (its
+        current end), the ledger writable (not accepted, not frozen by an acceptance being
+        signed) and the day in no signed period, by the checks that refuse an entry."""
+        if not project.start <= day <= self._current_end(s, project):  # type: ignore[attr-defined]
+            return False
+        try:
+            self._check_writable(s, project)
+            self._check_date_open(s, project, day)
+        except LedgerError:
+            return False
+        return True
 
     def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         """Everything the figures come from. Kept while the ledger is unchanged: every

@@ -12,14 +12,18 @@ from tui.commands.common import _err, _ledger, _out
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its command's parser (in the order of ``sowtrack --help``)."""
     p = cmd(sub, "remind",
-            "send today's reminders (engineers with no entry on the last working day, "
-            "documents waiting for a signature, blockers open past 3 working days, "
-            "obligations due) through the channels of the config file's [remind] table: "
-            "e-mail, DingTalk, Feishu, WeCom; each once per channel and day (for cron)",
+            "send what is due today (missing entries, signatures, old blockers, "
+            "obligations) by e-mail and group robots, once a day; for cron",
             "sowtrack remind --dry-run\n"
             "sowtrack --as zhang.wei remind\n"
             "# crontab: every working morning at 09:30\n"
             "30 9 * * 1-5  sowtrack --project DEMO-AGENT --as zhang.wei remind", do_remind)
+    p.description = (
+        "Send what is due today through the channels of the config file's [remind] table\n"
+        "(e-mail, DingTalk, Feishu, WeCom; see the README, Reminders): engineers with no\n"
+        "entry on the last working day, documents waiting for a party's signature,\n"
+        "blockers open past 3 working days, obligations due and not done. Each reminder\n"
+        "goes once per channel and day; a channel that fails is tried again next run.")
     p.add_argument("--dry-run", action="store_true",
                    help="print what each channel would send; send and record nothing")
     p.add_argument("--on", metavar="D", help="the day to remind for (default today in the "
