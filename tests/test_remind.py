@@ -253,6 +253,7 @@ def configured(tmp_path: Path, _isolated_config: Path, smtp: tuple[int, _Mailbox
 def test_each_channel_gets_its_documented_shape_signed_once_a_day(
         led: Ledger, configured: Path, smtp: tuple[int, _Mailbox],
         robots: tuple[str, list[Any]], capsys: pytest.CaptureFixture[str]) -> None:
+    history = cli(capsys, led, "history", "--limit", "1")[1]
     rc, out, err = cli(capsys, led, "--as", "zhang.wei", "remind")
     assert (rc, err) == (0, "")
     assert "mail: sent 4 reminder(s) in 4 message(s)" in out
@@ -296,6 +297,10 @@ def test_each_channel_gets_its_documented_shape_signed_once_a_day(
     assert set(body) == {"msgtype", "text"} and set(body["text"]) == {"content"}
     assert query == {"key": ["k"]}
 
+    # what was sent is no fact of the contract: no audit row, and verify still agrees
+    assert cli(capsys, led, "history", "--limit", "1")[1] == history
+    rc, out, _ = cli(capsys, led, "verify")
+    assert rc == 0 and out.startswith("ok: ")
     # a second run the same day sends nothing new
     before = (len(smtp[1].mails), len(robots[1]))
     rc, out, err = cli(capsys, led, "remind")
