@@ -41,6 +41,8 @@ class Config:
 
 
 KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
+#: tables of the file that other modules read: ``[remind]`` (storage.remind_config)
+TABLES: tuple[str, ...] = ("remind",)
 #: the input that gives each key on the command line (its flag: tui.cli.FIELD_FLAGS)
 INPUTS = {"db": Ref("db"), "person": Ref("actor"), "project": Ref("project")}
 ENV = {"db": "SOWTRACK_DB", "person": "SOWTRACK_USER", "project": "SOWTRACK_PROJECT"}
@@ -63,6 +65,24 @@ def check_key(key: str) -> str:
     return key
 
 
+def read_toml(path: Path) -> dict[str, object]:
+    """The config file as TOML data; an absent file is empty. An unreadable file or
+    invalid TOML is a LedgerError naming the file (and the line)."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return {}
+    except OSError as exc:
+        raise LedgerError(f"config file {path}: cannot read it: {exc.strerror}") from None
+    try:
+        return tomllib.loads(raw.decode("utf-8"))
+    except UnicodeDecodeError as exc:
+        line = raw[:exc.start].count(b"\n") + 1
+        raise LedgerError(f"config file {path}: line {line}: not UTF-8 text") from None
+    except tomllib.TOMLDecodeError as exc:
+        raise LedgerError(f"config file {path}: not valid TOML: {exc}") from None
+
+
 def load_config(path: Path | None = None) -> Config:
     """The config file's settings; an absent file is an empty config.
 
@@ -70,21 +90,11 @@ def load_config(path: Path | None = None) -> Config:
     non-empty string is a LedgerError naming the file (and the key or line).
     """
     path = path or config_path()
-    try:
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        return Config()
-    except OSError as exc:
-        raise LedgerError(f"config file {path}: cannot read it: {exc.strerror}") from None
-    try:
-        data = tomllib.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError as exc:
-        line = raw[:exc.start].count(b"\n") + 1
-        raise LedgerError(f"config file {path}: line {line}: not UTF-8 text") from None
-    except tomllib.TOMLDecodeError as exc:
-        raise LedgerError(f"config file {path}: not valid TOML: {exc}") from None
+    data = read_toml(path)
     values: dict[str, str] = {}
     for key, value in data.items():
+        if key in TABLES:  # read by their own modules (storage.remind_config)
+            continue
         if key not in KEYS:
             raise LedgerError(f"config file {path}: unknown key {key!r} "
                               f"(known: {', '.join(KEYS)})")
@@ -102,10 +112,14 @@ def save_config(config: Config, path: Path | None = None) -> Path:
     """Write ``config`` atomically (a temporary file in the same folder, then a rename).
 
     The folder is created if needed. The file is readable by its owner only, since
-    ``db`` may hold a password. Comments in an existing file are not kept.
+    ``db`` may hold a password. Comments in an existing file are not kept; its tables
+    (``[remind]``) are.
     """
     path = path or config_path()
-    data = {k: getattr(config, k) for k in KEYS if getattr(config, k) is not None}
+    data: dict[str, object] = {k: getattr(config, k) for k in KEYS
+                               if getattr(config, k) is not None}
+    # the file's tables (``[remind]``) are kept as they are
+    data.update((k, v) for k, v in read_toml(path).items() if k in TABLES)
     import tomli_w  # here: only writing the config needs it
 
     text = tomli_w.dumps(data)

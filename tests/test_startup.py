@@ -38,6 +38,7 @@ sys.exit(rc or 0)
 """
 
 HEAVY = ("textual", "reportlab", "textual_plotext", "plotext", "alembic")
+HEAVY += ("smtplib", "aiosmtpd")  # remind's mail client, and the tests' mail server
 
 
 def _modules(argv: list[str], code: str = CLI) -> tuple[str, set[str]]:

@@ -25,6 +25,7 @@ from tui.commands import (
     history,
     obligations,
     people,
+    remind,
     reports,
     setup,
     sheets,
@@ -105,6 +106,7 @@ sowtrack report summary --as-of 2026-03-10"""))
     people.add_parsers(sub, group, cmd)
     reports.add_parsers(sub, group, cmd)
     history.add_parsers(sub, group, cmd)
+    remind.add_parsers(sub, group, cmd)
     sheets.add_parsers(sub, group, cmd)
     admin.add_parsers(sub, group, cmd)
     return parser

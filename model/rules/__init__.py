@@ -18,6 +18,7 @@ from model.rules.alerts import (
     Alert,
     alert_text,
     alerts,
+    blocker_overdue,
     last_working_day_before,
 )
 from model.rules.amounts import (
@@ -94,6 +95,7 @@ from model.rules.numbers import (
 from model.rules.obligations import (
     days_late,
     due_date,
+    is_due,
     is_overdue,
     obligation_blockers,
 )
@@ -213,6 +215,7 @@ __all__ = [
     "admit_entry",
     "alert_text",
     "alerts",
+    "blocker_overdue",
     "blocked_days",
     "budget_at",
     "budget_if_signed",
@@ -245,6 +248,7 @@ __all__ = [
     "hours_to_minutes",
     "ideal_at",
     "is_confirmed",
+    "is_due",
     "is_overdue",
     "last_working_day_before",
     "may_log",

@@ -67,6 +67,12 @@ class Alert:
         return alert_text(self.kind, self.args)
 
 
+def blocker_overdue(days_open: int) -> bool:
+    """Whether a blocker open for ``days_open`` working days is alerted (and reminded
+    of): more than :data:`BLOCKER_ALERT_DAYS`."""
+    return days_open > BLOCKER_ALERT_DAYS
+
+
 def last_working_day_before(cal: Calendar, start: date, as_of: date) -> date | None:
     """The newest working day strictly before as_of, not before start."""
     for ordinal in range(as_of.toordinal() - 1, start.toordinal() - 1, -1):
@@ -100,7 +106,7 @@ def alerts(summary: Summary, blockers: Iterable[BlockerFact], cal: Calendar, sta
         if b.raised_on > as_of or (b.resolved_on is not None and b.resolved_on <= as_of):
             continue
         days = working_days_open(cal, b.raised_on, None, as_of)
-        if days > BLOCKER_ALERT_DAYS:
+        if blocker_overdue(days):
             out.append(Alert("blocker", (b.number, b.party, str(days))))
     for ob in obligations:
         if is_overdue(ob, cal, start, as_of):

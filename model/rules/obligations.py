@@ -53,10 +53,15 @@ def days_late(ob: ObligationFact, cal: Calendar, start: date, as_of: date) -> in
     return cal.count(first, as_of)
 
 
+def is_due(ob: ObligationFact, cal: Calendar, start: date, as_of: date) -> bool:
+    """Not done as of ``as_of`` and due on or before it (what ``remind`` reminds of)."""
+    done = ob.done_on is not None and ob.done_on <= as_of
+    return not done and due_date(ob, cal, start) <= as_of
+
+
 def is_overdue(ob: ObligationFact, cal: Calendar, start: date, as_of: date) -> bool:
     """Not done as of ``as_of`` and its due date has passed."""
-    done = ob.done_on is not None and ob.done_on <= as_of
-    return not done and due_date(ob, cal, start) < as_of
+    return is_due(ob, cal, start, as_of) and due_date(ob, cal, start) < as_of
 
 
 def obligation_blockers(obligations: Iterable[ObligationFact], cal: Calendar,

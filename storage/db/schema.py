@@ -20,7 +20,7 @@ from storage.db.engine import (
 )
 from storage.db.unit import connect, refuse_read_only
 
-HEAD_REVISION = "0016"  # tests check that this is Alembic's head
+HEAD_REVISION = "0017"  # tests check that this is Alembic's head
 
 
 def _alembic_config(connection=None):  # type: ignore[no-untyped-def]

@@ -28,6 +28,9 @@ from storage.orm.grades import (
 from storage.orm.obligations import (
     Obligation,
 )
+from storage.orm.remind import (
+    ReminderSent,
+)
 from storage.orm.scope import (
     ChangeTaskDelta,
     Scope,
@@ -81,6 +84,7 @@ __all__ = [
     "Person",
     "PersonAway",
     "PrintedRevision",
+    "ReminderSent",
     "Project",
     "Quota",
     "QuotaUse",

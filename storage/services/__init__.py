@@ -22,6 +22,7 @@ from storage.services.people import PeopleMixin
 from storage.services.people_life import PeopleLifeMixin
 from storage.services.printed import PrintedMixin
 from storage.services.quotas import QuotasMixin
+from storage.services.remind import RemindMixin
 from storage.services.reports import ReportsMixin
 from storage.services.scope import ScopeMixin
 from storage.services.setup import SetupMixin
@@ -36,5 +37,5 @@ __all__ = ["Ledger", "TrackerImport", "parse_assignments"]
 class Ledger(SetupMixin, PeopleMixin, PeopleLifeMixin, TrackersMixin, EntriesMixin,
              TasksMixin, BlockersMixin, ChangesMixin, SignoffsMixin, ScopeMixin, QuotasMixin,
              ObligationsMixin, ReportsMixin, PrintedMixin, VerifyMixin, HistoryMixin,
-             ExpectedMixin, LedgerBase):
+             ExpectedMixin, RemindMixin, LedgerBase):
     """The ledger of one database, acting for one person (``actor``) on one project."""

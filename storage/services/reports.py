@@ -9,7 +9,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from model import rules
-from model.errors import Ref
+from model.errors import LedgerError, Ref
 from model.rules.staffing import active_on
 from storage.figures import daily_sums
 from storage.grade_ladder import ladder_of
@@ -32,17 +32,7 @@ class ReportsMixin(LedgerBase):
         with self._reading() as s:
             project = self._project(s)
             cal = self._calendar(project)
-            last = rules.last_working_day_before(cal, project.start, summary.as_of)
-            logged: dict[date, set[str]] = defaultdict(set)
-            if last is not None:
-                for key in s.scalars(select(Person.key).join(
-                        TimeEntry, TimeEntry.person_id == Person.id).where(
-                        TimeEntry.project_id == project.id, TimeEntry.on == last).distinct()):
-                    logged[last].add(key)
-            # nobody is missing an entry on a day they are not active (left, away, not yet in)
-            engineers = [p.key for p in project.people
-                         if p.party == "vendor" and p.role == "engineer" and (
-                             last is None or active_on(self._staffing(project, p), last))]
+            last, engineers, logged = self._entry_expected(s, project, summary.as_of)
             blockers = [rules.BlockerFact(b.number, b.party, b.raised_on, b.resolved_on)
                         for b in s.scalars(select(Blocker)
                                            .where(Blocker.project_id == project.id))]
@@ -58,6 +48,40 @@ class ReportsMixin(LedgerBase):
             if unsigned is not None:
                 out.append(rules.Alert("scope_unsigned", unsigned))
             return out
+
+    def _entry_expected(self, s: Session, project: Project, as_of: date
+                        ) -> tuple[date | None, list[str], dict[date, set[str]]]:
+        """(the last working day before ``as_of``, the engineers expected to have an
+        entry on it, who has one): the dashboard's "missing" alert and ``remind`` ask
+        this. An engineer is a vendor person with the role ``engineer``; nobody is
+        missing an entry on a day they are not active (left, away, not yet in)."""
+        cal = self._calendar(project)
+        last = rules.last_working_day_before(cal, project.start, as_of)
+        logged: dict[date, set[str]] = defaultdict(set)
+        if last is not None:
+            for key in s.scalars(select(Person.key).join(
+                    TimeEntry, TimeEntry.person_id == Person.id).where(
+                    TimeEntry.project_id == project.id, TimeEntry.on == last).distinct()):
+                logged[last].add(key)
+        if last is not None and not self._day_takes_entries(s, project, last):
+            return last, [], logged  # nobody could log that day
+        engineers = [p.key for p in project.people
+                     if p.party == "vendor" and p.role == "engineer" and (
+                         last is None or active_on(self._staffing(project, p), last))]
+        return last, engineers, logged
+
+    def _day_takes_entries(self, s: Session, project: Project, day: date) -> bool:
+        """Whether an entry dated ``day`` could be recorded now: within the SOW (its
+        current end), the ledger writable (not accepted, not frozen by an acceptance being
+        signed) and the day in no signed period, by the checks that refuse an entry."""
+        if not project.start <= day <= self._current_end(s, project):  # type: ignore[attr-defined]
+            return False
+        try:
+            self._check_writable(s, project)
+            self._check_date_open(s, project, day)
+        except LedgerError:
+            return False
+        return True
 
     def _facts(self, s: Session, project: Project) -> rules.LedgerFacts:
         """Everything the figures come from. Kept while the ledger is unchanged: every

@@ -1,0 +1,138 @@
+"""The config file's ``[remind]`` table: the channels ``sowtrack remind`` sends through.
+
+```toml
+[remind.email]                    # person id = address
+"liu.yang" = "liu.yang@vendor.example"
+
+[[remind.channel]]
+name = "mail"                     # how messages and the ledger name it
+type = "email"                    # email | dingtalk | feishu | wecom
+host = "smtp.vendor.example"
+port = 587
+security = "starttls"             # starttls (default) | ssl | none
+user = "sowtrack@vendor.example"  # optional: no login without it
+password_env = "SOWTRACK_SMTP_PASSWORD"  # the password is read from this variable
+from = "sowtrack@vendor.example"
+to = ["pmo@vendor.example"]       # optional: also gets every reminder
+
+[[remind.channel]]
+name = "team"
+type = "dingtalk"
+url = "https://oapi.dingtalk.com/robot/send?access_token=..."
+secret_env = "SOWTRACK_DINGTALK_SECRET"  # optional: the robot's signing secret
+```
+
+A mistake is a LedgerError naming the file and the key (``remind.channel[2].port``).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+from model.errors import LedgerError
+from model.reminders import CHANNEL_TYPES, SECURITY, Channel, RemindConfig
+from storage.config import config_path, read_toml
+
+_COMMON = {"name", "type", "timeout"}
+_KEYS = {
+    "email": _COMMON | {"host", "port", "security", "user", "password_env", "from", "to"},
+    "dingtalk": _COMMON | {"url", "secret_env"},
+    "feishu": _COMMON | {"url", "secret_env"},
+    "wecom": _COMMON | {"url"},
+}
+
+
+def load_remind(path: Path | None = None) -> RemindConfig:
+    """The ``[remind]`` table of the config file (an absent file or table: no channel)."""
+    path = path or config_path()
+    table = read_toml(path).get("remind", {})
+    where = f"config file {path}: remind"
+    if not isinstance(table, dict):
+        raise LedgerError(f"{where}: must be a table ([remind])")
+    unknown = set(table) - {"email", "channel"}
+    if unknown:
+        raise LedgerError(f"{where}: unknown key {sorted(unknown)[0]!r} "
+                          f"(known: channel, email)")
+    emails = table.get("email", {})
+    if not isinstance(emails, dict):
+        raise LedgerError(f"{where}.email: must be a table of person id = address")
+    for person, address in emails.items():
+        _address(address, f"{where}.email.{person}")
+    raw = table.get("channel", [])
+    if not isinstance(raw, list):
+        raise LedgerError(f"{where}.channel: must be an array of tables ([[remind.channel]])")
+    channels: list[Channel] = []
+    for i, c in enumerate(raw, 1):
+        channels.append(_channel(c, f"{where}.channel[{i}]"))
+    names = [c.name for c in channels]
+    for name in names:
+        if names.count(name) > 1:
+            raise LedgerError(f"{where}.channel: two channels are named {name!r}")
+    return RemindConfig(tuple(channels), tuple(sorted(emails.items())))
+
+
+def _channel(c: Any, where: str) -> Channel:
+    if not isinstance(c, dict):
+        raise LedgerError(f"{where}: must be a table")
+    kind = _text(c, "type", where)
+    if kind not in CHANNEL_TYPES:
+        raise LedgerError(f"{where}.type: {kind!r} is not one of {', '.join(CHANNEL_TYPES)}")
+    if "password" in c or "secret" in c:
+        key = "password" if "password" in c else "secret"
+        raise LedgerError(f"{where}.{key}: not kept in the file; name the environment "
+                          f"variable that holds it in {key}_env")
+    unknown = set(c) - _KEYS[kind]
+    if unknown:
+        raise LedgerError(f"{where}: unknown key {sorted(unknown)[0]!r} for a {kind} channel "
+                          f"(known: {', '.join(sorted(_KEYS[kind]))})")
+    name = _text(c, "name", where)
+    if len(name) > 64:
+        raise LedgerError(f"{where}.name: at most 64 characters")
+    timeout = c.get("timeout", 10)
+    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
+        raise LedgerError(f"{where}.timeout: must be a number of seconds above 0")
+    if kind != "email":
+        url = _text(c, "url", where)
+        if not url.startswith(("https://", "http://")):
+            raise LedgerError(f"{where}.url: must be an http(s) address")
+        return Channel(name, kind, url=url, secret_env=_opt(c, "secret_env", where),
+                       timeout=float(timeout))
+    port = c.get("port", 587)
+    if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
+        raise LedgerError(f"{where}.port: must be a port number (1-65535)")
+    security = c.get("security", "starttls")
+    if security not in SECURITY:
+        raise LedgerError(f"{where}.security: {security!r} is not one of "
+                          f"{', '.join(SECURITY)}")
+    to = c.get("to", [])
+    if not isinstance(to, list):
+        raise LedgerError(f"{where}.to: must be an array of addresses")
+    return Channel(name, kind, host=_text(c, "host", where), port=port, security=security,
+                   user=_opt(c, "user", where), password_env=_opt(c, "password_env", where),
+                   sender=_address(c.get("from"), f"{where}.from"),
+                   to=tuple(_address(a, f"{where}.to") for a in to), timeout=float(timeout))
+
+
+def _text(c: dict[str, Any], key: str, where: str) -> str:
+    value = c.get(key)
+    if value is None:
+        raise LedgerError(f"{where}.{key}: missing")
+    if not isinstance(value, str) or not value.strip():
+        raise LedgerError(f"{where}.{key}: must be a non-empty string")
+    return value.strip()
+
+
+def _opt(c: dict[str, Any], key: str, where: str) -> str | None:
+    return _text(c, key, where) if key in c else None
+
+
+def _address(value: Any, where: str) -> str:
+    if value is None:
+        raise LedgerError(f"{where}: missing")
+    if not isinstance(value, str) or "@" not in value or any(
+            ch.isspace() or ord(ch) < 32 for ch in value.strip()):
+        raise LedgerError(f"{where}: {value!r} is not an e-mail address")
+    if not value.isascii():  # smtplib does not send SMTPUTF8 addresses
+        raise LedgerError(f"{where}: {value!r}: only ASCII addresses can be sent to")
+    return value.strip()

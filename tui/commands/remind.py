@@ -1,0 +1,119 @@
+"""Command: ``remind``: send today's reminders through the config file's channels (cron)."""
+
+from __future__ import annotations
+
+import argparse
+from collections.abc import Callable
+from typing import Any
+
+from tui.commands.common import _err, _ledger, _out
+
+
+def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
+    """Its command's parser (in the order of ``sowtrack --help``)."""
+    p = cmd(sub, "remind",
+            "send what is due today (missing entries, signatures, old blockers, "
+            "obligations) by e-mail and group robots, once a day; for cron",
+            "sowtrack remind --dry-run\n"
+            "sowtrack --as zhang.wei remind\n"
+            "# crontab: every working morning at 09:30\n"
+            "30 9 * * 1-5  sowtrack --project DEMO-AGENT --as zhang.wei remind", do_remind)
+    p.description = (
+        "Send what is due today through the channels of the config file's [remind] table\n"
+        "(e-mail, DingTalk, Feishu, WeCom; see the README, Reminders): engineers with no\n"
+        "entry on the last working day, documents waiting for a party's signature,\n"
+        "blockers open past 3 working days, obligations due and not done. Each reminder\n"
+        "goes once per channel and day; a channel that fails is tried again next run.")
+    p.add_argument("--dry-run", action="store_true",
+                   help="print what each channel would send; send and record nothing")
+    p.add_argument("--on", metavar="D", help="the day to remind for (default today in the "
+                                             "project's time zone)")
+
+
+def do_remind(args: argparse.Namespace) -> int:
+    from model.errors import LedgerError
+    from model.reminders import language, plan
+    from storage.config import config_path
+    from storage.remind_config import load_remind
+
+    config = load_remind()
+    ledger = _ledger(args)
+    due = ledger.reminders(args.on)
+    lang = language(due.language)
+    if not config.channels and not args.dry_run:
+        raise LedgerError(f"config file {config_path()}: no [[remind.channel]] to send "
+                          f"through (see the README, Reminders)")
+    if not due.reminders:
+        _out(f"{due.project} {due.on}: nothing to remind")
+        return 0
+    if not config.channels:
+        _out(f"{due.project} {due.on}: {len(due.reminders)} reminder(s), no channel set:")
+        for r in due.reminders:
+            _out(f"- {r.text(lang)}")
+        return 0
+    failed = False
+    for channel in config.channels:
+        if args.dry_run:
+            sent = ledger.sent_reminders(due.on, channel.name)
+            todo = [r for r in due.reminders if r.subject not in sent]
+        else:
+            claimed = set(ledger.claim_reminders(due.on, channel.name,
+                                                 [r.subject for r in due.reminders]))
+            todo = [r for r in due.reminders if r.subject in claimed]
+        messages, lost = plan(channel, config, due.project, due.on, todo, lang)
+        for r in lost:
+            who = ", ".join(p.key for p in r.to) or "nobody"
+            _err(f"note: {channel.name}: no address for {who} ([remind.email]): "
+                 f"{r.text(lang)}")
+        if args.dry_run:
+            _dry_run(channel.name, channel.type, messages, len(due.reminders) - len(todo))
+            continue
+        failed_at, error = _send(channel, messages)
+        # what did not go (failed, or nobody to send it to) is forgotten: the next run
+        # tries it again
+        went = ({x for i, m in enumerate(messages) if i not in failed_at for x in m.subjects}
+                - {x for i in failed_at for x in messages[i].subjects})
+        ledger.release_reminders(due.on, channel.name,
+                                 [r.subject for r in todo if r.subject not in went])
+        if error is not None:
+            failed = True
+            _err(f"error: remind channel {channel.name} ({channel.type}): {error}")
+            if went:
+                _out(f"{channel.name}: sent {len(went)} reminder(s) before the error")
+            continue
+        skipped = len(due.reminders) - len(todo)
+        _out(f"{channel.name}: sent {len(went)} reminder(s) in {len(messages)} message(s)"
+             + (f"; {skipped} already sent today" if skipped else ""))
+    return 1 if failed else 0
+
+
+def _send(channel: Any, messages: list[Any]) -> tuple[set[int], str | None]:
+    """(the indexes of ``messages`` that did not go, the first error or None)."""
+    from exports.notify import SendError, post_webhook, send_mail
+
+    every = set(range(len(messages)))
+    if channel.type == "email":
+        try:
+            send_mail(channel, [(m.to, m.title, m.text) for m in messages])
+        except SendError as exc:
+            return every if exc.failed is None else set(exc.failed), str(exc)
+        return set(), None
+    for i, m in enumerate(messages):
+        try:
+            post_webhook(channel, m.text)
+        except SendError as exc:  # the same server: the rest would fail alike
+            return set(range(i, len(messages))), str(exc)
+    return set(), None
+
+
+def _dry_run(name: str, kind: str, messages: list[Any], skipped: int) -> None:
+    tail = f" ({skipped} already sent today)" if skipped else ""
+    if not messages:
+        _out(f"{name} ({kind}): nothing new to send{tail}")
+        return
+    _out(f"{name} ({kind}): would send {len(messages)} message(s){tail}")
+    for m in messages:
+        if m.to:
+            _out(f"  to {', '.join(m.to)}: {m.title}")
+        for line in m.text.splitlines():
+            _out(f"    {line}")
