@@ -37,7 +37,7 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 sys.exit(rc or 0)
 """
 
-HEAVY = ("textual", "reportlab", "textual_plotext", "plotext", "alembic")
+HEAVY = ("textual", "reportlab", "textual_plotext", "plotext", "alembic", "openpyxl")
 
 
 def _modules(argv: list[str], code: str = CLI) -> tuple[str, set[str]]:
