@@ -341,3 +341,24 @@ def test_the_suffix_decides_and_any_case_counts(sqlite_url: str, tmp_path: Path,
     assert _run(capsys, sqlite_url, "export", "summary", "--out", str(txt),
                 "--format", "xlsx")[0] == 0
     assert load_workbook(io.BytesIO(txt.read_bytes())).active["A1"].value == "职级"
+
+
+def test_a_control_character_an_older_ledger_holds_is_shown_not_written(
+        sqlite_example: Ledger, sqlite_url: str, tmp_path: Path, capsys) -> None:
+    """The ledger refuses control characters in user text; a plain SQL edit (or an older
+    ledger) may still hold one: the spreadsheet shows its symbol, and an XLSX file (whose
+    XML cannot hold most of them) is still written."""
+    import sqlite3
+
+    entry = sqlite_example.log("T1", "8", on="2026-03-02", note="ok")
+    conn = sqlite3.connect(sqlite_example.engine.url.database)
+    with conn:
+        conn.execute("UPDATE time_entry SET note = ? WHERE id = ?",
+                     ("\tsum\x1b[2J\x07", entry.id))
+    conn.close()
+    xlsx, csv_out = tmp_path / "e.xlsx", tmp_path / "e.csv"
+    assert _run(capsys, sqlite_url, "export", "entries", "--out", str(xlsx))[0] == 0
+    assert _run(capsys, sqlite_url, "export", "entries", "--out", str(csv_out))[0] == 0
+    assert load_workbook(xlsx).active["H2"].value == "␉sum␛[2J␇"
+    rows = list(csv.reader(io.StringIO(csv_out.read_text(encoding="utf-8-sig"))))
+    assert rows[1][7] == "␉sum␛[2J␇"
