@@ -235,60 +235,68 @@ def _width(value: Value) -> int:
 
 
 def xlsx_bytes(table: Table) -> bytes:
-    """``table`` as an XLSX workbook of one sheet."""
+    """``table`` as an XLSX workbook of one sheet, written row by row (openpyxl's
+    write-only mode: a hundred thousand entries without holding every cell object)."""
     from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
     from openpyxl.styles import Font
     from openpyxl.utils import get_column_letter
 
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _sheet_name(table.title)
+    wb = Workbook(write_only=True)
+    ws = wb.create_sheet(_sheet_name(table.title))
     wb.properties.title = cell_text(table.title)
     bold = Font(bold=True)
     letters = [get_column_letter(j + 1) for j in range(len(table.columns))]
     formats = [_number_format(c.kind, table.currency) for c in table.columns]
+    # column widths first: a write-only sheet takes them before its first row
     widths = [_width(c.header) for c in table.columns]
-
-    def put(row: int, col: int, value: Value, number_format: str | None) -> Any:
-        cell = ws.cell(row=row, column=col + 1)
-        if isinstance(value, RowSum):
-            cell.value = f"=SUM({letters[value.first]}{row}:{letters[value.last]}{row})"
-        elif isinstance(value, str):
-            _text(cell, value)
-        else:
-            cell.value = value
-        if number_format and not isinstance(value, str) and value is not None:
-            cell.number_format = number_format
-        return cell
-
-    for j, column in enumerate(table.columns):
-        _text(ws.cell(row=1, column=j + 1), column.header).font = bold
-    for i, row in enumerate(table.rows, start=2):
+    for row in table.rows:
         for j, value in enumerate(row):
-            put(i, j, value, formats[j])
             widths[j] = max(widths[j], _width(value))
+    for j, column in enumerate(table.columns):
+        if column.total:
+            widths[j] = max(widths[j], _width(table.column_total(j)))
+    for j, letter in enumerate(letters):
+        ws.column_dimensions[letter].width = min(max(widths[j], 6) + 2, 60)
+    ws.freeze_panes = f"{get_column_letter(table.frozen_columns + 1)}2"
+
+    def cell(value: Value, row: int, number_format: str | None = None,
+             strong: bool = False) -> Any:
+        c = WriteOnlyCell(ws)
+        if isinstance(value, RowSum):
+            c.value = f"=SUM({letters[value.first]}{row}:{letters[value.last]}{row})"
+        elif isinstance(value, str):
+            _text(c, value)
+        else:
+            c.value = value
+        if number_format and value is not None and not isinstance(value, str):
+            c.number_format = number_format
+        if strong:
+            c.font = bold
+        return c
+
+    ws.append([cell(c.header, 1, strong=True) for c in table.columns])
+    for i, row in enumerate(table.rows, start=2):
+        ws.append([None if v is None else cell(v, i, formats[j]) for j, v in enumerate(row)])
     last = len(table.rows) + 1
     if table.total_label is not None:
         at = last + 1
-        put(at, 0, table.total_label, None).font = bold
-        for j, column in enumerate(table.columns):
-            if column.total:
-                cell = ws.cell(row=at, column=j + 1)
-                # no cached value: Excel and LibreOffice compute it on opening
-                cell.value = (f"=SUM({letters[j]}2:{letters[j]}{last})" if table.rows
-                              else 0)
-                cell.number_format = formats[j] or "General"
-                cell.font = bold
-                widths[j] = max(widths[j], _width(table.column_total(j)))
-        last = at
-    at = last + 2
-    for label, kind, value in table.notes:
-        put(at, 0, label, None).font = bold
-        put(at, 1, value, _number_format(kind, table.currency))
-        at += 1
-    for j, letter in enumerate(letters):
-        ws.column_dimensions[letter].width = min(max(widths[j], 6) + 2, 60)
-    ws.freeze_panes = ws.cell(row=2, column=table.frozen_columns + 1)
+        totals: list[Any] = [cell(table.total_label, at, strong=True)]
+        for j, column in enumerate(table.columns[1:], start=1):
+            if not column.total:
+                totals.append(None)
+                continue
+            # no cached value: Excel and LibreOffice compute it on opening
+            c = cell(None, at, strong=True)
+            c.value = f"=SUM({letters[j]}2:{letters[j]}{last})" if table.rows else 0
+            c.number_format = formats[j] or "General"
+            totals.append(c)
+        ws.append(totals)
+    if table.notes:
+        ws.append([])
+        for label, kind, value in table.notes:
+            ws.append([cell(label, 0, strong=True),
+                       cell(value, 0, _number_format(kind, table.currency))])
     out = io.BytesIO()
     wb.save(out)
     return out.getvalue()

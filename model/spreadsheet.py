@@ -70,6 +70,12 @@ class Table:
     notes: tuple[tuple[str, Kind, Value], ...] = ()
     frozen_columns: int = 0  # the xlsx keeps this many columns in view (a timesheet's names)
 
+    @property
+    def sheet_rows(self) -> int:
+        """The rows it takes on a sheet: header, rows, totals, an empty row and the notes."""
+        return (1 + len(self.rows) + (self.total_label is not None)
+                + (1 + len(self.notes) if self.notes else 0))
+
     def column_total(self, index: int) -> Decimal:
         """The sum of column ``index`` over the rows: what the totals row shows."""
         return sum((_number(row[index]) for row in self.rows), Decimal(0))
@@ -125,6 +131,20 @@ def export_format(kind: str, fmt: str | None, out: str) -> str:
                                        "(or name a .csv or .xlsx file)")
         return chosen
     return chosen or "pdf"
+
+
+#: the rows of one XLSX worksheet (Excel's limit, and LibreOffice's)
+XLSX_MAX_ROWS = 1_048_576
+
+
+def check_fits(table: Table, fmt: str) -> None:
+    """Refuse an XLSX file whose sheet would hold more rows than Excel opens (a CSV file
+    has no such limit), naming what narrows it."""
+    if fmt == "xlsx" and table.sheet_rows > XLSX_MAX_ROWS:
+        raise FieldError("format", f"{len(table.rows):,} rows do not fit in one XLSX sheet "
+                                   f"(at most {XLSX_MAX_ROWS:,} rows with the header and "
+                                   "totals); choose csv, or fewer rows (", Ref("first"), ", ",
+                         Ref("last"), ", ", Ref("person"), ")")
 
 
 #: what a spreadsheet reads as the start of a formula (OWASP, "CSV injection")

@@ -362,3 +362,19 @@ def test_a_control_character_an_older_ledger_holds_is_shown_not_written(
     assert load_workbook(xlsx).active["H2"].value == "␉sum␛[2J␇"
     rows = list(csv.reader(io.StringIO(csv_out.read_text(encoding="utf-8-sig"))))
     assert rows[1][7] == "␉sum␛[2J␇"
+
+
+def test_an_xlsx_sheet_holds_at_most_excels_rows() -> None:
+    from model.errors import FieldError
+    from model.spreadsheet import XLSX_MAX_ROWS, Column, Kind, Table, check_fits
+
+    def table(n: int) -> Table:
+        return Table("t", (Column("n", Kind.INT, total=True),), ((1,),) * n, "total")
+
+    check_fits(table(XLSX_MAX_ROWS - 2), "xlsx")  # header + rows + totals: the last row
+    with pytest.raises(FieldError) as refused:
+        check_fits(table(XLSX_MAX_ROWS - 1), "xlsx")
+    assert refused.value.field == "format"
+    assert str(refused.value).startswith("format: 1,048,575 rows do not fit in one XLSX "
+                                         "sheet (at most 1,048,576 rows")
+    check_fits(table(XLSX_MAX_ROWS), "csv")  # a CSV file has no such limit

@@ -15,7 +15,7 @@ from typing import Any
 
 from model.errors import FieldError, Ref
 from model.sheets import LANGUAGES
-from model.spreadsheet import FORMATS, TABLE_KINDS
+from model.spreadsheet import FORMATS, TABLE_KINDS, check_fits
 from storage.outfile import OUT, OVERWRITE
 from storage.spreadsheets import TableRequest
 from tui.sheets import SheetOptions, sheet_request
@@ -76,5 +76,6 @@ def write_table(ledger: Any, request: TableRequest, fmt: str, out: str | Path, *
             "overwrite": overwrite}
     check_target(out, **rule)  # refused before the ledger is read
     table = build_table(request.kind, table_source(ledger, request))
+    check_fits(table, fmt)
     data = csv_bytes(table) if fmt == "csv" else xlsx_bytes(table)
     return TableWritten(write_output(out, data, **rule), len(table.rows))
