@@ -107,9 +107,9 @@ def export_format(kind: str, fmt: str | None, out: str) -> str:
     decides (``.csv``, ``.xlsx``, ``.pdf``, any case); without either, a timesheet is a PDF
     and entries or summary are refused (which format?). A ``--format`` that contradicts a
     known suffix (``--format csv --out x.xlsx``) is refused; an unknown suffix (``.txt``)
-    takes the format given. Any other kind is what it always was (``sow`` TOML, a sheet
-    a PDF, whatever the file's name), and ``--format`` is refused for it. ("pdf" stands
-    for both.)"""
+    takes the format given. Any other kind is written as it always was, whatever the
+    file's name (the SOW as TOML, a sheet as a PDF: both ``pdf`` here), and ``--format``
+    is refused for it."""
     suffix = _SUFFIXES.get(PurePath(out).suffix.lower())
     if fmt is not None:
         if fmt not in FORMATS:

@@ -77,7 +77,9 @@ def test_entries_xlsx_typed_frozen_chinese_and_totals_as_formulas(
     rc, stdout, err = _run(capsys, db_url, "export", "entries", "--out", str(out))
     assert (rc, err) == (0, "")
     assert stdout.strip() == f"wrote {out} (xlsx, 8 rows)"
-    ws = load_workbook(out).active
+    book = load_workbook(out)
+    ws = book.active
+    assert ws.title == book.properties.title == "工时明细"
     assert ws.freeze_panes == "A2"
     header = [c.value for c in ws[1]]
     assert header == ["日期", "账号", "姓名", "职级", "任务", "工时（小时）", "人天", "备注",
@@ -229,10 +231,15 @@ def test_every_formula_start_is_escaped_in_csv(example: Ledger, db_url: str,
     assert notes == {"'" + HOSTILE[0], "'+1", "'-2", "'@x", "'=1+1", "普通备注 plain"}
     assert rows[0][1] == "账号"
     # numbers stay numbers: a negative remaining PD in the summary is not escaped
+    for day in ("2026-03-11", "2026-03-12", "2026-03-13", "2026-03-16", "2026-03-17",
+                "2026-03-18", "2026-03-19", "2026-03-20"):
+        example.log("T1", "8", on=day, person="zhang.wei")  # 8.95 PD of a budget of 8
     out2 = tmp_path / "summary.csv"
     assert _run(capsys, db_url, "export", "summary", "--out", str(out2))[0] == 0
-    text = out2.read_text(encoding="utf-8-sig")
-    assert "'" not in text
+    rows = list(csv.reader(io.StringIO(out2.read_text(encoding="utf-8-sig"))))
+    expert = next(r for r in rows if r[0] == "资深技术专家")
+    assert expert[1:4] == ["8.000", "8.950", "-0.950"]
+    assert not any(cell.startswith("'") for row in rows for cell in row)
 
 
 def test_summary_csv_adds_up_to_report_summary(example: Ledger, db_url: str,
