@@ -50,7 +50,8 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
     p.add_argument("--as-of", metavar="D",
                    help="status, summary: as of this date (default today)")
     p.add_argument("--lang", metavar="zh|en",
-                   help="a sheet: print it in this language (default: the SOW's)")
+                   help="a sheet: print it in this language; a spreadsheet: its headers "
+                        "(default: the SOW's)")
 
     p = cmd(sub, "verify", "check the audit chain and its witnessed head, every record of "
                            "every table against the audit log, every signature; or a printed "
