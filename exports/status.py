@@ -33,85 +33,10 @@ from exports.base import (
 from exports.base import p as para
 from exports.status_chart import burndown_chart, figure_tiles
 from exports.status_life import obligations_block, staff_block
+from exports.status_text import TEXT
 from model.rules import ALERT_TEXT, DEFAULT_LADDER, Ladder, alert_text, round_to_total
 from model.sheet_status import StatusAlert, StatusSheetData
 from model.sheets import Sheet
-
-TEXT = {
-    "zh": {
-        "tile_remaining": "剩余人天", "tile_consumed": "已消耗人天",
-        "tile_days": "已用工作日", "tile_forecast": "预测完成日",
-        "of": "/ {v}", "none": "无",
-        "s_chart": "人天燃尽图", "s_progress": "进度与预测", "s_alerts": "预警",
-        "s_grades": "按职级剩余人天与金额", "s_blockers": "未解决的阻塞问题",
-        "s_pending": "待签字的变更申请单", "s_quotas": "额度使用",
-        "l_remaining": "剩余人天（实际）", "l_ideal": "理想燃尽线",
-        "l_budget": "预算（含已生效变更）",
-        "l_forecast": "预测", "l_asof": "截至", "l_end": "结束", "l_sow_end": "合同结束",
-        "axis_pd": "人天",
-        "as_of": "报告日期", "start": "开始日期", "end": "结束日期（含已生效变更）",
-        "sow_end": "合同结束日期", "wd": "工作日", "wd_v": "已用 {e} / 共 {t}（{pct}）",
-        "forecast": "预测完成日", "no_forecast": "近期无工时记录，无法预测",
-        "late": "{d}，晚于结束日期 {n} 个工作日", "early": "{d}，早于结束日期 {n} 个工作日",
-        "on_time": "{d}，与结束日期相同", "exhausted": "{d}：预算人天已用完",
-        "rate_note": "按最近 10 个工作日的平均消耗速度推算。", "stop": "。",
-        "overtime": "加班人天（已计入消耗）", "blocked": "阻塞损失工作日",
-        "blocked_v": "甲方 {client} 天 · 乙方 {vendor} 天",
-        "grade": "职级", "rate": "单价", "budget": "预算人天", "consumed": "已消耗",
-        "remaining": "剩余", "burn": "消耗比例", "budget_cost": "预算金额",
-        "consumed_cost": "已消耗金额", "remaining_cost": "剩余金额", "total": "合计",
-        "b_no": "编号", "b_title": "阻塞问题", "party": "责任方", "raised": "提出日期",
-        "age": "已持续工作日", "task": "任务",
-        "doc_id": "文档编号", "cr_title": "标题", "change": "人天 / 费用",
-        "signed": "已签字", "awaited": "待签字", "nobody": "尚无签字",
-        "quota": "额度", "q_title": "说明", "limit": "上限", "used": "已用", "left": "剩余",
-        "alert_kind": "类型", "alert_text": "内容", "no_alerts": "无预警。",
-        "kind_grade": "职级超预算", "kind_quota": "额度已用尽", "kind_blocker": "阻塞超期",
-        "kind_missing": "缺少工时", "kind_forecast": "预测延期",
-        "kind_obligation": "义务逾期", "kind_staff_notice": "人员变更通知不足",
-        "party_client": "甲方", "party_vendor": "乙方",
-        "change_add": "加入", "change_leave": "离开", "change_replace": "替换",
-        "unsigned": "本状态报告仅供项目沟通，无需签字；数据以系统台账为准。",
-    },
-    "en": {
-        "tile_remaining": "Remaining PD", "tile_consumed": "Consumed PD",
-        "tile_days": "Working days elapsed", "tile_forecast": "Forecast end",
-        "of": "/ {v}", "none": "none",
-        "s_chart": "Burn-down", "s_progress": "Progress and forecast", "s_alerts": "Alerts",
-        "s_grades": "Remaining by grade", "s_blockers": "Open blockers",
-        "s_pending": "Change requests awaiting signatures", "s_quotas": "Quotas",
-        "l_remaining": "Remaining PD (actual)", "l_ideal": "Ideal", "l_budget":
-        "Budget (with effective CRs)", "l_forecast": "Forecast", "l_asof": "as of",
-        "l_end": "end", "l_sow_end": "SOW end", "axis_pd": "PD",
-        "as_of": "As of", "start": "Start", "end": "End (after effective CRs)",
-        "sow_end": "SOW end", "wd": "Working days", "wd_v": "{e} of {t} elapsed ({pct})",
-        "forecast": "Forecast end", "no_forecast": "no recent entries: no forecast",
-        "late": "{d}, {n} working days after the end",
-        "early": "{d}, {n} working days before the end", "on_time": "{d}, on the end date",
-        "exhausted": "{d}: the budget is used up",
-        "rate_note": "At the average burn rate of the last 10 working days.", "stop": ". ",
-        "overtime": "Overtime PD (included in consumed)", "blocked": "Working days blocked",
-        "blocked_v": "client {client} · vendor {vendor}",
-        "grade": "Grade", "rate": "Day rate", "budget": "Budget PD", "consumed": "Consumed",
-        "remaining": "Remaining", "burn": "Burnt", "budget_cost": "Budget",
-        "consumed_cost": "Consumed", "remaining_cost": "Remaining", "total": "Total",
-        "b_no": "No.", "b_title": "Blocker", "party": "Party", "raised": "Raised",
-        "age": "Working days open", "task": "Task",
-        "doc_id": "Document", "cr_title": "Title", "change": "PD / cost",
-        "signed": "Signed", "awaited": "Awaiting", "nobody": "no signature yet",
-        "quota": "Quota", "q_title": "Description", "limit": "Limit", "used": "Used",
-        "left": "Left",
-        "alert_kind": "Kind", "alert_text": "Alert", "no_alerts": "No alerts.",
-        "kind_grade": "grade over budget", "kind_quota": "quota at limit",
-        "kind_blocker": "blocker overdue", "kind_missing": "missing entries",
-        "kind_forecast": "forecast late", "kind_obligation": "obligation overdue",
-        "kind_staff_notice": "staff change at short notice",
-        "party_client": "client", "party_vendor": "vendor",
-        "change_add": "join", "change_leave": "leave", "change_replace": "replace",
-        "unsigned": "A status report is for information: it is not signed; the ledger holds "
-                    "the figures.",
-    },
-}
 
 
 def alert_sentence(kind: str, args: Sequence[str], lang: str,

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from fractions import Fraction
 
-from model.rules import overtime_of_day, pd_of_minutes
+from model.rules import RoundedTable, overtime_of_day, pd_of_minutes, round_table
 from model.rules.grades import DEFAULT_LADDER, Ladder
 from model.views import SignoffView
 
@@ -179,3 +179,12 @@ def tabulate(entries: Iterable[Sequence], people: Sequence[tuple[str, str, str |
     grades = tuple(GradeHours(g, len(grade_people[g]), grade_minutes[g])
                    for g in sorted(grade_minutes, key=ladder.sort_key))
     return TimesheetSection(person, tuple(rows), grades, dict(sorted(day_minutes.items())))
+
+
+def hours_grid(section: TimesheetSection, days: Sequence[date]) -> RoundedTable:
+    """Hours per person (rows) and day (columns) as a timesheet shows them, 2 decimals,
+    footed both ways (controlled rounding): each person's cells add up to their subtotal,
+    each day's cells to the day's total, and both to the table's total. The printed sheet
+    and the spreadsheet export both show this grid."""
+    return round_table([[Fraction(person.minutes.get(d, 0), 60) for d in days]
+                        for person in section.rows], 2)

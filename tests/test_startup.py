@@ -37,7 +37,7 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 sys.exit(rc or 0)
 """
 
-HEAVY = ("textual", "reportlab", "textual_plotext", "plotext", "alembic")
+HEAVY = ("textual", "reportlab", "textual_plotext", "plotext", "alembic", "openpyxl")
 HEAVY += ("smtplib", "aiosmtpd")  # remind's mail client, and the tests' mail server
 
 

@@ -60,13 +60,19 @@ def round_to_total(values: Sequence[Fraction | int], places: int,
     (a total below the sum of the floors takes units back from the smallest remainders).
     """
     unit = 10**places
-    scaled = [Fraction(v) * unit for v in values]
-    target = round(sum(scaled, Fraction(0))) if total is None else _units(total, places)
-    floors = [math.floor(x) for x in scaled]
+    # In integers over one common denominator (a hundred thousand entries' hours and PD
+    # in a second, not in Fraction arithmetic): value i scaled is scaled[i] / common.
+    exact = [v if isinstance(v, int | Fraction) else Fraction(v) for v in values]
+    common = math.lcm(*{v.denominator for v in exact}) if exact else 1
+    scaled = [v.numerator * (common // v.denominator) * unit for v in exact]
+    target = (round(Fraction(sum(scaled), common)) if total is None
+              else _units(total, places))
+    floors = [x // common for x in scaled]
+    remainders = [x - f * common for x, f in zip(scaled, floors, strict=True)]
     out = list(floors)
     missing = target - sum(floors)
     if scaled:
-        order = sorted(range(len(scaled)), key=lambda i: (floors[i] - scaled[i], i))
+        order = sorted(range(len(scaled)), key=lambda i: (-remainders[i], i))
         step = 1 if missing >= 0 else -1
         if step < 0:
             order.reverse()

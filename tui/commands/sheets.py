@@ -9,10 +9,13 @@ from typing import Any
 from model.errors import LedgerError
 from model.sheet_kinds import SHEET_KINDS
 from model.sheets import KINDS
+from model.spreadsheet import FORMATS, SPREADSHEET_KINDS, export_format
 from tui.commands.common import _err, _ledger, _out, ledger_protected, pinned_today
 
 #: the sheets `export` prints (model.sheet_kinds), after ``sow``
 SHEETS = KINDS
+#: the spreadsheets only `export` writes (model.spreadsheet), after the sheets
+TABLES = SPREADSHEET_KINDS
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
@@ -21,24 +24,34 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
             "sowtrack export sow --out sow.toml\n"
             "sowtrack export timesheet --from 2026-03-01 --to 2026-03-31 --out march.pdf\n"
             "sowtrack export cr --cr CR-002 --out CR-002.pdf\n"
-            "sowtrack export acceptance --out acceptance.pdf", do_export)
-    p.add_argument("kind", choices=["sow", *SHEETS], metavar="|".join(["sow", *SHEETS]),
+            "sowtrack export acceptance --out acceptance.pdf\n"
+            "sowtrack export entries --from 2026-03-01 --to 2026-03-31 --out march.xlsx\n"
+            "sowtrack export summary --as-of 2026-03-31 --format csv --out summary.csv",
+            do_export)
+    p.add_argument("kind", choices=["sow", *SHEETS, *TABLES],
+                   metavar="|".join(["sow", *SHEETS, *TABLES]),
                    help="sow (TOML) or a sheet: "
-                        + ", ".join(info.title_en for info in SHEET_KINDS.values()) + " (PDF)")
+                        + ", ".join(info.title_en for info in SHEET_KINDS.values()) + " (PDF)"
+                        + "; or a spreadsheet (csv or xlsx): entries, summary, timesheet")
+    p.add_argument("--format", choices=FORMATS, metavar="csv|xlsx",
+                   help="entries, summary, timesheet: a spreadsheet in this format (default: "
+                        "from FILE's suffix, .csv or .xlsx; a timesheet is a PDF otherwise)")
     p.add_argument("--out", required=True, metavar="FILE",
                    help="the file to write; refused if it exists, unless --force")
     p.add_argument("--force", action="store_true",
                    help="replace FILE if it exists (a regular file only, never the ledger)")
-    p.add_argument("--from", dest="first", metavar="D", help="timesheet: first date")
-    p.add_argument("--to", dest="last", metavar="D", help="timesheet: last date")
-    p.add_argument("--person", metavar="P", help="timesheet: only this person")
+    p.add_argument("--from", dest="first", metavar="D", help="timesheet, entries: first date")
+    p.add_argument("--to", dest="last", metavar="D", help="timesheet, entries: last date")
+    p.add_argument("--person", metavar="P", help="timesheet, entries: only this person")
     p.add_argument("--per-person", action="store_true",
                    help="timesheet: one sheet per person, each a document of its own in "
                         "its own file (FILE with the person's id: march-liu.yang.pdf)")
     p.add_argument("--cr", metavar="ID", help="cr: the change request")
-    p.add_argument("--as-of", metavar="D", help="status: as of this date (default today)")
+    p.add_argument("--as-of", metavar="D",
+                   help="status, summary: as of this date (default today)")
     p.add_argument("--lang", metavar="zh|en",
-                   help="a sheet: print it in this language (default: the SOW's)")
+                   help="a sheet: print it in this language; a spreadsheet: its headers "
+                        "(default: the SOW's)")
 
     p = cmd(sub, "verify", "check the audit chain and its witnessed head, every record of "
                            "every table against the audit log, every signature; or a printed "
@@ -63,6 +76,11 @@ def do_export(args: argparse.Namespace) -> int:
     from storage.outfile import check_target, write_output
     from storage.sowfile import dump_sow
 
+    fmt = export_format(args.kind, args.format, args.out)  # pdf, csv or xlsx
+    if fmt in FORMATS:
+        from tui.commands.spreadsheets import do_export_table
+
+        return do_export_table(args, fmt)
     if args.kind != "sow":
         from tui.sheets import WriteRequest, sheet_request, write_sheet
 

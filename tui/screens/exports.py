@@ -1,4 +1,6 @@
-"""Exports (导出): print a sheet as PDF, and check a printed sheet against the ledger.
+"""Exports (导出): print a sheet as PDF, and check a printed sheet against the ledger; write
+the time entries, the summary or a timesheet as a spreadsheet for finance (XLSX, CSV:
+``export entries|summary|timesheet --format``, tui.spreadsheets).
 
 Choose the sheet (acceptance report 验收报告, timesheet confirmation 工时确认单, change
 request form 变更申请单, work plan 工作计划, status report 状态报告), its parameters,
@@ -34,7 +36,9 @@ from textual.widgets import (
 from model import rules
 from model.errors import FieldError, LedgerError
 from model.sheets import Sheet, SheetRequest
+from model.spreadsheet import TABLE_KINDS, export_format
 from storage.services import Ledger
+from storage.spreadsheets import TableRequest
 from tui.sheets import WriteRequest, write_sheet
 from tui.text import options, previous_month, refusal
 from tui.widgets.ledger_screen import LedgerScreen
@@ -43,19 +47,24 @@ from tui.widgets.sheet_export import (
     EXPORT_ACTIONS,
     EXPORT_DIR,
     EXPORT_LABELS,
+    FORMAT_LABELS,
     LANGUAGE_CHOICES,
     OUT_FIELD,
     OVERWRITE,
     SHEETS,
+    TABLES,
     Exported,
     ExportsData,
     default_name,
     exported_text,
+    formats_of,
     output_path,
     page_count,
     set_options,
     sheet_request,
     short,
+    table_request,
+    table_text,
     verified_text,
 )
 
@@ -112,8 +121,8 @@ class ExportsScreen(LedgerScreen):
             with VerticalScroll(id="ex-form", classes="form"):
                 yield Static("Sheet to print", classes="section-title")
                 yield Label("Sheet")
-                yield Select([(label, kind) for kind, label in SHEETS], id="ex-kind",
-                             value="timesheet", allow_blank=False, compact=True)
+                yield Select([(label, kind) for kind, label in (*SHEETS, *TABLES)],
+                             id="ex-kind", value="timesheet", allow_blank=False, compact=True)
                 with Vertical(id="ex-timesheet", classes="ex-group"):
                     with Horizontal(classes="ex-pair"):
                         with Vertical():
@@ -134,9 +143,16 @@ class ExportsScreen(LedgerScreen):
                 with Vertical(id="ex-status-group", classes="ex-group"):
                     yield Label("As of")
                     yield Input(id="ex-as-of", placeholder="YYYY-MM-DD", compact=True)
-                yield Label("Language")
-                yield Select(LANGUAGE_CHOICES, id="ex-lang", allow_blank=False,
-                             compact=True)
+                with Horizontal(classes="ex-pair"):
+                    with Vertical(id="ex-format-group"):
+                        yield Label("Format")
+                        yield Select([(label, f) for f, label in FORMAT_LABELS.items()],
+                                     id="ex-format", value="pdf", allow_blank=False,
+                                     compact=True)
+                    with Vertical():
+                        yield Label("Language")
+                        yield Select(LANGUAGE_CHOICES, id="ex-lang", allow_blank=False,
+                                     compact=True)
                 yield Label("Save to")
                 yield Input(id="ex-out", compact=True)
                 yield Checkbox("overwrite an existing file", id="ex-overwrite", compact=True)
@@ -200,30 +216,46 @@ class ExportsScreen(LedgerScreen):
                 "last": self.query_one("#ex-last", Input).value, "person": sel("#ex-person"),
                 "per_person": self.query_one("#ex-per-person", Checkbox).value,
                 "cr": sel("#ex-cr"), "as_of": self.query_one("#ex-as-of", Input).value,
-                "lang": sel("#ex-lang"),
+                "lang": sel("#ex-lang"), "format": self._format(),
                 "out": self.query_one("#ex-out", Input).value,
                 "overwrite": self.query_one("#ex-overwrite", Checkbox).value}
 
+    def _format(self) -> str:
+        """The format chosen, among those of the chosen kind (a sheet: pdf)."""
+        kind = str(self.query_one("#ex-kind", Select).value)
+        value = self.query_one("#ex-format", Select).value
+        formats = formats_of(kind)
+        return str(value) if value in formats else formats[0]
+
     @on(Select.Changed, "#ex-kind")
     def _kind_changed(self) -> None:
-        kind = self.query_one("#ex-kind", Select).value
-        self.query_one("#ex-timesheet").display = kind == "timesheet"
+        kind = str(self.query_one("#ex-kind", Select).value)
+        self.query_one("#ex-timesheet").display = kind in ("timesheet", "entries")
+        self.query_one("#ex-per-person").display = kind == "timesheet"
         self.query_one("#ex-cr-group").display = kind == "cr"
-        self.query_one("#ex-status-group").display = kind == "status"
+        self.query_one("#ex-status-group").display = kind in ("status", "summary")
+        formats = formats_of(kind)
+        self.query_one("#ex-format-group").display = len(formats) > 1
+        chosen = self._format()
+        fmt = self.query_one("#ex-format", Select)
+        fmt.set_options([(FORMAT_LABELS[f], f) for f in formats])
+        fmt.value = chosen
         self._params_changed()
 
     @on(Input.Changed, "#ex-first, #ex-last, #ex-as-of")
-    @on(Select.Changed, "#ex-person, #ex-cr")
+    @on(Select.Changed, "#ex-person, #ex-cr, #ex-format")
     def _params_changed(self) -> None:
         """Follow the parameters with the default path, unless the user typed their own."""
         if self.data is None:
             return
+        values = self.values()
+        fmt = str(values["format"])
         try:
-            request = sheet_request(self.values())
+            request = (sheet_request(values) if fmt == "pdf" else table_request(values))
         except LedgerError:
             return
         out = self.query_one("#ex-out", Input)
-        name = f"{EXPORT_DIR}/{default_name(self.data.project.code, request)}"
+        name = f"{EXPORT_DIR}/{default_name(self.data.project.code, request, fmt)}"
         if out.value.strip() in ("", self._auto_out):
             self._auto_out = name
             out.value = name
@@ -283,6 +315,18 @@ class ExportsScreen(LedgerScreen):
         self.query_one("#ex-error", Static).update("")
         self.query_one("#ex-result", Static).update("")
         values = self.values()
+        kind, fmt = str(values["kind"]), str(values["format"])
+        if kind in TABLE_KINDS and fmt != "pdf":  # a spreadsheet for finance
+            try:
+                export_format(kind, fmt, str(values["out"]).strip())  # the suffix agrees
+                table = table_request(values)
+            except LedgerError as exc:
+                self._refused(refusal(exc, self.FIELD_LABELS))
+                return
+            self.busy = True
+            self._progress("reading the ledger and writing the spreadsheet…")
+            self._export_table(table, fmt, str(values["out"]), bool(values["overwrite"]))
+            return
         try:
             request = sheet_request(values)
         except LedgerError as exc:
@@ -336,6 +380,39 @@ class ExportsScreen(LedgerScreen):
             sheet.meta.title, page_count(path), path.stat().st_size, t1 - t0, t2 - t1,
             tuple(dict.fromkeys(notes)),
             tuple(Path(w.path).resolve() for w in written) if request.per_person else ()))
+
+    @work(thread=True, group="export")
+    def _export_table(self, request: TableRequest, fmt: str, out_text: str,
+                      overwrite: bool) -> None:
+        from tui.spreadsheets import write_table
+
+        call = self.app.call_from_thread
+        try:
+            written = write_table(self.ledger, request, fmt, output_path(out_text),
+                                  force=overwrite, field=OUT_FIELD, overwrite=OVERWRITE)
+        except LedgerError as exc:
+            call(self._refused, refusal(exc, self.FIELD_LABELS))
+            return
+        except OSError as exc:
+            cannot = FieldError(OUT_FIELD.field, f"cannot write {out_text.strip()}: "
+                                                 f"{exc.strerror or exc}")
+            call(self._refused, refusal(cannot, self.FIELD_LABELS))
+            return
+        except Exception as exc:  # noqa: BLE001 - a failed export must not end the app
+            call(self._refused, f"could not write the spreadsheet: {type(exc).__name__}: "
+                                f"{exc}", "failed")
+            return
+
+        def done() -> None:
+            self.busy = False
+            self.last = None
+            self.query_one("#ex-overwrite", Checkbox).value = False  # asked for each file
+            self._progress(None)
+            self.query_one("#ex-result", Static).update(
+                table_text(written.path, fmt, written.rows))
+            self.notify(f"wrote {written.path.name}", timeout=4)
+
+        call(done)
 
     def _exported(self, result: Exported) -> None:
         self.busy = False

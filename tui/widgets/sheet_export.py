@@ -9,6 +9,7 @@ in the view's worker.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -18,9 +19,12 @@ from textual.widgets import Select
 from model import rules
 from model.errors import FieldError, Ref
 from model.sheets import SheetRequest
+from model.spreadsheet import SPREADSHEET_KINDS, TABLE_KINDS
 from model.views import ChangeView, PersonView, ProjectView
+from storage.spreadsheets import TableRequest
 from tui.sheets import SheetOptions
 from tui.sheets import sheet_request as checked_request
+from tui.spreadsheets import table_request as checked_table_request
 from tui.widgets.export_menu import EXPORT_ACTIONS, SHEETS  # noqa: F401 - re-exported
 
 if TYPE_CHECKING:
@@ -38,7 +42,24 @@ EXPORT_LABELS: dict[str, str] = {
     "kind": "Sheet", "first": "From", "last": "To", "period": "From/To", "person": "Person",
     "per_person": "One file per person", "cr": "Change request", "as_of": "As of",
     "lang": "Language", "out": "Save to", "force": "Overwrite an existing file",
+    "format": "Format",
 }
+
+#: the spreadsheets the view writes besides the sheets (`export entries|summary`)
+TABLES: tuple[tuple[str, str], ...] = (
+    ("entries", "工时明细 time entries (spreadsheet)"),
+    ("summary", "人天汇总 person-day summary (spreadsheet)"))
+#: every format's label, in the order of the choice
+FORMAT_LABELS: dict[str, str] = {"pdf": "PDF (to sign)", "xlsx": "XLSX (Excel)",
+                                 "csv": "CSV (UTF-8)"}
+
+
+def formats_of(kind: str) -> tuple[str, ...]:
+    """The formats ``kind`` is written in: entries and the summary are spreadsheets, a
+    timesheet a PDF or a spreadsheet, every other sheet a PDF."""
+    if kind in SPREADSHEET_KINDS:
+        return ("xlsx", "csv")
+    return ("pdf", "xlsx", "csv") if kind in TABLE_KINDS else ("pdf",)
 
 #: the form's field for the path (worded by its label), and how to say "overwrite" there
 OUT_FIELD = Ref("out")
@@ -74,16 +95,24 @@ class Exported:
     files: tuple[Path, ...] = field(default=())
 
 
-def default_name(code: str, request: SheetRequest) -> str:
-    """The file name a sheet is saved under unless told otherwise."""
-    kind = request.kind
-    if kind == "timesheet" and request.first and request.last:
-        first, last = request.first, request.last
-        whole_month = (first.day == 1 and last.month == first.month
-                       and last.year == first.year and last == rules.month_end(last))
-        span = f"{first:%Y-%m}" if whole_month else f"{first}_{last}"
+def _span(first: date, last: date) -> str:
+    whole_month = (first.day == 1 and last.month == first.month
+                   and last.year == first.year and last == rules.month_end(last))
+    return f"{first:%Y-%m}" if whole_month else f"{first}_{last}"
+
+
+def default_name(code: str, request: SheetRequest | TableRequest, fmt: str = "pdf") -> str:
+    """The file name a sheet (or a spreadsheet, in ``fmt``) is saved under unless told
+    otherwise."""
+    kind = str(request.kind)
+    if isinstance(request, TableRequest):
+        span = (f"-{_span(request.first, request.last)}" if request.first and request.last
+                else f"-{request.as_of}" if request.as_of else "")
         person = f"-{request.person}" if request.person else ""
-        return f"{code}-timesheet-{span}{person}.pdf"
+        return f"{code}-{kind}{span}{person}.{fmt}"
+    if kind == "timesheet" and request.first and request.last:
+        person = f"-{request.person}" if request.person else ""
+        return f"{code}-timesheet-{_span(request.first, request.last)}{person}.pdf"
     if kind == "cr" and request.cr:
         return f"{code}-{request.cr}.pdf"
     if kind == "status" and request.as_of:
@@ -108,12 +137,28 @@ def sheet_request(values: dict[str, object]) -> SheetRequest:
         lang=str(values.get("lang") or "") or None))
 
 
+def table_request(values: dict[str, object]) -> TableRequest:
+    """The TableRequest of the form (entries, summary, or a timesheet as a spreadsheet),
+    checked as the command line checks `export KIND --format csv|xlsx`."""
+    kind = str(values["kind"])
+
+    def text(key: str, *kinds: str) -> str | None:
+        value = str(values.get(key) or "").strip() if kind in kinds else ""
+        return value or None
+
+    return checked_table_request(SheetOptions(
+        kind=kind, first=text("first", "entries", "timesheet"),
+        last=text("last", "entries", "timesheet"),
+        person=text("person", "entries", "timesheet"), as_of=text("as_of", "summary"),
+        lang=str(values.get("lang") or "") or None))
+
+
 def output_path(text: str) -> Path:
     """The path typed (``~`` expanded); the default export folder is created on the
     first export. Whether it may be written is storage.outfile's rule (check_target)."""
     text = text.strip()
     if not text:
-        raise FieldError(OUT_FIELD.field, "where? (a file name ending in .pdf)")
+        raise FieldError(OUT_FIELD.field, "where? (a file name: .pdf, .xlsx or .csv)")
     path = Path(text).expanduser()
     folder = path.parent
     if not folder.exists() and folder == Path(EXPORT_DIR).expanduser():
@@ -196,4 +241,16 @@ def verified_text(report: VerifyReport, path: Path) -> Text:
     out.append(f"  printed   sha256 {report.printed_digest[:16]}…\n")
     out.append(f"  now       sha256 {report.current_digest[:16]}…\n")
     out.append(f"  signed    {report.signed}\n")
+    return out
+
+
+def table_text(path: Path, fmt: str, rows: int) -> Text:
+    """What a spreadsheet export wrote."""
+    out = Text()
+    out.append("✓ wrote ", style="bold green")
+    out.append(f"{short(path)}\n", style="bold")
+    out.append(f"  {FORMAT_LABELS[fmt]}, {rows} row(s) and a totals row\n")
+    out.append("\nThe totals are the ledger's: each column adds up to them as the printed "
+               "sheets do" + ("; in Excel they are =SUM formulas." if fmt == "xlsx" else "."),
+               style="dim")
     return out
