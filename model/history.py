@@ -401,6 +401,9 @@ SENTENCES: dict[tuple[str, str], Callable[[_Words], str | tuple[str, str]]] = {
     ("edit", "entry"): lambda w: (f"edited entry {w.row.ref}", _changes(w, ("id",))),
     ("delete", "entry"): lambda w: f"deleted entry {w.row.ref} ({_entry(w)})",
     ("import", "import"): _import,
+    ("import", "entries"): lambda w: (f"imported entries {w.after.get('first')}.."
+                                      f"{w.after.get('last')}",
+                                      f"{w.after.get('count')} entries in one batch"),
     ("add", "task"): lambda w: (f"added task {w.row.ref} {_q(w.after.get('title', ''))}",
                                 f"estimate {_pd(w.after.get('estimate_milli'))}, priority "
                                 f"{w.after.get('priority')}"),
