@@ -67,6 +67,7 @@ class AuditWriter:
         self.project_code = project_code
         self.actor = actor
         self._last: str | None = None
+        self._bulk: BulkInsert | None = None  # append's statement (an import's batches)
 
     def _prev(self) -> str:
         if self._last is None:
@@ -115,7 +116,10 @@ class AuditWriter:
         prev = self._prev()
         table = AuditEvent.__table__
         assert isinstance(table, Table)
-        bulk = BulkInsert(self.session.connection(), table, _APPEND)
+        conn = self.session.connection()
+        if self._bulk is None or self._bulk.conn is not conn:  # compiled once per writer
+            self._bulk = BulkInsert(conn, table, _APPEND)
+        bulk = self._bulk
         code, when, actor = self.project_code, bulk.value("at", at), self.actor
         values = []
         sha256, enc = hashlib.sha256, encode_basestring
