@@ -102,6 +102,7 @@ RECORD_KINDS = {"entry": "entry", "task": "task", "person": "person", "away": "d
                 "quota_use": "quota use", "obligation": "obligation",
                 "deliverable": "deliverable", "printed": "printed revision",
                 "project": "project", "import": "imported file",
+                "entries": "imported entries",
                 "staff_change": "staff change", "signature": "signature"}
 
 
@@ -155,6 +156,7 @@ _EXAMPLE = {"entry": "13", "task": "T2", "person": "wang.fang", "cr": "CR-002",
             "blocker": "B-001", "quota": "research-meetings", "away": "3",
             "quota_use": "research-meetings/1", "obligation": "env-access",
             "deliverable": "report", "printed": "4", "project": "CODE", "import": "SHA256",
+            "entries": "1..5000",
             "staff_change": "wang.fang", "signature": "CR-002/li.na"}
 
 
