@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
+from model.errors import LedgerErrors
 from storage import importing, sqlite_import
 from storage.orm import AuditEvent
 from storage.records import entry_batch, entry_json, entry_stream
@@ -212,3 +213,36 @@ def test_sqlite_sets_the_kept_sums_trigger_aside_for_a_large_import(
     with sqlite_example.engine.connect() as conn:
         assert conn.execute(text('SELECT "on" FROM day_sum_dirty')).scalars().all() == [
             "2026-06-01"]
+
+
+def test_the_admission_memo_refuses_what_the_whole_rule_refuses(example: Ledger,
+                                                                 tmp_path: Path) -> None:
+    """A row whose person-date and task-date passed the whole rule is admitted by the day's
+    total alone; any other row goes through the whole rule: each refusal is the rule's."""
+    rows = [
+        "2026-03-02,zhang.wei,T1,1,first",  # the whole rule: passes
+        "2026-03-02,zhang.wei,T1,1,again",  # the memo: the day's total only
+        "2026-03-02,zhang.wei,T9,1,no such task",  # a new task-date: the whole rule
+        "2026-03-02,zhang.wei,T1,23,too long",  # the memo: 25 h refused by the total
+        "2026-03-02,liu.yang,T1,1,other person",  # a new person-date: the whole rule
+        "2026-03-02,li.na,T1,1,client",  # the whole rule: the client party
+        "2026-03-02,zhao.min,T1,1,no grade",  # the whole rule: no grade
+        "2026-06-01,zhang.wei,T1,1,outside",  # a new person-date: outside the SOW
+        "2026-03-02,zhang.wei,T2,22.5,still too long",  # a new task-date: 24.5 h refused
+    ]
+    path = tmp_path / "memo.csv"
+    path.write_text("date,person,task,hours,note\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    f = open_entry_file(path)
+    with pytest.raises(LedgerErrors) as caught:
+        example.import_entries(f.rows, f.problems, source=f)
+    problems = caught.value.problems
+    assert [p.split(":")[0] for p in problems] == [
+        "line 4", "line 5", "line 7", "line 8", "line 9", "line 10"]
+    assert "unknown task 'T9'" in problems[0]
+    assert "zhang.wei would have 25 h on 2026-03-02" in problems[1]
+    assert "only vendor people log hours" in problems[2]
+    assert "has no grade" in problems[3]
+    assert "outside the SOW" in problems[4]
+    assert "zhang.wei would have 24.5 h on 2026-03-02" in problems[5]  # the refused rows
+    # do not count: 1 + 1 + 22.5
+    assert example.entry_count() == 0
