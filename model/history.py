@@ -102,6 +102,7 @@ RECORD_KINDS = {"entry": "entry", "task": "task", "person": "person", "away": "d
                 "quota_use": "quota use", "obligation": "obligation",
                 "deliverable": "deliverable", "printed": "printed revision",
                 "project": "project", "import": "imported file",
+                "entries": "imported entries",
                 "staff_change": "staff change", "signature": "signature"}
 
 
@@ -155,6 +156,7 @@ _EXAMPLE = {"entry": "13", "task": "T2", "person": "wang.fang", "cr": "CR-002",
             "blocker": "B-001", "quota": "research-meetings", "away": "3",
             "quota_use": "research-meetings/1", "obligation": "env-access",
             "deliverable": "report", "printed": "4", "project": "CODE", "import": "SHA256",
+            "entries": "1..5000",
             "staff_change": "wang.fang", "signature": "CR-002/li.na"}
 
 
@@ -401,6 +403,9 @@ SENTENCES: dict[tuple[str, str], Callable[[_Words], str | tuple[str, str]]] = {
     ("edit", "entry"): lambda w: (f"edited entry {w.row.ref}", _changes(w, ("id",))),
     ("delete", "entry"): lambda w: f"deleted entry {w.row.ref} ({_entry(w)})",
     ("import", "import"): _import,
+    ("import", "entries"): lambda w: (f"imported entries {w.after.get('first')}.."
+                                      f"{w.after.get('last')}",
+                                      f"{w.after.get('count')} entries in one batch"),
     ("add", "task"): lambda w: (f"added task {w.row.ref} {_q(w.after.get('title', ''))}",
                                 f"estimate {_pd(w.after.get('estimate_milli'))}, priority "
                                 f"{w.after.get('priority')}"),

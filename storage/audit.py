@@ -17,7 +17,7 @@ from datetime import UTC, datetime
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
 
-from sqlalchemy import Table, insert, select
+from sqlalchemy import Table, bindparam, case, insert, null, select
 from sqlalchemy.orm import Session
 
 from storage.bulk import BulkInsert
@@ -67,6 +67,7 @@ class AuditWriter:
         self.project_code = project_code
         self.actor = actor
         self._last: str | None = None
+        self._bulk: BulkInsert | None = None  # append's statement (an import's batches)
 
     def _prev(self) -> str:
         if self._last is None:
@@ -115,7 +116,10 @@ class AuditWriter:
         prev = self._prev()
         table = AuditEvent.__table__
         assert isinstance(table, Table)
-        bulk = BulkInsert(self.session.connection(), table, _APPEND)
+        conn = self.session.connection()
+        if self._bulk is None or self._bulk.conn is not conn:  # compiled once per writer
+            self._bulk = BulkInsert(conn, table, _APPEND)
+        bulk = self._bulk
         code, when, actor = self.project_code, bulk.value("at", at), self.actor
         values = []
         sha256, enc = hashlib.sha256, encode_basestring
@@ -178,18 +182,25 @@ def verify_chain(session: Session, chunk: int | None = None,
                  ) -> tuple[int, list[ChainProblem]]:
     """Walk the chain, a chunk of raw rows at a time (storage.records.scan): (rows checked,
     problems). What the rows say of the records is storage.records' business: each row
-    of a time entry is handed, as (ref, after), to ``entries[its project]`` if there is
-    one (storage.records.entry_stream.EntryCheck: the log is read once).
+    of a time entry, and each entry of an import's batch row (storage.records.entry_batch),
+    is handed, as (ref, after), to ``entries[its project]`` if there is one
+    (storage.records.entry_stream.EntryCheck: the log is read once).
 
     Each row's hash is :func:`row_hash`'s, its body written out here with the texts that
     repeat (the project, the time, the actor, the action, the kind) encoded once: a
     ledger holds millions of rows. A row the fast form cannot write (a value that is not
     a text) is hashed by :func:`row_hash` itself."""
+    from storage.records.entry_batch import ENTITY as BATCH
+    from storage.records.entry_batch import batch_records
     from storage.records.scan import converter, raw_chunks
 
     c = AuditEvent
+    # An import's batch rows (storage.records.entry_batch: hundreds of KB each) are read
+    # one at a time, never a chunk of them at once: memory stays bounded.
     query = select(c.id, c.prev_hash, c.project_code, c.at, c.actor, c.action, c.entity,
-                   c.ref, c.before, c.after, c.hash).order_by(c.id)
+                   c.ref, c.before, case((c.entity == BATCH, null()), else_=c.after),
+                   c.hash).order_by(c.id)
+    batch_after = select(c.after).where(c.id == bindparam("id"))
     at_value = converter(session, c.__table__.c.at)  # as the ORM reads it
     at_text = converter(session, c.__table__.c.at,
                         lambda at: encode_basestring(at.isoformat()))
@@ -206,6 +217,8 @@ def verify_chain(session: Session, chunk: int | None = None,
         if len(times) >= 65_536:  # a ledger written a second at a time: stay bounded
             times.clear()
         for row_id, prev_hash, code, at, actor, action, entity, ref, before, after, h in rows:
+            if entity == BATCH:
+                after = session.execute(batch_after, {"id": row_id}).scalar()
             if prev_hash != prev:
                 problems.append(ChainProblem(row_id, "does not follow the previous row "
                                                      "(a row was removed or reordered)"))
@@ -229,6 +242,11 @@ def verify_chain(session: Session, chunk: int | None = None,
                 tap = entries.get(code)
                 if tap is not None:
                     tap(ref, after)
+            elif entity == BATCH and entries:
+                tap = entries.get(code)
+                if tap is not None:
+                    for entry_ref, record in batch_records(after):
+                        tap(entry_ref, record)
     return count, problems
 
 

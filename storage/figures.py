@@ -74,6 +74,15 @@ REFRESH = (
     "DELETE FROM day_sum_dirty",
 )
 
+#: SQLite: the dates of the entries inserted after id ``:after`` marked dirty, at once:
+#: what the insert trigger of migration 0015 (``day_sum_entry_insert``) does row by row,
+#: for an import that set it aside while it wrote (storage.sqlite_import).
+MARK_INSERTED = ('INSERT OR IGNORE INTO day_sum_dirty (project_id, "on") '
+                 'SELECT DISTINCT project_id, "on" FROM time_entry WHERE id > ?')
+
+#: SQLite: the trigger that marks an inserted entry's date dirty (migration 0015)
+INSERT_TRIGGER = "day_sum_entry_insert"
+
 #: PostgreSQL: the refresh, as the owner (login roles only read the two tables).
 REFRESH_FUNCTION = "sowtrack_refresh_day_sums"
 

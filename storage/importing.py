@@ -20,6 +20,7 @@ from model.usertext import check_text
 from storage.audit import AuditWriter
 from storage.bulk import BulkInsert
 from storage.orm import Person, Project, TimeEntry
+from storage.records import entry_batch
 from storage.sowfile import EntryRow, parse_date
 from storage.sqlite_import import DeferredIndexes, import_cache
 
@@ -86,15 +87,26 @@ def _admit_and_write(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
                      problems: Sequence[str], writer: _Writer, people: dict[str, _Who],
                      tasks: dict[str, _Task], days: dict[int, int]) -> int:
     """The rows admitted one by one (model.rules.admit_entry, the one rule), written in
-    batches once all so far are good; ``days`` holds each person-day's minutes."""
+    batches once all so far are good; ``days`` holds each person-day's minutes.
+
+    The rule's conditions but the day's total depend on the person and the date, or on
+    the task and the date (model.rules.admit_entry says so): a row whose person-date and
+    task-date have each passed the whole rule already is admitted by the day's total
+    alone (rules.check_day_total), without its EntryFacts."""
     project = facts.project
     per_person: dict[int, tuple[date, Staffing]] = {}
-    dates: dict[str, tuple[date, str]] = {}  # pure parses, cached: a file has few values
+    # pure parses, cached (a file has few values): the date, its ISO text, its ordinal,
+    # as the driver takes it and as JSON
+    dates: dict[str, tuple[date, str, int, Any, str]] = {}
     hours: dict[str, int] = {}
+    person_days: set[int] = set()  # person id << 20 | ordinal: passed the whole rule
+    task_days: set[int] = set()  # task id << 20 | ordinal
     bad: list[str] = []
-    batch: list[tuple[_Who, _Task, date, str, int, str]] = []
+    batch: list[tuple[_Who, _Task, Any, str, int, str]] = []
     only, admit, make, added = facts.only, rules.admit_entry, rules.EntryFacts, facts.added
+    day_total = rules.check_day_total
     start, end, documents = project.start, facts.end, facts.documents
+    value, enc = writer.bulk.value, encode_basestring
     for line, on, person, task, given_hours, note in rows:
         if only is not None and person != only:
             raise FieldError("actor", f"{facts.only_label} may not import entries of other "
@@ -105,33 +117,41 @@ def _admit_and_write(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
             parsed = dates.get(on)
             if parsed is None:
                 day = parse_date(on, "date")
-                parsed = dates[on] = (day, day.isoformat())
-            day = parsed[0]
+                iso = day.isoformat()
+                parsed = dates[on] = (day, iso, day.toordinal(), value("on", day), enc(iso))
+            day, _, ordinal, on_value, on_json = parsed
             minutes = hours.get(given_hours)
             if minutes is None:
                 minutes = hours[given_hours] = facts.minutes_of(given_hours, "hours")
             p = people.get(person)
             t = tasks.get(task)
-            key = logged = 0
-            today, staffing = day, None
-            if p is not None:
-                known = per_person.get(p.id)
-                if known is None:
-                    known = per_person[p.id] = (facts.today(p.row), facts.staffing(p.row))
-                today, staffing = known
-                key = p.id << 20 | day.toordinal()
+            if p is not None and t is not None:
+                key = p.id << 20 | ordinal
                 logged = days.get(key, 0)
-            admit(make(person, p.party if p else None, p.grade if p else None, task,
-                       t is not None, day, minutes, start, end, today, logged, documents,
-                       staffing, added.get(task)))
-            assert p is not None and t is not None  # admitted: both the project's
+                if key in person_days and t.id << 20 | ordinal in task_days:
+                    day_total(person, day, logged, minutes)
+                else:
+                    known = per_person.get(p.id)
+                    if known is None:
+                        known = per_person[p.id] = (facts.today(p.row),
+                                                    facts.staffing(p.row))
+                    admit(make(person, p.party, p.grade, task, True, day, minutes, start,
+                               end, known[0], logged, documents, known[1],
+                               added.get(task)))
+                    person_days.add(key)
+                    task_days.add(t.id << 20 | ordinal)
+            else:  # refused by the rule: unknown person or task
+                admit(make(person, p.party if p else None, p.grade if p else None, task,
+                           t is not None, day, minutes, start, end, day, 0, documents,
+                           None, added.get(task)))
+                raise AssertionError("an unknown person or task was admitted")
         except LedgerError as exc:
             bad.append(f"line {line}: {exc}")
             continue
         days[key] = logged + minutes
         if bad:
             continue  # nothing will be written: the rest is only checked
-        batch.append((p, t, day, parsed[1], minutes, note))
+        batch.append((p, t, on_value, on_json, minutes, note))
         if len(batch) == BATCH:
             writer.write(batch)
             batch.clear()
@@ -167,7 +187,6 @@ class _Writer:
         assert isinstance(table, Table)
         self.bulk = BulkInsert(s.connection(), table, _COLUMNS)
         self.project_id = project_id
-        self.days: dict[str, tuple[Any, str]] = {}  # each date as the driver takes it, JSON
         self.sqlite = s.get_bind().dialect.name == "sqlite"
         # SQLite: the ids are given, max + 1 on (what SQLite itself would choose; under
         # BEGIN IMMEDIATE no one else inserts). PostgreSQL: taken from the id sequence.
@@ -184,26 +203,27 @@ class _Writer:
             "SELECT nextval(pg_get_serial_sequence('time_entry', 'id')) "
             "FROM generate_series(1, :n)"), {"n": n}).scalars())
 
-    def write(self, batch: Sequence[tuple[_Who, _Task, date, str, int, str]]) -> None:
-        """Insert ``batch``: the entries, then their audit rows, whose ``after`` is each
-        entry's record as storage.records.entry_json writes it (the same bytes, built
-        here from pieces each person, task and date gives once)."""
+    def write(self, batch: Sequence[tuple[_Who, _Task, Any, str, int, str]]) -> None:
+        """Insert ``batch`` ((person, task, date as the driver takes it, date as JSON,
+        minutes, note) each): the entries, then one audit row stating them all
+        (storage.records.entry_batch), each entry's record as storage.records.entry_json
+        writes it (the same bytes, built here from pieces each person, task and date
+        gives once)."""
         if not batch:
             return
         ids = self._ids(len(batch))
-        day, pid, enc = self.days, self.project_id, encode_basestring
-        values = []
-        records = []
-        for i, (p, t, on, iso, minutes, note) in zip(ids, batch, strict=True):
-            d = day.get(iso)
-            if d is None:
-                d = day[iso] = (self.bulk.value("on", on), enc(iso))
-            values.append((i, pid, p.id, t.id, d[0], minutes, p.grade_text, note))
-            records.append((str(i), None, f'{{"date":{d[1]},"grade":{p.grade_json},'
-                                          f'"id":{i},"minutes":{minutes},"note":{enc(note)},'
-                                          f'"person":{p.key_json},"task":{t.code_json}}}'))
+        pid, enc = self.project_id, encode_basestring
+        values = [(i, pid, p.id, t.id, on, minutes, p.grade_text, note)
+                  for i, (p, t, on, _, minutes, note) in zip(ids, batch, strict=True)]
+        records = [f'{{"date":{on_json},"grade":{p.grade_json},"id":{i},'
+                   f'"minutes":{minutes},"note":{enc(note)},'
+                   f'"person":{p.key_json},"task":{t.code_json}}}'
+                   for i, (p, t, _, on_json, minutes, note) in zip(ids, batch, strict=True)]
         self.bulk.run(values)
-        self.audit.append("import", "entry", records)
+        # one audit row states the whole batch (storage.records.entry_batch)
+        self.audit.append(entry_batch.ACTION, entry_batch.ENTITY, [(
+            entry_batch.batch_ref(ids[0], ids[-1]), None,
+            entry_batch.batch_after(ids[0], ids[-1], records))])
         self.count += len(batch)
         self.indexes.consider(self.count)
 

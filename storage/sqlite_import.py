@@ -1,8 +1,10 @@
 """What a large import does on SQLite alone, inside its one write transaction: a larger
-page cache, and a table's secondary indexes built once at the end instead of maintained
-row by row. Both end with the transaction: a rolled-back import leaves the schema and
-the connection as they were; a committed one leaves the same schema (each index is
-re-created from its own CREATE statement, as sqlite_master holds it)."""
+page cache, a table's secondary indexes built once at the end instead of maintained
+row by row, and the entries' insert trigger (it marks each entry's date dirty for the
+kept sums, storage.figures) replaced by one statement marking every date the import
+wrote. All end with the transaction: a rolled-back import leaves the schema and the
+connection as they were; a committed one leaves the same schema (each index and the
+trigger re-created from its own CREATE statement, as sqlite_master holds it)."""
 
 from __future__ import annotations
 
@@ -10,6 +12,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 
 from sqlalchemy import Connection
+
+from storage import figures
 
 #: SQLite's page cache during an import (KiB): the audit's hash index is written in
 #: random order, and pages that stay cached are not spilled to the journal and read back
@@ -56,6 +60,8 @@ class DeferredIndexes:
         self.held = held  # rows (an upper bound: the largest id) the table held before
         self.enabled = conn.dialect.name == "sqlite"
         self.dropped: list[tuple[str, str]] = []  # (name, CREATE INDEX sql), in order
+        self.trigger: str | None = None  # the insert trigger's CREATE sql, while dropped
+        self.after = 0  # the largest id when it was dropped
         self.done = False
 
     def consider(self, written: int) -> None:
@@ -73,14 +79,34 @@ class DeferredIndexes:
                 continue
             self.conn.exec_driver_sql(f'DROP INDEX "{_ident(name)}"')
             self.dropped.append((name, sql))
+        if self.table == "time_entry":
+            self._defer_trigger()
+
+    def _defer_trigger(self) -> None:
+        """The kept sums' insert trigger set aside: the entries written from now on (ids
+        above the largest now) have their dates marked at :meth:`restore`, at once."""
+        sql = self.conn.exec_driver_sql(
+            "SELECT sql FROM sqlite_master WHERE type = 'trigger' AND name = ? "
+            "AND tbl_name = ?", (figures.INSERT_TRIGGER, self.table)).scalar()
+        if sql is None:
+            return
+        self.after = int(self.conn.exec_driver_sql(
+            f'SELECT coalesce(max(rowid), 0) FROM "{_ident(self.table)}"').scalar() or 0)
+        self.conn.exec_driver_sql(f'DROP TRIGGER "{_ident(figures.INSERT_TRIGGER)}"')
+        self.trigger = sql
 
     def restore(self) -> None:
-        """Create the dropped indexes again (each from its own SQL, in its old order)."""
+        """Create the dropped indexes again (each from its own SQL, in its old order), then
+        mark the dates of the entries written without the trigger and create it again."""
         if self.dropped:
             self.conn.exec_driver_sql(f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
         while self.dropped:
             _, sql = self.dropped.pop(0)
             self.conn.exec_driver_sql(sql)
+        if self.trigger is not None:
+            self.conn.exec_driver_sql(figures.MARK_INSERTED, (self.after,))
+            self.conn.exec_driver_sql(self.trigger)
+            self.trigger = None
 
 
 def _unique(sql: str) -> bool:

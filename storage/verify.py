@@ -25,6 +25,7 @@ from storage import records, witness
 from storage.audit import verify_chain
 from storage.figures import stored_sum_problems
 from storage.orm import AuditEvent, AuditWitness, Project, Signature
+from storage.records.entry_batch import ENTITY as BATCH
 from storage.records.entry_stream import EntryCheck, entry_problems
 
 #: (kind, id, number, digest of its canonical content) of every signed document
@@ -89,11 +90,12 @@ def _check_head(engine: Engine, s: Session) -> list[str]:
 def _verify_project(s: Session, project: Project, signed_contents: SignedDigests,
                     entries: EntryCheck) -> list[str]:
     code = project.code
-    # The time entries (millions) are streamed apart (records.entry_stream); the rest
-    # is replayed and read whole.
+    # The time entries (millions, in their own rows and in imports' batch rows) are
+    # streamed apart (records.entry_stream); the rest is replayed and read whole.
     rows = s.execute(select(AuditEvent.action, AuditEvent.entity, AuditEvent.ref,
                             AuditEvent.after)
-                     .where(AuditEvent.project_code == code, AuditEvent.entity != "entry")
+                     .where(AuditEvent.project_code == code,
+                            AuditEvent.entity.not_in(("entry", BATCH)))
                      .order_by(AuditEvent.id))
     from storage.sowfile import parse_sow
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 from collections.abc import Callable
 from datetime import date, timedelta
 from pathlib import Path
@@ -23,8 +24,9 @@ from storage import importing, sqlite_import
 from storage.audit import row_hash
 from storage.bulk import BulkInsert
 from storage.db import reading, writing
+from storage.importing import BATCH
 from storage.orm import AuditEvent, Person, Task, TimeEntry
-from storage.records import entry_json
+from storage.records import entry_batch, entry_json
 from storage.services import Ledger
 from storage.sowfile import load_sow, open_entry_file, parse_entry_csv
 from tui.cli import main
@@ -100,12 +102,20 @@ def test_each_audit_record_and_hash_is_the_existing_functions_bytes(
         assert ev.hash == row_hash(ev.prev_hash, ev.project_code, ev.at, ev.actor,
                                    ev.action, ev.entity, ev.ref, ev.before, ev.after)
         prev = ev.hash
-        if ev.action == "import" and ev.entity == "entry":
-            i, on, person, task, minutes, grade, note = entries[int(ev.ref)]
-            assert ev.after == entry_json(i, on.isoformat(), person, task, minutes, grade,
-                                          note)
+        assert (ev.action, ev.entity) != ("import", "entry")  # one row per batch now
+        if ev.action == "import" and ev.entity == entry_batch.ENTITY:
             assert ev.before is None
-            checked += 1
+            first, last = entry_batch.batch_range(ev.ref)
+            records = list(entry_batch.batch_records(ev.after))
+            assert [int(ref) for ref, _ in records] == list(range(first, last + 1))
+            assert entry_batch.batch_summary(ev.after) == {
+                "count": len(records), "first": first, "last": last}
+            for ref, record in records:
+                i, on, person, task, minutes, grade, note = entries[int(ref)]
+                assert record == entry_json(i, on.isoformat(), person, task, minutes,
+                                            grade, note)
+                assert json.loads(record) == json.loads(ev.after)["rows"][checked % BATCH]
+                checked += 1
     assert checked == ROWS
     assert example.verify()[1] == []
 
@@ -237,7 +247,7 @@ def test_a_login_role_under_row_level_security_imports_by_insert(
         assert owner.verify()[1] == []
         with reading(owner.engine) as s:
             actors = set(s.execute(select(AuditEvent.actor).where(
-                AuditEvent.entity == "entry")).scalars())
+                AuditEvent.entity == entry_batch.ENTITY)).scalars())
         assert actors == {"zhang.wei"}
     finally:
         owner.engine.dispose()

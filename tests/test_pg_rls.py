@@ -419,7 +419,7 @@ def test_the_bound_people_work_through_the_program(team: Team, tmp_path: Path,
     rows = team.audit_rows()[first:]
     assert {actor for _, actor, _, _ in rows} == {LIU, ZHANG, LI}
     assert {(a, e) for _, _, a, e in rows} >= {
-        ("log", "entry"), ("edit", "entry"), ("delete", "entry"), ("import", "entry"),
+        ("log", "entry"), ("edit", "entry"), ("delete", "entry"), ("import", "entries"),
         ("add", "blocker"), ("resolve", "blocker"), ("raise", "cr"), ("edit", "cr"),
         ("withdraw", "cr"), ("sign", "signature"), ("use", "quota_use"), ("grade", "person"),
         ("add", "task"), ("edit", "task"), ("allocate", "task"), ("withdraw", "period"),

@@ -62,11 +62,11 @@ def test_a_large_file_is_imported_in_batches_and_verifies(example: Ledger,
     before = audit_rows(example)
     assert imported(example, write(tmp_path, lines(ROWS))) == ROWS
     assert example.entry_count() == ROWS
-    assert audit_rows(example) == before + ROWS + 1  # one per entry, one for the file
+    assert audit_rows(example) == before + 3 + 1  # one per batch, one for the file
     # The ids given in batches are the ones the program goes on from.
     logged = example.log("T1", "1", on="2026-03-02", person="zhang.wei")
     assert logged.id == max(e.id for e in example.entries()) and logged.id > ROWS
-    assert example.verify() == (before + ROWS + 2, [])
+    assert example.verify() == (before + 3 + 2, [])
 
 
 def test_a_bad_row_deep_in_a_large_file_writes_nothing_and_names_its_line(
@@ -106,11 +106,13 @@ def test_verify_names_rows_edited_in_later_chunks(example: Ledger, tmp_path: Pat
     sql(example, f"DELETE FROM time_entry WHERE id = {gone}")
     sql(example, f"UPDATE time_entry SET note = 'x' WHERE id = {near}")
     with example.engine.begin() as conn:
-        row = conn.execute(select(AuditEvent.id).where(AuditEvent.entity == "entry")
-                           .order_by(AuditEvent.id.desc()).limit(1)).scalar_one()
+        row, ref = conn.execute(select(AuditEvent.id, AuditEvent.ref)
+                                .where(AuditEvent.entity == "entries")
+                                .order_by(AuditEvent.id.desc()).limit(1)).one()
         conn.execute(text(f"UPDATE audit_event SET actor = 'mallory' WHERE id = {row}"))
+    assert ref == f"{ids[2 * importing.BATCH]}..{ids[-1]}"  # the last batch's entries
     assert example.verify()[1] == [
-        f"audit row {row}: content was edited (import entry {ids[-1]})",
+        f"audit row {row}: content was edited (import entries {ref})",
         f"{CODE} entry {near}: differs from its last audit row (edited behind the "
         f"program's back): note was bulk 9, is x",
         f"{CODE} entry {late}: differs from its last audit row (edited behind the "

@@ -42,6 +42,9 @@ async def filter_by(pilot: Pilot, **values: str) -> None:
 
 def test_the_history_reads_a_page_at_a_time_newest_first(tmp_path: Path) -> None:
     led = demo_ledger(tmp_path)
+    entry = led.entries()[-1]
+    for i in range(2 * HISTORY_PAGE):  # the demo's imports are a few batch rows: pages
+        led.edit_entry(entry.id, note=f"note {i}")
     everything = [h.id for h in led.history_all()]
     assert len(everything) > 2 * HISTORY_PAGE
     seen: dict[str, object] = {}
@@ -105,7 +108,7 @@ def test_the_history_filters_by_record_person_and_day(tmp_path: Path) -> None:
     assert seen["tomorrow"] == []
     assert "no audit row matches" in str(seen["tomorrow text"])
     assert seen["lina today"] == lina
-    assert seen["all"] == HISTORY_PAGE
+    assert seen["all"] == min(HISTORY_PAGE, len(list(led.history_all())))
 
 
 def test_a_bad_filter_is_refused_in_the_form_by_its_label(tmp_path: Path) -> None:

@@ -10,9 +10,9 @@ from pathlib import Path
 import pytest
 from sqlalchemy import select, text
 
-from storage import audit
+from storage import audit, importing
 from storage.orm import AuditEvent, Project
-from storage.records import entry_json, scan
+from storage.records import entry_batch, entry_json, scan
 from storage.records.entry_stream import _found, entry_problems
 from storage.services import Ledger
 
@@ -26,15 +26,19 @@ ODD = ['say "hi" \\ back', "中文 备注 🎉", "‮rtl ​zero width", "</scri
 
 
 def entry_audit_rows(led: Ledger) -> list[int]:
+    """The imported entries' audit rows (one batch row per entry: see small_chunks)."""
     with led.engine.connect() as conn:
-        return list(conn.execute(select(AuditEvent.id).where(AuditEvent.entity == "entry")
-                                 .order_by(AuditEvent.id)).scalars())
+        return list(conn.execute(select(AuditEvent.id).where(
+            AuditEvent.entity == entry_batch.ENTITY).order_by(AuditEvent.id)).scalars())
 
 
 @pytest.fixture
 def small_chunks(monkeypatch: pytest.MonkeyPatch) -> int:
     monkeypatch.setattr(audit, "CHUNK", 100)  # the chain walk
     monkeypatch.setattr(scan, "CHUNK", 100)  # the entries' two sides
+    # an import's batch of one entry: its audit rows span the chain walk's chunks as the
+    # entries' own rows would (storage.records.entry_batch)
+    monkeypatch.setattr(importing, "BATCH", 1)
     return 100
 
 
@@ -45,13 +49,16 @@ def test_a_row_edited_in_the_middle_of_the_third_chunk_is_named(
     third = ids[2 * small_chunks + small_chunks // 2]  # the middle of the third chunk
     chained = entry_audit_rows(example)[2 * small_chunks + 40]  # an entry before `third`
     with example.engine.connect() as conn:
-        ref = conn.execute(select(AuditEvent.ref).where(AuditEvent.id == chained)).scalar_one()
+        batch = conn.execute(select(AuditEvent.ref).where(AuditEvent.id == chained)
+                             ).scalar_one()
+        ref = batch.split("..")[0]
         note = conn.execute(text(f"SELECT note FROM time_entry WHERE id = {ref}")).scalar_one()
     sql(example, f"UPDATE time_entry SET minutes = 7 WHERE id = {third}")
     sql(example, f"UPDATE audit_event SET \"after\" = replace(\"after\", 'bulk', 'bulK') "
                  f"WHERE id = {chained}")
+    assert batch == f"{ref}..{ref}"
     assert example.verify()[1] == [
-        f"audit row {chained}: content was edited (import entry {ref})",
+        f"audit row {chained}: content was edited (import entries {batch})",
         # the edited audit row states a note the table does not hold: named too
         f"{CODE} entry {ref}: differs from its last audit row (edited behind the "
         f"program's back): note was {note.replace('bulk', 'bulK')}, is {note}",
@@ -99,7 +106,7 @@ def test_a_removed_audit_row_in_a_late_chunk_breaks_the_chain_there(
     gone = rows[2 * small_chunks + 3]
     with example.engine.connect() as conn:
         gone_entry = conn.execute(select(AuditEvent.ref).where(AuditEvent.id == gone)
-                                  ).scalar_one()
+                                  ).scalar_one().split("..")[0]
     sql(example, f"DELETE FROM audit_event WHERE id = {gone}")
     problems = example.verify()[1]
     assert problems[0] == (f"audit row {gone + 1}: does not follow the previous row (a row "

@@ -56,6 +56,7 @@ from model.rules.budget import (
 from model.rules.entries import (
     EntryFacts,
     admit_entry,
+    check_day_total,
     may_log,
     unknown_person,
     unknown_task,
@@ -213,6 +214,7 @@ __all__ = [
     "_round",
     "acceptance_conclusion",
     "admit_entry",
+    "check_day_total",
     "alert_text",
     "alerts",
     "blocker_overdue",

@@ -70,6 +70,13 @@ def admit_entry(e: EntryFacts, what_date: str | Ref = DATE,
     signed period; the person is active that day (between their first
     and last day, not away: SPEC §9); the person's day holds at most 24 hours.
     ``what_date`` and ``what_person`` name the inputs that gave the date and the person.
+
+    Every condition but the last depends on the person and the date alone, or on the
+    task and the date alone (with the facts that do not change from entry to entry: the
+    SOW's days, the signed periods, the person's today and staffing, the CR that added
+    the task). So a caller admitting many entries from the same facts (an import) may
+    admit an entry whose person-date and task-date have each passed this rule already
+    by :func:`check_day_total` alone, the last condition.
     """
     if e.party is None:
         raise unknown_person(e.person, what_person)
@@ -90,7 +97,13 @@ def admit_entry(e: EntryFacts, what_date: str | Ref = DATE,
         check_active(e.person, e.staffing, e.on, what_date)
     check_date(e.on, what_date, e.today)
     locks.check_day_open(e.documents, e.on, what_date)
-    total = e.logged + e.minutes
+    check_day_total(e.person, e.on, e.logged, e.minutes)
+
+
+def check_day_total(person: str, on: date, logged: int, minutes: int) -> None:
+    """Refuse ``minutes`` more on ``on`` for ``person``, who has ``logged`` there already,
+    when the day would hold more than 24 hours (:func:`admit_entry`'s last condition)."""
+    total = logged + minutes
     if total > MAX_MINUTES_PER_DAY:
-        raise refused(Ref("hours"), f"{e.person} would have {total / 60:g} h on {e.on}; "
+        raise refused(Ref("hours"), f"{person} would have {total / 60:g} h on {on}; "
                                     f"a day holds at most 24 h")

@@ -11,18 +11,21 @@ row's canonical text (:func:`storage.records.entry_json`) must be that row's ``a
 
 from __future__ import annotations
 
+import heapq
 import itertools
 import json
 from collections.abc import Callable, Iterator
 from json.encoder import encode_basestring  # json.dumps(ensure_ascii=False)'s
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import case, func, null, select
 from sqlalchemy.orm import Session
 
 from storage.audit import json_text
 from storage.orm import AuditEvent, Person, Project, Task, TimeEntry
 from storage.records import scan
+from storage.records.entry_batch import ENTITY as BATCH
+from storage.records.entry_batch import batch_records
 from storage.records.kinds import Key, label
 from storage.records.scan import converter, raw_chunks
 from storage.records.sides import changes, merged_after
@@ -52,9 +55,8 @@ def entry_problems(s: Session, project: Project, chunk: int | None = None,
     code, chunk = project.code, chunk or scan.CHUNK
     if check is None:
         check = EntryCheck(s, project, chunk)
-        for rows in raw_chunks(s, _entry_rows(code).order_by(AuditEvent.id), chunk):
-            for ref, after in rows:
-                check.audit_row(ref, after)
+        for ref, after in _in_chain_order(s, code, chunk):
+            check.audit_row(ref, after)
     out = check.finish()
     irregular = check.irregular
     if not irregular:
@@ -150,21 +152,33 @@ class EntryCheck:
         return self._merge.finish()
 
 
-def _entry_rows(code: str) -> Select[Any]:
-    """The ref and ``after`` of a project's entries' audit rows (no order)."""
-    return (select(AuditEvent.ref, AuditEvent.after)
-            .where(AuditEvent.project_code == code, AuditEvent.entity == "entry"))
+def _in_chain_order(s: Session, code: str, chunk: int) -> Iterator[tuple[Any, str | None]]:
+    """(ref, after) of every audit row of one of the project's entries, in the chain's
+    order: an import's batch row (storage.records.entry_batch) gives each of its entries,
+    its text read alone (hundreds of KB: never a chunk of them)."""
+    a = AuditEvent
+    q = (select(a.id, a.entity, a.ref, case((a.entity == BATCH, null()), else_=a.after))
+         .where(a.project_code == code, a.entity.in_(("entry", BATCH))).order_by(a.id))
+    for rows in raw_chunks(s, q, chunk):
+        for row_id, entity, ref, after in rows:
+            if entity == BATCH:
+                yield from batch_records(_batch_text(s, row_id))
+            else:
+                yield ref, after
+
+
+def _batch_text(s: Session, row_id: int) -> str | None:
+    return s.execute(select(AuditEvent.after).where(AuditEvent.id == row_id)).scalar()
 
 
 def _logged_of(s: Session, code: str, chunk: int, refs: set[str]) -> Iterator[Logged]:
     """:func:`_logged` for ``refs`` alone: one pass over the audit rows in the chain's
     order, their rows held."""
     afters: dict[str, list[str | None]] = {ref: [] for ref in refs}
-    for rows in raw_chunks(s, _entry_rows(code).order_by(AuditEvent.id), chunk):
-        for ref, after in rows:
-            held = afters.get(ref)
-            if held is not None:
-                held.append(after)
+    for ref, after in _in_chain_order(s, code, chunk):
+        held = afters.get(ref)
+        if held is not None:
+            held.append(after)
     for ref in sorted(refs, key=lambda r: (len(r), r)):
         yield (len(ref), ref), ref, afters[ref]
 
@@ -180,19 +194,37 @@ def _state(afters: Any) -> dict[str, Any] | None:
 def _logged(s: Session, code: str,
             chunk: int) -> Iterator[tuple[tuple[int, str], str, list[str | None]]]:
     """Per entry ref, in the merge's order: (its order, ref, its audit rows' ``after``
-    oldest first)."""
-    q = _entry_rows(code).order_by(func.length(AuditEvent.ref), AuditEvent.ref,
-                                   AuditEvent.id)
+    oldest first). The entries' own rows come sorted by the database; each import batch
+    row's entries are in id order already, and the streams are merged by (order, the
+    audit row's id). The batches are held while they are merged (this path is taken
+    only when tens of thousands of entries were edited out of order)."""
+    a = AuditEvent
+    q = (select(func.length(a.ref), a.ref, a.id, a.after)
+         .where(a.project_code == code, a.entity == "entry")
+         .order_by(func.length(a.ref), a.ref, a.id))
+
+    def singles() -> Iterator[tuple[tuple[int, str], int, str, str | None]]:
+        for rows in raw_chunks(s, q, chunk):
+            for _, r, row_id, after in rows:
+                if type(r) is str:
+                    yield (len(r), r), row_id, r, after
+
+    def batch(row_id: int) -> Iterator[tuple[tuple[int, str], int, str, str | None]]:
+        for r, record in batch_records(_batch_text(s, row_id)):
+            yield (len(r), r), row_id, r, record
+
+    ids = s.scalars(select(a.id).where(a.project_code == code, a.entity == BATCH)
+                    .order_by(a.id)).all()
     ref: str | None = None
     afters: list[str | None] = []
-    for rows in raw_chunks(s, q, chunk):
-        for r, after in rows:
-            if r == ref:
-                afters.append(after)
-                continue
-            if ref is not None:
-                yield (len(ref), ref), ref, afters
-            ref, afters = r, [after]
+    for _, _, r, after in heapq.merge(singles(), *(batch(i) for i in ids),
+                                      key=lambda item: item[:2]):
+        if r == ref:
+            afters.append(after)
+            continue
+        if ref is not None:
+            yield (len(ref), ref), ref, afters
+        ref, afters = r, [after]
     if ref is not None:
         yield (len(ref), ref), ref, afters
 

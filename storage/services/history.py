@@ -4,13 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from datetime import date, timedelta
+from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
 from model.errors import FieldError, Ref
 from model.history import AuditRow, HistoryLine, RecordFilter, line, parse_record, state, utc_bound
 from storage.orm import AuditEvent, Person, Project
+from storage.records import entry_batch
+from storage.records.entry_batch import ENTITY as BATCH
 from storage.services.core import LedgerBase, parse_on
 
 #: rows read per page
@@ -41,8 +44,7 @@ class HistoryMixin(LedgerBase):
             names = {key: name for key, name in s.execute(
                 select(Person.key, Person.name).where(Person.project_id == project.id))}
             zone = project.timezone
-        return [line(AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.ref,
-                              state(r.before), state(r.after)), names, zone) for r in rows]
+            return [line(_audit_row(s, r, wanted), names, zone) for r in rows]
 
     def history_all(self, record: str | None = None, person: str | None = None,
                     first: str | date | None = None, last: str | date | None = None,
@@ -65,10 +67,14 @@ class HistoryMixin(LedgerBase):
                        person: str | None, first: str | date | None,
                        last: str | date | None):  # type: ignore[no-untyped-def]
         e = AuditEvent
-        q = select(e.id, e.at, e.actor, e.action, e.entity, e.ref, e.before, e.after).where(
-            e.project_code == project.code)
+        # an import's batch row: its head alone (count, first, last), not its entries
+        after = case((e.entity == BATCH, func.substr(e.after, 1, 200)), else_=e.after)
+        q = select(e.id, e.at, e.actor, e.action, e.entity, e.ref, e.before,
+                   after.label("after")).where(e.project_code == project.code)
         if wanted is not None:
             same = e.ref == wanted.ref
+            if wanted.entity == "entry":  # an imported entry: the batch row stating it
+                same = or_(same, e.id.in_(_batches_of(s, project, wanted.ref)))
             if wanted.children:  # a document's signatures, a quota's uses: "REF/..."
                 same = or_(same, e.ref.startswith(wanted.ref + "/", autoescape=True))
             if wanted.entity is not None:
@@ -77,6 +83,8 @@ class HistoryMixin(LedgerBase):
                                                                     (wanted.entity,))
                 if wanted.children:
                     kinds = (*kinds, "signature")
+                if wanted.entity == "entry":
+                    kinds = (*kinds, BATCH)
                 same = and_(same, e.entity.in_(kinds))
             q = q.where(same)
         if person:
@@ -96,3 +104,35 @@ class HistoryMixin(LedgerBase):
         if d2 is not None and d2 < date.max:
             q = q.where(e.at < utc_bound(d2 + timedelta(days=1), project.timezone))
         return q
+
+
+def _batches_of(s: Session, project: Project, ref: str) -> list[int]:
+    """The ids of the import batch rows (storage.records.entry_batch) that state entry
+    ``ref``: the batches whose range holds it, then their text asked (a few rows)."""
+    if not ref.isdigit():
+        return []
+    e, n = AuditEvent, int(ref)
+    out = []
+    for row_id, batch in s.execute(select(e.id, e.ref).where(
+            e.project_code == project.code, e.entity == BATCH)):
+        span = entry_batch.batch_range(batch)
+        if span is not None and span[0] <= n <= span[1] and entry_batch.batch_record(
+                s.scalar(select(e.after).where(e.id == row_id)), ref) is not None:
+            out.append(row_id)
+    return out
+
+
+def _audit_row(s: Session, r: Any, wanted: RecordFilter | None) -> AuditRow:
+    """An audit row read for the history. An import's batch row is described by its
+    head, or, when one entry's history is asked, as that entry's own import."""
+    if r.entity != BATCH:
+        return AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.ref, state(r.before),
+                        state(r.after))
+    if wanted is not None and wanted.entity == "entry":
+        record = entry_batch.batch_record(
+            s.scalar(select(AuditEvent.after).where(AuditEvent.id == r.id)), wanted.ref)
+        if record is not None:
+            return AuditRow(r.id, r.at, r.actor, r.action, "entry", wanted.ref, None,
+                            state(record))
+    return AuditRow(r.id, r.at, r.actor, r.action, r.entity, r.ref, state(r.before),
+                    entry_batch.batch_summary(r.after))
