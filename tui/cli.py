@@ -26,6 +26,7 @@ from tui.commands import (
     obligations,
     people,
     reports,
+    serve,
     setup,
     sheets,
     signoffs,
@@ -107,6 +108,7 @@ sowtrack report summary --as-of 2026-03-10"""))
     history.add_parsers(sub, group, cmd)
     sheets.add_parsers(sub, group, cmd)
     admin.add_parsers(sub, group, cmd)
+    serve.add_parsers(sub, group, cmd)
     return parser
 
 
