@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError
 from model.permissions import UNBOUND, Actor
 from model.rules import may_log
 from model.views import PersonView
@@ -109,11 +109,6 @@ def __getattr__(name: str) -> Any:
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
-#: the refusal of ctrl+a in an app whose acting person is fixed (``sowtrack serve``)
-FIXED_ACTOR = (f"{ACTOR_LABEL}: this app is served in a browser as one person, and acts as "
-               f"no one else")
-
-
 class SowtrackApp(App[None]):
     """sowtrack's TUI over one ledger, acting as one person."""
 
@@ -197,7 +192,7 @@ class SowtrackApp(App[None]):
     def set_actor(self, key: str) -> None:
         """Act as someone else from now on (the lead at the client's desk)."""
         if self.fixed_actor:
-            self.notify(FIXED_ACTOR, severity="error", timeout=8)
+            self.refuse_other_actor()
             return
         other = Ledger(self.ledger.engine, self.ledger.project_code or self.project_view.code,
                        key)
@@ -214,9 +209,15 @@ class SowtrackApp(App[None]):
         if isinstance(self.screen, LedgerScreen):
             self.screen.reload()
 
+    def refuse_other_actor(self) -> None:
+        """ctrl+a in an app whose acting person is fixed (``sowtrack serve``)."""
+        who = self.acting or "nobody"
+        exc = FieldError("actor", f"fixed: this browser page acts as {who} and no one else")
+        self.notify(refusal(exc, ACTOR_LABEL), severity="error", timeout=8)
+
     def action_act_as(self) -> None:
         if self.fixed_actor:  # refused at once, with no list to choose from
-            self.notify(FIXED_ACTOR, severity="error", timeout=8)
+            self.refuse_other_actor()
             return
         from tui.screens.act_as import ActAsScreen
 

@@ -171,9 +171,27 @@ def _serve(host: str, port: int, url: str | None, command: str, project: str,
     who = person or "nobody (read only)"
 
     class SowtrackServer(Server):
+        """textual-serve's server, saying in one line who the page acts as, and ending
+        every open session on ctrl+c (aiohttp would otherwise wait on their sockets)."""
+
+        def __init__(self, *args: Any, **kwargs: Any):
+            super().__init__(*args, **kwargs)
+            self.sockets: set[Any] = set()  # the open sessions' websockets
+
         async def on_startup(self, app: Any) -> None:  # one plain line, not the logo
             print(f"serving {project} as {who} on {self.public_url} (anyone who reaches "
                   f"it acts as {who}); ctrl+c stops", flush=True)
+
+        async def on_shutdown(self, app: Any) -> None:
+            for ws in list(self.sockets):
+                await ws.close()  # its session's app is told to quit, and awaited
+
+        async def _process_messages(self, websocket: Any, app_service: Any) -> None:
+            self.sockets.add(websocket)
+            try:
+                await super()._process_messages(websocket, app_service)
+            finally:
+                self.sockets.discard(websocket)
 
     server = SowtrackServer(command, host=host, port=port, title=f"sowtrack {project}",
                             public_url=url or public_url(None, host, port))
