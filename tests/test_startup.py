@@ -37,7 +37,8 @@ print(json.dumps(sorted(sys.modules)), file=sys.stderr)
 sys.exit(rc or 0)
 """
 
-HEAVY = ("textual", "reportlab", "textual_plotext", "plotext", "alembic")
+HEAVY = ("textual", "reportlab", "textual_plotext", "plotext", "alembic",
+         "textual_serve", "aiohttp")  # serve imports these when it starts
 
 
 def _modules(argv: list[str], code: str = CLI) -> tuple[str, set[str]]:

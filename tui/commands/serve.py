@@ -15,16 +15,21 @@ import argparse
 import errno
 import ipaddress
 import os
+import re
 import shlex
 import socket
 import sys
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from model.errors import FieldError, LedgerError
 from tui.commands.common import _err, _ledger, pinned_today
 
 DEFAULT_PORT = 8000
+
+#: a ``<link>`` to another host in textual-serve's page (its web font)
+EXTERNAL_LINK = re.compile(r'<link\b[^>]*\bhref="https?://[^"]*"[^>]*>\s*', re.IGNORECASE)
 
 TRUST = """\
 Who the page acts as: the person the command names (--as, SOWTRACK_USER or the config
@@ -181,6 +186,21 @@ def _serve(host: str, port: int, url: str | None, command: str, project: str,
         async def on_startup(self, app: Any) -> None:  # one plain line, not the logo
             print(f"serving {project} as {who} on {self.public_url} (anyone who reaches "
                   f"it acts as {who}); ctrl+c stops", flush=True)
+
+        async def _make_app(self) -> Any:
+            import aiohttp_jinja2
+            import jinja2
+
+            app = await super()._make_app()
+            aiohttp_jinja2.setup(app, loader=jinja2.FunctionLoader(self.page))
+            return app
+
+        def page(self, name: str) -> str:
+            """textual-serve's page without what it fetches from the internet (a web
+            font): a page on a closed network, or one where that host is blocked, would
+            otherwise wait for it before it shows anything."""
+            text = (Path(self.templates_path) / name).read_text(encoding="utf-8")
+            return EXTERNAL_LINK.sub("", text)
 
         async def on_shutdown(self, app: Any) -> None:
             for ws in list(self.sockets):
