@@ -286,6 +286,16 @@ def test_a_bad_port_is_one_line(sqlite_example: Ledger, capsys: pytest.CaptureFi
         f"error: --port: {problem}"
 
 
+@pytest.mark.parametrize("url", ["ftp://example.com", "example.com", 'http://h/"><script>',
+                                 "https://h/\x1b[31m", "http://h/a b", ""])
+def test_a_bad_public_url_is_one_line(sqlite_example: Ledger, url: str,
+                                      capsys: pytest.CaptureFixture[str]) -> None:
+    argv = ["--db", str(sqlite_example.engine.url), "--as", "zhang.wei", "serve",
+            "--public-url", url]
+    assert _refusal(capsys, argv) == \
+        f"error: --public-url: {url!r} is not an http:// or https:// address"
+
+
 def test_a_port_in_use_is_one_line(sqlite_example: Ledger,
                                    capsys: pytest.CaptureFixture[str]) -> None:
     url = str(sqlite_example.engine.url)

@@ -28,6 +28,10 @@ from tui.commands.common import _err, _ledger, pinned_today
 
 DEFAULT_PORT = 8000
 
+#: an address for browsers: http(s), a host, and only the characters a URL needs (it is
+#: written into the page, so no quote, space, angle bracket or control character)
+PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/%\-]*)?")
+
 #: a ``<link>`` to another host in textual-serve's page (its web font)
 EXTERNAL_LINK = re.compile(r'<link\b[^>]*\bhref="https?://[^"]*"[^>]*>\s*', re.IGNORECASE)
 
@@ -79,7 +83,7 @@ def host_addresses(host: str) -> list[str]:
         raise FieldError("host", "empty; name an address such as 127.0.0.1")
     try:
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
-    except (OSError, UnicodeError):
+    except (OSError, UnicodeError, ValueError):
         raise FieldError("host", f"{host!r} is not an address or a known host name") from None
     return sorted({str(info[4][0]) for info in infos})
 
@@ -140,7 +144,7 @@ def public_url(url: str | None, host: str, port: int) -> str:
     if url is None:
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
-    if not url.startswith(("http://", "https://")) or any(c.isspace() for c in url):
+    if not PUBLIC_URL.fullmatch(url):
         raise FieldError("public_url", f"{url!r} is not an http:// or https:// address")
     return url.rstrip("/")
 
