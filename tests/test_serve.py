@@ -166,7 +166,7 @@ def _toast(text: str) -> str:
 
 
 def test_the_dashboard_in_a_browser_acts_as_one_person(example: Ledger, db_url: str,
-                                                       browser) -> None:
+                                                       browser, tmp_path: Path) -> None:
     from selenium.webdriver.common.action_chains import ActionChains
     from selenium.webdriver.common.by import By
     from selenium.webdriver.common.keys import Keys
@@ -180,8 +180,13 @@ def test_the_dashboard_in_a_browser_acts_as_one_person(example: Ledger, db_url: 
     code = example.project().code
     port = _free_port()
     # The ledger's URL (with its password on PostgreSQL) given in the environment.
+    home, downloads = tmp_path / "home", tmp_path / "downloads"
+    home.mkdir()
+    downloads.mkdir()
+    browser.execute_cdp_cmd("Browser.setDownloadBehavior",
+                            {"behavior": "allow", "downloadPath": str(downloads)})
     server = _serve(["--project", code, "--as", "zhang.wei", "serve", "--port", str(port)],
-                    _env(SOWTRACK_DB=db_url), port)
+                    _env(SOWTRACK_DB=db_url, HOME=str(home)), port)
     try:
         here = f"http://127.0.0.1:{port}/"
         with urllib.request.urlopen(here, timeout=10) as page:
@@ -215,11 +220,28 @@ def test_the_dashboard_in_a_browser_acts_as_one_person(example: Ledger, db_url: 
         assert _toast(text) == ("Acting as (ctrl+a): fixed: this browser page acts as "
                                 "zhang.wei and no one else")
         assert "zhang.wei (lead)" in text.splitlines()[0]
+
+        # A sheet printed in the page is written where the app saves it (on the server),
+        # and the browser receives the same file.
+        keys.send_keys("0")
+        _page_text(browser, "Sheet to print")
+        keys.send_keys("x")
+        text = _page_text(browser, "✓ wrote")
+        written = sorted((home / "sowtrack-exports").glob("*.pdf"))
+        assert len(written) == 1, text
+        received = downloads / written[0].name
+        deadline = time.monotonic() + 20
+        while not received.exists() and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert received.read_bytes() == written[0].read_bytes()
     finally:
         out = _stop(server)  # ctrl+c with the page still open
         browser.get("about:blank")
     assert f"serving {code} as zhang.wei on http://127.0.0.1:{port}" in out
     assert "Traceback" not in out and "Exception" not in out, out
+    deadline = time.monotonic() + 10  # its app quits as the server ends: give it a moment
+    while _app_cmdlines(db_url) and time.monotonic() < deadline:
+        time.sleep(0.1)
     assert _app_cmdlines(db_url) == [], "a served session outlived the server"
 
 

@@ -345,6 +345,9 @@ class ExportsScreen(LedgerScreen):
         out = exported_text(result)
         self.query_one("#ex-result", Static).update(out)
         self.notify(f"wrote {result.path.name}", timeout=4)
+        if self.app.is_web:  # in a browser (sowtrack serve): the file goes to the page too
+            for path in result.files or (result.path,):
+                self.app.deliver_binary(path, mime_type="application/pdf")
 
     # ------------------------------------------------------------ verifying
 
