@@ -27,7 +27,7 @@ import pytest
 
 from storage.services import Ledger
 from tui.cli import main
-from tui.commands.serve import child_command
+from tui.commands.serve import child_command, served_person
 
 from .tui_support import demo_ledger, drive, screen_text, settle
 
@@ -378,3 +378,10 @@ def test_only_a_bound_login_role_serves_past_loopback(
     finally:
         out = _stop(server)
     assert f"serving {code} as li.na on http://0.0.0.0:{port}" in out
+    # A login role bound to nobody: a read-only page, as nobody, and on loopback only.
+    guest = Ledger.open(roles("guest"), code)
+    assert served_person(guest) == (None, False)
+    guest.engine.dispose()
+    assert _refusal(capsys, ["--db", roles("guest2"), "--project", code, "serve", "--host",
+                             "0.0.0.0", "--port", str(port)]).startswith(
+        "error: --host: 0.0.0.0 is not a loopback address")

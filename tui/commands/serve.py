@@ -40,11 +40,12 @@ Who the page acts as: the person the command names (--as, SOWTRACK_USER or the c
 file's person), or, on a shared PostgreSQL ledger, the person its login role is bound to.
 Every browser session acts as that person and no one else (its "Acting as", ctrl+a, is
 fixed). The page asks for no password: anyone who reaches the port acts as that person.
-So it listens on loopback (127.0.0.1, ::1, localhost) only; reach it from another machine
-through an SSH tunnel, or behind an HTTPS proxy that asks for a login (--public-url).
-A --host that is not loopback is refused, except on a PostgreSQL ledger whose login role
-is bound to the served person: the database then refuses anything that person may not do.
-On a SQLite ledger the page is whoever runs serve as that person, as the file's owner."""
+So it listens on loopback (127.0.0.1, ::1, localhost), which every user of this machine
+reaches, and no other; from another machine, use an SSH tunnel, or an HTTPS proxy that
+asks for a login (--public-url). A --host that is not loopback is refused, except on a
+PostgreSQL ledger whose login role is bound to the served person: the database then
+refuses whatever that person may not do. A SQLite ledger stays on loopback: nothing
+but the app holds its page to the person named."""
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
