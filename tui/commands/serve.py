@@ -176,6 +176,8 @@ def do_serve(args: argparse.Namespace) -> int:
 
 def _serve(host: str, port: int, url: str | None, command: str, project: str,
            person: str | None) -> int:
+    import asyncio
+
     from textual_serve.server import Server
 
     who = person or "nobody (read only)"
@@ -187,6 +189,7 @@ def _serve(host: str, port: int, url: str | None, command: str, project: str,
         def __init__(self, *args: Any, **kwargs: Any):
             super().__init__(*args, **kwargs)
             self.sockets: set[Any] = set()  # the open sessions' websockets
+            self.processes: set[Any] = set()  # their apps' processes, until they end
 
         async def on_startup(self, app: Any) -> None:  # one plain line, not the logo
             print(f"serving {project} as {who} on {self.public_url} (anyone who reaches "
@@ -209,10 +212,19 @@ def _serve(host: str, port: int, url: str | None, command: str, project: str,
 
         async def on_shutdown(self, app: Any) -> None:
             for ws in list(self.sockets):
-                await ws.close()  # its session's app is told to quit, and awaited
+                await ws.close()  # its session's app is told to quit
+            for process in list(self.processes):  # ended before the loop closes
+                try:
+                    await asyncio.wait_for(process.wait(), 10)
+                except TimeoutError:
+                    process.kill()
+                    await process.wait()
 
         async def _process_messages(self, websocket: Any, app_service: Any) -> None:
             self.sockets.add(websocket)
+            self.processes = {p for p in self.processes if p.returncode is None}
+            if getattr(app_service, "_process", None) is not None:
+                self.processes.add(app_service._process)
             try:
                 await super()._process_messages(websocket, app_service)
             finally:
