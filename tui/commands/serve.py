@@ -11,16 +11,11 @@ textual-serve is imported here alone, when the server starts.
 
 from __future__ import annotations
 
+# Only what the parser needs at the top: every command's start-up (`log`) builds it.
 import argparse
-import errno
-import ipaddress
 import os
-import re
-import shlex
-import socket
 import sys
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 from model.errors import FieldError, LedgerError
@@ -30,10 +25,10 @@ DEFAULT_PORT = 8000
 
 #: an address for browsers: http(s), a host, and only the characters a URL needs (it is
 #: written into the page, so no quote, space, angle bracket or control character)
-PUBLIC_URL = re.compile(r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/%\-]*)?")
+PUBLIC_URL = r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/%\-]*)?"
 
 #: a ``<link>`` to another host in textual-serve's page (its web font)
-EXTERNAL_LINK = re.compile(r'<link\b[^>]*\bhref="https?://[^"]*"[^>]*>\s*', re.IGNORECASE)
+EXTERNAL_LINK = r'(?i)<link\b[^>]*\bhref="https?://[^"]*"[^>]*>\s*'
 
 TRUST = """\
 Who the page acts as: the person the command names (--as, SOWTRACK_USER or the config
@@ -80,6 +75,8 @@ def parse_port(text: str) -> int:
 
 def host_addresses(host: str) -> list[str]:
     """Every address ``host`` names (it may be a name), or a refusal naming ``host``."""
+    import socket
+
     if not host.strip():
         raise FieldError("host", "empty; name an address such as 127.0.0.1")
     try:
@@ -91,11 +88,15 @@ def host_addresses(host: str) -> list[str]:
 
 def is_loopback(host: str) -> bool:
     """Whether every address of ``host`` is a loopback address (only this machine)."""
+    import ipaddress
+
     return all(ipaddress.ip_address(a.split("%")[0]).is_loopback for a in host_addresses(host))
 
 
 def check_port_free(host: str, port: int) -> None:
     """Refuse, in one line, a port that this host cannot listen on (in use, or not ours)."""
+    import socket
+
     for address in host_addresses(host):
         family = socket.AF_INET6 if ":" in address else socket.AF_INET
         with socket.socket(family, socket.SOCK_STREAM) as s:
@@ -107,6 +108,8 @@ def check_port_free(host: str, port: int) -> None:
 
 
 def _listen_error(exc: OSError, host: str, port: int) -> LedgerError:
+    import errno
+
     if exc.errno == errno.EADDRINUSE:
         return LedgerError(f"port {port} on {host} is in use")
     if exc.errno == errno.EACCES:
@@ -135,6 +138,8 @@ def served_person(ledger: Any) -> tuple[str | None, bool]:
 def child_command(project: str, person: str | None) -> str:
     """The shell command each browser session runs (textual-serve starts it through a
     shell): every value quoted, so a name is never read by the shell."""
+    import shlex
+
     argv = [sys.executable, "-m", "tui.cli", "--project", project]
     if person is not None:
         argv += ["--as", person]
@@ -145,7 +150,9 @@ def public_url(url: str | None, host: str, port: int) -> str:
     if url is None:
         shown = f"[{host}]" if ":" in host else host
         return f"http://{shown}:{port}"
-    if not PUBLIC_URL.fullmatch(url):
+    import re
+
+    if not re.fullmatch(PUBLIC_URL, url):
         raise FieldError("public_url", f"{url!r} is not an http:// or https:// address")
     return url.rstrip("/")
 
@@ -177,6 +184,8 @@ def do_serve(args: argparse.Namespace) -> int:
 def _serve(host: str, port: int, url: str | None, command: str, project: str,
            person: str | None) -> int:
     import asyncio
+    import re
+    from pathlib import Path
 
     from textual_serve.server import Server
 
@@ -208,7 +217,7 @@ def _serve(host: str, port: int, url: str | None, command: str, project: str,
             font): a page on a closed network, or one where that host is blocked, would
             otherwise wait for it before it shows anything."""
             text = (Path(self.templates_path) / name).read_text(encoding="utf-8")
-            return EXTERNAL_LINK.sub("", text)
+            return re.sub(EXTERNAL_LINK, "", text)
 
         async def on_shutdown(self, app: Any) -> None:
             for ws in list(self.sockets):
