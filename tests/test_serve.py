@@ -382,3 +382,45 @@ def test_only_a_bound_login_role_serves_past_loopback(
     assert _refusal(capsys, ["--db", roles("guest2"), "--project", code, "serve", "--host",
                              "0.0.0.0", "--port", str(port)]).startswith(
         "error: --host: 0.0.0.0 is not a loopback address")
+
+
+def test_a_served_page_saves_and_checks_sheets_in_the_export_folder_only(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Whoever reaches the page need not be the machine's user: the Exports view of a
+    served app writes and reads no file outside ~/sowtrack-exports."""
+    from textual.widgets import Input
+
+    from tui.screens.exports import ExportsScreen
+
+    home = tmp_path / "home"
+    (home / "sowtrack-exports").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    outside = home / ".profile"
+    outside.write_text("mine\n", encoding="utf-8")
+    (home / "sowtrack-exports" / "link.pdf").symlink_to(outside)
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("0")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ExportsScreen)
+        for typed in (str(outside), "../.profile", "~/.profile", "link.pdf", "mine.pdf"):
+            screen.query_one("#ex-out", Input).value = typed
+            await pilot.press("escape", "x")
+            await settle(pilot)
+            seen[typed] = " ".join(str(screen.query_one("#ex-error").render()).split())
+        screen.query_one("#ex-out", Input).value = str(outside)
+        await pilot.press("escape", "v")
+        await settle(pilot)
+        seen["verify"] = " ".join(str(screen.query_one("#ex-error").render()).split())
+
+    drive(demo_ledger(tmp_path, "zhang.wei"), scenario, fixed_actor=True)
+    refused = ("refused: Save to: in a browser, sheets are saved in ~/sowtrack-exports only: "
+               "type a file name")
+    for typed in (str(outside), "../.profile", "~/.profile", "link.pdf"):
+        assert seen[typed] == refused, (typed, seen[typed])
+    assert outside.read_text(encoding="utf-8") == "mine\n"
+    assert seen["mine.pdf"] == "", seen["mine.pdf"]
+    assert (home / "sowtrack-exports" / "mine.pdf").read_bytes().startswith(b"%PDF")
+    assert seen["verify"] == refused, seen["verify"]

@@ -53,6 +53,7 @@ from tui.widgets.sheet_export import (
     exported_text,
     output_path,
     page_count,
+    served_path,
     set_options,
     sheet_request,
     short,
@@ -298,7 +299,7 @@ class ExportsScreen(LedgerScreen):
 
         call = self.app.call_from_thread
         try:
-            out = output_path(out_text)
+            out = output_path(out_text, served=self.sow_app.fixed_actor)
             t0 = time.monotonic()
             built: list[float] = []
 
@@ -372,8 +373,12 @@ class ExportsScreen(LedgerScreen):
         from storage.sheets import verify_pdf
 
         engine, actor = self.ledger.engine, self.ledger.actor
-        path = Path(text).expanduser()
         call = self.app.call_from_thread
+        try:
+            path = served_path(text) if self.sow_app.fixed_actor else Path(text).expanduser()
+        except LedgerError as exc:
+            call(self._refused, refusal(exc, self.FIELD_LABELS))
+            return
         if not path.is_file():
             call(self._refused, f"verify: no file at {text}")
             return
