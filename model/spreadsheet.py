@@ -93,6 +93,9 @@ def _number(value: Value) -> Decimal:
 
 #: the formats a spreadsheet export is written in; a timesheet is a PDF by default
 FORMATS = ("csv", "xlsx")
+#: the media type of each format, for a browser that downloads the file
+MEDIA_TYPES = {"csv": "text/csv",
+               "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 #: the kinds that are spreadsheets only
 SPREADSHEET_KINDS = ("entries", "summary")
 #: the kinds a spreadsheet is exported of

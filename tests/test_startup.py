@@ -39,6 +39,7 @@ sys.exit(rc or 0)
 
 HEAVY = ("textual", "reportlab", "textual_plotext", "plotext", "alembic", "openpyxl")
 HEAVY += ("smtplib", "aiosmtpd")  # remind's mail client, and the tests' mail server
+HEAVY += ("textual_serve", "aiohttp")  # serve imports these when it starts
 
 
 def _modules(argv: list[str], code: str = CLI) -> tuple[str, set[str]]:

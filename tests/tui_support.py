@@ -81,9 +81,11 @@ async def settle_reloads(pilot: Pilot) -> None:
 
 
 def drive(ledger: Ledger, scenario: Callable[[Pilot], Awaitable[None]],
-          size: tuple[int, int] = SIZE, today: date = TODAY) -> SowtrackApp:
-    """Run the app headless on ``ledger`` and play ``scenario`` against it."""
-    app = SowtrackApp(ledger, today=today)
+          size: tuple[int, int] = SIZE, today: date = TODAY, *,
+          fixed_actor: bool = False) -> SowtrackApp:
+    """Run the app headless on ``ledger`` and play ``scenario`` against it
+    (``fixed_actor``: as ``sowtrack serve`` runs it, acting as no one else)."""
+    app = SowtrackApp(ledger, today=today, fixed_actor=fixed_actor)
 
     async def main() -> None:
         async with app.run_test(size=size) as pilot:

@@ -14,7 +14,7 @@ from textual.reactive import reactive
 from textual.screen import Screen
 from textual.worker import WorkerFailed
 
-from model.errors import LedgerError
+from model.errors import FieldError, LedgerError
 from model.permissions import UNBOUND, Actor
 from model.rules import may_log
 from model.views import PersonView
@@ -127,8 +127,11 @@ class SowtrackApp(App[None]):
     bar follows it; ctrl+a changes it."""
 
     def __init__(self, ledger: Ledger, today: date | None = None,
-                 opening: Opening | None = None):
+                 opening: Opening | None = None, *, fixed_actor: bool = False):
         super().__init__()
+        #: acts as the person it opened as and no one else: the app in a browser
+        #: (``sowtrack serve``), where whoever reaches the page is that person
+        self.fixed_actor = fixed_actor
         #: the first reads (tui.startup): who the app acts as, then the figures' facts
         self.opening = opening or Opening(ledger)
         ledger, project, self.people = self.opening.opened()
@@ -180,7 +183,7 @@ class SowtrackApp(App[None]):
     def acting_label(self) -> str:
         p = self.actor
         if p is None:
-            return "acting as nobody (ctrl+a)"
+            return "acting as nobody" + ("" if self.fixed_actor else " (ctrl+a)")
         return f"as {p.name} {p.key} ({p.role})"
 
     def on_mount(self) -> None:
@@ -188,6 +191,9 @@ class SowtrackApp(App[None]):
 
     def set_actor(self, key: str) -> None:
         """Act as someone else from now on (the lead at the client's desk)."""
+        if self.fixed_actor:
+            self.refuse_other_actor()
+            return
         other = Ledger(self.ledger.engine, self.ledger.project_code or self.project_view.code,
                        key)
         try:
@@ -203,7 +209,16 @@ class SowtrackApp(App[None]):
         if isinstance(self.screen, LedgerScreen):
             self.screen.reload()
 
+    def refuse_other_actor(self) -> None:
+        """ctrl+a in an app whose acting person is fixed (``sowtrack serve``)."""
+        who = self.acting or "nobody"
+        exc = FieldError("actor", f"fixed: this browser page acts as {who} and no one else")
+        self.notify(refusal(exc, ACTOR_LABEL), severity="error", timeout=8)
+
     def action_act_as(self) -> None:
+        if self.fixed_actor:  # refused at once, with no list to choose from
+            self.refuse_other_actor()
+            return
         from tui.screens.act_as import ActAsScreen
 
         def chosen(key: str | None) -> None:
@@ -261,7 +276,9 @@ class SowtrackApp(App[None]):
                                         f"key {key_display(self, b)}",
                                         lambda m=mode, a=b.action: self.call_later(
                                             self.goto, m, a))
-        yield SystemCommand("Act as…", "choose the acting person (ctrl+a)", self.action_act_as)
+        if not self.fixed_actor:
+            yield SystemCommand("Act as…", "choose the acting person (ctrl+a)",
+                                self.action_act_as)
 
 
 def view_bindings(screen: type[Screen] | LazyView) -> list[Binding]:

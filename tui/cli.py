@@ -27,6 +27,7 @@ from tui.commands import (
     people,
     remind,
     reports,
+    serve,
     setup,
     sheets,
     signoffs,
@@ -109,6 +110,7 @@ sowtrack report summary --as-of 2026-03-10"""))
     remind.add_parsers(sub, group, cmd)
     sheets.add_parsers(sub, group, cmd)
     admin.add_parsers(sub, group, cmd)
+    serve.add_parsers(sub, group, cmd)
     return parser
 
 

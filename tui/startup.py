@@ -110,10 +110,12 @@ class Opening:
             self._thread.join()
 
 
-def open_app(ledger: Ledger, today: date | None = None) -> SowtrackApp:
-    """The app over ``ledger``, its figures read while Textual is imported."""
+def open_app(ledger: Ledger, today: date | None = None, *,
+             fixed_actor: bool = False) -> SowtrackApp:
+    """The app over ``ledger``, its figures read while Textual is imported;
+    ``fixed_actor``: it acts as the person it opens as and no one else (``serve``)."""
     opening = Opening(ledger).start()
     with collector_paused("tui.app"):  # Textual's import: its objects live as long too
         from tui.app import SowtrackApp
 
-    return SowtrackApp(ledger, today, opening=opening)
+    return SowtrackApp(ledger, today, opening=opening, fixed_actor=fixed_actor)

@@ -36,7 +36,7 @@ from textual.widgets import (
 from model import rules
 from model.errors import FieldError, LedgerError
 from model.sheets import Sheet, SheetRequest
-from model.spreadsheet import TABLE_KINDS, export_format
+from model.spreadsheet import MEDIA_TYPES, TABLE_KINDS, export_format
 from storage.services import Ledger
 from storage.spreadsheets import TableRequest
 from tui.sheets import WriteRequest, write_sheet
@@ -60,6 +60,7 @@ from tui.widgets.sheet_export import (
     formats_of,
     output_path,
     page_count,
+    served_path,
     set_options,
     sheet_request,
     short,
@@ -342,7 +343,7 @@ class ExportsScreen(LedgerScreen):
 
         call = self.app.call_from_thread
         try:
-            out = output_path(out_text)
+            out = output_path(out_text, served=self.sow_app.fixed_actor)
             t0 = time.monotonic()
             built: list[float] = []
 
@@ -388,7 +389,8 @@ class ExportsScreen(LedgerScreen):
 
         call = self.app.call_from_thread
         try:
-            written = write_table(self.ledger, request, fmt, output_path(out_text),
+            written = write_table(self.ledger, request, fmt,
+                                  output_path(out_text, served=self.sow_app.fixed_actor),
                                   force=overwrite, field=OUT_FIELD, overwrite=OVERWRITE)
         except LedgerError as exc:
             call(self._refused, refusal(exc, self.FIELD_LABELS))
@@ -411,6 +413,8 @@ class ExportsScreen(LedgerScreen):
             self.query_one("#ex-result", Static).update(
                 table_text(written.path, fmt, written.rows))
             self.notify(f"wrote {written.path.name}", timeout=4)
+            if self.app.is_web:  # in a browser (sowtrack serve): the file goes to the page too
+                self.app.deliver_binary(written.path, mime_type=MEDIA_TYPES[fmt])
 
         call(done)
 
@@ -422,6 +426,9 @@ class ExportsScreen(LedgerScreen):
         out = exported_text(result)
         self.query_one("#ex-result", Static).update(out)
         self.notify(f"wrote {result.path.name}", timeout=4)
+        if self.app.is_web:  # in a browser (sowtrack serve): the file goes to the page too
+            for path in result.files or (result.path,):
+                self.app.deliver_binary(path, mime_type="application/pdf")
 
     # ------------------------------------------------------------ verifying
 
@@ -446,8 +453,12 @@ class ExportsScreen(LedgerScreen):
         from storage.sheets import verify_pdf
 
         engine, actor = self.ledger.engine, self.ledger.actor
-        path = Path(text).expanduser()
         call = self.app.call_from_thread
+        try:
+            path = served_path(text) if self.sow_app.fixed_actor else Path(text).expanduser()
+        except LedgerError as exc:
+            call(self._refused, refusal(exc, self.FIELD_LABELS))
+            return
         if not path.is_file():
             call(self._refused, f"verify: no file at {text}")
             return

@@ -95,6 +95,21 @@ class Exported:
     files: tuple[Path, ...] = field(default=())
 
 
+def served_path(text: str) -> Path:
+    """The file a browser's page names, which only the export folder may hold: whoever
+    reaches ``sowtrack serve`` need not be the machine's user, so the page writes and
+    reads no other file of theirs. A bare name is in that folder; any other path (``..``,
+    a link out of it) is refused, naming the field."""
+    folder = Path(EXPORT_DIR).expanduser()
+    path = Path(text.strip()).expanduser()
+    if not path.is_absolute():
+        path = folder / path
+    if path.resolve().parent != folder.resolve():
+        raise FieldError(OUT_FIELD.field, f"in a browser, sheets are saved in {EXPORT_DIR} "
+                                          f"only: type a file name")
+    return path
+
+
 def _span(first: date, last: date) -> str:
     whole_month = (first.day == 1 and last.month == first.month
                    and last.year == first.year and last == rules.month_end(last))
@@ -153,13 +168,14 @@ def table_request(values: dict[str, object]) -> TableRequest:
         lang=str(values.get("lang") or "") or None))
 
 
-def output_path(text: str) -> Path:
+def output_path(text: str, served: bool = False) -> Path:
     """The path typed (``~`` expanded); the default export folder is created on the
-    first export. Whether it may be written is storage.outfile's rule (check_target)."""
+    first export. Whether it may be written is storage.outfile's rule (check_target).
+    ``served``: the app in a browser (:func:`served_path`)."""
     text = text.strip()
     if not text:
         raise FieldError(OUT_FIELD.field, "where? (a file name: .pdf, .xlsx or .csv)")
-    path = Path(text).expanduser()
+    path = served_path(text) if served else Path(text).expanduser()
     folder = path.parent
     if not folder.exists() and folder == Path(EXPORT_DIR).expanduser():
         folder.mkdir(parents=True, exist_ok=True)
