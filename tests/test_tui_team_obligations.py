@@ -385,7 +385,8 @@ def test_team_obligations_and_blockers_read_one_snapshot(sow_on_each_backend: Le
 
 
 def test_the_top_bar_fits_80_columns(tmp_path: Path) -> None:
-    """Eleven views do not fit 80 columns: the others show their key only."""
+    """Twelve views do not fit 80 columns: the current one keeps its label, the others
+    their key (the first a short label where there is room)."""
     ledger = demo_ledger(tmp_path, "zhang.wei")
     seen: dict[str, str] = {}
 
@@ -395,5 +396,5 @@ def test_the_top_bar_fits_80_columns(tmp_path: Path) -> None:
         seen["bar"] = screen_text(pilot.app).splitlines()[0]
 
     drive(ledger, scenario, size=(80, 24), today=TODAY)
-    assert seen["bar"].startswith(" 1  2  3  4  5  6  7  8  9  0  o Obligations ")
+    assert seen["bar"].startswith(" 1 Dash  2  3  4  5  6  7  8  9  0  o Obligations ")
     assert seen["bar"].endswith("as 张伟 zhang.wei (lead)")
