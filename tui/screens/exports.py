@@ -116,7 +116,8 @@ class ExportsScreen(LedgerScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("Exports 导出 · printed sheets as PDF, each carrying its document id, "
-                     "revision and the SHA-256 of its content (also in a QR code)",
+                     "revision and the SHA-256 of its content (also in a QR code); time "
+                     "entries, the summary and timesheets as CSV or XLSX for finance",
                      id="ex-headline", classes="headline", markup=False)
         with Horizontal():
             with VerticalScroll(id="ex-form", classes="form"):
@@ -171,7 +172,7 @@ class ExportsScreen(LedgerScreen):
     def on_mount(self) -> None:
         self.query_one("#ex-spinner").display = False
         self.query_one("#ex-result", Static).update(Text(
-            "Choose a sheet and press x (or the Export button).\n"
+            "Choose a sheet (or a spreadsheet) and press x (or the Export button).\n"
             "v checks the PDF at the path against the ledger: does it still hold exactly "
             "what was printed, and who has signed since?", style="dim"))
         self._kind_changed()
