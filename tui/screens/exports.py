@@ -362,17 +362,8 @@ class ExportsScreen(LedgerScreen):
             written = result.files
             t1, t2 = (built[0] if built else t0), time.monotonic()
             path, sheet = Path(written[0].path), written[0].sheet
-        except LedgerError as exc:
-            call(self._refused, refusal(exc, self.FIELD_LABELS))
-            return
-        except OSError as exc:
-            cannot = FieldError(OUT_FIELD.field, f"cannot write {out_text.strip()}: "
-                                                 f"{exc.strerror or exc}")
-            call(self._refused, refusal(cannot, self.FIELD_LABELS))
-            return
         except Exception as exc:  # noqa: BLE001 - a failed drawing must not end the app
-            call(self._refused, f"could not print the sheet: {type(exc).__name__}: {exc}",
-                 "failed")
+            call(self._write_failed, exc, out_text, "could not print the sheet")
             return
         notes = list(result.warnings)
         if not cjk_font().embedded and not notes:
@@ -393,17 +384,8 @@ class ExportsScreen(LedgerScreen):
             written = write_table(self.ledger, request, fmt,
                                   output_path(out_text, served=self.sow_app.fixed_actor),
                                   force=overwrite, field=OUT_FIELD, overwrite=OVERWRITE)
-        except LedgerError as exc:
-            call(self._refused, refusal(exc, self.FIELD_LABELS))
-            return
-        except OSError as exc:
-            cannot = FieldError(OUT_FIELD.field, f"cannot write {out_text.strip()}: "
-                                                 f"{exc.strerror or exc}")
-            call(self._refused, refusal(cannot, self.FIELD_LABELS))
-            return
         except Exception as exc:  # noqa: BLE001 - a failed export must not end the app
-            call(self._refused, f"could not write the spreadsheet: {type(exc).__name__}: "
-                                f"{exc}", "failed")
+            call(self._write_failed, exc, out_text, "could not write the spreadsheet")
             return
 
         def done() -> None:
@@ -418,6 +400,19 @@ class ExportsScreen(LedgerScreen):
                 self.app.deliver_binary(written.path, mime_type=MEDIA_TYPES[fmt])
 
         call(done)
+
+    def _write_failed(self, exc: Exception, out_text: str, failed: str) -> None:
+        """An export that did not write its file, said in the form's words: refused
+        input, a file that cannot be written (naming the field), or the drawing or
+        writing itself that failed (``failed``: what could not be done)."""
+        if isinstance(exc, LedgerError):
+            self._refused(refusal(exc, self.FIELD_LABELS))
+        elif isinstance(exc, OSError):
+            self._refused(refusal(FieldError(OUT_FIELD.field, f"cannot write "
+                                             f"{out_text.strip()}: {exc.strerror or exc}"),
+                                  self.FIELD_LABELS))
+        else:
+            self._refused(f"{failed}: {type(exc).__name__}: {exc}", "failed")
 
     def _exported(self, result: Exported) -> None:
         self.busy = False
