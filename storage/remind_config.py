@@ -34,6 +34,9 @@ from model.errors import LedgerError
 from model.reminders import CHANNEL_TYPES, SECURITY, Channel, RemindConfig
 from storage.config import config_path, read_toml
 
+#: the longest a channel may wait for its server, in seconds
+MAX_TIMEOUT = 3600
+
 _COMMON = {"name", "type", "timeout"}
 _KEYS = {
     "email": _COMMON | {"host", "port", "security", "user", "password_env", "from", "to"},
@@ -90,8 +93,12 @@ def _channel(c: Any, where: str) -> Channel:
     if len(name) > 64:
         raise LedgerError(f"{where}.name: at most 64 characters")
     timeout = c.get("timeout", 10)
-    if isinstance(timeout, bool) or not isinstance(timeout, int | float) or timeout <= 0:
-        raise LedgerError(f"{where}.timeout: must be a number of seconds above 0")
+    # a socket refuses NaN, infinity and what overflows its clock (ValueError,
+    # OverflowError mid-send): the bounds are checked here, naming the key
+    if (isinstance(timeout, bool) or not isinstance(timeout, int | float)
+            or not 0 < timeout <= MAX_TIMEOUT):
+        raise LedgerError(f"{where}.timeout: must be a number of seconds above 0 and at "
+                          f"most {MAX_TIMEOUT}")
     if kind != "email":
         url = _text(c, "url", where)
         if not url.startswith(("https://", "http://")):

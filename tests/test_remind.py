@@ -610,3 +610,19 @@ def test_nobody_is_asked_to_log_a_day_that_takes_no_entry(led: Ledger) -> None:
     assert missing() == set()
     assert not [a for a in led.alerts(led.summary()) if a.kind == "missing"]
     assert missing("2026-06-02") == set()  # the SOW ended on Friday 05-29
+
+
+@pytest.mark.parametrize("value", ["nan", "inf", "1e400", "1e300"])
+def test_a_timeout_that_is_not_a_finite_number_is_refused_by_the_config(
+        tmp_path: Path, value: str) -> None:
+    # a socket cannot wait NaN or infinite seconds: it raised ValueError/OverflowError
+    # mid-send, a traceback, instead of a refusal naming the key
+    from model.errors import LedgerError
+    from storage.remind_config import load_remind
+
+    path = tmp_path / "config.toml"
+    path.write_text('[[remind.channel]]\nname = "w"\ntype = "wecom"\n'
+                    f'url = "https://x.example/hook"\ntimeout = {value}\n', encoding="utf-8")
+    with pytest.raises(LedgerError, match=r"remind\.channel\[1\]\.timeout: must be a "
+                                          r"number of seconds above 0 and at most 3600"):
+        load_remind(path)
