@@ -32,6 +32,7 @@ from typing import Any
 
 from model.errors import LedgerError
 from model.reminders import CHANNEL_TYPES, SECURITY, Channel, RemindConfig
+from model.usertext import text_problem
 from storage.config import config_path, read_toml
 
 #: the longest a channel may wait for its server, in seconds
@@ -127,6 +128,9 @@ def _text(c: dict[str, Any], key: str, where: str) -> str:
         raise LedgerError(f"{where}.{key}: missing")
     if not isinstance(value, str) or not value.strip():
         raise LedgerError(f"{where}.{key}: must be a non-empty string")
+    problem = text_problem(value)  # printed, recorded in the ledger, sent in headers
+    if problem is not None:
+        raise LedgerError(f"{where}.{key}: {problem}")
     return value.strip()
 
 

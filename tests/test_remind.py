@@ -626,3 +626,22 @@ def test_a_timeout_that_is_not_a_finite_number_is_refused_by_the_config(
     with pytest.raises(LedgerError, match=r"remind\.channel\[1\]\.timeout: must be a "
                                           r"number of seconds above 0 and at most 3600"):
         load_remind(path)
+
+
+@pytest.mark.parametrize(("key", "value"), [
+    ("name", "te\\u001b[31mam"), ("url", "https://x.example/hook\\r\\nX-Evil: 1")])
+def test_a_config_string_with_a_control_character_is_refused_naming_the_key(
+        tmp_path: Path, key: str, value: str) -> None:
+    # a channel's name is printed and recorded in the ledger (reminder_sent.channel):
+    # an ESC in it reached the terminal as an escape sequence, and the ledger as is
+    from model.errors import LedgerError
+    from storage.remind_config import load_remind
+
+    fields = {"name": "w", "type": "wecom", "url": "https://x.example/hook", key: value}
+    path = tmp_path / "config.toml"
+    path.write_text("[[remind.channel]]\n" + "".join(f'{k} = "{v}"\n'
+                                                     for k, v in fields.items()),
+                    encoding="utf-8")
+    with pytest.raises(LedgerError, match=rf"remind\.channel\[1\]\.{key}: must be one line "
+                                          r"without control characters"):
+        load_remind(path)
