@@ -280,8 +280,8 @@ def test_a_served_app_acts_as_no_one_else(tmp_path: Path) -> None:
 def test_each_session_command_quotes_what_the_user_named() -> None:
     project, person = "P-1; touch pwned", "li'na $(id) `id` \"x\""
     words = shlex.split(child_command(project, person))
-    assert words == [sys.executable, "-m", "tui.cli", "--project", project, "--as", person,
-                     "serve", "--app"]
+    assert words == [sys.executable, "-P", "-m", "tui.cli", "--project", project, "--as",
+                     person, "serve", "--app"]
     assert shlex.split(child_command("P", None))[-4:] == ["--project", "P", "serve", "--app"]
 
 
@@ -439,3 +439,21 @@ def test_a_served_page_saves_and_checks_sheets_in_the_export_folder_only(
     assert seen["csv entries.csv"] == "", seen["csv entries.csv"]
     assert (home / "sowtrack-exports" / "entries.csv").read_text(encoding="utf-8-sig") \
         .startswith("日期")
+
+
+def test_each_session_runs_sowtrack_not_a_tui_package_of_the_folder_serve_started_in(
+        tmp_path: Path) -> None:
+    # `python -m tui.cli` looks in the current folder first: serve started in a folder
+    # holding a tui/ package (another Textual project, a shared /tmp) ran its code as
+    # every browser session, with the ledger's URL in its environment
+    (tmp_path / "tui").mkdir()
+    (tmp_path / "tui" / "__init__.py").write_text("", encoding="utf-8")
+    marker = tmp_path / "ran"
+    (tmp_path / "tui" / "cli.py").write_text(
+        f"open({str(marker)!r}, 'w').close()\n", encoding="utf-8")
+    words = shlex.split(child_command("P", None))
+    assert words[-4:] == ["--project", "P", "serve", "--app"]
+    done = subprocess.run([*words[:-4], "--help"], cwd=tmp_path, env=_env(),
+                          capture_output=True, text=True, timeout=60)
+    assert not marker.exists()
+    assert done.returncode == 0 and "serve" in done.stdout

@@ -140,7 +140,8 @@ def child_command(project: str, person: str | None) -> str:
     shell): every value quoted, so a name is never read by the shell."""
     import shlex
 
-    argv = [sys.executable, "-m", "tui.cli", "--project", project]
+    # -P: sowtrack's own tui package, never one in the folder serve was started in
+    argv = [sys.executable, "-P", "-m", "tui.cli", "--project", project]
     if person is not None:
         argv += ["--as", person]
     return shlex.join([*argv, "serve", "--app"])
