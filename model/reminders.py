@@ -60,6 +60,7 @@ TEXT = {
 }
 HEADER = {"en": "sowtrack {0}: reminders for {1}", "zh": "sowtrack {0}：{1} 的提醒"}
 LATE = {"en": ", {0} working days late", "zh": "，已逾期 {0} 个工作日"}
+LATE_ONE = {"en": ", {0} working day late", "zh": LATE["zh"]}
 
 
 def language(lang: str | None) -> str:
@@ -97,7 +98,10 @@ class Reminder:
         lang = language(lang)
         v = self.values
         if self.kind == "missing":
-            return TEXT[lang]["missing"].format(self.to[0].words(lang), v[0])
+            who = self.to[0].words(lang)
+            if lang == "zh" and who[-1:].isascii():  # an id alone: a space before the Chinese
+                who += " "
+            return TEXT[lang]["missing"].format(who, v[0])
         if self.kind == "sign":
             doc, number, title, party = v
             return TEXT[lang]["sign"].format(DOC_WORDS[lang][doc], number, title,
@@ -108,7 +112,7 @@ class Reminder:
             number, title, party, days = v
             return TEXT[lang]["blocker"].format(number, title, PARTY_WORDS[lang][party], days)
         key, title, party, due, late = v
-        tail = LATE[lang].format(late) if late != "0" else ""
+        tail = (LATE_ONE if late == "1" else LATE)[lang].format(late) if late != "0" else ""
         return TEXT[lang]["obligation"].format(key, title, PARTY_WORDS[lang][party], due,
                                                tail)
 

@@ -645,3 +645,26 @@ def test_a_config_string_with_a_control_character_is_refused_naming_the_key(
     with pytest.raises(LedgerError, match=rf"remind\.channel\[1\]\.{key}: must be one line "
                                           r"without control characters"):
         load_remind(path)
+
+
+def test_one_working_day_late_and_a_person_without_a_name_read_right() -> None:
+    from datetime import date
+
+    late = rm.Reminder("obligation", "obligation:ENV", (),
+                       ("ENV", "Test environment", "client", "2026-03-06", "1"))
+    assert late.text("en") == ("obligation ENV (Test environment, client party) is due "
+                               "2026-03-06 and not done, 1 working day late")
+    assert late.text("zh").endswith("，已逾期 1 个工作日")
+    two = rm.Reminder("obligation", "obligation:ENV", (),
+                      ("ENV", "Test environment", "client", "2026-03-06", "2"))
+    assert two.text("en").endswith("not done, 2 working days late")
+    # a person whose name is their id: a space between the id and the Chinese, as
+    # between the date and the Chinese
+    bare = rm.Reminder("missing", "missing:chen.jing:2026-03-19",
+                       (rm.Person("chen.jing", "chen.jing"),), ("2026-03-19",))
+    assert bare.text("zh") == "chen.jing 在 2026-03-19 没有登记工时，请补登"
+    named = rm.Reminder("missing", "missing:chen.jing:2026-03-19",
+                        (rm.Person("chen.jing", "陈静"),), ("2026-03-19",))
+    assert named.text("zh") == "陈静（chen.jing）在 2026-03-19 没有登记工时，请补登"
+    assert rm.message("P", date(2026, 3, 20), [bare], "en").endswith(
+        "- chen.jing has no time entry on 2026-03-19: please log your hours")
