@@ -457,3 +457,35 @@ def test_each_session_runs_sowtrack_not_a_tui_package_of_the_folder_serve_starte
                           capture_output=True, text=True, timeout=60)
     assert not marker.exists()
     assert done.returncode == 0 and "serve" in done.stdout
+
+
+def test_a_served_page_refuses_a_nul_in_save_to_in_one_line(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A NUL pasted into Save to (the page passes a paste as is): checking (v) or
+    exporting (x) is refused naming the field (a ValueError ended the check's worker
+    unsaid, and the view stayed busy: "an export or a check is already running")."""
+    from textual.widgets import Input
+
+    from tui.screens.exports import ExportsScreen
+
+    home = tmp_path / "home"
+    (home / "sowtrack-exports").mkdir(parents=True)
+    monkeypatch.setenv("HOME", str(home))
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot) -> None:  # type: ignore[no-untyped-def]
+        await pilot.press("0")
+        await settle(pilot)
+        screen = pilot.app.screen
+        assert isinstance(screen, ExportsScreen)
+        for key in ("v", "x"):
+            screen.query_one("#ex-out", Input).value = "a\x00b.pdf"
+            await pilot.press("escape", key)
+            await settle(pilot)
+            seen[key] = " ".join(str(screen.query_one("#ex-error").render()).split())
+        seen["busy"] = str(screen.busy)
+
+    drive(demo_ledger(tmp_path, "zhang.wei"), scenario, fixed_actor=True)
+    assert seen == {"v": "refused: Save to: contains a NUL character",
+                    "x": "refused: Save to: contains a NUL character",
+                    "busy": "False"}, seen

@@ -20,6 +20,7 @@ from model import rules
 from model.errors import FieldError, Ref
 from model.sheets import SheetRequest
 from model.spreadsheet import SPREADSHEET_KINDS, TABLE_KINDS
+from model.usertext import text_problem
 from model.views import ChangeView, PersonView, ProjectView
 from storage.spreadsheets import TableRequest
 from tui.sheets import SheetOptions
@@ -100,6 +101,9 @@ def served_path(text: str) -> Path:
     reaches ``sowtrack serve`` need not be the machine's user, so the page writes and
     reads no other file of theirs. A bare name is in that folder; any other path (``..``,
     a link out of it) is refused, naming the field."""
+    problem = text_problem(text)  # a NUL made resolve() raise ValueError, unsaid
+    if problem is not None:
+        raise FieldError(OUT_FIELD.field, problem)
     folder = Path(EXPORT_DIR).expanduser()
     path = Path(text.strip()).expanduser()
     if not path.is_absolute():
