@@ -182,7 +182,7 @@ def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]
         if done < len(mails):  # else every mail was handed over; only QUIT failed
             failed += range(done, len(mails))
             first = first or f"the mail server {where} refused: {_reason(exc)}"
-    except (OSError, ssl.SSLError) as exc:
+    except (OSError, ssl.SSLError, ValueError) as exc:  # ValueError: a host IDNA refuses
         if done < len(mails):
             failed += range(done, len(mails))
             first = first or f"cannot reach the mail server {where}: {_reason(exc)}"

@@ -668,3 +668,19 @@ def test_one_working_day_late_and_a_person_without_a_name_read_right() -> None:
     assert named.text("zh") == "陈静（chen.jing）在 2026-03-19 没有登记工时，请补登"
     assert rm.message("P", date(2026, 3, 20), [bare], "en").endswith(
         "- chen.jing has no time entry on 2026-03-19: please log your hours")
+
+
+def test_a_mail_host_that_is_no_host_name_is_one_line_and_records_nothing(
+        led: Ledger, _isolated_config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # "exa..mple" cannot be encoded (IDNA: an empty label): smtplib raised UnicodeError,
+    # a traceback, and the channel's claims stayed recorded: the next run, the host
+    # corrected, said "already sent today" and sent nothing that day
+    _isolated_config.write_text(
+        '[[remind.channel]]\nname = "mail"\ntype = "email"\nhost = "exa..mple"\n'
+        'security = "none"\nfrom = "sowtrack@vendor.example"\nto = ["pmo@vendor.example"]\n',
+        encoding="utf-8")
+    rc, out, err = cli(capsys, led, "remind")
+    assert (rc, out) == (1, "")
+    assert err.startswith("error: remind channel mail (email): cannot reach the mail server "
+                          "exa..mple:587: ") and err.count("\n") == 1, err
+    assert led.sent_reminders(led.reminders().on, "mail") == set()
