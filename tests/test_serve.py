@@ -10,6 +10,7 @@ browser fails these tests; elsewhere they are skipped, saying why.
 
 from __future__ import annotations
 
+import asyncio
 import os
 import re
 import shlex
@@ -489,3 +490,38 @@ def test_a_served_page_refuses_a_nul_in_save_to_in_one_line(
     assert seen == {"v": "refused: Save to: contains a NUL character",
                     "x": "refused: Save to: contains a NUL character",
                     "busy": "False"}, seen
+
+
+def test_a_page_of_another_site_cannot_open_a_session(sqlite_example: Ledger) -> None:
+    """Browsers let any web page open a WebSocket to 127.0.0.1: a site the person
+    visits while serve runs could open a session and type in it as them (sign, log).
+    Only the served page's own origin (or a loopback one: an SSH tunnel's other port)
+    may open a session."""
+    import aiohttp
+
+    code = sqlite_example.project().code
+    url = sqlite_example.engine.url.render_as_string(hide_password=False)
+    port = _free_port()
+    server = _serve(["--project", code, "--as", "zhang.wei", "serve", "--port", str(port)],
+                    _env(SOWTRACK_DB=url), port)
+
+    async def status(origin: str) -> int:
+        async with aiohttp.ClientSession() as session:
+            try:
+                async with session.ws_connect(f"http://127.0.0.1:{port}/ws",
+                                              headers={"Origin": origin}) as ws:
+                    await ws.close()
+                    return 101
+            except aiohttp.WSServerHandshakeError as exc:
+                return exc.status
+
+    try:
+        seen = {origin: asyncio.run(status(origin)) for origin in (
+            "https://evil.example", "http://127.0.0.1.evil.example:8000", "null",
+            f"http://127.0.0.1:{port}", f"http://localhost:{port}", "http://127.0.0.1:9000")}
+    finally:
+        out = _stop(server)
+    assert seen == {"https://evil.example": 403, "http://127.0.0.1.evil.example:8000": 403,
+                    "null": 403, f"http://127.0.0.1:{port}": 101,
+                    f"http://localhost:{port}": 101, "http://127.0.0.1:9000": 101}, seen
+    assert "Traceback" not in out, out

@@ -158,6 +158,30 @@ def public_url(url: str | None, host: str, port: int) -> str:
     return url.rstrip("/")
 
 
+def origin_allowed(origin: str | None, public: str) -> bool:
+    """Whether a browser page of ``origin`` (its ``Origin`` header) may open a session:
+    the served page's own (``public``, its public URL) or a loopback one (this machine,
+    or an SSH tunnel's port on the other). Any web page may open a WebSocket to
+    127.0.0.1, and textual-serve does not look: a site visited while serve runs would
+    otherwise type in the app as its person. No header: not a browser, which reaches
+    the port anyway."""
+    import ipaddress
+    from urllib.parse import urlsplit
+
+    if origin is None:
+        return True
+    try:
+        seen, own = urlsplit(origin), urlsplit(public)
+        host = seen.hostname
+        if (seen.scheme, seen.netloc.lower()) == (own.scheme, own.netloc.lower()):
+            return True
+        if seen.scheme not in ("http", "https") or not host:
+            return False
+        return host == "localhost" or ipaddress.ip_address(host).is_loopback
+    except ValueError:  # not a URL, or not an address
+        return False
+
+
 def do_serve(args: argparse.Namespace) -> int:
     if args.app:
         return _run_served_app(args)
@@ -229,6 +253,14 @@ def _serve(host: str, port: int, url: str | None, command: str, project: str,
                 except TimeoutError:
                     process.kill()
                     await process.wait()
+
+        async def handle_websocket(self, request: Any) -> Any:
+            from aiohttp import web
+
+            if not origin_allowed(request.headers.get("Origin"), self.public_url):
+                raise web.HTTPForbidden(text="sowtrack serve: a page of another site may "
+                                             "not open a session\n")
+            return await super().handle_websocket(request)
 
         async def _process_messages(self, websocket: Any, app_service: Any) -> None:
             self.sockets.add(websocket)
