@@ -684,3 +684,10 @@ def test_a_mail_host_that_is_no_host_name_is_one_line_and_records_nothing(
     assert err.startswith("error: remind channel mail (email): cannot reach the mail server "
                           "exa..mple:587: ") and err.count("\n") == 1, err
     assert led.sent_reminders(led.reminders().on, "mail") == set()
+
+
+def test_a_dry_run_refuses_an_unknown_acting_person_as_the_run_does(
+        led: Ledger, _isolated_config: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    # the dry run listed what was due for --as ghost, exit 0; the run itself refused it
+    rc, out, err = cli(capsys, led, "--as", "ghost", "remind", "--dry-run")
+    assert (rc, out, err) == (1, "", "error: --as: unknown person 'ghost'\n")

@@ -56,6 +56,7 @@ class RemindMixin(LedgerBase):
         signature, blockers open past 3 working days, obligations due and not done."""
         with self._reading() as s:
             project = self._project(s)
+            self._actor(s, project)  # an --as it may not use: refused, as claiming would
             day = parse_on(on, self._today(project.timezone), Ref("on"))
             people = {p.id: p for p in project.people}
             out: list[Reminder] = []
