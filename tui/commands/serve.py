@@ -258,8 +258,10 @@ def _serve(host: str, port: int, url: str | None, command: str, project: str,
             from aiohttp import web
 
             if not origin_allowed(request.headers.get("Origin"), self.public_url):
-                raise web.HTTPForbidden(text="sowtrack serve: a page of another site may "
-                                             "not open a session\n")
+                raise web.HTTPForbidden(text=f"sowtrack serve: a page of another site may "
+                                             f"not open a session; open {self.public_url} "
+                                             f"(or give serve the address browsers use, "
+                                             f"--public-url)\n")
             return await super().handle_websocket(request)
 
         async def _process_messages(self, websocket: Any, app_service: Any) -> None:
