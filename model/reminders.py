@@ -24,7 +24,7 @@ The channels a reminder goes through (e-mail, group-robot webhooks) are describe
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from model.rules.signoff import may_sign
@@ -217,7 +217,9 @@ def plan(channel: Channel, config: RemindConfig, project: str, on: date,
             chunk.append(r)
         if chunk:
             out.append(_outgoing((), chunk, title, project, on, lang))
-        return out, []
+        # one reminder alone over the limit (a title has no length limit) is cut, not
+        # refused by the robot every run
+        return [replace(m, text=_cut(m.text, limit)) for m in out], []
     by_address: dict[str, list[Reminder]] = {}
     lost: list[Reminder] = []
     for r in reminders:
@@ -228,6 +230,14 @@ def plan(channel: Channel, config: RemindConfig, project: str, on: date,
             by_address.setdefault(a, []).append(r)
     return [_outgoing((a,), rs, title, project, on, lang)
             for a, rs in by_address.items()], lost
+
+
+def _cut(text: str, limit: int) -> str:
+    """``text`` in at most ``limit`` UTF-8 bytes, ending in "…" when cut."""
+    if len(text.encode()) <= limit:
+        return text
+    room = limit - len("…".encode())
+    return text.encode()[:room].decode("utf-8", "ignore") + "…"
 
 
 def _outgoing(to: tuple[str, ...], rs: Sequence[Reminder], title: str, project: str,

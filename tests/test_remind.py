@@ -691,3 +691,19 @@ def test_a_dry_run_refuses_an_unknown_acting_person_as_the_run_does(
     # the dry run listed what was due for --as ghost, exit 0; the run itself refused it
     rc, out, err = cli(capsys, led, "--as", "ghost", "remind", "--dry-run")
     assert (rc, out, err) == (1, "", "error: --as: unknown person 'ghost'\n")
+
+
+def test_one_reminder_longer_than_wecoms_limit_is_cut_not_refused() -> None:
+    # a change request's title has no length limit: alone over 2048 bytes, the message
+    # was refused by WeCom every run, and the reminders after it in the run never went
+    from datetime import date
+
+    long = rm.Reminder("sign", "sign:CR-001:client", (rm.Person("li.na", "李娜"),),
+                       ("cr", "CR-001", "很长的变更标题" * 200, "client"))
+    short = rm.Reminder("blocker", "blocker:B-001", (), ("B-001", "VPN", "client", "9"))
+    channel = rm.Channel("w", "wecom", url="https://x")
+    out, _ = rm.plan(channel, rm.RemindConfig(), "P", date(2026, 3, 20), [long, short], "zh")
+    assert [m.subjects for m in out] == [("sign:CR-001:client",), ("blocker:B-001",)]
+    assert all(len(m.text.encode()) <= rm.TEXT_LIMIT["wecom"] for m in out)
+    assert out[0].text.startswith("sowtrack P：2026-03-20 的提醒\n- 变更申请单 CR-001（很长")
+    assert out[0].text.endswith("…")
