@@ -62,7 +62,8 @@ def load_remind(path: Path | None = None) -> RemindConfig:
     if not isinstance(emails, dict):
         raise LedgerError(f"{where}.email: must be a table of person id = address")
     for person, address in emails.items():
-        _address(address, f"{where}.email.{person}")
+        shown = person if text_problem(person) is None else repr(person)  # never an ESC
+        _address(address, f"{where}.email.{shown}")
     raw = table.get("channel", [])
     if not isinstance(raw, list):
         raise LedgerError(f"{where}.channel: must be an array of tables ([[remind.channel]])")
@@ -141,8 +142,8 @@ def _opt(c: dict[str, Any], key: str, where: str) -> str | None:
 def _address(value: Any, where: str) -> str:
     if value is None:
         raise LedgerError(f"{where}: missing")
-    if not isinstance(value, str) or "@" not in value or any(
-            ch.isspace() or ord(ch) < 32 for ch in value.strip()):
+    if not isinstance(value, str) or "@" not in value or text_problem(value) is not None \
+            or any(ch.isspace() for ch in value.strip()):
         raise LedgerError(f"{where}: {value!r} is not an e-mail address")
     if not value.isascii():  # smtplib does not send SMTPUTF8 addresses
         raise LedgerError(f"{where}: {value!r}: only ASCII addresses can be sent to")

@@ -707,3 +707,23 @@ def test_one_reminder_longer_than_wecoms_limit_is_cut_not_refused() -> None:
     assert all(len(m.text.encode()) <= rm.TEXT_LIMIT["wecom"] for m in out)
     assert out[0].text.startswith("sowtrack P：2026-03-20 的提醒\n- 变更申请单 CR-001（很长")
     assert out[0].text.endswith("…")
+
+
+def test_control_characters_in_remind_email_are_refused_and_never_printed(
+        tmp_path: Path) -> None:
+    # a DEL passed the address check (it refused only codes below 32), and a person id
+    # was printed as is in the refusal, an ESC and all
+    from model.errors import LedgerError
+    from storage.remind_config import load_remind
+
+    path = tmp_path / "config.toml"
+    path.write_text('[remind.email]\n"li.na" = "li\\u007f@client.example"\n',
+                    encoding="utf-8")
+    with pytest.raises(LedgerError, match=r"remind\.email\.li\.na: 'li\\x7f@client.example' "
+                                          r"is not an e-mail address"):
+        load_remind(path)
+    path.write_text('[remind.email]\n"li\\u001b[2J" = "x"\n', encoding="utf-8")
+    with pytest.raises(LedgerError) as refused:
+        load_remind(path)
+    assert "\x1b" not in str(refused.value)
+    assert "remind.email.'li\\x1b[2J': 'x' is not an e-mail address" in str(refused.value)
