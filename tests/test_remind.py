@@ -727,3 +727,14 @@ def test_control_characters_in_remind_email_are_refused_and_never_printed(
         load_remind(path)
     assert "\x1b" not in str(refused.value)
     assert "remind.email.'li\\x1b[2J': 'x' is not an e-mail address" in str(refused.value)
+
+
+def test_a_dry_run_says_a_secret_named_but_not_set(
+        led: Ledger, configured: Path, monkeypatch: pytest.MonkeyPatch,
+        capsys: pytest.CaptureFixture[str]) -> None:
+    # the dry run said the channel would send; the run (cron's bare environment) failed
+    monkeypatch.delenv("TEST_DING_SECRET")
+    rc, out, err = cli(capsys, led, "remind", "--dry-run")
+    assert rc == 0 and "钉钉群 (dingtalk): would send 1 message(s)" in out
+    assert err == ("note: 钉钉群: the environment variable TEST_DING_SECRET is not set: "
+                   "the run would fail\n")

@@ -67,6 +67,7 @@ def do_remind(args: argparse.Namespace) -> int:
                  f"{r.text(lang)}")
         if args.dry_run:
             _dry_run(channel.name, channel.type, messages, len(due.reminders) - len(todo))
+            _check_secrets(channel)
             continue
         failed_at, error = _send(channel, messages)
         # what did not go (failed, or nobody to send it to) is forgotten: the next run
@@ -104,6 +105,18 @@ def _send(channel: Any, messages: list[Any]) -> tuple[set[int], str | None]:
         except SendError as exc:  # the same server: the rest would fail alike
             return set(range(i, len(messages))), str(exc)
     return set(), None
+
+
+def _check_secrets(channel: Any) -> None:
+    """A note when a variable the channel reads a secret from is not set (the run would
+    fail on it: cron's environment is bare)."""
+    from exports.notify import SendError, secret
+
+    try:
+        secret(channel, channel.password_env)
+        secret(channel, channel.secret_env)
+    except SendError as exc:
+        _err(f"note: {channel.name}: {exc}: the run would fail")
 
 
 def _dry_run(name: str, kind: str, messages: list[Any], skipped: int) -> None:
