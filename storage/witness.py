@@ -12,12 +12,20 @@ The SQLite file only moves forward: concurrent writers commit in some order and
 write the file afterwards in another, so a writer replaces it only with a newer
 head, under an exclusive lock. A crash between the commit and the file leaves
 the witness one step behind, which is harmless; it is never ahead.
+
+A ``restore`` sets the file back on purpose, and marks it with a new *epoch*. A
+writer reads the epoch while it holds the write lock, before it commits, and
+moves the file forward only if the epoch is still the one it read. A writer that
+committed before the restore (its rows since removed by it) and writes the file
+after it would otherwise put the witness ahead of the restored chain, and
+``verify`` would report the chain's newest rows removed.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -40,6 +48,8 @@ _PREFIX = "sowtrack audit head"
 class Head:
     audit_id: int
     hash: str
+    #: the witness file's epoch (see the module's docstring); None: never restored
+    epoch: str | None = None
 
     def __str__(self) -> str:
         return f"audit row {self.audit_id} ({self.hash[:12]}…)"
@@ -61,15 +71,27 @@ def before_commit(engine: Engine, session: Session) -> Head | None:
         return None
     session.flush()
     if last is not None and engine.dialect.name == "sqlite":
-        # The row this writer appended last is the newest: writers hold the write lock.
-        return Head(int(last.id), str(last.hash))
+        # The row this writer appended last is the newest: writers hold the write lock,
+        # and a restore writes its epoch holding it too.
+        return Head(int(last.id), str(last.hash), _epoch(sqlite_path(engine)))
     head = chain_head(session)
     if head is None:
         return None
     if engine.dialect.name == "postgresql":
         session.execute(text("INSERT INTO audit_witness (audit_id, hash) VALUES (:i, :h)"),
                         {"i": head[0], "h": head[1]})
-    return Head(*head)
+    return Head(*head, epoch=_epoch(sqlite_path(engine)))
+
+
+def _epoch(path: Path | None) -> str | None:
+    """The epoch the witness file holds now (None: none, or no file)."""
+    if path is None:
+        return None
+    try:
+        current = _parse(path.read_text(encoding="utf-8", errors="replace"))
+    except OSError:
+        return None
+    return current.epoch if current is not None else None
 
 
 def after_commit(engine: Engine, head: Head | None) -> None:
@@ -82,24 +104,27 @@ def after_commit(engine: Engine, head: Head | None) -> None:
         _advance_file(path, head)
 
 
-def _advance_file(path: Path, head: Head) -> None:
+def _advance_file(path: Path, head: Head, restoring: bool = False) -> None:
     # The new file is written and flushed to disk before the lock is taken, so that
     # writers do not queue behind each other's fsync; under the lock it only replaces
     # an older head (a rename), or is dropped.
     tmp_fd, tmp = tempfile.mkstemp(prefix=".head-", dir=path.parent)
     try:
         with os.fdopen(tmp_fd, "w", encoding="utf-8") as f:
-            f.write(f"{_PREFIX} {head.audit_id} {head.hash}\n")
+            epoch = f" epoch {head.epoch}" if head.epoch else ""
+            f.write(f"{_PREFIX} {head.audit_id} {head.hash}{epoch}\n")
             f.flush()
             os.fsync(f.fileno())
-        _replace_older(path, head, tmp)
+        _replace_older(path, head, tmp, restoring)
     finally:
         with contextlib.suppress(OSError):
             os.unlink(tmp)  # dropped: the file already holds this head or a newer one
 
 
-def _replace_older(path: Path, head: Head, tmp: str) -> None:
-    """Rename ``tmp`` over ``path`` unless ``path`` holds ``head`` or a newer head."""
+def _replace_older(path: Path, head: Head, tmp: str, restoring: bool = False) -> None:
+    """Rename ``tmp`` over ``path`` unless ``path`` holds ``head`` or a newer head, or
+    another epoch than ``head``'s (a restore came in between); ``restoring``: whatever
+    it holds."""
     while True:
         fd = os.open(path, os.O_RDWR | os.O_CREAT | getattr(os, "O_NOFOLLOW", 0), 0o644)
         try:
@@ -115,7 +140,8 @@ def _replace_older(path: Path, head: Head, tmp: str) -> None:
                 continue
             with os.fdopen(os.dup(fd), "r", encoding="utf-8", errors="replace") as f:
                 current = _parse(f.read())
-            if current is not None and current.audit_id >= head.audit_id:
+            if not restoring and current is not None and (
+                    current.epoch != head.epoch or current.audit_id >= head.audit_id):
                 return
             os.replace(tmp, path)
             return
@@ -125,14 +151,18 @@ def _replace_older(path: Path, head: Head, tmp: str) -> None:
 
 def _parse(content: str) -> Head | None:
     parts = content.split()
-    if len(parts) != 5 or " ".join(parts[:3]) != _PREFIX or not parts[3].isdigit():
+    if len(parts) not in (5, 7) or " ".join(parts[:3]) != _PREFIX or not parts[3].isdigit():
         return None
-    return Head(int(parts[3]), parts[4])
+    if len(parts) == 7 and parts[5] != "epoch":
+        return None
+    return Head(int(parts[3]), parts[4], parts[6] if len(parts) == 7 else None)
 
 
 def write_file(engine: Engine, head: tuple[int, str] | None) -> None:
-    """Set a SQLite ledger's witness to ``head`` whatever it held (``restore``: the
-    ledger goes back to a backup on purpose); None removes it."""
+    """Set a SQLite ledger's witness to ``head`` whatever it held, in a new epoch
+    (``restore``, after its transaction: the ledger goes back to a backup on purpose);
+    None removes it. A writer that read the old epoch can then not move it: the worst
+    a writer between the two leaves is a witness behind the chain, never ahead."""
     path = sqlite_path(engine)
     if path is None:
         return
@@ -140,9 +170,7 @@ def write_file(engine: Engine, head: tuple[int, str] | None) -> None:
         with contextlib.suppress(FileNotFoundError):
             path.unlink()
         return
-    with contextlib.suppress(FileNotFoundError):
-        path.unlink()
-    _advance_file(path, Head(*head))
+    _advance_file(path, Head(*head, epoch=secrets.token_hex(8)), restoring=True)
 
 
 def read(engine: Engine, session: Session) -> tuple[Head | None, str]:

@@ -223,3 +223,33 @@ def test_the_sqlite_witness_never_moves_back_and_ignores_a_planted_link(tmp_path
     path.symlink_to(victim)
     witness.after_commit(engine, witness.Head(8, "c" * 64))  # O_NOFOLLOW: not written through
     assert victim.read_text() == "keep me"
+
+
+def test_a_writer_from_before_a_restore_cannot_move_its_witness(sqlite_example: Ledger
+                                                                 ) -> None:
+    """A restore sets the witness back in a new epoch. A writer that committed before it
+    (its rows since removed by the restore) and writes the witness after it must not put
+    the witness ahead of the restored chain: verify would report the chain's newest rows
+    removed (seen once in test_backup's restore-while-logging, under load)."""
+    from storage.audit import chain_head
+    from storage.db import reading
+
+    engine = sqlite_example.engine
+    path = witness.sqlite_path(engine)
+    assert path is not None
+    with reading(engine) as s:
+        head = chain_head(s)
+    assert head is not None
+    late = witness.Head(head[0] + 200, "d" * 64, witness._epoch(path))  # read before
+    witness.write_file(engine, head)  # the restore, back to the chain's head
+    restored = witness._parse(path.read_text())
+    assert restored is not None and restored.epoch and restored.audit_id == head[0]
+    witness.after_commit(engine, late)  # the late writer: dropped
+    assert witness._parse(path.read_text()) == restored
+    assert sqlite_example.verify()[1] == []
+    # writers after the restore read its epoch, and move the witness on as before
+    as_(sqlite_example, "liu.yang").log("T2", "8", on="2026-03-02")
+    moved = witness._parse(path.read_text())
+    assert moved is not None and moved.epoch == restored.epoch
+    assert moved.audit_id > restored.audit_id
+    assert sqlite_example.verify()[1] == []
