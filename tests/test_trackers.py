@@ -435,3 +435,53 @@ def test_klog_and_timedot_refuse_more_than_a_day() -> None:
         "records[0].entries[0].end", "records[0].entries[1].total_mins"]
     assert parse_timedot("2026-03-02\nT1  25h\n").problems == [
         "line 2: '25h' is more than the 24 hours of a day"]
+
+
+def _klog(*records: str) -> str:
+    return '{"records":[' + ",".join(records) + '],"errors":null}'
+
+
+def test_a_klog_duration_keeps_its_key_when_a_range_is_added_before_it(
+        example: Ledger, db_url: str, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    # a duration's key is its place among the day's durations (README): a range written
+    # before it later must not make it new again (it was imported twice, 2 h for 1 h)
+    first, later = tmp_path / "first.json", tmp_path / "later.json"
+    first.write_text(_klog('{"date":"2026-03-02","tags":["#t2"],"entries":['
+                           '{"type":"duration","total_mins":60}]}'), encoding="utf-8")
+    later.write_text(_klog('{"date":"2026-03-02","tags":["#t2"],"entries":['
+                           '{"type":"range","start_mins":540,"end_mins":570},'
+                           '{"type":"duration","total_mins":60}]}'), encoding="utf-8")
+    assert run(capsys, db_url, "chen.jing", "klog", str(first))[0] == 0
+    rc, out, err = run(capsys, db_url, "chen.jing", "klog", str(later))
+    assert rc == 0, err
+    assert "1 new, 1 already imported" in out
+    assert day_totals(example)[D("2026-03-02")] == 90
+
+
+def test_klog_records_of_one_date_are_imported_apart_and_once(
+        example: Ledger, db_url: str, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    # klog allows several records of one date: their durations are distinct intervals
+    # (a database error before); the same range twice is one problem naming both
+    f = tmp_path / "two.json"
+    f.write_text(_klog('{"date":"2026-03-02","tags":["#t2"],"entries":['
+                       '{"type":"duration","total_mins":60}]}',
+                       '{"date":"2026-03-02","tags":["#t3"],"entries":['
+                       '{"type":"duration","total_mins":90}]}'), encoding="utf-8")
+    rc, out, err = run(capsys, db_url, "chen.jing", "klog", str(f))
+    assert rc == 0, err
+    assert "2 new, 0 already imported" in out
+    rc, out, err = run(capsys, db_url, "chen.jing", "klog", str(f))
+    assert rc == 0, err
+    assert "0 new, 2 already imported" in out
+    assert sorted(rows(example)) == [(D("2026-03-02"), "T2", 60, ""),
+                                     (D("2026-03-02"), "T3", 90, "")]
+    from model.trackers import parse_klog
+
+    parsed = parse_klog(_klog('{"date":"2026-03-03","tags":["#t2"],"entries":['
+                              '{"type":"range","start_mins":540,"end_mins":570}]}',
+                              '{"date":"2026-03-03","tags":["#t3"],"entries":['
+                              '{"type":"range","start_mins":540,"end_mins":600}]}'))
+    assert parsed.problems == ["records[1].entries[0]: a second range starting at 9:00 on "
+                               "2026-03-03 (the first is records[0].entries[0])"]

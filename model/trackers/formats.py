@@ -370,6 +370,13 @@ def _klog_names(tags: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
+def _klog_clock(mins: int) -> str:
+    """Minutes from a record's midnight as klog writes a time: 9:00, <23:00, 1:00>."""
+    days, rest = divmod(mins, 1440)
+    clock = f"{rest // 60}:{rest % 60:02d}"
+    return clock if days == 0 else f"<{clock}" if days < 0 else f"{clock}>"
+
+
 _KLOG_SPAN = 7 * 1440  # start_mins, end_mins: klog writes a day either side at most
 
 
@@ -389,6 +396,8 @@ def parse_klog(text: str) -> Parsed:
     records = data["records"] or []
     if not isinstance(records, list):
         raise LedgerError("records: expected a JSON array")
+    durations: dict[date, int] = {}  # date -> durations seen (klog allows several records)
+    seen: dict[str, str] = {}  # a range's key -> where it is
     for r, record in enumerate(records):
         at = f"records[{r}]"
         if not isinstance(record, dict):
@@ -433,8 +442,11 @@ def parse_klog(text: str) -> Parsed:
                                         f"({entry.get('total', mins)}) is not read; log "
                                         f"the time worked")
                     continue
+                # its key: its place among the date's durations, whatever ranges
+                # are written around it and in however many records of the date
+                k = durations[day] = durations.get(day, -1) + 1
                 if mins:
-                    out.intervals.append(Interval(here, f"{day.isoformat()} d{e}", names,
+                    out.intervals.append(Interval(here, f"{day.isoformat()} d{k}", names,
                                                   note, day=day, seconds=mins * 60,
                                                   fallback=fallback))
                 continue
@@ -459,8 +471,15 @@ def parse_klog(text: str) -> Parsed:
             if ends[1] < ends[0]:
                 out.problems.append(f"{here}.end: ends before its start")
                 continue
+            key = f"{day.isoformat()} {ends[0]}"
+            if key in seen:
+                out.problems.append(f"{here}: a second range starting at "
+                                    f"{_klog_clock(ends[0])} on {day.isoformat()} (the first "
+                                    f"is {seen[key]})")
+                continue
+            seen[key] = here
             out.intervals.append(Interval(
-                here, f"{day.isoformat()} {ends[0]}", names, note,
+                here, key, names, note,
                 midnight + timedelta(minutes=ends[0]), midnight + timedelta(minutes=ends[1]),
                 fallback=fallback))
     return out
