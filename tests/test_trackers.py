@@ -485,3 +485,20 @@ def test_klog_records_of_one_date_are_imported_apart_and_once(
                               '{"type":"range","start_mins":540,"end_mins":600}]}'))
     assert parsed.problems == ["records[1].entries[0]: a second range starting at 9:00 on "
                                "2026-03-03 (the first is records[0].entries[0])"]
+
+
+def test_a_number_too_long_for_python_is_one_line_not_a_traceback(
+        example: Ledger, db_url: str, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    # json.loads raises a plain ValueError (not JSONDecodeError) for an integer of more
+    # than 4,300 digits: a hostile or corrupt export crashed the import
+    f = tmp_path / "big.json"
+    f.write_text('{"records":[{"date":"2026-03-02","entries":[{"type":"duration",'
+                 '"total_mins":' + "1" * 5000 + "}]}]}", encoding="utf-8")
+    rc, _, err = run(capsys, db_url, "chen.jing", "klog", str(f))
+    assert rc == 1
+    assert err.strip() == ("error: big.json: not klog's JSON: a number of more than "
+                           "4300 digits")
+    with pytest.raises(LedgerError, match="a number of more than 4300 digits"):
+        parse_timew("[" + "9" * 4301 + "]")
+    assert rows(example) == []

@@ -39,6 +39,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -104,6 +105,9 @@ def _loads(text: str, tool: str, shape: str) -> Any:
                           f"expected {shape}") from None
     except RecursionError:
         raise LedgerError(f"not {tool}'s JSON: nested too deeply") from None
+    except ValueError:  # an integer longer than Python converts (not a JSONDecodeError)
+        raise LedgerError(f"not {tool}'s JSON: a number of more than "
+                          f"{sys.get_int_max_str_digits()} digits") from None
 
 
 # ------------------------------------------------------------------- timew export
