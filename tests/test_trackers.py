@@ -502,3 +502,19 @@ def test_a_number_too_long_for_python_is_one_line_not_a_traceback(
     with pytest.raises(LedgerError, match="a number of more than 4300 digits"):
         parse_timew("[" + "9" * 4301 + "]")
     assert rows(example) == []
+
+
+def test_a_klog_summary_that_is_not_a_text_is_named_by_its_path() -> None:
+    # a number or a list as a summary crashed the parser (TypeError, AttributeError)
+    from model.trackers import parse_klog
+
+    parsed = parse_klog(_klog(
+        '{"date":"2026-03-02","summary":5,"tags":["#t2"],"entries":['
+        '{"type":"duration","total_mins":60}]}',
+        '{"date":"2026-03-03","tags":["#t2"],"entries":['
+        '{"type":"duration","total_mins":60,"summary":["a"]},'
+        '{"type":"duration","total_mins":30,"summary":"fine"}]}'))
+    assert parsed.problems == ["records[0].summary: expected a text",
+                               "records[1].entries[0].summary: expected a text"]
+    assert [(i.where, i.note) for i in parsed.intervals] == [
+        ("records[1].entries[1]", "fine")]

@@ -414,6 +414,9 @@ def parse_klog(text: str) -> Parsed:
             continue
         midnight = datetime.combine(day, time())
         summary = record.get("summary") or ""
+        if not isinstance(summary, str):
+            out.problems.append(f"{at}.summary: expected a text")
+            continue
         entries = record.get("entries") or []
         if not isinstance(entries, list):
             out.problems.append(f"{at}.entries: expected a JSON array")
@@ -426,7 +429,11 @@ def parse_klog(text: str) -> Parsed:
             kind = entry.get("type")
             names = _klog_names(entry.get("tags"))
             fallback = _klog_names(record.get("tags"))
-            note = _one_line(entry.get("summary") or summary)
+            own = entry.get("summary") or summary
+            if not isinstance(own, str):
+                out.problems.append(f"{here}.summary: expected a text")
+                continue
+            note = _one_line(own)
             if kind == "open_range":
                 out.problems.append(f"{here}: an open range (started {entry.get('start')}, "
                                     f"no end): it is still running; close it and export "
