@@ -518,3 +518,13 @@ def test_a_klog_summary_that_is_not_a_text_is_named_by_its_path() -> None:
                                "records[1].entries[0].summary: expected a text"]
     assert [(i.where, i.note) for i in parsed.intervals] == [
         ("records[1].entries[1]", "fine")]
+
+
+def test_a_kimai_night_at_the_end_of_the_calendar_is_one_problem() -> None:
+    # a To before its From ends the next day: after 9999-12-31 there is none
+    # (an OverflowError escaped the parser)
+    from model.trackers import parse_kimai
+
+    parsed = parse_kimai("Date,From,To\n9999-12-31,23:00,01:00\n")
+    assert parsed.problems == ["line 2: To: 01:00 the next day is beyond the calendar"]
+    assert parsed.intervals == []

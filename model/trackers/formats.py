@@ -583,7 +583,12 @@ def parse_kimai(text: str) -> Parsed:
                 out.problems.append(f"line {n}: {which}: {problem}")
                 continue
             if end < start:
-                end += timedelta(days=1)  # ended after midnight
+                try:
+                    end += timedelta(days=1)  # ended after midnight
+                except OverflowError:
+                    out.problems.append(f"line {n}: To: {get('to')} the next day is "
+                                        f"beyond the calendar")
+                    continue
             lasted = _kimai_duration(get("duration"))
             if lasted is not None and abs(lasted - (end - start).total_seconds()) > 60:
                 out.problems.append(
