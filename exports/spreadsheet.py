@@ -193,8 +193,15 @@ def _totals(table: Table) -> list[Value]:
     cells[0] = table.total_label
     for j, column in enumerate(table.columns):
         if column.total:
-            cells[j] = table.column_total(j)
+            total = table.column_total(j)
+            places = _PLACES.get(column.kind)
+            # the column's places even when no cell is summed (exact: the cells have them)
+            cells[j] = total if places is None else total.quantize(Decimal(1).scaleb(-places))
     return cells
+
+
+#: the decimal places of a number column, as its cells are rounded
+_PLACES = {Kind.HOURS: 2, Kind.PD: 3, Kind.MONEY: 2}
 
 
 # ------------------------------------------------------------------------------ XLSX

@@ -385,3 +385,15 @@ def test_an_xlsx_sheet_holds_at_most_excels_rows() -> None:
     assert str(refused.value).startswith("format: 1,048,575 rows do not fit in one XLSX "
                                          "sheet (at most 1,048,576 rows")
     check_fits(table(XLSX_MAX_ROWS), "csv")  # a CSV file has no such limit
+
+
+def test_csv_totals_keep_their_columns_places_when_nothing_is_summed(
+        example: Ledger, db_url: str, tmp_path: Path, capsys) -> None:
+    # an empty period's totals (and a timesheet day nobody worked) were written "0",
+    # not "0.00" / "0.000" as every other cell of their column
+    out = tmp_path / "none.csv"
+    rc, _, err = _run(capsys, db_url, "export", "entries", "--out", str(out), "--lang", "en",
+                      "--from", "2030-01-01")
+    assert (rc, err) == (0, "")
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[1] == ["Total", "", "", "", "", "0.00", "0.000", "", ""]
