@@ -40,6 +40,7 @@ from model.spreadsheet import (
     Value,
     cell_text,
     csv_text,
+    xlsx_text,
 )
 
 #: the words no printed sheet has yet (the others are the sheets' own)
@@ -313,7 +314,7 @@ def _text(cell: Any, text: str) -> Any:
     """Put user text in ``cell`` as a string: one that starts like a formula (``=``...)
     is stored as text, never as a formula (openpyxl would take ``=...`` for one), and
     marked with Excel's quote prefix so that editing the cell keeps it text."""
-    text = cell_text(text)
+    text = xlsx_text(text)
     cell.value = text
     if text.startswith(FORMULA_STARTS):
         cell.data_type = "s"

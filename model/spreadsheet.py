@@ -150,6 +150,17 @@ def check_fits(table: Table, fmt: str) -> None:
                          Ref("last"), ", ", Ref("person"), ")")
 
 
+#: the characters of one XLSX cell (Excel's limit: a longer text is unreadable content)
+XLSX_MAX_CELL = 32_767
+
+
+def xlsx_text(text: str) -> str:
+    """A text cell of an XLSX file: :func:`cell_text`, cut to :data:`XLSX_MAX_CELL`
+    characters with a closing ``…`` when longer (the CSV keeps the whole text)."""
+    text = cell_text(text)
+    return text if len(text) <= XLSX_MAX_CELL else text[:XLSX_MAX_CELL - 1] + "…"
+
+
 #: what a spreadsheet reads as the start of a formula (OWASP, "CSV injection")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -397,3 +397,23 @@ def test_csv_totals_keep_their_columns_places_when_nothing_is_summed(
     assert (rc, err) == (0, "")
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
     assert rows[1] == ["Total", "", "", "", "", "0.00", "0.000", "", ""]
+
+
+def test_an_xlsx_text_cell_is_cut_to_what_excel_holds_and_says_so(
+        example: Ledger, db_url: str, tmp_path: Path, capsys) -> None:
+    # the ledger takes a note of any length; Excel holds at most 32,767 characters in a
+    # cell and reports a longer one as unreadable content: the xlsx cuts it, with a mark
+    # (the CSV keeps it whole)
+    from model.spreadsheet import XLSX_MAX_CELL
+
+    note = "长" * 20000 + "x" * 20000
+    example.log("T1", "1", on="2026-03-02", person="zhang.wei", note=note)
+    out = tmp_path / "long.xlsx"
+    assert _run(capsys, db_url, "export", "entries", "--out", str(out))[0] == 0
+    cell = load_workbook(out).active["H2"].value
+    assert len(cell) == XLSX_MAX_CELL == 32767
+    assert cell == note[:32766] + "…"
+    csv_out = tmp_path / "long.csv"
+    assert _run(capsys, db_url, "export", "entries", "--out", str(csv_out))[0] == 0
+    rows = list(csv.reader(io.StringIO(csv_out.read_text(encoding="utf-8-sig"))))
+    assert rows[1][7] == note
