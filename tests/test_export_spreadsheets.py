@@ -417,3 +417,23 @@ def test_an_xlsx_text_cell_is_cut_to_what_excel_holds_and_says_so(
     assert _run(capsys, db_url, "export", "entries", "--out", str(csv_out))[0] == 0
     rows = list(csv.reader(io.StringIO(csv_out.read_text(encoding="utf-8-sig"))))
     assert rows[1][7] == note
+
+
+def test_a_timesheet_spreadsheet_of_decades_is_refused_before_the_ledger_is_read(
+        example: Ledger, db_url: str, tmp_path: Path, capsys) -> None:
+    # one column a day, footed both ways: --from 0026-03-01 (a typo) made a grid of
+    # 730,000 days that took every gigabyte of the machine; three years is the limit
+    from model.spreadsheet import MAX_TIMESHEET_DAYS
+
+    assert MAX_TIMESHEET_DAYS == 1096
+    out = tmp_path / "decades.csv"
+    rc, _, err = _run(capsys, db_url, "export", "timesheet", "--from", "2026-03-01",
+                      "--to", "2029-03-01", "--out", str(out))
+    assert rc == 1
+    assert err.strip() == ("error: --to: 2026-03-01..2029-03-01 is 1,097 days; a timesheet "
+                           "spreadsheet has a column a day, at most 1,096 (three years): "
+                           "choose a shorter period, or export entries")
+    assert not out.exists()
+    rc, _, err = _run(capsys, db_url, "export", "timesheet", "--from", "2026-03-01",
+                      "--to", "2029-02-28", "--out", str(out))
+    assert (rc, err) == (0, "")
