@@ -528,3 +528,22 @@ def test_a_kimai_night_at_the_end_of_the_calendar_is_one_problem() -> None:
     parsed = parse_kimai("Date,From,To\n9999-12-31,23:00,01:00\n")
     assert parsed.problems == ["line 2: To: 01:00 the next day is beyond the calendar"]
     assert parsed.intervals == []
+
+
+def test_klog_values_quoted_in_a_problem_carry_no_control_characters() -> None:
+    # an open range's start, a negative duration's text and klog's own errors were put
+    # in the message as they were: an escape sequence reached the terminal
+    from model.trackers import parse_klog
+
+    esc = "\\u001b[2J"
+    parsed = parse_klog(_klog(
+        '{"date":"2026-03-02","tags":["#t2"],"entries":['
+        '{"type":"open_range","start":"' + esc + '9:30"},'
+        '{"type":"duration","total_mins":-60,"total":"' + esc + '-1h"}]}'))
+    assert [p.split(": ")[0] for p in parsed.problems] == [
+        "records[0].entries[0]", "records[0].entries[1].total_mins"]
+    errors = parse_klog('{"records":[],"errors":[{"line":"' + esc + '","title":"' + esc
+                        + 'bad"}]}')
+    for problem in parsed.problems + errors.problems:
+        assert "\x1b" not in problem, problem
+        assert "␛" in problem, problem

@@ -393,7 +393,7 @@ def parse_klog(text: str) -> Parsed:
     errors = data.get("errors")
     if errors:
         for i, e in enumerate(errors if isinstance(errors, list) else [errors]):
-            where = (f"line {e.get('line')}: {e.get('title', '')}".strip()
+            where = (shown(f"line {e.get('line')}: {e.get('title', '')}".strip())
                      if isinstance(e, dict) else _q(e))
             out.problems.append(f"errors[{i}]: klog could not read its file: {where}")
         return out
@@ -435,7 +435,8 @@ def parse_klog(text: str) -> Parsed:
                 continue
             note = _one_line(own)
             if kind == "open_range":
-                out.problems.append(f"{here}: an open range (started {entry.get('start')}, "
+                out.problems.append(f"{here}: an open range (started "
+                                    f"{shown(str(entry.get('start')))}, "
                                     f"no end): it is still running; close it and export "
                                     f"again")
                 continue
@@ -450,7 +451,8 @@ def parse_klog(text: str) -> Parsed:
                     continue
                 if mins < 0:
                     out.problems.append(f"{here}.total_mins: a negative duration "
-                                        f"({entry.get('total', mins)}) is not read; log "
+                                        f"({shown(str(entry.get('total', mins)))}) is not "
+                                        f"read; log "
                                         f"the time worked")
                     continue
                 # its key: its place among the date's durations, whatever ranges
