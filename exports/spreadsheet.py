@@ -40,6 +40,7 @@ from model.spreadsheet import (
     Value,
     cell_text,
     csv_text,
+    xlsx_text,
 )
 
 #: the words no printed sheet has yet (the others are the sheets' own)
@@ -193,8 +194,15 @@ def _totals(table: Table) -> list[Value]:
     cells[0] = table.total_label
     for j, column in enumerate(table.columns):
         if column.total:
-            cells[j] = table.column_total(j)
+            total = table.column_total(j)
+            places = _PLACES.get(column.kind)
+            # the column's places even when no cell is summed (exact: the cells have them)
+            cells[j] = total if places is None else total.quantize(Decimal(1).scaleb(-places))
     return cells
+
+
+#: the decimal places of a number column, as its cells are rounded
+_PLACES = {Kind.HOURS: 2, Kind.PD: 3, Kind.MONEY: 2}
 
 
 # ------------------------------------------------------------------------------ XLSX
@@ -306,7 +314,7 @@ def _text(cell: Any, text: str) -> Any:
     """Put user text in ``cell`` as a string: one that starts like a formula (``=``...)
     is stored as text, never as a formula (openpyxl would take ``=...`` for one), and
     marked with Excel's quote prefix so that editing the cell keeps it text."""
-    text = cell_text(text)
+    text = xlsx_text(text)
     cell.value = text
     if text.startswith(FORMULA_STARTS):
         cell.data_type = "s"

@@ -150,6 +150,31 @@ def check_fits(table: Table, fmt: str) -> None:
                          Ref("last"), ", ", Ref("person"), ")")
 
 
+#: the days of a timesheet spreadsheet (a column a day, the grid footed both ways: its
+#: cost grows faster than the days; a decades-long period from a typo took gigabytes)
+MAX_TIMESHEET_DAYS = 1096
+
+
+def check_timesheet_days(first: date, last: date) -> None:
+    """Refuse a timesheet spreadsheet of more than :data:`MAX_TIMESHEET_DAYS` days."""
+    days = (last - first).days + 1
+    if days > MAX_TIMESHEET_DAYS:
+        raise FieldError("last", f"{first}..{last} is {days:,} days; a timesheet spreadsheet "
+                                 f"has a column a day, at most {MAX_TIMESHEET_DAYS:,} (three "
+                                 "years): choose a shorter period, or export entries")
+
+
+#: the characters of one XLSX cell (Excel's limit: a longer text is unreadable content)
+XLSX_MAX_CELL = 32_767
+
+
+def xlsx_text(text: str) -> str:
+    """A text cell of an XLSX file: :func:`cell_text`, cut to :data:`XLSX_MAX_CELL`
+    characters with a closing ``…`` when longer (the CSV keeps the whole text)."""
+    text = cell_text(text)
+    return text if len(text) <= XLSX_MAX_CELL else text[:XLSX_MAX_CELL - 1] + "…"
+
+
 #: what a spreadsheet reads as the start of a formula (OWASP, "CSV injection")
 FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 

@@ -385,3 +385,55 @@ def test_an_xlsx_sheet_holds_at_most_excels_rows() -> None:
     assert str(refused.value).startswith("format: 1,048,575 rows do not fit in one XLSX "
                                          "sheet (at most 1,048,576 rows")
     check_fits(table(XLSX_MAX_ROWS), "csv")  # a CSV file has no such limit
+
+
+def test_csv_totals_keep_their_columns_places_when_nothing_is_summed(
+        example: Ledger, db_url: str, tmp_path: Path, capsys) -> None:
+    # an empty period's totals (and a timesheet day nobody worked) were written "0",
+    # not "0.00" / "0.000" as every other cell of their column
+    out = tmp_path / "none.csv"
+    rc, _, err = _run(capsys, db_url, "export", "entries", "--out", str(out), "--lang", "en",
+                      "--from", "2030-01-01")
+    assert (rc, err) == (0, "")
+    rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
+    assert rows[1] == ["Total", "", "", "", "", "0.00", "0.000", "", ""]
+
+
+def test_an_xlsx_text_cell_is_cut_to_what_excel_holds_and_says_so(
+        example: Ledger, db_url: str, tmp_path: Path, capsys) -> None:
+    # the ledger takes a note of any length; Excel holds at most 32,767 characters in a
+    # cell and reports a longer one as unreadable content: the xlsx cuts it, with a mark
+    # (the CSV keeps it whole)
+    from model.spreadsheet import XLSX_MAX_CELL
+
+    note = "长" * 20000 + "x" * 20000
+    example.log("T1", "1", on="2026-03-02", person="zhang.wei", note=note)
+    out = tmp_path / "long.xlsx"
+    assert _run(capsys, db_url, "export", "entries", "--out", str(out))[0] == 0
+    cell = load_workbook(out).active["H2"].value
+    assert len(cell) == XLSX_MAX_CELL == 32767
+    assert cell == note[:32766] + "…"
+    csv_out = tmp_path / "long.csv"
+    assert _run(capsys, db_url, "export", "entries", "--out", str(csv_out))[0] == 0
+    rows = list(csv.reader(io.StringIO(csv_out.read_text(encoding="utf-8-sig"))))
+    assert rows[1][7] == note
+
+
+def test_a_timesheet_spreadsheet_of_decades_is_refused_before_the_ledger_is_read(
+        example: Ledger, db_url: str, tmp_path: Path, capsys) -> None:
+    # one column a day, footed both ways: --from 0026-03-01 (a typo) made a grid of
+    # 730,000 days that took every gigabyte of the machine; three years is the limit
+    from model.spreadsheet import MAX_TIMESHEET_DAYS
+
+    assert MAX_TIMESHEET_DAYS == 1096
+    out = tmp_path / "decades.csv"
+    rc, _, err = _run(capsys, db_url, "export", "timesheet", "--from", "2026-03-01",
+                      "--to", "2029-03-01", "--out", str(out))
+    assert rc == 1
+    assert err.strip() == ("error: --to: 2026-03-01..2029-03-01 is 1,097 days; a timesheet "
+                           "spreadsheet has a column a day, at most 1,096 (three years): "
+                           "choose a shorter period, or export entries")
+    assert not out.exists()
+    rc, _, err = _run(capsys, db_url, "export", "timesheet", "--from", "2026-03-01",
+                      "--to", "2029-02-28", "--out", str(out))
+    assert (rc, err) == (0, "")

@@ -435,3 +435,115 @@ def test_klog_and_timedot_refuse_more_than_a_day() -> None:
         "records[0].entries[0].end", "records[0].entries[1].total_mins"]
     assert parse_timedot("2026-03-02\nT1  25h\n").problems == [
         "line 2: '25h' is more than the 24 hours of a day"]
+
+
+def _klog(*records: str) -> str:
+    return '{"records":[' + ",".join(records) + '],"errors":null}'
+
+
+def test_a_klog_duration_keeps_its_key_when_a_range_is_added_before_it(
+        example: Ledger, db_url: str, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    # a duration's key is its place among the day's durations (README): a range written
+    # before it later must not make it new again (it was imported twice, 2 h for 1 h)
+    first, later = tmp_path / "first.json", tmp_path / "later.json"
+    first.write_text(_klog('{"date":"2026-03-02","tags":["#t2"],"entries":['
+                           '{"type":"duration","total_mins":60}]}'), encoding="utf-8")
+    later.write_text(_klog('{"date":"2026-03-02","tags":["#t2"],"entries":['
+                           '{"type":"range","start_mins":540,"end_mins":570},'
+                           '{"type":"duration","total_mins":60}]}'), encoding="utf-8")
+    assert run(capsys, db_url, "chen.jing", "klog", str(first))[0] == 0
+    rc, out, err = run(capsys, db_url, "chen.jing", "klog", str(later))
+    assert rc == 0, err
+    assert "1 new, 1 already imported" in out
+    assert day_totals(example)[D("2026-03-02")] == 90
+
+
+def test_klog_records_of_one_date_are_imported_apart_and_once(
+        example: Ledger, db_url: str, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    # klog allows several records of one date: their durations are distinct intervals
+    # (a database error before); the same range twice is one problem naming both
+    f = tmp_path / "two.json"
+    f.write_text(_klog('{"date":"2026-03-02","tags":["#t2"],"entries":['
+                       '{"type":"duration","total_mins":60}]}',
+                       '{"date":"2026-03-02","tags":["#t3"],"entries":['
+                       '{"type":"duration","total_mins":90}]}'), encoding="utf-8")
+    rc, out, err = run(capsys, db_url, "chen.jing", "klog", str(f))
+    assert rc == 0, err
+    assert "2 new, 0 already imported" in out
+    rc, out, err = run(capsys, db_url, "chen.jing", "klog", str(f))
+    assert rc == 0, err
+    assert "0 new, 2 already imported" in out
+    assert sorted(rows(example)) == [(D("2026-03-02"), "T2", 60, ""),
+                                     (D("2026-03-02"), "T3", 90, "")]
+    from model.trackers import parse_klog
+
+    parsed = parse_klog(_klog('{"date":"2026-03-03","tags":["#t2"],"entries":['
+                              '{"type":"range","start_mins":540,"end_mins":570}]}',
+                              '{"date":"2026-03-03","tags":["#t3"],"entries":['
+                              '{"type":"range","start_mins":540,"end_mins":600}]}'))
+    assert parsed.problems == ["records[1].entries[0]: a second range starting at 9:00 on "
+                               "2026-03-03 (the first is records[0].entries[0])"]
+
+
+def test_a_number_too_long_for_python_is_one_line_not_a_traceback(
+        example: Ledger, db_url: str, capsys: pytest.CaptureFixture[str],
+        tmp_path: Path) -> None:
+    # json.loads raises a plain ValueError (not JSONDecodeError) for an integer of more
+    # than 4,300 digits: a hostile or corrupt export crashed the import
+    f = tmp_path / "big.json"
+    f.write_text('{"records":[{"date":"2026-03-02","entries":[{"type":"duration",'
+                 '"total_mins":' + "1" * 5000 + "}]}]}", encoding="utf-8")
+    rc, _, err = run(capsys, db_url, "chen.jing", "klog", str(f))
+    assert rc == 1
+    assert err.strip() == ("error: big.json: not klog's JSON: a number of more than "
+                           "4300 digits")
+    with pytest.raises(LedgerError, match="a number of more than 4300 digits"):
+        parse_timew("[" + "9" * 4301 + "]")
+    assert rows(example) == []
+
+
+def test_a_klog_summary_that_is_not_a_text_is_named_by_its_path() -> None:
+    # a number or a list as a summary crashed the parser (TypeError, AttributeError)
+    from model.trackers import parse_klog
+
+    parsed = parse_klog(_klog(
+        '{"date":"2026-03-02","summary":5,"tags":["#t2"],"entries":['
+        '{"type":"duration","total_mins":60}]}',
+        '{"date":"2026-03-03","tags":["#t2"],"entries":['
+        '{"type":"duration","total_mins":60,"summary":["a"]},'
+        '{"type":"duration","total_mins":30,"summary":"fine"}]}'))
+    assert parsed.problems == ["records[0].summary: expected a text",
+                               "records[1].entries[0].summary: expected a text"]
+    assert [(i.where, i.note) for i in parsed.intervals] == [
+        ("records[1].entries[1]", "fine")]
+
+
+def test_a_kimai_night_at_the_end_of_the_calendar_is_one_problem() -> None:
+    # a To before its From ends the next day: after 9999-12-31 there is none
+    # (an OverflowError escaped the parser)
+    from model.trackers import parse_kimai
+
+    parsed = parse_kimai("Date,From,To\n9999-12-31,23:00,01:00\n")
+    assert parsed.problems == ["line 2: To: 01:00 the next day is beyond the calendar"]
+    assert parsed.intervals == []
+
+
+def test_klog_values_quoted_in_a_problem_carry_no_control_characters() -> None:
+    # an open range's start, a negative duration's text and klog's own errors were put
+    # in the message as they were: an escape sequence reached the terminal
+    from model.trackers import parse_klog
+
+    esc = "\\u001b[2J"
+    parsed = parse_klog(_klog(
+        '{"date":"2026-03-02","tags":["#t2"],"entries":['
+        '{"type":"open_range","start":"' + esc + '9:30"},'
+        '{"type":"duration","total_mins":-60,"total":"' + esc + '-1h"}]}'))
+    assert [p.split(": ")[0] for p in parsed.problems] == [
+        "records[0].entries[0]", "records[0].entries[1].total_mins"]
+    errors = parse_klog('{"records":[],"errors":[{"line":"' + esc + '","title":"' + esc
+                        + 'bad"}]}')
+    for problem in parsed.problems + errors.problems:
+        assert "\x1b" not in problem, problem
+        assert "␛" in problem, problem

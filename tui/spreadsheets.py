@@ -15,7 +15,7 @@ from typing import Any
 
 from model.errors import FieldError, Ref
 from model.sheets import LANGUAGES
-from model.spreadsheet import FORMATS, TABLE_KINDS, check_fits
+from model.spreadsheet import FORMATS, TABLE_KINDS, check_fits, check_timesheet_days
 from storage.outfile import OUT, OVERWRITE
 from storage.spreadsheets import TableRequest
 from tui.sheets import SheetOptions, sheet_request
@@ -43,6 +43,7 @@ def table_request(options: SheetOptions) -> TableRequest:
         raise FieldError("lang", f"{options.lang!r} is not one of {', '.join(LANGUAGES)}")
     if kind == "timesheet":  # the printed sheet's rules: a period, last not before first
         sheet = sheet_request(options)
+        check_timesheet_days(sheet.first, sheet.last)
         return TableRequest(kind, sheet.first, sheet.last, person=sheet.person,
                             language=options.lang)
     first = parse_date(options.first, Ref("first")) if options.first else None

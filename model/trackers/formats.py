@@ -39,6 +39,7 @@ import csv
 import io
 import json
 import re
+import sys
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
@@ -104,6 +105,9 @@ def _loads(text: str, tool: str, shape: str) -> Any:
                           f"expected {shape}") from None
     except RecursionError:
         raise LedgerError(f"not {tool}'s JSON: nested too deeply") from None
+    except ValueError:  # an integer longer than Python converts (not a JSONDecodeError)
+        raise LedgerError(f"not {tool}'s JSON: a number of more than "
+                          f"{sys.get_int_max_str_digits()} digits") from None
 
 
 # ------------------------------------------------------------------- timew export
@@ -370,6 +374,13 @@ def _klog_names(tags: Any) -> tuple[str, ...]:
     return tuple(dict.fromkeys(n for n in names if n))
 
 
+def _klog_clock(mins: int) -> str:
+    """Minutes from a record's midnight as klog writes a time: 9:00, <23:00, 1:00>."""
+    days, rest = divmod(mins, 1440)
+    clock = f"{rest // 60}:{rest % 60:02d}"
+    return clock if days == 0 else f"<{clock}" if days < 0 else f"{clock}>"
+
+
 _KLOG_SPAN = 7 * 1440  # start_mins, end_mins: klog writes a day either side at most
 
 
@@ -382,13 +393,15 @@ def parse_klog(text: str) -> Parsed:
     errors = data.get("errors")
     if errors:
         for i, e in enumerate(errors if isinstance(errors, list) else [errors]):
-            where = (f"line {e.get('line')}: {e.get('title', '')}".strip()
+            where = (shown(f"line {e.get('line')}: {e.get('title', '')}".strip())
                      if isinstance(e, dict) else _q(e))
             out.problems.append(f"errors[{i}]: klog could not read its file: {where}")
         return out
     records = data["records"] or []
     if not isinstance(records, list):
         raise LedgerError("records: expected a JSON array")
+    durations: dict[date, int] = {}  # date -> durations seen (klog allows several records)
+    seen: dict[str, str] = {}  # a range's key -> where it is
     for r, record in enumerate(records):
         at = f"records[{r}]"
         if not isinstance(record, dict):
@@ -401,6 +414,9 @@ def parse_klog(text: str) -> Parsed:
             continue
         midnight = datetime.combine(day, time())
         summary = record.get("summary") or ""
+        if not isinstance(summary, str):
+            out.problems.append(f"{at}.summary: expected a text")
+            continue
         entries = record.get("entries") or []
         if not isinstance(entries, list):
             out.problems.append(f"{at}.entries: expected a JSON array")
@@ -413,9 +429,14 @@ def parse_klog(text: str) -> Parsed:
             kind = entry.get("type")
             names = _klog_names(entry.get("tags"))
             fallback = _klog_names(record.get("tags"))
-            note = _one_line(entry.get("summary") or summary)
+            own = entry.get("summary") or summary
+            if not isinstance(own, str):
+                out.problems.append(f"{here}.summary: expected a text")
+                continue
+            note = _one_line(own)
             if kind == "open_range":
-                out.problems.append(f"{here}: an open range (started {entry.get('start')}, "
+                out.problems.append(f"{here}: an open range (started "
+                                    f"{shown(str(entry.get('start')))}, "
                                     f"no end): it is still running; close it and export "
                                     f"again")
                 continue
@@ -430,11 +451,15 @@ def parse_klog(text: str) -> Parsed:
                     continue
                 if mins < 0:
                     out.problems.append(f"{here}.total_mins: a negative duration "
-                                        f"({entry.get('total', mins)}) is not read; log "
+                                        f"({shown(str(entry.get('total', mins)))}) is not "
+                                        f"read; log "
                                         f"the time worked")
                     continue
+                # its key: its place among the date's durations, whatever ranges
+                # are written around it and in however many records of the date
+                k = durations[day] = durations.get(day, -1) + 1
                 if mins:
-                    out.intervals.append(Interval(here, f"{day.isoformat()} d{e}", names,
+                    out.intervals.append(Interval(here, f"{day.isoformat()} d{k}", names,
                                                   note, day=day, seconds=mins * 60,
                                                   fallback=fallback))
                 continue
@@ -459,8 +484,15 @@ def parse_klog(text: str) -> Parsed:
             if ends[1] < ends[0]:
                 out.problems.append(f"{here}.end: ends before its start")
                 continue
+            key = f"{day.isoformat()} {ends[0]}"
+            if key in seen:
+                out.problems.append(f"{here}: a second range starting at "
+                                    f"{_klog_clock(ends[0])} on {day.isoformat()} (the first "
+                                    f"is {seen[key]})")
+                continue
+            seen[key] = here
             out.intervals.append(Interval(
-                here, f"{day.isoformat()} {ends[0]}", names, note,
+                here, key, names, note,
                 midnight + timedelta(minutes=ends[0]), midnight + timedelta(minutes=ends[1]),
                 fallback=fallback))
     return out
@@ -553,7 +585,12 @@ def parse_kimai(text: str) -> Parsed:
                 out.problems.append(f"line {n}: {which}: {problem}")
                 continue
             if end < start:
-                end += timedelta(days=1)  # ended after midnight
+                try:
+                    end += timedelta(days=1)  # ended after midnight
+                except OverflowError:
+                    out.problems.append(f"line {n}: To: {get('to')} the next day is "
+                                        f"beyond the calendar")
+                    continue
             lasted = _kimai_duration(get("duration"))
             if lasted is not None and abs(lasted - (end - start).total_seconds()) > 60:
                 out.problems.append(
