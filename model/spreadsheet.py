@@ -119,8 +119,8 @@ def export_format(kind: str, fmt: str | None, out: str) -> str:
             raise FieldError("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
         if suffix is not None and suffix != fmt:
             raise FieldError("format", f"{fmt} does not match ", Ref("out"),
-                             f" {out} (a .{suffix} file); name a .{fmt} file or drop ",
-                             Ref("format"))
+                             f" {out} (a .{suffix} file); name a .{fmt} file or set ",
+                             Ref("format"), f" to {suffix}")
     if kind not in TABLE_KINDS:  # the SOW (TOML) or a printed sheet, whatever its name
         if fmt is not None:
             raise FieldError("format", f"`export {kind}` is written as "

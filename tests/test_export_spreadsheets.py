@@ -271,7 +271,7 @@ def sqlite_url(sqlite_example: Ledger) -> str:
 @pytest.mark.parametrize(("argv", "line"), [
     (["entries", "--format", "csv", "--out", "{d}/x.xlsx"],
      "error: --format: csv does not match --out {d}/x.xlsx (a .xlsx file); name a .csv file "
-     "or drop --format"),
+     "or set --format to xlsx"),
     (["entries", "--out", "{d}/x.pdf"],
      "error: --format: `export entries` is a spreadsheet: csv or xlsx (or name a .csv or "
      ".xlsx file)"),

@@ -97,7 +97,7 @@ def test_the_timesheet_as_csv_and_a_suffix_that_disagrees(tmp_path):
 
     drive(ledger, scenario)
     assert seen["mismatch"] == (f"refused: Format: csv does not match Save to {bad} (a .xlsx "
-                                "file); name a .csv file or drop Format"), seen["mismatch"]
+                                "file); name a .csv file or set Format to xlsx"), seen["mismatch"]
     assert not bad.exists()
     assert seen["error"] == "", seen["error"]
     rows = list(csv.reader(io.StringIO(out.read_text(encoding="utf-8-sig"))))
