@@ -35,11 +35,21 @@ def pinned_today() -> date | None:
 
 
 def _out(text: str = "") -> None:
-    print(text)
+    print(_terminal(text))
 
 
 def _err(text: str) -> None:
-    print(text, file=sys.stderr)
+    print(_terminal(text), file=sys.stderr)
+
+
+def _terminal(text: str) -> str:
+    """What the command line prints: its lines with each control character shown as its
+    symbol (model.usertext.shown), so none reaches the terminal, also from text the user
+    typed that no rule checks (a file's name in `wrote FILE`, `imported … from FILE`).
+    Line by line: a line without one is printed as it is, at once."""
+    from model.usertext import shown
+
+    return "\n".join(shown(line) for line in text.split("\n"))
 
 
 def ledger_protected(ledger: Any) -> tuple[Path, ...]:
