@@ -12,8 +12,8 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from model.errors import FieldError, Ref
-from model.rules import DEFAULT_LADDER, Ladder, Summary
+from model.errors import FieldError
+from model.rules import DEFAULT_LADDER, Ladder, Summary, check_period
 from model.sheet_timesheet import TimesheetData
 from model.sheets import SheetRequest
 from model.views import EntryView
@@ -68,9 +68,7 @@ def table_source(ledger: Ledger, request: TableRequest) -> TableSource:
             raise FieldError("person", f"no person {request.person!r} in {project.code}")
         names = {p.key: p.name for p in people}
         if request.kind == "entries":
-            if request.first and request.last and request.last < request.first:
-                raise FieldError("last", f"{request.last} is before ", Ref("first"),
-                                 f" {request.first}")
+            check_period(request.first, request.last)
             entries = ledger.entries(request.first, request.last, request.person)
             return replace(base, entries=tuple(entries), names=names)
         if request.kind == "summary":

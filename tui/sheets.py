@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import FieldError, Ref
+from model.rules import check_period
 from model.sheet_kinds import SHEET_KINDS, KindInfo, SheetKind
 from model.sheets import LANGUAGES, Sheet, SheetRequest
 from storage.sheets import Printed
@@ -67,8 +68,7 @@ def sheet_request(options: SheetOptions) -> SheetRequest:
             raise FieldError("period", "a timesheet needs its period")
         first = parse_date(options.first, Ref("first"))
         last = parse_date(options.last, Ref("last"))
-        if last < first:
-            raise FieldError("last", f"{last} is before ", Ref("first"), f" {first}")
+        check_period(first, last)
         request = SheetRequest(kind, first, last, person=options.person,
                                per_person=options.per_person)
     elif info.cr:

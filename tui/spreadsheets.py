@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import FieldError, Ref
+from model.rules import check_period
 from model.sheets import LANGUAGES
 from model.spreadsheet import FORMATS, TABLE_KINDS, check_fits, check_timesheet_days
 from storage.outfile import OUT, OVERWRITE
@@ -48,8 +49,7 @@ def table_request(options: SheetOptions) -> TableRequest:
                             language=options.lang)
     first = parse_date(options.first, Ref("first")) if options.first else None
     last = parse_date(options.last, Ref("last")) if options.last else None
-    if first and last and last < first:
-        raise FieldError("last", f"{last} is before ", Ref("first"), f" {first}")
+    check_period(first, last)
     as_of = parse_date(options.as_of, Ref("as_of")) if options.as_of else None
     return TableRequest(kind, first, last, person=options.person, as_of=as_of,
                         language=options.lang)

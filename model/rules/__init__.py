@@ -105,6 +105,7 @@ from model.rules.plausible import (
     check_change_not_negative,
     check_date,
     check_not_negative,
+    check_period,
     check_period_over,
     pd_amount_to_milli,
 )
@@ -229,6 +230,7 @@ __all__ = [
     "check_change_not_negative",
     "check_date",
     "check_not_negative",
+    "check_period",
     "check_period_over",
     "check_signature",
     "first_unsigned_period",

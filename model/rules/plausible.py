@@ -29,6 +29,13 @@ def check_date(on: date, what: str | Ref, today: date, start: date | None = None
 _LAST = Ref("last")  # the period's last day (the command line's --to)
 
 
+def check_period(first: date | None, last: date | None) -> None:
+    """The one rule for a period typed as its first and last day: the last is not before
+    the first. A bound left out (None) is open."""
+    if first is not None and last is not None and last < first:
+        raise FieldError("last", f"{last} is before ", Ref("first"), f" {first}")
+
+
 def check_period_over(last: date, today: date, what: str | Ref = _LAST) -> None:
     """A period is signed once its last day is over: a signature freezes its days, and on
     its last day (or before) hours are still being worked and logged."""

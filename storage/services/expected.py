@@ -8,8 +8,8 @@ from datetime import date
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from model.errors import FieldError, Ref
-from model.rules import may_log
+from model.errors import Ref
+from model.rules import check_period, may_log
 from model.rules.staffing import ExpectedHours, expected_minutes
 from storage.orm import Person, TimeEntry
 from storage.services.core import LedgerBase, parse_on
@@ -27,8 +27,7 @@ class ExpectedMixin(LedgerBase):
         SOW, minus days away, × hours per day) and the minutes they logged then."""
         d1 = parse_on(first, date.min, Ref("first"))
         d2 = parse_on(last, date.max, Ref("last"))
-        if d2 < d1:
-            raise FieldError("last", f"{d2} is before ", Ref("first"), f" {d1}")
+        check_period(d1, d2)
         with self._reading() as s:
             project = self._project(s)
             if person is not None:

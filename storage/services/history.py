@@ -9,8 +9,9 @@ from typing import Any
 from sqlalchemy import and_, case, func, or_, select
 from sqlalchemy.orm import Session
 
-from model.errors import FieldError, Ref
+from model.errors import Ref
 from model.history import AuditRow, HistoryLine, RecordFilter, line, parse_record, state, utc_bound
+from model.rules import check_period
 from storage.orm import AuditEvent, Person, Project
 from storage.records import entry_batch
 from storage.records.entry_batch import ENTITY as BATCH
@@ -97,8 +98,7 @@ class HistoryMixin(LedgerBase):
                                  e.ref.endswith("/" + key, autoescape=True))))
         d1 = parse_on(first, date.min, Ref("first")) if first is not None else None
         d2 = parse_on(last, date.max, Ref("last")) if last is not None else None
-        if d1 is not None and d2 is not None and d2 < d1:
-            raise FieldError("last", f"{d2} is before ", Ref("first"), f" {d1}")
+        check_period(d1, d2)
         if d1 is not None:
             q = q.where(e.at >= utc_bound(d1, project.timezone))
         if d2 is not None and d2 < date.max:

@@ -76,8 +76,7 @@ class SignoffsMixin(LedgerBase):
                     on: str | date | None = None) -> SignoffView:
         """Sign a period's timesheet as the acting person; its entries freeze at once."""
         d1, d2 = parse_on(first, date.min, Ref("first")), parse_on(last, date.min, Ref("last"))
-        if d2 < d1:
-            raise FieldError("last", f"{d2} is before ", Ref("first"), f" {d1}")
+        rules.check_period(d1, d2)
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)

@@ -15,7 +15,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from model import rules
-from model.errors import FieldError, Ref
+from model.errors import FieldError
 from model.sheet_timesheet import TimesheetData, charges, tabulate
 from model.sheets import SheetRequest
 from model.views import SignoffView
@@ -55,8 +55,7 @@ def team(ledger: Ledger, request: SheetRequest) -> list[str]:
 def build(ledger: Ledger, request: SheetRequest) -> SheetParts[TimesheetData]:
     if request.first is None or request.last is None:
         raise FieldError("period", "a timesheet needs its period")
-    if request.last < request.first:
-        raise FieldError("last", f"{request.last} is before ", Ref("first"), f" {request.first}")
+    rules.check_period(request.first, request.last)
     project = ledger.project()
     people = ledger.people()
     title = TITLES.get(request.language or "", TITLES["en"])

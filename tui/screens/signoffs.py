@@ -24,7 +24,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import DataTable, Static
 
 from model import rules
-from model.errors import FieldError, Ref
+from model.errors import FieldError
 from model.permissions import Action
 from model.views import ProjectView, SignoffView
 from tui.text import previous_month, signature_lines, signed_parties
@@ -303,8 +303,7 @@ class SignoffsScreen(LedgerScreen):
         d1 = _date(values.get("first", ""), "first")
         d2 = _date(values.get("last", ""), "last")
         _date(values.get("on", ""), "on")
-        if d2 < d1:
-            raise FieldError("last", f"{d2} is before ", Ref("first"), f" {d1}")
+        rules.check_period(d1, d2)
         docs = self.data.docs if self.data else []
         live = [d for d in docs if d.kind == "period" and d.status != rules.DOC_WITHDRAWN
                 and d.first and d.last]
