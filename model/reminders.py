@@ -6,7 +6,7 @@ Four kinds of subject, each decided by the rule that already decides it elsewher
   (the dashboard's "missing" alert: :func:`model.rules.last_working_day_before`, and
   who is active that day, :func:`model.rules.staffing.active_on`);
 * ``sign``: a change request, period timesheet, scope or acceptance waiting for a
-  party's signature (:func:`waiting_parties`, from :func:`model.rules.signoff.may_sign`);
+  party's signature (:func:`model.rules.waiting_parties`, from who may sign);
   the people reminded are those of that party who may sign;
 * ``blocker``: a blocker open for more than :data:`model.rules.BLOCKER_ALERT_DAYS`
   working days (:func:`model.rules.alerts.blocker_overdue`);
@@ -26,9 +26,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
-
-from model.rules.signoff import may_sign
-from model.rules.vocabulary import PARTIES
 
 KINDS: tuple[str, ...] = ("missing", "sign", "blocker", "obligation")
 
@@ -126,14 +123,6 @@ def message(project: str, on: date, reminders: Sequence[Reminder], lang: str = "
     """The plain text of one message: the header, then one line per reminder."""
     return "\n".join([header(project, on, lang),
                       *(f"- {r.text(lang)}" for r in reminders)])
-
-
-def waiting_parties(signatures: Sequence[tuple[str, str]]) -> tuple[str, ...]:
-    """The parties whose signature a document still needs, from the (party, role) of its
-    signatures: a party with no valid signature (SPEC §3, dual sign-off), in the order
-    of :data:`model.rules.PARTIES`."""
-    signed = {party for party, role in signatures if may_sign(party, role)}
-    return tuple(p for p in PARTIES if p not in signed)
 
 
 # ---------------------------------------------------------------- channels

@@ -32,6 +32,7 @@ from urllib.parse import parse_qs, urlsplit
 import pytest
 
 from model import reminders as rm
+from model import rules
 from storage.services import Ledger
 
 from .life_support import OBLIGATIONS, cli, example_sow, start, write_sow
@@ -112,10 +113,10 @@ def test_a_period_signed_by_one_party_waits_for_the_other(led: Ledger) -> None:
 
 
 def test_waiting_parties_follows_who_may_sign() -> None:
-    assert rm.waiting_parties([]) == ("vendor", "client")
-    assert rm.waiting_parties([("vendor", "lead")]) == ("client",)
-    assert rm.waiting_parties([("vendor", "engineer")]) == ("vendor", "client")
-    assert rm.waiting_parties([("vendor", "signatory"), ("client", "signatory")]) == ()
+    assert rules.waiting_parties([]) == ("vendor", "client")
+    assert rules.waiting_parties([("vendor", "lead")]) == ("client",)
+    assert rules.waiting_parties([("vendor", "engineer")]) == ("vendor", "client")
+    assert rules.waiting_parties([("vendor", "signatory"), ("client", "signatory")]) == ()
 
 
 # ---------------------------------------------------------------- real servers

@@ -132,6 +132,7 @@ from model.rules.signoff import (
     first_unsigned_period,
     may_sign,
     signoff_state,
+    waiting_parties,
 )
 from model.rules.summary import (
     BurndownRow,
@@ -257,6 +258,7 @@ __all__ = [
     "last_working_day_before",
     "may_log",
     "may_sign",
+    "waiting_parties",
     "money_to_minor",
     "month_end",
     "overtime_minutes",

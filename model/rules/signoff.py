@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from model.errors import FieldError, LedgerError
 from model.permissions import Action, Actor, allowed
 from model.rules.facts import SignatureFact
+from model.rules.vocabulary import PARTIES
 from model.rules.workdays import month_end
 
 DOC_OPEN = "open"  # no signature yet: content may change
@@ -24,6 +25,14 @@ CONCLUSIONS = ("accepted", "conditional", "rejected")
 def may_sign(party: str, role: str) -> bool:
     """A vendor lead or signatory, or a client signatory: the permission matrix's SIGN."""
     return allowed(Actor("signer", party, role), Action.SIGN)
+
+
+def waiting_parties(signatures: Sequence[tuple[str, str]]) -> tuple[str, ...]:
+    """The parties whose signature a document still needs, from the (party, role) of its
+    signatures: a party with no valid signature (SPEC §3, dual sign-off), in the order
+    of :data:`model.rules.PARTIES`."""
+    signed = {party for party, role in signatures if may_sign(party, role)}
+    return tuple(p for p in PARTIES if p not in signed)
 
 
 def acceptance_conclusion(party: str, conclusion: str | None,

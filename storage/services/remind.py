@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from model import rules
 from model.errors import FieldError, Ref
 from model.reminders import Person as Who
-from model.reminders import Reminder, waiting_parties
+from model.reminders import Reminder
 from model.rules.staffing import active_on
 from storage.orm import (
     Acceptance,
@@ -118,7 +118,7 @@ class RemindMixin(LedgerBase):
         for kind, doc_id, number, title in docs:
             signed = s.execute(select(Signature.party, Signature.role).where(
                 Signature.doc_kind == kind, Signature.doc_id == doc_id)).all()
-            for party in waiting_parties([(p, r) for p, r in signed]):
+            for party in rules.waiting_parties([(p, r) for p, r in signed]):
                 signers = tuple(_who(p) for p in project.people
                                 if p.party == party and rules.may_sign(p.party, p.role)
                                 and active_on(self._staffing(project, p), day))  # type: ignore[attr-defined]

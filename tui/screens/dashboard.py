@@ -230,7 +230,7 @@ def changes_text(changes: list[ChangeView]) -> Text:
         if c.status == rules.DOC_EFFECTIVE:
             t.append(f"{c.number} effective {c.effective_on}  {deltas}\n", style="green")
         else:
-            signed = {s.party for s in c.signatures}
-            waiting = ", ".join(p for p in ("vendor", "client") if p not in signed)
+            waiting = ", ".join(rules.waiting_parties([(s.party, s.role)
+                                                       for s in c.signatures]))
             t.append(f"{c.number} pending: waiting for {waiting}  {deltas}\n", style="yellow")
     return t if t.plain else Text("none")

@@ -37,10 +37,7 @@ from tui.widgets.tables import Fit, FitTable, refill
 
 def _awaiting(doc: SignoffView) -> str:
     """Which required party has not signed yet ("client", "vendor" or "")."""
-    missing = [party for party in ("vendor", "client")
-               if not any(s.party == party and rules.may_sign(s.party, s.role)
-                          for s in doc.signatures)]
-    return " and ".join(missing)
+    return " and ".join(rules.waiting_parties([(s.party, s.role) for s in doc.signatures]))
 
 
 CONCLUSION_LABELS = {"accepted": "accepted 通过",
