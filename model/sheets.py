@@ -14,6 +14,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import Any, Generic, TypeVar
 
+from model.errors import FieldError
 from model.rules import digest
 from model.sheet_kinds import SHEET_KINDS, KindInfo, SheetKind, kind_of_code
 
@@ -26,6 +27,12 @@ KIND_CODES = {k.value: info.code for k, info in SHEET_KINDS.items()}
 
 METADATA_PREFIX = "sowtrack"  # keywords: "sowtrack-id=… sowtrack-sha256=… sowtrack-revision=…"
 LANGUAGES = ("zh", "en")
+
+
+def check_language(language: str | None) -> None:
+    """A sheet's or a spreadsheet's language as asked for (None: the SOW's)."""
+    if language is not None and language not in LANGUAGES:
+        raise FieldError("lang", f"{language!r} is not one of {', '.join(LANGUAGES)}")
 
 LABELS = {
     "zh": {

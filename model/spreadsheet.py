@@ -103,6 +103,12 @@ TABLE_KINDS = ("entries", "summary", "timesheet")
 _SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".pdf": "pdf"}
 
 
+def check_format(fmt: str) -> None:
+    """A spreadsheet's format: one of :data:`FORMATS`."""
+    if fmt not in FORMATS:
+        raise FieldError("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+
+
 def export_format(kind: str, fmt: str | None, out: str) -> str:
     """The format of ``export KIND --out FILE [--format F]``: ``pdf``, ``csv`` or ``xlsx``.
 
@@ -115,8 +121,7 @@ def export_format(kind: str, fmt: str | None, out: str) -> str:
     is refused for it."""
     suffix = _SUFFIXES.get(PurePath(out).suffix.lower())
     if fmt is not None:
-        if fmt not in FORMATS:
-            raise FieldError("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+        check_format(fmt)
         if suffix is not None and suffix != fmt:
             raise FieldError("format", f"{fmt} does not match ", Ref("out"),
                              f" {out} (a .{suffix} file); name a .{fmt} file or set ",

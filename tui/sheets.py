@@ -19,7 +19,7 @@ from typing import Any
 from model.errors import FieldError, Ref
 from model.rules import check_period
 from model.sheet_kinds import SHEET_KINDS, KindInfo, SheetKind
-from model.sheets import LANGUAGES, Sheet, SheetRequest
+from model.sheets import Sheet, SheetRequest, check_language
 from storage.sheets import Printed
 
 
@@ -61,8 +61,7 @@ def sheet_request(options: SheetOptions) -> SheetRequest:
         raise FieldError("per_person", "not with ", Ref("person"),
                          " (one sheet for one person)")
     language = options.lang
-    if language is not None and language not in LANGUAGES:
-        raise FieldError("lang", f"{language!r} is not one of {', '.join(LANGUAGES)}")
+    check_language(language)
     if info.period:
         if not options.first or not options.last:
             raise FieldError("period", "a timesheet needs its period")

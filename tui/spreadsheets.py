@@ -15,8 +15,8 @@ from typing import Any
 
 from model.errors import FieldError, Ref
 from model.rules import check_period
-from model.sheets import LANGUAGES
-from model.spreadsheet import FORMATS, TABLE_KINDS, check_fits, check_timesheet_days
+from model.sheets import check_language
+from model.spreadsheet import TABLE_KINDS, check_fits, check_format, check_timesheet_days
 from storage.outfile import OUT, OVERWRITE
 from storage.spreadsheets import TableRequest
 from tui.sheets import SheetOptions, sheet_request
@@ -40,8 +40,7 @@ def table_request(options: SheetOptions) -> TableRequest:
             only = ", ".join(k for k, admits in _ADMITS.items() if name in admits)
             raise FieldError(name, f"does not apply to a spreadsheet of `export {kind}`"
                                    + (f" (only to {only})" if only else ""))
-    if options.lang is not None and options.lang not in LANGUAGES:
-        raise FieldError("lang", f"{options.lang!r} is not one of {', '.join(LANGUAGES)}")
+    check_language(options.lang)
     if kind == "timesheet":  # the printed sheet's rules: a period, last not before first
         sheet = sheet_request(options)
         check_timesheet_days(sheet.first, sheet.last)
@@ -71,8 +70,7 @@ def write_table(ledger: Any, request: TableRequest, fmt: str, out: str | Path, *
     from storage.outfile import check_target, ledger_files, write_output
     from storage.spreadsheets import table_source
 
-    if fmt not in FORMATS:
-        raise FieldError("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+    check_format(fmt)
     rule = {"force": force, "protected": ledger_files(ledger.engine.url), "field": field,
             "overwrite": overwrite}
     check_target(out, **rule)  # refused before the ledger is read
