@@ -4,7 +4,11 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: install demo test lint clean
+.PHONY: install demo test lint clean catalogues
+
+# The Chinese message catalogue (model.i18n), compiled from its .po files; never committed.
+MO := model/locale/zh/LC_MESSAGES/sowtrack.mo
+PO := $(wildcard model/locale/zh/LC_MESSAGES/*.po)
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -12,7 +16,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
-install: $(STAMP)
+$(MO): $(PO) tools/catalogues.py $(STAMP)
+	$(BIN)/python tools/catalogues.py compile
+
+install: $(STAMP) $(MO)
+
+## After changing messages in the code: the .po files from the code, then the .mo.
+catalogues: $(STAMP)
+	$(BIN)/python tools/catalogues.py update
+	$(BIN)/python tools/catalogues.py compile
 
 ## Build the demo project in the default SQLite ledger and open it.
 demo: install
@@ -25,7 +37,7 @@ test: lint
 
 ## ruff, then the import contracts of pyproject.toml's [tool.importlinter] (the layers).
 lint: install
-	$(BIN)/ruff check model storage exports tui tests
+	$(BIN)/ruff check model storage exports tui tests tools
 	$(BIN)/lint-imports --no-cache --no-logo
 
 clean:

@@ -39,15 +39,22 @@ class Config:
     """The project code to use when the database holds several (the default for
     ``--project``; ``SOWTRACK_PROJECT`` wins over it)."""
 
+    language: str | None = None
+    """The language of the app, the command line and ``--help``: ``zh`` or ``en``
+    (``SOWTRACK_LANGUAGE`` wins over it; unset: the SOW's language, model.i18n.choose)."""
+
 
 KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
 #: tables of the file that other modules read: ``[remind]`` (storage.remind_config)
 TABLES: tuple[str, ...] = ("remind",)
 #: the input that gives each key on the command line (its flag: tui.cli.FIELD_FLAGS)
-INPUTS = {"db": Ref("db"), "person": Ref("actor"), "project": Ref("project")}
-ENV = {"db": "SOWTRACK_DB", "person": "SOWTRACK_USER", "project": "SOWTRACK_PROJECT"}
+INPUTS = {"db": Ref("db"), "person": Ref("actor"), "project": Ref("project"),
+          "language": Ref("language")}
+ENV = {"db": "SOWTRACK_DB", "person": "SOWTRACK_USER", "project": "SOWTRACK_PROJECT",
+       "language": "SOWTRACK_LANGUAGE"}
 _EMPTY = {"db": "name a ledger (e.g. sqlite:////path/to/ledger.db)",
-          "person": "name a person id", "project": "name a project code"}
+          "person": "name a person id", "project": "name a project code",
+          "language": "name zh or en"}
 
 
 def config_path() -> Path:
@@ -148,6 +155,8 @@ def set_value(key: str, value: str, path: Path | None = None) -> Path:
                           f"`sowtrack config unset {key}`)")
     if key == "db":
         check_db_url(value)
+    if key == "language":
+        check_language(value, "config")
     path = path or config_path()
     return save_config(replace(load_config(path), **{key: value}), path)
 
@@ -205,6 +214,25 @@ def setting(key: str, flag: str | None = None) -> tuple[str | None, str | Ref]:
     if value is not None:
         return value, f"config file {path}"
     return None, ""
+
+
+def check_language(value: str, source: str) -> str:
+    """``value`` (stripped) if sowtrack speaks it, else a LedgerError naming ``source``."""
+    from model.i18n import LANGUAGES
+
+    if value.strip() not in LANGUAGES:
+        raise LedgerError(f"{source}: language: {value.strip()!r} is not one of "
+                          f"{', '.join(LANGUAGES)}")
+    return value.strip()
+
+
+def configured_language() -> str | None:
+    """The ``language`` setting (``SOWTRACK_LANGUAGE``, else the config file's key), checked;
+    None when neither sets it (then the SOW's language is spoken: model.i18n.choose)."""
+    value, source = setting("language")
+    if value is None:
+        return None
+    return check_language(value, source if isinstance(source, str) else "language")
 
 
 def _toml_type(value: object) -> str:

@@ -54,6 +54,19 @@ def _isolated_config(tmp_path_factory: pytest.TempPathFactory,
     return path
 
 
+@pytest.fixture(autouse=True)
+def _english(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    """Every test speaks English (the demo SOW is Chinese) unless it sets the language
+    itself (``monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")`` or ``delenv`` to follow the
+    SOW); the language a test chose does not leak into the next one."""
+    from model import i18n
+
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "en")
+    i18n.set_language(None)
+    yield
+    i18n.set_language(None)
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """A case marked ``pg_only`` exists on PostgreSQL alone: its SQLite variant is not a
     test (not a skipped one either)."""

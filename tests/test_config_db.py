@@ -149,7 +149,7 @@ def test_config_file_round_trip(cfg: Path, capsys: pytest.CaptureFixture[str]) -
 def test_an_unknown_key_is_refused(cfg: Path, argv: list[str],
                                    capsys: pytest.CaptureFixture[str]) -> None:
     assert refused(capsys, *argv) == \
-        "error: config: unknown key 'colour' (known: db, person, project)"
+        "error: config: unknown key 'colour' (known: db, person, project, language)"
     assert not cfg.exists()
 
 

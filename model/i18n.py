@@ -1,0 +1,175 @@
+"""The language sowtrack speaks to people: English or Chinese (issue 15).
+
+Every text a person reads in the app, on the command line or in ``--help`` is an
+English message marked for translation; the Chinese catalogue translates it. The
+sources are ``model/locale/zh/LC_MESSAGES/<area>.po`` (one file per part of the code,
+see ``tools/catalogues.py``), compiled into one ``sowtrack.mo`` by ``make install``.
+
+How to mark a message::
+
+    from model.i18n import _, N_, ngettext, parts
+
+    _("Log time")                                   # translated now
+    _("{hours} is more than 24 hours").format(hours=h)  # never an f-string inside _()
+    ngettext("{n} entry", "{n} entries", n).format(n=n)
+    TITLE = N_("Dashboard")   # a module-level constant: marked, translated where shown
+    ...  _(TITLE)
+    FieldError("to", *parts(_("{last} is before {first_day} {first}"),
+                             last=last, first_day=Ref("from"), first=first))
+
+English is the source language: an English "translation" is the message itself, so
+only the Chinese catalogue is kept (a test checks that it translates every message,
+with the same placeholders, and uses SPEC §2's glossary terms).
+
+Which language (one rule, :func:`choose`): the ``language`` setting (the environment
+variable ``SOWTRACK_LANGUAGE``, else the config file's key ``language``), else the
+SOW's ``language``, else English. The printed sheets keep their own language
+(``--lang``, else the SOW's): a signatory's sheet does not follow the screen.
+"""
+
+from __future__ import annotations
+
+import gettext
+from collections.abc import Mapping
+from datetime import date
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from model.errors import Part
+
+#: the languages sowtrack speaks (the same as a SOW's ``language`` may name)
+LANGUAGES: tuple[str, ...] = ("zh", "en")
+DOMAIN = "sowtrack"
+LOCALE_DIR = Path(__file__).with_name("locale")
+#: Babel's locale names for formatting dates and numbers
+BABEL_LOCALES = {"zh": "zh_Hans_CN", "en": "en"}
+
+_current: str | None = None
+_catalogues: dict[str, gettext.NullTranslations] = {}
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's own name for "marked, not translated"
+    """Mark ``message`` for the catalogue without translating it (a constant)."""
+    return message
+
+
+def check(language: str, field: str = "language") -> str:
+    """``language`` if sowtrack speaks it, else a FieldError naming ``field``."""
+    if language not in LANGUAGES:
+        from model.errors import FieldError
+
+        raise FieldError(field, _("{language!r} is not one of {choices}").format(
+            language=language, choices=", ".join(LANGUAGES)))
+    return language
+
+
+def choose(setting: str | None, sow_language: str | None) -> str:
+    """The language to speak: the setting (env ``SOWTRACK_LANGUAGE`` or the config's
+    ``language``), else the SOW's, else English. A setting sowtrack does not speak is
+    refused (naming ``language``); a SOW's is checked when the SOW is read."""
+    if setting is not None:
+        return check(setting.strip())
+    if sow_language in LANGUAGES:
+        return sow_language  # type: ignore[return-value]
+    return "en"
+
+
+def set_language(language: str | None) -> None:
+    """Speak ``language`` from now on (None: not chosen yet, i.e. English)."""
+    global _current
+    _current = None if language is None else check(language)
+
+
+def language() -> str:
+    """The language spoken now ("en" until one is chosen)."""
+    return _current or "en"
+
+
+def chosen() -> bool:
+    """Whether a language was chosen (by the setting or a SOW) in this process."""
+    return _current is not None
+
+
+def catalogue(lang: str | None = None) -> gettext.NullTranslations:
+    """The compiled catalogue of ``lang`` (default: the one spoken now). English, or a
+    missing ``.mo`` (``make install`` compiles it), is the messages themselves."""
+    lang = lang or language()
+    found = _catalogues.get(lang)
+    if found is None:
+        mo = LOCALE_DIR / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+        if lang != "en" and mo.is_file():
+            with mo.open("rb") as f:
+                found = gettext.GNUTranslations(f)
+        else:
+            found = gettext.NullTranslations()
+        _catalogues[lang] = found
+    return found
+
+
+def _(message: str) -> str:
+    """``message`` in the language spoken now."""
+    if _current is None or _current == "en":
+        return message
+    return catalogue(_current).gettext(message)
+
+
+def ngettext(singular: str, plural: str, n: int) -> str:
+    """The singular or plural message for ``n``, in the language spoken now."""
+    if _current is None or _current == "en":
+        return singular if n == 1 else plural
+    return catalogue(_current).ngettext(singular, plural, n)
+
+
+def parts(template: str, **values: object) -> tuple[Part, ...]:
+    """A translated ``template`` cut into a message's pieces (model.errors.Part): each
+    ``{name}`` becomes its value, kept as a :class:`~model.errors.Ref` when it is one
+    (so each interface still names the input its own way), else its text."""
+    from string import Formatter
+
+    from model.errors import Ref
+
+    out: list[Part] = []
+    for literal, name, spec, conversion in Formatter().parse(template):
+        if literal:
+            out.append(literal)
+        if name is None:
+            continue
+        value = values[name]
+        if isinstance(value, Ref):
+            out.append(value)
+        else:
+            out.append(format(repr(value) if conversion == "r" else value, spec or ""))
+    return tuple(out)
+
+
+# ------------------------------------------------------------------ dates and numbers
+
+def format_date(day: date, style: str = "medium", lang: str | None = None) -> str:
+    """``day`` as the language writes it: "Dec 4, 2026" / "2026年12月4日" (medium),
+    "Friday, December 4, 2026" / "2026年12月4日星期五" (full), "12/4/26" / "2026/12/4"
+    (short). Tables, files and JSON keep ISO 8601 (sortable, and what both parties
+    type)."""
+    from babel.dates import format_date as babel_date  # here: only text for people needs it
+
+    return babel_date(day, format=style, locale=BABEL_LOCALES[lang or language()])
+
+
+def format_weekday(day: date, width: str = "abbreviated", lang: str | None = None) -> str:
+    """The day of the week: "Fri" / "周五" (abbreviated), "Friday" / "星期五" (wide)."""
+    from babel.dates import get_day_names
+
+    names: Mapping[int, str] = get_day_names(width, locale=BABEL_LOCALES[lang or language()])
+    return names[day.weekday()]
+
+
+def format_number(value: object, decimals: int | None = None, lang: str | None = None) -> str:
+    """A number (an ``int`` or a ``Decimal``, never a float) with the language's
+    grouping and decimal signs: "12,345.5"; ``decimals`` fixes how many are shown
+    ("12,345.50", rounded half-even as Decimal does), else they are as many as needed."""
+    from babel.numbers import format_decimal
+
+    pattern = "#,##0." + ("0" * decimals if decimals is not None else "#" * 15)
+    return format_decimal(value, format=pattern.rstrip("."),
+                          locale=BABEL_LOCALES[lang or language()],
+                          decimal_quantization=decimals is not None)
