@@ -176,3 +176,13 @@ def test_dates_and_numbers_as_each_language_writes_them() -> None:
     assert i18n.format_number(Decimal("0.125"), lang="en") == "0.125"
     i18n.set_language("zh")
     assert i18n.format_date(day) == "2026年12月4日"
+
+
+def test_a_ledger_speaks_its_sows_language_unless_the_setting_says(
+        example, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The example SOW is Chinese: the ledger speaks Chinese when nothing is set, and
+    the setting (here the environment) wins over the SOW."""
+    monkeypatch.delenv("SOWTRACK_LANGUAGE")
+    assert example.speak() == "zh" and i18n.language() == "zh"
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "en")
+    assert example.speak() == "en" and i18n.language() == "en"

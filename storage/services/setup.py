@@ -7,7 +7,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from model import rules
+from model import i18n, rules
 from model.errors import LedgerError
 from model.views import ContractTerms, DeliverableView, ProjectView
 from storage import records
@@ -132,6 +132,23 @@ class SetupMixin(LedgerBase):
     def project(self) -> ProjectView:
         with self._reading() as s:
             return self._project_view(self._project(s))
+
+    def speak(self, sow_language: str | None = None) -> str:
+        """Speak, from now on, the language of whoever uses this ledger, and return it:
+        the ``language`` setting, else the SOW's (``sow_language`` when the caller has
+        read the project already; a ledger without a project yet: English). The one rule
+        is model.i18n.choose; the app and the command line both call this."""
+        from storage.config import configured_language
+
+        setting = configured_language()
+        if setting is None and sow_language is None:
+            try:
+                sow_language = self.project().language
+            except LedgerError:  # no project yet (init), or several and none named
+                sow_language = None
+        language = i18n.choose(setting, sow_language)
+        i18n.set_language(language)
+        return language
 
     def deliverables(self) -> list[DeliverableView]:
         """The SOW's deliverables, in the SOW's order."""
