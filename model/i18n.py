@@ -173,3 +173,27 @@ def format_number(value: object, decimals: int | None = None, lang: str | None =
     return format_decimal(value, format=pattern.rstrip("."),
                           locale=BABEL_LOCALES[lang or language()],
                           decimal_quantization=decimals is not None)
+
+
+# ------------------------------------------------------------------ the ledger's words
+
+#: the words of the ledger's vocabulary (model.rules.vocabulary) for people; a key
+#: stays the key in files, JSON and on the command line's input
+WORDS: dict[str, dict[str, str]] = {
+    "grade": {"junior": N_("junior"), "intermediate": N_("intermediate"),
+              "senior": N_("senior"), "expert": N_("expert"),
+              "senior_expert": N_("senior expert")},
+    "party": {"vendor": N_("vendor"), "client": N_("client")},
+    "role": {"lead": N_("lead"), "engineer": N_("engineer"), "signatory": N_("signatory")},
+    "location": {"onsite": N_("on-site"), "remote": N_("remote")},
+    "priority": {"high": N_("high"), "medium": N_("medium"), "low": N_("low")},
+    "task_status": {"open": N_("open"), "in_progress": N_("in progress"), "done": N_("done")},
+}
+
+
+def word(kind: str, key: str) -> str:
+    """The word for ``key`` of the vocabulary ``kind`` (``grade``, ``party``, ``role``,
+    ``location``, ``priority``, ``task_status``) in the language spoken now: ``senior``
+    is "senior" / "高级工程师", ``client`` "client" / "甲方". An unknown key is itself."""
+    found = WORDS.get(kind, {}).get(key)
+    return key if found is None else _(found)
