@@ -15,10 +15,12 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from model.errors import FieldError, LedgerError
+from model.i18n import N_
 from model.permissions import UNBOUND, Actor
 from model.rules import may_log
 from model.views import PersonView
 from storage.services import Ledger
+from tui.language import translate_bindings
 from tui.startup import Opening, first_view
 from tui.text import refusal
 from tui.widgets.export_menu import EXPORT_ACTIONS
@@ -118,7 +120,7 @@ class SowtrackApp(App[None]):
     BINDINGS = [
         *(Binding(key, f"switch_mode('{mode}')", label, show=False, id=f"view-{mode}")
           for mode, key, label in VIEWS),
-        Binding("question_mark,f1", "help", "Help", id="help"),
+        Binding("question_mark,f1", "help", N_("Help"), id="help"),
         Binding("ctrl+a", "act_as", "Act as", show=False, id="act-as"),
     ]
 
@@ -135,6 +137,8 @@ class SowtrackApp(App[None]):
         #: the first reads (tui.startup): who the app acts as, then the figures' facts
         self.opening = opening or Opening(ledger)
         ledger, project, self.people = self.opening.opened()
+        ledger.speak(project.language)  # the setting, else the SOW's (model.i18n.choose)
+        translate_bindings(self)
         #: the login role when it is an unbound one (PostgreSQL): the app offers no action
         self.unbound_role = self.opening.unbound_role
         self.ledger = ledger

@@ -15,6 +15,7 @@ from textual.widgets import Static
 
 from model import rules
 from model.formats import grade_title
+from model.i18n import N_
 from model.views import BlockerView, ChangeView
 from storage.services import Ledger
 from tui.text import fmt_money, fmt_pd, literal
@@ -43,7 +44,7 @@ class DashboardScreen(LedgerScreen):
     """Budget / consumed / remaining PD and money, burn-down, forecast and alerts."""
 
     VIEW = "dashboard"
-    BINDINGS = [Binding("r", "refresh", "Refresh", id="dashboard-refresh")]
+    BINDINGS = [Binding("r", "refresh", N_("Refresh"), id="dashboard-refresh")]
     DEFAULT_CSS = """
     DashboardScreen #dash-body { layout: horizontal; height: 1fr; }
     DashboardScreen #dash-left { width: 1fr; }

@@ -26,6 +26,7 @@ from textual.widgets import Footer
 from model.errors import LedgerError
 from model.permissions import Action, Actor
 from storage.services import Ledger
+from tui.language import translate_bindings
 from tui.text import refusal
 from tui.widgets.form import COMPACT_BELOW
 from tui.widgets.navbar import NavBar
@@ -60,6 +61,10 @@ class LedgerScreen(Screen[None]):
     #: one of these (model.permissions.Action). The footer and the command palette offer
     #: an action only to an actor the matrix allows (the ledger refuses the others).
     PERMITS: ClassVar[dict[str, tuple[Action, ...]]] = {}
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        translate_bindings(self)  # the footer speaks the language chosen (tui.language)
 
     @classmethod
     def permitted(cls, action: str, actor: Actor | None) -> bool:
