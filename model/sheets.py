@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from model.errors import FieldError
+from model.i18n import _
 from model.rules import digest
 from model.sheet_kinds import SHEET_KINDS, KindInfo, SheetKind, kind_of_code
 
@@ -32,7 +33,8 @@ LANGUAGES = ("zh", "en")
 def check_language(language: str | None) -> None:
     """A sheet's or a spreadsheet's language as asked for (None: the SOW's)."""
     if language is not None and language not in LANGUAGES:
-        raise FieldError("lang", f"{language!r} is not one of {', '.join(LANGUAGES)}")
+        raise FieldError("lang", _("{value!r} is not one of {choices}").format(
+            value=language, choices=", ".join(LANGUAGES)))
 
 LABELS = {
     "zh": {
@@ -128,7 +130,7 @@ class SheetRequest:
             raise ValueError(doc_id)
         info = SHEET_KINDS[kind]
         if info.period:
-            first, _, last = rest[0].partition("..")
+            first, __, last = rest[0].partition("..")
             return project, SheetRequest(kind, date.fromisoformat(first),
                                          date.fromisoformat(last),
                                          person=rest[1] if len(rest) > 1 else None)
@@ -203,7 +205,7 @@ class PrintedIdentity:
             if revision < 1:
                 raise ValueError(f"revision: {fields['revision']!r} is not a revision (1, 2, …)")
         if "head" in fields:
-            row, _, sha = fields["head"].partition(":")
+            row, __, sha = fields["head"].partition(":")
             head = (_field({"head": row}, "head", int), sha)
             if len(sha) != 64 or head[0] < 0:
                 raise ValueError(f"head: {fields['head']!r} is not an audit row id:hash")

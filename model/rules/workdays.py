@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from model.errors import LedgerError
+from model.i18n import _
 
 
 def shift(d: date, days: int) -> date:
@@ -31,7 +32,8 @@ def _country_year(country: str, year: int) -> tuple[frozenset[date], frozenset[d
     try:
         table = holidays_lib.country_holidays(country, years=year)
     except NotImplementedError:
-        raise LedgerError(f"calendar.country: {country!r} is not a known country code") from None
+        raise LedgerError(_("calendar.country: {country!r} is not a known country code").format(
+            country=country)) from None
     days_off = frozenset(d for d in table if d.year == year)
     extra = frozenset(d for d in getattr(table, "weekend_workdays", ()) if d.year == year)
     specials = getattr(table, "special_public_holidays", {}) or {}

@@ -151,7 +151,7 @@ def plan_entries(intervals: Iterable[Interval], timezone: str, codes: Sequence[s
             plan.problems.append(f"{interval.where}: its dates are beyond the calendar in "
                                  f"the time zone {timezone}")
             continue
-        total = sum(s for _, s in parts)
+        total = sum(s for __, s in parts)
         if interval.key in done:
             plan.already += 1
             if done[interval.key] != total:

@@ -231,7 +231,7 @@ def parse_timeclock(text: str) -> Parsed:
         stripped = line.strip()
         if not stripped or stripped[0] in "#;*":
             continue
-        code, _, rest = stripped.partition(" ")
+        code, __, rest = stripped.partition(" ")
         if code in ("b", "h"):
             continue
         if code not in ("i", "o", "O"):
@@ -331,7 +331,7 @@ def parse_timedot(text: str) -> Parsed:
             continue
         heading = stripped.lstrip("*").strip() if stripped.startswith("*") else None
         if not line[0].isspace() or heading is not None:
-            first, _, rest = (heading if heading is not None else stripped).partition(" ")
+            first, __, rest = (heading if heading is not None else stripped).partition(" ")
             d = _simple_date(first)
             if d is not None:
                 day, day_note = d, rest.split(";", 1)[0].strip()
