@@ -21,6 +21,7 @@ from model.rules.capacity import check_capacity
 from model.rules.facts import ChangeFact, SignatureFact
 from model.rules.plausible import check_change_not_empty, check_date, check_period
 from model.rules.signoff import check_signature
+from model.sheets import PrintedIdentity
 from model.trackers import parse_kimai, parse_timedot, parse_timew
 from model.trackers.days import plan_entries
 from model.usertext import check_text
@@ -248,3 +249,20 @@ def test_the_history_command_refuses_in_chinese_naming_the_flag(
     doc = json.loads(capsys.readouterr().out)
     text = doc["rows"][0]["text"]  # JSON is for programs: English whatever is spoken
     assert rc == 0 and " on 20" in text and "于" not in text, text
+
+
+def test_the_calendars_warning_and_a_sheets_metadata_speak_chinese() -> None:
+    cn = rules.Calendar(country="CN")
+    set_language("zh")
+    assert rules.country_warning(cn, date(2026, 3, 2), date(2027, 6, 30)) == (
+        "警告：holidays 库尚未发布 CN 2027 年的官方节假日安排；请在 [calendar] 中明确列出"
+        "这些年份的节假日和调休工作日")
+    with pytest.raises(ValueError) as e:
+        PrintedIdentity.parse({"id": "nonsense"})
+    assert str(e.value) == "'nonsense' 不是 sowtrack 文档编号"
+    set_language("en")
+    assert str(refused(rules.parse_hours, "1h90m")) == (
+        "hours: '1h90m': the minutes after hours are below 60 (write 2h30m or 150m)")
+    set_language("zh")
+    assert str(refused(rules.parse_hours, "1h90m")) == (
+        "hours: '1h90m': 小时后的分钟须小于 60（请写 2h30m 或 150m）")

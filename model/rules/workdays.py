@@ -66,7 +66,7 @@ class Calendar:
         if d in self.holidays:
             return False
         if self.country:
-            days_off, extra, _ = _country_year(self.country, d.year)
+            days_off, extra, __ = _country_year(self.country, d.year)
             if d in extra:
                 return True
             if d in days_off:
@@ -110,6 +110,6 @@ def country_warning(cal: Calendar, first: date, last: date) -> str | None:
     if not years:
         return None
     listed = ", ".join(str(y) for y in years)
-    return (f"warning: the official {cal.country} holiday schedule for {listed} is not "
-            f"published in the holidays library; list [calendar] holidays and workdays "
-            f"explicitly for those years")
+    return _("warning: the official {country} holiday schedule for {years} is not published "
+             "in the holidays library; list [calendar] holidays and workdays explicitly for "
+             "those years").format(country=cal.country, years=listed)
