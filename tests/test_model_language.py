@@ -266,3 +266,14 @@ def test_the_calendars_warning_and_a_sheets_metadata_speak_chinese() -> None:
     set_language("zh")
     assert str(refused(rules.parse_hours, "1h90m")) == (
         "hours: '1h90m': 小时后的分钟须小于 60（请写 2h30m 或 150m）")
+
+
+def test_the_dashboards_alerts_speak_the_language_chosen() -> None:
+    over = rules.Alert("grade", ("senior", "10", "8"))
+    blocker = rules.Alert("blocker", ("B-001", "client", "5"))
+    set_language("en")
+    assert over.text == "senior is over budget: 10 of 8 PD consumed"
+    assert blocker.text == "blocker B-001 (client) open for 5 working days"
+    set_language("zh")
+    assert over.text == "高级工程师超出预算：已消耗 10 人天，预算 8 人天"
+    assert blocker.text == "阻塞问题 B-001（甲方）已持续 5 个工作日"
