@@ -17,13 +17,15 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from model import i18n
 from model.errors import FieldError
 from model.formats import format_hours
-from model.i18n import N_, _, chosen, language, set_language, word
+from model.i18n import N_, language
 from model.rules.numbers import pd_of_milli, round_pd
 from model.usertext import shown
 from model.zones import UnknownZone, zone
@@ -175,6 +177,14 @@ def record_label(entity: str, ref: str) -> str:
 # The sentences speak the language chosen (model.i18n); ``--json`` keeps them in English
 # (:func:`line`), like every other JSON output.
 
+#: set while a sentence is said in English whatever the language spoken (:func:`line`)
+_english: ContextVar[bool] = ContextVar("history_in_english", default=False)
+
+
+def _(message: str) -> str:
+    """``message`` in the language spoken, or in English while :data:`_english` is set."""
+    return message if _english.get() else i18n._(message)
+
 
 class _Words:
     """What a sentence needs besides the row: people's names, the row's local day."""
@@ -223,8 +233,11 @@ def _hours(minutes: Any) -> str:
 
 
 def _word(kind: str, value: Any) -> Any:
-    """A key of the ledger's vocabulary (a party, a role) in words; anything else as is."""
-    return word(kind, value) if isinstance(value, str) else value
+    """A key of the ledger's vocabulary (a party, a role) in words; anything else as is
+    (and in English, a key as is: the sentences have always named them so)."""
+    if _english.get() or not isinstance(value, str):
+        return value
+    return i18n.word(kind, value)
 
 
 def _value(field: str, value: Any, w: _Words) -> str:
@@ -576,10 +589,10 @@ def line(row: AuditRow, names: Mapping[str, str], timezone: str) -> HistoryLine:
 
 
 def _in_english(words: Callable[[], str]) -> str:
-    """``words()`` said in English (JSON output does not follow the language spoken)."""
-    spoken = language() if chosen() else None
-    set_language("en")
+    """``words()`` said in English (JSON output does not follow the language spoken),
+    in this thread or task alone: the language spoken elsewhere does not change."""
+    token = _english.set(True)
     try:
         return words()
     finally:
-        set_language(spoken)
+        _english.reset(token)
