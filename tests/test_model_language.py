@@ -118,8 +118,8 @@ def test_a_refusal_names_the_other_input_by_flag_and_by_label_in_chinese() -> No
     set_language("zh")
     change = ChangeFact("CR-009", date(2026, 3, 2))
     e = refused(check_change_not_empty, change, date(2026, 6, 30))
-    assert worded(e) == ("--delta: 该变更申请单没有任何变更：请给出人天变更（--delta）、"
-                         "额度变更（--quota）或新的结束日期（--end）")
+    assert worded(e) == ("--delta: 该变更申请单没有任何变更：请给出人天增减（--delta）、"
+                         "额度增减（--quota）或新的结束日期（--end）")
     e = refused(check_capacity, "wang.fang", 120_000, 100, False)
     text = refusal(e, {"PD": "计划人天", "over": "允许超出可用人天"})
     assert text == ("计划人天: wang.fang 的人天分配合计将达 120 人天，超出其可用人天 100 人天"
