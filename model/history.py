@@ -27,6 +27,7 @@ from model.errors import FieldError
 from model.formats import format_hours
 from model.i18n import N_, language
 from model.rules.numbers import pd_of_milli, round_pd
+from model.rules.staffing import staff_change_word
 from model.usertext import shown
 from model.zones import UnknownZone, zone
 
@@ -375,8 +376,9 @@ def _person(w: _Words) -> str:
 def _staff_change(w: _Words) -> tuple[str, str]:
     a = w.after
     required = a.get("required") or 0
+    change = w.row.action if _english.get() else staff_change_word(w.row.action)
     return (_("recorded a vendor staff change ({change}) of {person}").format(
-                change=w.row.action, person=w.who(a.get("person"))),
+                change=change, person=w.who(a.get("person"))),
             _("effective {day}, recorded {recorded}").format(
                 day=a.get("effective_on"), recorded=a.get("recorded_on"))
             + (_(", {n} working days of notice required").format(n=required) if required

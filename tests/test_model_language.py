@@ -277,3 +277,23 @@ def test_the_dashboards_alerts_speak_the_language_chosen() -> None:
     set_language("zh")
     assert over.text == "高级工程师超出预算：已消耗 10 人天，预算 8 人天"
     assert blocker.text == "阻塞问题 B-001（甲方）已持续 5 个工作日"
+
+
+def test_a_staff_change_is_said_in_words_in_chinese_and_by_its_key_in_english() -> None:
+    short = rules.Alert("staff_notice", ("liu.yang", "add", "2026-03-10", "2", "5"))
+    joined = row("add", "staff_change", "liu.yang", None,
+                 {"person": "liu.yang", "effective_on": "2026-03-10",
+                  "recorded_on": "2026-03-06", "required": 5}, actor="zhang.wei")
+    set_language("en")
+    assert short.text == ("staff change (add) of liu.yang on 2026-03-10 was recorded 2 working "
+                          "days ahead; the SOW asks for 5")
+    assert describe(joined, NAMES, date(2026, 3, 6)) == (
+        "zhang.wei recorded a vendor staff change (add) of liu.yang on 2026-03-06: effective "
+        "2026-03-10, recorded 2026-03-06, 5 working days of notice required")
+    set_language("zh")
+    assert "（新增人员）" in short.text and "add" not in short.text
+    assert describe(joined, NAMES, date(2026, 3, 6)) == (
+        "zhang.wei 于 2026-03-06 登记了 liu.yang 的乙方人员变更（新增人员）：2026-03-10 生效，"
+        "2026-03-06 登记，须提前 5 个工作日通知")
+    # the JSON copy of the same row keeps the key
+    assert "(add)" in line(joined, NAMES, "UTC").to_json()["text"]

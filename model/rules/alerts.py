@@ -14,7 +14,7 @@ from model.rules.budget import working_days_open
 from model.rules.capacity import Workload
 from model.rules.facts import BlockerFact, ObligationFact
 from model.rules.obligations import days_late, due_date, is_overdue
-from model.rules.staffing import StaffChange, notice_days
+from model.rules.staffing import StaffChange, notice_days, staff_change_word
 from model.rules.summary import Summary
 from model.rules.workdays import Calendar
 
@@ -73,6 +73,8 @@ class Alert:
         if lang != "en" and vocabulary is not None:
             at, kind = vocabulary
             args = (*args[:at], word(kind, args[at]), *args[at + 1:])
+        if self.kind == "staff_notice":
+            args = (args[0], staff_change_word(args[1]), *args[2:])
         return alert_text(self.kind, args, lang)
 
 

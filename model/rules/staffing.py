@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from model.errors import Ref, refused
-from model.i18n import _
+from model.i18n import N_, _, language
 from model.rules.workdays import Calendar, shift
 
 
@@ -139,6 +139,16 @@ def short_notice(cal: Calendar, recorded_on: date, effective_on: date, required:
 
 #: the kinds of staff change (the SPEC's ``person add``, ``leave`` and ``replace``)
 STAFF_CHANGES: tuple[str, ...] = ("add", "leave", "replace")
+#: a staff change in words, for a language other than English (English names the key)
+STAFF_CHANGE_WORDS = {"add": N_("a person joining"), "leave": N_("a person leaving"),
+                      "replace": N_("a person replaced")}
+
+
+def staff_change_word(change: str) -> str:
+    """A staff change (:data:`STAFF_CHANGES`) as the language spoken says it: the key in
+    English ("add"), its word otherwise (新增人员); an unknown change is itself."""
+    found = STAFF_CHANGE_WORDS.get(change)
+    return change if found is None or language() == "en" else _(found)
 
 
 @dataclass(frozen=True)
