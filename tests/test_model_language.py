@@ -8,8 +8,11 @@ from __future__ import annotations
 
 import json
 from datetime import date, datetime
+from pathlib import Path
 
 import pytest
+from textual.pilot import Pilot
+from textual.widgets import Input, Static
 
 from model import rules
 from model.errors import FieldError, LedgerError, Ref
@@ -29,6 +32,8 @@ from storage.services import Ledger
 from tui.cli import main
 from tui.flags import worded
 from tui.text import refusal
+
+from .tui_support import demo_ledger, drive, settle
 
 NAMES = {"li.na": "李娜", "chen.jing": "陈静", "wang.fang": "王芳"}
 
@@ -297,3 +302,28 @@ def test_a_staff_change_is_said_in_words_in_chinese_and_by_its_key_in_english() 
         "2026-03-06 登记，须提前 5 个工作日通知")
     # the JSON copy of the same row keeps the key
     assert "(add)" in line(joined, NAMES, "UTC").to_json()["text"]
+
+
+# ---------------------------------------------------------------- in the app
+
+
+def test_the_app_shows_a_refusal_of_the_rules_in_the_sows_chinese(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("SOWTRACK_LANGUAGE")  # the demo SOW's language is zh
+    led = demo_ledger(tmp_path, actor="liu.yang")
+    before = led.entries(person="liu.yang")
+    seen: dict[str, str] = {}
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("2")
+        pilot.app.screen.query_one("#log-date", Input).value = "tomorrow"
+        pilot.app.screen.query_one("#log-hours", Input).focus()
+        await pilot.press("enter")
+        await settle(pilot)
+        seen["error"] = str(pilot.app.screen.query_one("#log-error", Static).render())
+
+    drive(led, scenario)
+    # the form names its field by its label; the rule's words are Chinese
+    assert "'tomorrow' 不是日期（today, yesterday, -N, mon..sun or YYYY-MM-DD）" in seen["error"]
+    assert "is not a date" not in seen["error"]
+    assert led.entries(person="liu.yang") == before
