@@ -17,13 +17,17 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Mapping
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from typing import Any
 
+from model import i18n
 from model.errors import FieldError
 from model.formats import format_hours
+from model.i18n import N_, language
 from model.rules.numbers import pd_of_milli, round_pd
+from model.rules.staffing import staff_change_word
 from model.usertext import shown
 from model.zones import UnknownZone, zone
 
@@ -52,12 +56,13 @@ class HistoryLine:
     action: str
     entity: str
     ref: str
-    text: str
+    text: str  # in the language spoken
+    text_en: str = ""  # in English, for JSON (empty: ``text`` is)
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "at": self.at.isoformat(), "actor": self.actor,
                 "action": self.action, "record": record_label(self.entity, self.ref),
-                "text": self.text}
+                "text": self.text_en or self.text}
 
 
 def state(text: str | None) -> Mapping[str, Any] | None:
@@ -129,15 +134,16 @@ def parse_record(text: str) -> RecordFilter:
     ``record``, when it names no kind of record."""
     raw = text.strip()
     if not raw:
-        raise FieldError("record", "is empty (e.g. entry:13, CR-002, TS-001, task:T2)")
+        raise FieldError("record", _("is empty (e.g. entry:13, CR-002, TS-001, task:T2)"))
     if ":" in raw:
-        kind, _, ref = raw.partition(":")
+        kind, __, ref = raw.partition(":")
         kind, ref = kind.strip().lower().replace(" ", "_"), ref.strip()
         if kind not in RECORD_KINDS:
-            raise FieldError("record", f"{shown(kind)!r} is no kind of record (one of "
-                                       f"{', '.join(RECORD_KINDS)})")
+            raise FieldError("record", _("{kind!r} is no kind of record (one of {kinds})").format(
+                kind=shown(kind), kinds=", ".join(RECORD_KINDS)))
         if not ref:
-            raise FieldError("record", f"names no {kind} (e.g. {kind}:{_EXAMPLE[kind]})")
+            raise FieldError("record", _("names no {kind} (e.g. {kind}:{example})").format(
+                kind=kind, example=_EXAMPLE[kind]))
         if kind in ("cr", "period", "acceptance", "scope", "blocker"):
             ref = ref.upper()
         return RecordFilter(kind, ref)
@@ -168,6 +174,17 @@ def record_label(entity: str, ref: str) -> str:
 
 
 # ---------------------------------------------------------------- the sentences
+#
+# The sentences speak the language chosen (model.i18n); ``--json`` keeps them in English
+# (:func:`line`), like every other JSON output.
+
+#: set while a sentence is said in English whatever the language spoken (:func:`line`)
+_english: ContextVar[bool] = ContextVar("history_in_english", default=False)
+
+
+def _(message: str) -> str:
+    """``message`` in the language spoken, or in English while :data:`_english` is set."""
+    return message if _english.get() else i18n._(message)
 
 
 class _Words:
@@ -183,13 +200,14 @@ class _Words:
         """"on D" for the day an event happened (a signature, a resolution), with the day it
         was recorded when that differs; the sentence then says no other date."""
         self.dated = True
-        text = f"on {day}"
-        return text if str(day) == self.day.isoformat() else f"{text} (recorded on {self.day})"
+        if str(day) == self.day.isoformat():
+            return _("on {day}").format(day=day)
+        return _("on {day} (recorded on {recorded})").format(day=day, recorded=self.day)
 
     def who(self, key: Any) -> str:
         """A person by name (their key when the ledger knows no name for it)."""
         k = "" if key is None else str(key)
-        return self.names.get(k) or k or "nobody"
+        return self.names.get(k) or k or _("nobody")
 
     def get(self, name: str) -> Any:
         """A field of the record: as it is after the row, else as it was before it."""
@@ -203,9 +221,9 @@ def _q(value: Any) -> str:
 
 def _pd(milli: Any) -> str:
     try:
-        return f"{round_pd(pd_of_milli(int(milli))).normalize():f} PD"
+        return _("{pd} PD").format(pd=f"{round_pd(pd_of_milli(int(milli))).normalize():f}")
     except (TypeError, ValueError):
-        return f"{milli} (milli-PD)"
+        return _("{milli} (milli-PD)").format(milli=milli)
 
 
 def _hours(minutes: Any) -> str:
@@ -215,10 +233,18 @@ def _hours(minutes: Any) -> str:
         return str(minutes)
 
 
+def _word(kind: str, value: Any) -> Any:
+    """A key of the ledger's vocabulary (a party, a role) in words; anything else as is
+    (and in English, a key as is: the sentences have always named them so)."""
+    if _english.get() or not isinstance(value, str):
+        return value
+    return i18n.word(kind, value)
+
+
 def _value(field: str, value: Any, w: _Words) -> str:
     """A field's value in words."""
     if value is None or value == "":
-        return "none"
+        return _("none")
     if field == "minutes":
         return _hours(value)
     if field in ("estimate_milli", "pd_milli", "planned_milli"):
@@ -229,13 +255,13 @@ def _value(field: str, value: Any, w: _Words) -> str:
     if field in ("note", "title", "reason", "comment", "delivery_note", "criteria", "name"):
         return _q(value)
     if field == "assignees" and isinstance(value, list):
-        return ", ".join(f"{w.who(k)} {_pd(pd) if pd is not None else 'unplanned'}"
+        return ", ".join(f"{w.who(k)} {_pd(pd) if pd is not None else _('unplanned')}"
                          for k, pd in (x if isinstance(x, list) and len(x) == 2 else (x, None)
-                                       for x in value)) or "none"
+                                       for x in value)) or _("none")
     if field == "deltas" and isinstance(value, list):
-        return ", ".join(f"{g} {_signed_pd(pd)}" for g, pd in _pairs(value)) or "none"
+        return ", ".join(f"{g} {_signed_pd(pd)}" for g, pd in _pairs(value)) or _("none")
     if field == "quota_deltas" and isinstance(value, list):
-        return ", ".join(f"{k} {int(n):+d}" for k, n in _pairs(value)) or "none"
+        return ", ".join(f"{k} {int(n):+d}" for k, n in _pairs(value)) or _("none")
     return str(value)
 
 
@@ -251,12 +277,17 @@ def _signed_pd(milli: Any) -> str:
     return ("+" if m >= 0 else "-") + _pd(abs(m))
 
 
-#: a field's name in a sentence
-_FIELD_WORDS = {"minutes": "hours", "estimate_milli": "estimate", "on": "date",
-                "new_end": "new end", "quota_deltas": "quota deltas",
-                "task_deltas": "task deltas", "deltas": "PD deltas", "leave": "last day",
-                "from": "first day", "db_role": "login role", "effective_on": "effective on",
-                "raised_on": "raised on", "resolved_on": "resolved on"}
+#: a field's name in a sentence (a field not here is named by its key, "_" a space)
+_FIELD_WORDS = {"minutes": N_("hours"), "estimate_milli": N_("estimate"), "on": N_("date"),
+                "new_end": N_("new end"), "quota_deltas": N_("quota deltas"),
+                "task_deltas": N_("task deltas"), "deltas": N_("PD deltas"),
+                "leave": N_("last day"), "from": N_("first day"), "db_role": N_("login role"),
+                "effective_on": N_("effective on"), "raised_on": N_("raised on"),
+                "resolved_on": N_("resolved on"), "date": N_("date"), "person": N_("person"),
+                "task": N_("task"), "grade": N_("grade"), "title": N_("title"),
+                "priority": N_("priority"), "status": N_("status"),
+                "assignees": N_("assignees"), "note": N_("note"), "reason": N_("reason"),
+                "comment": N_("comment"), "name": N_("name")}
 
 
 def _changes(w: _Words, skip: tuple[str, ...] = ()) -> str:
@@ -268,9 +299,11 @@ def _changes(w: _Words, skip: tuple[str, ...] = ()) -> str:
         old, new = w.before.get(field), w.after.get(field)
         if old == new:
             continue
-        name = _FIELD_WORDS.get(field, field.replace("_", " "))
-        parts.append(f"{name} {_value(field, old, w)} → {_value(field, new, w)}")
-    return ", ".join(parts) or "nothing changed"
+        known = _FIELD_WORDS.get(field)
+        name = _(known) if known else field.replace("_", " ")
+        parts.append(_("{field} {old} → {new}").format(
+            field=name, old=_value(field, old, w), new=_value(field, new, w)))
+    return ", ".join(parts) or _("nothing changed")
 
 
 _ORDER = ("date", "person", "task", "minutes", "grade", "title", "estimate_milli", "priority",
@@ -283,9 +316,12 @@ def _field_order(field: str) -> tuple[int, str]:
 
 def _entry(w: _Words) -> str:
     e = w.after or w.before
-    return (f"{w.who(e.get('person'))}, {e.get('date')}, {e.get('task')}, "
-            f"{_hours(e.get('minutes'))} h" + (f", note {_q(e['note'])}" if e.get("note")
-                                               else ""))
+    values = {"person": w.who(e.get("person")), "day": e.get("date"), "task": e.get("task"),
+              "hours": _hours(e.get("minutes"))}
+    if e.get("note"):
+        return _("{person}, {day}, {task}, {hours} h, note {note}").format(
+            note=_q(e["note"]), **values)
+    return _("{person}, {day}, {task}, {hours} h").format(**values)
 
 
 def _status(w: _Words, doc: str) -> str:
@@ -293,185 +329,230 @@ def _status(w: _Words, doc: str) -> str:
     status = w.after.get("status")
     if status == "effective":
         on = w.after.get("effective_on")
-        return f"made {doc} effective" + (f" {w.on(on)}" if on else "") + " by signing it"
+        if on:
+            return _("made {doc} effective {on} by signing it").format(doc=doc, on=w.on(on))
+        return _("made {doc} effective by signing it").format(doc=doc)
     if status == "signing":
-        return f"left {doc} awaiting the other party's signature"
+        return _("left {doc} awaiting the other party's signature").format(doc=doc)
     if status == "rejected":
-        return f"rejected {doc} by signing it"
+        return _("rejected {doc} by signing it").format(doc=doc)
     if status == "withdrawn":
-        return f"withdrew {doc}"
-    return f"left {doc} {status}"
+        return _("withdrew {doc}").format(doc=doc)
+    return _("left {doc} {status}").format(doc=doc, status=status)
+
+
+#: a document's kind before its number
+_DOCUMENTS = {"period": N_("the timesheet {number}"), "acceptance": N_("the acceptance {number}"),
+              "scope": N_("the scope {number}")}
 
 
 def _document(w: _Words) -> str:
-    """A document by its kind and number: "CR-002", "timesheet TS-001"."""
-    return {"period": "the timesheet ", "acceptance": "the acceptance ",
-            "scope": "the scope "}.get(w.row.entity, "") + w.row.ref
+    """A document by its kind and number: "CR-002", "the timesheet TS-001"."""
+    kind = _DOCUMENTS.get(w.row.entity)
+    return _(kind).format(number=w.row.ref) if kind else w.row.ref
 
 
 def _signature(w: _Words) -> str:
     doc = w.after.get("doc") or w.row.ref.rpartition("/")[0]
     on = w.after.get("on")
-    text = f"signed {doc}" + (f" {w.on(on)}" if on else "")
+    text = (_("signed {doc} {on}").format(doc=doc, on=w.on(on)) if on
+            else _("signed {doc}").format(doc=doc))
     party, role = w.after.get("party"), w.after.get("role")
     if party or role:
-        text += f" as {party} {role}".rstrip()
+        text = _("{signed} as {party} {role}").format(
+            signed=text, party=_word("party", party), role=_word("role", role)).rstrip()
     return text
 
 
 def _person(w: _Words) -> str:
     a = w.after
-    what = " ".join(str(x) for x in (a.get("party"), a.get("role")) if x)
+    what = " ".join(str(_word(kind, a.get(kind))) for kind in ("party", "role") if a.get(kind))
     grade = f", {a['grade']}" if a.get("grade") else ""
-    first = f", from {a['from']}" if a.get("from") else ""
-    return f"added {w.who(w.row.ref)} {w.row.ref} ({what}{grade}){first}"
+    first = _(", from {day}").format(day=a["from"]) if a.get("from") else ""
+    return _("added {name} {key} ({what}){first}").format(
+        name=w.who(w.row.ref), key=w.row.ref, what=what + grade, first=first)
 
 
 def _staff_change(w: _Words) -> tuple[str, str]:
     a = w.after
     required = a.get("required") or 0
-    return (f"recorded a vendor staff change ({w.row.action}) of {w.who(a.get('person'))}",
-            f"effective {a.get('effective_on')}, recorded {a.get('recorded_on')}"
-            + (f", {required} working days of notice required" if required else ""))
+    change = w.row.action if _english.get() else staff_change_word(w.row.action)
+    return (_("recorded a vendor staff change ({change}) of {person}").format(
+                change=change, person=w.who(a.get("person"))),
+            _("effective {day}, recorded {recorded}").format(
+                day=a.get("effective_on"), recorded=a.get("recorded_on"))
+            + (_(", {n} working days of notice required").format(n=required) if required
+               else ""))
 
 
 def _import(w: _Words) -> str:
     a = w.after
     sha = str(a.get("sha256") or w.row.ref)
-    return (f"imported {a.get('rows', '?')} entries from {_q(a.get('name', ''))} "
-            f"(SHA-256 {sha[:12]}…)")
+    return _("imported {rows} entries from {name} (SHA-256 {sha}…)").format(
+        rows=a.get("rows", "?"), name=_q(a.get("name", "")), sha=sha[:12])
 
 
 def _cr_raise(w: _Words) -> str | tuple[str, str]:
     a = w.after
-    parts = [f"raised {w.row.ref} {_q(a.get('title', ''))}"]
+    head = _("raised {number} {title}").format(number=w.row.ref, title=_q(a.get("title", "")))
     asked = []
     if a.get("deltas"):
         asked.append(_value("deltas", a["deltas"], w))
     if a.get("quota_deltas"):
-        asked.append("quotas " + _value("quota_deltas", a["quota_deltas"], w))
+        asked.append(_("quotas {deltas}").format(
+            deltas=_value("quota_deltas", a["quota_deltas"], w)))
     if a.get("task_deltas"):
-        asked.append("estimates " + ", ".join(
+        asked.append(_("estimates {deltas}").format(deltas=", ".join(
             f"{x[0]} {_signed_pd(x[1])}" for x in a["task_deltas"]
-            if isinstance(x, list) and len(x) >= 2))
+            if isinstance(x, list) and len(x) >= 2)))
     if a.get("new_end"):
-        asked.append(f"end {a['new_end']}")
-    return (parts[0], "; ".join(asked)) if asked else parts[0]
+        asked.append(_("end {day}").format(day=a["new_end"]))
+    return (head, "; ".join(asked)) if asked else head
+
+
+#: an acceptance's conclusion in words
+_CONCLUSIONS = {"accepted": N_("accepted"), "conditional": N_("accepted with conditions"),
+                "rejected": N_("rejected")}
 
 
 def _conclusion(w: _Words) -> tuple[str, str]:
-    words = {"accepted": "accepted", "conditional": "accepted with conditions",
-             "rejected": "rejected"}
     c = w.after.get("conclusion")
-    text = f"{words.get(str(c), c)}"
-    return (f"recorded the conclusion of {w.row.ref}",
-            text + (f", comments {_q(w.after['comment'])}" if w.after.get("comment") else ""))
+    known = _CONCLUSIONS.get(str(c))
+    text = _(known) if known else f"{c}"
+    return (_("recorded the conclusion of {number}").format(number=w.row.ref),
+            text + (_(", comments {comment}").format(comment=_q(w.after["comment"]))
+                    if w.after.get("comment") else ""))
 
 
 def _allocation(w: _Words) -> tuple[str, str]:
     old = {x[0]: x[1] for x in w.before.get("assignees", []) if isinstance(x, list)}
     new = {x[0]: x[1] for x in w.after.get("assignees", []) if isinstance(x, list)}
-    parts = [f"{w.who(k)} {_pd(old[k]) if old.get(k) is not None else 'none'} → "
-             f"{_pd(new[k]) if new.get(k) is not None else 'none'}"
+    parts = [_("{person} {old} → {new}").format(
+                 person=w.who(k), old=_pd(old[k]) if old.get(k) is not None else _("none"),
+                 new=_pd(new[k]) if new.get(k) is not None else _("none"))
              for k in dict.fromkeys([*old, *new]) if old.get(k) != new.get(k)]
-    return f"allocated task {w.row.ref}", ", ".join(parts) or "nothing changed"
+    return (_("allocated task {code}").format(code=w.row.ref),
+            ", ".join(parts) or _("nothing changed"))
 
 
 def _away(w: _Words) -> tuple[str, str]:
     a = w.after
-    return (f"recorded {w.who(a.get('person'))} away {a.get('first')}..{a.get('last')}",
-            f"note {_q(a['note'])}" if a.get("note") else "")
+    return (_("recorded {person} away {first}..{last}").format(
+                person=w.who(a.get("person")), first=a.get("first"), last=a.get("last")),
+            _("note {note}").format(note=_q(a["note"])) if a.get("note") else "")
 
 
 def _grade(w: _Words) -> tuple[str, str]:
     person = w.who(w.row.ref)
     old, new = w.before.get("grade"), w.after.get("grade")
     w.dated = True
-    return (f"changed {person}'s grade to {new or 'none'} from {w.day}",
-            f"was {old}" if old else "")
+    return (_("changed {person}'s grade to {grade} from {day}").format(
+                person=person, grade=new or _("none"), day=w.day),
+            _("was {grade}").format(grade=old) if old else "")
+
+
+def _note(w: _Words, field: str = "note") -> str:
+    """", note “…”" when the record has one (``field``), else nothing."""
+    return _(", note {note}").format(note=_q(w.after[field])) if w.after.get(field) else ""
+
+
+def _bind(w: _Words) -> str:
+    if w.after.get("db_role"):
+        return _("bound {person} to the login role {role}").format(
+            person=w.who(w.row.ref), role=w.after.get("db_role"))
+    return _("unbound {person} from the login role {role}").format(
+        person=w.who(w.row.ref), role=w.before.get("db_role"))
+
+
+def _blocker(w: _Words) -> str:
+    a = w.after
+    text = _("raised blocker {number} {title} owned by the {party} {on}").format(
+        number=w.row.ref, title=_q(a.get("title", "")), party=_word("party", a.get("party")),
+        on=w.on(a.get("raised_on")))
+    return text + (_(", task {code}").format(code=a["task"]) if a.get("task") else "")
 
 
 #: (action, entity) → the sentence's words after the actor: what was done to which record,
 #: or (that, the details), the row's date going between them.
 #: A new kind of audit row needs its line here (tests/test_history.py checks the services).
 SENTENCES: dict[tuple[str, str], Callable[[_Words], str | tuple[str, str]]] = {
-    ("init", "project"): lambda w: f"created project {w.row.ref} from its SOW",
-    ("accept", "project"): lambda w: (f"closed project {w.row.ref}: accepted on "
-                                      f"{w.after.get('accepted_on')}, read-only from then"),
-    ("log", "entry"): lambda w: (f"logged entry {w.row.ref}", _entry(w)),
-    ("import", "entry"): lambda w: (f"imported entry {w.row.ref}", _entry(w)),
-    ("edit", "entry"): lambda w: (f"edited entry {w.row.ref}", _changes(w, ("id",))),
-    ("delete", "entry"): lambda w: f"deleted entry {w.row.ref} ({_entry(w)})",
+    ("init", "project"): lambda w: _("created project {code} from its SOW").format(
+        code=w.row.ref),
+    ("accept", "project"): lambda w: _("closed project {code}: accepted on {day}, read-only "
+                                       "from then").format(code=w.row.ref,
+                                                           day=w.after.get("accepted_on")),
+    ("log", "entry"): lambda w: (_("logged entry {id}").format(id=w.row.ref), _entry(w)),
+    ("import", "entry"): lambda w: (_("imported entry {id}").format(id=w.row.ref), _entry(w)),
+    ("edit", "entry"): lambda w: (_("edited entry {id}").format(id=w.row.ref),
+                                  _changes(w, ("id",))),
+    ("delete", "entry"): lambda w: _("deleted entry {id} ({entry})").format(id=w.row.ref,
+                                                                            entry=_entry(w)),
     ("import", "import"): _import,
-    ("import", "entries"): lambda w: (f"imported entries {w.after.get('first')}.."
-                                      f"{w.after.get('last')}",
-                                      f"{w.after.get('count')} entries in one batch"),
-    ("add", "task"): lambda w: (f"added task {w.row.ref} {_q(w.after.get('title', ''))}",
-                                f"estimate {_pd(w.after.get('estimate_milli'))}, priority "
-                                f"{w.after.get('priority')}"),
-    ("edit", "task"): lambda w: (f"edited task {w.row.ref}", _changes(w, ("code",))),
+    ("import", "entries"): lambda w: (_("imported entries {first}..{last}").format(
+                                          first=w.after.get("first"), last=w.after.get("last")),
+                                      _("{count} entries in one batch").format(
+                                          count=w.after.get("count"))),
+    ("add", "task"): lambda w: (_("added task {code} {title}").format(
+                                    code=w.row.ref, title=_q(w.after.get("title", ""))),
+                                _("estimate {pd}, priority {priority}").format(
+                                    pd=_pd(w.after.get("estimate_milli")),
+                                    priority=_word("priority", w.after.get("priority")))),
+    ("edit", "task"): lambda w: (_("edited task {code}").format(code=w.row.ref),
+                                 _changes(w, ("code",))),
     ("allocate", "task"): _allocation,
-    ("replace", "task"): lambda w: (f"moved task {w.row.ref}'s allocations to the "
-                                    f"replacement", _changes(w, ("code",))),
+    ("replace", "task"): lambda w: (_("moved task {code}'s allocations to the "
+                                      "replacement").format(code=w.row.ref),
+                                    _changes(w, ("code",))),
     ("add", "person"): _person,
-    ("leave", "person"): lambda w: (f"recorded {w.who(w.row.ref)}'s leave",
-                                    f"last working day {w.after.get('leave')}"),
-    ("replace", "person"): lambda w: (f"recorded {w.who(w.row.ref)} replacing "
-                                      f"{w.who(w.after.get('replaces'))} from "
-                                      f"{w.after.get('from')}"),
+    ("leave", "person"): lambda w: (_("recorded {person}'s leave").format(
+                                        person=w.who(w.row.ref)),
+                                    _("last working day {day}").format(
+                                        day=w.after.get("leave"))),
+    ("replace", "person"): lambda w: _("recorded {person} replacing {other} from {day}").format(
+        person=w.who(w.row.ref), other=w.who(w.after.get("replaces")), day=w.after.get("from")),
     ("grade", "person"): _grade,
-    ("bind", "person"): lambda w: (f"bound {w.who(w.row.ref)} to the login role "
-                                   f"{w.after.get('db_role')}" if w.after.get("db_role")
-                                   else f"unbound {w.who(w.row.ref)} from the login role "
-                                        f"{w.before.get('db_role')}"),
+    ("bind", "person"): _bind,
     ("add", "staff_change"): _staff_change,
     ("leave", "staff_change"): _staff_change,
     ("replace", "staff_change"): _staff_change,
     ("away", "away"): _away,
-    ("cancel", "away"): lambda w: (f"cancelled {w.who(w.get('person'))}'s days away "
-                                   f"{w.get('first')}..{w.get('last')}"),
+    ("cancel", "away"): lambda w: _("cancelled {person}'s days away {first}..{last}").format(
+        person=w.who(w.get("person")), first=w.get("first"), last=w.get("last")),
     ("raise", "cr"): _cr_raise,
-    ("edit", "cr"): lambda w: (f"edited {w.row.ref}",
+    ("edit", "cr"): lambda w: (_("edited {number}").format(number=w.row.ref),
                                _changes(w, ("kind", "project", "number"))),
     ("status", "cr"): lambda w: _status(w, w.row.ref),
-    ("state", "cr"): lambda w: (f"recorded the state of {w.row.ref}",
+    ("state", "cr"): lambda w: (_("recorded the state of {number}").format(number=w.row.ref),
                                 f"{w.after.get('status')}" + (
-                                    f", effective {w.after['effective_on']}"
+                                    _(", effective {day}").format(day=w.after["effective_on"])
                                     if w.after.get("effective_on") else "")),
-    ("withdraw", "cr"): lambda w: f"withdrew {w.row.ref}",
+    ("withdraw", "cr"): lambda w: _("withdrew {doc}").format(doc=w.row.ref),
     ("sign", "signature"): _signature,
-    ("raise", "period"): lambda w: (f"raised the timesheet {w.row.ref} for "
-                                    f"{w.after.get('first')}..{w.after.get('last')}"),
+    ("raise", "period"): lambda w: _("raised the timesheet {number} for {first}..{last}").format(
+        number=w.row.ref, first=w.after.get("first"), last=w.after.get("last")),
     ("status", "period"): lambda w: _status(w, _document(w)),
-    ("withdraw", "period"): lambda w: f"withdrew {_document(w)}",
-    ("raise", "acceptance"): lambda w: f"raised {_document(w)}",
+    ("withdraw", "period"): lambda w: _("withdrew {doc}").format(doc=_document(w)),
+    ("raise", "acceptance"): lambda w: _("raised {doc}").format(doc=_document(w)),
     ("status", "acceptance"): lambda w: _status(w, _document(w)),
     ("conclude", "acceptance"): _conclusion,
-    ("withdraw", "acceptance"): lambda w: f"withdrew {_document(w)}",
-    ("raise", "scope"): lambda w: f"raised {_document(w)} (the task breakdown to sign)",
+    ("withdraw", "acceptance"): lambda w: _("withdrew {doc}").format(doc=_document(w)),
+    ("raise", "scope"): lambda w: _("raised {doc} (the task breakdown to sign)").format(
+        doc=_document(w)),
     ("status", "scope"): lambda w: _status(w, _document(w)),
-    ("withdraw", "scope"): lambda w: f"withdrew {_document(w)}",
-    ("add", "blocker"): lambda w: (f"raised blocker {w.row.ref} {_q(w.after.get('title', ''))}"
-                                   f" owned by the {w.after.get('party')} "
-                                   f"{w.on(w.after.get('raised_on'))}"
-                                   + (f", task {w.after['task']}" if w.after.get("task")
-                                      else "")),
-    ("resolve", "blocker"): lambda w: (f"resolved blocker {w.row.ref} "
-                                       f"{w.on(w.after.get('resolved_on'))}"),
-    ("use", "quota_use"): lambda w: (f"used {w.after.get('n')} of quota {w.after.get('key')} "
-                                     f"{w.on(w.after.get('on'))}"
-                                     + (f", note {_q(w.after['note'])}" if w.after.get("note")
-                                        else "")),
-    ("use", "quota"): lambda w: (f"used {w.after.get('n')} of quota "
-                                 f"{w.row.ref.partition('/')[0]} {w.on(w.after.get('on'))}"),
-    ("print", "printed"): lambda w: (f"printed {w.after.get('doc')} revision "
-                                     f"{w.after.get('revision')}"),
-    ("done", "obligation"): lambda w: (f"marked obligation {w.row.ref} done "
-                                       f"{w.on(w.after.get('done_on'))}"),
-    ("deliver", "deliverable"): lambda w: (f"recorded deliverable {w.row.ref} delivered "
-                                           f"{w.on(w.after.get('delivered_on'))}"
-                                           + (f", note {_q(w.after['delivery_note'])}"
-                                              if w.after.get("delivery_note") else "")),
+    ("withdraw", "scope"): lambda w: _("withdrew {doc}").format(doc=_document(w)),
+    ("add", "blocker"): _blocker,
+    ("resolve", "blocker"): lambda w: _("resolved blocker {number} {on}").format(
+        number=w.row.ref, on=w.on(w.after.get("resolved_on"))),
+    ("use", "quota_use"): lambda w: _("used {n} of quota {key} {on}").format(
+        n=w.after.get("n"), key=w.after.get("key"), on=w.on(w.after.get("on"))) + _note(w),
+    ("use", "quota"): lambda w: _("used {n} of quota {key} {on}").format(
+        n=w.after.get("n"), key=w.row.ref.partition("/")[0], on=w.on(w.after.get("on"))),
+    ("print", "printed"): lambda w: _("printed {doc} revision {revision}").format(
+        doc=w.after.get("doc"), revision=w.after.get("revision")),
+    ("done", "obligation"): lambda w: _("marked obligation {key} done {on}").format(
+        key=w.row.ref, on=w.on(w.after.get("done_on"))),
+    ("deliver", "deliverable"): lambda w: _("recorded deliverable {key} delivered {on}").format(
+        key=w.row.ref, on=w.on(w.after.get("delivered_on"))) + _note(w, "delivery_note"),
 }
 
 
@@ -492,12 +573,28 @@ def describe(row: AuditRow, names: Mapping[str, str], day: date) -> str:
         w.dated = False
     head, details = said if isinstance(said, tuple) else (said, "")
     if not w.dated:
-        head += f" on {day}"
-    return shown(f"{w.who(row.actor)} {head}" + (f": {details}" if details else ""))
+        head = _("{did} on {day}").format(did=head, day=day)
+    text = _("{actor} {did}").format(actor=w.who(row.actor), did=head)
+    if details:
+        text = _("{sentence}: {details}").format(sentence=text, details=details)
+    return shown(text)
 
 
 def line(row: AuditRow, names: Mapping[str, str], timezone: str) -> HistoryLine:
-    """An audit row as the history shows it: its time in the project's zone, in words."""
+    """An audit row as the history shows it: its time in the project's zone, in words (the
+    language spoken, and English for ``--json``)."""
     at = local_time(row.at, timezone)
-    return HistoryLine(row.id, at, row.actor, row.action, row.entity, row.ref,
-                       describe(row, names, at.date()))
+    text = describe(row, names, at.date())
+    english = text if language() == "en" else _in_english(lambda: describe(row, names,
+                                                                           at.date()))
+    return HistoryLine(row.id, at, row.actor, row.action, row.entity, row.ref, text, english)
+
+
+def _in_english(words: Callable[[], str]) -> str:
+    """``words()`` said in English (JSON output does not follow the language spoken),
+    in this thread or task alone: the language spoken elsewhere does not change."""
+    token = _english.set(True)
+    try:
+        return words()
+    finally:
+        _english.reset(token)

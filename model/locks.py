@@ -18,6 +18,7 @@ from datetime import date
 from typing import Protocol, TypeVar
 
 from model.errors import LedgerError, Ref, refused
+from model.i18n import _
 from model.rules.signoff import DOC_EFFECTIVE, DOC_SIGNING
 
 #: the statuses of a document whose content is frozen by a signature
@@ -82,9 +83,11 @@ def check_day_open(signoffs: Iterable[SignedDocument], on: date, what: str | Ref
     its entries may not be added, changed or removed."""
     period = locking_period(signoffs, on)
     if period is not None:
-        raise refused(what, f"{on} lies in period {period.number} "
-                            f"({period.first}..{period.last}), which is "
-                            f"{lock_state(period.status)}")
+        template = (_("{day} lies in period {number} ({first}..{last}), which is signed")
+                    if period.status == DOC_EFFECTIVE else
+                    _("{day} lies in period {number} ({first}..{last}), which is being signed"))
+        raise refused(what, template.format(day=on, number=period.number, first=period.first,
+                                            last=period.last))
 
 
 def check_span_open(signoffs: Iterable[SignedDocument], first: date, last: date,
@@ -95,16 +98,19 @@ def check_span_open(signoffs: Iterable[SignedDocument], first: date, last: date,
                    and s.first is not None and s.last is not None
                    and s.first <= last and first <= s.last), None)
     if period is not None:
-        raise refused(what, f"{first}..{last} overlaps period {period.number} "
-                            f"({period.first}..{period.last}), which is "
-                            f"{lock_state(period.status)}")
+        template = (_("{span} overlaps period {number} ({first}..{last}), which is signed")
+                    if period.status == DOC_EFFECTIVE else
+                    _("{span} overlaps period {number} ({first}..{last}), which is being "
+                      "signed"))
+        raise refused(what, template.format(span=f"{first}..{last}", number=period.number,
+                                            first=period.first, last=period.last))
 
 
 def check_not_accepted(project: str, accepted_on: date | None) -> None:
     """Refuse any change to an accepted project: its ledger is read-only for good."""
     if accepted_on is not None:
-        raise LedgerError(f"project {project} was accepted on {accepted_on}; "
-                          f"the ledger is read-only")
+        raise LedgerError(_("project {project} was accepted on {day}; the ledger is "
+                            "read-only").format(project=project, day=accepted_on))
 
 
 def check_writable(project: str, accepted_on: date | None,
@@ -114,5 +120,6 @@ def check_writable(project: str, accepted_on: date | None,
     check_not_accepted(project, accepted_on)
     acceptance = freezing_acceptance(signoffs)
     if acceptance is not None and acceptance.status == DOC_SIGNING:
-        raise LedgerError(f"acceptance {acceptance.number} carries a signature; the ledger "
-                          f"is frozen until it is fully signed or withdrawn")
+        raise LedgerError(_("acceptance {number} carries a signature; the ledger is frozen "
+                            "until it is fully signed or withdrawn").format(
+            number=acceptance.number))

@@ -24,30 +24,31 @@ from dataclasses import dataclass
 from enum import Enum
 
 from model.errors import FieldError, Ref
+from model.i18n import N_, _, parts
 
 
 class Action(Enum):
     """What the matrix decides. The value is how a refusal names it."""
 
-    LOG_OWN = "log, edit or delete their own entries"
-    LOG_OTHERS = "log, edit, delete or import entries of other people"
-    BLOCKER = "raise or resolve a blocker"
-    CHANGE = "raise, edit or withdraw a change request"
-    SIGN = ("sign (or withdraw) a change request, a period timesheet, the acceptance or the "
-            "scope")
-    QUOTA = "record a quota use"
-    PLAN = "change the team, tasks, allocations and grades"
-    OBLIGATION = "record an obligation done or a deliverable delivered"
-    BIND = "bind a person to a database login role (PostgreSQL, as the database owner)"
+    LOG_OWN = N_("log, edit or delete their own entries")
+    LOG_OTHERS = N_("log, edit, delete or import entries of other people")
+    BLOCKER = N_("raise or resolve a blocker")
+    CHANGE = N_("raise, edit or withdraw a change request")
+    SIGN = N_("sign (or withdraw) a change request, a period timesheet, the acceptance or "
+              "the scope")
+    QUOTA = N_("record a quota use")
+    PLAN = N_("change the team, tasks, allocations and grades")
+    OBLIGATION = N_("record an obligation done or a deliverable delivered")
+    BIND = N_("bind a person to a database login role (PostgreSQL, as the database owner)")
 
 
-OPERATOR = "operator"
-VENDOR_LEAD = "vendor lead"
-VENDOR_ENGINEER = "vendor engineer"
-VENDOR_SIGNATORY = "vendor signatory"
-CLIENT_SIGNATORY = "client signatory"
-CLIENT_OTHER = "client lead or engineer"
-UNBOUND = "unbound login role"
+OPERATOR = N_("operator")
+VENDOR_LEAD = N_("vendor lead")
+VENDOR_ENGINEER = N_("vendor engineer")
+VENDOR_SIGNATORY = N_("vendor signatory")
+CLIENT_SIGNATORY = N_("client signatory")
+CLIENT_OTHER = N_("client lead or engineer")
+UNBOUND = N_("unbound login role")
 
 KINDS: tuple[str, ...] = (VENDOR_LEAD, VENDOR_ENGINEER, VENDOR_SIGNATORY, CLIENT_SIGNATORY,
                           CLIENT_OTHER, OPERATOR, UNBOUND)
@@ -70,19 +71,20 @@ MATRIX: dict[str, frozenset[Action]] = {
 
 #: Who may, in words, for refusals.
 _WHO = {
-    Action.LOG_OWN: "vendor people log their own hours; client people never log hours",
-    Action.LOG_OTHERS: "only the vendor lead logs for other people",
-    Action.BLOCKER: "any person of the project may",
-    Action.CHANGE: "the vendor lead or signatory, or a client person, raises change requests",
-    Action.SIGN: "only a vendor lead or signatory and a client signatory sign",
-    Action.QUOTA: "only the vendor lead records quota uses",
-    Action.PLAN: "only the vendor lead plans tasks, allocations and grades",
+    Action.LOG_OWN: N_("vendor people log their own hours; client people never log hours"),
+    Action.LOG_OTHERS: N_("only the vendor lead logs for other people"),
+    Action.BLOCKER: N_("any person of the project may"),
+    Action.CHANGE: N_("the vendor lead or signatory, or a client person, raises change "
+                      "requests"),
+    Action.SIGN: N_("only a vendor lead or signatory and a client signatory sign"),
+    Action.QUOTA: N_("only the vendor lead records quota uses"),
+    Action.PLAN: N_("only the vendor lead plans tasks, allocations and grades"),
     # Either party's: the party that receives what is provided usually confirms it, and
     # a late client obligation moves the client's blocked days, so an engineer may not.
-    Action.OBLIGATION: "the vendor lead or signatory, or a client person, records either "
-                       "party's obligations and deliveries",
-    Action.BIND: "only the database owner binds people to login roles, naming no one or the "
-                 "vendor lead",
+    Action.OBLIGATION: N_("the vendor lead or signatory, or a client person, records either "
+                          "party's obligations and deliveries"),
+    Action.BIND: N_("only the database owner binds people to login roles, naming no one or "
+                    "the vendor lead"),
 }
 
 
@@ -112,8 +114,9 @@ class Actor:
     @property
     def label(self) -> str:
         if self.unbound_role is not None:
-            return f"the database login role {self.unbound_role!r}, bound to no person,"
-        return OPERATOR if self.key is None else f"{self.key} ({self.kind})"
+            return _("the database login role {role!r}, bound to no person,").format(
+                role=self.unbound_role)
+        return _(OPERATOR) if self.key is None else f"{self.key} ({_(self.kind)})"
 
 
 def allowed(actor: Actor, action: Action) -> bool:
@@ -127,11 +130,14 @@ def require(actor: Actor, action: Action) -> None:
     if allowed(actor, action):
         return
     if actor.unbound_role is not None:
-        raise FieldError("actor", f"{actor.label} may not {action.value}: it may only read "
-                                  f"(the database owner binds it: `sowtrack person bind PERSON "
-                                  f"{actor.unbound_role}`)")
+        raise FieldError("actor", _("{actor} may not {action}: it may only read (the database "
+                                    "owner binds it: `sowtrack person bind PERSON {role}`)")
+                         .format(actor=actor.label, action=_(action.value),
+                                 role=actor.unbound_role))
     if actor.key is None:
-        raise FieldError("actor", "name who is acting (", Ref("actor"), ", SOWTRACK_USER or "
-                                  "`sowtrack config set person`): without a person you may not "
-                                  f"{action.value}")
-    raise FieldError("actor", f"{actor.label} may not {action.value}; {_WHO[action]}")
+        raise FieldError("actor", *parts(
+            _("name who is acting ({actor}, SOWTRACK_USER or `sowtrack config set person`): "
+              "without a person you may not {action}"),
+            actor=Ref("actor"), action=_(action.value)))
+    raise FieldError("actor", _("{actor} may not {action}; {who}").format(
+        actor=actor.label, action=_(action.value), who=_(_WHO[action])))

@@ -16,6 +16,7 @@ from decimal import Decimal
 from fractions import Fraction
 
 from model.errors import LedgerError
+from model.i18n import _
 from model.rules.grades import DEFAULT_LADDER, Ladder
 from model.views import ContractTerms, DeliverableView, SignatureView, SignoffView
 
@@ -158,12 +159,13 @@ def settlement(terms: ContractTerms, consumed_cost: Fraction) -> Settlement:
     parts add up to the total exactly as printed."""
     if terms.billing == "fixed":
         if terms.price_minor is None:
-            raise LedgerError('price: billing = "fixed" needs the price')
+            raise LedgerError("price: " + _('billing = "fixed" needs the price'))
         exact = Fraction(terms.price_minor, 100)
     elif terms.billing == "actual":
         exact = Fraction(consumed_cost)
     else:
-        raise LedgerError(f"billing: {terms.billing!r} is not one of actual, fixed")
+        raise LedgerError("billing: " + _("{value!r} is not one of {choices}").format(
+            value=terms.billing, choices="actual, fixed"))
     amount = round_half_up(exact)
     rate = terms.tax_rate
     if rate is None:

@@ -15,6 +15,7 @@ from datetime import date
 from typing import Any, Generic, TypeVar
 
 from model.errors import FieldError
+from model.i18n import _
 from model.rules import digest
 from model.sheet_kinds import SHEET_KINDS, KindInfo, SheetKind, kind_of_code
 
@@ -32,7 +33,8 @@ LANGUAGES = ("zh", "en")
 def check_language(language: str | None) -> None:
     """A sheet's or a spreadsheet's language as asked for (None: the SOW's)."""
     if language is not None and language not in LANGUAGES:
-        raise FieldError("lang", f"{language!r} is not one of {', '.join(LANGUAGES)}")
+        raise FieldError("lang", _("{value!r} is not one of {choices}").format(
+            value=language, choices=", ".join(LANGUAGES)))
 
 LABELS = {
     "zh": {
@@ -128,7 +130,7 @@ class SheetRequest:
             raise ValueError(doc_id)
         info = SHEET_KINDS[kind]
         if info.period:
-            first, _, last = rest[0].partition("..")
+            first, __, last = rest[0].partition("..")
             return project, SheetRequest(kind, date.fromisoformat(first),
                                          date.fromisoformat(last),
                                          person=rest[1] if len(rest) > 1 else None)
@@ -195,27 +197,32 @@ class PrintedIdentity:
         try:
             project, request = SheetRequest.parse(fields["id"])
         except (ValueError, IndexError, KeyError):
-            raise ValueError(f"{fields.get('id')!r} is not a sowtrack document id") from None
+            raise ValueError(_("{id!r} is not a sowtrack document id").format(
+                id=fields.get("id"))) from None
         digest = fields.get("sha256", "")
         revision = head = None
         if "revision" in fields:
             revision = _field(fields, "revision", int)
             if revision < 1:
-                raise ValueError(f"revision: {fields['revision']!r} is not a revision (1, 2, …)")
+                raise ValueError("revision: " + _("{value!r} is not a revision (1, 2, …)").format(
+                    value=fields["revision"]))
         if "head" in fields:
-            row, _, sha = fields["head"].partition(":")
+            row, __, sha = fields["head"].partition(":")
             head = (_field({"head": row}, "head", int), sha)
             if len(sha) != 64 or head[0] < 0:
-                raise ValueError(f"head: {fields['head']!r} is not an audit row id:hash")
+                raise ValueError("head: " + _("{value!r} is not an audit row id:hash").format(
+                    value=fields["head"]))
         language = fields.get("lang")
         if language is not None and language not in LANGUAGES:
-            raise ValueError(f"lang: {language!r} is not one of {', '.join(LANGUAGES)}")
+            raise ValueError("lang: " + _("{value!r} is not one of {choices}").format(
+                value=language, choices=", ".join(LANGUAGES)))
         printed = (_field(fields, "printed", date.fromisoformat) if "printed" in fields
                    else None)
         if "per-person" in fields:
             # An older sowtrack printed the whole team into one document per person.
-            raise ValueError("per-person: printed by an older sowtrack as one document for "
-                             "the whole team; print it anew (one file per person)")
+            raise ValueError("per-person: " + _("printed by an older sowtrack as one document "
+                                                "for the whole team; print it anew (one file "
+                                                "per person)"))
         request = replace(request, language=language, printed_on=printed)
         return PrintedIdentity(project, request, digest, revision, head)
 
@@ -224,15 +231,16 @@ def revision_of(printed: list[tuple[int, str, date]], digest: str) -> int:
     """The revision of content ``digest`` among a document's printed revisions (revision,
     digest, first printed on): the one recorded for it, else the next (one more than the
     last; 1 for a document never printed). The one rule for export and verify."""
-    known = [n for n, d, _ in printed if d == digest]
-    return known[0] if known else max((n for n, _, _ in printed), default=0) + 1
+    known = [n for n, d, __ in printed if d == digest]
+    return known[0] if known else max((n for n, __, ___ in printed), default=0) + 1
 
 
 def _field(fields: dict[str, str], key: str, parse: Any) -> Any:
     try:
         return parse(fields[key])
     except ValueError:
-        raise ValueError(f"{key}: {fields[key]!r} is not well formed") from None
+        raise ValueError(f"{key}: " + _("{value!r} is not well formed").format(
+            value=fields[key])) from None
 
 
 def read_keywords(keywords: str) -> dict[str, str]:

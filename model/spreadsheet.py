@@ -22,6 +22,7 @@ from enum import StrEnum
 from pathlib import PurePath
 
 from model.errors import FieldError, Ref
+from model.i18n import _, parts
 from model.usertext import shown
 
 
@@ -106,7 +107,8 @@ _SUFFIXES = {".csv": "csv", ".xlsx": "xlsx", ".pdf": "pdf"}
 def check_format(fmt: str) -> None:
     """A spreadsheet's format: one of :data:`FORMATS`."""
     if fmt not in FORMATS:
-        raise FieldError("format", f"{fmt!r} is not one of {', '.join(FORMATS)}")
+        raise FieldError("format", _("{value!r} is not one of {choices}").format(
+            value=fmt, choices=", ".join(FORMATS)))
 
 
 def export_format(kind: str, fmt: str | None, out: str) -> str:
@@ -123,20 +125,24 @@ def export_format(kind: str, fmt: str | None, out: str) -> str:
     if fmt is not None:
         check_format(fmt)
         if suffix is not None and suffix != fmt:
-            raise FieldError("format", f"{fmt} does not match ", Ref("out"),
-                             f" {out} (a .{suffix} file); name a .{fmt} file or set ",
-                             Ref("format"), f" to {suffix}")
+            raise FieldError("format", *parts(
+                _("{fmt} does not match {out_input} {out} (a .{suffix} file); name a .{fmt} "
+                  "file or set {format_input} to {suffix}"),
+                fmt=fmt, out_input=Ref("out"), out=out, suffix=suffix,
+                format_input=Ref("format")))
     if kind not in TABLE_KINDS:  # the SOW (TOML) or a printed sheet, whatever its name
         if fmt is not None:
-            raise FieldError("format", f"`export {kind}` is written as "
-                                       f"{'TOML' if kind == 'sow' else 'a PDF'}; csv and xlsx "
-                                       f"are for {', '.join(TABLE_KINDS)}")
+            raise FieldError("format", (
+                _("`export {kind}` is written as TOML; csv and xlsx are for {kinds}")
+                if kind == "sow" else
+                _("`export {kind}` is written as a PDF; csv and xlsx are for {kinds}")).format(
+                kind=kind, kinds=", ".join(TABLE_KINDS)))
         return "pdf"
     chosen = fmt or suffix
     if kind in SPREADSHEET_KINDS:
         if chosen is None or chosen == "pdf":
-            raise FieldError("format", f"`export {kind}` is a spreadsheet: csv or xlsx "
-                                       "(or name a .csv or .xlsx file)")
+            raise FieldError("format", _("`export {kind}` is a spreadsheet: csv or xlsx "
+                                         "(or name a .csv or .xlsx file)").format(kind=kind))
         return chosen
     return chosen or "pdf"
 
@@ -149,10 +155,11 @@ def check_fits(table: Table, fmt: str) -> None:
     """Refuse an XLSX file whose sheet would hold more rows than Excel opens (a CSV file
     has no such limit), naming what narrows it."""
     if fmt == "xlsx" and table.sheet_rows > XLSX_MAX_ROWS:
-        raise FieldError("format", f"{len(table.rows):,} rows do not fit in one XLSX sheet "
-                                   f"(at most {XLSX_MAX_ROWS:,} rows with the header and "
-                                   "totals); choose csv, or fewer rows (", Ref("first"), ", ",
-                         Ref("last"), ", ", Ref("person"), ")")
+        raise FieldError("format", *parts(
+            _("{rows} rows do not fit in one XLSX sheet (at most {maximum} rows with the "
+              "header and totals); choose csv, or fewer rows ({first}, {last}, {person})"),
+            rows=f"{len(table.rows):,}", maximum=f"{XLSX_MAX_ROWS:,}", first=Ref("first"),
+            last=Ref("last"), person=Ref("person")))
 
 
 #: the days of a timesheet spreadsheet (a column a day, the grid footed both ways: its
@@ -164,9 +171,10 @@ def check_timesheet_days(first: date, last: date) -> None:
     """Refuse a timesheet spreadsheet of more than :data:`MAX_TIMESHEET_DAYS` days."""
     days = (last - first).days + 1
     if days > MAX_TIMESHEET_DAYS:
-        raise FieldError("last", f"{first}..{last} is {days:,} days; a timesheet spreadsheet "
-                                 f"has a column a day, at most {MAX_TIMESHEET_DAYS:,} (three "
-                                 "years): choose a shorter period, or export entries")
+        raise FieldError("last", _("{span} is {days} days; a timesheet spreadsheet has a "
+                                   "column a day, at most {maximum} (three years): choose a "
+                                   "shorter period, or export entries").format(
+            span=f"{first}..{last}", days=f"{days:,}", maximum=f"{MAX_TIMESHEET_DAYS:,}"))
 
 
 #: the characters of one XLSX cell (Excel's limit: a longer text is unreadable content)

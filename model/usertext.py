@@ -19,6 +19,7 @@ from __future__ import annotations
 import unicodedata
 
 from model.errors import FieldError
+from model.i18n import _
 
 #: Unicode categories refused: controls (C0, DEL, C1), line and paragraph separators
 _REFUSED = ("Cc", "Zl", "Zp")
@@ -41,13 +42,15 @@ def text_problem(text: str, multiline: bool = False) -> str | None:
     if text.isprintable():  # no character of a refused category (a fast path: imports)
         return None
     if "\x00" in text:
-        return "contains a NUL character"
+        return _("contains a NUL character")
     bad = control_character(text, multiline)
     if bad is None:
         return None
     if multiline:
-        return f"may hold line breaks but no other control character (it holds {bad!r})"
-    return f"must be one line without control characters (it holds {bad!r})"
+        return _("may hold line breaks but no other control character (it holds "
+                 "{char!r})").format(char=bad)
+    return _("must be one line without control characters (it holds {char!r})").format(
+        char=bad)
 
 
 def check_text(text: str, field: str, multiline: bool = False) -> None:

@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from model.i18n import language, word
 from model.rules.amounts import format_pd
 from model.rules.budget import working_days_open
 from model.rules.capacity import Workload
 from model.rules.facts import BlockerFact, ObligationFact
 from model.rules.obligations import days_late, due_date, is_overdue
-from model.rules.staffing import StaffChange, notice_days
+from model.rules.staffing import StaffChange, notice_days, staff_change_word
 from model.rules.summary import Summary
 from model.rules.workdays import Calendar
 
@@ -64,7 +65,21 @@ class Alert:
 
     @property
     def text(self) -> str:
-        return alert_text(self.kind, self.args)
+        """The alert in the language spoken (model.i18n): the app's dashboard. In Chinese
+        a grade or a party is its word (高级工程师, 甲方); English keeps the keys."""
+        lang = language()
+        args = self.args
+        vocabulary = _VOCABULARY.get(self.kind)
+        if lang != "en" and vocabulary is not None:
+            at, kind = vocabulary
+            args = (*args[:at], word(kind, args[at]), *args[at + 1:])
+        if self.kind == "staff_notice":
+            args = (args[0], staff_change_word(args[1]), *args[2:])
+        return alert_text(self.kind, args, lang)
+
+
+#: an alert's arg that is a key of the vocabulary: kind -> (its place, its vocabulary)
+_VOCABULARY = {"grade": (0, "grade"), "blocker": (1, "party"), "obligation": (1, "party")}
 
 
 def blocker_overdue(days_open: int) -> bool:

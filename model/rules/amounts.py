@@ -7,6 +7,7 @@ from decimal import Decimal, Inexact, localcontext
 from fractions import Fraction
 
 from model.errors import Ref, refused
+from model.i18n import _
 from model.rules.numbers import round_money, round_pd
 from model.rules.vocabulary import MAX_MINUTES_PER_DAY
 
@@ -26,17 +27,25 @@ def _shown(value: object, quote: bool = False) -> str:
     return text if len(text) <= 40 else text[:39] + "…"
 
 
+def _not_a_number(text: object) -> str:
+    return _("{value} is not a number").format(value=_shown(text, quote=True))
+
+
+def _decimals(value: object, places: int) -> str:
+    return _("{value} has more than {n} decimals").format(value=_shown(value), n=places)
+
+
 def parse_decimal(text: str, what: str | Ref) -> Decimal:
     """A decimal number typed by a user; the error names ``what``."""
     clean = str(text).strip()
     if not _NUMBER.fullmatch(clean):
-        raise refused(what, f"{_shown(text, quote=True)} is not a number")
+        raise refused(what, _not_a_number(text))
     try:
         value = Decimal(clean)
     except ArithmeticError:
-        raise refused(what, f"{_shown(text, quote=True)} is not a number") from None
+        raise refused(what, _not_a_number(text)) from None
     if not value.is_finite():
-        raise refused(what, f"{_shown(text, quote=True)} is not a number")
+        raise refused(what, _not_a_number(text))
     return value
 
 
@@ -56,15 +65,16 @@ def hours_to_minutes(text: str | Decimal | int, what: str | Ref = "hours") -> in
     """Hours as typed (``7.5``) to whole minutes; refuses <= 0 and fractions of a minute."""
     value = text if isinstance(text, Decimal) else parse_decimal(str(text), what)
     if not value.is_finite():
-        raise refused(what, f"{_shown(text, quote=True)} is not a number")
+        raise refused(what, _not_a_number(text))
     if value <= 0:
-        raise refused(what, f"must be more than 0, got {_shown(text)}")
+        raise refused(what, _("must be more than 0, got {value}").format(value=_shown(text)))
     # 1e999999999999999999 × 60 overflows: a huge value is compared, not multiplied.
     minutes = _exact(value, 60) if value <= MAX_MINUTES_PER_DAY else MAX_MINUTES_PER_DAY + 1
     if not minutes:  # None: a fraction of a minute; 0: 1e-999999999999 underflowed
-        raise refused(what, f"{_shown(text)} is not a whole number of minutes")
+        raise refused(what, _("{value} is not a whole number of minutes").format(
+            value=_shown(text)))
     if minutes > MAX_MINUTES_PER_DAY:
-        raise refused(what, f"{_shown(text)} is more than 24 hours")
+        raise refused(what, _("{value} is more than 24 hours").format(value=_shown(text)))
     return minutes
 
 
@@ -72,10 +82,11 @@ def pd_to_milli(value: str | Decimal | int | float, what: str | Ref) -> int:
     """A PD amount (budget, delta, estimate) to integer thousandths of a PD."""
     dec = parse_decimal(str(value), what)
     if dec > MAX_PD or dec < -MAX_PD:
-        raise refused(what, f"{_shown(value)} is too large (at most {MAX_PD} PD)")
+        raise refused(what, _("{value} is too large (at most {maximum} PD)").format(
+            value=_shown(value), maximum=MAX_PD))
     milli = _exact(dec, 1000)
     if milli is None:
-        raise refused(what, f"{_shown(value)} has more than 3 decimals")
+        raise refused(what, _decimals(value, 3))
     return milli
 
 
@@ -84,12 +95,13 @@ def money_to_minor(value: str | Decimal | int | float, what: str | Ref,
     """An amount of money to integer hundredths."""
     dec = parse_decimal(str(value), what)
     if dec < 0:
-        raise refused(what, f"must not be negative, got {_shown(value)}")
+        raise refused(what, _("must not be negative, got {value}").format(value=_shown(value)))
     if dec > maximum:
-        raise refused(what, f"{_shown(value)} is too large (at most {maximum})")
+        raise refused(what, _("{value} is too large (at most {maximum})").format(
+            value=_shown(value), maximum=maximum))
     minor = _exact(dec, 100)
     if minor is None:
-        raise refused(what, f"{_shown(value)} has more than 2 decimals")
+        raise refused(what, _decimals(value, 2))
     return minor
 
 
@@ -98,11 +110,11 @@ def tax_rate_to_ppm(value: str | Decimal | int | float, what: str | Ref) -> int:
     0 <= rate < 1 with at most 6 decimals (a rate of 6% is written 0.06, not 6)."""
     dec = parse_decimal(str(value), what)
     if not 0 <= dec < 1:
-        raise refused(what, "must be at least 0 and below 1 (0.06 for 6%), "
-                            f"got {_shown(value)}")
+        raise refused(what, _("must be at least 0 and below 1 (0.06 for 6%), got {value}").format(
+            value=_shown(value)))
     ppm = _exact(dec, 1_000_000)
     if ppm is None:
-        raise refused(what, f"{_shown(value)} has more than 6 decimals")
+        raise refused(what, _decimals(value, 6))
     return ppm
 
 

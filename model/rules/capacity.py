@@ -18,6 +18,7 @@ from fractions import Fraction
 from math import ceil
 
 from model.errors import Ref, refused
+from model.i18n import _, parts
 from model.rules.amounts import format_pd
 from model.rules.numbers import pd_of_milli
 
@@ -45,8 +46,9 @@ class Workload:
     @property
     def worded(self) -> str:
         """"over capacity: 115 of 100 PD" (or "80 of 100 PD")."""
-        figures = f"{format_pd(pd_of_milli(self.allocated_milli))} of {self.capacity_days} PD"
-        return f"over capacity: {figures}" if self.over else figures
+        figures = _("{allocated} of {capacity} PD").format(
+            allocated=format_pd(pd_of_milli(self.allocated_milli)), capacity=self.capacity_days)
+        return _("over capacity: {figures}").format(figures=figures) if self.over else figures
 
 
 def check_capacity(person: str, allocated_milli: int, capacity_days: int, over: bool,
@@ -55,10 +57,12 @@ def check_capacity(person: str, allocated_milli: int, capacity_days: int, over: 
     naming ``what`` (the allocation's PD) and saying total and capacity."""
     if over or not over_capacity(allocated_milli, capacity_days):
         return
-    raise refused(what, f"{person}'s allocations would total "
-                        f"{format_pd(pd_of_milli(allocated_milli))} PD, over their capacity "
-                        f"of {capacity_days} PD (their active working days minus days "
-                        f"away); lower it, or allow it with ", OVER)
+    raise refused(what, *parts(
+        _("{person}'s allocations would total {allocated} PD, over their capacity of "
+          "{capacity} PD (their active working days minus days away); lower it, or allow it "
+          "with {over}"),
+        person=person, allocated=format_pd(pd_of_milli(allocated_milli)),
+        capacity=capacity_days, over=OVER))
 
 
 def replacement_split(planned_milli: int, consumed_minutes: int,

@@ -14,6 +14,7 @@ from datetime import date
 
 from model import locks
 from model.errors import LedgerError, Ref, refused
+from model.i18n import _
 from model.rules.plausible import check_date
 from model.rules.staffing import Staffing, check_active
 from model.rules.vocabulary import MAX_MINUTES_PER_DAY
@@ -47,12 +48,12 @@ class EntryFacts:
 
 def unknown_person(key: str, what: str | Ref = PERSON) -> LedgerError:
     """The refusal of a person the project does not have."""
-    return refused(what, f"unknown person {key!r}")
+    return refused(what, _("unknown person {key!r}").format(key=key))
 
 
 def unknown_task(code: str, what: str | Ref = TASK) -> LedgerError:
     """The refusal of a task the project does not have."""
-    return refused(what, f"unknown task {code!r}")
+    return refused(what, _("unknown task {code!r}").format(code=code))
 
 
 def may_log(party: str | None, grade: str | None) -> bool:
@@ -83,16 +84,19 @@ def admit_entry(e: EntryFacts, what_date: str | Ref = DATE,
     if not e.task_known:
         raise unknown_task(e.task)
     if e.party != "vendor":
-        raise refused(what_person, f"{e.person} is of the client party; only vendor "
-                                   f"people log hours")
+        raise refused(what_person, _("{person} is of the client party; only vendor "
+                                     "people log hours").format(person=e.person))
     if not e.grade:
-        raise refused(what_person, f"{e.person} has no grade and cannot log hours")
+        raise refused(what_person, _("{person} has no grade and cannot log hours").format(
+            person=e.person))
     if not e.start <= e.on <= e.end:
-        raise refused(what_date, f"{e.on} is outside the SOW ({e.start}..{e.end})")
+        raise refused(what_date, _("{day} is outside the SOW ({start}..{end})").format(
+            day=e.on, start=e.start, end=e.end))
     if e.task_added is not None and e.on < e.task_added[1]:
         number, since = e.task_added
-        raise refused(what_date, f"{e.on} is before task {e.task} exists: {number} added "
-                                 f"it, effective {since}")
+        raise refused(what_date, _("{day} is before task {task} exists: {number} added "
+                                   "it, effective {since}").format(
+            day=e.on, task=e.task, number=number, since=since))
     if e.staffing is not None:
         check_active(e.person, e.staffing, e.on, what_date)
     check_date(e.on, what_date, e.today)
@@ -105,5 +109,6 @@ def check_day_total(person: str, on: date, logged: int, minutes: int) -> None:
     when the day would hold more than 24 hours (:func:`admit_entry`'s last condition)."""
     total = logged + minutes
     if total > MAX_MINUTES_PER_DAY:
-        raise refused(Ref("hours"), f"{person} would have {total / 60:g} h on {on}; "
-                                    f"a day holds at most 24 h")
+        raise refused(Ref("hours"), _("{person} would have {hours} h on {day}; "
+                                      "a day holds at most 24 h").format(
+            person=person, hours=f"{total / 60:g}", day=on))

@@ -27,6 +27,7 @@ from datetime import date, timedelta
 from decimal import Decimal
 
 from model.errors import Ref, refused
+from model.i18n import _
 from model.rules.amounts import _NUMBER, hours_to_minutes
 from model.rules.vocabulary import MAX_MINUTES_PER_DAY
 
@@ -78,28 +79,31 @@ def parse_hours(text: str | Decimal | int, what: str | Ref = HOURS) -> int:
     if (clock := _CLOCK.fullmatch(body)) is not None:
         h, m = clock.groups()
         if len(h) > 5:
-            raise refused(what, f"{_show(text)} is more than 24 hours")
+            raise refused(what, _("{value} is more than 24 hours").format(value=_show(text)))
         if len(m) != 2 or int(m) >= 60:
-            raise refused(what, f"{_show(text)}: the minutes after ':' are 00..59 "
-                                f"(1:30 is an hour and a half)")
+            raise refused(what, _("{value}: the minutes after ':' are 00..59 "
+                                  "(1:30 is an hour and a half)").format(value=_show(text)))
         minutes: int | None = int(h) * 60 + int(m)
     elif body and any(c.isalpha() for c in body) and (units := _UNITS.fullmatch(body)):
         h_text, m_text = units.groups()
         if h_text is not None and m_text is not None and "." in h_text:
-            raise refused(what, f"{_show(text)}: write hours with a decimal (1.5h) or "
-                                f"hours and minutes (1h30m), not both")
+            raise refused(what, _("{value}: write hours with a decimal (1.5h) or "
+                                  "hours and minutes (1h30m), not both").format(
+                value=_show(text)))
         if h_text is not None and len(h_text) > 5 or m_text is not None and len(m_text) > 7:
-            raise refused(what, f"{_show(text)} is more than 24 hours")
+            raise refused(what, _("{value} is more than 24 hours").format(value=_show(text)))
         h_min = 0 if h_text is None else _whole(Decimal(h_text), 60)
         m_min = 0 if m_text is None else _whole(Decimal(m_text), 1)
         if h_text is not None and m_text is not None and (m_min or 0) >= 60:
-            raise refused(what, f"{_show(text)}: the minutes after hours are below 60 "
-                                f"(write {_hm(int(Decimal(h_text)) * 60 + (m_min or 0))} "
-                                f"or {int(Decimal(h_text)) * 60 + (m_min or 0)}m)")
+            raise refused(what, _("{value}: the minutes after hours are below 60 "
+                                  "(write {hm} or {m}m)").format(
+                value=_show(text), hm=_hm(int(Decimal(h_text)) * 60 + (m_min or 0)),
+                m=int(Decimal(h_text)) * 60 + (m_min or 0)))
         minutes = None if h_min is None or m_min is None else h_min + m_min
     else:
         if not _NUMBER.fullmatch(clean):
-            raise refused(what, f"{_show(text)} is not a number of hours (e.g. {HOURS_FORMS})")
+            raise refused(what, _("{value} is not a number of hours (e.g. {forms})").format(
+                value=_show(text), forms=HOURS_FORMS))
         return hours_to_minutes(clean, what)  # decimal hours: the rule the files use too
     return _checked(minutes, negative, text, what)
 
@@ -111,11 +115,11 @@ def _hm(minutes: int) -> str:
 def _checked(minutes: int | None, negative: bool, text: str, what: str | Ref) -> int:
     """The limits every form of hours shares (those of :func:`hours_to_minutes`)."""
     if negative or minutes == 0:
-        raise refused(what, f"must be more than 0, got {_show(text)}")
+        raise refused(what, _("must be more than 0, got {value}").format(value=_show(text)))
     if minutes is None:
-        raise refused(what, f"{_show(text)} is not a whole number of minutes")
+        raise refused(what, _("{value} is not a whole number of minutes").format(value=_show(text)))
     if minutes > MAX_MINUTES_PER_DAY:
-        raise refused(what, f"{_show(text)} is more than 24 hours")
+        raise refused(what, _("{value} is more than 24 hours").format(value=_show(text)))
     return minutes
 
 
@@ -129,7 +133,8 @@ def parse_date(text: str, what: str | Ref = "date") -> date:
             raise ValueError(clean)
         return date.fromisoformat(clean)
     except ValueError:
-        raise refused(what, f"{_show(text)} is not a date (YYYY-MM-DD)") from None
+        raise refused(what, _("{value} is not a date (YYYY-MM-DD)").format(
+            value=_show(text))) from None
 
 
 def parse_day(text: str | date, today: date, what: str | Ref = DATE) -> date:
@@ -149,7 +154,8 @@ def parse_day(text: str | date, today: date, what: str | Ref = DATE) -> date:
         if word in (name, name[:3]):
             return today - timedelta(days=(today.weekday() - number) % 7)
     if not word[:1].isdigit():  # a word: say which words are dates
-        raise refused(what, f"{_show(text)} is not a date ({DATE_FORMS})")
+        raise refused(what, _("{value} is not a date ({forms})").format(
+            value=_show(text), forms=DATE_FORMS))
     return parse_date(word, what) if _ISO.fullmatch(word) else parse_date(text, what)
 
 
@@ -157,7 +163,7 @@ def _back(today: date, days: int, text: str, what: str | Ref) -> date:
     try:
         return today - timedelta(days=days)
     except OverflowError:
-        raise refused(what, f"{_show(text)} is before the year 1") from None
+        raise refused(what, _("{value} is before the year 1").format(value=_show(text))) from None
 
 
 def match_task(typed: str, codes: Iterable[str], what: str | Ref = TASK) -> str | None:
@@ -173,6 +179,7 @@ def match_task(typed: str, codes: Iterable[str], what: str | Ref = TASK) -> str 
         if code.casefold() == folded:
             alike.append(code)
     if len(alike) > 1:
-        raise refused(what, f"{_show(typed)} is ambiguous: the project has tasks "
-                            f"{', '.join(sorted(alike))}; type the code exactly")
+        raise refused(what, _("{value} is ambiguous: the project has tasks {codes}; "
+                              "type the code exactly").format(
+            value=_show(typed), codes=", ".join(sorted(alike))))
     return alike[0] if alike else None

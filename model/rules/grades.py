@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from model.errors import FieldError
+from model.i18n import _
 from model.rules.vocabulary import GRADE_LABELS_EN, GRADE_LABELS_ZH, GRADES
 
 #: the longest grade key: the ``grade`` columns of the ledger are VARCHAR(16)
@@ -60,7 +61,8 @@ class Ladder:
         """``grade`` when it is on the ladder; else a FieldError on ``field`` naming it and
         listing the ladder."""
         if grade not in self:
-            raise FieldError(field, f"{grade!r} is not a grade ({', '.join(self.keys())})",
+            raise FieldError(field, _("{grade!r} is not a grade ({grades})").format(
+                grade=grade, grades=", ".join(self.keys())),
                              item=item)
         return grade
 

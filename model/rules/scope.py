@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from model.errors import FieldError, Ref
+from model.i18n import _, parts
 from model.rules.amounts import format_pd
 from model.rules.numbers import pd_of_milli
 from model.rules.workdays import Calendar
@@ -61,20 +62,23 @@ def check_scope_change(signed: Mapping[str, int], effective: Iterable[ScopeChang
     now = estimates_at(signed, [c for c in effective if c.number != change.number], date.max)
     for code, (_title, milli) in change.added.items():
         if code in now:
-            raise FieldError("add_tasks", f"a task {code!r} already exists", item=code)
+            raise FieldError("add_tasks", _("a task {code!r} already exists").format(code=code),
+                             item=code)
         if milli < 0:
-            raise FieldError("add_tasks", f"an estimate of {format_pd(pd_of_milli(milli))} PD "
-                                          f"is below 0", item=code)
+            raise FieldError("add_tasks", _("an estimate of {pd} PD is below 0").format(
+                pd=format_pd(pd_of_milli(milli))), item=code)
     for code, delta in change.estimates.items():
         if code not in now and code not in change.added:
             known = ", ".join(sorted(now))
-            raise FieldError("estimates", f"unknown task {code!r}"
-                             + (f" (known: {known})" if known else ""))
+            raise FieldError("estimates", (
+                _("unknown task {code!r} (known: {known})") if known
+                else _("unknown task {code!r}")).format(code=code, known=known))
         before = now.get(code, change.added.get(code, ("", 0))[1])
         if before + delta < 0:
-            raise FieldError("estimates", f"{code}'s estimate would be "
-                             f"{format_pd(pd_of_milli(before + delta))} PD, below 0 "
-                             f"(now {format_pd(pd_of_milli(before))} PD)", item=code)
+            raise FieldError("estimates", _("{code}'s estimate would be {after} PD, below 0 "
+                                           "(now {now} PD)").format(
+                code=code, after=format_pd(pd_of_milli(before + delta)),
+                now=format_pd(pd_of_milli(before))), item=code)
 
 
 def scope_signed_refusal(field_name: str, number: str, status: str,
@@ -82,11 +86,13 @@ def scope_signed_refusal(field_name: str, number: str, status: str,
     """The refusal of a direct change to a signed scope (or one being signed), naming the
     field and the change request's input that changes it instead."""
     if status == "signing":
-        return FieldError(field_name, f"the scope {number} is being signed: change it with a "
-                          f"change request once it is signed (cr new ", Ref(by_change),
-                          " …), or withdraw the signature")
-    return FieldError(field_name, f"the scope {number} is signed: change it with a change "
-                      f"request (cr new ", Ref(by_change), " …)")
+        return FieldError(field_name, *parts(
+            _("the scope {number} is being signed: change it with a change request once it "
+              "is signed (cr new {input} …), or withdraw the signature"),
+            number=number, input=Ref(by_change)))
+    return FieldError(field_name, *parts(
+        _("the scope {number} is signed: change it with a change request (cr new {input} …)"),
+        number=number, input=Ref(by_change)))
 
 
 def plan_confirm_deadline(cal: Calendar, start: date, days: int | None) -> date | None:

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from datetime import date, timedelta
 
 from model.errors import FieldError, LedgerError
+from model.i18n import N_, _, word
 from model.permissions import Action, Actor, allowed
 from model.rules.facts import SignatureFact
 from model.rules.vocabulary import PARTIES
@@ -44,34 +45,47 @@ def acceptance_conclusion(party: str, conclusion: str | None,
     if party != "client":
         if conclusion is not None or comment:
             field = "conclusion" if conclusion is not None else "comment"
-            raise FieldError(field, "only the client's signature records the acceptance's "
-                                    "conclusion and comments")
+            raise FieldError(field, _("only the client's signature records the acceptance's "
+                                      "conclusion and comments"))
         return None, ""
     conclusion = conclusion or "accepted"
     if conclusion not in CONCLUSIONS:
-        raise FieldError("conclusion", f"{conclusion!r} is not one of "
-                                       f"{', '.join(CONCLUSIONS)}")
+        raise FieldError("conclusion", _("{value!r} is not one of {choices}").format(
+            value=conclusion, choices=", ".join(CONCLUSIONS)))
     if conclusion != "accepted" and not comment.strip():
-        raise FieldError("comment", f"a {conclusion} acceptance says why: give the "
-                                    f"{'conditions' if conclusion == 'conditional' else 'reasons'}")
+        raise FieldError("comment", _("a conditional acceptance says why: give the conditions")
+                         if conclusion == "conditional"
+                         else _("a rejected acceptance says why: give the reasons"))
     return conclusion, comment.strip()
+
+
+#: a closed document's refusal of a signature, in words of its status
+_CLOSED_WORDS = {DOC_WITHDRAWN: N_("{doc}: is withdrawn and cannot be signed"),
+                 DOC_REJECTED: N_("{doc}: is rejected and cannot be signed")}
 
 
 def check_signature(doc: str, status: str, existing: Sequence[SignatureFact],
                     new: SignatureFact, not_before: date | None = None) -> None:
     """Raise LedgerError when ``new`` may not sign the document ``doc``."""
     if status in DOC_CLOSED:
-        raise LedgerError(f"{doc}: is {status} and cannot be signed")
+        template = _CLOSED_WORDS.get(status)
+        raise LedgerError((_(template) if template else
+                           _("{doc}: is {status} and cannot be signed")).format(
+            doc=doc, status=status))
     if status == DOC_EFFECTIVE:
-        raise LedgerError(f"{doc}: is already signed by both parties")
+        raise LedgerError(_("{doc}: is already signed by both parties").format(doc=doc))
     if not may_sign(new.party, new.role):
         raise FieldError(
-            "actor", f"{new.person} is a {new.party} {new.role}; only a vendor lead or "
-                     f"signatory and a client signatory can sign {doc}")
+            "actor", _("{person} is a {party} {role}; only a vendor lead or signatory and a "
+                       "client signatory can sign {doc}").format(
+                person=new.person, party=word("party", new.party),
+                role=word("role", new.role), doc=doc))
     if any(s.person == new.person for s in existing):
-        raise FieldError("actor", f"{new.person} has already signed {doc}")
+        raise FieldError("actor", _("{person} has already signed {doc}").format(
+            person=new.person, doc=doc))
     if not_before is not None and new.on < not_before:
-        raise FieldError("on", f"{new.on} is too early to sign {doc} (not before {not_before})")
+        raise FieldError("on", _("{day} is too early to sign {doc} (not before {first})").format(
+            day=new.on, doc=doc, first=not_before))
 
 
 def signoff_state(signatures: Sequence[SignatureFact]) -> tuple[str, date | None]:
@@ -97,13 +111,17 @@ def check_change_editable(field: str, number: str, status: str,
     if status == DOC_OPEN:
         return
     if status == DOC_SIGNING:
-        raise FieldError(field, f"{number} carries a signature; its content is frozen "
-                                f"(withdraw it and raise a new one)")
+        raise FieldError(field, _("{number} carries a signature; its content is frozen "
+                                  "(withdraw it and raise a new one)").format(number=number))
     if status == DOC_EFFECTIVE:
-        raise FieldError(field, f"{number} is effective since {effective_on}; its content is "
-                                f"frozen (raise a new change request to change it)")
-    raise FieldError(field, f"{number} is {status}; its content is frozen (raise a new "
-                            f"change request)")
+        raise FieldError(field, _("{number} is effective since {day}; its content is "
+                                  "frozen (raise a new change request to change it)").format(
+            number=number, day=effective_on))
+    if status == DOC_WITHDRAWN:
+        raise FieldError(field, _("{number} is withdrawn; its content is frozen (raise a new "
+                                  "change request)").format(number=number))
+    raise FieldError(field, _("{number} is {status}; its content is frozen (raise a new "
+                              "change request)").format(number=number, status=status))
 
 
 def first_unsigned_period(start: date, end: date,

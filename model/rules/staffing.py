@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from model.errors import Ref, refused
+from model.i18n import N_, _, language
 from model.rules.workdays import Calendar, shift
 
 
@@ -40,12 +41,15 @@ def staffing(start: date, active_from: date | None, leave_on: date | None,
 def inactive_reason(person: str, st: Staffing, on: date) -> str | None:
     """Why ``person`` may not work on ``on`` (None: they are active that day)."""
     if on < st.first:
-        return f"{on} is before {person}'s first day {st.first}"
+        return _("{day} is before {person}'s first day {first}").format(
+            day=on, person=person, first=st.first)
     if st.last is not None and on > st.last:
-        return f"{on} is after {person}'s last working day {st.last}"
+        return _("{day} is after {person}'s last working day {last}").format(
+            day=on, person=person, last=st.last)
     for first, last in st.away:
         if first <= on <= last:
-            return f"{person} is away on {on} ({first}..{last})"
+            return _("{person} is away on {day} ({first}..{last})").format(
+                person=person, day=on, first=first, last=last)
     return None
 
 
@@ -135,6 +139,16 @@ def short_notice(cal: Calendar, recorded_on: date, effective_on: date, required:
 
 #: the kinds of staff change (the SPEC's ``person add``, ``leave`` and ``replace``)
 STAFF_CHANGES: tuple[str, ...] = ("add", "leave", "replace")
+#: a staff change in words, for a language other than English (English names the key)
+STAFF_CHANGE_WORDS = {"add": N_("a person joining"), "leave": N_("a person leaving"),
+                      "replace": N_("a person replaced")}
+
+
+def staff_change_word(change: str) -> str:
+    """A staff change (:data:`STAFF_CHANGES`) as the language spoken says it: the key in
+    English ("add"), its word otherwise (新增人员); an unknown change is itself."""
+    found = STAFF_CHANGE_WORDS.get(change)
+    return change if found is None or language() == "en" else _(found)
 
 
 @dataclass(frozen=True)

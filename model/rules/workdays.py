@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from functools import lru_cache
 
 from model.errors import LedgerError
+from model.i18n import _
 
 
 def shift(d: date, days: int) -> date:
@@ -31,7 +32,8 @@ def _country_year(country: str, year: int) -> tuple[frozenset[date], frozenset[d
     try:
         table = holidays_lib.country_holidays(country, years=year)
     except NotImplementedError:
-        raise LedgerError(f"calendar.country: {country!r} is not a known country code") from None
+        raise LedgerError(_("calendar.country: {country!r} is not a known country code").format(
+            country=country)) from None
     days_off = frozenset(d for d in table if d.year == year)
     extra = frozenset(d for d in getattr(table, "weekend_workdays", ()) if d.year == year)
     specials = getattr(table, "special_public_holidays", {}) or {}
@@ -64,7 +66,7 @@ class Calendar:
         if d in self.holidays:
             return False
         if self.country:
-            days_off, extra, _ = _country_year(self.country, d.year)
+            days_off, extra, __ = _country_year(self.country, d.year)
             if d in extra:
                 return True
             if d in days_off:
@@ -108,6 +110,6 @@ def country_warning(cal: Calendar, first: date, last: date) -> str | None:
     if not years:
         return None
     listed = ", ".join(str(y) for y in years)
-    return (f"warning: the official {cal.country} holiday schedule for {listed} is not "
-            f"published in the holidays library; list [calendar] holidays and workdays "
-            f"explicitly for those years")
+    return _("warning: the official {country} holiday schedule for {years} is not published "
+             "in the holidays library; list [calendar] holidays and workdays explicitly for "
+             "those years").format(country=cal.country, years=listed)

@@ -32,6 +32,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from model.errors import LedgerError
+from model.i18n import _
 from model.rules.entry_input import match_task
 from model.trackers.formats import Interval, _q
 
@@ -121,11 +122,13 @@ def _task_of(interval: Interval, codes: Sequence[str],
         return next(iter(found))
     if not found:
         every = interval.names + interval.fallback
-        names = ", ".join(_q(n) for n in every[:6]) or "none"
-        raise LedgerError(f"no tag or account names a task of the project (names: {names}); "
-                          f"name the task code in a tag, or map a name to a task")
+        names = ", ".join(_q(n) for n in every[:6]) or _("none")
+        raise LedgerError(_("no tag or account names a task of the project (names: {names}); "
+                            "name the task code in a tag, or map a name to a task").format(
+            names=names))
     which = ", ".join(f"{code} ({_q(name)})" for code, name in found.items())
-    raise LedgerError(f"its names name several tasks: {which}; keep one, or map the names")
+    raise LedgerError(_("its names name several tasks: {which}; keep one, or map the "
+                        "names").format(which=which))
 
 
 def plan_entries(intervals: Iterable[Interval], timezone: str, codes: Sequence[str],
@@ -141,23 +144,26 @@ def plan_entries(intervals: Iterable[Interval], timezone: str, codes: Sequence[s
     for interval in intervals:
         if (interval.start is not None and interval.end is not None
                 and interval.end - interval.start > MAX_INTERVAL):
-            plan.problems.append(f"{interval.where}: lasts more than {MAX_INTERVAL.days} "
-                                 f"days ({interval.start} to {interval.end}): was it left "
-                                 f"running? Correct it in the tracker")
+            plan.problems.append(_("{where}: lasts more than {days} days ({start} to {end}): "
+                                   "was it left running? Correct it in the tracker").format(
+                where=interval.where, days=MAX_INTERVAL.days, start=interval.start,
+                end=interval.end))
             continue
         try:
             parts = split_days(interval, zone)
         except (OverflowError, ValueError):
-            plan.problems.append(f"{interval.where}: its dates are beyond the calendar in "
-                                 f"the time zone {timezone}")
+            plan.problems.append(_("{where}: its dates are beyond the calendar in the time "
+                                   "zone {zone}").format(where=interval.where, zone=timezone))
             continue
-        total = sum(s for _, s in parts)
+        total = sum(s for __, s in parts)
         if interval.key in done:
             plan.already += 1
             if done[interval.key] != total:
                 plan.changed.append(
-                    f"{interval.where}: imported before as {_hms(done[interval.key])}, "
-                    f"now {_hms(total)} in the tracker: not imported again")
+                    _("{where}: imported before as {before}, now {now} in the tracker: not "
+                      "imported again").format(where=interval.where,
+                                               before=_hms(done[interval.key]),
+                                               now=_hms(total)))
             continue
         try:
             task = _task_of(interval, codes, task_map)

@@ -47,6 +47,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from typing import Any
 
 from model.errors import LedgerError
+from model.i18n import N_, _
 from model.usertext import shown
 
 #: the tools ``sowtrack import`` reads, by the name of their subcommand
@@ -101,13 +102,14 @@ def _loads(text: str, tool: str, shape: str) -> Any:
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
-        raise LedgerError(f"line {exc.lineno} column {exc.colno}: not JSON ({exc.msg}); "
-                          f"expected {shape}") from None
+        raise LedgerError(_("line {line} column {column}: not JSON ({error}); expected "
+                            "{shape}").format(line=exc.lineno, column=exc.colno,
+                                              error=exc.msg, shape=shape)) from None
     except RecursionError:
-        raise LedgerError(f"not {tool}'s JSON: nested too deeply") from None
+        raise LedgerError(_("not {tool}'s JSON: nested too deeply").format(tool=tool)) from None
     except ValueError:  # an integer longer than Python converts (not a JSONDecodeError)
-        raise LedgerError(f"not {tool}'s JSON: a number of more than "
-                          f"{sys.get_int_max_str_digits()} digits") from None
+        raise LedgerError(_("not {tool}'s JSON: a number of more than {n} digits").format(
+            tool=tool, n=sys.get_int_max_str_digits())) from None
 
 
 # ------------------------------------------------------------------- timew export
@@ -128,56 +130,59 @@ def _timew_time(value: Any) -> datetime | None:
 def _json_kind(value: object) -> str:
     """What a JSON value is, in JSON's words (a dict is an object)."""
     if isinstance(value, bool):
-        return "true or false"
+        return _("true or false")
     if isinstance(value, int | float):
-        return "a number"
-    return {dict: "a JSON object", list: "a JSON array", str: "a string"}.get(
+        return _("a number")
+    return {dict: _("a JSON object"), list: _("a JSON array"), str: _("a string")}.get(
         type(value), "null")
 
 
 def parse_timew(text: str) -> Parsed:
     """``timew export`` output (see the module's docstring)."""
     out = Parsed("timew")
-    data = _loads(text, "timew", "the JSON array `timew export` writes")
+    data = _loads(text, "timew", _("the JSON array `timew export` writes"))
     if not isinstance(data, list):
-        raise LedgerError("not `timew export` output: expected a JSON array of intervals, "
-                          f"got {_json_kind(data)}")
+        raise LedgerError(_("not `timew export` output: expected a JSON array of intervals, "
+                            "got {kind}").format(kind=_json_kind(data)))
     seen: dict[str, str] = {}
     for i, item in enumerate(data):
         at = f"[{i}]"
         if not isinstance(item, dict):
-            out.problems.append(f"{at}: expected an interval (a JSON object)")
+            out.problems.append(f"{at}: " + _("expected an interval (a JSON object)"))
             continue
         start = _timew_time(item.get("start"))
         if start is None:
-            out.problems.append(f"{at}.start: expected a UTC time like 20261120T083000Z, "
-                                f"got {_q(item.get('start'))}")
+            out.problems.append(f"{at}.start: " + _("expected a UTC time like {example}, got "
+                                                    "{value}").format(
+                example="20261120T083000Z", value=_q(item.get("start"))))
             continue
         if "end" not in item:
-            out.problems.append(f"{at}.end: missing: the interval is still running; stop "
-                                f"it (timew stop) and export again")
+            out.problems.append(f"{at}.end: " + _("missing: the interval is still running; "
+                                                  "stop it (timew stop) and export again"))
             continue
         end = _timew_time(item["end"])
         if end is None:
-            out.problems.append(f"{at}.end: expected a UTC time like 20261120T173000Z, "
-                                f"got {_q(item['end'])}")
+            out.problems.append(f"{at}.end: " + _("expected a UTC time like {example}, got "
+                                                  "{value}").format(
+                example="20261120T173000Z", value=_q(item["end"])))
             continue
         if end < start:
-            out.problems.append(f"{at}.end: {item['end']} is before its start "
-                                f"{item['start']}")
+            out.problems.append(f"{at}.end: " + _("{end} is before its start {start}").format(
+                end=item["end"], start=item["start"]))
             continue
         tags = item.get("tags", [])
         if not isinstance(tags, list) or not all(isinstance(t, str) for t in tags):
-            out.problems.append(f"{at}.tags: expected a list of texts")
+            out.problems.append(f"{at}.tags: " + _("expected a list of texts"))
             continue
         note = item.get("annotation", "")
         if not isinstance(note, str):
-            out.problems.append(f"{at}.annotation: expected a text")
+            out.problems.append(f"{at}.annotation: " + _("expected a text"))
             continue
         key = item["start"]
         if key in seen:
-            out.problems.append(f"{at}.start: a second interval starting at {key} "
-                                f"(the first is {seen[key]})")
+            out.problems.append(f"{at}.start: " + _("a second interval starting at {key} (the "
+                                                    "first is {first})").format(
+                key=key, first=seen[key]))
             continue
         seen[key] = at
         out.intervals.append(Interval(at, key, tuple(tags), _one_line(note), start, end))
@@ -231,25 +236,28 @@ def parse_timeclock(text: str) -> Parsed:
         stripped = line.strip()
         if not stripped or stripped[0] in "#;*":
             continue
-        code, _, rest = stripped.partition(" ")
+        code, __, rest = stripped.partition(" ")
         if code in ("b", "h"):
             continue
         if code not in ("i", "o", "O"):
-            out.problems.append(f"line {n}: expected a line starting with i (clock in) or "
-                                f"o (clock out), got {_q(stripped)}")
+            out.problems.append(f"line {n}: " + _("expected a line starting with i (clock in) "
+                                                  "or o (clock out), got {value}").format(
+                value=_q(stripped)))
             continue
         words = rest.strip().split(" ", 2)
         day = _simple_date(words[0]) if words and words[0] else None
         clock = _clock(words[1]) if len(words) > 1 else None
         if day is None or clock is None:
-            out.problems.append(f"line {n}: expected {code} YYYY-MM-DD HH:MM[:SS], got "
-                                f"{_q(stripped)}")
+            out.problems.append(f"line {n}: " + _("expected {code} YYYY-MM-DD HH:MM[:SS], got "
+                                                  "{value}").format(code=code,
+                                                                    value=_q(stripped)))
             continue
         at = datetime.combine(day, clock)
         if code == "i":
             if open_ is not None:
-                out.problems.append(f"line {n}: clocks in while the session of line "
-                                    f"{open_[0]} is still open (no o line between)")
+                out.problems.append(f"line {n}: " + _("clocks in while the session of line "
+                                                      "{first} is still open (no o line "
+                                                      "between)").format(first=open_[0]))
                 open_ = None
                 continue
             tail = words[2] if len(words) > 2 else ""
@@ -257,32 +265,34 @@ def parse_timeclock(text: str) -> Parsed:
             parts = re.split(r"\s{2,}|\t", tail.strip(), maxsplit=1)
             account, note = parts[0], parts[1] if len(parts) > 1 else ""
             if not account.strip():
-                out.problems.append(f"line {n}: the clock-in names no account (the task), "
-                                    f"e.g. i 2026-03-02 09:00 client:T2")
+                out.problems.append(f"line {n}: " + _("the clock-in names no account (the "
+                                                      "task), e.g. i 2026-03-02 09:00 "
+                                                      "client:T2"))
                 continue
             open_ = (n, at, account.strip(), note.strip())
             continue
         if open_ is None:
-            out.problems.append(f"line {n}: clocks out with no session open")
+            out.problems.append(f"line {n}: " + _("clocks out with no session open"))
             continue
         first, start, account, note = open_
         open_ = None
         if at < start:
-            out.problems.append(f"line {n}: clocks out at {at:%Y-%m-%d %H:%M:%S}, before "
-                                f"its clock-in on line {first}")
+            out.problems.append(f"line {n}: " + _("clocks out at {at}, before its clock-in on "
+                                                  "line {first}").format(
+                at=f"{at:%Y-%m-%d %H:%M:%S}", first=first))
             continue
         key = start.isoformat()
         if key in seen:
-            out.problems.append(f"line {first}: a second session starting at "
-                                f"{start:%Y-%m-%d %H:%M:%S} (the first is on line "
-                                f"{seen[key]})")
+            out.problems.append(f"line {first}: " + _("a second session starting at {start} "
+                                                      "(the first is on line {line})").format(
+                start=f"{start:%Y-%m-%d %H:%M:%S}", line=seen[key]))
             continue
         seen[key] = first
         out.intervals.append(Interval(f"line {first}", key, _account_names(account),
                                       note, start, at))
     if open_ is not None:
-        out.problems.append(f"line {open_[0]}: the session is still open (no o line): "
-                            f"clock out and export again")
+        out.problems.append(f"line {open_[0]}: " + _("the session is still open (no o line): "
+                                                     "clock out and export again"))
     return out
 
 
@@ -290,7 +300,8 @@ def parse_timeclock(text: str) -> Parsed:
 
 _NUMBER = re.compile(r"(\d+(?:\.\d*)?|\.\d+)\s*(s|m|h|d|w|mo|y)?")
 _SECONDS = {"s": 1, "m": 60, "h": 3600, None: 3600}
-_TOO_LONG = {"d": "a day of 24 hours", "w": "a week", "mo": "a month", "y": "a year"}
+_TOO_LONG = {"d": N_("a day of 24 hours"), "w": N_("a week"), "mo": N_("a month"),
+             "y": N_("a year")}
 
 
 def _timedot_seconds(quantity: str) -> int | str:
@@ -301,21 +312,23 @@ def _timedot_seconds(quantity: str) -> int | str:
     m = _NUMBER.fullmatch(q)
     if m is None:
         if q.startswith("-"):
-            return f"{_q(q)} is negative: timedot lines add time"
+            return _("{value} is negative: timedot lines add time").format(value=_q(q))
         if re.fullmatch(r"[A-Za-z. ]+", q):
-            return (f"{_q(q)}: letters (tagged quarter hours) are not read; write dots "
-                    f"or hours")
-        return f"expected dots, hours (1.5) or a number with s, m or h, got {_q(q)}"
+            return _("{value}: letters (tagged quarter hours) are not read; write dots or "
+                     "hours").format(value=_q(q))
+        return _("expected dots, hours (1.5) or a number with s, m or h, got {value}").format(
+            value=_q(q))
     unit = m[2]
     if unit in _TOO_LONG:
-        return (f"{_q(q)}: timedot's {unit!r} unit is {_TOO_LONG[unit]} (hledger), not a "
-                f"person-day; write the hours worked, e.g. 8h")
+        return _("{value}: timedot's {unit!r} unit is {length} (hledger), not a person-day; "
+                 "write the hours worked, e.g. 8h").format(value=_q(q), unit=unit,
+                                                           length=_(_TOO_LONG[unit]))
     try:
         seconds = (Decimal(m[1]) * _SECONDS[unit]).quantize(Decimal(1), ROUND_HALF_UP)
     except InvalidOperation:
-        return f"{_q(q)} is not a number"
+        return _("{value} is not a number").format(value=_q(q))
     if seconds > 86400:
-        return f"{_q(q)} is more than the 24 hours of a day"
+        return _("{value} is more than the 24 hours of a day").format(value=_q(q))
     return int(seconds)
 
 
@@ -331,7 +344,7 @@ def parse_timedot(text: str) -> Parsed:
             continue
         heading = stripped.lstrip("*").strip() if stripped.startswith("*") else None
         if not line[0].isspace() or heading is not None:
-            first, _, rest = (heading if heading is not None else stripped).partition(" ")
+            first, __, rest = (heading if heading is not None else stripped).partition(" ")
             d = _simple_date(first)
             if d is not None:
                 day, day_note = d, rest.split(";", 1)[0].strip()
@@ -341,12 +354,13 @@ def parse_timedot(text: str) -> Parsed:
         body = stripped.split(";", 1)[0].rstrip()
         parts = re.split(r"\s{2,}|\t", body, maxsplit=1)
         if len(parts) != 2:
-            out.problems.append(f"line {n}: expected a date line (YYYY-MM-DD) or "
-                                f"ACCOUNT  QUANTITY (two spaces between), got {_q(stripped)}")
+            out.problems.append(f"line {n}: " + _("expected a date line (YYYY-MM-DD) or ACCOUNT  "
+                                                  "QUANTITY (two spaces between), got "
+                                                  "{value}").format(value=_q(stripped)))
             continue
         account, quantity = parts[0].strip(), parts[1].strip()
         if day is None:
-            out.problems.append(f"line {n}: a time line before any date line")
+            out.problems.append(f"line {n}: " + _("a time line before any date line"))
             continue
         seconds = _timedot_seconds(quantity)
         if isinstance(seconds, str):
@@ -387,73 +401,76 @@ _KLOG_SPAN = 7 * 1440  # start_mins, end_mins: klog writes a day either side at 
 def parse_klog(text: str) -> Parsed:
     """``klog json`` output (see the module's docstring)."""
     out = Parsed("klog")
-    data = _loads(text, "klog", 'the JSON `klog json` writes ({"records": [...]})')
+    data = _loads(text, "klog", _('the JSON `klog json` writes ({{"records": [...]}})')
+                  .format())
     if not isinstance(data, dict) or "records" not in data:
-        raise LedgerError('not `klog json` output: expected a JSON object with "records"')
+        raise LedgerError(_('not `klog json` output: expected a JSON object with "records"'))
     errors = data.get("errors")
     if errors:
         for i, e in enumerate(errors if isinstance(errors, list) else [errors]):
             where = (shown(f"line {e.get('line')}: {e.get('title', '')}".strip())
                      if isinstance(e, dict) else _q(e))
-            out.problems.append(f"errors[{i}]: klog could not read its file: {where}")
+            out.problems.append(f"errors[{i}]: " + _("klog could not read its file: {where}")
+                                .format(where=where))
         return out
     records = data["records"] or []
     if not isinstance(records, list):
-        raise LedgerError("records: expected a JSON array")
+        raise LedgerError("records: " + _("expected a JSON array"))
     durations: dict[date, int] = {}  # date -> durations seen (klog allows several records)
     seen: dict[str, str] = {}  # a range's key -> where it is
     for r, record in enumerate(records):
         at = f"records[{r}]"
         if not isinstance(record, dict):
-            out.problems.append(f"{at}: expected a record (a JSON object)")
+            out.problems.append(f"{at}: " + _("expected a record (a JSON object)"))
             continue
         try:
             day = date.fromisoformat(record.get("date"))
         except (TypeError, ValueError):
-            out.problems.append(f"{at}.date: expected YYYY-MM-DD, got {_q(record.get('date'))}")
+            out.problems.append(f"{at}.date: " + _("expected YYYY-MM-DD, got {value}").format(
+                value=_q(record.get("date"))))
             continue
         midnight = datetime.combine(day, time())
         summary = record.get("summary") or ""
         if not isinstance(summary, str):
-            out.problems.append(f"{at}.summary: expected a text")
+            out.problems.append(f"{at}.summary: " + _("expected a text"))
             continue
         entries = record.get("entries") or []
         if not isinstance(entries, list):
-            out.problems.append(f"{at}.entries: expected a JSON array")
+            out.problems.append(f"{at}.entries: " + _("expected a JSON array"))
             continue
         for e, entry in enumerate(entries):
             here = f"{at}.entries[{e}]"
             if not isinstance(entry, dict):
-                out.problems.append(f"{here}: expected an entry (a JSON object)")
+                out.problems.append(f"{here}: " + _("expected an entry (a JSON object)"))
                 continue
             kind = entry.get("type")
             names = _klog_names(entry.get("tags"))
             fallback = _klog_names(record.get("tags"))
             own = entry.get("summary") or summary
             if not isinstance(own, str):
-                out.problems.append(f"{here}.summary: expected a text")
+                out.problems.append(f"{here}.summary: " + _("expected a text"))
                 continue
             note = _one_line(own)
             if kind == "open_range":
-                out.problems.append(f"{here}: an open range (started "
-                                    f"{shown(str(entry.get('start')))}, "
-                                    f"no end): it is still running; close it and export "
-                                    f"again")
+                out.problems.append(f"{here}: " + _("an open range (started {start}, no end): "
+                                                    "it is still running; close it and export "
+                                                    "again").format(
+                    start=shown(str(entry.get("start")))))
                 continue
             if kind == "duration":
                 mins = entry.get("total_mins")
                 if not isinstance(mins, int) or isinstance(mins, bool):
-                    out.problems.append(f"{here}.total_mins: expected a whole number")
+                    out.problems.append(f"{here}.total_mins: " + _("expected a whole number"))
                     continue
                 if mins > 1440:
-                    out.problems.append(f"{here}.total_mins: {mins} minutes is more than "
-                                        f"the 24 hours of a day")
+                    out.problems.append(f"{here}.total_mins: " + _(
+                        "{minutes} minutes is more than the 24 hours of a day").format(
+                        minutes=mins))
                     continue
                 if mins < 0:
-                    out.problems.append(f"{here}.total_mins: a negative duration "
-                                        f"({shown(str(entry.get('total', mins)))}) is not "
-                                        f"read; log "
-                                        f"the time worked")
+                    out.problems.append(f"{here}.total_mins: " + _(
+                        "a negative duration ({duration}) is not read; log the time "
+                        "worked").format(duration=shown(str(entry.get("total", mins)))))
                     continue
                 # its key: its place among the date's durations, whatever ranges
                 # are written around it and in however many records of the date
@@ -464,31 +481,34 @@ def parse_klog(text: str) -> Parsed:
                                                   fallback=fallback))
                 continue
             if kind != "range":
-                out.problems.append(f"{here}.type: expected range, duration or open_range, "
-                                    f"got {_q(kind)}")
+                out.problems.append(f"{here}.type: " + _("expected range, duration or "
+                                                         "open_range, got {value}").format(
+                    value=_q(kind)))
                 continue
             ends = []
             for name in ("start", "end"):
                 v = entry.get(f"{name}_mins")
                 if not isinstance(v, int) or isinstance(v, bool):
-                    out.problems.append(f"{here}.{name}: expected {name}_mins, a whole "
-                                        f"number of minutes from the record's midnight")
+                    out.problems.append(f"{here}.{name}: " + _(
+                        "expected {name}_mins, a whole number of minutes from the record's "
+                        "midnight").format(name=name))
                     break
                 if abs(v) > _KLOG_SPAN:
-                    out.problems.append(f"{here}.{name}: {v} minutes from the record's "
-                                        f"midnight is more than a week away")
+                    out.problems.append(f"{here}.{name}: " + _(
+                        "{minutes} minutes from the record's midnight is more than a week "
+                        "away").format(minutes=v))
                     break
                 ends.append(v)
             if len(ends) != 2:
                 continue
             if ends[1] < ends[0]:
-                out.problems.append(f"{here}.end: ends before its start")
+                out.problems.append(f"{here}.end: " + _("ends before its start"))
                 continue
             key = f"{day.isoformat()} {ends[0]}"
             if key in seen:
-                out.problems.append(f"{here}: a second range starting at "
-                                    f"{_klog_clock(ends[0])} on {day.isoformat()} (the first "
-                                    f"is {seen[key]})")
+                out.problems.append(f"{here}: " + _("a second range starting at {clock} on "
+                                                    "{day} (the first is {first})").format(
+                    clock=_klog_clock(ends[0]), day=day.isoformat(), first=seen[key]))
                 continue
             seen[key] = here
             out.intervals.append(Interval(
@@ -544,7 +564,7 @@ def parse_kimai(text: str) -> Parsed:
     except csv.Error as exc:
         raise LedgerError(f"line 1: {exc}") from None
     if header is None:
-        raise LedgerError("empty file; expected Kimai's CSV export with its header row")
+        raise LedgerError(_("empty file; expected Kimai's CSV export with its header row"))
     labels = [h.strip().casefold() for h in header]
     col: dict[str, int] = {}
     for name, choices in _KIMAI.items():
@@ -554,8 +574,9 @@ def parse_kimai(text: str) -> Parsed:
                 break
     missing = [n.capitalize() for n in ("date", "from", "to") if n not in col]
     if missing:
-        raise LedgerError(f"line 1: not Kimai's CSV export: no {', '.join(missing)} "
-                          f"column (the header has {', '.join(map(_q, header[:12]))})")
+        raise LedgerError("line 1: " + _("not Kimai's CSV export: no {columns} column (the "
+                                         "header has {header})").format(
+            columns=", ".join(missing), header=", ".join(map(_q, header[:12]))))
     users: dict[str, int] = {}
     seen: dict[str, int] = {}
     line = 2
@@ -573,39 +594,42 @@ def parse_kimai(text: str) -> Parsed:
                 continue  # Kimai's total row at the end
             day = _simple_date(get("date")[:10])
             if day is None:
-                out.problems.append(f"line {n}: Date: expected YYYY-MM-DD, got "
-                                    f"{_q(get('date'))}")
+                out.problems.append(f"line {n}: Date: " + _("expected YYYY-MM-DD, got "
+                                                            "{value}").format(
+                    value=_q(get("date"))))
                 continue
             start, end = _kimai_time(day, get("from")), _kimai_time(day, get("to"))
             if start is None or end is None:
                 which = "From" if start is None else "To"
                 value = get("from") if start is None else get("to")
-                problem = ("empty: the timesheet is still running; stop it and export "
-                           "again" if not value else f"expected HH:MM, got {_q(value)}")
+                problem = (_("empty: the timesheet is still running; stop it and export "
+                             "again") if not value
+                           else _("expected HH:MM, got {value}").format(value=_q(value)))
                 out.problems.append(f"line {n}: {which}: {problem}")
                 continue
             if end < start:
                 try:
                     end += timedelta(days=1)  # ended after midnight
                 except OverflowError:
-                    out.problems.append(f"line {n}: To: {get('to')} the next day is "
-                                        f"beyond the calendar")
+                    out.problems.append(f"line {n}: To: " + _(
+                        "{time} the next day is beyond the calendar").format(time=get("to")))
                     continue
             lasted = _kimai_duration(get("duration"))
             if lasted is not None and abs(lasted - (end - start).total_seconds()) > 60:
                 out.problems.append(
-                    f"line {n}: Duration: {_q(get('duration'))} is not From..To "
-                    f"({get('from')}-{get('to')}): a break inside it? Split the timesheet "
-                    f"in Kimai so that the two agree")
+                    f"line {n}: Duration: " + _(
+                        "{duration} is not From..To ({span}): a break inside it? Split the "
+                        "timesheet in Kimai so that the two agree").format(
+                        duration=_q(get("duration")), span=f"{get('from')}-{get('to')}"))
                 continue
             user = get("user")
             if user:
                 users.setdefault(user, n)
             key = start.isoformat()
             if key in seen:
-                out.problems.append(f"line {n}: a second timesheet starting at "
-                                    f"{start:%Y-%m-%d %H:%M} (the first is on line "
-                                    f"{seen[key]})")
+                out.problems.append(f"line {n}: " + _("a second timesheet starting at {start} "
+                                                      "(the first is on line {line})").format(
+                    start=f"{start:%Y-%m-%d %H:%M}", line=seen[key]))
                 continue
             seen[key] = n
             tags = tuple(t.strip() for t in get("tags").split(",") if t.strip())
@@ -616,6 +640,7 @@ def parse_kimai(text: str) -> Parsed:
         out.problems.append(f"line {line}: {exc}")
     if len(users) > 1:
         shown_users = ", ".join(f"{_q(u)} (line {n})" for u, n in list(users.items())[:4])
-        raise LedgerError(f"the file holds the times of {len(users)} users ({shown_users}); "
-                          f"export one person's times and import them as that person")
+        raise LedgerError(_("the file holds the times of {n} users ({users}); export one "
+                            "person's times and import them as that person").format(
+            n=len(users), users=shown_users))
     return out
