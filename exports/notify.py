@@ -46,6 +46,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 from urllib.parse import quote_plus
 
+from model.i18n import _
 from model.reminders import Channel
 
 
@@ -65,7 +66,8 @@ def secret(channel: Channel, variable: str | None) -> str | None:
         return None
     value = os.environ.get(variable)
     if value is None or not value:
-        raise SendError(f"the environment variable {variable} is not set")
+        raise SendError(_("the environment variable {variable} is not set")
+                        .format(variable=variable))
     return value
 
 
@@ -118,17 +120,20 @@ def post_webhook(channel: Channel, text: str) -> None:
         with urlopen(request, timeout=channel.timeout) as reply:  # noqa: S310 - config's URL
             raw = reply.read(1 << 20)
     except HTTPError as exc:
-        raise SendError(f"the server answered HTTP {exc.code} {exc.reason}") from None
+        raise SendError(_("the server answered HTTP {code} {reason}")
+                        .format(code=exc.code, reason=exc.reason)) from None
     except URLError as exc:
-        raise SendError(f"cannot reach {_host(url)}: {_reason(exc.reason)}") from None
+        raise SendError(_("cannot reach {host}: {reason}")
+                        .format(host=_host(url), reason=_reason(exc.reason))) from None
     except (OSError, ValueError) as exc:
-        raise SendError(f"cannot reach {_host(url)}: {_reason(exc)}") from None
+        raise SendError(_("cannot reach {host}: {reason}")
+                        .format(host=_host(url), reason=_reason(exc))) from None
     try:
         answer = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise SendError("the server's answer is not JSON") from None
+        raise SendError(_("the server's answer is not JSON")) from None
     if not isinstance(answer, dict):
-        raise SendError("the server's answer is not a JSON object")
+        raise SendError(_("the server's answer is not a JSON object"))
     for key in ("errcode", "code", "StatusCode"):
         code = answer.get(key)
         if code not in (None, 0, "0"):
@@ -147,7 +152,7 @@ def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]
 
     password = secret(channel, channel.password_env)
     if channel.user is not None and password is None:
-        raise SendError("user is set but password_env is not")
+        raise SendError(_("user is set but password_env is not"))
     failed: list[int] = []
     first: str | None = None
     where = f"{channel.host}:{channel.port}"

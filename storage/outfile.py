@@ -31,6 +31,7 @@ from typing import BinaryIO
 from sqlalchemy import make_url
 
 from model.errors import FieldError, LedgerError, Part, Ref
+from model.i18n import _
 from storage.db import companions
 
 #: what SQLite and sowtrack keep beside a ledger file: its journals, the chain's witness and
@@ -190,7 +191,8 @@ def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[P
         os.replace(tmp, target)
     except OSError as exc:
         raise (_refused(field, f"cannot write {text}: {exc.strerror or exc}") if field
-               else LedgerError(f"{text}: cannot write: {exc.strerror or exc}")) from None
+               else LedgerError(_("{text}: cannot write: {reason}")
+                                .format(text=text, reason=exc.strerror or exc))) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from model.errors import LedgerError
+from model.i18n import _
 
 _T = TypeVar("_T")
 
@@ -38,7 +39,8 @@ def busy_limit() -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value < 0:
-        raise LedgerError(f"SOWTRACK_BUSY_TIMEOUT: {raw!r} is not a number of seconds (>= 0)")
+        raise LedgerError(_("SOWTRACK_BUSY_TIMEOUT: {raw!r} is not a number of seconds (>= 0)")
+                          .format(raw=raw))
     return value
 
 

@@ -6,6 +6,7 @@ from datetime import date
 
 from model import rules
 from model.errors import FieldError, LedgerError
+from model.i18n import _
 from model.permissions import Action
 from model.views import QuotaView
 from storage import records
@@ -20,7 +21,7 @@ class QuotasMixin(LedgerBase):
                   note: str = "") -> QuotaView:
         """Record ``n`` uses of a quota; refused beyond its limit as of that date."""
         if n < 1:
-            raise FieldError("n", f"must be at least 1, got {n}")
+            raise FieldError("n", _("must be at least 1, got {n}").format(n=n))
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -37,8 +38,10 @@ class QuotasMixin(LedgerBase):
                                          changes, day)
             used = sum(u.n for u in quota.uses)
             if used + n > limit:
-                raise LedgerError(f"quota {key}: limit is {limit} on {day} and {used} are used; "
-                                  f"{n} more would make {used + n}")
+                raise LedgerError(_("quota {key}: limit is {limit} on {day} and {used} are "
+                                    "used; {n} more would make {total}")
+                                  .format(key=key, limit=limit, day=day, used=used, n=n,
+                                          total=used + n))
             use = QuotaUse(quota=quota, used_on=day, n=n, note=note or "",
                            used_by=me.key if me else None)
             s.add(use)

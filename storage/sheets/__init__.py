@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import FieldError, LedgerError, Ref
+from model.i18n import _, parts
 from model.sheet_kinds import SheetKind
 from model.sheets import (
     PrintedIdentity,
@@ -69,8 +70,8 @@ def build_sheet(ledger: Ledger, request: SheetRequest,
     ``printed_on`` (default: today in the project's time zone; a sheet counts up to it):
     every figure, its revision and the chain's head from one snapshot of the ledger."""
     if request.per_person:
-        raise FieldError("per_person", "each person's sheet is a document of its own; "
-                                       "build them from per_person_requests()")
+        raise FieldError("per_person", _("each person's sheet is a document of its own; build "
+                                         "them from per_person_requests()"))
     with ledger.snapshot():  # inside the caller's, when it holds one
         return _build_sheet(ledger, request, printed_on)
 
@@ -104,7 +105,7 @@ def per_person_requests(ledger: Ledger, request: SheetRequest) -> list[SheetRequ
     if not request.info.person or not request.per_person:
         return [request]
     if request.first is None or request.last is None:
-        raise FieldError("period", "a timesheet needs its period")
+        raise FieldError("period", _("a timesheet needs its period"))
     return [replace(request, per_person=False, person=key)
             for key in timesheet.team(ledger, request)]
 
@@ -167,8 +168,10 @@ def person_path(out: str | Path, person: str) -> Path:
     """``march.pdf`` and ``liu.yang`` -> ``march-liu.yang.pdf``: the file of one person's
     sheet when a timesheet is printed per person (one file per document)."""
     if not person or not set(person) <= _SAFE_NAME or person.startswith("."):
-        raise FieldError("per_person", f"the person id {person!r} cannot name a file; print "
-                                       "that sheet with ", Ref("person"), " and ", Ref("out"))
+        raise FieldError("per_person", *parts(_("the person id {person!r} cannot name a file; "
+                                                "print that sheet with {person_input} and {out}"),
+                                              person=person, person_input=Ref("person"),
+                                              out=Ref("out")))
     out = Path(out)
     return out.with_name(f"{out.stem}-{person}{out.suffix or '.pdf'}")
 
@@ -197,8 +200,8 @@ def export_sheets(ledger: Ledger, request: SheetRequest, out: str | Path,
     with ledger.snapshot():  # who gets a sheet and every sheet: one state of the ledger
         requests = per_person_requests(ledger, request)
         if not requests:
-            raise FieldError("per_person", "the vendor has nobody with a grade and nobody "
-                                           "logged hours in the period: no sheet to print")
+            raise FieldError("per_person", _("the vendor has nobody with a grade and nobody "
+                                             "logged hours in the period: no sheet to print"))
         if request.per_person:
             targets = [check(person_path(out, r.person or "")) for r in requests]
         else:
@@ -292,14 +295,17 @@ def _read_pdf(path: str | Path) -> tuple[dict[str, str], bytes]:
         reader = PdfReader(io.BytesIO(data))
         keywords = str((reader.metadata or {}).get("/Keywords") or "")
     except OSError as exc:
-        raise LedgerError(f"{path}: cannot read this PDF: {exc.strerror or exc}") from None
+        raise LedgerError(_("{path}: cannot read this PDF: {reason}")
+                          .format(path=path, reason=exc.strerror or exc)) from None
     except (PdfReadError, ValueError) as exc:
-        raise LedgerError(f"{path}: cannot read this PDF: {exc}") from None
+        raise LedgerError(_("{path}: cannot read this PDF: {reason}")
+                          .format(path=path, reason=exc)) from None
     finally:
         log.setLevel(level)
     fields = read_keywords(keywords)
     if "id" not in fields or "sha256" not in fields:
-        raise LedgerError(f"{path}: not a sowtrack sheet (no document id in its metadata)")
+        raise LedgerError(_("{path}: not a sowtrack sheet (no document id in its metadata)")
+                          .format(path=path))
     return fields, data
 
 

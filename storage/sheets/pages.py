@@ -33,6 +33,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from model.i18n import _, ngettext
+
 # Keys that say nothing about what is drawn: the page tree, back references, how a
 # stream is stored (its data is compared decoded), page transitions, thumbnails and
 # structure-tree links that a re-saving tool may add or drop.
@@ -75,7 +77,8 @@ def compare(printed: bytes, fresh: bytes) -> list[str]:
     mine, theirs = drawings(printed), drawings(fresh)
     problems = []
     if len(mine) != len(theirs):
-        problems.append(f"it has {_pages(len(mine))}, the ledger prints {_pages(len(theirs))}")
+        problems.append(_("it has {mine}, the ledger prints {theirs}")
+                        .format(mine=_pages(len(mine)), theirs=_pages(len(theirs))))
     texts: tuple[PdfReader, PdfReader] | None = None
     for number, (a, b) in enumerate(zip(mine, theirs, strict=False), 1):
         if a == b:
@@ -83,12 +86,13 @@ def compare(printed: bytes, fresh: bytes) -> list[str]:
         if texts is None:
             texts = (_reader(printed), _reader(fresh))
         detail = _difference(a, b, texts[0].pages[number - 1], texts[1].pages[number - 1])
-        problems.append(f"page {number} differs from what the ledger prints: {detail}")
+        problems.append(_("page {number} differs from what the ledger prints: {detail}")
+                        .format(number=number, detail=detail))
     return problems
 
 
 def _pages(n: int) -> str:
-    return f"{n} page" + ("" if n == 1 else "s")
+    return ngettext("{n} page", "{n} pages", n).format(n=n)
 
 
 def _reader(data: bytes) -> PdfReader:

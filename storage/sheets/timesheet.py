@@ -16,6 +16,7 @@ from dataclasses import replace
 
 from model import rules
 from model.errors import FieldError
+from model.i18n import _
 from model.sheet_timesheet import TimesheetData, charges, tabulate
 from model.sheets import SheetRequest
 from model.views import SignoffView
@@ -54,7 +55,7 @@ def team(ledger: Ledger, request: SheetRequest) -> list[str]:
 
 def build(ledger: Ledger, request: SheetRequest) -> SheetParts[TimesheetData]:
     if request.first is None or request.last is None:
-        raise FieldError("period", "a timesheet needs its period")
+        raise FieldError("period", _("a timesheet needs its period"))
     rules.check_period(request.first, request.last)
     project = ledger.project()
     people = ledger.people()
@@ -62,10 +63,11 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[TimesheetData]:
     if request.person:
         who = next((p for p in people if p.key == request.person), None)
         if who is None:
-            raise FieldError("person", f"no person {request.person!r} in {project.code}")
+            raise FieldError("person", _("no person {person!r} in {code}")
+                                       .format(person=request.person, code=project.code))
         if who.party != "vendor":
-            raise FieldError("person", f"{who.key} is of the client party; a timesheet "
-                                       f"lists the vendor's people")
+            raise FieldError("person", _("{key} is of the client party; a timesheet lists the "
+                                         "vendor's people").format(key=who.key))
         title += f" {who.name}"
     cal, start, end = ledger.calendar()
     working = frozenset(cal.working_days(request.first, request.last))
