@@ -138,8 +138,10 @@ def post_webhook(channel: Channel, text: str) -> None:
         code = answer.get(key)
         if code not in (None, 0, "0"):
             said = answer.get("errmsg") or answer.get("msg") or answer.get("StatusMessage")
-            raise SendError(f"the server answered {key} {code}"
-                            + (f": {_one_line(str(said))}" if said else ""))
+            if said:
+                raise SendError(_("the server answered {key} {code}: {said}").format(
+                    key=key, code=code, said=_one_line(str(said))))
+            raise SendError(_("the server answered {key} {code}").format(key=key, code=code))
 
 
 def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]]) -> None:
@@ -181,16 +183,19 @@ def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]
                     smtp.send_message(msg, from_addr=channel.sender, to_addrs=list(to))
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
                     failed.append(i)
-                    first = first or f"the mail server {where} refused: {_reason(exc)}"
+                    first = first or _("the mail server {where} refused: {reason}").format(
+                        where=where, reason=_reason(exc))
                 done = i + 1
     except smtplib.SMTPException as exc:
         if done < len(mails):  # else every mail was handed over; only QUIT failed
             failed += range(done, len(mails))
-            first = first or f"the mail server {where} refused: {_reason(exc)}"
+            first = first or _("the mail server {where} refused: {reason}").format(
+                where=where, reason=_reason(exc))
     except (OSError, ssl.SSLError, ValueError) as exc:  # ValueError: a host IDNA refuses
         if done < len(mails):
             failed += range(done, len(mails))
-            first = first or f"cannot reach the mail server {where}: {_reason(exc)}"
+            first = first or _("cannot reach the mail server {where}: {reason}").format(
+                where=where, reason=_reason(exc))
     if first is not None:
         raise SendError(first, failed)
 

@@ -44,7 +44,7 @@ from urllib.parse import quote
 from sqlalchemy import make_url
 
 from model.errors import FieldError, LedgerError, Ref, refused
-from model.i18n import _, parts
+from model.i18n import N_, _, parts
 from storage import witness
 from storage.audit import chain_head
 from storage.db import (
@@ -60,10 +60,10 @@ from storage.db import (
 )
 from storage.outfile import ledger_files, replacing
 
-PG_BACKUP = ("backup: for PostgreSQL use pg_dump, e.g. `pg_dump -Fc -f sowtrack.dump DBNAME` "
-             "(see README, Backups)")
-PG_RESTORE = ("restore: for PostgreSQL use pg_restore, e.g. `pg_restore --clean --if-exists "
-              "-d DBNAME sowtrack.dump` (see README, Backups)")
+PG_BACKUP = N_("backup: for PostgreSQL use pg_dump, e.g. `pg_dump -Fc -f sowtrack.dump DBNAME` "
+               "(see README, Backups)")
+PG_RESTORE = N_("restore: for PostgreSQL use pg_restore, e.g. `pg_restore --clean --if-exists "
+                "-d DBNAME sowtrack.dump` (see README, Backups)")
 _CHUNK = 5000
 
 
@@ -99,7 +99,7 @@ def sqlite_path(url: str, command: str) -> Path:
         raise FieldError("db", _("not a database URL")) from None
     backend = parsed.get_backend_name()
     if backend == "postgresql":
-        raise LedgerError(PG_BACKUP if command == "backup" else PG_RESTORE)
+        raise LedgerError(_(PG_BACKUP) if command == "backup" else _(PG_RESTORE))
     if backend != "sqlite":
         raise LedgerError(_("{command}: works on SQLite ledgers only, not {backend}")
                           .format(command=command, backend=backend))

@@ -52,7 +52,7 @@ def load_remind(path: Path | None = None) -> RemindConfig:
     """The ``[remind]`` table of the config file (an absent file or table: no channel)."""
     path = path or config_path()
     table = read_toml(path).get("remind", {})
-    where = f"config file {path}: remind"
+    where = _("config file {path}").format(path=path) + ": remind"
     if not isinstance(table, dict):
         raise LedgerError(_("{where}: must be a table ([remind])").format(where=where))
     unknown = set(table) - {"email", "channel"}

@@ -158,7 +158,7 @@ def test_the_services_refuse_in_chinese(example: Ledger, zh: None) -> None:
     assert str(refused) == "code: 任务 'T2' 已存在"
     assert str(refusal(example.add_person, "x.y", "X", "vendor", "engineer", "junior",
                        first="2027-01-01")) == \
-        "first: 2027-01-01 不在工作说明书期限内（2026-03-02..2026-05-29）"
+        "first: 2027-01-01 不在工作说明书期间内（2026-03-02..2026-05-29）"
     example.use_quota("research-meetings", n=3, on="2026-03-05")
     assert str(refusal(example.use_quota, "research-meetings", on="2026-03-05")) == \
         "额度 research-meetings: 2026-03-05 的上限为 3，已用 3；再用 1 将达到 4"
@@ -197,3 +197,37 @@ def test_verify_names_what_was_changed_in_english(example: Ledger) -> None:
     _tamper(example)
     assert example.verify()[1] == [f"{CODE} calendar 2026-04-15: not in the audit log (added "
                                    f"behind the program's back)"]
+
+
+# ------------------------------------------------------------------ files written, reminders
+
+def test_an_existing_output_file_is_refused_in_chinese(tmp_path: Path, zh: None) -> None:
+    from storage.outfile import check_target
+
+    out = tmp_path / "sheet.pdf"
+    out.write_bytes(b"%PDF")
+    refused = refusal(check_target, str(out), force=False)
+    assert str(refused) == f"out: {out} 已存在；加上 force 可覆盖它"
+    assert refused.worded(lambda field: f"--{field}") == \
+        f"--out: {out} 已存在；加上 --force 可覆盖它"
+    assert str(refusal(check_target, str(tmp_path / "no" / "x.pdf"), force=False)) == \
+        f"out: 文件夹 {tmp_path / 'no'} 不存在"
+
+
+def test_an_existing_output_file_is_refused_in_english(tmp_path: Path) -> None:
+    from storage.outfile import check_target
+
+    out = tmp_path / "sheet.pdf"
+    out.write_bytes(b"%PDF")
+    assert str(refusal(check_target, str(out), force=False)) == \
+        f"out: {out} exists; add force to overwrite it"
+
+
+def test_a_reminder_channels_missing_secret_is_named_in_chinese(
+        monkeypatch: pytest.MonkeyPatch, zh: None) -> None:
+    from exports.notify import SendError, secret
+    from model.reminders import Channel
+
+    monkeypatch.delenv("ROBOT_SECRET", raising=False)
+    with pytest.raises(SendError, match="^环境变量 ROBOT_SECRET 未设置$"):
+        secret(Channel("team", "dingtalk", url="https://example.invalid"), "ROBOT_SECRET")

@@ -145,9 +145,10 @@ def _unit(engine: Engine, write: bool,
                     raise LedgerError(refused) from None
                 # The transaction is rolled back; replaying the caller's work is not
                 # ours to do, so the user is told, in one line, to try again.
-                raise LedgerBusy("the ledger is busy: another sowtrack is writing; "
-                                 + ("nothing was written; " if write else "")
-                                 + "try again") from None
+                raise LedgerBusy(_("the ledger is busy: another sowtrack is writing; nothing "
+                                   "was written; try again") if write
+                                 else _("the ledger is busy: another sowtrack is writing; "
+                                        "try again")) from None
     finally:
         conn.info.pop(_WRITE, None)
         conn.close()

@@ -67,8 +67,10 @@ class ChangesMixin(LedgerBase):
         qd: dict[str, int] = {}
         for key, value in quota_deltas.items():
             if key not in quotas:
-                raise FieldError("quotas", f"unknown quota {key!r}"
-                                  + (f" (known: {', '.join(sorted(quotas))})" if quotas else ""))
+                if quotas:
+                    raise FieldError("quotas", _("unknown quota {key!r} (known: {known})")
+                                               .format(key=key, known=", ".join(sorted(quotas))))
+                raise FieldError("quotas", _("unknown quota {key!r}").format(key=key))
             try:
                 qd[key] = int(str(value))
             except ValueError:

@@ -151,16 +151,20 @@ class LedgerBase:
             p = s.scalars(_PROJECT_BY_CODE, {"code": self.project_code}).first()
             if p is None:
                 known = ", ".join(s.scalars(select(Project.code).order_by(Project.code)))
-                raise FieldError("project", f"no project {self.project_code!r}"
-                                  + (f" (known: {known})" if known else ""))
+                if known:
+                    raise FieldError("project", _("no project {code!r} (known: {known})")
+                                                .format(code=self.project_code, known=known))
+                raise FieldError("project", _("no project {code!r}")
+                                            .format(code=self.project_code))
             return p
         projects = list(s.scalars(select(Project).order_by(Project.code).limit(10)))
         if not projects:
             raise LedgerError(_("no project in this database: create one with `sowtrack init "
                                 "FILE.toml` or `sowtrack demo`"))
         if len(projects) > 1:
-            raise FieldError("project", "this database holds several projects ("
-                              + ", ".join(p.code for p in projects) + "); name one")
+            raise FieldError("project", _("this database holds several projects ({codes}); "
+                                          "name one")
+                                        .format(codes=", ".join(p.code for p in projects)))
         return projects[0]
 
     @staticmethod

@@ -334,9 +334,13 @@ class PeopleLifeMixin(LedgerBase):
             if row is None:
                 standing = ", ".join(f"{r.first}..{r.last}" for r in p.away
                                      if r.cancelled_on is None)
-                raise FieldError("first", f"{person} has no day away {a}..{b} to cancel "
-                                 + (f"(days away: {standing})" if standing
-                                    else "(none stands)"))
+                if standing:
+                    raise FieldError("first", _("{person} has no day away {a}..{b} to cancel "
+                                                "(days away: {standing})")
+                                              .format(person=person, a=a, b=b,
+                                                      standing=standing))
+                raise FieldError("first", _("{person} has no day away {a}..{b} to cancel "
+                                            "(none stands)").format(person=person, a=a, b=b))
             before = records.away_record(row, p.key)
             row.cancelled_on = self._today(project.timezone)
             s.flush()

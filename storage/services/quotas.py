@@ -29,8 +29,10 @@ class QuotasMixin(LedgerBase):
             quota = next((q for q in project.quotas if q.key == key), None)
             if quota is None:
                 known = ", ".join(q.key for q in project.quotas)
-                raise LedgerError(f"quota: unknown quota {key!r}"
-                                  + (f" (known: {known})" if known else ""))
+                if known:
+                    raise LedgerError(_("quota: unknown quota {key!r} (known: {known})")
+                                      .format(key=key, known=known))
+                raise LedgerError(_("quota: unknown quota {key!r}").format(key=key))
             day = parse_on(on, self._today(project.timezone))
             self._check_event_date(project, me, day)
             changes = [self._change_fact(cr) for cr in self._changes(s, project)]

@@ -245,10 +245,12 @@ class VerifyReport:
         if self.matches or self.current_revision is None:
             return None
         if self.current_printed_on is None:
-            return (f"revision {self.revision} is superseded: the ledger holds a content not "
-                    f"printed yet (it will be revision {self.current_revision})")
-        return (f"revision {self.revision} is superseded by revision "
-                f"{self.current_revision} (first printed {self.current_printed_on})")
+            return _("revision {revision} is superseded: the ledger holds a content not "
+                     "printed yet (it will be revision {current})"
+                     ).format(revision=self.revision, current=self.current_revision)
+        return _("revision {revision} is superseded by revision {current} (first printed "
+                 "{on})").format(revision=self.revision, current=self.current_revision,
+                                 on=self.current_printed_on)
 
     @property
     def matches(self) -> bool:
@@ -261,11 +263,13 @@ class VerifyReport:
         if not self.matches or not self.problems or self.printed_head is None:
             return None
         if self.current_head != self.printed_head:
-            return (f"the ledger changed after this sheet was printed (audit row "
-                    f"{self.printed_head}, now {self.current_head}): if a signature, a "
-                    f"withdrawal or an edit since then changed what it shows, print it again")
-        return (f"the ledger has not changed since this sheet was printed (audit row "
-                f"{self.printed_head}): the file was altered after it was printed")
+            return _("the ledger changed after this sheet was printed (audit row {printed}, "
+                     "now {current}): if a signature, a withdrawal or an edit since then "
+                     "changed what it shows, print it again"
+                     ).format(printed=self.printed_head, current=self.current_head)
+        return _("the ledger has not changed since this sheet was printed (audit row "
+                 "{printed}): the file was altered after it was printed"
+                 ).format(printed=self.printed_head)
 
     @property
     def ok(self) -> bool:
@@ -315,8 +319,8 @@ def head_problem(ledger: Ledger, head: tuple[int, str]) -> str | None:
     if row == 0 and sha == GENESIS:  # printed from an empty log: nothing to lose
         return None
     if ledger.audit_hash(row) != sha:
-        return (f"the ledger's audit chain no longer holds the head this sheet was printed "
-                f"at (audit row {row}): rows were removed or rewritten")
+        return _("the ledger's audit chain no longer holds the head this sheet was printed "
+                 "at (audit row {row}): rows were removed or rewritten").format(row=row)
     return None
 
 
@@ -351,8 +355,8 @@ def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger],
         lost = head_problem(ledger, printed.head) if printed.head is not None else None
     if printed.head is None or printed.revision is None or request.printed_on is None:
         return replace(report, problems=(
-            "this sheet carries no audit chain head, revision or print parameters (printed "
-            "by an older sowtrack): it cannot be printed again to compare; print it anew",))
+            _("this sheet carries no audit chain head, revision or print parameters (printed "
+              "by an older sowtrack): it cannot be printed again to compare; print it anew"),))
     problem = lost or revision_problem(
         revisions, printed.digest, printed.revision)
     if problem:
@@ -373,11 +377,11 @@ def revision_problem(printed: list[tuple[int, str, date]], digest: str,
     """Why a sheet's revision is not the one the ledger records for its digest, or None."""
     known = {d: (n, on) for n, d, on in printed}
     if digest not in known:
-        return (f"the ledger records no printed revision with this content (it says "
-                f"revision {revision}): it was not printed from this ledger, or the "
-                f"record of its printing was removed")
+        return _("the ledger records no printed revision with this content (it says "
+                 "revision {revision}): it was not printed from this ledger, or the record "
+                 "of its printing was removed").format(revision=revision)
     n, on = known[digest]
     if n != revision:
-        return (f"it says revision {revision}, but the ledger records this content as "
-                f"revision {n} (first printed {on})")
+        return _("it says revision {revision}, but the ledger records this content as "
+                 "revision {n} (first printed {on})").format(revision=revision, n=n, on=on)
     return None

@@ -65,7 +65,8 @@ def drawings(data: bytes) -> list[PageDrawing]:
         try:
             out.append(canon.page(page))
         except Exception as exc:  # noqa: BLE001 - any damage: one line naming the page
-            raise ValueError(f"page {number} cannot be read: {exc}") from None
+            raise ValueError(_("page {number} cannot be read: {reason}")
+                             .format(number=number, reason=exc)) from None
     return out
 
 
@@ -115,19 +116,23 @@ def _difference(a: PageDrawing, b: PageDrawing, page_a: Any, page_b: Any) -> str
         n = next((i for i, (x, y) in enumerate(zip(a.operations, b.operations, strict=False))
                   if x != y), min(len(a.operations), len(b.operations)))
         op = a.operations[n][0] if n < len(a.operations) else b.operations[n][0]
-        return (f"what it draws differs (lines, shapes, colours or positions) from "
-                f"operation {n + 1} of {len(a.operations)} ({op})")
+        return _("what it draws differs (lines, shapes, colours or positions) from "
+                 "operation {n} of {count} ({op})").format(n=n + 1, count=len(a.operations),
+                                                            op=op)
     if a.resources != b.resources:
         ours, fresh = dict(((c, n), v) for c, n, v in a.resources), dict(
             ((c, n), v) for c, n, v in b.resources)
         for key in sorted(set(ours) | set(fresh)):
             if ours.get(key) != fresh.get(key):
-                kind = {"/Font": "font", "/XObject": "image or form"}.get(key[0], key[0][1:])
-                return f"its {kind} {key[1]} differs"
+                if key[0] == "/Font":
+                    return _("its font {name} differs").format(name=key[1])
+                if key[0] == "/XObject":
+                    return _("its image or form {name} differs").format(name=key[1])
+                return _("its {kind} {name} differs").format(kind=key[0][1:], name=key[1])
     if a.annotations != b.annotations:
-        return "its annotations differ (the ledger prints none)" if not b.annotations else (
-            "its annotations differ")
-    return "its page settings (size, crop box, rotation) differ"
+        return _("its annotations differ (the ledger prints none)") if not b.annotations else (
+            _("its annotations differ"))
+    return _("its page settings (size, crop box, rotation) differ")
 
 
 def _text_difference(page_a: Any, page_b: Any) -> str:
@@ -137,11 +142,14 @@ def _text_difference(page_a: Any, page_b: Any) -> str:
         return ""
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag == "replace":
-            return f"it reads {_words(a[i1:i2])} where the ledger prints {_words(b[j1:j2])}"
+            return _("it reads {read} where the ledger prints {printed}").format(
+                read=_words(a[i1:i2]), printed=_words(b[j1:j2]))
         if tag == "delete":
-            return f"it reads {_words(a[i1:i2])}, which the ledger does not print"
+            return _("it reads {read}, which the ledger does not print").format(
+                read=_words(a[i1:i2]))
         if tag == "insert":
-            return f"it lacks {_words(b[j1:j2])}, which the ledger prints"
+            return _("it lacks {printed}, which the ledger prints").format(
+                printed=_words(b[j1:j2]))
     return ""
 
 

@@ -21,7 +21,7 @@ from model.sheet_timesheet import TimesheetData, charges, tabulate
 from model.sheets import SheetRequest
 from model.views import SignoffView
 from storage.services import Ledger
-from storage.sheets.parts import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories, signed_by
 
 TITLES = {"zh": "工时确认单", "en": "Timesheet Confirmation"}
 
@@ -101,12 +101,16 @@ def signed_status(ledger: Ledger, request: SheetRequest) -> str:
     period = _period(ledger, request)
     span = f"{request.first}..{request.last}"
     if period is None:
-        return f"not signed yet: no sign-off of the period {span} in the ledger"
-    who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in period.signatures) or "nobody"
+        return _("not signed yet: no sign-off of the period {span} in the ledger").format(
+            span=span)
+    who = signed_by(period.signatures)
     if request.person:
-        return (f"no signature on record covers this sheet: it is {request.person}'s part of "
-                f"{period.number} ({span}), whose signatures cover the whole period's sheet "
-                f"(signed by {who})")
+        return _("no signature on record covers this sheet: it is {person}'s part of "
+                 "{number} ({span}), whose signatures cover the whole period's sheet "
+                 "(signed by {who})").format(person=request.person, number=period.number,
+                                             span=span, who=who)
     if period.status == rules.DOC_EFFECTIVE:
-        return f"{period.number} ({span}) is effective since {period.effective_on}: signed by {who}"
-    return f"{period.number} ({span}) is being signed: signed by {who}"
+        return _("{number} ({span}) is effective since {on}: signed by {who}").format(
+            number=period.number, span=span, on=period.effective_on, who=who)
+    return _("{number} ({span}) is being signed: signed by {who}").format(
+        number=period.number, span=span, who=who)

@@ -313,7 +313,7 @@ def _toml_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> str:
     line = lines[n - 1] if 0 < n <= len(lines) else ""
     reason = message[:found.start()].strip()
     if reason == "Cannot overwrite a value":
-        reason = "duplicate key (it is already set above)"
+        reason = _("duplicate key (it is already set above)")
     # tomllib names a table by a Python tuple, ('a', 'b'): write it as TOML does, a.b
     reason = re.sub(r"\((?:'[^']*'(?:, )?)+,?\)",
                     lambda m: ".".join(re.findall(r"'([^']*)'", m.group())), reason)
