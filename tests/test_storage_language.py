@@ -231,3 +231,12 @@ def test_a_reminder_channels_missing_secret_is_named_in_chinese(
     monkeypatch.delenv("ROBOT_SECRET", raising=False)
     with pytest.raises(SendError, match="^环境变量 ROBOT_SECRET 未设置$"):
         secret(Channel("team", "dingtalk", url="https://example.invalid"), "ROBOT_SECRET")
+
+
+def test_verify_names_an_edited_time_entry_in_chinese(example: Ledger, zh: None) -> None:
+    entry = as_(example, "liu.yang").log("T2", "8", on="2026-03-02")
+    with example.engine.begin() as conn:
+        conn.execute(text(f"UPDATE time_entry SET minutes = 600 WHERE id = {entry.id}"))
+    assert example.verify()[1] == [
+        f"{CODE} entry {entry.id}: 与其最后一条审计行不符（有人绕过程序改动）: "
+        "minutes 原为 480，现为 600"]
