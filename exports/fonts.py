@@ -25,6 +25,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 
+from model.i18n import _
+
 FONT_ENV = "SOWTRACK_CJK_FONT"
 REGULAR = "SowtrackCJK"
 BOLD = "SowtrackCJK-Bold"
@@ -95,7 +97,8 @@ def _choose(env_value: str | None) -> FontChoice:
             font = _load(spec)
         except (TTFError, OSError, ValueError) as exc:
             if spec == env_value:
-                warnings.warn(f"{FONT_ENV}={spec}: cannot use it ({exc}); looking further",
+                warnings.warn(_("{variable}={spec}: cannot use it ({reason}); looking further")
+                              .format(variable=FONT_ENV, spec=spec, reason=exc),
                               FontWarning, stacklevel=3)
             continue
         pdfmetrics.registerFont(font)
@@ -105,9 +108,10 @@ def _choose(env_value: str | None) -> FontChoice:
         # so the bold name needs no parse of its own (a CJK file's parse is ~0.15 cpu s).
         pdfmetrics.registerFont(_renamed(font, BOLD))
         return FontChoice(REGULAR, BOLD, spec, True)
-    warnings.warn(f"no TrueType CJK font found (set {FONT_ENV} to a .ttf/.ttc file); "
-                  f"using the CID font {CID_FALLBACK}, which is not embedded: a reader "
-                  f"without it sees empty boxes", FontWarning, stacklevel=3)
+    warnings.warn(_("no TrueType CJK font found (set {variable} to a .ttf/.ttc file); using "
+                    "the CID font {font}, which is not embedded: a reader without it sees "
+                    "empty boxes").format(variable=FONT_ENV, font=CID_FALLBACK),
+                  FontWarning, stacklevel=3)
     pdfmetrics.registerFont(UnicodeCIDFont(CID_FALLBACK))
     return FontChoice(CID_FALLBACK, CID_FALLBACK, CID_FALLBACK, False)
 

@@ -46,6 +46,7 @@ from email.utils import formatdate, make_msgid
 from typing import Any
 from urllib.parse import quote_plus
 
+from model.i18n import _
 from model.reminders import Channel
 
 
@@ -65,7 +66,8 @@ def secret(channel: Channel, variable: str | None) -> str | None:
         return None
     value = os.environ.get(variable)
     if value is None or not value:
-        raise SendError(f"the environment variable {variable} is not set")
+        raise SendError(_("the environment variable {variable} is not set")
+                        .format(variable=variable))
     return value
 
 
@@ -118,23 +120,28 @@ def post_webhook(channel: Channel, text: str) -> None:
         with urlopen(request, timeout=channel.timeout) as reply:  # noqa: S310 - config's URL
             raw = reply.read(1 << 20)
     except HTTPError as exc:
-        raise SendError(f"the server answered HTTP {exc.code} {exc.reason}") from None
+        raise SendError(_("the server answered HTTP {code} {reason}")
+                        .format(code=exc.code, reason=exc.reason)) from None
     except URLError as exc:
-        raise SendError(f"cannot reach {_host(url)}: {_reason(exc.reason)}") from None
+        raise SendError(_("cannot reach {host}: {reason}")
+                        .format(host=_host(url), reason=_reason(exc.reason))) from None
     except (OSError, ValueError) as exc:
-        raise SendError(f"cannot reach {_host(url)}: {_reason(exc)}") from None
+        raise SendError(_("cannot reach {host}: {reason}")
+                        .format(host=_host(url), reason=_reason(exc))) from None
     try:
         answer = json.loads(raw.decode("utf-8"))
     except (UnicodeDecodeError, json.JSONDecodeError):
-        raise SendError("the server's answer is not JSON") from None
+        raise SendError(_("the server's answer is not JSON")) from None
     if not isinstance(answer, dict):
-        raise SendError("the server's answer is not a JSON object")
+        raise SendError(_("the server's answer is not a JSON object"))
     for key in ("errcode", "code", "StatusCode"):
         code = answer.get(key)
         if code not in (None, 0, "0"):
             said = answer.get("errmsg") or answer.get("msg") or answer.get("StatusMessage")
-            raise SendError(f"the server answered {key} {code}"
-                            + (f": {_one_line(str(said))}" if said else ""))
+            if said:
+                raise SendError(_("the server answered {key} {code}: {said}").format(
+                    key=key, code=code, said=_one_line(str(said))))
+            raise SendError(_("the server answered {key} {code}").format(key=key, code=code))
 
 
 def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]]) -> None:
@@ -147,7 +154,7 @@ def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]
 
     password = secret(channel, channel.password_env)
     if channel.user is not None and password is None:
-        raise SendError("user is set but password_env is not")
+        raise SendError(_("user is set but password_env is not"))
     failed: list[int] = []
     first: str | None = None
     where = f"{channel.host}:{channel.port}"
@@ -176,16 +183,19 @@ def send_mail(channel: Channel, mails: Sequence[tuple[tuple[str, ...], str, str]
                     smtp.send_message(msg, from_addr=channel.sender, to_addrs=list(to))
                 except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError) as exc:
                     failed.append(i)
-                    first = first or f"the mail server {where} refused: {_reason(exc)}"
+                    first = first or _("the mail server {where} refused: {reason}").format(
+                        where=where, reason=_reason(exc))
                 done = i + 1
     except smtplib.SMTPException as exc:
         if done < len(mails):  # else every mail was handed over; only QUIT failed
             failed += range(done, len(mails))
-            first = first or f"the mail server {where} refused: {_reason(exc)}"
+            first = first or _("the mail server {where} refused: {reason}").format(
+                where=where, reason=_reason(exc))
     except (OSError, ssl.SSLError, ValueError) as exc:  # ValueError: a host IDNA refuses
         if done < len(mails):
             failed += range(done, len(mails))
-            first = first or f"cannot reach the mail server {where}: {_reason(exc)}"
+            first = first or _("cannot reach the mail server {where}: {reason}").format(
+                where=where, reason=_reason(exc))
     if first is not None:
         raise SendError(first, failed)
 

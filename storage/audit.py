@@ -20,6 +20,7 @@ from typing import Any
 from sqlalchemy import Table, bindparam, case, insert, null, select
 from sqlalchemy.orm import Session
 
+from model.i18n import _
 from storage.bulk import BulkInsert
 from storage.orm import AuditEvent
 
@@ -220,8 +221,8 @@ def verify_chain(session: Session, chunk: int | None = None,
             if entity == BATCH:
                 after = session.execute(batch_after, {"id": row_id}).scalar()
             if prev_hash != prev:
-                problems.append(ChainProblem(row_id, "does not follow the previous row "
-                                                     "(a row was removed or reordered)"))
+                problems.append(ChainProblem(row_id, _("does not follow the previous row (a row "
+                                                       "was removed or reordered)")))
             try:
                 body = (f"{prev_hash}[{got(code) or _text(texts, code)},"
                         f"{got_time(at) or times.setdefault(at, at_text(at))},"
@@ -235,8 +236,10 @@ def verify_chain(session: Session, chunk: int | None = None,
                 expected = _row_hash(prev_hash, code, at_value, at, actor, action, entity,
                                      ref, before, after)
             if expected != h:
-                problems.append(ChainProblem(row_id, f"content was edited ({action} "
-                                                     f"{entity} {ref})"))
+                problems.append(ChainProblem(row_id, _("content was edited ({action} {entity} "
+                                                       "{ref})")
+                                                     .format(action=action, entity=entity,
+                                                             ref=ref)))
             prev = h
             if entity == "entry" and entries:
                 tap = entries.get(code)

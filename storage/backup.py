@@ -44,6 +44,7 @@ from urllib.parse import quote
 from sqlalchemy import make_url
 
 from model.errors import FieldError, LedgerError, Ref, refused
+from model.i18n import N_, _, parts
 from storage import witness
 from storage.audit import chain_head
 from storage.db import (
@@ -59,10 +60,10 @@ from storage.db import (
 )
 from storage.outfile import ledger_files, replacing
 
-PG_BACKUP = ("backup: for PostgreSQL use pg_dump, e.g. `pg_dump -Fc -f sowtrack.dump DBNAME` "
-             "(see README, Backups)")
-PG_RESTORE = ("restore: for PostgreSQL use pg_restore, e.g. `pg_restore --clean --if-exists "
-              "-d DBNAME sowtrack.dump` (see README, Backups)")
+PG_BACKUP = N_("backup: for PostgreSQL use pg_dump, e.g. `pg_dump -Fc -f sowtrack.dump DBNAME` "
+               "(see README, Backups)")
+PG_RESTORE = N_("restore: for PostgreSQL use pg_restore, e.g. `pg_restore --clean --if-exists "
+                "-d DBNAME sowtrack.dump` (see README, Backups)")
 _CHUNK = 5000
 
 
@@ -95,16 +96,18 @@ def sqlite_path(url: str, command: str) -> Path:
     try:
         parsed = make_url(url)
     except Exception:  # noqa: BLE001 - the URL is not echoed: it may hold a password
-        raise FieldError("db", "not a database URL") from None
+        raise FieldError("db", _("not a database URL")) from None
     backend = parsed.get_backend_name()
     if backend == "postgresql":
-        raise LedgerError(PG_BACKUP if command == "backup" else PG_RESTORE)
+        raise LedgerError(_(PG_BACKUP) if command == "backup" else _(PG_RESTORE))
     if backend != "sqlite":
-        raise LedgerError(f"{command}: works on SQLite ledgers only, not {backend}")
+        raise LedgerError(_("{command}: works on SQLite ledgers only, not {backend}")
+                          .format(command=command, backend=backend))
     db = parsed.database
     if not db or db == ":memory:" or db.startswith("file:"):
-        raise LedgerError(f"{command}: ", Ref("db"), " must name a SQLite file "
-                          "(sqlite:///path/to/ledger.db)")
+        raise LedgerError(*parts(_("{command}: {db} must name a SQLite file "
+                                   "(sqlite:///path/to/ledger.db)"),
+                                 command=command, db=Ref("db")))
     return Path(db).expanduser().absolute()
 
 
@@ -144,8 +147,9 @@ def _copy(source: Path, target: Path, what: str | Ref) -> None:
 
 def _unreadable(what: str | Ref, exc: sqlite3.DatabaseError) -> LedgerError:
     if getattr(exc, "sqlite_errorcode", None) == sqlite3.SQLITE_CORRUPT:
-        return refused(what, f"the database is damaged ({_first_line(exc)})")
-    return refused(what, f"not a sowtrack ledger ({_first_line(exc)})")
+        return refused(what, _("the database is damaged ({reason})")
+                             .format(reason=_first_line(exc)))
+    return refused(what, _("not a sowtrack ledger ({reason})").format(reason=_first_line(exc)))
 
 
 def _check(path: Path, what: str | Ref) -> None:
@@ -159,19 +163,19 @@ def _check(path: Path, what: str | Ref) -> None:
         except sqlite3.DatabaseError as exc:
             raise _unreadable(what, exc) from None
         if check != ["ok"]:
-            raise refused(what, f"the database is damaged ({check[0]})")
+            raise refused(what, _("the database is damaged ({reason})").format(reason=check[0]))
         if not {"alembic_version", "audit_event", "project", "time_entry"} <= tables:
-            raise refused(what, "not a sowtrack ledger (no sowtrack tables)")
+            raise refused(what, _("not a sowtrack ledger (no sowtrack tables)"))
         revision = conn.execute("SELECT version_num FROM alembic_version").fetchone()
     finally:
         conn.close()
     if revision is None:
-        raise refused(what, "not a sowtrack ledger (no schema revision)")
+        raise refused(what, _("not a sowtrack ledger (no schema revision)"))
     try:
         pending_migrations(revision[0])
     except LedgerError:
-        raise refused(what, f"written by a newer sowtrack (schema {revision[0]}); "
-                            "upgrade sowtrack") from None
+        raise refused(what, _("written by a newer sowtrack (schema {revision}); upgrade sowtrack")
+                            .format(revision=revision[0])) from None
 
 
 def _counts(path: Path) -> tuple[int, int, datetime | None]:
@@ -190,7 +194,8 @@ def _temp_next_to(path: Path, what: str) -> Iterator[Path]:
     try:
         fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
     except OSError as exc:
-        raise LedgerError(f"{what}: cannot write in {path.parent}: {exc.strerror}") from None
+        raise LedgerError(_("{what}: cannot write in {parent}: {strerror}")
+                          .format(what=what, parent=path.parent, strerror=exc.strerror)) from None
     os.close(fd)  # SQLite opens the empty file as a new database; never a name it creates,
     tmp = Path(name)  # which a planted link could redirect
     try:
@@ -214,7 +219,7 @@ def backup(url: str, out: str | Path, force: bool = False) -> BackupResult:
     """
     source = sqlite_path(url, "backup")
     if not source.is_file():
-        raise FieldError("db", f"there is no ledger at {source}")
+        raise FieldError("db", _("there is no ledger at {source}").format(source=source))
     with replacing(out, force=force, protected=ledger_files(url), field=None,
                    private=True) as (_f, tmp):
         try:
@@ -240,11 +245,11 @@ def restore(url: str, file: str | Path, force: bool = False) -> RestoreResult:
     target = sqlite_path(url, "restore")
     src = Path(file).expanduser().absolute()
     if not src.is_file():
-        raise LedgerError(f"{file}: no such file")
+        raise LedgerError(_("{file}: no such file").format(file=file))
     if _same_file(src, target) or src == target:
-        raise LedgerError(f"{file}: is the ledger itself")
+        raise LedgerError(_("{file}: is the ledger itself").format(file=file))
     if not target.parent.is_dir():
-        raise FieldError("db", f"folder {target.parent} does not exist")
+        raise FieldError("db", _("folder {parent} does not exist").format(parent=target.parent))
     with _temp_next_to(target, str(file)) as tmp:
         _copy(src, tmp, str(file))  # read-only: the backup file is never changed
         _check(tmp, str(file))
@@ -255,8 +260,9 @@ def restore(url: str, file: str | Path, force: bool = False) -> RestoreResult:
         finally:
             engine.dispose()
         if problems:
-            raise LedgerError(f"{file}: its audit log does not verify ({problems[0]}; "
-                              f"{len(problems)} problem(s) in {count} rows)")
+            raise LedgerError(_("{file}: its audit log does not verify ({problem}; {n} problem(s) "
+                                "in {count} rows)")
+                              .format(file=file, problem=problems[0], n=len(problems), count=count))
         engine = make_engine(f"sqlite:///{target}")
         try:
             migrate(engine)
@@ -282,13 +288,15 @@ def _replace_rows(engine, tmp: Path, what: str, force: bool) -> RestoreResult:  
             lost, first, last = _lost_rows(conn, bak)
             if lost and not force:
                 raise LedgerError(
-                    f"restore: the ledger holds {lost} audit row(s) written "
-                    f"{_span(first, last)} that {what} does not have; restoring it would "
-                    "lose them (add ", Ref("force"), " to restore anyway)")
+                    *parts(_("restore: the ledger holds {lost} audit row(s) written {span} "
+                             "that {what} does not have; restoring it would lose them (add "
+                             "{force} to restore anyway)"),
+                           lost=lost, span=_span(first, last), what=what, force=Ref("force")))
             tables = _tables(conn)
             theirs = _tables(bak)
             if {t: set(c) for t, c in theirs.items()} != {t: set(c) for t, c in tables.items()}:
-                raise LedgerError(f"{what}: its tables differ from this ledger's schema")
+                raise LedgerError(_("{what}: its tables differ from this ledger's schema")
+                                  .format(what=what))
             conn.execute("PRAGMA defer_foreign_keys = ON")  # checked at commit
             for table in reversed(tables):  # children first
                 conn.execute(f'DELETE FROM "{table}"')

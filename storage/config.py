@@ -18,6 +18,7 @@ from pathlib import Path
 import platformdirs
 
 from model.errors import FieldError, LedgerError, Ref
+from model.i18n import N_, _
 
 APP_NAME = "sowtrack"
 CONFIG_ENV = "SOWTRACK_CONFIG"
@@ -52,9 +53,9 @@ TABLES: tuple[str, ...] = ("remind",)
 INPUTS = {"db": Ref("db"), "person": Ref("actor"), "project": Ref("project")}
 ENV = {"db": "SOWTRACK_DB", "person": "SOWTRACK_USER", "project": "SOWTRACK_PROJECT",
        "language": "SOWTRACK_LANGUAGE"}
-_EMPTY = {"db": "name a ledger (e.g. sqlite:////path/to/ledger.db)",
-          "person": "name a person id", "project": "name a project code",
-          "language": "name zh or en"}
+_EMPTY = {"db": N_("name a ledger (e.g. sqlite:////path/to/ledger.db)"),
+          "person": N_("name a person id"), "project": N_("name a project code"),
+          "language": N_("name zh or en")}
 
 
 def config_path() -> Path:
@@ -68,7 +69,8 @@ def config_path() -> Path:
 def check_key(key: str) -> str:
     """``key`` if it is a config key, else a LedgerError listing the known ones."""
     if key not in KEYS:
-        raise LedgerError(f"config: unknown key {key!r} (known: {', '.join(KEYS)})")
+        raise LedgerError(_("config: unknown key {key!r} (known: {keys})")
+                          .format(key=key, keys=', '.join(KEYS)))
     return key
 
 
@@ -80,14 +82,17 @@ def read_toml(path: Path) -> dict[str, object]:
     except FileNotFoundError:
         return {}
     except OSError as exc:
-        raise LedgerError(f"config file {path}: cannot read it: {exc.strerror}") from None
+        raise LedgerError(_("config file {path}: cannot read it: {strerror}")
+                          .format(path=path, strerror=exc.strerror)) from None
     try:
         return tomllib.loads(raw.decode("utf-8"))
     except UnicodeDecodeError as exc:
         line = raw[:exc.start].count(b"\n") + 1
-        raise LedgerError(f"config file {path}: line {line}: not UTF-8 text") from None
+        raise LedgerError(_("config file {path}: line {line}: not UTF-8 text")
+                          .format(path=path, line=line)) from None
     except tomllib.TOMLDecodeError as exc:
-        raise LedgerError(f"config file {path}: not valid TOML: {exc}") from None
+        raise LedgerError(_("config file {path}: not valid TOML: {exc}")
+                          .format(path=path, exc=exc)) from None
 
 
 def load_config(path: Path | None = None) -> Config:
@@ -103,14 +108,14 @@ def load_config(path: Path | None = None) -> Config:
         if key in TABLES:  # read by their own modules (storage.remind_config)
             continue
         if key not in KEYS:
-            raise LedgerError(f"config file {path}: unknown key {key!r} "
-                              f"(known: {', '.join(KEYS)})")
+            raise LedgerError(_("config file {path}: unknown key {key!r} (known: {keys})")
+                              .format(path=path, key=key, keys=', '.join(KEYS)))
         if not isinstance(value, str):
-            raise LedgerError(f"config file {path}: {key}: must be a string, "
-                              f"not {_toml_type(value)}")
+            raise LedgerError(_("config file {path}: {key}: must be a string, not {value}")
+                              .format(path=path, key=key, value=_toml_type(value)))
         if not value.strip():
-            raise LedgerError(f"config file {path}: {key}: is empty "
-                              f"(remove it with `sowtrack config unset {key}`)")
+            raise LedgerError(_("config file {path}: {key}: is empty (remove it with `sowtrack "
+                                "config unset {key}`)").format(path=path, key=key))
         values[key] = value
     return Config(**values)
 
@@ -134,7 +139,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     except OSError as exc:
-        raise LedgerError(f"config file {path}: cannot write it: {exc.strerror}") from None
+        raise LedgerError(_("config file {path}: cannot write it: {strerror}")
+                          .format(path=path, strerror=exc.strerror)) from None
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as f:
             f.write(text)
@@ -143,7 +149,8 @@ def save_config(config: Config, path: Path | None = None) -> Path:
         os.replace(tmp, path)
     except OSError as exc:
         Path(tmp).unlink(missing_ok=True)
-        raise LedgerError(f"config file {path}: cannot write it: {exc.strerror}") from None
+        raise LedgerError(_("config file {path}: cannot write it: {strerror}")
+                          .format(path=path, strerror=exc.strerror)) from None
     return path
 
 
@@ -151,8 +158,8 @@ def set_value(key: str, value: str, path: Path | None = None) -> Path:
     """Set one key, keeping the others; returns the file written."""
     check_key(key)
     if not value.strip():
-        raise LedgerError(f"config: {key}: empty value (to remove it: "
-                          f"`sowtrack config unset {key}`)")
+        raise LedgerError(_("config: {key}: empty value (to remove it: `sowtrack config unset "
+                            "{key}`)").format(key=key))
     if key == "db":
         check_db_url(value)
     if key == "language":
@@ -181,13 +188,13 @@ def check_db_url(url: str) -> None:
         parsed = make_url(url)
     except (ArgumentError, ValueError):
         # The value is not echoed: it may hold a password.
-        raise LedgerError("config: db: not a database URL (e.g. "
-                          "postgresql://user:password@host/sowtrack or "
-                          "sqlite:////path/to/ledger.db)") from None
+        raise LedgerError(_("config: db: not a database URL (e.g. "
+                            "postgresql://user:password@host/sowtrack or "
+                            "sqlite:////path/to/ledger.db)")) from None
     backend = parsed.get_backend_name()
     if backend not in ("sqlite", "postgresql"):
-        raise LedgerError(f"config: db: unsupported database {backend!r} "
-                          "(sowtrack supports sqlite and postgresql)")
+        raise LedgerError(_("config: db: unsupported database {backend!r} (sowtrack supports "
+                            "sqlite and postgresql)").format(backend=backend))
 
 
 def setting(key: str, flag: str | None = None) -> tuple[str | None, str | Ref]:
@@ -201,18 +208,19 @@ def setting(key: str, flag: str | None = None) -> tuple[str | None, str | Ref]:
     check_key(key)
     if flag is not None:
         if not flag.strip():
-            raise FieldError(INPUTS[key].field, f"empty; {_EMPTY[key]}")
+            raise FieldError(INPUTS[key].field, _("empty; {hint}").format(hint=_(_EMPTY[key])))
         return flag, INPUTS[key]
     env = os.environ.get(ENV[key])
     if env is not None:
         if not env.strip():
             # An empty value must not quietly mean "the config file's, or the default".
-            raise LedgerError(f"{ENV[key]}: set but empty; {_EMPTY[key]}, or unset it")
+            raise LedgerError(_("{variable}: set but empty; {hint}, or unset it")
+                              .format(variable=ENV[key], hint=_(_EMPTY[key])))
         return env, ENV[key]
     path = config_path()
     value = getattr(load_config(path), key)
     if value is not None:
-        return value, f"config file {path}"
+        return value, _("config file {path}").format(path=path)
     return None, ""
 
 
@@ -221,8 +229,9 @@ def check_language(value: str, source: str) -> str:
     from model.i18n import LANGUAGES
 
     if value.strip() not in LANGUAGES:
-        raise LedgerError(f"{source}: language: {value.strip()!r} is not one of "
-                          f"{', '.join(LANGUAGES)}")
+        raise LedgerError(_("{source}: language: {value!r} is not one of {languages}")
+                          .format(source=source, value=value.strip(),
+                                  languages=", ".join(LANGUAGES)))
     return value.strip()
 
 
@@ -236,6 +245,6 @@ def configured_language() -> str | None:
 
 
 def _toml_type(value: object) -> str:
-    names = {bool: "a boolean", int: "an integer", float: "a number", list: "an array",
-             dict: "a table"}
-    return next((n for t, n in names.items() if isinstance(value, t)), "a date or time")
+    names = {bool: N_("a boolean"), int: N_("an integer"), float: N_("a number"),
+             list: N_("an array"), dict: N_("a table")}
+    return _(next((n for t, n in names.items() if isinstance(value, t)), N_("a date or time")))

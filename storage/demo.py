@@ -11,6 +11,7 @@ import random
 from datetime import date, timedelta
 
 from model.errors import FieldError, Ref
+from model.i18n import _
 from model.rules import Calendar
 from storage.services import Ledger
 from storage.sowfile import (
@@ -258,8 +259,9 @@ def build_demo(ledger: Ledger, today: str | date | None = None, *,
            else today or Ledger.today("Asia/Shanghai"))
     # The demo spans 13 weeks before `today` and 7 after: it needs room on both sides.
     if not DEMO_EARLIEST <= day <= DEMO_LATEST:
-        raise FieldError("today", f"{day} is outside the years the demo can be built in "
-                                  f"({DEMO_EARLIEST} to {DEMO_LATEST})")
+        raise FieldError("today", _("{day} is outside the years the demo can be built in "
+                                    "({earliest} to {latest})")
+                                  .format(day=day, earliest=DEMO_EARLIEST, latest=DEMO_LATEST))
     spec = demo_spec(day)
     # Every date of the demo is checked against "today": the day it is built as of.
     demo = Ledger(ledger.engine, DEMO_CODE, today=day)

@@ -33,6 +33,7 @@ from datetime import date
 from sqlalchemy import Date, Integer, String, exists, select, text
 from sqlalchemy.orm import Session
 
+from model.i18n import _
 from model.rules import DaySums
 from storage.orm import DaySum, DaySumDirty, Project
 
@@ -155,8 +156,8 @@ def stored_sum_problems(s: Session) -> list[str]:
     orphans = s.scalar(select(DaySum.project_id).where(DaySum.project_id.not_in(codes))
                        .limit(1))
     if orphans is not None:
-        problems.append(f"day_sum: holds sums of project id {orphans}, which does not exist "
-                        f"(added behind the program's back)")
+        problems.append(_("day_sum: holds sums of project id {orphans}, which does not exist "
+                          "(added behind the program's back)").format(orphans=orphans))
     for project_id, code in sorted(codes.items(), key=lambda pc: pc[1]):
         dirty, rows = _stored(s, project_id)
         stored = {(on, grade): m for on, grade, m in rows}
@@ -165,9 +166,11 @@ def stored_sum_problems(s: Session) -> list[str]:
         for on, grade in sorted(stored.keys() | computed.keys()):
             held, given = stored.get((on, grade)), computed.get((on, grade))
             if held != given:
-                what = "overtime" if grade == OVERTIME else f"grade {grade!r}"
-                problems.append(f"{code} day_sum {on} {what}: holds "
-                                f"{'no row' if held is None else f'{held} minutes'}, its "
-                                f"entries give {'none' if given is None else given} "
-                                f"(changed behind the program's back)")
+                what = (_("overtime") if grade == OVERTIME
+                        else _("grade {grade!r}").format(grade=grade))
+                problems.append(_("{code} day_sum {on} {what}: holds {held}, its entries give "
+                                  "{given} (changed behind the program's back)").format(
+                    code=code, on=on, what=what,
+                    held=_("no row") if held is None else _("{n} minutes").format(n=held),
+                    given=_("none") if given is None else given))
     return problems

@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from model import locks, rules
 from model.errors import FieldError, LedgerError, LedgerErrors
+from model.i18n import _
 from model.rules.staffing import Staffing
 from model.usertext import check_text
 from storage.audit import AuditWriter
@@ -109,8 +110,9 @@ def _admit_and_write(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
     value, enc = writer.bulk.value, encode_basestring
     for line, on, person, task, given_hours, note in rows:
         if only is not None and person != only:
-            raise FieldError("actor", f"{facts.only_label} may not import entries of other "
-                             f"people: line {line} is for {person!r}")
+            raise FieldError("actor", _("{who} may not import entries of other people: "
+                                        "line {line} is for {person!r}")
+                                      .format(who=facts.only_label, line=line, person=person))
         try:
             if not note.isprintable():  # the fast path of check_text
                 check_text(note, "note")  # Core inserts below: no flush checks it
@@ -119,7 +121,7 @@ def _admit_and_write(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
                 day = parse_date(on, "date")
                 iso = day.isoformat()
                 parsed = dates[on] = (day, iso, day.toordinal(), value("on", day), enc(iso))
-            day, _, ordinal, on_value, on_json = parsed
+            day, __, ordinal, on_value, on_json = parsed
             minutes = hours.get(given_hours)
             if minutes is None:
                 minutes = hours[given_hours] = facts.minutes_of(given_hours, "hours")

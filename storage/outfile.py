@@ -31,6 +31,7 @@ from typing import BinaryIO
 from sqlalchemy import make_url
 
 from model.errors import FieldError, LedgerError, Part, Ref
+from model.i18n import _, parts
 from storage.db import companions
 
 #: what SQLite and sowtrack keep beside a ledger file: its journals, the chain's witness and
@@ -81,8 +82,9 @@ def _protected_as(path: Path, protected: Sequence[Path]) -> str | None:
             with contextlib.suppress(OSError):
                 same = os.path.samefile(path, p)  # a hard link to the ledger is the ledger
         if same:
-            return ("the ledger itself" if i == 0
-                    else f"the ledger's {p.name[len(protected[0].name):]} file")
+            return (_("the ledger itself") if i == 0
+                    else _("the ledger's {suffix} file")
+                    .format(suffix=p.name[len(protected[0].name):]))
     return None
 
 
@@ -112,43 +114,48 @@ def check_target(out: str | os.PathLike[str], *, force: bool, protected: Sequenc
         return (OutputExists if exists else LedgerError)(f"{text}: ", *rest)
 
     if not text.strip():
-        raise _refused(field or "file", "empty; name the file to write")
+        raise _refused(field or "file", _("empty; name the file to write"))
     if "\x00" in text:
-        raise _refused(field or "file", "contains a NUL character")
+        raise _refused(field or "file", _("contains a NUL character"))
     path = Path(os.path.abspath(Path(text).expanduser()))
     ledger = _protected_as(path, protected)
     if ledger:
-        raise say(f"is {ledger}; name another file")
+        raise say(_("is {ledger}; name another file").format(ledger=ledger))
     try:
         st = os.lstat(path)
     except FileNotFoundError:
         st = None
     except OSError as exc:
-        raise say(f"cannot be used: {exc.strerror}") from None
+        raise say(_("cannot be used: {strerror}").format(strerror=exc.strerror)) from None
     if st is not None:
         if stat.S_ISLNK(st.st_mode):
-            raise say("is a symbolic link; name the file itself")
+            raise say(_("is a symbolic link; name the file itself"))
         if stat.S_ISDIR(st.st_mode):
-            raise say("is a folder; add a file name")
+            raise say(_("is a folder; add a file name"))
         if not stat.S_ISREG(st.st_mode):
-            raise say(f"is not a regular file ({_kind(st.st_mode)}); name a file")
+            raise say(_("is not a regular file ({kind}); name a file")
+                      .format(kind=_kind(st.st_mode)))
         if not force:
-            raise say("exists; ", *((overwrite,) if isinstance(overwrite, str) else overwrite),
+            if overwrite is OVERWRITE:  # the default: the force input, in the words spoken
+                raise say(*parts(_("exists; add {force} to overwrite it"), force=Ref("force")),
+                          exists=True)
+            raise say(_("exists; "), *((overwrite,) if isinstance(overwrite, str) else overwrite),
                       exists=True)
     folder = path.parent
     if not folder.is_dir():
-        raise _refused(field or text, f"the folder {folder} does not exist")
+        raise _refused(field or text, _("the folder {folder} does not exist")
+                                      .format(folder=folder))
     return path
 
 
 def _kind(mode: int) -> str:
     if stat.S_ISFIFO(mode):
-        return "a FIFO"
+        return _("a FIFO")
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a plain file"
+        return _("a socket")
+    return _("not a plain file")
 
 
 def _umask_mode() -> int:
@@ -176,8 +183,9 @@ def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[P
         fd, name = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.",
                                     suffix=".tmp")
     except OSError as exc:
-        raise _refused(field or text, f"cannot write in {target.parent}: "
-                                      f"{exc.strerror}") from None
+        raise _refused(field or text, _("cannot write in {parent}: {strerror}")
+                                      .format(parent=target.parent,
+                                              strerror=exc.strerror)) from None
     tmp = Path(name)
     try:
         with os.fdopen(fd, "wb") as f:
@@ -189,8 +197,10 @@ def replacing(out: str | os.PathLike[str], *, force: bool, protected: Sequence[P
         check_target(out, force=force, protected=protected, field=field, overwrite=overwrite)
         os.replace(tmp, target)
     except OSError as exc:
-        raise (_refused(field, f"cannot write {text}: {exc.strerror or exc}") if field
-               else LedgerError(f"{text}: cannot write: {exc.strerror or exc}")) from None
+        raise (_refused(field, _("cannot write {text}: {reason}")
+                               .format(text=text, reason=exc.strerror or exc)) if field
+               else LedgerError(_("{text}: cannot write: {reason}")
+                                .format(text=text, reason=exc.strerror or exc))) from None
     finally:
         with contextlib.suppress(FileNotFoundError):
             tmp.unlink()

@@ -31,6 +31,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import LedgerError
+from model.i18n import _
 from model.reminders import CHANNEL_TYPES, SECURITY, Channel, RemindConfig
 from model.usertext import text_problem
 from storage.config import config_path, read_toml
@@ -51,72 +52,79 @@ def load_remind(path: Path | None = None) -> RemindConfig:
     """The ``[remind]`` table of the config file (an absent file or table: no channel)."""
     path = path or config_path()
     table = read_toml(path).get("remind", {})
-    where = f"config file {path}: remind"
+    where = _("config file {path}").format(path=path) + ": remind"
     if not isinstance(table, dict):
-        raise LedgerError(f"{where}: must be a table ([remind])")
+        raise LedgerError(_("{where}: must be a table ([remind])").format(where=where))
     unknown = set(table) - {"email", "channel"}
     if unknown:
-        raise LedgerError(f"{where}: unknown key {sorted(unknown)[0]!r} "
-                          f"(known: channel, email)")
+        raise LedgerError(_("{where}: unknown key {key!r} (known: channel, email)")
+                          .format(where=where, key=sorted(unknown)[0]))
     emails = table.get("email", {})
     if not isinstance(emails, dict):
-        raise LedgerError(f"{where}.email: must be a table of person id = address")
+        raise LedgerError(_("{where}.email: must be a table of person id = address")
+                          .format(where=where))
     for person, address in emails.items():
         shown = person if text_problem(person) is None else repr(person)  # never an ESC
         _address(address, f"{where}.email.{shown}")
     raw = table.get("channel", [])
     if not isinstance(raw, list):
-        raise LedgerError(f"{where}.channel: must be an array of tables ([[remind.channel]])")
+        raise LedgerError(_("{where}.channel: must be an array of tables ([[remind.channel]])")
+                          .format(where=where))
     channels: list[Channel] = []
     for i, c in enumerate(raw, 1):
         channels.append(_channel(c, f"{where}.channel[{i}]"))
     names = [c.name for c in channels]
     for name in names:
         if names.count(name) > 1:
-            raise LedgerError(f"{where}.channel: two channels are named {name!r}")
+            raise LedgerError(_("{where}.channel: two channels are named {name!r}")
+                              .format(where=where, name=name))
     return RemindConfig(tuple(channels), tuple(sorted(emails.items())))
 
 
 def _channel(c: Any, where: str) -> Channel:
     if not isinstance(c, dict):
-        raise LedgerError(f"{where}: must be a table")
+        raise LedgerError(_("{where}: must be a table").format(where=where))
     kind = _text(c, "type", where)
     if kind not in CHANNEL_TYPES:
-        raise LedgerError(f"{where}.type: {kind!r} is not one of {', '.join(CHANNEL_TYPES)}")
+        raise LedgerError(_("{where}.type: {kind!r} is not one of {choices}")
+                          .format(where=where, kind=kind, choices=", ".join(CHANNEL_TYPES)))
     if "password" in c or "secret" in c:
         key = "password" if "password" in c else "secret"
-        raise LedgerError(f"{where}.{key}: not kept in the file; name the environment "
-                          f"variable that holds it in {key}_env")
+        raise LedgerError(_("{where}.{key}: not kept in the file; name the environment variable "
+                            "that holds it in {key}_env").format(where=where, key=key))
     unknown = set(c) - _KEYS[kind]
     if unknown:
-        raise LedgerError(f"{where}: unknown key {sorted(unknown)[0]!r} for a {kind} channel "
-                          f"(known: {', '.join(sorted(_KEYS[kind]))})")
+        raise LedgerError(_("{where}: unknown key {key!r} for a {kind} channel (known: "
+                            "{known})")
+                          .format(where=where, key=sorted(unknown)[0], kind=kind,
+                                  known=", ".join(sorted(_KEYS[kind]))))
     name = _text(c, "name", where)
     if len(name) > 64:
-        raise LedgerError(f"{where}.name: at most 64 characters")
+        raise LedgerError(_("{where}.name: at most 64 characters").format(where=where))
     timeout = c.get("timeout", 10)
     # a socket refuses NaN, infinity and what overflows its clock (ValueError,
     # OverflowError mid-send): the bounds are checked here, naming the key
     if (isinstance(timeout, bool) or not isinstance(timeout, int | float)
             or not 0 < timeout <= MAX_TIMEOUT):
-        raise LedgerError(f"{where}.timeout: must be a number of seconds above 0 and at "
-                          f"most {MAX_TIMEOUT}")
+        raise LedgerError(_("{where}.timeout: must be a number of seconds above 0 and at most "
+                            "{max_timeout}").format(where=where, max_timeout=MAX_TIMEOUT))
     if kind != "email":
         url = _text(c, "url", where)
         if not url.startswith(("https://", "http://")):
-            raise LedgerError(f"{where}.url: must be an http(s) address")
+            raise LedgerError(_("{where}.url: must be an http(s) address").format(where=where))
         return Channel(name, kind, url=url, secret_env=_opt(c, "secret_env", where),
                        timeout=float(timeout))
     port = c.get("port", 587)
     if isinstance(port, bool) or not isinstance(port, int) or not 0 < port < 65536:
-        raise LedgerError(f"{where}.port: must be a port number (1-65535)")
+        raise LedgerError(_("{where}.port: must be a port number (1-65535)")
+                          .format(where=where))
     security = c.get("security", "starttls")
     if security not in SECURITY:
-        raise LedgerError(f"{where}.security: {security!r} is not one of "
-                          f"{', '.join(SECURITY)}")
+        raise LedgerError(_("{where}.security: {security!r} is not one of {choices}")
+                          .format(where=where, security=security, choices=", ".join(SECURITY)))
     to = c.get("to", [])
     if not isinstance(to, list):
-        raise LedgerError(f"{where}.to: must be an array of addresses")
+        raise LedgerError(_("{where}.to: must be an array of addresses").format(where=where))
     return Channel(name, kind, host=_text(c, "host", where), port=port, security=security,
                    user=_opt(c, "user", where), password_env=_opt(c, "password_env", where),
                    sender=_address(c.get("from"), f"{where}.from"),
@@ -126,9 +134,10 @@ def _channel(c: Any, where: str) -> Channel:
 def _text(c: dict[str, Any], key: str, where: str) -> str:
     value = c.get(key)
     if value is None:
-        raise LedgerError(f"{where}.{key}: missing")
+        raise LedgerError(_("{where}.{key}: missing").format(where=where, key=key))
     if not isinstance(value, str) or not value.strip():
-        raise LedgerError(f"{where}.{key}: must be a non-empty string")
+        raise LedgerError(_("{where}.{key}: must be a non-empty string")
+                          .format(where=where, key=key))
     problem = text_problem(value)  # printed, recorded in the ledger, sent in headers
     if problem is not None:
         raise LedgerError(f"{where}.{key}: {problem}")
@@ -141,10 +150,12 @@ def _opt(c: dict[str, Any], key: str, where: str) -> str | None:
 
 def _address(value: Any, where: str) -> str:
     if value is None:
-        raise LedgerError(f"{where}: missing")
+        raise LedgerError(_("{where}: missing").format(where=where))
     if not isinstance(value, str) or "@" not in value or text_problem(value) is not None \
             or any(ch.isspace() for ch in value.strip()):
-        raise LedgerError(f"{where}: {value!r} is not an e-mail address")
+        raise LedgerError(_("{where}: {value!r} is not an e-mail address")
+                          .format(where=where, value=value))
     if not value.isascii():  # smtplib does not send SMTPUTF8 addresses
-        raise LedgerError(f"{where}: {value!r}: only ASCII addresses can be sent to")
+        raise LedgerError(_("{where}: {value!r}: only ASCII addresses can be sent to")
+                          .format(where=where, value=value))
     return value.strip()

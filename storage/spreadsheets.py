@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, replace
 from datetime import date
 
 from model.errors import FieldError
+from model.i18n import _
 from model.rules import DEFAULT_LADDER, Ladder, Summary, check_period
 from model.sheet_timesheet import TimesheetData
 from model.sheets import SheetRequest
@@ -65,7 +66,8 @@ def table_source(ledger: Ledger, request: TableRequest) -> TableSource:
                            request.first, request.last)
         people = ledger.people()
         if request.person and not any(p.key == request.person for p in people):
-            raise FieldError("person", f"no person {request.person!r} in {project.code}")
+            raise FieldError("person", _("no person {person!r} in {code}")
+                                       .format(person=request.person, code=project.code))
         names = {p.key: p.name for p in people}
         if request.kind == "entries":
             check_period(request.first, request.last)
@@ -79,5 +81,5 @@ def table_source(ledger: Ledger, request: TableRequest) -> TableSource:
                 "timesheet", request.first, request.last, person=request.person,
                 language=language))
             return replace(base, timesheet=parts.data, names=names)
-    raise FieldError("kind", f"no table {request.kind!r}")
+    raise FieldError("kind", _("no table {kind!r}").format(kind=request.kind))
 

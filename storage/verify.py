@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable
 from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session, selectinload
 
+from model.i18n import _
 from storage import records, witness
 from storage.audit import verify_chain
 from storage.figures import stored_sum_problems
@@ -46,8 +47,8 @@ def verify_ledger(engine: Engine, s: Session,
     for code in sorted(set(projects) | set(logged)):
         project = projects.get(code)
         if project is None:
-            problems.append(f"{code}: deleted behind the program's back (the audit log "
-                            f"holds its creation)")
+            problems.append(_("{code}: deleted behind the program's back (the audit log holds "
+                              "its creation)").format(code=code))
             continue
         problems += _verify_project(s, project, signed_contents, entries[code])
     problems += stored_sum_problems(s)  # the per-date sums kept for the figures
@@ -57,8 +58,8 @@ def verify_ledger(engine: Engine, s: Session,
 def _check_witness(engine: Engine, s: Session) -> list[str]:
     problems = []
     if engine.dialect.name != "postgresql" and s.scalar(select(AuditWitness.id).limit(1)):
-        problems.append("audit_witness: holds rows, but a SQLite ledger keeps its witness in "
-                        "a file beside it (added behind the program's back)")
+        problems.append(_("audit_witness: holds rows, but a SQLite ledger keeps its witness in "
+                          "a file beside it (added behind the program's back)"))
     return problems + _check_head(engine, s)
 
 
@@ -70,12 +71,15 @@ def _check_head(engine: Engine, s: Session) -> list[str]:
                     .where(AuditEvent.id == head.audit_id)).first()
     if row is None:
         last = s.execute(select(AuditEvent.id).order_by(AuditEvent.id.desc()).limit(1)).scalar()
-        ends = f"ends at audit row {last}" if last is not None else "is empty"
-        return [f"audit log: the chain {ends}, before the head witnessed in {where} "
-                f"({head}): its newest rows were removed"]
+        if last is None:
+            return [_("audit log: the chain is empty, before the head witnessed in {where} "
+                      "({head}): its newest rows were removed").format(where=where, head=head)]
+        return [_("audit log: the chain ends at audit row {last}, before the head witnessed "
+                  "in {where} ({head}): its newest rows were removed")
+                .format(last=last, where=where, head=head)]
     if row.hash != head.hash:
-        return [f"audit row {head.audit_id}: its hash is not the one witnessed in {where} "
-                f"({head}): the chain was rewritten"]
+        return [_("audit row {row}: its hash is not the one witnessed in {where} ({head}): "
+                  "the chain was rewritten").format(row=head.audit_id, where=where, head=head)]
     if engine.dialect.name != "postgresql":
         return []
     # Every earlier head witnessed must be in the chain too.
@@ -83,8 +87,9 @@ def _check_head(engine: Engine, s: Session) -> list[str]:
                       .outerjoin(AuditEvent, AuditEvent.id == AuditWitness.audit_id)
                       .where(AuditEvent.hash.is_distinct_from(AuditWitness.hash))
                       .order_by(AuditWitness.id)).all()
-    return [f"audit_witness row {w.id}: witnesses audit row {w.audit_id} with a hash the "
-            f"chain does not hold: the chain or the witness was rewritten" for w in stale]
+    stale_row = _("audit_witness row {id}: witnesses audit row {row} with a hash the chain "
+                  "does not hold: the chain or the witness was rewritten")
+    return [stale_row.format(id=w.id, row=w.audit_id) for w in stale]
 
 
 def _verify_project(s: Session, project: Project, signed_contents: SignedDigests,
@@ -101,7 +106,7 @@ def _verify_project(s: Session, project: Project, signed_contents: SignedDigests
 
     replayed = records.replay(rows, parse_sow)
     if not replayed.created:
-        return [f"{code}: its creation is not in the audit log"]
+        return [_("{code}: its creation is not in the audit log").format(code=code)]
     problems, bad = records.compare(code, replayed,
                                     records.table_records(s, project, entries=False),
                                     entry_problems(s, project, check=entries))
@@ -113,9 +118,11 @@ def _verify_project(s: Session, project: Project, signed_contents: SignedDigests
                 continue
             # An intact signature row: the document changed since it was signed. An
             # edited one: say no more than what is known.
-            who = f"{code} {number} signature of {sig.person.key}"
+            who = _("{code} {number} signature of {person}").format(
+                code=code, number=number, person=sig.person.key)
             intact = ("signature", records.signature_ref(number, sig.person.key)) not in bad
-            problems.append(f"{who}: the document no longer matches what was signed on "
-                            f"{sig.signed_on}" if intact
-                            else f"{who}: its digest does not match the document")
+            problems.append(_("{who}: the document no longer matches what was signed on "
+                              "{signed_on}").format(who=who, signed_on=sig.signed_on) if intact
+                            else _("{who}: its digest does not match the document")
+                            .format(who=who))
     return problems

@@ -33,6 +33,7 @@ from pathlib import Path
 from sqlalchemy import Engine, text
 from sqlalchemy.orm import Session
 
+from model.i18n import _
 from storage.audit import APPENDED, LAST_ROW, chain_head
 from storage.db import companions
 
@@ -52,7 +53,7 @@ class Head:
     epoch: str | None = None
 
     def __str__(self) -> str:
-        return f"audit row {self.audit_id} ({self.hash[:12]}…)"
+        return _("audit row {row} ({hash}…)").format(row=self.audit_id, hash=self.hash[:12])
 
 
 def sqlite_path(engine: Engine) -> Path | None:
@@ -179,7 +180,7 @@ def read(engine: Engine, session: Session) -> tuple[Head | None, str]:
     if path is not None:
         try:
             if path.is_symlink():
-                return None, f"{path.name} (a symbolic link, not read)"
+                return None, _("{name} (a symbolic link, not read)").format(name=path.name)
             return _parse(path.read_text(encoding="utf-8", errors="replace")), path.name
         except FileNotFoundError:
             return None, path.name
@@ -187,4 +188,4 @@ def read(engine: Engine, session: Session) -> tuple[Head | None, str]:
         row = session.execute(text("SELECT audit_id, hash FROM audit_witness "
                                    "ORDER BY id DESC LIMIT 1")).first()
         return (Head(int(row[0]), str(row[1])) if row else None), "audit_witness"
-    return None, "nowhere (an in-memory ledger)"
+    return None, _("nowhere (an in-memory ledger)")

@@ -15,6 +15,7 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm.exc import StaleDataError
 
 from model.errors import LedgerError
+from model.i18n import _
 
 _T = TypeVar("_T")
 
@@ -38,7 +39,8 @@ def busy_limit() -> float:
     except ValueError:
         value = math.nan
     if not math.isfinite(value) or value < 0:
-        raise LedgerError(f"SOWTRACK_BUSY_TIMEOUT: {raw!r} is not a number of seconds (>= 0)")
+        raise LedgerError(_("SOWTRACK_BUSY_TIMEOUT: {raw!r} is not a number of seconds (>= 0)")
+                          .format(raw=raw))
     return value
 
 
@@ -90,22 +92,26 @@ def refusal(exc: BaseException) -> str | None:
     if isinstance(exc, StaleDataError):
         # An UPDATE or DELETE whose row a policy hides matches no row, without an error.
         found = re.search(r"on table '([^']+)'", str(exc))
-        table = f" of table {found.group(1)}" if found else ""
-        return (f"the database refused this change: no row{table} that this login role may "
-                f"change matched; nothing was written")
+        if found:
+            return _("the database refused this change: no row of table {table} that this "
+                     "login role may change matched; nothing was written"
+                     ).format(table=found.group(1))
+        return _("the database refused this change: no row that this login role may change "
+                 "matched; nothing was written")
     orig = getattr(exc, "orig", None)
     if getattr(orig, "sqlstate", None) != _PG_REFUSED:
         return None
     diag = getattr(orig, "diag", None)
     what = (getattr(diag, "message_primary", None) or _first_line(orig)).rstrip(".")
-    return f"the database refused this change: {what}; nothing was written"
+    return _("the database refused this change: {what}; nothing was written").format(what=what)
 
 
 def _busy_message(kind: str, waited: float) -> str:
     if kind == "connections":
-        return (f"the ledger is busy: the database server has had no free connection for "
-                f"{waited:.0f} s; try again")
-    return f"the ledger is busy: another sowtrack has been writing for {waited:.0f} s; try again"
+        return _("the ledger is busy: the database server has had no free connection for "
+                 "{waited:.0f} s; try again").format(waited=waited)
+    return _("the ledger is busy: another sowtrack has been writing for {waited:.0f} s; "
+             "try again").format(waited=waited)
 
 
 def _backoff(attempt: int) -> float:

@@ -10,6 +10,7 @@ import platformdirs
 from sqlalchemy import Engine, create_engine, event, make_url
 
 from model.errors import FieldError, refused
+from model.i18n import _
 from storage.db import companions
 from storage.db.busy import _busy_limit_or_default, _sqlite_busy_ms, busy_limit
 
@@ -65,17 +66,18 @@ def ledger_url(url: str | None, *, create: bool = True) -> str:
             try:
                 path.parent.mkdir(parents=True, exist_ok=True)
             except OSError as exc:
-                raise FieldError("db", f"cannot create the folder {path.parent}: "
-                                       f"{exc.strerror}") from None
+                raise FieldError("db", _("cannot create the folder {parent}: {strerror}")
+                                       .format(parent=path.parent, strerror=exc.strerror)) from None
         return default_url()
     if path is not None:
         if not path.parent.is_dir():
-            raise refused(source, f"folder {path.parent} does not exist")
+            raise refused(source, _("folder {parent} does not exist")
+                                  .format(parent=path.parent))
         if not create and not path.exists():
-            raise refused(source, f"no ledger at {path}; create one with "
-                                  "`sowtrack init FILE.toml` (or `sowtrack demo`)")
+            raise refused(source, _("no ledger at {path}; create one with `sowtrack init "
+                                    "FILE.toml` (or `sowtrack demo`)").format(path=path))
         if path.exists() and not path.is_file():
-            raise refused(source, f"{path} is not a file")
+            raise refused(source, _("{path} is not a file").format(path=path))
     return given
 
 
@@ -89,9 +91,9 @@ def _read_only_reason(path: Path) -> str | None:
     if not path.exists():
         return None
     if not os.access(path, os.W_OK):
-        return "no write permission on the file"
+        return _("no write permission on the file")
     if not os.access(path.parent, os.W_OK | os.X_OK):
-        return f"no write permission on its folder {path.parent}"
+        return _("no write permission on its folder {folder}").format(folder=path.parent)
     return None
 
 
@@ -130,7 +132,7 @@ def make_engine(url: str) -> Engine:
     try:
         engine = create_engine(_read_only_url(path) if read_only and path else url)
     except Exception as exc:  # noqa: BLE001 - any bad URL is one line for the user
-        raise FieldError("db", f"cannot use {url!r}: {exc}") from None
+        raise FieldError("db", _("cannot use {url!r}: {exc}").format(url=url, exc=exc)) from None
     if engine.dialect.name == "sqlite":
         _configure_sqlite(engine)
     return engine

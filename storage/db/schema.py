@@ -9,6 +9,7 @@ from sqlalchemy import Engine, create_engine, inspect, make_url, text
 from sqlalchemy.pool import NullPool
 
 from model.errors import FieldError, LedgerError
+from model.i18n import _
 from storage.db.busy import LedgerBusy, _first_line
 from storage.db.engine import (
     _WRITE,
@@ -55,8 +56,9 @@ def pending_migrations(current: str | None) -> list[tuple[str, str]]:
     walked = list(_scripts().walk_revisions())  # newest first
     known = [r.revision for r in walked]
     if current is not None and current not in known:
-        raise LedgerError(f"the ledger's schema ({current}) is newer than this sowtrack "
-                          f"({HEAD_REVISION}): upgrade sowtrack")
+        raise LedgerError(_("the ledger's schema ({current}) is newer than this sowtrack "
+                            "({head_revision}): upgrade sowtrack")
+                          .format(current=current, head_revision=HEAD_REVISION))
     out = []
     for r in walked:
         if r.revision == current:
@@ -80,19 +82,22 @@ def migrate(engine: Engine, *, upgrade: bool = False) -> tuple[str | None, str]:
     except LedgerBusy:
         raise  # already one line: "the ledger is busy: ..."
     except Exception as exc:  # noqa: BLE001
-        raise FieldError("db", f"cannot open the ledger: {_first_line(exc)}") from None
+        raise FieldError("db", _("cannot open the ledger: {reason}")
+                               .format(reason=_first_line(exc))) from None
     if current == HEAD_REVISION:
         return current, current
     pending_migrations(current)  # refuses a newer schema
     if is_read_only(engine):
         if current is None:
             refuse_read_only(engine)  # an empty file: nothing to read
-        raise LedgerError(f"the ledger's schema is at {current}, this sowtrack needs "
-                          f"{HEAD_REVISION}, and the ledger is read-only, so it cannot be "
-                          "upgraded: open it once with write access")
+        raise LedgerError(_("the ledger's schema is at {current}, this sowtrack needs "
+                            "{head_revision}, and the ledger is read-only, so it cannot be "
+                            "upgraded: open it once with write access")
+                          .format(current=current, head_revision=HEAD_REVISION))
     if current is not None and not upgrade and engine.dialect.name != "sqlite":
-        raise LedgerError(f"database schema is at {current}, this sowtrack needs "
-                          f"{HEAD_REVISION}: run `sowtrack db upgrade` (as the database owner)")
+        raise LedgerError(_("database schema is at {current}, this sowtrack needs "
+                            "{head_revision}: run `sowtrack db upgrade` (as the database owner)")
+                          .format(current=current, head_revision=HEAD_REVISION))
     run_alembic(engine, "upgrade", "head")
     return current, HEAD_REVISION
 
@@ -123,9 +128,11 @@ def run_alembic(engine: Engine, name: str, revision: str) -> None:
                 if raw is not None:
                     broken = conn.exec_driver_sql("PRAGMA foreign_key_check").fetchall()
                     if broken:
-                        raise LedgerError(f"the migration to {revision} would break "
-                                          f"{len(broken)} reference(s), first in table "
-                                          f"{broken[0][0]}; nothing was changed")
+                        raise LedgerError(_("the migration to {revision} would break {n} "
+                                            "reference(s), first in table {table}; nothing "
+                                            "was changed")
+                                          .format(revision=revision, n=len(broken),
+                                                  table=broken[0][0]))
         finally:
             conn.info.pop(_WRITE, None)
             if raw is not None:
@@ -172,8 +179,9 @@ def schema_status(url: str) -> SchemaStatus:
     try:
         parsed = make_url(url)
     except Exception:  # noqa: BLE001 - the URL is not echoed: it may hold a password
-        raise FieldError("db", "not a database URL (e.g. postgresql://user:password@host/"
-                               "sowtrack or sqlite:////path/to/ledger.db)") from None
+        raise FieldError("db", _("not a database URL (e.g. "
+                                 "postgresql://user:password@host/sowtrack or "
+                                 "sqlite:////path/to/ledger.db)")) from None
     shown = parsed.render_as_string(hide_password=True)
     backend = parsed.get_backend_name()
     if backend == "sqlite":
@@ -191,7 +199,8 @@ def schema_status(url: str) -> SchemaStatus:
         try:
             current = current_revision(engine)
         except Exception as exc:  # noqa: BLE001
-            raise FieldError("db", f"cannot open the ledger: {_first_line(exc)}") from None
+            raise FieldError("db", _("cannot open the ledger: {reason}")
+                                   .format(reason=_first_line(exc))) from None
     finally:
         engine.dispose()
     try:

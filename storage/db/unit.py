@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 from sqlalchemy.orm.exc import StaleDataError
 
 from model.errors import FieldError, LedgerError
+from model.i18n import _
 from model.usertext import check_text
 from storage import figures, witness
 from storage.db.busy import (
@@ -55,7 +56,7 @@ def _refuse_control(session: Session, _context: Any, _instances: Any) -> None:
                 continue
             if audit:
                 if "\x00" in value:
-                    raise FieldError(attr.key, "contains a NUL character")
+                    raise FieldError(attr.key, _("contains a NUL character"))
                 continue
             check_text(value, attr.key, any(c.info.get("multiline") for c in attr.columns))
 
@@ -99,8 +100,9 @@ def refuse_read_only(engine: Engine) -> None:
         return
     # The read-only URI: file:/quoted/path?mode=ro...
     path = Path(unquote(str(engine.url.database).removeprefix("file:").split("?", 1)[0]))
-    raise LedgerError(f"the ledger {path} is read-only "
-                      f"({_read_only_reason(path) or 'opened read-only'}); nothing was written")
+    raise LedgerError(_("the ledger {path} is read-only ({reason}); nothing was written")
+                      .format(path=path,
+                              reason=_read_only_reason(path) or _("opened read-only")))
 
 
 @contextmanager
@@ -143,9 +145,10 @@ def _unit(engine: Engine, write: bool,
                     raise LedgerError(refused) from None
                 # The transaction is rolled back; replaying the caller's work is not
                 # ours to do, so the user is told, in one line, to try again.
-                raise LedgerBusy("the ledger is busy: another sowtrack is writing; "
-                                 + ("nothing was written; " if write else "")
-                                 + "try again") from None
+                raise LedgerBusy(_("the ledger is busy: another sowtrack is writing; nothing "
+                                   "was written; try again") if write
+                                 else _("the ledger is busy: another sowtrack is writing; "
+                                        "try again")) from None
     finally:
         conn.info.pop(_WRITE, None)
         conn.close()

@@ -21,6 +21,7 @@ from typing import Any
 from sqlalchemy import case, func, null, select
 from sqlalchemy.orm import Session
 
+from model.i18n import _
 from storage.audit import json_text
 from storage.orm import AuditEvent, Person, Project, Task, TimeEntry
 from storage.records import scan
@@ -92,8 +93,8 @@ class _Merge:
             return
         self.table = table
         if _state(afters) is not None:
-            self.out.append((("entry", ref), f"{label(self.code, ('entry', ref))}: deleted "
-                                             f"behind the program's back"))
+            self.out.append((("entry", ref), _("{record}: deleted behind the program's back")
+                             .format(record=label(self.code, ("entry", ref)))))
 
     def finish(self) -> list[tuple[Key, str]]:
         """The differences, once every audit row is in (the table's rest compared)."""
@@ -103,20 +104,22 @@ class _Merge:
         return self.out
 
     def _compare(self, table: TableRow, afters: list[str | None] | None) -> None:
-        _, ref, text, row = table
+        __, ref, text, row = table
         if afters is not None and text is not None and len(afters) == 1 and afters[0] == text:
             return  # the one audit row states exactly the row: no parse needed
         code, key = self.code, ("entry", ref)
         recorded = _state(afters or ())
         if recorded is None:
-            self.out.append((key, f"{label(code, key)}: not in the audit log (added behind "
-                                  f"the program's back)"))
+            self.out.append((key, _("{record}: not in the audit log (added behind the "
+                                    "program's back)").format(record=label(code, key))))
             return
         now = json.loads(json.dumps(dict(zip(FIELDS, row, strict=True)), default=str))
         diff = changes(recorded, now)
         if diff:
-            self.out.append((key, f"{label(code, key)}: differs from its last audit row "
-                                  f"(edited behind the program's back): {diff}"))
+            self.out.append((key, _("{record}: differs from {source} (edited behind the "
+                                    "program's back): {diff}")
+                             .format(record=label(code, key), source=_("its last audit row"),
+                                     diff=diff)))
 
 
 def _merge(code: str, logged: Iterator[Logged], found: Iterator[TableRow]
@@ -205,7 +208,7 @@ def _logged(s: Session, code: str,
 
     def singles() -> Iterator[tuple[tuple[int, str], int, str, str | None]]:
         for rows in raw_chunks(s, q, chunk):
-            for _, r, row_id, after in rows:
+            for __, r, row_id, after in rows:
                 if type(r) is str:
                     yield (len(r), r), row_id, r, after
 
@@ -217,7 +220,7 @@ def _logged(s: Session, code: str,
                     .order_by(a.id)).all()
     ref: str | None = None
     afters: list[str | None] = []
-    for _, _, r, after in heapq.merge(singles(), *(batch(i) for i in ids),
+    for __, ___, r, after in heapq.merge(singles(), *(batch(i) for i in ids),
                                       key=lambda item: item[:2]):
         if r == ref:
             afters.append(after)

@@ -14,6 +14,7 @@ import json
 from collections.abc import Mapping
 from typing import Any
 
+from model.i18n import _
 from model.sheets import contract_content
 from storage.audit import json_text as _text
 from storage.orm import (
@@ -253,10 +254,10 @@ def label(code: str, key: Key) -> str:
     if kind in ("cr", "period", "acceptance", "blocker"):
         return f"{code} {ref}"
     if kind == "signature":
-        doc, _, person = ref.rpartition("/")
-        return f"{code} {doc} signature of {person}"
+        doc, __, person = ref.rpartition("/")
+        return _("{code} {doc} signature of {person}").format(code=code, doc=doc, person=person)
     if kind == "printed":
-        return f"{code} printed revision (row {ref})"
+        return _("{code} printed revision (row {row})").format(code=code, row=ref)
     return f"{code} {kind.replace('_', ' ')} {ref}"
 
 

@@ -12,6 +12,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import Session, selectinload
 
+from model.i18n import _
 from storage.orm import (
     Acceptance,
     Assignment,
@@ -90,7 +91,7 @@ def replay(rows: Iterable[Any], parse_sow: Any) -> Replayed:
             try:
                 spec = parse_sow(json.loads(r.after)["sow"])
             except Exception:  # noqa: BLE001 - any damage to that row is one problem
-                out.problems.append("the SOW in its first audit row cannot be read")
+                out.problems.append(_("the SOW in its first audit row cannot be read"))
                 continue
             out.records.update(sow_records(spec))
             out.created = True
@@ -221,7 +222,9 @@ def _brief(value: Any) -> str:
 
 def changes(recorded: Mapping[str, Any], found: Mapping[str, Any]) -> str:
     """``minutes was 480, is 600``: the fields the log states whose value differs."""
-    return "; ".join(f"{k} was {_brief(recorded.get(k))}, is {_brief(found.get(k))}"
+    was = _("{key} was {recorded}, is {found}")
+    return "; ".join(was.format(key=k, recorded=_brief(recorded.get(k)),
+                                found=_brief(found.get(k)))
                      for k in sorted(recorded) if recorded.get(k) != found.get(k))
 
 
@@ -237,26 +240,28 @@ def compare(code: str, replayed: Replayed, found: Found,
     keys = sorted(set(replayed.records) | set(found.records) | set(elsewhere),
                   key=lambda k: (order[k[0]], _ref_order(k[1])))
     for key in dict.fromkeys(found.duplicates):
-        problems.append(f"{label(code, key)}: held by more than one row (one was added "
-                        f"behind the program's back)")
+        problems.append(_("{record}: held by more than one row (one was added behind the "
+                          "program's back)").format(record=label(code, key)))
         bad.add(key)
     for key in keys:
-        source = ("the SOW and its audit rows" if key[0] in SETUP_KINDS
-                  else "its last audit row")
+        source = (_("the SOW and its audit rows") if key[0] in SETUP_KINDS
+                  else _("its last audit row"))
         recorded, now = replayed.records.get(key), found.records.get(key)
         if key in elsewhere:
             problems.append(elsewhere[key])
         elif recorded is None:
-            problems.append(f"{label(code, key)}: not in the audit log (added behind the "
-                            f"program's back)")
+            problems.append(_("{record}: not in the audit log (added behind the program's back)")
+                            .format(record=label(code, key)))
         elif now is None:
-            problems.append(f"{label(code, key)}: deleted behind the program's back")
+            problems.append(_("{record}: deleted behind the program's back")
+                            .format(record=label(code, key)))
         else:
             diff = changes(recorded, now)
             if not diff:
                 continue
-            problems.append(f"{label(code, key)}: differs from {source} (edited behind the "
-                            f"program's back): {diff}")
+            problems.append(_("{record}: differs from {source} (edited behind the program's "
+                              "back): {diff}")
+                            .format(record=label(code, key), source=source, diff=diff))
         bad.add(key)
     return problems, bad
 

@@ -14,6 +14,7 @@ from sqlalchemy import func, select
 
 from model import rules
 from model.errors import FieldError, Hint, LedgerError, Ref
+from model.i18n import _, parts
 from model.permissions import Action
 from model.views import BlockerList, BlockerView, blocker_order
 from storage import records
@@ -28,9 +29,10 @@ class BlockersMixin(LedgerBase):
     def add_blocker(self, title: str, party: str, on: str | date | None = None,
                     task: str | None = None) -> BlockerView:
         if party not in rules.PARTIES:
-            raise FieldError("party", f"{party!r} is not one of {', '.join(rules.PARTIES)}")
+            raise FieldError("party", _("{party!r} is not one of {parties}")
+                                      .format(party=party, parties=', '.join(rules.PARTIES)))
         if not title.strip():
-            raise FieldError("title", "must not be empty")
+            raise FieldError("title", _("must not be empty"))
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -58,14 +60,17 @@ class BlockersMixin(LedgerBase):
                                                 Blocker.number == number.upper())).first()
             if b is None:
                 if any(o.key == number for o in project.obligations):
-                    raise LedgerError(f"blocker: {number} is a late obligation, resolved when "
-                                      f"it is done: ", Hint("obligation_done", number))
-                raise LedgerError(f"blocker: no blocker {number!r}")
+                    raise LedgerError(*parts(_("blocker: {number} is a late obligation, "
+                                               "resolved when it is done: {action}"),
+                                             number=number, action=Hint("obligation_done", number)))
+                raise LedgerError(_("blocker: no blocker {number!r}").format(number=number))
             if b.resolved_on is not None:
-                raise LedgerError(f"blocker {b.number}: already resolved on {b.resolved_on}")
+                raise LedgerError(_("blocker {number}: already resolved on {resolved_on}")
+                                  .format(number=b.number, resolved_on=b.resolved_on))
             day = parse_on(on, self._today(project.timezone))
             if day < b.raised_on:
-                raise FieldError("on", f"{day} is before {b.number} was raised ({b.raised_on})")
+                raise FieldError("on", _("{day} is before {number} was raised ({raised_on})")
+                                       .format(day=day, number=b.number, raised_on=b.raised_on))
             self._check_event_date(project, me, day)
             before = records.blocker_record(b)
             b.resolved_on = day

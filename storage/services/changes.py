@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from model import rules
 from model.errors import FieldError, LedgerError, Ref, refused
+from model.i18n import _
 from model.permissions import Action
 from model.views import ChangeView
 from storage import records
@@ -66,15 +67,19 @@ class ChangesMixin(LedgerBase):
         qd: dict[str, int] = {}
         for key, value in quota_deltas.items():
             if key not in quotas:
-                raise FieldError("quotas", f"unknown quota {key!r}"
-                                  + (f" (known: {', '.join(sorted(quotas))})" if quotas else ""))
+                if quotas:
+                    raise FieldError("quotas", _("unknown quota {key!r} (known: {known})")
+                                               .format(key=key, known=", ".join(sorted(quotas))))
+                raise FieldError("quotas", _("unknown quota {key!r}").format(key=key))
             try:
                 qd[key] = int(str(value))
             except ValueError:
-                raise FieldError("quotas", f"{value!r} is not a whole number",
+                raise FieldError("quotas", _("{value!r} is not a whole number")
+                                           .format(value=value),
                                  item=key) from None
             if abs(qd[key]) > MAX_QUOTA:  # stored in a 32-bit integer
-                raise FieldError("quotas", f"{value} is too large (at most {MAX_QUOTA})",
+                raise FieldError("quotas", _("{value} is too large (at most {max_quota})")
+                                           .format(value=value, max_quota=MAX_QUOTA),
                                  item=key)
         return pd, qd
 
@@ -82,7 +87,8 @@ class ChangesMixin(LedgerBase):
         cr = s.scalars(select(ChangeRequest).where(ChangeRequest.project_id == project.id,
                                                    ChangeRequest.number == number.upper())).first()
         if cr is None:
-            raise LedgerError(f"change request: no change request {number!r}")
+            raise LedgerError(_("change request: no change request {number!r}")
+                              .format(number=number))
         return cr
 
     def _check_change(self, s: Session, project: Project, change: rules.ChangeFact,
@@ -105,7 +111,7 @@ class ChangesMixin(LedgerBase):
         scope is signed, ``estimates`` (task code -> PD delta) and ``add_tasks`` (code ->
         ``TITLE:PD``) change it when the request takes effect."""
         if not title.strip():
-            raise FieldError("title", "must not be empty")
+            raise FieldError("title", _("must not be empty"))
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -200,10 +206,11 @@ class ChangesMixin(LedgerBase):
             self._acting(s, project, Action.CHANGE)
             cr = self._cr(s, project, number)
             if cr.status == rules.DOC_EFFECTIVE:
-                raise LedgerError(f"{cr.number}: is effective since {cr.effective_on} and cannot "
-                                  f"be withdrawn; raise a new CR to reverse it")
+                raise LedgerError(_("{number}: is effective since {effective_on} and cannot be "
+                                    "withdrawn; raise a new CR to reverse it")
+                                  .format(number=cr.number, effective_on=cr.effective_on))
             if cr.status == rules.DOC_WITHDRAWN:
-                raise LedgerError(f"{cr.number}: is already withdrawn")
+                raise LedgerError(_("{number}: is already withdrawn").format(number=cr.number))
             before = records.change_record(project, cr)
             cr.status = rules.DOC_WITHDRAWN
             self._audit(s, project).record("withdraw", "cr", cr.number, before,
@@ -260,10 +267,12 @@ def _new_end(project: Project, value: str | date) -> date:
     every day up to the end)."""
     end = parse_on(value, project.end, Ref("end"))
     if end < project.start:
-        raise FieldError("end", f"{end} is before the SOW start {project.start}")
+        raise FieldError("end", _("{end} is before the SOW start {start}")
+                                .format(end=end, start=project.start))
     if end > latest_end(project.start):
-        raise FieldError("end", f"{end} is more than {MAX_SOW_YEARS} years after the SOW "
-                          f"start {project.start}")
+        raise FieldError("end", _("{end} is more than {max_sow_years} years after the SOW start "
+                                  "{start}")
+                                .format(end=end, max_sow_years=MAX_SOW_YEARS, start=project.start))
     return end
 
 
@@ -273,8 +282,8 @@ def parse_assignments(values: Iterable[str], what: str) -> dict[str, str]:
     for v in values:
         key, sep, value = v.partition("=")
         if not sep or not key.strip() or not value.strip():
-            raise refused(what, f"expected KEY=VALUE, got {v!r}")
+            raise refused(what, _("expected KEY=VALUE, got {v!r}").format(v=v))
         if key.strip() in out:
-            raise refused(what, f"{key.strip()} given twice")
+            raise refused(what, _("{key} given twice").format(key=key.strip()))
         out[key.strip()] = value.strip()
     return out

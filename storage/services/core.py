@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from model import locks, rules
 from model.errors import FieldError, LedgerError, Ref
+from model.i18n import _
 from model.locks import Document
 from model.permissions import Action, Actor, require
 from model.zones import today_in
@@ -150,16 +151,20 @@ class LedgerBase:
             p = s.scalars(_PROJECT_BY_CODE, {"code": self.project_code}).first()
             if p is None:
                 known = ", ".join(s.scalars(select(Project.code).order_by(Project.code)))
-                raise FieldError("project", f"no project {self.project_code!r}"
-                                  + (f" (known: {known})" if known else ""))
+                if known:
+                    raise FieldError("project", _("no project {code!r} (known: {known})")
+                                                .format(code=self.project_code, known=known))
+                raise FieldError("project", _("no project {code!r}")
+                                            .format(code=self.project_code))
             return p
         projects = list(s.scalars(select(Project).order_by(Project.code).limit(10)))
         if not projects:
-            raise LedgerError("no project in this database: create one with "
-                              "`sowtrack init FILE.toml` or `sowtrack demo`")
+            raise LedgerError(_("no project in this database: create one with `sowtrack init "
+                                "FILE.toml` or `sowtrack demo`"))
         if len(projects) > 1:
-            raise FieldError("project", "this database holds several projects ("
-                              + ", ".join(p.code for p in projects) + "); name one")
+            raise FieldError("project", _("this database holds several projects ({codes}); "
+                                          "name one")
+                                        .format(codes=", ".join(p.code for p in projects)))
         return projects[0]
 
     @staticmethod
@@ -211,14 +216,15 @@ class LedgerBase:
                                                     Person.db_role == role)).first()
         if person is not None:
             if self.actor and self.actor != person.key:
-                raise FieldError("actor", f"this connection's database login role {role!r} is "
-                                  f"bound to {person.key}; it cannot act as {self.actor}")
+                raise FieldError("actor", _("this connection's database login role {role!r} is "
+                                            "bound to {key}; it cannot act as {actor}")
+                                          .format(role=role, key=person.key, actor=self.actor))
         elif self.actor:
             person = self._person(s, project, self.actor, Ref("actor"))
             if person.db_role is not None:
-                raise FieldError("actor", f"{person.key} is bound to the database login role "
-                                  f"{person.db_role!r}; connect as that role to act as "
-                                  f"{person.key}")
+                raise FieldError("actor", _("{key} is bound to the database login role "
+                                            "{db_role!r}; connect as that role to act as {key}")
+                                          .format(key=person.key, db_role=person.db_role))
         # An unbound login role other than the owner only reads, whoever --as names; the
         # database's row-level security refuses its writes too (migration 0005).
         unbound = (role if role is not None and (person is None or person.db_role != role)

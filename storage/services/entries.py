@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from model import locks, rules
 from model.errors import FieldError, LedgerError, Ref
+from model.i18n import _, ngettext, parts
 from model.permissions import Action, allowed, require
 from model.views import EntryView
 from storage import importing, records
@@ -51,14 +52,15 @@ class EntriesMixin(LedgerBase):
             who = person or (me.key if me else None)
             if not who:
                 require(actor, Action.LOG_OWN)  # the operator has no entries of their own
-                raise FieldError("person", "required (or ", Ref("actor"), " / SOWTRACK_USER)")
+                raise FieldError("person", *parts(_("required (or {actor} / SOWTRACK_USER)"),
+                                                  actor=Ref("actor")))
             p = self._person(s, project, who, Ref("person") if person else Ref("actor"))
             self._permit_entry(s, project, p)
             if task is None:
                 task = _last_task(s, project, p)
                 if task is None:
-                    raise FieldError("task", f"required: {p.key} has no entry yet to take "
-                                             f"the last task from")
+                    raise FieldError("task", _("required: {key} has no entry yet to take the "
+                                               "last task from").format(key=p.key))
             task, t = _find_task(s, project, task)
             today = self._person_today(project, p)
             day = today if on is None else rules.parse_day(on, today, Ref("date"))
@@ -74,10 +76,10 @@ class EntriesMixin(LedgerBase):
 
     def _entry(self, s: Session, project: Project, entry_id: int) -> TimeEntry:
         if not 1 <= entry_id <= MAX_ROW_ID:  # beyond a database integer: no such row
-            raise LedgerError(f"entry {entry_id}: no such entry")
+            raise LedgerError(_("entry {entry_id}: no such entry").format(entry_id=entry_id))
         e = s.get(TimeEntry, entry_id)
         if e is None or e.project_id != project.id:
-            raise LedgerError(f"entry {entry_id}: no such entry")
+            raise LedgerError(_("entry {entry_id}: no such entry").format(entry_id=entry_id))
         return e
 
     def edit_entry(self, entry_id: int, *, task: str | None = None, hours: str | None = None,
@@ -247,11 +249,12 @@ def _check_not_imported(s: Session, project: Project, source: EntryFile) -> None
         seen = {}
     name = seen.get("name") if isinstance(seen, dict) else None
     rows = seen.get("rows") if isinstance(seen, dict) else None
-    what = f" as {name}" if name and name != source.name else ""
-    count = (f" ({rows} entr{'y' if rows == 1 else 'ies'})" if isinstance(rows, int)
-             else "")
-    raise LedgerError(f"{source.name}: this file was already imported{what}{count} on "
-                      f"{earlier.at:%Y-%m-%d %H:%M} UTC by {earlier.actor}; importing it "
-                      f"again would count its hours twice (use ", Ref("again"),
-                      " if that is meant)")
+    what = _(" as {name}").format(name=name) if name and name != source.name else ""
+    count = (ngettext(" ({n} entry)", " ({n} entries)", rows).format(n=rows)
+             if isinstance(rows, int) else "")
+    raise LedgerError(*parts(_("{name}: this file was already imported{what}{count} on "
+                               "{at:%Y-%m-%d %H:%M} UTC by {actor}; importing it again would "
+                               "count its hours twice (use {again} if that is meant)"),
+                             name=source.name, what=what, count=count, at=earlier.at,
+                             actor=earlier.actor, again=Ref("again")))
 

@@ -18,6 +18,7 @@ from sqlalchemy.orm import Session
 
 from model import rules
 from model.errors import FieldError, Ref
+from model.i18n import N_, _
 from model.permissions import Action
 from model.usertext import check_text
 from model.views import DeliverableView, ObligationView
@@ -62,13 +63,13 @@ class ObligationsMixin(LedgerBase):
 
     @staticmethod
     def _obligation(s: Session, project: Project, key: str) -> Obligation:
-        return _by_key(s, project, Obligation, key, "obligation", project.obligations)
+        return _by_key(s, project, Obligation, key, N_("obligation"), project.obligations)
 
     # ------------------------------------------------------------ deliverables
 
     @staticmethod
     def _deliverable(s: Session, project: Project, key: str) -> Deliverable:
-        return _by_key(s, project, Deliverable, key, "deliverable", project.deliverables)
+        return _by_key(s, project, Deliverable, key, N_("deliverable"), project.deliverables)
 
     def deliverable_done(self, key: str, on: str | date | None = None,
                          note: str = "") -> DeliverableView:
@@ -105,8 +106,7 @@ class ObligationsMixin(LedgerBase):
             day = parse_on(on, self._today(project.timezone))
             earlier = getattr(row, what.date)
             if earlier is not None:
-                raise FieldError("key", f"{what.entity} {key} was already {what.past} on "
-                                        f"{earlier}")
+                raise FieldError("key", _(what.already).format(key=key, earlier=earlier))
             self._check_event_date(project, me, day)
             before = state(row)
             mark(row, day, me.key if me else None)
@@ -117,16 +117,19 @@ class ObligationsMixin(LedgerBase):
 @dataclass(frozen=True)
 class _Done:
     """How one kind of record is marked done: its audit entity and action, the column
-    holding the day, the word for it."""
+    holding the day, the word for it, the refusal of marking it twice."""
 
     entity: str
     action: str
     date: str
     past: str
+    already: str
 
 
-_OBLIGATION = _Done("obligation", "done", "done_on", "done")
-_DELIVERABLE = _Done("deliverable", "deliver", "delivered_on", "delivered")
+_OBLIGATION = _Done("obligation", "done", "done_on", "done",
+                    N_("obligation {key} was already done on {earlier}"))
+_DELIVERABLE = _Done("deliverable", "deliver", "delivered_on", "delivered",
+                     N_("deliverable {key} was already delivered on {earlier}"))
 
 
 def _by_key(s: Session, project: Project, cls: type[R], key: str, noun: str,
@@ -135,8 +138,11 @@ def _by_key(s: Session, project: Project, cls: type[R], key: str, noun: str,
     row = s.scalars(select(cls).where(cls.project_id == project.id, cls.key == key)).first()
     if row is None:
         known = ", ".join(x.key for x in listed)
-        raise FieldError("key", f"unknown {noun} {key!r}"
-                         + (f" (known: {known})" if known else " (the SOW lists none)"))
+        if known:
+            raise FieldError("key", _("unknown {noun} {key!r} (known: {known})")
+                                    .format(noun=_(noun), key=key, known=known))
+        raise FieldError("key", _("unknown {noun} {key!r} (the SOW lists none)")
+                                .format(noun=_(noun), key=key))
     return row
 
 

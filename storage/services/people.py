@@ -6,6 +6,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import selectinload
 
 from model.errors import FieldError, LedgerError
+from model.i18n import _
 from model.permissions import Action
 from model.views import AwayView, PersonView
 from storage.grade_ladder import ladder_of
@@ -47,7 +48,8 @@ class PeopleMixin(LedgerBase):
             self._permit(s, project, Action.PLAN)
             p = self._person(s, project, person)
             if p.party != "vendor":
-                raise FieldError("person", f"{person} is of the client party and has no grade")
+                raise FieldError("person", _("{person} is of the client party and has no grade")
+                                           .format(person=person))
             before = p.grade
             p.grade = grade
             self._audit(s, project).record("grade", "person", p.key, {"grade": before},
@@ -68,31 +70,34 @@ class PeopleMixin(LedgerBase):
     def bind_role(self, person: str, role: str | None) -> PersonView:
         """Bind ``person`` to the PostgreSQL login role ``role`` (None: unbind)."""
         if role is not None and not role.strip():
-            raise LedgerError("ROLE: must not be empty")
+            raise LedgerError(_("ROLE: must not be empty"))
         with self._writing() as s:
             if not self._db_owner(s):  # checked first: the database refuses it anyway
-                raise LedgerError(f"person {'bind' if role else 'unbind'}: only the database "
-                                  f"owner binds people to login roles")
+                raise LedgerError(_("person {command}: only the database owner binds people to "
+                                    "login roles").format(command="bind" if role else "unbind"))
             project = self._project(s)
             self._check_writable(s, project)
             self._permit(s, project, Action.BIND)
             if self.engine.dialect.name != "postgresql":
-                raise LedgerError("person bind: login roles exist on PostgreSQL only; a SQLite "
-                                  "ledger is as private as its file")
+                raise LedgerError(_("person bind: login roles exist on PostgreSQL only; a "
+                                    "SQLite ledger is as private as its file"))
             p = self._person(s, project, person, "PERSON")
             if role is not None:
                 exists = s.execute(text("SELECT 1 FROM pg_roles WHERE rolname = :r"),
                                    {"r": role}).first()
                 if exists is None:
-                    raise LedgerError(f"ROLE: there is no database login role {role!r} "
-                                      f"(CREATE ROLE {role} LOGIN PASSWORD '...' first)")
+                    raise LedgerError(_("ROLE: there is no database login role {role!r} (CREATE "
+                                        "ROLE {role} LOGIN PASSWORD '...' first)")
+                                      .format(role=role))
                 other = s.scalars(select(Person).where(Person.project_id == project.id,
                                                        Person.db_role == role,
                                                        Person.id != p.id)).first()
                 if other is not None:
-                    raise LedgerError(f"ROLE: {role!r} is already bound to {other.key}")
+                    raise LedgerError(_("ROLE: {role!r} is already bound to {key}")
+                                      .format(role=role, key=other.key))
             elif p.db_role is None:
-                raise LedgerError(f"PERSON: {p.key} is not bound to a login role")
+                raise LedgerError(_("PERSON: {key} is not bound to a login role")
+                                  .format(key=p.key))
             before = p.db_role
             p.db_role = role
             self._audit(s, project).record("bind", "person", p.key, {"db_role": before},

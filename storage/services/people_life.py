@@ -21,6 +21,7 @@ from sqlalchemy.orm import Session
 
 from model import locks, rules
 from model.errors import FieldError, Ref
+from model.i18n import _, parts, word
 from model.permissions import Action
 from model.rules import staffing as staff
 from model.rules.capacity import replacement_split
@@ -83,8 +84,8 @@ class PeopleLifeMixin(LedgerBase):
     def _permit_staff(self, s: Session, project: Project, party: str) -> None:
         person = self._permit(s, project, Action.PLAN)
         if party == "client" and person is not None:
-            raise FieldError("party", "client people are added, ended and replaced by the "
-                                      "operator (the ledger's owner), not by the vendor")
+            raise FieldError("party", _("client people are added, ended and replaced by the "
+                                        "operator (the ledger's owner), not by the vendor"))
 
     def _staff_change(self, s: Session, project: Project, person: str, change: str,
                       effective: date) -> None:
@@ -104,21 +105,25 @@ class PeopleLifeMixin(LedgerBase):
         it has not begun). Refused, naming the field, as the SOW file refuses a person."""
         key, name = key.strip(), name.strip()
         if not key or len(key) > MAX_KEY or any(c.isspace() for c in key):
-            raise FieldError("person", f"{key!r} is not a person id (one word, at most "
-                                       f"{MAX_KEY} characters, e.g. zhang.wei)")
+            raise FieldError("person", _("{key!r} is not a person id (one word, at most "
+                                         "{max_key} characters, e.g. zhang.wei)")
+                                       .format(key=key, max_key=MAX_KEY))
         if not name:
-            raise FieldError("name", "must not be empty")
+            raise FieldError("name", _("must not be empty"))
         for field, value, allowed in (("party", party, rules.PARTIES),
                                       ("role", role, rules.ROLES),
                                       ("location", location, rules.LOCATIONS)):
             if value is not None and value not in allowed:
-                raise FieldError(field, f"{value!r} is not one of {', '.join(allowed)}")
+                raise FieldError(field, _("{value!r} is not one of {allowed}")
+                                        .format(value=value, allowed=', '.join(allowed)))
         if party == "client" and role != "signatory":
-            raise FieldError("role", f"a client person can only be a signatory, got {role!r}")
+            raise FieldError("role", _("a client person can only be a signatory, got {role!r}")
+                                     .format(role=role))
         if party == "client" and grade:
-            raise FieldError("grade", "a client person has no grade")
+            raise FieldError("grade", _("a client person has no grade"))
         if party == "vendor" and role in ("lead", "engineer") and not grade:
-            raise FieldError("grade", f"missing: a vendor {role} logs hours and needs a grade")
+            raise FieldError("grade", _("missing: a vendor {role} logs hours and needs a grade")
+                                      .format(role=word("role", role)))
         if timezone:
             _check_timezone(timezone, lambda m: FieldError("timezone", m))
         with self._writing() as s:
@@ -127,14 +132,17 @@ class PeopleLifeMixin(LedgerBase):
             self._permit_staff(s, project, party)
             grades = ladder_of(project).keys()  # the project's ladder (SPEC §9)
             if grade is not None and grade not in grades:
-                raise FieldError("grade", f"{grade!r} is not one of {', '.join(grades)}")
+                raise FieldError("grade", _("{grade!r} is not one of {grades}")
+                                          .format(grade=grade, grades=', '.join(grades)))
             if any(p.key == key for p in project.people):
-                raise FieldError("person", f"{key} is already a person of the project")
+                raise FieldError("person", _("{key} is already a person of the project")
+                                           .format(key=key))
             end = self._current_end(s, project)
             day = (parse_date(first, FIRST) if isinstance(first, str) else first) or max(
                 project.start, self._today(timezone or project.timezone))
             if not project.start <= day <= end:
-                raise FieldError("first", f"{day} is outside the SOW ({project.start}..{end})")
+                raise FieldError("first", _("{day} is outside the SOW ({start}..{end})")
+                                          .format(day=day, start=project.start, end=end))
             p = Person(key=key, name=name, party=party, role=role, grade=grade,
                        location=location, timezone=timezone, title=title, active_from=day)
             project.people.append(p)
@@ -165,13 +173,15 @@ class PeopleLifeMixin(LedgerBase):
         first = p.active_from or project.start
         end = self._current_end(s, project)
         if not first <= day <= end:
-            raise FieldError(what.field, f"{day} is outside {p.key}'s active days "
-                                         f"({first}..{end})")
+            raise FieldError(what.field, _("{day} is outside {key}'s active days "
+                                           "({first}..{end})")
+                                         .format(day=day, key=p.key, first=first, end=end))
         later = s.execute(select(func.max(TimeEntry.on)).where(
             TimeEntry.person_id == p.id, TimeEntry.on > day)).scalar()
         if later is not None:
-            raise FieldError(what.field, f"{p.key} has entries after {day} (the last on "
-                                         f"{later}); move or delete them first")
+            raise FieldError(what.field, _("{key} has entries after {day} (the last on "
+                                           "{later}); move or delete them first")
+                                         .format(key=p.key, day=day, later=later))
         before = {"leave": p.leave_on.isoformat() if p.leave_on else None}
         p.leave_on = day
         s.flush()
@@ -193,21 +203,25 @@ class PeopleLifeMixin(LedgerBase):
             day = parse_on(on, self._today(project.timezone), ON)
             end = self._current_end(s, project)
             if not project.start <= day <= end:
-                raise FieldError("on", f"{day} is outside the SOW ({project.start}..{end})")
+                raise FieldError("on", _("{day} is outside the SOW ({start}..{end})")
+                                       .format(day=day, start=project.start, end=end))
             if by == old:
-                raise FieldError("by", f"{by} is the person replaced")
+                raise FieldError("by", _("{by} is the person replaced").format(by=by))
             last = staff.working_day_before(self._calendar(project), day,
                                             o.active_from or project.start)
             if last is None:
-                raise FieldError("on", f"{old} has no working day before {day} to roll off")
+                raise FieldError("on", _("{old} has no working day before {day} to roll off")
+                                       .format(old=old, day=day))
             if o.leave_on is not None and o.leave_on < last:
-                raise FieldError("person", f"{old} already left on {o.leave_on}")
+                raise FieldError("person", _("{old} already left on {leave_on}")
+                                           .format(old=old, leave_on=o.leave_on))
             n = s.scalars(select(Person).where(Person.project_id == project.id,
                                                Person.key == by)).first()
             if n is None and not name:
-                raise FieldError("by", f"{by} is not a person of the project: add them "
-                                       f"first, or give ", Ref("name"), " to add them "
-                                       f"with {old}'s grade and role")
+                raise FieldError("by", *parts(_("{by} is not a person of the project: add them "
+                                                "first, or give {name} to add them with {old}'s "
+                                                "grade and role"),
+                                              by=by, name=Ref("name"), old=old))
             if n is not None:
                 self._check_newcomer(project, o, n, day)
             self._end_on(s, project, o, last, ON)
@@ -229,9 +243,9 @@ class PeopleLifeMixin(LedgerBase):
 
     def _new_like(self, project: Project, o: Person, key: str, name: str, day: date) -> Person:
         if not key.strip() or len(key) > MAX_KEY or any(c.isspace() for c in key):
-            raise FieldError("by", f"{key!r} is not a person id")
+            raise FieldError("by", _("{key!r} is not a person id").format(key=key))
         if not name.strip():
-            raise FieldError("name", "must not be empty")
+            raise FieldError("name", _("must not be empty"))
         n = Person(key=key, name=name.strip(), party=o.party, role=o.role, grade=o.grade,
                    location=o.location, timezone=o.timezone, active_from=day, replaces=o.key)
         project.people.append(n)
@@ -239,16 +253,21 @@ class PeopleLifeMixin(LedgerBase):
 
     def _check_newcomer(self, project: Project, o: Person, n: Person, day: date) -> None:
         if n.party != o.party:
-            raise FieldError("by", f"{n.key} is of the {n.party} party, {o.key} of the "
-                                   f"{o.party} party")
+            raise FieldError("by", _("{key} is of the {party} party, {key2} of the {party2} "
+                                     "party")
+                                   .format(key=n.key, party=word("party", n.party), key2=o.key,
+                                           party2=word("party", o.party)))
         first = n.active_from or project.start
         if n.leave_on is not None and n.leave_on < day:
-            raise FieldError("by", f"{n.key} left on {n.leave_on}")
+            raise FieldError("by", _("{key} left on {leave_on}")
+                                   .format(key=n.key, leave_on=n.leave_on))
         if first < day:
-            raise FieldError("by", f"{n.key} is already active (from {first}); a "
-                                   f"replacement rolls on at {day}")
+            raise FieldError("by", _("{key} is already active (from {first}); a replacement "
+                                     "rolls on at {day}")
+                                   .format(key=n.key, first=first, day=day))
         if n.replaces is not None:
-            raise FieldError("by", f"{n.key} already replaces {n.replaces}")
+            raise FieldError("by", _("{key} already replaces {replaces}")
+                                   .format(key=n.key, replaces=n.replaces))
 
     def _move_allocations(self, s: Session, project: Project, o: Person, n: Person) -> None:
         """``o``'s allocations on tasks not done move to ``n`` (added to ``n``'s own), less
@@ -287,13 +306,14 @@ class PeopleLifeMixin(LedgerBase):
             p, a, b = self._away_span(s, project, person, first, last)
             end = self._current_end(s, project)
             if a < project.start or b > end:
-                raise FieldError("first", f"{a}..{b} is not within the SOW "
-                                          f"({project.start}..{end})")
+                raise FieldError("first", _("{a}..{b} is not within the SOW ({start}..{end})")
+                                          .format(a=a, b=b, start=project.start, end=end))
             logged = s.execute(select(func.min(TimeEntry.on)).where(
                 TimeEntry.person_id == p.id, TimeEntry.on >= a, TimeEntry.on <= b)).scalar()
             if logged is not None:
-                raise FieldError("first", f"{person} has entries on {logged}, within {a}..{b}; "
-                                          f"move or delete them first")
+                raise FieldError("first", _("{person} has entries on {logged}, within {a}..{b}; "
+                                            "move or delete them first")
+                                          .format(person=person, logged=logged, a=a, b=b))
             row = PersonAway(project_id=project.id, first=a, last=b, note=note or "")
             p.away.append(row)
             s.flush()
@@ -314,9 +334,13 @@ class PeopleLifeMixin(LedgerBase):
             if row is None:
                 standing = ", ".join(f"{r.first}..{r.last}" for r in p.away
                                      if r.cancelled_on is None)
-                raise FieldError("first", f"{person} has no day away {a}..{b} to cancel "
-                                 + (f"(days away: {standing})" if standing
-                                    else "(none stands)"))
+                if standing:
+                    raise FieldError("first", _("{person} has no day away {a}..{b} to cancel "
+                                                "(days away: {standing})")
+                                              .format(person=person, a=a, b=b,
+                                                      standing=standing))
+                raise FieldError("first", _("{person} has no day away {a}..{b} to cancel "
+                                            "(none stands)").format(person=person, a=a, b=b))
             before = records.away_record(row, p.key)
             row.cancelled_on = self._today(project.timezone)
             s.flush()
@@ -334,6 +358,7 @@ class PeopleLifeMixin(LedgerBase):
         self._permit_staff(s, project, p.party)
         a, b = parse_on(first, project.start, FIRST), parse_on(last, project.start, LAST)
         if b < a:
-            raise FieldError("last", f"{b} is before ", FIRST, f" {a}")
+            raise FieldError("last", *parts(_("{b} is before {first} {a}"),
+                                            b=b, first=FIRST, a=a))
         locks.check_span_open(self._periods(s, project), a, b, FIRST)
         return p, a, b

@@ -9,6 +9,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from model.errors import LedgerError
+from model.i18n import _
 from model.sheets import revision_of
 from storage import records
 from storage.audit import chain_head as audit_chain_head
@@ -72,17 +73,19 @@ class PrintedMixin(LedgerBase):
         except LedgerError as exc:  # a ledger that cannot be written: say why it had to be
             if str(exc).startswith("export: "):
                 raise
-            raise LedgerError(f"export: {prints[0][0]} holds content not printed before, "
-                              f"whose revision cannot be recorded: {exc}") from None
+            raise LedgerError(_("export: {doc_id} holds content not printed before, whose "
+                                "revision cannot be recorded: {exc}")
+                              .format(doc_id=prints[0][0], exc=exc)) from None
 
     def _record_printed(self, s: Session, project: Project, doc_id: str, digest: str,
                         printed_on: date) -> int:
         actor, me = self._actor(s, project)
         if actor.unbound_role is not None:
-            raise LedgerError(f"export: {doc_id} holds content not printed before, and "
-                              f"{actor.label} may not record its revision: it may only "
-                              f"read (the database owner binds it: `sowtrack person "
-                              f"bind PERSON {actor.unbound_role}`)")
+            raise LedgerError(_("export: {doc_id} holds content not printed before, and {label} "
+                                "may not record its revision: it may only read (the database "
+                                "owner binds it: `sowtrack person bind PERSON {unbound_role}`)")
+                              .format(doc_id=doc_id, label=actor.label,
+                                      unbound_role=actor.unbound_role))
         printed = [(r.revision, r.digest, r.printed_on) for r in _revisions(s, project, doc_id)]
         revision = revision_of(printed, digest)
         if any(d == digest for _, d, _ in printed):  # recorded meanwhile by another

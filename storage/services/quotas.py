@@ -6,6 +6,7 @@ from datetime import date
 
 from model import rules
 from model.errors import FieldError, LedgerError
+from model.i18n import _
 from model.permissions import Action
 from model.views import QuotaView
 from storage import records
@@ -20,7 +21,7 @@ class QuotasMixin(LedgerBase):
                   note: str = "") -> QuotaView:
         """Record ``n`` uses of a quota; refused beyond its limit as of that date."""
         if n < 1:
-            raise FieldError("n", f"must be at least 1, got {n}")
+            raise FieldError("n", _("must be at least 1, got {n}").format(n=n))
         with self._writing() as s:
             project = self._project(s)
             self._check_writable(s, project)
@@ -28,8 +29,10 @@ class QuotasMixin(LedgerBase):
             quota = next((q for q in project.quotas if q.key == key), None)
             if quota is None:
                 known = ", ".join(q.key for q in project.quotas)
-                raise LedgerError(f"quota: unknown quota {key!r}"
-                                  + (f" (known: {known})" if known else ""))
+                if known:
+                    raise LedgerError(_("quota: unknown quota {key!r} (known: {known})")
+                                      .format(key=key, known=known))
+                raise LedgerError(_("quota: unknown quota {key!r}").format(key=key))
             day = parse_on(on, self._today(project.timezone))
             self._check_event_date(project, me, day)
             changes = [self._change_fact(cr) for cr in self._changes(s, project)]
@@ -37,8 +40,10 @@ class QuotasMixin(LedgerBase):
                                          changes, day)
             used = sum(u.n for u in quota.uses)
             if used + n > limit:
-                raise LedgerError(f"quota {key}: limit is {limit} on {day} and {used} are used; "
-                                  f"{n} more would make {used + n}")
+                raise LedgerError(_("quota {key}: limit is {limit} on {day} and {used} are "
+                                    "used; {n} more would make {total}")
+                                  .format(key=key, limit=limit, day=day, used=used, n=n,
+                                          total=used + n))
             use = QuotaUse(quota=quota, used_on=day, n=n, note=note or "",
                            used_by=me.key if me else None)
             s.add(use)

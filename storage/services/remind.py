@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from model import rules
 from model.errors import FieldError, Ref
+from model.i18n import _
 from model.reminders import Person as Who
 from model.reminders import Reminder
 from model.rules.staffing import active_on
@@ -147,9 +148,10 @@ class RemindMixin(LedgerBase):
             project = self._project(s)
             actor, person = self._actor(s, project)
             if actor.unbound_role:  # the database's row-level security would refuse it too
-                raise FieldError("actor", f"the database login role {actor.unbound_role!r}, "
-                                          f"bound to no person, may not record reminders "
-                                          f"sent; run remind as a bound person or the owner")
+                raise FieldError("actor", _("the database login role {unbound_role!r}, bound to "
+                                            "no person, may not record reminders sent; run "
+                                            "remind as a bound person or the owner")
+                                          .format(unbound_role=actor.unbound_role))
             me = person.key if person is not None else None
             done = set(s.scalars(select(ReminderSent.subject).where(
                 ReminderSent.project_id == project.id, ReminderSent.day == on,

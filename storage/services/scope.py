@@ -14,6 +14,7 @@ from sqlalchemy.orm import Session
 
 from model import rules
 from model.errors import FieldError, Ref
+from model.i18n import _
 from model.permissions import Action
 from model.sheets import contract_content
 from model.views import SignoffView
@@ -136,8 +137,8 @@ class ScopeMixin(LedgerBase):
         signed = self._signed_estimates(s, project)
         if signed is None and (estimates or add_tasks):
             raise FieldError("estimates" if estimates else "add_tasks",
-                             "the scope is not signed by both parties yet: edit the task "
-                             "itself (task edit, task add)")
+                             _("the scope is not signed by both parties yet: edit the task "
+                               "itself (task edit, task add)"))
         deltas = dict(old.estimates) if estimates is None else _estimates(estimates)
         added = dict(old.added) if add_tasks is None else _added_tasks(add_tasks)
         if not deltas and not added:
@@ -216,7 +217,8 @@ def _added_tasks(values: Mapping[str, Any]) -> dict[str, tuple[str, int]]:
     for code, value in values.items():
         title, sep, pd = str(value).rpartition(":")
         if not sep or not title.strip() or not pd.strip():
-            raise FieldError("add_tasks", f"expected CODE=TITLE:PD, got {code}={value}",
+            raise FieldError("add_tasks", _("expected CODE=TITLE:PD, got {code}={value}")
+                                          .format(code=code, value=value),
                              item=code)
         try:
             out[code] = (title.strip(), rules.pd_to_milli(pd.strip(), Ref("add_tasks")))

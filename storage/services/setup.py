@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from model import i18n, rules
 from model.errors import LedgerError
+from model.i18n import _
 from model.views import ContractTerms, DeliverableView, ProjectView
 from storage import records
 from storage.grade_ladder import grade_rows, ladder_of
@@ -31,11 +32,11 @@ class SetupMixin(LedgerBase):
         """Create a project from a validated SOW."""
         with self._writing() as s:
             if not self._db_owner(s):
-                raise LedgerError("init: only the database owner creates projects in a shared "
-                                  "PostgreSQL ledger")
+                raise LedgerError(_("init: only the database owner creates projects in a shared "
+                                    "PostgreSQL ledger"))
             if s.scalars(select(Project).where(Project.code == spec.code)).first():
-                raise LedgerError(f"[project] code: a project {spec.code!r} already exists "
-                                  f"in this database")
+                raise LedgerError(_("[project] code: a project {code!r} already exists in this "
+                                    "database").format(code=spec.code))
             project = Project(code=spec.code, title=spec.title, client=spec.client,
                               vendor=spec.vendor, start=spec.start, end=spec.end,
                               minutes_per_day=spec.minutes_per_day, currency=spec.currency,

@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session, selectinload
 
 from model import locks, rules
 from model.errors import FieldError, LedgerError, Ref
+from model.i18n import _
 from model.permissions import Action
 from model.sheets import contract_content
 from model.views import SignatureView, SignoffView
@@ -83,8 +84,9 @@ class SignoffsMixin(LedgerBase):
             self._acting(s, project, Action.SIGN)  # before the period is written
             end = self._current_end(s, project)
             if d2 < project.start or d1 > end:
-                raise FieldError("period", f"{d1}..{d2} does not overlap the SOW "
-                                  f"({project.start}..{end})")
+                raise FieldError("period", _("{d1}..{d2} does not overlap the SOW "
+                                             "({start}..{end})")
+                                           .format(d1=d1, d2=d2, start=project.start, end=end))
             signer = self._acting(s, project, Action.SIGN)
             rules.check_period_over(d2, self._person_today(project, signer))
             live = list(s.scalars(select(Period).where(
@@ -93,8 +95,10 @@ class SignoffsMixin(LedgerBase):
             if period is None:
                 clash = next((p for p in live if p.first <= d2 and d1 <= p.last), None)
                 if clash is not None:
-                    raise FieldError("period", f"{d1}..{d2} overlaps period {clash.number} "
-                                      f"({clash.first}..{clash.last})")
+                    raise FieldError("period", _("{d1}..{d2} overlaps period {number} "
+                                                 "({first}..{last})")
+                                               .format(d1=d1, d2=d2, number=clash.number,
+                                                       first=clash.first, last=clash.last))
                 count = s.execute(select(func.count()).select_from(Period)
                                   .where(Period.project_id == project.id)).scalar() or 0
                 period = Period(project_id=project.id, number=f"TS-{int(count) + 1:03d}",
@@ -166,12 +170,14 @@ class SignoffsMixin(LedgerBase):
             doc = s.scalars(select(model).where(model.project_id == project.id,
                                                 model.number == number.upper())).first()
             if doc is None:
-                raise LedgerError(f"sign-off: no period, acceptance or scope {number!r}")
+                raise LedgerError(_("sign-off: no period, acceptance or scope {number!r}")
+                                  .format(number=number))
             if doc.status == rules.DOC_EFFECTIVE:
-                raise LedgerError(f"{doc.number}: is signed by both parties and cannot be "
-                                  f"withdrawn")
+                raise LedgerError(_("{number}: is signed by both parties and cannot be withdrawn")
+                                  .format(number=doc.number))
             if doc.status in rules.DOC_CLOSED:
-                raise LedgerError(f"{doc.number}: is already {doc.status}")
+                raise LedgerError(_("{number}: is already {status}")
+                                  .format(number=doc.number, status=doc.status))
             doc.status = rules.DOC_WITHDRAWN
             self._audit(s, project).record("withdraw", kind, doc.number,
                                            after={"status": doc.status})

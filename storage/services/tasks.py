@@ -9,6 +9,7 @@ from sqlalchemy.orm import Session
 
 from model import rules
 from model.errors import FieldError, LedgerError, Ref
+from model.i18n import _
 from model.permissions import Action
 from model.rules.capacity import PD, Workload, check_capacity
 from model.views import TaskView
@@ -36,12 +37,13 @@ class TasksMixin(LedgerBase):
                  assignees: Sequence[str] = ()) -> TaskView:
         code, title = code.strip(), title.strip()
         if not code:
-            raise FieldError("code", "must not be empty")
+            raise FieldError("code", _("must not be empty"))
         if not title:
-            raise FieldError("title", "must not be empty")
+            raise FieldError("title", _("must not be empty"))
         if priority not in rules.PRIORITIES:
-            raise FieldError("priority", f"{priority!r} is not one of "
-                                         f"{', '.join(rules.PRIORITIES)}")
+            raise FieldError("priority", _("{priority!r} is not one of {choices}")
+                                         .format(priority=priority,
+                                                 choices=", ".join(rules.PRIORITIES)))
         milli = rules.pd_amount_to_milli(estimate, ESTIMATE)
         with self._writing() as s:
             project = self._project(s)
@@ -49,13 +51,14 @@ class TasksMixin(LedgerBase):
             self._permit(s, project, Action.PLAN)
             self._check_scope_open(s, project, "code", "add_tasks")  # type: ignore[attr-defined]
             if any(t.code == code for t in project.tasks):
-                raise FieldError("code", f"a task {code!r} already exists")
+                raise FieldError("code", _("a task {code!r} already exists").format(code=code))
             task = Task(code=code, title=title, estimate_milli=milli, priority=priority,
                         status="open")
             for key in dict.fromkeys(assignees):
                 p = self._person(s, project, key, "assignees")
                 if not rules.may_log(p.party, p.grade):
-                    raise LedgerError(f"assignees: {key} is not a vendor person with a grade")
+                    raise LedgerError(_("assignees: {key} is not a vendor person with a grade")
+                                      .format(key=key))
                 task.assignees.append(Assignment(person=p))
             project.tasks.append(task)
             s.flush()
@@ -72,7 +75,7 @@ class TasksMixin(LedgerBase):
             before = records.task_record(task)
             if title is not None:
                 if not title.strip():
-                    raise FieldError("title", "must not be empty")
+                    raise FieldError("title", _("must not be empty"))
                 task.title = title.strip()
             if estimate is not None:
                 self._check_scope_open(s, project, "estimate",  # type: ignore[attr-defined]
@@ -80,13 +83,15 @@ class TasksMixin(LedgerBase):
                 task.estimate_milli = rules.pd_amount_to_milli(estimate, ESTIMATE)
             if priority is not None:
                 if priority not in rules.PRIORITIES:
-                    raise FieldError("priority", f"{priority!r} is not one of "
-                                                 f"{', '.join(rules.PRIORITIES)}")
+                    raise FieldError("priority", _("{priority!r} is not one of {choices}")
+                                                 .format(priority=priority,
+                                                         choices=", ".join(rules.PRIORITIES)))
                 task.priority = priority
             if status is not None:
                 if status not in rules.TASK_STATUSES:
-                    raise FieldError("status", f"{status!r} is not one of "
-                                               f"{', '.join(rules.TASK_STATUSES)}")
+                    raise FieldError("status", _("{status!r} is not one of {choices}")
+                                               .format(status=status,
+                                                       choices=", ".join(rules.TASK_STATUSES)))
                 task.status = status
             s.flush()
             self._audit(s, project).record("edit", "task", code, before, records.task_record(task))
@@ -114,12 +119,14 @@ class TasksMixin(LedgerBase):
             t = self._task(s, project, task, "task")
             p = self._person(s, project, person, "person")
             if not rules.may_log(p.party, p.grade):
-                raise FieldError("person", f"{person} is not a vendor person with a grade")
+                raise FieldError("person", _("{person} is not a vendor person with a grade")
+                                           .format(person=person))
             before = records.task_record(t)
             current = next((a for a in t.assignees if a.person is p), None)
             if pd is None:
                 if current is None:
-                    raise FieldError("person", f"{person} is not assigned to {t.code}")
+                    raise FieldError("person", _("{person} is not assigned to {code}")
+                                               .format(person=person, code=t.code))
                 t.assignees.remove(current)
             else:
                 milli = rules.pd_amount_to_milli(pd, PD)

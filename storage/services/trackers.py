@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 
 from model import rules
 from model.errors import FieldError, LedgerErrors, Ref
+from model.i18n import _, parts
 from model.trackers import Parsed, Plan, plan_entries
 from storage.orm import Project, Task, TrackerPiece
 from storage.services.core import LedgerBase
@@ -72,10 +73,11 @@ class _Hook:
 
     def before(self, s: Session, project: Project) -> None:
         led = self.ledger
-        _, me = led._actor(s, project)
+        __, me = led._actor(s, project)
         who = self.person or (me.key if me else None)
         if not who:
-            raise FieldError("person", "required (or ", Ref("actor"), " / SOWTRACK_USER)")
+            raise FieldError("person", *parts(_("required (or {actor} / SOWTRACK_USER)"),
+                                              actor=Ref("actor")))
         p = led._person(s, project, who, Ref("person") if self.person else Ref("actor"))
         led._permit_entry(s, project, p)
         self.person_id = p.id
@@ -84,8 +86,8 @@ class _Hook:
         for name, code in self.task_map.items():
             found = rules.match_task(code, codes, Ref("task_map"))
             if found is None:
-                raise FieldError("task_map", f"{name}={code}: {code!r} is not a task of "
-                                             f"the project")
+                raise FieldError("task_map", _("{name}={code}: {code!r} is not a task of the "
+                                               "project").format(name=name, code=code))
             mapped[name] = found
         done = dict(s.execute(
             select(TrackerPiece.key, func.sum(TrackerPiece.seconds))

@@ -24,6 +24,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import FieldError, LedgerError, Ref
+from model.i18n import _, parts
 from model.sheet_kinds import SheetKind
 from model.sheets import (
     PrintedIdentity,
@@ -69,8 +70,8 @@ def build_sheet(ledger: Ledger, request: SheetRequest,
     ``printed_on`` (default: today in the project's time zone; a sheet counts up to it):
     every figure, its revision and the chain's head from one snapshot of the ledger."""
     if request.per_person:
-        raise FieldError("per_person", "each person's sheet is a document of its own; "
-                                       "build them from per_person_requests()")
+        raise FieldError("per_person", _("each person's sheet is a document of its own; build "
+                                         "them from per_person_requests()"))
     with ledger.snapshot():  # inside the caller's, when it holds one
         return _build_sheet(ledger, request, printed_on)
 
@@ -104,7 +105,7 @@ def per_person_requests(ledger: Ledger, request: SheetRequest) -> list[SheetRequ
     if not request.info.person or not request.per_person:
         return [request]
     if request.first is None or request.last is None:
-        raise FieldError("period", "a timesheet needs its period")
+        raise FieldError("period", _("a timesheet needs its period"))
     return [replace(request, per_person=False, person=key)
             for key in timesheet.team(ledger, request)]
 
@@ -167,8 +168,10 @@ def person_path(out: str | Path, person: str) -> Path:
     """``march.pdf`` and ``liu.yang`` -> ``march-liu.yang.pdf``: the file of one person's
     sheet when a timesheet is printed per person (one file per document)."""
     if not person or not set(person) <= _SAFE_NAME or person.startswith("."):
-        raise FieldError("per_person", f"the person id {person!r} cannot name a file; print "
-                                       "that sheet with ", Ref("person"), " and ", Ref("out"))
+        raise FieldError("per_person", *parts(_("the person id {person!r} cannot name a file; "
+                                                "print that sheet with {person_input} and {out}"),
+                                              person=person, person_input=Ref("person"),
+                                              out=Ref("out")))
     out = Path(out)
     return out.with_name(f"{out.stem}-{person}{out.suffix or '.pdf'}")
 
@@ -197,8 +200,8 @@ def export_sheets(ledger: Ledger, request: SheetRequest, out: str | Path,
     with ledger.snapshot():  # who gets a sheet and every sheet: one state of the ledger
         requests = per_person_requests(ledger, request)
         if not requests:
-            raise FieldError("per_person", "the vendor has nobody with a grade and nobody "
-                                           "logged hours in the period: no sheet to print")
+            raise FieldError("per_person", _("the vendor has nobody with a grade and nobody "
+                                             "logged hours in the period: no sheet to print"))
         if request.per_person:
             targets = [check(person_path(out, r.person or "")) for r in requests]
         else:
@@ -242,10 +245,12 @@ class VerifyReport:
         if self.matches or self.current_revision is None:
             return None
         if self.current_printed_on is None:
-            return (f"revision {self.revision} is superseded: the ledger holds a content not "
-                    f"printed yet (it will be revision {self.current_revision})")
-        return (f"revision {self.revision} is superseded by revision "
-                f"{self.current_revision} (first printed {self.current_printed_on})")
+            return _("revision {revision} is superseded: the ledger holds a content not "
+                     "printed yet (it will be revision {current})"
+                     ).format(revision=self.revision, current=self.current_revision)
+        return _("revision {revision} is superseded by revision {current} (first printed "
+                 "{on})").format(revision=self.revision, current=self.current_revision,
+                                 on=self.current_printed_on)
 
     @property
     def matches(self) -> bool:
@@ -258,11 +263,13 @@ class VerifyReport:
         if not self.matches or not self.problems or self.printed_head is None:
             return None
         if self.current_head != self.printed_head:
-            return (f"the ledger changed after this sheet was printed (audit row "
-                    f"{self.printed_head}, now {self.current_head}): if a signature, a "
-                    f"withdrawal or an edit since then changed what it shows, print it again")
-        return (f"the ledger has not changed since this sheet was printed (audit row "
-                f"{self.printed_head}): the file was altered after it was printed")
+            return _("the ledger changed after this sheet was printed (audit row {printed}, "
+                     "now {current}): if a signature, a withdrawal or an edit since then "
+                     "changed what it shows, print it again"
+                     ).format(printed=self.printed_head, current=self.current_head)
+        return _("the ledger has not changed since this sheet was printed (audit row "
+                 "{printed}): the file was altered after it was printed"
+                 ).format(printed=self.printed_head)
 
     @property
     def ok(self) -> bool:
@@ -292,14 +299,17 @@ def _read_pdf(path: str | Path) -> tuple[dict[str, str], bytes]:
         reader = PdfReader(io.BytesIO(data))
         keywords = str((reader.metadata or {}).get("/Keywords") or "")
     except OSError as exc:
-        raise LedgerError(f"{path}: cannot read this PDF: {exc.strerror or exc}") from None
+        raise LedgerError(_("{path}: cannot read this PDF: {reason}")
+                          .format(path=path, reason=exc.strerror or exc)) from None
     except (PdfReadError, ValueError) as exc:
-        raise LedgerError(f"{path}: cannot read this PDF: {exc}") from None
+        raise LedgerError(_("{path}: cannot read this PDF: {reason}")
+                          .format(path=path, reason=exc)) from None
     finally:
         log.setLevel(level)
     fields = read_keywords(keywords)
     if "id" not in fields or "sha256" not in fields:
-        raise LedgerError(f"{path}: not a sowtrack sheet (no document id in its metadata)")
+        raise LedgerError(_("{path}: not a sowtrack sheet (no document id in its metadata)")
+                          .format(path=path))
     return fields, data
 
 
@@ -309,8 +319,8 @@ def head_problem(ledger: Ledger, head: tuple[int, str]) -> str | None:
     if row == 0 and sha == GENESIS:  # printed from an empty log: nothing to lose
         return None
     if ledger.audit_hash(row) != sha:
-        return (f"the ledger's audit chain no longer holds the head this sheet was printed "
-                f"at (audit row {row}): rows were removed or rewritten")
+        return _("the ledger's audit chain no longer holds the head this sheet was printed "
+                 "at (audit row {row}): rows were removed or rewritten").format(row=row)
     return None
 
 
@@ -345,8 +355,8 @@ def verify_pdf(path: str | Path, open_ledger: Callable[[str], Ledger],
         lost = head_problem(ledger, printed.head) if printed.head is not None else None
     if printed.head is None or printed.revision is None or request.printed_on is None:
         return replace(report, problems=(
-            "this sheet carries no audit chain head, revision or print parameters (printed "
-            "by an older sowtrack): it cannot be printed again to compare; print it anew",))
+            _("this sheet carries no audit chain head, revision or print parameters (printed "
+              "by an older sowtrack): it cannot be printed again to compare; print it anew"),))
     problem = lost or revision_problem(
         revisions, printed.digest, printed.revision)
     if problem:
@@ -367,11 +377,11 @@ def revision_problem(printed: list[tuple[int, str, date]], digest: str,
     """Why a sheet's revision is not the one the ledger records for its digest, or None."""
     known = {d: (n, on) for n, d, on in printed}
     if digest not in known:
-        return (f"the ledger records no printed revision with this content (it says "
-                f"revision {revision}): it was not printed from this ledger, or the "
-                f"record of its printing was removed")
+        return _("the ledger records no printed revision with this content (it says "
+                 "revision {revision}): it was not printed from this ledger, or the record "
+                 "of its printing was removed").format(revision=revision)
     n, on = known[digest]
     if n != revision:
-        return (f"it says revision {revision}, but the ledger records this content as "
-                f"revision {n} (first printed {on})")
+        return _("it says revision {revision}, but the ledger records this content as "
+                 "revision {n} (first printed {on})").format(revision=revision, n=n, on=on)
     return None

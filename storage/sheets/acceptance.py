@@ -9,6 +9,7 @@ from datetime import date
 from fractions import Fraction
 
 from model import rules
+from model.i18n import _
 from model.sheet_acceptance import (
     AcceptanceSheetData,
     BlockerLine,
@@ -23,7 +24,7 @@ from model.sheet_acceptance import (
 from model.sheets import SheetRequest
 from model.views import SignatureView, SignoffView
 from storage.services import Ledger
-from storage.sheets.parts import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories, signed_by
 
 
 def live_acceptance(ledger: Ledger) -> SignoffView | None:
@@ -123,9 +124,10 @@ def signed_status(ledger: Ledger, request: SheetRequest) -> str:
     project = ledger.project()
     acc = live_acceptance(ledger)
     if acc is None or not acc.signatures:
-        return f"the acceptance of {project.code} is not signed"
-    who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in acc.signatures)
+        return _("the acceptance of {code} is not signed").format(code=project.code)
+    who = signed_by(acc.signatures)
     if acc.status == rules.DOC_EFFECTIVE:
-        return f"{project.code} was accepted on {acc.effective_on} ({acc.number}: signed by {who})"
-    return (f"the acceptance {acc.number} is signed by one party: {who}; "
-            f"awaiting the other party")
+        return _("{code} was accepted on {on} ({number}: signed by {who})").format(
+            code=project.code, on=acc.effective_on, number=acc.number, who=who)
+    return _("the acceptance {number} is signed by one party: {who}; awaiting the other "
+             "party").format(number=acc.number, who=who)

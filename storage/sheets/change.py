@@ -6,10 +6,11 @@ from datetime import date
 from fractions import Fraction
 
 from model import rules
+from model.i18n import _
 from model.sheet_change import ChangeSheetData, GradeChange, QuotaChange
 from model.sheets import SheetRequest
 from storage.services import Ledger
-from storage.sheets.parts import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories, signed_by
 
 
 def earlier_changes(ledger: Ledger, number: str,
@@ -63,9 +64,10 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[ChangeSheetData]:
 
 def signed_status(ledger: Ledger, request: SheetRequest) -> str:
     cr = ledger.change_request(str(request.cr))
-    who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in cr.signatures) or "nobody"
+    who = signed_by(cr.signatures)
     if cr.status == rules.DOC_EFFECTIVE:
-        return f"{cr.number} is effective since {cr.effective_on}: signed by {who}"
+        return _("{number} is effective since {on}: signed by {who}").format(
+            number=cr.number, on=cr.effective_on, who=who)
     if cr.status == rules.DOC_WITHDRAWN:
-        return f"{cr.number} was withdrawn (signed by {who})"
-    return f"{cr.number} is pending: signed by {who}"
+        return _("{number} was withdrawn (signed by {who})").format(number=cr.number, who=who)
+    return _("{number} is pending: signed by {who}").format(number=cr.number, who=who)

@@ -33,6 +33,8 @@ from pypdf.generic import (
     TextStringObject,
 )
 
+from model.i18n import _, ngettext
+
 # Keys that say nothing about what is drawn: the page tree, back references, how a
 # stream is stored (its data is compared decoded), page transitions, thumbnails and
 # structure-tree links that a re-saving tool may add or drop.
@@ -63,7 +65,8 @@ def drawings(data: bytes) -> list[PageDrawing]:
         try:
             out.append(canon.page(page))
         except Exception as exc:  # noqa: BLE001 - any damage: one line naming the page
-            raise ValueError(f"page {number} cannot be read: {exc}") from None
+            raise ValueError(_("page {number} cannot be read: {reason}")
+                             .format(number=number, reason=exc)) from None
     return out
 
 
@@ -75,7 +78,8 @@ def compare(printed: bytes, fresh: bytes) -> list[str]:
     mine, theirs = drawings(printed), drawings(fresh)
     problems = []
     if len(mine) != len(theirs):
-        problems.append(f"it has {_pages(len(mine))}, the ledger prints {_pages(len(theirs))}")
+        problems.append(_("it has {mine}, the ledger prints {theirs}")
+                        .format(mine=_pages(len(mine)), theirs=_pages(len(theirs))))
     texts: tuple[PdfReader, PdfReader] | None = None
     for number, (a, b) in enumerate(zip(mine, theirs, strict=False), 1):
         if a == b:
@@ -83,12 +87,13 @@ def compare(printed: bytes, fresh: bytes) -> list[str]:
         if texts is None:
             texts = (_reader(printed), _reader(fresh))
         detail = _difference(a, b, texts[0].pages[number - 1], texts[1].pages[number - 1])
-        problems.append(f"page {number} differs from what the ledger prints: {detail}")
+        problems.append(_("page {number} differs from what the ledger prints: {detail}")
+                        .format(number=number, detail=detail))
     return problems
 
 
 def _pages(n: int) -> str:
-    return f"{n} page" + ("" if n == 1 else "s")
+    return ngettext("{n} page", "{n} pages", n).format(n=n)
 
 
 def _reader(data: bytes) -> PdfReader:
@@ -111,19 +116,23 @@ def _difference(a: PageDrawing, b: PageDrawing, page_a: Any, page_b: Any) -> str
         n = next((i for i, (x, y) in enumerate(zip(a.operations, b.operations, strict=False))
                   if x != y), min(len(a.operations), len(b.operations)))
         op = a.operations[n][0] if n < len(a.operations) else b.operations[n][0]
-        return (f"what it draws differs (lines, shapes, colours or positions) from "
-                f"operation {n + 1} of {len(a.operations)} ({op})")
+        return _("what it draws differs (lines, shapes, colours or positions) from "
+                 "operation {n} of {count} ({op})").format(n=n + 1, count=len(a.operations),
+                                                            op=op)
     if a.resources != b.resources:
         ours, fresh = dict(((c, n), v) for c, n, v in a.resources), dict(
             ((c, n), v) for c, n, v in b.resources)
         for key in sorted(set(ours) | set(fresh)):
             if ours.get(key) != fresh.get(key):
-                kind = {"/Font": "font", "/XObject": "image or form"}.get(key[0], key[0][1:])
-                return f"its {kind} {key[1]} differs"
+                if key[0] == "/Font":
+                    return _("its font {name} differs").format(name=key[1])
+                if key[0] == "/XObject":
+                    return _("its image or form {name} differs").format(name=key[1])
+                return _("its {kind} {name} differs").format(kind=key[0][1:], name=key[1])
     if a.annotations != b.annotations:
-        return "its annotations differ (the ledger prints none)" if not b.annotations else (
-            "its annotations differ")
-    return "its page settings (size, crop box, rotation) differ"
+        return _("its annotations differ (the ledger prints none)") if not b.annotations else (
+            _("its annotations differ"))
+    return _("its page settings (size, crop box, rotation) differ")
 
 
 def _text_difference(page_a: Any, page_b: Any) -> str:
@@ -133,11 +142,14 @@ def _text_difference(page_a: Any, page_b: Any) -> str:
         return ""
     for tag, i1, i2, j1, j2 in difflib.SequenceMatcher(a=a, b=b, autojunk=False).get_opcodes():
         if tag == "replace":
-            return f"it reads {_words(a[i1:i2])} where the ledger prints {_words(b[j1:j2])}"
+            return _("it reads {read} where the ledger prints {printed}").format(
+                read=_words(a[i1:i2]), printed=_words(b[j1:j2]))
         if tag == "delete":
-            return f"it reads {_words(a[i1:i2])}, which the ledger does not print"
+            return _("it reads {read}, which the ledger does not print").format(
+                read=_words(a[i1:i2]))
         if tag == "insert":
-            return f"it lacks {_words(b[j1:j2])}, which the ledger prints"
+            return _("it lacks {printed}, which the ledger prints").format(
+                printed=_words(b[j1:j2]))
     return ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any, Generic
 
+from model.i18n import _, word
 from model.sheets import D, Signatory
 from model.views import SignatureView
 from storage.services import Ledger
@@ -36,3 +37,10 @@ def signatories(ledger: Ledger, signed: tuple[SignatureView, ...] = ()) -> tuple
         if any(s.party == party for s in signed_people):
             out = [s for s in out if s.party != party or s.signed_on]
     return tuple(out)
+
+
+def signed_by(signatures: tuple[SignatureView, ...] | list[SignatureView]) -> str:
+    """Who signed, for a person reading a sheet's status: ``Li Na (client) 2026-04-03,
+    ...`` (the party in the language spoken), or "nobody"."""
+    return ", ".join(f"{s.name} ({word('party', s.party)}) {s.on}" for s in signatures) \
+        or _("nobody")

@@ -10,6 +10,7 @@ from __future__ import annotations
 from datetime import date
 
 from model import rules
+from model.i18n import _
 from model.sheet_plan import (
     GradePlan,
     PersonPlan,
@@ -23,7 +24,7 @@ from model.sheet_plan import (
 )
 from model.sheets import SheetRequest
 from storage.services import Ledger
-from storage.sheets.parts import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories, signed_by
 
 TITLES = {"zh": "需求范围确认（{number}）", "en": "Scope Confirmation ({number})"}
 
@@ -122,10 +123,12 @@ def _sum_deltas(deltas: tuple[tuple[str, int], ...]) -> dict[str, int]:
 def signed_status(ledger: Ledger, request: SheetRequest) -> str:
     scope = ledger.scope_signoff()
     if scope is None or not scope.signatures:
-        return (f"the scope of {ledger.project().code} is not signed (signoff scope); the "
-                f"digest tells whether the plan changed since it was printed")
-    who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in scope.signatures)
+        return _("the scope of {code} is not signed (signoff scope); the digest tells "
+                 "whether the plan changed since it was printed").format(
+            code=ledger.project().code)
+    who = signed_by(scope.signatures)
     if scope.status == rules.DOC_EFFECTIVE:
-        return f"the scope {scope.number} was signed by both parties on {scope.effective_on} " \
-               f"({who})"
-    return f"the scope {scope.number} is signed by one party: {who}; awaiting the other party"
+        return _("the scope {number} was signed by both parties on {on} ({who})").format(
+            number=scope.number, on=scope.effective_on, who=who)
+    return _("the scope {number} is signed by one party: {who}; awaiting the other "
+             "party").format(number=scope.number, who=who)

@@ -15,6 +15,7 @@ from fractions import Fraction
 from typing import Any
 
 from model import rules
+from model.i18n import _
 from model.sheet_status import (
     BudgetStep,
     BurnPoint,
@@ -127,4 +128,4 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[StatusSheetData]:
 
 
 def signed_status(ledger: Ledger, request: SheetRequest) -> str:
-    return "a status report is not signed"
+    return _("a status report is not signed")

@@ -16,11 +16,12 @@ from dataclasses import replace
 
 from model import rules
 from model.errors import FieldError
+from model.i18n import _
 from model.sheet_timesheet import TimesheetData, charges, tabulate
 from model.sheets import SheetRequest
 from model.views import SignoffView
 from storage.services import Ledger
-from storage.sheets.parts import SheetParts, signatories
+from storage.sheets.parts import SheetParts, signatories, signed_by
 
 TITLES = {"zh": "工时确认单", "en": "Timesheet Confirmation"}
 
@@ -54,7 +55,7 @@ def team(ledger: Ledger, request: SheetRequest) -> list[str]:
 
 def build(ledger: Ledger, request: SheetRequest) -> SheetParts[TimesheetData]:
     if request.first is None or request.last is None:
-        raise FieldError("period", "a timesheet needs its period")
+        raise FieldError("period", _("a timesheet needs its period"))
     rules.check_period(request.first, request.last)
     project = ledger.project()
     people = ledger.people()
@@ -62,10 +63,11 @@ def build(ledger: Ledger, request: SheetRequest) -> SheetParts[TimesheetData]:
     if request.person:
         who = next((p for p in people if p.key == request.person), None)
         if who is None:
-            raise FieldError("person", f"no person {request.person!r} in {project.code}")
+            raise FieldError("person", _("no person {person!r} in {code}")
+                                       .format(person=request.person, code=project.code))
         if who.party != "vendor":
-            raise FieldError("person", f"{who.key} is of the client party; a timesheet "
-                                       f"lists the vendor's people")
+            raise FieldError("person", _("{key} is of the client party; a timesheet lists the "
+                                         "vendor's people").format(key=who.key))
         title += f" {who.name}"
     cal, start, end = ledger.calendar()
     working = frozenset(cal.working_days(request.first, request.last))
@@ -99,12 +101,16 @@ def signed_status(ledger: Ledger, request: SheetRequest) -> str:
     period = _period(ledger, request)
     span = f"{request.first}..{request.last}"
     if period is None:
-        return f"not signed yet: no sign-off of the period {span} in the ledger"
-    who = ", ".join(f"{s.name} ({s.party}) {s.on}" for s in period.signatures) or "nobody"
+        return _("not signed yet: no sign-off of the period {span} in the ledger").format(
+            span=span)
+    who = signed_by(period.signatures)
     if request.person:
-        return (f"no signature on record covers this sheet: it is {request.person}'s part of "
-                f"{period.number} ({span}), whose signatures cover the whole period's sheet "
-                f"(signed by {who})")
+        return _("no signature on record covers this sheet: it is {person}'s part of "
+                 "{number} ({span}), whose signatures cover the whole period's sheet "
+                 "(signed by {who})").format(person=request.person, number=period.number,
+                                             span=span, who=who)
     if period.status == rules.DOC_EFFECTIVE:
-        return f"{period.number} ({span}) is effective since {period.effective_on}: signed by {who}"
-    return f"{period.number} ({span}) is being signed: signed by {who}"
+        return _("{number} ({span}) is effective since {on}: signed by {who}").format(
+            number=period.number, span=span, on=period.effective_on, who=who)
+    return _("{number} ({span}) is being signed: signed by {who}").format(
+        number=period.number, span=span, who=who)

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from model.errors import LedgerError
+from model.i18n import _
 from model.usertext import text_problem
 from storage.sowfile.parse import read_text_file
 from storage.sowfile.table import _show
@@ -72,7 +73,8 @@ def open_entry_file(path: str | Path) -> EntryFile:
         read_text_file(p, "utf-8-sig")  # names the line and the byte
         raise
     except OSError as exc:
-        raise LedgerError(f"{path}: cannot read: {exc.strerror}") from None
+        raise LedgerError(_("{path}: cannot read: {strerror}")
+                          .format(path=path, strerror=exc.strerror)) from None
     problems: list[str] = []
     try:
         rows = _entry_rows(f, p.name, problems)
@@ -100,10 +102,10 @@ def _csv_problem(exc: csv.Error) -> str:
     """Python's csv message in words a person acts on."""
     text = str(exc)
     if text == "unexpected end of data":
-        return ('a quote (") opened in this row is never closed: the rest of the file would '
-                'become its value')
+        return _('a quote (") opened in this row is never closed: the rest of the file would '
+                 'become its value')
     if "expected after" in text:
-        return 'a closing quote (") must be followed by "," or the end of the line'
+        return _('a closing quote (") must be followed by "," or the end of the line')
     return text
 
 
@@ -125,15 +127,17 @@ def _entry_rows(lines: Iterable[str], source: str,
     try:
         header = next(reader, None)
     except csv.Error as exc:
-        raise LedgerError(f"{source}: line 1: {_csv_problem(exc)}") from None
+        raise LedgerError(_("{source}: line 1: {problem}")
+                          .format(source=source, problem=_csv_problem(exc))) from None
     if header is None:
-        raise LedgerError(f"{source}: empty file; expected the header {','.join(ENTRY_HEADER)}")
+        raise LedgerError(_("{source}: empty file; expected the header {header}")
+                          .format(source=source, header=','.join(ENTRY_HEADER)))
     if [h.strip().lower() for h in header] != ENTRY_HEADER:
         got = ",".join(header)
         shown = got if got and got.strip() == got and got.isprintable() and len(got) <= 80 \
             else _show(got)
-        raise LedgerError(f"{source}: line 1: header must be {','.join(ENTRY_HEADER)}, "
-                          f"got {shown}")
+        raise LedgerError(_("{source}: line 1: header must be {header}, got {shown}")
+                          .format(source=source, header=",".join(ENTRY_HEADER), shown=shown))
     yield None
     line = reader.line_num + 1  # where the next record starts (a quoted value may span lines)
     new_row = tuple.__new__
@@ -152,8 +156,9 @@ def _entry_rows(lines: Iterable[str], source: str,
             if not fields or all(not f.strip() for f in fields):
                 continue
             if len(fields) != len(ENTRY_HEADER):
-                problems.append(f"line {first}: expected {len(ENTRY_HEADER)} fields "
-                                f"({','.join(ENTRY_HEADER)}), got {len(fields)}")
+                problems.append(f"line {first}: " + _("expected {n} fields ({header}), got "
+                                                      "{got}").format(
+                    n=len(ENTRY_HEADER), header=",".join(ENTRY_HEADER), got=len(fields)))
                 continue
             # The one rule on user text (model.usertext): no NUL, and one line each.
             values = [*(f.strip() for f in fields[:4]), fields[4]]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+from model.i18n import _
 from model.rules import DEFAULT_LADDER, GradeStep, Ladder
 from storage.sowfile.table import _show, _Table
 
@@ -22,9 +23,10 @@ def parse_ladder(root: _Table, source: str) -> Ladder:
         t.check_keys(GRADE_KEYS)
         key = t.text("key", column=("person", "grade")) or ""
         if not re.fullmatch(r"[A-Za-z0-9_.-]+", key):
-            raise t._fail("key", f"{_show(key)} is not one word (letters, digits, _ . -)")
+            raise t._fail("key", _("{key} is not one word (letters, digits, _ . -)")
+                                 .format(key=_show(key)))
         if key in seen:
-            raise t._fail("key", f"duplicate grade {_show(key)}")
+            raise t._fail("key", _("duplicate grade {key}").format(key=_show(key)))
         seen.add(key)
         steps.append(GradeStep(key, t.text("zh") or "", t.text("en") or ""))
     return Ladder(tuple(steps), custom=True) if steps else DEFAULT_LADDER

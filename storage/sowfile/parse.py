@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 from model.errors import LedgerError
+from model.i18n import _, word
 from model.rules import (
     BILLINGS,
     DELIVERABLE_KINDS,
@@ -47,18 +48,20 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
     except tomllib.TOMLDecodeError as exc:
         raise LedgerError(_toml_error(text, source, exc)) from None
     except RecursionError:
-        raise LedgerError(f"{source}: arrays or tables nested too deeply") from None
+        raise LedgerError(_("{source}: arrays or tables nested too deeply")
+                          .format(source=source)) from None
     except ValueError:  # int() of a number longer than Python converts (4300 digits)
         long = re.search(r"[0-9_]{4000,}", text)
         where = f"line {text.count(chr(10), 0, long.start()) + 1}: " if long else ""
-        raise LedgerError(f"{source}: {where}a number with thousands of digits") from None
+        raise LedgerError(_("{source}: {where}a number with thousands of digits")
+                          .format(source=source, where=where)) from None
     root = _Table(f"{source}:", doc)
     root.check_keys({"project", "calendar", "rates", "budget", "quota", "person", "task",
                      "allocation", "deliverable", "obligation", "grade"})
 
     if not root.has("project"):
-        raise LedgerError(f"{source}: [project]: missing (the table with the SOW's code, "
-                          f"title, parties and dates)")
+        raise LedgerError(_("{source}: [project]: missing (the table with the SOW's code, "
+                            "title, parties and dates)").format(source=source))
     p = _Table(f"{source}: [project]", root.get("project"))
     p.check_keys({"code", "title", "client", "vendor", "start", "end", "hours_per_day",
                   "currency", "timezone", "language", "staff_change_notice", "plan_confirm_days",
@@ -69,7 +72,8 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         minutes = p.wrap("hours_per_day", pd_to_milli, hours) * 60
         if minutes % 1000 or not 0 < minutes // 1000 <= 24 * 60:
             raise p._fail("hours_per_day",
-                          f"must be a whole number of minutes between 0 and 24 h, got {hours}")
+                          _("must be a whole number of minutes between 0 and 24 h, got {hours}")
+                          .format(hours=hours))
         minutes_per_day = minutes // 1000
     spec = SowSpec(
         code=p.text("code", column=("project", "code")) or "",
@@ -86,10 +90,11 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         language=p.choice("language", LANGUAGES, required=False, default="zh") or "zh",
     )
     if spec.end < spec.start:
-        raise p._fail("end", f"{spec.end} is before start {spec.start}")
+        raise p._fail("end", _("{end} is before start {start}")
+                             .format(end=spec.end, start=spec.start))
     if spec.end > latest_end(spec.start):
-        raise p._fail("end", f"{spec.end} is more than {MAX_SOW_YEARS} years after start "
-                             f"{spec.start}")
+        raise p._fail("end", _("{end} is more than {max_sow_years} years after start {start}")
+                             .format(end=spec.end, max_sow_years=MAX_SOW_YEARS, start=spec.start))
     _contract_terms(p, spec)
     if p.has("staff_change_notice"):
         spec.staff_change_notice = p.integer("staff_change_notice", maximum=MAX_NOTICE_DAYS)
@@ -109,7 +114,8 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         spec.workdays = c.dates("workdays")
         both = set(spec.holidays) & set(spec.workdays)
         if both:
-            raise c._fail("workdays", f"{min(both)} is also listed in holidays")
+            raise c._fail("workdays", _("{day} is also listed in holidays")
+                                      .format(day=min(both)))
 
     spec.ladder = ladder = parse_ladder(root, source)
     grades = ladder.keys()
@@ -121,7 +127,8 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
             t = _Table(f"{source}: [{name}]", root.get(name))
             for grade in t.data:
                 if grade not in ladder:
-                    raise t._fail(grade, f"{_show(grade)} is not a grade ({', '.join(grades)})")
+                    raise t._fail(grade, _("{grade} is not a grade ({grades})")
+                                         .format(grade=_show(grade), grades=', '.join(grades)))
                 t.number(grade)
                 target[grade] = t.wrap(grade, conv, t.data[grade])
 
@@ -148,11 +155,13 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         if person.timezone:
             _check_timezone(person.timezone, lambda m, t=t: t._fail("timezone", m))
         if person.party == "client" and person.role != "signatory":
-            raise t._fail("role", f"a client person can only be a signatory, got {person.role!r}")
+            raise t._fail("role", _("a client person can only be a signatory, got {role!r}")
+                                  .format(role=person.role))
         if person.party == "client" and person.grade:
-            raise t._fail("grade", "a client person has no grade")
+            raise t._fail("grade", _("a client person has no grade"))
         if person.party == "vendor" and person.role in ("lead", "engineer") and not person.grade:
-            raise t._fail("grade", f"missing: a vendor {person.role} logs hours and needs a grade")
+            raise t._fail("grade", _("missing: a vendor {role} logs hours and needs a grade")
+                                   .format(role=word("role", person.role)))
         spec.people.append(person)
     people = {p.key: p for p in spec.people}
 
@@ -161,12 +170,13 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         t.number("estimate")
         assignees = t.get("assignees", required=False) or []
         if not isinstance(assignees, list) or not all(isinstance(a, str) for a in assignees):
-            raise t._fail("assignees", "expected a list of person ids")
+            raise t._fail("assignees", _("expected a list of person ids"))
         for a in assignees:
             if a not in people:
-                raise t._fail("assignees", f"unknown person {_show(a)}")
+                raise t._fail("assignees", _("unknown person {person}").format(person=_show(a)))
             if people[a].party != "vendor":
-                raise t._fail("assignees", f"{_show(a)} is not of the vendor party")
+                raise t._fail("assignees", _("{person} is not of the vendor party")
+                                           .format(person=_show(a)))
         spec.tasks.append(TaskSpec(
             code=code, title=t.text("title") or "",
             estimate_milli=t.wrap("estimate", pd_amount_to_milli, t.data["estimate"]),
@@ -181,9 +191,10 @@ def parse_sow(text: str, source: str = "SOW") -> SowSpec:
         t.check_keys({"task", "person", "pd"})
         task, person = t.text("task") or "", t.text("person") or ""
         if task not in tasks:
-            raise t._fail("task", f"unknown task {_show(task)}")
+            raise t._fail("task", _("unknown task {task}").format(task=_show(task)))
         if person not in people or people[person].party != "vendor":
-            raise t._fail("person", f"unknown vendor person {_show(person)}")
+            raise t._fail("person", _("unknown vendor person {person}")
+                                    .format(person=_show(person)))
         t.number("pd")
         pd = t.wrap("pd", pd_amount_to_milli, t.data["pd"])
         spec.allocations.append(AllocationSpec(task, person, pd))
@@ -201,17 +212,20 @@ def _active_days(t: _Table, spec: SowSpec, person: PersonSpec) -> None:
     and replacing a vendor person listed before them."""
     first = person.active_from or spec.start
     if person.active_from is not None and not spec.start <= first <= spec.end:
-        raise t._fail("from", f"{first} is outside the SOW ({spec.start}..{spec.end})")
+        raise t._fail("from", _("{first} is outside the SOW ({start}..{end})")
+                              .format(first=first, start=spec.start, end=spec.end))
     if person.leave_on is not None:
         if person.leave_on < first:
-            raise t._fail("leave", f"{person.leave_on} is before the person's first day {first}")
+            raise t._fail("leave", _("{leave_on} is before the person's first day {first}")
+                                   .format(leave_on=person.leave_on, first=first))
         if person.leave_on > spec.end:
-            raise t._fail("leave", f"{person.leave_on} is after the SOW's end {spec.end}")
+            raise t._fail("leave", _("{leave_on} is after the SOW's end {end}")
+                                   .format(leave_on=person.leave_on, end=spec.end))
     if person.replaces is not None:
         old = next((p for p in spec.people if p.key == person.replaces), None)
         if old is None or old.party != "vendor" or person.party != "vendor":
-            raise t._fail("replaces", f"{_show(person.replaces)} is not a vendor person listed "
-                                      f"before this one")
+            raise t._fail("replaces", _("{replaces} is not a vendor person listed before this "
+                                        "one").format(replaces=_show(person.replaces)))
 
 
 #: the [project] keys of the contract terms (SPEC §8)
@@ -225,19 +239,20 @@ def _contract_terms(p: _Table, spec: SowSpec) -> None:
     if p.has("signed_on"):
         spec.signed_on = p.day("signed_on")
         if spec.signed_on > spec.end:
-            raise p._fail("signed_on", f"{spec.signed_on} is after the SOW's end {spec.end}")
+            raise p._fail("signed_on", _("{signed_on} is after the SOW's end {end}")
+                                       .format(signed_on=spec.signed_on, end=spec.end))
     spec.billing = p.choice("billing", BILLINGS, required=False, default="actual") or "actual"
     if p.has("price"):
         if spec.billing != "fixed":
-            raise p._fail("price", 'only with billing = "fixed" (with billing = "actual" '
-                                   'the amount is the PD consumed × the rates)')
+            raise p._fail("price", _("only with billing = \"fixed\" (with billing = \"actual\" the "
+                                     "amount is the PD consumed × the rates)"))
         p.number("price")
         spec.price_minor = p.wrap("price", lambda v, k: money_to_minor(v, k, MAX_PRICE),
                                   p.data["price"])
         if spec.price_minor == 0:
-            raise p._fail("price", "must be more than 0")
+            raise p._fail("price", _("must be more than 0"))
     elif spec.billing == "fixed":
-        raise p._fail("price", 'missing: billing = "fixed" needs the fixed price')
+        raise p._fail("price", _("missing: billing = \"fixed\" needs the fixed price"))
     if p.has("tax_rate"):
         p.number("tax_rate")
         spec.tax_rate_ppm = p.wrap("tax_rate", tax_rate_to_ppm, p.data["tax_rate"])
@@ -254,7 +269,8 @@ def _keyed(root: _Table, source: str, name: str, keys: set[str], key: str,
         t.check_keys(keys)
         value = t.text(key, column=(name, column)) or ""
         if value in seen:
-            raise t._fail(key, f"duplicate {name} {_show(value)}")
+            raise t._fail(key, _("duplicate {name} {value}")
+                               .format(name=name, value=_show(value)))
         seen.add(value)
         yield t, value
 
@@ -268,16 +284,17 @@ def _deliverables(root: _Table, source: str, spec: SowSpec) -> list[DeliverableS
                                                        "due", "kind"}, "key", "key"):
         codes = t.get("tasks", required=False) or []
         if not isinstance(codes, list) or not all(isinstance(c, str) for c in codes):
-            raise t._fail("tasks", "expected a list of task codes")
+            raise t._fail("tasks", _("expected a list of task codes"))
         for code in codes:
             if tasks and code not in tasks:
-                raise t._fail("tasks", f"unknown task {_show(code)}")
+                raise t._fail("tasks", _("unknown task {code}").format(code=_show(code)))
             if not tasks and (not code.strip() or control_character(code) is not None
                               or "\x00" in code):
-                raise t._fail("tasks", f"{_show(code)} is not a task code")
+                raise t._fail("tasks", _("{code} is not a task code").format(code=_show(code)))
         due = t.optional_day("due")
         if due is not None and due < spec.start:
-            raise t._fail("due", f"{due} is before the SOW's start {spec.start}")
+            raise t._fail("due", _("{due} is before the SOW's start {start}")
+                                 .format(due=due, start=spec.start))
         out.append(DeliverableSpec(
             key=key, title=t.text("title") or "", tasks=list(dict.fromkeys(codes)),
             criteria=t.text("criteria", required=False, default="", multiline=True) or "",
@@ -296,7 +313,7 @@ def _toml_error(text: str, source: str, exc: tomllib.TOMLDecodeError) -> str:
     line = lines[n - 1] if 0 < n <= len(lines) else ""
     reason = message[:found.start()].strip()
     if reason == "Cannot overwrite a value":
-        reason = "duplicate key (it is already set above)"
+        reason = _("duplicate key (it is already set above)")
     # tomllib names a table by a Python tuple, ('a', 'b'): write it as TOML does, a.b
     reason = re.sub(r"\((?:'[^']*'(?:, )?)+,?\)",
                     lambda m: ".".join(re.findall(r"'([^']*)'", m.group())), reason)
@@ -312,8 +329,9 @@ def _not_utf8(name: str, raw: bytes, exc: UnicodeDecodeError) -> LedgerError:
     """The line and byte where a file stops being UTF-8 (``raw`` is the whole file)."""
     at = exc.start + len(raw) - len(exc.object)  # utf-8-sig reports past the BOM it dropped
     line = raw.count(b"\n", 0, at) + 1
-    return LedgerError(f"{name}: line {line}: not UTF-8 text (byte {at + 1} of the file "
-                       f"is {raw[at]:#04x})")
+    return LedgerError(_("{name}: line {line}: not UTF-8 text (byte {n} of the file is "
+                         "{byte:#04x})")
+                       .format(name=name, line=line, n=at + 1, byte=raw[at]))
 
 
 def read_text_file(path: str | Path, encoding: str = "utf-8") -> tuple[Path, bytes, str]:
@@ -323,7 +341,8 @@ def read_text_file(path: str | Path, encoding: str = "utf-8") -> tuple[Path, byt
     try:
         raw = p.read_bytes()
     except OSError as exc:
-        raise LedgerError(f"{path}: cannot read: {exc.strerror}") from None
+        raise LedgerError(_("{path}: cannot read: {strerror}")
+                          .format(path=path, strerror=exc.strerror)) from None
     try:
         return p, raw, raw.decode(encoding)
     except UnicodeDecodeError as exc:

@@ -7,6 +7,7 @@ from datetime import date, datetime, time
 from typing import Any
 
 from model.errors import LedgerError
+from model.i18n import _
 from model.rules.entry_input import parse_date  # noqa: F401 - the one ISO date rule, re-exported
 from model.usertext import control_character, text_problem
 from model.zones import UnknownZone, zone
@@ -18,15 +19,15 @@ def _show(value: Any) -> str:
     if isinstance(value, bool):
         return "true" if value else "false"
     if isinstance(value, datetime):
-        return f"the date-time {value.isoformat()}"
+        return _("the date-time {value}").format(value=value.isoformat())
     if isinstance(value, time):
-        return f"the time {value.isoformat()}"
+        return _("the time {value}").format(value=value.isoformat())
     if isinstance(value, date):
         return value.isoformat()
     if isinstance(value, dict):
-        return "a table"
+        return _("a table")
     if isinstance(value, list):
-        return "an array"
+        return _("an array")
     text = repr(value) if isinstance(value, str) else str(value)
     return text if len(text) <= 60 else text[:59] + "…"
 
@@ -49,7 +50,7 @@ class _Table:
 
     def __init__(self, where: str, data: Any):
         if not isinstance(data, dict):
-            raise LedgerError(f"{where}: expected a table")
+            raise LedgerError(_("{where}: expected a table").format(where=where))
         self.where = where
         self.data = data
 
@@ -59,7 +60,8 @@ class _Table:
     def check_keys(self, allowed: set[str]) -> None:
         for key in self.data:
             if key not in allowed:
-                raise self._fail(key, f"unknown key (known: {', '.join(sorted(allowed))})")
+                raise self._fail(key, _("unknown key (known: {known})")
+                                      .format(known=', '.join(sorted(allowed))))
 
     def has(self, key: str) -> bool:
         return key in self.data
@@ -67,7 +69,7 @@ class _Table:
     def get(self, key: str, required: bool = True) -> Any:
         if key not in self.data:
             if required:
-                raise self._fail(key, "missing")
+                raise self._fail(key, _("missing"))
             return None
         return self.data[key]
 
@@ -77,25 +79,28 @@ class _Table:
         if value is None:
             return default
         if not isinstance(value, str) or not value.strip():
-            raise self._fail(key, f"expected a non-empty string, got {_show(value)}")
+            raise self._fail(key, _("expected a non-empty string, got {value}")
+                                  .format(value=_show(value)))
         if multiline:
             problem = text_problem(value, multiline=True)
             if problem is not None:
                 raise self._fail(key, problem)
         bad = None if multiline else control_character(value)
         if bad is not None:
-            raise self._fail(key, f"must be one line without control characters, got "
-                                  f"{_show(value)} (it holds {bad!r})")
+            raise self._fail(key, _("must be one line without control characters, got {value} "
+                                    "(it holds {bad!r})").format(value=_show(value), bad=bad))
         longest = _max_length(*column) if column else None
         if longest is not None and len(value) > longest:
-            raise self._fail(key, f"at most {longest} characters, got {len(value)}")
+            raise self._fail(key, _("at most {longest} characters, got {n}")
+                                  .format(longest=longest, n=len(value)))
         return value
 
     def choice(self, key: str, choices: tuple[str, ...], required: bool = True,
                default: str | None = None) -> str | None:
         value = self.text(key, required, default)
         if value is not None and value not in choices:
-            raise self._fail(key, f"{_show(value)} is not one of {', '.join(choices)}")
+            raise self._fail(key, _("{value} is not one of {choices}")
+                                  .format(value=_show(value), choices=', '.join(choices)))
         return value
 
     def day(self, key: str) -> date:
@@ -110,7 +115,8 @@ class _Table:
         if value is None:
             return default
         if not isinstance(value, bool):
-            raise self._fail(key, f"expected true or false, got {_show(value)}")
+            raise self._fail(key, _("expected true or false, got {value}")
+                                  .format(value=_show(value)))
         return value
 
     def number(self, key: str, required: bool = True) -> Any:
@@ -118,17 +124,21 @@ class _Table:
         if value is None:
             return None
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise self._fail(key, f"expected a number, got {_show(value)}")
+            raise self._fail(key, _("expected a number, got {value}")
+                                  .format(value=_show(value)))
         return value
 
     def integer(self, key: str, minimum: int = 0, maximum: int = MAX_QUOTA) -> int:
         value = self.get(key)
         if isinstance(value, bool) or not isinstance(value, int):
-            raise self._fail(key, f"expected a whole number, got {_show(value)}")
+            raise self._fail(key, _("expected a whole number, got {value}")
+                                  .format(value=_show(value)))
         if value < minimum:
-            raise self._fail(key, f"must be at least {minimum}, got {_show(value)}")
+            raise self._fail(key, _("must be at least {minimum}, got {value}")
+                                  .format(minimum=minimum, value=_show(value)))
         if value > maximum:
-            raise self._fail(key, f"must be at most {maximum}, got {_show(value)}")
+            raise self._fail(key, _("must be at most {maximum}, got {value}")
+                                  .format(maximum=maximum, value=_show(value)))
         return value
 
     def dates(self, key: str) -> list[date]:
@@ -136,7 +146,7 @@ class _Table:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise self._fail(key, "expected a list of dates")
+            raise self._fail(key, _("expected a list of dates"))
         return [_as_date(v, lambda p: self._fail(key, p)) for v in value]
 
     def tables(self, key: str) -> list[Any]:
@@ -145,7 +155,8 @@ class _Table:
         if value is None:
             return []
         if not isinstance(value, list):
-            raise self._fail(key, f"expected an array of tables ([[{key}]]), got {_show(value)}")
+            raise self._fail(key, _("expected an array of tables ([[{key}]]), got {value}")
+                                  .format(key=key, value=_show(value)))
         return value
 
     def wrap(self, key: str, fn: Any, value: Any) -> Any:
@@ -163,12 +174,12 @@ def _as_date(value: Any, fail: Any) -> date:
             return parse_date(value)
         except LedgerError:
             pass
-    raise fail(f"expected a date (YYYY-MM-DD), got {_show(value)}")
+    raise fail(_("expected a date (YYYY-MM-DD), got {value}").format(value=_show(value)))
 
 
 def _check_timezone(name: str, fail: Any) -> str:
     try:
         zone(name)
     except UnknownZone:
-        raise fail(f"{_show(name)} is not a known time zone") from None
+        raise fail(_("{name} is not a known time zone").format(name=_show(name))) from None
     return name
