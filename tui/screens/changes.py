@@ -18,7 +18,7 @@ from model import rules
 from model.i18n import N_, _, word
 from model.permissions import Action
 from model.views import ChangeView
-from tui.text import day_text, fmt_pd, signature_lines, signed_parties
+from tui.text import day_text, fmt_pd, grade_text, signature_lines, signed_parties
 from tui.widgets.cr_effect import (
     STATUS_LABELS,
     ChangesData,
@@ -275,7 +275,7 @@ class ChangesScreen(LedgerScreen):
         if self.data is not None and cr.deltas:
             steps = budget_steps(self.data.summary, change_fact(cr), in_budget(cr, self.today))
             effect = _("once effective: ") + ", ".join(
-                f"{g} {fmt_pd(a)} → {fmt_pd(b)}" for g, (a, b) in steps.items())
+                f"{grade_text(g)} {fmt_pd(a)} → {fmt_pd(b)}" for g, (a, b) in steps.items())
         note = (f"{cr.number} {cr.title}\n{self._acting_note(N_('signing'))}\n"
                 + _("signed so far: {signed}").format(signed=signed_parties(cr.signatures))
                 + (f"\n{effect}" if effect else "") + self._cannot_sign_note())
