@@ -75,7 +75,7 @@ def test_the_blockers_view_and_its_form_in_chinese(tmp_path: Path) -> None:
     view, form = _visit(tmp_path, "blockers", "a")
     # the headline's date in prose as Chinese writes it; the table's dates stay ISO
     assert "截至 2026年11月21日 损失工作日：甲方 12, 乙方 2 · 1 个未解决，2 个已解决" in view
-    assert "id 责任方 提出日期 解决日期 工作日 任务 阻塞问题" in view
+    assert "ID 责任方 提出日期 解决日期 工作日 任务 阻塞问题" in view
     assert "B-002 甲方 2026-11-11 未解决 8 T5" in view
     assert "甲方 · 2026年11月11日 提出 · 已开放 8 个工作日 · 任务 T5" in view
     assert "a 新增阻塞问题 r 解决" in view
@@ -92,7 +92,7 @@ def test_the_change_requests_view_and_its_raise_form_in_chinese(tmp_path: Path) 
     view, form = _visit(tmp_path, "changes", "n")
     assert ("变更申请单 · 截至 2026年11月21日 预算：460 人天 · 结束 2027年1月1日 · "
             "已生效：CR-001 · 待签：CR-002") in view
-    assert "CR 提出日期 状态 已签 变更内容 标题" in view
+    assert "CR 提出日期 状态 签字 变更内容 标题" in view
     assert "乙方 ✓ 甲方 …" in view  # who has signed, the parties in Chinese
     assert "2026年11月4日 由 zhang.wei 提出" in view and "原因：" in view
     # the signatures: headers, the party and the role in Chinese
@@ -114,7 +114,7 @@ def test_the_change_requests_view_and_its_raise_form_in_chinese(tmp_path: Path) 
 def test_the_signoffs_view_and_its_period_form_in_chinese(tmp_path: Path) -> None:
     view, form = _visit(tmp_path, "signoffs", "p")
     assert "签字确认 · 期间在第一个签字时锁定，双方签字后完成 · 验收：尚未签字 (a)" in view
-    assert "编号 文档 范围 状态 已签 生效日期 锁定" in view
+    assert "编号 文档 范围 状态 签字 已生效 锁定" in view
     assert ("TS-001 期间 2026-09-01 .. 2026-09-30 已签字 乙方 ✓ 甲方 ✓ 2026-10-05 "
             "工时永久锁定") in view
     assert "SCOPE-001 需求范围确认 任务 · 估算 · 交付物 已签字" in view
@@ -123,8 +123,8 @@ def test_the_signoffs_view_and_its_period_form_in_chinese(tmp_path: Path) -> Non
     _none_of(view, "Sign-offs", "a period locks", "acceptance:", "SIGNED",
              "entries locked", "estimates change", "scope signed", "Signatures",
              "Sign period")
-    assert "签字确认期间工时表" in form and "默认：最早尚未签字的期间" in form
-    assert "起始日期 2026-08-17" in form and "截止日期 2026-08-31" in form
+    assert "签字确认一个期间的工时表" in form and "默认：最早尚未签字的期间" in form
+    assert "从 2026-08-17" in form and "至 2026-08-31" in form
     assert ("新期间，共 15 天：自此第一个签字起，2026-08-17 .. 2026-08-31 的工时冻结"
             "（不可新增、修改或删除）") in form
     _none_of(form, "Sign a period", "default:", "From", "Signed on", "a new period",
@@ -159,7 +159,7 @@ def test_the_history_view_and_its_filter_in_chinese(tmp_path: Path) -> None:
     assert "f 筛选 x 显示全部 r 重新加载" in view
     _none_of(view, "audit rows loaded", "newest first", "showing", "everything", "when",
              "Show all", "Reload")
-    assert "显示历史" in form and "起始日期" in form and "截止日期" in form
+    assert "显示历史" in form and "从 YYYY-MM-DD，记录当天 至 YYYY-MM-DD" in form
     assert "留空为全部" in form and "YYYY-MM-DD，记录当天" in form
     _none_of(form, "Show the history", "Record", "Person", "From", "empty for all",
              "the day it was recorded")
@@ -169,7 +169,7 @@ def test_the_history_view_and_its_filter_in_chinese(tmp_path: Path) -> None:
 def test_the_journal_and_its_go_to_date_form_in_chinese(tmp_path: Path) -> None:
     view, form = _visit(tmp_path, "journal", "g")
     assert "已加载 200 / 444 条工时 · 向下滚动加载更多 · 最早在前" in view
-    assert "id 日期 人员 任务 工时 职级 备注" in view
+    assert "ID 日期 人员 任务 工时 职级 备注" in view
     # the grade as SPEC §2 names it, in the table and in the detail line
     assert "1 2026-08-17 张伟 zhang.wei T1 6 资深技术专家" in view
     assert "工时 1 · 2026-08-17 · 张伟 zhang.wei · T1 · 6 h · 资深技术专家" in view
@@ -200,14 +200,14 @@ def test_the_exports_view_and_a_refusal_in_chinese(tmp_path: Path) -> None:
     drive(demo_ledger(tmp_path), scenario)
     view = seen["view"]
     assert "导出 · 打印单据为 PDF" in view and "要打印的单据" in view
-    assert "起始日期 截止日期" in view and "保存到" in view and "覆盖已有文件" in view
+    assert "从 至" in view and "保存到" in view and "覆盖已有文件" in view
     assert "每人一个文件（按 id）" in view and "所有人（全队一张）" in view
     assert "导出 (x)" in view and "核对 (v)" in view and "x 导出 v 核对 PDF" in view
     assert "选择单据（或电子表格），按 x（或“导出”按钮）。" in view
     _none_of(view, "Exports 导出", "Sheet to print", "Save to", "overwrite", "Export (x)",
              "Verify", "Choose a sheet", "everyone", "one file per person", "Result")
     # the refusal is prefixed in Chinese and names the form's label in Chinese
-    assert seen["error"].startswith("已拒绝: 起始日期: ")
+    assert seen["error"].startswith("已拒绝: 从: ")
     assert "2026-10-32" in seen["error"] and not (tmp_path / "ts.pdf").exists()
 
 
@@ -312,7 +312,7 @@ def test_a_refusal_names_the_forms_label_in_the_language_spoken() -> None:
     refused_actor = FieldError("actor", "may not sign")
     assert refusal(refused_actor) == "Acting as (ctrl+a): may not sign"
     set_language("zh")
-    assert refusal(exc, {"first": "From"}) == "起始日期: not a date"
+    assert refusal(exc, {"first": "From"}) == "从: not a date"
     assert refusal(refused_actor) == "当前身份 (ctrl+a): may not sign"
     # a label the catalogue does not hold (user text, a formatted one) is kept as is
     assert refusal(exc, {"first": "Obligation KT"}) == "Obligation KT: not a date"

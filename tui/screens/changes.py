@@ -181,8 +181,8 @@ class ChangesScreen(LedgerScreen):
         deltas = parse_cr_deltas(values.get("deltas", ""), s.ladder)
         quota_deltas = parse_quota_deltas(values.get("quotas", ""),
                                           [key for key, *__ in s.quotas])
-        new_end = optional_date(values.get("end", ""), "new end")
-        raised = optional_date(values.get("on", ""), "raised on")
+        new_end = optional_date(values.get("end", ""), _("new end"))
+        raised = optional_date(values.get("on", ""), _("raised on"))
         if not deltas and not quota_deltas and new_end is None:
             return _("Type PD deltas ({example}), quota deltas or a new end date.").format(
                 example=delta_example(s.ladder, "-"))
