@@ -77,7 +77,7 @@ def test_the_blockers_view_and_its_form_in_chinese(tmp_path: Path) -> None:
     assert "截至 2026年11月21日 损失工作日：甲方 12, 乙方 2 · 1 个未解决，2 个已解决" in view
     assert "ID 责任方 提出日期 解决日期 工作日 任务 阻塞问题" in view
     assert "B-002 甲方 2026-11-11 未解决 8 T5" in view
-    assert "甲方 · 2026年11月11日 提出 · 已开放 8 个工作日 · 任务 T5" in view
+    assert "甲方 · 2026年11月11日 提出 · 已持续 8 个工作日 · 任务 T5" in view
     assert "a 新增阻塞问题 r 解决" in view
     _none_of(view, "Working days lost", "owner", "raised", "resolved", "working day",
              "client 甲方", "Add blocker", "Resolve")
@@ -143,7 +143,7 @@ def test_the_obligations_view_and_its_delivery_form_in_chinese(tmp_path: Path) -
     assert "KT 培训 2026-12-25" in view
     assert ("甲方 · 2026年8月18日 到期 （开工后 1 个工作日） · 已于 2026年8月25日 完成，"
             "逾期 4 个工作日") in view
-    assert "甲方阻塞问题 4 个工作日" in view
+    assert "计为甲方阻塞 4 个工作日" in view
     _none_of(view, "As of", "obligations:", "deliverables:", "working day", "done,",
              "Obligations 义务", "training 培训", "Obligation done", "Delivered")
     assert "交付物 AGENT 已交付" in form and "交付日期" in form and "记录交付" in form
