@@ -37,10 +37,10 @@ def _view(text: str) -> str:
     return _flat("\n".join(text.splitlines()[1:]))
 
 
-def _visit(tmp_path: Path, view: str, *form_keys: str,
-           size: tuple[int, int] = (150, 45)) -> tuple[str, str]:
+def _visit(tmp_path: Path, view: str, *form_keys: str, submit: bool = False,
+           size: tuple[int, int] = (150, 45)) -> tuple[str, ...]:
     """The view's screen, and the screen once ``form_keys`` are pressed on it ("" if
-    none), both flattened."""
+    none), both flattened; ``submit``: and the form's screen once submitted as it is."""
     shown: list[str] = []
 
     async def scenario(pilot: Pilot) -> None:
@@ -52,9 +52,13 @@ def _visit(tmp_path: Path, view: str, *form_keys: str,
             await settle(pilot)
             assert isinstance(pilot.app.screen, FormScreen), pilot.app.screen
             shown.append(screen_text(pilot.app))
+            if submit:
+                await pilot.press("ctrl+s")
+                await settle(pilot)
+                shown.append(screen_text(pilot.app))
 
     drive(demo_ledger(tmp_path), scenario, size=size)
-    return _view(shown[0]), _view(shown[1]) if form_keys else ""
+    return _view(shown[0]), _view(shown[1]) if form_keys else "", *map(_view, shown[2:])
 
 
 @pytest.fixture
@@ -72,7 +76,7 @@ def _none_of(text: str, *english: str) -> None:
 
 @pytest.mark.usefixtures("zh")
 def test_the_blockers_view_and_its_form_in_chinese(tmp_path: Path) -> None:
-    view, form = _visit(tmp_path, "blockers", "a")
+    view, form, refused = _visit(tmp_path, "blockers", "a", submit=True)
     # the headline's date in prose as Chinese writes it; the table's dates stay ISO
     assert "截至 2026年11月21日 损失工作日：甲方 12, 乙方 2 · 1 个未解决，2 个已解决" in view
     assert "ID 责任方 提出日期 解决日期 工作日 任务 阻塞问题" in view
@@ -85,6 +89,9 @@ def test_the_blockers_view_and_its_form_in_chinese(tmp_path: Path) -> None:
     assert "— 请选择 —" in form and "任务（可选）" in form and "提出日期" in form
     _none_of(form, "Add a blocker", "Owner", "choose", "Raised on", "Task (optional)",
              "Test environment access")
+    # submitted without an owner: refused in the form, in Chinese
+    assert "责任方: 请选择甲方或乙方（谁的阻塞问题？）" in refused
+    _none_of(refused, "choose client or vendor")
 
 
 @pytest.mark.usefixtures("zh")
@@ -273,7 +280,7 @@ def test_each_view_fits_80_by_24_in_chinese(tmp_path: Path, view: str, headline:
     ("exports", ["Sheet to print", "From To", "Save to", "Export (x)"]),
 ])
 def test_english_is_unchanged(tmp_path: Path, view: str, english: list[str]) -> None:
-    text, _ = _visit(tmp_path, view)
+    text = _visit(tmp_path, view)[0]
     for sentence in english:
         assert sentence in text, sentence
     _none_of(text, "损失工作日", "预算：", "期间在第一个签字时锁定", "项义务", "审计记录",
