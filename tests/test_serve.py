@@ -101,6 +101,7 @@ def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOWTRACK_")}
     env["SOWTRACK_CONFIG"] = os.environ["SOWTRACK_CONFIG"]  # the test's own, empty
     env["SOWTRACK_TODAY"] = TODAY
+    env["SOWTRACK_LANGUAGE"] = "en"  # as every test (tests/conftest.py): the demo SOW is zh
     env.update(extra)
     return env
 

@@ -17,6 +17,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import FieldError, Ref
+from model.i18n import N_, _, parts
 from model.rules import check_period
 from model.sheet_kinds import SHEET_KINDS, KindInfo, SheetKind
 from model.sheets import Sheet, SheetRequest, check_language
@@ -56,15 +57,16 @@ def sheet_request(options: SheetOptions) -> SheetRequest:
     for name, admits in _OPTIONS:
         if getattr(options, name) and not admits(info):
             only = ", ".join(k for k, i in SHEET_KINDS.items() if admits(i))
-            raise FieldError(name, f"does not apply to `export {kind}` (only to {only})")
+            raise FieldError(name, _("does not apply to `export {kind}` (only to {only})")
+                             .format(kind=kind, only=only))
     if options.person and options.per_person:
-        raise FieldError("per_person", "not with ", Ref("person"),
-                         " (one sheet for one person)")
+        raise FieldError("per_person", *parts(_("not with {person} (one sheet for one "
+                                                "person)"), person=Ref("person")))
     language = options.lang
     check_language(language)
     if info.period:
         if not options.first or not options.last:
-            raise FieldError("period", "a timesheet needs its period")
+            raise FieldError("period", _("a timesheet needs its period"))
         first = parse_date(options.first, Ref("first"))
         last = parse_date(options.last, Ref("last"))
         check_period(first, last)
@@ -72,7 +74,7 @@ def sheet_request(options: SheetOptions) -> SheetRequest:
                                per_person=options.per_person)
     elif info.cr:
         if not options.cr:
-            raise FieldError("cr", "which change request? (e.g. CR-001)")
+            raise FieldError("cr", _("which change request? (e.g. CR-001)"))
         request = SheetRequest(kind, cr=options.cr.upper())
     elif info.as_of:
         request = SheetRequest(kind, as_of=parse_date(options.as_of, Ref("as_of"))
@@ -92,7 +94,8 @@ class WriteRequest:
     force: bool = False  # replace an existing file
     printed_on: date | None = None  # None: today in the project's time zone
     field: str | Ref = "--out"  # the command line's flag, or the form's field (a Ref)
-    overwrite: str = "add --force to overwrite it"
+    #: a marked message, said in the language spoken when the file is refused
+    overwrite: str = N_("add --force to overwrite it")
 
 
 @dataclass(frozen=True)
@@ -115,7 +118,7 @@ def write_sheet(ledger: Any, request: WriteRequest,
     from storage.sheets import export_sheets
 
     rule = {"force": request.force, "protected": ledger_files(ledger.engine.url),
-            "field": request.field, "overwrite": request.overwrite}
+            "field": request.field, "overwrite": _(request.overwrite)}
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         written = export_sheets(

@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import FieldError, Ref
+from model.i18n import _
 from model.rules import check_period
 from model.sheets import check_language
 from model.spreadsheet import TABLE_KINDS, check_fits, check_format, check_timesheet_days
@@ -33,13 +34,15 @@ def table_request(options: SheetOptions) -> TableRequest:
 
     kind = options.kind
     if kind not in TABLE_KINDS:
-        raise FieldError("format", f"csv and xlsx are for {', '.join(TABLE_KINDS)}, "
-                                   f"not `export {kind}`")
+        raise FieldError("format", _("csv and xlsx are for {kinds}, not `export {kind}`")
+                         .format(kinds=", ".join(TABLE_KINDS), kind=kind))
     for name in _OPTIONS:
         if getattr(options, name) and name not in _ADMITS[kind]:
             only = ", ".join(k for k, admits in _ADMITS.items() if name in admits)
-            raise FieldError(name, f"does not apply to a spreadsheet of `export {kind}`"
-                                   + (f" (only to {only})" if only else ""))
+            raise FieldError(name, (_("does not apply to a spreadsheet of `export {kind}` "
+                                      "(only to {only})") if only else
+                                    _("does not apply to a spreadsheet of `export {kind}`"))
+                             .format(kind=kind, only=only))
     check_language(options.lang)
     if kind == "timesheet":  # the printed sheet's rules: a period, last not before first
         sheet = sheet_request(options)

@@ -11,6 +11,7 @@ from rich.cells import cell_len
 from model import rules
 from model.errors import LedgerError
 from model.formats import format_hours
+from model.i18n import N_, _, format_date, language, word
 from model.rules import format_money, format_pd
 from model.usertext import shown
 from model.views import AwayView, PersonView, SignatureView
@@ -45,6 +46,39 @@ fmt_money = format_money
 
 fmt_hours = format_hours
 
+#: the two parties as the views name them: the English word and the Chinese one (in
+#: Chinese: the Chinese word alone, SPEC §2)
+PARTY_LABELS = {"client": N_("client 甲方"), "vendor": N_("vendor 乙方")}
+
+
+def party_label(party: str) -> str:
+    """A party as the views name it, in the language spoken now (an unknown one as is)."""
+    found = PARTY_LABELS.get(party)
+    return party if found is None else _(found)
+
+
+def in_context(message: str) -> str:
+    """A short word translated by its context (gettext's ``context|word`` convention):
+    ``in_context(_("resolution|open"))`` is "open" in English, "未解决" in Chinese,
+    where another ``open`` (a task's) is "未开始". The context is cut off in every
+    language (a translation never holds one)."""
+    return message.split("|", 1)[1] if "|" in message else message
+
+
+def grade_text(grade: str) -> str:
+    """A grade key in a table or a list: the key in English (as the app has always shown
+    it, ``senior_expert``), the grade's word otherwise (高级工程师, SPEC §2)."""
+    return grade if language() == "en" else word("grade", grade)
+
+
+def day_text(day: object) -> str:
+    """A date in a sentence or a header: ISO 8601 in English (as the app has always
+    written it), as the language writes it otherwise (2026年12月4日). Tables and inputs
+    keep ISO 8601 in every language. None or a non-date is shown as is."""
+    if language() == "en" or not isinstance(day, date):
+        return str(day)
+    return format_date(day)
+
 # ---------------------------------------------------------------- user text on screen
 
 def literal(value: object, style: str = "", *, one_line: bool = False, **kwargs: Any) -> Text:
@@ -73,13 +107,13 @@ def options(pairs: Iterable[tuple[object, V]]) -> list[tuple[Text, V]]:
 
 #: how the app names a hint's action (model.errors.Hint): the keys that do it
 HINT_LABELS: dict[str, str] = {
-    "obligation_done": "Obligations (o), then Obligation done (d) on {}",
+    "obligation_done": N_("Obligations (o), then Obligation done (d) on {}"),
 }
 
 #: how the app names the inputs no form holds, wherever a refusal comes from (the
 #: command line's ``--as`` is, in the app, whom it acts as: ctrl+a changes it)
 APP_LABELS: dict[str, str] = {
-    "actor": "Acting as (ctrl+a)",
+    "actor": N_("Acting as (ctrl+a)"),
 }
 
 
@@ -88,9 +122,10 @@ def refusal(exc: LedgerError, labels: Mapping[str, str] | None = None) -> str:
     message mentions (model.errors.Ref), is named by the label of the form field that
     holds it (``Note: must be one line...``), never by its flag; one the form does not
     hold keeps its neutral name, but for those the app names everywhere (:data:`APP_LABELS`:
-    the acting person)."""
+    the acting person). The labels are in the language spoken now (a label given
+    in English, a marked message, is translated here)."""
     shown = {**APP_LABELS, **HINT_LABELS, **(labels or {})}
-    return exc.worded(lambda field: shown.get(field, field))
+    return exc.worded(lambda field: _(shown[field]) if field in shown else field)
 
 
 def days_away_text(p: PersonView) -> str:
@@ -98,7 +133,8 @@ def days_away_text(p: PersonView) -> str:
     marked ``(cancelled on D)``; the note is user text, shown as is."""
     days = p.days_away or tuple(AwayView(a, b) for a, b in p.away)
     return ", ".join(f"{d.first}..{d.last}" + (f" {d.note}" if d.note else "")
-                     + (f" (cancelled on {d.cancelled_on})" if d.cancelled_on else "")
+                     + (" " + _("(cancelled on {day})").format(day=d.cancelled_on)
+                        if d.cancelled_on else "")
                      for d in days)
 
 
@@ -111,17 +147,22 @@ def signed_parties(signatures: Iterable[SignatureView]) -> str:
     marks = []
     for party in ("vendor", "client"):
         done = any(s.party == party and rules.may_sign(s.party, s.role) for s in sigs)
-        marks.append(f"{party} {'✓' if done else '…'}")
+        marks.append(f"{word('party', party)} {'✓' if done else '…'}")
     return " ".join(marks)
+
+
+#: the columns of :func:`signature_lines`
+SIGNATURE_HEADERS = (N_("name"), N_("person"), N_("party"), N_("role"), N_("signed on"),
+                     "sha-256")
 
 
 def signature_lines(signatures: Sequence[SignatureView]) -> str:
     """One aligned line per signature: name, key, party, role, date, first 12 hex of the digest."""
     if not signatures:
-        return "  no signature yet"
-    rows = [(s.name, s.person, s.party, s.role, s.on.isoformat(), s.digest[:12])
-            for s in signatures]
-    body = table(("name", "person", "party", "role", "signed on", "sha-256"), rows)
+        return "  " + _("no signature yet")
+    rows = [(s.name, s.person, word("party", s.party), word("role", s.role), s.on.isoformat(),
+             s.digest[:12]) for s in signatures]
+    body = table([_(h) for h in SIGNATURE_HEADERS], rows)
     return "\n".join("  " + line for line in body.splitlines())
 
 

@@ -18,25 +18,26 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from model.errors import LedgerError
+from model.i18n import N_, _, ngettext
 from model.permissions import Action
 from model.rules import PARTIES
 from model.views import BlockerView, TaskView
-from tui.text import literal
+from tui.text import PARTY_LABELS, day_text, in_context, literal, party_label
 from tui.widgets.blocker_list import blocker_order, blocker_title
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.tables import Fit, FitTable, refill
 
 #: blocker_order lives in tui.widgets.blocker_list (the dashboard orders blockers too)
-__all__ = ["BlockersData", "BlockersScreen", "blocker_order"]
+__all__ = ["PARTY_LABELS", "BlockersData", "BlockersScreen", "blocker_order"]
 
-PARTY_LABELS = {"client": "client 甲方", "vendor": "vendor 乙方"}
 #: option values meaning "nothing chosen" (FormScreen's blank Select is unusable in Textual 8)
 CHOOSE = "?"
 NO_TASK = "-"
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("number", "id"), ("party", "owner"), ("raised", "raised"), ("resolved", "resolved"),
-    ("age", "working days"), ("task", "task"), ("title", "title 阻塞问题"),
+    ("number", N_("id")), ("party", N_("owner")), ("raised", N_("raised")),
+    ("resolved", N_("resolved")), ("age", N_("working days")), ("task", N_("task")),
+    ("title", N_("title 阻塞问题")),
 )
 #: at 80 columns the title shrinks, then the task and the day raised go; the detail line
 #: under the table tells the selected blocker whole
@@ -44,6 +45,16 @@ FITS = {"title": Fit(shrink=20), "task": Fit(drop=2), "raised": Fit(drop=1)}
 
 HEADERS = [(key, Text(label, justify="right") if key == "age" else Text(label))
            for key, label in COLUMNS]
+
+
+def headers() -> list[tuple[str, Text]]:
+    """:data:`HEADERS` in the language spoken now."""
+    return [(key, Text(_(label), justify="right") if key == "age" else Text(_(label)))
+            for key, label in COLUMNS]
+
+
+def working_days(n: int) -> str:
+    return ngettext("{n} working day", "{n} working days", n).format(n=n)
 
 
 @dataclass(frozen=True)
@@ -59,8 +70,8 @@ class BlockersScreen(LedgerScreen):
     VIEW = "blockers"
 
     BINDINGS = [
-        Binding("a", "add_blocker", "Add blocker", id="blockers-add"),
-        Binding("r", "resolve_blocker", "Resolve", id="blockers-resolve"),
+        Binding("a", "add_blocker", N_("Add blocker"), id="blockers-add"),
+        Binding("r", "resolve_blocker", N_("Resolve"), id="blockers-resolve"),
     ]
     PERMITS = {"add_blocker": (Action.BLOCKER,), "resolve_blocker": (Action.BLOCKER,)}
 
@@ -81,7 +92,7 @@ class BlockersScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#blockers", DataTable)
-        for key, label in HEADERS:
+        for key, label in headers():
             table.add_column(label, key=key)
         table.focus()
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
@@ -105,25 +116,27 @@ class BlockersScreen(LedgerScreen):
             is_open = b.resolved_on is None
             rows.append(([
                 literal(b.number, "bold" if is_open else "", one_line=True),
-                Text(PARTY_LABELS.get(b.party, b.party),
+                Text(party_label(b.party),
                      style="magenta" if b.party == "client" else "cyan"),
                 b.raised_on.isoformat(),
-                Text("open", style="bold red") if is_open else b.resolved_on.isoformat(),
+                (Text(in_context(_("resolution|open")), style="bold red") if is_open
+                 else b.resolved_on.isoformat()),
                 Text(str(b.age_days), justify="right"), literal(b.task or "", one_line=True),
                 blocker_title(b, data.obligations)],
                 # A row key of its own: an obligation's key may look like a blocker's number.
                 ("obligation " if b.number in data.obligations else "") + b.number))
-        refill(table, HEADERS, rows)
+        refill(table, headers(), rows)
         numbers = [b.number for b in data.blockers]
         if selected in numbers:
             table.move_cursor(row=numbers.index(selected))
         self._show_detail()
         open_count = sum(b.resolved_on is None for b in data.blockers)
-        days = ", ".join(f"{PARTY_LABELS[p]} {data.blocked_days.get(p, 0)}"
+        days = ", ".join(f"{party_label(p)} {data.blocked_days.get(p, 0)}"
                          for p in ("client", "vendor"))
         self.query_one("#blockers-headline", Static).update(
-            f"Working days lost as of {self.today}: {days} · "
-            f"{open_count} open, {len(numbers) - open_count} resolved")
+            _("Working days lost as of {today}: {days} · {open} open, {resolved} resolved")
+            .format(today=day_text(self.today), days=days, open=open_count,
+                    resolved=len(numbers) - open_count))
 
     @on(DataTable.RowHighlighted, "#blockers")
     def _show_detail(self) -> None:
@@ -132,15 +145,17 @@ class BlockersScreen(LedgerScreen):
         if b is None or self.data is None:
             panel.update("")
             return
-        text = Text("blocker ")
+        text = Text(_("blocker") + " ")
         text.append_text(literal(f"{b.number}: ", "bold", one_line=True))
         text.append_text(blocker_title(b, self.data.obligations))
-        days = f"{b.age_days} working day{'' if b.age_days == 1 else 's'}"
-        text.append(f"\n{PARTY_LABELS.get(b.party, b.party)} · raised {b.raised_on} · "
-                    + (f"open {days}" if b.resolved_on is None
-                       else f"resolved {b.resolved_on} after {days}"))
+        days = working_days(b.age_days)
+        raised = _("raised {day}").format(day=day_text(b.raised_on))
+        state = (_("open {days}").format(days=days) if b.resolved_on is None
+                 else _("resolved {day} after {days}").format(day=day_text(b.resolved_on),
+                                                              days=days))
+        text.append(f"\n{party_label(b.party)} · {raised} · {state}")
         if b.task:
-            text.append(" · task ")
+            text.append(" · " + _("task") + " ")
             text.append_text(literal(b.task, one_line=True))
         panel.update(text)
 
@@ -162,41 +177,45 @@ class BlockersScreen(LedgerScreen):
 
         def submit(v: dict[str, str]) -> BlockerView:
             if v["party"] in ("", CHOOSE):
-                raise LedgerError("party: choose client or vendor (whose blocker is it?)")
+                raise LedgerError(_("party: choose client or vendor (whose blocker is it?)"))
             task = v["task"] if v["task"] not in ("", NO_TASK) else None
             return ledger.add_blocker(v["title"], v["party"], v["on"].strip() or today, task)
 
         def done(result: BlockerView | None) -> None:
             if isinstance(result, BlockerView):
-                self.notify(f"{result.number} added ({PARTY_LABELS[result.party]})", timeout=4)
+                self.notify(_("{number} added ({party})").format(
+                    number=result.number, party=party_label(result.party)), timeout=4)
                 self._select_after_reload = result.number
                 self.reload()
 
-        self.app.push_screen(FieldForm("Add a blocker (阻塞问题)", [
-            Field("title", "Title", placeholder="测试环境账号未开通 Test environment access"),
-            Field("party", "Owner: whose blocker is it?", value=CHOOSE,
-                  options=[("— choose —", CHOOSE)]
-                  + [(PARTY_LABELS[p], p) for p in sorted(PARTIES)]),
-            Field("on", "Raised on", value=self.today.isoformat(), placeholder="YYYY-MM-DD"),
-            Field("task", "Task (optional)", value=NO_TASK,
-                  options=[("— no task —", NO_TASK)]
+        self.app.push_screen(FieldForm(_("Add a blocker (阻塞问题)"), [
+            Field("title", _("Title"),
+                  placeholder=_("测试环境账号未开通 Test environment access")),
+            Field("party", _("Owner: whose blocker is it?"), value=CHOOSE,
+                  options=[(_("— choose —"), CHOOSE)]
+                  + [(party_label(p), p) for p in sorted(PARTIES)]),
+            Field("on", _("Raised on"), value=self.today.isoformat(),
+                  placeholder="YYYY-MM-DD"),
+            Field("task", _("Task (optional)"), value=NO_TASK,
+                  options=[(_("— no task —"), NO_TASK)]
                   + [(Text(f"{t.code} {t.title}"), t.code) for t in tasks]),
-        ], submit, submit_label="Add blocker"), done)
+        ], submit, submit_label=_("Add blocker")), done)
 
     def action_resolve_blocker(self) -> None:
         if not self.when_loaded(self.action_resolve_blocker):
             return
         b = self.selected_blocker()
         if b is None:
-            self.notify("No blocker selected", severity="warning")
+            self.notify(_("No blocker selected"), severity="warning")
             return
         if b.resolved_on is not None:
-            self.notify(f"{b.number} was already resolved on {b.resolved_on}",
-                        severity="warning")
+            self.notify(_("{number} was already resolved on {day}").format(
+                number=b.number, day=day_text(b.resolved_on)), severity="warning")
             return
         if self.data is not None and b.number in self.data.obligations:
-            self.notify(f"{b.number} is a late obligation: it is resolved when it is done "
-                        f"(o Obligations, d Obligation done)", severity="warning", timeout=8)
+            self.notify(_("{number} is a late obligation: it is resolved when it is done "
+                          "(o Obligations, d Obligation done)").format(number=b.number),
+                        severity="warning", timeout=8)
             return
         ledger, today = self.ledger, self.today
 
@@ -205,14 +224,18 @@ class BlockersScreen(LedgerScreen):
 
         def done(result: BlockerView | None) -> None:
             if isinstance(result, BlockerView):
-                self.notify(f"{result.number} resolved on {result.resolved_on}", timeout=4)
+                self.notify(_("{number} resolved on {day}").format(
+                    number=result.number, day=day_text(result.resolved_on)), timeout=4)
                 self.reload()
 
+        task = _(", task {task}").format(task=b.task) if b.task else ""
         self.app.push_screen(FieldForm(
-            f"Resolve {b.number}", [
-                Field("on", "Resolved on", value=self.today.isoformat(),
+            _("Resolve {number}").format(number=b.number), [
+                Field("on", _("Resolved on"), value=self.today.isoformat(),
                       placeholder="YYYY-MM-DD"),
-            ], submit, submit_label="Resolve",
-            note=f"{b.title}\n{PARTY_LABELS.get(b.party, b.party)}, raised {b.raised_on}"
-                 f"{', task ' + b.task if b.task else ''}, open {b.age_days} working day(s)"),
+            ], submit, submit_label=_("Resolve"),
+            note=f"{b.title}\n"
+                 + _("{party}, raised {day}{task}, open {days} working day(s)").format(
+                     party=party_label(b.party), day=day_text(b.raised_on), task=task,
+                     days=b.age_days)),
             done)

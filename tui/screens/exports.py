@@ -35,12 +35,13 @@ from textual.widgets import (
 
 from model import rules
 from model.errors import FieldError, LedgerError
+from model.i18n import N_, _
 from model.sheets import Sheet, SheetRequest
 from model.spreadsheet import MEDIA_TYPES, TABLE_KINDS, export_format
 from storage.services import Ledger
 from storage.spreadsheets import TableRequest
 from tui.sheets import WriteRequest, write_sheet
-from tui.text import options, previous_month, refusal
+from tui.text import grade_text, options, previous_month, refusal
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.sheet_export import (
     CR_STATUS,
@@ -81,9 +82,10 @@ class ExportsScreen(LedgerScreen):
     VIEW = "exports"
     FIELD_LABELS = EXPORT_LABELS  # a refusal names the form's field by its label
     BINDINGS = [
-        Binding("x", "export", "Export", id="exports-export"),
-        Binding("v", "verify", "Verify a PDF", id="exports-verify"),
-        Binding("escape", "leave_form", "Leave the field", show=False, id="exports-leave"),
+        Binding("x", "export", N_("Export"), id="exports-export"),
+        Binding("v", "verify", N_("Verify a PDF"), id="exports-verify"),
+        Binding("escape", "leave_form", N_("Leave the field"), show=False,
+                id="exports-leave"),
     ]
     DEFAULT_CSS = """
     ExportsScreen #ex-form { width: 74; height: auto; max-height: 100%; }
@@ -115,54 +117,55 @@ class ExportsScreen(LedgerScreen):
         self._filled = False
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Exports 导出 · printed sheets as PDF, each carrying its document id, "
-                     "revision and the SHA-256 of its content (also in a QR code); time "
-                     "entries, the summary and timesheets as CSV or XLSX for finance",
+        yield Static(_("Exports 导出 · printed sheets as PDF, each carrying its document id, "
+                       "revision and the SHA-256 of its content (also in a QR code); time "
+                       "entries, the summary and timesheets as CSV or XLSX for finance"),
                      id="ex-headline", classes="headline", markup=False)
         with Horizontal():
             with VerticalScroll(id="ex-form", classes="form"):
-                yield Static("Sheet to print", classes="section-title")
-                yield Label("Sheet")
-                yield Select([(label, kind) for kind, label in (*SHEETS, *TABLES)],
+                yield Static(_("Sheet to print"), classes="section-title", markup=False)
+                yield Label(_("Sheet"), markup=False)
+                yield Select([(_(label), kind) for kind, label in (*SHEETS, *TABLES)],
                              id="ex-kind", value="timesheet", allow_blank=False, compact=True)
                 with Vertical(id="ex-timesheet", classes="ex-group"):
                     with Horizontal(classes="ex-pair"):
                         with Vertical():
-                            yield Label("From")
+                            yield Label(_("From"), markup=False)
                             yield Input(id="ex-first", placeholder="YYYY-MM-DD", compact=True)
                         with Vertical():
-                            yield Label("To")
+                            yield Label(_("To"), markup=False)
                             yield Input(id="ex-last", placeholder="YYYY-MM-DD", compact=True)
-                    yield Label("Person")
+                    yield Label(_("Person"), markup=False)
                     yield Select([], id="ex-person", allow_blank=True,
-                                 prompt="everyone (one sheet for the team)", compact=True)
-                    yield Checkbox("one file per person (by id)",
+                                 prompt=_("everyone (one sheet for the team)"), compact=True)
+                    yield Checkbox(_("one file per person (by id)"),
                                    id="ex-per-person", compact=True)
                 with Vertical(id="ex-cr-group", classes="ex-group"):
-                    yield Label("Change request")
+                    yield Label(_("Change request"), markup=False)
                     yield Select([], id="ex-cr", allow_blank=True,
-                                 prompt="no change request yet", compact=True)
+                                 prompt=_("no change request yet"), compact=True)
                 with Vertical(id="ex-status-group", classes="ex-group"):
-                    yield Label("As of")
+                    yield Label(_("As of"), markup=False)
                     yield Input(id="ex-as-of", placeholder="YYYY-MM-DD", compact=True)
                 with Horizontal(classes="ex-pair"):
                     with Vertical(id="ex-format-group"):
-                        yield Label("Format")
-                        yield Select([(label, f) for f, label in FORMAT_LABELS.items()],
+                        yield Label(_("Format"), markup=False)
+                        yield Select([(_(label), f) for f, label in FORMAT_LABELS.items()],
                                      id="ex-format", value="pdf", allow_blank=False,
                                      compact=True)
                     with Vertical():
-                        yield Label("Language")
-                        yield Select(LANGUAGE_CHOICES, id="ex-lang", allow_blank=False,
-                                     compact=True)
-                yield Label("Save to")
+                        yield Label(_("Language"), markup=False)
+                        yield Select([(_(label), lang) for label, lang in LANGUAGE_CHOICES],
+                                     id="ex-lang", allow_blank=False, compact=True)
+                yield Label(_("Save to"), markup=False)
                 yield Input(id="ex-out", compact=True)
-                yield Checkbox("overwrite an existing file", id="ex-overwrite", compact=True)
+                yield Checkbox(_("overwrite an existing file"), id="ex-overwrite",
+                               compact=True)
                 with Horizontal(id="ex-buttons"):
-                    yield Button("Export (x)", id="ex-export", variant="primary")
-                    yield Button("Verify (v)", id="ex-verify")
+                    yield Button(_("Export (x)"), id="ex-export", variant="primary")
+                    yield Button(_("Verify (v)"), id="ex-verify")
             with Vertical(id="ex-pane"):
-                yield Static("Result", classes="section-title")
+                yield Static(_("Result"), classes="section-title", markup=False)
                 with Horizontal(id="ex-progress"):
                     yield LoadingIndicator(id="ex-spinner")
                     yield Static("", id="ex-status", markup=False)
@@ -172,9 +175,9 @@ class ExportsScreen(LedgerScreen):
     def on_mount(self) -> None:
         self.query_one("#ex-spinner").display = False
         self.query_one("#ex-result", Static).update(Text(
-            "Choose a sheet (or a spreadsheet) and press x (or the Export button).\n"
-            "v checks the PDF at the path against the ledger: does it still hold exactly "
-            "what was printed, and who has signed since?", style="dim"))
+            _("Choose a sheet (or a spreadsheet) and press x (or the Export button).\n"
+              "v checks the PDF at the path against the ledger: does it still hold exactly "
+              "what was printed, and who has signed since?"), style="dim"))
         self._kind_changed()
         self.query_one("#ex-kind", Select).focus()
         super().on_mount()
@@ -190,9 +193,10 @@ class ExportsScreen(LedgerScreen):
         self.data = data
         people = [p for p in data.people if p.party == "vendor" and p.grade]
         set_options(self.query_one("#ex-person", Select),
-                     options((f"{p.name} {p.key} ({p.grade})", p.key) for p in people))
+                     options((f"{p.name} {p.key} ({grade_text(p.grade or '')})", p.key)
+                             for p in people))
         crs = self.query_one("#ex-cr", Select)
-        set_options(crs, options((f"{c.number}  {CR_STATUS.get(c.status, c.status)}  "
+        set_options(crs, options((f"{c.number}  {_(CR_STATUS.get(c.status, c.status))}  "
                                    f"{c.title}", c.number) for c in data.changes))
         if crs.value is Select.NULL and data.changes:
             pending = [c for c in data.changes if c.status in (rules.DOC_OPEN,
@@ -240,7 +244,7 @@ class ExportsScreen(LedgerScreen):
         self.query_one("#ex-format-group").display = len(formats) > 1
         chosen = self._format()
         fmt = self.query_one("#ex-format", Select)
-        fmt.set_options([(FORMAT_LABELS[f], f) for f in formats])
+        fmt.set_options([(_(FORMAT_LABELS[f]), f) for f in formats])
         fmt.value = chosen
         self._params_changed()
 
@@ -300,11 +304,12 @@ class ExportsScreen(LedgerScreen):
         self.query_one("#ex-export", Button).disabled = text is not None
         self.query_one("#ex-verify", Button).disabled = text is not None
 
-    def _refused(self, message: str, prefix: str = "refused") -> None:
-        """The ledger's refusal (or a failure), shown under the result; nothing written."""
+    def _refused(self, message: str, prefix: str = N_("refused")) -> None:
+        """The ledger's refusal (or a failure), shown under the result; nothing written.
+        ``prefix``: a marked message ("refused", "failed")."""
         self.busy = False
         self._progress(None)
-        self.query_one("#ex-error", Static).update(f"{prefix}: {message}")
+        self.query_one("#ex-error", Static).update(f"{_(prefix)}: {message}")
 
     @on(Input.Submitted)
     @on(Button.Pressed, "#ex-export")
@@ -312,7 +317,7 @@ class ExportsScreen(LedgerScreen):
         if not self.when_loaded(self.action_export):
             return
         if self.busy:
-            self.notify("an export or a check is already running", severity="warning")
+            self.notify(_("an export or a check is already running"), severity="warning")
             return
         self.query_one("#ex-error", Static).update("")
         self.query_one("#ex-result", Static).update("")
@@ -326,7 +331,7 @@ class ExportsScreen(LedgerScreen):
                 self._refused(refusal(exc, self.FIELD_LABELS))
                 return
             self.busy = True
-            self._progress("reading the ledger and writing the spreadsheet…")
+            self._progress(_("reading the ledger and writing the spreadsheet…"))
             self._export_table(table, fmt, str(values["out"]), bool(values["overwrite"]))
             return
         try:
@@ -335,7 +340,7 @@ class ExportsScreen(LedgerScreen):
             self._refused(refusal(exc, self.FIELD_LABELS))
             return
         self.busy = True
-        self._progress("reading the ledger and building the sheet…")
+        self._progress(_("reading the ledger and building the sheet…"))
         self._export(request, str(values["out"]), bool(values["overwrite"]))
 
     @work(thread=True, group="export")
@@ -350,7 +355,8 @@ class ExportsScreen(LedgerScreen):
 
             def drawing(sheet: Sheet) -> None:
                 built.append(time.monotonic())
-                call(self._progress, f"drawing {sheet.meta.title} ({sheet.meta.doc_id})…")
+                call(self._progress, _("drawing {title} ({doc_id})…").format(
+                    title=sheet.meta.title, doc_id=sheet.meta.doc_id))
 
             # The command line's rule (export --out, --force), in the form's words. Every
             # target is refused before the work (check_target); a pinned "today"
@@ -363,11 +369,11 @@ class ExportsScreen(LedgerScreen):
             t1, t2 = (built[0] if built else t0), time.monotonic()
             path, sheet = Path(written[0].path), written[0].sheet
         except Exception as exc:  # noqa: BLE001 - a failed drawing must not end the app
-            call(self._write_failed, exc, out_text, "could not print the sheet")
+            call(self._write_failed, exc, out_text, _("could not print the sheet"))
             return
         notes = list(result.warnings)
         if not cjk_font().embedded and not notes:
-            notes.append("no TrueType CJK font: the Chinese text is not embedded")
+            notes.append(_("no TrueType CJK font: the Chinese text is not embedded"))
         call(self._exported, Exported(
             path.resolve(), sheet.meta.doc_id, sheet.meta.revision, sheet.meta.digest,
             sheet.meta.title, page_count(path), path.stat().st_size, t1 - t0, t2 - t1,
@@ -385,7 +391,7 @@ class ExportsScreen(LedgerScreen):
                                   output_path(out_text, served=self.sow_app.fixed_actor),
                                   force=overwrite, field=OUT_FIELD, overwrite=OVERWRITE)
         except Exception as exc:  # noqa: BLE001 - a failed export must not end the app
-            call(self._write_failed, exc, out_text, "could not write the spreadsheet")
+            call(self._write_failed, exc, out_text, _("could not write the spreadsheet"))
             return
 
         def done() -> None:
@@ -395,7 +401,7 @@ class ExportsScreen(LedgerScreen):
             self._progress(None)
             self.query_one("#ex-result", Static).update(
                 table_text(written.path, fmt, written.rows))
-            self.notify(f"wrote {written.path.name}", timeout=4)
+            self.notify(_("wrote {name}").format(name=written.path.name), timeout=4)
             if self.app.is_web:  # in a browser (sowtrack serve): the file goes to the page too
                 self.app.deliver_binary(written.path, mime_type=MEDIA_TYPES[fmt])
 
@@ -408,11 +414,12 @@ class ExportsScreen(LedgerScreen):
         if isinstance(exc, LedgerError):
             self._refused(refusal(exc, self.FIELD_LABELS))
         elif isinstance(exc, OSError):
-            self._refused(refusal(FieldError(OUT_FIELD.field, f"cannot write "
-                                             f"{out_text.strip()}: {exc.strerror or exc}"),
+            self._refused(refusal(FieldError(OUT_FIELD.field, _("cannot write {path}: {error}")
+                                             .format(path=out_text.strip(),
+                                                     error=exc.strerror or exc)),
                                   self.FIELD_LABELS))
         else:
-            self._refused(f"{failed}: {type(exc).__name__}: {exc}", "failed")
+            self._refused(f"{failed}: {type(exc).__name__}: {exc}", N_("failed"))
 
     def _exported(self, result: Exported) -> None:
         self.busy = False
@@ -421,7 +428,7 @@ class ExportsScreen(LedgerScreen):
         self._progress(None)
         out = exported_text(result)
         self.query_one("#ex-result", Static).update(out)
-        self.notify(f"wrote {result.path.name}", timeout=4)
+        self.notify(_("wrote {name}").format(name=result.path.name), timeout=4)
         if self.app.is_web:  # in a browser (sowtrack serve): the file goes to the page too
             for path in result.files or (result.path,):
                 self.app.deliver_binary(path, mime_type="application/pdf")
@@ -431,16 +438,16 @@ class ExportsScreen(LedgerScreen):
     @on(Button.Pressed, "#ex-verify")
     def action_verify(self) -> None:
         if self.busy:
-            self.notify("an export or a check is already running", severity="warning")
+            self.notify(_("an export or a check is already running"), severity="warning")
             return
         self.query_one("#ex-error", Static).update("")
         self.query_one("#ex-result", Static).update("")
         text = self.query_one("#ex-out", Input).value.strip()
         if not text:
-            self._refused("verify: which file? type its path in Save to")
+            self._refused(_("verify: which file? type its path in Save to"))
             return
         self.busy = True
-        self._progress(f"reading {text} and rebuilding it from the ledger…")
+        self._progress(_("reading {path} and rebuilding it from the ledger…").format(path=text))
         self._verify(text)
 
     @work(thread=True, group="export")
@@ -456,7 +463,7 @@ class ExportsScreen(LedgerScreen):
             call(self._refused, refusal(exc, self.FIELD_LABELS))
             return
         if not path.is_file():
-            call(self._refused, f"verify: no file at {text}")
+            call(self._refused, _("verify: no file at {path}").format(path=text))
             return
         try:
             report = verify_pdf(path, lambda code: Ledger(engine, code, actor), render_pdf)
@@ -464,8 +471,8 @@ class ExportsScreen(LedgerScreen):
             call(self._refused, refusal(exc, self.FIELD_LABELS))
             return
         except Exception as exc:  # noqa: BLE001 - a damaged PDF must not end the app
-            call(self._refused, f"{text}: cannot check this PDF: {type(exc).__name__}: {exc}",
-                 "failed")
+            call(self._refused, _("{path}: cannot check this PDF: {error}").format(
+                path=text, error=f"{type(exc).__name__}: {exc}"), N_("failed"))
             return
 
         def shown() -> None:

@@ -19,6 +19,7 @@ from textual.widgets import DataTable, Static
 
 from model.errors import LedgerError
 from model.history import HistoryLine, record_label
+from model.i18n import N_, _
 from storage.services.history import HISTORY_PAGE
 from tui.text import literal
 from tui.widgets.form import Field, FormScreen
@@ -39,11 +40,11 @@ class Filter:
     last: str = ""
 
     def words(self) -> str:
-        parts = [f"record {self.record}" if self.record else "",
-                 f"person {self.person}" if self.person else "",
-                 f"from {self.first}" if self.first else "",
-                 f"to {self.last}" if self.last else ""]
-        return ", ".join(p for p in parts if p) or "everything"
+        parts = [_("record {record}").format(record=self.record) if self.record else "",
+                 _("person {person}").format(person=self.person) if self.person else "",
+                 _("from {day}").format(day=self.first) if self.first else "",
+                 _("to {day}").format(day=self.last) if self.last else ""]
+        return ", ".join(p for p in parts if p) or _("everything")
 
 
 @dataclass(frozen=True)
@@ -56,16 +57,17 @@ class HistoryScreen(LedgerScreen):
     """The audit log in words, newest first; filterable by record, person and days."""
 
     VIEW = "history"
-    FIELD_LABELS = {"record": "Record", "person": "Person", "first": "From", "last": "To"}
+    FIELD_LABELS = {"record": N_("Record"), "person": N_("Person"), "first": N_("From"),
+                    "last": N_("To")}
 
     DEFAULT_CSS = """
     HistoryScreen #history-head { height: 1; }
     """
 
     BINDINGS = [
-        Binding("f", "filter", "Filter", id="history-filter"),
-        Binding("x", "clear_filter", "Show all", id="history-clear"),
-        Binding("r", "refresh", "Reload", id="history-reload"),
+        Binding("f", "filter", N_("Filter"), id="history-filter"),
+        Binding("x", "clear_filter", N_("Show all"), id="history-clear"),
+        Binding("r", "refresh", N_("Reload"), id="history-reload"),
     ]
 
     def __init__(self) -> None:
@@ -83,9 +85,9 @@ class HistoryScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#history-table", DataTable)
-        table.add_column(Text("when"), key="when", width=16)
-        table.add_column(Text("record"), key="record", width=22)
-        table.add_column(Text("what"), key="what", width=120)
+        table.add_column(Text(_("when")), key="when", width=16)
+        table.add_column(Text(_("record")), key="record", width=22)
+        table.add_column(Text(_("what")), key="what", width=120)
         table.focus()
         super().on_mount()
 
@@ -144,15 +146,16 @@ class HistoryScreen(LedgerScreen):
 
     def _headline(self) -> None:
         text = Text()
-        what = "all " if self.exhausted else ""
-        text.append(f"{what}{self.loaded:,} audit rows loaded", style="bold")
-        text.append("  ·  newest first  ·  showing ")
+        loaded = (_("all {n} audit rows loaded") if self.exhausted
+                  else _("{n} audit rows loaded"))
+        text.append(loaded.format(n=f"{self.loaded:,}"), style="bold")
+        text.append("  ·  " + _("newest first") + "  ·  " + _("showing") + " ")
         text.append_text(literal(self.filter.words(), one_line=True))
         text.append(" (f)")
         if not self.exhausted:
-            text.append("  ·  more load as you scroll down")
+            text.append("  ·  " + _("more load as you scroll down"))
         if self.exhausted and not self.loaded:
-            text.append("  ·  no audit row matches")
+            text.append("  ·  " + _("no audit row matches"))
         self.query_one("#history-head", Static).update(text)
 
     def _maybe_fetch(self) -> None:
@@ -198,11 +201,12 @@ class HistoryScreen(LedgerScreen):
             if value is not None:
                 self.show_filter(value)
 
-        form = FormScreen("Show the history of", [
-            Field("record", "Record", f.record,
-                  placeholder="entry:13, CR-002, TS-001, task:T2, B-001; empty for all"),
-            Field("person", "Person", f.person,
-                  placeholder="a person's id: what they did and what was done about them"),
-            Field("first", "From", f.first, placeholder="YYYY-MM-DD, the day it was recorded"),
-            Field("last", "To", f.last, placeholder="YYYY-MM-DD")], check, "Show")
+        form = FormScreen(_("Show the history of"), [
+            Field("record", _("Record"), f.record,
+                  placeholder=_("entry:13, CR-002, TS-001, task:T2, B-001; empty for all")),
+            Field("person", _("Person"), f.person,
+                  placeholder=_("a person's id: what they did and what was done about them")),
+            Field("first", _("From"), f.first,
+                  placeholder=_("YYYY-MM-DD, the day it was recorded")),
+            Field("last", _("To"), f.last, placeholder="YYYY-MM-DD")], check, _("Show"))
         self.app.push_screen(form, chosen)

@@ -19,9 +19,10 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from model.errors import LedgerError
+from model.i18n import N_, _
 from model.views import EntryView
 from storage.sowfile import parse_date
-from tui.text import literal, refusal
+from tui.text import day_text, grade_text, literal, refusal
 from tui.widgets.entry_form import PickScreen, hours, pad_cells
 from tui.widgets.form import Field, FormScreen
 from tui.widgets.ledger_screen import LedgerScreen
@@ -54,10 +55,10 @@ class JournalScreen(LedgerScreen):
     """
 
     BINDINGS = [
-        Binding("f", "filter_person", "Filter", id="journal-filter"),
-        Binding("g", "go_to_date", "Go to date", id="journal-go-to-date"),
-        Binding("r", "refresh", "Reload", id="journal-reload"),
-        Binding("H", "entry_history", "Entry's history", id="journal-history"),
+        Binding("f", "filter_person", N_("Filter"), id="journal-filter"),
+        Binding("g", "go_to_date", N_("Go to date"), id="journal-go-to-date"),
+        Binding("r", "refresh", N_("Reload"), id="journal-reload"),
+        Binding("H", "entry_history", N_("Entry's history"), id="journal-history"),
     ]
 
     def __init__(self) -> None:
@@ -80,13 +81,13 @@ class JournalScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#journal-table", DataTable)
-        table.add_column(Text("id", justify="right"), key="id", width=8)
-        table.add_column(Text("date"), key="date", width=10)
-        table.add_column(Text("person"), key="person", width=self._person_width())
-        table.add_column(Text("task"), key="task", width=6)
-        table.add_column(Text("hours", justify="right"), key="hours", width=6)
-        table.add_column(Text("grade"), key="grade", width=13)
-        table.add_column(Text("note"), key="note", width=60)
+        table.add_column(Text(_("id"), justify="right"), key="id", width=8)
+        table.add_column(Text(_("date")), key="date", width=10)
+        table.add_column(Text(_("person")), key="person", width=self._person_width())
+        table.add_column(Text(_("task")), key="task", width=6)
+        table.add_column(Text(_("hours"), justify="right"), key="hours", width=6)
+        table.add_column(Text(_("grade")), key="grade", width=13)
+        table.add_column(Text(_("note")), key="note", width=60)
         table.focus()
         super().on_mount()
 
@@ -158,7 +159,8 @@ class JournalScreen(LedgerScreen):
             rows.append((Text(str(e.id), justify="right"), e.on.isoformat(),
                          Text(f"{pad_cells(names.get(e.person, ''), width)} {e.person}"),
                          Text(e.task), Text(hours(e.minutes), justify="right"),
-                         Text(e.grade), Text(e.note, no_wrap=True, overflow="ellipsis")))
+                         Text(grade_text(e.grade)),
+                         Text(e.note, no_wrap=True, overflow="ellipsis")))
         for e, row in zip(page.rows, rows, strict=True):
             table.add_row(*row, key=str(e.id))
             self.entries[str(e.id)] = e
@@ -173,17 +175,19 @@ class JournalScreen(LedgerScreen):
 
     def _headline(self) -> None:
         text = Text()
+        loaded, total = f"{self.loaded:,}", f"{self.total:,}"
         if self.person is None:
-            text.append(f"{self.loaded:,} of {self.total:,} entries loaded", style="bold")
-        elif self.exhausted:
-            text.append(f"all {self.loaded:,} entries of {self.person} loaded", style="bold")
-            text.append(f"  ({self.total:,} in the ledger)")
+            text.append(_("{n} of {total} entries loaded").format(n=loaded, total=total),
+                        style="bold")
         else:
-            text.append(f"{self.loaded:,} entries of {self.person} loaded", style="bold")
-            text.append(f"  ({self.total:,} in the ledger)")
+            said = (_("all {n} entries of {person} loaded") if self.exhausted
+                    else _("{n} entries of {person} loaded"))
+            text.append(said.format(n=loaded, person=self.person), style="bold")
+            text.append("  " + _("({total} in the ledger)").format(total=total))
         if not self.exhausted:
-            text.append("  ·  more load as you scroll down")
-        text.append(f"  ·  from {self.start} (g)" if self.start else "  ·  oldest first")
+            text.append("  ·  " + _("more load as you scroll down"))
+        text.append("  ·  " + (_("from {day} (g)").format(day=day_text(self.start))
+                               if self.start else _("oldest first")))
         self.query_one("#journal-head", Static).update(text)
 
     def _maybe_fetch(self) -> None:
@@ -215,11 +219,12 @@ class JournalScreen(LedgerScreen):
             detail.update("")
             return
         names = {p.key: p.name for p in self.sow_app.people}
-        text = literal(f"entry {entry.id} · {entry.on} · {names.get(entry.person, '')} "
+        text = literal(_("entry {id}").format(id=entry.id)
+                       + f" · {entry.on} · {names.get(entry.person, '')} "
                        f"{entry.person} · {entry.task} · {hours(entry.minutes)} h · "
-                       f"{entry.grade}", "bold", one_line=True)
+                       f"{grade_text(entry.grade)}", "bold", one_line=True)
         text.append("\n")
-        text.append_text(literal(entry.note or "(no note)", one_line=True))
+        text.append_text(literal(entry.note or _("(no note)"), one_line=True))
         detail.update(text)
 
     # ------------------------------------------------------------ keys
@@ -231,7 +236,7 @@ class JournalScreen(LedgerScreen):
         """The History view on the selected entry: who logged, edited or deleted it."""
         table = self.query_one("#journal-table", DataTable)
         if not table.row_count:
-            self.notify("No entry selected", timeout=4)
+            self.notify(_("No entry selected"), timeout=4)
             return
         key = table.coordinate_to_cell_key(table.cursor_coordinate).row_key.value
         self.app.call_later(self.sow_app.show_history, f"entry:{key}")
@@ -239,8 +244,9 @@ class JournalScreen(LedgerScreen):
     def action_filter_person(self) -> None:
         people = [p for p in self.sow_app.people if p.party == "vendor" and p.grade]
         width = self._name_width()
-        options = [("everyone", EVERYONE)] + [
-            (f"{pad_cells(p.name, width)} {p.key}  ({p.grade})", p.key) for p in people]
+        options = [(_("everyone"), EVERYONE)] + [
+            (f"{pad_cells(p.name, width)} {p.key}  ({grade_text(p.grade or '')})", p.key)
+            for p in people]
 
         def chosen(value: str | None) -> None:
             if value is None:
@@ -248,7 +254,7 @@ class JournalScreen(LedgerScreen):
             self.person = None if value == EVERYONE else value
             self.reload()
 
-        self.app.push_screen(PickScreen("Show the entries of", options,
+        self.app.push_screen(PickScreen(_("Show the entries of"), options,
                                         self.person or EVERYONE), chosen)
 
     def action_go_to_date(self) -> None:
@@ -261,9 +267,9 @@ class JournalScreen(LedgerScreen):
                 self.start = None if value == "-" else date.fromisoformat(value)
                 self.reload()
 
-        form = FormScreen("Show the journal from", [
-            Field("date", "Date", self.start.isoformat() if self.start else "",
-                  placeholder="YYYY-MM-DD, empty for the first entry")], check, "Go")
+        form = FormScreen(_("Show the journal from"), [
+            Field("date", _("Date"), self.start.isoformat() if self.start else "",
+                  placeholder=_("YYYY-MM-DD, empty for the first entry"))], check, _("Go"))
         self.app.push_screen(form, chosen)
 
     # ------------------------------------------------------------ widths

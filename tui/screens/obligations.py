@@ -19,18 +19,26 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
+from model.i18n import N_, _, ngettext
 from model.permissions import Action, Actor
 from model.views import DeliverableView, ObligationView
-from tui.text import literal
+from tui.text import PARTY_LABELS, day_text, in_context, literal, party_label
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.permit import acting, refused
 from tui.widgets.tables import Fit, FitTable, refill
 
-PARTY_LABELS = {"client": "client 甲方", "vendor": "vendor 乙方"}
-OBLIGATION_HEADERS = [(c, c) for c in ("key", "party", "due", "done", "state", "title")]
-DELIVERABLE_HEADERS = [(c, c) for c in ("key", "kind", "due", "delivered", "tasks", "note",
-                                        "title")]
+__all__ = ["PARTY_LABELS", "ObligationsData", "ObligationsScreen", "days", "kind_text",
+           "state_text"]
+OBLIGATION_HEADERS = [(c, c) for c in (N_("key"), N_("party"), N_("due"), N_("done"),
+                                       N_("state"), N_("title"))]
+DELIVERABLE_HEADERS = [(c, c) for c in (N_("key"), N_("kind"), N_("due"), N_("delivered"),
+                                        N_("tasks"), N_("note"), N_("title"))]
+
+
+def headers(columns: list[tuple[str, str]]) -> list[tuple[str, str]]:
+    """A table's columns with their headers in the language spoken now."""
+    return [(key, _(label)) for key, label in columns]
 #: at 80 columns the titles shrink and the dates done, then the parties (obligations), the
 #: notes, then the tasks (deliverables) go; the detail panel tells the selected row whole
 OBLIGATION_FITS = {"title": Fit(shrink=20), "done": Fit(drop=2), "party": Fit(drop=1)}
@@ -47,32 +55,32 @@ class ObligationsData:
 
 
 def days(n: int) -> str:
-    return f"{n} working day{'' if n == 1 else 's'}"
+    return ngettext("{n} working day", "{n} working days", n).format(n=n)
 
 
 def state_text(o: ObligationView) -> Text:
     """open / overdue N working days / done (and how late): an overdue client obligation
     in red, as a client blocker."""
     if o.done_on is not None:
-        return (Text(f"done, {days(o.days_late)} late", style="yellow") if o.days_late
-                else Text("done", style="green"))
+        return (Text(_("done, {days} late").format(days=days(o.days_late)), style="yellow")
+                if o.days_late else Text(_("done"), style="green"))
     if o.overdue:
         # A client's is a client blocker: in red (the headline and the detail say so).
-        return Text(f"overdue {days(o.days_late)}",
+        return Text(_("overdue {days}").format(days=days(o.days_late)),
                     style="bold red" if o.party == "client" else "yellow")
-    return Text("open")
+    return Text(in_context(_("obligation|open")))
 
 
 def kind_text(d: DeliverableView) -> Text:
-    return Text("training 培训", style="cyan") if d.training else literal(d.kind or "")
+    return Text(_("training 培训"), style="cyan") if d.training else literal(d.kind or "")
 
 
 class ObligationsScreen(LedgerScreen):
     VIEW = "obligations"
 
     BINDINGS = [
-        Binding("d", "obligation_done", "Obligation done", id="obligations-done"),
-        Binding("v", "deliverable_done", "Delivered", id="obligations-delivered"),
+        Binding("d", "obligation_done", N_("Obligation done"), id="obligations-done"),
+        Binding("v", "deliverable_done", N_("Delivered"), id="obligations-delivered"),
     ]
     PERMITS = {"obligation_done": (Action.OBLIGATION,),
                "deliverable_done": (Action.OBLIGATION,)}
@@ -90,18 +98,19 @@ class ObligationsScreen(LedgerScreen):
 
     def compose_body(self) -> ComposeResult:
         yield Static("", id="obl-headline", classes="headline", markup=False)
-        yield Static("Obligations 义务: what each party must provide", classes="section-title")
+        yield Static(_("Obligations 义务: what each party must provide"),
+                     classes="section-title", markup=False)
         yield FitTable(id="obligations", cursor_type="row", zebra_stripes=True,
                        fits=OBLIGATION_FITS)
-        yield Static("Deliverables 交付物: what is handed over (training = the knowledge "
-                     "transfer)", classes="section-title")
+        yield Static(_("Deliverables 交付物: what is handed over (training = the knowledge "
+                       "transfer)"), classes="section-title", markup=False)
         yield FitTable(id="deliverables", cursor_type="row", zebra_stripes=True,
                        fits=DELIVERABLE_FITS)
         yield Static("", id="obl-detail", markup=False)
 
     def on_mount(self) -> None:
-        refill(self.query_one("#obligations", DataTable), OBLIGATION_HEADERS, [])
-        refill(self.query_one("#deliverables", DataTable), DELIVERABLE_HEADERS, [])
+        refill(self.query_one("#obligations", DataTable), headers(OBLIGATION_HEADERS), [])
+        refill(self.query_one("#deliverables", DataTable), headers(DELIVERABLE_HEADERS), [])
         self.query_one("#obligations", DataTable).focus()
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
 
@@ -117,17 +126,17 @@ class ObligationsScreen(LedgerScreen):
         keep_d = getattr(self.selected_deliverable(), "key", None)
         self.data = data
         table = self.query_one("#obligations", DataTable)
-        refill(table, OBLIGATION_HEADERS, [([
+        refill(table, headers(OBLIGATION_HEADERS), [([
             literal(o.key, "bold red" if o.overdue and o.party == "client" else "",
                     one_line=True),
-            Text(PARTY_LABELS.get(o.party, o.party),
+            Text(party_label(o.party),
                  style="magenta" if o.party == "client" else "cyan"),
             o.due.isoformat(), o.done_on.isoformat() if o.done_on else "",
             state_text(o), literal(o.title, one_line=True)], o.key)
             for o in data.obligations])
         _keep(table, [o.key for o in data.obligations], keep_o)
         table = self.query_one("#deliverables", DataTable)
-        refill(table, DELIVERABLE_HEADERS, [([
+        refill(table, headers(DELIVERABLE_HEADERS), [([
             literal(d.key, one_line=True), kind_text(d), d.due.isoformat() if d.due else "",
             d.delivered_on.isoformat() if d.delivered_on else "",
             literal(" ".join(d.tasks), one_line=True),
@@ -143,17 +152,21 @@ class ObligationsScreen(LedgerScreen):
         blocking = [o for o in overdue if o.party == "client"]
         done = sum(o.done_on is not None for o in obs)
         delivered = sum(d.delivered_on is not None for d in data.deliverables)
-        text = Text(f"As of {self.today}: ")
+        text = Text(_("As of {day}: ").format(day=day_text(self.today)))
         if not obs:
-            text.append("the SOW lists no obligation")
+            text.append(_("the SOW lists no obligation"))
         else:
-            text.append(f"{len(obs)} obligations: {len(obs) - done - len(overdue)} open, ")
-            text.append(f"{len(overdue)} overdue", style="bold red" if blocking else "")
+            text.append(_("{n} obligations: {open} open, ").format(
+                n=len(obs), open=len(obs) - done - len(overdue)))
+            text.append(_("{n} overdue").format(n=len(overdue)),
+                        style="bold red" if blocking else "")
             if blocking:
-                text.append(f" ({len(blocking)} client blocker{'s' * (len(blocking) > 1)})",
+                text.append(" " + ngettext("({n} client blocker)", "({n} client blockers)",
+                                           len(blocking)).format(n=len(blocking)),
                             style="bold red")
-            text.append(f", {done} done")
-        text.append(f"   ·   deliverables: {delivered} of {len(data.deliverables)} delivered")
+            text.append(_(", {n} done").format(n=done))
+        text.append("   ·   " + _("deliverables: {n} of {total} delivered").format(
+            n=delivered, total=len(data.deliverables)))
         no = refused(data.actor, Action.OBLIGATION)
         if no:
             text.append("\n")
@@ -188,15 +201,19 @@ class ObligationsScreen(LedgerScreen):
                 panel.update("")
                 return
             text = literal(f"{d.key} {d.title}", "bold", one_line=True)
-            text.append(" · knowledge transfer 培训 + 手册" if d.training else "")
-            text.append(f"\ndue {d.due or '—'} · " + (
-                f"delivered on {d.delivered_on}" if d.delivered_on else "not delivered yet")
-                + (f" · tasks {' '.join(d.tasks)}" if d.tasks else ""))
+            text.append(" · " + _("knowledge transfer 培训 + 手册") if d.training else "")
+            due = _("due {day}").format(day=day_text(d.due) if d.due else "—")
+            text.append(f"\n{due} · " + (
+                _("delivered on {day}").format(day=day_text(d.delivered_on))
+                if d.delivered_on else _("not delivered yet")))
+            if d.tasks:
+                text.append(" · " + _("tasks") + " ")
+                text.append_text(literal(" ".join(d.tasks), one_line=True))
             if d.delivery_note:
-                text.append("\nnote: ")
+                text.append("\n" + _("note: "))
                 text.append_text(literal(d.delivery_note, one_line=True))
             if d.criteria:
-                text.append("\nacceptance criteria: ")
+                text.append("\n" + _("acceptance criteria: "))
                 text.append_text(literal(d.criteria))
             panel.update(text)
             return
@@ -205,18 +222,21 @@ class ObligationsScreen(LedgerScreen):
             panel.update("")
             return
         text = literal(f"{o.key} {o.title}", "bold", one_line=True)
-        due = f"due {o.due}" + (f" ({days(o.due_days)} after the start)"
-                                if o.due_days is not None else "")
-        text.append(f"\n{PARTY_LABELS.get(o.party, o.party)} · {due} · ")
+        due = _("due {day}").format(day=day_text(o.due)) + (
+            " " + _("({days} after the start)").format(days=days(o.due_days))
+            if o.due_days is not None else "")
+        text.append(f"\n{party_label(o.party)} · {due} · ")
         if o.done_on is not None:  # the state, with the day it was done
             state = state_text(o)
-            text.append(f"done on {o.done_on}" + state.plain[len("done"):], style=state.style)
+            when = _("done on {day}").format(day=day_text(o.done_on))
+            text.append(when + (_(", {days} late").format(days=days(o.days_late))
+                                if o.days_late else ""), style=state.style)
         else:
             text.append_text(state_text(o))
         if o.blocks:
-            text.append("\ncounts as a client blocker in the Blockers view and the blocked "
-                        "days until it is done" if o.done_on is None else
-                        f"\nblocked the client {days(o.days_late)}")
+            text.append("\n" + (_("counts as a client blocker in the Blockers view and the "
+                                  "blocked days until it is done") if o.done_on is None else
+                                _("blocked the client {days}").format(days=days(o.days_late))))
         panel.update(text)
 
     # ------------------------------------------------------------ actions
@@ -224,7 +244,7 @@ class ObligationsScreen(LedgerScreen):
     def _may_record(self) -> bool:
         no = refused(self.data.actor if self.data else None, Action.OBLIGATION)
         if no:
-            self.notify(no, title="refused", severity="error", timeout=8)
+            self.notify(no, title=_("refused"), severity="error", timeout=8)
         return no is None
 
     def action_obligation_done(self) -> None:
@@ -232,10 +252,11 @@ class ObligationsScreen(LedgerScreen):
             return
         o = self.selected_obligation()
         if o is None:
-            self.notify("No obligation selected", severity="warning")
+            self.notify(_("No obligation selected"), severity="warning")
             return
         if o.done_on is not None:
-            self.notify(f"{o.key} was already done on {o.done_on}", severity="warning")
+            self.notify(_("{key} was already done on {day}").format(
+                key=o.key, day=day_text(o.done_on)), severity="warning")
             return
         if not self._may_record():
             return
@@ -246,29 +267,32 @@ class ObligationsScreen(LedgerScreen):
 
         def done(result: ObligationView | None) -> None:
             if isinstance(result, ObligationView):
-                late = (f", {days(result.days_late)} late" if result.days_late
-                        else ", on time")
-                self.notify(f"{result.key} done on {result.done_on} (due {result.due}{late})",
-                            timeout=5)
+                late = (_(", {days} late").format(days=days(result.days_late))
+                        if result.days_late else _(", on time"))
+                self.notify(_("{key} done on {day} (due {due}{late})").format(
+                    key=result.key, day=day_text(result.done_on), due=day_text(result.due),
+                    late=late), timeout=5)
                 self.reload()
 
-        note = literal(o.title, one_line=True).plain + (
-            f"\n{PARTY_LABELS.get(o.party, o.party)}, due {o.due}; {state_text(o).plain}")
-        self.app.push_screen(FieldForm(f"Obligation {o.key} done", [
-            Field("on", "Done on", value=today.isoformat(), placeholder="YYYY-MM-DD"),
-        ], submit, submit_label="Mark done", note=note,
-            names={"key": f"Obligation {o.key}"}), done)
+        note = literal(o.title, one_line=True).plain + "\n" + _(
+            "{party}, due {day}; {state}").format(party=party_label(o.party),
+                                                  day=day_text(o.due),
+                                                  state=state_text(o).plain)
+        self.app.push_screen(FieldForm(_("Obligation {key} done").format(key=o.key), [
+            Field("on", _("Done on"), value=today.isoformat(), placeholder="YYYY-MM-DD"),
+        ], submit, submit_label=_("Mark done"), note=note,
+            names={"key": _("Obligation {key}").format(key=o.key)}), done)
 
     def action_deliverable_done(self) -> None:
         if not self.when_loaded(self.action_deliverable_done):
             return
         d = self.selected_deliverable()
         if d is None:
-            self.notify("No deliverable selected", severity="warning")
+            self.notify(_("No deliverable selected"), severity="warning")
             return
         if d.delivered_on is not None:
-            self.notify(f"{d.key} was already delivered on {d.delivered_on}",
-                        severity="warning")
+            self.notify(_("{key} was already delivered on {day}").format(
+                key=d.key, day=day_text(d.delivered_on)), severity="warning")
             return
         if not self._may_record():
             return
@@ -279,19 +303,21 @@ class ObligationsScreen(LedgerScreen):
 
         def done(result: DeliverableView | None) -> None:
             if isinstance(result, DeliverableView):
-                what = "knowledge transfer " if result.training else ""
-                self.notify(f"{what}{result.key} delivered on {result.delivered_on}",
+                said = (_("knowledge transfer {key} delivered on {day}") if result.training
+                        else _("{key} delivered on {day}"))
+                self.notify(said.format(key=result.key, day=day_text(result.delivered_on)),
                             timeout=5)
                 self.reload()
 
-        what = "the knowledge transfer (training held, manual handed over)" if d.training \
-            else "handed over"
-        self.app.push_screen(FieldForm(f"Deliverable {d.key} delivered", [
-            Field("on", "Delivered on", value=today.isoformat(), placeholder="YYYY-MM-DD"),
-            Field("note", "Note", placeholder="what was handed over, e.g. manual v1.0"),
-        ], submit, submit_label="Record delivery",
-            note=f"{literal(d.title, one_line=True).plain}\n{what}; due {d.due or '—'}",
-            names={"key": f"Deliverable {d.key}"}), done)
+        what = (_("the knowledge transfer (training held, manual handed over)") if d.training
+                else _("handed over"))
+        due = _("due {day}").format(day=day_text(d.due) if d.due else "—")
+        self.app.push_screen(FieldForm(_("Deliverable {key} delivered").format(key=d.key), [
+            Field("on", _("Delivered on"), value=today.isoformat(), placeholder="YYYY-MM-DD"),
+            Field("note", _("Note"), placeholder=_("what was handed over, e.g. manual v1.0")),
+        ], submit, submit_label=_("Record delivery"),
+            note=f"{literal(d.title, one_line=True).plain}\n{what}; {due}",
+            names={"key": _("Deliverable {key}").format(key=d.key)}), done)
 
 
 def _selected(table: DataTable[Any], rows: list[R]) -> R | None:

@@ -25,9 +25,10 @@ from textual.widgets import DataTable, Static
 
 from model import rules
 from model.errors import FieldError
+from model.i18n import N_, _, word
 from model.permissions import Action
 from model.views import ProjectView, SignoffView
-from tui.text import previous_month, signature_lines, signed_parties
+from tui.text import day_text, in_context, previous_month, signature_lines, signed_parties
 from tui.widgets.cr_effect import change_fact
 from tui.widgets.form import ConfirmScreen, Field, FormScreen, push_form
 from tui.widgets.ledger_screen import LedgerScreen
@@ -36,30 +37,32 @@ from tui.widgets.tables import Fit, FitTable, refill
 
 
 def _awaiting(doc: SignoffView) -> str:
-    """Which required party has not signed yet ("client", "vendor" or "")."""
-    return " and ".join(rules.waiting_parties([(s.party, s.role) for s in doc.signatures]))
+    """Which required party has not signed yet ("client", "vendor" or ""), in the
+    language spoken now."""
+    return _(" and ").join(word("party", p) for p in
+                           rules.waiting_parties([(s.party, s.role) for s in doc.signatures]))
 
 
-CONCLUSION_LABELS = {"accepted": "accepted 通过",
-                     "conditional": "accepted with conditions 有条件通过",
-                     "rejected": "rejected 不通过"}
+CONCLUSION_LABELS = {"accepted": N_("accepted 通过"),
+                     "conditional": N_("accepted with conditions 有条件通过"),
+                     "rejected": N_("rejected 不通过")}
 
 
 def status_label(doc: SignoffView) -> tuple[str, str]:
-    """(short status, style) for the list."""
+    """(short status, style) for the list, in the language spoken now."""
     if doc.status == rules.DOC_WITHDRAWN:
-        return "withdrawn", "dim"
+        return _("withdrawn"), "dim"
     if doc.status == rules.DOC_REJECTED:
-        return "REJECTED", "bold red"
+        return _("REJECTED"), "bold red"
     if doc.status == rules.DOC_EFFECTIVE:
-        return ("ACCEPTED" if doc.kind == "acceptance" else "SIGNED"), "bold green"
+        return (_("ACCEPTED") if doc.kind == "acceptance" else _("SIGNED")), "bold green"
     if doc.status == rules.DOC_SIGNING:
         if doc.kind == "scope":
-            return "ESTIMATES FROZEN · 1 of 2", "bold yellow"
+            return _("ESTIMATES FROZEN · 1 of 2"), "bold yellow"
         if doc.kind == "acceptance":
-            return "LEDGER FROZEN · 1 of 2", "bold yellow"
-        return "LOCKED · 1 of 2", "bold yellow"
-    return "open", ""
+            return _("LEDGER FROZEN · 1 of 2"), "bold yellow"
+        return _("LOCKED · 1 of 2"), "bold yellow"
+    return in_context(_("document|open")), ""
 
 
 def meaning(doc: SignoffView) -> str:
@@ -68,72 +71,79 @@ def meaning(doc: SignoffView) -> str:
         return _scope_meaning(doc, short=False)
     if doc.kind == "period":
         if doc.status == rules.DOC_EFFECTIVE:
-            return (f"signed by both parties, effective {doc.effective_on}; "
-                    "its entries are locked for good")
+            return _("signed by both parties, effective {day}; its entries are locked for "
+                     "good").format(day=day_text(doc.effective_on))
         if doc.status == rules.DOC_SIGNING:
-            return (f"locked: its entries are frozen since the first signature; "
-                    f"awaiting the {_awaiting(doc)} signature")
+            return _("locked: its entries are frozen since the first signature; awaiting "
+                     "the {party} signature").format(party=_awaiting(doc))
         if doc.status == rules.DOC_WITHDRAWN:
-            return "withdrawn: no effect, its entries are no longer frozen by it"
-        return "no signature yet"
+            return _("withdrawn: no effect, its entries are no longer frozen by it")
+        return _("no signature yet")
     if doc.status == rules.DOC_REJECTED:
-        return ("rejected by the client: the project stays open; the next acceptance "
-                "signature starts a new document")
+        return _("rejected by the client: the project stays open; the next acceptance "
+                 "signature starts a new document")
     if doc.status == rules.DOC_EFFECTIVE:
-        return f"project accepted on {doc.effective_on}: the ledger is read-only"
+        return _("project accepted on {day}: the ledger is read-only").format(
+            day=day_text(doc.effective_on))
     if doc.status == rules.DOC_SIGNING:
-        return (f"the whole ledger is frozen until the {_awaiting(doc)} signature "
-                "(or a withdrawal)")
+        return _("the whole ledger is frozen until the {party} signature "
+                 "(or a withdrawal)").format(party=_awaiting(doc))
     if doc.status == rules.DOC_WITHDRAWN:
-        return "withdrawn: the next acceptance signature starts a new document"
-    return "no signature yet"
+        return _("withdrawn: the next acceptance signature starts a new document")
+    return _("no signature yet")
 
 
 def short_meaning(doc: SignoffView) -> str:
     """The list's column: what is locked, and who is awaited."""
     waiting = _awaiting(doc)
     if doc.status == rules.DOC_WITHDRAWN:
-        return "no effect"
+        return _("no effect")
     if doc.status == rules.DOC_REJECTED:
-        return "rejected: project stays open"
+        return _("rejected: project stays open")
     if doc.kind == "scope":
         return _scope_meaning(doc, short=True)
     if doc.kind == "period":
         if doc.status == rules.DOC_EFFECTIVE:
-            return "entries locked for good"
+            return _("entries locked for good")
         if doc.status == rules.DOC_SIGNING:
-            return f"entries frozen; awaiting {waiting}"
-        return "not signed"
+            return _("entries frozen; awaiting {party}").format(party=waiting)
+        return _("not signed")
     if doc.status == rules.DOC_EFFECTIVE:
-        return "project accepted: read-only"
+        return _("project accepted: read-only")
     if doc.status == rules.DOC_SIGNING:
-        return f"whole ledger frozen; awaiting {waiting}"
-    return "not signed"
+        return _("whole ledger frozen; awaiting {party}").format(party=waiting)
+    return _("not signed")
 
 
 def _scope_meaning(doc: SignoffView, short: bool) -> str:
     if doc.status == rules.DOC_EFFECTIVE:
-        return ("estimates change by CR only" if short else
-                f"scope signed by both parties on {doc.effective_on}: estimates, tasks and "
-                "deliverables change only through a change request")
+        return (_("estimates change by CR only") if short else
+                _("scope signed by both parties on {day}: estimates, tasks and "
+                  "deliverables change only through a change request").format(
+                      day=day_text(doc.effective_on)))
     if doc.status == rules.DOC_SIGNING:
-        return (f"estimates frozen; awaiting {_awaiting(doc)}" if short else
-                f"estimates and tasks are frozen since the first signature; awaiting the "
-                f"{_awaiting(doc)} signature")
+        return (_("estimates frozen; awaiting {party}").format(party=_awaiting(doc))
+                if short else
+                _("estimates and tasks are frozen since the first signature; awaiting the "
+                  "{party} signature").format(party=_awaiting(doc)))
     if doc.status == rules.DOC_WITHDRAWN:
-        return "no effect" if short else "withdrawn: the next scope signature starts a new one"
-    return "not signed"
+        return (_("no effect") if short
+                else _("withdrawn: the next scope signature starts a new one"))
+    return _("not signed")
 
 
-KIND_LABELS = {"period": "period", "acceptance": "acceptance 验收",
-               "scope": "scope 需求范围确认"}
+KIND_LABELS = {"period": N_("period"), "acceptance": N_("acceptance 验收"),
+               "scope": N_("scope 需求范围确认")}
+#: each kind as the detail panel heads it
+KIND_TITLES = {"period": N_("Period timesheet"), "acceptance": N_("Acceptance 验收"),
+               "scope": N_("Scope 需求范围确认")}
 
 
 def _range(doc: SignoffView) -> str:
     if doc.kind == "scope":
-        return "tasks · estimates · deliverables"
+        return _("tasks · estimates · deliverables")
     if doc.first is None or doc.last is None:
-        return "whole project"
+        return _("whole project")
     return f"{doc.first} .. {doc.last}"
 
 
@@ -144,8 +154,13 @@ class SignoffsData:
     end: date  # the SOW's current end (a signed CR may move it)
 
 
-HEADERS = [(c, c) for c in ("number", "document", "range", "status", "signed", "effective",
-                             "locks")]
+HEADERS = [(c, c) for c in (N_("number"), N_("document"), N_("range"), N_("status"),
+                            N_("signed"), N_("effective"), N_("locks"))]
+
+
+def headers() -> list[tuple[str, str]]:
+    """:data:`HEADERS` in the language spoken now."""
+    return [(key, _(label)) for key, label in HEADERS]
 #: at 80 columns what each locks, then the day effective go, then who signed and the
 #: document and the status are cut (the detail below tells them whole)
 FITS = {"locks": Fit(drop=2, shrink=16), "effective": Fit(drop=1), "signed": Fit(shrink=10),
@@ -158,10 +173,10 @@ class SignoffsScreen(LedgerScreen):
     VIEW = "signoffs"
     BINDINGS = [
         # Short words: the footer holds every key at 80 columns.
-        Binding("p", "sign_period", "Sign period", id="sign-period"),
-        Binding("a", "sign_acceptance", "Sign acceptance", id="sign-acceptance"),
-        Binding("s", "sign_scope", "Sign scope", id="sign-scope"),
-        Binding("w", "withdraw_signoff", "Withdraw", id="withdraw-signoff"),
+        Binding("p", "sign_period", N_("Sign period"), id="sign-period"),
+        Binding("a", "sign_acceptance", N_("Sign acceptance"), id="sign-acceptance"),
+        Binding("s", "sign_scope", N_("Sign scope"), id="sign-scope"),
+        Binding("w", "withdraw_signoff", N_("Withdraw"), id="withdraw-signoff"),
     ]
     PERMITS = {"sign_period": (Action.SIGN,), "sign_acceptance": (Action.SIGN,),
                "sign_scope": (Action.SIGN,), "withdraw_signoff": (Action.SIGN,)}
@@ -176,14 +191,15 @@ class SignoffsScreen(LedgerScreen):
         self.selected: str | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("Sign-offs 签字确认", id="so-headline", classes="headline")
+        yield Static(_("Sign-offs 签字确认"), id="so-headline", classes="headline",
+                     markup=False)
         yield FitTable(id="so-table", cursor_type="row", zebra_stripes=True, fits=FITS)
         with VerticalScroll(id="so-detail-scroll"):
             yield Static("", id="so-detail", markup=False)
 
     def on_mount(self) -> None:
         t = self.query_one("#so-table", DataTable)
-        refill(t, HEADERS, [])
+        refill(t, headers(), [])
         t.focus()
         super().on_mount()
 
@@ -202,22 +218,24 @@ class SignoffsScreen(LedgerScreen):
         acc = [d for d in data.docs if d.kind == "acceptance"
                and d.status != rules.DOC_WITHDRAWN]
         if p.accepted_on:
-            acceptance = f"project ACCEPTED on {p.accepted_on} (read-only)"
+            acceptance = _("project ACCEPTED on {day} (read-only)").format(
+                day=day_text(p.accepted_on))
         elif acc:
-            acceptance = f"acceptance {acc[-1].number}: {status_label(acc[-1])[0]}"
+            acceptance = _("acceptance {number}: {status}").format(
+                number=acc[-1].number, status=status_label(acc[-1])[0])
         else:
-            acceptance = "acceptance: not signed yet (a)"
+            acceptance = _("acceptance: not signed yet (a)")
         self.query_one("#so-headline", Static).update(Text(
-            f"Sign-offs 签字确认 · a period locks at its first signature, is signed once "
-            f"both parties have · {acceptance}"))
+            _("Sign-offs 签字确认 · a period locks at its first signature, is signed once "
+              "both parties have · {acceptance}").format(acceptance=acceptance)))
         t = self.query_one("#so-table", DataTable)
         rows = []
         for d in data.docs:
             label, style = status_label(d)
-            rows.append(([d.number, KIND_LABELS.get(d.kind, d.kind),
+            rows.append(([d.number, _(KIND_LABELS[d.kind]) if d.kind in KIND_LABELS else d.kind,
                           _range(d), Text(label, style=style), signed_parties(d.signatures),
                           str(d.effective_on or ""), short_meaning(d)], d.number))
-        refill(t, HEADERS, rows)
+        refill(t, headers(), rows)
         numbers = [d.number for d in data.docs]
         if self.selected not in numbers:
             self.selected = numbers[-1] if numbers else None
@@ -240,29 +258,28 @@ class SignoffsScreen(LedgerScreen):
         panel = self.query_one("#so-detail", Static)
         doc = self.current()
         if doc is None:
-            panel.update("Nothing signed yet. Press s to sign the scope, p to sign a "
-                         "period's timesheet, a to sign the acceptance.")
+            panel.update(_("Nothing signed yet. Press s to sign the scope, p to sign a "
+                           "period's timesheet, a to sign the acceptance."))
             return
         out = Text()
-        kind = {"period": "Period timesheet", "acceptance": "Acceptance 验收",
-                "scope": "Scope 需求范围确认"}.get(doc.kind, doc.kind)
+        kind = _(KIND_TITLES[doc.kind]) if doc.kind in KIND_TITLES else doc.kind
         label, style = status_label(doc)
         out.append(f"{doc.number}  {kind}  {_range(doc)}  ", style="bold")
         out.append(label + "\n", style=style)
         out.append(meaning(doc) + "\n")
         if doc.conclusion is not None:
-            out.append("Conclusion: ", style="bold")
-            out.append(CONCLUSION_LABELS[doc.conclusion] + "\n")
+            out.append(_("Conclusion: "), style="bold")
+            out.append(_(CONCLUSION_LABELS[doc.conclusion]) + "\n")
             if doc.comment:
-                out.append("Comments: ", style="bold")
+                out.append(_("Comments: "), style="bold")
                 out.append(doc.comment + "\n")  # the client's text, literal
         out.append(f"{signed_parties(doc.signatures)}\n\n")
-        out.append("Signatures\n", style="bold")
+        out.append(_("Signatures") + "\n", style="bold")
         out.append(signature_lines(doc.signatures) + "\n")
         if doc.status in (rules.DOC_OPEN, rules.DOC_SIGNING):
-            out.append("\nThe other party signs with ", style="dim")
+            out.append("\n" + _("The other party signs with "), style="dim")
             out.append({"period": "p", "scope": "s"}.get(doc.kind, "a"), style="bold")
-            out.append(" (ctrl+a to act as them); w withdraws it.", style="dim")
+            out.append(_(" (ctrl+a to act as them); w withdraws it."), style="dim")
         panel.update(out)
 
     # ------------------------------------------------------------ actions
@@ -274,7 +291,7 @@ class SignoffsScreen(LedgerScreen):
         data = self.data
         if data is None:
             first, last = previous_month(self.today)
-            return first, last, "the previous calendar month"
+            return first, last, _("the previous calendar month")
         live = [(d.first, d.last, d) for d in data.docs if d.kind == "period"
                 and d.status not in rules.DOC_CLOSED and d.first and d.last]
         actor = self.sow_app.permit_actor
@@ -282,17 +299,19 @@ class SignoffsScreen(LedgerScreen):
                    if d.status != rules.DOC_EFFECTIVE
                    and not sign_refused(actor, d.number, d.status, d.signatures, self.today)]
         gap = rules.first_unsigned_period(data.project.start, data.end,
-                                          [(first, last) for first, last, _ in live])
+                                          [(first, last) for first, last, __ in live])
         if waiting:
             first, last, doc = min(waiting, key=lambda w: w[0])
             if gap is None or first < gap[0]:
-                return first, last, f"{doc.number} awaits the {_awaiting(doc)} signature"
+                return first, last, _("{number} awaits the {party} signature").format(
+                    number=doc.number, party=_awaiting(doc))
         if gap is None:
             return None
         first, last = gap
-        why = "the earliest period not yet signed"
+        why = _("the earliest period not yet signed")
         if last >= self.today:
-            why += f" (it can be signed once it has ended, from {last + timedelta(days=1)})"
+            why += " " + _("(it can be signed once it has ended, from {day})").format(
+                day=day_text(last + timedelta(days=1)))
         return first, last, why
 
     def _period_preview(self, values: dict[str, str]) -> str:
@@ -306,15 +325,17 @@ class SignoffsScreen(LedgerScreen):
                 and d.first and d.last]
         same = next((d for d in live if d.first == d1 and d.last == d2), None)
         if same is not None:
-            return (f"co-signs {same.number} ({status_label(same)[0]}; "
-                          f"{signed_parties(same.signatures)})")
+            return _("co-signs {number} ({status}; {signed})").format(
+                number=same.number, status=status_label(same)[0],
+                signed=signed_parties(same.signatures))
         clash = next((d for d in live if d.first <= d2 and d1 <= d.last), None)
         if clash is not None:
-            return (f"⚠ overlaps {clash.number} ({clash.first} .. {clash.last}); "
-                          "the ledger will refuse it")
+            return _("⚠ overlaps {number} ({first} .. {last}); the ledger will refuse "
+                     "it").format(number=clash.number, first=clash.first, last=clash.last)
         days = (d2 - d1).days + 1
-        return (f"a new period of {days} days: from this first signature on, the entries "
-                f"dated {d1} .. {d2} are frozen (no add, edit or delete)")
+        return _("a new period of {days} days: from this first signature on, the entries "
+                 "dated {first} .. {last} are frozen (no add, edit or delete)").format(
+                     days=days, first=d1, last=d2)
 
     def action_sign_period(self) -> None:
         if not self.when_loaded(self.action_sign_period):
@@ -322,9 +343,9 @@ class SignoffsScreen(LedgerScreen):
         ledger = self.ledger
         proposed = self._period_default()
         if proposed is None:
-            self.notify("every day of the SOW is in a signed period (or one being signed): "
-                        "nothing left to sign", title="sign a period", severity="warning",
-                        timeout=8)
+            self.notify(_("every day of the SOW is in a signed period (or one being "
+                          "signed): nothing left to sign"), title=_("sign a period"),
+                        severity="warning", timeout=8)
             return
         first, last, why = proposed
 
@@ -332,12 +353,16 @@ class SignoffsScreen(LedgerScreen):
             return ledger.sign_period(v["first"].strip(), v["last"].strip(),
                                       v["on"].strip() or None)
 
-        push_form(self, FormScreen("Sign a period's timesheet", [
-            Field("first", "From", value=first.isoformat(), help=f"default: {why}"),
-            Field("last", "To", value=last.isoformat()),
-            Field("on", "Signed on", value=self.today.isoformat()),
-        ], submit, "Sign", note=f"signing {self.sow_app.acting_label}",
+        push_form(self, FormScreen(_("Sign a period's timesheet"), [
+            Field("first", _("From"), value=first.isoformat(),
+                  help=_("default: {why}").format(why=why)),
+            Field("last", _("To"), value=last.isoformat()),
+            Field("on", _("Signed on"), value=self.today.isoformat()),
+        ], submit, _("Sign"), note=self._signing_note(),
             on_change=self._period_preview), lambda doc: self._signed(doc, period=True))
+
+    def _signing_note(self) -> str:
+        return _("signing {acting}").format(acting=self.sow_app.acting_label)
 
     def _live(self, kind: str) -> SignoffView | None:
         """The document of ``kind`` the next signature goes to (none: a new one)."""
@@ -352,7 +377,7 @@ class SignoffsScreen(LedgerScreen):
         no = sign_refused(self.sow_app.permit_actor, doc.number, doc.status, doc.signatures,
                           self.today)
         if no:
-            self.notify(no, title="refused", severity="error", timeout=8)
+            self.notify(no, title=_("refused"), severity="error", timeout=8)
         return no is not None
 
     def action_sign_acceptance(self) -> None:
@@ -366,35 +391,36 @@ class SignoffsScreen(LedgerScreen):
             return ledger.sign_acceptance(v["on"].strip() or None,
                                           v.get("conclusion") or None, v.get("comment", ""))
 
-        note = (f"signing {self.sow_app.acting_label}\n"
-                      "Once one party has signed, the whole ledger is frozen (entries, "
-                      "blockers, CRs, periods, quotas) until the other signs or it is "
-                      "withdrawn. Once both have signed, the project is accepted and "
-                      "read-only for good.")
-        fields = [Field("on", "Signed on", value=self.today.isoformat())]
+        note = (self._signing_note() + "\n"
+                + _("Once one party has signed, the whole ledger is frozen (entries, "
+                    "blockers, CRs, periods, quotas) until the other signs or it is "
+                    "withdrawn. Once both have signed, the project is accepted and "
+                    "read-only for good."))
+        fields = [Field("on", _("Signed on"), value=self.today.isoformat())]
         actor = self.sow_app.actor
         if actor is None or actor.party == "client":
             # The client's signature records the conclusion and the comments (SPEC §8).
             fields += [
-                Field("conclusion", "Conclusion 验收结论", value="accepted",
-                      options=[(CONCLUSION_LABELS[c], c) for c in rules.CONCLUSIONS],
-                      help="accepted with conditions, or rejected, says why in Comments; "
-                           "a rejected acceptance leaves the project open"),
-                Field("comment", "Comments 意见",
-                      placeholder="conditions or reasons, printed on the report"),
+                Field("conclusion", _("Conclusion 验收结论"), value="accepted",
+                      options=[(_(CONCLUSION_LABELS[c]), c) for c in rules.CONCLUSIONS],
+                      help=_("accepted with conditions, or rejected, says why in Comments; "
+                             "a rejected acceptance leaves the project open")),
+                Field("comment", _("Comments 意见"),
+                      placeholder=_("conditions or reasons, printed on the report")),
             ]
         else:
-            note += "\nThe client's signature records the conclusion and comments."
-        push_form(self, FormScreen("Sign the final acceptance 验收?", fields,
-                                   submit, "Sign the acceptance", note=note), self._signed)
+            note += "\n" + _("The client's signature records the conclusion and comments.")
+        push_form(self, FormScreen(_("Sign the final acceptance 验收?"), fields,
+                                   submit, _("Sign the acceptance"), note=note), self._signed)
 
     def _signed(self, doc: SignoffView | None, period: bool = False) -> None:
         """After a sign form: select the document, say its state, reload."""
         if isinstance(doc, SignoffView):
             self.selected = doc.number
             what = f" {_range(doc)}" if period else ""
-            self.notify(f"{doc.number}{what} signed: {status_label(doc)[0]} "
-                        f"({signed_parties(doc.signatures)})", timeout=6)
+            self.notify(_("{document} signed: {status} ({signed})").format(
+                document=doc.number + what, status=status_label(doc)[0],
+                signed=signed_parties(doc.signatures)), timeout=6)
             self.reload()
 
     def action_sign_scope(self) -> None:
@@ -404,38 +430,40 @@ class SignoffsScreen(LedgerScreen):
             return
         ledger = self.ledger
 
-        push_form(self, FormScreen("Sign the scope 需求范围确认", [
-            Field("on", "Signed on", value=self.today.isoformat())],
-            lambda v: ledger.sign_scope(v["on"].strip() or None), "Sign the scope",
-            note=(f"signing {self.sow_app.acting_label}\n"
-                  "Both parties sign the task breakdown with its estimates and priorities "
-                  "and the deliverables (export plan prints it). From the first signature "
-                  "the estimates are frozen; once both have signed, they change only "
-                  "through a change request.")), self._signed)
+        push_form(self, FormScreen(_("Sign the scope 需求范围确认"), [
+            Field("on", _("Signed on"), value=self.today.isoformat())],
+            lambda v: ledger.sign_scope(v["on"].strip() or None), _("Sign the scope"),
+            note=(self._signing_note() + "\n"
+                  + _("Both parties sign the task breakdown with its estimates and "
+                      "priorities and the deliverables (export plan prints it). From the "
+                      "first signature the estimates are frozen; once both have signed, "
+                      "they change only through a change request."))), self._signed)
 
     def action_withdraw_signoff(self) -> None:
         if not self.when_loaded(self.action_withdraw_signoff):
             return
         doc = self.current()
         if doc is None:
-            self.notify("no sign-off selected", severity="warning")
+            self.notify(_("no sign-off selected"), severity="warning")
             return
         ledger = self.ledger
         number = doc.number
 
         def done(result: SignoffView | None) -> None:
             if isinstance(result, SignoffView):
-                self.notify(f"{result.number} withdrawn", timeout=4)
+                self.notify(_("{number} withdrawn").format(number=result.number), timeout=4)
                 self.reload()
 
         push_form(self, ConfirmScreen(
-            (f"Withdraw {doc.number} ({_range(doc)}, {signed_parties(doc.signatures)})? "
-                   "Its signatures stay on record; it stops locking anything."),
-            lambda _v: ledger.withdraw_signoff(number), "Withdraw"), done)
+            _("Withdraw {number} ({range}, {signed})? Its signatures stay on record; it "
+              "stops locking anything.").format(number=doc.number, range=_range(doc),
+                                                signed=signed_parties(doc.signatures)),
+            lambda _v: ledger.withdraw_signoff(number), _("Withdraw")), done)
 
 
 def _date(text: str, field: str) -> date:
     try:
         return date.fromisoformat(text.strip())
     except ValueError:
-        raise FieldError(field, f"{text.strip()!r} is not a date (YYYY-MM-DD)") from None
+        raise FieldError(field, _("{text!r} is not a date (YYYY-MM-DD)").format(
+            text=text.strip())) from None
