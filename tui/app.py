@@ -256,7 +256,8 @@ class SowtrackApp(App[None]):
             await self.screen.run_action(action)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's (tui.language)
+            yield command._replace(title=_(command.title), help=_(command.help))
         for mode, key, label in VIEWS:
             yield SystemCommand(_("Go to {view}").format(view=_(label)),
                                 _("key {key}").format(key=key),

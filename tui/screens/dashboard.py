@@ -145,7 +145,7 @@ class DashboardScreen(LedgerScreen):
                       _num(fmt_pd(s.remaining_pd), "bold"),
                       _num(fmt_money(s.budget_cost), "bold"),
                       _num(fmt_money(s.consumed_cost), "bold")], "total"))
-        columns: list[tuple[str, Text | str]] = [("grade", _("grade")), ("zh", "职级")]
+        columns: list[tuple[str, Text | str]] = [("grade", _("grade")), ("zh", _("职级"))]
         # keyed by the English label (the fits below), shown in the language spoken
         columns += [(key, Text(label, justify="right")) for key, label in (
             ("budget PD", _("budget PD")), ("consumed PD", _("consumed PD")),

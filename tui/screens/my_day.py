@@ -29,7 +29,7 @@ from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.tables import Fit, FitTable, columns, refill
 
 #: the columns (key, label): the labels are marked, translated where shown (columns())
-ENTRY_COLUMNS = [("id", "id"), ("task", N_("task")),
+ENTRY_COLUMNS = [("id", N_("id")), ("task", N_("task")),
                  ("hours", Text(N_("hours"), justify="right")), ("note", N_("note"))]
 ENTRY_FITS = {"note": Fit(shrink=12)}
 TASK_COLUMNS = [("task", N_("task")), ("title", N_("title"))] + [
@@ -154,10 +154,11 @@ class MyDayScreen(LedgerScreen):
             (f"{p.name} {p.key}", "bold"),
             f" · {p.grade} {grade_title(p.grade, 'zh', data.ladder)}",
             f" · {day} ({p.timezone}) · " + _("logged today") + " ",
-            (f"{fmt_hours(logged)} h", "bold"),
-            f" = {fmt_pd(rules.pd_of_minutes(logged, data.minutes_per_day))} PD · "
-            + _("{grade} budget left").format(grade=p.grade) + " ",
-            (f"{fmt_pd(data.grade_remaining)} PD", "bold")))
+            (_("{hours} h").format(hours=fmt_hours(logged)), "bold"),
+            " = " + _("{pd} PD").format(pd=fmt_pd(rules.pd_of_minutes(logged,
+                                                                  data.minutes_per_day)))
+            + " · " + _("{grade} budget left").format(grade=p.grade) + " ",
+            (_("{pd} PD").format(pd=fmt_pd(data.grade_remaining)), "bold")))
         self._fill_entries(data)
         self._fill_tasks(data)
         select = self.query_one("#log-task", Select)

@@ -56,7 +56,7 @@ NUMERIC = {"estimate", "allocated", "consumed", "remaining", "planned"}
 TASK_HEADERS = [(key, Text(label, justify="right") if key in NUMERIC else Text(label))
                 for key, label in TASK_COLUMNS]
 ALLOC_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", N_("name 姓名")), ("key", "id"), ("grade", N_("grade")), ("zh", "职级"),
+    ("name", N_("name 姓名")), ("key", N_("id")), ("grade", N_("grade")), ("zh", N_("职级")),
     ("planned", N_("planned PD")),
 )
 PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}

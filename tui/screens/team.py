@@ -47,8 +47,8 @@ from tui.widgets.tables import Fit, FitTable, columns, refill
 __all__ = ["COLUMNS", "PARTY_LABELS", "ROLE_LABELS", "TeamData", "TeamScreen", "team_order"]
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", N_("name 姓名")), ("key", "id"), ("party", N_("party")), ("role", N_("role")),
-    ("grade", N_("grade")), ("zh", "职级"), ("rate", N_("day rate")),
+    ("name", N_("name 姓名")), ("key", N_("id")), ("party", N_("party")), ("role", N_("role")),
+    ("grade", N_("grade")), ("zh", N_("职级")), ("rate", N_("day rate")),
     ("active", N_("active days")), ("away", N_("away")), ("location", N_("location")),
     ("timezone", N_("time zone")),
 )

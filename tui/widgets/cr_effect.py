@@ -108,7 +108,7 @@ def effect_text(summary: rules.Summary, rates: Mapping[str, int], fact: rules.Ch
                             _("cost delta {currency}").format(currency=cur)),
                            [(r[0], r[2], r[3], r[5]) for r in rows], right=(2, 3)).splitlines()
         else:
-            lines += table((_("grade"), "职级", _("budget PD"), _("delta PD"),
+            lines += table((_("grade"), _("职级"), _("budget PD"), _("delta PD"),
                             _("day rate {currency}").format(currency=cur),
                             _("cost delta {currency}").format(currency=cur)), rows,
                            right=(3, 4, 5)).splitlines()
