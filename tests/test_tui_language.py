@@ -3,6 +3,7 @@ nothing is set, English when the setting says so. Pilot tests, one per language.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -75,7 +76,8 @@ def _chinese_views(tmp_path: Path, size: tuple[int, int]) -> dict[str, str]:
     return shown
 
 
-@pytest.mark.parametrize("size", [(80, 24), (200, 60)], ids=lambda s: f"{s[0]}x{s[1]}")
+@pytest.mark.parametrize("size", [(80, 24), (120, 40), (200, 60)],
+                         ids=lambda s: f"{s[0]}x{s[1]}")
 def test_the_frame_and_first_views_speak_chinese(tmp_path: Path, size: tuple[int, int],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
@@ -92,8 +94,12 @@ def test_the_frame_and_first_views_speak_chinese(tmp_path: Path, size: tuple[int
         for words in (*english, *ENGLISH_FRAME):
             assert words not in text, (mode, words)
     assert " 1 仪表盘 " in shown["dashboard"].splitlines()[0]
-    # Sunday the 22nd heads its column in Chinese: 日 22 at 80 columns, 周日 11-22 wider.
-    assert ("日 22" if size[0] < 110 else "周日 11-22") in shown["timesheet"]
+    # Sunday the 22nd heads its column in Chinese, each day's header apart from the next
+    # (a Chinese day of the week is two cells a character).
+    sunday = {80: " 日 22", 120: " 日 11-22", 200: " 周日 11-22"}[size[0]]
+    head = next(line for line in shown["timesheet"].splitlines() if line.lstrip().startswith("人员"))
+    assert sunday in head, head
+    assert not re.search(r"\d[周一二三四五六日]", head), head
     if size[0] >= 200:  # every view's name whole, the footer's palette key in Chinese
         assert "2 我的一天" in shown["dashboard"] and "命令面板" in shown["dashboard"]
 

@@ -165,12 +165,12 @@ def parse_cr_deltas(text: str, ladder: rules.Ladder = rules.DEFAULT_LADDER) -> d
     to {grade: "PD"}; checked."""
     by_label = {step.zh: step.key for step in ladder.steps}
     out: dict[str, str] = {}
-    for key, value in parse_assignments(_split_assignments(text), "PD deltas").items():
+    for key, value in parse_assignments(_split_assignments(text), _("PD deltas")).items():
         grade = by_label.get(key, key)
         if grade not in ladder:
             raise LedgerError(_("PD deltas: {key!r} is not a grade ({grades})").format(
                 key=key, grades=", ".join(ladder.keys())))
-        rules.pd_to_milli(value, f"PD delta {grade}")
+        rules.pd_to_milli(value, _("PD delta {grade}").format(grade=grade))
         out[grade] = value
     return out
 
@@ -178,7 +178,7 @@ def parse_cr_deltas(text: str, ladder: rules.Ladder = rules.DEFAULT_LADDER) -> d
 def parse_quota_deltas(text: str, known: Iterable[str] | None = None) -> dict[str, str]:
     """``prompt-rounds=1`` to {key: "N"}; whole numbers, known keys when ``known`` is given."""
     keys = set(known) if known is not None else None
-    out = parse_assignments(_split_assignments(text), "quota deltas")
+    out = parse_assignments(_split_assignments(text), _("quota deltas"))
     for key, value in out.items():
         if keys is not None and key not in keys:
             raise LedgerError(_("quota deltas: unknown quota {key!r} (known: {known})").format(

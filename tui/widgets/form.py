@@ -102,7 +102,8 @@ class FormScreen(ModalScreen[Any]):
                     if f.options is not None:
                         yield Select(options(f.options),
                                      value=f.value if f.value else Select.NULL,
-                                     id=f"f-{f.name}", allow_blank=not f.value, compact=True)
+                                     id=f"f-{f.name}", allow_blank=not f.value, compact=True,
+                                     prompt=_("Select"))
                     else:
                         yield Input(value=f.value, placeholder=f.placeholder,
                                     id=f"f-{f.name}", compact=True)

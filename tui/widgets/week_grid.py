@@ -221,7 +221,10 @@ def day_header(week: Week, d: date, today: date, w: Widths = WIDE) -> Text:
                       style="italic" if n == "locked" else "")
                  for n in notes] or [Text(" " * w.day)]
     else:
-        first = Text(rjust_cells(f"{day_label(d)} ", w.day))
+        label = f"{day_label(d)} "
+        if cell_len(label) > w.day:  # 周一 11-16 is 10 cells: 一 11-16 in a medium grid
+            label = f"{_weekday_short(d)} {d:%m-%d} "
+        first = Text(rjust_cells(label, w.day))
         said = "·".join(_(NOTES[n]) for n in notes)
         lines = [Text(rjust_cells(f"{set_cell_size(said, min(cell_len(said), w.day - 1))} ",
                                   w.day),
