@@ -97,7 +97,8 @@ def test_the_frame_and_first_views_speak_chinese(tmp_path: Path, size: tuple[int
     # Sunday the 22nd heads its column in Chinese, each day's header apart from the next
     # (a Chinese day of the week is two cells a character).
     sunday = {80: " 日 22", 120: " 日 11-22", 200: " 周日 11-22"}[size[0]]
-    head = next(line for line in shown["timesheet"].splitlines() if line.lstrip().startswith("人员"))
+    head = next(line for line in shown["timesheet"].splitlines()
+                if line.lstrip().startswith("人员"))
     assert sunday in head, head
     assert not re.search(r"\d[周一二三四五六日]", head), head
     if size[0] >= 200:  # every view's name whole, the footer's palette key in Chinese

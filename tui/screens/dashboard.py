@@ -225,7 +225,7 @@ def headline(s: rules.Summary) -> Text:
     else:
         late = s.forecast_end > s.end
         t.append(_prose_date(s.forecast_end), style="bold red" if late else "bold green")
-        t.append(" " + _("against the end {end}:").format(end=_prose_date(s.end)) + " " + (
+        t.append(" " + _("against the end {end}: ").format(end=_prose_date(s.end)) + (
             _("{n} days late").format(n=_days(s.end, s.forecast_end)) if late
             else _("inside the SOW")))
     return t

@@ -70,7 +70,8 @@ def entry_line(e: EntryView, names: dict[str, str] | None = None) -> str:
     """One entry on one line: ``#12 2026-11-17 刘洋 liu.yang T2 4 h note``."""
     who = f"{names[e.person]} {e.person}" if names and e.person in names else e.person
     note = f"  {e.note}" if e.note else ""
-    return f"#{e.id}  {e.on}  {who}  {e.task}  {hours(e.minutes)} h{note}"
+    spent = _("{hours} h").format(hours=hours(e.minutes))
+    return f"#{e.id}  {e.on}  {who}  {e.task}  {spent}{note}"
 
 
 def task_options(tasks: Sequence[TaskView]) -> list[tuple[str, str]]:

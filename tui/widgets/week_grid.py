@@ -483,7 +483,7 @@ def day_preview(week: Week, values: dict[str, str], today: date | None = None) -
         added = 0
     if added:
         over = week.overtime([*before, rules.DayTotal(on_day, person, "", added)])
-        text += f" → {hours(minutes + added)} h" + (
+        text += " → " + _("{hours} h").format(hours=hours(minutes + added)) + (
             ", " + _("{hours} h overtime").format(hours=hours(over)) if over > 0 else "")
     if not week.working[on_day]:
         text += " · " + _("not a working day: all of it is overtime")
