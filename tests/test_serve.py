@@ -101,6 +101,9 @@ def _env(**extra: str) -> dict[str, str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SOWTRACK_")}
     env["SOWTRACK_CONFIG"] = os.environ["SOWTRACK_CONFIG"]  # the test's own, empty
     env["SOWTRACK_TODAY"] = TODAY
+    # The page is read in English, as every test speaks it (tests/conftest.py): the
+    # demo SOW's own language, Chinese, would otherwise be the app's.
+    env["SOWTRACK_LANGUAGE"] = "en"
     env.update(extra)
     return env
 
