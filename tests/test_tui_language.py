@@ -173,7 +173,13 @@ def test_the_command_palette_speaks_chinese(tmp_path: Path,
     async def scenario(pilot: Pilot) -> None:
         titles.extend(c.title for c in pilot.app.get_system_commands(pilot.app.screen))
 
+        await pilot.press("ctrl+p")  # the palette itself: its search field's hint
+        await settle_reloads(pilot)
+        titles.append(screen_text(pilot.app))
+
     drive(demo_ledger(tmp_path, "zhang.wei"), scenario)
+    palette = titles.pop()
+    assert "搜索命令…" in palette and "Search for commands" not in palette
     for title in ("前往仪表盘", "前往工时表", "登记工时", "分配人天", "切换操作人…", "退出应用",
                   "导出验收报告（acceptance report）", "任务: 编辑任务"):
         assert title in titles, (title, titles)

@@ -234,6 +234,14 @@ class SowtrackApp(App[None]):
 
         self.push_screen(ActAsScreen(self.people, self.acting), chosen)
 
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search field's hint in the language spoken."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=_("Search for commands…")))
+
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
 
