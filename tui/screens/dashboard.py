@@ -140,7 +140,9 @@ class DashboardScreen(LedgerScreen):
                 _num(fmt_pd(g.remaining_pd), "bold red" if over else ""),
                 _num(fmt_money(g.budget_pd * rate)), _num(fmt_money(g.consumed_pd * rate))],
                 g.grade))
-        rows.append(([Text(_("total"), style="bold"), Text("合计", style="bold"),
+        # "total 合计" in English; in Chinese 合计 once (the title column has no title)
+        rows.append(([Text(_("total"), style="bold"),
+                      Text("合计" if language() == "en" else "", style="bold"),
                       _num(fmt_pd(s.budget_pd), "bold"), _num(fmt_pd(s.consumed_pd), "bold"),
                       _num(fmt_pd(s.remaining_pd), "bold"),
                       _num(fmt_money(s.budget_cost), "bold"),

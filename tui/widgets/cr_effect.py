@@ -17,7 +17,7 @@ from fractions import Fraction
 from model import rules
 from model.errors import LedgerError
 from model.formats import grade_title
-from model.i18n import N_, _
+from model.i18n import N_, _, language
 from model.views import ChangeView
 from storage.services import parse_assignments
 from tui.text import fmt_money, fmt_pd, table
@@ -100,7 +100,8 @@ def effect_text(summary: rules.Summary, rates: Mapping[str, int], fact: rules.Ch
                          f"{fmt_pd(before)} → {fmt_pd(after)}", signed_pd(delta),
                          fmt_money(Fraction(rate, 100)) if rate is not None else _("no rate"),
                          signed_money(cost) if cost is not None else "—"))
-        rows.append((_("total"), "合计", f"{fmt_pd(total_before)} → "
+        rows.append((_("total"), "合计" if language() == "en" else "",
+                     f"{fmt_pd(total_before)} → "
                      f"{fmt_pd(total_before + total_delta)}", signed_pd(total_delta), "",
                      signed_money(total_cost)))
         if compact:
