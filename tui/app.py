@@ -15,7 +15,7 @@ from textual.screen import Screen
 from textual.worker import WorkerFailed
 
 from model.errors import FieldError, LedgerError
-from model.i18n import N_
+from model.i18n import N_, _, word
 from model.permissions import UNBOUND, Actor
 from model.rules import may_log
 from model.views import PersonView
@@ -23,38 +23,39 @@ from storage.services import Ledger
 from tui.language import translate_bindings
 from tui.startup import Opening, first_view
 from tui.text import refusal
-from tui.widgets.export_menu import EXPORT_ACTIONS
+from tui.widgets.export_menu import EXPORT_ACTIONS, palette_text
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.navbar import VIEWS
 from tui.widgets.permit import ACTOR_LABEL, actor_of
 
 #: palette entries: (title, help, mode, action on that view's screen or None)
 ACTIONS: tuple[tuple[str, str, str, str | None], ...] = (
-    ("Log hours", "log a time entry for the acting person", "myday", "focus_log"),
-    ("Add an entry in the timesheet", "a time entry for anyone, any day", "timesheet",
+    (N_("Log hours"), N_("log a time entry for the acting person"), "myday", "focus_log"),
+    (N_("Add an entry in the timesheet"), N_("a time entry for anyone, any day"), "timesheet",
      "add_entry"),
-    ("Add a task", "a new item of the work breakdown", "tasks", "add_task"),
-    ("Allocate person-days", "plan PD of a person on the selected task", "tasks", "allocate"),
-    ("Add a blocker", "record what stops the team, and whose it is", "blockers",
+    (N_("Add a task"), N_("a new item of the work breakdown"), "tasks", "add_task"),
+    (N_("Allocate person-days"), N_("plan PD of a person on the selected task"), "tasks",
+     "allocate"),
+    (N_("Add a blocker"), N_("record what stops the team, and whose it is"), "blockers",
      "add_blocker"),
-    ("Resolve the selected blocker", "", "blockers", "resolve_blocker"),
-    ("Raise a change request", "PD deltas per grade, quota deltas, a new end", "changes",
+    (N_("Resolve the selected blocker"), "", "blockers", "resolve_blocker"),
+    (N_("Raise a change request"), N_("PD deltas per grade, quota deltas, a new end"), "changes",
      "raise_cr"),
-    ("Sign the selected change request", "as the acting person", "changes", "sign_cr"),
-    ("Withdraw the selected change request", "", "changes", "withdraw_cr"),
-    ("Sign a period's timesheet", "as the acting person", "signoffs", "sign_period"),
-    ("Sign the acceptance", "as the acting person", "signoffs", "sign_acceptance"),
-    ("Add a person to the team", "a newcomer: id, name, party, role, grade, first day",
+    (N_("Sign the selected change request"), N_("as the acting person"), "changes", "sign_cr"),
+    (N_("Withdraw the selected change request"), "", "changes", "withdraw_cr"),
+    (N_("Sign a period's timesheet"), N_("as the acting person"), "signoffs", "sign_period"),
+    (N_("Sign the acceptance"), N_("as the acting person"), "signoffs", "sign_acceptance"),
+    (N_("Add a person to the team"), N_("a newcomer: id, name, party, role, grade, first day"),
      "team", "add_person"),
-    ("Record a person's leave", "the selected person's last working day", "team",
+    (N_("Record a person's leave"), N_("the selected person's last working day"), "team",
      "leave_person"),
-    ("Replace the selected person", "by an existing person or a new one, from a date",
+    (N_("Replace the selected person"), N_("by an existing person or a new one, from a date"),
      "team", "replace_person"),
-    ("Record days away", "the selected person's leave (请假): from, to, note", "team",
+    (N_("Record days away"), N_("the selected person's leave (请假): from, to, note"), "team",
      "away_person"),
-    ("Mark the selected obligation done", "what a party must provide: done on a date",
+    (N_("Mark the selected obligation done"), N_("what a party must provide: done on a date"),
      "obligations", "obligation_done"),
-    ("Record the selected deliverable delivered", "delivered on a date, with a note",
+    (N_("Record the selected deliverable delivered"), N_("delivered on a date, with a note"),
      "obligations", "deliverable_done"),
     *EXPORT_ACTIONS,
 )
@@ -121,7 +122,7 @@ class SowtrackApp(App[None]):
         *(Binding(key, f"switch_mode('{mode}')", label, show=False, id=f"view-{mode}")
           for mode, key, label in VIEWS),
         Binding("question_mark,f1", "help", N_("Help"), id="help"),
-        Binding("ctrl+a", "act_as", "Act as", show=False, id="act-as"),
+        Binding("ctrl+a", "act_as", N_("Act as"), show=False, id="act-as"),
     ]
 
     acting: reactive[str | None] = reactive(None, init=False)
@@ -165,13 +166,13 @@ class SowtrackApp(App[None]):
             self.log.error(f"worker failed: {cause!r}")
             text = " ".join(str(cause).split()) or type(cause).__name__
             self.notify(f"{type(cause).__name__}: {text}" if text != type(cause).__name__
-                        else text, title="error", severity="error", timeout=10)
+                        else text, title=_("error"), severity="error", timeout=10)
             return
         super()._handle_exception(error)
 
     def action_help_quit(self) -> None:
         # Textual's own hint is markup; notifications here are plain text.
-        self.notify("Press ctrl+q to quit the app", title="Do you want to quit?")
+        self.notify(_("Press ctrl+q to quit the app"), title=_("Do you want to quit?"))
 
     @property
     def actor(self) -> PersonView | None:
@@ -187,8 +188,9 @@ class SowtrackApp(App[None]):
     def acting_label(self) -> str:
         p = self.actor
         if p is None:
-            return "acting as nobody" + ("" if self.fixed_actor else " (ctrl+a)")
-        return f"as {p.name} {p.key} ({p.role})"
+            return _("acting as nobody") + ("" if self.fixed_actor else " (ctrl+a)")
+        return _("as {name} {key} ({role})").format(name=p.name, key=p.key,
+                                                    role=word("role", p.role))
 
     def on_mount(self) -> None:
         self.switch_mode(first_view(self.actor))
@@ -201,7 +203,7 @@ class SowtrackApp(App[None]):
         other = Ledger(self.ledger.engine, self.ledger.project_code or self.project_view.code,
                        key)
         try:
-            kind, _, role = other.whoami()  # a connection bound to one person acts as no one else
+            kind, __, role = other.whoami()  # a connection bound to one person acts as no one else
         except LedgerError as exc:
             self.notify(refusal(exc, ACTOR_LABEL), severity="error", timeout=8)
             return
@@ -215,8 +217,9 @@ class SowtrackApp(App[None]):
 
     def refuse_other_actor(self) -> None:
         """ctrl+a in an app whose acting person is fixed (``sowtrack serve``)."""
-        who = self.acting or "nobody"
-        exc = FieldError("actor", f"fixed: this browser page acts as {who} and no one else")
+        who = self.acting or _("nobody")
+        exc = FieldError("actor", _("fixed: this browser page acts as {who} and no one else")
+                         .format(who=who))
         self.notify(refusal(exc, ACTOR_LABEL), severity="error", timeout=8)
 
     def action_act_as(self) -> None:
@@ -230,6 +233,14 @@ class SowtrackApp(App[None]):
                 self.set_actor(key)
 
         self.push_screen(ActAsScreen(self.people, self.acting), chosen)
+
+    def action_command_palette(self) -> None:
+        """Textual's command palette, its search field's hint in the language spoken."""
+        from textual.command import CommandPalette
+
+        if self.use_command_palette and not CommandPalette.is_open(self):
+            self.push_screen(CommandPalette(id="--command-palette",
+                                            placeholder=_("Search for commands…")))
 
     def action_help(self) -> None:
         from tui.screens.help import HelpScreen
@@ -253,9 +264,11 @@ class SowtrackApp(App[None]):
             await self.screen.run_action(action)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield from super().get_system_commands(screen)
+        for command in super().get_system_commands(screen):  # Textual's (tui.language)
+            yield command._replace(title=_(command.title), help=_(command.help))
         for mode, key, label in VIEWS:
-            yield SystemCommand(f"Go to {label}", f"key {key}",
+            yield SystemCommand(_("Go to {view}").format(view=_(label)),
+                                _("key {key}").format(key=key),
                                 lambda m=mode: self.call_later(self.goto, m))
         named = set()
         actor = self.permit_actor
@@ -267,7 +280,7 @@ class SowtrackApp(App[None]):
             if action == "focus_log" and not (  # a vendor signatory has no grade: no form
                     self.actor is not None and may_log(self.actor.party, self.actor.grade)):
                 continue
-            yield SystemCommand(title, help_text,
+            yield SystemCommand(*palette_text(title, help_text, action),
                                 lambda m=mode, a=action: self.call_later(self.goto, m, a))
         # Every other key of every view, so that each action is in the palette too.
         from tui.screens.help import key_display
@@ -276,12 +289,12 @@ class SowtrackApp(App[None]):
             for b in view_bindings(VIEW_MODES[mode]):
                 if (mode, b.action) not in named and VIEW_MODES[mode].permitted(b.action,
                                                                                 actor):
-                    yield SystemCommand(f"{label}: {b.description}",
-                                        f"key {key_display(self, b)}",
+                    yield SystemCommand(f"{_(label)}: {_(b.description)}",
+                                        _("key {key}").format(key=key_display(self, b)),
                                         lambda m=mode, a=b.action: self.call_later(
                                             self.goto, m, a))
         if not self.fixed_actor:
-            yield SystemCommand("Act as…", "choose the acting person (ctrl+a)",
+            yield SystemCommand(_("Act as…"), _("choose the acting person (ctrl+a)"),
                                 self.action_act_as)
 
 

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -15,7 +16,7 @@ from textual.widgets import Static
 
 from model import rules
 from model.formats import grade_title
-from model.i18n import N_
+from model.i18n import N_, _, format_date, language, word
 from model.views import BlockerView, ChangeView
 from storage.services import Ledger
 from tui.text import fmt_money, fmt_pd, literal
@@ -70,17 +71,17 @@ class DashboardScreen(LedgerScreen):
     def compose_body(self) -> ComposeResult:
         with Container(id="dash-body"):
             with Vertical(id="dash-left"):
-                yield Static("loading…", id="headline", classes="headline")
+                yield Static(_("loading…"), id="headline", classes="headline")
                 yield FitTable(id="grades", cursor_type="row", zebra_stripes=True)
                 yield ChartSlot(id="chart")  # the chart (and plotext) once its data is in
             with VerticalScroll(id="dash-right"):
-                yield Static("Alerts", classes="section-title")
+                yield Static(_("Alerts"), classes="section-title")
                 yield Static("", id="alerts", classes="panel")
-                yield Static("Change requests", classes="section-title")
+                yield Static(_("Change requests"), classes="section-title")
                 yield Static("", id="changes", classes="panel")
-                yield Static("Open blockers", classes="section-title")
+                yield Static(_("Open blockers"), classes="section-title")
                 yield Static("", id="blockers", classes="panel")
-                yield Static("Quotas", classes="section-title")
+                yield Static(_("Quotas"), classes="section-title")
                 yield Static("", id="quotas", classes="panel")
 
     def action_refresh(self) -> None:
@@ -120,13 +121,13 @@ class DashboardScreen(LedgerScreen):
         if data.alerts:
             alerts.update(Text("\n".join(f"! {a.text}" for a in data.alerts), style="bold red"))
         else:
-            alerts.update(Text("none", style="green"))
+            alerts.update(Text(_("none"), style="green"))
         self.query_one("#changes", Static).update(changes_text(data.changes))
         self.query_one("#blockers", Static).update(
             blockers_text(data.blockers, data.obligations))
         self.query_one("#quotas", Static).update(literal(
             "\n".join(f"{key:<20} {used:>5} / {limit:<5} {title}"
-                      for key, title, limit, used in s.quotas) or "none"))
+                      for key, title, limit, used in s.quotas) or _("none")))
 
     def _grades(self, s: rules.Summary, rates: dict[str, int]) -> None:
         rows: list[tuple[list[Text | str], str]] = []
@@ -139,15 +140,20 @@ class DashboardScreen(LedgerScreen):
                 _num(fmt_pd(g.remaining_pd), "bold red" if over else ""),
                 _num(fmt_money(g.budget_pd * rate)), _num(fmt_money(g.consumed_pd * rate))],
                 g.grade))
-        rows.append(([Text("total", style="bold"), Text("合计", style="bold"),
+        # "total 合计" in English; in Chinese 合计 once (the title column has no title)
+        rows.append(([Text(_("total"), style="bold"),
+                      Text("合计" if language() == "en" else "", style="bold"),
                       _num(fmt_pd(s.budget_pd), "bold"), _num(fmt_pd(s.consumed_pd), "bold"),
                       _num(fmt_pd(s.remaining_pd), "bold"),
                       _num(fmt_money(s.budget_cost), "bold"),
                       _num(fmt_money(s.consumed_cost), "bold")], "total"))
-        columns: list[tuple[str, Text | str]] = [("grade", "grade"), ("zh", "职级")]
-        columns += [(label, Text(label, justify="right")) for label in (
-            "budget PD", "consumed PD", "remaining PD", f"budget {s.currency}",
-            f"consumed {s.currency}")]
+        columns: list[tuple[str, Text | str]] = [("grade", _("grade")), ("zh", _("职级"))]
+        # keyed by the English label (the fits below), shown in the language spoken
+        columns += [(key, Text(label, justify="right")) for key, label in (
+            ("budget PD", _("budget PD")), ("consumed PD", _("consumed PD")),
+            ("remaining PD", _("remaining PD")),
+            (f"budget {s.currency}", _("budget {currency}").format(currency=s.currency)),
+            (f"consumed {s.currency}", _("consumed {currency}").format(currency=s.currency)))]
         # Sized as the rows are added (never left to the table's idle: issue 13's paint
         # comes first); on a narrow terminal the money goes first, then the Chinese title.
         table = self.query_one("#grades", FitTable)
@@ -181,11 +187,14 @@ def blockers_text(blockers: list[BlockerView], obligations: frozenset[str]) -> T
     """One line per open blocker: number, party, working days open, title (a late
     obligation's marked as in the Blockers view). Titles and keys are user text: literal."""
     if not blockers:
-        return Text("none")
+        return Text(_("none"))
     text = Text()
     for i, b in enumerate(blockers):
         text.append("\n" if i else "")
-        text.append_text(literal(f"{b.number} {b.party:<6} {b.age_days:>2} d  ", one_line=True))
+        party = word("party", b.party)
+        text.append_text(literal(f"{b.number} {party}{' ' * max(0, 6 - cell_len(party))} "
+                                 + _("{days:>2} d").format(days=b.age_days) + "  ",
+                                 one_line=True))
         text.append_text(blocker_title(b, obligations))
     return text
 
@@ -197,24 +206,37 @@ def _num(text: str, style: str = "") -> Text:
 def headline(s: rules.Summary) -> Text:
     """One line that answers: are we inside the SOW?"""
     t = Text()
-    t.append(f"{s.code}  as of {s.as_of}", style="bold")
-    t.append(f"   working days {s.working_days_elapsed} / {s.working_days_total}\n")
-    t.append(f"PD  budget {fmt_pd(s.budget_pd)} · consumed {fmt_pd(s.consumed_pd)} · ")
-    t.append(f"remaining {fmt_pd(s.remaining_pd)}",
+    t.append(_("{code}  as of {day}").format(code=s.code, day=_prose_date(s.as_of)),
+             style="bold")
+    t.append("   " + _("working days {elapsed} / {total}").format(
+        elapsed=s.working_days_elapsed, total=s.working_days_total) + "\n")
+    t.append(_("PD  budget {budget} · consumed {consumed} · ").format(
+        budget=fmt_pd(s.budget_pd), consumed=fmt_pd(s.consumed_pd)))
+    t.append(_("remaining {pd}").format(pd=fmt_pd(s.remaining_pd)),
              style="bold red" if s.remaining_pd < 0 else "bold")
-    t.append(f" · overtime {fmt_pd(s.overtime_pd)}\n")
-    t.append(f"{s.currency} {fmt_money(s.consumed_cost)} of {fmt_money(s.budget_cost)}   "
-             f"blocked days: client {s.blocked_days.get('client', 0)} · "
-             f"vendor {s.blocked_days.get('vendor', 0)}\n")
-    t.append("forecast end ")
+    t.append(" · " + _("overtime {pd}").format(pd=fmt_pd(s.overtime_pd)) + "\n")
+    t.append(_("{currency} {consumed} of {budget}").format(
+        currency=s.currency, consumed=fmt_money(s.consumed_cost),
+        budget=fmt_money(s.budget_cost)) + "   "
+        + _("blocked days: client {client} · vendor {vendor}").format(
+            client=s.blocked_days.get("client", 0), vendor=s.blocked_days.get("vendor", 0))
+        + "\n")
+    t.append(_("forecast end") + " ")
     if s.forecast_end is None:
-        t.append("none (no burn in the last 10 working days)", style="yellow")
+        t.append(_("none (no burn in the last 10 working days)"), style="yellow")
     else:
         late = s.forecast_end > s.end
-        t.append(str(s.forecast_end), style="bold red" if late else "bold green")
-        t.append(f" against the end {s.end}: " + (
-            f"{_days(s.end, s.forecast_end)} days late" if late else "inside the SOW"))
+        t.append(_prose_date(s.forecast_end), style="bold red" if late else "bold green")
+        t.append(" " + _("against the end {end}: ").format(end=_prose_date(s.end)) + (
+            _("{n} days late").format(n=_days(s.end, s.forecast_end)) if late
+            else _("inside the SOW")))
     return t
+
+
+def _prose_date(day: date) -> str:
+    """A date in the headline's prose: ISO in English (as it always read), 2026年12月4日
+    in Chinese (model.i18n.format_date)."""
+    return day.isoformat() if language() == "en" else format_date(day)
 
 
 def _days(a: date, b: date) -> int:
@@ -229,9 +251,11 @@ def changes_text(changes: list[ChangeView]) -> Text:
         deltas = " ".join(f"{g}{'+' if m >= 0 else ''}{fmt_pd(rules.pd_of_milli(m))}"
                           for g, m in c.deltas)
         if c.status == rules.DOC_EFFECTIVE:
-            t.append(f"{c.number} effective {c.effective_on}  {deltas}\n", style="green")
+            t.append(_("{number} effective {day}  {deltas}").format(
+                number=c.number, day=c.effective_on, deltas=deltas) + "\n", style="green")
         else:
-            waiting = ", ".join(rules.waiting_parties([(s.party, s.role)
-                                                       for s in c.signatures]))
-            t.append(f"{c.number} pending: waiting for {waiting}  {deltas}\n", style="yellow")
-    return t if t.plain else Text("none")
+            waiting = ", ".join(word("party", p) for p in rules.waiting_parties(
+                [(s.party, s.role) for s in c.signatures]))
+            t.append(_("{number} pending: waiting for {waiting}  {deltas}").format(
+                number=c.number, waiting=waiting, deltas=deltas) + "\n", style="yellow")
+    return t if t.plain else Text(_("none"))

@@ -10,6 +10,9 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from model.i18n import N_, _
+from tui.language import translate_bindings
+
 
 def key_display(app: App[Any], binding: Binding) -> str:
     """A binding's keys as the footer shows them (``[``, ``^s``, ``esc``), a control key
@@ -30,22 +33,23 @@ def keys_text(app: App[Any]) -> str:
     from tui.widgets.navbar import VIEWS
 
     def _line(binding: Binding) -> str:
-        return f"  {key_display(app, binding):<11} {binding.description}"
+        description = _(binding.description) if binding.description else ""
+        return f"  {key_display(app, binding):<11} {description}"
 
     app_bindings, modes = list(app.BINDINGS), dict(app.MODES)
 
-    lines = ["Global", "  0..9, o, h switch view: " + ", ".join(f"{k} {label}"
-                                                               for _, k, label in VIEWS),
-             "  esc         leave a text field (then 0..9, o and h switch views again)"]
+    views = ", ".join(f"{k} {_(label)}" for _mode, k, label in VIEWS)
+    lines = [_("Global"), "  " + _("0..9, o, h switch view: {views}").format(views=views),
+             "  esc         " + _("leave a text field (then 0..9, o and h switch views again)")]
     for b in app_bindings:
         if isinstance(b, Binding) and b.show:
             lines.append(_line(b))
-    lines += [_line(Binding("ctrl+a", "", "act as another person")),
-              _line(Binding("ctrl+p", "", "command palette: every action")),
-              _line(Binding("ctrl+q", "", "quit")), ""]
+    lines += [_line(Binding("ctrl+a", "", N_("act as another person"))),
+              _line(Binding("ctrl+p", "", N_("command palette: every action"))),
+              _line(Binding("ctrl+q", "", N_("quit"))), ""]
     from tui.app import LazyView
 
-    for mode, _, label in VIEWS:
+    for mode, _key, label in VIEWS:
         screen = modes[mode]
         if isinstance(screen, LazyView):  # imported now, if it was not yet
             screen = screen.screen_class
@@ -53,7 +57,7 @@ def keys_text(app: App[Any]) -> str:
         own = [b for b in screen.__dict__.get("BINDINGS", []) if isinstance(b, Binding)]
         if not own:
             continue
-        lines.append(label)
+        lines.append(_(label))
         for b in own:
             lines.append(_line(b))
         lines.append("")
@@ -61,14 +65,18 @@ def keys_text(app: App[Any]) -> str:
 
 
 class HelpScreen(ModalScreen[None]):
-    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", "Close")]
+    BINDINGS = [Binding("escape,q,question_mark", "dismiss(None)", N_("Close"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         app = self.app
         with VerticalScroll(classes="dialog"):
-            yield Static("Keys", classes="section-title")
+            yield Static(_("Keys"), classes="section-title")
             # Plain text: the week keys are "[" and "]", which markup would swallow.
             yield Static(keys_text(app), id="keys",
                          markup=False)
-            yield Static("Mouse: click a view in the top bar, a row, a button.",
+            yield Static(_("Mouse: click a view in the top bar, a row, a button."),
                          classes="muted")

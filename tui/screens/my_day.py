@@ -21,18 +21,20 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from model import rules
 from model.errors import LedgerError
 from model.formats import grade_title
+from model.i18n import N_, _, format_date, format_weekday, language
 from model.permissions import Action
 from model.views import EntryView, PersonView, TaskView
 from tui.text import fmt_hours, fmt_pd, literal, options, refusal
 from tui.widgets.ledger_screen import LedgerScreen
-from tui.widgets.tables import Fit, FitTable, refill
+from tui.widgets.tables import Fit, FitTable, columns, refill
 
-ENTRY_COLUMNS = [("id", "id"), ("task", "task"), ("hours", Text("hours", justify="right")),
-                 ("note", "note")]
+#: the columns (key, label): the labels are marked, translated where shown (columns())
+ENTRY_COLUMNS = [("id", N_("id")), ("task", N_("task")),
+                 ("hours", Text(N_("hours"), justify="right")), ("note", N_("note"))]
 ENTRY_FITS = {"note": Fit(shrink=12)}
-TASK_COLUMNS = [("task", "task"), ("title", "title")] + [
+TASK_COLUMNS = [("task", N_("task")), ("title", N_("title"))] + [
     (label, Text(label, justify="right"))
-    for label in ("estimate", "consumed", "left PD", "my plan")]
+    for label in (N_("estimate"), N_("consumed"), N_("left PD"), N_("my plan"))]
 TASK_FITS = {"title": Fit(shrink=12), "my plan": Fit(drop=2), "estimate": Fit(drop=1)}
 
 
@@ -52,13 +54,14 @@ class MyDayScreen(LedgerScreen):
     """Today's entries, the tasks assigned to me, and the log form."""
 
     VIEW = "myday"
-    FIELD_LABELS = {"note": "Note", "task": "Task", "hours": "Hours", "date": "Date"}
+    FIELD_LABELS = {"note": N_("Note"), "task": N_("Task"), "hours": N_("Hours"),
+                    "date": N_("Date")}
     BINDINGS = [
-        Binding("l", "focus_log", "Log hours", id="myday-log"),
-        Binding("ctrl+s", "submit", "Save entry", id="myday-save"),
+        Binding("l", "focus_log", N_("Log hours"), id="myday-log"),
+        Binding("ctrl+s", "submit", N_("Save entry"), id="myday-save"),
         # Shown while a text field has the focus: there digits are typed (7.5 Enter logs),
         # elsewhere they switch views; Esc is the way out of the field.
-        Binding("escape", "leave_form", "Leave field (then 1..9 switch view)",
+        Binding("escape", "leave_form", N_("Leave field (then 1..9 switch view)"),
                 key_display="esc", id="myday-leave"),
     ]
     DEFAULT_CSS = """
@@ -78,27 +81,29 @@ class MyDayScreen(LedgerScreen):
     data: MyDayData | None = None
 
     def compose_body(self) -> ComposeResult:
-        yield Static("loading…", id="myday-headline", classes="headline")
+        yield Static(_("loading…"), id="myday-headline", classes="headline")
         with Horizontal():
             with Vertical(id="myday-left"):
-                yield Static("Today's entries", classes="section-title")
+                yield Static(_("Today's entries"), classes="section-title")
                 yield FitTable(id="today-entries", cursor_type="row", fits=ENTRY_FITS)
-                yield Static("My tasks", classes="section-title")
+                yield Static(_("My tasks"), classes="section-title")
                 yield FitTable(id="my-tasks", cursor_type="row", zebra_stripes=True,
                                fits=TASK_FITS)
             with Vertical(id="myday-form", classes="form"):
-                yield Static("Log hours", classes="section-title")
-                yield Label("Task")
-                yield Select([], id="log-task", allow_blank=True, prompt="choose a task",
+                yield Static(_("Log hours"), classes="section-title")
+                yield Label(_("Task"))
+                yield Select([], id="log-task", allow_blank=True, prompt=_("choose a task"),
                              compact=True)
-                yield Label("Hours")
-                yield Input(placeholder="e.g. 7.5, 1h30m, 1:30", id="log-hours", compact=True)
-                yield Label("Note")
-                yield Input(placeholder="what you did (optional)", id="log-note", compact=True)
-                yield Label("Date")
-                yield Input(placeholder="today, yesterday, -2, mon, YYYY-MM-DD", id="log-date",
+                yield Label(_("Hours"))
+                yield Input(placeholder=_("e.g. 7.5, 1h30m, 1:30"), id="log-hours",
                             compact=True)
-                yield Button("Log", id="log-button", variant="primary")
+                yield Label(_("Note"))
+                yield Input(placeholder=_("what you did (optional)"), id="log-note",
+                            compact=True)
+                yield Label(_("Date"))
+                yield Input(placeholder=_("today, yesterday, -2, mon, YYYY-MM-DD"),
+                            id="log-date", compact=True)
+                yield Button(_("Log"), id="log-button", variant="primary")
                 yield Static("", id="log-preview", markup=False)
                 yield Static("", id="log-error", classes="error", markup=False)
 
@@ -134,22 +139,26 @@ class MyDayScreen(LedgerScreen):
         headline = self.query_one("#myday-headline", Static)
         form = self.query_one("#myday-form")
         if p is None or not rules.may_log(p.party, p.grade):
-            who = p.name if p else "nobody"
-            headline.update(Text(f"{who} does not log hours: only vendor people with a grade "
-                                 f"do. Act as someone else with ctrl+a.", style="yellow"))
+            who = p.name if p else _("nobody")
+            headline.update(Text(_("{who} does not log hours: only vendor people with a grade "
+                                   "do. Act as someone else with ctrl+a.").format(who=who),
+                                 style="yellow"))
             form.display = False
             self.query_one("#today-entries", DataTable).clear()
             self.query_one("#my-tasks", DataTable).clear()
             return
         form.display = True
         logged = sum(e.minutes for e in data.entries)
+        day = data.day.isoformat() if language() == "en" else format_date(data.day)
         headline.update(Text.assemble(
             (f"{p.name} {p.key}", "bold"),
             f" · {p.grade} {grade_title(p.grade, 'zh', data.ladder)}",
-            f" · {data.day} ({p.timezone}) · logged today ",
-            (f"{fmt_hours(logged)} h", "bold"),
-            f" = {fmt_pd(rules.pd_of_minutes(logged, data.minutes_per_day))} PD · "
-            f"{p.grade} budget left ", (f"{fmt_pd(data.grade_remaining)} PD", "bold")))
+            f" · {day} ({p.timezone}) · " + _("logged today") + " ",
+            (_("{hours} h").format(hours=fmt_hours(logged)), "bold"),
+            " = " + _("{pd} PD").format(pd=fmt_pd(rules.pd_of_minutes(logged,
+                                                                  data.minutes_per_day)))
+            + " · " + _("{grade} budget left").format(grade=p.grade) + " ",
+            (_("{pd} PD").format(pd=fmt_pd(data.grade_remaining)), "bold")))
         self._fill_entries(data)
         self._fill_tasks(data)
         select = self.query_one("#log-task", Select)
@@ -171,15 +180,16 @@ class MyDayScreen(LedgerScreen):
         mine = self._assigned(data)
         others = [t for t in data.tasks if t not in mine]
         return options([(f"{t.code} {t.title}", t.code) for t in mine]
-                       + [(f"{t.code} {t.title} (not assigned to me)", t.code) for t in others])
+                       + [(f"{t.code} {t.title} " + _("(not assigned to me)"), t.code)
+                          for t in others])
 
     def _fill_entries(self, data: MyDayData) -> None:
         rows: list[tuple[list[Text | str], str]] = [
             ([str(e.id), literal(e.task), Text(fmt_hours(e.minutes), justify="right"),
               literal(e.note, one_line=True)], str(e.id)) for e in data.entries]
         if not data.entries:
-            rows.append((["", "", "", Text("nothing logged yet today", style="italic")], ""))
-        refill(self.query_one("#today-entries", DataTable), ENTRY_COLUMNS, rows)
+            rows.append((["", "", "", Text(_("nothing logged yet today"), style="italic")], ""))
+        refill(self.query_one("#today-entries", DataTable), columns(ENTRY_COLUMNS), rows)
 
     def _fill_tasks(self, data: MyDayData) -> None:
         key = data.person.key if data.person else ""
@@ -194,7 +204,7 @@ class MyDayScreen(LedgerScreen):
                              "bold red" if consumed > estimate else ""),
                           _r(fmt_pd(rules.pd_of_milli(plan)) if plan is not None else "")],
                          t.code))
-        refill(self.query_one("#my-tasks", DataTable), TASK_COLUMNS, rows)
+        refill(self.query_one("#my-tasks", DataTable), columns(TASK_COLUMNS), rows)
 
     # ------------------------------------------------------------ the form
 
@@ -210,17 +220,20 @@ class MyDayScreen(LedgerScreen):
         try:
             minutes = rules.parse_hours(hours) if hours else 0
         except LedgerError as exc:
-            preview.update(Text(refusal(exc, self.FIELD_LABELS), style="yellow"))
+            preview.update(Text(refusal(exc, self.field_labels()), style="yellow"))
             return
         pd = rules.pd_of_minutes(minutes, data.minutes_per_day)
-        lines = [f"{data.person.grade}: {fmt_pd(data.grade_remaining)} PD left"
-                 + (f" → {fmt_pd(data.grade_remaining - pd)} after this entry" if pd else "")]
+        lines = [_("{grade}: {pd} PD left").format(grade=data.person.grade,
+                                                    pd=fmt_pd(data.grade_remaining))
+                 + (" " + _("→ {pd} after this entry").format(
+                     pd=fmt_pd(data.grade_remaining - pd)) if pd else "")]
         code = self.query_one("#log-task", Select).value
         task = next((t for t in data.tasks if t.code == code), None)
         if task is not None:
             left = (rules.pd_of_milli(task.estimate_milli)
                     - rules.pd_of_minutes(task.consumed_minutes, task.minutes_per_day))
-            lines.append(f"{task.code}: {fmt_pd(left)} PD of its estimate left"
+            lines.append(_("{task}: {pd} PD of its estimate left").format(
+                task=task.code, pd=fmt_pd(left))
                          + (f" → {fmt_pd(left - pd)}" if pd else ""))
         lines.append(self._dated(data))
         preview.update("\n".join(lines))
@@ -232,11 +245,12 @@ class MyDayScreen(LedgerScreen):
         try:
             day = rules.parse_day(typed, data.day) if typed else data.day
         except LedgerError as exc:
-            return refusal(exc, self.FIELD_LABELS)
+            return refusal(exc, self.field_labels())
         ago = (data.day - day).days
-        when = {0: "today", 1: "yesterday"}.get(ago, f"{ago} days ago" if ago > 1 else
-                                                  "in the future")
-        return f"dated {day:%a} {day} ({when})"
+        when = {0: _("today"), 1: _("yesterday")}.get(
+            ago, _("{n} days ago").format(n=ago) if ago > 1 else _("in the future"))
+        weekday = f"{day:%a}" if language() == "en" else format_weekday(day)
+        return _("dated {weekday} {day} ({when})").format(weekday=weekday, day=day, when=when)
 
     def _can_log(self) -> bool:
         p = self.data.person if self.data else None
@@ -278,7 +292,8 @@ class MyDayScreen(LedgerScreen):
         error.update("")
         code = self.query_one("#log-task", Select).value
         if code is Select.NULL:
-            error.update("refused: Task: choose a task")
+            error.update(_("refused: {reason}").format(
+                reason=_("Task") + ": " + _("choose a task")))
             return
         hours = self.query_one("#log-hours", Input).value.strip()
         note = self.query_one("#log-note", Input).value
@@ -287,7 +302,8 @@ class MyDayScreen(LedgerScreen):
             # today, yesterday, -2, mon or 2026-03-02: the day this view shows is today
             day = rules.parse_day(day_text, data.day) if day_text else data.day
         except LedgerError as exc:
-            error.update(f"refused: {refusal(exc, self.FIELD_LABELS)}")
+            error.update(_("refused: {reason}").format(
+                reason=refusal(exc, self.field_labels())))
             return
         led = self.ledger
 
@@ -299,7 +315,8 @@ class MyDayScreen(LedgerScreen):
             self.query_one("#log-hours", Input).focus()
 
         self.write(lambda: led.log(str(code), hours, on=day, note=note),
-                   success=lambda e: f"logged {fmt_hours(e.minutes)} h on {e.task}, {e.on}",
+                   success=lambda e: _("logged {hours} h on {task}, {day}").format(
+                       hours=fmt_hours(e.minutes), task=e.task, day=e.on),
                    then=logged)
 
 

@@ -21,6 +21,7 @@ from textual.widgets import DataTable, Static
 
 from model.errors import LedgerError
 from model.formats import grade_title
+from model.i18n import N_, _
 from model.permissions import Action
 from model.rules import (
     DEFAULT_LADDER,
@@ -32,15 +33,17 @@ from model.rules import (
 )
 from model.rules.capacity import Workload
 from model.views import PersonView, TaskView
+from tui.language import said
 from tui.text import fmt_pd, literal
 from tui.widgets.form import Field, FieldForm
 from tui.widgets.ledger_screen import LedgerScreen
-from tui.widgets.tables import Fit, FitTable, refill
+from tui.widgets.tables import Fit, FitTable, columns, refill
 
 TASK_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("code", "code"), ("title", "title 任务"), ("priority", "priority"), ("status", "status"),
-    ("estimate", "estimate"), ("allocated", "allocated"), ("consumed", "consumed"),
-    ("remaining", "remaining"), ("assignees", "assignees (planned PD)"),
+    ("code", N_("code")), ("title", N_("title 任务")), ("priority", N_("priority")),
+    ("status", N_("status")), ("estimate", N_("estimate")), ("allocated", N_("allocated")),
+    ("consumed", N_("consumed")), ("remaining", N_("remaining")),
+    ("assignees", N_("assignees (planned PD)")),
 )
 #: what gives way to a narrow terminal, first to last: the title and the assignees are
 #: cut (…), then the assignees (the allocations below list them), the PD consumed, the
@@ -53,8 +56,8 @@ NUMERIC = {"estimate", "allocated", "consumed", "remaining", "planned"}
 TASK_HEADERS = [(key, Text(label, justify="right") if key in NUMERIC else Text(label))
                 for key, label in TASK_COLUMNS]
 ALLOC_COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "name 姓名"), ("key", "id"), ("grade", "grade"), ("zh", "职级"),
-    ("planned", "planned PD"),
+    ("name", N_("name 姓名")), ("key", N_("id")), ("grade", N_("grade")), ("zh", N_("职级")),
+    ("planned", N_("planned PD")),
 )
 PRIORITY_STYLE = {"high": "bold red", "medium": "yellow", "low": "dim"}
 STATUS_STYLE = {"done": "green", "in_progress": "cyan", "open": ""}
@@ -100,9 +103,9 @@ class TasksScreen(LedgerScreen):
     VIEW = "tasks"
 
     BINDINGS = [
-        Binding("a", "add_task", "Add task", id="tasks-add"),
-        Binding("e", "edit_task", "Edit task", id="tasks-edit"),
-        Binding("l", "allocate", "Allocate PD", id="tasks-allocate"),
+        Binding("a", "add_task", N_("Add task"), id="tasks-add"),
+        Binding("e", "edit_task", N_("Edit task"), id="tasks-edit"),
+        Binding("l", "allocate", N_("Allocate PD"), id="tasks-allocate"),
     ]
     PERMITS = {"add_task": (Action.PLAN,), "edit_task": (Action.PLAN,),
                "allocate": (Action.PLAN,)}
@@ -120,13 +123,14 @@ class TasksScreen(LedgerScreen):
         yield Static("", id="tasks-headline", classes="headline", markup=False)
         yield Static("", id="capacity", classes="muted", markup=False)
         yield FitTable(id="tasks", cursor_type="row", zebra_stripes=True, fits=TASK_FITS)
-        yield Static("Allocations", id="alloc-title", classes="section-title", markup=False)
+        yield Static(_("Allocations"), id="alloc-title", classes="section-title",
+                     markup=False)
         yield DataTable(id="allocations", cursor_type="none", zebra_stripes=True)
         yield Static("", id="by-grade", classes="muted", markup=False)
 
     def on_mount(self) -> None:
         table = self.query_one("#tasks", DataTable)
-        refill(table, TASK_HEADERS, [])
+        refill(table, columns(TASK_HEADERS), [])
         # Inline styles: the app's stylesheet gives every DataTable height 1fr.
         table.styles.height = "auto"
         table.styles.max_height = "60%"
@@ -134,7 +138,7 @@ class TasksScreen(LedgerScreen):
         alloc.styles.height = "auto"
         alloc.styles.max_height = 14
         for key, label in ALLOC_COLUMNS:
-            alloc.add_column(right(label) if key in NUMERIC else label, key=key)
+            alloc.add_column(right(_(label)) if key in NUMERIC else _(label), key=key)
         table.focus()
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
 
@@ -157,23 +161,26 @@ class TasksScreen(LedgerScreen):
             estimate, allocated, consumed, remaining = figures
             rows.append(([
                 Text(t.code), literal(t.title, one_line=True),
-                Text(t.priority, style=PRIORITY_STYLE.get(t.priority, "")),
-                Text(t.status, style=STATUS_STYLE.get(t.status, "")),
+                Text(said("priority", t.priority), style=PRIORITY_STYLE.get(t.priority, "")),
+                Text(said("task_status", t.status), style=STATUS_STYLE.get(t.status, "")),
                 right(fmt_pd(estimate)), right(fmt_pd(allocated)), right(fmt_pd(consumed)),
                 right(fmt_pd(remaining), "bold red" if remaining < 0 else ""),
                 Text(assignees_text(t))], t.code))
-        refill(table, TASK_HEADERS, rows)
+        refill(table, columns(TASK_HEADERS), rows)
         codes = [t.code for t in data.tasks]
         if selected in codes:
             table.move_cursor(row=codes.index(selected))
         estimate, allocated, consumed, remaining = total
         self.query_one("#tasks-headline", Static).update(
-            f"{len(codes)} tasks (figures in PD 人天)   estimate {fmt_pd(estimate)}   allocated "
-            f"{fmt_pd(allocated)}   consumed {fmt_pd(consumed)}   remaining {fmt_pd(remaining)}")
+            _("{n} tasks (figures in PD 人天)   estimate {estimate}   allocated {allocated}   "
+              "consumed {consumed}   remaining {remaining}").format(
+                n=len(codes), estimate=fmt_pd(estimate), allocated=fmt_pd(allocated),
+                consumed=fmt_pd(consumed), remaining=fmt_pd(remaining)))
         over = data.over()
         self.query_one("#capacity", Static).update(Text(
             "   ".join(f"⚠ {w.person} {w.worded}" for w in over.values())
-            or "everyone's allocations fit their capacity", style="bold red" if over else ""))
+            or _("everyone's allocations fit their capacity"),
+            style="bold red" if over else ""))
         self.show_allocations()
 
     def selected_task(self) -> TaskView | None:
@@ -200,7 +207,7 @@ class TasksScreen(LedgerScreen):
         title = self.query_one("#alloc-title", Static)
         grades_line = self.query_one("#by-grade", Static)
         if task is None or self.data is None:
-            title.update("Allocations")
+            title.update(_("Allocations"))
             grades_line.update("")
             return
         people, ladder = {p.key: p for p in self.data.people}, self.data.ladder
@@ -220,23 +227,28 @@ class TasksScreen(LedgerScreen):
             alloc.add_row(name, Text(key), grade,
                           grade_title(grade, "zh", ladder),
                           right(fmt_pd(pd_of_milli(planned)) if planned is not None else "–"))
-        estimate, allocated, _, _ = task_pd(task)
-        title.update(f"Allocations of {task.code} (人天分配): {len(rows)} people, "
-                     f"{fmt_pd(allocated)} of {fmt_pd(estimate)} PD planned, "
-                     f"{fmt_pd(estimate - allocated)} PD unallocated"
+        estimate, allocated, _consumed, _left = task_pd(task)
+        title.update(_("Allocations of {task} (人天分配): {n} people, {allocated} of {estimate} "
+                       "PD planned, {unallocated} PD unallocated").format(
+                         task=task.code, n=len(rows), allocated=fmt_pd(allocated),
+                         estimate=fmt_pd(estimate), unallocated=fmt_pd(estimate - allocated))
                      + self._dropped_figures(task))
         parts = [f"{g} {grade_title(g, 'zh', ladder)} {fmt_pd(pd)}"
                  for g, pd in sorted(by_grade.items(), key=lambda i: ladder.sort_key(i[0]))]
-        grades_line.update("by grade: " + ("   ".join(parts) if parts else "nothing planned yet"))
+        grades_line.update(_("by grade:") + " " + ("   ".join(parts) if parts
+                                                   else _("nothing planned yet")))
 
     def _dropped_figures(self, task: TaskView) -> str:
         """What a narrow terminal left out of the task's row (the whole title, priority,
         status, PD consumed)."""
         table = self.query_one("#tasks", FitTable)
         gone = table.dropped
-        parts = [f"priority {task.priority}" if "priority" in gone else "",
-                 f"status {task.status}" if "status" in gone else "",
-                 f"consumed {fmt_pd(task_pd(task)[2])} PD" if "consumed" in gone else ""]
+        parts = [_("priority {priority}").format(priority=said("priority", task.priority))
+                 if "priority" in gone else "",
+                 _("status {status}").format(status=said("task_status", task.status))
+                 if "status" in gone else "",
+                 _("consumed {pd} PD").format(pd=fmt_pd(task_pd(task)[2]))
+                 if "consumed" in gone else ""]
         shown = [p for p in parts if p]
         if "title" in table.cut:
             shown.insert(0, task.title)
@@ -250,7 +262,7 @@ class TasksScreen(LedgerScreen):
             return None
         task = self.selected_task()
         if task is None:
-            self.notify("No task selected: add one with a", severity="warning")
+            self.notify(_("No task selected: add one with a"), severity="warning")
         return task
 
     def _vendor_people(self) -> list[PersonView]:
@@ -274,19 +286,21 @@ class TasksScreen(LedgerScreen):
         def done(result: TaskView | None) -> None:
             if isinstance(result, TaskView):
                 estimate = fmt_pd(pd_of_milli(result.estimate_milli))
-                self.notify(f"Task {result.code} added: {estimate} PD estimated", timeout=4)
+                self.notify(_("Task {task} added: {pd} PD estimated").format(
+                    task=result.code, pd=estimate), timeout=4)
                 self._select_after_reload = result.code
                 self.reload()
 
-        self.app.push_screen(FieldForm("Add a task (任务)", [
-            Field("code", "Code", placeholder=f"T{n}", value=f"T{n}"),
-            Field("title", "Title", placeholder="需求澄清 Requirement clarification"),
-            Field("estimate", "Estimate (PD)", placeholder="e.g. 12.5"),
-            Field("priority", "Priority", value="medium",
-                  options=[(p, p) for p in PRIORITIES]),
-            Field("assignees", "Assignees (ids, comma-separated; optional)",
-                  placeholder="liu.yang, sun.lei", help=f"vendor people: {keys}"),
-        ], submit, submit_label="Add task", focus="title"), done)
+        self.app.push_screen(FieldForm(_("Add a task (任务)"), [
+            Field("code", _("Code"), placeholder=f"T{n}", value=f"T{n}"),
+            Field("title", _("Title"), placeholder="需求澄清 Requirement clarification"),
+            Field("estimate", _("Estimate (PD)"), placeholder=_("e.g. 12.5")),
+            Field("priority", _("Priority"), value="medium",
+                  options=[(said("priority", p), p) for p in PRIORITIES]),
+            Field("assignees", _("Assignees (ids, comma-separated; optional)"),
+                  placeholder="liu.yang, sun.lei",
+                  help=_("vendor people: {keys}").format(keys=keys)),
+        ], submit, submit_label=_("Add task"), focus="title"), done)
 
     def action_edit_task(self) -> None:
         task = self._needs_task("edit_task")
@@ -311,19 +325,19 @@ class TasksScreen(LedgerScreen):
 
         def done(result: TaskView | bool | None) -> None:
             if isinstance(result, TaskView):
-                self.notify(f"Task {result.code} saved", timeout=4)
+                self.notify(_("Task {task} saved").format(task=result.code), timeout=4)
                 self.reload()
             elif result:
-                self.notify(f"Task {task.code}: nothing changed", timeout=3)
+                self.notify(_("Task {task}: nothing changed").format(task=task.code), timeout=3)
 
-        self.app.push_screen(FieldForm(f"Edit task {task.code}", [
-            Field("title", "Title", value=task.title),
-            Field("estimate", "Estimate (PD)", value=estimate),
-            Field("priority", "Priority", value=task.priority,
-                  options=[(p, p) for p in PRIORITIES]),
-            Field("status", "Status", value=task.status,
-                  options=[(s, s) for s in TASK_STATUSES]),
-        ], submit, submit_label="Save"), done)
+        self.app.push_screen(FieldForm(_("Edit task {task}").format(task=task.code), [
+            Field("title", _("Title"), value=task.title),
+            Field("estimate", _("Estimate (PD)"), value=estimate),
+            Field("priority", _("Priority"), value=task.priority,
+                  options=[(said("priority", p), p) for p in PRIORITIES]),
+            Field("status", _("Status"), value=task.status,
+                  options=[(said("task_status", s), s) for s in TASK_STATUSES]),
+        ], submit, submit_label=_("Save")), done)
 
     def action_allocate(self) -> None:
         task = self._needs_task("allocate")
@@ -336,19 +350,21 @@ class TasksScreen(LedgerScreen):
         ladder = self.data.ladder if self.data else DEFAULT_LADDER
         options = [(Text(f"{p.name} {p.key} · {p.grade} "
                          f"{grade_title(p.grade or '', 'zh', ladder)}"
-                         + (f" · assigned, {fmt_pd(pd_of_milli(planned[p.key]))} PD"
+                         + (" · " + _("assigned, {pd} PD").format(
+                             pd=fmt_pd(pd_of_milli(planned[p.key])))
                             if planned.get(p.key) is not None
-                            else " · assigned" if p.key in planned else "")), p.key)
+                            else " · " + _("assigned") if p.key in planned else "")), p.key)
                    for p in people]
 
         def submit(v: dict[str, str]) -> TaskView:
             person = v["person"]
             if person in ("", CHOOSE):
-                raise LedgerError("person: choose a person")
+                raise LedgerError("person: " + _("choose a person"))
             pd = v["pd"].strip() or None
             if pd is None and person not in planned:
-                raise LedgerError(f"person: {person} is not assigned to {task.code}; "
-                                  "nothing to unassign")
+                raise LedgerError("person: " + _(
+                    "{person} is not assigned to {task}; nothing to unassign").format(
+                        person=person, task=task.code))
             return ledger.set_allocation(task.code, person, pd, over=v["over"] == "yes")
 
         def preview(v: dict[str, str]) -> str:
@@ -356,34 +372,36 @@ class TasksScreen(LedgerScreen):
             if person in ("", CHOOSE):
                 return ""
             now = planned.get(person)
-            state = ("not assigned" if person not in planned else
-                     "assigned, no PD planned" if now is None else
-                     f"{fmt_pd(pd_of_milli(now))} PD planned")
+            state = (_("not assigned") if person not in planned else
+                     _("assigned, no PD planned") if now is None else
+                     _("{pd} PD planned").format(pd=fmt_pd(pd_of_milli(now))))
             pd = v["pd"].strip()
-            after = "unassign" if not pd else f"plan {pd} PD"
-            return f"{person} on {task.code}: {state} → {after}"
+            after = _("unassign") if not pd else _("plan {pd} PD").format(pd=pd)
+            return _("{person} on {task}: {state} → {after}").format(
+                person=person, task=task.code, state=state, after=after)
 
         def done(result: TaskView | None) -> None:
             if isinstance(result, TaskView):
-                self.notify(f"{result.code}: {fmt_pd(pd_of_milli(result.allocated_milli))} PD "
-                            "allocated in all", timeout=4)
+                self.notify(_("{task}: {pd} PD allocated in all").format(
+                    task=result.code, pd=fmt_pd(pd_of_milli(result.allocated_milli))),
+                    timeout=4)
                 self.reload()
 
         # The first assignee without planned PD, else the first assignee, else nobody.
         graded = {p.key for p in people}
         first = next((k for k, pd in task.assignees if pd is None and k in graded),
-                     next((k for k, _ in task.assignees if k in graded), CHOOSE))
-        estimate, allocated, _, _ = task_pd(task)
+                     next((k for k, _pd in task.assignees if k in graded), CHOOSE))
+        estimate, allocated, _consumed, _left = task_pd(task)
         self.app.push_screen(FieldForm(
-            f"Allocate person-days (人天分配) on {task.code}", [
-                Field("person", "Person (vendor, with a grade)", value=first,
-                      options=[("— choose —", CHOOSE), *options]),
-                Field("pd", "Planned PD", placeholder="e.g. 10",
-                      help="leave empty to unassign the person from the task"),
-                Field("over", "Allow over capacity", value="no",
-                      options=[("no: refuse PD beyond their capacity", "no"),
-                               ("yes: allow it (marked ⚠ and alerted)", "yes")]),
-            ], submit, submit_label="Allocate", on_change=preview,
+            _("Allocate person-days (人天分配) on {task}").format(task=task.code), [
+                Field("person", _("Person (vendor, with a grade)"), value=first,
+                      options=[(_("— choose —"), CHOOSE), *options]),
+                Field("pd", _("Planned PD"), placeholder=_("e.g. 10"),
+                      help=_("leave empty to unassign the person from the task")),
+                Field("over", _("Allow over capacity"), value="no",
+                      options=[(_("no: refuse PD beyond their capacity"), "no"),
+                               (_("yes: allow it (marked ⚠ and alerted)"), "yes")]),
+            ], submit, submit_label=_("Allocate"), on_change=preview,
             focus="person" if first == CHOOSE else "pd",
-            note=f"{task.title} · estimate {fmt_pd(estimate)} PD, "
-                 f"{fmt_pd(allocated)} PD allocated"), done)
+            note=f"{task.title} · " + _("estimate {estimate} PD, {allocated} PD allocated")
+            .format(estimate=fmt_pd(estimate), allocated=fmt_pd(allocated))), done)

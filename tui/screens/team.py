@@ -22,9 +22,11 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from model.formats import grade_title
+from model.i18n import N_, _, format_date, language
 from model.permissions import Action, Actor
 from model.rules import DEFAULT_LADDER, Ladder
 from model.views import PersonView
+from tui.language import said
 from tui.text import days_away_text, fmt_money, literal
 from tui.widgets.form import Field, FieldForm, FormScreen
 from tui.widgets.ledger_screen import LedgerScreen
@@ -40,14 +42,15 @@ from tui.widgets.people_forms import (
     replace_form,
 )
 from tui.widgets.permit import acting, refused
-from tui.widgets.tables import Fit, FitTable, refill
+from tui.widgets.tables import Fit, FitTable, columns, refill
 
 __all__ = ["COLUMNS", "PARTY_LABELS", "ROLE_LABELS", "TeamData", "TeamScreen", "team_order"]
 
 COLUMNS: tuple[tuple[str, str], ...] = (
-    ("name", "name 姓名"), ("key", "id"), ("party", "party"), ("role", "role"),
-    ("grade", "grade"), ("zh", "职级"), ("rate", "day rate"), ("active", "active days"),
-    ("away", "away"), ("location", "location"), ("timezone", "time zone"),
+    ("name", N_("name 姓名")), ("key", N_("id")), ("party", N_("party")), ("role", N_("role")),
+    ("grade", N_("grade")), ("zh", N_("职级")), ("rate", N_("day rate")),
+    ("active", N_("active days")), ("away", N_("away")), ("location", N_("location")),
+    ("timezone", N_("time zone")),
 )
 
 HEADERS = [(key, Text(label, justify="right") if key == "rate" else Text(label))
@@ -76,12 +79,15 @@ def replaced_by(people: list[PersonView]) -> dict[str, PersonView]:
 
 def life_text(p: PersonView, by: PersonView | None) -> str:
     """One person's active days in words: first..last, away, replacements."""
-    parts = [f"active {active_days(p)}" + ("" if p.last_day else " (to the end of the SOW)")]
+    parts = [_("active {days}").format(days=active_days(p))
+             + ("" if p.last_day else " " + _("(to the end of the SOW)"))]
     if p.replaces:
-        parts.append(f"replaces {p.replaces}")
+        parts.append(_("replaces {key}").format(key=p.replaces))
     if by is not None:
-        parts.append(f"replaced by {by.name} {by.key} from {by.first_day}")
-    parts.append("away " + (", ".join(f"{a}..{b}" for a, b in p.away) if p.away else "never"))
+        parts.append(_("replaced by {name} {key} from {day}").format(
+            name=by.name, key=by.key, day=by.first_day))
+    parts.append(_("away") + " " + (", ".join(f"{a}..{b}" for a, b in p.away) if p.away
+                                    else _("never")))
     return " · ".join(parts)
 
 
@@ -99,12 +105,12 @@ class TeamScreen(LedgerScreen):
     VIEW = "team"
 
     BINDINGS = [
-        Binding("a", "add_person", "Add", id="team-add"),
-        Binding("l", "leave_person", "Leave", id="team-leave"),
-        Binding("r", "replace_person", "Replace", id="team-replace"),
-        Binding("d", "away_person", "Days away", id="team-away"),
-        Binding("c", "cancel_away", "Cancel away", id="team-away-cancel"),
-        Binding("g", "change_grade", "Change grade", id="team-grade"),
+        Binding("a", "add_person", N_("Add"), id="team-add"),
+        Binding("l", "leave_person", N_("Leave"), id="team-leave"),
+        Binding("r", "replace_person", N_("Replace"), id="team-replace"),
+        Binding("d", "away_person", N_("Days away"), id="team-away"),
+        Binding("c", "cancel_away", N_("Cancel away"), id="team-away-cancel"),
+        Binding("g", "change_grade", N_("Change grade"), id="team-grade"),
     ]
     PERMITS = {name: (Action.PLAN,) for name in (
         "add_person", "leave_person", "replace_person", "away_person", "cancel_away",
@@ -130,7 +136,7 @@ class TeamScreen(LedgerScreen):
 
     def on_mount(self) -> None:
         table = self.query_one("#team", DataTable)
-        for key, label in HEADERS:
+        for key, label in columns(HEADERS):
             table.add_column(label, key=key)
         table.focus()
         # LedgerScreen.on_mount runs after this one (Textual calls each class's handler).
@@ -166,15 +172,16 @@ class TeamScreen(LedgerScreen):
                 name.append(f" ⚠ {self.over[p.key]}", style="bold red")
             rows.append(([name,
                           literal(p.key, style, one_line=True),
-                          Text(PARTY_LABELS.get(p.party, p.party), style=style),
-                          Text(ROLE_LABELS.get(p.role, p.role), style=style),
+                          Text(_(PARTY_LABELS.get(p.party, p.party)), style=style),
+                          Text(_(ROLE_LABELS.get(p.role, p.role)), style=style),
                           Text(p.grade or "", style=style),
                           grade_title(p.grade or "", "zh", ladder),
                           Text(rate, justify="right"), literal(active, style, one_line=True),
-                          literal(away, one_line=True), literal(p.location or ""),
+                          literal(away, one_line=True),
+                          literal(said("location", p.location) if p.location else ""),
                           literal(p.timezone or "")],
                          p.key))
-        refill(table, HEADERS, rows)
+        refill(table, columns(HEADERS), rows)
         keys = [p.key for p in people]
         if selected is not None and selected in keys:
             table.move_cursor(row=keys.index(selected))
@@ -185,12 +192,15 @@ class TeamScreen(LedgerScreen):
                       and (p.last_day is None or p.last_day >= today)
                       and not any(a <= today <= b for a, b in p.away)]
         self.query_one("#team-headline", Static).update(literal(
-            f"{len(people)} people: vendor 乙方 {len(vendor)} ({len(workers)} log hours, "
-            f"{len(vendor) - len(workers)} signing only), client 甲方 "
-            f"{len(people) - len(vendor)} · onsite "
-            f"{sum(p.location == 'onsite' for p in people)}, remote "
-            f"{sum(p.location == 'remote' for p in people)} · at work on {today}: "
-            f"{len(active_now)} · time zones: {', '.join(zones)}"))
+            _("{n} people: vendor 乙方 {vendor} ({workers} log hours, {signing} signing only), "
+              "client 甲方 {client} · onsite {onsite}, remote {remote} · at work on {day}: "
+              "{active} · time zones: {zones}").format(
+                n=len(people), vendor=len(vendor), workers=len(workers),
+                signing=len(vendor) - len(workers), client=len(people) - len(vendor),
+                onsite=sum(p.location == "onsite" for p in people),
+                remote=sum(p.location == "remote" for p in people),
+                day=today.isoformat() if language() == "en" else format_date(today),
+                active=len(active_now), zones=", ".join(zones))))
         self._show_detail()
 
     @on(DataTable.RowHighlighted, "#team")
@@ -223,12 +233,13 @@ class TeamScreen(LedgerScreen):
 
     def _profile(self, p: PersonView) -> str:
         """Party, role, grade, day rate, place and time zone, in one line."""
-        parts = [PARTY_LABELS.get(p.party, p.party), ROLE_LABELS.get(p.role, p.role)]
+        parts = [_(PARTY_LABELS.get(p.party, p.party)), _(ROLE_LABELS.get(p.role, p.role))]
         if p.grade:
             parts.append(f"{p.grade} {grade_title(p.grade, 'zh', self.ladder)}")
         if p.day_rate_minor is not None:
-            parts.append(f"{self._rate(p)} a day")
-        parts += [x for x in (p.location, p.timezone) if x]
+            parts.append(_("{rate} a day").format(rate=self._rate(p)))
+        parts += [x for x in (said("location", p.location) if p.location else "", p.timezone)
+                  if x]
         return " · ".join(parts)
 
     def selected_person(self) -> PersonView | None:
@@ -243,7 +254,7 @@ class TeamScreen(LedgerScreen):
         """Whether the acting person may change the team; if not, say why, at once."""
         no = refused(self.actor, Action.PLAN)
         if no:
-            self.notify(no, title="refused", severity="error", timeout=8)
+            self.notify(no, title=_("refused"), severity="error", timeout=8)
         return no is None
 
     def _open(self, form: FormScreen, success: Callable[[PersonView], str]) -> None:
@@ -265,7 +276,7 @@ class TeamScreen(LedgerScreen):
             return None
         person = self.selected_person()
         if person is None:
-            self.notify("No person selected", severity="warning")
+            self.notify(_("No person selected"), severity="warning")
             return None
         return person if self._may_plan() else None
 
@@ -275,37 +286,41 @@ class TeamScreen(LedgerScreen):
         start = self.sow_app.project_view.start
         self._open(add_form(self.ledger, max(self.today, start),
                             self.sow_app.project_view.timezone, self.ladder),
-                   lambda p: f"{p.name} {p.key} joins on {p.first_day}")
+                   lambda p: _("{name} {key} joins on {day}").format(
+                       name=p.name, key=p.key, day=p.first_day))
 
     def action_leave_person(self) -> None:
         person = self._person_action(self.action_leave_person)
         if person is not None:
             self._open(leave_form(self.ledger, person, self.today),
-                       lambda p: f"{p.name} {p.key}: last working day {p.last_day}")
+                       lambda p: _("{name} {key}: last working day {day}").format(
+                           name=p.name, key=p.key, day=p.last_day))
 
     def action_replace_person(self) -> None:
         person = self._person_action(self.action_replace_person)
         if person is not None:
             self._open(replace_form(self.ledger, person, self.people or [], self.today),
-                       lambda p: f"{p.name} {p.key} replaces {person.key} from {p.first_day}")
+                       lambda p: _("{name} {key} replaces {other} from {day}").format(
+                           name=p.name, key=p.key, other=person.key, day=p.first_day))
 
     def action_away_person(self) -> None:
         person = self._person_action(self.action_away_person)
         if person is not None:
             self._open(away_form(self.ledger, person, self.today),
-                       lambda p: f"{p.name} {p.key}: days away recorded ({len(p.away)} in all)")
+                       lambda p: _("{name} {key}: days away recorded ({n} in all)").format(
+                           name=p.name, key=p.key, n=len(p.away)))
 
     def action_cancel_away(self) -> None:
         person = self._person_action(self.action_cancel_away)
         if person is None:
             return
         if not person.away:
-            self.notify(f"{person.name} {person.key} has no day away to cancel",
-                        severity="warning")
+            self.notify(_("{name} {key} has no day away to cancel").format(
+                name=person.name, key=person.key), severity="warning")
             return
         self._open(cancel_away_form(self.ledger, person),
-                   lambda p: f"{p.name} {p.key}: day away cancelled "
-                             f"({len(p.away)} still stand)")
+                   lambda p: _("{name} {key}: day away cancelled ({n} still stand)").format(
+                       name=p.name, key=p.key, n=len(p.away)))
 
     def action_change_grade(self) -> None:
         if not self.when_loaded(self.action_change_grade):
@@ -314,8 +329,8 @@ class TeamScreen(LedgerScreen):
         if person is None:
             return
         if person.party != "vendor":
-            self.notify(f"{person.name} {person.key} is of the client party and has no grade",
-                        severity="warning")
+            self.notify(_("{name} {key} is of the client party and has no grade").format(
+                name=person.name, key=person.key), severity="warning")
             return
         if not self._may_plan():
             return
@@ -326,14 +341,15 @@ class TeamScreen(LedgerScreen):
 
         def done(result: PersonView | None) -> None:
             if isinstance(result, PersonView):
-                self.notify(f"{result.name} {result.key} is now {result.grade} "
-                            f"{grade_title(result.grade or '', 'zh', ladder)}", timeout=4)
+                self.notify(_("{name} {key} is now {grade} {title}").format(
+                    name=result.name, key=result.key, grade=result.grade,
+                    title=grade_title(result.grade or "", "zh", ladder)), timeout=4)
                 self.reload()
 
         self.app.push_screen(FieldForm(
-            f"Change the grade of {person.name} {person.key}", [
-                Field("grade", "Grade", value=person.grade or "?",
-                      options=([] if person.grade else [("— choose —", "?")])
+            _("Change the grade of {name} {key}").format(name=person.name, key=person.key), [
+                Field("grade", _("Grade"), value=person.grade or "?",
+                      options=([] if person.grade else [(_("— choose —"), "?")])
                       + grade_options(ladder)),
-            ], submit, submit_label="Change grade",
-            note="Past entries keep the grade they were charged at."), done)
+            ], submit, submit_label=_("Change grade"),
+            note=_("Past entries keep the grade they were charged at.")), done)

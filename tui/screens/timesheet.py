@@ -23,6 +23,7 @@ from textual.coordinate import Coordinate
 from textual.widgets import DataTable, Static
 
 from model import locks, rules
+from model.i18n import N_, _
 from model.permissions import Action
 from model.views import EntryView, PersonView
 from tui.widgets.entry_form import (
@@ -70,15 +71,15 @@ class TimesheetScreen(LedgerScreen):
     """
 
     BINDINGS = [
-        Binding("left_square_bracket", "prev_week", "Prev week", key_display="[",
+        Binding("left_square_bracket", "prev_week", N_("Prev week"), key_display="[",
                 id="timesheet-prev-week"),
-        Binding("right_square_bracket", "next_week", "Next week", key_display="]",
+        Binding("right_square_bracket", "next_week", N_("Next week"), key_display="]",
                 id="timesheet-next-week"),
-        Binding("t", "this_week", "This week", id="timesheet-this-week"),
-        Binding("v", "toggle_view", "People/tasks", id="timesheet-toggle-view"),
-        Binding("a", "add_entry", "Add", id="timesheet-add"),
-        Binding("e", "edit_entry", "Edit", id="timesheet-edit"),
-        Binding("d", "delete_entry", "Delete", id="timesheet-delete"),
+        Binding("t", "this_week", N_("This week"), id="timesheet-this-week"),
+        Binding("v", "toggle_view", N_("People/tasks"), id="timesheet-toggle-view"),
+        Binding("a", "add_entry", N_("Add"), id="timesheet-add"),
+        Binding("e", "edit_entry", N_("Edit"), id="timesheet-edit"),
+        Binding("d", "delete_entry", N_("Delete"), id="timesheet-delete"),
     ]
     PERMITS = {name: (Action.LOG_OWN, Action.LOG_OTHERS)
                for name in ("add_entry", "edit_entry", "delete_entry")}
@@ -130,10 +131,10 @@ class TimesheetScreen(LedgerScreen):
         frozen = ""
         acceptance = locks.freezing_acceptance(signoffs)
         if project.accepted_on:
-            frozen = f"accepted on {project.accepted_on}: read-only"
+            frozen = _("accepted on {day}: read-only").format(day=project.accepted_on)
         elif acceptance is not None:
-            frozen = (f"acceptance {acceptance.number} {locks.lock_state(acceptance.status)}: "
-                      f"read-only")
+            frozen = _("acceptance {number} {state}: read-only").format(
+                number=acceptance.number, state=locks.lock_state(acceptance.status))
         return Week(monday, project, people, tasks, entries,
                     {d: calendar.is_working(d) for d in days}, locked, frozen, start, end,
                     calendar)
@@ -270,9 +271,11 @@ class TimesheetScreen(LedgerScreen):
         if week is None or day is None:
             return ""
         if week.frozen:
-            return f"The ledger is {week.frozen}; the change will be refused."
+            return _("The ledger is {frozen}; the change will be refused.").format(
+                frozen=week.frozen)
         if day in week.locks:
-            return f"{day} is locked by {week.locks[day]}: the ledger will refuse changes."
+            return _("{day} is locked by {period}: the ledger will refuse changes.").format(
+                day=day, period=week.locks[day])
         return ""
 
     def _after_write(self, message: Callable[[Any], str]) -> Callable[[Any], None]:
@@ -284,10 +287,12 @@ class TimesheetScreen(LedgerScreen):
     def _with_entry(self, cell: Cell, what: str, then: Callable[[EntryView], None]) -> None:
         """Run ``then`` on the cell's entry, asking which one when the cell holds several."""
         if cell.day is None:
-            self.notify(f"{what}: move the cursor onto a day", severity="warning")
+            self.notify(_("{what}: move the cursor onto a day").format(what=what),
+                        severity="warning")
             return
         if not cell.entries:
-            self.notify(f"{what}: no entry in this cell (a adds one)", severity="warning")
+            self.notify(_("{what}: no entry in this cell (a adds one)").format(what=what),
+                        severity="warning")
             return
         if len(cell.entries) == 1:
             then(cell.entries[0])
@@ -323,11 +328,12 @@ class TimesheetScreen(LedgerScreen):
         def preview(values: dict[str, str]) -> str:
             return day_preview(week, values, self.today)
 
-        form = EntryForm("Add a time entry", add_fields(week.people, week.tasks, person, task,
-                                                         day),
-                          submit, "Add", note=self._lock_note(day), on_change=preview)
+        form = EntryForm(_("Add a time entry"), add_fields(week.people, week.tasks, person,
+                                                            task, day),
+                         submit, _("Add"), note=self._lock_note(day), on_change=preview)
         self.app.push_screen(form, self._after_write(
-            lambda e: f"entry #{e.id} added: {e.person} {e.task} {hours(e.minutes)} h on {e.on}"))
+            lambda e: _("entry #{id} added: {person} {task} {hours} h on {day}").format(
+                id=e.id, person=e.person, task=e.task, hours=hours(e.minutes), day=e.on)))
 
     def action_edit_entry(self) -> None:
         week = self.week
@@ -343,15 +349,17 @@ class TimesheetScreen(LedgerScreen):
                 return ledger.edit_entry(entry.id, **changes)
 
             names = self._names()
-            note = f"#{entry.id}  {names.get(entry.person, '')} {entry.person}  " \
-                   f"charged as {entry.grade}"
+            note = f"#{entry.id}  {names.get(entry.person, '')} {entry.person}  " + _(
+                "charged as {grade}").format(grade=entry.grade)
             lock = self._lock_note(entry.on)
-            form = EntryForm(f"Edit entry #{entry.id}", edit_fields(entry, week.tasks), submit,
-                              "Save", note=note + (f"\n{lock}" if lock else ""))
+            form = EntryForm(_("Edit entry #{id}").format(id=entry.id),
+                             edit_fields(entry, week.tasks), submit,
+                             _("Save"), note=note + (f"\n{lock}" if lock else ""))
             self.app.push_screen(form, self._after_write(
-                lambda e: f"entry #{entry.id} saved: {e.task} {hours(e.minutes)} h on {e.on}"))
+                lambda e: _("entry #{id} saved: {task} {hours} h on {day}").format(
+                    id=entry.id, task=e.task, hours=hours(e.minutes), day=e.on)))
 
-        self._with_entry(self.current_cell(), "Edit", edit)
+        self._with_entry(self.current_cell(), _("Edit"), edit)
 
     def action_delete_entry(self) -> None:
         if self.week is None:
@@ -361,10 +369,11 @@ class TimesheetScreen(LedgerScreen):
         def delete(entry: EntryView) -> None:
             line = entry_line(entry, self._names())
             lock = self._lock_note(entry.on)
-            question = f"Delete entry {line}?" + (f"\n{lock}" if lock else "")
+            question = _("Delete entry {line}?").format(line=line) + (
+                f"\n{lock}" if lock else "")
             form = ConfirmScreen(question, lambda _values: ledger.delete_entry(entry.id),
-                                 "Delete")
+                                 _("Delete"))
             self.app.push_screen(form, self._after_write(
-                lambda _: f"entry #{entry.id} deleted"))
+                lambda _result: _("entry #{id} deleted").format(id=entry.id)))
 
-        self._with_entry(self.current_cell(), "Delete", delete)
+        self._with_entry(self.current_cell(), _("Delete"), delete)

@@ -14,6 +14,7 @@ from datetime import date
 
 from rich.text import Text
 
+from model.i18n import _
 from model.views import BlockerList, BlockerView, blocker_order
 from storage.services import Ledger
 from tui.text import literal
@@ -30,6 +31,6 @@ def blocker_title(b: BlockerView, obligations: frozenset[str]) -> Text:
     """The title as typed (user text, literal); a late obligation's marked as such."""
     if b.number not in obligations:
         return literal(b.title, one_line=True)
-    text = Text("obligation · ", style="italic magenta")
+    text = Text(_("obligation") + " · ", style="italic magenta")
     text.append_text(literal(b.title, one_line=True))
     return text

@@ -6,6 +6,7 @@ from rich.text import Text
 from textual.app import RenderResult
 from textual_plotext import PlotextPlot
 
+from model.i18n import _
 from tui.widgets.chart_slot import ChartData  # defined there, without plotext
 
 #: a plotext colour as the legend (rich) writes it
@@ -65,29 +66,29 @@ class BurndownChart(PlotextPlot):
         plt.clear_figure()
         rows = data.rows
         if not rows:
-            plt.title("Burn-down: no working days")
+            plt.title(_("Burn-down: no working days"))
             self.refresh()
             return
         xs = list(range(1, len(rows) + 1))
-        plt.title("Burn-down (PD)")
-        self._series(xs, [float(r.ideal_pd) for r in rows], "ideal", "gray", "dot")
-        self._series(xs, [float(r.budget_pd) for r in rows], "budget", "blue", "braille")
+        plt.title(_("Burn-down (PD)"))
+        self._series(xs, [float(r.ideal_pd) for r in rows], _("ideal"), "gray", "dot")
+        self._series(xs, [float(r.budget_pd) for r in rows], _("budget"), "blue", "braille")
         done = [(x, r) for x, r in zip(xs, rows, strict=True) if r.remaining_pd is not None]
         if done:
-            self._series([x for x, _ in done], [float(r.remaining_pd or 0) for _, r in done],
-                       "remaining", "green", "braille")
+            self._series([x for x, _r in done], [float(r.remaining_pd or 0) for _x, r in done],
+                       _("remaining"), "green", "braille")
             last_x, last = done[-1]
             for number, budget in data.pending:
-                self._series([last_x, xs[-1]], [budget, budget], f"{number} if signed",
-                           "yellow", "dot")
+                self._series([last_x, xs[-1]], [budget, budget],
+                             _("{number} if signed").format(number=number), "yellow", "dot")
             if data.forecast_x is not None and last.remaining_pd is not None:
                 self._series([last_x, data.forecast_x], [float(last.remaining_pd), 0.0],
-                           "forecast", "red", "dot")
+                           _("forecast"), "red", "dot")
         for x, label in step_labels(data):
             plt.vertical_line(x, color="cyan")
             plt.text(label, x=x, y=float(rows[x - 1].budget_pd), color="cyan")
         if data.steps:
-            self.shown.append(("CR effective", "cyan", "line"))
+            self.shown.append((_("CR effective"), "cyan", "line"))
         ticks, labels = [], []
         month = None
         for x, r in zip(xs, rows, strict=True):

@@ -17,6 +17,7 @@ from fractions import Fraction
 from model import rules
 from model.errors import LedgerError
 from model.formats import grade_title
+from model.i18n import N_, _, language
 from model.views import ChangeView
 from storage.services import parse_assignments
 from tui.text import fmt_money, fmt_pd, table
@@ -35,11 +36,12 @@ def signed_money(value: Fraction | int) -> str:
 # ---------------------------------------------------------------- the CR's effect
 
 
+#: a CR's status as the app says it (marked: translated where shown, e.g. status_text)
 STATUS_LABELS = {
-    rules.DOC_OPEN: "pending",
-    rules.DOC_SIGNING: "pending",
-    rules.DOC_EFFECTIVE: "effective",
-    rules.DOC_WITHDRAWN: "withdrawn",
+    rules.DOC_OPEN: N_("pending"),
+    rules.DOC_SIGNING: N_("pending"),
+    rules.DOC_EFFECTIVE: N_("effective"),
+    rules.DOC_WITHDRAWN: N_("withdrawn"),
 }
 
 
@@ -96,33 +98,38 @@ def effect_text(summary: rules.Summary, rates: Mapping[str, int], fact: rules.Ch
             total_cost += cost or 0
             rows.append((grade, grade_title(grade, "zh", summary.ladder),
                          f"{fmt_pd(before)} → {fmt_pd(after)}", signed_pd(delta),
-                         fmt_money(Fraction(rate, 100)) if rate is not None else "no rate",
+                         fmt_money(Fraction(rate, 100)) if rate is not None else _("no rate"),
                          signed_money(cost) if cost is not None else "—"))
-        rows.append(("total", "合计", f"{fmt_pd(total_before)} → "
+        rows.append((_("total"), "合计" if language() == "en" else "",
+                     f"{fmt_pd(total_before)} → "
                      f"{fmt_pd(total_before + total_delta)}", signed_pd(total_delta), "",
                      signed_money(total_cost)))
         if compact:
-            lines += table(("grade", "budget PD", "delta PD", f"cost delta {cur}"),
+            lines += table((_("grade"), _("budget PD"), _("delta PD"),
+                            _("cost delta {currency}").format(currency=cur)),
                            [(r[0], r[2], r[3], r[5]) for r in rows], right=(2, 3)).splitlines()
         else:
-            lines += table(("grade", "职级", "budget PD", "delta PD", f"day rate {cur}",
-                            f"cost delta {cur}"), rows, right=(3, 4, 5)).splitlines()
+            lines += table((_("grade"), _("职级"), _("budget PD"), _("delta PD"),
+                            _("day rate {currency}").format(currency=cur),
+                            _("cost delta {currency}").format(currency=cur)), rows,
+                           right=(3, 4, 5)).splitlines()
     else:
-        lines.append("no person-day delta: the budget does not change")
-    quotas = {key: (title, limit) for key, title, limit, _ in summary.quotas}
+        lines.append(_("no person-day delta: the budget does not change"))
+    quotas = {key: (title, limit) for key, title, limit, _used in summary.quotas}
     for key, delta in sorted(fact.quota_deltas.items()):
         title, limit = quotas.get(key, (key, None))
         if limit is None:
-            lines.append(f"quota {key}: {delta:+d}")
+            lines.append(_("quota {key}: {delta}").format(key=key, delta=f"{delta:+d}"))
             continue
         before = limit - delta if already_in else limit
         name = key if compact else f"{key} ({title})"
-        lines.append(f"quota {name}: limit {before} → {before + delta}")
+        lines.append(_("quota {name}: limit {before} → {after}").format(
+            name=name, before=before, after=before + delta))
     if fact.new_end is not None:
         if already_in:
-            lines.append(f"end date: {fact.new_end}")
+            lines.append(_("end date: {end}").format(end=fact.new_end))
         else:
-            lines.append(f"end date: {summary.end} → {fact.new_end}")
+            lines.append(_("end date: {end}").format(end=f"{summary.end} → {fact.new_end}"))
     return "\n".join(lines)
 
 
@@ -131,12 +138,12 @@ def changes_text(cr: ChangeView) -> str:
     parts = [" ".join(f"{g} {signed_pd(rules.pd_of_milli(m))}" for g, m in cr.deltas)]
     parts.append(" ".join(f"{k} {d:+d}" for k, d in cr.quota_deltas))
     if cr.new_end is not None:
-        parts.append(f"end → {cr.new_end}")
+        parts.append(_("end → {end}").format(end=cr.new_end))
     return " · ".join(p for p in parts if p)
 
 
 def status_text(cr: ChangeView) -> str:
-    label = STATUS_LABELS.get(cr.status, cr.status)
+    label = _(STATUS_LABELS.get(cr.status, cr.status))
     if cr.status == rules.DOC_EFFECTIVE and cr.effective_on:
         label += f" {cr.effective_on}"
     return label
@@ -159,11 +166,12 @@ def parse_cr_deltas(text: str, ladder: rules.Ladder = rules.DEFAULT_LADDER) -> d
     to {grade: "PD"}; checked."""
     by_label = {step.zh: step.key for step in ladder.steps}
     out: dict[str, str] = {}
-    for key, value in parse_assignments(_split_assignments(text), "PD deltas").items():
+    for key, value in parse_assignments(_split_assignments(text), _("PD deltas")).items():
         grade = by_label.get(key, key)
         if grade not in ladder:
-            raise LedgerError(f"PD deltas: {key!r} is not a grade ({', '.join(ladder.keys())})")
-        rules.pd_to_milli(value, f"PD delta {grade}")
+            raise LedgerError(_("PD deltas: {key!r} is not a grade ({grades})").format(
+                key=key, grades=", ".join(ladder.keys())))
+        rules.pd_to_milli(value, _("PD delta {grade}").format(grade=grade))
         out[grade] = value
     return out
 
@@ -171,15 +179,16 @@ def parse_cr_deltas(text: str, ladder: rules.Ladder = rules.DEFAULT_LADDER) -> d
 def parse_quota_deltas(text: str, known: Iterable[str] | None = None) -> dict[str, str]:
     """``prompt-rounds=1`` to {key: "N"}; whole numbers, known keys when ``known`` is given."""
     keys = set(known) if known is not None else None
-    out = parse_assignments(_split_assignments(text), "quota deltas")
+    out = parse_assignments(_split_assignments(text), _("quota deltas"))
     for key, value in out.items():
         if keys is not None and key not in keys:
-            raise LedgerError(f"quota deltas: unknown quota {key!r} (known: "
-                              f"{', '.join(sorted(keys))})")
+            raise LedgerError(_("quota deltas: unknown quota {key!r} (known: {known})").format(
+                key=key, known=", ".join(sorted(keys))))
         try:
             int(value)
         except ValueError:
-            raise LedgerError(f"quota deltas {key}: {value!r} is not a whole number") from None
+            raise LedgerError(_("quota deltas {key}: {value!r} is not a whole number").format(
+                key=key, value=value)) from None
     return out
 
 
@@ -190,4 +199,5 @@ def optional_date(text: str, what: str) -> date | None:
     try:
         return date.fromisoformat(text)
     except ValueError:
-        raise LedgerError(f"{what}: {text!r} is not a date (YYYY-MM-DD)") from None
+        raise LedgerError(_("{what}: {text!r} is not a date (YYYY-MM-DD)").format(
+            what=what, text=text)) from None

@@ -21,12 +21,17 @@ from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
 from model.formats import format_hours
+from model.i18n import N_, _, language
 from model.rules import format_pd, pd_of_minutes
 from model.views import EntryView, PersonView, TaskView
+from tui.language import translate_bindings
 from tui.text import literal, options
 from tui.widgets.form import Field, FormScreen
 
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+#: what the date and hours fields take (the words are those the ledger parses: English)
+DATE_HINT = N_("YYYY-MM-DD, yesterday, -2, mon")
+HOURS_HINT = N_("e.g. 7.5, 1h30m, 1:30")
 
 
 hours = format_hours  # the one rule for hours: ``450`` -> ``7.5``, ``20`` -> ``0.33``
@@ -44,7 +49,12 @@ def person_days(minutes: int, minutes_per_day: int) -> str:
 
 
 def day_label(d: date) -> str:
-    return f"{WEEKDAYS[d.weekday()]} {d:%m-%d}"
+    """``Mon 11-17`` / ``周一 11-17``: the day of the week in the language spoken now."""
+    if language() == "en":
+        return f"{WEEKDAYS[d.weekday()]} {d:%m-%d}"
+    from model.i18n import format_weekday
+
+    return f"{format_weekday(d)} {d:%m-%d}"
 
 
 def pad_cells(text: str, width: int) -> str:
@@ -60,7 +70,8 @@ def entry_line(e: EntryView, names: dict[str, str] | None = None) -> str:
     """One entry on one line: ``#12 2026-11-17 刘洋 liu.yang T2 4 h note``."""
     who = f"{names[e.person]} {e.person}" if names and e.person in names else e.person
     note = f"  {e.note}" if e.note else ""
-    return f"#{e.id}  {e.on}  {who}  {e.task}  {hours(e.minutes)} h{note}"
+    spent = _("{hours} h").format(hours=hours(e.minutes))
+    return f"#{e.id}  {e.on}  {who}  {e.task}  {spent}{note}"
 
 
 def task_options(tasks: Sequence[TaskView]) -> list[tuple[str, str]]:
@@ -76,11 +87,11 @@ def add_fields(people: Sequence[PersonView], tasks: Sequence[TaskView], person: 
                task: str, on: date) -> list[Field]:
     """The fields of a new entry: person, task, date, hours, note."""
     return [
-        Field("person", "Person", person, options=people_options(people)),
-        Field("task", "Task", task, options=task_options(tasks)),
-        Field("date", "Date", on.isoformat(), placeholder="YYYY-MM-DD, yesterday, -2, mon"),
-        Field("hours", "Hours", "", placeholder="e.g. 7.5, 1h30m, 1:30"),
-        Field("note", "Note", "", placeholder="what was done (optional)"),
+        Field("person", _("Person"), person, options=people_options(people)),
+        Field("task", _("Task"), task, options=task_options(tasks)),
+        Field("date", _("Date"), on.isoformat(), placeholder=_(DATE_HINT)),
+        Field("hours", _("Hours"), "", placeholder=_(HOURS_HINT)),
+        Field("note", _("Note"), "", placeholder=_("what was done (optional)")),
     ]
 
 
@@ -88,12 +99,12 @@ def edit_fields(entry: EntryView, tasks: Sequence[TaskView]) -> list[Field]:
     """The fields of an existing entry: task, hours, date, note."""
     exact = exact_hours(entry.minutes)
     return [
-        Field("task", "Task", entry.task, options=task_options(tasks)),
-        Field("hours", "Hours", exact or "", placeholder=f"{hours(entry.minutes)} (unchanged)",
-              help="" if exact else "leave empty to keep the minutes as they are"),
-        Field("date", "Date", entry.on.isoformat(),
-              placeholder="YYYY-MM-DD, yesterday, -2, mon"),
-        Field("note", "Note", entry.note),
+        Field("task", _("Task"), entry.task, options=task_options(tasks)),
+        Field("hours", _("Hours"), exact or "",
+              placeholder=_("{hours} (unchanged)").format(hours=hours(entry.minutes)),
+              help="" if exact else _("leave empty to keep the minutes as they are")),
+        Field("date", _("Date"), entry.on.isoformat(), placeholder=_(DATE_HINT)),
+        Field("note", _("Note"), entry.note),
     ]
 
 
@@ -129,11 +140,12 @@ class EntryForm(FormScreen):
 class PickScreen(ModalScreen[str | None]):
     """Choose one of a few options (an entry of a cell, a person to filter by)."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "Cancel", id="pick-cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("Cancel"), id="pick-cancel")]
 
     def __init__(self, title: str, options: Sequence[tuple[str, str]],
                  current: str | None = None, note: str = ""):
         super().__init__()
+        translate_bindings(self)
         self.pick_title = title
         self.options = list(options)
         self.current = current
@@ -161,6 +173,6 @@ class PickScreen(ModalScreen[str | None]):
 
 def pick_entry(entries: Sequence[EntryView], names: dict[str, str], what: str) -> PickScreen:
     """Which of a cell's entries to edit or delete."""
-    return PickScreen(f"{what}: which entry?", [(entry_line(e, names), str(e.id))
-                                                 for e in entries],
-                      note="Enter chooses, Esc cancels")
+    return PickScreen(_("{what}: which entry?").format(what=what),
+                      [(entry_line(e, names), str(e.id)) for e in entries],
+                      note=_("Enter chooses, Esc cancels"))

@@ -26,6 +26,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Input, Label, Select, Static
 
 from model.errors import LedgerError
+from model.i18n import N_, _
+from tui.language import translate_bindings
 from tui.text import options, refusal
 
 #: terminals with fewer rows than this get compact forms
@@ -52,8 +54,8 @@ class FormScreen(ModalScreen[Any]):
     a field was changed: "Discard changes?")."""
 
     BINDINGS = [
-        Binding("escape", "cancel", "Cancel", id="form-cancel"),
-        Binding("ctrl+s", "submit", "Submit", id="form-submit"),
+        Binding("escape", "cancel", N_("Cancel"), id="form-cancel"),
+        Binding("ctrl+s", "submit", N_("Submit"), id="form-submit"),
     ]
     AUTO_FOCUS = "Input, Select, #submit"
     DEFAULT_CSS = """
@@ -63,17 +65,19 @@ class FormScreen(ModalScreen[Any]):
     """
 
     def __init__(self, title: str, fields: Sequence[Field],
-                 submit: Callable[[dict[str, str]], Any], submit_label: str = "Save",
+                 submit: Callable[[dict[str, str]], Any], submit_label: str | None = None,
                  note: str = "", on_change: Callable[[dict[str, str]], str] | None = None,
                  names: dict[str, str] | None = None):
         """``names``: how a refusal names an input the form holds no field for (the
-        record the form is about, e.g. ``{"key": "Obligation ENV-ACCESS"}``)."""
+        record the form is about, e.g. ``{"key": "Obligation ENV-ACCESS"}``); the caller
+        gives the title, labels and ``submit_label`` (default: Save) in the language spoken."""
         super().__init__()
+        translate_bindings(self)  # the footer speaks the language chosen (tui.language)
         self.names = dict(names or {})
         self.form_title = title
         self.fields = list(fields)
         self.submit_fn = submit
-        self.submit_label = submit_label
+        self.submit_label = _("Save") if submit_label is None else submit_label
         self.note = note
         self.on_change = on_change
 
@@ -98,7 +102,8 @@ class FormScreen(ModalScreen[Any]):
                     if f.options is not None:
                         yield Select(options(f.options),
                                      value=f.value if f.value else Select.NULL,
-                                     id=f"f-{f.name}", allow_blank=not f.value, compact=True)
+                                     id=f"f-{f.name}", allow_blank=not f.value, compact=True,
+                                     prompt=_("Select"))
                     else:
                         yield Input(value=f.value, placeholder=f.placeholder,
                                     id=f"f-{f.name}", compact=True)
@@ -111,7 +116,7 @@ class FormScreen(ModalScreen[Any]):
             if compact:
                 buttons.styles.padding = (0, 0)
             with buttons:
-                yield Button("Cancel", id="cancel", compact=compact)
+                yield Button(_("Cancel"), id="cancel", compact=compact)
                 yield Button(self.submit_label, id="submit", variant="primary",
                              compact=compact)
 
@@ -183,8 +188,8 @@ class FormScreen(ModalScreen[Any]):
                 self.dismiss(None)
 
         self.app.push_screen(ConfirmScreen(
-            "Discard changes?", lambda _v: True, "Discard",
-            note="What you typed in this form is lost. Esc or Cancel: back to the form."),
+            _("Discard changes?"), lambda _v: True, _("Discard"),
+            note=_("What you typed in this form is lost. Esc or Cancel: back to the form.")),
             answered)
 
     def action_submit(self) -> None:
@@ -197,7 +202,8 @@ class FormScreen(ModalScreen[Any]):
             result = self.submit_fn(values)
         except LedgerError as exc:
             self.app.call_from_thread(self.say, "form-error",
-                                      f"refused: {refusal(exc, self.labels())}")
+                                      _("refused: {reason}").format(
+                                          reason=refusal(exc, self.labels())))
             return
         self.app.call_from_thread(self.dismiss, result if result is not None else True)
 
@@ -206,8 +212,9 @@ class ConfirmScreen(FormScreen):
     """A yes/no question whose 'yes' is one ledger call."""
 
     def __init__(self, question: str, submit: Callable[[dict[str, str]], Any],
-                 submit_label: str = "Yes", note: str = ""):
-        super().__init__(question, [], submit, submit_label, note=note)
+                 submit_label: str | None = None, note: str = ""):
+        super().__init__(question, [], submit,
+                         _("Yes") if submit_label is None else submit_label, note=note)
 
 
 class FieldForm(FormScreen):

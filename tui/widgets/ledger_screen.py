@@ -24,6 +24,7 @@ from textual.screen import Screen
 from textual.widgets import Footer
 
 from model.errors import LedgerError
+from model.i18n import _
 from model.permissions import Action, Actor
 from storage.services import Ledger
 from tui.language import translate_bindings
@@ -55,7 +56,8 @@ class LedgerScreen(Screen[None]):
     #: the mode name of this view in SowtrackApp.MODES
     VIEW = ""
     #: the labels of the view's own fields, by the ledger's field name: a refused field
-    #: is named by its label, as the user sees it (``Note: ...``), not by its flag
+    #: is named by its label, as the user sees it (``Note: ...``), not by its flag; the
+    #: labels are marked (``N_``), :meth:`field_labels` says them in the language spoken
     FIELD_LABELS: ClassVar[dict[str, str]] = {}
     #: the view's actions that the permission matrix decides, by action name: each needs
     #: one of these (model.permissions.Action). The footer and the command palette offer
@@ -65,6 +67,10 @@ class LedgerScreen(Screen[None]):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         translate_bindings(self)  # the footer speaks the language chosen (tui.language)
+
+    def field_labels(self) -> dict[str, str]:
+        """The view's field labels (:attr:`FIELD_LABELS`) in the language spoken now."""
+        return {name: _(label) for name, label in self.FIELD_LABELS.items()}
 
     @classmethod
     def permitted(cls, action: str, actor: Actor | None) -> bool:
@@ -88,7 +94,7 @@ class LedgerScreen(Screen[None]):
                 no = refused(self.sow_app.permit_actor, self.PERMITS[binding.action][0])
                 if no:
                     event.stop()
-                    self.notify(no, title="refused", severity="error", timeout=8)
+                    self.notify(no, title=_("refused"), severity="error", timeout=8)
                 return
 
     @property
@@ -216,8 +222,8 @@ class LedgerScreen(Screen[None]):
         try:
             result = action()
         except LedgerError as exc:
-            self.app.call_from_thread(self.notify, refusal(exc, self.FIELD_LABELS),
-                                      title="refused", severity="error", timeout=10)
+            self.app.call_from_thread(self.notify, refusal(exc, self.field_labels()),
+                                      title=_("refused"), severity="error", timeout=10)
             return
 
         def after() -> None:

@@ -7,27 +7,31 @@ from rich.text import Text
 from textual.events import Click, Resize
 from textual.widgets import Static
 
+from model.i18n import N_, _
+
 #: (mode, key, label) of every view, in the order of the bar
 VIEWS: tuple[tuple[str, str, str], ...] = (
-    ("dashboard", "1", "Dashboard"),
-    ("myday", "2", "My day"),
-    ("timesheet", "3", "Timesheet"),
-    ("tasks", "4", "Tasks"),
-    ("blockers", "5", "Blockers"),
-    ("changes", "6", "CRs"),
-    ("team", "7", "Team"),
-    ("signoffs", "8", "Sign-offs"),
-    ("journal", "9", "Journal"),
-    ("exports", "0", "Exports"),
-    ("obligations", "o", "Obligations"),
-    ("history", "h", "History"),
+    ("dashboard", "1", N_("Dashboard")),
+    ("myday", "2", N_("My day")),
+    ("timesheet", "3", N_("Timesheet")),
+    ("tasks", "4", N_("Tasks")),
+    ("blockers", "5", N_("Blockers")),
+    ("changes", "6", N_("CRs")),
+    ("team", "7", N_("Team")),
+    ("signoffs", "8", N_("Sign-offs")),
+    ("journal", "9", N_("Journal")),
+    ("exports", "0", N_("Exports")),
+    ("obligations", "o", N_("Obligations")),
+    ("history", "h", N_("History")),
 )
 
-#: the labels a bar too narrow for the whole ones shows (about 120 columns)
+#: the labels a bar too narrow for the whole ones shows (about 120 columns); the labels
+#: here and in VIEWS are marked, translated where shown
 SHORT: dict[str, str] = {
-    "dashboard": "Dash", "myday": "Day", "timesheet": "Time", "tasks": "Tasks",
-    "blockers": "Block", "changes": "CRs", "team": "Team", "signoffs": "Sign",
-    "journal": "Jrnl", "exports": "Exp", "obligations": "Oblig", "history": "Hist",
+    "dashboard": N_("Dash"), "myday": N_("Day"), "timesheet": N_("Time"),
+    "tasks": N_("Tasks"), "blockers": N_("Block"), "changes": N_("CRs"), "team": N_("Team"),
+    "signoffs": N_("Sign"), "journal": N_("Jrnl"), "exports": N_("Exp"),
+    "obligations": N_("Oblig"), "history": N_("Hist"),
 }
 
 
@@ -88,14 +92,14 @@ class NavBar(Static):
         else the short ones (:data:`SHORT`) from the right, then none from the right,
         until they do; the current view keeps its whole label as long as it can (at 80
         columns it alone has one)."""
-        labels = {mode: label for mode, _, label in VIEWS}
+        labels = {mode: _(label) for mode, _key, label in VIEWS}
 
         def wide() -> int:
             return sum(cell_len(f" {k} {labels[m]} " if labels[m] else f" {k} ")
-                       for m, k, _ in VIEWS)
+                       for m, k, _label in VIEWS)
 
-        others = [mode for mode, _, _ in reversed(VIEWS) if mode != self.current]
-        for step in (SHORT.__getitem__, lambda _mode: ""):
+        others = [mode for mode, _key, _label in reversed(VIEWS) if mode != self.current]
+        for step in (lambda mode: _(SHORT[mode]), lambda _mode: ""):
             for mode in others:
                 if not room or wide() <= room:
                     return labels

@@ -13,9 +13,11 @@ from datetime import date
 
 from model.errors import FieldError
 from model.formats import grade_title
+from model.i18n import N_, _
 from model.rules import DEFAULT_LADDER, LOCATIONS, PARTIES, ROLES, Ladder
 from model.views import PersonView
 from storage.services import Ledger
+from tui.language import said
 from tui.widgets.form import Field, FieldForm
 
 #: option values meaning "none" and "a new person" (a blank Select is unusable in Textual 8)
@@ -23,9 +25,10 @@ NONE = "-"
 CHOOSE = "?"
 NEW = "+"
 
-PARTY_LABELS = {"vendor": "vendor 乙方", "client": "client 甲方"}
-ROLE_LABELS = {"lead": "lead 项目经理", "engineer": "engineer 工程师",
-               "signatory": "signatory 签字人"}
+#: a party's and a role's label (marked: translated where shown)
+PARTY_LABELS = {"vendor": N_("vendor 乙方"), "client": N_("client 甲方")}
+ROLE_LABELS = {"lead": N_("lead 项目经理"), "engineer": N_("engineer 工程师"),
+               "signatory": N_("signatory 签字人")}
 
 
 def _opt(value: str) -> str | None:
@@ -52,23 +55,26 @@ def add_form(ledger: Ledger, today: date, project_tz: str,
                                  _opt(v["grade"]), v["first"].strip() or None,
                                  _opt(v["location"]), v["timezone"].strip() or None)
 
-    return FieldForm("Add a person to the team", [
-        Field("person", "Id", placeholder="wu.lei (one word)"),
-        Field("name", "Name", placeholder="吴磊"),
-        Field("party", "Party", value="vendor",
-              options=[(PARTY_LABELS[p], p) for p in PARTIES]),
-        Field("role", "Role", value="engineer",
-              options=[(ROLE_LABELS[r], r) for r in ROLES]),
-        Field("grade", "Grade", value=CHOOSE,
-              options=[("— none (a signatory) —", CHOOSE)]
+    return FieldForm(_("Add a person to the team"), [
+        Field("person", _("Id"), placeholder=_("wu.lei (one word)")),
+        Field("name", _("Name"), placeholder="吴磊"),
+        Field("party", _("Party"), value="vendor",
+              options=[(_(PARTY_LABELS[p]), p) for p in PARTIES]),
+        Field("role", _("Role"), value="engineer",
+              options=[(_(ROLE_LABELS[r]), r) for r in ROLES]),
+        Field("grade", _("Grade"), value=CHOOSE,
+              options=[(_("— none (a signatory) —"), CHOOSE)]
               + grade_options(ladder)),
-        Field("first", "From (first day)", value=today.isoformat(), placeholder="YYYY-MM-DD"),
-        Field("location", "Location", value=NONE,
-              options=[("— not given —", NONE)] + [(loc, loc) for loc in LOCATIONS]),
-        Field("timezone", "Time zone", placeholder=f"{project_tz} (the project's)"),
-    ], submit, submit_label="Add person",
-        note="A vendor lead or engineer needs a grade; a client person is a signatory, "
-             "added by the operator only.")
+        Field("first", _("From (first day)"), value=today.isoformat(),
+              placeholder="YYYY-MM-DD"),
+        Field("location", _("Location"), value=NONE,
+              options=[(_("— not given —"), NONE)] + [(said("location", loc), loc)
+                                                      for loc in LOCATIONS]),
+        Field("timezone", _("Time zone"),
+              placeholder=_("{timezone} (the project's)").format(timezone=project_tz)),
+    ], submit, submit_label=_("Add person"),
+        note=_("A vendor lead or engineer needs a grade; a client person is a signatory, "
+               "added by the operator only."))
 
 
 def leave_form(ledger: Ledger, person: PersonView, today: date) -> FieldForm:
@@ -77,11 +83,12 @@ def leave_form(ledger: Ledger, person: PersonView, today: date) -> FieldForm:
     def submit(v: dict[str, str]) -> PersonView:
         return ledger.leave(person.key, v["on"].strip() or today)
 
-    return FieldForm(f"Leave: {person.name} {person.key}", [
-        Field("on", "Last working day", value=(person.last_day or today).isoformat(),
+    return FieldForm(_("Leave: {name} {key}").format(name=person.name, key=person.key), [
+        Field("on", _("Last working day"), value=(person.last_day or today).isoformat(),
               placeholder="YYYY-MM-DD"),
-    ], submit, submit_label="Record leave",
-        note=f"active {active_days(person)}; no entry of theirs may lie after the last day")
+    ], submit, submit_label=_("Record leave"),
+        note=_("active {days}; no entry of theirs may lie after the last day").format(
+            days=active_days(person)))
 
 
 def candidates(person: PersonView, people: list[PersonView], today: date) -> list[PersonView]:
@@ -103,10 +110,10 @@ def replace_form(ledger: Ledger, person: PersonView, people: list[PersonView],
         if v["by"] == NEW:
             key, name = v["new"].strip(), v["name"].strip()
             if not key:
-                raise FieldError("new", "missing: the new person's id (or choose an "
-                                        "existing person above)")
+                raise FieldError("new", _("missing: the new person's id (or choose an "
+                                          "existing person above)"))
             if not name:
-                raise FieldError("name", "missing: the new person's name")
+                raise FieldError("name", _("missing: the new person's name"))
             try:
                 return ledger.replace(person.key, key, on, name)
             except FieldError as exc:
@@ -115,22 +122,24 @@ def replace_form(ledger: Ledger, person: PersonView, people: list[PersonView],
                 # The id was typed in the new person's field: name that one.
                 raise FieldError("new", *exc.problem_parts, item=exc.item) from None
         if v["by"] in ("", CHOOSE):
-            raise FieldError("by", "choose who replaces them, or a new person")
+            raise FieldError("by", _("choose who replaces them, or a new person"))
         return ledger.replace(person.key, v["by"], on)
 
-    options: list[tuple[str, str]] = [("— a new person: id and name below —", NEW)]
-    options += [(f"{p.name} {p.key} (from {p.first_day})", p.key)
+    options: list[tuple[str, str]] = [(_("— a new person: id and name below —"), NEW)]
+    options += [(_("{name} {key} (from {day})").format(name=p.name, key=p.key,
+                                                        day=p.first_day), p.key)
                 for p in candidates(person, people, today)]
-    return FieldForm(f"Replace {person.name} {person.key}", [
-        Field("by", "Replaced by", value=NEW, options=options),
-        Field("new", "New person's id", placeholder="wu.lei"),
-        Field("name", "New person's name", placeholder="吴磊",
-              help=f"added with {person.key}'s party, role, grade, location and time zone"),
-        Field("on", "From (the newcomer's first day)", value=today.isoformat(),
+    return FieldForm(_("Replace {name} {key}").format(name=person.name, key=person.key), [
+        Field("by", _("Replaced by"), value=NEW, options=options),
+        Field("new", _("New person's id"), placeholder="wu.lei"),
+        Field("name", _("New person's name"), placeholder="吴磊",
+              help=_("added with {key}'s party, role, grade, location and time zone").format(
+                  key=person.key)),
+        Field("on", _("From (the newcomer's first day)"), value=today.isoformat(),
               placeholder="YYYY-MM-DD"),
-    ], submit, submit_label="Replace",
-        note=f"active {active_days(person)}; they roll off the working day before; their "
-             f"allocations on tasks not done move to the newcomer")
+    ], submit, submit_label=_("Replace"),
+        note=_("active {days}; they roll off the working day before; their allocations on "
+               "tasks not done move to the newcomer").format(days=active_days(person)))
 
 
 def away_form(ledger: Ledger, person: PersonView, today: date) -> FieldForm:
@@ -140,12 +149,13 @@ def away_form(ledger: Ledger, person: PersonView, today: date) -> FieldForm:
         first = v["first"].strip() or today
         return ledger.away(person.key, first, v["last"].strip() or first, v["note"])
 
-    return FieldForm(f"Days away: {person.name} {person.key}", [
-        Field("first", "From", value=today.isoformat(), placeholder="YYYY-MM-DD"),
-        Field("last", "To (included)", value=today.isoformat(), placeholder="YYYY-MM-DD"),
-        Field("note", "Note", placeholder="annual leave 年假"),
-    ], submit, submit_label="Record days away",
-        note=f"active {active_days(person)}; no entry of theirs may lie on a day away")
+    return FieldForm(_("Days away: {name} {key}").format(name=person.name, key=person.key), [
+        Field("first", _("From"), value=today.isoformat(), placeholder="YYYY-MM-DD"),
+        Field("last", _("To (included)"), value=today.isoformat(), placeholder="YYYY-MM-DD"),
+        Field("note", _("Note"), placeholder=_("annual leave 年假")),
+    ], submit, submit_label=_("Record days away"),
+        note=_("active {days}; no entry of theirs may lie on a day away").format(
+            days=active_days(person)))
 
 
 
@@ -155,14 +165,15 @@ def cancel_away_form(ledger: Ledger, person: PersonView) -> FieldForm:
     notes = {(d.first, d.last): d.note for d in person.days_away if d.cancelled_on is None}
 
     def submit(v: dict[str, str]) -> PersonView:
-        first, _, last = v["first"].partition("..")
+        first, __, last = v["first"].partition("..")
         return ledger.cancel_away(person.key, first, last)
 
     spans = [f"{a}..{b}" for a, b in person.away]
-    return FieldForm(f"Cancel days away: {person.name} {person.key}", [
-        Field("first", "Day away", value=spans[0] if spans else "",
+    return FieldForm(_("Cancel days away: {name} {key}").format(name=person.name,
+                                                                 key=person.key), [
+        Field("first", _("Day away"), value=spans[0] if spans else "",
               options=[(f"{span} {notes.get((a, b), '')}".rstrip(), span)
                        for span, (a, b) in zip(spans, person.away, strict=True)]),
-    ], submit, submit_label="Cancel the day away",
-        note="it stays listed, marked cancelled; its days count and take entries again; "
-             "refused over a signed timesheet period")
+    ], submit, submit_label=_("Cancel the day away"),
+        note=_("it stays listed, marked cancelled; its days count and take entries again; "
+               "refused over a signed timesheet period"))

@@ -13,11 +13,13 @@ from datetime import date
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from rich.cells import cell_len
 from rich.text import Text
 from textual.widgets import Select
 
 from model import rules
 from model.errors import FieldError, Ref
+from model.i18n import N_, _
 from model.sheets import SheetRequest
 from model.spreadsheet import SPREADSHEET_KINDS, TABLE_KINDS
 from model.usertext import text_problem
@@ -39,19 +41,20 @@ EXPORT_DIR = "~/sowtrack-exports"
 
 #: the form's labels, by the field a refusal names (tui.text.refusal): "From: ..." where
 #: the command line says "--from: ..."
+#: (marked, as the constants below: translated where shown)
 EXPORT_LABELS: dict[str, str] = {
-    "kind": "Sheet", "first": "From", "last": "To", "period": "From/To", "person": "Person",
-    "per_person": "One file per person", "cr": "Change request", "as_of": "As of",
-    "lang": "Language", "out": "Save to", "force": "Overwrite an existing file",
-    "format": "Format",
+    "kind": N_("Sheet"), "first": N_("From"), "last": N_("To"), "period": N_("From/To"),
+    "person": N_("Person"), "per_person": N_("One file per person"),
+    "cr": N_("Change request"), "as_of": N_("As of"), "lang": N_("Language"),
+    "out": N_("Save to"), "force": N_("Overwrite an existing file"), "format": N_("Format"),
 }
 
 #: the spreadsheets the view writes besides the sheets (`export entries|summary`)
 TABLES: tuple[tuple[str, str], ...] = (
-    ("entries", "工时明细 time entries (spreadsheet)"),
-    ("summary", "人天汇总 person-day summary (spreadsheet)"))
+    ("entries", N_("工时明细 time entries (spreadsheet)")),
+    ("summary", N_("人天汇总 person-day summary (spreadsheet)")))
 #: every format's label, in the order of the choice
-FORMAT_LABELS: dict[str, str] = {"pdf": "PDF (to sign)", "xlsx": "XLSX (Excel)",
+FORMAT_LABELS: dict[str, str] = {"pdf": N_("PDF (to sign)"), "xlsx": "XLSX (Excel)",
                                  "csv": "CSV (UTF-8)"}
 
 
@@ -64,10 +67,10 @@ def formats_of(kind: str) -> tuple[str, ...]:
 
 #: the form's field for the path (worded by its label), and how to say "overwrite" there
 OUT_FIELD = Ref("out")
-OVERWRITE = "choose another name, or tick “overwrite an existing file”"
+OVERWRITE = N_("choose another name, or tick “overwrite an existing file”")
 
-CR_STATUS = {rules.DOC_OPEN: "pending", rules.DOC_SIGNING: "pending",
-             rules.DOC_EFFECTIVE: "effective", rules.DOC_WITHDRAWN: "withdrawn"}
+CR_STATUS = {rules.DOC_OPEN: N_("pending"), rules.DOC_SIGNING: N_("pending"),
+             rules.DOC_EFFECTIVE: N_("effective"), rules.DOC_WITHDRAWN: N_("withdrawn")}
 
 
 @dataclass(frozen=True)
@@ -109,8 +112,8 @@ def served_path(text: str) -> Path:
     if not path.is_absolute():
         path = folder / path
     if path.resolve().parent != folder.resolve():
-        raise FieldError(OUT_FIELD.field, f"in a browser, sheets are saved in {EXPORT_DIR} "
-                                          f"only: type a file name")
+        raise FieldError(OUT_FIELD.field, _("in a browser, sheets are saved in {folder} only: "
+                                            "type a file name").format(folder=EXPORT_DIR))
     return path
 
 
@@ -178,7 +181,7 @@ def output_path(text: str, served: bool = False) -> Path:
     ``served``: the app in a browser (:func:`served_path`)."""
     text = text.strip()
     if not text:
-        raise FieldError(OUT_FIELD.field, "where? (a file name: .pdf, .xlsx or .csv)")
+        raise FieldError(OUT_FIELD.field, _("where? (a file name: .pdf, .xlsx or .csv)"))
     path = served_path(text) if served else Path(text).expanduser()
     folder = path.parent
     if not folder.exists() and folder == Path(EXPORT_DIR).expanduser():
@@ -214,25 +217,34 @@ def page_count(path: Path) -> int | None:
 # ---------------------------------------------------------------- results, in words
 
 
+def _row(label: str, value: str) -> str:
+    """``  document  ACME/TS/…``: a label padded to 10 cells (a Chinese character takes
+    two), then its value, on one line."""
+    return f"  {label}{' ' * max(1, 10 - cell_len(label))}{value}\n"
+
+
 def exported_text(result: Exported) -> Text:
     """What an export wrote: the file(s), the document, its revision and digest."""
     out = Text()
-    out.append("✓ wrote ", style="bold green")
+    out.append("✓ " + _("wrote") + " ", style="bold green")
     out.append(f"{short(result.path)}\n", style="bold")
     if len(result.files) > 1:  # a timesheet per person: a file per person
-        out.append(f"  and {len(result.files) - 1} more, one document per person: "
-                   + ", ".join(p.name for p in result.files[1:]) + "\n")
-    out.append(f"  document  {result.doc_id}\n")
-    out.append(f"  title     {result.title}\n")
-    out.append(f"  revision  {result.revision} (of this document's content)\n")
-    out.append(f"  sha256    {result.digest[:16]}…\n")
-    pages = f"{result.pages} page(s), " if result.pages is not None else ""
-    out.append(f"  size      {pages}{result.size / 1024:.0f} KB · built in "
-               f"{result.build_s:.1f} s, drawn in {result.draw_s:.1f} s\n")
+        out.append("  " + _("and {n} more, one document per person:").format(
+            n=len(result.files) - 1) + " " + ", ".join(p.name for p in result.files[1:]) + "\n")
+    out.append(_row(_("document"), result.doc_id))
+    out.append(_row(_("title"), result.title))
+    out.append(_row(_("revision"), _("{revision} (of this document's content)").format(
+        revision=result.revision)))
+    out.append(_row("sha256", f"{result.digest[:16]}…"))
+    pages = (_("{n} page(s),").format(n=result.pages) + " "
+             if result.pages is not None else "")
+    out.append(_row(_("size"), pages + _("{kb} KB · built in {built} s, drawn in {drawn} s")
+                    .format(kb=f"{result.size / 1024:.0f}", built=f"{result.build_s:.1f}",
+                            drawn=f"{result.draw_s:.1f}")))
     for note in result.warnings:
-        out.append(f"  warning: {note}\n", style="yellow")
-    out.append("\nv checks it against the ledger later: its content, every page, and the "
-               "audit chain head it carries.",
+        out.append("  " + _("warning: {note}").format(note=note) + "\n", style="yellow")
+    out.append("\n" + _("v checks it against the ledger later: its content, every page, and "
+                        "the audit chain head it carries."),
                style="dim")
     return out
 
@@ -241,36 +253,40 @@ def verified_text(report: VerifyReport, path: Path) -> Text:
     """What checking the PDF at ``path`` against the ledger found."""
     out = Text()
     if report.ok:
-        out.append("✓ matches: ", style="bold green")
-        out.append("the ledger still holds exactly this content, and every page "
-                   "is what it prints\n")
+        out.append("✓ " + _("matches:") + " ", style="bold green")
+        out.append(_("the ledger still holds exactly this content, and every page "
+                     "is what it prints") + "\n")
     elif not report.matches:
-        out.append("✗ does not match: ", style="bold red")
-        out.append("the ledger no longer holds this content\n")
+        out.append("✗ " + _("does not match:") + " ", style="bold red")
+        out.append(_("the ledger no longer holds this content") + "\n")
     else:
-        out.append("✗ refused: ", style="bold red")
-        out.append("the content its digest covers matches, but:\n")
+        out.append("✗ " + _("refused:") + " ", style="bold red")
+        out.append(_("the content its digest covers matches, but:") + "\n")
     for problem in report.problems:
         out.append(f"  {problem}\n", style="red")
     if report.note:
         out.append(f"  {report.note}\n", style="yellow")
-    out.append(f"  file      {short(path.resolve())}\n")
-    out.append(f"  document  {report.doc_id} revision {report.revision}\n")
+    out.append(_row(_("file"), short(path.resolve())))
+    out.append(_row(_("document"), _("{doc_id} revision {revision}").format(
+        doc_id=report.doc_id, revision=report.revision)))
     if report.superseded:
         out.append(f"  {report.superseded}\n", style="yellow")
-    out.append(f"  printed   sha256 {report.printed_digest[:16]}…\n")
-    out.append(f"  now       sha256 {report.current_digest[:16]}…\n")
-    out.append(f"  signed    {report.signed}\n")
+    out.append(_row(_("printed"), f"sha256 {report.printed_digest[:16]}…"))
+    out.append(_row(_("now"), f"sha256 {report.current_digest[:16]}…"))
+    out.append(_row(_("signed"), str(report.signed)))
     return out
 
 
 def table_text(path: Path, fmt: str, rows: int) -> Text:
     """What a spreadsheet export wrote."""
     out = Text()
-    out.append("✓ wrote ", style="bold green")
+    out.append("✓ " + _("wrote") + " ", style="bold green")
     out.append(f"{short(path)}\n", style="bold")
-    out.append(f"  {FORMAT_LABELS[fmt]}, {rows} row(s) and a totals row\n")
-    out.append("\nThe totals are the ledger's: each column adds up to them as the printed "
-               "sheets do" + ("; in Excel they are =SUM formulas." if fmt == "xlsx" else "."),
+    out.append("  " + _("{format}, {n} row(s) and a totals row").format(
+        format=_(FORMAT_LABELS[fmt]), n=rows) + "\n")
+    out.append("\n" + (_("The totals are the ledger's: each column adds up to them as the "
+                         "printed sheets do; in Excel they are =SUM formulas.") if fmt == "xlsx"
+                       else _("The totals are the ledger's: each column adds up to them as "
+                              "the printed sheets do.")),
                style="dim")
     return out

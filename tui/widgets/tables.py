@@ -24,6 +24,8 @@ from rich.text import Text
 from textual import events
 from textual.widgets import DataTable
 
+from model.i18n import _
+
 Cell = str | Text
 
 #: terminal columns kept free for the vertical scroll bar
@@ -101,6 +103,14 @@ def _cut(cell: Cell, columns: int, items: str = "") -> Cell:
         return text
     text.truncate(columns, overflow="ellipsis")
     return text
+
+
+def columns(marked: Sequence[tuple[str, Cell]]) -> list[tuple[str, Cell]]:
+    """A table's columns ``(key, label)`` whose labels are marked constants (``N_``),
+    with the labels in the language spoken now (the keys stay: fits, tests and the
+    cursor go by them)."""
+    return [(key, Text(_(label.plain), justify=label.justify) if isinstance(label, Text)
+             else _(label)) for key, label in marked]
 
 
 def refill(table: DataTable[Any], columns: Sequence[tuple[str, Cell]],

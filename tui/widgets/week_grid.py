@@ -14,12 +14,13 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from rich.cells import cell_len
+from rich.cells import cell_len, set_cell_size
 from rich.text import Text
 from textual.widgets import DataTable
 
 from model import rules
 from model.errors import LedgerError
+from model.i18n import N_, _, language
 from model.rules.entry_input import parse_date
 from model.rules.staffing import ExpectedHours, expected_minutes, staffing
 from model.views import EntryView, PersonView, ProjectView, TaskView
@@ -64,7 +65,18 @@ class Widths:
 
 
 #: a day's notes in a compact header, each with a space on its right ("locked" is 6)
-SHORT_NOTE = {"locked": "lock"}
+SHORT_NOTE = {"locked": N_("lock")}
+#: what is special about a day, in its header (marked, translated where shown)
+NOTES = {"today": N_("today"), "off": N_("off"), "locked": N_("locked")}
+DAILY_TOTAL = N_("daily total")
+
+
+def rjust_cells(text: str, width: int) -> str:
+    """``text`` right-aligned in ``width`` terminal cells (a Chinese character takes
+    two), its end cut if it is wider: the English ``str.rjust`` and cut, in cells."""
+    if cell_len(text) > width:
+        text = set_cell_size(text, width)
+    return " " * (width - cell_len(text)) + text
 
 #: wide, with each person's expected hours and the difference (from about 160 columns)
 WIDE_EXPECTED = Widths(expected=8, diff=7)
@@ -157,7 +169,7 @@ def draw(grid: DataTable, week: Week, mode: str, person: str | None, today: date
     ``TASKS`` mode the rows are ``person``'s tasks. ``room``: the terminal columns the
     grid has (0: as many as it takes); the whole week and its totals fit in 80."""
     grid.clear(columns=True)
-    label = TASK_WIDTH if mode == TASKS else max(len("daily total"), label_width(week))
+    label = TASK_WIDTH if mode == TASKS else max(cell_len(_(DAILY_TOTAL)), label_width(week))
     w = widths_for(room, label)
     if w.compact and mode == TASKS:  # the task's title gives way, down to its code
         label = max(8, min(TASK_WIDTH, room - w.total(0) - 1))
@@ -165,19 +177,20 @@ def draw(grid: DataTable, week: Week, mode: str, person: str | None, today: date
     headers = [day_header(week, d, today, w) for d in week.days]
     grid.header_height = max(len(h.plain.split("\n")) for h in headers)
     if mode == TASKS:
-        grid.add_column(Text("task"), key="label", width=label)
+        grid.add_column(Text(_("task")), key="label", width=label)
     else:
         # Fixed widths: the grid is re-drawn in place and must not wait for auto-sizing.
-        grid.add_column(Text("person"), key="label", width=label + (1 - w.padding))
+        grid.add_column(Text(_("person")), key="label", width=label + (1 - w.padding))
     for d, header in zip(week.days, headers, strict=True):
         grid.add_column(header, key=d.isoformat(), width=w.day)
-    grid.add_column(Text("hours", justify="right"), key="hours", width=w.hours)
+    grid.add_column(Text(_("hours"), justify="right"), key="hours", width=w.hours)
     if w.expected:
-        grid.add_column(Text("expected", justify="right"), key="expected", width=w.expected)
+        grid.add_column(Text(_("expected"), justify="right"), key="expected",
+                        width=w.expected)
     if w.diff:
-        grid.add_column(Text("diff", justify="right"), key="diff", width=w.diff)
-    grid.add_column(Text("PD", justify="right"), key="pd", width=w.pd)
-    grid.add_column(Text("overtime" if w.overtime >= 8 else "over", justify="right"),
+        grid.add_column(Text(_("diff"), justify="right"), key="diff", width=w.diff)
+    grid.add_column(Text(_("PD"), justify="right"), key="pd", width=w.pd)
+    grid.add_column(Text(_("overtime") if w.overtime >= 8 else _("over"), justify="right"),
                     key="overtime", width=w.overtime)
     rows = (_task_rows(week, person, today, label) if mode == TASKS
             else _people_rows(week, today))
@@ -185,7 +198,7 @@ def draw(grid: DataTable, week: Week, mode: str, person: str | None, today: date
         grid.add_row(*(_fit_day(c, w) if 1 <= i <= 7 else c for i, c in enumerate(cells)
                        if (w.expected or i != EXPECTED_CELL) and (w.diff or i != DIFF_CELL)),
                      key=key)
-    return [key for key, _ in rows]
+    return [key for key, _cells in rows]
 
 
 def _fit_day(cell: Text, w: Widths) -> Text:
@@ -203,13 +216,18 @@ def day_header(week: Week, d: date, today: date, w: Widths = WIDE) -> Text:
                               ("locked", d in week.locks)) if yes]
     # One space on the right: the last digit of a day's hours sits under the date's.
     if w.compact:  # "Sa 21 " over "today " over "  off "
-        first = Text(f"{WEEKDAYS[d.weekday()][:2]} {d.day:>2} ".rjust(w.day))
-        lines = [Text(f"{SHORT_NOTE.get(n, n)} ".rjust(w.day)[-w.day:],
+        first = Text(rjust_cells(f"{_weekday_short(d)} {d.day:>2} ", w.day))
+        lines = [Text(rjust_cells(f"{_(SHORT_NOTE.get(n, NOTES[n]))} ", w.day),
                       style="italic" if n == "locked" else "")
                  for n in notes] or [Text(" " * w.day)]
     else:
-        first = Text(f"{day_label(d)} ".rjust(w.day))
-        lines = [Text(f"{'·'.join(notes)[:w.day - 1]} ".rjust(w.day),
+        label = f"{day_label(d)} "
+        if cell_len(label) > w.day:  # 周一 11-16 is 10 cells: 一 11-16 in a medium grid
+            label = f"{_weekday_short(d)} {d:%m-%d} "
+        first = Text(rjust_cells(label, w.day))
+        said = "·".join(_(NOTES[n]) for n in notes)
+        lines = [Text(rjust_cells(f"{set_cell_size(said, min(cell_len(said), w.day - 1))} ",
+                                  w.day),
                       style="italic" if d in week.locks else "")]
     if not week.working[d]:
         first.stylize("dim")
@@ -218,6 +236,24 @@ def day_header(week: Week, d: date, today: date, w: Widths = WIDE) -> Text:
     if d == today:
         first.stylize("underline")
     return Text("\n").join([first, *lines])
+
+
+def _weekday_short(d: date) -> str:
+    """The day of the week in two cells: ``Sa`` / ``六``."""
+    if language() == "en":
+        return WEEKDAYS[d.weekday()][:2]
+    from model.i18n import format_weekday
+
+    return format_weekday(d, "narrow")
+
+
+def _day_name(d: date) -> str:
+    """``Fri 2026-12-04`` / ``周五 2026-12-04``: a day under the grid and in the preview."""
+    if language() == "en":
+        return f"{d:%a %Y-%m-%d}"
+    from model.i18n import format_weekday
+
+    return f"{format_weekday(d)} {d.isoformat()}"
 
 
 def _cell(week: Week, minutes: int, day: date, overtime: bool, bold: bool = False) -> Text:
@@ -328,7 +364,7 @@ def _task_rows(week: Week, person: str | None, today: date,
 
 def _total_row(week: Week, width: int, per_day: dict[date, int], marks: dict[date, bool],
                overtime: int, expected: int | None) -> Row:
-    cells: list[Any] = [Text(pad_cells("daily total", width), style="bold")]
+    cells: list[Any] = [Text(pad_cells(_(DAILY_TOTAL), width), style="bold")]
     cells += [_cell(week, per_day[d], d, marks[d], bold=True) for d in week.days]
     cells.extend(_totals(week, sum(per_day.values()), overtime, bold=True,
                          expected=expected))
@@ -342,18 +378,19 @@ def headline(week: Week, mode: str, person: PersonView | None, today: date) -> T
     sunday = week.monday + timedelta(days=6)
     iso_week = week.monday.isocalendar()[1]
     text = Text()
-    text.append(f"Week {iso_week}  {week.monday} .. {sunday}", style="bold")
+    text.append(_("Week {number}  {monday} .. {sunday}").format(
+        number=iso_week, monday=week.monday, sunday=sunday), style="bold")
     if week.monday <= today <= sunday:
-        text.append("  (this week)")
+        text.append("  " + _("(this week)"))
     text.append("   ·   ")
     if mode == TASKS:
-        who = f"{person.name} {person.key}" if person else "nobody"
-        text.append(f"tasks × days of {who}")
+        who = f"{person.name} {person.key}" if person else _("nobody")
+        text.append(_("tasks × days of {who}").format(who=who))
     else:
-        text.append("people × days")
+        text.append(_("people × days"))
     if week.monday > week.sow_end or sunday < week.sow_start:
-        text.append(f"   ·   outside the SOW ({week.sow_start}..{week.sow_end})",
-                    style="italic")
+        text.append("   ·   " + _("outside the SOW ({start}..{end})").format(
+            start=week.sow_start, end=week.sow_end), style="italic")
     if week.frozen:
         text.append(f"   ·   {week.frozen}", style="bold")
     return text
@@ -365,23 +402,24 @@ def legend(week: Week, expected: bool = True) -> Text:
     locks = sorted(set(week.locks.values()))
     text = Text()
     text.append(OVERTIME, style="bold red")
-    text.append(f" overtime: over {hpd} h on a working day, any hours on a day off   ")
+    text.append(" " + _("overtime: over {hours} h on a working day, any hours on a day off")
+                .format(hours=hpd) + "   ")
     text.append(OFF, style="bold")
-    text.append(" day off   ")
-    text.append("locked", style="italic")
-    text.append(f": in period {', '.join(locks)}, cannot change   " if locks
-                else ": in a signed or being-signed period   ")
-    text.append(f"PD = hours ÷ {hpd}")
+    text.append(" " + _("day off") + "   ")
+    text.append(_("locked"), style="italic")
+    text.append((_(": in period {periods}, cannot change").format(periods=", ".join(locks))
+                 if locks else _(": in a signed or being-signed period")) + "   ")
+    text.append(_("PD = hours ÷ {hours}").format(hours=hpd))
     if not expected:
         return text
-    text.append(f"   expected: {hpd} h × the person's working days on the project up to "
-                "today, less days away; ")
-    text.append("diff", style="bold")
-    text.append(" = hours − expected (")
+    text.append("   " + _("expected: {hours} h × the person's working days on the project up "
+                          "to today, less days away;").format(hours=hpd) + " ")
+    text.append(_("diff"), style="bold")
+    text.append(" " + _("= hours − expected") + " (")
     text.append("−", style="bold yellow")
-    text.append(" missing, ")
+    text.append(" " + _("missing") + ", ")
     text.append("+", style="bold cyan")
-    text.append(" more)")
+    text.append(" " + _("more") + ")")
     return text
 
 
@@ -406,20 +444,20 @@ def cell_text(week: Week, cell: Cell, names: dict[str, str]) -> Text:
     """Under the grid: the cursor's day, what is special about it, and its entries."""
     text = Text()
     if cell.day is None:
-        text.append("Choose a day to see its entries.", style="dim")
+        text.append(_("Choose a day to see its entries."), style="dim")
         return text
-    text.append(f"{cell.day:%a %Y-%m-%d}", style="bold")
+    text.append(_day_name(cell.day), style="bold")
     if not week.working[cell.day]:
-        text.append("  not a working day")
+        text.append("  " + _("not a working day"))
     if cell.day in week.locks:
-        text.append(f"  locked by {week.locks[cell.day]}")
+        text.append("  " + _("locked by {period}").format(period=week.locks[cell.day]))
     if not cell.entries:
-        text.append("  no entries" + ("" if cell.day in week.locks else " (a adds one)"),
-                    style="dim")
+        text.append("  " + (_("no entries") if cell.day in week.locks
+                            else _("no entries (a adds one)")), style="dim")
     for e in cell.entries[:6]:
         text.append("\n  " + entry_line(e, names))
     if len(cell.entries) > 6:
-        text.append(f"\n  … and {len(cell.entries) - 6} more")
+        text.append("\n  " + _("… and {n} more").format(n=len(cell.entries) - 6))
     return text
 
 
@@ -437,17 +475,18 @@ def day_preview(week: Week, values: dict[str, str], today: date | None = None) -
     person = values["person"]
     before = week.totals(person, on_day)
     minutes = sum(t.minutes for t in before)
-    text = f"{person} has {hours(minutes)} h on {on_day:%a %Y-%m-%d}"
+    text = _("{person} has {hours} h on {day}").format(person=person, hours=hours(minutes),
+                                                       day=_day_name(on_day))
     try:
         added = rules.parse_hours(values["hours"]) if values["hours"].strip() else 0
     except LedgerError:
         added = 0
     if added:
         over = week.overtime([*before, rules.DayTotal(on_day, person, "", added)])
-        text += f" → {hours(minutes + added)} h" + (f", {hours(over)} h overtime" if over > 0
-                                                    else "")
+        text += " → " + _("{hours} h").format(hours=hours(minutes + added)) + (
+            ", " + _("{hours} h overtime").format(hours=hours(over)) if over > 0 else "")
     if not week.working[on_day]:
-        text += " · not a working day: all of it is overtime"
+        text += " · " + _("not a working day: all of it is overtime")
     if on_day in week.locks:
-        text += f" · locked by {week.locks[on_day]}"
+        text += " · " + _("locked by {period}").format(period=week.locks[on_day])
     return text
