@@ -8,57 +8,58 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import LedgerError
+from model.i18n import N_
 from tui.commands.common import _err, _out
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    p = cmd(sub, "backup", "copy a SQLite ledger into FILE, consistently, while others go on "
-                           "writing (PostgreSQL: pg_dump)",
+    p = cmd(sub, "backup", N_("copy a SQLite ledger into FILE, consistently, while others go on "
+                           "writing (PostgreSQL: pg_dump)"),
             "sowtrack backup ~/backups/sowtrack-2026-03-31.db\n"
             "sowtrack --db sqlite:///team-ledger.db backup ledger-copy.db --force",
             do_backup)
-    p.add_argument("file", metavar="FILE", help="the backup to write (a SQLite file)")
-    p.add_argument("--force", action="store_true", help="overwrite FILE if it exists")
-    p = cmd(sub, "restore", "replace the SQLite ledger by a backup, in one transaction; "
+    p.add_argument("file", metavar="FILE", help=N_("the backup to write (a SQLite file)"))
+    p.add_argument("--force", action="store_true", help=N_("overwrite FILE if it exists"))
+    p = cmd(sub, "restore", N_("replace the SQLite ledger by a backup, in one transaction; "
                             "refused if the ledger holds audit rows the backup lacks "
-                            "(PostgreSQL: pg_restore)",
+                            "(PostgreSQL: pg_restore)"),
             "sowtrack restore ~/backups/sowtrack-2026-03-31.db\n"
             "sowtrack restore ~/backups/sowtrack-2026-03-31.db --force   # drops newer rows",
             do_restore)
-    p.add_argument("file", metavar="FILE", help="a backup written by `sowtrack backup`")
+    p.add_argument("file", metavar="FILE", help=N_("a backup written by `sowtrack backup`"))
     p.add_argument("--force", action="store_true",
-                   help="restore even if the ledger holds audit rows the backup lacks "
-                        "(they are lost)")
+                   help=N_("restore even if the ledger holds audit rows the backup lacks "
+                        "(they are lost)"))
 
-    cfg = group("config", "your settings file: the database, who you are, the project",
+    cfg = group("config", N_("your settings file: the database, who you are, the project"),
                 "sowtrack config set db postgresql://liu_yang:secret@ledger.example.com/sowtrack\n"
                 "sowtrack config set person liu.yang\n"
                 "sowtrack log --task T2 --hours 7.5")
     gsub = cfg.add_subparsers(dest="what", metavar="ACTION", required=True)
-    keys_help = "db (the --db URL), person (the --as person) or project (the --project code)"
-    p = cmd(gsub, "set", "set a key in the config file, keeping the others",
+    keys_help = N_("db (the --db URL), person (the --as person) or project (the --project code)")
+    p = cmd(gsub, "set", N_("set a key in the config file, keeping the others"),
             "sowtrack config set person liu.yang\n"
             "sowtrack config set db postgresql://liu_yang:secret@ledger.example.com/sowtrack",
             do_config_set)
     p.add_argument("key", metavar="KEY", help=keys_help)
     p.add_argument("value", metavar="VALUE")
-    p = cmd(gsub, "get", "print one key's value, or every key and the file's path",
+    p = cmd(gsub, "get", N_("print one key's value, or every key and the file's path"),
             "sowtrack config get\nsowtrack config get person", do_config_get)
     p.add_argument("key", nargs="?", metavar="KEY", help=keys_help)
-    p = cmd(gsub, "unset", "remove a key from the config file",
+    p = cmd(gsub, "unset", N_("remove a key from the config file"),
             "sowtrack config unset project", do_config_unset)
     p.add_argument("key", metavar="KEY", help=keys_help)
-    cmd(gsub, "path", "print where the config file is (SOWTRACK_CONFIG, else your config "
-                      "directory)", "sowtrack config path", do_config_path)
+    cmd(gsub, "path", N_("print where the config file is (SOWTRACK_CONFIG, else your config "
+                      "directory)"), "sowtrack config path", do_config_path)
 
-    dbp = group("db", "the ledger's database schema: status, upgrade",
+    dbp = group("db", N_("the ledger's database schema: status, upgrade"),
                 "sowtrack db status\nsowtrack --db postgresql://sowtrack_owner@ledger.example.com/"
                 "sowtrack db upgrade")
     dsub = dbp.add_subparsers(dest="what", metavar="ACTION", required=True)
-    cmd(dsub, "status", "show the database, its schema revision and the pending migrations "
-                        "(changes nothing)", "sowtrack db status", do_db_status)
-    cmd(dsub, "upgrade", "apply the pending migrations (on PostgreSQL, as the database owner)",
+    cmd(dsub, "status", N_("show the database, its schema revision and the pending migrations "
+                        "(changes nothing)"), "sowtrack db status", do_db_status)
+    cmd(dsub, "upgrade", N_("apply the pending migrations (on PostgreSQL, as the database owner)"),
         "sowtrack --db postgresql://sowtrack_owner@ledger.example.com/sowtrack db upgrade",
         do_db_upgrade)
 

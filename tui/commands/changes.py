@@ -7,34 +7,35 @@ from collections.abc import Callable
 from typing import Any
 
 from model import rules
+from model.i18n import N_
 from tui.commands.common import _ledger, _out
 from tui.text import fmt_pd, table
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    crp = group("cr", "change requests: new, edit, sign, withdraw, list, show",
+    crp = group("cr", N_("change requests: new, edit, sign, withdraw, list, show"),
                 "sowtrack --as zhang.wei cr new --title 'Second OCR engine' --delta expert=3")
     csub = crp.add_subparsers(dest="what", metavar="ACTION", required=True)
-    p = cmd(csub, "new", "raise a change request; prints its id (CR-001, ...)",
+    p = cmd(csub, "new", N_("raise a change request; prints its id (CR-001, ...)"),
             "sowtrack --as zhang.wei cr new --title 'Add fraud-risk hints' --delta senior=5 "
             "--quota prompt-rounds=1", do_cr_new)
     p.add_argument("--title", required=True, metavar="T")
     p.add_argument("--reason", default="", metavar="R")
     p.add_argument("--delta", action="append", default=[], metavar="GRADE=PD",
-                   help="person-days added (or removed, negative) at a grade; repeatable")
+                   help=N_("person-days added (or removed, negative) at a grade; repeatable"))
     p.add_argument("--quota", action="append", default=[], metavar="KEY=N",
-                   help="quota limit change; repeatable")
-    p.add_argument("--end", metavar="D", help="the new end date")
+                   help=N_("quota limit change; repeatable"))
+    p.add_argument("--end", metavar="D", help=N_("the new end date"))
     p.add_argument("--estimate", dest="estimates", action="append", default=[],
                    metavar="TASK=±PD",
-                   help="a task's estimate changed by ±PD once the scope is signed; repeatable")
+                   help=N_("a task's estimate changed by ±PD once the scope is signed; repeatable"))
     p.add_argument("--add-task", dest="add_tasks", action="append", default=[],
                    metavar="CODE=TITLE:PD",
-                   help="a task added, with its estimate, once the scope is signed; repeatable")
-    p.add_argument("--on", metavar="D", help="when it was raised (default today)")
-    p = cmd(csub, "edit", "change a change request nobody has signed yet (what is given "
-                          "replaces what it held)",
+                   help=N_("a task added, with its estimate, once the scope is signed; repeatable"))
+    p.add_argument("--on", metavar="D", help=N_("when it was raised (default today)"))
+    p = cmd(csub, "edit", N_("change a change request nobody has signed yet (what is given "
+                          "replaces what it held)"),
             "sowtrack cr edit CR-002 --delta expert=4 --estimate T2=+3", do_cr_edit)
     p.add_argument("id", metavar="ID")
     p.add_argument("--title", metavar="T")
@@ -43,18 +44,18 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
     p.add_argument("--quota", action="append", metavar="KEY=N")
     p.add_argument("--end", metavar="D")
     p.add_argument("--estimate", dest="estimates", action="append", metavar="TASK=±PD",
-                   help="the estimate changes, replacing the CR's own; repeatable")
+                   help=N_("the estimate changes, replacing the CR's own; repeatable"))
     p.add_argument("--add-task", dest="add_tasks", action="append", metavar="CODE=TITLE:PD",
-                   help="the tasks added, replacing the CR's own; repeatable")
-    p = cmd(csub, "sign", "sign a change request as --as; prints its status",
+                   help=N_("the tasks added, replacing the CR's own; repeatable"))
+    p = cmd(csub, "sign", N_("sign a change request as --as; prints its status"),
             "sowtrack --as li.na cr sign CR-001 --on 2026-03-06", do_cr_sign)
     p.add_argument("id", metavar="ID")
-    p.add_argument("--on", metavar="D", help="the date of the (paper) signature")
-    p = cmd(csub, "withdraw", "withdraw a change request that is not yet effective",
+    p.add_argument("--on", metavar="D", help=N_("the date of the (paper) signature"))
+    p = cmd(csub, "withdraw", N_("withdraw a change request that is not yet effective"),
             "sowtrack --as zhang.wei cr withdraw CR-002", do_cr_withdraw)
     p.add_argument("id", metavar="ID")
-    cmd(csub, "list", "list change requests", "sowtrack cr list", do_cr_list)
-    p = cmd(csub, "show", "show one change request with its signatures",
+    cmd(csub, "list", N_("list change requests"), "sowtrack cr list", do_cr_list)
+    p = cmd(csub, "show", N_("show one change request with its signatures"),
             "sowtrack cr show CR-001", do_cr_show)
     p.add_argument("id", metavar="ID")
 

@@ -7,24 +7,25 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from model.i18n import N_
 from tui.commands.common import _ledger, _out
 from tui.text import table
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    dlv = group("deliverable", "the SOW's [[deliverable]] entries and their delivery: done, "
-                               "list",
+    dlv = group("deliverable", N_("the SOW's [[deliverable]] entries and their delivery: done, "
+                               "list"),
                 "sowtrack deliverable done KT --on 2026-05-27 --note 'two sessions, manual'")
     dsub = dlv.add_subparsers(dest="what", metavar="ACTION", required=True)
-    p = cmd(dsub, "done", "record a deliverable's delivery (once; the training one is the "
-                          "knowledge transfer)",
+    p = cmd(dsub, "done", N_("record a deliverable's delivery (once; the training one is the "
+                          "knowledge transfer)"),
             "sowtrack deliverable done D1 --on 2026-04-16 --note 'handed over as v1.0'",
             do_deliverable_done)
-    p.add_argument("key", metavar="KEY", help="the deliverable's key in the SOW")
-    p.add_argument("--on", metavar="D", help="when it was delivered (default today)")
-    p.add_argument("--note", metavar="N", default="", help="one line: what was handed over")
-    cmd(dsub, "list", "list deliverables: due, delivered, kind",
+    p.add_argument("key", metavar="KEY", help=N_("the deliverable's key in the SOW"))
+    p.add_argument("--on", metavar="D", help=N_("when it was delivered (default today)"))
+    p.add_argument("--note", metavar="N", default="", help=N_("one line: what was handed over"))
+    cmd(dsub, "list", N_("list deliverables: due, delivered, kind"),
         "sowtrack deliverable list", do_deliverable_list)
 
 

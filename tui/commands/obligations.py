@@ -6,23 +6,24 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from model.i18n import N_
 from tui.commands.common import _ledger, _out
 from tui.text import table
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    obl = group("obligation", "what each party must provide (the SOW's [[obligation]]): "
-                              "done, list",
+    obl = group("obligation", N_("what each party must provide (the SOW's [[obligation]]): "
+                              "done, list"),
                 "sowtrack obligation done ENV-ACCESS --on 2026-03-13\nsowtrack obligation list")
     osub = obl.add_subparsers(dest="what", metavar="ACTION", required=True)
-    p = cmd(osub, "done", "record that an obligation was done (once)",
+    p = cmd(osub, "done", N_("record that an obligation was done (once)"),
             "sowtrack obligation done ENV-ACCESS --on 2026-03-13", do_obligation_done)
-    p.add_argument("key", metavar="KEY", help="the obligation's key in the SOW")
-    p.add_argument("--on", metavar="D", help="when it was done (default today)")
-    p = cmd(osub, "list", "list obligations: due date, done date, working days late",
+    p.add_argument("key", metavar="KEY", help=N_("the obligation's key in the SOW"))
+    p.add_argument("--on", metavar="D", help=N_("when it was done (default today)"))
+    p = cmd(osub, "list", N_("list obligations: due date, done date, working days late"),
             "sowtrack obligation list --as-of 2026-03-20", do_obligation_list)
-    p.add_argument("--as-of", metavar="D", help="default: today in the project's time zone")
+    p.add_argument("--as-of", metavar="D", help=N_("default: today in the project's time zone"))
 
 
 def do_obligation_done(args: argparse.Namespace) -> int:

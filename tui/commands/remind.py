@@ -6,14 +6,15 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from model.i18n import N_
 from tui.commands.common import _err, _ledger, _out
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its command's parser (in the order of ``sowtrack --help``)."""
     p = cmd(sub, "remind",
-            "send what is due today (missing entries, signatures, old blockers, "
-            "obligations) by e-mail and group robots, once a day; for cron",
+            N_("send what is due today (missing entries, signatures, old blockers, "
+            "obligations) by e-mail and group robots, once a day; for cron"),
             "sowtrack remind --dry-run\n"
             "sowtrack --as zhang.wei remind\n"
             "# crontab: every working morning at 09:30\n"
@@ -25,9 +26,9 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
         "blockers open past 3 working days, obligations due and not done. Each reminder\n"
         "goes once per channel and day; a channel that fails is tried again next run.")
     p.add_argument("--dry-run", action="store_true",
-                   help="print what each channel would send; send and record nothing")
-    p.add_argument("--on", metavar="D", help="the day to remind for (default today in the "
-                                             "project's time zone)")
+                   help=N_("print what each channel would send; send and record nothing"))
+    p.add_argument("--on", metavar="D", help=N_("the day to remind for (default today in the "
+                                             "project's time zone)"))
 
 
 def do_remind(args: argparse.Namespace) -> int:

@@ -9,13 +9,14 @@ from collections.abc import Callable
 from typing import Any
 
 from model import rules
+from model.i18n import N_
 from tui.commands.common import _ledger, _out, pinned_today
 from tui.text import fmt_hours, fmt_money, fmt_pd, table
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    rep = group("report", "summary and burn-down",
+    rep = group("report", N_("summary and burn-down"),
                 "sowtrack report summary --as-of 2026-03-10 --json")
     rsub = rep.add_subparsers(dest="what", metavar="REPORT", required=True)
     for name, func, help in (("summary", do_summary,
@@ -23,21 +24,21 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
                               "blocked days, forecast, quotas, change requests"),
                              ("burndown", do_burndown, "one row per working day, start to end")):
         p = cmd(rsub, name, help, f"sowtrack report {name} --as-of 2026-03-10 --json", func)
-        p.add_argument("--as-of", metavar="D", help="default: today in the project's time zone")
-        p.add_argument("--json", action="store_true", help="machine-readable output")
-    p = cmd(rsub, "hours", "expected against logged hours per person: their working days "
+        p.add_argument("--as-of", metavar="D", help=N_("default: today in the project's time zone"))
+        p.add_argument("--json", action="store_true", help=N_("machine-readable output"))
+    p = cmd(rsub, "hours", N_("expected against logged hours per person: their working days "
                            "in the days asked (holidays, make-up days, days away, first and "
-                           "last days counted) × hours per day, beside what they logged",
+                           "last days counted) × hours per day, beside what they logged"),
             "sowtrack report hours                     # this week, to today\n"
             "sowtrack report hours --from 2026-11-01 --to 2026-11-30 --json\n"
             "sowtrack report hours --person wang.fang --from 2026-11-16", do_hours)
     p.add_argument("--from", dest="first", metavar="D",
-                   help="first day (default: the Monday of this week)")
+                   help=N_("first day (default: the Monday of this week)"))
     p.add_argument("--to", dest="last", metavar="D",
-                   help="last day (default: today in the project's time zone)")
-    p.add_argument("--person", metavar="P", help="one person (default: every vendor person "
-                                                 "with a grade, as the timesheet shows them)")
-    p.add_argument("--json", action="store_true", help="machine-readable output (minutes)")
+                   help=N_("last day (default: today in the project's time zone)"))
+    p.add_argument("--person", metavar="P", help=N_("one person (default: every vendor person "
+                                                 "with a grade, as the timesheet shows them)"))
+    p.add_argument("--json", action="store_true", help=N_("machine-readable output (minutes)"))
 
 
 def do_summary(args: argparse.Namespace) -> int:

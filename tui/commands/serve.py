@@ -19,7 +19,9 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import FieldError, LedgerError
+from model.i18n import N_
 from tui.commands.common import _err, _ledger, pinned_today
+from tui.commands.language import Help
 
 DEFAULT_PORT = 8000
 
@@ -30,7 +32,7 @@ PUBLIC_URL = r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/%\-]*)?"
 #: a ``<link>`` to another host in textual-serve's page (its web font)
 EXTERNAL_LINK = r'(?i)<link\b[^>]*\bhref="https?://[^"]*"[^>]*>\s*'
 
-TRUST = """\
+TRUST = N_("""\
 Who the page acts as: the person the command names (--as, SOWTRACK_USER or the config
 file's person), or, on a shared PostgreSQL ledger, the person its login role is bound to.
 Every browser session acts as that person and no one else (its "Acting as", ctrl+a, is
@@ -40,24 +42,24 @@ reaches, and no other; from another machine, use an SSH tunnel, or an HTTPS prox
 asks for a login (--public-url). A --host that is not loopback is refused, except on a
 PostgreSQL ledger whose login role is bound to the served person: the database then
 refuses whatever that person may not do. A SQLite ledger stays on loopback: nothing
-but the app holds its page to the person named."""
+but the app holds its page to the person named.""")
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its command's parser (in the order of ``sowtrack --help``)."""
-    p = cmd(sub, "serve", "the full-screen app in a browser, as one person (textual-serve)",
+    p = cmd(sub, "serve", N_("the full-screen app in a browser, as one person (textual-serve)"),
             "sowtrack --as li.na serve                  # http://127.0.0.1:8000\n"
             "sowtrack --as li.na serve --port 8001\n"
             "ssh -L 8000:127.0.0.1:8000 ledger-host     # from another machine", do_serve)
-    p.description = (p.description or "") + "\n\n" + TRUST
+    p.description = Help("{what}\n\n{trust}", what=Help(p.description), trust=Help(TRUST))
     p.add_argument("--host", default="127.0.0.1", metavar="HOST",
-                   help="the address to listen on (default 127.0.0.1; see above for any "
-                        "other than loopback)")
+                   help=N_("the address to listen on (default 127.0.0.1; see above for any "
+                        "other than loopback)"))
     p.add_argument("--port", default=str(DEFAULT_PORT), metavar="N",
-                   help=f"the TCP port to listen on (default {DEFAULT_PORT})")
+                   help=Help(N_("the TCP port to listen on (default {port})"), port=DEFAULT_PORT))
     p.add_argument("--public-url", metavar="URL",
-                   help="the address browsers use, when a proxy stands in front "
-                        "(default http://HOST:PORT)")
+                   help=N_("the address browsers use, when a proxy stands in front "
+                        "(default http://HOST:PORT)"))
     # The served side: what each browser session runs (the app, its person fixed).
     p.add_argument("--app", action="store_true", help=argparse.SUPPRESS)
 

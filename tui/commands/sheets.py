@@ -7,10 +7,12 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import LedgerError
+from model.i18n import N_
 from model.sheet_kinds import SHEET_KINDS
 from model.sheets import KINDS
 from model.spreadsheet import FORMATS, SPREADSHEET_KINDS, export_format
 from tui.commands.common import _err, _ledger, _out, ledger_protected, pinned_today
+from tui.commands.language import Help
 
 #: the sheets `export` prints (model.sheet_kinds), after ``sow``
 SHEETS = KINDS
@@ -20,7 +22,7 @@ TABLES = SPREADSHEET_KINDS
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    p = cmd(sub, "export", "write the SOW as TOML, or a printed sheet as PDF",
+    p = cmd(sub, "export", N_("write the SOW as TOML, or a printed sheet as PDF"),
             "sowtrack export sow --out sow.toml\n"
             "sowtrack export timesheet --from 2026-03-01 --to 2026-03-31 --out march.pdf\n"
             "sowtrack export cr --cr CR-002 --out CR-002.pdf\n"
@@ -30,37 +32,37 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
             do_export)
     p.add_argument("kind", choices=["sow", *SHEETS, *TABLES],
                    metavar="|".join(["sow", *SHEETS, *TABLES]),
-                   help="sow (TOML) or a sheet: "
-                        + ", ".join(info.title_en for info in SHEET_KINDS.values()) + " (PDF)"
-                        + "; or a spreadsheet (csv or xlsx): entries, summary, timesheet")
+                   help=Help(N_("sow (TOML) or a sheet: {sheets} (PDF); or a spreadsheet "
+                                "(csv or xlsx): entries, summary, timesheet"),
+                             sheets=", ".join(info.title_en for info in SHEET_KINDS.values())))
     p.add_argument("--format", choices=FORMATS, metavar="csv|xlsx",
-                   help="entries, summary, timesheet: a spreadsheet in this format (default: "
-                        "from FILE's suffix, .csv or .xlsx; a timesheet is a PDF otherwise)")
+                   help=N_("entries, summary, timesheet: a spreadsheet in this format (default: "
+                        "from FILE's suffix, .csv or .xlsx; a timesheet is a PDF otherwise)"))
     p.add_argument("--out", required=True, metavar="FILE",
-                   help="the file to write; refused if it exists, unless --force")
+                   help=N_("the file to write; refused if it exists, unless --force"))
     p.add_argument("--force", action="store_true",
-                   help="replace FILE if it exists (a regular file only, never the ledger)")
-    p.add_argument("--from", dest="first", metavar="D", help="timesheet, entries: first date")
-    p.add_argument("--to", dest="last", metavar="D", help="timesheet, entries: last date")
-    p.add_argument("--person", metavar="P", help="timesheet, entries: only this person")
+                   help=N_("replace FILE if it exists (a regular file only, never the ledger)"))
+    p.add_argument("--from", dest="first", metavar="D", help=N_("timesheet, entries: first date"))
+    p.add_argument("--to", dest="last", metavar="D", help=N_("timesheet, entries: last date"))
+    p.add_argument("--person", metavar="P", help=N_("timesheet, entries: only this person"))
     p.add_argument("--per-person", action="store_true",
-                   help="timesheet: one sheet per person, each a document of its own in "
-                        "its own file (FILE with the person's id: march-liu.yang.pdf)")
-    p.add_argument("--cr", metavar="ID", help="cr: the change request")
+                   help=N_("timesheet: one sheet per person, each a document of its own in "
+                        "its own file (FILE with the person's id: march-liu.yang.pdf)"))
+    p.add_argument("--cr", metavar="ID", help=N_("cr: the change request"))
     p.add_argument("--as-of", metavar="D",
-                   help="status, summary: as of this date (default today)")
+                   help=N_("status, summary: as of this date (default today)"))
     p.add_argument("--lang", metavar="zh|en",
-                   help="a sheet: print it in this language; a spreadsheet: its headers "
-                        "(default: the SOW's)")
+                   help=N_("a sheet: print it in this language; a spreadsheet: its headers "
+                        "(default: the SOW's)"))
 
-    p = cmd(sub, "verify", "check the audit chain and its witnessed head, every record of "
+    p = cmd(sub, "verify", N_("check the audit chain and its witnessed head, every record of "
                            "every table against the audit log, every signature; or a printed "
-                           "sheet against the ledger, page by page",
+                           "sheet against the ledger, page by page"),
             "sowtrack verify\nsowtrack verify CR-002.pdf", do_verify)
     p.add_argument("file", nargs="?", metavar="FILE.pdf",
-                   help="a sheet printed by sowtrack: is it still what the ledger holds, "
+                   help=N_("a sheet printed by sowtrack: is it still what the ledger holds, "
                         "does each page draw what the ledger prints, is the audit chain "
-                        "head it was printed at still in the chain?")
+                        "head it was printed at still in the chain?"))
 
 
 def sheet_options(args: argparse.Namespace) -> Any:

@@ -13,8 +13,10 @@ from typing import Any
 from rich.cells import cell_len
 
 from model.errors import LedgerError
+from model.i18n import N_
 from model.rules import PRIORITIES, TASK_STATUSES, pd_of_milli, pd_of_minutes
 from tui.commands.common import _ledger, _out
+from tui.commands.language import Help
 from tui.text import fmt_pd, table
 
 WIDTH = 80  # `task list` fits a terminal this wide (the title is cut to fit)
@@ -23,44 +25,45 @@ OVER_MARK = "⚠"
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    tsk = group("task", "the work breakdown (任务): add, edit, allocate PD to people, list",
+    tsk = group("task", N_("the work breakdown (任务): add, edit, allocate PD to people, list"),
                 "sowtrack --as zhang.wei task add T6 --title \"Load test\" --estimate 12\n"
                 "sowtrack --as zhang.wei task allocate T6 liu.yang 8\nsowtrack task list")
     tsub = tsk.add_subparsers(dest="what", metavar="ACTION", required=True)
-    p = cmd(tsub, "add", "add a task with its estimate (the vendor lead plans tasks)",
+    p = cmd(tsub, "add", N_("add a task with its estimate (the vendor lead plans tasks)"),
             "sowtrack --as zhang.wei task add T6 --title \"压测 Load test\" --estimate 12 "
             "--priority high", do_task_add)
-    p.add_argument("code", metavar="CODE", help="the task's code, e.g. T6 (one per project)")
-    p.add_argument("--title", required=True, metavar="T", help="what the task is")
+    p.add_argument("code", metavar="CODE", help=N_("the task's code, e.g. T6 (one per project)"))
+    p.add_argument("--title", required=True, metavar="T", help=N_("what the task is"))
     p.add_argument("--estimate", required=True, metavar="PD",
-                   help="estimated person-days (人天), e.g. 12 or 12.5")
+                   help=N_("estimated person-days (人天), e.g. 12 or 12.5"))
     p.add_argument("--priority", default="medium", metavar="P",
-                   help=f"{', '.join(PRIORITIES)} (default medium)")
+                   help=Help(N_("{choices} (default medium)"), choices=", ".join(PRIORITIES)))
 
-    p = cmd(tsub, "edit", "change a task's title, estimate, priority or status; what is not "
-                          "given stays as it is",
+    p = cmd(tsub, "edit", N_("change a task's title, estimate, priority or status; what is not "
+                          "given stays as it is"),
             "sowtrack --as zhang.wei task edit T6 --estimate 15 --status in_progress",
             do_task_edit)
-    p.add_argument("code", metavar="CODE", help="the task's code")
-    p.add_argument("--title", metavar="T", help="a new title")
-    p.add_argument("--estimate", metavar="PD", help="a new estimate in person-days")
+    p.add_argument("code", metavar="CODE", help=N_("the task's code"))
+    p.add_argument("--title", metavar="T", help=N_("a new title"))
+    p.add_argument("--estimate", metavar="PD", help=N_("a new estimate in person-days"))
     p.add_argument("--priority", metavar="P", help=", ".join(PRIORITIES))
     p.add_argument("--status", metavar="S", help=", ".join(TASK_STATUSES))
 
-    p = cmd(tsub, "allocate", "plan PD of one person on a task (人天分配), replacing what was "
+    p = cmd(tsub, "allocate", N_("plan PD of one person on a task (人天分配), replacing what was "
                               "planned for them there. A person's allocations over all tasks "
                               "may not exceed their capacity (active working days minus days "
-                              "away) unless --over is given",
+                              "away) unless --over is given"),
             "sowtrack --as zhang.wei task allocate T2 liu.yang 50", do_task_allocate)
-    p.add_argument("code", metavar="CODE", help="the task's code")
-    p.add_argument("person", metavar="PERSON", help="a vendor person with a grade, e.g. liu.yang")
-    p.add_argument("PD", help="planned person-days for them on this task, e.g. 20")
+    p.add_argument("code", metavar="CODE", help=N_("the task's code"))
+    p.add_argument("person", metavar="PERSON",
+                   help=N_("a vendor person with a grade, e.g. liu.yang"))
+    p.add_argument("PD", help=N_("planned person-days for them on this task, e.g. 20"))
     p.add_argument("--over", action="store_true",
-                   help="allow their allocations to exceed their capacity (it is then marked "
-                        "and alerted)")
+                   help=N_("allow their allocations to exceed their capacity (it is then marked "
+                        "and alerted)"))
 
-    cmd(tsub, "list", "the tasks with estimate, allocated and consumed PD, then each person's "
-                      "allocation against their capacity (⚠ over capacity)",
+    cmd(tsub, "list", N_("the tasks with estimate, allocated and consumed PD, then each person's "
+                      "allocation against their capacity (⚠ over capacity)"),
         "sowtrack task list", do_task_list)
 
 
