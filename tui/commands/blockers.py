@@ -6,8 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from model.i18n import N_
-from tui.commands.common import _ledger, _out
+from model.i18n import N_, _, word
+from tui.commands.common import _ledger, _out, heads
 from tui.text import table
 
 
@@ -42,14 +42,17 @@ def do_blocker_add(args: argparse.Namespace) -> int:
 
 def do_blocker_resolve(args: argparse.Namespace) -> int:
     b = _ledger(args).resolve_blocker(args.id, args.on)
-    _out(f"{b.number} resolved on {b.resolved_on} after {b.age_days} working day(s)")
+    _out(_("{id} resolved on {on} after {days} working day(s)").format(
+        id=b.number, on=b.resolved_on, days=b.age_days))
     return 0
 
 
 def do_blocker_list(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
     rows = ledger.blocker_list().blockers  # open ones first, as the app lists them
-    _out(table(["id", "party", "raised", "resolved", "days", "task", "title"],
-               [[b.number, b.party, b.raised_on, b.resolved_on or "open", b.age_days,
+    _out(table(heads(N_("id"), N_("party"), N_("raised"), N_("resolved"), N_("days"),
+                     N_("task"), N_("title")),
+               [[b.number, word("party", b.party), b.raised_on, b.resolved_on or _("open"),
+                 b.age_days,
                  b.task or "", b.title] for b in rows], right=[4]))
     return 0

@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from model import rules
-from model.i18n import N_
-from tui.commands.common import _ledger, _out
+from model.i18n import N_, _, word
+from tui.commands.common import _ledger, _out, heads
 from tui.text import fmt_pd, table
 
 
@@ -90,19 +90,21 @@ def do_cr_edit(args: argparse.Namespace) -> int:
     cr = _ledger(args).edit_cr(args.id, title=args.title, reason=args.reason, deltas=deltas,
                                quota_deltas=quotas, new_end=args.end, estimates=estimates,
                                add_tasks=added)
-    _out(f"{cr.number} updated")
+    _out(_("{id} updated").format(id=cr.number))
     return 0
 
 
 def _cr_status(cr: Any) -> str:
     if cr.status == rules.DOC_EFFECTIVE:
-        return f"effective since {cr.effective_on}"
+        return _("effective since {on}").format(on=cr.effective_on)
     if cr.status == rules.DOC_SIGNING:
         signed = {s.party for s in cr.signatures}
         waiting = [p for p in rules.PARTIES if p not in signed]
-        return f"pending: signed by {', '.join(sorted(signed))}, waiting for {', '.join(waiting)}"
+        return _("pending: signed by {signed}, waiting for {waiting}").format(
+            signed=", ".join(word("party", p) for p in sorted(signed)),
+            waiting=", ".join(word("party", p) for p in waiting))
     if cr.status == rules.DOC_OPEN:
-        return "pending: no signature yet"
+        return _("pending: no signature yet")
     return cr.status
 
 
@@ -114,7 +116,7 @@ def do_cr_sign(args: argparse.Namespace) -> int:
 
 def do_cr_withdraw(args: argparse.Namespace) -> int:
     cr = _ledger(args).withdraw_cr(args.id)
-    _out(f"{cr.number}: withdrawn")
+    _out(_("{id}: withdrawn").format(id=cr.number))
     return 0
 
 
@@ -132,11 +134,13 @@ def _deltas(cr: Any) -> str:
 
 def do_cr_list(args: argparse.Namespace) -> int:
     rows = _ledger(args).change_requests()
-    shown = {rules.DOC_OPEN: "pending", rules.DOC_SIGNING: "pending",
-             rules.DOC_EFFECTIVE: "effective", rules.DOC_WITHDRAWN: "withdrawn"}
-    _out(table(["id", "raised", "status", "changes", "signed by", "title"],
-               [[c.number, c.raised_on, shown[c.status], _deltas(c),
-                 ", ".join(f"{s.person} ({s.party}) {s.on}" for s in c.signatures), c.title]
+    shown = {rules.DOC_OPEN: N_("pending"), rules.DOC_SIGNING: N_("pending"),
+             rules.DOC_EFFECTIVE: N_("effective"), rules.DOC_WITHDRAWN: N_("withdrawn")}
+    _out(table(heads(N_("id"), N_("raised"), N_("status"), N_("changes"), N_("signed by"),
+                     N_("title")),
+               [[c.number, c.raised_on, _(shown[c.status]), _deltas(c),
+                 ", ".join(f"{s.person} ({word('party', s.party)}) {s.on}"
+                           for s in c.signatures), c.title]
                 for c in rows]))
     return 0
 
@@ -144,11 +148,12 @@ def do_cr_list(args: argparse.Namespace) -> int:
 def do_cr_show(args: argparse.Namespace) -> int:
     c = _ledger(args).change_request(args.id)
     _out(f"{c.number}  {c.title}")
-    _out(f"raised     {c.raised_on} by {c.raised_by or '-'}")
-    _out(f"reason     {c.reason or '-'}")
-    _out(f"changes    {_deltas(c) or '-'}")
-    _out(f"status     {_cr_status(c)}")
+    _out(_("raised     {on} by {person}").format(on=c.raised_on, person=c.raised_by or "-"))
+    _out(_("reason     {reason}").format(reason=c.reason or "-"))
+    _out(_("changes    {changes}").format(changes=_deltas(c) or "-"))
+    _out(_("status     {status}").format(status=_cr_status(c)))
     for s in c.signatures:
-        _out(f"signed     {s.on}  {s.name} ({s.person}, {s.party} {s.role})  "
-             f"sha256 {s.digest[:16]}…")
+        _out(_("signed     {on}  {name} ({person}, {party} {role})  sha256 {digest}…").format(
+            on=s.on, name=s.name, person=s.person, party=word("party", s.party),
+            role=word("role", s.role), digest=s.digest[:16]))
     return 0

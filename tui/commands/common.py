@@ -37,6 +37,13 @@ def pinned_today() -> date | None:
     return None if raw is None else parse_date(raw, "SOWTRACK_TODAY")
 
 
+def heads(*names: str) -> list[str]:
+    """A human table's column headers (each marked ``N_``) in the language spoken."""
+    from model.i18n import _
+
+    return [_(n) for n in names]
+
+
 def _out(text: str = "") -> None:
     print(_terminal(text))
 

@@ -7,8 +7,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from model.i18n import N_
-from tui.commands.common import _ledger, _out
+from model.i18n import N_, _
+from tui.commands.common import _ledger, _out, heads
 from tui.text import table
 
 
@@ -31,14 +31,15 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
 
 def do_deliverable_done(args: argparse.Namespace) -> int:
     d = _ledger(args).deliverable_done(args.key, args.on, args.note)
-    what = "knowledge transfer " if d.training else ""
-    _out(f"{what}{d.key} delivered on {d.delivered_on}")
+    _out((_("knowledge transfer {key} delivered on {on}") if d.training
+          else _("{key} delivered on {on}")).format(key=d.key, on=d.delivered_on))
     return 0
 
 
 def do_deliverable_list(args: argparse.Namespace) -> int:
     rows = _ledger(args).deliverables()
-    _out(table(["key", "kind", "due", "delivered", "tasks", "title", "note"],
-               [[d.key, "training" if d.training else "", d.due or "", d.delivered_on or "",
+    _out(table(heads(N_("key"), N_("kind"), N_("due"), N_("delivered"), N_("tasks"),
+                     N_("title"), N_("note")),
+               [[d.key, _("training") if d.training else "", d.due or "", d.delivered_on or "",
                  " ".join(d.tasks), d.title, d.delivery_note or ""] for d in rows]))
     return 0

@@ -8,11 +8,11 @@ from pathlib import Path
 from typing import Any
 
 from model.errors import LedgerError, LedgerErrors
-from model.i18n import N_
+from model.i18n import N_, _, format_weekday, language
 from model.rules.entry_input import DATE_FORMS, HOURS_FORMS
 from tui.commands import trackers
-from tui.commands.common import _err, _ledger, _out
-from tui.commands.language import Help
+from tui.commands.common import _err, _ledger, _out, heads
+from tui.commands.language import Help, speak_for_help
 from tui.flags import flag_namer
 from tui.text import fmt_hours, table
 
@@ -103,10 +103,13 @@ def do_log(args: argparse.Namespace) -> int:
             from None
     which = ""
     if task is None:
-        whose = "your" if args.person is None else f"{e.person}'s"
-        which = f" ({whose} last task)"
-    _out(f"logged {fmt_hours(e.minutes)} h for {e.person} on {e.task}{which}, "
-         f"{e.on} {e.on:%a} (entry {e.id}, {e.grade})")
+        which = (_(" (your last task)") if args.person is None
+                 else _(" ({person}'s last task)").format(person=e.person))
+    _out(_("logged {hours} h for {person} on {task}{which}, {on} {weekday} "
+           "(entry {id}, {grade})").format(
+        hours=fmt_hours(e.minutes), person=e.person, task=e.task, which=which, on=e.on,
+        weekday=format_weekday(e.on) if language() != "en" else f"{e.on:%a}", id=e.id,
+        grade=e.grade))
     return 0
 
 
@@ -118,14 +121,18 @@ def _short_form(args: argparse.Namespace) -> tuple[str, str | None, str, set[str
     for field in ("hours", "task", "note"):
         flagged, placed = getattr(args, field), getattr(args, f"short_{field}")
         if flagged is not None and placed is not None:
-            args.command_parser.error(f"{field} given twice: {placed!r} as {field.upper()} "
-                                      f"and {flagged!r} as --{field}; give one")
+            speak_for_help()
+            args.command_parser.error(_(
+                "{field} given twice: {placed!r} as {name} and {flagged!r} as --{field}; "
+                "give one").format(field=field, placed=placed, name=field.upper(),
+                                   flagged=flagged))
         if placed is not None:
             short.add(field)
         values[field] = placed if placed is not None else flagged
     if values["hours"] is None:
-        args.command_parser.error("the hours are required: HOURS or --hours "
-                                  "(e.g. sowtrack log 7.5)")
+        speak_for_help()
+        args.command_parser.error(_("the hours are required: HOURS or --hours "
+                                    "(e.g. sowtrack log 7.5)"))
     return values["hours"] or "", values["task"], values["note"] or "", short
 
 
@@ -135,23 +142,26 @@ def do_entries(args: argparse.Namespace) -> int:
     first = parse_date(args.first, "--from") if args.first else None
     last = parse_date(args.last, "--to") if args.last else None
     rows = _ledger(args).entries(first, last, args.person)
-    _out(table(["id", "date", "person", "task", "hours", "grade", "note"],
+    _out(table(heads(N_("id"), N_("date"), N_("person"), N_("task"), N_("hours"), N_("grade"),
+                     N_("note")),
                [[e.id, e.on, e.person, e.task, fmt_hours(e.minutes), e.grade, e.note]
                 for e in rows], right=[0, 4]))
-    _out(f"{len(rows)} entries, {fmt_hours(sum(e.minutes for e in rows))} h")
+    _out(_("{n} entries, {hours} h").format(
+        n=len(rows), hours=fmt_hours(sum(e.minutes for e in rows))))
     return 0
 
 
 def do_entry_edit(args: argparse.Namespace) -> int:
     e = _ledger(args).edit_entry(args.id, task=args.task, hours=args.hours, on=args.date,
                                  note=args.note)
-    _out(f"entry {e.id}: {fmt_hours(e.minutes)} h for {e.person} on {e.task}, {e.on}")
+    _out(_("entry {id}: {hours} h for {person} on {task}, {on}").format(
+        id=e.id, hours=fmt_hours(e.minutes), person=e.person, task=e.task, on=e.on))
     return 0
 
 
 def do_entry_delete(args: argparse.Namespace) -> int:
     _ledger(args).delete_entry(args.id)
-    _out(f"entry {args.id} deleted")
+    _out(_("entry {id} deleted").format(id=args.id))
     return 0
 
 
@@ -165,7 +175,7 @@ def do_import(args: argparse.Namespace) -> int:
     except LedgerErrors as exc:
         for p in exc.problems:
             _err(f"{Path(args.file).name}: {p}")
-        _err(f"nothing imported: {len(exc.problems)} bad row(s)")
+        _err(_("nothing imported: {n} bad row(s)").format(n=len(exc.problems)))
         return 1
-    _out(f"imported {n} entries")
+    _out(_("imported {n} entries").format(n=n))
     return 0

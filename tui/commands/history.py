@@ -7,7 +7,7 @@ import json
 from collections.abc import Callable
 from typing import Any
 
-from model.i18n import N_
+from model.i18n import N_, _
 from tui.commands.common import _ledger, _out
 
 
@@ -37,9 +37,10 @@ def _count(text: str) -> int:
     try:
         n = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        raise argparse.ArgumentTypeError(_("{text!r} is not a whole number").format(
+            text=text)) from None
     if n < 1:
-        raise argparse.ArgumentTypeError("must be 1 or more")
+        raise argparse.ArgumentTypeError(_("must be 1 or more"))
     return n
 
 
@@ -60,7 +61,7 @@ def do_history(args: argparse.Namespace) -> int:
         _out(f"{r.at:%Y-%m-%d %H:%M}  #{r.id:<6} {r.text}")
         shown += 1
     if not shown:
-        _out("no audit row matches")
+        _out(_("no audit row matches"))
     return 0
 
 

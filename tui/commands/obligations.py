@@ -6,8 +6,8 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from model.i18n import N_
-from tui.commands.common import _ledger, _out
+from model.i18n import N_, _, word
+from tui.commands.common import _ledger, _out, heads
 from tui.text import table
 
 
@@ -28,15 +28,19 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
 
 def do_obligation_done(args: argparse.Namespace) -> int:
     o = _ledger(args).obligation_done(args.key, args.on)
-    late = f", {o.days_late} working day(s) late" if o.days_late else ", on time"
-    _out(f"{o.key} done on {o.done_on} (due {o.due}{late})")
+    late = (_(", {days} working day(s) late").format(days=o.days_late) if o.days_late
+            else _(", on time"))
+    _out(_("{key} done on {on} (due {due}{late})").format(key=o.key, on=o.done_on, due=o.due,
+                                                         late=late))
     return 0
 
 
 def do_obligation_list(args: argparse.Namespace) -> int:
     rows = _ledger(args).obligations(args.as_of)
-    _out(table(["key", "party", "due", "done", "late", "state", "title"],
-               [[o.key, o.party, o.due, o.done_on or "", o.days_late,
-                 "done" if o.done_on else ("overdue" if o.overdue else "open"), o.title]
+    _out(table(heads(N_("key"), N_("party"), N_("due"), N_("done"), N_("late"), N_("state"),
+                     N_("title")),
+               [[o.key, word("party", o.party), o.due, o.done_on or "", o.days_late,
+                 _("done") if o.done_on else (_("overdue") if o.overdue else _("open")),
+                 o.title]
                 for o in rows], right=[4]))
     return 0

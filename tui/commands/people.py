@@ -7,8 +7,8 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import FieldError
-from model.i18n import N_
-from tui.commands.common import _ledger, _out
+from model.i18n import N_, _, word
+from tui.commands.common import _ledger, _out, heads
 from tui.text import days_away_text, fmt_money, table
 
 
@@ -101,51 +101,53 @@ def _life_parsers(psub: Any, cmd: Callable[..., Any]) -> None:
 def do_person_add(args: argparse.Namespace) -> int:
     p = _ledger(args).add_person(args.person, args.name, args.party, args.role, args.grade,
                                  args.first, args.location, args.timezone, args.title)
-    _out(f"{p.key} {p.name} joins on {p.first_day}")
+    _out(_("{person} {name} joins on {on}").format(person=p.key, name=p.name, on=p.first_day))
     return 0
 
 
 def do_person_leave(args: argparse.Namespace) -> int:
     p = _ledger(args).leave(args.person, args.on)
-    _out(f"{p.key}'s last working day is {p.last_day}")
+    _out(_("{person}'s last working day is {on}").format(person=p.key, on=p.last_day))
     return 0
 
 
 def do_person_replace(args: argparse.Namespace) -> int:
     old, new = _ledger(args).replace(args.person, args.by, args.on, args.name)
-    _out(f"{new.key} replaces {old.key}: {old.key}'s last working day is {old.last_day}, "
-         f"{new.key} starts on {new.first_day}")
+    _out(_("{new} replaces {old}: {old}'s last working day is {last}, {new} starts on "
+           "{first}").format(new=new.key, old=old.key, last=old.last_day, first=new.first_day))
     return 0
 
 
 def do_person_away(args: argparse.Namespace) -> int:
     if args.cancel:
         if args.note:
-            raise FieldError("note", "a cancellation takes no note (the day away keeps "
-                                     "its own)")
+            raise FieldError("note", _("a cancellation takes no note (the day away keeps "
+                                       "its own)"))
         p = _ledger(args).cancel_away(args.person, args.first, args.last)
-        _out(f"{p.key}: day away {args.first}..{args.last} cancelled")
+        _out(_("{person}: day away {first}..{last} cancelled").format(
+            person=p.key, first=args.first, last=args.last))
         return 0
     p = _ledger(args).away(args.person, args.first, args.last, args.note)
-    _out(f"{p.key} is away {args.first}..{args.last}")
+    _out(_("{person} is away {first}..{last}").format(person=p.key, first=args.first,
+                                                      last=args.last))
     return 0
 
 
 def _days(p: Any) -> str:
     """A person's active days as the list shows them: ``2026-03-02..`` or ``a..b``."""
     return f"{p.first_day or ''}..{p.last_day or ''}" + (
-        f" (replaces {p.replaces})" if p.replaces else "")
+        _(" (replaces {person})").format(person=p.replaces) if p.replaces else "")
 
 
 def do_quota_use(args: argparse.Namespace) -> int:
     q = _ledger(args).use_quota(args.key, args.n, args.on, args.note)
-    _out(f"{q.key}: {q.used} of {q.limit} used")
+    _out(_("{key}: {used} of {limit} used").format(key=q.key, used=q.used, limit=q.limit))
     return 0
 
 
 def do_quota_list(args: argparse.Namespace) -> int:
     rows = _ledger(args).quotas()
-    _out(table(["quota", "used", "limit", "title"],
+    _out(table(heads(N_("quota"), N_("used"), N_("limit"), N_("title")),
                [[q.key, q.used, q.limit, q.title] for q in rows], right=[1, 2]))
     return 0
 
@@ -154,10 +156,10 @@ def do_person_list(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
     rows = ledger.people()
     bound = {p.key: p.login_role for p in rows if p.login_role}
-    head = ["id", "name", "party", "role", "grade", "day rate", "location", "time zone",
-            "active", "away"]
-    _out(table(head + (["login role"] if bound else []),
-               [[p.key, p.name, p.party, p.role, p.grade or "",
+    head = heads(N_("id"), N_("name"), N_("party"), N_("role"), N_("grade"), N_("day rate"),
+                 N_("location"), N_("time zone"), N_("active"), N_("away"))
+    _out(table(head + (heads(N_("login role")) if bound else []),
+               [[p.key, p.name, word("party", p.party), word("role", p.role), p.grade or "",
                  fmt_money(p.day_rate_minor / 100) if p.day_rate_minor is not None else "",
                  p.location or "", p.timezone or "", _days(p),
                  days_away_text(p)]
@@ -168,13 +170,14 @@ def do_person_list(args: argparse.Namespace) -> int:
 
 def do_person_bind(args: argparse.Namespace) -> int:
     p = _ledger(args).bind_role(args.person, args.role)
-    _out(f"{p.key} is bound to the login role {args.role}: that role acts as {p.key} only")
+    _out(_("{person} is bound to the login role {role}: that role acts as {person} only").format(
+        person=p.key, role=args.role))
     return 0
 
 
 def do_person_unbind(args: argparse.Namespace) -> int:
     p = _ledger(args).bind_role(args.person, None)
-    _out(f"{p.key} is no longer bound to a login role")
+    _out(_("{person} is no longer bound to a login role").format(person=p.key))
     return 0
 
 
@@ -183,18 +186,20 @@ def do_whoami(args: argparse.Namespace) -> int:
 
     kind, person, role = _ledger(args).whoami()
     if kind == UNBOUND:
-        who = (f"{person.key} {person.name}" if person else "nobody") + (
+        who = (f"{person.key} {person.name}" if person else _("nobody")) + _(
             ", read only: this login role is bound to no person")
     else:
         who = (f"{person.key} {person.name}, {kind}" if person
-               else "the operator (no person named)")
-    _out(f"acting as {who}" + (f"; database login role {role}" if role else ""))
-    _out("may: " + "; ".join(["read reports and sheets",
-                              *(a.value for a in Action if a in MATRIX[kind])]))
+               else _("the operator (no person named)"))
+    _out(_("acting as {who}").format(who=who)
+         + (_("; database login role {role}").format(role=role) if role else ""))
+    _out(_("may: {actions}").format(actions="; ".join(
+        [_("read reports and sheets"), *(a.value for a in Action if a in MATRIX[kind])])))
     return 0
 
 
 def do_person_grade(args: argparse.Namespace) -> int:
     p = _ledger(args).change_grade(args.person, args.grade)
-    _out(f"{p.key} is now {p.grade}; past entries keep the grade they were charged at")
+    _out(_("{person} is now {grade}; past entries keep the grade they were charged at").format(
+        person=p.key, grade=p.grade))
     return 0

@@ -19,7 +19,7 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import FieldError, LedgerError
-from model.i18n import N_
+from model.i18n import N_, _
 from tui.commands.common import _err, _ledger, pinned_today
 from tui.commands.language import Help
 
@@ -69,9 +69,10 @@ def parse_port(text: str) -> int:
     try:
         port = int(text.strip())
     except ValueError:
-        raise FieldError("port", f"{text!r} is not a whole number") from None
+        raise FieldError("port", _("{text!r} is not a whole number").format(text=text)) \
+            from None
     if not 1 <= port <= 65535:
-        raise FieldError("port", f"must be from 1 to 65535, not {port}")
+        raise FieldError("port", _("must be from 1 to 65535, not {port}").format(port=port))
     return port
 
 
@@ -80,11 +81,12 @@ def host_addresses(host: str) -> list[str]:
     import socket
 
     if not host.strip():
-        raise FieldError("host", "empty; name an address such as 127.0.0.1")
+        raise FieldError("host", _("empty; name an address such as 127.0.0.1"))
     try:
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError, ValueError):
-        raise FieldError("host", f"{host!r} is not an address or a known host name") from None
+        raise FieldError("host", _("{host!r} is not an address or a known host name").format(
+            host=host)) from None
     return sorted({str(info[4][0]) for info in infos})
 
 
@@ -113,11 +115,12 @@ def _listen_error(exc: OSError, host: str, port: int) -> LedgerError:
     import errno
 
     if exc.errno == errno.EADDRINUSE:
-        return LedgerError(f"port {port} on {host} is in use")
+        return LedgerError(_("port {port} on {host} is in use").format(port=port, host=host))
     if exc.errno == errno.EACCES:
-        return LedgerError(f"port {port} on {host}: permission denied (ports below 1024 "
-                           f"need root); choose another")
-    return LedgerError(f"cannot listen on port {port} on {host}: {exc.strerror or exc}")
+        return LedgerError(_("port {port} on {host}: permission denied (ports below 1024 "
+                             "need root); choose another").format(port=port, host=host))
+    return LedgerError(_("cannot listen on port {port} on {host}: {problem}").format(
+        port=port, host=host, problem=exc.strerror or exc))
 
 
 def served_person(ledger: Any) -> tuple[str | None, bool]:
@@ -132,9 +135,9 @@ def served_person(ledger: Any) -> tuple[str | None, bool]:
         return person.key, role is not None and person.login_role == role
     if kind == UNBOUND:
         return None, False
-    raise FieldError("actor", "name the person the browser acts as (or SOWTRACK_USER, or "
-                              "the config file's person); serve asks for no password: "
-                              "whoever reaches the port acts as them")
+    raise FieldError("actor", _("name the person the browser acts as (or SOWTRACK_USER, or "
+                                "the config file's person); serve asks for no password: "
+                                "whoever reaches the port acts as them"))
 
 
 def child_command(project: str, person: str | None) -> str:
@@ -156,7 +159,8 @@ def public_url(url: str | None, host: str, port: int) -> str:
     import re
 
     if not re.fullmatch(PUBLIC_URL, url):
-        raise FieldError("public_url", f"{url!r} is not an http:// or https:// address")
+        raise FieldError("public_url", _("{url!r} is not an http:// or https:// address").format(
+            url=url))
     return url.rstrip("/")
 
 
@@ -194,12 +198,12 @@ def do_serve(args: argparse.Namespace) -> int:
     project = ledger.project().code
     person, db_bound = served_person(ledger)
     if not loopback and not db_bound:
-        raise FieldError("host", f"{args.host} is not a loopback address, and serve asks "
-                                 f"for no password: anyone who reaches the port would act "
-                                 f"as {person or 'this login role'}; serve on 127.0.0.1 and "
-                                 f"use an SSH tunnel or an HTTPS proxy with a login (only a "
-                                 f"PostgreSQL login role bound to the person may serve on "
-                                 f"the network)")
+        raise FieldError("host", _("{host} is not a loopback address, and serve asks for no "
+                                   "password: anyone who reaches the port would act as "
+                                   "{person}; serve on 127.0.0.1 and use an SSH tunnel or an "
+                                   "HTTPS proxy with a login (only a PostgreSQL login role "
+                                   "bound to the person may serve on the network)").format(
+            host=args.host, person=person or _("this login role")))
     check_port_free(args.host, port)
     # The sessions' ledger: the URL in the environment (not on a command line, which
     # every user of the machine can read), the project and person in their arguments.
@@ -281,7 +285,7 @@ def _serve(host: str, port: int, url: str | None, command: str, project: str,
     try:
         server.serve()
     except OSError as exc:  # the port taken between the check and the listen
-        _err(f"error: {_listen_error(exc, host, port)}")
+        _err(_("error: {problem}").format(problem=_listen_error(exc, host, port)))
         return 1
     return 0
 

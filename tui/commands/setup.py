@@ -6,7 +6,7 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
-from model.i18n import N_
+from model.i18n import N_, _
 from tui.commands.common import _err, _ledger, _out
 
 
@@ -32,8 +32,9 @@ def do_init(args: argparse.Namespace) -> int:
     warning = ledger.calendar_warning()
     if warning:
         _err(warning)
-    _out(f"created project {view.code}: {view.start}..{view.end}, "
-         f"{len(spec.people)} people, {len(spec.tasks)} tasks")
+    _out(_("created project {code}: {start}..{end}, {people} people, {tasks} tasks").format(
+        code=view.code, start=view.start, end=view.end, people=len(spec.people),
+        tasks=len(spec.tasks)))
     return 0
 
 
@@ -43,7 +44,7 @@ def do_demo(args: argparse.Namespace) -> int:
     ledger = _ledger(args, create=True)
     code, created = build_demo(ledger, args.today)
     if created:
-        _out(f"created demo project {code}")
+        _out(_("created demo project {code}").format(code=code))
     else:
-        _out(f"demo project {code} already exists; left as it is")
+        _out(_("demo project {code} already exists; left as it is").format(code=code))
     return 0

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import LedgerError
-from model.i18n import N_
+from model.i18n import N_, _
 from model.sheet_kinds import SHEET_KINDS
 from model.sheets import KINDS
 from model.spreadsheet import FORMATS, SPREADSHEET_KINDS, export_format
@@ -90,19 +90,20 @@ def do_export(args: argparse.Namespace) -> int:
         written = write_sheet(_ledger(args), WriteRequest(
             request, args.out, force=args.force, printed_on=pinned_today()))
         for message in written.warnings:
-            _err(f"warning: {message}")
+            _err(_("warning: {message}").format(message=message))
         for printed in written.files:
             meta = printed.sheet.meta
-            _out(f"wrote {printed.path} ({meta.doc_id} revision {meta.revision})")
+            _out(_("wrote {file} ({doc} revision {revision})").format(
+                file=printed.path, doc=meta.doc_id, revision=meta.revision))
         return 0
     if args.lang:
-        raise LedgerError("--lang: does not apply to `export sow` (only to a sheet)")
+        raise LedgerError(_("--lang: does not apply to `export sow` (only to a sheet)"))
     ledger = _ledger(args)
     protected = ledger_protected(ledger)
     check_target(args.out, force=args.force, protected=protected)
     text = dump_sow(ledger.export_sow())
     write_output(args.out, text.encode("utf-8"), force=args.force, protected=protected)
-    _out(f"wrote {args.out}")
+    _out(_("wrote {file}").format(file=args.out))
     return 0
 
 
@@ -115,28 +116,34 @@ def do_verify(args: argparse.Namespace) -> int:
         opened = _ledger(args)
         engine, actor = opened.engine, opened.actor
         report = verify_pdf(args.file, lambda code: Ledger(engine, code, actor), render_pdf)
-        head = f"{args.file}: {report.doc_id} revision {report.revision}"
+        head = _("{file}: {doc} revision {revision}").format(
+            file=args.file, doc=report.doc_id, revision=report.revision)
         if report.ok:
-            _out(f"{head}: the ledger still holds exactly this content "
-                 f"(sha256 {report.printed_digest[:16]}…), and every page is what it prints")
-            _out(f"signatures: {report.signed}")
+            _out(_("{head}: the ledger still holds exactly this content (sha256 {digest}…), "
+                   "and every page is what it prints").format(
+                head=head, digest=report.printed_digest[:16]))
+            _out(_("signatures: {signed}").format(signed=report.signed))
             return 0
         if not report.matches:
-            _err(f"{head}: the ledger no longer holds this content: printed sha256 "
-                 f"{report.printed_digest[:16]}…, now {report.current_digest[:16]}…")
+            _err(_("{head}: the ledger no longer holds this content: printed sha256 "
+                   "{printed}…, now {current}…").format(
+                head=head, printed=report.printed_digest[:16],
+                current=report.current_digest[:16]))
             if report.superseded:
                 _err(f"{head}: {report.superseded}")
         for problem in report.problems:
             _err(f"{head}: {problem}")
         if report.note:
             _err(report.note)
-        _err(f"signatures: {report.signed}")
+        _err(_("signatures: {signed}").format(signed=report.signed))
         return 1
     count, problems = _ledger(args).verify()
     if problems:
         for p in problems:
             _err(p)
-        _err(f"verify failed: {len(problems)} problem(s) in {count} audit rows")
+        _err(_("verify failed: {n} problem(s) in {count} audit rows").format(
+            n=len(problems), count=count))
         return 1
-    _out(f"ok: {count} audit rows chained, every record and signature matches")
+    _out(_("ok: {count} audit rows chained, every record and signature matches").format(
+        count=count))
     return 0

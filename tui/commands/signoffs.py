@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from model import rules
-from model.i18n import N_
+from model.i18n import N_, _, word
 from tui.commands.common import _ledger, _out
 
 
@@ -50,13 +50,14 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
 
 def _signoff_line(v: Any) -> str:
     span = f" {v.first}..{v.last}" if v.first else ""
-    state = {rules.DOC_EFFECTIVE: f"signed by both parties, effective {v.effective_on}",
-             rules.DOC_SIGNING: "signed by one party, waiting for the other",
-             rules.DOC_OPEN: "not signed", rules.DOC_WITHDRAWN: "withdrawn",
-             rules.DOC_REJECTED: "rejected by the client"}[v.status]
+    state = {rules.DOC_EFFECTIVE: N_("signed by both parties, effective {on}"),
+             rules.DOC_SIGNING: N_("signed by one party, waiting for the other"),
+             rules.DOC_OPEN: N_("not signed"), rules.DOC_WITHDRAWN: N_("withdrawn"),
+             rules.DOC_REJECTED: N_("rejected by the client")}[v.status]
+    state = _(state).format(on=v.effective_on)
     conclusion = getattr(v, "conclusion", None)
     if conclusion and v.status != rules.DOC_REJECTED:
-        state += f"; the client's conclusion: {conclusion}"
+        state += _("; the client's conclusion: {conclusion}").format(conclusion=conclusion)
     return f"{v.number}{span}: {state}"
 
 
@@ -85,5 +86,6 @@ def do_signoff_list(args: argparse.Namespace) -> int:
     for v in _ledger(args).signoffs():
         _out(_signoff_line(v))
         for s in v.signatures:
-            _out(f"    {s.on}  {s.name} ({s.person}, {s.party} {s.role})")
+            _out(f"    {s.on}  {s.name} ({s.person}, {word('party', s.party)} "
+                 f"{word('role', s.role)})")
     return 0

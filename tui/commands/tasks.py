@@ -13,9 +13,9 @@ from typing import Any
 from rich.cells import cell_len
 
 from model.errors import LedgerError
-from model.i18n import N_
+from model.i18n import N_, _
 from model.rules import PRIORITIES, TASK_STATUSES, pd_of_milli, pd_of_minutes
-from tui.commands.common import _ledger, _out
+from tui.commands.common import _ledger, _out, heads
 from tui.commands.language import Help
 from tui.text import fmt_pd, table
 
@@ -69,8 +69,8 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
 
 def do_task_add(args: argparse.Namespace) -> int:
     t = _ledger(args).add_task(args.code, args.title, args.estimate, args.priority)
-    _out(f"{t.code} added: {fmt_pd(pd_of_milli(t.estimate_milli))} PD estimated, "
-         f"priority {t.priority}")
+    _out(_("{code} added: {pd} PD estimated, priority {priority}").format(
+        code=t.code, pd=fmt_pd(pd_of_milli(t.estimate_milli)), priority=t.priority))
     return 0
 
 
@@ -78,11 +78,12 @@ def do_task_edit(args: argparse.Namespace) -> int:
     changes = {k: getattr(args, k) for k in ("title", "estimate", "priority", "status")
                if getattr(args, k) is not None}
     if not changes:
-        raise LedgerError(f"{args.code}: nothing to change: give --title, --estimate, "
-                          "--priority or --status")
+        raise LedgerError(_("{code}: nothing to change: give --title, --estimate, "
+                            "--priority or --status").format(code=args.code))
     t = _ledger(args).edit_task(args.code, **changes)
-    _out(f"{t.code} saved: {fmt_pd(pd_of_milli(t.estimate_milli))} PD estimated, "
-         f"priority {t.priority}, {t.status}")
+    _out(_("{code} saved: {pd} PD estimated, priority {priority}, {status}").format(
+        code=t.code, pd=fmt_pd(pd_of_milli(t.estimate_milli)), priority=t.priority,
+        status=t.status))
     return 0
 
 
@@ -90,10 +91,11 @@ def do_task_allocate(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
     t = ledger.set_allocation(args.code, args.person, args.PD, over=args.over)
     w = next((w for w in ledger.workloads() if w.person == args.person), None)
-    line = f"{args.person} on {t.code}: {args.PD} PD planned"
+    line = _("{person} on {code}: {pd} PD planned").format(person=args.person, code=t.code,
+                                                          pd=args.PD)
     if w is not None:
         line += (f"; {OVER_MARK} {w.worded}" if w.over
-                 else f"; {w.worded} allocated in all")
+                 else _("; {workload} allocated in all").format(workload=w.worded))
     _out(line)
     return 0
 
@@ -113,7 +115,8 @@ def clip(text: str, width: int) -> str:
 def do_task_list(args: argparse.Namespace) -> int:
     ledger = _ledger(args)
     tasks = ledger.tasks()
-    headers = ["code", "title", "priority", "status", "estimate", "allocated", "consumed"]
+    headers = heads(N_("code"), N_("title"), N_("priority"), N_("status"), N_("estimate"),
+                    N_("allocated"), N_("consumed"))
     rows = [[t.code, t.title, t.priority, t.status, fmt_pd(pd_of_milli(t.estimate_milli)),
              fmt_pd(pd_of_milli(t.allocated_milli)),
              fmt_pd(pd_of_minutes(t.consumed_minutes, t.minutes_per_day))] for t in tasks]
@@ -122,13 +125,14 @@ def do_task_list(args: argparse.Namespace) -> int:
                  for i, h in enumerate(headers) if i != 1) + 2 * (len(headers) - 1)
     for r in rows:
         r[1] = clip(r[1], max(10, WIDTH - others))
-    _out(table(headers, rows, right=[4, 5, 6]) if rows else "no task yet: add one with "
-                                                           "`sowtrack task add`")
+    _out(table(headers, rows, right=[4, 5, 6]) if rows
+         else _("no task yet: add one with `sowtrack task add`"))
     loads = ledger.workloads()
     if loads:
         _out()
-        _out(table(["person", "allocated", "capacity", "state"],
+        _out(table(heads(N_("person"), N_("allocated"), N_("capacity"), N_("state")),
                    [[w.person, fmt_pd(pd_of_milli(w.allocated_milli)), w.capacity_days,
-                     f"{OVER_MARK} over capacity" if w.over else "fits"] for w in loads],
+                     f"{OVER_MARK} {_('over capacity')}" if w.over else _("fits")]
+                    for w in loads],
                    right=[1, 2]))
     return 0

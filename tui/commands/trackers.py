@@ -9,9 +9,9 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import LedgerError, LedgerErrors
-from model.i18n import N_, _
+from model.i18n import N_, _, ngettext
 from tui.commands.common import _err, _ledger, _out
-from tui.commands.language import Help
+from tui.commands.language import Help, speak_for_help
 
 RULES = N_("""How the file's time becomes entries:
   person   yours (--as), or --person P if you may log for others.
@@ -97,11 +97,11 @@ def _text(file: str, tool: str) -> tuple[str, str]:
             return "stdin", raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
-            raise LedgerError(f"stdin: line {line}: not UTF-8 (byte "
-                              f"0x{raw[exc.start]:02x})") from None
+            raise LedgerError(_("stdin: line {line}: not UTF-8 (byte {byte})").format(
+                line=line, byte=f"0x{raw[exc.start]:02x}")) from None
     from storage.sowfile.parse import read_text_file
 
-    p, _, text = read_text_file(file, "utf-8-sig")
+    p, __, text = read_text_file(file, "utf-8-sig")
     return p.name, text
 
 
@@ -110,7 +110,9 @@ def _task_map(pairs: list[str], parser: argparse.ArgumentParser) -> dict[str, st
     for pair in pairs:
         name, sep, code = pair.partition("=")
         if not sep or not name.strip() or not code.strip():
-            parser.error(f"--task-map takes NAME=CODE (e.g. meetings=T1), got {pair!r}")
+            speak_for_help()
+            parser.error(_("--task-map takes NAME=CODE (e.g. meetings=T1), got {pair!r}").format(
+                pair=pair))
         out[name.strip()] = code.strip()
     return out
 
@@ -136,13 +138,17 @@ def do_import_tracker(args: argparse.Namespace) -> int:
             _err(f"{name}: {p}")
         hint = ""
         if any("names a task" in p or "name several tasks" in p for p in exc.problems):
-            hint = " (map a name to a task with --task-map NAME=CODE)"
-        _err(f"nothing imported: {len(exc.problems)} problem(s){hint}")
+            hint = _(" (map a name to a task with --task-map NAME=CODE)")
+        _err(_("nothing imported: {n} problem(s){hint}").format(n=len(exc.problems), hint=hint))
         return 1
-    entries = "entry" if done.entries == 1 else "entries"
-    changed = f" ({len(done.changed)} changed since)" if done.changed else ""
-    _out(f"imported {done.entries} {entries} from {name}: {done.new} new, "
-         f"{done.already} already imported{changed}")
+    changed = (_(" ({n} changed since)").format(n=len(done.changed)) if done.changed
+               else "")
+    _out(ngettext("imported {n} entry from {file}: {new} new, {already} already "
+                  "imported{changed}",
+                  "imported {n} entries from {file}: {new} new, {already} already "
+                  "imported{changed}", done.entries).format(
+        n=done.entries, file=name, new=done.new, already=done.already, changed=changed))
     for line in done.changed:
-        _err(f"{name}: {line}; correct its entry with `sowtrack entry edit` if it matters")
+        _err(_("{file}: {problem}; correct its entry with `sowtrack entry edit` if it "
+               "matters").format(file=name, problem=line))
     return 0
