@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from model.i18n import N_, _, word
-from tui.commands.common import _ledger, _out, heads
+from tui.commands.common import _ledger, _out, heads, said
 from tui.text import table
 
 
@@ -52,7 +52,7 @@ def do_blocker_list(args: argparse.Namespace) -> int:
     rows = ledger.blocker_list().blockers  # open ones first, as the app lists them
     _out(table(heads(N_("id"), N_("party"), N_("raised"), N_("resolved"), N_("days"),
                      N_("task"), N_("title")),
-               [[b.number, word("party", b.party), b.raised_on, b.resolved_on or _("open"),
-                 b.age_days,
-                 b.task or "", b.title] for b in rows], right=[4]))
+               [[b.number, word("party", b.party), b.raised_on,
+                 b.resolved_on or said(N_("unresolved|open")), b.age_days, b.task or "", b.title]
+                for b in rows], right=[4]))
     return 0

@@ -37,6 +37,16 @@ def pinned_today() -> date | None:
     return None if raw is None else parse_date(raw, "SOWTRACK_TODAY")
 
 
+def said(message: str) -> str:
+    """A word that means different things in different places (a blocker is "open" until
+    resolved, a task until started): its msgid names its sense before a ``|``
+    (``N_("unresolved|open")``), so that each sense has its own translation; English is
+    the word after the ``|``."""
+    from model.i18n import _
+
+    return _(message).rpartition("|")[2]
+
+
 def heads(*names: str) -> list[str]:
     """A human table's column headers (each marked ``N_``) in the language spoken."""
     from model.i18n import _

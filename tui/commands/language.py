@@ -98,6 +98,45 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     def _get_help_string(self, action: argparse.Action) -> str | None:
         return translated(action.help) if action.help else action.help
 
+    def _fill_text(self, text: str, width: int, indent: str) -> str:
+        if i18n.language() == "en":  # descriptions as they are written
+            return super()._fill_text(text, width, indent)
+        return "\n".join(indent + part for line in text.splitlines()
+                         for part in (wrap_cells(line, width) if line.strip() else [""]))
+
+    def _split_lines(self, text: str, width: int) -> list[str]:
+        if i18n.language() == "en":  # argparse's own wrapping, as it always was
+            return super()._split_lines(text, width)
+        return wrap_cells(self._whitespace_matcher.sub(" ", text).strip(), width)
+
+
+def wrap_cells(text: str, width: int) -> list[str]:
+    """``text`` in lines of at most ``width`` terminal cells (a Chinese character takes
+    two): cut between words or between any two Chinese characters, never before a
+    closing punctuation mark nor after an opening one."""
+    from rich.cells import cell_len
+
+    lines: list[str] = []
+    line = ""
+    for token in re.findall(r"\s+|[!-~]+|.", text):
+        if line.strip() and cell_len(line + token.rstrip()) > width and token not in _NO_START:
+            carried = ""
+            while line and line[-1] in _NO_END:  # an opening bracket goes with what it opens
+                line, carried = line[:-1], line[-1] + carried
+            lines.append(line.rstrip())
+            line = carried + ("" if token.isspace() else token)
+        else:
+            line += token
+    if line.strip():
+        lines.append(line.rstrip())
+    return lines
+
+
+#: Chinese punctuation that never starts a line
+_NO_START = frozenset("，。、；：？！）」』》〉】")
+#: and that never ends one
+_NO_END = frozenset("（「『《〈【")
+
 
 def translated(text: str) -> str:
     """A description, an epilog or a help text in the language spoken: the message it

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from model.i18n import N_, _, word
-from tui.commands.common import _ledger, _out, heads
+from tui.commands.common import _ledger, _out, heads, said
 from tui.text import table
 
 
@@ -40,7 +40,8 @@ def do_obligation_list(args: argparse.Namespace) -> int:
     _out(table(heads(N_("key"), N_("party"), N_("due"), N_("done"), N_("late"), N_("state"),
                      N_("title")),
                [[o.key, word("party", o.party), o.due, o.done_on or "", o.days_late,
-                 _("done") if o.done_on else (_("overdue") if o.overdue else _("open")),
+                 _("done") if o.done_on
+                 else (_("overdue") if o.overdue else said(N_("not done yet|open"))),
                  o.title]
                 for o in rows], right=[4]))
     return 0

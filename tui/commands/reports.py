@@ -20,9 +20,10 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
                 "sowtrack report summary --as-of 2026-03-10 --json")
     rsub = rep.add_subparsers(dest="what", metavar="REPORT", required=True)
     for name, func, help in (("summary", do_summary,
-                              "budget, consumed and remaining PD by grade, cost, overtime, "
-                              "blocked days, forecast, quotas, change requests"),
-                             ("burndown", do_burndown, "one row per working day, start to end")):
+                              N_("budget, consumed and remaining PD by grade, cost, overtime, "
+                                 "blocked days, forecast, quotas, change requests")),
+                             ("burndown", do_burndown,
+                              N_("one row per working day, start to end"))):
         p = cmd(rsub, name, help, f"sowtrack report {name} --as-of 2026-03-10 --json", func)
         p.add_argument("--as-of", metavar="D", help=N_("default: today in the project's time zone"))
         p.add_argument("--json", action="store_true", help=N_("machine-readable output"))
