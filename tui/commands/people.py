@@ -185,16 +185,17 @@ def do_whoami(args: argparse.Namespace) -> int:
     from model.permissions import MATRIX, UNBOUND, Action
 
     kind, person, role = _ledger(args).whoami()
+    # the kinds and the actions are model.permissions' words (marked there)
     if kind == UNBOUND:
         who = (f"{person.key} {person.name}" if person else _("nobody")) + _(
             ", read only: this login role is bound to no person")
     else:
-        who = (f"{person.key} {person.name}, {kind}" if person
+        who = (f"{person.key} {person.name}, {_(kind)}" if person
                else _("the operator (no person named)"))
     _out(_("acting as {who}").format(who=who)
          + (_("; database login role {role}").format(role=role) if role else ""))
     _out(_("may: {actions}").format(actions="; ".join(
-        [_("read reports and sheets"), *(a.value for a in Action if a in MATRIX[kind])])))
+        [_("read reports and sheets"), *(_(a.value) for a in Action if a in MATRIX[kind])])))
     return 0
 
 
