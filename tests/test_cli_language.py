@@ -240,7 +240,7 @@ def test_a_confirmation_and_a_table_by_the_sows_language(
     assert out.startswith("已登记 chen.jing 在 T2 上 2 小时，2026-11-20 周五（工时 ")
     rc, out, __ = _run(capsys, "entries", "--from", DAY)
     head = out.splitlines()[0].split()
-    assert head == ["id", "日期", "人员", "任务", "小时", "职级", "备注"]
+    assert head == ["ID", "日期", "人员", "任务", "工时", "职级", "备注"]
     assert out.rstrip().endswith("小时") and "条工时" in out
     rc, out, __ = _run(capsys, "blocker", "list")
     assert "甲乙方" in out and "甲方" in out and "未解决" in out and "open" not in out
