@@ -315,3 +315,13 @@ def test_help_reads_the_sow_without_sqlalchemy(demo: str) -> None:
     assert "用法: sowtrack" in done.stdout, done.stderr
     modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
     assert not modules & {"sqlalchemy", "textual", "reportlab", "babel"}
+
+
+def test_a_parser_used_alone_follows_the_setting(demo: str, capsys: pytest.CaptureFixture[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    """build_parser() without main (as a test or a tool would use it): the setting still
+    wins over the SOW's language."""
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "en")
+    with pytest.raises(SystemExit):
+        build_parser().parse_args(["--help"])
+    assert "usage: sowtrack" in capsys.readouterr().out

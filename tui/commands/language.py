@@ -152,10 +152,17 @@ def translated(text: str) -> str:
 
 def speak_for_help() -> str:
     """Choose the language of ``--help`` or of a usage error when no command chose one
-    yet: the setting (already chosen by main), else the SOW's of the ledger named by the
-    environment or the config file, else English."""
+    yet (model.i18n.choose): the setting (main chose it already), else the SOW's of the
+    ledger named by the environment or the config file, else English."""
     if not i18n.chosen():
-        i18n.set_language(ledger_language() or "en")
+        from model.errors import LedgerError
+        from storage.config import configured_language
+
+        try:
+            setting = configured_language()
+        except LedgerError:  # refused by main already; here help is printed in English
+            setting = None
+        i18n.set_language(i18n.choose(setting, None if setting else ledger_language()))
     return i18n.language()
 
 
