@@ -325,3 +325,18 @@ def test_a_parser_used_alone_follows_the_setting(demo: str, capsys: pytest.Captu
     with pytest.raises(SystemExit):
         build_parser().parse_args(["--help"])
     assert "usage: sowtrack" in capsys.readouterr().out
+
+
+def test_help_reads_the_ledger_db_names(demo: str, capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch,
+                                        tmp_path: Path) -> None:
+    """`--db` on the same line names the ledger whose SOW --help speaks, before the
+    environment's."""
+    monkeypatch.delenv("SOWTRACK_LANGUAGE")
+    monkeypatch.setenv("SOWTRACK_DB", f"sqlite:///{tmp_path / 'none.db'}")
+    __, out, __ = _run(capsys, "--db", demo, "report", "--help")
+    assert "用法: sowtrack report" in out
+    __, out, __ = _run(capsys, f"--db={demo}", "report", "--help")
+    assert "用法: sowtrack report" in out
+    __, out, __ = _run(capsys, "report", "--help")
+    assert "usage: sowtrack report" in out

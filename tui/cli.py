@@ -25,6 +25,7 @@ from tui.commands import (
     deliverables,
     entries,
     history,
+    language,
     obligations,
     people,
     remind,
@@ -53,11 +54,6 @@ def _example(text: str) -> str:
     return EXAMPLE + "\n  " + "\n  ".join(text.strip().splitlines())
 
 
-#: the arguments main() is parsing (a usage error found in them is worded again once its
-#: language is known: tui.commands.language)
-_parsing: list[Sequence[str] | None] = []
-
-
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any):
         kwargs.setdefault("formatter_class", HelpFormatter)
@@ -68,10 +64,10 @@ class _Parser(argparse.ArgumentParser):
         super().print_help(file)
 
     def error(self, message: str) -> Any:  # type: ignore[override]
-        if not i18n.chosen() and speak_for_help() != "en" and _parsing:
+        if not i18n.chosen() and speak_for_help() != "en" and language.parsing:
             # the message was worded before the language was known: parse again, now in
             # it (the same arguments, so the same error, which exits)
-            argv = _parsing.pop()
+            argv = language.parsing.pop()
             build_parser().parse_args(argv)
         super().error(message)
 
@@ -144,18 +140,17 @@ def main(argv: Sequence[str] | None = None) -> int:
         # the ledger (tui.commands.common._ledger), or --help (tui.commands.language)
         from storage.config import configured_language
 
-        language = configured_language()
+        setting = configured_language()
     except LedgerError as exc:  # SOWTRACK_LANGUAGE=fr: one line
         _err(_("error: {problem}").format(problem=exc))
         return 1
-    if language is not None:
-        i18n.set_language(language)
+    i18n.set_language(setting)  # None: not chosen yet (the SOW's, once it is read)
     parser = build_parser()
-    _parsing[:] = [argv]
+    language.parsing[:] = [argv]
     try:
         args = parser.parse_args(argv)
     finally:
-        _parsing.clear()
+        language.parsing.clear()
     func = getattr(args, "func", do_status)
     try:
         pinned_today()  # a bad SOWTRACK_TODAY is refused whatever the command

@@ -9,15 +9,18 @@ giving its module-level ``_`` and ``ngettext`` our catalogue (:func:`speak_argpa
 Which language: the setting, chosen by ``tui.cli.main`` before anything else; with no
 setting a command speaks the SOW's language once it opens the ledger
 (``tui.commands.common._ledger``). ``--help`` and a usage error come before any ledger
-is opened: they speak the SOW's language of the ledger the environment or the config
-file names (else the default file), read only then and cheaply (:func:`ledger_language`:
-a SQLite file with the standard library's sqlite3; no SQLAlchemy), else English.
+is opened: they speak the SOW's language of the ledger that ``--db``, the environment or
+the config file names (else the default file), read only then and cheaply
+(:func:`ledger_language`: a SQLite file with the standard library's sqlite3; no
+SQLAlchemy), else English.
 """
 
 from __future__ import annotations
 
 import argparse
 import re
+import sys
+from collections.abc import Sequence
 from pathlib import Path
 
 from model import i18n
@@ -166,6 +169,25 @@ def speak_for_help() -> str:
     return i18n.language()
 
 
+#: the arguments tui.cli.main is parsing (None: the process's): --help and a usage error
+#: read the ledger that a ``--db`` (``--project``) among them names
+parsing: list[Sequence[str] | None] = []
+
+
+def given(flag: str) -> str | None:
+    """The value of ``flag`` (``--db URL`` or ``--db=URL``) among the arguments being
+    parsed, None when it is not there."""
+    argv = list(parsing[0] if parsing and parsing[0] is not None else sys.argv[1:])
+    for i, arg in enumerate(argv):
+        if arg == "--":
+            break
+        if arg == flag and i + 1 < len(argv):
+            return argv[i + 1]
+        if arg.startswith(flag + "="):
+            return arg[len(flag) + 1:]
+    return None
+
+
 _SQLITE = re.compile(r"^sqlite(\+\w+)?:///(?P<path>[^?]+)(\?.*)?$")
 
 
@@ -186,15 +208,16 @@ def sqlite_path(url: str | None) -> Path | None:
 
 
 def ledger_language() -> str | None:
-    """The SOW's language of the ledger the environment or the config file names (the
-    project they name, else its only one), None when there is none or it cannot be read.
+    """The SOW's language of the ledger that ``--db``, the environment or the config file
+    names (the project they name, else its only one), None when there is none or it
+    cannot be read.
     SQLite is read with sqlite3, read-only; another backend through SQLAlchemy, only
     when a person asks for help or mistyped a command."""
     try:
         from storage.config import setting
 
-        url = setting("db")[0]
-        code = setting("project")[0]
+        url = setting("db", given("--db"))[0]
+        code = setting("project", given("--project"))[0]
         path = sqlite_path(url)
         if path is not None:
             rows = _sqlite_languages(path)
