@@ -156,7 +156,7 @@ def translated(text: str) -> str:
 def speak_for_help() -> str:
     """Choose the language of ``--help`` or of a usage error when no command chose one
     yet (model.i18n.choose): the setting (main chose it already), else the SOW's of the
-    ledger named by the environment or the config file, else English."""
+    ledger that ``--db``, the environment or the config file names, else English."""
     if not i18n.chosen():
         from model.errors import LedgerError
         from storage.config import configured_language
