@@ -340,3 +340,14 @@ def test_help_reads_the_ledger_db_names(demo: str, capsys: pytest.CaptureFixture
     assert "用法: sowtrack report" in out
     __, out, __ = _run(capsys, "report", "--help")
     assert "usage: sowtrack report" in out
+
+
+def test_the_sheets_are_named_in_the_language_spoken(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    monkeypatch.setenv("COLUMNS", "200")
+    __, out, __ = _run(capsys, "export", "--help")
+    assert "验收报告、工时确认单" in out and "acceptance report" not in out
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "en")
+    __, out, __ = _run(capsys, "export", "--help")
+    assert "acceptance report, timesheet confirmation" in out

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import LedgerError
-from model.i18n import N_, _
+from model.i18n import N_, _, language
 from model.sheet_kinds import SHEET_KINDS
 from model.sheets import KINDS
 from model.spreadsheet import FORMATS, SPREADSHEET_KINDS, export_format
@@ -18,6 +18,16 @@ from tui.commands.language import Help
 SHEETS = KINDS
 #: the spreadsheets only `export` writes (model.spreadsheet), after the sheets
 TABLES = SPREADSHEET_KINDS
+
+
+class _SheetTitles:
+    """The sheets' titles (model.sheet_kinds) in the language spoken when --help is
+    written: "acceptance report, …" / "验收报告、…"."""
+
+    def __str__(self) -> str:
+        if language() == "zh":
+            return "、".join(info.title_zh for info in SHEET_KINDS.values())
+        return ", ".join(info.title_en for info in SHEET_KINDS.values())
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
@@ -34,7 +44,7 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
                    metavar="|".join(["sow", *SHEETS, *TABLES]),
                    help=Help(N_("sow (TOML) or a sheet: {sheets} (PDF); or a spreadsheet "
                                 "(csv or xlsx): entries, summary, timesheet"),
-                             sheets=", ".join(info.title_en for info in SHEET_KINDS.values())))
+                             sheets=_SheetTitles()))
     p.add_argument("--format", choices=FORMATS, metavar="csv|xlsx",
                    help=N_("entries, summary, timesheet: a spreadsheet in this format (default: "
                         "from FILE's suffix, .csv or .xlsx; a timesheet is a PDF otherwise)"))
