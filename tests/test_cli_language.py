@@ -282,7 +282,7 @@ def test_the_summary_in_chinese(demo: str, capsys: pytest.CaptureFixture[str],
     rc, out, __ = _run(capsys, "report", "summary")
     assert rc == 0
     for words in ("截至 ", "预算人天", "已消耗人天", "加班", "人天（已计入已消耗）",
-                  "阻塞天数  甲方 ", "变更申请单  已生效: "):
+                  "阻塞天数      甲方 ", "变更申请单  已生效: "):
         assert words in out, words
     assert "overtime" not in out and "as of" not in out
 
@@ -351,3 +351,19 @@ def test_the_sheets_are_named_in_the_language_spoken(
     monkeypatch.setenv("SOWTRACK_LANGUAGE", "en")
     __, out, __ = _run(capsys, "export", "--help")
     assert "acceptance report, timesheet confirmation" in out
+
+
+def test_before_the_ledger_is_opened_the_sows_language(
+        demo: str, tmp_path: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A SQLite ledger's SOW is read before the command runs: a refusal before the ledger
+    is opened, and a command that never opens it as a Ledger (backup, db status), speak
+    its language too."""
+    monkeypatch.delenv("SOWTRACK_LANGUAGE")
+    rc, __, err = _run(capsys, "entries", "--from", "garbage")
+    assert rc == 1 and err.startswith("错误: --from: ")
+    rc, out, err = _run(capsys, "backup", str(tmp_path / "copy.db"))
+    assert rc == 0, err
+    assert out.startswith("已写出 ") and "条审计记录" in out
+    rc, out, __ = _run(capsys, "db", "status")
+    assert rc == 0 and out.startswith("数据库    ") and "待迁移    无：已是最新" in out

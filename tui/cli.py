@@ -153,6 +153,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         language.parsing.clear()
     func = getattr(args, "func", do_status)
     try:
+        if setting is None:
+            language.speak_sqlite_ledger(args.db, args.project)
         pinned_today()  # a bad SOWTRACK_TODAY is refused whatever the command
         return func(args)
     except LedgerErrors as exc:

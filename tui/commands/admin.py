@@ -9,7 +9,7 @@ from typing import Any
 
 from model.errors import LedgerError
 from model.i18n import N_, _
-from tui.commands.common import _err, _out
+from tui.commands.common import _err, _out, said
 from tui.text import pad
 
 
@@ -165,7 +165,7 @@ def do_db_status(args: argparse.Namespace) -> int:
     if not st.pending:
         _out(_("pending   none: up to date"))
         return 0
-    label = _("pending")
+    label = said(N_("migrations|pending"))
     for i, (rev, message) in enumerate(st.pending):
         _out(f"{pad(label if i == 0 else '', 9)} {rev}  {message}")
     if st.current is None:

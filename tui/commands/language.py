@@ -207,21 +207,34 @@ def sqlite_path(url: str | None) -> Path | None:
     return Path(found["path"]).expanduser()
 
 
-def ledger_language() -> str | None:
-    """The SOW's language of the ledger that ``--db``, the environment or the config file
-    names (the project they name, else its only one), None when there is none or it
-    cannot be read.
-    SQLite is read with sqlite3, read-only; another backend through SQLAlchemy, only
-    when a person asks for help or mistyped a command."""
+def speak_sqlite_ledger(db: str | None, project: str | None) -> None:
+    """Before a command runs, with no setting: speak the SOW's language of the SQLite
+    ledger ``db`` (the ``--db`` flag, else the environment's...) names, read with sqlite3
+    (a fraction of a millisecond), so that what the command refuses before it opens the
+    ledger (a date, a port) is worded in it too. Another backend, or a ledger not there
+    yet, leaves the choice to ``Ledger.speak`` when the command opens it."""
+    if not i18n.chosen():
+        found = ledger_language(db, project, sqlite_only=True)
+        if found is not None:
+            i18n.set_language(found)
+
+
+def ledger_language(db: str | None = None, project: str | None = None, *,
+                    sqlite_only: bool = False) -> str | None:
+    """The SOW's language of the ledger that ``db`` (else ``--db`` among the arguments
+    being parsed), the environment or the config file names (the project ``project``
+    or they name, else its only one), None when there is none or it cannot be read.
+    SQLite is read with sqlite3, read-only; another backend through SQLAlchemy (unless
+    ``sqlite_only``), only when a person asks for help or mistyped a command."""
     try:
         from storage.config import setting
 
-        url = setting("db", given("--db"))[0]
-        code = setting("project", given("--project"))[0]
+        url = setting("db", db if db is not None else given("--db"))[0]
+        code = setting("project", project if project is not None else given("--project"))[0]
         path = sqlite_path(url)
         if path is not None:
             rows = _sqlite_languages(path)
-        elif url is not None and not url.startswith("sqlite"):
+        elif url is not None and not url.startswith("sqlite") and not sqlite_only:
             rows = _other_languages(url)
         else:
             rows = []
