@@ -54,12 +54,13 @@ def N_(message: str) -> str:  # noqa: N802 - gettext's own name for "marked, not
     return message
 
 
-def check(language: str, field: str = "language") -> str:
-    """``language`` if sowtrack speaks it, else a FieldError naming ``field``."""
+def check(language: str, what: str = "language") -> str:
+    """``language`` if sowtrack speaks it, else a LedgerError naming ``what`` (the
+    setting's source: storage.config.check_language names the variable or the file)."""
     if language not in LANGUAGES:
-        from model.errors import FieldError
+        from model.errors import LedgerError
 
-        raise FieldError(field, _("{language!r} is not one of {choices}").format(
+        raise LedgerError(f"{what}: ", _("{language!r} is not one of {choices}").format(
             language=language, choices=", ".join(LANGUAGES)))
     return language
 

@@ -48,8 +48,8 @@ KEYS: tuple[str, ...] = tuple(f.name for f in fields(Config))
 #: tables of the file that other modules read: ``[remind]`` (storage.remind_config)
 TABLES: tuple[str, ...] = ("remind",)
 #: the input that gives each key on the command line (its flag: tui.cli.FIELD_FLAGS)
-INPUTS = {"db": Ref("db"), "person": Ref("actor"), "project": Ref("project"),
-          "language": Ref("language")}
+#: (``language`` has no flag: the environment or the file sets it)
+INPUTS = {"db": Ref("db"), "person": Ref("actor"), "project": Ref("project")}
 ENV = {"db": "SOWTRACK_DB", "person": "SOWTRACK_USER", "project": "SOWTRACK_PROJECT",
        "language": "SOWTRACK_LANGUAGE"}
 _EMPTY = {"db": "name a ledger (e.g. sqlite:////path/to/ledger.db)",

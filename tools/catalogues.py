@@ -144,7 +144,8 @@ def merged(lang: str) -> tuple[Catalog, list[str]]:
                 continue
             have = out.get(message.id)
             if have is not None and have.string != message.string:
-                clashes.append(f"{area}.po: {message.id!r} is translated differently elsewhere")
+                clashes.append(f"{lang}/{area}.po: {message.id!r} is {message.string!r} here, "
+                               f"{have.string!r} in an area before it: translate it one way")
                 continue
             out[message.id] = message
     return out, clashes
@@ -213,8 +214,8 @@ def problems() -> list[str]:
                     if placeholders(s) != want:
                         found.append(f"{label}: placeholders {sorted(placeholders(s))} "
                                      f"instead of {sorted(want)}")
-        _, clashes = merged(TRANSLATED[0])
-        found += clashes
+    for lang in TRANSLATED:
+        found += merged(lang)[1]
     return found
 
 
