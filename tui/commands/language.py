@@ -257,10 +257,11 @@ def _sqlite_languages(path: Path) -> list[tuple[str, str]]:
 
 
 def _other_languages(url: str) -> list[tuple[str, str]]:
-    from sqlalchemy import create_engine, text
+    from sqlalchemy import text
 
-    engine = create_engine(url, connect_args={"connect_timeout": 2}
-                           if url.startswith("postgresql") else {})
+    from storage.db import make_engine
+
+    engine = make_engine(url)  # as every command makes it (postgresql:// is psycopg 3)
     try:
         with engine.connect() as c:
             return [(r[0], r[1]) for r in c.execute(text("SELECT code, language FROM project"))]
