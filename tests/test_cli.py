@@ -800,7 +800,9 @@ def test_console_script_refuses_without_a_traceback(tmp_path: Path) -> None:
     db = f"sqlite:///{tmp_path / 'x.db'}"
     bad = tmp_path / "sow.toml"
     bad.write_text(sow_text(("senior = 2800", "senior = -2800")), encoding="utf-8")
-    env = {"PATH": str(script.parent), "HOME": str(tmp_path), "LANG": "C.UTF-8"}
+    # English, as every test speaks (the example SOW is Chinese: tests/conftest.py)
+    env = {"PATH": str(script.parent), "HOME": str(tmp_path), "LANG": "C.UTF-8",
+           "SOWTRACK_LANGUAGE": "en"}
     cases = [
         ([str(script), "--db", db, "init", str(bad)], 1),
         ([str(script), "--db", db, "init", str(EXAMPLE_SOW)], 0),

@@ -15,7 +15,9 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
+from model import i18n
 from model.errors import LedgerError, LedgerErrors
+from model.i18n import N_, _
 from tui.commands import (
     admin,
     blockers,
@@ -23,6 +25,7 @@ from tui.commands import (
     deliverables,
     entries,
     history,
+    language,
     obligations,
     people,
     remind,
@@ -40,6 +43,7 @@ from tui.commands.common import (  # noqa: F401 - re-exported: tui.cli.pinned_to
     ledger_protected,
     pinned_today,
 )
+from tui.commands.language import EXAMPLE, HelpFormatter, speak_argparse, speak_for_help
 from tui.commands.reports import do_status, render_summary  # noqa: F401 - re-exported
 from tui.flags import flag_namer
 
@@ -47,36 +51,48 @@ PROG = "sowtrack"
 
 
 def _example(text: str) -> str:
-    return "example:\n  " + "\n  ".join(text.strip().splitlines())
+    return EXAMPLE + "\n  " + "\n  ".join(text.strip().splitlines())
 
 
 class _Parser(argparse.ArgumentParser):
     def __init__(self, *args: Any, **kwargs: Any):
-        kwargs.setdefault("formatter_class", argparse.RawDescriptionHelpFormatter)
+        kwargs.setdefault("formatter_class", HelpFormatter)
         super().__init__(*args, **kwargs)
+
+    def print_help(self, file: Any = None) -> None:
+        speak_for_help()
+        super().print_help(file)
+
+    def error(self, message: str) -> Any:  # type: ignore[override]
+        if not i18n.chosen() and speak_for_help() != "en" and language.parsing:
+            # the message was worded before the language was known: parse again, now in
+            # it (the same arguments, so the same error, which exits)
+            argv = language.parsing.pop()
+            build_parser().parse_args(argv)
+        super().error(message)
 
 
 def _globals(parser: argparse.ArgumentParser, top: bool) -> None:
     # Accepted before or after the command; the sub-parsers must not reset them.
     d = (lambda v: v) if top else (lambda v: argparse.SUPPRESS)
-    g = parser.add_argument_group("global options")
+    g = parser.add_argument_group(N_("global options"))
     # Unset flags stay None: _ledger() falls back to the environment, then the config file.
     g.add_argument("--db", metavar="URL", default=d(None),
-                   help="SQLAlchemy URL of the ledger (env SOWTRACK_DB, config key db; "
-                        "default: a SQLite file in your data directory)")
+                   help=N_("SQLAlchemy URL of the ledger (env SOWTRACK_DB, config key db; "
+                        "default: a SQLite file in your data directory)"))
     g.add_argument("--project", metavar="CODE", default=d(None),
-                   help="project code, when the database holds more than one (env "
-                        "SOWTRACK_PROJECT, config key project)")
+                   help=N_("project code, when the database holds more than one (env "
+                        "SOWTRACK_PROJECT, config key project)"))
     g.add_argument("--as", dest="actor", metavar="PERSON", default=d(None),
-                   help="the acting person (env SOWTRACK_USER, config key person)")
+                   help=N_("the acting person (env SOWTRACK_USER, config key person)"))
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog=PROG,
-        description="Track a professional-services project sold by the person-day (人天) "
+        description=N_("Track a professional-services project sold by the person-day (人天) "
                     "under a Statement of Work.\nWith no command, opens the full-screen app "
-                    "(or, when output is piped, prints the project's status).",
+                    "(or, when output is piped, prints the project's status)."),
         epilog=_example("""
 sowtrack init sow.toml
 sowtrack --as liu.yang log --task T2 --hours 7.5 --note "parsing pipeline"
@@ -118,28 +134,46 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         # `sowtrack report burndown | head` should end quietly, like any Unix tool.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    speak_argparse()
+    try:
+        # the setting chooses the language at once; else the SOW's, when a command opens
+        # the ledger (tui.commands.common._ledger), or --help (tui.commands.language)
+        from storage.config import configured_language
+
+        setting = configured_language()
+    except LedgerError as exc:  # SOWTRACK_LANGUAGE=fr: one line
+        _err(_("error: {problem}").format(problem=exc))
+        return 1
+    i18n.set_language(setting)  # None: not chosen yet (the SOW's, once it is read)
     parser = build_parser()
-    args = parser.parse_args(argv)
+    language.parsing[:] = [argv]
+    try:
+        args = parser.parse_args(argv)
+    finally:
+        language.parsing.clear()
     func = getattr(args, "func", do_status)
     try:
+        if setting is None:
+            language.speak_sqlite_ledger(args.db, args.project)
         pinned_today()  # a bad SOWTRACK_TODAY is refused whatever the command
         return func(args)
     except LedgerErrors as exc:
         for p in exc.problems:
-            _err(f"error: {p}")
+            _err(_("error: {problem}").format(problem=p))
         return 1
     except LedgerError as exc:  # its inputs named by their flags (tui.flags)
-        _err(f"error: {exc.worded(flag_namer(getattr(args, 'command_parser', None)))}")
+        _err(_("error: {problem}").format(
+            problem=exc.worded(flag_namer(getattr(args, 'command_parser', None)))))
         return 1
     except KeyboardInterrupt:
-        _err("interrupted; nothing was written by the unfinished action")
+        _err(_("interrupted; nothing was written by the unfinished action"))
         return 130
     except Exception as exc:  # noqa: BLE001
         from sqlalchemy.exc import SQLAlchemyError
 
         if isinstance(exc, SQLAlchemyError):
             first = str(exc).strip().splitlines()[0]
-            _err(f"error: database: {first}")
+            _err(_("error: database: {problem}").format(problem=first))
             return 1
         raise
 

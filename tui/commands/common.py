@@ -13,7 +13,8 @@ from tui.collector import collector_paused
 
 
 def _ledger(args: argparse.Namespace, create: bool = False):  # type: ignore[no-untyped-def]
-    """The ledger named by the flags, else the environment, else the config file.
+    """The ledger named by the flags, else the environment, else the config file; from
+    then on the command speaks its SOW's language unless the setting chose one.
 
     A SQLite file named by them that does not exist is refused, unless ``create``
     (`init`, `demo`): only the default file is created by any command."""
@@ -21,8 +22,10 @@ def _ledger(args: argparse.Namespace, create: bool = False):  # type: ignore[no-
         from storage.config import setting
         from storage.services import Ledger
 
-    return Ledger.open(args.db, setting("project", args.project)[0],
-                       setting("person", args.actor)[0], create=create)
+    ledger = Ledger.open(args.db, setting("project", args.project)[0],
+                         setting("person", args.actor)[0], create=create)
+    ledger.speak()  # the setting (main chose it already), else the SOW's language
+    return ledger
 
 
 def pinned_today() -> date | None:
@@ -32,6 +35,23 @@ def pinned_today() -> date | None:
 
     raw = os.environ.get("SOWTRACK_TODAY")
     return None if raw is None else parse_date(raw, "SOWTRACK_TODAY")
+
+
+def said(message: str) -> str:
+    """A word that means different things in different places (a blocker is "open" until
+    resolved, a task until started): its msgid names its sense before a ``|``
+    (``N_("unresolved|open")``), so that each sense has its own translation; English is
+    the word after the ``|``."""
+    from model.i18n import _
+
+    return _(message).rpartition("|")[2]
+
+
+def heads(*names: str) -> list[str]:
+    """A human table's column headers (each marked ``N_``) in the language spoken."""
+    from model.i18n import _
+
+    return [_(n) for n in names]
 
 
 def _out(text: str = "") -> None:

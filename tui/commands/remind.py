@@ -6,28 +6,29 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from model.i18n import N_, _
 from tui.commands.common import _err, _ledger, _out
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its command's parser (in the order of ``sowtrack --help``)."""
     p = cmd(sub, "remind",
-            "send what is due today (missing entries, signatures, old blockers, "
-            "obligations) by e-mail and group robots, once a day; for cron",
+            N_("send what is due today (missing entries, signatures, old blockers, "
+            "obligations) by e-mail and group robots, once a day; for cron"),
             "sowtrack remind --dry-run\n"
             "sowtrack --as zhang.wei remind\n"
             "# crontab: every working morning at 09:30\n"
             "30 9 * * 1-5  sowtrack --project DEMO-AGENT --as zhang.wei remind", do_remind)
-    p.description = (
+    p.description = N_(
         "Send what is due today through the channels of the config file's [remind] table\n"
         "(e-mail, DingTalk, Feishu, WeCom; see the README, Reminders): engineers with no\n"
         "entry on the last working day, documents waiting for a party's signature,\n"
         "blockers open past 3 working days, obligations due and not done. Each reminder\n"
         "goes once per channel and day; a channel that fails is tried again next run.")
     p.add_argument("--dry-run", action="store_true",
-                   help="print what each channel would send; send and record nothing")
-    p.add_argument("--on", metavar="D", help="the day to remind for (default today in the "
-                                             "project's time zone)")
+                   help=N_("print what each channel would send; send and record nothing"))
+    p.add_argument("--on", metavar="D", help=N_("the day to remind for (default today in the "
+                                             "project's time zone)"))
 
 
 def do_remind(args: argparse.Namespace) -> int:
@@ -41,13 +42,14 @@ def do_remind(args: argparse.Namespace) -> int:
     due = ledger.reminders(args.on)
     lang = language(due.language)
     if not config.channels and not args.dry_run:
-        raise LedgerError(f"config file {config_path()}: no [[remind.channel]] to send "
-                          f"through (see the README, Reminders)")
+        raise LedgerError(_("config file {path}: no [[remind.channel]] to send through (see "
+                            "the README, Reminders)").format(path=config_path()))
     if not due.reminders:
-        _out(f"{due.project} {due.on}: nothing to remind")
+        _out(_("{project} {on}: nothing to remind").format(project=due.project, on=due.on))
         return 0
     if not config.channels:
-        _out(f"{due.project} {due.on}: {len(due.reminders)} reminder(s), no channel set:")
+        _out(_("{project} {on}: {n} reminder(s), no channel set:").format(
+            project=due.project, on=due.on, n=len(due.reminders)))
         for r in due.reminders:
             _out(f"- {r.text(lang)}")
         return 0
@@ -62,9 +64,9 @@ def do_remind(args: argparse.Namespace) -> int:
             todo = [r for r in due.reminders if r.subject in claimed]
         messages, lost = plan(channel, config, due.project, due.on, todo, lang)
         for r in lost:
-            who = ", ".join(p.key for p in r.to) or "nobody"
-            _err(f"note: {channel.name}: no address for {who} ([remind.email]): "
-                 f"{r.text(lang)}")
+            who = ", ".join(p.key for p in r.to) or _("nobody")
+            _err(_("note: {channel}: no address for {who} ([remind.email]): {text}").format(
+                channel=channel.name, who=who, text=r.text(lang)))
         if args.dry_run:
             _dry_run(channel.name, channel.type, messages, len(due.reminders) - len(todo))
             _check_secrets(channel)
@@ -78,13 +80,16 @@ def do_remind(args: argparse.Namespace) -> int:
                                  [r.subject for r in todo if r.subject not in went])
         if error is not None:
             failed = True
-            _err(f"error: remind channel {channel.name} ({channel.type}): {error}")
+            _err(_("error: remind channel {channel} ({type}): {problem}").format(
+                channel=channel.name, type=channel.type, problem=error))
             if went:
-                _out(f"{channel.name}: sent {len(went)} reminder(s) before the error")
+                _out(_("{channel}: sent {n} reminder(s) before the error").format(
+                    channel=channel.name, n=len(went)))
             continue
         skipped = len(due.reminders) - len(todo)
-        _out(f"{channel.name}: sent {len(went)} reminder(s) in {len(messages)} message(s)"
-             + (f"; {skipped} already sent today" if skipped else ""))
+        _out(_("{channel}: sent {n} reminder(s) in {messages} message(s)").format(
+            channel=channel.name, n=len(went), messages=len(messages))
+             + (_("; {n} already sent today").format(n=skipped) if skipped else ""))
     return 1 if failed else 0
 
 
@@ -116,17 +121,20 @@ def _check_secrets(channel: Any) -> None:
         secret(channel, channel.password_env)
         secret(channel, channel.secret_env)
     except SendError as exc:
-        _err(f"note: {channel.name}: {exc}: the run would fail")
+        _err(_("note: {channel}: {problem}: the run would fail").format(
+            channel=channel.name, problem=exc))
 
 
 def _dry_run(name: str, kind: str, messages: list[Any], skipped: int) -> None:
-    tail = f" ({skipped} already sent today)" if skipped else ""
+    tail = _(" ({n} already sent today)").format(n=skipped) if skipped else ""
     if not messages:
-        _out(f"{name} ({kind}): nothing new to send{tail}")
+        _out(_("{channel} ({type}): nothing new to send{tail}").format(
+            channel=name, type=kind, tail=tail))
         return
-    _out(f"{name} ({kind}): would send {len(messages)} message(s){tail}")
+    _out(_("{channel} ({type}): would send {n} message(s){tail}").format(
+        channel=name, type=kind, n=len(messages), tail=tail))
     for m in messages:
         if m.to:
-            _out(f"  to {', '.join(m.to)}: {m.title}")
+            _out(_("  to {to}: {title}").format(to=", ".join(m.to), title=m.title))
         for line in m.text.splitlines():
             _out(f"    {line}")

@@ -19,7 +19,9 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import FieldError, LedgerError
+from model.i18n import N_, _
 from tui.commands.common import _err, _ledger, pinned_today
+from tui.commands.language import Help
 
 DEFAULT_PORT = 8000
 
@@ -30,7 +32,7 @@ PUBLIC_URL = r"https?://[A-Za-z0-9.\-\[\]:]+(/[A-Za-z0-9._~/%\-]*)?"
 #: a ``<link>`` to another host in textual-serve's page (its web font)
 EXTERNAL_LINK = r'(?i)<link\b[^>]*\bhref="https?://[^"]*"[^>]*>\s*'
 
-TRUST = """\
+TRUST = N_("""\
 Who the page acts as: the person the command names (--as, SOWTRACK_USER or the config
 file's person), or, on a shared PostgreSQL ledger, the person its login role is bound to.
 Every browser session acts as that person and no one else (its "Acting as", ctrl+a, is
@@ -40,24 +42,24 @@ reaches, and no other; from another machine, use an SSH tunnel, or an HTTPS prox
 asks for a login (--public-url). A --host that is not loopback is refused, except on a
 PostgreSQL ledger whose login role is bound to the served person: the database then
 refuses whatever that person may not do. A SQLite ledger stays on loopback: nothing
-but the app holds its page to the person named."""
+but the app holds its page to the person named.""")
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its command's parser (in the order of ``sowtrack --help``)."""
-    p = cmd(sub, "serve", "the full-screen app in a browser, as one person (textual-serve)",
+    p = cmd(sub, "serve", N_("the full-screen app in a browser, as one person (textual-serve)"),
             "sowtrack --as li.na serve                  # http://127.0.0.1:8000\n"
             "sowtrack --as li.na serve --port 8001\n"
             "ssh -L 8000:127.0.0.1:8000 ledger-host     # from another machine", do_serve)
-    p.description = (p.description or "") + "\n\n" + TRUST
+    p.description = Help("{what}\n\n{trust}", what=Help(p.description), trust=Help(TRUST))
     p.add_argument("--host", default="127.0.0.1", metavar="HOST",
-                   help="the address to listen on (default 127.0.0.1; see above for any "
-                        "other than loopback)")
+                   help=N_("the address to listen on (default 127.0.0.1; see above for any "
+                        "other than loopback)"))
     p.add_argument("--port", default=str(DEFAULT_PORT), metavar="N",
-                   help=f"the TCP port to listen on (default {DEFAULT_PORT})")
+                   help=Help(N_("the TCP port to listen on (default {port})"), port=DEFAULT_PORT))
     p.add_argument("--public-url", metavar="URL",
-                   help="the address browsers use, when a proxy stands in front "
-                        "(default http://HOST:PORT)")
+                   help=N_("the address browsers use, when a proxy stands in front "
+                        "(default http://HOST:PORT)"))
     # The served side: what each browser session runs (the app, its person fixed).
     p.add_argument("--app", action="store_true", help=argparse.SUPPRESS)
 
@@ -67,9 +69,10 @@ def parse_port(text: str) -> int:
     try:
         port = int(text.strip())
     except ValueError:
-        raise FieldError("port", f"{text!r} is not a whole number") from None
+        raise FieldError("port", _("{text!r} is not a whole number").format(text=text)) \
+            from None
     if not 1 <= port <= 65535:
-        raise FieldError("port", f"must be from 1 to 65535, not {port}")
+        raise FieldError("port", _("must be from 1 to 65535, not {port}").format(port=port))
     return port
 
 
@@ -78,11 +81,12 @@ def host_addresses(host: str) -> list[str]:
     import socket
 
     if not host.strip():
-        raise FieldError("host", "empty; name an address such as 127.0.0.1")
+        raise FieldError("host", _("empty; name an address such as 127.0.0.1"))
     try:
         infos = socket.getaddrinfo(host, None, type=socket.SOCK_STREAM)
     except (OSError, UnicodeError, ValueError):
-        raise FieldError("host", f"{host!r} is not an address or a known host name") from None
+        raise FieldError("host", _("{host!r} is not an address or a known host name").format(
+            host=host)) from None
     return sorted({str(info[4][0]) for info in infos})
 
 
@@ -111,11 +115,12 @@ def _listen_error(exc: OSError, host: str, port: int) -> LedgerError:
     import errno
 
     if exc.errno == errno.EADDRINUSE:
-        return LedgerError(f"port {port} on {host} is in use")
+        return LedgerError(_("port {port} on {host} is in use").format(port=port, host=host))
     if exc.errno == errno.EACCES:
-        return LedgerError(f"port {port} on {host}: permission denied (ports below 1024 "
-                           f"need root); choose another")
-    return LedgerError(f"cannot listen on port {port} on {host}: {exc.strerror or exc}")
+        return LedgerError(_("port {port} on {host}: permission denied (ports below 1024 "
+                             "need root); choose another").format(port=port, host=host))
+    return LedgerError(_("cannot listen on port {port} on {host}: {problem}").format(
+        port=port, host=host, problem=exc.strerror or exc))
 
 
 def served_person(ledger: Any) -> tuple[str | None, bool]:
@@ -130,9 +135,9 @@ def served_person(ledger: Any) -> tuple[str | None, bool]:
         return person.key, role is not None and person.login_role == role
     if kind == UNBOUND:
         return None, False
-    raise FieldError("actor", "name the person the browser acts as (or SOWTRACK_USER, or "
-                              "the config file's person); serve asks for no password: "
-                              "whoever reaches the port acts as them")
+    raise FieldError("actor", _("name the person the browser acts as (or SOWTRACK_USER, or "
+                                "the config file's person); serve asks for no password: "
+                                "whoever reaches the port acts as them"))
 
 
 def child_command(project: str, person: str | None) -> str:
@@ -154,7 +159,8 @@ def public_url(url: str | None, host: str, port: int) -> str:
     import re
 
     if not re.fullmatch(PUBLIC_URL, url):
-        raise FieldError("public_url", f"{url!r} is not an http:// or https:// address")
+        raise FieldError("public_url", _("{url!r} is not an http:// or https:// address").format(
+            url=url))
     return url.rstrip("/")
 
 
@@ -192,12 +198,12 @@ def do_serve(args: argparse.Namespace) -> int:
     project = ledger.project().code
     person, db_bound = served_person(ledger)
     if not loopback and not db_bound:
-        raise FieldError("host", f"{args.host} is not a loopback address, and serve asks "
-                                 f"for no password: anyone who reaches the port would act "
-                                 f"as {person or 'this login role'}; serve on 127.0.0.1 and "
-                                 f"use an SSH tunnel or an HTTPS proxy with a login (only a "
-                                 f"PostgreSQL login role bound to the person may serve on "
-                                 f"the network)")
+        raise FieldError("host", _("{host} is not a loopback address, and serve asks for no "
+                                   "password: anyone who reaches the port would act as "
+                                   "{person}; serve on 127.0.0.1 and use an SSH tunnel or an "
+                                   "HTTPS proxy with a login (only a PostgreSQL login role "
+                                   "bound to the person may serve on the network)").format(
+            host=args.host, person=person or _("this login role")))
     check_port_free(args.host, port)
     # The sessions' ledger: the URL in the environment (not on a command line, which
     # every user of the machine can read), the project and person in their arguments.
@@ -279,7 +285,7 @@ def _serve(host: str, port: int, url: str | None, command: str, project: str,
     try:
         server.serve()
     except OSError as exc:  # the port taken between the check and the listen
-        _err(f"error: {_listen_error(exc, host, port)}")
+        _err(_("error: {problem}").format(problem=_listen_error(exc, host, port)))
         return 1
     return 0
 

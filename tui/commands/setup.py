@@ -6,18 +6,20 @@ import argparse
 from collections.abc import Callable
 from typing import Any
 
+from model.i18n import N_, _
 from tui.commands.common import _err, _ledger, _out
 
 
 def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) -> None:
     """Its commands' parsers (in the order of ``sowtrack --help``)."""
-    p = cmd(sub, "init", "create a project from a SOW file", "sowtrack init sow.toml", do_init)
+    p = cmd(sub, "init", N_("create a project from a SOW file"), "sowtrack init sow.toml", do_init)
     p.add_argument("file", metavar="FILE.toml")
 
-    p = cmd(sub, "demo", "create a realistic demo project: a five-grade team 13 weeks into a "
-                         "20-week SOW",
+    p = cmd(sub, "demo", N_("create a realistic demo project: a five-grade team 13 weeks into a "
+                         "20-week SOW"),
             "sowtrack demo", do_demo)
-    p.add_argument("--today", metavar="D", help="build the demo as if today were D (YYYY-MM-DD)")
+    p.add_argument("--today", metavar="D",
+                   help=N_("build the demo as if today were D (YYYY-MM-DD)"))
 
 
 def do_init(args: argparse.Namespace) -> int:
@@ -30,8 +32,9 @@ def do_init(args: argparse.Namespace) -> int:
     warning = ledger.calendar_warning()
     if warning:
         _err(warning)
-    _out(f"created project {view.code}: {view.start}..{view.end}, "
-         f"{len(spec.people)} people, {len(spec.tasks)} tasks")
+    _out(_("created project {code}: {start}..{end}, {people} people, {tasks} tasks").format(
+        code=view.code, start=view.start, end=view.end, people=len(spec.people),
+        tasks=len(spec.tasks)))
     return 0
 
 
@@ -41,7 +44,7 @@ def do_demo(args: argparse.Namespace) -> int:
     ledger = _ledger(args, create=True)
     code, created = build_demo(ledger, args.today)
     if created:
-        _out(f"created demo project {code}")
+        _out(_("created demo project {code}").format(code=code))
     else:
-        _out(f"demo project {code} already exists; left as it is")
+        _out(_("demo project {code} already exists; left as it is").format(code=code))
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 
+from model.i18n import _
 from tui.commands.common import _ledger, _out
 
 
@@ -16,5 +17,6 @@ def do_export_table(args: argparse.Namespace, fmt: str) -> int:
         args.kind, first=args.first, last=args.last, person=args.person,
         per_person=args.per_person, cr=args.cr, as_of=args.as_of, lang=args.lang))
     written = write_table(_ledger(args), request, fmt, args.out, force=args.force)
-    _out(f"wrote {args.out} ({fmt}, {written.rows} rows)")
+    _out(_("wrote {file} ({format}, {rows} rows)").format(file=args.out, format=fmt,
+                                                           rows=written.rows))
     return 0

@@ -9,9 +9,11 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import LedgerError, LedgerErrors
+from model.i18n import N_, _, ngettext
 from tui.commands.common import _err, _ledger, _out
+from tui.commands.language import Help, speak_for_help
 
-RULES = """How the file's time becomes entries:
+RULES = N_("""How the file's time becomes entries:
   person   yours (--as), or --person P if you may log for others.
   times    in the person's time zone (their own in the SOW, else the project's); an
            interval over midnight is split at midnight, each part on its own date.
@@ -23,51 +25,67 @@ RULES = """How the file's time becomes entries:
   again    importing the same export again, or a later one that includes it, adds only
            the intervals not imported before ("N new, M already imported"); one whose
            length changed in the tracker since is named, not imported again.
-All or nothing: any bad line, JSON path or entry is listed and nothing is written."""
+All or nothing: any bad line, JSON path or entry is listed and nothing is written.""")
 
 #: tool -> (what it reads, the parser's name in model.trackers, an example, notes)
 TOOLS: dict[str, tuple[str, str, str, str]] = {
-    "timew": ("Timewarrior's `timew export` JSON (FILE, or - for stdin)", "parse_timew",
+    "timew": (N_("Timewarrior's `timew export` JSON (FILE, or - for stdin)"), "parse_timew",
               "timew export :month | sowtrack import timew -\n"
               "sowtrack import timew march.json --task-map meetings=T1",
-              "Times are UTC (20261120T083000Z), the start is each interval's key; a "
-              "running interval (no end) is refused: stop it first."),
-    "timeclock": ("hledger's timeclock file (i/o lines)", "parse_timeclock",
+              N_("Times are UTC (20261120T083000Z), the start is each interval's key; a "
+              "running interval (no end) is refused: stop it first.")),
+    "timeclock": (N_("hledger's timeclock file (i/o lines)"), "parse_timeclock",
                   "sowtrack import timeclock work.timeclock   # i 2026-03-02 09:00 client:T2",
-                  "Times are local wall-clock times; an offset after a time is ignored, as "
-                  "hledger does. A session still open (no o line) is refused."),
-    "timedot": ("hledger's timedot file", "parse_timedot",
+                  N_("Times are local wall-clock times; an offset after a time is ignored, as "
+                  "hledger does. A session still open (no o line) is refused.")),
+    "timedot": (N_("hledger's timedot file"), "parse_timedot",
                 "sowtrack import timedot march.timedot   # client:T2  .... ..",
-                "Dots are quarter hours, numbers hours, or a number with s, m or h. The d "
+                N_("Dots are quarter hours, numbers hours, or a number with s, m or h. The d "
                 "unit is 24 hours in timedot (not a person-day) and is refused, as are w, "
-                "mo and y."),
-    "klog": ("klog's `klog json` output", "parse_klog",
+                "mo and y.")),
+    "klog": (N_("klog's `klog json` output"), "parse_klog",
              "klog json times.klg > times.json && sowtrack import klog times.json",
-             "Ranges and durations are read; an open range (still running) and a negative "
-             "duration are refused. A tag #t2 names T2."),
-    "kimai": ("Kimai's CSV export of timesheets", "parse_kimai",
+             N_("Ranges and durations are read; an open range (still running) and a negative "
+             "duration are refused. A tag #t2 names T2.")),
+    "kimai": (N_("Kimai's CSV export of timesheets"), "parse_kimai",
               "sowtrack import kimai export.csv --task-map 'Code review=T2'",
-              "Columns are read by their header (Date, From, To, User, Activity, "
+              N_("Columns are read by their header (Date, From, To, User, Activity, "
               "Description, Tags); the Activity or a tag names the task. One user's "
-              "times per file."),
+              "times per file.")),
 }
+
+
+class _Filled(Help):
+    """A tool's notes, filled to 88 columns; a translation keeps its own lines."""
+
+    note: str
+
+    def __new__(cls, note: str) -> _Filled:
+        self = super().__new__(cls, "{text}", text=textwrap.fill(note, 88))
+        self.note = note
+        return self  # type: ignore[return-value]
+
+    def translated(self) -> str:
+        text = _(self.note)
+        return textwrap.fill(text, 88) if text == self.note else text
 
 
 def add_parsers(isub: Any, cmd: Callable[..., Any]) -> None:
     """``import TOOL`` for each tool, under ``sowtrack import``."""
-    for tool, (what, _, example, notes) in TOOLS.items():
-        p = cmd(isub, tool, f"import {what}, all or nothing", example, do_import_tracker)
-        p.description = (f"import {what}, all or nothing\n\n{textwrap.fill(notes, 88)}"
-                         f"\n\n{RULES}")
+    for tool, (what, __, example, notes) in TOOLS.items():
+        head = Help(N_("import {what}, all or nothing"), what=Help(what))
+        p = cmd(isub, tool, head, example, do_import_tracker)
+        p.description = Help("{head}\n\n{notes}\n\n{rules}", head=head, notes=_Filled(notes),
+                             rules=Help(RULES))
         p.add_argument("file", metavar="FILE|-" if tool == "timew" else "FILE",
-                       help="the export" + (" (- reads standard input)"
-                                            if tool == "timew" else ""))
+                       help=N_("the export (- reads standard input)") if tool == "timew"
+                       else N_("the export"))
         p.add_argument("--person", metavar="P",
-                       help="whose time it is (default: --as); logging for others needs "
-                            "the right to")
+                       help=N_("whose time it is (default: --as); logging for others needs "
+                            "the right to"))
         p.add_argument("--task-map", dest="task_map", metavar="NAME=CODE", action="append",
-                       default=[], help="a tag, account or activity NAME means task CODE "
-                                        "(any case); repeat for more")
+                       default=[], help=N_("a tag, account or activity NAME means task CODE "
+                                        "(any case); repeat for more"))
         p.set_defaults(tracker=tool)
 
 
@@ -79,11 +97,11 @@ def _text(file: str, tool: str) -> tuple[str, str]:
             return "stdin", raw.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             line = raw.count(b"\n", 0, exc.start) + 1
-            raise LedgerError(f"stdin: line {line}: not UTF-8 (byte "
-                              f"0x{raw[exc.start]:02x})") from None
+            raise LedgerError(_("stdin: line {line}: not UTF-8 (byte {byte})").format(
+                line=line, byte=f"0x{raw[exc.start]:02x}")) from None
     from storage.sowfile.parse import read_text_file
 
-    p, _, text = read_text_file(file, "utf-8-sig")
+    p, __, text = read_text_file(file, "utf-8-sig")
     return p.name, text
 
 
@@ -92,7 +110,9 @@ def _task_map(pairs: list[str], parser: argparse.ArgumentParser) -> dict[str, st
     for pair in pairs:
         name, sep, code = pair.partition("=")
         if not sep or not name.strip() or not code.strip():
-            parser.error(f"--task-map takes NAME=CODE (e.g. meetings=T1), got {pair!r}")
+            speak_for_help()
+            parser.error(_("--task-map takes NAME=CODE (e.g. meetings=T1), got {pair!r}").format(
+                pair=pair))
         out[name.strip()] = code.strip()
     return out
 
@@ -118,13 +138,17 @@ def do_import_tracker(args: argparse.Namespace) -> int:
             _err(f"{name}: {p}")
         hint = ""
         if any("names a task" in p or "name several tasks" in p for p in exc.problems):
-            hint = " (map a name to a task with --task-map NAME=CODE)"
-        _err(f"nothing imported: {len(exc.problems)} problem(s){hint}")
+            hint = _(" (map a name to a task with --task-map NAME=CODE)")
+        _err(_("nothing imported: {n} problem(s){hint}").format(n=len(exc.problems), hint=hint))
         return 1
-    entries = "entry" if done.entries == 1 else "entries"
-    changed = f" ({len(done.changed)} changed since)" if done.changed else ""
-    _out(f"imported {done.entries} {entries} from {name}: {done.new} new, "
-         f"{done.already} already imported{changed}")
+    changed = (_(" ({n} changed since)").format(n=len(done.changed)) if done.changed
+               else "")
+    _out(ngettext("imported {n} entry from {file}: {new} new, {already} already "
+                  "imported{changed}",
+                  "imported {n} entries from {file}: {new} new, {already} already "
+                  "imported{changed}", done.entries).format(
+        n=done.entries, file=name, new=done.new, already=done.already, changed=changed))
     for line in done.changed:
-        _err(f"{name}: {line}; correct its entry with `sowtrack entry edit` if it matters")
+        _err(_("{file}: {problem}; correct its entry with `sowtrack entry edit` if it "
+               "matters").format(file=name, problem=line))
     return 0
