@@ -19,6 +19,7 @@ from model import locks, rules
 from model.errors import FieldError, LedgerError, LedgerErrors
 from model.rules.staffing import Staffing
 from model.usertext import check_text
+from storage import figures
 from storage.audit import AuditWriter
 from storage.bulk import BulkInsert
 from storage.orm import Person, Project, TimeEntry
@@ -83,9 +84,40 @@ def import_rows(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
             .where(TimeEntry.project_id == project.id)
             .group_by(TimeEntry.person_id, TimeEntry.on)):
         days[pid << 20 | on.toordinal()] = int(minutes)
+    held = {key & _ORDINAL_BITS for key in days}  # the dates that hold entries already
     writer = _Writer(s, audit, project.id)
     with import_cache(s.connection()):  # a larger page cache on SQLite
-        return _admit_and_write(s, facts, rows, problems, writer, people, tasks, days)
+        n = _admit_and_write(s, facts, rows, problems, writer, people, tasks, days)
+    if writer.indexes.marked:
+        # SQLite, the kept sums' trigger set aside: every date the import wrote is dirty.
+        # Those that held no entry before hold the import's alone, whose person-days
+        # ``days`` holds: their sums by the rule, not summed again from the table.
+        figures.store_clean(s, project.id, _sums_of_new_dates(project, days, held, people))
+    return n
+
+
+_ORDINAL_BITS = (1 << 20) - 1  # a person-day's key: person id << 20 | the day's ordinal
+
+
+def _sums_of_new_dates(project: Project, days: Mapping[int, int], held: set[int],
+                       people: Mapping[str, _Who]) -> tuple[rules.DaySums, ...]:
+    """model.rules.day_sums of the person-days in ``days`` on the dates not in ``held``
+    (each person-day at its person's grade, as the import writes its entries)."""
+    who = {w.id: w for w in people.values()}
+    dates: dict[int, date] = {}
+
+    def totals() -> Iterator[rules.DayTotal]:
+        for key, minutes in days.items():
+            ordinal = key & _ORDINAL_BITS
+            if ordinal in held:
+                continue
+            on = dates.get(ordinal)
+            if on is None:
+                on = dates[ordinal] = date.fromordinal(ordinal)
+            w = who[key >> 20]
+            yield rules.DayTotal(on, w.key, w.grade_text, minutes)
+
+    return rules.day_sums(totals(), project.minutes_per_day)
 
 
 class _Who(NamedTuple):

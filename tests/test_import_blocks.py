@@ -14,12 +14,14 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from model.errors import LedgerErrors
-from storage import importing
-from storage.orm import AuditEvent, Project, TimeEntry
+from storage import importing, sqlite_import
+from storage.db import reading
+from storage.figures import stored_sum_problems
+from storage.orm import AuditEvent, DaySum, DaySumDirty, Project, TimeEntry
 from storage.records import entry_batch
 from storage.services import Ledger
 from storage.sowfile import open_entry_file
@@ -199,3 +201,49 @@ def test_a_long_day_inside_a_block_is_refused_at_its_line(
     assert [p.replace("hours: ", "") for p in caught.value.problems] == [
         "line 22: liu.yang would have 25 h on 2026-03-30; a day holds at most 24 h"]
     assert example.entry_count() == 0
+
+
+# ---------------------------------------------------------------------------------------
+# The kept sums of the dates a large import alone wrote (SQLite)
+
+
+class _Dirty:
+    """An import hook that reads, inside the import's transaction, the dates still dirty
+    once the entries are written."""
+
+    def __init__(self) -> None:
+        self.dates: list[date] = []
+
+    def before(self, s: Session, project: Project) -> None:
+        pass
+
+    def after(self, s: Session, project: Project, written: int) -> None:
+        self.dates = sorted(s.scalars(select(DaySumDirty.on)))
+
+
+def test_a_large_import_stores_the_sums_of_the_dates_it_alone_wrote(
+        sqlite_example: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Dates that held no entry: their sums from the rows (model.rules.day_sums), clean at
+    once; dates that held some: summed again from the table at the commit. Every stored
+    sum is the entries' own (verify recomputes them), overtime included."""
+    monkeypatch.setattr(importing, "BATCH", 50)
+    monkeypatch.setattr(sqlite_import, "DEFER_AT", 100)  # the trigger set aside
+    led = sqlite_example
+    led.log("T1", "9", on="2026-03-03", person="zhang.wei")  # held before the import
+    led.log("T2", "2", on="2026-03-07", person="chen.jing")  # a Saturday
+    people = ["zhang.wei", "chen.jing", "liu.yang", "wang.fang"]
+    body = [f"{FIRST + timedelta(days=i % 9)},{people[i % 4]},T{i % 3 + 1},"
+            f"{['0.25', '0.5', '1.5'][(i // 36) % 3]},n{i}" for i in range(400)]
+    path = tmp_path / "sums.csv"
+    path.write_text("date,person,task,hours,note\n" + "\n".join(body) + "\n",
+                    encoding="utf-8")
+    f = open_entry_file(path)
+    dirty = _Dirty()
+    assert led.import_entries(f.rows, f.problems, hook=dirty) == 400
+    assert dirty.dates == [date(2026, 3, 3), date(2026, 3, 7)]
+    with reading(led.engine) as s:
+        assert s.scalar(select(func.count()).select_from(DaySumDirty)) == 0
+        assert stored_sum_problems(s) == []
+        beyond = s.scalars(select(DaySum.minutes).where(DaySum.grade == "")).all()
+    assert beyond and all(m > 0 for m in beyond)  # some overtime, stored where there is
+    assert led.verify()[1] == []
