@@ -30,7 +30,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from datetime import date
 
-from sqlalchemy import Date, Integer, String, exists, select, text
+from sqlalchemy import Date, Integer, String, delete, exists, insert, select, text
 from sqlalchemy.orm import Session
 
 from model.i18n import _
@@ -110,6 +110,25 @@ def refresh(s: Session) -> None:
         return
     for statement in REFRESH:
         s.execute(text(statement))
+
+
+def store_clean(s: Session, project_id: int, sums: Sequence[DaySums]) -> None:
+    """Store the sums of dates the caller summed itself, by model.rules.day_sums (the
+    rule :data:`SUMS` is held equal to) over every entry of those dates, in its write
+    transaction, and mark them clean: what :func:`refresh` would compute for them (an
+    import on SQLite that knows every entry of the dates it alone wrote; ``verify``
+    recomputes them as any other)."""
+    dates = [d.on for d in sums]
+    if not dates:
+        return
+    where = (DaySum.project_id == project_id, DaySum.on.in_(dates))
+    s.execute(delete(DaySum).where(*where))
+    s.execute(insert(DaySum), [
+        {"project_id": project_id, "on": d.on, "grade": grade, "minutes": minutes}
+        for d in sums
+        for grade, minutes in (*d.by_grade.items(), (OVERTIME, d.beyond)) if minutes])
+    s.execute(delete(DaySumDirty).where(DaySumDirty.project_id == project_id,
+                                        DaySumDirty.on.in_(dates)))
 
 
 def _stored(s: Session, project_id: int) -> tuple[set[date], list[tuple[date, str, int]]]:

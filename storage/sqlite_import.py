@@ -63,6 +63,8 @@ class DeferredIndexes:
         self.trigger: str | None = None  # the insert trigger's CREATE sql, while dropped
         self.after = 0  # the largest id when it was dropped
         self.done = False
+        #: whether :meth:`restore` marked the dates written without the trigger dirty
+        self.marked = False
 
     def consider(self, written: int) -> None:
         """After ``written`` rows of the import: defer the indexes once it is large."""
@@ -107,6 +109,7 @@ class DeferredIndexes:
             self.conn.exec_driver_sql(figures.MARK_INSERTED, (self.after,))
             self.conn.exec_driver_sql(self.trigger)
             self.trigger = None
+            self.marked = True
 
 
 def _unique(sql: str) -> bool:

@@ -6,8 +6,9 @@ import codecs
 import csv
 import hashlib
 import io
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
+from itertools import chain, islice, repeat
 from pathlib import Path
 from typing import NamedTuple
 
@@ -31,6 +32,44 @@ class EntryRow(NamedTuple):
     note: str
 
 
+class EntryBlock(NamedTuple):
+    """Consecutive rows of an entry file as columns (an import reads a million rows a
+    block at a time): each row's line, date, person, task, hours and note, as
+    :class:`EntryRow` holds them."""
+
+    lines: Sequence[int]
+    on: Sequence[str]
+    person: Sequence[str]
+    task: Sequence[str]
+    hours: Sequence[str]
+    note: Sequence[str]
+
+    def rows(self) -> Iterator[EntryRow]:
+        """The block's rows, one by one."""
+        return map(tuple.__new__, repeat(EntryRow), zip(*self, strict=True))
+
+
+class EntryRows:
+    """The rows of an entry file after its header, read once as they are iterated: one
+    by one, or a block at a time (:meth:`blocks`); the file is closed after the last."""
+
+    def __init__(self, lines: Iterator[str], line: int, problems: list[str],
+                 close: io.TextIOBase | None = None):
+        self._lines, self._line, self._problems, self._close = lines, line, problems, close
+
+    def blocks(self, size: int) -> Iterator[EntryBlock]:
+        """The rows, ``size`` lines of the file at a time (a block may hold fewer rows)."""
+        try:
+            yield from _blocks(self._lines, self._line, self._problems, size)
+        finally:
+            if self._close is not None:
+                self._close.close()
+
+    def __iter__(self) -> Iterator[EntryRow]:
+        for block in self.blocks(_BLOCK_LINES):
+            yield from block.rows()
+
+
 @dataclass(frozen=True)
 class EntryFile:
     """An entry file as read: its rows, the problems of malformed lines, and what names
@@ -41,7 +80,7 @@ class EntryFile:
 
     name: str
     sha256: str
-    rows: Iterable[EntryRow]
+    rows: Iterable[EntryRow]  # an EntryRows from open_entry_file
     problems: list[str]
 
 
@@ -77,19 +116,12 @@ def open_entry_file(path: str | Path) -> EntryFile:
                           .format(path=path, strerror=exc.strerror)) from None
     problems: list[str] = []
     try:
-        rows = _entry_rows(f, p.name, problems)
-        next(rows)  # the header, checked now: a bad one refuses the file before anything
+        # the header, checked now: a bad one refuses the file before anything
+        line = _header(f, p.name)
     except BaseException:
         f.close()
         raise
-    return EntryFile(p.name, digest.hexdigest(), _closing(rows, f), problems)
-
-
-def _closing(rows: Iterator[EntryRow | None], f: io.TextIOBase) -> Iterator[EntryRow]:
-    """The rows after the header (its None is read already), the file closed after them:
-    ``yield from`` hands each row on without a step of this generator per row."""
-    with f:
-        yield from rows  # type: ignore[misc]
+    return EntryFile(p.name, digest.hexdigest(), EntryRows(f, line, problems, f), problems)
 
 
 def read_entry_csv(path: str | Path) -> tuple[list[EntryRow], list[str]]:
@@ -112,17 +144,14 @@ def _csv_problem(exc: csv.Error) -> str:
 def parse_entry_csv(text: str, source: str = "CSV") -> tuple[list[EntryRow], list[str]]:
     """Rows and the problems of malformed lines (``line N: reason``); a bad header raises."""
     problems: list[str] = []
-    rows = _entry_rows(io.StringIO(text.removeprefix("\ufeff"), newline=""), source,
-                       problems)
-    next(rows)
-    return [r for r in rows if r is not None], problems
+    lines = io.StringIO(text.removeprefix("\ufeff"), newline="")
+    line = _header(lines, source)
+    return list(EntryRows(lines, line, problems)), problems
 
 
-def _entry_rows(lines: Iterable[str], source: str,
-                problems: list[str]) -> Iterator[EntryRow | None]:
-    """The one reader of entry CSV: yields None once the header is read (a bad header
-    raises), then each row; a malformed line is added to ``problems`` instead."""
-    # strict: a quote left open is an error, not a value that swallows the next rows
+def _header(lines: Iterator[str], source: str) -> int:
+    """Read and check the header of entry CSV (a bad one raises); the number of the line
+    after it."""
     reader = csv.reader(lines, strict=True)
     try:
         header = next(reader, None)
@@ -138,35 +167,88 @@ def _entry_rows(lines: Iterable[str], source: str,
             else _show(got)
         raise LedgerError(_("{source}: line 1: header must be {header}, got {shown}")
                           .format(source=source, header=",".join(ENTRY_HEADER), shown=shown))
-    yield None
-    line = reader.line_num + 1  # where the next record starts (a quoted value may span lines)
-    new_row = tuple.__new__
-    try:
-        for fields in reader:
-            first, line = line, reader.line_num + 1
-            if len(fields) == 5 and "".join(fields).isprintable():
-                # The common row, at once: printable throughout, so text_problem finds
-                # nothing in any field, stripped or not (the same rows as below).
-                d, who, task, hours, note = fields
-                d, who, task, hours = d.strip(), who.strip(), task.strip(), hours.strip()
-                if d or who or task or hours or note.strip():  # else an empty row
-                    # EntryRow(first, d, ...) without its Python-level __new__ (a million rows)
-                    yield new_row(EntryRow, (first, d, who, task, hours, note))
-                continue
-            if not fields or all(not f.strip() for f in fields):
-                continue
-            if len(fields) != len(ENTRY_HEADER):
-                problems.append(f"line {first}: " + _("expected {n} fields ({header}), got "
-                                                      "{got}").format(
-                    n=len(ENTRY_HEADER), header=",".join(ENTRY_HEADER), got=len(fields)))
-                continue
-            # The one rule on user text (model.usertext): no NUL, and one line each.
-            values = [*(f.strip() for f in fields[:4]), fields[4]]
-            bad = next(((name, p) for name, v in zip(ENTRY_HEADER, values, strict=True)
-                        if (p := text_problem(v)) is not None), None)
-            if bad is not None:
-                problems.append(f"line {first}: {bad[0]}: {bad[1]}")
-                continue
-            yield EntryRow(first, *values)
-    except csv.Error as exc:
-        problems.append(f"line {line}: {_csv_problem(exc)}")
+    return reader.line_num + 1
+
+
+_BLOCK_LINES = 5000  # lines read at a time by a reader that hands rows on one by one
+_FIELDS = len(ENTRY_HEADER)
+
+
+def _blocks(lines: Iterator[str], line: int, problems: list[str],
+            size: int) -> Iterator[EntryBlock]:
+    """The one reader of entry CSV, after the header (``line``: the number of the next
+    line): blocks of rows; a malformed line is added to ``problems`` instead, and a line
+    Python's csv cannot read (a quote left open) ends the rows.
+
+    A block of ``size`` lines with no quote and no carriage return, each of five fields,
+    printable throughout and the first date not empty, is split at its commas and line
+    breaks at once: what csv reads from such lines, each line one row (:func:`_row`
+    reads the same rows from it, one by one). Any other block is read by csv, a row at a
+    time, on into the next lines while a quoted value spans them."""
+    while chunk := list(islice(lines, size)):
+        n = len(chunk)
+        text = "".join(chunk)
+        if '"' not in text and "\r" not in text \
+                and list(map(str.count, chunk, repeat(","))).count(_FIELDS - 1) == n:
+            flat = text.removesuffix("\n").replace("\n", ",")
+            # printable throughout: text_problem finds nothing in any field, and the one
+            # blank strip() takes off is a space
+            if flat.isprintable():
+                fields = flat.split(",")
+                columns = [fields[k::_FIELDS] for k in range(_FIELDS)]
+                for k in range(_FIELDS - 1):
+                    if " " in "".join(columns[k]):
+                        columns[k] = list(map(str.strip, columns[k]))
+                if "" not in columns[0]:  # else maybe an empty row: read one by one
+                    yield EntryBlock(range(line, line + n), *columns)
+                    line += n
+                    continue
+        # strict: a quote left open is an error, not a value that swallows the next rows
+        reader = csv.reader(chain(chunk, lines), strict=True)
+        rows: list[EntryRow] = []
+        try:
+            while reader.line_num < n:
+                first = line + reader.line_num  # where the record starts
+                row = _row(next(reader), first, problems)
+                if row is not None:
+                    rows.append(row)
+        except csv.Error as exc:
+            problems.append(f"line {first}: {_csv_problem(exc)}")
+            if rows:
+                yield _block(rows)
+            return
+        line += reader.line_num
+        if rows:
+            yield _block(rows)
+
+
+def _block(rows: list[EntryRow]) -> EntryBlock:
+    return EntryBlock(*map(list, zip(*rows, strict=True)))  # type: ignore[arg-type]
+
+
+def _row(fields: list[str], first: int, problems: list[str]) -> EntryRow | None:
+    """The row of one record that starts on line ``first``, or None for a blank one and
+    for a malformed one (added to ``problems``)."""
+    if len(fields) == _FIELDS and "".join(fields).isprintable():
+        # The common row, at once: printable throughout, so text_problem finds nothing in
+        # any field, stripped or not (the same rows as below).
+        d, who, task, hours, note = fields
+        d, who, task, hours = d.strip(), who.strip(), task.strip(), hours.strip()
+        if d or who or task or hours or note.strip():  # else an empty row
+            return EntryRow(first, d, who, task, hours, note)
+        return None
+    if not fields or all(not f.strip() for f in fields):
+        return None
+    if len(fields) != _FIELDS:
+        problems.append(f"line {first}: " + _("expected {n} fields ({header}), got "
+                                              "{got}").format(
+            n=_FIELDS, header=",".join(ENTRY_HEADER), got=len(fields)))
+        return None
+    # The one rule on user text (model.usertext): no NUL, and one line each.
+    values = [*(f.strip() for f in fields[:4]), fields[4]]
+    bad = next(((name, p) for name, v in zip(ENTRY_HEADER, values, strict=True)
+                if (p := text_problem(v)) is not None), None)
+    if bad is not None:
+        problems.append(f"line {first}: {bad[0]}: {bad[1]}")
+        return None
+    return EntryRow(first, *values)
