@@ -83,7 +83,7 @@ def test_dates_and_signatures_are_refused_in_chinese() -> None:
     assert en == ("actor: chen.jing is a vendor engineer; only a vendor lead or signatory "
                   "and a client signatory can sign CR-002")
     # the party and the role are the vocabulary's words (model.i18n.word)
-    assert zh == ("actor: chen.jing 是乙方工程师；只有乙方项目负责人或签字人以及甲方签字人"
+    assert zh == ("actor: chen.jing 是乙方工程师；只有乙方项目经理或签字人以及甲方签字人"
                   "可以签字确认 CR-002")
     en, zh = in_both(check_signature, "CR-002", "withdrawn", (), signer)
     assert (en, zh) == ("CR-002: is withdrawn and cannot be signed", "CR-002: 已撤回，不能签字")
@@ -141,7 +141,7 @@ def test_the_permission_matrix_refuses_in_chinese() -> None:
                   "request, a period timesheet, the acceptance or the scope; only a vendor "
                   "lead or signatory and a client signatory sign")
     assert zh == ("actor: li.na (甲方负责人或工程师) 不能签字（或撤回）变更申请单、期间工时表、"
-                  "验收单或需求范围；只有乙方项目负责人或签字人以及甲方签字人可以签字")
+                  "验收单或需求范围；只有乙方项目经理或签字人以及甲方签字人可以签字")
     set_language("zh")
     e = refused(require, Actor(None), Action.SIGN)
     assert worded(e).startswith("--as: 请指明操作人（--as、SOWTRACK_USER")

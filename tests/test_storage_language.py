@@ -67,7 +67,7 @@ def test_the_words_of_the_vocabulary_are_the_glossarys(zh: None) -> None:
     lead = 'role = "lead"              # lead | engineer | signatory'
     bad = _sow(f'{lead}\ngrade = "senior_expert"', lead)
     assert str(refusal(parse_sow, bad)) == \
-        "SOW: [[person]] #1 grade: 缺少: 乙方项目负责人要记工时，需要职级"
+        "SOW: [[person]] #1 grade: 缺少: 乙方项目经理要记工时，需要职级"
 
 
 # ------------------------------------------------------------------ the entry CSV

@@ -123,12 +123,18 @@ def test_timew_problems_are_named_by_their_json_path_and_nothing_is_written(
 
 def test_an_unknown_tag_is_mapped_by_task_map(example: Ledger, db_url: str,
                                               capsys: pytest.CaptureFixture[str],
-                                              tmp_path: Path) -> None:
+                                              tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
     f = tmp_path / "standup.json"
     f.write_text('[{"id":1,"start":"20260309T010000Z","end":"20260309T011500Z",'
                  '"tags":["Standup","daily"]}]', encoding="utf-8")
     rc, _, err = run(capsys, db_url, "chen.jing", "timew", str(f))
     assert rc == 1 and "[0]: no tag or account names a task" in err
+    assert err.endswith("(map a name to a task with --task-map NAME=CODE)\n")
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")  # the hint does not depend on the words
+    rc, _, err = run(capsys, db_url, "chen.jing", "timew", str(f))
+    assert rc == 1 and "--task-map NAME=CODE" in err and "no tag" not in err
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "en")
     rc, _, err = run(capsys, db_url, "chen.jing", "timew", str(f), "--task-map", "standup=t1")
     assert rc == 0, err
     assert rows(example) == [(D("2026-03-09"), "T1", 15, "")]

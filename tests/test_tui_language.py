@@ -87,7 +87,7 @@ def test_the_frame_and_first_views_speak_chinese(tmp_path: Path, size: tuple[int
         lines = text.splitlines()
         assert len(lines) == size[1], mode
         # The top bar: the view's Chinese name, the acting person whole, in Chinese.
-        assert lines[0].rstrip().endswith("操作人 张伟 zhang.wei（项目负责人）"), lines[0]
+        assert lines[0].rstrip().endswith("操作人 张伟 zhang.wei（项目经理）"), lines[0]
         chinese, english = CHINESE_VIEWS[mode]
         for words in chinese:
             assert words in text, (mode, words)

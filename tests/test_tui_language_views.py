@@ -126,7 +126,7 @@ def test_the_signoffs_view_and_its_period_form_in_chinese(tmp_path: Path) -> Non
             "工时永久锁定") in view
     assert "SCOPE-001 需求范围确认 任务 · 估算 · 交付物 已签字" in view
     assert "需求范围已于 2026年8月21日 由双方签字" in view
-    assert "张伟 zhang.wei 乙方 项目负责人 2026-08-19" in view
+    assert "张伟 zhang.wei 乙方 项目经理 2026-08-19" in view
     _none_of(view, "Sign-offs", "a period locks", "acceptance:", "SIGNED",
              "entries locked", "estimates change", "scope signed", "Signatures",
              "Sign period")

@@ -7,7 +7,7 @@ zone, split at midnight, its task named by a tag or an account segment, and each
 person-day's seconds rounded once to whole minutes.
 """
 
-from model.trackers.days import Piece, Plan, PlannedEntry, plan_entries
+from model.trackers.days import Piece, Plan, PlannedEntry, TrackerProblems, plan_entries
 from model.trackers.formats import (
     TOOLS,
     Interval,
@@ -26,6 +26,7 @@ __all__ = [
     "Piece",
     "Plan",
     "PlannedEntry",
+    "TrackerProblems",
     "parse_kimai",
     "parse_klog",
     "parse_timeclock",

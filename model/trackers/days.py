@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
-from model.errors import LedgerError
+from model.errors import LedgerError, LedgerErrors
 from model.i18n import _
 from model.rules.entry_input import match_task
 from model.trackers.formats import Interval, _q
@@ -70,6 +70,17 @@ class Plan:
     #: intervals imported before whose length has changed since (skipped, counted in
     #: ``already``), each as ``where: ...``
     changed: list[str] = field(default_factory=list)
+    #: intervals whose names name no task or several (the user may map names to tasks)
+    unnamed: int = 0
+
+
+class TrackerProblems(LedgerErrors):
+    """A tracker file's problems; ``unnamed``: some intervals name no task or several,
+    which mapping a name to a task would solve (each interface says how)."""
+
+    def __init__(self, problems: list[str], unnamed: bool = False):
+        super().__init__(problems)
+        self.unnamed = unnamed
 
 
 def _round(seconds: int) -> int:
@@ -169,6 +180,7 @@ def plan_entries(intervals: Iterable[Interval], timezone: str, codes: Sequence[s
             task = _task_of(interval, codes, task_map)
         except LedgerError as exc:
             plan.problems.append(f"{interval.where}: {exc}")
+            plan.unnamed += 1
             continue
         plan.new += 1
         for on, seconds in parts:

@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from model import rules
 from model.errors import FieldError, LedgerErrors, Ref
 from model.i18n import _, parts
-from model.trackers import Parsed, Plan, plan_entries
+from model.trackers import Parsed, Plan, TrackerProblems, plan_entries
 from storage.orm import Project, Task, TrackerPiece
 from storage.services.core import LedgerBase
 from storage.sowfile import EntryRow
@@ -50,7 +50,8 @@ class TrackersMixin(LedgerBase):
             n = self.import_entries(  # type: ignore[attr-defined]
                 hook, (), minutes_of=rules.parse_hours, hook=hook)
         except LedgerErrors as exc:
-            raise LedgerErrors([hook.relabel(p) for p in exc.problems]) from None
+            raise TrackerProblems([hook.relabel(p) for p in exc.problems],
+                                  unnamed=bool(hook.plan and hook.plan.unnamed)) from None
         assert hook.plan is not None
         return TrackerImport(n, hook.plan.new, hook.plan.already, tuple(hook.plan.changed))
 

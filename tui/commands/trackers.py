@@ -10,6 +10,7 @@ from typing import Any
 
 from model.errors import LedgerError, LedgerErrors
 from model.i18n import N_, _, ngettext
+from model.trackers import TrackerProblems
 from tui.commands.common import _err, _ledger, _out
 from tui.commands.language import Help, speak_for_help
 
@@ -137,7 +138,7 @@ def do_import_tracker(args: argparse.Namespace) -> int:
         for p in exc.problems:
             _err(f"{name}: {p}")
         hint = ""
-        if any("names a task" in p or "name several tasks" in p for p in exc.problems):
+        if isinstance(exc, TrackerProblems) and exc.unnamed:  # whatever the language
             hint = _(" (map a name to a task with --task-map NAME=CODE)")
         _err(_("nothing imported: {n} problem(s){hint}").format(n=len(exc.problems), hint=hint))
         return 1
