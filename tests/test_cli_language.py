@@ -113,6 +113,22 @@ def test_every_help_fits_its_width_in_chinese(capsys: pytest.CaptureFixture[str]
     assert wide == []
 
 
+def test_the_examples_stay_whole_in_chinese(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An example wider than the terminal is not cut in two in Chinese (it could not be
+    copied): the examples are printed as in English, only their heading translated."""
+    monkeypatch.setenv("COLUMNS", "80")
+    example = ("  sowtrack blocker add --title 'Test environment access not granted' "
+               "--party client\n")
+    __, english, __ = _run(capsys, "blocker", "add", "--help")
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    __, chinese, __ = _run(capsys, "blocker", "add", "--help")
+    assert english.endswith("example:\n" + example)
+    assert chinese.endswith("示例：\n" + example)
+    __, chinese, __ = _run(capsys, "config", "--help")
+    assert "  sowtrack config set db postgresql://" in chinese
+
+
 def test_wrap_cells() -> None:
     lines = wrap_cells("按工作说明书跟踪以人天计价的专业服务项目（PostgreSQL：用 pg_dump），"
                        "每一行不超过二十个单元格", 20)

@@ -104,8 +104,14 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if i18n.language() == "en":  # descriptions as they are written
             return super()._fill_text(text, width, indent)
-        return "\n".join(indent + part for line in text.splitlines()
-                         for part in (wrap_cells(line, width) if line.strip() else [""]))
+        # the examples under their heading stay whole, as in English: a command cut in
+        # two lines could not be copied
+        head, examples = _(EXAMPLE) + "\n", ""
+        if text.startswith(head):
+            text, examples = head, text[len(head):]
+        return "\n".join([*(indent + part for line in text.splitlines()
+                            for part in (wrap_cells(line, width) if line.strip() else [""])),
+                          *(indent + line for line in examples.splitlines())])
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         if i18n.language() == "en":  # argparse's own wrapping, as it always was
