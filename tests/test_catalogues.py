@@ -114,6 +114,19 @@ def test_a_built_text_cannot_be_marked(tmp_path: Path) -> None:
     assert [line for line, _ in catalogues.unextractable(source)] == [2, 4]
 
 
+def test_a_translation_keeps_each_placeholder_as_written() -> None:
+    """The check compares a placeholder's conversion and format spec too (a dropped
+    ``!r`` shows a value unquoted), and argparse's bare ``%s`` (a translation without it
+    makes argparse's ``%`` raise)."""
+    same = catalogues.placeholders
+    assert same("{value!r} is not one of {choices}") == same("{choices} 之一不含 {value!r}")
+    assert same("{value!r} is not a date") != same("{value} 不是日期")
+    assert same("{pd:.2f} PD") != same("{pd} 人天")
+    assert same("unrecognized arguments: %s") != same("无法识别的参数")
+    assert same("%(prog)s: error: %(message)s\n") == same("%(prog)s: 错误: %(message)s\n")
+    assert same("0.06 for 6%") == same("6% 写作 0.06")  # a per cent sign, not a conversion
+
+
 # ------------------------------------------------------------------ choosing the language
 
 def test_the_setting_wins_over_the_sow_and_english_is_last() -> None:
