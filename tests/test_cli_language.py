@@ -207,6 +207,38 @@ def test_a_language_sowtrack_does_not_speak_is_one_line(
     assert "Traceback" not in err
 
 
+@pytest.mark.parametrize("bad", ['"fr"', '""', "5"])
+def test_a_bad_language_in_the_config_file_can_be_repaired(
+        bad: str, _isolated_config: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A language the config file gets wrong refuses every command in one line, but the
+    `config` commands its refusal points to, which repair it: they run, in English."""
+    monkeypatch.delenv("SOWTRACK_LANGUAGE")
+    monkeypatch.setenv("SOWTRACK_DB", f"sqlite:///{_isolated_config.parent / 'none.db'}")
+    _isolated_config.write_text(f'person = "liu.yang"\nlanguage = {bad}\n', encoding="utf-8")
+    rc, out, err = _run(capsys, "entries")
+    assert rc == 1 and out == "" and err.count("\n") == 1 and "language" in err
+    rc, out, err = _run(capsys, "config", "unset", "language")
+    assert (rc, err) == (0, "") and out.startswith("language removed from ")
+    assert _isolated_config.read_text(encoding="utf-8") == 'person = "liu.yang"\n'
+    _isolated_config.write_text(f'person = "liu.yang"\nlanguage = {bad}\n', encoding="utf-8")
+    rc, out, err = _run(capsys, "--db", "sqlite://", "config", "set", "language", "zh")
+    assert (rc, err) == (0, "") and out.startswith("language = zh  (in ")
+    assert 'language = "zh"' in _isolated_config.read_text(encoding="utf-8")
+    assert _run(capsys, "config", "--help")[1].startswith("用法: sowtrack config")
+
+
+def test_a_bad_language_in_the_environment_leaves_the_config_commands(
+        _isolated_config: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "fr")
+    rc, out, err = _run(capsys, "--as", "liu.yang", "config", "set", "language", "zh")
+    assert rc == 0 and out.startswith("language = zh  (in ")
+    assert err == "note: SOWTRACK_LANGUAGE is set in your environment and wins over the " \
+                  "config file's language\n"
+    assert _run(capsys, "entries")[0] == 1
+
+
 def test_the_default_ledger_is_the_one_help_reads() -> None:
     assert sqlite_path(None) == sqlite_file(default_url())
     assert sqlite_path("sqlite:////tmp/x.db") == Path("/tmp/x.db")
