@@ -365,6 +365,30 @@ def test_help_reads_the_sow_without_sqlalchemy(demo: str) -> None:
     assert not modules & {"sqlalchemy", "textual", "reportlab", "babel"}
 
 
+def test_help_does_not_wait_for_a_database_server_that_does_not_answer() -> None:
+    """With no setting, `--help` reads the SOW's language from PostgreSQL: a server that
+    takes the connection and never answers (a hung host behind a proxy) does not hang
+    the help; after a short wait it is printed in English."""
+    import socket
+
+    from tui.commands.language import HELP_CONNECT_SECONDS
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)  # connections are queued, never answered
+        port = silent.getsockname()[1]
+        env = cli_env(SOWTRACK_DB=f"postgresql://nobody:pw@127.0.0.1:{port}/none")
+        env.pop("SOWTRACK_LANGUAGE", None)
+        code = "from tui.cli import main\nmain(['--help'])\n"
+        try:
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                  text=True, timeout=HELP_CONNECT_SECONDS + 20, env=env)
+        except subprocess.TimeoutExpired:
+            pytest.fail("--help waited for the database server")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: sowtrack [-h]")
+
+
 def test_a_parser_used_alone_follows_the_setting(demo: str, capsys: pytest.CaptureFixture[str],
                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     """build_parser() without main (as a test or a tool would use it): the setting still

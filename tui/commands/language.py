@@ -262,12 +262,22 @@ def _sqlite_languages(path: Path) -> list[tuple[str, str]]:
         db.close()
 
 
+#: how long ``--help`` waits for a PostgreSQL server to read the SOW's language (libpq's
+#: least): a server that does not answer must not hang the help, which is then English
+HELP_CONNECT_SECONDS = 2
+
+
 def _other_languages(url: str) -> list[tuple[str, str]]:
-    from sqlalchemy import text
+    from sqlalchemy import event, text
 
     from storage.db import make_engine
 
     engine = make_engine(url)  # as every command makes it (postgresql:// is psycopg 3)
+
+    @event.listens_for(engine, "do_connect")
+    def _quickly(dialect, record, cargs, cparams):  # type: ignore[no-untyped-def]
+        cparams.setdefault("connect_timeout", HELP_CONNECT_SECONDS)
+
     try:
         with engine.connect() as c:
             return [(r[0], r[1]) for r in c.execute(text("SELECT code, language FROM project"))]
