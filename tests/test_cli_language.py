@@ -239,6 +239,15 @@ def test_a_bad_language_in_the_environment_leaves_the_config_commands(
     assert _run(capsys, "entries")[0] == 1
 
 
+def test_config_names_every_key_it_sets(capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`config set`'s help lists the language among its keys, in both languages."""
+    assert "or language (zh or en)" in " ".join(_run(capsys, "config", "set", "--help")[1]
+                                                .split())
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    assert "或 language（zh 或 en）" in _run(capsys, "config", "set", "--help")[1]
+
+
 def test_the_default_ledger_is_the_one_help_reads() -> None:
     assert sqlite_path(None) == sqlite_file(default_url())
     assert sqlite_path("sqlite:////tmp/x.db") == Path("/tmp/x.db")
