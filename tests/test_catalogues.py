@@ -97,6 +97,27 @@ def test_the_catalogues_spell_the_glossary() -> None:
     assert wrong == []
 
 
+def _markup_read(text: str) -> bool:
+    """Whether Rich (a Textual label, a notification) would read ``text`` as markup."""
+    from rich.errors import MarkupError
+    from rich.text import Text
+
+    try:
+        return Text.from_markup(text).plain != text
+    except MarkupError:
+        return True
+
+
+def test_a_translation_is_never_read_as_markup_where_its_english_is_not() -> None:
+    """Many labels are shown by widgets that read markup: a translation bringing its own
+    brackets ("[注意]", "[/]") would vanish or break the view, in Chinese only."""
+    read = [f"{msgid!r} -> {msgstr!r}" for msgid, msgstr in _messages()
+            if _markup_read(msgstr) and not _markup_read(msgid)]
+    assert read == []
+    assert _markup_read("[b]注意[/b]") and _markup_read("[/oops]")
+    assert not _markup_read("【注意】（见 README）")
+
+
 def test_the_compiled_catalogue_is_the_po_files() -> None:
     """``make install`` compiled the .po files into the .mo the program reads."""
     catalog, _ = catalogues.merged("zh")
