@@ -344,6 +344,19 @@ def test_the_summary_in_chinese(demo: str, capsys: pytest.CaptureFixture[str],
     assert "overtime" not in out and "as of" not in out
 
 
+def test_the_status_counts_a_blockers_days_in_chinese(
+        demo: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The status printed when output is piped: an open blocker's age in working days."""
+    import re
+
+    rc, out, __ = _run(capsys)
+    assert rc == 0 and re.search(r"B-002 \(client, \d+ d\) ", out), out
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    rc, out, __ = _run(capsys)
+    assert rc == 0 and re.search(r"B-002 \(甲方, \d+ 个工作日\) ", out), out
+    assert " d)" not in out
+
+
 def test_json_is_the_same_in_both_languages(demo: str, capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     outputs = []
