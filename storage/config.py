@@ -95,17 +95,19 @@ def read_toml(path: Path) -> dict[str, object]:
                           .format(path=path, exc=exc)) from None
 
 
-def load_config(path: Path | None = None) -> Config:
+def load_config(path: Path | None = None, *, but: str | None = None) -> Config:
     """The config file's settings; an absent file is an empty config.
 
     An unreadable file, invalid TOML, an unknown key or a value that is not a
-    non-empty string is a LedgerError naming the file (and the key or line).
+    non-empty string is a LedgerError naming the file (and the key or line). ``but``:
+    that key is left out, unread (what ``config set`` or ``unset`` replaces may be wrong:
+    that is how one repairs it).
     """
     path = path or config_path()
     data = read_toml(path)
     values: dict[str, str] = {}
     for key, value in data.items():
-        if key in TABLES:  # read by their own modules (storage.remind_config)
+        if key in TABLES or key == but:  # tables: read by their own modules (remind_config)
             continue
         if key not in KEYS:
             raise LedgerError(_("config file {path}: unknown key {key!r} (known: {keys})")
@@ -165,17 +167,16 @@ def set_value(key: str, value: str, path: Path | None = None) -> Path:
     if key == "language":
         check_language(value, "config")
     path = path or config_path()
-    return save_config(replace(load_config(path), **{key: value}), path)
+    return save_config(replace(load_config(path, but=key), **{key: value}), path)
 
 
 def unset_value(key: str, path: Path | None = None) -> bool:
     """Remove one key, keeping the others; False if it was not set (nothing written)."""
     check_key(key)
     path = path or config_path()
-    config = load_config(path)
-    if getattr(config, key) is None:
+    if key not in read_toml(path):
         return False
-    save_config(replace(config, **{key: None}), path)
+    save_config(load_config(path, but=key), path)
     return True
 
 

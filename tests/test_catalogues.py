@@ -97,6 +97,27 @@ def test_the_catalogues_spell_the_glossary() -> None:
     assert wrong == []
 
 
+def _markup_read(text: str) -> bool:
+    """Whether Rich (a Textual label, a notification) would read ``text`` as markup."""
+    from rich.errors import MarkupError
+    from rich.text import Text
+
+    try:
+        return Text.from_markup(text).plain != text
+    except MarkupError:
+        return True
+
+
+def test_a_translation_is_never_read_as_markup_where_its_english_is_not() -> None:
+    """Many labels are shown by widgets that read markup: a translation bringing its own
+    brackets ("[注意]", "[/]") would vanish or break the view, in Chinese only."""
+    read = [f"{msgid!r} -> {msgstr!r}" for msgid, msgstr in _messages()
+            if _markup_read(msgstr) and not _markup_read(msgid)]
+    assert read == []
+    assert _markup_read("[b]注意[/b]") and _markup_read("[/oops]")
+    assert not _markup_read("【注意】（见 README）")
+
+
 def test_the_compiled_catalogue_is_the_po_files() -> None:
     """``make install`` compiled the .po files into the .mo the program reads."""
     catalog, _ = catalogues.merged("zh")
@@ -112,6 +133,19 @@ def test_a_built_text_cannot_be_marked(tmp_path: Path) -> None:
     source.write_text('n = 3\n_(f"{n} days")\n_("{n} days").format(n=n)\n'
                       'ngettext("one", "{n} " + "many", n)\n', encoding="utf-8")
     assert [line for line, _ in catalogues.unextractable(source)] == [2, 4]
+
+
+def test_a_translation_keeps_each_placeholder_as_written() -> None:
+    """The check compares a placeholder's conversion and format spec too (a dropped
+    ``!r`` shows a value unquoted), and argparse's bare ``%s`` (a translation without it
+    makes argparse's ``%`` raise)."""
+    same = catalogues.placeholders
+    assert same("{value!r} is not one of {choices}") == same("{choices} 之一不含 {value!r}")
+    assert same("{value!r} is not a date") != same("{value} 不是日期")
+    assert same("{pd:.2f} PD") != same("{pd} 人天")
+    assert same("unrecognized arguments: %s") != same("无法识别的参数")
+    assert same("%(prog)s: error: %(message)s\n") == same("%(prog)s: 错误: %(message)s\n")
+    assert same("0.06 for 6%") == same("6% 写作 0.06")  # a per cent sign, not a conversion
 
 
 # ------------------------------------------------------------------ choosing the language

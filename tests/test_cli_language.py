@@ -113,6 +113,22 @@ def test_every_help_fits_its_width_in_chinese(capsys: pytest.CaptureFixture[str]
     assert wide == []
 
 
+def test_the_examples_stay_whole_in_chinese(capsys: pytest.CaptureFixture[str],
+                                            monkeypatch: pytest.MonkeyPatch) -> None:
+    """An example wider than the terminal is not cut in two in Chinese (it could not be
+    copied): the examples are printed as in English, only their heading translated."""
+    monkeypatch.setenv("COLUMNS", "80")
+    example = ("  sowtrack blocker add --title 'Test environment access not granted' "
+               "--party client\n")
+    __, english, __ = _run(capsys, "blocker", "add", "--help")
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    __, chinese, __ = _run(capsys, "blocker", "add", "--help")
+    assert english.endswith("example:\n" + example)
+    assert chinese.endswith("示例：\n" + example)
+    __, chinese, __ = _run(capsys, "config", "--help")
+    assert "  sowtrack config set db postgresql://" in chinese
+
+
 def test_wrap_cells() -> None:
     lines = wrap_cells("按工作说明书跟踪以人天计价的专业服务项目（PostgreSQL：用 pg_dump），"
                        "每一行不超过二十个单元格", 20)
@@ -189,6 +205,47 @@ def test_a_language_sowtrack_does_not_speak_is_one_line(
     assert rc == 1 and out == ""
     assert err.count("\n") == 1 and "SOWTRACK_LANGUAGE" in err and "'fr'" in err
     assert "Traceback" not in err
+
+
+@pytest.mark.parametrize("bad", ['"fr"', '""', "5"])
+def test_a_bad_language_in_the_config_file_can_be_repaired(
+        bad: str, _isolated_config: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """A language the config file gets wrong refuses every command in one line, but the
+    `config` commands its refusal points to, which repair it: they run, in English."""
+    monkeypatch.delenv("SOWTRACK_LANGUAGE")
+    monkeypatch.setenv("SOWTRACK_DB", f"sqlite:///{_isolated_config.parent / 'none.db'}")
+    _isolated_config.write_text(f'person = "liu.yang"\nlanguage = {bad}\n', encoding="utf-8")
+    rc, out, err = _run(capsys, "entries")
+    assert rc == 1 and out == "" and err.count("\n") == 1 and "language" in err
+    rc, out, err = _run(capsys, "config", "unset", "language")
+    assert (rc, err) == (0, "") and out.startswith("language removed from ")
+    assert _isolated_config.read_text(encoding="utf-8") == 'person = "liu.yang"\n'
+    _isolated_config.write_text(f'person = "liu.yang"\nlanguage = {bad}\n', encoding="utf-8")
+    rc, out, err = _run(capsys, "--db", "sqlite://", "config", "set", "language", "zh")
+    assert (rc, err) == (0, "") and out.startswith("language = zh  (in ")
+    assert 'language = "zh"' in _isolated_config.read_text(encoding="utf-8")
+    assert _run(capsys, "config", "--help")[1].startswith("用法: sowtrack config")
+
+
+def test_a_bad_language_in_the_environment_leaves_the_config_commands(
+        _isolated_config: Path, capsys: pytest.CaptureFixture[str],
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "fr")
+    rc, out, err = _run(capsys, "--as", "liu.yang", "config", "set", "language", "zh")
+    assert rc == 0 and out.startswith("language = zh  (in ")
+    assert err == "note: SOWTRACK_LANGUAGE is set in your environment and wins over the " \
+                  "config file's language\n"
+    assert _run(capsys, "entries")[0] == 1
+
+
+def test_config_names_every_key_it_sets(capsys: pytest.CaptureFixture[str],
+                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    """`config set`'s help lists the language among its keys, in both languages."""
+    assert "or language (zh or en)" in " ".join(_run(capsys, "config", "set", "--help")[1]
+                                                .split())
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    assert "或 language（zh 或 en）" in _run(capsys, "config", "set", "--help")[1]
 
 
 def test_the_default_ledger_is_the_one_help_reads() -> None:
@@ -287,6 +344,19 @@ def test_the_summary_in_chinese(demo: str, capsys: pytest.CaptureFixture[str],
     assert "overtime" not in out and "as of" not in out
 
 
+def test_the_status_counts_a_blockers_days_in_chinese(
+        demo: str, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The status printed when output is piped: an open blocker's age in working days."""
+    import re
+
+    rc, out, __ = _run(capsys)
+    assert rc == 0 and re.search(r"B-002 \(client, \d+ d\) ", out), out
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    rc, out, __ = _run(capsys)
+    assert rc == 0 and re.search(r"B-002 \(甲方, \d+ 个工作日\) ", out), out
+    assert " d)" not in out
+
+
 def test_json_is_the_same_in_both_languages(demo: str, capsys: pytest.CaptureFixture[str],
                                             monkeypatch: pytest.MonkeyPatch) -> None:
     outputs = []
@@ -315,6 +385,30 @@ def test_help_reads_the_sow_without_sqlalchemy(demo: str) -> None:
     assert "用法: sowtrack" in done.stdout, done.stderr
     modules = set(json.loads(done.stderr.strip().splitlines()[-1]))
     assert not modules & {"sqlalchemy", "textual", "reportlab", "babel"}
+
+
+def test_help_does_not_wait_for_a_database_server_that_does_not_answer() -> None:
+    """With no setting, `--help` reads the SOW's language from PostgreSQL: a server that
+    takes the connection and never answers (a hung host behind a proxy) does not hang
+    the help; after a short wait it is printed in English."""
+    import socket
+
+    from tui.commands.language import HELP_CONNECT_SECONDS
+
+    with socket.socket() as silent:
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(4)  # connections are queued, never answered
+        port = silent.getsockname()[1]
+        env = cli_env(SOWTRACK_DB=f"postgresql://nobody:pw@127.0.0.1:{port}/none")
+        env.pop("SOWTRACK_LANGUAGE", None)
+        code = "from tui.cli import main\nmain(['--help'])\n"
+        try:
+            done = subprocess.run([sys.executable, "-c", code], capture_output=True,
+                                  text=True, timeout=HELP_CONNECT_SECONDS + 20, env=env)
+        except subprocess.TimeoutExpired:
+            pytest.fail("--help waited for the database server")
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith("usage: sowtrack [-h]")
 
 
 def test_a_parser_used_alone_follows_the_setting(demo: str, capsys: pytest.CaptureFixture[str],

@@ -186,7 +186,7 @@ def test_a_bad_config_file_is_one_line_naming_it(
         cfg.write_text(content, encoding="utf-8")
     before = cfg.read_bytes()
     url = f"sqlite:///{tmp_path / 'x.db'}"
-    for argv in (["--db", url, "entries"], ["config", "get"], ["config", "set", "person", "x"]):
+    for argv in (["--db", url, "entries"], ["config", "get"], ["config", "set", "language", "en"]):
         line = refused(capsys, *argv)
         assert line.startswith(f"error: config file {cfg}: "), line
         for name in names:
@@ -194,6 +194,21 @@ def test_a_bad_config_file_is_one_line_naming_it(
     assert cfg.read_bytes() == before  # a set never overwrites a file it cannot read
     # Every value given on the command line: the file is not needed, so not read.
     ok(capsys, "--db", url, "--as", "zhang.wei", "--project", CODE, "db", "status")
+
+
+@pytest.mark.parametrize("content", ['person = 42\n', 'person = ""\n', '[person]\nx = 1\n'])
+def test_the_key_a_refusal_names_is_repaired_by_config_set_or_unset(
+        cfg: Path, content: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """A bad value is refused naming its key ("remove it with `sowtrack config unset
+    person`"): setting or unsetting that key replaces it, keeping the others."""
+    cfg.parent.mkdir(parents=True, exist_ok=True)
+    cfg.write_text('project = "P-1"\n' + content, encoding="utf-8")
+    assert "person" in refused(capsys, "config", "get")
+    ok(capsys, "config", "unset", "person")
+    assert load_config() == Config(None, None, "P-1")
+    cfg.write_text('project = "P-1"\n' + content, encoding="utf-8")
+    ok(capsys, "config", "set", "person", "liu.yang")
+    assert load_config() == Config(None, "liu.yang", "P-1")
 
 
 def test_an_unreadable_config_file(cfg: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -163,11 +163,20 @@ def compile_all() -> None:
 
 # ------------------------------------------------------------------ checks
 
+#: a printf-style conversion (argparse's messages, help texts it fills with ``%``):
+#: ``%s``, ``%r``, ``%(prog)s``, ``%%``...
+_PERCENT = re.compile(r"%(?:\(\w+\))?[#0\- +]*\d*(?:\.\d+)?[diouxXeEfFgGcrsa%]")
+
+
 def placeholders(text: str) -> set[str]:
-    """The ``{name}`` and ``%(name)s`` placeholders of a message."""
-    names = set(re.findall(r"%\((\w+)\)", text))
+    """The placeholders of a message as written, conversion and format spec included:
+    ``{name}``, ``{name!r}``, ``{pd:.2f}``, ``%(name)s``, ``%s`` (a translation that
+    dropped a ``!r`` would show a text unquoted; one that dropped or added a bare
+    ``%s`` makes argparse's ``%`` fail)."""
+    names = set(_PERCENT.findall(text))
     try:
-        names |= {n for _, n, _, _ in Formatter().parse(text) if n is not None}
+        names |= {n + (f"!{conversion}" if conversion else "") + (f":{spec}" if spec else "")
+                  for _, n, spec, conversion in Formatter().parse(text) if n is not None}
     except ValueError:
         names.add("<unbalanced braces>")
     return names

@@ -130,6 +130,26 @@ sowtrack report summary --as-of 2026-03-10"""))
     return parser
 
 
+#: the global options that take a value (build_parser's "global options")
+_GLOBAL_VALUES = ("--db", "--project", "--as")
+
+
+def _command(argv: Sequence[str] | None) -> str | None:
+    """The command named in ``argv`` (the process's arguments when None), before
+    argparse reads them: the first word that is neither an option nor a global
+    option's value; None for none."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    i = 0
+    while i < len(args):
+        if args[i] in _GLOBAL_VALUES:
+            i += 2
+        elif args[i].startswith("-"):
+            i += 1
+        else:
+            return args[i]
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         # `sowtrack report burndown | head` should end quietly, like any Unix tool.
@@ -142,8 +162,11 @@ def main(argv: Sequence[str] | None = None) -> int:
 
         setting = configured_language()
     except LedgerError as exc:  # SOWTRACK_LANGUAGE=fr: one line
-        _err(_("error: {problem}").format(problem=exc))
-        return 1
+        if _command(argv) != "config":
+            _err(_("error: {problem}").format(problem=exc))
+            return 1
+        # `sowtrack config set|unset language` repairs the file: it runs, in English
+        setting = "en"
     i18n.set_language(setting)  # None: not chosen yet (the SOW's, once it is read)
     parser = build_parser()
     language.parsing[:] = [argv]

@@ -38,7 +38,8 @@ def add_parsers(sub: Any, group: Callable[..., Any], cmd: Callable[..., Any]) ->
                 "sowtrack config set person liu.yang\n"
                 "sowtrack log --task T2 --hours 7.5")
     gsub = cfg.add_subparsers(dest="what", metavar="ACTION", required=True)
-    keys_help = N_("db (the --db URL), person (the --as person) or project (the --project code)")
+    keys_help = N_("db (the --db URL), person (the --as person), project (the --project code) "
+                   "or language (zh or en)")
     p = cmd(gsub, "set", N_("set a key in the config file, keeping the others"),
             "sowtrack config set person liu.yang\n"
             "sowtrack config set db postgresql://liu_yang:secret@ledger.example.com/sowtrack",

@@ -104,8 +104,14 @@ class HelpFormatter(argparse.RawDescriptionHelpFormatter):
     def _fill_text(self, text: str, width: int, indent: str) -> str:
         if i18n.language() == "en":  # descriptions as they are written
             return super()._fill_text(text, width, indent)
-        return "\n".join(indent + part for line in text.splitlines()
-                         for part in (wrap_cells(line, width) if line.strip() else [""]))
+        # the examples under their heading stay whole, as in English: a command cut in
+        # two lines could not be copied
+        head, examples = _(EXAMPLE) + "\n", ""
+        if text.startswith(head):
+            text, examples = head, text[len(head):]
+        return "\n".join([*(indent + part for line in text.splitlines()
+                            for part in (wrap_cells(line, width) if line.strip() else [""])),
+                          *(indent + line for line in examples.splitlines())])
 
     def _split_lines(self, text: str, width: int) -> list[str]:
         if i18n.language() == "en":  # argparse's own wrapping, as it always was
@@ -256,12 +262,22 @@ def _sqlite_languages(path: Path) -> list[tuple[str, str]]:
         db.close()
 
 
+#: how long ``--help`` waits for a PostgreSQL server to read the SOW's language (libpq's
+#: least): a server that does not answer must not hang the help, which is then English
+HELP_CONNECT_SECONDS = 2
+
+
 def _other_languages(url: str) -> list[tuple[str, str]]:
-    from sqlalchemy import text
+    from sqlalchemy import event, text
 
     from storage.db import make_engine
 
     engine = make_engine(url)  # as every command makes it (postgresql:// is psycopg 3)
+
+    @event.listens_for(engine, "do_connect")
+    def _quickly(dialect, record, cargs, cparams):  # type: ignore[no-untyped-def]
+        cparams.setdefault("connect_timeout", HELP_CONNECT_SECONDS)
+
     try:
         with engine.connect() as c:
             return [(r[0], r[1]) for r in c.execute(text("SELECT code, language FROM project"))]

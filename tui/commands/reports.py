@@ -161,6 +161,7 @@ def do_status(args: argparse.Namespace) -> int:
     _out(render_summary(s, title))
     if open_blockers:
         _out(_("open blockers {blockers}").format(blockers="; ".join(
-            f"{b.number} ({word('party', b.party)}, {b.age_days} d) {b.title}"
+            f"{b.number} ({word('party', b.party)}, "
+            + _("{days} d").format(days=b.age_days) + f") {b.title}"
             for b in open_blockers)))
     return 0
