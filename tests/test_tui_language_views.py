@@ -78,7 +78,7 @@ def _none_of(text: str, *english: str) -> None:
 def test_the_blockers_view_and_its_form_in_chinese(tmp_path: Path) -> None:
     view, form, refused = _visit(tmp_path, "blockers", "a", submit=True)
     # the headline's date in prose as Chinese writes it; the table's dates stay ISO
-    assert "截至 2026年11月21日 损失工作日：甲方 12, 乙方 2 · 1 个未解决，2 个已解决" in view
+    assert "截至 2026年11月21日 损失工作日：甲方 12，乙方 2 · 1 个未解决，2 个已解决" in view
     assert "ID 责任方 提出日期 解决日期 工作日 任务 阻塞问题" in view
     assert "B-002 甲方 2026-11-11 未解决 8 T5" in view
     assert "甲方 · 2026年11月11日 提出 · 已持续 8 个工作日 · 任务 T5" in view
@@ -103,7 +103,7 @@ def test_the_change_requests_view_and_its_raise_form_in_chinese(tmp_path: Path) 
     assert "乙方 ✓ 甲方 …" in view  # who has signed, the parties in Chinese
     assert "2026年11月4日 由 zhang.wei 提出" in view and "原因：" in view
     # the signatures: headers, the party and the role in Chinese
-    assert "签字 名称 人员 甲乙方 角色 签字日期 sha-256" in view
+    assert "签字 姓名 人员 甲乙方 角色 签字日期 sha-256" in view
     assert "赵敏 zhao.min 乙方 签字人 2026-11-05" in view
     assert "双方签字后对预算的影响（截至 2026年11月21日 的预算 → 生效后）" in view
     assert "n 发起变更 s 签字变更 w 撤回变更" in view
