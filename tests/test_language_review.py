@@ -95,3 +95,25 @@ def test_a_frozen_ledger_is_the_ledger_in_chinese(demo: str,  # noqa: F811
     assert rc == 1
     assert "账本已冻结" in err and "台账" not in err
 
+
+
+def test_an_alert_puts_a_space_between_an_id_and_the_chinese() -> None:
+    from model.i18n import set_language
+    from model.rules.alerts import Alert
+
+    set_language("zh")  # conftest sets English back after the test
+    assert Alert("missing", ("zhou.jie", "2026-12-04")).text == (
+        "zhou.jie 在 2026-12-04 没有登记工时")
+    assert Alert("grade", ("senior", "161", "160")).text.startswith("高级工程师超出预算")
+    staff = Alert("staff_notice", ("wu.lei", "replace", "2026-11-02", "3", "10")).text
+    assert staff.startswith("wu.lei 的人员变更") and "工作说明书要求提前 10 个工作日" in staff
+    assert "SOW" not in staff
+
+
+def test_a_pending_change_request_waits_for_a_party_in_chinese(
+        demo: str, capsys: pytest.CaptureFixture[str],  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    rc, out, __ = _run(capsys, "cr", "show", "CR-002")
+    assert rc == 0
+    assert "待生效：乙方已签字，等待甲方" in out

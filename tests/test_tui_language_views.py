@@ -78,7 +78,7 @@ def _none_of(text: str, *english: str) -> None:
 def test_the_blockers_view_and_its_form_in_chinese(tmp_path: Path) -> None:
     view, form, refused = _visit(tmp_path, "blockers", "a", submit=True)
     # the headline's date in prose as Chinese writes it; the table's dates stay ISO
-    assert "截至 2026年11月21日 损失工作日：甲方 12，乙方 2 · 1 个未解决，2 个已解决" in view
+    assert "截至 2026年11月21日 损失工作日：甲方 12、乙方 2 · 1 个未解决，2 个已解决" in view
     assert "ID 责任方 提出日期 解决日期 工作日 任务 阻塞问题" in view
     assert "B-002 甲方 2026-11-11 未解决 8 T5" in view
     assert "甲方 · 2026年11月11日 提出 · 已持续 8 个工作日 · 任务 T5" in view
