@@ -117,3 +117,20 @@ def test_a_pending_change_request_waits_for_a_party_in_chinese(
     rc, out, __ = _run(capsys, "cr", "show", "CR-002")
     assert rc == 0
     assert "待生效：乙方已签字，等待甲方" in out
+
+
+def test_a_signatory_refused_reads_as_chinese(demo: str,  # noqa: F811
+                                              capsys: pytest.CaptureFixture[str],
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    rc, __, err = _run(capsys, "--as", "li.na", "log", "--task", "T2", "--hours", "2")
+    assert rc == 1
+    assert err.startswith("错误: --as: li.na（甲方签字人）不能登记、修改或删除自己的工时；")
+    assert "\n" == err[-1] and err.count("\n") == 1
+
+
+def test_a_signatory_refused_in_english_is_unchanged(demo: str,  # noqa: F811
+                                                     capsys: pytest.CaptureFixture[str]) -> None:
+    rc, __, err = _run(capsys, "--as", "li.na", "log", "--task", "T2", "--hours", "2")
+    assert rc == 1
+    assert err.startswith("error: --as: li.na (client signatory) may not ")
