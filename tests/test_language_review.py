@@ -134,3 +134,21 @@ def test_a_signatory_refused_in_english_is_unchanged(demo: str,  # noqa: F811
     rc, __, err = _run(capsys, "--as", "li.na", "log", "--task", "T2", "--hours", "2")
     assert rc == 1
     assert err.startswith("error: --as: li.na (client signatory) may not ")
+
+
+def test_whoami_in_chinese_punctuation(demo: str,  # noqa: F811
+                                       capsys: pytest.CaptureFixture[str],
+                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    rc, out, __ = _run(capsys, "--as", "zhou.jie", "whoami")
+    assert rc == 0
+    assert out == ("当前身份：zhou.jie 周杰，乙方工程师\n"
+                   "可以：查看报表和单据；登记、修改或删除自己的工时；提出或解决阻塞问题\n")
+
+
+def test_whoami_in_english_is_unchanged(demo: str,  # noqa: F811
+                                        capsys: pytest.CaptureFixture[str]) -> None:
+    rc, out, __ = _run(capsys, "--as", "zhou.jie", "whoami")
+    assert (rc, out) == (0, "acting as zhou.jie 周杰, vendor engineer\n"
+                            "may: read reports and sheets; log, edit or delete their own "
+                            "entries; raise or resolve a blocker\n")

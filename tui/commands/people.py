@@ -190,11 +190,12 @@ def do_whoami(args: argparse.Namespace) -> int:
         who = (f"{person.key} {person.name}" if person else _("nobody")) + _(
             ", read only: this login role is bound to no person")
     else:
-        who = (f"{person.key} {person.name}, {_(kind)}" if person
+        who = (_("{key} {name}, {kind}").format(key=person.key, name=person.name, kind=_(kind))
+               if person
                else _("the operator (no person named)"))
     _out(_("acting as {who}").format(who=who)
          + (_("; database login role {role}").format(role=role) if role else ""))
-    _out(_("may: {actions}").format(actions="; ".join(
+    _out(_("may: {actions}").format(actions=_("; ").join(
         [_("read reports and sheets"), *(_(a.value) for a in Action if a in MATRIX[kind])])))
     return 0
 
