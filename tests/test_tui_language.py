@@ -128,6 +128,7 @@ def test_help_and_a_form_speak_chinese(tmp_path: Path, monkeypatch: pytest.Monke
     help_text = shown["help"]
     for words in ("按键", "全局", "1 仪表盘", "切换为另一位操作人", "登记工时", "帮助"):
         assert words in help_text, words
+    assert "1 仪表盘、2 我的一天、3 工时表" in help_text  # a Chinese list
     for words in ("Global", "act as another person", "Log hours", "Help", "Dashboard"):
         assert words not in help_text, words
     form = shown["form"]
