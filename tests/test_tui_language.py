@@ -182,7 +182,7 @@ def test_the_command_palette_speaks_chinese(tmp_path: Path,
     palette = titles.pop()
     assert "搜索命令…" in palette and "Search for commands" not in palette
     for title in ("前往仪表盘", "前往工时表", "登记工时", "分配人天", "切换操作人…", "退出应用",
-                  "导出验收报告（acceptance report）", "任务: 编辑任务"):
+                  "导出验收报告（acceptance report）", "任务：编辑任务"):
         assert title in titles, (title, titles)
     english = [t for t in titles if t.startswith(("Go to", "Quit", "Log hours", "Export the",
                                                   "Act as", "Tasks:"))]
