@@ -152,3 +152,25 @@ def test_whoami_in_english_is_unchanged(demo: str,  # noqa: F811
     assert (rc, out) == (0, "acting as zhou.jie 周杰, vendor engineer\n"
                             "may: read reports and sheets; log, edit or delete their own "
                             "entries; raise or resolve a blocker\n")
+
+
+def test_the_task_and_person_tables_say_their_words_in_chinese(
+        demo: str, capsys: pytest.CaptureFixture[str],  # noqa: F811
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    tasks = _run(capsys, "task", "list")[1]
+    t2 = next(line for line in tasks.splitlines() if line.startswith("T2 "))
+    assert " 高 " in t2 and " 进行中 " in t2 and "in_progress" not in t2
+    people = _run(capsys, "person", "list")[1]
+    wang = next(line for line in people.splitlines() if line.startswith("wang.fang "))
+    assert " 驻场 " in wang and "onsite" not in wang
+
+
+def test_the_task_and_person_tables_keep_the_keys_in_english(
+        demo: str, capsys: pytest.CaptureFixture[str]) -> None:  # noqa: F811
+    tasks = _run(capsys, "task", "list")[1]
+    t2 = next(line for line in tasks.splitlines() if line.startswith("T2 "))
+    assert " high " in t2 and " in_progress " in t2
+    people = _run(capsys, "person", "list")[1]
+    wang = next(line for line in people.splitlines() if line.startswith("wang.fang "))
+    assert " onsite " in wang

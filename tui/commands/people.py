@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import FieldError
-from model.i18n import N_, _, word
+from model.i18n import N_, _, key_word, word
 from tui.commands.common import _ledger, _out, heads
 from tui.text import days_away_text, fmt_money, table
 
@@ -161,7 +161,8 @@ def do_person_list(args: argparse.Namespace) -> int:
     _out(table(head + (heads(N_("login role")) if bound else []),
                [[p.key, p.name, word("party", p.party), word("role", p.role), p.grade or "",
                  fmt_money(p.day_rate_minor / 100) if p.day_rate_minor is not None else "",
-                 p.location or "", p.timezone or "", _days(p),
+                 key_word("location", p.location) if p.location else "", p.timezone or "",
+                 _days(p),
                  days_away_text(p)]
                 + ([bound.get(p.key, "")] if bound else [])
                 for p in rows], right=[5]))
