@@ -52,3 +52,20 @@ def test_the_same_screens_in_english_are_unchanged(tmp_path: Path) -> None:
     assert "pending: waiting for client" in dashboard
     assert "Allocate person-days (人天分配) on T1" in allocate
     assert "assigned, 20 PD" in allocate
+
+
+def test_the_history_filters_hint_fits_80_columns_in_chinese(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    shown: list[str] = []
+
+    async def scenario(pilot: Pilot) -> None:
+        await settle(pilot)
+        await pilot.press("h")
+        await settle(pilot)
+        await pilot.press("f")
+        await settle(pilot)
+        shown.append(screen_text(pilot.app))
+
+    drive(demo_ledger(tmp_path), scenario, size=(80, 24))
+    assert "entry:13、CR-002、TS-001、task:T2、B-001；留空为全部" in shown[0], shown[0]
