@@ -68,4 +68,4 @@ def test_the_history_filters_hint_fits_80_columns_in_chinese(
         shown.append(screen_text(pilot.app))
 
     drive(demo_ledger(tmp_path), scenario, size=(80, 24))
-    assert "entry:13、CR-002、TS-001、task:T2、B-001；留空为全部" in shown[0], shown[0]
+    assert "entry:13、CR-002、TS-001、task:T2（任务）、B-001；留空为全部" in shown[0], shown[0]
