@@ -198,3 +198,16 @@ def word(kind: str, key: str) -> str:
     is "senior" / "高级工程师", ``client`` "client" / "甲方". An unknown key is itself."""
     found = WORDS.get(kind, {}).get(key)
     return key if found is None else _(found)
+
+
+def before_chinese(name: str) -> str:
+    """``name`` as Chinese words follow it: an id or a code (ending in ASCII) with a space
+    after it, a Chinese name as is (``zhou.jie 在…``, ``周杰在…``, ``陈静（chen.jing）在…``)."""
+    return name + " " if name[-1:].isascii() else name
+
+
+def key_word(kind: str, key: str) -> str:
+    """A key of the vocabulary ``kind`` as the command line's tables show it: the key itself
+    in English (what the options take: ``in_progress``, ``onsite``), its word in another
+    language (进行中, 驻场)."""
+    return key if language() == "en" else word(kind, key)

@@ -116,7 +116,9 @@ class Actor:
         if self.unbound_role is not None:
             return _("the database login role {role!r}, bound to no person,").format(
                 role=self.unbound_role)
-        return _(OPERATOR) if self.key is None else f"{self.key} ({_(self.kind)})"
+        if self.key is None:
+            return _(OPERATOR)
+        return _("{key} ({kind})").format(key=self.key, kind=_(self.kind))
 
 
 def allowed(actor: Actor, action: Action) -> bool:

@@ -27,6 +27,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date
 
+from model.i18n import before_chinese
+
 KINDS: tuple[str, ...] = ("missing", "sign", "blocker", "obligation")
 
 #: the kinds of document a signature is waited for, in the words of each language
@@ -96,8 +98,8 @@ class Reminder:
         v = self.values
         if self.kind == "missing":
             who = self.to[0].words(lang)
-            if lang == "zh" and who[-1:].isascii():  # an id alone: a space before the Chinese
-                who += " "
+            if lang == "zh":
+                who = before_chinese(who)
             return TEXT[lang]["missing"].format(who, v[0])
         if self.kind == "sign":
             doc, number, title, party = v

@@ -339,7 +339,7 @@ def test_the_summary_in_chinese(demo: str, capsys: pytest.CaptureFixture[str],
     rc, out, __ = _run(capsys, "report", "summary")
     assert rc == 0
     for words in ("截至 ", "预算人天", "已消耗人天", "加班", "人天（已计入已消耗）",
-                  "阻塞天数      甲方 ", "变更申请单  已生效: "):
+                  "阻塞天数      甲方 ", "变更申请单    已生效："):
         assert words in out, words
     assert "overtime" not in out and "as of" not in out
 

@@ -96,7 +96,7 @@ def test_the_locks_refuse_in_chinese() -> None:
     assert zh == "date: 2026-03-05 属于期间 TS-001（2026-03-01..2026-03-31），该期间已签字确认"
     en, zh = in_both(check_not_accepted, "CODE", date(2026, 12, 1))
     assert en == "project CODE was accepted on 2026-12-01; the ledger is read-only"
-    assert zh == "项目 CODE 已于 2026-12-01 验收，台账为只读"
+    assert zh == "项目 CODE 已于 2026-12-01 验收，账本为只读"
 
 
 def test_user_text_refusals_speak_chinese() -> None:
@@ -140,7 +140,7 @@ def test_the_permission_matrix_refuses_in_chinese() -> None:
     assert en == ("actor: li.na (client lead or engineer) may not sign (or withdraw) a change "
                   "request, a period timesheet, the acceptance or the scope; only a vendor "
                   "lead or signatory and a client signatory sign")
-    assert zh == ("actor: li.na (甲方负责人或工程师) 不能签字（或撤回）变更申请单、期间工时表、"
+    assert zh == ("actor: li.na（甲方项目经理或工程师）不能签字（或撤回）变更申请单、期间工时表、"
                   "验收单或需求范围；只有乙方项目经理或签字人以及甲方签字人可以签字")
     set_language("zh")
     e = refused(require, Actor(None), Action.SIGN)

@@ -118,8 +118,7 @@ def test_a_bad_row_of_an_import_names_its_line_in_chinese(example: Ledger, zh: N
         as_(example, "liu.yang").import_entries(rows)
     assert isinstance(info.value, FieldError) and info.value.field == "actor"
     # the actor's label is the model's (model.permissions); the sentence is storage's
-    assert str(info.value).startswith("actor: liu.yang ")
-    assert str(info.value).endswith(" 不能导入他人的工时: line 3 属于 'li.na'")
+    assert str(info.value) == "actor: liu.yang（乙方工程师）不能导入他人的工时：第 3 行属于 'li.na'"
 
 
 # ------------------------------------------------------------------ the config file

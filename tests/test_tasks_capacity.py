@@ -67,7 +67,7 @@ def test_an_over_allocation_is_an_alert_in_english_and_chinese() -> None:
     assert [(a.kind, a.args) for a in got] == [("over_capacity", ("liu.yang", "70", "62"))]
     assert got[0].text == "liu.yang is over capacity: 70 PD allocated, capacity 62 PD"
     assert alert_text("over_capacity", got[0].args, "zh") == (
-        "liu.yang的人天分配超出可用人天：已分配 70 人天，可用 62 人天")
+        "liu.yang 的人天分配超出可用人天：已分配 70 人天，可用 62 人天")
 
 
 # ---------------------------------------------------------------- the services

@@ -128,6 +128,7 @@ def test_help_and_a_form_speak_chinese(tmp_path: Path, monkeypatch: pytest.Monke
     help_text = shown["help"]
     for words in ("按键", "全局", "1 仪表盘", "切换为另一位操作人", "登记工时", "帮助"):
         assert words in help_text, words
+    assert "1 仪表盘、2 我的一天、3 工时表" in help_text  # a Chinese list
     for words in ("Global", "act as another person", "Log hours", "Help", "Dashboard"):
         assert words not in help_text, words
     form = shown["form"]
@@ -181,7 +182,7 @@ def test_the_command_palette_speaks_chinese(tmp_path: Path,
     palette = titles.pop()
     assert "搜索命令…" in palette and "Search for commands" not in palette
     for title in ("前往仪表盘", "前往工时表", "登记工时", "分配人天", "切换操作人…", "退出应用",
-                  "导出验收报告（acceptance report）", "任务: 编辑任务"):
+                  "导出验收报告（acceptance report）", "任务：编辑任务"):
         assert title in titles, (title, titles)
     english = [t for t in titles if t.startswith(("Go to", "Quit", "Log hours", "Export the",
                                                   "Act as", "Tasks:"))]

@@ -78,7 +78,7 @@ def _none_of(text: str, *english: str) -> None:
 def test_the_blockers_view_and_its_form_in_chinese(tmp_path: Path) -> None:
     view, form, refused = _visit(tmp_path, "blockers", "a", submit=True)
     # the headline's date in prose as Chinese writes it; the table's dates stay ISO
-    assert "截至 2026年11月21日 损失工作日：甲方 12, 乙方 2 · 1 个未解决，2 个已解决" in view
+    assert "截至 2026年11月21日 损失工作日：甲方 12、乙方 2 · 1 个未解决，2 个已解决" in view
     assert "ID 责任方 提出日期 解决日期 工作日 任务 阻塞问题" in view
     assert "B-002 甲方 2026-11-11 未解决 8 T5" in view
     assert "甲方 · 2026年11月11日 提出 · 已持续 8 个工作日 · 任务 T5" in view
@@ -103,13 +103,14 @@ def test_the_change_requests_view_and_its_raise_form_in_chinese(tmp_path: Path) 
     assert "乙方 ✓ 甲方 …" in view  # who has signed, the parties in Chinese
     assert "2026年11月4日 由 zhang.wei 提出" in view and "原因：" in view
     # the signatures: headers, the party and the role in Chinese
-    assert "签字 名称 人员 甲乙方 角色 签字日期 sha-256" in view
+    assert "签字 姓名 人员 甲乙方 角色 签字日期 sha-256" in view
     assert "赵敏 zhao.min 乙方 签字人 2026-11-05" in view
     assert "双方签字后对预算的影响（截至 2026年11月21日 的预算 → 生效后）" in view
     assert "n 发起变更 s 签字变更 w 撤回变更" in view
     _none_of(view, "Change requests", "budget as of", "raised", "reason:", "Signatures",
              "vendor ✓", "signatory", "signed on", "Effect on the budget", "Raise CR")
     assert "发起变更申请单" in form and "各职级人天增减（负为减）" in form
+    assert "发起 · 操作人 张伟 zhang.wei（项目经理）" in form
     assert "额度增减" in form and "新结束日期（可选）" in form
     # the live preview, before anything is typed
     assert "请输入人天增减（senior=5 expert=-2）、额度增减或新的结束日期。" in form
@@ -122,7 +123,7 @@ def test_the_signoffs_view_and_its_period_form_in_chinese(tmp_path: Path) -> Non
     view, form = _visit(tmp_path, "signoffs", "p")
     assert "签字确认 · 期间在第一个签字时锁定，双方签字后完成 · 验收：尚未签字 (a)" in view
     assert "编号 文档 范围 状态 签字 已生效 锁定" in view
-    assert ("TS-001 期间 2026-09-01 .. 2026-09-30 已签字 乙方 ✓ 甲方 ✓ 2026-10-05 "
+    assert ("TS-001 期间工时表 2026-09-01 .. 2026-09-30 已签字 乙方 ✓ 甲方 ✓ 2026-10-05 "
             "工时永久锁定") in view
     assert "SCOPE-001 需求范围确认 任务 · 估算 · 交付物 已签字" in view
     assert "需求范围已于 2026年8月21日 由双方签字" in view
@@ -131,6 +132,7 @@ def test_the_signoffs_view_and_its_period_form_in_chinese(tmp_path: Path) -> Non
              "entries locked", "estimates change", "scope signed", "Signatures",
              "Sign period")
     assert "签字确认一个期间的工时表" in form and "默认：最早尚未签字的期间" in form
+    assert "签字 · 操作人 张伟 zhang.wei（项目经理）" in form
     assert "从 2026-08-17" in form and "至 2026-08-31" in form
     assert ("新期间，共 15 天：自此第一个签字起，2026-08-17 .. 2026-08-31 的工时冻结"
             "（不可新增、修改或删除）") in form
@@ -179,7 +181,7 @@ def test_the_journal_and_its_go_to_date_form_in_chinese(tmp_path: Path) -> None:
     assert "ID 日期 人员 任务 工时 职级 备注" in view
     # the grade as SPEC §2 names it, in the table and in the detail line
     assert "1 2026-08-17 张伟 zhang.wei T1 6 资深技术专家" in view
-    assert "工时 1 · 2026-08-17 · 张伟 zhang.wei · T1 · 6 h · 资深技术专家" in view
+    assert "工时 1 · 2026-08-17 · 张伟 zhang.wei · T1 · 6 小时 · 资深技术专家" in view
     assert "H 工时历史" in view
     _none_of(view, "entries loaded", "more load", "oldest first", "senior_expert", "grade",
              "entry 1", "Go to date")
@@ -225,7 +227,7 @@ def test_the_exports_view_and_a_refusal_in_chinese(tmp_path: Path) -> None:
 @pytest.mark.parametrize(("view", "headline", "footer"), [
     ("blockers", "截至 2026年11月21日 损失工作日", "a 新增阻塞问题 r 解决"),
     ("changes", "变更申请单 · 截至 2026年11月21日 预算", "n 发起变更 s 签字变更 w 撤回变更"),
-    ("signoffs", "签字确认 · 期间在第一个签字时锁定", "p 签字期间 a 签字验收 s 签字范围 w 撤回"),
+    ("signoffs", "签字确认 · 期间在第一个签字时锁定", "p 签字工时表 a 签字验收 s 签字范围 w 撤回"),
     ("obligations", "截至 2026年11月21日：2 项义务", "d 义务完成 v 已交付"),
     ("history", "已加载全部 47 条审计记录", "f 筛选 x 显示全部 r 重新加载"),
     ("journal", "已加载 200 / 444 条工时", "f 筛选 g 跳至日期 r 重新加载 H 工时历史"),

@@ -289,7 +289,8 @@ class SowtrackApp(App[None]):
             for b in view_bindings(VIEW_MODES[mode]):
                 if (mode, b.action) not in named and VIEW_MODES[mode].permitted(b.action,
                                                                                 actor):
-                    yield SystemCommand(f"{_(label)}: {_(b.description)}",
+                    yield SystemCommand(_("{view}: {action}").format(
+                                            view=_(label), action=_(b.description)),
                                         _("key {key}").format(key=key_display(self, b)),
                                         lambda m=mode, a=b.action: self.call_later(
                                             self.goto, m, a))

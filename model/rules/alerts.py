@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import date
 from fractions import Fraction
 
-from model.i18n import language, word
+from model.i18n import before_chinese, language, word
 from model.rules.amounts import format_pd
 from model.rules.budget import working_days_open
 from model.rules.capacity import Workload
@@ -44,7 +44,7 @@ ALERT_TEXT_ZH = {
     "missing": "{0}在 {1} 没有登记工时",
     "forecast": "预测完成日 {0} 晚于结束日期 {1}",
     "staff_notice": "{0}的人员变更（{1}）于 {2} 生效，仅提前 {3} 个工作日登记，"
-                    "SOW 要求提前 {4} 个工作日",
+                    "工作说明书要求提前 {4} 个工作日",
     "obligation": "义务事项 {0}（{1}）应于 {2} 完成，尚未完成：已逾期 {3} 个工作日",
     "over_capacity": "{0}的人天分配超出可用人天：已分配 {1} 人天，可用 {2} 人天",
     "scope_unsigned": "需求范围尚未经双方签字确认：应于 {0} 前确认（已逾期 {1} 个工作日）",
@@ -54,7 +54,14 @@ ALERT_TEXT_ZH = {
 def alert_text(kind: str, args: Sequence[str], lang: str = "en") -> str:
     """The one wording of an alert: its sentence in ``lang`` filled with ``args`` (the
     ledger's ids and keys for the command line, names and titles on a printed sheet)."""
+    if lang == "zh" and args and kind in _NAMED_FIRST:
+        args = (before_chinese(args[0]), *args[1:])
     return (ALERT_TEXT_ZH if lang == "zh" else ALERT_TEXT)[kind].format(*args)
+
+
+#: the alerts whose Chinese sentence goes on from their first arg with no space: a name, a
+#: grade's title, or an id (then a space: "zhou.jie 在 2026-12-04 没有登记工时")
+_NAMED_FIRST = frozenset({"grade", "missing", "staff_notice", "over_capacity"})
 
 
 @dataclass(frozen=True)

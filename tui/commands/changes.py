@@ -101,8 +101,8 @@ def _cr_status(cr: Any) -> str:
         signed = {s.party for s in cr.signatures}
         waiting = [p for p in rules.PARTIES if p not in signed]
         return _("pending: signed by {signed}, waiting for {waiting}").format(
-            signed=", ".join(word("party", p) for p in sorted(signed)),
-            waiting=", ".join(word("party", p) for p in waiting))
+            signed=_(", ").join(word("party", p) for p in sorted(signed)),
+            waiting=_(", ").join(word("party", p) for p in waiting))
     if cr.status == rules.DOC_OPEN:
         return _("pending: no signature yet")
     return cr.status

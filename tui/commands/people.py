@@ -7,7 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from model.errors import FieldError
-from model.i18n import N_, _, word
+from model.i18n import N_, _, key_word, word
 from tui.commands.common import _ledger, _out, heads
 from tui.text import days_away_text, fmt_money, table
 
@@ -161,7 +161,8 @@ def do_person_list(args: argparse.Namespace) -> int:
     _out(table(head + (heads(N_("login role")) if bound else []),
                [[p.key, p.name, word("party", p.party), word("role", p.role), p.grade or "",
                  fmt_money(p.day_rate_minor / 100) if p.day_rate_minor is not None else "",
-                 p.location or "", p.timezone or "", _days(p),
+                 key_word("location", p.location) if p.location else "", p.timezone or "",
+                 _days(p),
                  days_away_text(p)]
                 + ([bound.get(p.key, "")] if bound else [])
                 for p in rows], right=[5]))
@@ -190,11 +191,12 @@ def do_whoami(args: argparse.Namespace) -> int:
         who = (f"{person.key} {person.name}" if person else _("nobody")) + _(
             ", read only: this login role is bound to no person")
     else:
-        who = (f"{person.key} {person.name}, {_(kind)}" if person
+        who = (_("{key} {name}, {kind}").format(key=person.key, name=person.name, kind=_(kind))
+               if person
                else _("the operator (no person named)"))
     _out(_("acting as {who}").format(who=who)
          + (_("; database login role {role}").format(role=role) if role else ""))
-    _out(_("may: {actions}").format(actions="; ".join(
+    _out(_("may: {actions}").format(actions=_("; ").join(
         [_("read reports and sheets"), *(_(a.value) for a in Action if a in MATRIX[kind])])))
     return 0
 

@@ -29,6 +29,7 @@ def do_init(args: argparse.Namespace) -> int:
     ledger = _ledger(args, create=True)
     view = ledger.init_project(spec)
     ledger = ledger.for_project(view.code)
+    ledger.speak()  # from now on, the new project's language
     warning = ledger.calendar_warning()
     if warning:
         _err(warning)
@@ -43,6 +44,7 @@ def do_demo(args: argparse.Namespace) -> int:
 
     ledger = _ledger(args, create=True)
     code, created = build_demo(ledger, args.today)
+    ledger.for_project(code).speak()  # the demo's SOW is Chinese: say so in its language
     if created:
         _out(_("created demo project {code}").format(code=code))
     else:

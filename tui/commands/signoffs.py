@@ -86,6 +86,7 @@ def do_signoff_list(args: argparse.Namespace) -> int:
     for v in _ledger(args).signoffs():
         _out(_signoff_line(v))
         for s in v.signatures:
-            _out(f"    {s.on}  {s.name} ({s.person}, {word('party', s.party)} "
-                 f"{word('role', s.role)})")
+            _out("    " + _("{on}  {name} ({person}, {party} {role})").format(
+                on=s.on, name=s.name, person=s.person, party=word("party", s.party),
+                role=word("role", s.role)))
     return 0

@@ -13,7 +13,7 @@ from typing import Any
 from rich.cells import cell_len
 
 from model.errors import LedgerError
-from model.i18n import N_, _
+from model.i18n import N_, _, key_word
 from model.rules import PRIORITIES, TASK_STATUSES, pd_of_milli, pd_of_minutes
 from tui.commands.common import _ledger, _out, heads
 from tui.commands.language import Help
@@ -117,7 +117,8 @@ def do_task_list(args: argparse.Namespace) -> int:
     tasks = ledger.tasks()
     headers = heads(N_("code"), N_("title"), N_("priority"), N_("status"), N_("estimate"),
                     N_("allocated"), N_("consumed"))
-    rows = [[t.code, t.title, t.priority, t.status, fmt_pd(pd_of_milli(t.estimate_milli)),
+    rows = [[t.code, t.title, key_word("priority", t.priority),
+             key_word("task_status", t.status), fmt_pd(pd_of_milli(t.estimate_milli)),
              fmt_pd(pd_of_milli(t.allocated_milli)),
              fmt_pd(pd_of_minutes(t.consumed_minutes, t.minutes_per_day))] for t in tasks]
     # the title takes what the other columns (and their 2-space gaps) leave of WIDTH

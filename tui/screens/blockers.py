@@ -131,7 +131,7 @@ class BlockersScreen(LedgerScreen):
             table.move_cursor(row=numbers.index(selected))
         self._show_detail()
         open_count = sum(b.resolved_on is None for b in data.blockers)
-        days = ", ".join(f"{party_label(p)} {data.blocked_days.get(p, 0)}"
+        days = _(", ").join(f"{party_label(p)} {data.blocked_days.get(p, 0)}"
                          for p in ("client", "vendor"))
         self.query_one("#blockers-headline", Static).update(
             _("Working days lost as of {today}: {days} · {open} open, {resolved} resolved")

@@ -254,7 +254,7 @@ def changes_text(changes: list[ChangeView]) -> Text:
             t.append(_("{number} effective {day}  {deltas}").format(
                 number=c.number, day=c.effective_on, deltas=deltas) + "\n", style="green")
         else:
-            waiting = ", ".join(word("party", p) for p in rules.waiting_parties(
+            waiting = _(", ").join(word("party", p) for p in rules.waiting_parties(
                 [(s.party, s.role) for s in c.signatures]))
             t.append(_("{number} pending: waiting for {waiting}  {deltas}").format(
                 number=c.number, waiting=waiting, deltas=deltas) + "\n", style="yellow")

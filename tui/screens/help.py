@@ -38,7 +38,7 @@ def keys_text(app: App[Any]) -> str:
 
     app_bindings, modes = list(app.BINDINGS), dict(app.MODES)
 
-    views = ", ".join(f"{k} {_(label)}" for _mode, k, label in VIEWS)
+    views = _(", ").join(f"{k} {_(label)}" for _mode, k, label in VIEWS)
     lines = [_("Global"), "  " + _("0..9, o, h switch view: {views}").format(views=views),
              "  esc         " + _("leave a text field (then 0..9, o and h switch views again)")]
     for b in app_bindings:

@@ -221,8 +221,9 @@ class JournalScreen(LedgerScreen):
         names = {p.key: p.name for p in self.sow_app.people}
         text = literal(_("entry {id}").format(id=entry.id)
                        + f" · {entry.on} · {names.get(entry.person, '')} "
-                       f"{entry.person} · {entry.task} · {hours(entry.minutes)} h · "
-                       f"{grade_text(entry.grade)}", "bold", one_line=True)
+                       f"{entry.person} · {entry.task} · "
+                       + _("{hours} h").format(hours=hours(entry.minutes))
+                       + f" · {grade_text(entry.grade)}", "bold", one_line=True)
         text.append("\n")
         text.append_text(literal(entry.note or _("(no note)"), one_line=True))
         detail.update(text)
