@@ -206,6 +206,13 @@ def before_chinese(name: str) -> str:
     return name + " " if name[-1:].isascii() else name
 
 
+def prose_date(day: date) -> str:
+    """A date in a sentence or a heading on screen: ISO 8601 in English (as sowtrack has
+    always written it there), as the language writes it otherwise (2026年12月4日).
+    Tables, inputs and files keep ISO 8601 in every language."""
+    return day.isoformat() if language() == "en" else format_date(day)
+
+
 def key_word(kind: str, key: str) -> str:
     """A key of the vocabulary ``kind`` as the command line's tables show it: the key itself
     in English (what the options take: ``in_progress``, ``onsite``), its word in another

@@ -12,7 +12,7 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from model.i18n import N_, _, language, word
+from model.i18n import N_, _, key_word
 
 if TYPE_CHECKING:
     from textual.dom import DOMNode
@@ -45,4 +45,4 @@ def said(kind: str, key: str) -> str:
     """A key of the ledger's vocabulary (``in_progress``, ``vendor``…) as the app's
     tables and lists show it: the key itself in English (as it always read, and what
     the forms take), the word (model.i18n.word) in any other language."""
-    return key if language() == "en" else word(kind, key)
+    return key_word(kind, key)

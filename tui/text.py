@@ -11,7 +11,7 @@ from rich.cells import cell_len
 from model import rules
 from model.errors import LedgerError
 from model.formats import format_hours
-from model.i18n import N_, _, format_date, language, word
+from model.i18n import N_, _, key_word, prose_date, word
 from model.rules import format_money, format_pd
 from model.usertext import shown
 from model.views import AwayView, PersonView, SignatureView
@@ -68,16 +68,14 @@ def in_context(message: str) -> str:
 def grade_text(grade: str) -> str:
     """A grade key in a table or a list: the key in English (as the app has always shown
     it, ``senior_expert``), the grade's word otherwise (高级工程师, SPEC §2)."""
-    return grade if language() == "en" else word("grade", grade)
+    return key_word("grade", grade)
 
 
 def day_text(day: object) -> str:
     """A date in a sentence or a header: ISO 8601 in English (as the app has always
     written it), as the language writes it otherwise (2026年12月4日). Tables and inputs
     keep ISO 8601 in every language. None or a non-date is shown as is."""
-    if language() == "en" or not isinstance(day, date):
-        return str(day)
-    return format_date(day)
+    return prose_date(day) if isinstance(day, date) else str(day)
 
 # ---------------------------------------------------------------- user text on screen
 

@@ -16,7 +16,7 @@ from textual.widgets import Static
 
 from model import rules
 from model.formats import grade_title
-from model.i18n import N_, _, format_date, language, word
+from model.i18n import N_, _, language, prose_date, word
 from model.views import BlockerView, ChangeView
 from storage.services import Ledger
 from tui.text import fmt_money, fmt_pd, literal
@@ -236,7 +236,7 @@ def headline(s: rules.Summary) -> Text:
 def _prose_date(day: date) -> str:
     """A date in the headline's prose: ISO in English (as it always read), 2026年12月4日
     in Chinese (model.i18n.format_date)."""
-    return day.isoformat() if language() == "en" else format_date(day)
+    return prose_date(day)
 
 
 def _days(a: date, b: date) -> int:

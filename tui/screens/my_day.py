@@ -21,7 +21,7 @@ from textual.widgets import Button, DataTable, Input, Label, Select, Static
 from model import rules
 from model.errors import LedgerError
 from model.formats import grade_title
-from model.i18n import N_, _, format_date, format_weekday, language
+from model.i18n import N_, _, format_weekday, language, prose_date
 from model.permissions import Action
 from model.views import EntryView, PersonView, TaskView
 from tui.text import fmt_hours, fmt_pd, literal, options, refusal
@@ -149,7 +149,7 @@ class MyDayScreen(LedgerScreen):
             return
         form.display = True
         logged = sum(e.minutes for e in data.entries)
-        day = data.day.isoformat() if language() == "en" else format_date(data.day)
+        day = prose_date(data.day)
         headline.update(Text.assemble(
             (f"{p.name} {p.key}", "bold"),
             f" · {p.grade} {grade_title(p.grade, 'zh', data.ladder)}",

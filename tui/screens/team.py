@@ -22,7 +22,7 @@ from textual.binding import Binding
 from textual.widgets import DataTable, Static
 
 from model.formats import grade_title
-from model.i18n import N_, _, format_date, language
+from model.i18n import N_, _, prose_date
 from model.permissions import Action, Actor
 from model.rules import DEFAULT_LADDER, Ladder
 from model.views import PersonView
@@ -199,7 +199,7 @@ class TeamScreen(LedgerScreen):
                 signing=len(vendor) - len(workers), client=len(people) - len(vendor),
                 onsite=sum(p.location == "onsite" for p in people),
                 remote=sum(p.location == "remote" for p in people),
-                day=today.isoformat() if language() == "en" else format_date(today),
+                day=prose_date(today),
                 active=len(active_now), zones=", ".join(zones))))
         self._show_detail()
 
