@@ -211,3 +211,19 @@ def test_a_days_notes_fit_its_cells_in_chinese() -> None:
     assert rjust_cells("今天 ", 6) == " 今天 " and cell_len(rjust_cells("今天 ", 6)) == 6
     assert rjust_cells("today ", 6) == "today "
     assert cell_len(rjust_cells("星期六星期六", 6)) == 6
+
+
+def test_the_current_views_short_label_before_none_at_80_columns(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The change requests' whole label (变更申请单) does not fit beside the acting
+    person at 80 columns: the current view shows its short label (变更单), not none."""
+    monkeypatch.setenv("SOWTRACK_LANGUAGE", "zh")
+    shown: list[str] = []
+
+    async def scenario(pilot: Pilot) -> None:
+        await pilot.press("6")
+        await pilot.pause()
+        shown.append(screen_text(pilot.app).splitlines()[0])
+
+    drive(demo_ledger(tmp_path), scenario, size=(80, 24))
+    assert " 6 变更单 " in shown[0] and "操作人" in shown[0]

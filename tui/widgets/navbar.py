@@ -8,6 +8,7 @@ from textual.events import Click, Resize
 from textual.widgets import Static
 
 from model.i18n import N_, _
+from tui.text import in_context
 
 #: (mode, key, label) of every view, in the order of the bar
 VIEWS: tuple[tuple[str, str, str], ...] = (
@@ -29,7 +30,7 @@ VIEWS: tuple[tuple[str, str, str], ...] = (
 #: here and in VIEWS are marked, translated where shown
 SHORT: dict[str, str] = {
     "dashboard": N_("Dash"), "myday": N_("Day"), "timesheet": N_("Time"),
-    "tasks": N_("Tasks"), "blockers": N_("Block"), "changes": N_("CRs"), "team": N_("Team"),
+    "tasks": N_("Tasks"), "blockers": N_("Block"), "changes": N_("short|CRs"), "team": N_("Team"),
     "signoffs": N_("Sign"), "journal": N_("Jrnl"), "exports": N_("Exp"),
     "obligations": N_("Oblig"), "history": N_("Hist"),
 }
@@ -91,7 +92,7 @@ class NavBar(Static):
         """Each view's label in ``room`` columns (0: any): the whole labels if they fit,
         else the short ones (:data:`SHORT`) from the right, then none from the right,
         until they do; the current view keeps its whole label as long as it can (at 80
-        columns it alone has one)."""
+        columns it alone has one), then its short one."""
         labels = {mode: _(label) for mode, _key, label in VIEWS}
 
         def wide() -> int:
@@ -99,13 +100,14 @@ class NavBar(Static):
                        for m, k, _label in VIEWS)
 
         others = [mode for mode, _key, _label in reversed(VIEWS) if mode != self.current]
-        for step in (lambda mode: _(SHORT[mode]), lambda _mode: ""):
+        for step in (lambda mode: in_context(_(SHORT[mode])), lambda _mode: ""):
             for mode in others:
                 if not room or wide() <= room:
                     return labels
                 labels[mode] = step(mode)
-        if room and wide() > room:
-            labels[self.current] = ""
+        for step in (lambda mode: in_context(_(SHORT[mode])), lambda _mode: ""):
+            if room and wide() > room:  # the current view's short label, then none
+                labels[self.current] = step(self.current)
         return labels
 
     def on_click(self, event: Click) -> None:
