@@ -230,8 +230,10 @@ def check_language(value: str, source: str) -> str:
     from model.i18n import LANGUAGES
 
     if value.strip() not in LANGUAGES:
-        raise LedgerError(_("{source}: language: {value!r} is not one of {languages}")
-                          .format(source=source, value=value.strip(),
+        # the variable names the setting; a file or `config` names it by its key
+        where = source if source == ENV["language"] else f"{source}: language"
+        raise LedgerError(_("{where}: {value!r} is not one of {languages}")
+                          .format(where=where, value=value.strip(),
                                   languages=", ".join(LANGUAGES)))
     return value.strip()
 

@@ -167,7 +167,7 @@ def test_the_environment_wins_over_the_config_file(monkeypatch: pytest.MonkeyPat
     monkeypatch.setenv("SOWTRACK_LANGUAGE", "en")
     assert config.configured_language() == "en"
     monkeypatch.setenv("SOWTRACK_LANGUAGE", "fr")
-    with pytest.raises(LedgerError, match=r"^SOWTRACK_LANGUAGE: language: 'fr' is not one of"):
+    with pytest.raises(LedgerError, match=r"^SOWTRACK_LANGUAGE: 'fr' is not one of zh, en$"):
         config.configured_language()
 
 
