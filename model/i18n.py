@@ -206,6 +206,14 @@ def before_chinese(name: str) -> str:
     return name + " " if name[-1:].isascii() else name
 
 
+def in_context(message: str) -> str:
+    """A short word translated by its context (gettext's ``context|word`` convention):
+    ``in_context(_("resolution|open"))`` is "open" in English, "未解决" in Chinese,
+    where another ``open`` (a task's) is "未开始". The context is cut off in every
+    language (a translation never holds one)."""
+    return message.split("|", 1)[1] if "|" in message else message
+
+
 def prose_date(day: date) -> str:
     """A date in a sentence or a heading on screen: ISO 8601 in English (as sowtrack has
     always written it there), as the language writes it otherwise (2026年12月4日).

@@ -11,7 +11,14 @@ from rich.cells import cell_len
 from model import rules
 from model.errors import LedgerError
 from model.formats import format_hours
-from model.i18n import N_, _, key_word, prose_date, word
+from model.i18n import (  # noqa: F401 - in_context re-exported: tui.text.in_context
+    N_,
+    _,
+    in_context,
+    key_word,
+    prose_date,
+    word,
+)
 from model.rules import format_money, format_pd
 from model.usertext import shown
 from model.views import AwayView, PersonView, SignatureView
@@ -55,14 +62,6 @@ def party_label(party: str) -> str:
     """A party as the views name it, in the language spoken now (an unknown one as is)."""
     found = PARTY_LABELS.get(party)
     return party if found is None else _(found)
-
-
-def in_context(message: str) -> str:
-    """A short word translated by its context (gettext's ``context|word`` convention):
-    ``in_context(_("resolution|open"))`` is "open" in English, "未解决" in Chinese,
-    where another ``open`` (a task's) is "未开始". The context is cut off in every
-    language (a translation never holds one)."""
-    return message.split("|", 1)[1] if "|" in message else message
 
 
 def grade_text(grade: str) -> str:

@@ -42,9 +42,9 @@ def said(message: str) -> str:
     resolved, a task until started): its msgid names its sense before a ``|``
     (``N_("unresolved|open")``), so that each sense has its own translation; English is
     the word after the ``|``."""
-    from model.i18n import _
+    from model.i18n import _, in_context
 
-    return _(message).rpartition("|")[2]
+    return in_context(_(message))
 
 
 def heads(*names: str) -> list[str]:

@@ -27,11 +27,10 @@ from model.permissions import Action, Actor
 from model.rules import DEFAULT_LADDER, Ladder
 from model.views import PersonView
 from tui.language import said
-from tui.text import days_away_text, fmt_money, literal
+from tui.text import PARTY_LABELS, days_away_text, fmt_money, literal, party_label
 from tui.widgets.form import Field, FieldForm, FormScreen
 from tui.widgets.ledger_screen import LedgerScreen
 from tui.widgets.people_forms import (
-    PARTY_LABELS,
     ROLE_LABELS,
     active_days,
     add_form,
@@ -172,7 +171,7 @@ class TeamScreen(LedgerScreen):
                 name.append(f" ⚠ {self.over[p.key]}", style="bold red")
             rows.append(([name,
                           literal(p.key, style, one_line=True),
-                          Text(_(PARTY_LABELS.get(p.party, p.party)), style=style),
+                          Text(party_label(p.party), style=style),
                           Text(_(ROLE_LABELS.get(p.role, p.role)), style=style),
                           Text(p.grade or "", style=style),
                           grade_title(p.grade or "", "zh", ladder),
@@ -233,7 +232,7 @@ class TeamScreen(LedgerScreen):
 
     def _profile(self, p: PersonView) -> str:
         """Party, role, grade, day rate, place and time zone, in one line."""
-        parts = [_(PARTY_LABELS.get(p.party, p.party)), _(ROLE_LABELS.get(p.role, p.role))]
+        parts = [party_label(p.party), _(ROLE_LABELS.get(p.role, p.role))]
         if p.grade:
             parts.append(f"{p.grade} {grade_title(p.grade, 'zh', self.ladder)}")
         if p.day_rate_minor is not None:

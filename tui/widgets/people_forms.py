@@ -18,6 +18,7 @@ from model.rules import DEFAULT_LADDER, LOCATIONS, PARTIES, ROLES, Ladder
 from model.views import PersonView
 from storage.services import Ledger
 from tui.language import said
+from tui.text import party_label
 from tui.widgets.form import Field, FieldForm
 
 #: option values meaning "none" and "a new person" (a blank Select is unusable in Textual 8)
@@ -25,8 +26,7 @@ NONE = "-"
 CHOOSE = "?"
 NEW = "+"
 
-#: a party's and a role's label (marked: translated where shown)
-PARTY_LABELS = {"vendor": N_("vendor 乙方"), "client": N_("client 甲方")}
+#: a role's label (marked: translated where shown; a party's: tui.text.party_label)
 ROLE_LABELS = {"lead": N_("lead 项目经理"), "engineer": N_("engineer 工程师"),
                "signatory": N_("signatory 签字人")}
 
@@ -59,7 +59,7 @@ def add_form(ledger: Ledger, today: date, project_tz: str,
         Field("person", _("Id"), placeholder=_("wu.lei (one word)")),
         Field("name", _("Name"), placeholder="吴磊"),
         Field("party", _("Party"), value="vendor",
-              options=[(_(PARTY_LABELS[p]), p) for p in PARTIES]),
+              options=[(party_label(p), p) for p in PARTIES]),
         Field("role", _("Role"), value="engineer",
               options=[(_(ROLE_LABELS[r]), r) for r in ROLES]),
         Field("grade", _("Grade"), value=CHOOSE,
