@@ -24,7 +24,10 @@ def _ledger(args: argparse.Namespace, create: bool = False):  # type: ignore[no-
 
     ledger = Ledger.open(args.db, setting("project", args.project)[0],
                          setting("person", args.actor)[0], create=create)
-    ledger.speak()  # the setting (main chose it already), else the SOW's language
+    from model import i18n
+
+    if not i18n.chosen():  # main chose it already from the setting or a SQLite ledger's SOW
+        ledger.speak()  # else (PostgreSQL, a ledger made just now): the SOW's language
     return ledger
 
 
