@@ -87,20 +87,24 @@ def import_rows(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
         days[pid << 20 | on.toordinal()] = int(minutes)
     held = {key & _ORDINAL_BITS for key in days}  # the dates that hold entries already
     writer = _Writer(s, audit, project.id)
+    per_day = project.minutes_per_day
     with import_cache(s.connection()):  # a larger page cache on SQLite
         n = _admit_and_write(s, facts, rows, problems, writer, people, tasks, days)
-    if writer.indexes.marked:
-        # SQLite, the kept sums' trigger set aside: every date the import wrote is dirty.
-        # Those that held no entry before hold the import's alone, whose person-days
-        # ``days`` holds: their sums by the rule, not summed again from the table.
-        figures.store_clean(s, project.id, _sums_of_new_dates(project, days, held, people))
+        # SQLite, the kept sums' trigger set aside: every date the import wrote is marked
+        # dirty as the indexes are built. Those that held no entry before hold the
+        # import's alone, whose person-days ``days`` holds: their sums by the rule, not
+        # summed again from the table, computed here while SQLite builds.
+        new_sums = writer.indexes.restore(
+            lambda: _sums_of_new_dates(per_day, days, held, people))
+    if new_sums is not None:
+        figures.store_clean(s, project.id, new_sums)
     return n
 
 
 _ORDINAL_BITS = (1 << 20) - 1  # a person-day's key: person id << 20 | the day's ordinal
 
 
-def _sums_of_new_dates(project: Project, days: Mapping[int, int], held: set[int],
+def _sums_of_new_dates(minutes_per_day: int, days: Mapping[int, int], held: set[int],
                        people: Mapping[str, _Who]) -> tuple[rules.DaySums, ...]:
     """model.rules.day_sums of the person-days in ``days`` on the dates not in ``held``
     (each person-day at its person's grade, as the import writes its entries)."""
@@ -118,7 +122,7 @@ def _sums_of_new_dates(project: Project, days: Mapping[int, int], held: set[int]
             w = who[key >> 20]
             yield rules.DayTotal(on, w.key, w.grade_text, minutes)
 
-    return rules.day_sums(totals(), project.minutes_per_day)
+    return rules.day_sums(totals(), minutes_per_day)
 
 
 class _Who(NamedTuple):
@@ -162,7 +166,6 @@ def _admit_and_write(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
             writer.write(admitted)
     if admission.bad or problems:
         raise LedgerErrors(sorted([*problems, *admission.bad], key=_line_number))
-    writer.finish()
     return writer.count
 
 
@@ -393,10 +396,6 @@ class _Writer:
             entry_batch.batch_after(ids[0], ids[-1], records))])
         self.count += n
         self.indexes.consider(self.count)
-
-    def finish(self) -> None:
-        """After the last batch: the deferred indexes built (the transaction still open)."""
-        self.indexes.restore()
 
 
 def _line_number(problem: str) -> int:

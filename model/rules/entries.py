@@ -9,8 +9,8 @@ once, naming the input at fault.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
 from datetime import date
+from typing import NamedTuple
 
 from model import locks
 from model.errors import LedgerError, Ref, refused
@@ -22,9 +22,10 @@ from model.rules.vocabulary import MAX_MINUTES_PER_DAY
 DATE, PERSON, TASK = Ref("date"), Ref("person"), Ref("task")
 
 
-@dataclass(frozen=True)
-class EntryFacts:
-    """What the ledger knows about a time entry about to be written."""
+class EntryFacts(NamedTuple):
+    """What the ledger knows about a time entry about to be written (immutable; a
+    NamedTuple, not a frozen dataclass: an import builds one for each person-date it
+    admits, hundreds of thousands, and a tuple is built about four times faster)."""
 
     person: str  # the person's key as given
     party: str | None  # None: the project has no such person

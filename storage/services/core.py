@@ -140,11 +140,12 @@ class LedgerBase:
         s = getattr(self._snapshot, "session", None)
         return nullcontext(s) if s is not None else reading(self.engine)
 
-    def _writing(self) -> AbstractContextManager[Session]:
-        """A write unit of work; refused inside a snapshot (a programming error)."""
+    def _writing(self, references: bool = True) -> AbstractContextManager[Session]:
+        """A write unit of work (storage.db.unit.writing); refused inside a snapshot (a
+        programming error)."""
         if getattr(self._snapshot, "session", None) is not None:
             raise RuntimeError("Ledger: a write inside snapshot(), whose reads would not see it")
-        return writing(self.engine)
+        return writing(self.engine, references)
 
     def _project(self, s: Session) -> Project:
         if self.project_code:

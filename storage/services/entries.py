@@ -150,7 +150,9 @@ class EntriesMixin(LedgerBase):
         in the same transaction as its entries. ``minutes_of`` reads a row's hours
         (default: decimal hours); ``hook`` runs inside the transaction, before the rows
         are read and after they are written (the imports from other trackers)."""
-        with self._writing() as s:
+        # The entries' person and task ids are the project's own, read in this
+        # transaction (storage.importing): SQLite need not check each row's references.
+        with self._writing(references=False) as s:
             project = self._project(s)
             self._check_writable(s, project)
             actor, _ = self._actor(s, project)

@@ -1,0 +1,164 @@
+"""Issue 13, a large import on SQLite without repeated work: SQLite does not check the
+references of the entries an import writes (each is the project's own person and task,
+read in the same write transaction), and every other write still has them checked; the
+deferred indexes are built on a second thread while the import computes the sums of its
+new dates on its own."""
+
+from __future__ import annotations
+
+import threading
+from pathlib import Path
+from typing import Any
+
+import pytest
+from sqlalchemy import text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from model.errors import LedgerErrors
+from storage import importing, sqlite_import
+from storage.db import writing
+from storage.orm import Project
+from storage.services import Ledger
+from storage.sowfile import EntryRow
+
+from .test_import_fast import imported, lines, write
+
+
+class Spy:
+    """An import hook that notes, inside the import's transaction, whether SQLite
+    checks foreign keys and which DBAPI connection the import runs on."""
+
+    def __init__(self) -> None:
+        self.checks: list[int] = []
+        self.raw: list[Any] = []
+
+    def before(self, s: Session, project: Project) -> None:
+        self.checks.append(int(s.execute(text("PRAGMA foreign_keys")).scalar() or 0))
+        self.raw.append(s.connection().connection.driver_connection)
+
+    def after(self, s: Session, project: Project, written: int) -> None:
+        pass
+
+
+def _foreign_keys_on(led: Ledger, raw: Any) -> int:
+    """PRAGMA foreign_keys on the pooled connection ``raw`` (the import's)."""
+    with led.engine.connect() as conn:
+        assert conn.connection.driver_connection is raw  # the pool hands the same one
+        return int(conn.exec_driver_sql("PRAGMA foreign_keys").scalar() or 0)
+
+
+def _bad_reference_refused(led: Ledger) -> None:
+    """A write that is not an import still has its references checked."""
+    with pytest.raises(IntegrityError, match="FOREIGN KEY"), writing(led.engine) as s:
+        s.execute(text('INSERT INTO time_entry (project_id, person_id, task_id, "on", '
+                       "minutes, grade, note) VALUES (1, 999999, 999999, '2026-03-02', "
+                       "60, 'senior', '')"))
+
+
+def test_an_import_writes_unchecked_references_and_leaves_them_checked(
+        sqlite_example: Ledger, tmp_path: Path) -> None:
+    led = sqlite_example
+    spy = Spy()
+    rows = [EntryRow(1, "2026-03-02", "chen.jing", "T2", "2", "")]
+    assert led.import_entries(rows, hook=spy) == 1
+    assert spy.checks == [0]
+    assert _foreign_keys_on(led, spy.raw[0]) == 1
+    _bad_reference_refused(led)
+    # a refused import (a row of an unknown person) leaves them checked too
+    spy = Spy()
+    bad = [EntryRow(1, "2026-03-02", "nobody", "T2", "2", "")]
+    with pytest.raises(LedgerErrors, match="line 1: person: unknown person 'nobody'"):
+        led.import_entries(bad, hook=spy)
+    assert spy.checks == [0]
+    assert _foreign_keys_on(led, spy.raw[0]) == 1
+    _bad_reference_refused(led)
+    assert led.verify()[1] == []
+
+
+def test_other_writes_check_references(sqlite_example: Ledger) -> None:
+    with writing(sqlite_example.engine) as s:
+        assert s.execute(text("PRAGMA foreign_keys")).scalar() == 1
+
+
+def _deferred(s: Session) -> sqlite_import.DeferredIndexes:
+    deferred = sqlite_import.DeferredIndexes(s.connection(), "time_entry", 0)
+    deferred.defer()
+    assert deferred.dropped and deferred.trigger is not None
+    return deferred
+
+
+def test_the_indexes_are_built_while_the_caller_works(sqlite_example: Ledger) -> None:
+    """restore(meanwhile) runs ``meanwhile`` on the caller's thread while another thread
+    builds, and returns its result; the indexes and the trigger are back after it."""
+    seen: list[list[str]] = []
+
+    def meanwhile() -> str:
+        seen.append([t.name for t in threading.enumerate()])
+        return "sums"
+
+    with writing(sqlite_example.engine) as s:
+        deferred = _deferred(s)
+        assert deferred.restore(meanwhile) == "sums"
+        assert deferred.marked
+        names = {r[0] for r in s.execute(text(
+            "SELECT name FROM sqlite_master WHERE tbl_name = 'time_entry'"))}
+    assert "sowtrack-indexes" in seen[0]
+    assert {"ix_time_entry_person_on", "ix_time_entry_figures",
+            "day_sum_entry_insert"} <= names
+    assert sqlite_example.verify()[1] == []
+
+
+def test_a_failed_build_is_raised_on_the_caller(sqlite_example: Ledger) -> None:
+    """An index that cannot be built fails the import's transaction, on the caller's
+    thread, after ``meanwhile`` ran; nothing is left half-done (the rollback)."""
+    before = sqlite_example.entry_count()
+    ran: list[bool] = []
+    with pytest.raises(Exception, match="no such column: nowhere"):
+        with writing(sqlite_example.engine) as s:
+            deferred = _deferred(s)
+            name, _sql = deferred.dropped[0]
+            deferred.dropped[0] = (name, f'CREATE INDEX "{name}" ON time_entry (nowhere)')
+            deferred.restore(lambda: ran.append(True))
+    assert ran == [True]
+    assert sqlite_example.entry_count() == before
+    assert sqlite_example.verify()[1] == []
+
+
+def test_nothing_to_mark_runs_nothing_meanwhile(tmp_path: Path) -> None:
+    """A table without the sums' trigger: the indexes are rebuilt, ``meanwhile`` is not
+    called (there are no new dates' sums to store)."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine(f"sqlite:///{tmp_path / 't.db'}")
+    with engine.connect() as conn:
+        conn.exec_driver_sql("CREATE TABLE t (id INTEGER PRIMARY KEY, a INT)")
+        conn.exec_driver_sql("CREATE INDEX t_a ON t (a)")
+        deferred = sqlite_import.DeferredIndexes(conn, "t", 0)
+        deferred.defer()
+        assert deferred.restore(lambda: pytest.fail("called")) is None
+        assert not deferred.marked
+        assert conn.exec_driver_sql(
+            "SELECT count(*) FROM sqlite_master WHERE name = 't_a'").scalar() == 1
+    engine.dispose()
+
+
+def test_a_large_import_stores_its_new_dates_sums(sqlite_example: Ledger, tmp_path: Path,
+                                                  monkeypatch: pytest.MonkeyPatch) -> None:
+    """The whole path: indexes deferred, built on the second thread, the new dates'
+    sums stored by the rule meanwhile: every kept sum is the entries' (verify)."""
+    monkeypatch.setattr(sqlite_import, "DEFER_AT", importing.BATCH)
+    called: list[int] = []
+    real = importing._sums_of_new_dates
+
+    def sums(*args: Any) -> Any:
+        called.append(threading.active_count())
+        return real(*args)
+
+    monkeypatch.setattr(importing, "_sums_of_new_dates", sums)
+    rows = 2 * importing.BATCH + 300
+    before = sqlite_example.entry_count()
+    assert imported(sqlite_example, write(tmp_path, lines(rows))) == rows
+    assert sqlite_example.entry_count() == before + rows
+    assert len(called) == 1 and called[0] >= 2  # the builder ran alongside
+    assert sqlite_example.verify()[1] == []
