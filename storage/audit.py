@@ -14,6 +14,7 @@ import json
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from functools import partial
 from json.encoder import encode_basestring  # what json.dumps(ensure_ascii=False) uses
 from typing import Any
 
@@ -107,20 +108,36 @@ class AuditWriter:
     def append(self, action: str, entity: str,
                rows: Iterable[tuple[str, str | None, str | None]]) -> None:
         """Append many rows of one action on one entity in one Core INSERT: (ref, before,
-        after) each, before and after canonical JSON already (an import's million rows).
+        after) each, before and after canonical JSON already (an import's million rows)."""
+        self.chain(action, entity, rows)()
+
+    def ready(self) -> None:
+        """What :meth:`chain` reads from the database, read now: unflushed rows flushed
+        (their ids go first), the chain's head, the INSERT compiled. After it, chain()
+        reads nothing until the session's connection changes."""
+        self.session.flush()
+        self._prev()
+        conn = self.session.connection()
+        if self._bulk is None or self._bulk.conn is not conn:  # compiled once per writer
+            table = AuditEvent.__table__
+            assert isinstance(table, Table)
+            self._bulk = BulkInsert(conn, table, _APPEND)
+
+    def chain(self, action: str, entity: str,
+              rows: Iterable[tuple[str, str | None, str | None]]) -> Callable[[], None]:
+        """:meth:`append`'s rows hashed into the chain (they are its head from now on),
+        and the INSERT that writes them returned, to run before the transaction ends
+        (an import runs it on the thread that writes its batches: storage.importing).
+
         Each hash is :func:`row_hash`'s, its JSON body built from the parts that do not
         change from row to row."""
-        self.session.flush()
+        self.ready()
+        bulk = self._bulk
+        assert bulk is not None
         at = _now()
         head = "[" + ",".join(json_text(v) for v in (self.project_code, at.isoformat(),
                                                        self.actor, action, entity)) + ","
         prev = self._prev()
-        table = AuditEvent.__table__
-        assert isinstance(table, Table)
-        conn = self.session.connection()
-        if self._bulk is None or self._bulk.conn is not conn:  # compiled once per writer
-            self._bulk = BulkInsert(conn, table, _APPEND)
-        bulk = self._bulk
         code, when, actor = self.project_code, bulk.value("at", at), self.actor
         values = []
         sha256, enc = hashlib.sha256, encode_basestring
@@ -132,11 +149,16 @@ class AuditWriter:
                        .encode()).hexdigest()
             values.append((code, when, actor, action, entity, ref, b, a, prev, h))
             prev = h
-        if values:
-            self._last = prev
-            self.session.info[APPENDED] = True
-            self.session.info.pop(LAST_ROW, None)
-            bulk.run(values)
+        if not values:
+            return _nothing
+        self._last = prev
+        self.session.info[APPENDED] = True
+        self.session.info.pop(LAST_ROW, None)
+        return partial(bulk.run, values)
+
+
+def _nothing() -> None:
+    pass
 
 
 def chain_head(session: Session) -> tuple[int, str] | None:

@@ -5,7 +5,9 @@ COPY FROM STDIN, the server's bulk path, where row-level security does not apply
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
+from itertools import chain
 from typing import Any
 
 from sqlalchemy import Connection, Table, bindparam, func, insert, select
@@ -27,6 +29,17 @@ class BulkInsert:
                  for c in self.columns}
         self.processors: dict[str, Callable[[Any], Any]] = {
             c: p for c, p in procs.items() if p is not None}
+        # SQLite: multi-row statements (the compiled statement's VALUES tuple repeated)
+        self.many: tuple[str, str] | None = None
+        self._many: dict[int, str] = {}
+        self.per = 1
+        if dialect.name == "sqlite" and self.positional:
+            head, values, one = self.sql.rpartition(" VALUES ")
+            assert values and one.startswith("(") and one.endswith(")")
+            self.many = (head + values, one)
+            raw: Any = conn.connection.driver_connection
+            self.per = max(1, raw.getlimit(sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER)
+                           // len(self.columns))
         # PostgreSQL through psycopg 3: COPY FROM STDIN, unless row-level security applies
         # to this login (COPY FROM is refused then: the INSERT's policies decide instead).
         self.copy: str | None = None
@@ -53,6 +66,32 @@ class BulkInsert:
                 for row in rows:
                     copy.write_row(row)
             return
+        if self.many is not None:
+            self._run_many(rows)
+            return
         params: Any = rows if self.positional else [dict(zip(self.columns, r, strict=True))
                                                      for r in rows]
         self.conn.exec_driver_sql(self.sql, params)
+
+    def _run_many(self, rows: Sequence[tuple[Any, ...]]) -> None:
+        """SQLite: ``rows`` as few multi-row ``VALUES (...), (...)`` statements as its
+        limit of parameters allows, each one step of the DBAPI connection (not a step a
+        row: fewer calls, and the interpreter's lock released for each statement's whole
+        work, which a second thread uses: storage.sqlite_import.Lane)."""
+        raw: Any = self.conn.connection.driver_connection
+        per = self.per
+        width = len(self.columns)
+        flat = list(chain.from_iterable(rows))
+        if len(flat) != width * len(rows):
+            raise ValueError("a row of the wrong width")
+        step = per * width
+        for at in range(0, len(flat), step):
+            part = flat[at:at + step]
+            raw.execute(self._many_sql(len(part) // width), part)
+
+    def _many_sql(self, n: int) -> str:
+        sql = self._many.get(n)
+        if sql is None:
+            assert self.many is not None
+            sql = self._many[n] = self.many[0] + ", ".join([self.many[1]] * n)
+        return sql

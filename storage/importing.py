@@ -7,9 +7,10 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from functools import partial
 from itertools import islice, repeat
 from json.encoder import encode_basestring  # storage.audit.json_text of a text
-from operator import attrgetter, itemgetter, or_
+from operator import attrgetter, itemgetter, le, or_
 from typing import Any, NamedTuple, NoReturn, Protocol
 
 from sqlalchemy import Table, func, select, text
@@ -27,9 +28,14 @@ from storage.orm import Person, Project, TimeEntry
 from storage.records import entry_batch
 from storage.sowfile import EntryRow, parse_date
 from storage.sowfile.entries import EntryBlock, EntryRows
-from storage.sqlite_import import DeferredIndexes, import_cache
+from storage.sqlite_import import DeferredIndexes, Lane, import_cache
 
 BATCH = 5000  # rows validated, then inserted, at a time
+#: time_entry's indexes that lead with the project and the date: a file in date order
+#: (a tracker's or a timesheet's export, the usual case) appends to them as it is
+#: written, so a large import keeps them instead of building them again at the end
+#: (storage.sqlite_import.DeferredIndexes); rows out of order get them all built there.
+_DATE_LED = ("ix_time_entry_project_on_id", "ix_time_entry_figures")
 _COLUMNS = ("id", "project_id", "person_id", "task_id", "on", "minutes", "grade", "note")
 
 
@@ -89,7 +95,12 @@ def import_rows(s: Session, facts: ImportFacts, rows: Iterable[EntryRow],
     writer = _Writer(s, audit, project.id)
     per_day = project.minutes_per_day
     with import_cache(s.connection()):  # a larger page cache on SQLite
-        n = _admit_and_write(s, facts, rows, problems, writer, people, tasks, days)
+        try:
+            n = _admit_and_write(s, facts, rows, problems, writer, people, tasks, days)
+        except BaseException:
+            writer.lane.close(failing=True)
+            raise
+        writer.lane.close()
         # SQLite, the kept sums' trigger set aside: every date the import wrote is marked
         # dirty as the indexes are built. Those that held no entry before hold the
         # import's alone, whose person-days ``days`` holds: their sums by the rule, not
@@ -107,22 +118,26 @@ _ORDINAL_BITS = (1 << 20) - 1  # a person-day's key: person id << 20 | the day's
 def _sums_of_new_dates(minutes_per_day: int, days: Mapping[int, int], held: set[int],
                        people: Mapping[str, _Who]) -> tuple[rules.DaySums, ...]:
     """model.rules.day_sums of the person-days in ``days`` on the dates not in ``held``
-    (each person-day at its person's grade, as the import writes its entries)."""
+    (each person-day at its person's grade, as the import writes its entries), a date at
+    a time: a date's sums are its own entries' (the rule keys everything by the date),
+    and the rule's working memory stays one date's, not a million entries'."""
     who = {w.id: w for w in people.values()}
-    dates: dict[int, date] = {}
-
-    def totals() -> Iterator[rules.DayTotal]:
-        for key, minutes in days.items():
-            ordinal = key & _ORDINAL_BITS
-            if ordinal in held:
-                continue
-            on = dates.get(ordinal)
-            if on is None:
-                on = dates[ordinal] = date.fromordinal(ordinal)
-            w = who[key >> 20]
-            yield rules.DayTotal(on, w.key, w.grade_text, minutes)
-
-    return rules.day_sums(totals(), minutes_per_day)
+    per_date: dict[int, list[int]] = {}
+    for key in days:
+        ordinal = key & _ORDINAL_BITS
+        if ordinal not in held:
+            keys = per_date.get(ordinal)
+            if keys is None:
+                per_date[ordinal] = [key]
+            else:
+                keys.append(key)
+    out: list[rules.DaySums] = []
+    for ordinal in sorted(per_date):
+        on = date.fromordinal(ordinal)
+        out += rules.day_sums([rules.DayTotal(on, w.key, w.grade_text, days[key])
+                               for key in per_date.pop(ordinal)
+                               for w in (who[key >> 20],)], minutes_per_day)
+    return tuple(out)
 
 
 class _Who(NamedTuple):
@@ -213,6 +228,12 @@ class _Admission:
         self.hours: dict[str, int] = {}
         self.person_days: set[int] = set()  # person id << 20 | ordinal: passed the rule
         self.task_days: set[int] = set()  # task id << 20 | ordinal
+        #: the rule's facts of a person but their key (party, grade, today, staffing), as
+        #: a number << 40 for each person id; and each task-date that passed the whole
+        #: rule for a person of such facts: class << 40 | task id << 20 | ordinal
+        self.classes: dict[int, int] = {}
+        self.kinds: dict[tuple[Any, ...], int] = {}
+        self.passed: set[int] = set()
         self.bad: list[str] = []  # every bad row, as ``line N: reason``
 
     def _date(self, on: str) -> tuple[date, str, int, Any, str]:
@@ -240,13 +261,30 @@ class _Admission:
             f.added.get(task)))
         raise AssertionError("an unknown person or task was admitted")
 
+    def _known(self, p: _Who) -> tuple[date, Staffing]:
+        """A person's today and staffing, fetched once."""
+        known = self.per_person.get(p.id)
+        if known is None:
+            f = self.facts
+            known = self.per_person[p.id] = (f.today(p.row), f.staffing(p.row))
+        return known
+
+    def _class(self, p: _Who) -> int:
+        """The number (<< 40) of the person's facts as the rule reads them: rules.admit_entry
+        depends on a person only through their party, grade, today and staffing (the key
+        names them in a refusal), so a task-date that passed the whole rule for one
+        person passes it for any other of the same facts (:meth:`batch`)."""
+        cls = self.classes.get(p.id)
+        if cls is None:
+            facts = (p.party, p.grade, *self._known(p))
+            cls = self.classes[p.id] = self.kinds.setdefault(facts, len(self.kinds) + 1) << 40
+        return cls
+
     def _whole_rule(self, person: str, p: _Who, task: str, t: _Task, day: date,
                     minutes: int, logged: int) -> None:
         """rules.admit_entry of one row, from its EntryFacts."""
         f, project = self.facts, self.facts.project
-        known = self.per_person.get(p.id)
-        if known is None:
-            known = self.per_person[p.id] = (f.today(p.row), f.staffing(p.row))
+        known = self._known(p)
         rules.admit_entry(rules.EntryFacts(
             person, p.party, p.grade, task, True, day, minutes, project.start, f.end,
             known[0], logged, f.documents, known[1], f.added.get(task)))
@@ -362,6 +400,12 @@ class _Writer:
                         or 0) if self.sqlite else 0)
         # A large import into a small table builds its plain indexes once, at the end
         self.indexes = DeferredIndexes(s.connection(), table.name, self.top)
+        # whether every row so far came in date order (see _DATE_LED)
+        self.in_order, self.last_on = True, None
+        audit.ready()  # from now on, chaining a batch reads nothing from the database
+        # Each batch's entries and audit row are written on a second thread (SQLite)
+        # while the next batch is read and admitted here
+        self.lane = Lane(s.connection())
 
     def _ids(self, n: int) -> list[int]:
         if self.sqlite:
@@ -389,13 +433,24 @@ class _Writer:
                    f'"note":{enc(note)},"person":{p.key_json},"task":{t.code_json}}}'
                    for on, p, t, i, m, note in zip(batch.on_jsons, ps, ts, ids,
                                                    batch.minutes, batch.notes, strict=True)]
-        self.bulk.run(values)
         # one audit row states the whole batch (storage.records.entry_batch)
-        self.audit.append(entry_batch.ACTION, entry_batch.ENTITY, [(
+        audit_row = self.audit.chain(entry_batch.ACTION, entry_batch.ENTITY, [(
             entry_batch.batch_ref(ids[0], ids[-1]), None,
             entry_batch.batch_after(ids[0], ids[-1], records))])
+        ons = batch.on_values  # the dates as stored (ISO texts on SQLite): in date order?
+        self.in_order = (self.in_order and all(map(le, ons, islice(ons, 1, None)))
+                         and (self.last_on is None or self.last_on <= ons[0]))
+        self.last_on = ons[-1]
+        if self.indexes.due(self.count):  # the batches so far are written: defer now
+            self.lane.wait()
+            self.indexes.defer(_DATE_LED if self.in_order else ())
+        self.lane.submit(partial(self._insert, values, audit_row))
         self.count += n
-        self.indexes.consider(self.count)
+
+    def _insert(self, values: list[tuple[Any, ...]], audit_row: Callable[[], None]) -> None:
+        """A batch's writes (on the lane's thread): its entries, its audit row."""
+        self.bulk.run(values)
+        audit_row()
 
 
 def _line_number(problem: str) -> int:

@@ -9,7 +9,8 @@ trigger re-created from its own CREATE statement, as sqlite_master holds it)."""
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Collection, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
@@ -69,18 +70,26 @@ class DeferredIndexes:
         #: whether :meth:`restore` marked the dates written without the trigger dirty
         self.marked = False
 
+    def due(self, written: int) -> bool:
+        """Whether, after ``written`` rows of the import, the indexes are to be deferred
+        now (once: when it is large)."""
+        return self.enabled and not self.done and written >= max(DEFER_AT, self.held + 1)
+
     def consider(self, written: int) -> None:
         """After ``written`` rows of the import: defer the indexes once it is large."""
-        if self.enabled and not self.done and written >= max(DEFER_AT, self.held + 1):
+        if self.due(written):
             self.defer()
 
-    def defer(self) -> None:
+    def defer(self, keep: Collection[str] = ()) -> None:
+        """Drop the plain indexes but those named in ``keep`` (an import whose rows come
+        in an index's order appends to it: cheap, and done by the thread that writes,
+        while a build at the end would keep the import waiting)."""
         self.done = True
         rows = self.conn.exec_driver_sql(
             "SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = ? "
             "AND sql IS NOT NULL ORDER BY rowid", (self.table,)).all()
         for name, sql in rows:
-            if _unique(sql):
+            if _unique(sql) or name in keep:
                 continue
             self.conn.exec_driver_sql(f'DROP INDEX "{_ident(name)}"')
             self.dropped.append((name, sql))
@@ -163,3 +172,50 @@ def _unique(sql: str) -> bool:
 
 def _ident(name: str) -> str:
     return name.replace('"', '""')
+
+
+class Lane:
+    """An import's writes, one batch at a time and in order, on a second thread (SQLite):
+    while SQLite writes a batch (its C work runs without the interpreter's lock), the
+    import reads and admits the next on its own thread.
+
+    A job is the only user of the connection while it runs: :meth:`submit` waits for the
+    previous job before it starts the next, and the caller touches the connection only
+    after :meth:`wait` (or :meth:`close`). A job's exception is raised on the caller's
+    thread by the next wait, so a failed write fails the import's transaction as if it
+    ran there. PostgreSQL: each job runs at once, on the caller's thread (psycopg's COPY
+    is already the server's work)."""
+
+    def __init__(self, conn: Connection):
+        self.pool = (ThreadPoolExecutor(1, "sowtrack-writes")
+                     if conn.dialect.name == "sqlite" else None)
+        self.pending: Future[None] | None = None
+
+    def submit(self, job: Callable[[], None]) -> None:
+        self.wait()
+        if self.pool is None:
+            job()
+        else:
+            self.pending = self.pool.submit(job)
+
+    def wait(self) -> None:
+        """Until the job submitted last has ended; raises its exception, if it had one."""
+        pending, self.pending = self.pending, None
+        if pending is not None:
+            pending.result()
+
+    def close(self, failing: bool = False) -> None:
+        """The last job waited for and the thread ended. ``failing``: the caller is
+        raising already; a job's own failure is then not raised over it."""
+        try:
+            if failing:
+                pending, self.pending = self.pending, None
+                if pending is not None:
+                    pending.exception()  # waits; the caller's exception is the one raised
+            else:
+                self.wait()
+        finally:
+            if self.pool is not None:
+                self.pool.shutdown(wait=True)
+                self.pool = None
+

@@ -6,7 +6,9 @@ new dates on its own."""
 
 from __future__ import annotations
 
+import sqlite3
 import threading
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -162,3 +164,120 @@ def test_a_large_import_stores_its_new_dates_sums(sqlite_example: Ledger, tmp_pa
     assert sqlite_example.entry_count() == before + rows
     assert len(called) == 1 and called[0] >= 2  # the builder ran alongside
     assert sqlite_example.verify()[1] == []
+
+
+# ---------------------------------------------------------------------------------------
+# A file in date order keeps the indexes that lead with the date
+
+
+def _entry_roots(led: Ledger) -> dict[str, int]:
+    with led.engine.connect() as conn:
+        return {r[0]: r[1] for r in conn.exec_driver_sql(
+            "SELECT name, rootpage FROM sqlite_master WHERE type = 'index' "
+            "AND tbl_name = 'time_entry'")}
+
+
+def _dated(n: int, in_order: bool) -> list[str]:
+    people = ["zhang.wei", "chen.jing", "liu.yang", "wang.fang"]
+    first = date(2026, 3, 2)
+    out = [f"{first + timedelta(days=i * 80 // n)},{people[i % 4]},T{i % 2 + 1},0.25,n{i}"
+           for i in range(n)]
+    if not in_order:  # one row out of its place, in the first batch
+        out[0], out[1000] = out[1000], out[0]
+    return out
+
+
+@pytest.mark.parametrize("in_order", [True, False])
+def test_a_file_in_date_order_appends_to_the_date_led_indexes(
+        sqlite_example: Ledger, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+        in_order: bool) -> None:
+    """Rows in date order: the indexes that lead with the date are kept (the same root
+    pages: appended to, not built again), the others built at the end. One row out of
+    order before the indexes are deferred: every plain index is built at the end. The
+    same entries, the same checks either way."""
+    monkeypatch.setattr(sqlite_import, "DEFER_AT", importing.BATCH)
+    led = sqlite_example
+    assert set(importing._DATE_LED) < set(_entry_roots(led))  # names the schema's indexes
+    before = _entry_roots(led)
+    rows = 3 * importing.BATCH
+    body = _dated(rows, in_order)
+    assert imported(led, write(tmp_path, body)) == rows
+    after = _entry_roots(led)
+    assert set(after) == set(before)
+    rebuilt = {name for name in before if after[name] != before[name]}
+    if in_order:
+        assert rebuilt == set(before) - set(importing._DATE_LED)
+    else:
+        assert rebuilt == set(before)
+    with led.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA integrity_check").scalar() == "ok"
+    assert led.verify()[1] == []
+
+
+# ---------------------------------------------------------------------------------------
+# The lane: a batch's writes on a second thread
+
+
+def test_the_lane_runs_jobs_in_order_elsewhere_and_raises_their_failure_here(
+        sqlite_example: Ledger) -> None:
+    order: list[tuple[int, bool]] = []
+    here = threading.get_ident()
+    with writing(sqlite_example.engine) as s:
+        lane = sqlite_import.Lane(s.connection())
+        for i in range(3):
+            lane.submit(lambda i=i: order.append((i, threading.get_ident() != here)))
+        lane.wait()
+        assert order == [(0, True), (1, True), (2, True)]
+
+        def fail() -> None:
+            raise ValueError("disk full")
+
+        lane.submit(fail)
+        with pytest.raises(ValueError, match="disk full"):
+            lane.wait()
+        lane.submit(fail)
+        lane.close(failing=True)  # the caller's own exception is the one raised
+        assert lane.pool is None
+
+
+def test_postgresql_runs_the_lane_s_jobs_at_once(example: Ledger) -> None:
+    here = threading.get_ident()
+    ran: list[bool] = []
+    with writing(example.engine) as s:
+        lane = sqlite_import.Lane(s.connection())
+        lane.submit(lambda: ran.append(threading.get_ident() == here))
+        lane.close()
+    # on the caller's thread on PostgreSQL, on the lane's on SQLite
+    assert ran == [example.engine.dialect.name == "postgresql"]
+
+
+# ---------------------------------------------------------------------------------------
+# SQLite's multi-row statements
+
+
+def test_sqlite_inserts_many_rows_a_statement(tmp_path: Path,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from sqlalchemy import Column, Integer, MetaData, Table, Text, create_engine
+
+    from storage.bulk import BulkInsert
+
+    engine = create_engine(f"sqlite:///{tmp_path / 'b.db'}")
+    table = Table("t", MetaData(), Column("id", Integer, primary_key=True),
+                  Column("a", Text), Column("b", Integer))
+    table.metadata.create_all(engine)
+    statements: list[str] = []
+    with engine.begin() as conn:
+        bulk = BulkInsert(conn, table, ("id", "a", "b"))
+        assert bulk.per == conn.connection.driver_connection.getlimit(
+            sqlite3.SQLITE_LIMIT_VARIABLE_NUMBER) // 3
+        bulk.per = 4
+        conn.connection.driver_connection.set_trace_callback(statements.append)
+        bulk.run([(i, f"x{i}", i * 2) for i in range(1, 11)])
+        conn.connection.driver_connection.set_trace_callback(None)
+        with pytest.raises(ValueError, match="wrong width"):
+            bulk.run([(11, "y")])
+        assert conn.exec_driver_sql("SELECT * FROM t ORDER BY id").all() == [
+            (i, f"x{i}", i * 2) for i in range(1, 11)]
+    # three statements: 4 rows, 4 rows, the last 2
+    assert [st.count("(") - 1 for st in statements if st.startswith("INSERT")] == [4, 4, 2]
+    engine.dispose()
