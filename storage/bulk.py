@@ -67,24 +67,41 @@ class BulkInsert:
                     copy.write_row(row)
             return
         if self.many is not None:
-            self._run_many(rows)
+            self._run_flat(list(chain.from_iterable(rows)), len(rows))
             return
         params: Any = rows if self.positional else [dict(zip(self.columns, r, strict=True))
                                                      for r in rows]
         self.conn.exec_driver_sql(self.sql, params)
 
-    def _run_many(self, rows: Sequence[tuple[Any, ...]]) -> None:
-        """SQLite: ``rows`` as few multi-row ``VALUES (...), (...)`` statements as its
-        limit of parameters allows, each one step of the DBAPI connection (not a step a
-        row: fewer calls, and the interpreter's lock released for each statement's whole
-        work, which a second thread uses: storage.sqlite_import.Lane)."""
-        raw: Any = self.conn.connection.driver_connection
-        per = self.per
+    def run_columns(self, columns: Sequence[Sequence[Any]]) -> None:
+        """:meth:`run` of rows given column by column (each of the same length, in the
+        columns' order): on SQLite the statements' parameters are laid out from the
+        columns at once, no row built."""
+        n = len(columns[0])
+        if not n:
+            return
+        if self.many is None:
+            self.run(list(zip(*columns, strict=True)))
+            return
         width = len(self.columns)
-        flat = list(chain.from_iterable(rows))
-        if len(flat) != width * len(rows):
+        if len(columns) != width or any(len(c) != n for c in columns):
+            raise ValueError("a column of the wrong length")
+        flat: list[Any] = [None] * (width * n)
+        for k, column in enumerate(columns):
+            flat[k::width] = column
+        self._run_flat(flat, n)
+
+    def _run_flat(self, flat: list[Any], n: int) -> None:
+        """SQLite: ``n`` rows, their values one after the other in ``flat``, as few
+        multi-row ``VALUES (...), (...)`` statements as its limit of parameters allows,
+        each one step of the DBAPI connection (not a step a row: fewer calls, and the
+        interpreter's lock released for each statement's whole work, which a second
+        thread uses: storage.sqlite_import.Lane)."""
+        width = len(self.columns)
+        if len(flat) != width * n:
             raise ValueError("a row of the wrong width")
-        step = per * width
+        raw: Any = self.conn.connection.driver_connection
+        step = self.per * width
         for at in range(0, len(flat), step):
             part = flat[at:at + step]
             raw.execute(self._many_sql(len(part) // width), part)

@@ -8,7 +8,7 @@ from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
 from functools import partial
-from itertools import islice, repeat
+from itertools import islice
 from json.encoder import encode_basestring  # storage.audit.json_text of a text
 from operator import attrgetter, itemgetter, le, or_
 from typing import Any, NamedTuple, NoReturn, Protocol
@@ -425,9 +425,8 @@ class _Writer:
             return
         ids = self._ids(n)
         ps, ts = batch.people, batch.tasks
-        values = list(zip(ids, repeat(self.project_id, n), map(_ID, ps), map(_ID, ts),
-                          batch.on_values, batch.minutes, map(_GRADE, ps), batch.notes,
-                          strict=True))
+        columns = (ids, [self.project_id] * n, list(map(_ID, ps)), list(map(_ID, ts)),
+                   batch.on_values, batch.minutes, list(map(_GRADE, ps)), batch.notes)
         enc = encode_basestring
         records = [f'{{"date":{on},"grade":{p.grade_json},"id":{i},"minutes":{m},'
                    f'"note":{enc(note)},"person":{p.key_json},"task":{t.code_json}}}'
@@ -444,12 +443,12 @@ class _Writer:
         if self.indexes.due(self.count):  # the batches so far are written: defer now
             self.lane.wait()
             self.indexes.defer(_DATE_LED if self.in_order else ())
-        self.lane.submit(partial(self._insert, values, audit_row))
+        self.lane.submit(partial(self._insert, columns, audit_row))
         self.count += n
 
-    def _insert(self, values: list[tuple[Any, ...]], audit_row: Callable[[], None]) -> None:
+    def _insert(self, columns: Sequence[Sequence[Any]], audit_row: Callable[[], None]) -> None:
         """A batch's writes (on the lane's thread): its entries, its audit row."""
-        self.bulk.run(values)
+        self.bulk.run_columns(columns)
         audit_row()
 
 

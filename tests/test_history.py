@@ -35,7 +35,7 @@ def _literal(node: ast.AST | None) -> str | None:
 
 def _written_kinds() -> set[tuple[str, str]]:
     """Every (action, entity) the program's code writes into the audit log, read from the
-    source: each call of an AuditWriter's record / record_many / append, the literal
+    source: each call of an AuditWriter's record / record_many / append / chain, the literal
     arguments of the helpers that pass theirs on, and fails on a call it cannot read."""
     kinds: set[tuple[str, str]] = set()
     unread: list[str] = []
@@ -62,10 +62,13 @@ def _written_kinds() -> set[tuple[str, str]]:
                     for t in args[0].elts:
                         assert isinstance(t, ast.Tuple)
                         kinds.add((_literal(t.elts[0]) or "?", _literal(t.elts[1]) or "?"))
-                elif name in ("record", "append") and len(args) >= 2:
+                elif name in ("record", "append", "chain") and len(args) >= 2:
                     action, entity = _literal(args[0]), _literal(args[1])
                     if name == "append" and action is None:
                         continue  # a list's append
+                    if name == "chain" and (isinstance(node.func, ast.Name)
+                                            or fn.name == "append"):
+                        continue  # itertools.chain; AuditWriter.append's own (its caller's)
                     if action is not None and entity is not None:
                         kinds.add((action, entity))
                     elif (fn.name, name) == ("withdraw_signoff", "record"):

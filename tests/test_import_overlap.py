@@ -276,8 +276,13 @@ def test_sqlite_inserts_many_rows_a_statement(tmp_path: Path,
         conn.connection.driver_connection.set_trace_callback(None)
         with pytest.raises(ValueError, match="wrong width"):
             bulk.run([(11, "y")])
+        # the same rows given column by column
+        bulk.run_columns([[11, 12, 13], ["a", "b", "c"], [1, 2, 3]])
+        with pytest.raises(ValueError, match="wrong length"):
+            bulk.run_columns([[14, 15], ["d"], [4, 5]])
         assert conn.exec_driver_sql("SELECT * FROM t ORDER BY id").all() == [
-            (i, f"x{i}", i * 2) for i in range(1, 11)]
-    # three statements: 4 rows, 4 rows, the last 2
+            *[(i, f"x{i}", i * 2) for i in range(1, 11)],
+            (11, "a", 1), (12, "b", 2), (13, "c", 3)]
+    # three statements: 4 rows, 4 rows, the last 2 (then the columns' 3)
     assert [st.count("(") - 1 for st in statements if st.startswith("INSERT")] == [4, 4, 2]
     engine.dispose()
