@@ -92,20 +92,35 @@ def _deferred(s: Session) -> sqlite_import.DeferredIndexes:
 
 def test_the_indexes_are_built_while_the_caller_works(sqlite_example: Ledger) -> None:
     """restore(meanwhile) runs ``meanwhile`` on the caller's thread while another thread
-    builds, and returns its result; the indexes and the trigger are back after it."""
-    seen: list[list[str]] = []
+    builds, and returns its result; the indexes and the trigger are back after it. A probe
+    index's function holds the build until ``meanwhile`` has run: built on the caller's
+    thread, before or after it, the probe would wait in vain."""
+    sqlite_example.import_entries([EntryRow(1, "2026-03-02", "chen.jing", "T2", "2", "")])
+    go = threading.Event()
+    seen: dict[str, Any] = {}
+
+    def hold(x: int) -> int:
+        seen.setdefault("builder", threading.get_ident())
+        seen.setdefault("waited", go.wait(10))
+        return x
 
     def meanwhile() -> str:
-        seen.append([t.name for t in threading.enumerate()])
+        seen["caller"] = threading.get_ident()
+        go.set()
         return "sums"
 
     with writing(sqlite_example.engine) as s:
+        raw = s.connection().connection.driver_connection
+        raw.create_function("hold", 1, hold, deterministic=True)
         deferred = _deferred(s)
+        deferred.dropped.append(("probe", "CREATE INDEX probe ON time_entry (hold(id))"))
         assert deferred.restore(meanwhile) == "sums"
         assert deferred.marked
+        s.execute(text("DROP INDEX probe"))
         names = {r[0] for r in s.execute(text(
             "SELECT name FROM sqlite_master WHERE tbl_name = 'time_entry'"))}
-    assert "sowtrack-indexes" in seen[0]
+    assert seen["waited"] is True
+    assert seen["builder"] != seen["caller"] == threading.get_ident()
     assert {"ix_time_entry_person_on", "ix_time_entry_figures",
             "day_sum_entry_insert"} <= names
     assert sqlite_example.verify()[1] == []
@@ -154,7 +169,7 @@ def test_a_large_import_stores_its_new_dates_sums(sqlite_example: Ledger, tmp_pa
     real = importing._sums_of_new_dates
 
     def sums(*args: Any) -> Any:
-        called.append(threading.active_count())
+        called.append(threading.get_ident())
         return real(*args)
 
     monkeypatch.setattr(importing, "_sums_of_new_dates", sums)
@@ -162,7 +177,7 @@ def test_a_large_import_stores_its_new_dates_sums(sqlite_example: Ledger, tmp_pa
     before = sqlite_example.entry_count()
     assert imported(sqlite_example, write(tmp_path, lines(rows))) == rows
     assert sqlite_example.entry_count() == before + rows
-    assert len(called) == 1 and called[0] >= 2  # the builder ran alongside
+    assert called == [threading.get_ident()]  # by the rule, on the import's thread
     assert sqlite_example.verify()[1] == []
 
 
