@@ -301,3 +301,4 @@ def test_sqlite_inserts_many_rows_a_statement(tmp_path: Path,
     # three statements: 4 rows, 4 rows, the last 2 (then the columns' 3)
     assert [st.count("(") - 1 for st in statements if st.startswith("INSERT")] == [4, 4, 2]
     engine.dispose()
+

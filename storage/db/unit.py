@@ -97,12 +97,17 @@ def _begin(engine: Engine, write: bool, left: float,
 
 
 def _release(conn: Connection, references: bool) -> None:
-    """The connection back to the pool as every unit finds it."""
+    """The connection back to the pool as every unit finds it: one whose foreign keys
+    cannot be checked again is discarded, never handed to the next unit."""
     conn.info.pop(_WRITE, None)
-    if not references and conn.dialect.name == "sqlite":
-        conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-            "PRAGMA foreign_keys = ON")
-    conn.close()
+    try:
+        if not references and conn.dialect.name == "sqlite":
+            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
+                "PRAGMA foreign_keys = ON")
+    except Exception:  # noqa: BLE001 - the unit's own outcome is what the caller sees
+        conn.invalidate()
+    finally:
+        conn.close()
 
 
 def refuse_read_only(engine: Engine) -> None:
