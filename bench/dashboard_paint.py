@@ -6,7 +6,8 @@ Starts the app as `sowtrack` with no command does on a terminal (the same argume
 parser, the same ledger, the same tui.startup.open_app), but headless under Textual's
 ``run_test`` (no terminal needed), and watches the dashboard: the figures are painted
 once its headline (``#headline``, else any Static) shows the consumed PD and a refresh
-of the screen has run after it. Prints ``painted S`` with S the seconds since
+of the screen has run after it (in the language the app speaks: the SOW's or the
+setting's). Prints ``painted S`` with S the seconds since
 SOWTRACK_BENCH_T0 (the parent's clock just before it started this process; without
 it, since this script's first line), then exits at once. The chart and the side panels
 are not waited for: the figures are what the lead looks at first.
@@ -27,12 +28,17 @@ def _figures_shown(app) -> bool:  # type: ignore[no-untyped-def]
     from textual.css.query import NoMatches
     from textual.widgets import Static
 
+    from model.i18n import _
+
     screen = app.screen
     try:
         widgets = [screen.query_one("#headline", Static)]
     except NoMatches:
         widgets = list(screen.query(Static))
-    return any("consumed" in str(w.render()) for w in widgets)
+    # the figures' line as the dashboard words it, in the language the app speaks (the
+    # SOW's or the setting's): its words before the first figure
+    words = _("PD  budget {budget} · consumed {consumed} · ").split("{", 1)[0]
+    return any(words in str(w.render()) for w in widgets)
 
 
 async def _watch(app, timeout: float) -> None:  # type: ignore[no-untyped-def]
