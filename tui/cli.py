@@ -150,6 +150,13 @@ def _command(argv: Sequence[str] | None) -> str | None:
     return None
 
 
+def _written() -> int:
+    """The write units this process committed so far (storage.db.committed_writes),
+    without importing storage when no command has yet (``--help`` stays light)."""
+    db = sys.modules.get("storage.db")
+    return db.committed_writes() if db is not None else 0
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         # `sowtrack report burndown | head` should end quietly, like any Unix tool.
@@ -175,6 +182,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     finally:
         language.parsing.clear()
     func = getattr(args, "func", do_status)
+    written = _written()
     try:
         if setting is None:
             language.speak_sqlite_ledger(args.db, args.project)
@@ -189,7 +197,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             problem=exc.worded(flag_namer(getattr(args, 'command_parser', None)))))
         return 1
     except KeyboardInterrupt:
-        _err(_("interrupted; nothing was written by the unfinished action"))
+        from storage.db import committed_writes
+
+        if committed_writes() > written:  # the interrupt came once the change was written
+            _err(_("interrupted; what was written before it stands (see sowtrack history)"))
+        else:
+            _err(_("interrupted; nothing was written by the unfinished action"))
         return 130
     except Exception as exc:  # noqa: BLE001
         from sqlalchemy.exc import SQLAlchemyError

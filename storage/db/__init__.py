@@ -55,6 +55,7 @@ from storage.db.schema import (
     schema_status,
 )
 from storage.db.unit import (
+    committed_writes,
     connect,
     reading,
     refuse_read_only,
@@ -63,6 +64,7 @@ from storage.db.unit import (
 
 __all__ = [
     "APP_NAME",
+    "committed_writes",
     "BUSY_LIMIT_S",
     "HEAD_REVISION",
     "LedgerBusy",

@@ -5,6 +5,8 @@ Every flush checks the user text it writes (:func:`_refuse_control`).
 
 from __future__ import annotations
 
+import signal
+import threading
 from collections.abc import Generator, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from pathlib import Path
@@ -121,22 +123,69 @@ def refuse_read_only(engine: Engine) -> None:
                               reason=_read_only_reason(path) or _("opened read-only")))
 
 
+_committed = 0  # the write units this process has committed
+
+
+def committed_writes() -> int:
+    """How many write units this process has committed: an interrupted command tells
+    its user whether its change stands (tui.cli)."""
+    return _committed
+
+
+class _Interrupts:
+    """Ctrl-C held from just before a write's commit until it is counted and its head
+    witnessed: the interrupt then lands before the commit (nothing written) or after
+    (the change stands, and :func:`committed_writes` says so), never between the two.
+
+    Only where Python runs its signal handlers (the main thread) and only over the
+    default handler (an app or a test that handles SIGINT itself keeps it)."""
+
+    def __init__(self) -> None:
+        self.previous: Any = None
+        self.held = False
+
+    def hold(self) -> None:
+        if (threading.current_thread() is threading.main_thread()
+                and signal.getsignal(signal.SIGINT) is signal.default_int_handler):
+            self.previous = signal.signal(signal.SIGINT, self._note)
+
+    def _note(self, _signal: int, _frame: Any) -> None:
+        self.held = True
+
+    def release(self, raising: bool) -> None:
+        """The handler back; the interrupt held raised now, unless the unit is raising
+        an error of its own (that one is what the user is told)."""
+        if self.previous is None:
+            return
+        signal.signal(signal.SIGINT, self.previous)
+        self.previous = None
+        if self.held and not raising:
+            raise KeyboardInterrupt
+
+
 @contextmanager
 def _transaction(engine: Engine, write: bool, references: bool = True) -> Iterator[Session]:
-    if write:
-        refuse_read_only(engine)
+    if not write:
+        yield from _unit(engine, False, None)
+        return
+    refuse_read_only(engine)
+    interrupts, done = _Interrupts(), False
+    try:
         # SQLite: wait in the write queue (an OS lock, storage.db.queue) before BEGIN
         # IMMEDIATE, and hold it until the transaction has ended.
         with write_turn(engine, busy_limit()) as left:
-            head = yield from _unit(engine, True, left, references)
-    else:
-        head = yield from _unit(engine, False, None)
-    witness.after_commit(engine, head)  # outside the queue: its fsync holds no writer up
+            head = yield from _unit(engine, True, left, references, interrupts)
+        witness.after_commit(engine, head)  # outside the queue: its fsync holds no writer up
+        done = True
+    finally:
+        interrupts.release(raising=not done)
 
 
-def _unit(engine: Engine, write: bool, left: float | None,
-          references: bool = True) -> Generator[Session, None, witness.Head | None]:
+def _unit(engine: Engine, write: bool, left: float | None, references: bool = True,
+          interrupts: _Interrupts | None = None
+          ) -> Generator[Session, None, witness.Head | None]:
     """One transaction; returns the new audit head a write leaves (storage.witness)."""
+    global _committed
     conn, session, tx = wait_while_busy(
         lambda left: _begin(engine, write, left, references), left)
     head = None
@@ -149,6 +198,10 @@ def _unit(engine: Engine, write: bool, left: float | None,
                         # The dates whose entries this write changed: their sums again.
                         figures.refresh(session)
                         head = witness.before_commit(engine, session)
+                        if interrupts is not None:
+                            interrupts.hold()  # until the commit is counted
+                if write:
+                    _committed += 1
             except StaleDataError as exc:
                 if engine.dialect.name != "postgresql":
                     raise

@@ -1,0 +1,92 @@
+"""Ctrl-C and the commit: an interrupt lands before a write's commit (nothing written, and
+the user is told so) or after it is counted (the change stands, and the user is told
+that), never between the two, where "nothing was written" would be untrue."""
+
+from __future__ import annotations
+
+import signal
+from collections.abc import Iterator
+
+import pytest
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from storage.db import committed_writes
+from storage.services import Ledger
+
+from .life_support import cli
+
+
+@pytest.fixture
+def default_sigint() -> Iterator[None]:
+    """Python's own Ctrl-C handler, as a command line process has it."""
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, before)
+
+
+def _interrupt(when: str) -> object:
+    """A Ctrl-C raised once, inside the next write's ``when`` (a Session event)."""
+    fired: list[bool] = []
+
+    def listener(*_: object) -> None:
+        if not fired:
+            fired.append(True)
+            signal.raise_signal(signal.SIGINT)
+
+    event.listen(Session, when, listener)
+    return listener
+
+
+def _log(capsys: pytest.CaptureFixture[str], led: Ledger) -> tuple[int, str, str]:
+    return cli(capsys, led, "--project", led.project_code or "", "--as", "liu.yang", "log",
+               "--task", "T2", "--hours", "2", "--date", "2026-03-02")
+
+
+def test_an_interrupt_once_the_commit_is_done_says_the_change_stands(
+        sqlite_example: Ledger, capsys: pytest.CaptureFixture[str],
+        default_sigint: None) -> None:
+    before = committed_writes()
+    listener = _interrupt("after_commit")
+    try:
+        rc, _out, err = _log(capsys, sqlite_example)
+    finally:
+        event.remove(Session, "after_commit", listener)
+    assert rc == 130
+    assert err.strip() == "interrupted; what was written before it stands (see sowtrack history)"
+    assert sqlite_example.entry_count() == 1  # it stands indeed
+    assert committed_writes() == before + 1
+    assert sqlite_example.verify()[1] == []
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
+
+
+def test_an_interrupt_during_the_commit_is_held_until_it_is_counted(
+        sqlite_example: Ledger, capsys: pytest.CaptureFixture[str],
+        default_sigint: None) -> None:
+    """Ctrl-C inside the commit itself is held: the commit ends, is counted, and the
+    interrupt is raised then, with the truth."""
+    listener = _interrupt("before_commit")
+    try:
+        rc, _out, err = _log(capsys, sqlite_example)
+    finally:
+        event.remove(Session, "before_commit", listener)
+    assert rc == 130
+    assert err.strip() == "interrupted; what was written before it stands (see sowtrack history)"
+    assert sqlite_example.entry_count() == 1
+    assert sqlite_example.verify()[1] == []
+
+
+def test_an_interrupt_before_the_commit_writes_nothing_and_says_so(
+        sqlite_example: Ledger, capsys: pytest.CaptureFixture[str],
+        default_sigint: None) -> None:
+    before = committed_writes()
+    listener = _interrupt("before_flush")  # the entry about to be written
+    try:
+        rc, _out, err = _log(capsys, sqlite_example)
+    finally:
+        event.remove(Session, "before_flush", listener)
+    assert rc == 130
+    assert err.strip() == "interrupted; nothing was written by the unfinished action"
+    assert sqlite_example.entry_count() == 0
+    assert committed_writes() == before
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
