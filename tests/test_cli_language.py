@@ -461,3 +461,19 @@ def test_before_the_ledger_is_opened_the_sows_language(
     assert out.startswith("已写出 ") and "条审计记录" in out
     rc, out, __ = _run(capsys, "db", "status")
     assert rc == 0 and out.startswith("数据库    ") and "待迁移    无：已是最新" in out
+
+
+def test_chinese_to_an_ascii_only_stream_is_escaped_not_a_traceback(tmp_path: Path) -> None:
+    """PYTHONIOENCODING=ascii (or an old terminal): the help, a refusal and a report in
+    Chinese come out with their characters escaped, whole, and the exit codes hold."""
+    env = cli_env(PYTHONIOENCODING="ascii", SOWTRACK_LANGUAGE="zh",
+                  SOWTRACK_DB=f"sqlite:///{tmp_path / 'none.db'}")
+    sowtrack = [sys.executable, "-c", "import sys; from tui.cli import main; "
+                "sys.exit(main(sys.argv[1:]))"]
+    done = subprocess.run([*sowtrack, "--help"], capture_output=True, env=env, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert b"Traceback" not in done.stderr
+    assert "\\u7528\\u6cd5: sowtrack".encode() in done.stdout  # 用法
+    done = subprocess.run([*sowtrack, "nosuch"], capture_output=True, env=env, timeout=60)
+    assert done.returncode == 2 and b"Traceback" not in done.stderr
+    assert b"'nosuch'" in done.stderr and b"\\u" in done.stderr

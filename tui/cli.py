@@ -150,6 +150,16 @@ def _command(argv: Sequence[str] | None) -> str | None:
     return None
 
 
+def _writable_anywhere() -> None:
+    """A character the output's encoding cannot write (Chinese to an ASCII-only stream:
+    ``PYTHONIOENCODING=ascii``, an old terminal) is written as its escape (``\\u5df2``),
+    not a traceback halfway through a report."""
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (stream.errors or "strict") == "strict":
+            reconfigure(errors="backslashreplace")
+
+
 def _written() -> int:
     """The write units this process committed so far (storage.db.committed_writes),
     without importing storage when no command has yet (``--help`` stays light)."""
@@ -161,6 +171,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if hasattr(signal, "SIGPIPE"):
         # `sowtrack report burndown | head` should end quietly, like any Unix tool.
         signal.signal(signal.SIGPIPE, signal.SIG_DFL)
+    _writable_anywhere()
     speak_argparse()
     try:
         # the setting chooses the language at once; else the SOW's, when a command opens
