@@ -473,7 +473,7 @@ def test_chinese_to_an_ascii_only_stream_is_escaped_not_a_traceback(tmp_path: Pa
     done = subprocess.run([*sowtrack, "--help"], capture_output=True, env=env, timeout=60)
     assert done.returncode == 0, done.stderr
     assert b"Traceback" not in done.stderr
-    assert "\\u7528\\u6cd5: sowtrack".encode() in done.stdout  # 用法
+    assert b"\\u7528\\u6cd5: sowtrack" in done.stdout  # 用法
     done = subprocess.run([*sowtrack, "nosuch"], capture_output=True, env=env, timeout=60)
     assert done.returncode == 2 and b"Traceback" not in done.stderr
     assert b"'nosuch'" in done.stderr and b"\\u" in done.stderr
