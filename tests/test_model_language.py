@@ -140,7 +140,7 @@ def test_the_permission_matrix_refuses_in_chinese() -> None:
     assert en == ("actor: li.na (client lead or engineer) may not sign (or withdraw) a change "
                   "request, a period timesheet, the acceptance or the scope; only a vendor "
                   "lead or signatory and a client signatory sign")
-    assert zh == ("actor: li.na（甲方项目经理或工程师）不能签字（或撤回）变更申请单、期间工时表、"
+    assert zh == ("actor: li.na（甲方项目经理或工程师）不能签字（或撤回）变更申请单、工时确认单、"
                   "验收单或需求范围；只有乙方项目经理或签字人以及甲方签字人可以签字")
     set_language("zh")
     e = refused(require, Actor(None), Action.SIGN)

@@ -123,7 +123,7 @@ def test_the_signoffs_view_and_its_period_form_in_chinese(tmp_path: Path) -> Non
     view, form = _visit(tmp_path, "signoffs", "p")
     assert "签字确认 · 期间在第一个签字时锁定，双方签字后完成 · 验收：尚未签字 (a)" in view
     assert "编号 文档 范围 状态 签字 已生效 锁定" in view
-    assert ("TS-001 期间工时表 2026-09-01 .. 2026-09-30 已签字 乙方 ✓ 甲方 ✓ 2026-10-05 "
+    assert ("TS-001 工时确认单 2026-09-01 .. 2026-09-30 已签字 乙方 ✓ 甲方 ✓ 2026-10-05 "
             "工时永久锁定") in view
     assert "SCOPE-001 需求范围确认 任务 · 估算 · 交付物 已签字" in view
     assert "需求范围已于 2026年8月21日 由双方签字" in view
