@@ -174,6 +174,13 @@ def _ident(name: str) -> str:
     return name.replace('"', '""')
 
 
+def _shareable(conn: Connection) -> bool:
+    """Whether the connection's DBAPI connection may be used by another thread: a SQLite
+    file's (SQLAlchemy opens it so); an in-memory database's is its thread's alone."""
+    database = conn.engine.url.database or ""
+    return database not in ("", ":memory:") and "mode=memory" not in database
+
+
 class Lane:
     """An import's writes, one batch at a time and in order, on a second thread (SQLite):
     while SQLite writes a batch (its C work runs without the interpreter's lock), the
@@ -183,12 +190,12 @@ class Lane:
     previous job before it starts the next, and the caller touches the connection only
     after :meth:`wait` (or :meth:`close`). A job's exception is raised on the caller's
     thread by the next wait, so a failed write fails the import's transaction as if it
-    ran there. PostgreSQL: each job runs at once, on the caller's thread (psycopg's COPY
-    is already the server's work)."""
+    ran there. PostgreSQL (and an in-memory SQLite database): each job runs at once, on
+    the caller's thread (psycopg's COPY is already the server's work)."""
 
     def __init__(self, conn: Connection):
         self.pool = (ThreadPoolExecutor(1, "sowtrack-writes")
-                     if conn.dialect.name == "sqlite" else None)
+                     if conn.dialect.name == "sqlite" and _shareable(conn) else None)
         self.pending: Future[None] | None = None
 
     def submit(self, job: Callable[[], None]) -> None:

@@ -302,3 +302,21 @@ def test_sqlite_inserts_many_rows_a_statement(tmp_path: Path,
     assert [st.count("(") - 1 for st in statements if st.startswith("INSERT")] == [4, 4, 2]
     engine.dispose()
 
+
+
+def test_an_in_memory_database_keeps_the_lane_s_jobs_on_its_thread() -> None:
+    """SQLite's in-memory database is its thread's alone: the jobs run at once, there."""
+    from sqlalchemy import create_engine
+
+    engine = create_engine("sqlite://")
+    here = threading.get_ident()
+    ran: list[tuple[bool, object]] = []
+    with engine.connect() as conn:
+        raw = conn.connection.driver_connection
+        lane = sqlite_import.Lane(conn)
+        assert lane.pool is None
+        lane.submit(lambda: ran.append((threading.get_ident() == here,
+                                        raw.execute("SELECT 1").fetchone())))
+        lane.close()
+    assert ran == [(True, (1,))]
+    engine.dispose()
