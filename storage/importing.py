@@ -228,12 +228,6 @@ class _Admission:
         self.hours: dict[str, int] = {}
         self.person_days: set[int] = set()  # person id << 20 | ordinal: passed the rule
         self.task_days: set[int] = set()  # task id << 20 | ordinal
-        #: the rule's facts of a person but their key (party, grade, today, staffing), as
-        #: a number << 40 for each person id; and each task-date that passed the whole
-        #: rule for a person of such facts: class << 40 | task id << 20 | ordinal
-        self.classes: dict[int, int] = {}
-        self.kinds: dict[tuple[Any, ...], int] = {}
-        self.passed: set[int] = set()
         self.bad: list[str] = []  # every bad row, as ``line N: reason``
 
     def _date(self, on: str) -> tuple[date, str, int, Any, str]:
@@ -268,17 +262,6 @@ class _Admission:
             f = self.facts
             known = self.per_person[p.id] = (f.today(p.row), f.staffing(p.row))
         return known
-
-    def _class(self, p: _Who) -> int:
-        """The number (<< 40) of the person's facts as the rule reads them: rules.admit_entry
-        depends on a person only through their party, grade, today and staffing (the key
-        names them in a refusal), so a task-date that passed the whole rule for one
-        person passes it for any other of the same facts (:meth:`batch`)."""
-        cls = self.classes.get(p.id)
-        if cls is None:
-            facts = (p.party, p.grade, *self._known(p))
-            cls = self.classes[p.id] = self.kinds.setdefault(facts, len(self.kinds) + 1) << 40
-        return cls
 
     def _whole_rule(self, person: str, p: _Who, task: str, t: _Task, day: date,
                     minutes: int, logged: int) -> None:
