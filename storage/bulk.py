@@ -100,11 +100,12 @@ class BulkInsert:
         width = len(self.columns)
         if len(flat) != width * n:
             raise ValueError("a row of the wrong width")
-        raw: Any = self.conn.connection.driver_connection
         step = self.per * width
         for at in range(0, len(flat), step):
-            part = flat[at:at + step]
-            raw.execute(self._many_sql(len(part) // width), part)
+            part = tuple(flat[at:at + step])
+            # through SQLAlchemy: its events fire, and a failure is its DBAPIError (the
+            # unit of work words it in one line), whichever thread runs it
+            self.conn.exec_driver_sql(self._many_sql(len(part) // width), part)
 
     def _many_sql(self, n: int) -> str:
         sql = self._many.get(n)

@@ -128,6 +128,9 @@ class DeferredIndexes:
         if not self.marked_by(statements) or meanwhile is None:
             _run(self.conn, statements)
             return None
+        if not _shareable(self.conn):  # one thread only: the two in turn
+            _run(self.conn, statements)
+            return meanwhile()
         failed: list[BaseException] = []
 
         def build() -> None:
@@ -157,13 +160,11 @@ T = TypeVar("T")
 
 
 def _run(conn: Connection, statements: list[Any]) -> None:
-    """Each statement (SQL, or (SQL, parameters)) on the connection's own DBAPI
-    connection: no SQLAlchemy state is touched, so another thread may run it."""
-    raw = conn.connection.driver_connection
-    assert raw is not None
+    """Each statement (SQL, or (SQL, parameters)) in turn: on another thread while the
+    caller leaves the connection alone (:meth:`DeferredIndexes.restore`)."""
     for st in statements:
         sql, params = st if type(st) is tuple else (st, ())
-        raw.execute(sql, params)
+        conn.exec_driver_sql(sql, params)
 
 
 def _unique(sql: str) -> bool:

@@ -320,3 +320,24 @@ def test_an_in_memory_database_keeps_the_lane_s_jobs_on_its_thread() -> None:
         lane.close()
     assert ran == [(True, (1,))]
     engine.dispose()
+
+
+def test_a_batch_the_database_refuses_is_one_line_and_nothing_is_written(
+        sqlite_example: Ledger, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    """The database refuses a batch on the lane's thread (a trigger standing for a full
+    disk or a constraint): the user reads one line, exit 1, and nothing is written."""
+    from .life_support import cli, sql
+
+    led = sqlite_example
+    sql(led, "CREATE TRIGGER boom BEFORE INSERT ON time_entry WHEN NEW.note = 'boom' "
+             "BEGIN SELECT RAISE(ABORT, 'the disk is full'); END")
+    body = _dated(2 * importing.BATCH, True)
+    body[-1] = body[-1].rsplit(",", 1)[0] + ",boom"
+    rc, _out, err = cli(capsys, led, "--project", led.project_code or "",
+                        "--as", "zhang.wei", "import", "entries",
+                        str(write(tmp_path, body)))
+    assert rc == 1
+    assert err.count("\n") == 1 and "Traceback" not in err
+    assert "the disk is full" in err
+    assert led.entry_count() == 0
+    assert led.verify()[1] == []
