@@ -8,8 +8,10 @@ trigger re-created from its own CREATE statement, as sqlite_master holds it)."""
 
 from __future__ import annotations
 
+import contextlib
 import threading
 from collections.abc import Callable, Collection, Iterator
+from concurrent import futures
 from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from typing import Any, TypeVar
@@ -17,6 +19,7 @@ from typing import Any, TypeVar
 from sqlalchemy import Connection
 
 from storage import figures
+from storage.db.unit import HeldInterrupts
 
 #: SQLite's page cache during an import (KiB): the audit's hash index is written in
 #: random order, and pages that stay cached are not spilled to the journal and read back
@@ -132,18 +135,22 @@ class DeferredIndexes:
             _run(self.conn, statements)
             return meanwhile()
         failed: list[BaseException] = []
+        built = threading.Event()
 
         def build() -> None:
             try:
                 _run(self.conn, statements)
             except BaseException as exc:  # noqa: BLE001 - re-raised on the caller's thread
                 failed.append(exc)
+            finally:
+                built.set()
 
         worker = threading.Thread(target=build, name="sowtrack-indexes")
         worker.start()
         try:
             result = meanwhile()
         finally:
+            until_done(built.wait)  # never roll back under a build still running
             worker.join()
         if failed:
             raise failed[0]
@@ -198,6 +205,11 @@ class Lane:
         self.pool = (ThreadPoolExecutor(1, "sowtrack-writes")
                      if conn.dialect.name == "sqlite" and _shareable(conn) else None)
         self.pending: Future[None] | None = None
+        # Ctrl-C while a job writes is acted on between jobs, never under one: noted
+        # here, raised by the next wait once the job has ended
+        self.interrupts = HeldInterrupts()
+        if self.pool is not None:
+            self.interrupts.hold()
 
     def submit(self, job: Callable[[], None]) -> None:
         self.wait()
@@ -207,23 +219,47 @@ class Lane:
             self.pending = self.pool.submit(job)
 
     def wait(self) -> None:
-        """Until the job submitted last has ended; raises its exception, if it had one."""
-        pending, self.pending = self.pending, None
+        """Until the job submitted last has ended, even through Ctrl-C (raised once it
+        has: the transaction is never rolled back under a job still writing); raises the
+        job's exception, if it had one."""
+        pending = self.pending
         if pending is not None:
+            try:
+                until_done(lambda: futures.wait([pending]))
+            finally:
+                self.pending = None
             pending.result()
+        if self.interrupts.held:
+            raise KeyboardInterrupt
 
     def close(self, failing: bool = False) -> None:
         """The last job waited for and the thread ended. ``failing``: the caller is
-        raising already; a job's own failure is then not raised over it."""
+        raising already; a job's own failure (or a Ctrl-C meanwhile) is then not raised
+        over it."""
         try:
             if failing:
-                pending, self.pending = self.pending, None
-                if pending is not None:
-                    pending.exception()  # waits; the caller's exception is the one raised
+                with contextlib.suppress(BaseException):
+                    self.wait()
             else:
                 self.wait()
         finally:
             if self.pool is not None:
-                self.pool.shutdown(wait=True)
+                self.pool.shutdown(wait=True)  # its one thread is idle by now
                 self.pool = None
+            self.interrupts.release(raising=True)  # Ctrl-C as before (raised above if held)
+
+
+def until_done(wait: Callable[[], object]) -> None:
+    """``wait()`` to its end, even through Ctrl-C, which is raised once it has ended: a
+    thread still using the connection must not be abandoned (the caller's rollback, or
+    the interpreter's exit, would close the connection under it)."""
+    interrupted = False
+    while True:
+        try:
+            wait()
+            break
+        except KeyboardInterrupt:
+            interrupted = True
+    if interrupted:
+        raise KeyboardInterrupt
 

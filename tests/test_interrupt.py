@@ -5,6 +5,7 @@ that), never between the two, where "nothing was written" would be untrue."""
 from __future__ import annotations
 
 import signal
+import sys
 from collections.abc import Iterator
 
 import pytest
@@ -90,3 +91,47 @@ def test_an_interrupt_before_the_commit_writes_nothing_and_says_so(
     assert sqlite_example.entry_count() == 0
     assert committed_writes() == before
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_ctrl_c_while_the_lane_writes_waits_for_the_job(
+        sqlite_example: Ledger, default_sigint: None) -> None:
+    """A Ctrl-C while a batch is written on the lane's thread is noted, and raised by the
+    next wait once the job has ended: the import never rolls back (and closes the
+    connection) under a job still writing, whatever the user presses meanwhile."""
+    import time
+
+    from storage import sqlite_import
+    from storage.db import writing
+
+    done: list[bool] = []
+    with writing(sqlite_example.engine) as s:
+        lane = sqlite_import.Lane(s.connection())
+
+        def job() -> None:
+            time.sleep(0.3)
+            done.append(True)
+
+        lane.submit(job)
+        signal.raise_signal(signal.SIGINT)  # noted, not raised here
+        signal.raise_signal(signal.SIGINT)
+        assert done == []  # the job still runs
+        with pytest.raises(KeyboardInterrupt):
+            lane.wait()
+        assert done == [True]  # raised once the job had ended
+        lane.close(failing=True)
+    assert signal.getsignal(signal.SIGINT) is signal.default_int_handler
+
+
+def test_a_ctrl_c_amid_the_first_imports_is_still_worded(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The interrupted command's message imports nothing: a Ctrl-C that cut the import of
+    storage short (a module half made) still gets its line, and counts no write."""
+    import types
+
+    from tui import cli as cli_module
+
+    for name in ("storage.db", "storage.db.unit"):  # half made: no attributes yet
+        monkeypatch.setitem(sys.modules, name, types.ModuleType(name))
+    assert cli_module._written() == 0
+    monkeypatch.delitem(sys.modules, "storage.db.unit")
+    assert cli_module._written() == 0

@@ -162,9 +162,11 @@ def _writable_anywhere() -> None:
 
 def _written() -> int:
     """The write units this process committed so far (storage.db.committed_writes),
-    without importing storage when no command has yet (``--help`` stays light)."""
-    db = sys.modules.get("storage.db")
-    return db.committed_writes() if db is not None else 0
+    importing nothing: not when no command has yet (``--help`` stays light), nor when a
+    Ctrl-C cut an import short (importing again would fail halfway)."""
+    unit = sys.modules.get("storage.db.unit")
+    count = getattr(unit, "committed_writes", None)
+    return count() if callable(count) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -208,9 +210,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             problem=exc.worded(flag_namer(getattr(args, 'command_parser', None)))))
         return 1
     except KeyboardInterrupt:
-        from storage.db import committed_writes
-
-        if committed_writes() > written:  # the interrupt came once the change was written
+        if _written() > written:  # the interrupt came once the change was written
             _err(_("interrupted; what was written before it stands (see sowtrack history)"))
         else:
             _err(_("interrupted; nothing was written by the unfinished action"))

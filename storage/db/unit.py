@@ -104,8 +104,10 @@ def _release(conn: Connection, references: bool) -> None:
     conn.info.pop(_WRITE, None)
     try:
         if not references and conn.dialect.name == "sqlite":
-            conn.connection.driver_connection.execute(  # type: ignore[union-attr]
-                "PRAGMA foreign_keys = ON")
+            raw: Any = conn.connection.driver_connection
+            raw.execute("PRAGMA foreign_keys = ON")  # a no-op inside a transaction: read back
+            if raw.execute("PRAGMA foreign_keys").fetchone() != (1,):
+                conn.invalidate()
     except Exception:  # noqa: BLE001 - the unit's own outcome is what the caller sees
         conn.invalidate()
     finally:
@@ -132,10 +134,12 @@ def committed_writes() -> int:
     return _committed
 
 
-class _Interrupts:
-    """Ctrl-C held from just before a write's commit until it is counted and its head
-    witnessed: the interrupt then lands before the commit (nothing written) or after
-    (the change stands, and :func:`committed_writes` says so), never between the two.
+class HeldInterrupts:
+    """Ctrl-C noted, not raised, between :meth:`hold` and :meth:`release` (which raises it
+    then). A write holds it from just before its commit until the commit is counted and
+    its head witnessed: the interrupt lands before the commit (nothing written) or after
+    (the change stands, and :func:`committed_writes` says so), never between the two. An
+    import's lane holds it while a second thread writes (storage.sqlite_import.Lane).
 
     Only where Python runs its signal handlers (the main thread) and only over the
     default handler (an app or a test that handles SIGINT itself keeps it)."""
@@ -169,7 +173,7 @@ def _transaction(engine: Engine, write: bool, references: bool = True) -> Iterat
         yield from _unit(engine, False, None)
         return
     refuse_read_only(engine)
-    interrupts, done = _Interrupts(), False
+    interrupts, done = HeldInterrupts(), False
     try:
         # SQLite: wait in the write queue (an OS lock, storage.db.queue) before BEGIN
         # IMMEDIATE, and hold it until the transaction has ended.
@@ -182,7 +186,7 @@ def _transaction(engine: Engine, write: bool, references: bool = True) -> Iterat
 
 
 def _unit(engine: Engine, write: bool, left: float | None, references: bool = True,
-          interrupts: _Interrupts | None = None
+          interrupts: HeldInterrupts | None = None
           ) -> Generator[Session, None, witness.Head | None]:
     """One transaction; returns the new audit head a write leaves (storage.witness)."""
     global _committed
