@@ -6,6 +6,7 @@ Every flush checks the user text it writes (:func:`_refuse_control`).
 from __future__ import annotations
 
 import signal
+import sys
 import threading
 from collections.abc import Generator, Iterator
 from contextlib import AbstractContextManager, contextmanager
@@ -100,7 +101,19 @@ def _begin(engine: Engine, write: bool, left: float,
 
 def _release(conn: Connection, references: bool) -> None:
     """The connection back to the pool as every unit finds it: one whose foreign keys
-    cannot be checked again is discarded, never handed to the next unit."""
+    cannot be checked again is discarded, never handed to the next unit. A Ctrl-C
+    meanwhile (a second one, as the first rolls back) waits for the connection to be
+    back, then is raised: it never cuts the pool's close short, which would print the
+    pool's own traceback."""
+    interrupts = HeldInterrupts()
+    interrupts.hold()
+    try:
+        _give_back(conn, references)
+    finally:
+        interrupts.release(raising=sys.exc_info()[0] is not None)
+
+
+def _give_back(conn: Connection, references: bool) -> None:
     conn.info.pop(_WRITE, None)
     try:
         if not references and conn.dialect.name == "sqlite":
