@@ -44,37 +44,24 @@ def _log(capsys: pytest.CaptureFixture[str], led: Ledger) -> tuple[int, str, str
                "--task", "T2", "--hours", "2", "--date", "2026-03-02")
 
 
-def test_an_interrupt_once_the_commit_is_done_says_the_change_stands(
+@pytest.mark.parametrize("when", ["before_commit", "after_commit"])
+def test_an_interrupt_in_or_after_the_commit_says_the_change_stands(
         sqlite_example: Ledger, capsys: pytest.CaptureFixture[str],
-        default_sigint: None) -> None:
+        default_sigint: None, when: str) -> None:
+    """Ctrl-C inside the commit itself is held until the commit has ended and is counted;
+    one just after it finds it counted: either way the user is told the truth."""
     before = committed_writes()
-    listener = _interrupt("after_commit")
+    listener = _interrupt(when)
     try:
         rc, _out, err = _log(capsys, sqlite_example)
     finally:
-        event.remove(Session, "after_commit", listener)
+        event.remove(Session, when, listener)
     assert rc == 130
     assert err.strip() == "interrupted; what was written before it stands (see sowtrack history)"
     assert sqlite_example.entry_count() == 1  # it stands indeed
     assert committed_writes() == before + 1
     assert sqlite_example.verify()[1] == []
     assert signal.getsignal(signal.SIGINT) is signal.default_int_handler  # given back
-
-
-def test_an_interrupt_during_the_commit_is_held_until_it_is_counted(
-        sqlite_example: Ledger, capsys: pytest.CaptureFixture[str],
-        default_sigint: None) -> None:
-    """Ctrl-C inside the commit itself is held: the commit ends, is counted, and the
-    interrupt is raised then, with the truth."""
-    listener = _interrupt("before_commit")
-    try:
-        rc, _out, err = _log(capsys, sqlite_example)
-    finally:
-        event.remove(Session, "before_commit", listener)
-    assert rc == 130
-    assert err.strip() == "interrupted; what was written before it stands (see sowtrack history)"
-    assert sqlite_example.entry_count() == 1
-    assert sqlite_example.verify()[1] == []
 
 
 def test_an_interrupt_before_the_commit_writes_nothing_and_says_so(
