@@ -78,11 +78,6 @@ class DeferredIndexes:
         now (once: when it is large)."""
         return self.enabled and not self.done and written >= max(DEFER_AT, self.held + 1)
 
-    def consider(self, written: int) -> None:
-        """After ``written`` rows of the import: defer the indexes once it is large."""
-        if self.due(written):
-            self.defer()
-
     def defer(self, keep: Collection[str] = ()) -> None:
         """Drop the plain indexes but those named in ``keep`` (an import whose rows come
         in an index's order appends to it: cheap, and done by the thread that writes,
@@ -125,10 +120,11 @@ class DeferredIndexes:
             statements.insert(0, f"PRAGMA cache_size = -{BUILD_CACHE_KIB}")
         if self.trigger is not None:
             statements += [(figures.MARK_INSERTED, (self.after,)), self.trigger]
+            self.marked = True
         self.dropped, self.trigger = [], None
         if not statements:
             return None
-        if not self.marked_by(statements) or meanwhile is None:
+        if not self.marked or meanwhile is None:
             _run(self.conn, statements)
             return None
         if not _shareable(self.conn):  # one thread only: the two in turn
@@ -155,12 +151,6 @@ class DeferredIndexes:
         if failed:
             raise failed[0]
         return result
-
-    def marked_by(self, statements: list[Any]) -> bool:
-        """Whether ``statements`` mark the dates written without the trigger (then
-        :attr:`marked` is set: storage.importing stores those dates' sums itself)."""
-        self.marked = self.marked or any(type(st) is tuple for st in statements)
-        return self.marked
 
 
 T = TypeVar("T")

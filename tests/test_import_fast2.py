@@ -134,9 +134,10 @@ def test_unique_indexes_are_kept_and_plain_ones_rebuilt(tmp_path: Path) -> None:
     with engine.connect() as conn:
         before = conn.exec_driver_sql(master).all()
         deferred = sqlite_import.DeferredIndexes(conn, "t", 0)
-        deferred.consider(sqlite_import.DEFER_AT - 1)
+        assert not deferred.due(sqlite_import.DEFER_AT - 1)
         assert deferred.dropped == []
-        deferred.consider(sqlite_import.DEFER_AT)
+        assert deferred.due(sqlite_import.DEFER_AT)
+        deferred.defer()
         assert sorted(n for n, _ in deferred.dropped) == ["t b", "t_lower"]
         left = {r[1] for r in conn.exec_driver_sql(master) if r[0] == "index"}
         assert left == {"t_a", "sqlite_autoindex_t_1"}
